@@ -1,0 +1,64 @@
+// Shared vocabulary of lsm/: what an entry is, what a cell is, and the I/O seam's shape.
+// Every other lsm file speaks these types. Nothing here does I/O.
+
+/**
+ * A cell of a stored row. The lsm does not know SQL types: catalog/ maps each SQL type to one
+ * of these JavaScript kinds, and a column holds one kind across a table's rows (null aside).
+ * Segment files store a column as the matching Arrow type:
+ *   boolean → Bool, number → Float64, bigint → Int64, string → Utf8, Uint8Array → Binary.
+ */
+export type Cell = null | boolean | number | bigint | string | Uint8Array;
+export type Row = readonly Cell[];
+
+/** Table ids are small non-negative integers assigned by catalog/. */
+export type TableId = number;
+
+/** Sequence numbers order every committed write; a snapshot is a sequence number. */
+export type Seq = bigint;
+
+export type EntryKind = 'put' | 'del';
+
+/** One version of one key, as stored in memtables, the WAL and segments. */
+export interface Entry {
+  table: TableId;
+  /** Order-preserving encoded primary key (see KEY-ENCODING.md). */
+  key: Uint8Array;
+  seq: Seq;
+  kind: EntryKind;
+  /** The row for 'put'; undefined for 'del'. */
+  row: Row | undefined;
+}
+
+/**
+ * The one I/O seam: all disk and clock access of lsm/ goes through this. `lsm/io/` has the real
+ * implementation (node:fs with real fsync of files and directories) and an in-memory one that
+ * can inject faults (drop unsynced data on crash, torn writes, EIO one in N).
+ * Paths are absolute or relative to the database directory as the implementation documents.
+ */
+export interface Io {
+  readFile(path: string): Promise<Uint8Array>;
+  /** Synchronous read for the hot path (segment bytes cached after first open). */
+  readFileSync(path: string): Uint8Array;
+  /** Create or truncate, write all bytes, fsync the file (not the directory). */
+  writeFileDurable(path: string, data: Uint8Array): Promise<void>;
+  openAppend(path: string): Promise<AppendFile>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  list(dir: string): Promise<string[]>;
+  exists(path: string): Promise<boolean>;
+  mkdirp(dir: string): Promise<void>;
+  /** fsync a directory so that creates/renames/removes in it are durable. */
+  syncDir(dir: string): Promise<void>;
+  size(path: string): Promise<number>;
+  truncate(path: string, sizeBytes: number): Promise<void>;
+  nowMs(): number;
+}
+
+export interface AppendFile {
+  /** Append bytes (buffered by the OS until sync). */
+  append(data: Uint8Array): Promise<void>;
+  /** fsync (fdatasync) the file. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+  readonly sizeBytes: number;
+}

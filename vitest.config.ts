@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests live under test/, mirroring the source tree. End-to-end tests start real servers,
+// so they get generous timeouts; property tests print their seed on failure.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

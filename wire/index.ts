@@ -1,0 +1,1 @@
+// wire/ door: everything other folders may import from wire/ is re-exported here.
