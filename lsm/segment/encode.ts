@@ -1,0 +1,252 @@
+// Segment encoder: sorted entries of one table → segment file bytes + meta. Pure CPU, no I/O,
+// so it runs inline or in a worker thread. Spec: FORMAT.md.
+// Invariants checked here (violations are programmer errors → Error): entries non-empty, one
+// table, strictly sorted by (key asc, seq desc) with no duplicate (key, seq), seq within int64,
+// 'put' carries a row and 'del' does not.
+import { crc32 } from 'node:zlib';
+import { Binary, Bool, Data, Field, Float64, Int64, Null, RecordBatch, Schema, Struct, Table, Uint16, Uint8, Utf8, makeData, tableToIPC } from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
+import type { Cell, Entry, TableId } from '../types.js';
+import { compareBytes, compareEntries } from '../iter/index.js';
+import { BLOOM_PROBES, buildBloom } from './bloom.js';
+import { compareSameKind, encodeCell } from './cells.js';
+import { SEGMENT_FORMAT_VERSION, encodeFooter, encodeTrailer } from './footer.js';
+import type { BatchInfo, ColumnEncoding, ColumnInfo, ColumnStats, SegmentMeta } from './meta.js';
+
+export const DEFAULT_BATCH_ROWS = 4096;
+export const MAX_BATCH_ROWS = 65536;
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+export interface EncodeSegmentOptions {
+  /** Rows per Arrow record batch (the sparse index granularity). Default 4096. */
+  batchRows?: number;
+}
+
+export interface EncodedSegment {
+  bytes: Uint8Array;
+  meta: SegmentMeta;
+}
+
+const utf8 = new TextEncoder();
+
+export function encodeSegment(table: TableId, entries: readonly Entry[], opts: EncodeSegmentOptions = {}): EncodedSegment {
+  const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > MAX_BATCH_ROWS) throw new Error(`batchRows ${batchRows} out of range`);
+  if (entries.length === 0) throw new Error('encodeSegment: no entries');
+  checkEntries(table, entries);
+
+  let width = 0;
+  let putCount = 0;
+  for (const e of entries) if (e.kind === 'put') { putCount++; width = Math.max(width, e.row!.length); }
+  let fixedWidth = true;
+  for (const e of entries) if (e.kind === 'put' && e.row!.length !== width) { fixedWidth = false; break; }
+  const encodings: ColumnEncoding[] = [];
+  for (let c = 0; c < width; c++) encodings.push(chooseEncoding(entries, c));
+
+  const fields: Field[] = [
+    new Field('_key', new Binary(), false),
+    new Field('_seq', new Int64(), false),
+    new Field('_kind', new Uint8(), false),
+  ];
+  if (!fixedWidth) fields.push(new Field('_width', new Uint16(), false));
+  for (let c = 0; c < width; c++) fields.push(new Field(`c${c}`, arrowType(encodings[c]!), true));
+  const schema = new Schema(fields);
+
+  const batches: RecordBatch[] = [];
+  const infos: BatchInfo[] = [];
+  for (let start = 0; start < entries.length; start += batchRows) {
+    const slice = entries.slice(start, Math.min(entries.length, start + batchRows));
+    const children: Data[] = [keyData(slice), seqData(slice), kindData(slice)];
+    if (!fixedWidth) children.push(widthData(slice));
+    const colStats: ColumnStats[] = [];
+    for (let c = 0; c < width; c++) {
+      const { data, stats } = columnData(slice, c, encodings[c]!);
+      children.push(data);
+      colStats.push(stats);
+    }
+    const struct = makeData({ type: new Struct(fields), length: slice.length, nullCount: 0, children });
+    batches.push(new RecordBatch(schema, struct));
+    let smallestSeq = slice[0]!.seq;
+    let largestSeq = slice[0]!.seq;
+    for (const e of slice) {
+      if (e.seq < smallestSeq) smallestSeq = e.seq;
+      if (e.seq > largestSeq) largestSeq = e.seq;
+    }
+    infos.push({ firstKey: slice[0]!.key, lastKey: slice[slice.length - 1]!.key, rowCount: slice.length, smallestSeq, largestSeq, columns: colStats });
+  }
+  const arrowBytes = tableToIPC(new Table(schema, batches), 'file');
+
+  let distinctKeys = 0;
+  const distinct: Uint8Array[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    if (i === 0 || compareBytes(entries[i - 1]!.key, entries[i]!.key) !== 0) { distinctKeys++; distinct.push(entries[i]!.key); }
+  }
+  const bloom = buildBloom(distinct, distinctKeys);
+  const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: mergeStats(infos.map((b) => b.columns[c]!)) }));
+  const metaCore = {
+    table,
+    rowCount: entries.length,
+    putCount,
+    delCount: entries.length - putCount,
+    distinctKeys,
+    smallestKey: entries[0]!.key,
+    largestKey: entries[entries.length - 1]!.key,
+    smallestSeq: infos.reduce((m, b) => (b.smallestSeq < m ? b.smallestSeq : m), infos[0]!.smallestSeq),
+    largestSeq: infos.reduce((m, b) => (b.largestSeq > m ? b.largestSeq : m), infos[0]!.largestSeq),
+    columnCount: width,
+    columns,
+  };
+  const footer = encodeFooter({ meta: metaCore, width: fixedWidth ? width : -1, batches: infos, bloom, bloomProbes: BLOOM_PROBES });
+  const trailer = encodeTrailer({ footerBytes: footer.length, footerCrc: crc32(footer), bodyCrc: crc32(arrowBytes), formatVersion: SEGMENT_FORMAT_VERSION });
+  const bytes = new Uint8Array(arrowBytes.length + footer.length + trailer.length);
+  bytes.set(arrowBytes, 0);
+  bytes.set(footer, arrowBytes.length);
+  bytes.set(trailer, arrowBytes.length + footer.length);
+  return { bytes, meta: { ...metaCore, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes: bytes.length } };
+}
+
+function checkEntries(table: TableId, entries: readonly Entry[]): void {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.table !== table) throw new Error(`encodeSegment: entry of table ${e.table} in a segment of table ${table}`);
+    if (e.seq < 0n || e.seq > INT64_MAX) throw new Error(`encodeSegment: seq ${e.seq} outside int64`);
+    if ((e.kind === 'put') !== (e.row !== undefined)) throw new Error(`encodeSegment: ${e.kind} entry with${e.row ? '' : 'out'} a row`);
+    if (e.row !== undefined && e.row.length > 0xffff) throw new Error('encodeSegment: row wider than 65535 cells');
+    if (i > 0 && compareEntries(entries[i - 1]!, e) >= 0) throw new Error(`encodeSegment: entries not strictly sorted at index ${i}`);
+  }
+}
+
+/** One Arrow type per column per segment; several JS kinds in one column → 'packed'. */
+function chooseEncoding(entries: readonly Entry[], c: number): ColumnEncoding {
+  let enc: ColumnEncoding = 'null';
+  for (const e of entries) {
+    const v = e.row?.[c];
+    if (v === undefined || v === null) continue;
+    const k = kindOf(v);
+    if (k === 'i64' && ((v as bigint) > INT64_MAX || (v as bigint) < INT64_MIN)) return 'packed';
+    if (enc === 'null') enc = k;
+    else if (enc !== k) return 'packed';
+  }
+  return enc;
+}
+
+function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
+  switch (typeof v) {
+    case 'boolean': return 'bool';
+    case 'number': return 'f64';
+    case 'bigint': return 'i64';
+    case 'string': return 'utf8';
+    case 'object': return 'bin';
+  }
+}
+
+function arrowType(enc: ColumnEncoding): DataType {
+  switch (enc) {
+    case 'null': return new Null();
+    case 'bool': return new Bool();
+    case 'f64': return new Float64();
+    case 'i64': return new Int64();
+    case 'utf8': return new Utf8();
+    case 'bin': return new Binary();
+    case 'packed': return new Binary();
+    default: { const never: never = enc; throw new Error(`unknown encoding ${String(never)}`); }
+  }
+}
+
+/** Growable byte buffer with Arrow offsets, for Binary/Utf8 columns. */
+class VarBuilder {
+  private buf = new Uint8Array(1024);
+  private used = 0;
+  readonly offsets: Int32Array;
+  constructor(n: number) { this.offsets = new Int32Array(n + 1); }
+  push(i: number, b: Uint8Array | undefined): void {
+    if (b !== undefined) {
+      if (this.used + b.length > 0x7fffffff) throw new Error('record batch column exceeds 2 GiB');
+      if (this.used + b.length > this.buf.length) {
+        const next = new Uint8Array(Math.max(this.buf.length * 2, this.used + b.length));
+        next.set(this.buf.subarray(0, this.used));
+        this.buf = next;
+      }
+      this.buf.set(b, this.used);
+      this.used += b.length;
+    }
+    this.offsets[i + 1] = this.used;
+  }
+  get data(): Uint8Array { return this.buf.subarray(0, this.used); }
+}
+
+function keyData(slice: readonly Entry[]): Data {
+  const vb = new VarBuilder(slice.length);
+  slice.forEach((e, i) => vb.push(i, e.key));
+  return makeData({ type: new Binary(), length: slice.length, nullCount: 0, valueOffsets: vb.offsets, data: vb.data });
+}
+function seqData(slice: readonly Entry[]): Data {
+  return makeData({ type: new Int64(), length: slice.length, nullCount: 0, data: BigInt64Array.from(slice, (e) => e.seq) });
+}
+function kindData(slice: readonly Entry[]): Data {
+  return makeData({ type: new Uint8(), length: slice.length, nullCount: 0, data: Uint8Array.from(slice, (e) => (e.kind === 'put' ? 0 : 1)) });
+}
+function widthData(slice: readonly Entry[]): Data {
+  return makeData({ type: new Uint16(), length: slice.length, nullCount: 0, data: Uint16Array.from(slice, (e) => e.row?.length ?? 0) });
+}
+
+function columnData(slice: readonly Entry[], c: number, enc: ColumnEncoding): { data: Data; stats: ColumnStats } {
+  const n = slice.length;
+  const stats: ColumnStats = { nullCount: 0, nanCount: 0, min: undefined, max: undefined };
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  const cell = (i: number): Cell => slice[i]!.row?.[c] ?? null;
+  for (let i = 0; i < n; i++) {
+    const v = cell(i);
+    if (v === null) { stats.nullCount++; continue; }
+    bitmap[i >> 3] = bitmap[i >> 3]! | (1 << (i & 7));
+    if (enc === 'packed') continue;
+    if (typeof v === 'number' && Number.isNaN(v)) { stats.nanCount++; continue; }
+    if (stats.min === undefined || compareSameKind(v, stats.min) < 0) stats.min = v;
+    if (stats.max === undefined || compareSameKind(v, stats.max) > 0) stats.max = v;
+  }
+  const nullCount = stats.nullCount;
+  const nullBitmap = nullCount > 0 ? bitmap : undefined;
+  switch (enc) {
+    case 'null':
+      return { data: makeData({ type: new Null(), length: n, nullCount: n }), stats };
+    case 'bool': {
+      const bits = new Uint8Array((n + 7) >> 3);
+      for (let i = 0; i < n; i++) if (cell(i) === true) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7));
+      return { data: makeData({ type: new Bool(), length: n, nullCount, nullBitmap, data: bits }), stats };
+    }
+    case 'f64':
+      return { data: makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data: Float64Array.from({ length: n }, (_, i) => (cell(i) as number | null) ?? 0) }), stats };
+    case 'i64':
+      return { data: makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: BigInt64Array.from({ length: n }, (_, i) => (cell(i) as bigint | null) ?? 0n) }), stats };
+    case 'utf8': {
+      const vb = new VarBuilder(n);
+      for (let i = 0; i < n; i++) { const v = cell(i); vb.push(i, v === null ? undefined : utf8.encode(v as string)); }
+      return { data: makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: vb.offsets, data: vb.data }), stats };
+    }
+    case 'bin':
+    case 'packed': {
+      const vb = new VarBuilder(n);
+      for (let i = 0; i < n; i++) {
+        const v = cell(i);
+        vb.push(i, v === null ? undefined : enc === 'bin' ? (v as Uint8Array) : encodeCell(v));
+      }
+      return { data: makeData({ type: new Binary(), length: n, nullCount, nullBitmap, valueOffsets: vb.offsets, data: vb.data }), stats };
+    }
+    default: {
+      const never: never = enc;
+      throw new Error(`unknown encoding ${String(never)}`);
+    }
+  }
+}
+
+function mergeStats(parts: readonly ColumnStats[]): ColumnStats {
+  const out: ColumnStats = { nullCount: 0, nanCount: 0, min: undefined, max: undefined };
+  for (const p of parts) {
+    out.nullCount += p.nullCount;
+    out.nanCount += p.nanCount;
+    if (p.min !== undefined && (out.min === undefined || compareSameKind(p.min, out.min) < 0)) out.min = p.min;
+    if (p.max !== undefined && (out.max === undefined || compareSameKind(p.max, out.max) > 0)) out.max = p.max;
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+// lsm/segment door: encoder, reader, meta types, bloom helpers. See README.md and FORMAT.md.
+export { encodeSegment, DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS } from './encode.js';
+export type { EncodeSegmentOptions, EncodedSegment } from './encode.js';
+export { SegmentReader } from './reader.js';
+export type { IterateOptions } from './reader.js';
+export { SegmentCorruptionError } from './errors.js';
+export { SEGMENT_FORMAT_VERSION, SEGMENT_MAGIC, TRAILER_BYTES } from './footer.js';
+export { bloomMayContain, buildBloom, hashKey, BLOOM_BITS_PER_KEY, BLOOM_PROBES } from './bloom.js';
+export { encodeCell, decodeCell, compareSameKind, compareUtf8Order } from './cells.js';
+export type { SegmentMeta, ColumnInfo, ColumnStats, ColumnEncoding, BatchInfo } from './meta.js';

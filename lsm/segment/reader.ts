@@ -1,0 +1,248 @@
+// Segment reader: validates a segment's bytes, then answers point gets and range iterations
+// straight from the Arrow buffers. Spec: FORMAT.md.
+// Invariants: open() checks magic, trailer crc, format version, footer crc, body crc and the
+// Arrow schema before anything is read, so later reads never see unchecked bytes. Values are
+// read on demand from Arrow vectors; keys and Binary cells are views into the file bytes (the
+// caller must not mutate them, and the bytes must stay alive while entries are used). Decoded
+// record-batch headers are cached per reader (at most one per batch).
+import { crc32 } from 'node:zlib';
+import { RecordBatchFileReader, RecordBatchReader, Type } from 'apache-arrow';
+import type { RecordBatch, Vector } from 'apache-arrow';
+import type { Cell, Entry, Row, Seq } from '../types.js';
+import { bloomMayContain } from './bloom.js';
+import { decodeCell } from './cells.js';
+import { SegmentCorruptionError } from './errors.js';
+import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } from './footer.js';
+import type { DecodedFooter } from './footer.js';
+import type { BatchInfo, ColumnEncoding, SegmentMeta } from './meta.js';
+
+export interface IterateOptions {
+  lower?: Uint8Array;
+  upper?: Uint8Array;
+  /** Default true. */
+  lowerInclusive?: boolean;
+  /** Default true. */
+  upperInclusive?: boolean;
+  /** Reverse = exact mirror of forward order: key desc, and within a key seq ASC. */
+  reverse?: boolean;
+}
+
+const EXPECTED_TYPE: Record<ColumnEncoding, Type> = {
+  null: Type.Null,
+  bool: Type.Bool,
+  f64: Type.Float,
+  i64: Type.Int,
+  utf8: Type.Utf8,
+  bin: Type.Binary,
+  packed: Type.Binary,
+};
+
+interface LoadedBatch {
+  keyOffsets: Int32Array;
+  keyValues: Uint8Array;
+  seqs: BigInt64Array;
+  kinds: Uint8Array;
+  widths: Uint16Array | undefined;
+  columns: Vector[];
+}
+
+export class SegmentReader {
+  readonly meta: SegmentMeta;
+  readonly batches: readonly BatchInfo[];
+  private readonly loaded: (LoadedBatch | undefined)[];
+  /** Global row index of each batch's first row; one extra entry = rowCount. */
+  private readonly batchStart: number[];
+
+  private constructor(
+    readonly fileName: string,
+    private readonly arrow: RecordBatchFileReader,
+    private readonly footer: DecodedFooter,
+    sizeBytes: number,
+  ) {
+    this.meta = { ...footer.meta, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes };
+    this.batches = footer.batches;
+    this.loaded = new Array(footer.batches.length).fill(undefined);
+    this.batchStart = [0];
+    for (const b of footer.batches) this.batchStart.push(this.batchStart[this.batchStart.length - 1]! + b.rowCount);
+  }
+
+  /** Validate and open. Throws SegmentCorruptionError (naming `fileName`) on any mismatch. */
+  static open(bytes: Uint8Array, fileName: string): SegmentReader {
+    const bad = (reason: string): never => { throw new SegmentCorruptionError(fileName, reason); };
+    const trailer = decodeTrailer(bytes);
+    if (typeof trailer === 'string') bad(trailer);
+    const t = trailer as Exclude<typeof trailer, string>;
+    const footerEnd = bytes.length - TRAILER_BYTES;
+    const footerBytes = bytes.subarray(footerEnd - t.footerBytes, footerEnd);
+    if (crc32(footerBytes) !== t.footerCrc) bad('footer checksum mismatch');
+    const body = bytes.subarray(0, footerEnd - t.footerBytes);
+    if (crc32(body) !== t.bodyCrc) bad('body checksum mismatch');
+    const footer = decodeFooter(footerBytes);
+    if (typeof footer === 'string') bad(footer);
+    const f = footer as DecodedFooter;
+    let arrow: RecordBatchFileReader | undefined;
+    try {
+      const r = RecordBatchReader.from(body);
+      if (r instanceof RecordBatchFileReader) arrow = r.open();
+    } catch (e) {
+      bad(`Arrow file does not parse: ${(e as Error).message}`);
+    }
+    if (arrow === undefined) bad('body is not an Arrow IPC file');
+    const a = arrow!;
+    const fields = a.schema.fields;
+    const fixed = f.width !== -1;
+    const sys = fixed ? 3 : 4;
+    const sysOk =
+      fields.length === sys + f.meta.columnCount &&
+      fields[0]!.name === '_key' && fields[0]!.typeId === Type.Binary &&
+      fields[1]!.name === '_seq' && fields[1]!.typeId === Type.Int &&
+      fields[2]!.name === '_kind' && fields[2]!.typeId === Type.Int &&
+      (fixed || (fields[3]!.name === '_width' && fields[3]!.typeId === Type.Int));
+    if (!sysOk) bad('Arrow schema does not match the footer');
+    f.meta.columns.forEach((c, i) => {
+      const fld = fields[sys + i]!;
+      if (fld.name !== `c${i}` || fld.typeId !== EXPECTED_TYPE[c.encoding]) bad(`column c${i} does not match the footer`);
+    });
+    if (a.numRecordBatches !== f.batches.length) bad('record batch count does not match the footer');
+    return new SegmentReader(fileName, a, f, bytes.length);
+  }
+
+  /** False means the key is certainly not in this segment. */
+  mayContain(key: Uint8Array): boolean {
+    return bloomMayContain(this.footer.bloom, key);
+  }
+
+  /** Newest version of `key` with seq <= snapshotSeq (a deletion is returned as such). */
+  get(key: Uint8Array, snapshotSeq: Seq): Entry | undefined {
+    if (!this.mayContain(key)) return undefined;
+    const rows = this.meta.rowCount;
+    for (let g = this.lowerBound(key, true); g < rows; g++) {
+      const [b, r] = this.locate(g);
+      const lb = this.load(b);
+      if (compareAt(lb, r, key) !== 0) return undefined;
+      if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r);
+    }
+    return undefined;
+  }
+
+  /** All versions in [lower, upper] (bounds per options), forward or mirrored. */
+  *iterate(opts: IterateOptions = {}): Generator<Entry> {
+    const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
+    const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
+    if (opts.reverse) {
+      for (let g = hi - 1; g >= lo; g--) yield this.entryAtGlobal(g);
+    } else {
+      for (let g = lo; g < hi; g++) yield this.entryAtGlobal(g);
+    }
+  }
+
+  /**
+   * Global index of the first row whose key is >= key (inclusive) or > key (exclusive).
+   * Sparse index: the first batch whose last key reaches the bound, then binary search in it.
+   */
+  lowerBound(key: Uint8Array, inclusive: boolean): number {
+    const past = (c: number): boolean => (inclusive ? c >= 0 : c > 0); // c = compare(rowKey, key)
+    let lo = 0;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (past(compareKeys(this.batches[mid]!.lastKey, key))) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo === this.batches.length) return this.meta.rowCount;
+    const lb = this.load(lo);
+    let a = 0;
+    let z = this.batches[lo]!.rowCount;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (past(compareAt(lb, mid, key))) z = mid;
+      else a = mid + 1;
+    }
+    return this.batchStart[lo]! + a;
+  }
+
+  private locate(g: number): [number, number] {
+    let lo = 0;
+    let hi = this.batches.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.batchStart[mid]! <= g) lo = mid;
+      else hi = mid - 1;
+    }
+    return [lo, g - this.batchStart[lo]!];
+  }
+
+  private entryAtGlobal(g: number): Entry {
+    const [b, r] = this.locate(g);
+    return this.entryAt(this.load(b), r);
+  }
+
+  private entryAt(lb: LoadedBatch, r: number): Entry {
+    const key = lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!);
+    const seq = lb.seqs[r]!;
+    const kindByte = lb.kinds[r]!;
+    if (kindByte === 1) return { table: this.meta.table, key, seq, kind: 'del', row: undefined };
+    const width = lb.widths === undefined ? this.meta.columnCount : lb.widths[r]!;
+    const row: Cell[] = new Array(width);
+    for (let c = 0; c < width; c++) row[c] = this.cellAt(lb, c, r);
+    return { table: this.meta.table, key, seq, kind: 'put', row: row as Row };
+  }
+
+  private cellAt(lb: LoadedBatch, c: number, r: number): Cell {
+    const v = lb.columns[c]!.get(r) as Cell | undefined;
+    if (v === null || v === undefined) return null;
+    if (this.meta.columns[c]!.encoding !== 'packed') return v;
+    try {
+      return decodeCell(v as Uint8Array);
+    } catch (e) {
+      throw new SegmentCorruptionError(this.fileName, `packed cell in column c${c}: ${(e as Error).message}`);
+    }
+  }
+
+  private load(b: number): LoadedBatch {
+    const cached = this.loaded[b];
+    if (cached !== undefined) return cached;
+    let batch: RecordBatch | null;
+    try {
+      batch = this.arrow.readRecordBatch(b);
+    } catch (e) {
+      throw new SegmentCorruptionError(this.fileName, `record batch ${b} does not decode: ${(e as Error).message}`);
+    }
+    if (batch === null || batch.numRows !== this.batches[b]!.rowCount) {
+      throw new SegmentCorruptionError(this.fileName, `record batch ${b} row count does not match the footer`);
+    }
+    const kd = batch.getChildAt(0)!.data[0]!;
+    const sys = this.footer.width === -1 ? 4 : 3;
+    const columns: Vector[] = [];
+    for (let c = 0; c < this.meta.columnCount; c++) columns.push(batch.getChildAt(sys + c)!);
+    const lb: LoadedBatch = {
+      keyOffsets: kd.valueOffsets as Int32Array,
+      keyValues: kd.values as Uint8Array,
+      seqs: batch.getChildAt(1)!.data[0]!.values as BigInt64Array,
+      kinds: batch.getChildAt(2)!.data[0]!.values as Uint8Array,
+      widths: sys === 4 ? (batch.getChildAt(3)!.data[0]!.values as Uint16Array) : undefined,
+      columns,
+    };
+    this.loaded[b] = lb;
+    return lb;
+  }
+}
+
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  return compareRange(a, 0, a.length, b);
+}
+
+/** Compare the key of row r of a loaded batch with `key`, without allocating. */
+function compareAt(lb: LoadedBatch, r: number, key: Uint8Array): number {
+  return compareRange(lb.keyValues, lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!, key);
+}
+
+function compareRange(buf: Uint8Array, start: number, end: number, key: Uint8Array): number {
+  const len = end - start;
+  const n = len < key.length ? len : key.length;
+  for (let i = 0; i < n; i++) {
+    const d = buf[start + i]! - key[i]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return len === key.length ? 0 : len < key.length ? -1 : 1;
+}
