@@ -1,11 +1,14 @@
 // A segment that fails validation. Corruption is never skipped silently: the reader throws
-// this, naming the file, and the caller decides (lsm/db.ts reports it as data corruption).
-export class SegmentCorruptionError extends Error {
+// this (an LsmError with SQLSTATE XX001 data_corrupted), naming the file.
+// Relies on LsmError from lsm/types.ts (added by the lsm-core engineer).
+import { LsmError } from '../types.js';
+
+export class SegmentCorruptionError extends LsmError {
   constructor(
     readonly fileName: string,
     readonly reason: string,
   ) {
-    super(`segment file "${fileName}" is corrupt: ${reason}`);
+    super('XX001', `segment file "${fileName}" is corrupt: ${reason}`);
     this.name = 'SegmentCorruptionError';
   }
 }
