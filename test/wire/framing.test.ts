@@ -1,0 +1,117 @@
+// Frame reader: every split point, byte-at-a-time delivery, limits, and the body reader's
+// bounds checks. Frontend bytes are produced by pg-protocol's serializer (independent oracle).
+import { describe, it, expect } from 'vitest';
+import { serialize } from 'pg-protocol';
+import { BodyReader, FrameReader, FramingError, type Frame } from '../../wire/framing.js';
+
+const startup = serialize.startup({ user: 'alice', database: 'postgres', application_name: 't' });
+const typed = Buffer.concat([
+  serialize.query('SELECT 1; SELECT 2'),
+  serialize.parse({ name: 's1', text: 'SELECT $1::int', types: [23] }),
+  serialize.bind({ statement: 's1', portal: 'p', values: ['42', null] }),
+  serialize.describe({ type: 'P', name: 'p' }),
+  serialize.execute({ portal: 'p', rows: 10 }),
+  serialize.flush(),
+  serialize.copyData(Buffer.alloc(3000, 7)),
+  serialize.sync(),
+  serialize.end(),
+]);
+const all = Buffer.concat([startup, typed]);
+
+function readAll(chunks: Buffer[], max = 1 << 20): Array<{ type: number; body: string }> {
+  const r = new FrameReader(max);
+  const out: Array<{ type: number; body: string }> = [];
+  const drain = (): void => {
+    for (let f: Frame | undefined = r.next(); f; f = r.next()) {
+      out.push({ type: f.type, body: f.body.toString('hex') });
+      if (f.type === 0) r.startupDone = true;
+    }
+  };
+  for (const c of chunks) {
+    r.push(c);
+    drain();
+  }
+  expect(r.bufferedBytes).toBe(0);
+  return out;
+}
+
+describe('FrameReader', () => {
+  const whole = readAll([all]);
+
+  it('splits a whole buffer into the serialized messages', () => {
+    expect(whole.map((f) => String.fromCharCode(f.type || 0x30))).toEqual(['0', 'Q', 'P', 'B', 'D', 'E', 'H', 'd', 'S', 'X']);
+    expect(whole[0]!.body).toBe(startup.subarray(4).toString('hex'));
+    expect(whole[7]!.body).toBe(Buffer.alloc(3000, 7).toString('hex'));
+  });
+
+  it('gives the same frames for a split at every byte position', () => {
+    for (let i = 0; i <= all.length; i++) {
+      expect(readAll([all.subarray(0, i), all.subarray(i)]), `split at ${i}`).toEqual(whole);
+    }
+  });
+
+  it('gives the same frames for three-way splits and byte-at-a-time delivery', () => {
+    for (let i = 0; i < all.length; i += 7) {
+      const j = Math.min(all.length, i + 13);
+      expect(readAll([all.subarray(0, i), all.subarray(i, j), all.subarray(j)])).toEqual(whole);
+    }
+    const bytes: Buffer[] = [];
+    for (let i = 0; i < all.length; i++) bytes.push(all.subarray(i, i + 1));
+    expect(readAll(bytes)).toEqual(whole);
+  });
+
+  it('returns views into the chunk when a frame lies inside it (no copy)', () => {
+    const r = new FrameReader(1 << 20);
+    r.startupDone = true;
+    r.push(typed);
+    const f = r.next()!;
+    expect(f.body.buffer).toBe(typed.buffer);
+  });
+
+  it('rejects a message longer than the limit before buffering it', () => {
+    const r = new FrameReader(1000);
+    r.startupDone = true;
+    const big = serialize.query('x'.repeat(2000));
+    r.push(big.subarray(0, 5));
+    expect(() => r.next()).toThrow(FramingError);
+    expect(() => r.next()).toThrow('invalid message length');
+  });
+
+  it('rejects a length word below 4 and bad startup lengths', () => {
+    const r = new FrameReader(1000);
+    r.startupDone = true;
+    r.push(Buffer.from([0x51, 0, 0, 0, 3]));
+    expect(() => r.next()).toThrow('invalid message length');
+    const s = new FrameReader(1000);
+    s.push(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0]));
+    expect(() => s.next()).toThrow('invalid length of startup packet');
+    const t = new FrameReader(1000);
+    t.push(Buffer.from([0, 0, 0x30, 0x00]));
+    expect(() => t.next()).toThrow('invalid length of startup packet');
+  });
+
+  it('waits for more bytes on a truncated frame', () => {
+    const r = new FrameReader(1 << 20);
+    r.startupDone = true;
+    const q = serialize.query('SELECT 1');
+    r.push(q.subarray(0, q.length - 1));
+    expect(r.next()).toBeUndefined();
+    r.push(q.subarray(q.length - 1));
+    expect(r.next()?.type).toBe(0x51);
+  });
+});
+
+describe('BodyReader', () => {
+  it('reads fields and checks bounds', () => {
+    const r = new BodyReader(Buffer.from([0, 1, 0, 0, 0, 2, 0x61, 0x62, 0]));
+    expect(r.int16()).toBe(1);
+    expect(r.int32()).toBe(2);
+    expect(r.cstringBytes().toString()).toBe('ab');
+    r.end();
+    expect(() => r.int8()).toThrow('insufficient data left in message');
+    expect(() => new BodyReader(Buffer.from('ab')).cstringBytes()).toThrow('invalid string in message');
+    const t = new BodyReader(Buffer.from([1, 2]));
+    t.int8();
+    expect(() => t.end()).toThrow('invalid message format');
+  });
+});

@@ -1,0 +1,432 @@
+// One client connection over any Duplex stream: framing, start-up (SSL/GSSENC negotiation,
+// CancelRequest, protocol version), authentication, then the message loop of the query protocols.
+// Only server.ts knows about sockets; tests drive a Connection over an in-memory duplex.
+//
+// Invariants:
+// - Messages are processed strictly in order by one async loop; output of everything processed
+//   from the input at hand is written once, when the loop runs out of input (batched writes).
+// - Input is paused while the loop is busy and more than INPUT_HIGH_WATER_BYTES are buffered;
+//   output waits for 'drain' when the socket's buffer is full. Both directions are bounded.
+// - Nothing a client sends can throw out of `run()`: framing errors are FATAL 08P01, statement
+//   errors are ErrorResponses, anything unexpected is logged and closes this connection only.
+
+import type { Duplex } from 'node:stream';
+import { DbError, toDbError } from '../catalog/index.js';
+import { REPORTED_SETTINGS, type CancelToken, type Engine, type SqlSession } from '../planner/api.js';
+import type { BackendRegistry } from './backends.js';
+import { FrameReader, FramingError, type Frame } from './framing.js';
+import type { Logger } from './log.js';
+import { decodeMessage, decodeStartup, decodeUtf8 } from './messages.js';
+import { authenticate, type AuthContext } from './authflow.js';
+import { QueryProtocol } from './query.js';
+import { ConnectionLost, type StatementIo } from './statement.js';
+import { BackendWriter, type ErrorFields } from './writer.js';
+
+/** What a connection needs from its server. */
+export interface ServerContext extends AuthContext {
+  engine: Engine;
+  log: Logger;
+  backends: BackendRegistry;
+  maxMessageBytes: number;
+  logMinDurationMs: number;
+  authTimeoutMs: number;
+  /** Wraps the raw stream in TLS (server side), or undefined when no certificate is configured. */
+  startTls: ((raw: Duplex) => Duplex) | undefined;
+}
+
+type Phase =
+  | { kind: 'startup' }
+  | { kind: 'auth'; user: string; database: string }
+  | { kind: 'ready'; session: SqlSession; protocol: QueryProtocol }
+  | { kind: 'closed' };
+
+const INPUT_HIGH_WATER_BYTES = 1024 * 1024;
+/** Output is flushed mid-statement once it grows past this. */
+const FLUSH_BYTES = 256 * 1024;
+
+const PG_PROTOCOL_LATEST_MINOR = 0;
+
+const SHUTDOWN_FATAL: ErrorFields = { severity: 'FATAL', code: '57P01', message: 'terminating connection due to administrator command' };
+
+export class Connection implements StatementIo {
+  readonly out = new BackendWriter();
+  readonly log: Logger;
+  readonly logMinDurationMs: number;
+  running: CancelToken | undefined = undefined;
+  private phase: Phase = { kind: 'startup' };
+  private readonly reader: FrameReader;
+  private stream: Duplex;
+  private inputEnded = false;
+  private paused = false;
+  private wake: (() => void) | undefined;
+  private pid = 0;
+  private tlsDone = false;
+  private shutdownRequested = false;
+  private gssDone = false;
+
+  constructor(
+    stream: Duplex,
+    private readonly ctx: ServerContext,
+    private readonly peer: string,
+  ) {
+    this.stream = stream;
+    this.reader = new FrameReader(ctx.maxMessageBytes);
+    this.log = ctx.log.child({ peer });
+    this.logMinDurationMs = ctx.logMinDurationMs;
+    this.attach(stream);
+  }
+
+  get backendPid(): number {
+    return this.pid;
+  }
+
+  /** Runs the connection to its end. Never rejects. */
+  async run(): Promise<void> {
+    const timer = setTimeout(() => {
+      if (this.phase.kind === 'startup' || this.phase.kind === 'auth') {
+        this.fatal({ severity: 'FATAL', code: '57014', message: 'canceling authentication due to timeout' });
+      }
+    }, this.ctx.authTimeoutMs);
+    try {
+      const session = await this.startup();
+      clearTimeout(timer);
+      if (session !== undefined) await this.loop(session);
+    } catch (e) {
+      if (e instanceof FramingError) {
+        this.fatal({ severity: 'FATAL', code: '08P01', message: e.message });
+      } else if (e instanceof DbError) {
+        this.fatal({ severity: 'FATAL', code: e.code, message: e.message, ...e.fields });
+      } else if (!(e instanceof ConnectionLost)) {
+        this.log.error('connection failed', { error: e });
+        this.fatal({ severity: 'FATAL', code: 'XX000', message: e instanceof Error ? e.message : String(e) });
+      }
+    } finally {
+      clearTimeout(timer);
+      await this.teardown();
+    }
+  }
+
+  /** CancelRequest or shutdown: cancels the running statement, if any. */
+  cancel(reason: DbError = new DbError('57014', 'canceling statement due to user request')): void {
+    if (this.running !== undefined) this.running.reason ??= reason;
+  }
+
+  /**
+   * Server shutdown, phase 1: a connection waiting for input ends now (FATAL 57P01); a busy one
+   * finishes its current message and ends then.
+   */
+  requestShutdown(): void {
+    this.shutdownRequested = true;
+    if (this.wake !== undefined || this.phase.kind !== 'ready') this.fatal(SHUTDOWN_FATAL);
+  }
+
+  /** Server shutdown, phase 2 (after the grace period): cancel the running statement. */
+  forceShutdown(): void {
+    this.shutdownRequested = true;
+    this.cancel(new DbError('57P01', SHUTDOWN_FATAL.message, { severity: 'FATAL' }));
+    if (this.wake !== undefined) this.fatal(SHUTDOWN_FATAL);
+  }
+
+  // ---- I/O ---------------------------------------------------------------------------------
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    if (this.wake !== undefined) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    } else if (!this.paused && this.reader.bufferedBytes > INPUT_HIGH_WATER_BYTES) {
+      this.paused = true;
+      this.stream.pause();
+    }
+  };
+
+  private readonly onEnd = (): void => {
+    this.inputEnded = true;
+    if (this.running !== undefined) this.running.reason ??= new DbError('08006', 'connection to client lost');
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  };
+
+  private readonly onError = (e: Error): void => {
+    this.log.debug('stream error', { error: e.message });
+    this.onEnd();
+  };
+
+  private attach(s: Duplex): void {
+    s.on('data', this.onData);
+    s.on('end', this.onEnd);
+    s.on('close', this.onEnd);
+    s.on('error', this.onError);
+  }
+
+  private detach(s: Duplex): void {
+    s.off('data', this.onData);
+    s.off('end', this.onEnd);
+    s.off('close', this.onEnd);
+    s.off('error', this.onError);
+  }
+
+  async nextFrame(): Promise<Frame | undefined> {
+    for (;;) {
+      const f = this.reader.next();
+      if (f !== undefined) return f;
+      if (this.inputEnded) return undefined;
+      this.flush();
+      if (this.stream.writableNeedDrain) await this.drain();
+      if (this.paused) {
+        this.paused = false;
+        this.stream.resume();
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  flush(): void {
+    if (this.out.sizeBytes === 0 || this.phase.kind === 'closed') return;
+    if (this.stream.writable) this.stream.write(this.out.take());
+    else this.out.take();
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.out.sizeBytes < FLUSH_BYTES) return;
+    this.flush();
+    if (this.stream.writableNeedDrain) await this.drain();
+    if (this.inputEnded) throw new ConnectionLost();
+  }
+
+  private drain(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+      if (this.stream.destroyed) done();
+    });
+  }
+
+  sendNotices(): void {
+    if (this.phase.kind !== 'ready') return;
+    for (const n of this.phase.session.takeNotices()) {
+      this.out.errorOrNotice('N', { severity: n.severity, code: n.code, message: n.message, detail: n.detail, hint: n.hint });
+    }
+  }
+
+  /** Sends a FATAL error and closes the connection. */
+  private fatal(f: ErrorFields): void {
+    if (this.phase.kind === 'closed') return;
+    this.out.errorOrNotice('E', f);
+    this.close();
+  }
+
+  private close(): void {
+    if (this.phase.kind === 'closed') return;
+    this.flush();
+    const prev = this.phase;
+    this.phase = { kind: 'closed' };
+    if (prev.kind === 'ready') prev.protocol.dispose();
+    this.inputEnded = true;
+    const s = this.stream;
+    s.end(() => s.destroy());
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private async teardown(): Promise<void> {
+    const prev = this.phase;
+    this.close();
+    if (this.pid !== 0) this.ctx.backends.release(this.pid);
+    if (prev.kind === 'ready') {
+      prev.protocol.dispose();
+      try {
+        await prev.session.close();
+      } catch (e) {
+        this.log.error('session close failed', { error: e });
+      }
+      this.log.info('connection closed', { pid: this.pid, user: this.userName, database: this.databaseName });
+    }
+  }
+
+  private userName = '';
+  private databaseName = '';
+
+  // ---- start-up ----------------------------------------------------------------------------
+
+  /** Start-up packet(s) and authentication; the session, or undefined when the connection ended. */
+  private async startup(): Promise<SqlSession | undefined> {
+    for (;;) {
+      const frame = await this.nextFrame();
+      if (frame === undefined) return undefined;
+      const pkt = decodeStartup(frame.body);
+      switch (pkt.kind) {
+        case 'ssl': {
+          if (this.ctx.startTls === undefined || this.tlsDone) {
+            if (this.tlsDone) throw new DbError('08P01', 'unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0', { severity: 'FATAL' });
+            this.rawByte('N');
+            continue;
+          }
+          // Bytes sent after the SSLRequest but before the handshake would bypass TLS (CVE-2021-23222).
+          if (this.reader.bufferedBytes > 0) throw new FramingError('received unencrypted data after SSL request');
+          this.rawByte('S');
+          this.tlsDone = true;
+          this.detach(this.stream);
+          this.stream = this.ctx.startTls(this.stream);
+          this.attach(this.stream);
+          continue;
+        }
+        case 'gssenc':
+          if (this.gssDone) throw new DbError('0A000', 'unsupported frontend protocol 1234.5680: server supports 3.0 to 3.0', { severity: 'FATAL' });
+          this.gssDone = true;
+          this.rawByte('N');
+          continue;
+        case 'cancel':
+          this.ctx.backends.cancel(pkt.pid, pkt.secret);
+          this.close();
+          return undefined;
+        case 'startup':
+          return this.startSession(pkt.major, pkt.minor, pkt.params);
+        default: {
+          const never: never = pkt;
+          throw new Error(`unknown startup packet ${String(never)}`);
+        }
+      }
+    }
+  }
+
+  private rawByte(ch: string): void {
+    this.out.int8(ch.charCodeAt(0));
+    this.flush();
+  }
+
+  private async startSession(major: number, minor: number, params: Map<string, string>): Promise<SqlSession | undefined> {
+    if (major !== 3) {
+      throw new DbError('0A000', `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.${PG_PROTOCOL_LATEST_MINOR}`, { severity: 'FATAL' });
+    }
+    this.reader.startupDone = true;
+    const user = params.get('user') ?? '';
+    if (user === '') throw new DbError('28000', 'no PostgreSQL user name specified in startup packet', { severity: 'FATAL' });
+    const database = params.get('database') || user;
+    const startupParams: Record<string, string> = {};
+    const unrecognized: string[] = [];
+    for (const [k, v] of params) {
+      if (k === 'user' || k === 'database') continue;
+      if (k.startsWith('_pq_.')) unrecognized.push(k);
+      else startupParams[k] = v;
+    }
+    if (minor > PG_PROTOCOL_LATEST_MINOR || unrecognized.length > 0) {
+      this.out.negotiateProtocolVersion((3 << 16) | PG_PROTOCOL_LATEST_MINOR, unrecognized);
+    }
+    const admitted = this.ctx.backends.admit(this);
+    if (admitted === undefined) throw new DbError('53300', 'sorry, too many clients already', { severity: 'FATAL' });
+    this.pid = admitted.pid;
+    this.userName = user;
+    this.databaseName = database;
+    this.phase = { kind: 'auth', user, database };
+
+    const ok = await authenticate(this.ctx, user, this);
+    if (!ok) return undefined;
+
+    if (!this.ctx.engine.databaseExists(database)) {
+      throw new DbError('3D000', `database "${database}" does not exist`, { severity: 'FATAL' });
+    }
+    let session: SqlSession;
+    try {
+      session = this.ctx.engine.openSession({ database, user, startupParams, backendPid: this.pid });
+    } catch (e) {
+      const err = toDbError(e);
+      throw new DbError(err.code, err.message, { ...err.fields, severity: 'FATAL' });
+    }
+    const out = this.out;
+    out.authentication(0);
+    for (const name of REPORTED_SETTINGS) {
+      const v = session.getSetting(name);
+      if (v !== undefined) out.parameterStatus(name, v);
+    }
+    session.takeChangedReportedSettings();
+    out.backendKeyData(this.pid, admitted.secret);
+    this.phase = { kind: 'ready', session, protocol: new QueryProtocol(session, this) };
+    this.sendNotices();
+    out.readyForQuery(session.txStatus());
+    this.log.info('connection opened', { pid: this.pid, user, database, tls: this.tlsDone });
+    return session;
+  }
+
+  // ---- the message loop ----------------------------------------------------------------------
+
+  private async loop(session: SqlSession): Promise<void> {
+    const phase = this.phase;
+    if (phase.kind !== 'ready') return;
+    const proto = phase.protocol;
+    void session;
+    for (;;) {
+      const frame = await this.nextFrame();
+      if (frame === undefined) return;
+      let msg;
+      try {
+        msg = decodeMessage(frame);
+      } catch (e) {
+        if (!(e instanceof DbError)) throw e;
+        // A decodable frame with bad content (e.g. invalid UTF-8): a statement error.
+        if (frame.type === 0x51 /* Q */) {
+          await proto.failQuery(e);
+        } else if (!proto.failed) {
+          proto.fail(e);
+        }
+        continue;
+      }
+      if (proto.failed && msg.kind !== 'sync' && msg.kind !== 'terminate') continue;
+      switch (msg.kind) {
+        case 'query':
+          await proto.query(msg.sql);
+          break;
+        case 'parse':
+          await proto.step(() => proto.parse(msg.name, msg.sql, msg.paramOids));
+          break;
+        case 'bind':
+          await proto.step(() => proto.bind(msg.portal, msg.statement, msg.paramFormats, msg.params, msg.resultFormats));
+          break;
+        case 'describe':
+          await proto.step(() => proto.describe(msg.target, msg.name));
+          break;
+        case 'execute':
+          await proto.step(() => proto.execute(msg.portal, msg.maxRows));
+          break;
+        case 'close':
+          await proto.step(() => proto.close(msg.target, msg.name));
+          break;
+        case 'flush':
+          this.flush();
+          break;
+        case 'sync':
+          await proto.sync();
+          break;
+        case 'terminate':
+          return;
+        case 'copyData':
+        case 'copyDone':
+        case 'copyFail':
+          // Left over from a COPY that already failed: PostgreSQL accepts and ignores these.
+          break;
+        case 'functionCall':
+          await proto.failQuery(new DbError('0A000', 'the function call protocol is not supported'));
+          break;
+        case 'password':
+          throw new FramingError(`invalid frontend message type ${frame.type}`);
+        default: {
+          const never: never = msg;
+          throw new Error(`unknown message ${String(never)}`);
+        }
+      }
+      if (this.phase.kind === 'closed') return;
+      if (this.shutdownRequested) {
+        this.fatal(SHUTDOWN_FATAL);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// Incremental frame reader for the frontend side of the v3 protocol (see PROTOCOL.md, "Framing").
+//
+// Invariants:
+// - A frame's body is a view (subarray) into a received chunk whenever the frame lies inside one
+//   chunk; only a frame that straddles chunks is assembled, with one concatenation of exactly the
+//   chunks it covers. No byte is copied more than twice.
+// - A length outside [4, maxMessageBytes] is reported before any body byte is buffered, so an
+//   oversized message never makes us allocate its claimed size.
+// - Until `startupDone` is set, frames are startup packets (no type byte; type reported as 0).
+
+/** A whole frontend message. `type` is the ASCII type byte, or 0 for a startup-phase packet. */
+export interface Frame {
+  type: number;
+  /** The message body without type byte and length word. Valid until the caller drops it. */
+  body: Buffer;
+}
+
+/** A framing violation: the connection cannot continue (08P01, then close). */
+export class FramingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FramingError';
+  }
+}
+
+/** PostgreSQL's own cap for the startup packet (MAX_STARTUP_PACKET_LENGTH). */
+export const STARTUP_PACKET_BYTES_MAX = 10000;
+
+export class FrameReader {
+  /** Current buffer and read offset inside it. */
+  private cur: Buffer = Buffer.alloc(0);
+  private off = 0;
+  /** Chunks received after `cur`, not yet looked at. */
+  private rest: Buffer[] = [];
+  private restBytes = 0;
+  /** Set once the startup packet has been accepted; regular typed frames follow. */
+  startupDone = false;
+
+  constructor(private readonly maxMessageBytes: number) {}
+
+  /** Bytes received and not yet returned as frames. */
+  get bufferedBytes(): number {
+    return this.cur.length - this.off + this.restBytes;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.off === this.cur.length && this.restBytes === 0) {
+      this.cur = chunk;
+      this.off = 0;
+    } else {
+      this.rest.push(chunk);
+      this.restBytes += chunk.length;
+    }
+  }
+
+  /** The next whole frame, or undefined when more bytes are needed. Throws FramingError. */
+  next(): Frame | undefined {
+    const headerBytes = this.startupDone ? 5 : 4;
+    if (!this.ensure(headerBytes)) return undefined;
+    const cur = this.cur;
+    const off = this.off;
+    if (this.startupDone) {
+      const type = cur[off]!;
+      const len = cur.readInt32BE(off + 1);
+      if (len < 4 || len > this.maxMessageBytes) throw new FramingError('invalid message length');
+      if (!this.ensure(1 + len)) return undefined;
+      const start = this.off;
+      this.off = start + 1 + len;
+      return { type, body: this.cur.subarray(start + 5, start + 1 + len) };
+    }
+    const len = cur.readInt32BE(off);
+    if (len < 8 || len > STARTUP_PACKET_BYTES_MAX) throw new FramingError('invalid length of startup packet');
+    if (!this.ensure(len)) return undefined;
+    const start = this.off;
+    this.off = start + len;
+    return { type: 0, body: this.cur.subarray(start + 4, start + len) };
+  }
+
+  /** Makes at least `n` unread bytes contiguous in `cur`; false when fewer than `n` have arrived. */
+  private ensure(n: number): boolean {
+    const have = this.cur.length - this.off;
+    if (have >= n) return true;
+    if (have + this.restBytes < n) return false;
+    const parts: Buffer[] = [this.cur.subarray(this.off)];
+    let total = have;
+    while (total < n) {
+      const c = this.rest.shift()!;
+      this.restBytes -= c.length;
+      parts.push(c);
+      total += c.length;
+    }
+    this.cur = Buffer.concat(parts, total);
+    this.off = 0;
+    return true;
+  }
+}
+
+/** Reads fields out of one message body; every read is bounds-checked (08P01 on overrun). */
+export class BodyReader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  int8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  int16(): number {
+    this.need(2);
+    const v = this.buf.readInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  int32(): number {
+    this.need(4);
+    const v = this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Raw bytes of a null-terminated string (terminator consumed, not included). */
+  cstringBytes(): Buffer {
+    const end = this.buf.indexOf(0, this.pos);
+    if (end < 0) throw new FramingError('invalid string in message');
+    const b = this.buf.subarray(this.pos, end);
+    this.pos = end + 1;
+    return b;
+  }
+
+  bytes(n: number): Buffer {
+    if (n < 0) throw new FramingError('insufficient data left in message');
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** PostgreSQL's pq_getmsgend: trailing garbage is a protocol violation. */
+  end(): void {
+    if (this.pos !== this.buf.length) throw new FramingError('invalid message format');
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new FramingError('insufficient data left in message');
+  }
+}

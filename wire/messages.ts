@@ -1,0 +1,202 @@
+// Decoding of frontend messages (PROTOCOL.md, "Frontend messages") into a discriminated union.
+//
+// Invariants:
+// - Decoding never throws anything but FramingError (08P01, fatal) or DbError 22021 for text
+//   that is not valid UTF-8 (a statement error, the connection continues).
+// - Parameter values stay views into the frame body: they are decoded by the type codecs later.
+
+import { DbError } from '../catalog/index.js';
+import { BodyReader, FramingError, type Frame } from './framing.js';
+
+export const PROTOCOL_3_0 = 196608;
+export const SSL_REQUEST_CODE = 80877103;
+export const GSSENC_REQUEST_CODE = 80877104;
+export const CANCEL_REQUEST_CODE = 80877102;
+
+export type StartupPacket =
+  | { kind: 'ssl' }
+  | { kind: 'gssenc' }
+  | { kind: 'cancel'; pid: number; secret: number }
+  | { kind: 'startup'; major: number; minor: number; params: Map<string, string> };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 text, reporting invalid bytes as PostgreSQL does (22021). */
+export function decodeUtf8(b: Buffer): string {
+  // Pure ASCII is by far the common case and latin1 decoding of it is the cheapest path.
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return b.toString('latin1');
+  try {
+    return utf8.decode(b);
+  } catch {
+    throw new DbError('22021', `invalid byte sequence for encoding "UTF8": ${badSequence(b)}`);
+  }
+}
+
+/** The offending bytes as PostgreSQL's report_invalid_encoding prints them ("0xc3 0x28"). */
+function badSequence(b: Buffer): string {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const len = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+    let ok = len > 0 && i + len <= b.length;
+    for (let k = 1; ok && k < len; k++) if ((b[i + k]! & 0xc0) !== 0x80) ok = false;
+    if (ok && len > 1) ok = utf8Valid(b.subarray(i, i + len));
+    if (!ok) {
+      const n = Math.min(Math.max(len, 1), b.length - i);
+      const parts: string[] = [];
+      for (let k = 0; k < n; k++) parts.push('0x' + b[i + k]!.toString(16).padStart(2, '0'));
+      return parts.join(' ');
+    }
+    i += len;
+  }
+  return '0x00';
+}
+
+function utf8Valid(b: Buffer): boolean {
+  try {
+    utf8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function cstr(r: BodyReader): string {
+  return decodeUtf8(r.cstringBytes());
+}
+
+export function decodeStartup(body: Buffer): StartupPacket {
+  const r = new BodyReader(body);
+  const code = r.int32();
+  if (code === SSL_REQUEST_CODE) return { kind: 'ssl' };
+  if (code === GSSENC_REQUEST_CODE) return { kind: 'gssenc' };
+  if (code === CANCEL_REQUEST_CODE) {
+    const pid = r.int32();
+    const secret = r.int32();
+    return { kind: 'cancel', pid, secret };
+  }
+  const major = code >>> 16;
+  const minor = code & 0xffff;
+  const params = new Map<string, string>();
+  if (major === 3) {
+    // name/value cstring pairs, then a terminating empty name (PostgreSQL's ProcessStartupPacket).
+    for (;;) {
+      if (r.remaining === 0) throw new FramingError('invalid startup packet layout: expected terminator as last byte');
+      const name = r.cstringBytes().toString('utf8');
+      if (name === '') break;
+      if (r.remaining === 0) throw new FramingError('invalid startup packet layout: expected terminator as last byte');
+      const value = r.cstringBytes().toString('utf8');
+      params.set(name, value);
+    }
+    if (r.remaining !== 0) throw new FramingError('invalid startup packet layout: expected terminator as last byte');
+  }
+  return { kind: 'startup', major, minor, params };
+}
+
+export type FrontendMessage =
+  | { kind: 'query'; sql: string }
+  | { kind: 'parse'; name: string; sql: string; paramOids: number[] }
+  | { kind: 'bind'; portal: string; statement: string; paramFormats: number[]; params: (Buffer | null)[]; resultFormats: number[] }
+  | { kind: 'describe'; target: 'S' | 'P'; name: string }
+  | { kind: 'execute'; portal: string; maxRows: number }
+  | { kind: 'close'; target: 'S' | 'P'; name: string }
+  | { kind: 'flush' }
+  | { kind: 'sync' }
+  | { kind: 'terminate' }
+  | { kind: 'copyData'; data: Buffer }
+  | { kind: 'copyDone' }
+  | { kind: 'copyFail'; message: string }
+  | { kind: 'password'; data: Buffer }
+  | { kind: 'functionCall' };
+
+const Q = 0x51, P = 0x50, B = 0x42, D = 0x44, E = 0x45, C = 0x43, H = 0x48, S = 0x53, X = 0x58;
+const d = 0x64, c = 0x63, f = 0x66, p = 0x70, F = 0x46;
+
+/** Decodes a typed frame. Unknown types are a fatal protocol violation, as in PostgreSQL. */
+export function decodeMessage(frame: Frame): FrontendMessage {
+  const r = new BodyReader(frame.body);
+  switch (frame.type) {
+    case Q: {
+      const sql = cstr(r);
+      r.end();
+      return { kind: 'query', sql };
+    }
+    case P: {
+      const name = cstr(r);
+      const sql = cstr(r);
+      const n = r.int16();
+      if (n < 0) throw new FramingError('invalid message format');
+      const paramOids: number[] = new Array(n);
+      for (let i = 0; i < n; i++) paramOids[i] = r.int32() >>> 0;
+      r.end();
+      return { kind: 'parse', name, sql, paramOids };
+    }
+    case B: {
+      const portal = cstr(r);
+      const statement = cstr(r);
+      const nf = r.int16();
+      if (nf < 0) throw new FramingError('invalid message format');
+      const paramFormats: number[] = new Array(nf);
+      for (let i = 0; i < nf; i++) paramFormats[i] = r.int16();
+      const np = r.int16();
+      if (np < 0) throw new FramingError('invalid message format');
+      const params: (Buffer | null)[] = new Array(np);
+      for (let i = 0; i < np; i++) {
+        const len = r.int32();
+        params[i] = len === -1 ? null : r.bytes(len);
+      }
+      const nr = r.int16();
+      if (nr < 0) throw new FramingError('invalid message format');
+      const resultFormats: number[] = new Array(nr);
+      for (let i = 0; i < nr; i++) resultFormats[i] = r.int16();
+      r.end();
+      return { kind: 'bind', portal, statement, paramFormats, params, resultFormats };
+    }
+    case D:
+    case C: {
+      const t = r.int8();
+      const name = cstr(r);
+      r.end();
+      if (t !== S && t !== P) {
+        throw new DbError('08P01', `invalid ${frame.type === D ? 'DESCRIBE' : 'CLOSE'} message subtype ${t}`);
+      }
+      const target = t === S ? 'S' : 'P';
+      return frame.type === D ? { kind: 'describe', target, name } : { kind: 'close', target, name };
+    }
+    case E: {
+      const portal = cstr(r);
+      const maxRows = r.int32();
+      r.end();
+      return { kind: 'execute', portal, maxRows: maxRows < 0 ? 0 : maxRows };
+    }
+    case H:
+      r.end();
+      return { kind: 'flush' };
+    case S:
+      r.end();
+      return { kind: 'sync' };
+    case X:
+      return { kind: 'terminate' };
+    case d:
+      return { kind: 'copyData', data: frame.body };
+    case c:
+      return { kind: 'copyDone' };
+    case f: {
+      const message = cstr(r);
+      return { kind: 'copyFail', message };
+    }
+    case p:
+      return { kind: 'password', data: frame.body };
+    case F:
+      return { kind: 'functionCall' };
+    default:
+      throw new FramingError(`invalid frontend message type ${frame.type}`);
+  }
+}

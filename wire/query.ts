@@ -1,0 +1,337 @@
+// The query protocols over one authenticated session: simple Query, and the extended protocol
+// (Parse/Bind/Describe/Execute/Close/Flush/Sync) with named and unnamed statements and portals.
+//
+// Invariants:
+// - After an error in the extended protocol every message up to Sync is discarded (`failed`).
+// - Sync and the end of a Query message end the implicit transaction (SqlSession.endImplicit) and
+//   are the only places ReadyForQuery is sent.
+// - Portals live inside a transaction: when the session is back to idle ('I') all are closed.
+// - The unnamed statement is replaced by the next Parse (or a Query); the unnamed portal by the
+//   next Bind. Named ones must be closed first (42P05 / 42P03).
+// - Maps of statements, portals and the Parse cache are bounded (53400 beyond the limit).
+
+import { DbError, toDbError } from '../catalog/index.js';
+import type { ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
+import { checkResultFormats, decodeParams } from './rows.js';
+import {
+  ConnectionLost, armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows,
+  type Running, type StatementIo,
+} from './statement.js';
+
+/** A statement after Parse. `prepared` is null for an empty query string. */
+interface Statement {
+  prepared: PreparedStatement | null;
+  paramOids: readonly number[];
+}
+
+type PortalState =
+  | { kind: 'new' }
+  | { kind: 'running'; run: Running }
+  | { kind: 'done'; tag: string };
+
+interface Portal {
+  stmt: Statement;
+  params: Value[];
+  resultFormats: number[];
+  state: PortalState;
+}
+
+const STATEMENTS_MAX = 10_000;
+const PORTALS_MAX = 10_000;
+const PARSE_CACHE_MAX = 1_000;
+
+export class QueryProtocol {
+  private readonly statements = new Map<string, Statement>();
+  private readonly portals = new Map<string, Portal>();
+  /** Query text → parse result, for repeated Parse messages (bounded, oldest evicted). */
+  private readonly parseCache = new Map<string, readonly ParsedStatement[]>();
+  /** True between an extended-protocol error and the next Sync. */
+  failed = false;
+  /** True when a statement failed since the last Sync (the implicit transaction rolls back). */
+  private failedSinceSync = false;
+
+  constructor(
+    private readonly session: SqlSession,
+    private readonly io: StatementIo,
+  ) {}
+
+  // ---- simple protocol --------------------------------------------------------------------
+
+  async query(sql: string): Promise<void> {
+    const out = this.io.out;
+    // A Query drops the unnamed statement and portal, as exec_simple_query does.
+    this.statements.delete('');
+    this.closePortal('');
+    let failed = false;
+    try {
+      const stmts = this.session.parse(sql);
+      if (stmts.length === 0) out.emptyQueryResponse();
+      for (const stmt of stmts) await this.runSimple(stmt);
+    } catch (e) {
+      failed = true;
+      this.reportError(e);
+    }
+    await this.endBracket(failed);
+  }
+
+  private async runSimple(stmt: ParsedStatement): Promise<void> {
+    const startMs = performance.now();
+    const prepared = this.session.prepare(stmt, []);
+    const token = newCancelToken();
+    const disarm = armTimeout(this.session, token);
+    this.io.running = token;
+    try {
+      let exec = this.session.execute(prepared, [], token);
+      if (exec instanceof Promise) exec = await exec;
+      const run: Running = { exec, token, encoders: rowEncoders(this.session, exec, []) };
+      this.io.sendNotices();
+      if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
+      const tag = await this.runToEnd(run, 0);
+      this.io.sendNotices();
+      this.io.out.commandComplete(tag!);
+    } finally {
+      disarm();
+      this.io.running = undefined;
+      logSlow(this.io, stmt.sql, startMs);
+    }
+  }
+
+  /** Runs an execution until done or `maxRows` rows; returns the tag, or undefined if suspended. */
+  private async runToEnd(run: Running, maxRows: number): Promise<string | undefined> {
+    const exec = run.exec;
+    switch (exec.kind) {
+      case 'rows':
+        return streamRows(this.io, exec.cursor, run.encoders, maxRows, run.token);
+      case 'copyOut':
+        return runCopyOut(this.io, exec.format, exec.columnCount, exec.source, run.token);
+      case 'copyIn':
+        return runCopyIn(this.io, exec.format, exec.columnCount, exec.sink, run.token);
+      default: {
+        const never: never = exec;
+        throw new Error(`unknown execution ${String(never)}`);
+      }
+    }
+  }
+
+  /** Ends a Query message or a Sync: implicit transaction, portals, ParameterStatus, ReadyForQuery. */
+  private async endBracket(failed: boolean): Promise<void> {
+    try {
+      const r = this.session.endImplicit(failed);
+      if (r instanceof Promise) await r;
+    } catch (e) {
+      this.reportError(e);
+    }
+    if (this.session.txStatus() === 'I') this.closeAllPortals();
+    this.io.sendNotices();
+    for (const [name, value] of this.session.takeChangedReportedSettings()) this.io.out.parameterStatus(name, value);
+    this.io.out.readyForQuery(this.session.txStatus());
+  }
+
+  /** A whole-message failure of a Query (or FunctionCall): error, then end of the bracket. */
+  async failQuery(e: unknown): Promise<void> {
+    this.reportError(e);
+    await this.endBracket(true);
+  }
+
+  /** ErrorResponse for a statement failure; the session learns it failed. */
+  reportError(e: unknown): void {
+    const err = toDbError(e);
+    if (!(e instanceof DbError) && !(e instanceof ConnectionLost)) this.io.log.error('internal error', { error: e });
+    try {
+      this.session.statementFailed(err);
+    } catch (e2) {
+      this.io.log.error('statementFailed threw', { error: e2 });
+    }
+    this.io.sendNotices();
+    this.io.out.errorOrNotice('E', {
+      severity: err.severity,
+      code: err.code,
+      message: err.message,
+      ...err.fields,
+    });
+  }
+
+  // ---- extended protocol --------------------------------------------------------------------
+
+  /** Runs one extended-protocol step; an error enters the failed-until-Sync state. */
+  async step(fn: () => void | Promise<void>): Promise<void> {
+    try {
+      const r = fn();
+      if (r instanceof Promise) await r;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  fail(e: unknown): void {
+    this.failed = true;
+    this.failedSinceSync = true;
+    this.reportError(e);
+  }
+
+  parse(name: string, sql: string, paramOids: number[]): void {
+    if (name !== '' && this.statements.has(name)) throw new DbError('42P05', `prepared statement "${name}" already exists`);
+    const stmts = this.cachedParse(sql);
+    if (stmts.length > 1) throw new DbError('42601', 'cannot insert multiple commands into a prepared statement');
+    let stmt: Statement;
+    if (stmts.length === 0) {
+      stmt = { prepared: null, paramOids };
+    } else {
+      const prepared = this.session.prepare(stmts[0]!, paramOids);
+      stmt = { prepared, paramOids: prepared.paramOids };
+    }
+    if (name !== '' && this.statements.size >= STATEMENTS_MAX) throw new DbError('53400', `too many prepared statements (limit ${STATEMENTS_MAX})`);
+    this.statements.set(name, stmt);
+    this.io.out.parseComplete();
+  }
+
+  private cachedParse(sql: string): readonly ParsedStatement[] {
+    const hit = this.parseCache.get(sql);
+    if (hit !== undefined) return hit;
+    const stmts = this.session.parse(sql);
+    if (this.parseCache.size >= PARSE_CACHE_MAX) this.parseCache.delete(this.parseCache.keys().next().value!);
+    this.parseCache.set(sql, stmts);
+    return stmts;
+  }
+
+  bind(portalName: string, stmtName: string, paramFormats: number[], params: (Buffer | null)[], resultFormats: number[]): void {
+    const stmt = this.statements.get(stmtName);
+    if (stmt === undefined) {
+      throw new DbError('26000', stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
+    }
+    if (portalName === '') this.closePortal('');
+    else if (this.portals.has(portalName)) throw new DbError('42P03', `portal "${portalName}" already exists`);
+    if (paramFormats.length > 1 && paramFormats.length !== params.length) {
+      throw new DbError('08P01', `bind message has ${paramFormats.length} parameter formats but ${params.length} parameters`);
+    }
+    if (params.length !== stmt.paramOids.length) {
+      throw new DbError('08P01', `bind message supplies ${params.length} parameters, but prepared statement "${stmtName}" requires ${stmt.paramOids.length}`);
+    }
+    const fields = stmt.prepared?.fields ?? null;
+    checkResultFormats(resultFormats, fields === null ? 0 : fields.length);
+    const values = params.length === 0 ? [] : decodeParams(params, paramFormats, stmt.paramOids, this.session.formatSettings());
+    if (portalName !== '' && this.portals.size >= PORTALS_MAX) throw new DbError('53400', `too many portals (limit ${PORTALS_MAX})`);
+    this.portals.set(portalName, { stmt, params: values, resultFormats, state: { kind: 'new' } });
+    this.io.out.bindComplete();
+  }
+
+  describe(target: 'S' | 'P', name: string): void {
+    const out = this.io.out;
+    if (target === 'S') {
+      const stmt = this.statements.get(name);
+      if (stmt === undefined) {
+        throw new DbError('26000', name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`);
+      }
+      out.parameterDescription(stmt.paramOids);
+      const fields = stmt.prepared?.fields ?? null;
+      if (fields === null) out.noData();
+      else out.rowDescription(fields, []);
+      return;
+    }
+    const portal = this.portals.get(name);
+    if (portal === undefined) throw new DbError('34000', `portal "${name}" does not exist`);
+    const fields = portal.stmt.prepared?.fields ?? null;
+    if (fields === null) out.noData();
+    else out.rowDescription(fields, portal.resultFormats);
+  }
+
+  async execute(portalName: string, maxRows: number): Promise<void> {
+    const portal = this.portals.get(portalName);
+    if (portal === undefined) throw new DbError('34000', `portal "${portalName}" does not exist`);
+    const prepared = portal.stmt.prepared;
+    if (prepared === null) {
+      this.io.out.emptyQueryResponse();
+      return;
+    }
+    if (portal.state.kind === 'done') {
+      // PostgreSQL runs nothing again: an exhausted portal reports its tag again with no rows.
+      this.io.out.commandComplete(portal.state.tag);
+      return;
+    }
+    const startMs = performance.now();
+    const token = portal.state.kind === 'running' ? portal.state.run.token : newCancelToken();
+    const disarm = armTimeout(this.session, token);
+    this.io.running = token;
+    let run: Running | undefined;
+    try {
+      if (portal.state.kind === 'running') {
+        run = portal.state.run;
+      } else {
+        let exec = this.session.execute(prepared, portal.params, token);
+        if (exec instanceof Promise) exec = await exec;
+        run = { exec, token, encoders: rowEncoders(this.session, exec, portal.resultFormats) };
+        portal.state = { kind: 'running', run };
+      }
+      this.io.sendNotices();
+      const tag = await this.runToEnd(run, maxRows);
+      this.io.sendNotices();
+      if (tag === undefined) {
+        this.io.out.portalSuspended();
+      } else {
+        portal.state = { kind: 'done', tag };
+        // COPY runs close their own source/sink; only a row cursor needs releasing here.
+        if (run.exec.kind === 'rows') run.exec.cursor.close();
+        this.io.out.commandComplete(tag);
+      }
+    } catch (e) {
+      if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
+      // A failed portal cannot be resumed; PostgreSQL marks it failed. Later Executes see it done.
+      portal.state = { kind: 'done', tag: 'SELECT 0' };
+      throw e;
+    } finally {
+      disarm();
+      this.io.running = undefined;
+      logSlow(this.io, prepared.stmt.sql, startMs);
+    }
+  }
+
+  close(target: 'S' | 'P', name: string): void {
+    if (target === 'S') this.statements.delete(name);
+    else this.closePortal(name);
+    this.io.out.closeComplete();
+  }
+
+  async sync(): Promise<void> {
+    const failed = this.failedSinceSync;
+    this.failed = false;
+    this.failedSinceSync = false;
+    await this.endBracket(failed);
+  }
+
+  private closePortal(name: string): void {
+    const p = this.portals.get(name);
+    if (p === undefined) return;
+    if (p.state.kind === 'running') closeRun(p.state.run);
+    this.portals.delete(name);
+  }
+
+  closeAllPortals(): void {
+    for (const p of this.portals.values()) if (p.state.kind === 'running') closeRun(p.state.run);
+    this.portals.clear();
+  }
+
+  /** The connection is going away. */
+  dispose(): void {
+    this.closeAllPortals();
+    this.statements.clear();
+  }
+}
+
+function closeRun(run: Running): void {
+  const exec = run.exec;
+  switch (exec.kind) {
+    case 'rows':
+      exec.cursor.close();
+      return;
+    case 'copyOut':
+      exec.source.close();
+      return;
+    case 'copyIn':
+      exec.sink.abort('portal closed');
+      return;
+    default: {
+      const never: never = exec;
+      void never;
+    }
+  }
+}

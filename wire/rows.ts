@@ -1,0 +1,87 @@
+// Result and parameter encoding between internal values and the wire (text or binary format),
+// through the catalog's type codecs.
+//
+// Invariants:
+// - Encoders are chosen once per statement (per column: OID, format, settings), never per value.
+// - DataRow bytes are written straight into the writer's buffer; a NULL is length -1.
+// - Format codes other than 0 (text) and 1 (binary) are rejected before any row is produced.
+
+import { DbError, binaryIn, binaryOut, textIn, textOut } from '../catalog/index.js';
+import type { Field, FormatSettings, Value } from '../planner/api.js';
+import type { BackendWriter } from './writer.js';
+import { decodeUtf8 } from './messages.js';
+
+export type ColumnEncoder = (w: BackendWriter, v: Value) => void;
+
+function checkFormat(code: number): void {
+  if (code !== 0 && code !== 1) throw new DbError('22023', `unsupported format code: ${code}`);
+}
+
+/** The format code of column `i` under Bind's result-format list (none = text, one = all). */
+export function formatOf(formats: readonly number[], i: number): number {
+  return formats.length === 0 ? 0 : formats.length === 1 ? formats[0]! : formats[i]!;
+}
+
+/** Checks Bind's result-format list against the column count (PostgreSQL's wording). */
+export function checkResultFormats(formats: readonly number[], columnCount: number): void {
+  if (formats.length > 1 && formats.length !== columnCount) {
+    throw new DbError('08P01', `bind message has ${formats.length} result formats but query has ${columnCount} columns`);
+  }
+  for (const f of formats) checkFormat(f);
+}
+
+export function encodersFor(fields: readonly Field[], formats: readonly number[], fmt: FormatSettings): ColumnEncoder[] {
+  const out: ColumnEncoder[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const oid = fields[i]!.typeOid;
+    if (formatOf(formats, i) === 1) {
+      out[i] = (w, v) => {
+        if (v === null || v === undefined) w.nullValue();
+        else w.bytesValue(binaryOut(oid, v));
+      };
+    } else {
+      out[i] = (w, v) => {
+        if (v === null || v === undefined) w.nullValue();
+        else w.textValue(textOut(oid, v, fmt));
+      };
+    }
+  }
+  return out;
+}
+
+/** One DataRow message. */
+export function writeDataRow(w: BackendWriter, row: readonly Value[], encoders: readonly ColumnEncoder[]): void {
+  w.begin('D');
+  w.int16(encoders.length);
+  for (let i = 0; i < encoders.length; i++) encoders[i]!(w, row[i]);
+  w.end();
+}
+
+/** Decodes Bind parameters by the prepared statement's parameter types. */
+export function decodeParams(
+  params: readonly (Buffer | null)[],
+  formats: readonly number[],
+  paramOids: readonly number[],
+  fmt: FormatSettings,
+): Value[] {
+  const out: Value[] = new Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const raw = params[i]!;
+    if (raw === null) {
+      out[i] = null;
+      continue;
+    }
+    const code = formatOf(formats, i);
+    checkFormat(code);
+    const oid = paramOids[i] ?? 0;
+    if (code === 0) {
+      out[i] = textIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, decodeUtf8(raw), fmt);
+    } else {
+      out[i] = binaryIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, raw);
+    }
+  }
+  return out;
+}
+
+/** An unresolved parameter type stays text-like (PostgreSQL's `unknown`, OID 705). */
+const TEXT_OID_UNKNOWN = 705;

@@ -1,0 +1,116 @@
+// The TCP listener: accepts sockets, runs a Connection per socket, owns the backend registry,
+// the TLS context and graceful shutdown. The only file of wire/ that touches node:net/node:tls.
+//
+// Invariants:
+// - A Connection's failure never reaches the server: run() never rejects, and socket errors are
+//   handled per connection.
+// - Shutdown: stop accepting; ask every connection to end (idle ones end at once); after the
+//   grace period cancel what still runs; wait for every connection; then resolve.
+
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { Engine } from '../planner/api.js';
+import type { UserAuth } from './auth.js';
+import { BackendRegistry } from './backends.js';
+import { Connection, type ServerContext } from './connection.js';
+import type { Logger } from './log.js';
+
+export interface ServerOptions {
+  engine: Engine;
+  log: Logger;
+  users: readonly UserAuth[];
+  maxConnections: number;
+  maxMessageBytes: number;
+  logMinDurationMs: number;
+  authTimeoutMs: number;
+  /** PEM certificate and key; TLS is offered only when both are present. */
+  tls: { cert: string | Buffer; key: string | Buffer } | undefined;
+}
+
+/** Raw sockets beyond this many (admitted or not) are closed at once: a bound on start-up floods. */
+const SOCKETS_MAX_FACTOR = 2;
+const SOCKETS_MAX_EXTRA = 16;
+
+export class PgServer {
+  private readonly net: NetServer;
+  private readonly ctx: ServerContext;
+  private readonly connections = new Set<Connection>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly socketsMax: number;
+  private secure: SecureContext | undefined;
+
+  constructor(private readonly opts: ServerOptions) {
+    this.secure = opts.tls ? createSecureContext({ cert: opts.tls.cert, key: opts.tls.key }) : undefined;
+    const secure = this.secure;
+    this.ctx = {
+      engine: opts.engine,
+      log: opts.log,
+      backends: new BackendRegistry(opts.maxConnections),
+      maxMessageBytes: opts.maxMessageBytes,
+      logMinDurationMs: opts.logMinDurationMs,
+      authTimeoutMs: opts.authTimeoutMs,
+      users: new Map(opts.users.map((u) => [u.name, u])),
+      mockNonce: randomBytes(32),
+      startTls:
+        secure === undefined
+          ? undefined
+          : (raw: Duplex): Duplex => new TLSSocket(raw as Socket, { isServer: true, secureContext: secure }),
+    };
+    this.socketsMax = opts.maxConnections * SOCKETS_MAX_FACTOR + SOCKETS_MAX_EXTRA;
+    this.net = createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.net.on('error', (e) => opts.log.error('listener error', { error: e }));
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      this.net.once('error', onError);
+      this.net.listen(port, host, () => {
+        this.net.off('error', onError);
+        const addr = this.net.address();
+        resolve(typeof addr === 'object' && addr !== null ? addr.port : port);
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => {}); // reported through the Connection; never crash the listener
+    if (this.connections.size >= this.socketsMax) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const conn = new Connection(socket, this.ctx, peer);
+    this.connections.add(conn);
+    const p = conn.run().finally(() => {
+      this.connections.delete(conn);
+      this.running.delete(p);
+    });
+    this.running.add(p);
+  }
+
+  /** Graceful shutdown (see the file header). */
+  async close(graceMs: number): Promise<void> {
+    await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    for (const c of this.connections) c.requestShutdown();
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+      const r = await Promise.race([Promise.all([...this.running]).then(() => 'done' as const), grace]);
+      clearTimeout(timer);
+      if (r === 'timeout') {
+        this.opts.log.warn('grace period over: cancelling running statements', { connections: this.connections.size });
+        for (const c of this.connections) c.forceShutdown();
+      }
+    }
+    await Promise.all([...this.running]);
+  }
+}

@@ -1,0 +1,168 @@
+// Running one statement to the wire: execution, row streaming, COPY sub-protocol, cancellation
+// and statement_timeout, slow-statement logging. Shared by the simple and extended protocols.
+//
+// Invariants:
+// - A statement's CancelToken is the only channel for CancelRequest/statement_timeout: wire/
+//   sets `reason`, the executor (and this file, between batches) checks it.
+// - Output is flushed whenever the writer passes FLUSH_BYTES and the socket's backpressure is
+//   honoured, so a large result never sits whole in memory on our side.
+
+import { DbError } from '../catalog/index.js';
+import type { CancelToken, CopyInSink, CopyOutSource, Execution, RowCursor, SqlSession, Value } from '../planner/api.js';
+import type { Frame } from './framing.js';
+import type { Logger } from './log.js';
+import { decodeUtf8 } from './messages.js';
+import { encodersFor, writeDataRow, type ColumnEncoder } from './rows.js';
+import type { BackendWriter } from './writer.js';
+
+/** What a statement runner needs from its connection. */
+export interface StatementIo {
+  readonly out: BackendWriter;
+  readonly log: Logger;
+  readonly logMinDurationMs: number;
+  nextFrame(): Promise<Frame | undefined>;
+  /** Flushes when the output has grown past FLUSH_BYTES; waits while the socket is full. */
+  maybeFlush(): Promise<void>;
+  /** Sends pending NoticeResponses now (notices precede the results they belong to). */
+  sendNotices(): void;
+  /** The token a CancelRequest should hit now, or undefined. */
+  running: CancelToken | undefined;
+}
+
+/** Rows fetched per cursor call when the client did not ask for a limit. */
+export const FETCH_BATCH_ROWS = 4096;
+
+export function newCancelToken(): CancelToken {
+  return { reason: undefined };
+}
+
+/** Arms statement_timeout on a token; returns the disarm function. */
+export function armTimeout(session: SqlSession, token: CancelToken): () => void {
+  const ms = session.statementTimeoutMs();
+  if (!(ms > 0)) return noop;
+  const timer = setTimeout(() => {
+    token.reason ??= new DbError('57014', 'canceling statement due to statement timeout');
+  }, ms);
+  return () => clearTimeout(timer);
+}
+
+const noop = (): void => {};
+
+function checkCancel(token: CancelToken): void {
+  if (token.reason !== undefined) throw token.reason;
+}
+
+/** A started statement or portal: the execution plus what streaming it needs. */
+export interface Running {
+  exec: Execution;
+  token: CancelToken;
+  encoders: ColumnEncoder[] | undefined;
+}
+
+/**
+ * Streams up to `maxRows` rows (0 = all) of a cursor as DataRows. Returns the tag when the
+ * cursor is exhausted, or undefined when the row limit stopped it first (PortalSuspended).
+ */
+export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken): Promise<string | undefined> {
+  let left = maxRows;
+  for (;;) {
+    const want = maxRows === 0 ? FETCH_BATCH_ROWS : Math.min(left, FETCH_BATCH_ROWS);
+    let r = cursor.fetch(want);
+    if (r instanceof Promise) r = await r;
+    checkCancel(token);
+    const rows: Value[][] = r.rows;
+    if (encoders !== undefined) {
+      for (let i = 0; i < rows.length; i++) writeDataRow(io.out, rows[i]!, encoders);
+    }
+    if (rows.length > 0) io.sendNotices();
+    if (r.done) return r.tag ?? 'SELECT 0';
+    if (maxRows !== 0) {
+      left -= rows.length;
+      if (left <= 0) return undefined;
+    }
+    await io.maybeFlush();
+  }
+}
+
+/** Builds the per-column encoders for an execution's rows (once per statement). */
+export function rowEncoders(session: SqlSession, exec: Execution, formats: readonly number[]): ColumnEncoder[] | undefined {
+  if (exec.kind !== 'rows' || exec.fields === null) return undefined;
+  return encodersFor(exec.fields, formats, session.formatSettings());
+}
+
+/** COPY TO STDOUT: CopyOutResponse, CopyData per chunk, CopyDone, then the tag. */
+export async function runCopyOut(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, source: CopyOutSource, token: CancelToken): Promise<string> {
+  try {
+    io.out.copyResponse('H', format === 'binary', columnCount);
+    for (;;) {
+      const chunk = await source.next();
+      checkCancel(token);
+      if (chunk === undefined) break;
+      io.out.copyData(chunk);
+      await io.maybeFlush();
+    }
+    io.out.copyDone();
+    return source.tag();
+  } finally {
+    source.close();
+  }
+}
+
+const d = 0x64, c = 0x63, f = 0x66, H = 0x48, S = 0x53;
+
+/** Thrown when the client went away in the middle of a statement. */
+export class ConnectionLost extends Error {
+  constructor() {
+    super('connection lost');
+    this.name = 'ConnectionLost';
+  }
+}
+
+/**
+ * COPY FROM STDIN: CopyInResponse, then CopyData into the sink until CopyDone (→ tag) or
+ * CopyFail (→ 57014). Flush and Sync are ignored inside COPY, as PostgreSQL does.
+ */
+export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, sink: CopyInSink, token: CancelToken): Promise<string> {
+  io.out.copyResponse('G', format === 'binary', columnCount);
+  let finished = false;
+  try {
+    for (;;) {
+      const frame = await io.nextFrame();
+      if (frame === undefined) throw new ConnectionLost();
+      checkCancel(token);
+      switch (frame.type) {
+        case d: {
+          const w = sink.write(frame.body);
+          if (w instanceof Promise) await w;
+          break;
+        }
+        case c: {
+          finished = true;
+          return await sink.finish();
+        }
+        case f: {
+          finished = true;
+          const end = frame.body.indexOf(0);
+          const msg = decodeUtf8(frame.body.subarray(0, end < 0 ? frame.body.length : end));
+          sink.abort(msg);
+          throw new DbError('57014', `COPY from stdin failed: ${msg}`);
+        }
+        case H:
+        case S:
+          break;
+        default:
+          throw new DbError('08P01', `unexpected message type 0x${frame.type.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`);
+      }
+    }
+  } catch (e) {
+    if (!finished) sink.abort(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
+}
+
+/** Logs a statement that ran at least log_min_duration_ms. */
+export function logSlow(io: StatementIo, sql: string, startMs: number): void {
+  if (io.logMinDurationMs < 0) return;
+  const ms = performance.now() - startMs;
+  if (ms >= io.logMinDurationMs) io.log.info('slow statement', { durationMs: Math.round(ms * 1000) / 1000, statement: sql });
+}
