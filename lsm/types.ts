@@ -62,3 +62,34 @@ export interface AppendFile {
   close(): Promise<void>;
   readonly sizeBytes: number;
 }
+
+/**
+ * SQLSTATE-like codes the lsm raises. lsm/ cannot import catalog/, so it throws LsmError and
+ * the SQL layer maps `code` onto a DbError with the same SQLSTATE (the messages are already
+ * worded as PostgreSQL words them where PostgreSQL has an equivalent).
+ */
+export type LsmErrorCode =
+  | '40001' // serialization_failure: write-write conflict under snapshot isolation
+  | '40P01' // deadlock_detected
+  | '55P03' // lock_not_available: lock wait timed out / NOWAIT
+  | '53100' // disk_full
+  | '58030' // io_error
+  | 'XX001' // data_corrupted: a damaged WAL or segment
+  | '54000' // program_limit_exceeded: value or transaction too large
+  | '25P02' // in_failed_sql_transaction-like misuse: the transaction is finished
+  | '57P01' // admin_shutdown: the database is closed
+  | 'XX000'; // internal_error
+
+export class LsmError extends Error {
+  readonly code: LsmErrorCode;
+  constructor(code: LsmErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LsmError';
+    this.code = code;
+  }
+}
+
+/** Asserts a programmer invariant; never used for expected outcomes. */
+export function lsmAssert(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Error(`lsm invariant violated: ${what}`);
+}

@@ -1,0 +1,99 @@
+// The real Io: node:fs with real durability. `writeFileDurable` = open, write, fdatasync, close;
+// `syncDir` = open the directory + fsync (so creates, renames and removes in it survive a power
+// loss); `AppendFile.sync` = fdatasync. Paths are used as given (callers pass absolute paths or
+// paths relative to the process's working directory).
+import { promises as fsp, readFileSync, constants } from 'node:fs';
+import type { AppendFile, Io } from '../types.js';
+
+class RealAppendFile implements AppendFile {
+  sizeBytes: number;
+  constructor(private readonly fh: fsp.FileHandle, sizeBytes: number) {
+    this.sizeBytes = sizeBytes;
+  }
+  async append(data: Uint8Array): Promise<void> {
+    // A short write is retried until every byte is written (fs.write may write fewer bytes).
+    let off = 0;
+    while (off < data.length) {
+      const { bytesWritten } = await this.fh.write(data, off, data.length - off, this.sizeBytes + off);
+      off += bytesWritten;
+    }
+    this.sizeBytes += data.length;
+  }
+  async sync(): Promise<void> {
+    await this.fh.datasync();
+  }
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}
+
+export class RealIo implements Io {
+  async readFile(path: string): Promise<Uint8Array> {
+    return fsp.readFile(path);
+  }
+  readFileSync(path: string): Uint8Array {
+    return readFileSync(path);
+  }
+  async writeFileDurable(path: string, data: Uint8Array): Promise<void> {
+    const fh = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    try {
+      let off = 0;
+      while (off < data.length) {
+        const { bytesWritten } = await fh.write(data, off, data.length - off, off);
+        off += bytesWritten;
+      }
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+  async openAppend(path: string): Promise<AppendFile> {
+    const fh = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT, 0o644);
+    const st = await fh.stat();
+    return new RealAppendFile(fh, st.size);
+  }
+  async rename(from: string, to: string): Promise<void> {
+    await fsp.rename(from, to);
+  }
+  async remove(path: string): Promise<void> {
+    await fsp.rm(path, { force: true });
+  }
+  async list(dir: string): Promise<string[]> {
+    return (await fsp.readdir(dir)).sort();
+  }
+  async exists(path: string): Promise<boolean> {
+    try {
+      await fsp.access(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  async mkdirp(dir: string): Promise<void> {
+    await fsp.mkdir(dir, { recursive: true });
+  }
+  async syncDir(dir: string): Promise<void> {
+    const fh = await fsp.open(dir, constants.O_RDONLY);
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+  async size(path: string): Promise<number> {
+    return (await fsp.stat(path)).size;
+  }
+  /** Truncates and fdatasyncs, so a truncated torn WAL tail stays truncated after a crash. */
+  async truncate(path: string, sizeBytes: number): Promise<void> {
+    const fh = await fsp.open(path, constants.O_WRONLY);
+    try {
+      await fh.truncate(sizeBytes);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+  nowMs(): number {
+    return Date.now();
+  }
+}

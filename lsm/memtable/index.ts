@@ -1,0 +1,2 @@
+// lsm/memtable door (internal to lsm/).
+export { Memtable, compareEntry, entryBytes, SEQ_MAX, type KeyRange } from './memtable.js';

@@ -1,0 +1,190 @@
+// The memtable: every version written since the last flush, sorted by
+// (table asc, key bytes asc, seq DESC) — the same order as segments and the merging iterator.
+// Structure: a list of sorted leaves (arrays of at most LEAF_MAX entries). Finding a leaf is a
+// binary search over the leaves' last entries, then a binary search inside the leaf; an insert
+// is a splice into one small array, and a full leaf splits in two. This keeps puts O(log n)
+// with cheap constant factors and lets iterators walk leaves in both directions.
+// Invariants: (table, key, seq) is unique (re-inserting it replaces: WAL replay is idempotent);
+// no leaf is empty; `sizeBytes` approximates memory use and drives sealing.
+// Iterators stay valid across inserts: they remember the last entry returned and re-seek when
+// the memtable changed underneath (an insert never changes what an older snapshot sees).
+import { compareBytes } from '../keys/compare.js';
+import type { Cell, Entry, Seq, TableId } from '../types.js';
+
+const LEAF_MAX = 128;
+/** Larger than any sequence number: sorts before every version of a key. */
+export const SEQ_MAX: Seq = (1n << 63n) - 1n;
+/** Smaller than any sequence number: sorts after every version of a key. */
+const SEQ_BELOW = -1n;
+const EMPTY = new Uint8Array(0);
+
+export function compareEntry(a: Entry, table: TableId, key: Uint8Array, seq: Seq): number {
+  if (a.table !== table) return a.table - table;
+  const c = compareBytes(a.key, key);
+  if (c !== 0) return c;
+  return a.seq === seq ? 0 : a.seq > seq ? -1 : 1;
+}
+
+export function cellBytes(c: Cell): number {
+  if (c === null || typeof c === 'boolean') return 1;
+  if (typeof c === 'number') return 8;
+  if (typeof c === 'bigint') return 8;
+  if (typeof c === 'string') return c.length * 2;
+  return c.length;
+}
+
+export function entryBytes(e: Entry): number {
+  let n = 48 + e.key.length;
+  if (e.row) for (const c of e.row) n += 8 + cellBytes(c);
+  return n;
+}
+
+export interface KeyRange {
+  lower?: Uint8Array;
+  upper?: Uint8Array;
+  lowerInclusive?: boolean;
+  upperInclusive?: boolean;
+  reverse?: boolean;
+}
+
+interface Pos {
+  leaf: number;
+  idx: number;
+}
+
+export class Memtable {
+  private leaves: Entry[][] = [];
+  sizeBytes = 0;
+  count = 0;
+  /** Bumped on every insert; iterators compare it to know when to re-seek. */
+  version = 0;
+  minSeq: Seq | undefined;
+  maxSeq: Seq | undefined;
+
+  /** First position whose entry is ≥ (table, key, seq); {leaf: leaves.length} when none. */
+  private lowerBound(table: TableId, key: Uint8Array, seq: Seq): Pos {
+    const leaves = this.leaves;
+    let lo = 0;
+    let hi = leaves.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const leaf = leaves[mid]!;
+      if (compareEntry(leaf[leaf.length - 1]!, table, key, seq) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === leaves.length) return { leaf: lo, idx: 0 };
+    const leaf = leaves[lo]!;
+    let a = 0;
+    let b = leaf.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (compareEntry(leaf[mid]!, table, key, seq) < 0) a = mid + 1;
+      else b = mid;
+    }
+    return { leaf: lo, idx: a };
+  }
+
+  private at(p: Pos): Entry | undefined {
+    return this.leaves[p.leaf]?.[p.idx];
+  }
+
+  private prev(p: Pos): Pos | undefined {
+    if (p.idx > 0) return { leaf: p.leaf, idx: p.idx - 1 };
+    if (p.leaf === 0) return undefined;
+    return { leaf: p.leaf - 1, idx: this.leaves[p.leaf - 1]!.length - 1 };
+  }
+
+  private next(p: Pos): Pos {
+    if (p.idx + 1 < this.leaves[p.leaf]!.length) return { leaf: p.leaf, idx: p.idx + 1 };
+    return { leaf: p.leaf + 1, idx: 0 };
+  }
+
+  put(e: Entry): void {
+    this.version++;
+    if (this.minSeq === undefined || e.seq < this.minSeq) this.minSeq = e.seq;
+    if (this.maxSeq === undefined || e.seq > this.maxSeq) this.maxSeq = e.seq;
+    const bytes = entryBytes(e);
+    if (this.leaves.length === 0) {
+      this.leaves.push([e]);
+      this.sizeBytes += bytes;
+      this.count++;
+      return;
+    }
+    let p = this.lowerBound(e.table, e.key, e.seq);
+    if (p.leaf === this.leaves.length) p = { leaf: p.leaf - 1, idx: this.leaves[p.leaf - 1]!.length };
+    const leaf = this.leaves[p.leaf]!;
+    const old = leaf[p.idx];
+    if (old && compareEntry(old, e.table, e.key, e.seq) === 0) {
+      leaf[p.idx] = e;
+      this.sizeBytes += bytes - entryBytes(old);
+      return;
+    }
+    leaf.splice(p.idx, 0, e);
+    this.sizeBytes += bytes;
+    this.count++;
+    if (leaf.length > LEAF_MAX) this.leaves.splice(p.leaf + 1, 0, leaf.splice(LEAF_MAX >>> 1));
+  }
+
+  /** The newest version of (table, key) with seq ≤ snapshot (a tombstone included). */
+  get(table: TableId, key: Uint8Array, snapshot: Seq): Entry | undefined {
+    if (this.count === 0) return undefined;
+    const e = this.at(this.lowerBound(table, key, snapshot));
+    if (e && e.table === table && compareBytes(e.key, key) === 0) return e;
+    return undefined;
+  }
+
+  /** Every version in range, in entry order (or reverse), staying valid across inserts. */
+  *iterate(table: TableId, r: KeyRange = {}): Generator<Entry> {
+    const lowerIncl = r.lowerInclusive ?? true;
+    const upperIncl = r.upperInclusive ?? false;
+    const inUpper = (e: Entry): boolean => {
+      if (!r.upper) return true;
+      const c = compareBytes(e.key, r.upper);
+      return upperIncl ? c <= 0 : c < 0;
+    };
+    const inLower = (e: Entry): boolean => {
+      if (!r.lower) return true;
+      const c = compareBytes(e.key, r.lower);
+      return lowerIncl ? c >= 0 : c > 0;
+    };
+    if (!r.reverse) {
+      let p = r.lower ? this.lowerBound(table, r.lower, lowerIncl ? SEQ_MAX : SEQ_BELOW) : this.lowerBound(table, EMPTY, SEQ_MAX);
+      let ver = this.version;
+      for (;;) {
+        const e = this.at(p);
+        if (!e || e.table !== table || !inUpper(e)) return;
+        yield e;
+        if (this.version !== ver) {
+          ver = this.version;
+          p = this.lowerBound(e.table, e.key, e.seq - 1n);
+        } else p = this.next(p);
+      }
+    } else {
+      const start = r.upper ? this.lowerBound(table, r.upper, upperIncl ? SEQ_BELOW : SEQ_MAX) : this.lowerBound(table + 1, EMPTY, SEQ_MAX);
+      let p = this.prev(start);
+      let ver = this.version;
+      for (;;) {
+        if (!p) return;
+        const e = this.at(p);
+        if (!e || e.table !== table || !inLower(e)) return;
+        yield e;
+        if (this.version !== ver) {
+          ver = this.version;
+          p = this.prev(this.lowerBound(e.table, e.key, e.seq));
+        } else p = this.prev(p);
+      }
+    }
+  }
+
+  /** Table ids present, ascending. */
+  tables(): TableId[] {
+    const out: TableId[] = [];
+    for (const leaf of this.leaves) for (const e of leaf) if (out[out.length - 1] !== e.table) out.push(e.table);
+    return out;
+  }
+
+  /** All entries of one table in entry order (for a flush). */
+  entriesOf(table: TableId): Entry[] {
+    return [...this.iterate(table)];
+  }
+}

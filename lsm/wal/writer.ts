@@ -1,0 +1,279 @@
+// The WAL writer: group commit over one append-only log file at a time.
+//
+// Commits queue up (bounded by queueBytesMax: a full queue makes `append` wait — back-pressure);
+// one loop takes everything queued (up to groupBytesMax), appends it with ONE append, makes it
+// durable with ONE fdatasync, then — synchronously, in queue order — calls each commit's
+// `onDurable` (the database applies the batch to the memtable there, so visibility follows
+// durability and log order) and resolves the commits' promises.
+// syncMode 'off' (synchronous_commit = off): a commit resolves after its append; a timer (and
+// rotation and close) fdatasyncs; a crash can lose the last syncIntervalMs of acknowledged
+// commits but never reorders them or keeps half of one.
+// A failed append/sync fails every commit of the group, then the writer truncates the log back
+// to the last good offset (durable truncate) and reopens it; if that cleanup fails too the
+// writer is broken for good and every later append fails until the database is reopened.
+// Rotation (a new log file at each memtable seal) runs between groups, never inside one.
+import { errnoToLsmError } from '../io/errors.js';
+import { LsmError } from '../types.js';
+import type { AppendFile, Io } from '../types.js';
+
+export type SyncMode = 'fsync' | 'off';
+
+export interface WalWriterOptions {
+  syncMode: SyncMode;
+  /** Bytes of frames waiting for the writer before `append` blocks. */
+  queueBytesMax: number;
+  /** Bytes one group may carry (one append call). */
+  groupBytesMax: number;
+  /** For syncMode 'off': how often the background fdatasync runs. */
+  syncIntervalMs: number;
+}
+
+interface Pending {
+  frame: Uint8Array;
+  onDurable: () => void;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export function walFileName(logNumber: number): string {
+  return `wal-${String(logNumber).padStart(6, '0')}.log`;
+}
+
+export function parseWalFileName(name: string): number | undefined {
+  const m = /^wal-(\d{6,})\.log$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+type Rotation = { logNumber: number; onRotated: () => void; resolve: () => void; reject: (e: unknown) => void };
+
+export class WalWriter {
+  private queue: Pending[] = [];
+  private queueBytes = 0;
+  private spaceWaiters: Array<() => void> = [];
+  private running = false;
+  private rotation: Rotation | undefined;
+  private broken: LsmError | undefined;
+  private closed = false;
+  private dirty = false; // appended but not yet synced (syncMode 'off')
+  private timer: NodeJS.Timeout | undefined;
+  private goodBytes: number;
+  /** Counters for observability and tests. */
+  readonly stats = { groups: 0, commits: 0, syncs: 0, bytes: 0, failedGroups: 0 };
+
+  private constructor(
+    private readonly io: Io,
+    private readonly dir: string,
+    private file: AppendFile,
+    private logNumberValue: number,
+    private readonly opts: WalWriterOptions,
+  ) {
+    this.goodBytes = file.sizeBytes;
+    if (opts.syncMode === 'off') {
+      this.timer = setInterval(() => void this.backgroundSync(), opts.syncIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Creates log `logNumber` (empty) and fsyncs the directory so the file itself survives. */
+  static async create(io: Io, dir: string, logNumber: number, opts: WalWriterOptions): Promise<WalWriter> {
+    const file = await WalWriter.newLog(io, dir, logNumber);
+    return new WalWriter(io, dir, file, logNumber, opts);
+  }
+
+  private static async newLog(io: Io, dir: string, logNumber: number): Promise<AppendFile> {
+    try {
+      const f = await io.openAppend(`${dir}/${walFileName(logNumber)}`);
+      await io.syncDir(dir);
+      return f;
+    } catch (e) {
+      throw errnoToLsmError(e, `create WAL file "${walFileName(logNumber)}"`);
+    }
+  }
+
+  get logNumber(): number {
+    return this.logNumberValue;
+  }
+
+  get failure(): LsmError | undefined {
+    return this.broken;
+  }
+
+  /** Queues one frame; resolves once durable (or appended, in syncMode 'off'), after
+   *  `onDurable` ran. Rejects with an LsmError (53100 / 58030) if the write failed. */
+  async append(frame: Uint8Array, onDurable: () => void): Promise<void> {
+    if (frame.length > this.opts.groupBytesMax) throw new LsmError('54000', `WAL record of ${frame.length} bytes exceeds the limit of ${this.opts.groupBytesMax} bytes`);
+    while (this.queueBytes + frame.length > this.opts.queueBytesMax && this.queue.length > 0) {
+      await new Promise<void>((r) => this.spaceWaiters.push(r));
+    }
+    this.check();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ frame, onDurable, resolve, reject });
+      this.queueBytes += frame.length;
+      this.kick();
+    });
+  }
+
+  /** Switches to a new log file between groups; `onRotated` runs synchronously right after the
+   *  new file is durable and before any later commit is applied (the memtable swap). */
+  rotate(logNumber: number, onRotated: () => void): Promise<void> {
+    this.check();
+    if (this.rotation) throw new Error('WalWriter.rotate: a rotation is already pending');
+    return new Promise<void>((resolve, reject) => {
+      this.rotation = { logNumber, onRotated, resolve, reject };
+      this.kick();
+    });
+  }
+
+  /** Waits for queued commits, syncs, closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.running || this.queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      if (this.dirty && !this.broken) await this.file.sync();
+    } finally {
+      await this.file.close().catch(() => undefined);
+    }
+  }
+
+  /** Abandons the writer without syncing (tests: a simulated crash). */
+  abandon(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private check(): void {
+    if (this.broken) throw this.broken;
+    if (this.closed) throw new LsmError('57P01', 'the database is closed');
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.queue.length > 0) await this.writeGroup();
+        else if (this.rotation) await this.doRotate();
+        else break;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private takeGroup(): Pending[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || bytes + this.queue[n]!.frame.length <= this.opts.groupBytesMax)) {
+      bytes += this.queue[n]!.frame.length;
+      n++;
+    }
+    const group = this.queue.splice(0, n);
+    this.queueBytes -= bytes;
+    const waiters = this.spaceWaiters.splice(0);
+    for (const w of waiters) w();
+    return group;
+  }
+
+  private async writeGroup(): Promise<void> {
+    const group = this.takeGroup();
+    if (this.broken) {
+      for (const p of group) p.reject(this.broken);
+      return;
+    }
+    let total = 0;
+    for (const p of group) total += p.frame.length;
+    const buf = new Uint8Array(total);
+    let off = 0;
+    for (const p of group) {
+      buf.set(p.frame, off);
+      off += p.frame.length;
+    }
+    try {
+      await this.file.append(buf);
+      if (this.opts.syncMode === 'fsync') {
+        await this.file.sync();
+        this.stats.syncs++;
+      } else this.dirty = true;
+    } catch (e) {
+      this.stats.failedGroups++;
+      const err = errnoToLsmError(e, `write to WAL file "${walFileName(this.logNumberValue)}"`);
+      await this.recover(err);
+      for (const p of group) p.reject(err);
+      return;
+    }
+    this.goodBytes += total;
+    this.stats.groups++;
+    this.stats.commits += group.length;
+    this.stats.bytes += total;
+    let applyError: unknown;
+    for (const p of group) {
+      try {
+        p.onDurable();
+      } catch (e) {
+        applyError ??= e;
+      }
+    }
+    for (const p of group) (applyError ? p.reject(applyError) : p.resolve());
+  }
+
+  /** After a failed group: cut the log back to the last good frame so the failed commits can
+   *  never reappear at recovery, then continue on the same file. */
+  private async recover(cause: LsmError): Promise<void> {
+    const path = `${this.dir}/${walFileName(this.logNumberValue)}`;
+    try {
+      await this.file.close().catch(() => undefined);
+      await this.io.truncate(path, this.goodBytes);
+      this.file = await this.io.openAppend(path);
+    } catch (e) {
+      this.broken = new LsmError('58030', `WAL is unusable after a failed write (${cause.message}); reopen the database`, { cause: e });
+      if (this.timer) clearInterval(this.timer);
+    }
+  }
+
+  private async doRotate(): Promise<void> {
+    const r = this.rotation!;
+    this.rotation = undefined;
+    if (this.broken) return r.reject(this.broken);
+    try {
+      if (this.dirty) await this.file.sync();
+      this.dirty = false;
+      const next = await WalWriter.newLog(this.io, this.dir, r.logNumber);
+      await this.file.close().catch(() => undefined);
+      this.file = next;
+      this.logNumberValue = r.logNumber;
+      this.goodBytes = next.sizeBytes;
+    } catch (e) {
+      // The old log stays current (nothing was lost); the caller may retry later.
+      return r.reject(errnoToLsmError(e, `create WAL file "${walFileName(r.logNumber)}"`));
+    }
+    try {
+      r.onRotated();
+      r.resolve();
+    } catch (e) {
+      r.reject(e);
+    }
+  }
+
+  private async backgroundSync(): Promise<void> {
+    if (!this.dirty || this.running || this.broken || this.closed) return;
+    this.running = true;
+    try {
+      this.dirty = false;
+      await this.file.sync();
+      this.stats.syncs++;
+    } catch {
+      // An acknowledged-but-unsynced commit may be lost; that is the documented contract of
+      // syncMode 'off'. The next group surfaces persistent errors.
+      this.dirty = true;
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0 || this.rotation) this.kick();
+    }
+  }
+}
