@@ -5,15 +5,8 @@
 import type { Cell } from '../types.js';
 import { compareBytes } from '../iter/index.js';
 
-export const enum CellTag {
-  Null = 0,
-  False = 1,
-  True = 2,
-  Float64 = 3,
-  BigInt = 4,
-  Utf8 = 5,
-  Bytes = 6,
-}
+export const CellTag = { Null: 0, False: 1, True: 2, Float64: 3, BigInt: 4, Utf8: 5, Bytes: 6 } as const;
+export type CellTag = (typeof CellTag)[keyof typeof CellTag];
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder('utf-8', { fatal: true });

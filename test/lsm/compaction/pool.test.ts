@@ -1,0 +1,105 @@
+import { describe, it, expect, afterEach, beforeAll, afterAll } from 'vitest';
+import { WorkerPool, runCompaction } from '../../../lsm/compaction/index.js';
+import { encodeSegment, SegmentReader } from '../../../lsm/segment/index.js';
+import type { Entry } from '../../../lsm/types.js';
+
+const pools: WorkerPool[] = [];
+afterEach(async () => {
+  for (const p of pools.splice(0)) await p.close();
+});
+// Starting a worker from TypeScript sources costs ~2 s (type stripping); share one.
+let shared: WorkerPool;
+beforeAll(() => {
+  shared = new WorkerPool({ workers: 1, queueMax: 2 });
+});
+afterAll(async () => {
+  await shared.close();
+});
+function pool(workers: number, queueMax = 8): WorkerPool {
+  if (workers === 1 && queueMax === 2) return shared;
+  const p = new WorkerPool({ workers, queueMax });
+  pools.push(p);
+  return p;
+}
+
+function entries(n: number, table = 2): Entry[] {
+  const big = new Uint8Array(10_000); // keys below are views into this: the pool must copy them down
+  const out: Entry[] = [];
+  for (let i = 0; i < n; i++) {
+    big[i * 2] = i >> 8;
+    big[i * 2 + 1] = i & 0xff;
+    out.push({ table, key: big.subarray(i * 2, i * 2 + 2), seq: BigInt(i + 1), kind: i % 5 === 0 ? 'del' : 'put', row: i % 5 === 0 ? undefined : [i, `v${i}`, BigInt(i), i % 2 === 0, Uint8Array.of(i & 0xff)] });
+  }
+  return out;
+}
+
+describe('WorkerPool', () => {
+  it('encodes a segment in a worker thread, byte-identical to inline encoding', async () => {
+    const p = pool(1, 2);
+    const es = entries(3000);
+    const fromWorker = await p.encodeSegment(2, es, { batchRows: 512 });
+    const inline = encodeSegment(2, es, { batchRows: 512 });
+    expect(Buffer.from(fromWorker.bytes).equals(Buffer.from(inline.bytes))).toBe(true);
+    expect(fromWorker.meta).toEqual(inline.meta);
+    expect(SegmentReader.open(fromWorker.bytes, 'w.seg').get(Uint8Array.of(0, 7), 100n)!.row![1]).toBe('v7');
+  });
+
+  it('runs compactions in a worker with the same result as inline', async () => {
+    const p = pool(1, 2);
+    const a = encodeSegment(2, entries(500)).bytes;
+    const b = encodeSegment(2, entries(300).map((e) => ({ ...e, seq: e.seq + 1000n }))).bytes;
+    const inputs = [{ bytes: b, fileName: 'b.seg' }, { bytes: a, fileName: 'a.seg' }];
+    const opts = { smallestLiveSnapshotSeq: 1100n, isBottomLevel: true, targetFileBytes: 4096 };
+    const w = await p.compact(inputs, opts);
+    const i = runCompaction(inputs, opts);
+    expect(w.outputs.map((o) => Buffer.from(o.bytes).toString('hex'))).toEqual(i.outputs.map((o) => Buffer.from(o.bytes).toString('hex')));
+    expect({ ...w, outputs: undefined }).toEqual({ ...i, outputs: undefined });
+  });
+
+  it('propagates job errors: corruption keeps its SQLSTATE, bugs stay errors', async () => {
+    const p = pool(1, 2);
+    const bytes = encodeSegment(2, entries(10)).bytes;
+    bytes[5] = bytes[5]! ^ 0xff;
+    await expect(p.compact([{ bytes, fileName: 'bad.seg' }], { smallestLiveSnapshotSeq: 0n, isBottomLevel: false })).rejects.toMatchObject({ code: 'XX001', message: expect.stringContaining('bad.seg') });
+    await expect(p.encodeSegment(2, [...entries(3)].reverse())).rejects.toThrow(/sorted/);
+    // The worker is still usable afterwards.
+    expect((await p.encodeSegment(2, entries(3))).meta.rowCount).toBe(3);
+  });
+
+  it('bounds its queue and tells callers when there is room again', async () => {
+    const p = pool(1, 2);
+    const es = entries(4000);
+    const completed0 = p.completed;
+    const jobs = [p.encodeSegment(2, es), p.encodeSegment(2, es), p.encodeSegment(2, es)]; // 1 running + 2 queued
+    expect(p.running).toBe(1);
+    expect(p.queued).toBe(2);
+    expect(p.hasRoom()).toBe(false);
+    expect(() => p.encodeSegment(2, es)).toThrow(/queue is full/);
+    await p.whenRoom();
+    expect(p.hasRoom()).toBe(true);
+    jobs.push(p.encodeSegment(2, es));
+    const done = await Promise.all(jobs);
+    expect(done.map((d) => d.meta.rowCount)).toEqual([4000, 4000, 4000, 4000]);
+    expect(p.completed - completed0).toBe(4);
+  });
+
+  it('runs several workers in parallel and inline mode with workers: 0', async () => {
+    const p2 = pool(2);
+    const rs = await Promise.all([0, 1, 2, 3].map((t) => p2.encodeSegment(t, entries(100, t))));
+    expect(rs.map((r) => r.meta.table)).toEqual([0, 1, 2, 3]);
+    const p0 = pool(0);
+    expect(p0.workerCount).toBe(0);
+    expect((await p0.encodeSegment(2, entries(10))).meta.rowCount).toBe(10);
+  });
+
+  it('rejects queued and new jobs once closed', async () => {
+    const p = new WorkerPool({ workers: 1, queueMax: 4 });
+    const es = entries(4000);
+    const running = expect(p.encodeSegment(2, es)).rejects.toMatchObject({ code: '57P01' });
+    const queued = expect(p.encodeSegment(2, es)).rejects.toMatchObject({ code: '57P01' });
+    await p.close();
+    await queued;
+    await running;
+    await expect(p.encodeSegment(2, es)).rejects.toMatchObject({ code: '57P01' });
+  });
+});
