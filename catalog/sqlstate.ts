@@ -569,7 +569,13 @@ export const CONDITION_NAME_BY_CODE: ReadonlyMap<string, SqlStateName> = new Map
   ['XX002', 'index_corrupted'],
 ]);
 
+/** The same map as a frozen record: SQLSTATE_NAME['22012'] === 'division_by_zero'. */
+export const SQLSTATE_NAME: Readonly<Record<string, SqlStateName>> = Object.freeze(Object.fromEntries(CONDITION_NAME_BY_CODE));
+
 /** The condition name of a SQLSTATE (e.g. 22012 → division_by_zero), or undefined when unknown. */
 export function conditionName(code: string): SqlStateName | undefined {
   return CONDITION_NAME_BY_CODE.get(code);
 }
+
+/** Alias of conditionName(). */
+export const sqlStateName = conditionName;

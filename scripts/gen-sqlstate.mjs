@@ -54,9 +54,15 @@ out.push('export const CONDITION_NAME_BY_CODE: ReadonlyMap<string, SqlStateName>
 for (const [code, name] of byCode) out.push(`  ['${code}', '${name}'],`);
 out.push(']);');
 out.push('');
+out.push('/** The same map as a frozen record: SQLSTATE_NAME[\'22012\'] === \'division_by_zero\'. */');
+out.push('export const SQLSTATE_NAME: Readonly<Record<string, SqlStateName>> = Object.freeze(Object.fromEntries(CONDITION_NAME_BY_CODE));');
+out.push('');
 out.push('/** The condition name of a SQLSTATE (e.g. 22012 → division_by_zero), or undefined when unknown. */');
 out.push('export function conditionName(code: string): SqlStateName | undefined {');
 out.push('  return CONDITION_NAME_BY_CODE.get(code);');
 out.push('}');
+out.push('');
+out.push('/** Alias of conditionName(). */');
+out.push('export const sqlStateName = conditionName;');
 out.push('');
 process.stdout.write(out.join('\n'));

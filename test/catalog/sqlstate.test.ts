@@ -45,3 +45,12 @@ describe('SQLSTATE constants', () => {
     }
   });
 });
+
+describe('SQLSTATE_NAME / sqlStateName aliases', () => {
+  it('agree with CONDITION_NAME_BY_CODE', async () => {
+    const m = await import('../../catalog/sqlstate.js');
+    expect(m.SQLSTATE_NAME['22012']).toBe('division_by_zero');
+    expect(m.sqlStateName('42P01')).toBe('undefined_table');
+    expect(Object.keys(m.SQLSTATE_NAME).length).toBe(m.CONDITION_NAME_BY_CODE.size);
+  });
+});
