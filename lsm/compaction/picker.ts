@@ -48,7 +48,11 @@ export class CompactionPointers {
     return this.at.get(level);
   }
   advance(task: CompactionTask): void {
-    if (task.level > 0) this.at.set(task.level, { table: task.table, key: task.largestKey });
+    if (task.level === 0) return;
+    // The inputs' own end, not the range widened by overlaps: the next file of the level is next.
+    let key = task.inputs[0]!.largestKey;
+    for (const f of task.inputs) if (compareBytes(f.largestKey, key) > 0) key = f.largestKey;
+    this.at.set(task.level, { table: task.table, key });
   }
 }
 
