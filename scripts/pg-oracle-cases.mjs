@@ -1,0 +1,143 @@
+// Inputs for scripts/gen-pg-oracle.mjs: [SQL type, input text] pairs grouped by session
+// settings. Hand-picked edge cases plus seeded random values (mulberry32, fixed seed).
+
+const SEED = 20241124;
+function mulberry32(a) {
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rnd = mulberry32(SEED);
+const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
+const pick = (xs) => xs[int(0, xs.length - 1)];
+const pad = (n, w) => String(n).padStart(w, '0');
+const times = (n, f) => Array.from({ length: n }, f);
+
+function randomDouble() {
+  const b = Buffer.alloc(8);
+  for (let i = 0; i < 8; i++) b[i] = int(0, 255);
+  const x = b.readDoubleBE(0);
+  return Number.isFinite(x) ? x : 1.5;
+}
+function randomFloat4() {
+  const b = Buffer.alloc(4);
+  for (let i = 0; i < 4; i++) b[i] = int(0, 255);
+  const x = b.readFloatBE(0);
+  return Number.isFinite(x) ? x : 2.5;
+}
+const randomDigits = (n) => Array.from({ length: n }, () => int(0, 9)).join('');
+function randomNumeric() {
+  const sign = rnd() < 0.3 ? '-' : '';
+  const ip = randomDigits(int(1, 25)).replace(/^0+(?=\d)/, '');
+  const fp = rnd() < 0.7 ? '.' + randomDigits(int(0, 20)) : '';
+  return sign + ip + fp;
+}
+function randomTimestamp(withZone) {
+  const y = rnd() < 0.1 ? int(1, 4000) : int(1900, 2100);
+  let s = `${pad(y, 4)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}`;
+  if (rnd() < 0.6) s += '.' + randomDigits(int(1, 6));
+  if (rnd() < 0.05) s += ' BC';
+  if (withZone && rnd() < 0.5) s += pick(['+00', '-05', '+05:30', '+13:45', '-03:00:15', 'Z', ' UTC']);
+  return s;
+}
+function randomInterval() {
+  const parts = [];
+  if (rnd() < 0.5) parts.push(`${int(-30, 30)} years`);
+  if (rnd() < 0.5) parts.push(`${int(-30, 30)} mons`);
+  if (rnd() < 0.6) parts.push(`${int(-400, 400)} days`);
+  if (rnd() < 0.7) parts.push(`${rnd() < 0.3 ? '-' : ''}${pad(int(0, 99), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}${rnd() < 0.5 ? '.' + randomDigits(int(1, 6)) : ''}`);
+  return parts.length ? parts.join(' ') : '0';
+}
+function randomBytes() {
+  return '\\x' + Array.from({ length: int(0, 12) }, () => pad(int(0, 255).toString(16), 2)).join('');
+}
+
+const ints = ['0', '1', '-1', '  42  ', '+7', '-0', '2147483647', '-2147483648', '2147483648', '-2147483649', 'abc', '', ' ', '1.5', '12abc', '0x10', '1e3', '00012', '1_000', '\t9\n'];
+const bigs = ['9223372036854775807', '-9223372036854775808', '9223372036854775808', '-9223372036854775809', '123456789012345678', '  -5 ', 'x', '99999999999999999999999'];
+const smalls = ['32767', '-32768', '32768', '-32769', '100', 'abc'];
+const oids = ['0', '4294967295', '4294967296', '-1', '-2147483648', '-2147483649', 'abc', ' 12 '];
+const floats = ['0', '-0', '1', '-1', '0.1', '1.5', '3.14159265358979', '1e15', '1e16', '123456789012345', '1234567890123456', '1e-4', '1e-5', '0.0001', '0.00001',
+  '1e300', '1e308', '1e309', '-1e309', '1e-320', '1e-400', '2.2250738585072014e-308', '4.9e-324', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '-inf', '+inf', 'infinity', '  1.5  ',
+  'abc', '', '1.5.5', '.5', '5.', '1e', '0x10', '123.456e-3', '100', '1e2', '1E+2', '-1.25e-10', '9007199254740993', '0.30000000000000004'];
+const float4s = ['0', '-0', '1.1', '0.1', '3.4028235e38', '3.5e38', '1e-45', '1e-46', '1.17549435e-38', '1e6', '100000', '999999', '1234567', '16777217', 'NaN', 'Infinity', '-inf', '1.5', '123.456', 'abc', '1e-5', '0.0001'];
+const bools = ['t', 'true', 'TRUE', 'True', 'tr', 'y', 'yes', 'on', '1', 'f', 'false', 'fa', 'n', 'no', 'off', 'of', '0', ' true ', 'o', 'ye', 'x', '', '2', 'truex', '10'];
+const numerics = ['0', '-0', '1', '-1', '0.1', '1.50', '2.500', '123.456', '-123.456', '1e3', '1.5e-3', '1E+5', '  7  ', '.5', '5.', 'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '+inf', '-inf',
+  '99999999999999999999999999999999999999.99999999999999999999', '0.000000000000000000000000001', '1e-10', '1e100', '12345678901234567890', '10000', '100000000', '0.0001', '1.0000', 'abc', '', '1.2.3', '1e', '- 1', '1e131072', '1e-16384'];
+const texts = ['', 'hello', 'héllo wörld', '日本語', '😀 emoji', 'trailing   ', '  leading', 'tab\there', 'new\nline', 'back\\slash', "quo'te", 'a"b'];
+const byteas = ['\\x', '\\x00ff10', '\\xDEADBEEF', '\\x de ad ', 'abc', 'a\\\\b', '\\001\\002\\377', '\\x0', '\\xzz', 'a\\9b', '\\', 'héllo', '\\x 0 1'];
+const uuids = ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+  'a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11', '{a0eebc99c0b4ef8bb6d6bb9bd380a11}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111', ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'x', '', '00000000-0000-0000-0000-000000000000'];
+const jsons = ['{}', '[]', '1', '-1.50', '1e3', '"x"', 'true', 'null', ' {"b": 1, "a": [1, 2, {"c": null}]} ', '{"aa":1,"b":2,"a":3}', '{"a":1,"a":2}', '{"a": 1.0e2}', '"\\u00e9\\n"',
+  '{"key": "val", "long key": [1,2,3], "k": {"z": 1, "y": 2}}', '[1,,2]', '{a:1}', '', '{"a":1', '01', '1.', '.5', '"\\u0000"', '"\\ud83d\\ude00"', '[true, false, null, 0, -0, 0.0, 1E400]', 'nul', '{"a" 1}', '[1] x'];
+const chars = ['a', 'ab', '', 'é', '\\101', '\\377', ' '];
+const names = ['simple', 'x'.repeat(70), 'é'.repeat(40), 'MixedCase'];
+const dates = ['2024-01-02', '1999-12-31', '2000-01-01', '2024-02-29', '2023-02-29', '2024-13-01', '0001-01-01', '0001-01-01 BC', '4714-11-24 BC', '4714-11-23 BC', '5874897-12-31', '5874898-01-01',
+  'infinity', '-infinity', 'epoch', 'Jan 2 2024', 'January 2, 2024', '2 Jan 2024', '01/02/2024', '1/2/24', '02.01.2024', '20240102', '2024.01.02', '99-01-02', '2024-01-02 12:34:56', 'J2451545', 'x', '', '2024-1-2', '  2024-01-02  ',
+  'Tue Jan 2 2024', '2024-01-02T10:00:00Z', '10000-01-01', '294276-12-31', '2024-02-30', 'February 29 2023', '0000-01-01', '70-01-01', '69-12-31', '1/2/3'];
+const timestamps = ['2024-01-02 03:04:05', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.1234567', '2024-01-02T03:04:05', '2024-01-02 03:04', '2024-01-02', '2024-01-02 24:00:00', '2024-01-02 24:00:01',
+  '2024-01-02 03:04:05+05:30', '2024-01-02 03:04:05 PST', 'infinity', '-infinity', 'epoch', '294276-12-31 23:59:59.999999', '294277-01-01 00:00:00', '4714-11-24 00:00:00 BC', '4714-11-23 23:59:59 BC',
+  '0001-01-01 00:00:00 BC', 'Jan 2 2024 3:04pm', 'Jan 2 2024 12:00am', 'Jan 2 2024 12:00pm', '01/02/2024 03:04:05', '2024-01-02 25:00:00', '2024-01-02 03:60:00', '2024-01-02 03:04:60', 'x', '', '2000-01-01 00:00:00.5',
+  '1999-12-31 23:59:59.999999', '2024-01-02 03:04:05 BC', 'allballs', '20240102 030405', '20240102T030405', '2024-01-02 03:04:05 Europe/Paris', '2024-01-02 3:4:5', '2024-06-15 12:00:00 America/New_York'];
+const times_ = ['00:00:00', '03:04:05', '03:04:05.123456', '3:04', '24:00:00', '24:00:00.000001', '23:59:59.999999', '23:59:59.9999999', '12:00 am', '12:00 pm', '1:30 pm', '13:30 pm', 'allballs', '2024-01-02 03:04:05', '03:04:05+05', '25:00', '03:60', 'x', '', '030405', '03:04:05.5'];
+const intervals = ['1 day', '1 day 2 hours', '1 year 2 months 3 days 04:05:06.789', '-1 days +02:00:00', '1-2', '-1-2', '1 2:03:04', '-1 2:03:04', 'P1Y2M', 'P1Y2M3DT4H5M6S', 'PT1.5S', 'P1.5D', 'P0001-02-03T04:05:06', 'PT0S',
+  '@ 1 minute ago', '@ 1 day 2 hours ago', '01:02:03', '-01:02:03', '1.5 days', '1.5 months', '1.5 years', '0.1 sec', '1 week', '2 weeks 3 days', '1 millennium', '1 century', '1 decade', '10', '1.5', '100 hours', '1000000 hours',
+  '1 microsecond', '1 millisecond', '5 mins', '3 secs', '1 mon', '0', '', 'x', '1 fortnight', '178000000 years', '2147483647 days', '2147483648 days', '1 day -1 second', '-1 day 1 second', '+1 day', '1 day ago', '1:2', '1:2:3.5',
+  '4 days 25:00:00', '1 year -1 month', '-2 years -3 months', '2 hours 30 minutes', '30 seconds', '0.000001 sec', '1e3 seconds', 'P-1Y', '1 day 1 day', '00:00:00.000001'];
+
+export const CASES = [
+  { cases: [
+    ...ints.map((s) => ['int4', s]), ...bigs.map((s) => ['int8', s]), ...ints.slice(0, 8).map((s) => ['int8', s]), ...smalls.map((s) => ['int2', s]), ...oids.map((s) => ['oid', s]),
+    ...times(40, () => ['int4', String(int(-2147483648, 2147483647))]),
+    ...times(40, () => ['int8', String(BigInt(int(-2147483648, 2147483647)) * BigInt(int(0, 4294967295)))]),
+    ...floats.map((s) => ['float8', s]), ...floats.map((s) => ['float4', s]), ...float4s.map((s) => ['float4', s]),
+    ...times(150, () => ['float8', randomDouble().toPrecision(17)]), ...times(150, () => ['float4', randomFloat4().toPrecision(9)]),
+    ...bools.map((s) => ['bool', s]),
+    ...numerics.map((s) => ['numeric', s]), ...times(120, () => ['numeric', randomNumeric()]),
+    ...texts.map((s) => ['text', s]), ...texts.map((s) => ['varchar', s]), ...texts.map((s) => ['bpchar', s]),
+    ...chars.map((s) => ['"char"', s]), ...names.map((s) => ['name', s]),
+    ...byteas.map((s) => ['bytea', s]), ...times(30, () => ['bytea', randomBytes()]),
+    ...uuids.map((s) => ['uuid', s]),
+    ...jsons.map((s) => ['json', s]), ...jsons.map((s) => ['jsonb', s]),
+    ...dates.map((s) => ['date', s]), ...timestamps.map((s) => ['timestamp', s]), ...timestamps.map((s) => ['timestamptz', s]),
+    ...times(80, () => ['timestamp', randomTimestamp(false)]), ...times(80, () => ['timestamptz', randomTimestamp(true)]),
+    ...times_.map((s) => ['time', s]), ...intervals.map((s) => ['interval', s]), ...times(80, () => ['interval', randomInterval()]),
+  ] },
+  { settings: { extra_float_digits: '0' }, cases: [...floats.map((s) => ['float8', s]), ...float4s.map((s) => ['float4', s]), ...times(30, () => ['float8', randomDouble().toPrecision(17)])] },
+  { settings: { extra_float_digits: '-3' }, cases: [...floats.slice(0, 20).map((s) => ['float8', s]), ...float4s.slice(0, 10).map((s) => ['float4', s])] },
+  { settings: { extra_float_digits: '3' }, cases: [...floats.slice(0, 20).map((s) => ['float8', s]), ...float4s.map((s) => ['float4', s])] },
+  { settings: { bytea_output: 'escape' }, cases: [...byteas.map((s) => ['bytea', s]), ...times(20, () => ['bytea', randomBytes()])] },
+  { settings: { TimeZone: 'America/New_York' }, cases: [
+    ...timestamps.map((s) => ['timestamptz', s]), ...times(60, () => ['timestamptz', randomTimestamp(true)]),
+    ['timestamptz', '2024-03-10 02:30:00'], ['timestamptz', '2024-11-03 01:30:00'], ['timestamptz', '1800-01-01 00:00'], ['timestamptz', '1883-11-18 12:00'], ['timestamptz', '2200-07-01 12:00'], ['timestamptz', '100000-07-01 12:00'],
+    ['timestamp', '2024-01-02 03:04:05+05:30'], ['date', '2024-01-02 03:04:05 PST'],
+  ] },
+  { settings: { TimeZone: 'Asia/Kolkata' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '1900-01-01 00:00'], ['timestamptz', '1941-10-01 00:00'], ['timestamptz', '2024-01-02 03:04:05+00']] },
+  { settings: { TimeZone: 'Europe/Paris' }, cases: [['timestamptz', '2024-07-02 03:04:05'], ['timestamptz', '2024-03-31 02:30'], ['timestamptz', '2024-10-27 02:30'], ['timestamptz', '1900-01-01 00:00'], ['timestamptz', 'epoch']] },
+  { settings: { TimeZone: 'Australia/Lord_Howe' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-07-02 03:04:05']] },
+  { settings: { TimeZone: 'UTC+3' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05+00']] },
+  { settings: { TimeZone: '+05:30' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05+00']] },
+  { settings: { TimeZone: '-7' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05+00']] },
+  { settings: { TimeZone: 'Pacific/Chatham' }, cases: [['timestamptz', '2024-01-02 03:04:05+00'], ['timestamptz', '2024-07-02 03:04:05+00']] },
+  { settings: { DateStyle: 'ISO, DMY' }, cases: [['date', '01/02/2024'], ['date', '13/01/2024'], ['date', '1/2/24'], ['timestamp', '01/02/2024 03:04:05'], ['date', '02.01.2024']] },
+  { settings: { DateStyle: 'ISO, YMD' }, cases: [['date', '24/01/02'], ['date', '2024/01/02'], ['date', '01/02/03']] },
+  { settings: { DateStyle: 'SQL, MDY' }, cases: [['date', '2024-01-02'], ['date', '0044-03-15 BC'], ['timestamp', '2024-01-02 03:04:05.5'], ['timestamptz', '2024-01-02 03:04:05'], ['date', 'infinity']] },
+  { settings: { DateStyle: 'SQL, DMY' }, cases: [['date', '2024-01-02'], ['timestamp', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05']] },
+  { settings: { DateStyle: 'Postgres, MDY' }, cases: [['date', '2024-01-02'], ['timestamp', '2024-01-02 03:04:05.25'], ['timestamptz', '2024-01-02 03:04:05'], ['timestamp', '0044-03-15 12:00 BC']] },
+  { settings: { DateStyle: 'Postgres, DMY' }, cases: [['date', '2024-01-02'], ['timestamp', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05']] },
+  { settings: { DateStyle: 'German, DMY' }, cases: [['date', '2024-01-02'], ['timestamp', '2024-01-02 03:04:05'], ['timestamptz', '2024-01-02 03:04:05']] },
+  { settings: { DateStyle: 'SQL, MDY', TimeZone: 'America/New_York' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-07-02 03:04:05']] },
+  { settings: { IntervalStyle: 'iso_8601' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
+  { settings: { IntervalStyle: 'sql_standard' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
+  { settings: { IntervalStyle: 'postgres_verbose' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
+  { assign: true, cases: [
+    ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
+    ['char(3)', 'a'], ['char(3)', 'abc'], ['char(3)', 'abcd'], ['char(3)', 'abc  '], ['char(3)', ''], ['char(1)', 'é'], ['char', 'xy'],
+    ['numeric(5,2)', '123.456'], ['numeric(5,2)', '999.995'], ['numeric(5,2)', '1234.5'], ['numeric(5,2)', '-999.99'], ['numeric(5,2)', 'NaN'], ['numeric(5,2)', 'Infinity'], ['numeric(3)', '1.5'], ['numeric(3)', '999.5'],
+    ['numeric(2,-3)', '12345'], ['numeric(3,5)', '0.001234'], ['numeric(3,5)', '0.01'], ['numeric(10,0)', '-0.4'],
+    ['timestamp(0)', '2024-01-02 03:04:05.5'], ['timestamp(3)', '2024-01-02 03:04:05.123456'], ['timestamptz(2)', '2024-01-02 03:04:05.125'], ['time(1)', '03:04:05.25'], ['time(0)', '23:59:59.5'],
+    ['interval(2)', '1 day 00:00:01.12345'],
+  ] },
+];
