@@ -60,6 +60,16 @@ export class Memtable {
   version = 0;
   minSeq: Seq | undefined;
   maxSeq: Seq | undefined;
+  /** Versions and approximate bytes per table (for approximateStats). */
+  readonly perTable = new Map<TableId, { count: number; bytes: number }>();
+
+  private account(table: TableId, count: number, bytes: number): void {
+    const t = this.perTable.get(table);
+    if (t) {
+      t.count += count;
+      t.bytes += bytes;
+    } else this.perTable.set(table, { count, bytes });
+  }
 
   /** First position whose entry is ≥ (table, key, seq); {leaf: leaves.length} when none. */
   private lowerBound(table: TableId, key: Uint8Array, seq: Seq): Pos {
@@ -108,6 +118,7 @@ export class Memtable {
       this.leaves.push([e]);
       this.sizeBytes += bytes;
       this.count++;
+      this.account(e.table, 1, bytes);
       return;
     }
     let p = this.lowerBound(e.table, e.key, e.seq);
@@ -117,11 +128,13 @@ export class Memtable {
     if (old && compareEntry(old, e.table, e.key, e.seq) === 0) {
       leaf[p.idx] = e;
       this.sizeBytes += bytes - entryBytes(old);
+      this.account(e.table, 0, bytes - entryBytes(old));
       return;
     }
     leaf.splice(p.idx, 0, e);
     this.sizeBytes += bytes;
     this.count++;
+    this.account(e.table, 1, bytes);
     if (leaf.length > LEAF_MAX) this.leaves.splice(p.leaf + 1, 0, leaf.splice(LEAF_MAX >>> 1));
   }
 
@@ -178,9 +191,7 @@ export class Memtable {
 
   /** Table ids present, ascending. */
   tables(): TableId[] {
-    const out: TableId[] = [];
-    for (const leaf of this.leaves) for (const e of leaf) if (out[out.length - 1] !== e.table) out.push(e.table);
-    return out;
+    return [...this.perTable.keys()].sort((a, b) => a - b);
   }
 
   /** All entries of one table in entry order (for a flush). */

@@ -1,0 +1,518 @@
+// LsmDb: the public face of the storage engine (API documented in README.md).
+// It owns the write path (transactions → WAL group commit → memtable), the read path
+// (memtables + segments at a snapshot), sealing/flushing memtables, compaction scheduling and
+// recovery at open. Invariants:
+//  - a commit is visible (memtable + visibleSeq) only after its WAL record is durable, and
+//    commits become visible in sequence order;
+//  - `visibleSeq` is the newest visible commit; snapshots are taken at it;
+//  - at most one flush and one compaction run at a time; commits stall while
+//    `immutableMemtablesMax` sealed memtables wait for a flush (back-pressure);
+//  - a background failure (flush or compaction I/O) is sticky: later writes fail with it and
+//    the database must be reopened; reads keep working.
+//
+// Notes for lsm-storage (requests, see the final report too):
+//  - Manifest.applyNow computes the next state before awaiting the write and then assigns it,
+//    so a newFileNumber() taken while an edit is in flight is handed out again afterwards.
+//    Until that is fixed, every file number here comes from fileNumbers() (a monotonic floor
+//    kept by the database, also given to executeCompaction through a thin proxy).
+//  - A fresh manifest's first Version has `levels = []` (not MAX_LEVELS empty lists), which
+//    pickCompaction dereferences; compact.ts skips empty versions.
+//  - executeCompaction removes its written outputs when logAndApply fails; a failed fsync may
+//    still have made the edit durable, so those files must stay (orphan check at next open).
+import type { Packr } from 'msgpackr';
+import { Manifest, type Version } from './manifest/index.js';
+import { Memtable, SEQ_MAX } from './memtable/index.js';
+import { cellBytes } from './memtable/memtable.js';
+import { LockManager, SnapshotRegistry, Txn, opKey, type Isolation, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
+import { KEY_BYTES_MAX, prefixSuccessor } from './keys/index.js';
+import { RealIo, errnoToLsmError } from './io/index.js';
+import { LsmError } from './types.js';
+import type { Entry, Io, Row, Seq, TableId } from './types.js';
+import { WalWriter, encodeRecord, makePackr, type SyncMode } from './wal/index.js';
+import { Compactor, type CompactionSettings } from './db/compact.js';
+import { flushMemtable } from './db/flush.js';
+import { WorkerPool } from './compaction/index.js';
+import { getEntry, scanVisible, type ReadSources } from './db/reads.js';
+import { recover, type RecoveryResult } from './db/recovery.js';
+import { SegmentCache } from './db/segments.js';
+import { FileNumbers } from './db/filenumbers.js';
+
+export interface LsmOptions {
+  dir: string;
+  /** Default: the real filesystem. */
+  io?: Io;
+  /** Seal the memtable past this many bytes. Default 16 MiB. */
+  memtableBytesMax?: number;
+  /** 'fsync' (default): a commit returns once durable. 'off': once appended (synchronous_commit = off). */
+  syncMode?: SyncMode;
+  /** syncMode 'off': background fdatasync period. Default 200 ms. */
+  syncIntervalMs?: number;
+  /** Largest row (approximate bytes of its cells). Default 64 MiB. */
+  valueBytesMax?: number;
+  /** Largest transaction write set. Default 256 MiB. */
+  txnBytesMax?: number;
+  /** WAL queue bound before commits wait. Default 64 MiB. */
+  walQueueBytesMax?: number;
+  /** Sealed memtables waiting for a flush before commits stall. Default 2. */
+  immutableMemtablesMax?: number;
+  /** Segment bytes kept open in memory. Default 512 MiB. */
+  segmentCacheBytesMax?: number;
+  /** Rows per Arrow record batch in segments. Default: the segment encoder's. */
+  batchRows?: number;
+  /** Worker threads for flush encoding and compaction merges; 0 = inline. Default 1. */
+  workers?: number;
+  compaction?: Partial<CompactionSettings>;
+}
+
+export interface BeginOptions {
+  isolation?: Isolation;
+}
+
+export interface DbScanOptions extends ScanOptions {
+  snapshot?: Snapshot;
+}
+
+export interface LsmStats {
+  visibleSeq: Seq;
+  memtableBytes: number;
+  immutableMemtables: number;
+  liveSnapshots: number;
+  heldLocks: number;
+  walCommits: number;
+  walGroups: number;
+  walSyncs: number;
+  walBytes: number;
+  userBytes: number;
+  flushes: number;
+  flushBytes: number;
+  compactions: number;
+  compactionBytesIn: number;
+  compactionBytesOut: number;
+  segmentFiles: number;
+  segmentBytes: number;
+  levelBytes: number[];
+  /** (WAL + flush + compaction bytes written) / user bytes committed. */
+  writeAmplification: number;
+  /** All segment bytes / bytes of the deepest non-empty level (LevelDB's rough measure). */
+  spaceAmplification: number;
+  segmentCacheHits: number;
+  segmentCacheMisses: number;
+  recovery: RecoveryResult;
+}
+
+const MiB = 1024 * 1024;
+
+export class LsmDb implements TxnHost {
+  private mem = new Memtable();
+  /** Sealed memtables, newest first, each with the WAL number that follows its records. */
+  private imms: { mem: Memtable; nextLogNumber: number }[] = [];
+  private visibleSeq: Seq;
+  private allocSeq: Seq;
+  private readonly snapshots = new SnapshotRegistry();
+  private readonly locks = new LockManager();
+  /** Keys of commits queued in the WAL but not yet visible (first-committer-wins checks). */
+  private readonly inFlight = new Map<string, number>();
+  private bgError: LsmError | undefined;
+  private closed = false;
+  private sealing: Promise<void> | undefined;
+  private flushing: Promise<void> | undefined;
+  private stallWaiters: (() => void)[] = [];
+  private nextTxnId: TxnId = 1;
+  private readonly compactor: Compactor;
+  private readonly fileNumbers: FileNumbers;
+  private readonly counters = { userBytes: 0, flushes: 0, flushBytes: 0 };
+  readonly txnBytesMax: number;
+  private readonly valueBytesMax: number;
+
+  private constructor(
+    private readonly io: Io,
+    readonly dir: string,
+    private readonly opts: Required<Omit<LsmOptions, 'io' | 'workers' | 'batchRows' | 'compaction'>> & { batchRows: number | undefined },
+    private readonly manifest: Manifest,
+    fileNumbers: FileNumbers,
+    private wal: WalWriter,
+    private readonly packr: Packr,
+    private readonly cache: SegmentCache,
+    private readonly pool: WorkerPool,
+    mem: Memtable,
+    readonly recovery: RecoveryResult,
+    compaction: Partial<CompactionSettings>,
+  ) {
+    this.mem = mem;
+    this.fileNumbers = fileNumbers;
+    this.visibleSeq = recovery.lastSeq;
+    this.allocSeq = recovery.lastSeq;
+    this.txnBytesMax = opts.txnBytesMax;
+    this.valueBytesMax = opts.valueBytesMax;
+    this.compactor = new Compactor(
+      { io, dir, manifest: fileNumbers.guarded(), cache, pool, batchRows: opts.batchRows, smallestSnapshot: () => this.snapshots.smallest(this.visibleSeq), onError: (e) => this.fail(e) },
+      compaction,
+    );
+  }
+
+  static async open(o: LsmOptions): Promise<LsmDb> {
+    const io = o.io ?? new RealIo();
+    const opts = {
+      dir: o.dir.replace(/\/+$/, ''),
+      memtableBytesMax: o.memtableBytesMax ?? 16 * MiB,
+      syncMode: o.syncMode ?? 'fsync',
+      syncIntervalMs: o.syncIntervalMs ?? 200,
+      valueBytesMax: o.valueBytesMax ?? 64 * MiB,
+      txnBytesMax: o.txnBytesMax ?? 256 * MiB,
+      walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
+      immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
+      segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,
+      batchRows: o.batchRows,
+    } as const;
+    const dir = opts.dir;
+    try {
+      await io.mkdirp(dir);
+    } catch (e) {
+      throw errnoToLsmError(e, `create database directory "${dir}"`);
+    }
+    const { manifest } = await Manifest.open(io, dir);
+    const packr = makePackr();
+    const mem = new Memtable();
+    // A record never exceeds the write-set limit plus framing slack.
+    const recordBytesMax = opts.txnBytesMax + 16 * MiB;
+    let recovery: RecoveryResult;
+    let wal: WalWriter;
+    const fileNumbers = new FileNumbers(manifest);
+    try {
+      recovery = await recover(io, dir, manifest, packr, mem, recordBytesMax);
+      wal = await WalWriter.create(io, dir, fileNumbers.next(), {
+        syncMode: opts.syncMode,
+        queueBytesMax: opts.walQueueBytesMax,
+        groupBytesMax: recordBytesMax,
+        syncIntervalMs: opts.syncIntervalMs,
+      });
+    } catch (e) {
+      await manifest.close().catch(() => undefined);
+      if (e instanceof LsmError) throw e;
+      throw errnoToLsmError(e, `open database "${dir}"`);
+    }
+    const cache = new SegmentCache(io, dir, opts.segmentCacheBytesMax);
+    const db = new LsmDb(io, dir, opts, manifest, fileNumbers, wal, packr, cache, new WorkerPool({ workers: o.workers ?? 1 }), mem, recovery, o.compaction ?? {});
+    db.maybeSeal();
+    db.compactor.kick();
+    return db;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  private sources(): ReadSources {
+    return { mem: this.mem, imms: this.imms.map((i) => i.mem), version: this.manifest.current(), cache: this.cache };
+  }
+
+  /** A consistent read view; release it when done (compaction keeps what it can see). */
+  snapshot(): Snapshot {
+    this.checkOpen();
+    return this.snapshots.acquire(this.visibleSeq);
+  }
+
+  newSnapshot(): Snapshot {
+    return this.snapshot();
+  }
+
+  get lastVisibleSeq(): Seq {
+    return this.visibleSeq;
+  }
+
+  /** The row of (table, key) at the snapshot (default: latest). Synchronous. */
+  get(table: TableId, key: Uint8Array, snapshot?: Snapshot): Row | undefined {
+    return this.readAt(table, key, snapshot?.seq ?? this.visibleSeq);
+  }
+
+  readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined {
+    this.checkOpen();
+    const e = getEntry(this.sources(), table, key, seq);
+    return e && e.kind === 'put' ? e.row : undefined;
+  }
+
+  latestVersion(table: TableId, key: Uint8Array): Entry | undefined {
+    this.checkOpen();
+    return getEntry(this.sources(), table, key, SEQ_MAX);
+  }
+
+  /** Rows in key order (or reverse) visible at the snapshot (default: now). */
+  scan(table: TableId, o: DbScanOptions = {}): IterableIterator<KeyRow> {
+    return this.scanAt(table, o, o.snapshot?.seq ?? this.visibleSeq);
+  }
+
+  scanAt(table: TableId, o: ScanOptions, seq: Seq): IterableIterator<KeyRow> {
+    this.checkOpen();
+    return scanVisible(this.sources(), table, o, seq);
+  }
+
+  /** Rows whose key starts with `prefix` (e.g. an encoded leading key column). */
+  scanPrefix(table: TableId, prefix: Uint8Array, o: { reverse?: boolean; snapshot?: Snapshot } = {}): IterableIterator<KeyRow> {
+    const upper = prefixSuccessor(prefix);
+    return this.scan(table, { ...o, lower: prefix, lowerInclusive: true, ...(upper ? { upper, upperInclusive: false } : {}) });
+  }
+
+  // ---- writes --------------------------------------------------------------------------
+
+  begin(o: BeginOptions = {}): Txn {
+    this.checkOpen();
+    return new Txn(this, this.nextTxnId++, o.isolation ?? 'snapshot', this.snapshot());
+  }
+
+  /** A non-transactional atomic batch (no conflict check, no row locks): last op per key wins. */
+  async write(ops: readonly WriteOp[]): Promise<Seq | undefined> {
+    const byKey = new Map<string, WriteOp>();
+    for (const op of ops) {
+      this.checkValue(op.table, op.key, op.row);
+      byKey.set(opKey(op.table, op.key), op);
+    }
+    if (byKey.size === 0) return undefined;
+    return this.commitOps([...byKey.values()], undefined);
+  }
+
+  checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void {
+    if (!Number.isInteger(table) || table < 0) throw new Error(`lsm: bad table id ${table}`);
+    if (key.length > KEY_BYTES_MAX) throw new LsmError('54000', `index row size ${key.length} exceeds maximum ${KEY_BYTES_MAX}`);
+    if (row) {
+      let n = 0;
+      for (const c of row) n += cellBytes(c);
+      if (n > this.valueBytesMax) throw new LsmError('54000', `row is too big: size ${n}, maximum size ${this.valueBytesMax}`);
+    }
+  }
+
+  /** The commit path shared by transactions and write(): see the class invariants. */
+  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined): Promise<Seq> {
+    this.checkWritable();
+    while (this.imms.length >= this.opts.immutableMemtablesMax && !this.bgError && !this.closed) {
+      await new Promise<void>((r) => this.stallWaiters.push(r));
+    }
+    this.checkWritable();
+    // From here to wal.append nothing awaits: the conflict check, the in-flight registration
+    // and the sequence number are one atomic step.
+    const keys = ops.map((op) => opKey(op.table, op.key));
+    if (conflictSnapshot !== undefined) {
+      for (let i = 0; i < ops.length; i++) {
+        const latest = this.inFlight.has(keys[i]!) ? undefined : getEntry(this.sources(), ops[i]!.table, ops[i]!.key, SEQ_MAX);
+        if (this.inFlight.has(keys[i]!) || (latest && latest.seq > conflictSnapshot)) {
+          throw new LsmError('40001', 'could not serialize access due to concurrent update');
+        }
+      }
+    }
+    const seq = ++this.allocSeq;
+    const entries: Entry[] = ops.map((op) => ({ table: op.table, key: op.key, seq, kind: op.kind, row: op.kind === 'put' ? op.row : undefined }));
+    const frame = encodeRecord(this.packr, seq, entries);
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    try {
+      await this.wal.append(frame, () => {
+        const mem = this.mem;
+        for (const e of entries) mem.put(e);
+        if (seq > this.visibleSeq) this.visibleSeq = seq;
+        this.counters.userBytes += frame.length;
+      });
+    } finally {
+      for (const k of keys) {
+        const n = this.inFlight.get(k)!;
+        if (n === 1) this.inFlight.delete(k);
+        else this.inFlight.set(k, n - 1);
+      }
+    }
+    this.maybeSeal();
+    return seq;
+  }
+
+  /** Deletes every row of a table: one atomic batch of tombstones (see README "dropTable"). */
+  async dropTable(table: TableId): Promise<number> {
+    const ops: WriteOp[] = [];
+    for (const { key } of this.scan(table)) ops.push({ table, key, kind: 'del', row: undefined });
+    if (ops.length > 0) await this.commitOps(ops, undefined);
+    return ops.length;
+  }
+
+  // ---- locks ---------------------------------------------------------------------------
+
+  async lockRow(txn: TxnId, table: TableId, key: Uint8Array, o: LockOptions): Promise<string> {
+    const k = opKey(table, key);
+    await this.locks.acquire(txn, k, o);
+    return k;
+  }
+
+  releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void {
+    this.locks.cancelWait(txn, new LsmError('25P02', 'transaction ended while waiting for a row lock'));
+    this.locks.releaseAll(txn, lockKeys);
+  }
+
+  // ---- memtable sealing and flushing ----------------------------------------------------
+
+  private maybeSeal(): void {
+    if (this.mem.sizeBytes >= this.opts.memtableBytesMax && !this.sealing && !this.bgError && !this.closed) {
+      void this.seal().catch(() => undefined);
+    }
+  }
+
+  /** Seals the active memtable (if it holds anything) and starts its flush. */
+  private seal(): Promise<void> {
+    if (this.sealing) return this.sealing;
+    if (this.mem.count === 0) return Promise.resolve();
+    const run = (async () => {
+      const next = this.fileNumbers.next();
+      await this.wal.rotate(next, () => {
+        this.imms.unshift({ mem: this.mem, nextLogNumber: next });
+        this.mem = new Memtable();
+      });
+      this.kickFlush();
+    })();
+    this.sealing = run
+      .catch((e) => {
+        this.fail(e);
+        throw e;
+      })
+      .finally(() => {
+        this.sealing = undefined;
+      });
+    return this.sealing;
+  }
+
+  private kickFlush(): void {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      while (this.imms.length > 0 && !this.bgError) {
+        const oldest = this.imms[this.imms.length - 1]!;
+        const out = await flushMemtable(
+          { io: this.io, dir: this.dir, manifest: this.manifest, fileNumbers: this.fileNumbers, pool: this.pool, cache: this.cache, batchRows: this.opts.batchRows },
+          oldest.mem,
+          oldest.nextLogNumber,
+        );
+        this.imms.pop();
+        this.counters.flushes++;
+        this.counters.flushBytes += out.bytesWritten;
+        this.wakeStalled();
+        this.compactor.kick();
+      }
+    })()
+      .catch((e) => this.fail(e))
+      .finally(() => {
+        this.flushing = undefined;
+        this.wakeStalled();
+      });
+  }
+
+  private wakeStalled(): void {
+    const ws = this.stallWaiters.splice(0);
+    for (const w of ws) w();
+  }
+
+  private fail(e: unknown): void {
+    if (this.bgError) return;
+    const err = errnoToLsmError(e, `complete background work in "${this.dir}"`);
+    this.bgError = new LsmError(err.code, `${err.message}; the database must be reopened`, { cause: e });
+    this.wakeStalled();
+  }
+
+  /** Seals the active memtable and waits until every sealed memtable is in segments. */
+  async flush(): Promise<void> {
+    this.checkWritable();
+    await this.seal();
+    while (this.flushing || this.imms.length > 0) {
+      if (this.bgError) throw this.bgError;
+      if (!this.flushing) this.kickFlush();
+      await this.flushing;
+    }
+    if (this.bgError) throw this.bgError;
+  }
+
+  /** Runs compactions until the picker finds nothing to do. */
+  async compactNow(): Promise<void> {
+    this.checkWritable();
+    await this.compactor.runUntilIdle();
+    if (this.bgError) throw this.bgError;
+  }
+
+  // ---- observability -------------------------------------------------------------------
+
+  approximateStats(table: TableId): { rows: number; bytes: number } {
+    let rows = 0;
+    let bytes = 0;
+    for (const m of [this.mem, ...this.imms.map((i) => i.mem)]) {
+      const t = m.perTable.get(table);
+      if (t) {
+        rows += t.count;
+        bytes += t.bytes;
+      }
+    }
+    for (const f of this.manifest.current().allFiles()) {
+      if (f.table !== table) continue;
+      rows += f.rowCount;
+      bytes += f.sizeBytes;
+    }
+    return { rows, bytes };
+  }
+
+  stats(): LsmStats {
+    const v: Version = this.manifest.current();
+    const levelBytes = v.levels.map((_, l) => v.levelBytes(l));
+    const segmentBytes = levelBytes.reduce((a, b) => a + b, 0);
+    const deepest = [...levelBytes].reverse().find((b) => b > 0) ?? 0;
+    const c = this.compactor.stats;
+    const w = this.wal.stats;
+    const written = w.bytes + this.counters.flushBytes + c.bytesOut;
+    return {
+      visibleSeq: this.visibleSeq,
+      memtableBytes: this.mem.sizeBytes,
+      immutableMemtables: this.imms.length,
+      liveSnapshots: this.snapshots.liveCount,
+      heldLocks: this.locks.heldCount,
+      walCommits: w.commits,
+      walGroups: w.groups,
+      walSyncs: w.syncs,
+      walBytes: w.bytes,
+      userBytes: this.counters.userBytes,
+      flushes: this.counters.flushes,
+      flushBytes: this.counters.flushBytes,
+      compactions: c.compactions,
+      compactionBytesIn: c.bytesIn,
+      compactionBytesOut: c.bytesOut,
+      segmentFiles: v.allFiles().length,
+      segmentBytes,
+      levelBytes,
+      writeAmplification: this.counters.userBytes > 0 ? written / this.counters.userBytes : 0,
+      spaceAmplification: deepest > 0 ? segmentBytes / deepest : 0,
+      segmentCacheHits: this.cache.hits,
+      segmentCacheMisses: this.cache.misses,
+      recovery: this.recovery,
+    };
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  private checkOpen(): void {
+    if (this.closed) throw new LsmError('57P01', 'the database is closed');
+  }
+
+  private checkWritable(): void {
+    this.checkOpen();
+    if (this.bgError) throw this.bgError;
+    const walFailure = this.wal.failure;
+    if (walFailure) throw walFailure;
+  }
+
+  /** Waits for running commits, flushes and compactions; does not flush the memtable (the
+   *  WAL holds it and the next open replays it). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeStalled();
+    await this.wal.close().catch(() => undefined);
+    await this.sealing?.catch(() => undefined);
+    while (this.flushing) await this.flushing;
+    await this.compactor.stop();
+    await this.manifest.close().catch(() => undefined);
+    await this.pool.close();
+  }
+
+  /** Tests: drop the object without any further I/O (the Io was crashed underneath). */
+  abandon(): void {
+    this.closed = true;
+    this.wal.abandon();
+    this.compactor.abandon();
+    this.wakeStalled();
+    void this.pool.close();
+  }
+}

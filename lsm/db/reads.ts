@@ -1,0 +1,66 @@
+// Reads over every source of a database, newest first: the active memtable, the immutable
+// memtables (newest first), then segment files (L0 newest first, then L1, L2, ...). For one key
+// the first source holding a version at or below the snapshot has the answer, because a newer
+// source only ever holds newer versions of a key (flushes and compactions keep that order).
+import { mergeSorted, visibleOnly } from '../iter/index.js';
+import type { Version } from '../manifest/index.js';
+import type { Memtable } from '../memtable/index.js';
+import type { KeyRow, ScanOptions } from '../mvcc/index.js';
+import type { Entry, Seq, TableId } from '../types.js';
+import type { SegmentCache } from './segments.js';
+
+export interface ReadSources {
+  mem: Memtable;
+  /** Newest first. */
+  imms: readonly Memtable[];
+  version: Version;
+  cache: SegmentCache;
+}
+
+export function getEntry(s: ReadSources, table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
+  let e = s.mem.get(table, key, seq);
+  if (e) return e;
+  for (const m of s.imms) {
+    e = m.get(table, key, seq);
+    if (e) return e;
+  }
+  const levels = s.version.levels;
+  for (let l = 0; l < levels.length; l++) {
+    const files = levels[l]!;
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i]!;
+      if (f.table !== table || f.smallestSeq > seq) continue;
+      if (compare(f.smallestKey, key) > 0 || compare(f.largestKey, key) < 0) continue;
+      e = s.cache.reader(f.fileNumber).get(key, seq);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/** Rows of `table` visible at `seq`, in key order (or reverse). Sources are opened eagerly so
+ *  the scan keeps seeing them even if a flush or compaction replaces them meanwhile. */
+export function* scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq): Generator<KeyRow> {
+  const reverse = o.reverse ?? false;
+  const range = {
+    lowerInclusive: o.lowerInclusive ?? true,
+    upperInclusive: o.upperInclusive ?? false,
+    reverse,
+    ...(o.lower ? { lower: o.lower } : {}),
+    ...(o.upper ? { upper: o.upper } : {}),
+  };
+  const sources: Iterator<Entry>[] = [s.mem.iterate(table, range)];
+  for (const m of s.imms) sources.push(m.iterate(table, range));
+  const levels = s.version.levels;
+  for (let l = 0; l < levels.length; l++) {
+    for (const f of s.version.overlapping(l, table, o.lower, o.upper)) {
+      if (f.smallestSeq > seq) continue;
+      sources.push(s.cache.reader(f.fileNumber).iterate(range)[Symbol.iterator]());
+    }
+  }
+  for (const e of visibleOnly(mergeSorted(sources, reverse), seq, reverse)) yield { key: e.key, row: e.row! };
+}

@@ -1,0 +1,62 @@
+// Recovery at open, after the manifest is loaded (see ../FILES.md):
+//  1. WAL files numbered below the manifest's logNumber are fully in segments: delete them.
+//  2. Replay every remaining WAL file in number order into the memtable. A torn tail (crash in
+//     the middle of a write) is cut off — legal only in the newest file, because the writer
+//     syncs a log before it rotates to the next; elsewhere it is corruption (XX001).
+//  3. Delete orphans: segment files no version lists (an interrupted flush or compaction),
+//     stale manifests, temp files.
+import type { Packr } from 'msgpackr';
+import type { Manifest } from '../manifest/index.js';
+import type { Memtable } from '../memtable/index.js';
+import { LsmError } from '../types.js';
+import type { Io, Seq } from '../types.js';
+import { parseWalFileName, scanWal, walFileName } from '../wal/index.js';
+
+export interface RecoveryResult {
+  lastSeq: Seq;
+  replayedLogs: number[];
+  replayedRecords: number;
+  truncatedTail: boolean;
+  removedFiles: string[];
+}
+
+export async function recover(io: Io, dir: string, manifest: Manifest, packr: Packr, mem: Memtable, recordBytesMax: number): Promise<RecoveryResult> {
+  const res: RecoveryResult = { lastSeq: manifest.lastSeq, replayedLogs: [], replayedRecords: 0, truncatedTail: false, removedFiles: [] };
+  const names = await io.list(dir);
+  const logs: number[] = [];
+  for (const name of names) {
+    const n = parseWalFileName(name);
+    if (n === undefined) continue;
+    manifest.markFileNumberUsed(n);
+    if (n < manifest.logNumber) {
+      await io.remove(`${dir}/${name}`);
+      res.removedFiles.push(name);
+    } else logs.push(n);
+  }
+  logs.sort((a, b) => a - b);
+  for (let i = 0; i < logs.length; i++) {
+    const name = walFileName(logs[i]!);
+    const path = `${dir}/${name}`;
+    const bytes = await io.readFile(path);
+    const scan = scanWal(packr, path, bytes, recordBytesMax);
+    if (scan.torn) {
+      if (i < logs.length - 1) {
+        throw new LsmError('XX001', `WAL file "${path}" is corrupt at offset ${scan.validBytes}: damaged tail, but newer WAL files exist`);
+      }
+      await io.truncate(path, scan.validBytes);
+      res.truncatedTail = true;
+    }
+    for (const rec of scan.records) {
+      for (const e of rec.entries) mem.put(e);
+      if (rec.seq > res.lastSeq) res.lastSeq = rec.seq;
+    }
+    res.replayedRecords += scan.records.length;
+    res.replayedLogs.push(logs[i]!);
+  }
+  for (const o of await manifest.findOrphans()) {
+    await io.remove(`${dir}/${o.name}`);
+    res.removedFiles.push(o.name);
+  }
+  if (res.removedFiles.length > 0) await io.syncDir(dir);
+  return res;
+}

@@ -1,0 +1,226 @@
+// Transactions (see ../MVCC.md). A transaction reads at its snapshot, buffers its writes in a
+// private write set (read-your-own-writes), and at commit hands the write set to the database
+// as one WAL record: all of it becomes visible at once, and only once durable.
+// Isolation:
+//  - 'snapshot' (REPEATABLE READ / SERIALIZABLE): one snapshot for the whole transaction;
+//    first-committer-wins: commit fails with 40001 if another transaction committed (or is
+//    committing) a write to any key in the write set after the snapshot was taken.
+//  - 'read-committed': the SQL layer calls setSnapshot() per statement; no commit-time
+//    conflict check — lost updates are prevented by row locks (lockRow, wait, then re-check
+//    with getLatestCommitted), as PostgreSQL's READ COMMITTED does.
+// Invariants: after commit/rollback every method throws 25P02 (except rollback, idempotent);
+// row locks are released exactly when the transaction ends; the write set has a byte limit.
+import { compareBytes } from '../keys/compare.js';
+import { entryBytes } from '../memtable/memtable.js';
+import { LsmError } from '../types.js';
+import type { Entry, Row, Seq, TableId } from '../types.js';
+import type { LockOptions, TxnId } from './locks.js';
+import type { Snapshot } from './snapshots.js';
+
+export type Isolation = 'snapshot' | 'read-committed';
+
+export interface ScanOptions {
+  lower?: Uint8Array;
+  upper?: Uint8Array;
+  /** Default true. */
+  lowerInclusive?: boolean;
+  /** Default false. */
+  upperInclusive?: boolean;
+  reverse?: boolean;
+}
+
+export interface KeyRow {
+  key: Uint8Array;
+  row: Row;
+}
+
+export interface WriteOp {
+  table: TableId;
+  key: Uint8Array;
+  kind: 'put' | 'del';
+  row: Row | undefined;
+}
+
+/** What a transaction needs from the database (LsmDb implements it). */
+export interface TxnHost {
+  newSnapshot(): Snapshot;
+  readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined;
+  scanAt(table: TableId, opts: ScanOptions, seq: Seq): Iterable<KeyRow>;
+  latestVersion(table: TableId, key: Uint8Array): Entry | undefined;
+  commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined): Promise<Seq>;
+  lockRow(txn: TxnId, table: TableId, key: Uint8Array, opts: LockOptions): Promise<string>;
+  /** Releases the locks and cancels a lock wait still pending for `txn`. */
+  releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void;
+  checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void;
+  readonly txnBytesMax: number;
+}
+
+type TxnState = 'active' | 'committing' | 'committed' | 'rolled-back';
+
+export function opKey(table: TableId, key: Uint8Array): string {
+  return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+}
+
+export class Txn {
+  private state: TxnState = 'active';
+  private readonly writes = new Map<string, WriteOp>();
+  private writeBytes = 0;
+  private readonly locks = new Set<string>();
+
+  constructor(
+    private readonly host: TxnHost,
+    readonly id: TxnId,
+    readonly isolation: Isolation,
+    private snap: Snapshot,
+  ) {}
+
+  get snapshotSeq(): Seq {
+    return this.snap.seq;
+  }
+  get isActive(): boolean {
+    return this.state === 'active';
+  }
+  get writeCount(): number {
+    return this.writes.size;
+  }
+
+  private check(): void {
+    if (this.state !== 'active') throw new LsmError('25P02', `transaction is already ${this.state}`);
+  }
+
+  /** READ COMMITTED: a fresh snapshot for the next statement (default: the latest commit). */
+  setSnapshot(s?: Snapshot): void {
+    this.check();
+    const next = s ?? this.host.newSnapshot();
+    this.snap.release();
+    this.snap = next;
+  }
+
+  get(table: TableId, key: Uint8Array): Row | undefined {
+    this.check();
+    const w = this.writes.get(opKey(table, key));
+    if (w) return w.kind === 'put' ? w.row : undefined;
+    return this.host.readAt(table, key, this.snap.seq);
+  }
+
+  /** Rows visible at the snapshot merged with this transaction's own writes. */
+  *scan(table: TableId, opts: ScanOptions = {}): Generator<KeyRow> {
+    this.check();
+    const own = this.ownWrites(table, opts);
+    const base = this.host.scanAt(table, opts, this.snap.seq)[Symbol.iterator]();
+    const dir = opts.reverse ? -1 : 1;
+    let b = base.next();
+    let i = 0;
+    try {
+      while (!b.done || i < own.length) {
+        const o = own[i];
+        const c = b.done ? 1 : o === undefined ? -1 : compareBytes(b.value.key, o.key) * dir;
+        if (c < 0) {
+          yield b.value;
+          b = base.next();
+          continue;
+        }
+        if (c === 0) b = base.next();
+        i++;
+        if (o!.kind === 'put') yield { key: o!.key, row: o!.row! };
+      }
+    } finally {
+      base.return?.();
+    }
+  }
+
+  private ownWrites(table: TableId, r: ScanOptions): WriteOp[] {
+    const out: WriteOp[] = [];
+    const lowerIncl = r.lowerInclusive ?? true;
+    const upperIncl = r.upperInclusive ?? false;
+    for (const w of this.writes.values()) {
+      if (w.table !== table) continue;
+      if (r.lower) {
+        const c = compareBytes(w.key, r.lower);
+        if (c < 0 || (c === 0 && !lowerIncl)) continue;
+      }
+      if (r.upper) {
+        const c = compareBytes(w.key, r.upper);
+        if (c > 0 || (c === 0 && !upperIncl)) continue;
+      }
+      out.push(w);
+    }
+    out.sort((a, b) => compareBytes(a.key, b.key) * (r.reverse ? -1 : 1));
+    return out;
+  }
+
+  put(table: TableId, key: Uint8Array, row: Row): void {
+    this.write({ table, key, kind: 'put', row });
+  }
+
+  delete(table: TableId, key: Uint8Array): void {
+    this.write({ table, key, kind: 'del', row: undefined });
+  }
+
+  private write(op: WriteOp): void {
+    this.check();
+    this.host.checkValue(op.table, op.key, op.row);
+    const k = opKey(op.table, op.key);
+    const bytes = entryBytes({ ...op, seq: 0n });
+    const old = this.writes.get(k);
+    const nextBytes = this.writeBytes + bytes - (old ? entryBytes({ ...old, seq: 0n }) : 0);
+    if (nextBytes > this.host.txnBytesMax) {
+      throw new LsmError('54000', `transaction write set exceeds ${this.host.txnBytesMax} bytes`);
+    }
+    this.writeBytes = nextBytes;
+    // Keys are copied: the caller may reuse its buffer.
+    this.writes.set(k, { ...op, key: Uint8Array.from(op.key) });
+  }
+
+  /** Exclusive row lock held until commit/rollback. Waits (FIFO) for the holder; 40P01 on
+   *  deadlock, 55P03 on timeout or nowait. */
+  async lockRow(table: TableId, key: Uint8Array, opts: LockOptions = {}): Promise<void> {
+    this.check();
+    const k = await this.host.lockRow(this.id, table, key, opts);
+    if (this.state !== 'active') {
+      // Rolled back while waiting: give the lock straight back.
+      this.host.releaseLocks(this.id, [k]);
+      throw new LsmError('25P02', `transaction is already ${this.state}`);
+    }
+    this.locks.add(k);
+  }
+
+  /** The newest committed version regardless of this transaction's snapshot (re-check after a
+   *  lock wait under READ COMMITTED). Undefined when the key has no live row. */
+  getLatestCommitted(table: TableId, key: Uint8Array): { row: Row; seq: Seq } | undefined {
+    this.check();
+    const e = this.host.latestVersion(table, key);
+    return e && e.kind === 'put' ? { row: e.row!, seq: e.seq } : undefined;
+  }
+
+  /** Makes the write set durable and visible; returns its sequence number (undefined for a
+   *  transaction without writes). Throws 40001 on a write-write conflict under 'snapshot'. */
+  async commit(): Promise<Seq | undefined> {
+    this.check();
+    this.state = 'committing';
+    try {
+      if (this.writes.size === 0) return undefined;
+      const ops = [...this.writes.values()];
+      return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined);
+    } catch (e) {
+      this.finish('rolled-back');
+      throw e;
+    } finally {
+      if (this.state === 'committing') this.finish('committed');
+    }
+  }
+
+  /** Idempotent; a no-op once commit() has started (the commit decides the outcome). */
+  rollback(): void {
+    if (this.state !== 'active') return;
+    this.finish('rolled-back');
+  }
+
+  private finish(state: TxnState): void {
+    this.state = state;
+    this.writes.clear();
+    this.snap.release();
+    this.host.releaseLocks(this.id, this.locks);
+    this.locks.clear();
+  }
+}

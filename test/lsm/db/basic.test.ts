@@ -1,0 +1,94 @@
+import { describe, it, expect } from 'vitest';
+import { LsmDb, MemIo, encodeKey, type Row } from '../../../lsm/index.js';
+
+const k = (n: number) => encodeKey([{ type: 'int8' }], [BigInt(n)]);
+
+async function openMem(io: MemIo, extra: Partial<Parameters<typeof LsmDb.open>[0]> = {}) {
+  return LsmDb.open({ dir: '/db', io, workers: 0, ...extra });
+}
+
+describe('LsmDb basics', () => {
+  it('put/get/delete/scan, forward and reverse, across flushes and reopen', async () => {
+    const io = new MemIo(1);
+    let db = await openMem(io, { memtableBytesMax: 4096 });
+    const model = new Map<number, Row>();
+    for (let i = 0; i < 300; i++) {
+      const row: Row = [i, `v${i}`, BigInt(i) * 3n];
+      await db.write([{ table: 1, key: k(i), kind: 'put', row }]);
+      model.set(i, row);
+    }
+    for (let i = 0; i < 300; i += 7) {
+      await db.write([{ table: 1, key: k(i), kind: 'del', row: undefined }]);
+      model.delete(i);
+    }
+    await db.write([{ table: 2, key: k(5), kind: 'put', row: ['other table'] }]);
+    const check = (d: LsmDb) => {
+      for (let i = 0; i < 300; i++) expect(d.get(1, k(i))).toEqual(model.get(i));
+      const keys = [...model.keys()].sort((a, b) => a - b);
+      expect([...d.scan(1)].map((r) => r.row[0])).toEqual(keys);
+      expect([...d.scan(1, { reverse: true })].map((r) => r.row[0])).toEqual([...keys].reverse());
+      expect([...d.scan(1, { lower: k(10), upper: k(20) })].map((r) => r.row[0])).toEqual(keys.filter((x) => x >= 10 && x < 20));
+      expect([...d.scan(1, { lower: k(10), upper: k(20), lowerInclusive: false, upperInclusive: true, reverse: true })].map((r) => r.row[0])).toEqual(keys.filter((x) => x > 10 && x <= 20).reverse());
+      expect([...d.scan(2)].map((r) => r.row)).toEqual([['other table']]);
+    };
+    check(db);
+    expect(db.stats().flushes).toBeGreaterThan(0);
+    await db.flush();
+    check(db);
+    await db.close();
+    db = await openMem(io);
+    check(db);
+    await db.compactNow();
+    check(db);
+    await db.close();
+    db = await openMem(io.crash());
+    check(db);
+    await db.close();
+  });
+
+  it('snapshots see a frozen view; the latest view moves on', async () => {
+    const db = await openMem(new MemIo(2), { memtableBytesMax: 2048 });
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: ['a'] }]);
+    const s = db.snapshot();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: ['b'] }, { table: 1, key: k(2), kind: 'put', row: ['new'] }]);
+    for (let i = 10; i < 100; i++) await db.write([{ table: 1, key: k(i), kind: 'put', row: ['x'.repeat(50)] }]);
+    await db.flush();
+    await db.compactNow();
+    expect(db.get(1, k(1), s)).toEqual(['a']);
+    expect(db.get(1, k(2), s)).toBeUndefined();
+    expect([...db.scan(1, { snapshot: s })].length).toBe(1);
+    expect(db.get(1, k(1))).toEqual(['b']);
+    s.release();
+    await db.close();
+  });
+
+  it('refuses values larger than valueBytesMax with 54000 and keeps working', async () => {
+    const db = await openMem(new MemIo(3), { valueBytesMax: 100 });
+    await expect(db.write([{ table: 1, key: k(1), kind: 'put', row: ['x'.repeat(200)] }])).rejects.toMatchObject({ code: '54000', message: expect.stringMatching(/row is too big/) });
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: ['ok'] }]);
+    expect(db.get(1, k(1))).toEqual(['ok']);
+    await db.close();
+  });
+
+  it('dropTable deletes every row atomically; approximateStats counts', async () => {
+    const db = await openMem(new MemIo(4), { memtableBytesMax: 2048 });
+    for (let i = 0; i < 50; i++) await db.write([{ table: 3, key: k(i), kind: 'put', row: [i] }]);
+    await db.write([{ table: 4, key: k(1), kind: 'put', row: [1] }]);
+    expect(db.approximateStats(3).rows).toBeGreaterThanOrEqual(50);
+    expect(await db.dropTable(3)).toBe(50);
+    expect([...db.scan(3)]).toEqual([]);
+    expect(db.get(4, k(1))).toEqual([1]);
+    await db.close();
+  });
+
+  it('scanPrefix returns exactly the keys under a prefix', async () => {
+    const db = await openMem(new MemIo(5));
+    const schema = [{ type: 'text' as const }, { type: 'int4' as const }];
+    for (const [a, b] of [['a', 1], ['a', 2], ['ab', 1], ['b', 0]] as const) {
+      await db.write([{ table: 1, key: encodeKey(schema, [a, b]), kind: 'put', row: [a, b] }]);
+    }
+    const { encodeKeyPrefix } = await import('../../../lsm/index.js');
+    expect([...db.scanPrefix(1, encodeKeyPrefix(schema, ['a']))].map((r) => r.row)).toEqual([['a', 1], ['a', 2]]);
+    await db.close();
+  });
+});
