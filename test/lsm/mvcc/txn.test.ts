@@ -1,0 +1,177 @@
+// Snapshot-isolation anomalies that must not happen, read-your-own-writes, READ COMMITTED with
+// row locks, deadlock detection and lock wait timeouts, against the real LsmDb on MemIo.
+import { describe, it, expect } from 'vitest';
+import { LsmDb, MemIo, encodeKey, LsmError } from '../../../lsm/index.js';
+
+const k = (n: number) => encodeKey([{ type: 'int4' }], [n]);
+const open = () => LsmDb.open({ dir: '/db', io: new MemIo(1), workers: 0 });
+
+describe('transactions', () => {
+  it('read-your-own-writes, rollback leaves nothing, commit is atomic', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: [10] }]);
+    const t = db.begin();
+    t.put(1, k(2), [20]);
+    t.delete(1, k(1));
+    expect(t.get(1, k(2))).toEqual([20]);
+    expect(t.get(1, k(1))).toBeUndefined();
+    expect([...t.scan(1)].map((r) => r.row)).toEqual([[20]]);
+    expect(db.get(1, k(2))).toBeUndefined(); // not visible outside before commit (no dirty read)
+    t.rollback();
+    expect(db.get(1, k(1))).toEqual([10]);
+    expect(() => t.get(1, k(1))).toThrow(LsmError);
+    const t2 = db.begin();
+    t2.put(1, k(3), [30]);
+    t2.put(2, k(3), [31]);
+    const seq = await t2.commit();
+    expect(typeof seq).toBe('bigint');
+    expect(db.get(1, k(3))).toEqual([30]);
+    expect(db.get(2, k(3))).toEqual([31]);
+    await db.close();
+  });
+
+  it('scan merges own writes with the snapshot in both directions', async () => {
+    const db = await open();
+    for (const i of [1, 3, 5, 7]) await db.write([{ table: 1, key: k(i), kind: 'put', row: [i] }]);
+    const t = db.begin();
+    t.put(1, k(4), [4]);
+    t.put(1, k(5), [50]);
+    t.delete(1, k(3));
+    t.put(1, k(9), [9]);
+    expect([...t.scan(1)].map((r) => r.row[0])).toEqual([1, 4, 50, 7, 9]);
+    expect([...t.scan(1, { reverse: true })].map((r) => r.row[0])).toEqual([9, 7, 50, 4, 1]);
+    expect([...t.scan(1, { lower: k(4), upper: k(7) })].map((r) => r.row[0])).toEqual([4, 50]);
+    t.rollback();
+    await db.close();
+  });
+
+  it('no dirty read: uncommitted writes of another transaction are invisible', async () => {
+    const db = await open();
+    const a = db.begin();
+    a.put(1, k(1), ['dirty']);
+    const b = db.begin();
+    expect(b.get(1, k(1))).toBeUndefined();
+    a.rollback();
+    b.rollback();
+    await db.close();
+  });
+
+  it('no non-repeatable read under a snapshot', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: ['v1'] }]);
+    const reader = db.begin({ isolation: 'snapshot' });
+    expect(reader.get(1, k(1))).toEqual(['v1']);
+    const writer = db.begin();
+    writer.put(1, k(1), ['v2']);
+    writer.put(1, k(2), ['phantom']);
+    await writer.commit();
+    await db.flush(); // even after the versions moved to a segment
+    await db.compactNow();
+    expect(reader.get(1, k(1))).toEqual(['v1']);
+    expect([...reader.scan(1)].map((r) => r.row)).toEqual([['v1']]);
+    await reader.commit();
+    expect(db.get(1, k(1))).toEqual(['v2']);
+    await db.close();
+  });
+
+  it('no lost update under snapshot isolation: first committer wins, second gets 40001', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: [100] }]);
+    const a = db.begin();
+    const b = db.begin();
+    a.put(1, k(1), [(a.get(1, k(1))![0] as number) + 1]);
+    b.put(1, k(1), [(b.get(1, k(1))![0] as number) + 1]);
+    await a.commit();
+    await expect(b.commit()).rejects.toMatchObject({ code: '40001', message: 'could not serialize access due to concurrent update' });
+    expect(db.get(1, k(1))).toEqual([101]);
+    await db.close();
+  });
+
+  it('concurrent commits racing through group commit: exactly one wins per key', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: [0] }]);
+    const txns = Array.from({ length: 10 }, () => db.begin());
+    for (const t of txns) t.put(1, k(1), [(t.get(1, k(1))![0] as number) + 1]);
+    const results = await Promise.allSettled(txns.map((t) => t.commit()));
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as LsmError).code).toBe('40001');
+    expect(db.get(1, k(1))).toEqual([1]);
+    await db.close();
+  });
+
+  it('READ COMMITTED: lock, wait for the holder, re-check the latest committed row (no lost update)', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: [0] }]);
+    const increment = async () => {
+      const t = db.begin({ isolation: 'read-committed' });
+      t.setSnapshot();
+      await t.lockRow(1, k(1), { timeoutMs: 5000 });
+      const cur = t.getLatestCommitted(1, k(1))!;
+      await new Promise((r) => setTimeout(r, 2));
+      t.put(1, k(1), [(cur.row[0] as number) + 1]);
+      await t.commit();
+    };
+    await Promise.all(Array.from({ length: 20 }, increment));
+    expect(db.get(1, k(1))).toEqual([20]);
+    expect(db.stats().heldLocks).toBe(0);
+    await db.close();
+  });
+
+  it('deadlock: the transaction closing the cycle gets 40P01; the other proceeds', async () => {
+    const db = await open();
+    const a = db.begin({ isolation: 'read-committed' });
+    const b = db.begin({ isolation: 'read-committed' });
+    await a.lockRow(1, k(1));
+    await b.lockRow(1, k(2));
+    const aWaits = a.lockRow(1, k(2));
+    await expect(b.lockRow(1, k(1))).rejects.toMatchObject({ code: '40P01', message: 'deadlock detected' });
+    b.rollback();
+    await aWaits;
+    await a.commit();
+    expect(db.stats().heldLocks).toBe(0);
+    await db.close();
+  });
+
+  it('deadlock through three transactions', async () => {
+    const db = await open();
+    const [a, b, c] = [db.begin(), db.begin(), db.begin()];
+    await a.lockRow(1, k(1));
+    await b.lockRow(1, k(2));
+    await c.lockRow(1, k(3));
+    const pa = a.lockRow(1, k(2));
+    const pb = b.lockRow(1, k(3));
+    await expect(c.lockRow(1, k(1))).rejects.toMatchObject({ code: '40P01' });
+    c.rollback();
+    await pb;
+    b.rollback();
+    await pa;
+    a.rollback();
+    await db.close();
+  });
+
+  it('lock wait timeout (55P03) and NOWAIT; rollback while waiting releases the waiter', async () => {
+    const db = await open();
+    const a = db.begin();
+    const b = db.begin();
+    await a.lockRow(1, k(1));
+    await expect(b.lockRow(1, k(1), { timeoutMs: 30 })).rejects.toMatchObject({ code: '55P03', message: 'canceling statement due to lock timeout' });
+    await expect(b.lockRow(1, k(1), { nowait: true })).rejects.toMatchObject({ code: '55P03', message: 'could not obtain lock on row' });
+    const waiting = b.lockRow(1, k(1));
+    b.rollback();
+    await expect(waiting).rejects.toMatchObject({ code: '25P02' });
+    a.rollback();
+    const c = db.begin();
+    await c.lockRow(1, k(1), { nowait: true });
+    c.rollback();
+    await db.close();
+  });
+
+  it('read-only transaction commits without a WAL record; finished transactions refuse use', async () => {
+    const db = await open();
+    const t = db.begin();
+    expect(await t.commit()).toBeUndefined();
+    expect(db.stats().walCommits).toBe(0);
+    await expect(t.commit()).rejects.toMatchObject({ code: '25P02' });
+    await db.close();
+  });
+});
