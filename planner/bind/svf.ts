@@ -1,0 +1,35 @@
+// SQL-standard value functions without parentheses: CURRENT_TIMESTAMP[(p)], CURRENT_DATE,
+// LOCALTIMESTAMP, CURRENT_USER, SESSION_USER, CURRENT_CATALOG, CURRENT_SCHEMA, ...
+
+import { DbError } from '../../catalog/index.js';
+import type { SQLValueFunction } from '../parse/ast.js';
+import { roundMicros } from '../funcs/datetime.js';
+import type { BoundExpr } from './expr.js';
+import { T, t } from './types.js';
+import type { Binder } from './binder.js';
+
+export function bindSqlValueFunction(b: Binder, node: SQLValueFunction): BoundExpr {
+  const loc = node.location ?? -1;
+  const p = node.typmod ?? -1;
+  const call = (name: string, type: BoundExpr['type'], impl: Extract<BoundExpr, { kind: 'call' }>['impl']): BoundExpr => ({
+    kind: 'call', name, args: [], type, impl, strict: false, volatility: 'stable', location: loc,
+  });
+  switch (node.op) {
+    case 'SVFOP_CURRENT_TIMESTAMP':
+      return call('current_timestamp', T.timestamptz, (_a, ctx) => ctx.env.txStartMicros());
+    case 'SVFOP_CURRENT_TIMESTAMP_N':
+      if (p < 0) throw new DbError('22023', `CURRENT_TIMESTAMP(${p}) precision must not be negative`, b.position(loc) ? { position: b.position(loc)! } : {});
+      return call('current_timestamp', t(T.timestamptz.oid, Math.min(p, 6)), (_a, ctx) => roundMicros(ctx.env.txStartMicros(), p));
+    case 'SVFOP_CURRENT_USER':
+    case 'SVFOP_CURRENT_ROLE':
+    case 'SVFOP_USER':
+    case 'SVFOP_SESSION_USER':
+      return call(node.op.slice(6).toLowerCase(), T.name, (_a, ctx) => ctx.env.user);
+    case 'SVFOP_CURRENT_CATALOG':
+      return call('current_catalog', T.name, (_a, ctx) => ctx.env.database);
+    case 'SVFOP_CURRENT_SCHEMA':
+      return call('current_schema', T.name, () => 'public');
+    default:
+      throw b.unsupported(node.op.replace('SVFOP_', '').replace(/_N$/, ''), loc);
+  }
+}

@@ -1,0 +1,88 @@
+// The server-wide SQL engine (planner/api.ts Engine): the database list, the function registry,
+// and the open sessions (DROP DATABASE must know who is connected where).
+
+import { DbError } from '../catalog/index.js';
+import type { Engine, SessionOptions, SqlSession } from './api.js';
+import { DatabaseStore } from './databases/store.js';
+import { FunctionRegistry } from './funcs/registry.js';
+import { loadParser } from './parse/parser.js';
+import { PlannerSession, type SessionHost } from './session/session.js';
+
+/** Where the engine reports what happened; any logger with these methods fits. */
+export interface EngineLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface EngineOptions {
+  /** The server's data directory (created if missing). */
+  dataDir: string;
+  logger?: EngineLogger;
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  await loadParser();
+  const dbs = await DatabaseStore.open(opts.dataDir);
+  return new PlannerEngine(dbs, opts.logger);
+}
+
+class PlannerEngine implements Engine, SessionHost {
+  readonly registry = new FunctionRegistry();
+  private readonly sessions = new Set<PlannerSession>();
+  private closing = false;
+
+  constructor(private readonly dbs: DatabaseStore, private readonly logger: EngineLogger | undefined) {}
+
+  openSession(opts: SessionOptions): SqlSession {
+    if (this.closing) throw new DbError('57P01', 'terminating connection due to administrator command', { severity: 'FATAL' });
+    if (!this.dbs.has(opts.database)) {
+      throw new DbError('3D000', `database "${opts.database}" does not exist`, { severity: 'FATAL' });
+    }
+    const s = new PlannerSession(this, opts);
+    this.sessions.add(s);
+    return s;
+  }
+
+  databaseExists(name: string): boolean {
+    return this.dbs.has(name);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const s of [...this.sessions]) s.close();
+    await this.dbs.flush();
+  }
+
+  // --- SessionHost ---------------------------------------------------------------------------
+
+  async createDatabase(name: string): Promise<void> {
+    await this.dbs.create(name);
+    this.logger?.info('database created', { database: name });
+  }
+
+  async dropDatabase(name: string, missingOk: boolean, force: boolean, by: PlannerSession): Promise<boolean> {
+    if (!this.dbs.has(name)) {
+      if (missingOk) {
+        by.notice({ severity: 'NOTICE', code: '00000', message: `database "${name}" does not exist, skipping` });
+        return false;
+      }
+      throw new DbError('3D000', `database "${name}" does not exist`);
+    }
+    if (name === by.database) throw new DbError('55006', 'cannot drop the currently open database');
+    const others = [...this.sessions].filter((s) => s.database === name);
+    if (others.length > 0) {
+      if (force) throw new DbError('0A000', 'DROP DATABASE ... WITH (FORCE) is not supported yet');
+      throw new DbError('55006', `database "${name}" is being accessed by other users`, {
+        detail: `There ${others.length === 1 ? 'is 1 other session' : `are ${others.length} other sessions`} using the database.`,
+      });
+    }
+    const dropped = await this.dbs.drop(name);
+    if (dropped) this.logger?.info('database dropped', { database: name });
+    return dropped;
+  }
+
+  sessionClosed(s: PlannerSession): void {
+    this.sessions.delete(s);
+  }
+}

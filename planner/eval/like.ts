@@ -1,0 +1,61 @@
+// LIKE/ILIKE patterns and POSIX regular expressions compiled to JS RegExps.
+// LIKE: % any run, _ one character, the escape character (default backslash) quotes the next
+// character; a pattern ending in the escape character is an error (22025), as in PostgreSQL.
+
+import { DbError } from '../../catalog/index.js';
+
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
+
+export function likeMatcher(pattern: string, caseInsensitive: boolean, escape: string | undefined): (s: string) => boolean {
+  // Fast paths for the common shapes: exact, prefix%, %suffix, %infix%.
+  if (!caseInsensitive && !/[%_]/.test(pattern) && (escape === undefined || escape === '' || !pattern.includes(escape))) {
+    return (s) => s === pattern;
+  }
+  let re = '^';
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (escape !== undefined && escape !== '' && c === escape) {
+      i++;
+      if (i >= chars.length) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+      re += quote(chars[i]!);
+    } else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += quote(c);
+  }
+  re += '$';
+  const rx = new RegExp(re, caseInsensitive ? 'isu' : 'su');
+  return (s) => rx.test(s);
+}
+
+function quote(c: string): string {
+  return REGEX_SPECIAL.test(c) ? '\\' + c : c;
+}
+
+/** like_escape(pattern, escape): rewrites a pattern with a custom escape to backslash escapes. */
+export function likeEscape(pattern: string, escape: string): string {
+  const esc = [...escape];
+  if (esc.length > 1) throw new DbError('22019', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  const chars = [...pattern];
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (esc.length === 0) {
+      out += c === '\\' ? '\\\\' : c;
+    } else if (c === esc[0]) {
+      i++;
+      if (i >= chars.length) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+      out += '\\' + chars[i]!;
+    } else if (c === '\\') out += '\\\\';
+    else out += c;
+  }
+  return out;
+}
+
+export function regexMatcher(pattern: string, caseInsensitive: boolean): RegExp {
+  try {
+    return new RegExp(pattern, caseInsensitive ? 'iu' : 'u');
+  } catch (e) {
+    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+  }
+}

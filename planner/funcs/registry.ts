@@ -1,0 +1,34 @@
+// Index of built-in functions and operators by name, built once per engine from the tables in
+// this folder. The binder asks it for the candidates of a name; resolution is bind/resolve.ts.
+
+import type { FnDef } from './def.js';
+import { buildOperators } from './operators.js';
+import { stringFunctions } from './string.js';
+import { mathFunctions } from './math.js';
+import { miscFunctions } from './misc.js';
+import { datetimeFunctions, datetimeOperators } from './datetime.js';
+
+export class FunctionRegistry {
+  private readonly ops = new Map<string, FnDef[]>();
+  private readonly fns = new Map<string, FnDef[]>();
+
+  constructor() {
+    for (const d of [...buildOperators(), ...datetimeOperators()]) push(this.ops, d.name, d);
+    for (const d of [...stringFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
+  }
+
+  /** Operators named `name` with the given number of operands (1 = prefix). */
+  operators(name: string, arity: 1 | 2): FnDef[] {
+    return (this.ops.get(name) ?? []).filter((d) => d.args.length === arity);
+  }
+
+  functions(name: string): FnDef[] | undefined {
+    return this.fns.get(name);
+  }
+}
+
+function push(m: Map<string, FnDef[]>, k: string, d: FnDef): void {
+  const l = m.get(k);
+  if (l) l.push(d);
+  else m.set(k, [d]);
+}

@@ -1,0 +1,461 @@
+// One client connection's SQL state (planner/api.ts SqlSession): parse cache, plans, settings,
+// transaction state, notices. Created by the Engine after authentication.
+//
+// Hot path (pgbench SELECT 1): parse() is an LRU hit returning the same array; prepare() finds
+// the plan cached on the Statement; execute() runs the folded constant row into a cursor.
+// Nothing on that path parses JSON, walks an AST or allocates more than the result row.
+
+import { DbError, TypeOid, type Notice } from '../../catalog/index.js';
+import {
+  REPORTED_SETTINGS, type CancelToken, type Execution, type Field, type FormatSettings, type ParsedStatement,
+  type PreparedStatement, type SessionOptions, type SqlSession, type TxStatus, type Value,
+} from '../api.js';
+import { Lru } from '../lru.js';
+import { parseStatements } from '../parse/parser.js';
+import type { EvalContext, SessionEnv } from '../bind/expr.js';
+import { Binder } from '../bind/binder.js';
+import { ParamTypes } from '../bind/params.js';
+import { typeLen } from '../bind/types.js';
+import { planQuery, type OutputColumn } from '../exec/query.js';
+import { SessionSettings, SETTING_DEFS, findSetting } from '../settings/index.js';
+import { nowMicros } from '../clock.js';
+import type { FunctionRegistry } from '../funcs/registry.js';
+import { Prepared, Statement, PLANS_PER_STATEMENT_MAX, type Plan } from './statement.js';
+import { abortedError, Transaction } from './tx.js';
+import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
+import { copyOutSource, parseCopyOptions } from './copy-out.js';
+import { rowsCursor } from './cursor.js';
+import { SeededRandom } from './random.js';
+
+/** Distinct query texts whose parses a session keeps. */
+export const PARSE_CACHE_ENTRIES = 512;
+/** Notices kept until the wire layer takes them; older ones are dropped beyond this. */
+export const NOTICES_MAX = 1000;
+
+/** What the session needs from the engine (databases, shared registries). */
+export interface SessionHost {
+  readonly registry: FunctionRegistry;
+  createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string, missingOk: boolean, force: boolean, by: PlannerSession): Promise<boolean>;
+  sessionClosed(s: PlannerSession): void;
+}
+
+export class PlannerSession implements SqlSession, SessionEnv {
+  readonly user: string;
+  readonly database: string;
+  readonly backendPid: number;
+  readonly settings: SessionSettings;
+  readonly tx: Transaction;
+  private readonly parseCache = new Lru<string, Statement[]>(PARSE_CACHE_ENTRIES);
+  private notices: Notice[] = [];
+  private readonly reported = new Map<string, string>();
+  private fmtCache: { version: number; fmt: FormatSettings } | undefined;
+  /** Bumped when settings that literal input depends on change: cached plans are rebuilt. */
+  private planEpoch = 0;
+  private fmtKey = '';
+  private stmtStart = 0n;
+  private readonly rng = new SeededRandom();
+  private closed = false;
+
+  constructor(private readonly host: SessionHost, opts: SessionOptions) {
+    this.user = opts.user;
+    this.database = opts.database;
+    this.backendPid = opts.backendPid;
+    this.settings = new SessionSettings(new Map([['session_authorization', opts.user]]));
+    for (const [k, v] of Object.entries(opts.startupParams)) {
+      if (k === 'options') for (const [n, val] of parseOptions(v)) this.settings.applyStartup(n, val);
+      else if (k !== 'user' && k !== 'database' && k !== 'replication') this.settings.applyStartup(k, v);
+    }
+    this.tx = new Transaction(this.settings, (n) => this.notice(n));
+  }
+
+  // --- SqlSession ------------------------------------------------------------------------------
+
+  parse(sql: string): readonly ParsedStatement[] {
+    const hit = this.parseCache.get(sql);
+    if (hit) return hit;
+    const stmts = parseStatements(sql).map((s) => new Statement(s));
+    this.parseCache.set(sql, stmts);
+    return stmts;
+  }
+
+  prepare(stmt: ParsedStatement, paramOids: readonly number[]): PreparedStatement {
+    const s = stmt as Statement;
+    this.refreshEpoch();
+    const key = paramOids.length === 0 ? '' : paramOids.join(',');
+    const cached = s.plans.get(key);
+    if (cached && cached.epoch === this.planEpoch) return cached;
+    const p = this.plan(s, paramOids);
+    if (s.plans.size >= PLANS_PER_STATEMENT_MAX) s.plans.clear();
+    s.plans.set(key, p);
+    return p;
+  }
+
+  execute(prepared: PreparedStatement, params: readonly Value[], cancel: CancelToken): Execution | Promise<Execution> {
+    const p = prepared as Prepared;
+    const plan = p.plan;
+    if (this.tx.state.kind === 'aborted' && !allowedWhenAborted(plan)) throw abortedError();
+    this.tx.beforeStatement();
+    this.stmtStart = nowMicros();
+    switch (plan.kind) {
+      case 'query': {
+        this.tx.markSnapshot();
+        const ctx = this.evalContext(params, cancel);
+        const rows = plan.query.run(ctx);
+        if (rows instanceof Promise) return rows.then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }));
+        return { kind: 'rows', fields: p.fields, cursor: rowsCursor(rows, 'SELECT') };
+      }
+      case 'set': {
+        const tag = executeSet({ settings: this.settings, tx: this.tx, notice: (n) => this.notice(n) }, plan.stmt);
+        return { kind: 'rows', fields: null, cursor: rowsCursor([], tag) };
+      }
+      case 'show':
+        return { kind: 'rows', fields: p.fields, cursor: rowsCursor(this.show(plan.name), 'SHOW') };
+      case 'transaction':
+        return { kind: 'rows', fields: null, cursor: rowsCursor([], this.transaction(plan)) };
+      case 'createdb':
+        if (this.tx.inBlock()) throw new DbError('25001', 'CREATE DATABASE cannot run inside a transaction block');
+        return this.host.createDatabase(plan.name).then(() => ({ kind: 'rows', fields: null, cursor: rowsCursor([], 'CREATE DATABASE') }) as Execution);
+      case 'dropdb':
+        if (this.tx.inBlock()) throw new DbError('25001', 'DROP DATABASE cannot run inside a transaction block');
+        return this.host.dropDatabase(plan.name, plan.missingOk, plan.force, this).then(() => ({ kind: 'rows', fields: null, cursor: rowsCursor([], 'DROP DATABASE') }) as Execution);
+      case 'discard':
+        return { kind: 'rows', fields: null, cursor: rowsCursor([], this.discard(plan.target)) };
+      case 'copyOut': {
+        this.tx.markSnapshot();
+        const ctx = this.evalContext(params, cancel);
+        const fmt = this.formatSettings();
+        const columns = plan.query.columns;
+        const make = (rows: Value[][]): Execution => ({
+          kind: 'copyOut', format: plan.options.format, columnCount: columns.length,
+          source: copyOutSource(columns, rows, plan.options, fmt),
+        });
+        const rows = plan.query.run(ctx);
+        return rows instanceof Promise ? rows.then(make) : make(rows);
+      }
+      default: {
+        const never: never = plan;
+        return never;
+      }
+    }
+  }
+
+  endImplicit(failed: boolean): void {
+    this.tx.endImplicit(failed);
+  }
+
+  statementFailed(_err: DbError): void {
+    this.tx.failed();
+  }
+
+  txStatus(): TxStatus {
+    return this.tx.status();
+  }
+
+  formatSettings(): FormatSettings {
+    const v = this.settings.version;
+    if (this.fmtCache && this.fmtCache.version === v) return this.fmtCache.fmt;
+    const fmt: FormatSettings = {
+      timeZone: this.settings.get('timezone')!,
+      dateStyle: this.settings.get('datestyle')!,
+      intervalStyle: this.settings.get('intervalstyle')!,
+      extraFloatDigits: Number(this.settings.get('extra_float_digits')),
+      byteaOutput: this.settings.get('bytea_output') === 'escape' ? 'escape' : 'hex',
+    };
+    this.fmtCache = { version: v, fmt };
+    return fmt;
+  }
+
+  getSetting(name: string): string | undefined {
+    const key = name.toLowerCase();
+    if (key === 'transaction_isolation') {
+      const s = this.tx.state;
+      return s.kind === 'block' || s.kind === 'aborted' ? s.info.isolation : this.settings.get('default_transaction_isolation');
+    }
+    if (key === 'transaction_read_only') {
+      const s = this.tx.state;
+      return s.kind === 'block' || s.kind === 'aborted' ? (s.info.readOnly ? 'on' : 'off') : this.settings.get('default_transaction_read_only');
+    }
+    return this.settings.get(key);
+  }
+
+  takeChangedReportedSettings(): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const name of REPORTED_SETTINGS) {
+      const v = this.settings.get(name) ?? '';
+      if (this.reported.get(name) !== v) {
+        this.reported.set(name, v);
+        out.push([name, v]);
+      }
+    }
+    return out;
+  }
+
+  takeNotices(): Notice[] {
+    if (this.notices.length === 0) return EMPTY_NOTICES;
+    const n = this.notices;
+    this.notices = [];
+    return n;
+  }
+
+  statementTimeoutMs(): number {
+    return msOf(this.settings.get('statement_timeout') ?? '0');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.tx.abandon();
+    this.parseCache.clear();
+    this.host.sessionClosed(this);
+  }
+
+  // --- SessionEnv ------------------------------------------------------------------------------
+
+  txStartMicros(): bigint {
+    return this.tx.startMicros();
+  }
+
+  stmtStartMicros(): bigint {
+    return this.stmtStart === 0n ? nowMicros() : this.stmtStart;
+  }
+
+  setSetting(name: string, value: string, isLocal: boolean): string {
+    if (name.toLowerCase() === 'transaction_isolation') parseIsolation(value);
+    this.settings.set(name, value, isLocal && this.tx.inBlock() ? true : isLocal);
+    return this.getSetting(name) ?? value;
+  }
+
+  random(): number {
+    return this.rng.next();
+  }
+
+  setSeed(seed: number): void {
+    this.rng.seed(seed);
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  notice(n: Notice): void {
+    if (this.notices.length < NOTICES_MAX) this.notices.push(n);
+  }
+
+  private refreshEpoch(): void {
+    const f = this.formatSettings();
+    const key = `${f.timeZone}|${f.dateStyle}|${f.intervalStyle}`;
+    if (key !== this.fmtKey) {
+      this.fmtKey = key;
+      this.planEpoch++;
+    }
+  }
+
+  private evalContext(params: readonly Value[], cancel: CancelToken): EvalContext {
+    return { params, fmt: this.formatSettings(), cancel, env: this };
+  }
+
+  private binder(s: Statement, params: ParamTypes): Binder {
+    return new Binder(this.host.registry, params, this.formatSettings(), s.source, undefined);
+  }
+
+  private plan(s: Statement, paramOids: readonly number[]): Prepared {
+    const n = s.ast;
+    const params = new ParamTypes(paramOids);
+    const make = (plan: Plan, fields: Field[] | null): Prepared => new Prepared(s, params.finish(), fields, plan, this.planEpoch);
+    switch (n.kind) {
+      case 'SelectStmt': {
+        const query = planQuery(this.binder(s, params), n);
+        return make({ kind: 'query', query }, fieldsOf(query.columns));
+      }
+      case 'VariableSetStmt':
+        return make({ kind: 'set', stmt: n }, null);
+      case 'VariableShowStmt': {
+        const name = (n.name ?? '').toLowerCase();
+        if (name === 'all') return make({ kind: 'show', name }, ['name', 'setting', 'description'].map(textField));
+        const canonical = this.showName(name);
+        return make({ kind: 'show', name }, [textField(canonical)]);
+      }
+      case 'TransactionStmt':
+        if (n.txKind === 'TRANS_STMT_PREPARE' || n.txKind === 'TRANS_STMT_COMMIT_PREPARED' || n.txKind === 'TRANS_STMT_ROLLBACK_PREPARED') {
+          throw new DbError('0A000', 'prepared transactions are not supported');
+        }
+        return make({ kind: 'transaction', stmt: n }, null);
+      case 'CreatedbStmt':
+        if ((n.options ?? []).length > 0) throw new DbError('0A000', 'CREATE DATABASE options are not supported yet');
+        return make({ kind: 'createdb', name: n.dbname ?? '' }, null);
+      case 'DropdbStmt': {
+        const force = (n.options ?? []).some((o) => o.kind === 'DefElem' && o.defname === 'force');
+        return make({ kind: 'dropdb', name: n.dbname ?? '', missingOk: n.missing_ok === true, force }, null);
+      }
+      case 'DiscardStmt':
+        return make({ kind: 'discard', target: n.target ?? 'DISCARD_ALL' }, null);
+      case 'CopyStmt': {
+        if (n.relation) {
+          const r = n.relation;
+          const name = r.schemaname ? `${r.schemaname}.${r.relname}` : r.relname;
+          throw new DbError('42P01', `relation "${name}" does not exist`);
+        }
+        if (n.is_from) throw new DbError('0A000', 'COPY FROM a query is not possible');
+        if (n.filename !== undefined || n.is_program) throw new DbError('0A000', 'COPY to a server file or program is not supported; use TO STDOUT');
+        if (!n.query || n.query.kind !== 'SelectStmt') throw new DbError('0A000', 'COPY of this statement is not supported yet');
+        const options = parseCopyOptions(n.options);
+        const query = planQuery(this.binder(s, params), n.query);
+        return make({ kind: 'copyOut', query, options, stmt: n }, null);
+      }
+      case 'ExplainStmt':
+        throw new DbError('0A000', 'EXPLAIN is not supported yet');
+      default:
+        throw unsupportedStatement(n as { kind: string } & Record<string, unknown>, s.commandName);
+    }
+  }
+
+  private showName(name: string): string {
+    if (name === 'transaction_isolation' || name === 'transaction_read_only') return name;
+    const c = this.settings.canonicalName(name);
+    if (c === undefined) throw new DbError('42704', `unrecognized configuration parameter "${name}"`);
+    return c;
+  }
+
+  private show(name: string): Value[][] {
+    if (name === 'all') {
+      return this.settings.allNames().map((n) => [n, this.getSetting(n) ?? '', findSetting(n)?.description ?? '']);
+    }
+    const canonical = this.showName(name);
+    return [[this.getSetting(canonical) ?? '']];
+  }
+
+  private transaction(plan: Extract<Plan, { kind: 'transaction' }>): string {
+    const st = plan.stmt;
+    switch (st.txKind) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START': {
+        const o = transactionOptions(st.options);
+        const iso = o.isolation ?? parseIsolation(this.settings.get('default_transaction_isolation') ?? 'read committed');
+        const ro = o.readOnly ?? this.settings.get('default_transaction_read_only') === 'on';
+        this.tx.begin(iso, ro);
+        return st.txKind === 'TRANS_STMT_BEGIN' ? 'BEGIN' : 'START TRANSACTION';
+      }
+      case 'TRANS_STMT_COMMIT': {
+        const chainInfo = st.chain && this.tx.state.kind === 'block' ? this.tx.state.info : undefined;
+        const tag = this.tx.commit();
+        if (st.chain) {
+          if (!chainInfo && tag === 'COMMIT') throw new DbError('25P01', 'COMMIT AND CHAIN can only be used in transaction blocks');
+          this.tx.beforeStatement();
+          this.tx.begin(chainInfo?.isolation ?? 'read committed', chainInfo?.readOnly ?? false);
+        }
+        return tag;
+      }
+      case 'TRANS_STMT_ROLLBACK': {
+        const chainInfo = st.chain && this.tx.inBlock() && this.tx.state.kind !== 'idle' && this.tx.state.kind !== 'implicit' ? this.tx.state.info : undefined;
+        if (st.chain && !chainInfo) throw new DbError('25P01', 'ROLLBACK AND CHAIN can only be used in transaction blocks');
+        this.tx.rollback();
+        if (chainInfo) {
+          this.tx.beforeStatement();
+          this.tx.begin(chainInfo.isolation, chainInfo.readOnly);
+        }
+        return 'ROLLBACK';
+      }
+      case 'TRANS_STMT_SAVEPOINT':
+        this.tx.savepoint(st.savepoint_name ?? '');
+        return 'SAVEPOINT';
+      case 'TRANS_STMT_RELEASE':
+        this.tx.release(st.savepoint_name ?? '');
+        return 'RELEASE';
+      case 'TRANS_STMT_ROLLBACK_TO':
+        this.tx.rollbackTo(st.savepoint_name ?? '');
+        return 'ROLLBACK';
+      default:
+        throw new DbError('0A000', 'prepared transactions are not supported');
+    }
+  }
+
+  private discard(target: string): string {
+    if (target === 'DISCARD_ALL') {
+      if (this.tx.inBlock()) throw new DbError('25001', 'DISCARD ALL cannot run inside a transaction block');
+      this.settings.resetAll();
+      this.parseCache.clear();
+      return 'DISCARD ALL';
+    }
+    if (target === 'DISCARD_PLANS') {
+      this.parseCache.clear();
+      return 'DISCARD PLANS';
+    }
+    if (target === 'DISCARD_SEQUENCES') return 'DISCARD SEQUENCES';
+    return 'DISCARD TEMP';
+  }
+}
+
+const EMPTY_NOTICES: Notice[] = [];
+Object.freeze(EMPTY_NOTICES);
+
+function allowedWhenAborted(plan: Plan): boolean {
+  if (plan.kind !== 'transaction') return false;
+  const k = plan.stmt.txKind;
+  return k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK' || k === 'TRANS_STMT_ROLLBACK_TO';
+}
+
+function textField(name: string): Field {
+  return { name, tableOid: 0, columnAttr: 0, typeOid: TypeOid.text, typeLen: -1, typeMod: -1 };
+}
+
+export function fieldsOf(cols: readonly OutputColumn[]): Field[] {
+  return cols.map((c) => ({ name: c.name, tableOid: 0, columnAttr: 0, typeOid: c.type.oid, typeLen: typeLen(c.type.oid), typeMod: c.type.typmod }));
+}
+
+function msOf(v: string): number {
+  const m = /^(\d+)(ms|s|min|h|d)?$/.exec(v);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  switch (m[2]) {
+    case 's': return n * 1000;
+    case 'min': return n * 60_000;
+    case 'h': return n * 3_600_000;
+    case 'd': return n * 86_400_000;
+    default: return n;
+  }
+}
+
+/** `-c name=value` / `--name=value` items of the startup `options` parameter (backslash escapes). */
+export function parseOptions(s: string): Array<[string, string]> {
+  const words: string[] = [];
+  let cur = '';
+  let has = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      has = true;
+    } else if (/\s/.test(ch)) {
+      if (has) words.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += ch;
+      has = true;
+    }
+  }
+  if (has) words.push(cur);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < words.length; i++) {
+    let w = words[i]!;
+    if (w === '-c') w = words[++i] ?? '';
+    else if (w.startsWith('-c')) w = w.slice(2);
+    else if (w.startsWith('--')) w = w.slice(2);
+    else throw new DbError('42601', `invalid command-line argument for server process: ${w}`, { hint: 'Try "postgres --help" for more information.', severity: 'FATAL' });
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new DbError('42601', `-c ${w} requires a value`, { severity: 'FATAL' });
+    out.push([w.slice(0, eq).replace(/-/g, '_'), w.slice(eq + 1)]);
+  }
+  return out;
+}
+
+function unsupportedStatement(n: { kind: string } & Record<string, unknown>, command: string): DbError {
+  // Statements that name a table get the honest answer for now: no relation exists yet.
+  const rel = n['relation'] as { relname?: string; schemaname?: string; location?: number } | undefined;
+  if (rel?.relname && ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'TruncateStmt', 'LockStmt', 'AlterTableStmt'].includes(n.kind)) {
+    const name = rel.schemaname ? `${rel.schemaname}.${rel.relname}` : rel.relname;
+    return new DbError('42P01', `relation "${name}" does not exist`);
+  }
+  return new DbError('0A000', `${command} is not supported yet`);
+}
+
+void SETTING_DEFS;

@@ -1,0 +1,116 @@
+// Parsed statements and prepared plans as the session hands them to wire/: the ParsedStatement
+// and PreparedStatement of planner/api.ts, carrying the AST and the plan behind the contract.
+
+import type { Field, ParsedStatement, PreparedStatement } from '../api.js';
+import type { Node, VariableSetStmt, TransactionStmt, CopyStmt } from '../parse/ast.js';
+import type { SourceStatement, SourceText } from '../parse/parser.js';
+import type { QueryPlan } from '../exec/query.js';
+import type { CopyOptions } from './copy-out.js';
+
+export type Plan =
+  | { kind: 'query'; query: QueryPlan }
+  | { kind: 'set'; stmt: VariableSetStmt }
+  | { kind: 'show'; name: string }
+  | { kind: 'transaction'; stmt: TransactionStmt }
+  | { kind: 'createdb'; name: string }
+  | { kind: 'dropdb'; name: string; missingOk: boolean; force: boolean }
+  | { kind: 'discard'; target: string }
+  | { kind: 'copyOut'; query: QueryPlan; options: CopyOptions; stmt: CopyStmt };
+
+/** Per statement, plans for a few distinct parameter-type lists are kept (typically one). */
+export const PLANS_PER_STATEMENT_MAX = 4;
+
+export class Statement implements ParsedStatement {
+  readonly sql: string;
+  readonly commandName: string;
+  readonly ast: Node;
+  readonly source: SourceText;
+  /** Cached plans by parameter-type list (key: OIDs joined by ','). */
+  readonly plans = new Map<string, Prepared>();
+
+  constructor(s: SourceStatement) {
+    this.sql = s.sql;
+    this.ast = s.ast;
+    this.source = s.source;
+    this.commandName = commandNameOf(s.ast);
+  }
+}
+
+export class Prepared implements PreparedStatement {
+  constructor(
+    readonly stmt: Statement,
+    readonly paramOids: readonly number[],
+    readonly fields: readonly Field[] | null,
+    readonly plan: Plan,
+    /** Session plan epoch at planning time (plans depend on settings used for literal input). */
+    readonly epoch: number,
+  ) {}
+}
+
+export function commandNameOf(n: Node): string {
+  switch (n.kind) {
+    case 'SelectStmt':
+      return 'SELECT';
+    case 'VariableSetStmt':
+      return n.varKind === 'VAR_RESET' || n.varKind === 'VAR_RESET_ALL' ? 'RESET' : 'SET';
+    case 'VariableShowStmt':
+      return 'SHOW';
+    case 'TransactionStmt':
+      switch (n.txKind) {
+        case 'TRANS_STMT_BEGIN': return 'BEGIN';
+        case 'TRANS_STMT_START': return 'START TRANSACTION';
+        case 'TRANS_STMT_COMMIT': return 'COMMIT';
+        case 'TRANS_STMT_ROLLBACK': case 'TRANS_STMT_ROLLBACK_TO': return 'ROLLBACK';
+        case 'TRANS_STMT_SAVEPOINT': return 'SAVEPOINT';
+        case 'TRANS_STMT_RELEASE': return 'RELEASE';
+        case 'TRANS_STMT_PREPARE': return 'PREPARE TRANSACTION';
+        case 'TRANS_STMT_COMMIT_PREPARED': return 'COMMIT PREPARED';
+        case 'TRANS_STMT_ROLLBACK_PREPARED': return 'ROLLBACK PREPARED';
+        default: return 'TRANSACTION';
+      }
+    case 'CreatedbStmt':
+      return 'CREATE DATABASE';
+    case 'DropdbStmt':
+      return 'DROP DATABASE';
+    case 'DiscardStmt':
+      return 'DISCARD';
+    case 'CopyStmt':
+      return 'COPY';
+    case 'ExplainStmt':
+      return 'EXPLAIN';
+    default:
+      return OTHER_COMMANDS[(n as { kind: string }).kind] ?? (n as { kind: string }).kind.replace(/Stmt$/, '').toUpperCase();
+  }
+}
+
+const OTHER_COMMANDS: Record<string, string> = {
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  MergeStmt: 'MERGE',
+  CreateStmt: 'CREATE TABLE',
+  CreateTableAsStmt: 'CREATE TABLE AS',
+  DropStmt: 'DROP',
+  AlterTableStmt: 'ALTER TABLE',
+  IndexStmt: 'CREATE INDEX',
+  CreateSchemaStmt: 'CREATE SCHEMA',
+  ViewStmt: 'CREATE VIEW',
+  TruncateStmt: 'TRUNCATE TABLE',
+  VacuumStmt: 'VACUUM',
+  PrepareStmt: 'PREPARE',
+  ExecuteStmt: 'EXECUTE',
+  DeallocateStmt: 'DEALLOCATE',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  LockStmt: 'LOCK TABLE',
+  DeclareCursorStmt: 'DECLARE CURSOR',
+  FetchStmt: 'FETCH',
+  ClosePortalStmt: 'CLOSE CURSOR',
+  ListenStmt: 'LISTEN',
+  NotifyStmt: 'NOTIFY',
+  UnlistenStmt: 'UNLISTEN',
+  DoStmt: 'DO',
+  CreateFunctionStmt: 'CREATE FUNCTION',
+  GrantStmt: 'GRANT',
+  CreateRoleStmt: 'CREATE ROLE',
+  CheckPointStmt: 'CHECKPOINT',
+};
