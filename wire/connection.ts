@@ -127,6 +127,12 @@ export class Connection implements StatementIo {
     if (this.wake !== undefined) this.fatal(SHUTDOWN_FATAL);
   }
 
+  /** Server shutdown, last resort: close the socket whatever is running. */
+  kill(): void {
+    this.fatal(SHUTDOWN_FATAL);
+    this.stream.destroy();
+  }
+
   // ---- I/O ---------------------------------------------------------------------------------
 
   private readonly onData = (chunk: Buffer): void => {

@@ -50,7 +50,7 @@ async function main(): Promise<number> {
 
   let engine;
   try {
-    engine = await createEngine({ dataDir: config.dataDir });
+    engine = await createEngine({ dataDir: config.dataDir, logger: log });
   } catch (e) {
     log.error('cannot open the database', { error: e });
     lock.release();

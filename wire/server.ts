@@ -101,16 +101,27 @@ export class PgServer {
   async close(graceMs: number): Promise<void> {
     await new Promise<void>((resolve) => this.net.close(() => resolve()));
     for (const c of this.connections) c.requestShutdown();
-    if (this.running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
-      const r = await Promise.race([Promise.all([...this.running]).then(() => 'done' as const), grace]);
-      clearTimeout(timer);
-      if (r === 'timeout') {
-        this.opts.log.warn('grace period over: cancelling running statements', { connections: this.connections.size });
-        for (const c of this.connections) c.forceShutdown();
-      }
-    }
-    await Promise.all([...this.running]);
+    if (await this.settledWithin(graceMs)) return;
+    this.opts.log.warn('grace period over: cancelling running statements', { connections: this.connections.size });
+    for (const c of this.connections) c.forceShutdown();
+    if (await this.settledWithin(KILL_AFTER_CANCEL_MS)) return;
+    // A statement that ignores its cancel token must not keep the process alive forever.
+    this.opts.log.error('statements did not stop after cancel: closing their sockets', { connections: this.connections.size });
+    for (const c of this.connections) c.kill();
+    await this.settledWithin(KILL_AFTER_CANCEL_MS);
+  }
+
+  /** True when every connection ended within `ms`. */
+  private async settledWithin(ms: number): Promise<boolean> {
+    if (this.running.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const all = Promise.all([...this.running]).then(() => true as const);
+    const r = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return r;
   }
 }
+
+/** After cancelling, statements get this long to notice before their sockets are closed. */
+const KILL_AFTER_CANCEL_MS = 2000;

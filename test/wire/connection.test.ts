@@ -59,7 +59,7 @@ describe('start-up', () => {
 
   it('negotiates down a 3.2 request and unknown _pq_ options', async () => {
     const c = new RawClient(makeContext(engine));
-    const body = Buffer.concat([Buffer.from([0, 3, 0, 2]), Buffer.from('user\0tester\0_pq_.x\0y\0\0')]);
+    const body = Buffer.concat([Buffer.from([0, 3, 0, 2]), Buffer.from('user\0tester\0database\0postgres\0_pq_.x\0y\0\0')]);
     const len = Buffer.alloc(4);
     len.writeInt32BE(body.length + 4, 0);
     c.setRaw(true);
