@@ -482,6 +482,13 @@ export class LsmDb implements TxnHost {
 
   // ---- lifecycle -----------------------------------------------------------------------
 
+  /** The sticky failure that makes the database refuse writes until reopened, if any. A commit
+   *  that failed while this is set may or may not survive the reopen (its WAL record may be
+   *  durable); one that failed while this is unset never does. */
+  get failure(): LsmError | undefined {
+    return this.bgError ?? this.wal.failure;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new LsmError('57P01', 'the database is closed');
   }
