@@ -1,0 +1,286 @@
+// SchemaCatalog: the server's one view of schemas, tables and sequences, stored in the LSM's
+// system tables (systables.ts). Reads and writes go through the caller's transaction (an lsm
+// Txn), so a statement sees its own transaction's DDL and nobody else's uncommitted DDL.
+// Server-wide counters (OIDs, hidden row ids, sequence values) live here, in memory, persisted
+// ahead in chunks outside transactions (as PostgreSQL does; a crash skips at most one chunk).
+//
+// Invariants:
+// - OIDs (= lsm storage ids of user tables) are never reused, so rows of a dropped or
+//   truncated storage id can never become visible again, whatever happens to the drop.
+// - Decoded descriptors are shared and must be treated as immutable (copy before changing).
+
+import { LsmError, type KeyRow, type LsmDb, type Row, type ScanOptions, type TableId } from '../../lsm/index.js';
+import { DbError } from '../errors.js';
+import { CATALOG_FORMAT_VERSION, FIRST_USER_OID, OID_CHUNK, SEQ_LOG_VALS, SYS_META, SYS_NAMESPACE, SYS_RELATION, SYS_SEQUENCE,
+  metaKey, namespaceKey, namespacePrefix, namespaceRow, relationKey, relationPrefix, relationRow, sequenceKey, sequenceRow } from './systables.js';
+import type { TableDesc } from './desc.js';
+import { decodeKey, prefixSuccessor } from '../../lsm/index.js';
+
+/** What the catalog reads through: an lsm Txn (or anything with the same reads). */
+export interface CatalogReader {
+  get(table: TableId, key: Uint8Array): Row | undefined;
+  scan(table: TableId, opts?: ScanOptions): Iterable<KeyRow>;
+}
+
+/** What DDL writes through: an lsm Txn. */
+export interface CatalogWriter extends CatalogReader {
+  put(table: TableId, key: Uint8Array, row: Row): void;
+  delete(table: TableId, key: Uint8Array): void;
+  lockRow(table: TableId, key: Uint8Array, opts?: { timeoutMs?: number; nowait?: boolean }): Promise<void>;
+  getLatestCommitted(table: TableId, key: Uint8Array): { row: Row } | undefined;
+}
+
+/** Schemas that always exist in every database. */
+export const BUILTIN_SCHEMAS = ['pg_catalog', 'public', 'information_schema'] as const;
+
+const DESC_CACHE_MAX = 4096;
+
+interface SeqState {
+  last: bigint;
+  called: boolean;
+  /** Highest value made durable ahead (a restart resumes after it). */
+  logged: bigint;
+}
+
+export class SchemaCatalog {
+  private nextOid = FIRST_USER_OID;
+  private oidLimit = FIRST_USER_OID;
+  private oidPersist: Promise<void> | undefined;
+  private readonly descCache = new Map<string, TableDesc>();
+  private readonly rowIds = new Map<number, bigint>();
+  private readonly seqs = new Map<number, SeqState>();
+
+  private constructor(readonly db: LsmDb) {}
+
+  static open(db: LsmDb): SchemaCatalog {
+    const c = new SchemaCatalog(db);
+    const row = db.get(SYS_META, metaKey('next_oid'));
+    if (row) {
+      c.nextOid = Number(row[0] as bigint);
+      c.oidLimit = c.nextOid;
+    }
+    return c;
+  }
+
+  // ---- OIDs -------------------------------------------------------------------------------
+
+  async allocOid(): Promise<number> {
+    while (this.nextOid >= this.oidLimit) {
+      if (!this.oidPersist) {
+        const limit = this.oidLimit + OID_CHUNK;
+        this.oidPersist = this.db
+          .write([{ table: SYS_META, key: metaKey('next_oid'), kind: 'put', row: [BigInt(limit)] }])
+          .then(() => { this.oidLimit = limit; })
+          .finally(() => { this.oidPersist = undefined; });
+      }
+      await this.oidPersist;
+    }
+    return this.nextOid++;
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  private decode(row: Row): TableDesc {
+    if ((row[0] as number) > CATALOG_FORMAT_VERSION) {
+      throw new DbError('XX001', `catalog row has format version ${String(row[0])}, newer than this server (${CATALOG_FORMAT_VERSION})`);
+    }
+    const json = row[3] as string;
+    let d = this.descCache.get(json);
+    if (!d) {
+      d = JSON.parse(json) as TableDesc;
+      if (this.descCache.size >= DESC_CACHE_MAX) this.descCache.delete(this.descCache.keys().next().value!);
+      this.descCache.set(json, d);
+    }
+    return d;
+  }
+
+  table(r: CatalogReader, db: string, schema: string, name: string): TableDesc | undefined {
+    const row = r.get(SYS_RELATION, relationKey(db, schema, name));
+    return row ? this.decode(row) : undefined;
+  }
+
+  /** First match along the search path (`schema` given: only there). */
+  resolve(r: CatalogReader, db: string, searchPath: readonly string[], name: string, schema?: string): TableDesc | undefined {
+    if (schema !== undefined) return this.table(r, db, schema, name);
+    for (const s of searchPath) {
+      const t = this.table(r, db, s, name);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  listTables(r: CatalogReader, db: string, schema?: string): TableDesc[] {
+    const out: TableDesc[] = [];
+    for (const kr of scanPrefix(r, SYS_RELATION, relationPrefix(db, schema))) out.push(this.decode(kr.row));
+    return out;
+  }
+
+  schemaExists(r: CatalogReader, db: string, name: string): boolean {
+    if ((BUILTIN_SCHEMAS as readonly string[]).includes(name)) return r.get(SYS_NAMESPACE, namespaceKey(db, '\u0000dropped:' + name)) === undefined;
+    return r.get(SYS_NAMESPACE, namespaceKey(db, name)) !== undefined;
+  }
+
+  listSchemas(r: CatalogReader, db: string): string[] {
+    const out: string[] = BUILTIN_SCHEMAS.filter((s) => this.schemaExists(r, db, s));
+    for (const kr of scanPrefix(r, SYS_NAMESPACE, namespacePrefix(db))) {
+      const name = kr.row[3] as string | undefined;
+      if (name !== undefined) out.push(name);
+    }
+    return out;
+  }
+
+  // ---- DDL writes (transactional) -------------------------------------------------------------
+
+  /**
+   * Locks the relation name for this transaction (concurrent CREATE/DROP/ALTER of the same name
+   * wait), then tells whether a relation of that name exists in the latest committed state or
+   * in this transaction's own writes.
+   */
+  async lockName(w: CatalogWriter, db: string, schema: string, name: string, timeoutMs?: number): Promise<TableDesc | undefined> {
+    const key = relationKey(db, schema, name);
+    await lockOrThrow(w, SYS_RELATION, key, timeoutMs);
+    const own = w.get(SYS_RELATION, key);
+    if (own) return this.decode(own);
+    const latest = w.getLatestCommitted(SYS_RELATION, key);
+    return latest ? this.decode(latest.row) : undefined;
+  }
+
+  putTable(w: CatalogWriter, t: TableDesc): void {
+    w.put(SYS_RELATION, relationKey(t.db, t.schema, t.name), relationRow(t));
+  }
+
+  deleteTable(w: CatalogWriter, t: TableDesc): void {
+    w.delete(SYS_RELATION, relationKey(t.db, t.schema, t.name));
+  }
+
+  async createSchema(w: CatalogWriter, db: string, name: string, owner: string): Promise<void> {
+    const oid = await this.allocOid();
+    if ((BUILTIN_SCHEMAS as readonly string[]).includes(name)) {
+      w.delete(SYS_NAMESPACE, namespaceKey(db, '\u0000dropped:' + name));
+      return;
+    }
+    const row = [...namespaceRow(oid, owner), name];
+    w.put(SYS_NAMESPACE, namespaceKey(db, name), row);
+  }
+
+  dropSchema(w: CatalogWriter, db: string, name: string): void {
+    if ((BUILTIN_SCHEMAS as readonly string[]).includes(name)) {
+      w.put(SYS_NAMESPACE, namespaceKey(db, '\u0000dropped:' + name), [CATALOG_FORMAT_VERSION, 0, '']);
+      return;
+    }
+    w.delete(SYS_NAMESPACE, namespaceKey(db, name));
+  }
+
+  /** After a committed DROP/TRUNCATE: tombstone the unreachable rows to reclaim space. */
+  async reclaimStorage(storageId: number): Promise<void> {
+    this.rowIds.delete(storageId);
+    await this.db.dropTable(storageId);
+  }
+
+  // ---- hidden row ids -------------------------------------------------------------------------
+
+  /** Next hidden row id of a table without a primary key (monotonic, gaps allowed). */
+  nextRowId(storageId: number): bigint {
+    let last = this.rowIds.get(storageId);
+    if (last === undefined) {
+      last = 0n;
+      for (const kr of this.db.scan(storageId, { reverse: true })) {
+        last = rowIdOf(kr.key);
+        break;
+      }
+    }
+    last++;
+    this.rowIds.set(storageId, last);
+    return last;
+  }
+
+  // ---- sequences (non-transactional, as in PostgreSQL) ----------------------------------------
+
+  async initSequence(seqOid: number, start: bigint): Promise<void> {
+    this.seqs.set(seqOid, { last: start, called: false, logged: start });
+    await this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seqOid), kind: 'put', row: sequenceRow(start, false) }]);
+  }
+
+  private seqState(seq: TableDesc): SeqState {
+    let s = this.seqs.get(seq.oid);
+    if (!s) {
+      const row = this.db.get(SYS_SEQUENCE, sequenceKey(seq.oid));
+      const start = BigInt(seq.sequence!.start);
+      s = row ? { last: row[0] as bigint, called: row[1] as boolean, logged: row[0] as bigint } : { last: start, called: false, logged: start };
+      this.seqs.set(seq.oid, s);
+    }
+    return s;
+  }
+
+  async nextval(seq: TableDesc): Promise<bigint> {
+    const o = seq.sequence!;
+    const s = this.seqState(seq);
+    let v: bigint;
+    if (!s.called) v = s.last;
+    else {
+      const inc = BigInt(o.increment), max = BigInt(o.max), min = BigInt(o.min);
+      v = s.last + inc;
+      if (inc > 0n && v > max) {
+        if (!o.cycle) throw new DbError('2200H', `nextval: reached maximum value of sequence "${seq.name}" (${max})`);
+        v = min;
+      } else if (inc < 0n && v < min) {
+        if (!o.cycle) throw new DbError('2200H', `nextval: reached minimum value of sequence "${seq.name}" (${min})`);
+        v = max;
+      }
+    }
+    s.last = v;
+    s.called = true;
+    const inc = BigInt(o.increment);
+    // Log ahead once the handed-out value reaches the durable one (PostgreSQL's SEQ_LOG_VALS).
+    if (inc > 0n ? v >= s.logged : v <= s.logged) {
+      const logged = v + inc * BigInt(SEQ_LOG_VALS);
+      s.logged = logged;
+      await this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(logged, true) }]);
+    }
+    return v;
+  }
+
+  async setval(seq: TableDesc, value: bigint, isCalled: boolean): Promise<void> {
+    const o = seq.sequence!;
+    if (value < BigInt(o.min) || value > BigInt(o.max)) {
+      throw new DbError('22003', `setval: value ${value} is out of bounds for sequence "${seq.name}" (${o.min}..${o.max})`);
+    }
+    const s = this.seqState(seq);
+    s.last = value;
+    s.called = isCalled;
+    s.logged = value;
+    await this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(value, isCalled) }]);
+  }
+}
+
+function* scanPrefix(r: CatalogReader, table: TableId, prefix: Uint8Array): Generator<KeyRow> {
+  const upper = prefixSuccessor(prefix);
+  yield* r.scan(table, { lower: prefix, lowerInclusive: true, ...(upper ? { upper, upperInclusive: false } : {}) });
+}
+
+function rowIdOf(key: Uint8Array): bigint {
+  return decodeKey(ROWID_SCHEMA, key)[0] as bigint;
+}
+const ROWID_SCHEMA = [{ type: 'rowid' as const }];
+
+/** Row lock with lsm errors mapped to SQL errors. */
+export async function lockOrThrow(w: CatalogWriter, table: TableId, key: Uint8Array, timeoutMs?: number): Promise<void> {
+  try {
+    await w.lockRow(table, key, timeoutMs !== undefined && timeoutMs > 0 ? { timeoutMs } : {});
+  } catch (e) {
+    throw lsmToDbError(e);
+  }
+}
+
+/** lsm errors carry SQLSTATEs already; wrap them into DbError (others pass through). */
+export function lsmToDbError(e: unknown): unknown {
+  if (e instanceof LsmError) {
+    switch (e.code) {
+      case '55P03':
+        return new DbError('55P03', 'canceling statement due to lock timeout');
+      default:
+        return new DbError(e.code, e.message);
+    }
+  }
+  return e;
+}
