@@ -99,7 +99,14 @@ export class PgServer {
 
   /** Graceful shutdown (see the file header). */
   async close(graceMs: number): Promise<void> {
-    await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    // net.Server.close() stops accepting at once but calls back only after the last socket is
+    // gone, so it is awaited at the end, not here.
+    const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));
+    await this.endConnections(graceMs);
+    await closed;
+  }
+
+  private async endConnections(graceMs: number): Promise<void> {
     for (const c of this.connections) c.requestShutdown();
     if (await this.settledWithin(graceMs)) return;
     this.opts.log.warn('grace period over: cancelling running statements', { connections: this.connections.size });

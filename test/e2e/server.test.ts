@@ -139,6 +139,37 @@ public class Probe {
   });
 });
 
+describe('graceful shutdown with a running statement', () => {
+  it('lets a statement finish within the grace period, then ends the connection with 57P01', async () => {
+    const own = await startServer(['--shutdown-grace-ms', '5000']);
+    const c = new pg.Client({ host: '127.0.0.1', port: own.port, user: 'tester', database: 'postgres' });
+    await c.connect();
+    const errors: unknown[] = [];
+    c.on('error', (e) => errors.push(e));
+    const q = c.query('SELECT pg_sleep(1) AS s');
+    await new Promise((r) => setTimeout(r, 200));
+    own.proc.kill('SIGTERM');
+    await expect(q).resolves.toMatchObject({ rowCount: 1 });
+    expect(await own.exited).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors[0]).toMatchObject({ code: '57P01', message: 'terminating connection due to administrator command' });
+  });
+
+  it('cancels a statement still running after the grace period', async () => {
+    const own = await startServer(['--shutdown-grace-ms', '300']);
+    const c = new pg.Client({ host: '127.0.0.1', port: own.port, user: 'tester', database: 'postgres' });
+    await c.connect();
+    c.on('error', () => {});
+    const q = c.query('SELECT pg_sleep(30)');
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    own.proc.kill('SIGTERM');
+    await expect(q).rejects.toMatchObject({ code: '57P01' });
+    expect(await own.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
 describe('server process start-up checks', () => {
   it('refuses a non-loopback address without users', () => {
     const r = runExpectingFailure(['--host', '0.0.0.0']);

@@ -1,0 +1,64 @@
+// PostgreSQL-oracle test of binary input (recv): binary-fixtures.json holds PostgreSQL 15's
+// answer to a binary Bind parameter (scripts/gen-pg-binary-oracle.mjs): the value's text
+// output, or the error. PostgreSQL's wire layer words a leftover-bytes error as "incorrect
+// binary data format in bind parameter N"; the codec cannot know N, so a message that is that
+// text without the " in bind parameter N" suffix matches too. Known mismatches are listed in
+// known-binary-mismatches.json (ORACLE_RECORD=1 rewrites it); any other mismatch fails.
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as catalog from '../../../../catalog/index.js';
+
+interface Case { type: string; hex: string; oid: number; out?: string; error?: { code: string; message: string; detail?: string } }
+const fixtures = JSON.parse(readFileSync(new URL('./binary-fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; cases: Case[] };
+const knownUrl = new URL('./known-binary-mismatches.json', import.meta.url);
+const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
+const RECORD = process.env['ORACLE_RECORD'] === '1';
+
+const api = catalog as unknown as Record<string, unknown>;
+const binaryIn = api['binaryIn'] as (oid: number, bytes: Uint8Array, typmod?: number) => unknown;
+const textOut = api['textOut'] as (oid: number, v: unknown, fmt: unknown) => string;
+const FMT = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres', extraFloatDigits: 1, byteaOutput: 'hex' as const };
+
+function sameError(got: { code?: string; message: string; detail?: string }, want: NonNullable<Case['error']>): boolean {
+  if (got.code !== want.code) return false;
+  const wantMsg = want.message.replace(/ in bind parameter \d+$/, '');
+  if (got.message !== want.message && got.message !== wantMsg) return false;
+  return want.detail === undefined || got.detail === want.detail;
+}
+
+const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
+const recorded: string[] = [];
+const types = [...new Set(fixtures.cases.map((c) => c.type))];
+
+describe(`binaryIn against PostgreSQL ${fixtures.serverVersion}`, () => {
+  for (const type of types) {
+    it(type, () => {
+      const failures: string[] = [];
+      for (const c of fixtures.cases.filter((x) => x.type === type)) {
+        const label = `${c.type} ${c.hex}`;
+        let why: string | undefined;
+        try {
+          const v = binaryIn(c.oid, Buffer.from(c.hex, 'hex'));
+          const out = textOut(c.oid, v, FMT);
+          if (c.error) why = `accepted as ${JSON.stringify(out)}; PostgreSQL: ${c.error.code} ${c.error.message}`;
+          else if (out !== c.out) why = `gave ${JSON.stringify(out)}; PostgreSQL ${JSON.stringify(c.out)}`;
+        } catch (e) {
+          if (e instanceof catalog.DbError && e.code === '0A000') { tally.unimplemented++; continue; }
+          const got = { code: (e as { code?: string }).code, message: (e as Error).message, detail: (e as { fields?: { detail?: string } }).fields?.detail };
+          if (!c.error) why = `threw ${String(got.code)} ${got.message}; PostgreSQL ${JSON.stringify(c.out)}`;
+          else if (!sameError(got, c.error)) why = `threw ${JSON.stringify(got)}; PostgreSQL ${JSON.stringify(c.error)}`;
+        }
+        if (why === undefined) { tally.pass++; continue; }
+        recorded.push(label);
+        if (known.has(label)) tally.knownFail++;
+        else { tally.newFail++; failures.push(`${label}: ${why}`); }
+      }
+      if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+    });
+  }
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(`binary oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented, ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
+    if (RECORD) writeFileSync(knownUrl, JSON.stringify([...new Set(recorded)].sort(), null, 1) + '\n');
+  });
+});

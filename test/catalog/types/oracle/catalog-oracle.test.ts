@@ -1,0 +1,78 @@
+// PostgreSQL-oracle test of the type registry and value ordering (catalog-fixtures.json, from
+// scripts/gen-pg-catalog-oracle.mjs): pg_type rows, resolution of libpg-query TypeName.names,
+// format_type(), and ORDER BY results per type (text types under COLLATE "C") for compareValues.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as catalog from '../../../../catalog/index.js';
+
+interface PgType { oid: number; typname: string; typlen: number; typbyval: boolean; typcategory: string; typispreferred: boolean; typalign: string; typarray: number; typelem: number }
+interface Spelling { spelling: string; names?: string[]; array?: boolean; oid?: number; typmod?: number; formatted?: string; error?: { code: string; message: string } }
+const fx = JSON.parse(readFileSync(new URL('./catalog-fixtures.json', import.meta.url), 'utf8')) as {
+  serverVersion: string; types: PgType[]; spellings: Spelling[];
+  formats: Array<{ oid: number; typmod: number; formatted: string }>;
+  sorts: Array<{ type: string; oid: number; values: string[]; sorted: string[] }>;
+};
+const api = catalog as unknown as Record<string, unknown>;
+type Info = Record<string, unknown> & { oid: number };
+const typeByOid = api['typeByOid'] as (oid: number) => Info | undefined;
+const lookupType = api['lookupType'] as (names: readonly string[]) => Info | undefined;
+const arrayTypeOf = api['arrayTypeOf'] as (oid: number) => Info | undefined;
+const formatType = api['formatType'] as (oid: number, typmod?: number) => string;
+const compareValues = api['compareValues'] as (oid: number, a: unknown, b: unknown) => number;
+const textIn = api['textIn'] as (oid: number, t: string, fmt: unknown) => unknown;
+const textOut = api['textOut'] as (oid: number, v: unknown, fmt: unknown) => string;
+const FMT = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres', extraFloatDigits: 1, byteaOutput: 'hex' as const };
+
+describe(`type registry against PostgreSQL ${fx.serverVersion}`, () => {
+  it('has PostgreSQL pg_type rows for every known type and its array type', () => {
+    const diffs: string[] = [];
+    for (const t of fx.types) {
+      if (t.oid === 22 || t.oid === 30) continue; // int2vector/oidvector: not Pyralog types
+      const got = typeByOid(t.oid);
+      if (got === undefined) { diffs.push(`${t.oid} ${t.typname}: missing`); continue; }
+      for (const k of Object.keys(t) as Array<keyof PgType>) {
+        // typelem of name (19) is 18 in PostgreSQL (a fixed-length array of char); accept 0 or 18.
+        if (k === 'typelem' && t.oid === 19 && (got[k] === 0 || got[k] === 18)) continue;
+        if (got[k] !== t[k]) diffs.push(`${t.oid} ${t.typname}.${k}: ${String(got[k])}, PostgreSQL ${String(t[k])}`);
+      }
+    }
+    expect(diffs, diffs.join('\n')).toEqual([]);
+  });
+
+  it('resolves parser type names as PostgreSQL does', () => {
+    const diffs: string[] = [];
+    for (const s of fx.spellings) {
+      if (s.names === undefined) continue;
+      let got = lookupType(s.names);
+      if (got !== undefined && s.array) got = arrayTypeOf(got.oid);
+      const want = s.error === undefined ? s.oid : undefined;
+      if (got?.oid !== want) diffs.push(`${s.spelling} ${JSON.stringify(s.names)}: ${String(got?.oid)}, PostgreSQL ${String(want)}${s.error ? ` (${s.error.message})` : ''}`);
+    }
+    expect(diffs, diffs.join('\n')).toEqual([]);
+  });
+
+  it('formats types as format_type() does', () => {
+    const diffs: string[] = [];
+    const all = [...fx.formats, ...fx.spellings.filter((s) => s.oid !== undefined && s.typmod !== undefined && s.oid !== 2278 && s.oid !== 705).map((s) => ({ oid: s.oid!, typmod: s.typmod!, formatted: s.formatted! }))];
+    for (const f of all) {
+      const got = formatType(f.oid, f.typmod);
+      if (got !== f.formatted) diffs.push(`format_type(${f.oid}, ${f.typmod}): ${got}, PostgreSQL ${f.formatted}`);
+    }
+    expect(diffs, diffs.join('\n')).toEqual([]);
+  });
+
+  describe('compareValues orders like ORDER BY', () => {
+    for (const s of fx.sorts) {
+      it(s.type, () => {
+        const values = s.values.map((v) => textIn(s.oid, v, FMT));
+        const sorted = [...values].sort((a, b) => compareValues(s.oid, a, b)).map((v) => textOut(s.oid, v, FMT));
+        expect(sorted).toEqual(s.sorted);
+        // Antisymmetric and reflexive on these values.
+        for (const a of values) {
+          expect(compareValues(s.oid, a, a)).toBe(0);
+          for (const b of values) expect(Math.sign(compareValues(s.oid, a, b))).toBe(-Math.sign(compareValues(s.oid, b, a)));
+        }
+      });
+    }
+  });
+});

@@ -1,0 +1,129 @@
+// PostgreSQL-oracle test of the type codecs: every case in fixtures.json is what a real
+// PostgreSQL 15 answered (scripts/gen-pg-oracle.mjs) for one text input under given session
+// settings: either the text output and the binary (send) bytes, or the error it raised.
+// For each case we check, through catalog/'s public door only:
+//   textIn → textOut equals PostgreSQL's text; textIn → binaryOut equals its send bytes;
+//   binaryIn(send bytes) → textOut equals the text again; errors match code, message, detail, hint.
+// A codec that answers 0A000 ("not supported yet") is counted as unimplemented, not as a pass.
+// Mismatches already known are listed in known-mismatches.json (regenerate with
+// ORACLE_RECORD=1 npx vitest run test/catalog/types/oracle); any other mismatch fails.
+import { describe, it, expect, afterAll } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as catalog from '../../../../catalog/index.js';
+
+interface Settings { DateStyle: string; TimeZone: string; IntervalStyle: string; extra_float_digits: string; bytea_output: string }
+interface Case { type: string; input: string; oid: number; typmod?: number; out?: string; bin?: string; error?: { code: string; message: string; detail?: string; hint?: string } }
+interface Group { settings: Settings; assign: boolean; cases: Case[] }
+
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; groups: Group[] };
+const knownUrl = new URL('./known-mismatches.json', import.meta.url);
+const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
+const RECORD = process.env['ORACLE_RECORD'] === '1';
+
+// The public API the brief fixes; looked up dynamically so a missing export fails loudly.
+type TextIn = (oid: number, text: string, fmt: unknown, typmod?: number) => unknown;
+type TextOut = (oid: number, value: unknown, fmt: unknown) => string;
+type BinOut = (oid: number, value: unknown) => Uint8Array;
+type BinIn = (oid: number, bytes: Uint8Array, typmod?: number) => unknown;
+const api = catalog as unknown as Record<string, unknown>;
+const textIn = api['textIn'] as TextIn;
+const textOut = api['textOut'] as TextOut;
+const binaryOut = api['binaryOut'] as BinOut;
+const binaryIn = api['binaryIn'] as BinIn;
+
+function fmtOf(s: Settings) {
+  return {
+    timeZone: s.TimeZone,
+    dateStyle: s.DateStyle,
+    intervalStyle: s.IntervalStyle,
+    extraFloatDigits: Number(s.extra_float_digits),
+    byteaOutput: s.bytea_output as 'hex' | 'escape',
+  };
+}
+
+function settingsLabel(s: Settings): string {
+  return `DateStyle=${s.DateStyle} TimeZone=${s.TimeZone} IntervalStyle=${s.IntervalStyle} efd=${s.extra_float_digits} bytea=${s.bytea_output}`;
+}
+
+function keyOf(g: Group, c: Case): string {
+  return JSON.stringify([settingsLabel(g.settings), g.assign, c.type, c.input]);
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+function isUnimplemented(e: unknown): boolean {
+  return e instanceof catalog.DbError && e.code === '0A000';
+}
+
+type Outcome = { kind: 'pass' } | { kind: 'unimplemented'; why: string } | { kind: 'fail'; why: string };
+
+function runCase(g: Group, c: Case): Outcome {
+  const fmt = fmtOf(g.settings);
+  const typmod = g.assign ? (c.typmod ?? -1) : -1;
+  let value: unknown;
+  try {
+    value = textIn(c.oid, c.input, fmt, typmod);
+  } catch (e) {
+    if (isUnimplemented(e)) return { kind: 'unimplemented', why: (e as Error).message };
+    if (c.error === undefined) return { kind: 'fail', why: `textIn threw ${String((e as { code?: string }).code)} ${(e as Error).message}; PostgreSQL gives ${JSON.stringify(c.out)}` };
+    if (!(e instanceof catalog.DbError)) return { kind: 'fail', why: `threw a non-DbError: ${String(e)}` };
+    const got = { code: e.code, message: e.message, detail: e.fields.detail, hint: e.fields.hint };
+    const want = { code: c.error.code, message: c.error.message, detail: c.error.detail, hint: c.error.hint };
+    if (JSON.stringify(got) !== JSON.stringify(want)) return { kind: 'fail', why: `error ${JSON.stringify(got)}; PostgreSQL: ${JSON.stringify(want)}` };
+    return { kind: 'pass' };
+  }
+  if (c.error !== undefined) return { kind: 'fail', why: `accepted (value ${safe(() => textOut(c.oid, value, fmt))}); PostgreSQL: ${c.error.code} ${c.error.message}` };
+  try {
+    const out = textOut(c.oid, value, fmt);
+    if (out !== c.out) return { kind: 'fail', why: `textOut ${JSON.stringify(out)}; PostgreSQL ${JSON.stringify(c.out)}` };
+    const bin = hex(binaryOut(c.oid, value));
+    if (bin !== c.bin) return { kind: 'fail', why: `binaryOut ${bin}; PostgreSQL ${c.bin}` };
+    const back = binaryIn(c.oid, Buffer.from(c.bin!, 'hex'), typmod);
+    const out2 = textOut(c.oid, back, fmt);
+    if (out2 !== c.out) return { kind: 'fail', why: `binaryIn→textOut ${JSON.stringify(out2)}; PostgreSQL ${JSON.stringify(c.out)}` };
+  } catch (e) {
+    if (isUnimplemented(e)) return { kind: 'unimplemented', why: (e as Error).message };
+    return { kind: 'fail', why: `threw ${String((e as { code?: string }).code)} ${(e as Error).message}` };
+  }
+  return { kind: 'pass' };
+}
+
+function safe(f: () => string): string {
+  try { return JSON.stringify(f()); } catch (e) { return `<textOut threw ${(e as Error).message}>`; }
+}
+
+const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
+const recorded: string[] = [];
+
+describe(`codecs against PostgreSQL ${fixtures.serverVersion}`, () => {
+  it('exports the codec API', () => {
+    for (const f of ['textIn', 'textOut', 'binaryIn', 'binaryOut']) expect(typeof api[f], f).toBe('function');
+  });
+  fixtures.groups.forEach((g, gi) => {
+    const types = [...new Set(g.cases.map((c) => c.type))];
+    describe(`group ${gi}: ${settingsLabel(g.settings)}${g.assign ? ' (assignment with typmod)' : ''}`, () => {
+      for (const type of types) {
+        it(type, () => {
+          const failures: string[] = [];
+          for (const c of g.cases.filter((x) => x.type === type)) {
+            const r = runCase(g, c);
+            const key = keyOf(g, c);
+            if (r.kind === 'pass') tally.pass++;
+            else if (r.kind === 'unimplemented') tally.unimplemented++;
+            else {
+              recorded.push(key);
+              if (known.has(key)) tally.knownFail++;
+              else { tally.newFail++; failures.push(`${JSON.stringify(c.input)}: ${r.why}`); }
+            }
+          }
+          if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+        });
+      }
+    });
+  });
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(`oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented (0A000), ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
+    if (RECORD) writeFileSync(knownUrl, JSON.stringify(recorded.sort(), null, 1) + '\n');
+  });
+});
