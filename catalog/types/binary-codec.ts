@@ -1,0 +1,195 @@
+// binaryOut / binaryIn: PostgreSQL 15's send/recv formats (big-endian). Binary input whose length
+// or content does not fit raises 22P03, worded as PostgreSQL words it where it has a message.
+import { DbError } from '../errors.js';
+import { badBinary, notSupported } from './errors.js';
+import { normalizeJsonb, validateJson } from './json.js';
+import { Numeric, NUMERIC_DSCALE_MAX, pow10 } from './numeric.js';
+import { OID } from './oids.js';
+import { typeByOid } from './registry.js';
+import { truncateName } from './strings.js';
+import { uuidFromBytes, uuidToBytes } from './uuid.js';
+import type { Interval } from './values.js';
+
+const NUMERIC_POS = 0x0000;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_NAN = 0xc000;
+const NUMERIC_PINF = 0xd000;
+const NUMERIC_NINF = 0xf000;
+
+function fixed(n: number): { buf: Uint8Array; view: DataView } {
+  const buf = new Uint8Array(n);
+  return { buf, view: new DataView(buf.buffer) };
+}
+
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function binaryOut(oid: number, value: unknown): Uint8Array {
+  switch (oid) {
+    case OID.bool: return Uint8Array.of(value ? 1 : 0);
+    case OID.int2: { const f = fixed(2); f.view.setInt16(0, value as number); return f.buf; }
+    case OID.int4: { const f = fixed(4); f.view.setInt32(0, value as number); return f.buf; }
+    case OID.oid: { const f = fixed(4); f.view.setUint32(0, value as number); return f.buf; }
+    case OID.int8: { const f = fixed(8); f.view.setBigInt64(0, value as bigint); return f.buf; }
+    case OID.float4: { const f = fixed(4); f.view.setFloat32(0, value as number); return f.buf; }
+    case OID.float8: { const f = fixed(8); f.view.setFloat64(0, value as number); return f.buf; }
+    case OID.text: case OID.varchar: case OID.bpchar: case OID.name: case OID.unknown: case OID.json:
+      return utf8.encode(value as string);
+    case OID.jsonb: {
+      const body = utf8.encode(value as string);
+      const out = new Uint8Array(body.length + 1);
+      out[0] = 1;
+      out.set(body, 1);
+      return out;
+    }
+    case OID.char: { const s = value as string; return s.length === 0 ? new Uint8Array(0) : Uint8Array.of(s.charCodeAt(0) & 0xff); }
+    case OID.bytea: return value as Uint8Array;
+    case OID.numeric: return numericSend(value as Numeric);
+    case OID.date: { const f = fixed(4); f.view.setInt32(0, value as number); return f.buf; }
+    case OID.time: case OID.timestamp: case OID.timestamptz: { const f = fixed(8); f.view.setBigInt64(0, value as bigint); return f.buf; }
+    case OID.interval: {
+      const iv = value as Interval;
+      const f = fixed(16);
+      f.view.setBigInt64(0, iv.micros);
+      f.view.setInt32(8, iv.days);
+      f.view.setInt32(12, iv.months);
+      return f.buf;
+    }
+    case OID.uuid: return uuidToBytes(value as string);
+    case OID.void: return new Uint8Array(0);
+    default: throw unsupported(oid);
+  }
+}
+
+function unsupported(oid: number): DbError {
+  const t = typeByOid(oid);
+  if (t !== undefined && t.typcategory === 'A') return notSupported(`array values of type ${t.typname.slice(1)}[] are not supported yet`);
+  return notSupported(`type with OID ${oid} is not supported`);
+}
+
+function need(b: Uint8Array, n: number): DataView {
+  if (b.length !== n) throw badBinary();
+  return new DataView(b.buffer, b.byteOffset, b.length);
+}
+
+/** UTF-8 text from the wire: invalid sequences are 22021 as PostgreSQL reports them. */
+export function decodeUtf8(b: Uint8Array): string {
+  try {
+    return utf8Strict.decode(b);
+  } catch {
+    throw invalidUtf8(b);
+  }
+}
+
+function invalidUtf8(b: Uint8Array): DbError {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= b.length;
+    for (let k = 1; ok && k < len; k++) if ((b[i + k]! & 0xc0) !== 0x80) ok = false;
+    if (ok && len > 1 && utf8Strict.decode(b.subarray(i, i + len)).length === 0) ok = false;
+    if (!ok || c === 0) {
+      const shown = Array.from(b.subarray(i, Math.min(b.length, i + Math.max(len, 1))), (x) => '0x' + x.toString(16).padStart(2, '0'));
+      if (c === 0) return new DbError('22021', 'invalid byte sequence for encoding "UTF8": 0x00');
+      return new DbError('22021', `invalid byte sequence for encoding "UTF8": ${shown.join(' ')}`);
+    }
+    i += len;
+  }
+  return new DbError('22021', 'invalid byte sequence for encoding "UTF8"');
+}
+
+export function binaryIn(oid: number, b: Uint8Array): unknown {
+  switch (oid) {
+    case OID.bool: need(b, 1); return b[0] !== 0;
+    case OID.int2: return need(b, 2).getInt16(0);
+    case OID.int4: return need(b, 4).getInt32(0);
+    case OID.oid: return need(b, 4).getUint32(0);
+    case OID.int8: return need(b, 8).getBigInt64(0);
+    case OID.float4: return need(b, 4).getFloat32(0);
+    case OID.float8: return need(b, 8).getFloat64(0);
+    case OID.text: case OID.varchar: case OID.bpchar: case OID.unknown:
+      return decodeUtf8(b);
+    case OID.name: return truncateName(decodeUtf8(b));
+    case OID.json: return validateJson(decodeUtf8(b));
+    case OID.jsonb: {
+      if (b.length < 1) throw badBinary();
+      if (b[0] !== 1) throw new DbError('22P03', `unsupported jsonb version number ${b[0]}`);
+      return normalizeJsonb(decodeUtf8(b.subarray(1)));
+    }
+    case OID.char: return b.length === 0 ? '' : String.fromCharCode(need(b, 1).getUint8(0));
+    case OID.bytea: return Uint8Array.from(b);
+    case OID.numeric: return numericRecv(b);
+    case OID.date: return need(b, 4).getInt32(0);
+    case OID.time: {
+      const v = need(b, 8).getBigInt64(0);
+      if (v < 0n || v > 86_400_000_000n) throw new DbError('22008', 'time out of range');
+      return v;
+    }
+    case OID.timestamp: case OID.timestamptz: return need(b, 8).getBigInt64(0);
+    case OID.interval: {
+      const v = need(b, 16);
+      return { micros: v.getBigInt64(0), days: v.getInt32(8), months: v.getInt32(12) } satisfies Interval;
+    }
+    case OID.uuid: need(b, 16); return uuidFromBytes(b);
+    case OID.void: return undefined;
+    default: throw unsupported(oid);
+  }
+}
+
+/** numeric_send: ndigits, weight, sign, dscale (int16 each), then base-10000 digits. */
+export function numericSend(n: Numeric): Uint8Array {
+  if (n.kind !== 'finite') {
+    const f = fixed(8);
+    f.view.setUint16(4, n.kind === 'nan' ? NUMERIC_NAN : n.kind === 'pinf' ? NUMERIC_PINF : NUMERIC_NINF);
+    return f.buf;
+  }
+  const neg = n.coef < 0n;
+  let a = neg ? -n.coef : n.coef;
+  const digits: number[] = [];
+  let weight = 0;
+  if (a !== 0n) {
+    // Align the fraction to whole base-10000 digits, then peel digits off the low end.
+    const fracDigits = Math.ceil(n.scale / 4);
+    a *= pow10(fracDigits * 4 - n.scale);
+    while (a > 0n) { digits.push(Number(a % 10000n)); a /= 10000n; }
+    digits.reverse();
+    weight = digits.length - 1 - fracDigits;
+    while (digits.length > 0 && digits[digits.length - 1] === 0) digits.pop();
+  }
+  const f = fixed(8 + digits.length * 2);
+  f.view.setInt16(0, digits.length);
+  f.view.setInt16(2, weight);
+  f.view.setUint16(4, neg ? NUMERIC_NEG : NUMERIC_POS);
+  f.view.setUint16(6, n.scale);
+  for (let i = 0; i < digits.length; i++) f.view.setInt16(8 + i * 2, digits[i]!);
+  return f.buf;
+}
+
+/** numeric_recv, including PostgreSQL's truncation of digits beyond dscale. */
+export function numericRecv(b: Uint8Array): Numeric {
+  if (b.length < 8) throw badBinary();
+  const v = new DataView(b.buffer, b.byteOffset, b.length);
+  const ndigits = v.getInt16(0);
+  const weight = v.getInt16(2);
+  const sign = v.getUint16(4);
+  const dscale = v.getUint16(6);
+  if (ndigits < 0 || b.length !== 8 + ndigits * 2) throw badBinary();
+  if (sign === NUMERIC_NAN) return Numeric.NaN;
+  if (sign === NUMERIC_PINF) return Numeric.POS_INF;
+  if (sign === NUMERIC_NINF) return Numeric.NEG_INF;
+  if (sign !== NUMERIC_POS && sign !== NUMERIC_NEG) throw new DbError('22P03', 'invalid sign in external "numeric" value');
+  if (dscale > NUMERIC_DSCALE_MAX) throw new DbError('22P03', 'invalid scale in external "numeric" value');
+  let acc = 0n;
+  for (let i = 0; i < ndigits; i++) {
+    const d = v.getInt16(8 + i * 2);
+    if (d < 0 || d >= 10000) throw new DbError('22P03', 'invalid digit in external "numeric" value');
+    acc = acc * 10000n + BigInt(d);
+  }
+  // value = acc × 10000^(weight - ndigits + 1) = acc × 10^exp10
+  const exp10 = 4 * (weight - ndigits + 1);
+  let coef: bigint;
+  if (exp10 + dscale >= 0) coef = acc * pow10(exp10 + dscale);
+  else coef = acc / pow10(-(exp10 + dscale)); // truncate digits beyond dscale
+  return Numeric.of(sign === NUMERIC_NEG ? -coef : coef, dscale);
+}

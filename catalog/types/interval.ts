@@ -1,0 +1,428 @@
+// interval: text output in the four IntervalStyles and text input (PostgreSQL 15 DecodeInterval
+// and DecodeISO8601Interval, the common forms), plus justify_*.
+// Value: { months, days, micros } kept apart exactly as PostgreSQL keeps them.
+import { DbError } from '../errors.js';
+import { badDateTimeSyntax, isPgSpace } from './errors.js';
+import { fraction } from './dt-format.js';
+import type { Interval } from './values.js';
+import { USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC } from './values.js';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function intervalOutOfRange(): DbError {
+  return new DbError('22008', 'interval out of range');
+}
+
+interface Parts {
+  year: number; mon: number; mday: number;
+  hour: number; min: number; sec: number; fsec: number;
+}
+
+function toParts(v: Interval): Parts {
+  const year = Math.trunc(v.months / 12);
+  const mon = v.months - year * 12;
+  let t = v.micros;
+  const hour = t / USECS_PER_HOUR;
+  t -= hour * USECS_PER_HOUR;
+  const min = t / USECS_PER_MINUTE;
+  t -= min * USECS_PER_MINUTE;
+  const sec = t / USECS_PER_SEC;
+  const fsec = t - sec * USECS_PER_SEC;
+  return { year, mon: mon === 0 ? 0 : mon, mday: v.days, hour: Number(hour), min: Number(min), sec: Number(sec), fsec: Number(fsec) };
+}
+
+function p2(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+/** seconds[.fraction] of |sec|,|fsec|; zero-padded to two digits when `pad`. */
+function seconds(sec: number, fsec: number, pad: boolean): string {
+  const s = Math.abs(sec);
+  return (pad ? p2(s) : String(s)) + fraction(Math.abs(fsec));
+}
+
+export function formatInterval(v: Interval, style: string): string {
+  const p = toParts(v);
+  switch (style) {
+    case 'postgres': return formatPostgres(p);
+    case 'iso_8601': return formatIso(p);
+    case 'sql_standard': return formatSqlStandard(p);
+    case 'postgres_verbose': return formatVerbose(p);
+    default: return formatPostgres(p);
+  }
+}
+
+function formatPostgres(p: Parts): string {
+  let out = '';
+  let isZero = true;
+  let isBefore = false;
+  const part = (value: number, unit: string): void => {
+    if (value === 0) return;
+    out += `${isZero ? '' : ' '}${isBefore && value > 0 ? '+' : ''}${value} ${unit}${value !== 1 ? 's' : ''}`;
+    isBefore = value < 0;
+    isZero = false;
+  };
+  part(p.year, 'year');
+  part(p.mon, 'mon');
+  part(p.mday, 'day');
+  if (isZero || p.hour !== 0 || p.min !== 0 || p.sec !== 0 || p.fsec !== 0) {
+    const minus = p.hour < 0 || p.min < 0 || p.sec < 0 || p.fsec < 0;
+    out += `${isZero ? '' : ' '}${minus ? '-' : isBefore ? '+' : ''}${p2(Math.abs(p.hour))}:${p2(Math.abs(p.min))}:${seconds(p.sec, p.fsec, true)}`;
+  }
+  return out;
+}
+
+function formatIso(p: Parts): string {
+  if (p.year === 0 && p.mon === 0 && p.mday === 0 && p.hour === 0 && p.min === 0 && p.sec === 0 && p.fsec === 0) return 'PT0S';
+  let out = 'P';
+  const part = (v: number, c: string): void => { if (v !== 0) out += `${v}${c}`; };
+  part(p.year, 'Y');
+  part(p.mon, 'M');
+  part(p.mday, 'D');
+  if (p.hour !== 0 || p.min !== 0 || p.sec !== 0 || p.fsec !== 0) out += 'T';
+  part(p.hour, 'H');
+  part(p.min, 'M');
+  if (p.sec !== 0 || p.fsec !== 0) {
+    if (p.sec < 0 || p.fsec < 0) out += '-';
+    out += seconds(p.sec, p.fsec, false) + 'S';
+  }
+  return out;
+}
+
+function formatSqlStandard(p0: Parts): string {
+  const p = { ...p0 };
+  const neg = p.year < 0 || p.mon < 0 || p.mday < 0 || p.hour < 0 || p.min < 0 || p.sec < 0 || p.fsec < 0;
+  const pos = p.year > 0 || p.mon > 0 || p.mday > 0 || p.hour > 0 || p.min > 0 || p.sec > 0 || p.fsec > 0;
+  const hasYm = p.year !== 0 || p.mon !== 0;
+  const hasDt = p.mday !== 0 || p.hour !== 0 || p.min !== 0 || p.sec !== 0 || p.fsec !== 0;
+  const standard = !(neg && pos) && !(hasYm && hasDt);
+  let out = '';
+  if (neg && standard) {
+    out = '-';
+    p.year = -p.year; p.mon = -p.mon; p.mday = -p.mday; p.hour = -p.hour; p.min = -p.min; p.sec = -p.sec; p.fsec = -p.fsec;
+  }
+  if (!neg && !pos) return '0';
+  if (!standard) {
+    const ys = p.year < 0 || p.mon < 0 ? '-' : '+';
+    const ds = p.mday < 0 ? '-' : '+';
+    const ss = p.hour < 0 || p.min < 0 || p.sec < 0 || p.fsec < 0 ? '-' : '+';
+    return `${out}${ys}${Math.abs(p.year)}-${Math.abs(p.mon)} ${ds}${Math.abs(p.mday)} ${ss}${Math.abs(p.hour)}:${p2(Math.abs(p.min))}:${seconds(p.sec, p.fsec, true)}`;
+  }
+  if (hasYm) return `${out}${p.year}-${p.mon}`;
+  if (p.mday !== 0) return `${out}${p.mday} ${p.hour}:${p2(p.min)}:${seconds(p.sec, p.fsec, true)}`;
+  return `${out}${p.hour}:${p2(p.min)}:${seconds(p.sec, p.fsec, true)}`;
+}
+
+function formatVerbose(p: Parts): string {
+  let out = '@';
+  let isZero = true;
+  let isBefore = false;
+  const part = (value: number, unit: string): void => {
+    if (value === 0) return;
+    if (isZero) { isBefore = value < 0; value = Math.abs(value); } else if (isBefore) value = -value;
+    out += ` ${value} ${unit}${value === 1 ? '' : 's'}`;
+    isZero = false;
+  };
+  part(p.year, 'year');
+  part(p.mon, 'mon');
+  part(p.mday, 'day');
+  part(p.hour, 'hour');
+  part(p.min, 'min');
+  if (p.sec !== 0 || p.fsec !== 0) {
+    out += ' ';
+    if (p.sec < 0 || (p.sec === 0 && p.fsec < 0)) {
+      if (isZero) isBefore = true; else if (!isBefore) out += '-';
+    } else if (isBefore) out += '-';
+    out += seconds(p.sec, p.fsec, false) + ` sec${Math.abs(p.sec) !== 1 || p.fsec !== 0 ? 's' : ''}`;
+    isZero = false;
+  }
+  if (isZero) out += ' 0';
+  if (isBefore) out += ' ago';
+  return out;
+}
+
+// ---- input ---------------------------------------------------------------------------------
+
+type Unit = 'us' | 'ms' | 's' | 'min' | 'h' | 'd' | 'w' | 'mon' | 'y' | 'dec' | 'cent' | 'mil';
+
+const UNITS: ReadonlyMap<string, Unit> = new Map<string, Unit>([
+  ...['microsecond', 'microseconds', 'us', 'usec', 'usecs', 'useconds', 'microsecon'].map((u) => [u, 'us'] as [string, Unit]),
+  ...['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'mseconds', 'millisecon'].map((u) => [u, 'ms'] as [string, Unit]),
+  ...['second', 'seconds', 's', 'sec', 'secs'].map((u) => [u, 's'] as [string, Unit]),
+  ...['minute', 'minutes', 'm', 'min', 'mins'].map((u) => [u, 'min'] as [string, Unit]),
+  ...['hour', 'hours', 'h', 'hr', 'hrs'].map((u) => [u, 'h'] as [string, Unit]),
+  ...['day', 'days', 'd'].map((u) => [u, 'd'] as [string, Unit]),
+  ...['week', 'weeks', 'w'].map((u) => [u, 'w'] as [string, Unit]),
+  ...['month', 'months', 'mon', 'mons'].map((u) => [u, 'mon'] as [string, Unit]),
+  ...['year', 'years', 'y', 'yr', 'yrs'].map((u) => [u, 'y'] as [string, Unit]),
+  ...['decade', 'decades', 'dec', 'decs'].map((u) => [u, 'dec'] as [string, Unit]),
+  ...['century', 'centuries', 'c', 'cent'].map((u) => [u, 'cent'] as [string, Unit]),
+  ...['millennium', 'millennia', 'mil', 'mils', 'millenniums'].map((u) => [u, 'mil'] as [string, Unit]),
+]);
+
+class Acc {
+  months = 0;
+  days = 0;
+  /** Fractional months/days spill into these as PostgreSQL's AdjustFractDays/Seconds do. */
+  micros = 0n;
+  seen = new Set<string>();
+  addMonths(v: number): void {
+    const whole = Math.trunc(v);
+    this.months += whole;
+    this.addDays((v - whole) * 30);
+  }
+  addDays(v: number): void {
+    const whole = Math.trunc(v);
+    this.days += whole;
+    this.addMicros((v - whole) * 86400e6);
+  }
+  addMicros(v: number): void {
+    this.micros += BigInt(Math.round(v));
+  }
+}
+
+class Bad { constructor(readonly range: boolean) {} }
+
+function numText(s: string): number {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) throw new Bad(false);
+  return Number(s);
+}
+
+function applyUnit(acc: Acc, value: number, unit: Unit): void {
+  if (acc.seen.has(unit)) throw new Bad(false);
+  acc.seen.add(unit);
+  switch (unit) {
+    case 'us': acc.addMicros(value); break;
+    case 'ms': acc.addMicros(value * 1000); break;
+    case 's': acc.addMicros(value * 1e6); break;
+    case 'min': acc.addMicros(value * 60e6); break;
+    case 'h': acc.addMicros(value * 3600e6); break;
+    case 'd': acc.addDays(value); break;
+    case 'w': acc.addDays(value * 7); break;
+    case 'mon': acc.addMonths(value); break;
+    case 'y': acc.addMonths(value * 12); break;
+    case 'dec': acc.addMonths(value * 120); break;
+    case 'cent': acc.addMonths(value * 1200); break;
+    case 'mil': acc.addMonths(value * 12000); break;
+    default: { const never: never = unit; return never; }
+  }
+}
+
+/** '[+-]h:m[:s[.f]]' → µs. */
+function timeText(s: string): bigint {
+  const neg = s[0] === '-';
+  const body = s[0] === '-' || s[0] === '+' ? s.slice(1) : s;
+  const p = body.split(':');
+  if (p.length < 2 || p.length > 3 || !/^\d+$/.test(p[0]!) || !/^\d+$/.test(p[1]!)) throw new Bad(false);
+  let us = BigInt(p[0]!) * USECS_PER_HOUR + BigInt(p[1]!) * USECS_PER_MINUTE;
+  if (Number(p[1]) > 59) throw new Bad(true);
+  if (p.length === 3) {
+    const m = /^(\d+)(?:\.(\d*))?$/.exec(p[2]!);
+    if (m === null) throw new Bad(false);
+    if (Number(m[1]) > 59) throw new Bad(true);
+    const digits = m[2] ?? '';
+    let f = BigInt((digits + '000000').slice(0, 6));
+    if (digits.length > 6 && digits.charCodeAt(6) >= 0x35) f++;
+    us += BigInt(m[1]!) * USECS_PER_SEC + f;
+  }
+  return neg ? -us : us;
+}
+
+function parsePostgresInterval(s: string): Interval {
+  const words = s.toLowerCase().split(/[\s,]+/).filter((w) => w !== '');
+  const acc = new Acc();
+  let ago = false;
+  let i = 0;
+  if (words[0] === '@') i++;
+  else if (words[0]?.startsWith('@')) words[0] = words[0].slice(1);
+  let any = false;
+  for (; i < words.length; i++) {
+    let w = words[i]!;
+    if (w === 'ago') { if (i !== words.length - 1) throw new Bad(false); ago = true; continue; }
+    if (w.includes(':')) {
+      if (acc.seen.has('time')) throw new Bad(false);
+      acc.seen.add('time');
+      acc.micros += timeText(w);
+      any = true;
+      continue;
+    }
+    // SQL-standard year-month 'Y-M'
+    const ym = /^([+-]?)(\d+)-(\d+)$/.exec(w);
+    if (ym !== null) {
+      if (acc.seen.has('ym')) throw new Bad(false);
+      acc.seen.add('ym');
+      const months = Number(ym[2]) * 12 + Number(ym[3]);
+      if (Number(ym[3]) > 11) throw new Bad(true);
+      acc.months += ym[1] === '-' ? -months : months;
+      any = true;
+      continue;
+    }
+    // number immediately followed by a unit: '5min', '1.5h'
+    const glued = /^([+-]?(?:\d+\.?\d*|\.\d+))([a-z]+)$/.exec(w);
+    let unitWord: string | undefined;
+    if (glued !== null) { w = glued[1]!; unitWord = glued[2]; } else { unitWord = words[i + 1]; }
+    const value = numText(w);
+    const unit = unitWord === undefined ? undefined : UNITS.get(unitWord);
+    if (unit === undefined) {
+      // A bare number: seconds, or days before a time field ('1 02:03:04').
+      const next = words[i + 1];
+      if (glued === null && next !== undefined && next.includes(':') && Number.isInteger(value)) { applyUnit(acc, value, 'd'); any = true; continue; }
+      if (glued !== null || unitWord !== undefined) throw new Bad(false);
+      applyUnit(acc, value, 's');
+      any = true;
+      continue;
+    }
+    if (glued === null) i++;
+    applyUnit(acc, value, unit);
+    any = true;
+  }
+  if (!any) throw new Bad(false);
+  const r = finish(acc);
+  return ago ? negate(r) : r;
+}
+
+function parseIsoInterval(s: string): Interval {
+  const acc = new Acc();
+  const m = /^P(?:(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?))?)$/i.exec(s);
+  if (m !== null) {
+    acc.addMonths(Number(m[1]) * 12 + Number(m[2]));
+    acc.addDays(Number(m[3]));
+    if (m[4] !== undefined) acc.micros += timeText(`${m[4]}:${m[5]}:${m[6]}`);
+    return finish(acc);
+  }
+  let i = 1;
+  let inTime = false;
+  let any = false;
+  while (i < s.length) {
+    const c = s[i]!.toUpperCase();
+    if (c === 'T') { if (inTime) throw new Bad(false); inTime = true; i++; continue; }
+    const num = /^[+-]?(?:\d+\.?\d*|\.\d+)/.exec(s.slice(i));
+    if (num === null) throw new Bad(false);
+    i += num[0].length;
+    const d = s[i]?.toUpperCase();
+    i++;
+    const v = Number(num[0]);
+    const key = (inTime ? 't' : 'd') + d;
+    switch (key) {
+      case 'dY': applyUnit(acc, v, 'y'); break;
+      case 'dM': applyUnit(acc, v, 'mon'); break;
+      case 'dW': applyUnit(acc, v, 'w'); break;
+      case 'dD': applyUnit(acc, v, 'd'); break;
+      case 'tH': applyUnit(acc, v, 'h'); break;
+      case 'tM': applyUnit(acc, v, 'min'); break;
+      case 'tS': applyUnit(acc, v, 's'); break;
+      default: throw new Bad(false);
+    }
+    any = true;
+  }
+  if (!any) throw new Bad(false);
+  return finish(acc);
+}
+
+function finish(acc: Acc): Interval {
+  if (acc.months < INT32_MIN || acc.months > INT32_MAX || acc.days < INT32_MIN || acc.days > INT32_MAX || acc.micros < INT64_MIN || acc.micros > INT64_MAX) {
+    throw new Bad(true);
+  }
+  return { months: acc.months === 0 ? 0 : acc.months, days: acc.days === 0 ? 0 : acc.days, micros: acc.micros };
+}
+
+function negate(v: Interval): Interval {
+  return { months: v.months === 0 ? 0 : -v.months, days: v.days === 0 ? 0 : -v.days, micros: -v.micros };
+}
+
+/** interval_in. Errors: 22007 invalid syntax, 22015 interval field value out of range. */
+export function parseInterval(text: string): Interval {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isPgSpace(text.charCodeAt(a))) a++;
+  while (b > a && isPgSpace(text.charCodeAt(b - 1))) b--;
+  const s = text.slice(a, b);
+  try {
+    if (s === '') throw new Bad(false);
+    if (s[0] === 'P' || s[0] === 'p') return parseIsoInterval(s);
+    return parsePostgresInterval(s);
+  } catch (e) {
+    if (e instanceof Bad) {
+      if (e.range) throw new DbError('22015', `interval field value out of range: "${text}"`);
+      throw badDateTimeSyntax('interval', text);
+    }
+    throw e;
+  }
+}
+
+// ---- arithmetic helpers --------------------------------------------------------------------
+
+function checkInterval(v: Interval): Interval {
+  if (v.months < INT32_MIN || v.months > INT32_MAX || v.days < INT32_MIN || v.days > INT32_MAX || v.micros < INT64_MIN || v.micros > INT64_MAX) {
+    throw intervalOutOfRange();
+  }
+  return { months: v.months === 0 ? 0 : v.months, days: v.days === 0 ? 0 : v.days, micros: v.micros };
+}
+
+export function intervalNegate(v: Interval): Interval {
+  return checkInterval(negate(v));
+}
+
+export function intervalAdd(a: Interval, b: Interval): Interval {
+  return checkInterval({ months: a.months + b.months, days: a.days + b.days, micros: a.micros + b.micros });
+}
+
+export function intervalSub(a: Interval, b: Interval): Interval {
+  return checkInterval({ months: a.months - b.months, days: a.days - b.days, micros: a.micros - b.micros });
+}
+
+/** justify_hours: whole days out of the time part, signs made consistent. */
+export function justifyHours(v: Interval): Interval {
+  let days = v.days;
+  let micros = v.micros;
+  const wholeDays = micros / USECS_PER_DAY;
+  micros -= wholeDays * USECS_PER_DAY;
+  days += Number(wholeDays);
+  if (days > 0 && micros < 0n) { micros += USECS_PER_DAY; days--; } else if (days < 0 && micros > 0n) { micros -= USECS_PER_DAY; days++; }
+  return checkInterval({ months: v.months, days, micros });
+}
+
+/** justify_days: whole 30-day months out of the days, signs made consistent. */
+export function justifyDays(v: Interval): Interval {
+  let months = v.months + Math.trunc(v.days / 30);
+  let days = v.days % 30;
+  if (months > 0 && days < 0) { days += 30; months--; } else if (months < 0 && days > 0) { days -= 30; months++; }
+  return checkInterval({ months, days, micros: v.micros });
+}
+
+/** justify_interval: both, with one sign across all fields where possible (PostgreSQL 15). */
+export function justifyInterval(v: Interval): Interval {
+  let months = v.months;
+  let days = v.days;
+  let micros = v.micros;
+  // Pre-justify days when it cannot change the outcome, so large values do not overflow.
+  if ((days > 0 && micros > 0n) || (days < 0 && micros < 0n)) {
+    months += Math.trunc(days / 30);
+    days %= 30;
+  }
+  const wd = micros / USECS_PER_DAY;
+  micros -= wd * USECS_PER_DAY;
+  days += Number(wd);
+  months += Math.trunc(days / 30);
+  days %= 30;
+  if (months > 0 && (days < 0 || (days === 0 && micros < 0n))) { days += 30; months--; } else if (months < 0 && (days > 0 || (days === 0 && micros > 0n))) { days -= 30; months++; }
+  if (days > 0 && micros < 0n) { micros += USECS_PER_DAY; days--; } else if (days < 0 && micros > 0n) { micros -= USECS_PER_DAY; days++; }
+  return checkInterval({ months, days, micros });
+}
+
+/**
+ * PostgreSQL's interval comparison key: months as 30 days, days as 24 hours, in µs
+ * (interval_cmp_value). '1 mon' = '30 days' = '720 hours' under it.
+ */
+export function intervalKey(v: Interval): bigint {
+  return BigInt(v.months) * 30n * USECS_PER_DAY + BigInt(v.days) * USECS_PER_DAY + v.micros;
+}
+
+export function compareInterval(a: Interval, b: Interval): number {
+  const x = intervalKey(a);
+  const y = intervalKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

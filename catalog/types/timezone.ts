@@ -1,0 +1,190 @@
+// Time zones: IANA names through the ICU data built into Node (Intl), fixed offsets, and
+// POSIX-style 'UTC+3' specs (POSIX signs are inverted: 'UTC+3' is three hours WEST of UTC).
+// Offsets are seconds EAST of UTC (the ISO sign), as PostgreSQL prints them.
+//
+// Intl costs ~5 µs per lookup, so resolved zones and hourly offset buckets are memoised in
+// bounded maps. That memo is the one module-level mutable structure in catalog/types: it holds
+// only pure functions of (zone name, instant) from ICU's immutable data, so sharing it across
+// sessions cannot change any result; each map is capped and cleared when full.
+import { DbError } from '../errors.js';
+import { daysFromCivil } from './calendar.js';
+
+export type Zone =
+  /** A constant offset: UTC itself, '+05:30', 'UTC+3', '<-03>+03', numeric SET TIME ZONE. */
+  | { kind: 'fixed'; name: string; offsetSec: number; abbrev: string }
+  /** An IANA zone resolved through Intl. */
+  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat; buckets: Map<number, number> };
+
+const ZONES_MAX = 256;
+const BUCKETS_MAX = 4096;
+const zoneMemo = new Map<string, Zone | null>();
+
+export const UTC_ZONE: Zone = Object.freeze({ kind: 'fixed', name: 'UTC', offsetSec: 0, abbrev: 'UTC' });
+
+/** JS Date's range (±8.64e15 ms); instants beyond it are folded by 400-year cycles. */
+const JS_SEC_MAX = 8.64e12;
+const SECS_PER_400Y = 146097 * 86400;
+
+function parseOffsetText(s: string): number | undefined {
+  // h, hh, hh:mm, hh:mm:ss, hhmm
+  const m = /^(\d{1,2})(?::?(\d{2})(?::?(\d{2}))?)?$/.exec(s);
+  if (m === null) return undefined;
+  const h = Number(m[1]);
+  const mi = m[2] === undefined ? 0 : Number(m[2]);
+  const se = m[3] === undefined ? 0 : Number(m[3]);
+  if (mi > 59 || se > 59) return undefined;
+  return h * 3600 + mi * 60 + se;
+}
+
+/**
+ * Resolve a time zone name as a TimeZone setting or an AT TIME ZONE argument would: 'UTC',
+ * IANA names (case-insensitive), POSIX 'STD[+-]h[:mm[:ss]]' without a DST part, '<+03>-3'.
+ * Returns undefined when the name is not recognised (callers raise 22023 with their wording).
+ */
+export function resolveZone(name: string): Zone | undefined {
+  const memo = zoneMemo.get(name);
+  if (memo !== undefined) return memo ?? undefined;
+  const z = resolveZoneUncached(name);
+  if (zoneMemo.size >= ZONES_MAX) zoneMemo.clear();
+  zoneMemo.set(name, z ?? null);
+  return z;
+}
+
+function resolveZoneUncached(name: string): Zone | undefined {
+  const upper = name.toUpperCase();
+  if (upper === 'UTC' || upper === 'ETC/UTC' || upper === 'UCT' || upper === 'ZULU' || upper === 'UNIVERSAL' || upper === 'ETC/UCT') {
+    return { kind: 'fixed', name, offsetSec: 0, abbrev: 'UTC' };
+  }
+  if (upper === 'GMT' || upper === 'ETC/GMT' || upper === 'GMT0' || upper === 'GREENWICH') {
+    return { kind: 'fixed', name, offsetSec: 0, abbrev: 'GMT' };
+  }
+  // POSIX: <abbr>[+-]offset or ALPHA{3,}[+-]offset (no DST rule part).
+  const posix = /^(?:<([A-Za-z0-9+-]+)>|([A-Za-z]{3,}))([+-]?)(\d{1,2}(?::\d{2}(?::\d{2})?)?)$/.exec(name);
+  if (posix !== null && !name.includes('/')) {
+    const off = parseOffsetText(posix[4]!);
+    if (off !== undefined && off <= 24 * 3600) {
+      const west = posix[3] === '-' ? -off : off;
+      return { kind: 'fixed', name, offsetSec: -west, abbrev: posix[1] ?? posix[2]! };
+    }
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
+  try {
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: name, hourCycle: 'h23', era: 'short',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    const canonical = fmt.resolvedOptions().timeZone;
+    if (canonical === 'UTC' || canonical === 'Etc/UTC') return { kind: 'fixed', name: canonical, offsetSec: 0, abbrev: 'UTC' };
+    return { kind: 'iana', name: canonical, fmt, buckets: new Map() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A numeric TimeZone setting (SET TIME ZONE -3 / 5.5): hours east of UTC (ISO sign). */
+export function fixedZoneFromHours(hours: number): Zone {
+  const offsetSec = Math.round(hours * 3600);
+  const a = Math.abs(offsetSec);
+  const hh = Math.floor(a / 3600);
+  const mm = Math.floor(a / 60) % 60;
+  const ss = a % 60;
+  const body = `${offsetSec < 0 ? '-' : '+'}${String(hh).padStart(2, '0')}${mm || ss ? ':' + String(mm).padStart(2, '0') : ''}${ss ? ':' + String(ss).padStart(2, '0') : ''}`;
+  const posixBody = `${offsetSec < 0 ? '+' : '-'}${hh}${mm || ss ? ':' + String(mm).padStart(2, '0') : ''}${ss ? ':' + String(ss).padStart(2, '0') : ''}`;
+  // PostgreSQL shows such a zone as '<-03>+03' (abbreviation, then the POSIX offset).
+  return { kind: 'fixed', name: `<${body}>${posixBody}`, offsetSec, abbrev: body };
+}
+
+/** resolveZone or DbError 22023 `time zone "x" not recognized`. */
+export function zoneOrThrow(name: string): Zone {
+  const z = resolveZone(name);
+  if (z === undefined) throw new DbError('22023', `time zone "${name}" not recognized`);
+  return z;
+}
+
+function icuOffsetSec(fmt: Intl.DateTimeFormat, utcSec: number): number {
+  let fold = 0;
+  while (utcSec + fold > JS_SEC_MAX - SECS_PER_400Y) fold -= SECS_PER_400Y;
+  while (utcSec + fold < -JS_SEC_MAX + SECS_PER_400Y) fold += SECS_PER_400Y;
+  const t = utcSec + fold;
+  let year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, bc = false;
+  for (const p of fmt.formatToParts(t * 1000)) {
+    switch (p.type) {
+      case 'year': year = Number(p.value); break;
+      case 'month': month = Number(p.value); break;
+      case 'day': day = Number(p.value); break;
+      case 'hour': hour = Number(p.value); break;
+      case 'minute': minute = Number(p.value); break;
+      case 'second': second = Number(p.value); break;
+      case 'era': bc = p.value === 'BC' || p.value === 'B'; break;
+      default: break;
+    }
+  }
+  if (bc) year = 1 - year;
+  const localSec = (daysFromCivil(year, month, day) + 10957) * 86400 + hour * 3600 + minute * 60 + second;
+  return localSec - t;
+}
+
+/** Offset (seconds east of UTC) in effect at a UTC instant given in seconds since 1970. */
+export function offsetAtUnixSec(zone: Zone, utcSec: number): number {
+  if (zone.kind === 'fixed') return zone.offsetSec;
+  const bucket = Math.floor(utcSec / 3600);
+  const cached = zone.buckets.get(bucket);
+  if (cached !== undefined) return cached;
+  const start = bucket * 3600;
+  const a = icuOffsetSec(zone.fmt, start);
+  const b = icuOffsetSec(zone.fmt, start + 3599);
+  if (a === b) {
+    if (zone.buckets.size >= BUCKETS_MAX) zone.buckets.clear();
+    zone.buckets.set(bucket, a);
+    return a;
+  }
+  // A transition inside this hour: answer exactly, do not cache.
+  return icuOffsetSec(zone.fmt, Math.floor(utcSec));
+}
+
+const PG_EPOCH_UNIX_SEC = 946684800;
+
+/** Offset (seconds east) at an instant given as µs since 2000-01-01 UTC. */
+export function offsetAt(zone: Zone, utcMicros: bigint): number {
+  if (zone.kind === 'fixed') return zone.offsetSec;
+  const sec = Number(utcMicros / 1_000_000n) - (utcMicros < 0n && utcMicros % 1_000_000n !== 0n ? 1 : 0);
+  return offsetAtUnixSec(zone, sec + PG_EPOCH_UNIX_SEC);
+}
+
+/**
+ * The UTC instant of a wall-clock time in `zone` (PostgreSQL's DetermineTimeZoneOffset):
+ * in a spring-forward gap the offset before the transition applies (02:30 becomes 03:30
+ * daylight time); in a fall-back overlap the offset after the transition applies.
+ */
+export function localToUtc(zone: Zone, localMicros: bigint): bigint {
+  if (zone.kind === 'fixed') return localMicros - BigInt(zone.offsetSec) * 1_000_000n;
+  const day = 86_400_000_000n;
+  const before = offsetAt(zone, localMicros - day);
+  const after = offsetAt(zone, localMicros + day);
+  const tBefore = localMicros - BigInt(before) * 1_000_000n;
+  const tAfter = localMicros - BigInt(after) * 1_000_000n;
+  const okBefore = offsetAt(zone, tBefore) === before;
+  const okAfter = offsetAt(zone, tAfter) === after;
+  // Ambiguous (fall-back overlap): PostgreSQL prefers the reading after the transition.
+  if (okAfter) return tAfter;
+  if (okBefore) return tBefore;
+  // In a gap: use the offset in effect just before the transition.
+  return tBefore;
+}
+
+/** The abbreviation non-ISO DateStyles print after a timestamptz, when Pyralog knows it. */
+export function zoneAbbrev(zone: Zone): string | undefined {
+  return zone.kind === 'fixed' ? zone.abbrev : undefined;
+}
+
+/** '+HH', '+HH:MM' or '+HH:MM:SS' as PostgreSQL prints a UTC offset (seconds east). */
+export function formatOffset(offsetSec: number): string {
+  const a = Math.abs(offsetSec);
+  const hh = Math.floor(a / 3600);
+  const mm = Math.floor(a / 60) % 60;
+  const ss = a % 60;
+  let s = (offsetSec < 0 ? '-' : '+') + (hh < 10 ? '0' : '') + hh;
+  if (mm !== 0 || ss !== 0) s += ':' + (mm < 10 ? '0' : '') + mm;
+  if (ss !== 0) s += ':' + (ss < 10 ? '0' : '') + ss;
+  return s;
+}
