@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(BENCH_DIR, '..');
+/** The built tree to measure: `dist/` of the repo, or PYRALOG_DIST (a private build). */
+export const DIST_DIR = process.env.PYRALOG_DIST ? resolve(process.env.PYRALOG_DIST) : join(REPO_ROOT, 'dist');
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 60_000;
 
@@ -178,7 +180,7 @@ async function startNodeServer(cleanup, name, args, port, { cwd = REPO_ROOT, dat
 
 /** Start Pyralog from the built tree (`npm run build` first). */
 export async function startPyralog(cleanup, { extraArgs = [] } = {}) {
-  const main = join(REPO_ROOT, 'dist', 'wire', 'main.js');
+  const main = join(DIST_DIR, 'wire', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} missing: run \`npm run build\` in ${REPO_ROOT}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'pyralog-bench-data-'));
   const removeDir = cleanup.add(`rm ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));

@@ -22,7 +22,7 @@ import { ClassicLevel } from 'classic-level';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../lib/pg-cluster.mjs';
+import { DIST_DIR, REPO_ROOT } from '../lib/pg-cluster.mjs';
 
 export const TABLE_ID = 1;
 
@@ -76,7 +76,7 @@ export async function openLevel(dir, { sync, writeBufferBytes } = {}) {
 
 /** Load the built LSM module, or throw a clear error when it is not built yet. */
 export async function loadPyralogLsm() {
-  const entry = join(REPO_ROOT, 'dist', 'lsm', 'index.js');
+  const entry = join(DIST_DIR, 'lsm', 'index.js');
   if (!existsSync(entry)) throw new Error(`${entry} missing: run \`npm run build\` in ${REPO_ROOT}`);
   const mod = await import(pathToFileURL(entry).href);
   if (typeof mod.LsmDb?.open !== 'function') throw new Error(`${entry} does not export LsmDb.open yet`);

@@ -51,6 +51,8 @@ const METRICS = [
   ['fillrandom-sync', 'puts/s', true, ''],
   ['commit p50 (sync on)', 'µs', false, ''],
   ['commit p99 (sync on)', 'µs', false, 'recorded next to raw fsync p99'],
+  ['raw fdatasync p50', 'µs', false, 'disk floor, measured just before the commits'],
+  ['raw fdatasync p99', 'µs', false, 'disk floor, measured just before the commits'],
   ['write amplification', '×', false, ''],
   ['space amplification', '×', false, ''],
 ];
@@ -125,6 +127,12 @@ async function suite(engineName, data, opt, cleanup) {
     const dir = fresh('sync');
     const eng = await open(dir, { sync: true });
     const syncKeys = Math.min(Number(opt['sync-keys']), data.n);
+    // The disk's own latency right now, next to this engine's commits: the disk's speed on this
+    // shared machine swings several-fold within a minute, so a floor measured elsewhere in the
+    // run would not be comparable.
+    const raw = measureFsync({ count: 500, dir: tmpdir() });
+    m['raw fdatasync p50'] = raw.p50Us;
+    m['raw fdatasync p99'] = raw.p99Us;
     m['fillrandom-sync'] = (await fill(eng, data, data.randomOrder.subarray(0, syncKeys), 100)).opsPerSec;
     const cl = await commitLatency(eng, data, Number(opt.commits));
     m['commit p50 (sync on)'] = cl.p50Us;
@@ -212,7 +220,20 @@ function render(report) {
     `Raw disk floor (write 128 B + fdatasync, same file system): p50 ${fmt(f.before.p50Us)} µs, p99 ${fmt(f.before.p99Us)} µs before; p50 ${fmt(f.after.p50Us)} µs, p99 ${fmt(f.after.p99Us)} µs after.`,
     '',
     markdownTable(['workload', 'unit', `${a} (median)`, `${b} (median)`, `${b}/${a} (median per-round ratio)`, 'ratio range', 'better', 'target'], rows),
+    '',
+    ...Object.entries(report.engineStats).map(([k, st]) => `Engine counters after the main sequence, last round, ${k.split(':')[1]}: ${ownCounters(st)}`),
   ].join('\n');
+}
+
+/** The engine's own counters worth quoting (Pyralog's LsmStats; LevelDB's compaction table). */
+function ownCounters(st) {
+  if (!st) return 'none';
+  if (st.leveldbStats) return '\n```\n' + st.leveldbStats.trim() + '\n```';
+  const keys = ['writeAmplification', 'spaceAmplification', 'walCommits', 'walGroups', 'walSyncs', 'flushes', 'compactions', 'compactionBytesIn', 'compactionBytesOut', 'segmentFiles', 'segmentBytes', 'levelBytes'];
+  return keys
+    .filter((k) => st[k] !== undefined)
+    .map((k) => `${k}=${Array.isArray(st[k]) ? '[' + st[k].join(', ') + ']' : typeof st[k] === 'number' && !Number.isInteger(st[k]) ? st[k].toFixed(2) : String(st[k])}`)
+    .join(', ');
 }
 
 main().catch((err) => {
