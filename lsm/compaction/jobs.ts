@@ -4,18 +4,21 @@ import type { Entry, TableId } from '../types.js';
 import { encodeSegment } from '../segment/index.js';
 import type { EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
 import { runCompaction } from './merge.js';
+import { unpackEntries } from './wire.js';
+import type { PackedEntries } from './wire.js';
 import type { CompactionInput, CompactionOptions, CompactionResult } from './merge.js';
 
 export type Job =
   | { kind: 'encode'; table: TableId; entries: readonly Entry[]; opts: EncodeSegmentOptions }
+  | { kind: 'encode-packed'; packed: PackedEntries; opts: EncodeSegmentOptions }
   | { kind: 'compact'; inputs: readonly CompactionInput[]; opts: CompactionOptions };
-
-export type JobResult<J extends Job> = J extends { kind: 'encode' } ? EncodedSegment : CompactionResult;
 
 export function runJob(job: Job): EncodedSegment | CompactionResult {
   switch (job.kind) {
     case 'encode':
       return encodeSegment(job.table, job.entries, job.opts);
+    case 'encode-packed':
+      return encodeSegment(job.packed.table, unpackEntries(job.packed), job.opts);
     case 'compact':
       return runCompaction(job.inputs, job.opts);
     default: {

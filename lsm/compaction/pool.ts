@@ -16,6 +16,7 @@ import type { EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
 import { runJob } from './jobs.js';
 import type { Job, JobRequest, JobResponse } from './jobs.js';
 import type { CompactionInput, CompactionOptions, CompactionResult } from './merge.js';
+import { packEntries, packedTransferables } from './wire.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads; 0 = run inline. Default 1 (this machine has 2 cores). */
@@ -73,7 +74,9 @@ export class WorkerPool {
   }
 
   encodeSegment(table: TableId, entries: readonly Entry[], opts: EncodeSegmentOptions = {}): Promise<EncodedSegment> {
-    return this.submit({ kind: 'encode', table, entries: entries.map(compactEntry), opts }, []) as Promise<EncodedSegment>;
+    if (this.slots.length === 0) return this.submit({ kind: 'encode', table, entries, opts }, []) as Promise<EncodedSegment>;
+    const packed = packEntries(table, entries);
+    return this.submit({ kind: 'encode-packed', packed, opts }, packedTransferables(packed)) as Promise<EncodedSegment>;
   }
 
   compact(inputs: readonly CompactionInput[], opts: CompactionOptions): Promise<CompactionResult> {
@@ -164,13 +167,10 @@ export class WorkerPool {
   }
 }
 
-/** A view over a larger buffer would be cloned whole by postMessage: copy it down to size. */
+/** A view over a larger buffer would be cloned whole by postMessage: copy it down to size.
+ *  (Entries for flushes travel packed, see wire.ts.) */
 function compact(u: Uint8Array): Uint8Array {
   return u.byteOffset === 0 && u.byteLength === u.buffer.byteLength ? u : u.slice();
-}
-function compactEntry(e: Entry): Entry {
-  const row = e.row?.some((c) => c instanceof Uint8Array) ? e.row.map((c) => (c instanceof Uint8Array ? compact(c) : c)) : e.row;
-  return { table: e.table, key: compact(e.key), seq: e.seq, kind: e.kind, row };
 }
 
 function startWorker(): Worker {

@@ -8,15 +8,24 @@ export const BLOOM_PROBES = 7;
 
 /** Two independent 32-bit hashes of `key` (FNV-1a style mixing with murmur3's finaliser). */
 export function hashKey(key: Uint8Array): [number, number] {
-  let h1 = 0x811c9dc5 ^ key.length;
-  let h2 = 0x9747b28c;
+  return [hash1(key) >>> 0, hash2(key) >>> 0];
+}
+
+// The hashes stay int32 (`| 0`) inside the hot path: values above 2^31 would otherwise be
+// boxed as heap numbers on every probe. Bits are identical to the unsigned form.
+function hash1(key: Uint8Array): number {
+  let h = 0x811c9dc5 ^ key.length;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  return fmix32(h);
+}
+
+function hash2(key: Uint8Array): number {
+  let h = 0x9747b28c | 0;
   for (let i = 0; i < key.length; i++) {
-    const b = key[i]!;
-    h1 = Math.imul(h1 ^ b, 0x01000193);
-    h2 = Math.imul(h2 ^ b, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+    h = Math.imul(h ^ key[i]!, 0x5bd1e995);
+    h ^= h >>> 15;
   }
-  return [fmix32(h1), fmix32(h2) | 1];
+  return fmix32(h) | 1;
 }
 
 function fmix32(h: number): number {
@@ -25,7 +34,7 @@ function fmix32(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }
 
 /** Build the filter bytes for `keys` (duplicates are harmless). Minimum 64 bits. */
@@ -33,12 +42,12 @@ export function buildBloom(keys: Iterable<Uint8Array>, keyCount: number): Uint8A
   const nBits = Math.max(64, Math.ceil((keyCount * BLOOM_BITS_PER_KEY) / 8) * 8);
   const bits = new Uint8Array(nBits / 8);
   for (const k of keys) {
-    const [h1, h2] = hashKey(k);
-    let h = h1;
+    let h = hash1(k);
+    const d = hash2(k);
     for (let i = 0; i < BLOOM_PROBES; i++) {
-      const bit = h % nBits;
+      const bit = (h >>> 0) % nBits;
       bits[bit >>> 3] = bits[bit >>> 3]! | (1 << (bit & 7));
-      h = (h + h2) >>> 0;
+      h = (h + d) | 0;
     }
   }
   return bits;
@@ -48,12 +57,12 @@ export function buildBloom(keys: Iterable<Uint8Array>, keyCount: number): Uint8A
 export function bloomMayContain(bits: Uint8Array, key: Uint8Array): boolean {
   const nBits = bits.length * 8;
   if (nBits === 0) return true;
-  const [h1, h2] = hashKey(key);
-  let h = h1;
+  let h = hash1(key);
+  const d = hash2(key);
   for (let i = 0; i < BLOOM_PROBES; i++) {
-    const bit = h % nBits;
+    const bit = (h >>> 0) % nBits;
     if ((bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
-    h = (h + h2) >>> 0;
+    h = (h + d) | 0;
   }
   return true;
 }

@@ -43,7 +43,8 @@ interface LoadedBatch {
   seqs: BigInt64Array;
   kinds: Uint8Array;
   widths: Uint16Array | undefined;
-  columns: Vector[];
+  /** Per user column: the cell of row r, read straight from the Arrow buffers. */
+  columns: ((r: number) => Cell)[];
 }
 
 export class SegmentReader {
@@ -130,9 +131,17 @@ export class SegmentReader {
     const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
     const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
     if (opts.reverse) {
-      for (let g = hi - 1; g >= lo; g--) yield this.entryAtGlobal(g);
+        let [b, r] = hi > lo ? this.locate(hi - 1) : [0, 0];
+      for (let g = hi - 1; g >= lo; g--) {
+        yield this.entryAt(this.load(b), r);
+        if (--r < 0 && b > 0) r = this.batches[--b]!.rowCount - 1;
+      }
     } else {
-      for (let g = lo; g < hi; g++) yield this.entryAtGlobal(g);
+      let [b, r] = lo < hi ? this.locate(lo) : [0, 0];
+      for (let g = lo; g < hi; g++) {
+        yield this.entryAt(this.load(b), r);
+        if (++r === this.batches[b]!.rowCount) { b++; r = 0; }
+      }
     }
   }
 
@@ -172,11 +181,6 @@ export class SegmentReader {
     return [lo, g - this.batchStart[lo]!];
   }
 
-  private entryAtGlobal(g: number): Entry {
-    const [b, r] = this.locate(g);
-    return this.entryAt(this.load(b), r);
-  }
-
   private entryAt(lb: LoadedBatch, r: number): Entry {
     const key = lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!);
     const seq = lb.seqs[r]!;
@@ -184,19 +188,8 @@ export class SegmentReader {
     if (kindByte === 1) return { table: this.meta.table, key, seq, kind: 'del', row: undefined };
     const width = lb.widths === undefined ? this.meta.columnCount : lb.widths[r]!;
     const row: Cell[] = new Array(width);
-    for (let c = 0; c < width; c++) row[c] = this.cellAt(lb, c, r);
+    for (let c = 0; c < width; c++) row[c] = lb.columns[c]!(r);
     return { table: this.meta.table, key, seq, kind: 'put', row: row as Row };
-  }
-
-  private cellAt(lb: LoadedBatch, c: number, r: number): Cell {
-    const v = lb.columns[c]!.get(r) as Cell | undefined;
-    if (v === null || v === undefined) return null;
-    if (this.meta.columns[c]!.encoding !== 'packed') return v;
-    try {
-      return decodeCell(v as Uint8Array);
-    } catch (e) {
-      throw new SegmentCorruptionError(this.fileName, `packed cell in column c${c}: ${(e as Error).message}`);
-    }
   }
 
   private load(b: number): LoadedBatch {
@@ -213,8 +206,10 @@ export class SegmentReader {
     }
     const kd = batch.getChildAt(0)!.data[0]!;
     const sys = this.footer.width === -1 ? 4 : 3;
-    const columns: Vector[] = [];
-    for (let c = 0; c < this.meta.columnCount; c++) columns.push(batch.getChildAt(sys + c)!);
+    const columns: ((r: number) => Cell)[] = [];
+    for (let c = 0; c < this.meta.columnCount; c++) {
+      columns.push(columnReader(batch.getChildAt(sys + c)!, this.meta.columns[c]!.encoding, (why) => new SegmentCorruptionError(this.fileName, `column c${c}: ${why}`)));
+    }
     const lb: LoadedBatch = {
       keyOffsets: kd.valueOffsets as Int32Array,
       keyValues: kd.values as Uint8Array,
@@ -225,6 +220,72 @@ export class SegmentReader {
     };
     this.loaded[b] = lb;
     return lb;
+  }
+}
+
+const utf8d = new TextDecoder('utf-8');
+
+/** Short ASCII strings are common keys/values; building them directly beats TextDecoder. */
+function decodeUtf8(buf: Uint8Array, s: number, e: number): string {
+  if (e - s <= 24) {
+    let out = '';
+    for (let i = s; i < e; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80) return utf8d.decode(buf.subarray(s, e));
+      out += String.fromCharCode(b);
+    }
+    return out;
+  }
+  return utf8d.decode(buf.subarray(s, e));
+}
+
+/** A reader of one column of one batch over the raw Arrow buffers (no Vector.get dispatch). */
+function columnReader(vec: Vector, enc: ColumnEncoding, corrupt: (why: string) => Error): (r: number) => Cell {
+  const d = vec.data[0]!;
+  const off = d.offset;
+  const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
+  const valid = (r: number): boolean => bitmap === undefined || (bitmap[(off + r) >> 3]! & (1 << ((off + r) & 7))) !== 0;
+  switch (enc) {
+    case 'null':
+      return () => null;
+    case 'bool': {
+      const bits = d.values as Uint8Array;
+      return (r) => (valid(r) ? (bits[(off + r) >> 3]! & (1 << ((off + r) & 7))) !== 0 : null);
+    }
+    case 'f64': {
+      const v = d.values as Float64Array;
+      return (r) => (valid(r) ? v[off + r]! : null);
+    }
+    case 'i64': {
+      const v = d.values as unknown as BigInt64Array;
+      return (r) => (valid(r) ? v[off + r]! : null);
+    }
+    case 'utf8': {
+      const o = d.valueOffsets as Int32Array;
+      const v = d.values as Uint8Array;
+      return (r) => (valid(r) ? decodeUtf8(v, o[off + r]!, o[off + r + 1]!) : null);
+    }
+    case 'bin': {
+      const o = d.valueOffsets as Int32Array;
+      const v = d.values as Uint8Array;
+      return (r) => (valid(r) ? v.subarray(o[off + r]!, o[off + r + 1]!) : null);
+    }
+    case 'packed': {
+      const o = d.valueOffsets as Int32Array;
+      const v = d.values as Uint8Array;
+      return (r) => {
+        if (!valid(r)) return null;
+        try {
+          return decodeCell(v.subarray(o[off + r]!, o[off + r + 1]!));
+        } catch (e) {
+          throw corrupt(`packed cell: ${(e as Error).message}`);
+        }
+      };
+    }
+    default: {
+      const never: never = enc;
+      throw new Error(`unknown encoding ${String(never)}`);
+    }
   }
 }
 
