@@ -316,3 +316,60 @@ describe('pg client over an in-memory duplex', () => {
     await client.end();
   });
 });
+
+describe('notices, timeouts, cancel and logs', () => {
+  it('sends a NoticeResponse (WARNING) before CommandComplete', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    c.send(serialize.query('ROLLBACK'));
+    await c.readyCount(2);
+    expect(c.names(n)).toEqual(['notice', 'commandComplete', 'readyForQuery']);
+    expect(c.msgs[n]).toMatchObject({ severity: 'WARNING', code: '25P01', message: 'there is no transaction in progress' });
+  });
+
+  it('cancels a statement that runs past statement_timeout with 57014', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    const t0 = Date.now();
+    c.send(serialize.query("SET statement_timeout = '100ms'; SELECT pg_sleep(3)"));
+    await c.readyCount(2);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(errorOf(c.msgs.slice(n))).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+  });
+
+  it('cancels a running statement through the registry (CancelRequest path) and only with the right secret', async () => {
+    const ctx = makeContext(engine);
+    const c = new RawClient(ctx);
+    c.send(startupMsg());
+    await c.readyCount(1);
+    const key = c.msgs.find((m) => m.name === 'backendKeyData')!;
+    const n = c.msgs.length;
+    c.send(serialize.query('SELECT pg_sleep(3)'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ctx.backends.cancel(key.processID, key.secretKey ^ 1)).toBe(false);
+    // A CancelRequest packet on a second connection, as a client sends it.
+    const canceller = new RawClient(ctx);
+    canceller.send(serialize.cancel(key.processID, key.secretKey));
+    await canceller.waitEnd();
+    expect(canceller.msgs).toEqual([]);
+    await c.readyCount(2);
+    expect(errorOf(c.msgs.slice(n))).toMatchObject({ code: '57014', message: 'canceling statement due to user request' });
+  });
+
+  it('logs connections and slow statements as JSON lines', async () => {
+    const lines: string[] = [];
+    const ctx = { ...makeContext(engine, { logLines: lines }), logMinDurationMs: 0 };
+    const c = new RawClient(ctx);
+    c.send(startupMsg());
+    await c.readyCount(1);
+    c.send(serialize.query('SELECT 42'));
+    await c.readyCount(2);
+    c.send(serialize.end());
+    await c.done;
+    const recs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(recs.find((r) => r['msg'] === 'connection opened')).toMatchObject({ level: 'info', user: 'tester', database: 'postgres' });
+    expect(recs.find((r) => r['msg'] === 'slow statement')).toMatchObject({ statement: 'SELECT 42' });
+    expect(recs.find((r) => r['msg'] === 'connection closed')).toBeDefined();
+    for (const r of recs) expect(typeof r['ts']).toBe('string');
+  });
+});
