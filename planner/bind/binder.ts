@@ -6,7 +6,7 @@
 // - Every error carries the position of the construct that caused it, when the AST has one.
 // - Binding never evaluates anything except the input functions of unknown literals.
 
-import { DbError, TypeOid } from '../../catalog/index.js';
+import { DbError, TypeOid, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
 import { nodeKindName, strings, type A_Const, type A_Expr, type FuncCall, type Node, type TypeName } from '../parse/ast.js';
 import type { SourceText } from '../parse/parser.js';
@@ -21,6 +21,7 @@ import type { ParamTypes } from './params.js';
 import { ANY, selectCandidate } from './resolve.js';
 import { resolveTypeName, t, T, typeName, type SqlType } from './types.js';
 import { bindSqlValueFunction } from './svf.js';
+import type { TableSession } from '../rel/runtime.js';
 
 /** Resolves column references; the FROM-less SELECT has none (issue 4 adds table scopes). */
 export interface Scope {
@@ -34,7 +35,14 @@ export class Binder implements CoerceEnv {
     readonly fmt: FormatSettings,
     private readonly source: SourceText,
     readonly scope: Scope | undefined,
+    /** issue 4: the session's storage side, for statements that name tables. */
+    readonly tables?: TableSession,
   ) {}
+
+  /** issue 4: the same binder resolving column names through another scope (FROM clauses). */
+  withScope(scope: Scope | undefined): Binder {
+    return new Binder(this.registry, this.params, this.fmt, this.source, scope, this.tables);
+  }
 
   position(location: number): number | undefined {
     return location >= 0 ? this.source.position(location) : undefined;
@@ -44,8 +52,9 @@ export class Binder implements CoerceEnv {
     return new DbError(code, message, { ...extra, ...posFields(this, location) });
   }
 
+  /** 0A000 "<what> is/are not supported yet" (`what` ending in "s" reads as plural). */
   unsupported(what: string, location = -1): DbError {
-    return this.err('0A000', `${what} is not supported yet`, location);
+    return this.err('0A000', `${what} ${/s$/.test(what) ? 'are' : 'is'} not supported yet`, location);
   }
 
   bind(node: Node): BoundExpr {
@@ -331,7 +340,9 @@ export class Binder implements CoerceEnv {
       if (declared === ANY) {
         const r = this.resolveUnknown(a);
         if (def.anyAsText && r.type.oid !== TypeOid.text) {
-          const impl = castImpl(r.type.oid, TypeOid.text, -1, true)!;
+          // anytextcat casts ($1::text); concat()/format() use the output function.
+          const from = r.type.oid;
+          const impl: Impl = def.anyAsText === 'cast' ? castImpl(from, TypeOid.text, -1, true)! : (v, ctx) => textOut(from, v[0], ctx.fmt);
           return { kind: 'call', name: 'text', args: [r], type: T.text, impl, strict: true, volatility: 'stable', location: loc } as BoundExpr;
         }
         return r;

@@ -180,6 +180,8 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
       if (isStringType(from) && from !== O.bpchar) return (a, ctx) => textIn(to, a[0] as string, ctx.fmt, typmod, { explicitCast: explicit });
       if (from === O.bpchar) return (a, ctx) => textIn(to, (a[0] as string).replace(/ +$/, ''), ctx.fmt, typmod, { explicitCast: explicit });
       if (from === O.char) return (a, ctx) => textIn(to, a[0] as string, ctx.fmt, typmod, { explicitCast: explicit });
+      // bool's cast to text spells the word out (booltext), unlike its output function.
+      if (from === O.bool) return (a, ctx) => textIn(to, a[0] ? 'true' : 'false', ctx.fmt, typmod, { explicitCast: explicit });
       return (a, ctx) => viaText(a[0], ctx.fmt);
     default:
       break;

@@ -10,6 +10,7 @@
 
 import type { CancelToken, FormatSettings, Value } from '../api.js';
 import type { SqlType } from './types.js';
+import type { TableSession } from '../rel/runtime.js';
 
 export type { Value };
 
@@ -19,6 +20,8 @@ export interface EvalContext {
   readonly fmt: FormatSettings;
   readonly cancel: CancelToken;
   readonly env: SessionEnv;
+  /** issue 4: the session's storage side (tables, lsm transaction); absent in FROM-less tests. */
+  readonly tables?: TableSession;
 }
 
 /** The session as functions see it (current_setting, now(), current_user, random, ...). */

@@ -3,7 +3,7 @@
 
 import { DbError } from '../../catalog/index.js';
 import type { SQLValueFunction } from '../parse/ast.js';
-import { roundMicros } from '../funcs/datetime.js';
+import { localMicros, roundMicros, timestampToDate } from '../funcs/datetime.js';
 import type { BoundExpr } from './expr.js';
 import { T, t } from './types.js';
 import type { Binder } from './binder.js';
@@ -20,6 +20,24 @@ export function bindSqlValueFunction(b: Binder, node: SQLValueFunction): BoundEx
     case 'SVFOP_CURRENT_TIMESTAMP_N':
       if (p < 0) throw new DbError('22023', `CURRENT_TIMESTAMP(${p}) precision must not be negative`, b.position(loc) ? { position: b.position(loc)! } : {});
       return call('current_timestamp', t(T.timestamptz.oid, Math.min(p, 6)), (_a, ctx) => roundMicros(ctx.env.txStartMicros(), p));
+    case 'SVFOP_CURRENT_DATE':
+      return call('current_date', T.date, (_a, ctx) => timestampToDate(localMicros(ctx.env.txStartMicros(), ctx)));
+    case 'SVFOP_LOCALTIMESTAMP':
+      return call('localtimestamp', T.timestamp, (_a, ctx) => localMicros(ctx.env.txStartMicros(), ctx));
+    case 'SVFOP_LOCALTIMESTAMP_N':
+      return call('localtimestamp', t(T.timestamp.oid, Math.min(p, 6)), (_a, ctx) => roundMicros(localMicros(ctx.env.txStartMicros(), ctx), p));
+    case 'SVFOP_LOCALTIME':
+    case 'SVFOP_LOCALTIME_N': {
+      const prec = node.op === 'SVFOP_LOCALTIME_N' ? p : -1;
+      return call('localtime', t(T.time.oid, prec >= 0 ? Math.min(prec, 6) : -1), (_a, ctx) => {
+        const day = 86_400_000_000n;
+        const local = roundMicros(localMicros(ctx.env.txStartMicros(), ctx), prec);
+        return ((local % day) + day) % day;
+      });
+    }
+    case 'SVFOP_CURRENT_TIME':
+    case 'SVFOP_CURRENT_TIME_N':
+      throw b.unsupported('time with time zone (CURRENT_TIME)', loc);
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_CURRENT_ROLE':
     case 'SVFOP_USER':

@@ -238,8 +238,9 @@ export function decSqrt(a: Dec): Dec {
   if (a.v < 0n) throw new DbError('2201F', 'cannot take square root of a negative number');
   // PostgreSQL: rscale = NUMERIC_MIN_SIG_DIGITS - (weight of sqrt) * DEC_DIGITS, at least dscale.
   const lead = nbaseLead(a);
-  const sweight = Math.floor(lead.weight / 2) + (lead.weight < 0 && lead.weight % 2 !== 0 ? 0 : 0);
-  let rscale = NUMERIC_MIN_SIG_DIGITS - sweight * 4;
+  // numeric_sqrt: sweight = (weight + 1) * DEC_DIGITS / 2 - 1 (C integer division).
+  const sweight = Math.trunc(((lead.weight + 1) * 4) / 2) - 1;
+  let rscale = NUMERIC_MIN_SIG_DIGITS - sweight;
   rscale = Math.min(Math.max(rscale, a.scale, 0), NUMERIC_MAX_DISPLAY_SCALE);
   // sqrt(v / 10^s) at scale r+1: isqrt(v * 10^(2(r+1) - s)).
   const extra = 2 * (rscale + 1) - a.scale;

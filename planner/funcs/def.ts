@@ -18,7 +18,7 @@ export interface FnDef extends Candidate {
   /** Accepts any number (≥ args.length) of extra arguments of type `variadic` (ANY = any type). */
   readonly variadic?: number;
   /** ANY arguments are converted to text with their output function (textanycat, concat). */
-  readonly anyAsText?: boolean;
+  readonly anyAsText?: 'cast' | 'output';
   /** Present for functions that must wait (pg_sleep). */
   readonly asyncImpl?: AsyncImpl;
 }

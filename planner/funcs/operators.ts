@@ -103,8 +103,8 @@ function build(): FnDef[] {
   comparisons(O.text, O.name, comparatorFor(O.text)!, out);
   // Strings.
   out.push(fn('||', [O.text, O.text], O.text, (a) => (a[0] as string) + (a[1] as string)));
-  out.push(fn('||', [O.text, ANY], O.text, (a) => (a[0] as string) + (a[1] as string), { anyAsText: true }));
-  out.push(fn('||', [ANY, O.text], O.text, (a) => (a[0] as string) + (a[1] as string), { anyAsText: true }));
+  out.push(fn('||', [O.text, ANY], O.text, (a) => (a[0] as string) + (a[1] as string), { anyAsText: 'cast' }));
+  out.push(fn('||', [ANY, O.text], O.text, (a) => (a[0] as string) + (a[1] as string), { anyAsText: 'cast' }));
   out.push(fn('||', [O.bytea, O.bytea], O.bytea, (a) => {
     const x = a[0] as Uint8Array, y = a[1] as Uint8Array;
     const r = new Uint8Array(x.length + y.length);

@@ -1,0 +1,267 @@
+// to_char(timestamp|timestamptz|interval, format) and to_timestamp/to_date(text, format):
+// PostgreSQL's template patterns (formatting.c) for the common subset — HH/HH12/HH24, MI, SS,
+// MS, US, FF1-6, SSSS, AM/PM, YYYY/YYY/YY/Y, Y,YYY, IYYY, MONTH/Month/month, MON/Mon/mon, MM,
+// DAY/Day/day, DY/Dy/dy, DDD, DD, D, ID, IDDD, W, WW, IW, CC, J, Q, RM, TZ, TZH, TZM, OF,
+// BC/AD, with the FM prefix, TH/th suffixes, "quoted text" and backslash escapes. Anything
+// else is copied through, as PostgreSQL does with non-pattern characters.
+
+import { DbError, dayOfWeek, daysFromCivil, localToUtc, offsetAt, type Interval, type TimestampFields, type Zone } from '../../catalog/index.js';
+import type { EvalContext } from '../bind/expr.js';
+import { isoWeek, julianDay } from './datetime-fields.js';
+import { sessionZone } from './zone.js';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
+
+/** Patterns, longest first; `ci` = matched case-insensitively (no case variants). */
+const PATTERNS: Array<{ p: string; ci: boolean }> = [
+  'A.D.', 'a.d.', 'B.C.', 'b.c.', 'A.M.', 'a.m.', 'P.M.', 'p.m.', 'Y,YYY', 'MONTH', 'Month', 'month',
+  'SSSSS', 'HH24', 'HH12', 'IYYY', 'IDDD', 'SSSS', 'YYYY', 'TZH', 'TZM', 'YYY', 'IYY', 'MON', 'Mon', 'mon',
+  'DAY', 'Day', 'day', 'DDD', 'FF1', 'FF2', 'FF3', 'FF4', 'FF5', 'FF6', 'AD', 'ad', 'BC', 'bc', 'AM', 'am', 'PM', 'pm',
+  'HH', 'MI', 'SS', 'MS', 'US', 'YY', 'IY', 'MM', 'DY', 'Dy', 'dy', 'DD', 'ID', 'WW', 'IW', 'CC', 'RM', 'rm', 'TZ', 'tz', 'OF',
+  'Y', 'I', 'D', 'W', 'J', 'Q',
+].map((p) => ({ p, ci: /^[A-Z0-9,]+$/.test(p) && !['AD', 'BC', 'AM', 'PM', 'TZ', 'RM', 'DY', 'DAY', 'MON', 'MONTH'].includes(p) }));
+
+type Token = { kind: 'lit'; text: string } | { kind: 'pat'; p: string; fm: boolean; th: '' | 'TH' | 'th' };
+
+function tokenize(fmt: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < fmt.length) {
+    let fm = false;
+    if (fmt.startsWith('FM', i) || fmt.startsWith('fm', i)) {
+      fm = true;
+      i += 2;
+    }
+    if (fmt.startsWith('FX', i) || fmt.startsWith('fx', i)) {
+      i += 2;
+      continue;
+    }
+    const c = fmt[i];
+    if (c === undefined) break;
+    if (c === '"') {
+      let j = i + 1;
+      let text = '';
+      while (j < fmt.length && fmt[j] !== '"') {
+        if (fmt[j] === '\\' && j + 1 < fmt.length) j++;
+        text += fmt[j];
+        j++;
+      }
+      out.push({ kind: 'lit', text });
+      i = j + 1;
+      continue;
+    }
+    if (c === '\\' && i + 1 < fmt.length) {
+      out.push({ kind: 'lit', text: fmt[i + 1]! });
+      i += 2;
+      continue;
+    }
+    const hit = PATTERNS.find(({ p, ci }) => (ci ? fmt.slice(i, i + p.length).toUpperCase() === p : fmt.startsWith(p, i)));
+    if (!hit) {
+      out.push({ kind: 'lit', text: c });
+      i++;
+      continue;
+    }
+    i += hit.p.length;
+    let th: '' | 'TH' | 'th' = '';
+    if (fmt.startsWith('TH', i)) { th = 'TH'; i += 2; } else if (fmt.startsWith('th', i)) { th = 'th'; i += 2; }
+    out.push({ kind: 'pat', p: hit.ci ? hit.p : hit.p, fm, th });
+  }
+  return out;
+}
+
+function ordinal(n: number, upper: boolean): string {
+  const a = Math.abs(n) % 100;
+  const s = a >= 11 && a <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][Math.abs(n) % 10] ?? 'th');
+  return upper ? s.toUpperCase() : s;
+}
+
+function num(n: number, width: number, fm: boolean): string {
+  const s = String(Math.abs(n));
+  const body = fm ? s : s.padStart(width, '0');
+  return (n < 0 ? '-' : '') + body;
+}
+
+function caseLike(pattern: string, word: string): string {
+  if (pattern === pattern.toUpperCase()) return word.toUpperCase();
+  if (pattern === pattern.toLowerCase()) return word.toLowerCase();
+  return word;
+}
+
+export interface TzInfo {
+  offsetSec: number;
+  zone: Zone;
+}
+
+function offsetText(off: number, withMinutes: boolean): string {
+  const a = Math.abs(off);
+  const h = Math.floor(a / 3600), m = Math.floor((a % 3600) / 60);
+  return `${off < 0 ? '-' : '+'}${String(h).padStart(2, '0')}${withMinutes || m ? ':' + String(m).padStart(2, '0') : ''}`;
+}
+
+export function toCharTimestamp(f: TimestampFields, fmt: string, tz: TzInfo | undefined, _ctx: EvalContext, _t: bigint): string {
+  const days = daysFromCivil(f.year, f.month, f.day);
+  const dow = dayOfWeek(days);
+  const yearOut = f.year > 0 ? f.year : 1 - f.year;
+  const bc = f.year <= 0;
+  let out = '';
+  for (const tok of tokenize(fmt)) {
+    if (tok.kind === 'lit') {
+      out += tok.text;
+      continue;
+    }
+    const { p, fm } = tok;
+    let s: string;
+    let n: number | undefined;
+    switch (p.toUpperCase()) {
+      case 'HH': case 'HH12': n = f.hour % 12 === 0 ? 12 : f.hour % 12; s = num(n, 2, fm); break;
+      case 'HH24': n = f.hour; s = num(n, 2, fm); break;
+      case 'MI': n = f.minute; s = num(n, 2, fm); break;
+      case 'SS': n = f.second; s = num(n, 2, fm); break;
+      case 'MS': n = Math.floor(f.micros / 1000); s = num(n, 3, fm); break;
+      case 'US': n = f.micros; s = num(n, 6, fm); break;
+      case 'FF1': case 'FF2': case 'FF3': case 'FF4': case 'FF5': case 'FF6': {
+        const d = Number(p[2]);
+        n = Math.floor(f.micros / 10 ** (6 - d));
+        s = num(n, d, false);
+        break;
+      }
+      case 'SSSS': case 'SSSSS': n = (f.hour * 60 + f.minute) * 60 + f.second; s = String(n); break;
+      case 'AM': case 'PM': s = caseLike(p, f.hour < 12 ? 'AM' : 'PM'); break;
+      case 'A.M.': case 'P.M.': s = caseLike(p, f.hour < 12 ? 'A.M.' : 'P.M.'); break;
+      case 'AD': case 'BC': s = caseLike(p, bc ? 'BC' : 'AD'); break;
+      case 'A.D.': case 'B.C.': s = caseLike(p, bc ? 'B.C.' : 'A.D.'); break;
+      case 'Y,YYY': s = `${Math.floor(yearOut / 1000)},${String(yearOut % 1000).padStart(3, '0')}`; break;
+      case 'YYYY': n = yearOut; s = num(n, 4, fm); break;
+      case 'YYY': n = yearOut % 1000; s = num(n, 3, fm); break;
+      case 'YY': n = yearOut % 100; s = num(n, 2, fm); break;
+      case 'Y': n = yearOut % 10; s = String(n); break;
+      case 'IYYY': n = isoWeek(f.year, f.month, f.day).isoYear; s = num(n, 4, fm); break;
+      case 'IYY': n = isoWeek(f.year, f.month, f.day).isoYear % 1000; s = num(n, 3, fm); break;
+      case 'IY': n = isoWeek(f.year, f.month, f.day).isoYear % 100; s = num(n, 2, fm); break;
+      case 'I': n = isoWeek(f.year, f.month, f.day).isoYear % 10; s = String(n); break;
+      case 'MONTH': { const w = caseLike(p, MONTHS[f.month - 1]!); s = fm ? w : w.padEnd(9); break; }
+      case 'MON': s = caseLike(p, MONTHS[f.month - 1]!.slice(0, 3)); break;
+      case 'MM': n = f.month; s = num(n, 2, fm); break;
+      case 'DAY': { const w = caseLike(p, DAYS[dow]!); s = fm ? w : w.padEnd(9); break; }
+      case 'DY': s = caseLike(p, DAYS[dow]!.slice(0, 3)); break;
+      case 'DDD': n = days - daysFromCivil(f.year, 1, 1) + 1; s = num(n, 3, fm); break;
+      case 'IDDD': { const w = isoWeek(f.year, f.month, f.day); n = (w.week - 1) * 7 + (dow === 0 ? 7 : dow); s = num(n, 3, fm); break; }
+      case 'DD': n = f.day; s = num(n, 2, fm); break;
+      case 'D': n = dow + 1; s = String(n); break;
+      case 'ID': n = dow === 0 ? 7 : dow; s = String(n); break;
+      case 'W': n = Math.floor((f.day - 1) / 7) + 1; s = String(n); break;
+      case 'WW': n = Math.floor((days - daysFromCivil(f.year, 1, 1)) / 7) + 1; s = num(n, 2, fm); break;
+      case 'IW': n = isoWeek(f.year, f.month, f.day).week; s = num(n, 2, fm); break;
+      case 'CC': n = f.year > 0 ? Math.floor((f.year - 1) / 100) + 1 : -(Math.floor((-f.year) / 100) + 1); s = num(n, 2, fm); break;
+      case 'J': n = julianDay(f.year, f.month, f.day); s = String(n); break;
+      case 'Q': n = Math.floor((f.month - 1) / 3) + 1; s = String(n); break;
+      case 'RM': { const w = caseLike(p, ROMAN[f.month - 1]!); s = fm ? w : w.padEnd(4); break; }
+      case 'TZ': s = tz ? caseLike(p, zoneAbbrevAt(tz)) : ''; break;
+      case 'TZH': s = tz ? offsetText(tz.offsetSec, false).slice(0, 3) : ''; break;
+      case 'TZM': s = tz ? String(Math.floor((Math.abs(tz.offsetSec) % 3600) / 60)).padStart(2, '0') : ''; break;
+      case 'OF': s = tz ? offsetText(tz.offsetSec, false) : ''; break;
+      default: s = p;
+    }
+    if (tok.th && n !== undefined) s += ordinal(n, tok.th === 'TH');
+    out += s;
+  }
+  return out;
+}
+
+function zoneAbbrevAt(tz: TzInfo): string {
+  if (tz.zone.kind === 'fixed') return tz.zone.abbrev;
+  return offsetText(tz.offsetSec, false);
+}
+
+export function toCharInterval(v: Interval, fmt: string, ctx: EvalContext): string {
+  const totalUs = v.micros;
+  const neg = totalUs < 0n;
+  const a = neg ? -totalUs : totalUs;
+  const secs = Number(a / 1_000_000n);
+  const f: TimestampFields = {
+    year: Math.trunc(v.months / 12), month: v.months % 12, day: v.days,
+    hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, micros: Number(a % 1_000_000n),
+  };
+  // Interval hours are not reduced modulo 24 (HH24 shows the full count).
+  return toCharTimestamp(f, fmt, undefined, ctx, 0n);
+}
+
+/** to_timestamp(text, fmt) / to_date(text, fmt): returns µs (timestamptz) or local µs (date). */
+export function toTimestampFormat(text: string, fmt: string, ctx: EvalContext, kind: 'timestamptz' | 'date'): bigint {
+  let year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0;
+  let pm: boolean | undefined;
+  let bc = false;
+  let pos = 0;
+  const skipSpaces = (): void => {
+    while (pos < text.length && text[pos] === ' ') pos++;
+  };
+  const readInt = (maxDigits: number, what: string): number => {
+    skipSpaces();
+    const m = new RegExp(`^[+-]?\\d{1,${maxDigits}}`).exec(text.slice(pos));
+    if (!m) throw new DbError('22007', `invalid value "${text.slice(pos, pos + maxDigits)}" for "${what}"`, { detail: 'Value must be an integer.' });
+    pos += m[0].length;
+    return Number(m[0]);
+  };
+  const readName = (names: string[], len: number | undefined, what: string): number => {
+    skipSpaces();
+    const rest = text.slice(pos).toLowerCase();
+    for (let i = 0; i < names.length; i++) {
+      const n = (len ? names[i]!.slice(0, len) : names[i]!).toLowerCase();
+      if (rest.startsWith(n)) {
+        pos += n.length;
+        return i;
+      }
+    }
+    throw new DbError('22007', `invalid value "${text.slice(pos, pos + 3)}" for "${what}"`, { detail: 'The given value did not match any of the allowed values for this field.' });
+  };
+  for (const tok of tokenize(fmt)) {
+    if (tok.kind === 'lit') {
+      // Literal characters consume one input character (spaces are lenient).
+      if (tok.text === ' ') skipSpaces();
+      else if (pos < text.length) pos += tok.text.length;
+      continue;
+    }
+    switch (tok.p.toUpperCase()) {
+      case 'YYYY': case 'IYYY': year = readInt(6, tok.p); break;
+      case 'Y,YYY': { const a = readInt(3, tok.p); pos++; year = a * 1000 + readInt(3, tok.p); break; }
+      case 'YYY': case 'IYY': { const y = readInt(3, tok.p); year = y < 100 ? 2000 + y : y < 1000 ? 1000 + y : y; break; }
+      case 'YY': case 'IY': { const y = readInt(2, tok.p); year = y < 70 ? 2000 + y : 1900 + y; break; }
+      case 'Y': case 'I': year = 2000 + readInt(1, tok.p); break;
+      case 'MM': month = readInt(2, tok.p); break;
+      case 'MONTH': month = readName(MONTHS, undefined, tok.p) + 1; break;
+      case 'MON': month = readName(MONTHS, 3, tok.p) + 1; break;
+      case 'DAY': readName(DAYS, undefined, tok.p); break;
+      case 'DY': readName(DAYS, 3, tok.p); break;
+      case 'DD': day = readInt(2, tok.p); break;
+      case 'DDD': { const doy = readInt(3, tok.p); month = 1; day = doy; break; }
+      case 'HH': case 'HH12': hour = readInt(2, tok.p); if (hour < 1 || hour > 12) throw new DbError('22008', `hour "${hour}" is invalid for the 12-hour clock`, { hint: 'Use the 24-hour clock, or give an hour between 1 and 12.' }); break;
+      case 'HH24': hour = readInt(2, tok.p); break;
+      case 'MI': minute = readInt(2, tok.p); break;
+      case 'SS': second = readInt(2, tok.p); break;
+      case 'MS': { skipSpaces(); const m = /^\d{1,3}/.exec(text.slice(pos)); if (m) { pos += m[0].length; micros = Number(m[0].padEnd(3, '0')) * 1000; } break; }
+      case 'US': { skipSpaces(); const m = /^\d{1,6}/.exec(text.slice(pos)); if (m) { pos += m[0].length; micros = Number(m[0].padEnd(6, '0')); } break; }
+      case 'AM': case 'PM': case 'A.M.': case 'P.M.': { skipSpaces(); const r = text.slice(pos).toUpperCase().replace(/\./g, ''); pm = r.startsWith('PM'); pos += tok.p.length; break; }
+      case 'AD': case 'BC': case 'A.D.': case 'B.C.': { skipSpaces(); bc = text.slice(pos).toUpperCase().startsWith('B'); pos += tok.p.length; break; }
+      case 'SSSS': case 'SSSSS': { const s = readInt(5, tok.p); hour = Math.floor(s / 3600); minute = Math.floor(s / 60) % 60; second = s % 60; break; }
+      case 'J': { const j = readInt(8, tok.p); const d = j - 2451545; const dt = new Date(Date.UTC(2000, 0, 1) + d * 86400000); year = dt.getUTCFullYear(); month = dt.getUTCMonth() + 1; day = dt.getUTCDate(); break; }
+      default: throw new DbError('0A000', `formatting field "${tok.p}" is only supported in to_char`);
+    }
+  }
+  if (pm !== undefined) {
+    if (hour === 12) hour = pm ? 12 : 0;
+    else if (pm) hour += 12;
+  }
+  if (bc) year = 1 - year;
+  if (month < 1 || month > 12) throw new DbError('22008', `date/time field value out of range: "${text}"`);
+  if (hour > 24 || minute > 59 || second > 60) throw new DbError('22008', `date/time field value out of range: "${text}"`);
+  const days = daysFromCivil(year, month, 1) + (day - 1);
+  if (day < 1 || (kind === 'date' && day > 31)) throw new DbError('22008', `date/time field value out of range: "${text}"`);
+  const local = BigInt(days) * 86_400_000_000n + BigInt(((hour * 60 + minute) * 60 + second) * 1_000_000 + micros);
+  if (kind === 'date') return local;
+  const zone = sessionZone(ctx);
+  return localToUtc(zone, local);
+}
+
+void offsetAt;

@@ -1,0 +1,194 @@
+// The storage side of SQL: the server-wide TablesServer (LsmDb + SchemaCatalog) and the
+// per-session TableSession that maps the SQL transaction (session/tx.ts) onto one lsm Txn.
+//
+// Invariants:
+// - One lsm Txn per SQL transaction, begun lazily by the first statement that touches tables
+//   and ended exactly when the SQL transaction ends (commit → Txn.commit, else rollback).
+// - READ COMMITTED takes a fresh snapshot per statement (Txn.setSnapshot); REPEATABLE READ and
+//   SERIALIZABLE keep the transaction's first snapshot ('snapshot' isolation in the lsm:
+//   first-committer-wins, 40001 on a concurrent update). SERIALIZABLE is therefore snapshot
+//   isolation (write skew is possible); README.md says so.
+// - `catalogVersion` grows on every DDL and at the end of every transaction that did DDL, so
+//   cached plans (which hold table descriptors) are rebuilt.
+
+import { DbError } from '../../catalog/index.js';
+import { SchemaCatalog, lsmToDbError, type CatalogReader, type CatalogWriter } from '../../catalog/index.js';
+import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
+
+export type SqlIsolation = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
+
+export interface TablesServerOptions {
+  /** Directory of the LSM (`<dataDir>/lsm`). */
+  dir: string;
+  syncMode?: 'fsync' | 'off';
+}
+
+export class TablesServer {
+  /** Grows on every DDL anywhere in the server: cached plans compare it. */
+  catalogVersion = 0;
+
+  private constructor(readonly db: LsmDb, readonly catalog: SchemaCatalog) {}
+
+  static async open(o: TablesServerOptions): Promise<TablesServer> {
+    const db = await LsmDb.open({ dir: o.dir, ...(o.syncMode ? { syncMode: o.syncMode } : {}) });
+    return new TablesServer(db, SchemaCatalog.open(db));
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** What a TableSession reads from the SQL session. */
+export interface TableSessionHost {
+  readonly database: string;
+  readonly user: string;
+  getSetting(name: string): string | undefined;
+  /** The SQL transaction's isolation level (block) or the default (implicit). */
+  isolation(): SqlIsolation;
+}
+
+/** Reads at the latest committed state, outside any transaction (planning before BEGIN). */
+class LatestReader implements CatalogReader {
+  constructor(private readonly db: LsmDb) {}
+  get(table: TableId, key: Uint8Array): Row | undefined {
+    return this.db.get(table, key);
+  }
+  scan(table: TableId, opts?: ScanOptions): Iterable<KeyRow> {
+    return this.db.scan(table, opts ?? {});
+  }
+}
+
+export class TableSession {
+  private txn: Txn | undefined;
+  private latest: LatestReader;
+  /** Writes issued by DML in this transaction (savepoints compare it). */
+  writes = 0;
+  /** Storage ids to reclaim once the transaction commits (DROP, TRUNCATE). */
+  private reclaim: number[] = [];
+  private didDdl = false;
+  /** Keys this transaction wrote (opKey form): their latest version is our own. */
+  readonly ownKeys = new Set<string>();
+  /** currval/lastval state of this session. */
+  readonly seqValues = new Map<number, bigint>();
+  lastSeqOid: number | undefined;
+
+  constructor(readonly server: TablesServer, readonly host: TableSessionHost) {
+    this.latest = new LatestReader(server.db);
+  }
+
+  get catalog(): SchemaCatalog {
+    return this.server.catalog;
+  }
+
+  get db(): LsmDb {
+    return this.server.db;
+  }
+
+  /** The reader planning uses: the open transaction, else the latest committed state. */
+  reader(): CatalogReader {
+    return this.txn ?? this.latest;
+  }
+
+  hasTxn(): boolean {
+    return this.txn !== undefined;
+  }
+
+  /** The lsm transaction of the current SQL transaction, begun on first use. */
+  current(): Txn {
+    if (!this.txn) {
+      const iso = this.host.isolation();
+      this.txn = this.server.db.begin({ isolation: iso === 'repeatable read' || iso === 'serializable' ? 'snapshot' : 'read-committed' });
+    }
+    return this.txn;
+  }
+
+  writer(): CatalogWriter & Txn {
+    return this.current() as CatalogWriter & Txn;
+  }
+
+  isSnapshotIsolation(): boolean {
+    return this.current().isolation === 'snapshot';
+  }
+
+  /** Before each statement: READ COMMITTED statements see everything committed so far. */
+  beginStatement(): void {
+    if (this.txn && this.txn.isolation === 'read-committed' && this.txn.isActive) this.txn.setSnapshot();
+  }
+
+  /** Records DDL (plans are invalidated now and again at the end of the transaction). */
+  noteDdl(): void {
+    this.didDdl = true;
+    this.server.catalogVersion++;
+  }
+
+  afterCommit(storageId: number): void {
+    this.reclaim.push(storageId);
+  }
+
+  /** Ends the storage transaction with the SQL transaction's outcome. */
+  async end(commit: boolean): Promise<void> {
+    const txn = this.txn;
+    this.txn = undefined;
+    const reclaim = this.reclaim;
+    this.reclaim = [];
+    this.ownKeys.clear();
+    this.writes = 0;
+    const ddl = this.didDdl;
+    this.didDdl = false;
+    if (!txn) return;
+    try {
+      if (commit) await txn.commit();
+      else txn.rollback();
+    } catch (e) {
+      throw lsmToDbError(e);
+    } finally {
+      if (ddl) this.server.catalogVersion++;
+    }
+    if (commit) {
+      // Space reclaim is best effort: the rows are already unreachable (their storage id is gone).
+      for (const id of reclaim) void this.catalog.reclaimStorage(id).catch(() => undefined);
+    }
+  }
+
+  searchPath(): string[] {
+    const raw = this.host.getSetting('search_path') ?? '"$user", public';
+    const out: string[] = [];
+    for (let part of raw.split(',')) {
+      part = part.trim();
+      if (part.startsWith('"') && part.endsWith('"')) part = part.slice(1, -1);
+      else part = part.toLowerCase();
+      if (part === '$user') part = this.host.user;
+      if (part !== '') out.push(part);
+    }
+    return out;
+  }
+
+  /** Schema new objects go to: the first existing schema of the search path (3F000 if none). */
+  creationSchema(): string {
+    for (const s of this.searchPath()) if (this.catalog.schemaExists(this.reader(), this.host.database, s) && s !== 'pg_catalog') return s;
+    throw new DbError('3F000', 'no schema has been selected to create in');
+  }
+
+  lockTimeoutMs(): number {
+    return msOf(this.host.getSetting('lock_timeout') ?? '0');
+  }
+}
+
+export function msOf(v: string): number {
+  const m = /^\s*(\d+)\s*(ms|s|min|h|d)?\s*$/.exec(v);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  switch (m[2]) {
+    case 's': return n * 1000;
+    case 'min': return n * 60_000;
+    case 'h': return n * 3_600_000;
+    case 'd': return n * 86_400_000;
+    default: return n;
+  }
+}
+
+/** Maps lsm failures (LsmError) to DbError; other errors pass through. */
+export function storageError(e: unknown): unknown {
+  return e instanceof LsmError ? lsmToDbError(e) : e;
+}
