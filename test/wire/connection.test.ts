@@ -373,3 +373,42 @@ describe('notices, timeouts, cancel and logs', () => {
     for (const r of recs) expect(typeof r['ts']).toBe('string');
   });
 });
+
+describe('protocol order and termination', () => {
+  it('treats a password message after start-up as a protocol violation', async () => {
+    const c = await ready();
+    c.send(serialize.password('late'));
+    await c.waitEnd();
+    expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '08P01', message: 'invalid frontend message type 112' });
+  });
+
+  it('treats a typed message in place of the startup packet as a bad startup packet', async () => {
+    const c = new RawClient(makeContext(engine));
+    c.send(serialize.query('SELECT 1'));
+    await c.waitEnd();
+    expect(errorOf(c.msgs)).toMatchObject({ code: '08P01', message: 'invalid length of startup packet' });
+  });
+
+  it('closes quietly on Terminate and settles the connection', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    c.send(serialize.end());
+    await c.waitEnd();
+    await c.done;
+    expect(c.msgs.length).toBe(n);
+  });
+
+  it('decodes binary parameters by the statement parameter types', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    const four = Buffer.alloc(4);
+    four.writeInt32BE(-7, 0);
+    c.send(Buffer.concat([serialize.parse({ text: 'SELECT $1::int4 AS v', types: [23] }), serialize.bind({ values: [four] }), serialize.execute({}), serialize.sync()]));
+    await c.readyCount(2);
+    expect(c.msgs.slice(n).find((m) => m.name === 'dataRow')!.fields).toEqual(['-7']);
+    const m = c.msgs.length;
+    c.send(Buffer.concat([serialize.parse({ text: 'SELECT $1::int4 AS v', types: [23] }), serialize.bind({ values: ['abc'] }), serialize.execute({}), serialize.sync()]));
+    await c.readyCount(3);
+    expect(errorOf(c.msgs.slice(m))).toMatchObject({ code: '22P02', message: 'invalid input syntax for type integer: "abc"' });
+  });
+});
