@@ -3,7 +3,8 @@
 // Invariants: outputs are durable (file fsync + directory fsync) before the manifest edit that
 // adds them; inputs are only REMOVED from the version here — their files are deleted later by
 // deleteObsoleteFiles(), once no reader holds a version that lists them. On failure, outputs
-// already written are removed best-effort (or found as orphans at the next open).
+// already written are removed best-effort if the manifest edit was never attempted; otherwise
+// they stay for the orphan check at the next open.
 import type { Io, Seq } from '../types.js';
 import { segmentFileName } from '../manifest/index.js';
 import type { Manifest, SegmentFile, Version } from '../manifest/index.js';
@@ -52,6 +53,7 @@ export async function executeCompaction(ctx: CompactionContext, task: Compaction
   const all = [...task.inputs, ...task.overlaps];
   const read = ctx.readSegment ?? ((n: number) => io.readFile(`${dir}/${segmentFileName(n)}`));
   const written: string[] = [];
+  let editTried = false;
   try {
     const inputs = [];
     for (const f of all) {
@@ -75,13 +77,16 @@ export async function executeCompaction(ctx: CompactionContext, task: Compaction
       added.push(segmentFileFromMeta(out.meta, task.outputLevel, n));
     }
     if (written.length > 0) await io.syncDir(dir);
+    editTried = true;
     const version = await manifest.logAndApply({ added, removed: all.map((f) => ({ level: f.level, fileNumber: f.fileNumber })) });
     stats.record(task.outputLevel, all.length, result, io.nowMs() - t0);
     stats.rateLimitWaitMs += limiter.waitedMs - waited0;
     return version;
   } catch (e) {
     stats.failures++;
-    for (const name of written) await io.remove(`${dir}/${name}`).catch(() => undefined);
+    // Once the edit was attempted its record may be durable even though the call failed (a
+    // failed fsync): the outputs must then stay; the orphan check at the next open decides.
+    if (!editTried) for (const name of written) await io.remove(`${dir}/${name}`).catch(() => undefined);
     throw e;
   }
 }

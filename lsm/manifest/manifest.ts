@@ -6,7 +6,7 @@
 // the database must be reopened; lastSeq and nextFileNumber never decrease.
 import { LsmError } from '../types.js';
 import type { AppendFile, Io, Seq } from '../types.js';
-import { encodeEdit, frame } from './edit.js';
+import { MAX_LEVELS, encodeEdit, frame } from './edit.js';
 import type { SegmentFile, VersionEdit } from './edit.js';
 import { manifestCorruption, scanManifest } from './log.js';
 import { CURRENT, CURRENT_TMP, manifestFileName, parseFileName } from './names.js';
@@ -161,20 +161,22 @@ export class Manifest {
     this.checkUsable();
     const levels = applyEdit(this.state.levels, edit);
     if (typeof levels === 'string') throw new Error(`lsm invariant violated: version edit ${levels}`);
-    const next: State = {
-      levels,
-      logNumber: edit.logNumber ?? this.state.logNumber,
-      nextFileNumber: Math.max(this.state.nextFileNumber, (edit.nextFileNumber ?? 0)),
-      lastSeq: edit.lastSeq !== undefined && edit.lastSeq > this.state.lastSeq ? edit.lastSeq : this.state.lastSeq,
+    const logNumber = edit.logNumber ?? this.state.logNumber;
+    const lastSeq = edit.lastSeq !== undefined && edit.lastSeq > this.state.lastSeq ? edit.lastSeq : this.state.lastSeq;
+    this.markFileNumberUsed((edit.nextFileNumber ?? 0) - 1);
+    // nextFileNumber is read live from this.state, never from a copy taken before an await:
+    // numbers handed out while the write is in flight must not be handed out again.
+    const installState = (): void => {
+      this.state = { levels, logNumber, lastSeq, nextFileNumber: this.state.nextFileNumber };
     };
-    const record = frame(encodeEdit({ ...edit, logNumber: next.logNumber, nextFileNumber: next.nextFileNumber, lastSeq: next.lastSeq }));
-    const prev = this.state;
+    const record = frame(encodeEdit({ ...edit, logNumber, nextFileNumber: this.state.nextFileNumber, lastSeq }));
     if (this.file!.sizeBytes + record.length > this.manifestBytesMax) {
-      this.state = next;
+      const prev = this.state;
+      installState();
       try {
         await this.guard(() => this.writeNewManifest());
       } catch (e) {
-        this.state = prev;
+        this.state = { ...prev, nextFileNumber: this.state.nextFileNumber };
         throw e;
       }
     } else {
@@ -182,7 +184,7 @@ export class Manifest {
         await this.file!.append(record);
         await this.file!.sync();
       });
-      this.state = next;
+      installState();
     }
     this.install(levels);
     return this.currentVersion;
@@ -226,7 +228,9 @@ export class Manifest {
     if (this.failed) throw new LsmError('58030', `manifest is unusable after an earlier write failure (${this.failed.message}); reopen the database`);
   }
 
-  private install(levels: readonly (readonly SegmentFile[])[]): void {
+  private install(given: readonly (readonly SegmentFile[])[]): void {
+    // Always MAX_LEVELS lists, even for an empty database, so callers can index any level.
+    const levels = Array.from({ length: MAX_LEVELS }, (_, l) => given[l] ?? []);
     const v = new Version(levels, (dead) => this.versionDied(dead));
     v.ref();
     for (const f of v.allFiles()) this.fileRefs.set(f.fileNumber, (this.fileRefs.get(f.fileNumber) ?? 0) + 1);

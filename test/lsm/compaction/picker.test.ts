@@ -68,3 +68,12 @@ describe('pickCompaction', () => {
     expect(pickCompaction(v2)!.isBottomLevel).toBe(true);
   });
 });
+
+describe('pickCompaction on an empty database', () => {
+  it('finds nothing to do', async () => {
+    const io = new MemIo(1);
+    await io.mkdirp('/db');
+    const { version } = await Manifest.open(io, '/db');
+    expect(pickCompaction(version)).toBeUndefined();
+  });
+});

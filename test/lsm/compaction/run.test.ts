@@ -125,6 +125,26 @@ describe('executeCompaction', () => {
     expect(step).toBeGreaterThan(3);
   });
 
+  it('keeps its outputs when the manifest edit fails (the edit may be durable)', async () => {
+    const prng = new Prng(SEED);
+    const io = new MemIo(SEED);
+    const db = await openDb(io);
+    for (let i = 0; i < 4; i++) await flush(db, prng, 50, 100);
+    const want = modelAt(db.history, db.seq);
+    const pool = new WorkerPool({ workers: 0 });
+    const before = new Set(await io.list(DIR));
+    io.faults = { ...io.faults, eioOneInN: 1, eioOps: new Set(['sync']) }; // the manifest append's fsync fails
+    await expect(executeCompaction(ctxOf(db, pool, new CompactionStats()), pickCompaction(db.manifest.current())!, { smallestLiveSnapshotSeq: db.seq })).rejects.toMatchObject({ code: '58030' });
+    const outputs = (await io.list(DIR)).filter((n) => !before.has(n));
+    expect(outputs.length).toBeGreaterThan(0);
+    io.faults = { ...io.faults, eioOneInN: 0 };
+    // Either outcome of the uncertain edit reopens to the same data.
+    const io2 = io.crash();
+    const r = await Manifest.open(io2, DIR);
+    expect(readAll(io2, r.version, db.seq)).toEqual(want);
+    await pool.close();
+  });
+
   it('runs the merge in a real worker thread', async () => {
     const prng = new Prng(SEED);
     const db = await openDb(new MemIo(SEED));

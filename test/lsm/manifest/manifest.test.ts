@@ -189,3 +189,33 @@ describe('manifest', () => {
     ]);
   });
 });
+
+describe('manifest state under concurrency', () => {
+  it('never hands out a file number twice while an edit is in flight', async () => {
+    const io = await fresh();
+    const { manifest: m } = await Manifest.open(io, DIR);
+    const seen = new Set<number>();
+    const take = (): number => {
+      const n = m.newFileNumber();
+      expect(seen.has(n)).toBe(false);
+      seen.add(n);
+      return n;
+    };
+    const edits: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      edits.push(m.logAndApply({ added: [file(take(), 0, 1, 1)] }));
+      take(); // taken while the edit above is in flight
+    }
+    await Promise.all(edits);
+    for (let i = 0; i < 5; i++) take();
+    const r = await Manifest.open(io.crash(), DIR);
+    expect(r.nextFileNumber).toBeGreaterThan(Math.max(...r.version.allFiles().map((f) => f.fileNumber)));
+  });
+
+  it('gives an empty database a version with every level present', async () => {
+    const io = await fresh();
+    const { version } = await Manifest.open(io, DIR);
+    expect(version.levels).toHaveLength(7);
+    expect(version.levels.every((l) => l.length === 0)).toBe(true);
+  });
+});
