@@ -11,7 +11,7 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, chownSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -209,5 +209,7 @@ export function machineInfo() {
     cpu: cpus[0]?.split(':')[1]?.trim() ?? 'unknown',
     node: process.version,
     kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+    // Other engineers' tests share these 2 cores: the load says how noisy the run was.
+    loadAvg1m: loadavg()[0].toFixed(1),
   };
 }

@@ -215,7 +215,7 @@ function render(report) {
   const f = report.fsync;
   const m = report.machine;
   return [
-    `Run ${m.date} on ${m.cores} cores (${m.cpu}), Node ${m.node}; ${report.keys} keys × (16 B key + 100 B value), ${report.rounds} alternating rounds.`,
+    `Run ${m.date} on ${m.cores} cores (${m.cpu}), load average ${m.loadAvg1m} at the end, Node ${m.node}; ${report.keys} keys × (16 B key + 100 B value), ${report.rounds} alternating rounds.`,
     `Command: \`${report.command}\``,
     `Raw disk floor (write 128 B + fdatasync, same file system): p50 ${fmt(f.before.p50Us)} µs, p99 ${fmt(f.before.p99Us)} µs before; p50 ${fmt(f.after.p50Us)} µs, p99 ${fmt(f.after.p99Us)} µs after.`,
     '',

@@ -123,7 +123,7 @@ async function main() {
   const m = machineInfo();
   process.stdout.write(
     [
-      `Run ${m.date} on ${m.cores} cores (${m.cpu}), Node ${m.node}; ${records} WAL records (16 B key + 100 B value each), ${rounds.length} rounds.`,
+      `Run ${m.date} on ${m.cores} cores (${m.cpu}), load average ${m.loadAvg1m} at the end, Node ${m.node}; ${records} WAL records (16 B key + 100 B value each), ${rounds.length} rounds.`,
       `Command: \`${`node bench/lsm/recovery.mjs ${process.argv.slice(2).join(' ')}`.trim()}\``,
       '',
       markdownTable(['engine', 'open (recovery) ms, median', 'rounds ok', 'keys found after recovery', 'target'], rows),

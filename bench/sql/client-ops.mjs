@@ -150,7 +150,7 @@ async function main() {
   const m = machineInfo();
   process.stdout.write(
     [
-      `Run ${m.date} on ${m.cores} cores (${m.cpu}), Node ${m.node}; ${opt.pairs} alternating pairs.`,
+      `Run ${m.date} on ${m.cores} cores (${m.cpu}), load average ${m.loadAvg1m} at the end, Node ${m.node}; ${opt.pairs} alternating pairs.`,
       `Command: \`${`node bench/sql/client-ops.mjs ${process.argv.slice(2).join(' ')}`.trim()}\``,
       ...notes,
       '',

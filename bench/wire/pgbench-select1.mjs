@@ -145,7 +145,7 @@ function renderMarkdown(report, running) {
   });
   const m = report.machine;
   const head = [
-    `Run ${m.date} on ${m.cores} cores (${m.cpu}), Node ${m.node}, ${report.postgres}; pgbench -T ${report.durationS}, ${report.pairs} rotating rounds per row.`,
+    `Run ${m.date} on ${m.cores} cores (${m.cpu}), load average ${m.loadAvg1m} at the end, Node ${m.node}, ${report.postgres}; pgbench -T ${report.durationS}, ${report.pairs} rotating rounds per row.`,
     `Command: \`${report.command}\``,
   ];
   for (const [k, v] of Object.entries(report.startErrors)) head.push(`${k} did not start: ${v.split('\n')[0]}`);
