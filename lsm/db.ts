@@ -265,7 +265,7 @@ export class LsmDb implements TxnHost {
       byKey.set(opKey(op.table, op.key), op);
     }
     if (byKey.size === 0) return undefined;
-    return this.commitOps([...byKey.values()], undefined);
+    return this.commitOps([...byKey.values()], undefined, [...byKey.keys()]);
   }
 
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void {
@@ -279,7 +279,7 @@ export class LsmDb implements TxnHost {
   }
 
   /** The commit path shared by transactions and write(): see the class invariants. */
-  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined): Promise<Seq> {
+  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[]): Promise<Seq> {
     this.checkWritable();
     while (this.imms.length >= this.opts.immutableMemtablesMax && !this.bgError && !this.closed) {
       await new Promise<void>((r) => this.stallWaiters.push(r));
@@ -287,7 +287,7 @@ export class LsmDb implements TxnHost {
     this.checkWritable();
     // From here to wal.append nothing awaits: the conflict check, the in-flight registration
     // and the sequence number are one atomic step.
-    const keys = ops.map((op) => opKey(op.table, op.key));
+    const keys = opKeys ?? ops.map((op) => opKey(op.table, op.key));
     if (conflictSnapshot !== undefined) {
       for (let i = 0; i < ops.length; i++) {
         const latest = this.inFlight.has(keys[i]!) ? undefined : getEntry(this.sources(), ops[i]!.table, ops[i]!.key, SEQ_MAX);

@@ -38,7 +38,10 @@ export async function recover(io: Io, dir: string, manifest: Manifest, packr: Pa
     const name = walFileName(logs[i]!);
     const path = `${dir}/${name}`;
     const bytes = await io.readFile(path);
-    const scan = scanWal(packr, path, bytes, recordBytesMax);
+    const scan = scanWal(packr, path, bytes, recordBytesMax, (rec) => {
+      for (const e of rec.entries) mem.put(e);
+      if (rec.seq > res.lastSeq) res.lastSeq = rec.seq;
+    });
     if (scan.torn) {
       if (i < logs.length - 1) {
         throw new LsmError('XX001', `WAL file "${path}" is corrupt at offset ${scan.validBytes}: damaged tail, but newer WAL files exist`);
@@ -46,11 +49,7 @@ export async function recover(io: Io, dir: string, manifest: Manifest, packr: Pa
       await io.truncate(path, scan.validBytes);
       res.truncatedTail = true;
     }
-    for (const rec of scan.records) {
-      for (const e of rec.entries) mem.put(e);
-      if (rec.seq > res.lastSeq) res.lastSeq = rec.seq;
-    }
-    res.replayedRecords += scan.records.length;
+    res.replayedRecords += scan.count;
     res.replayedLogs.push(logs[i]!);
   }
   for (const o of await manifest.findOrphans()) {

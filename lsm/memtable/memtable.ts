@@ -121,6 +121,17 @@ export class Memtable {
       this.account(e.table, 1, bytes);
       return;
     }
+    // Fast path for ascending inserts (sequential fills, WAL replay of increasing keys): the
+    // entry sorts after the last entry of the last leaf.
+    const lastLeaf = this.leaves[this.leaves.length - 1]!;
+    if (compareEntry(lastLeaf[lastLeaf.length - 1]!, e.table, e.key, e.seq) < 0) {
+      lastLeaf.push(e);
+      this.sizeBytes += bytes;
+      this.count++;
+      this.account(e.table, 1, bytes);
+      if (lastLeaf.length > LEAF_MAX) this.leaves.push(lastLeaf.splice(LEAF_MAX >>> 1));
+      return;
+    }
     let p = this.lowerBound(e.table, e.key, e.seq);
     if (p.leaf === this.leaves.length) p = { leaf: p.leaf - 1, idx: this.leaves[p.leaf - 1]!.length };
     const leaf = this.leaves[p.leaf]!;

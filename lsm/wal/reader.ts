@@ -4,12 +4,17 @@
 //  - any damage followed by a frame that is valid (length fits, CRC matches) at a later offset:
 //    CORRUPTION. Recovery stops with XX001 naming the file and the offset; never skipped.
 // A torn tail is legal only in the newest log file; the caller enforces that.
+// With `onRecord`, records are handed over as they are decoded (recovery applies them at once
+// instead of holding a whole log's records in memory). Damage found later still throws, so a
+// caller must treat what it applied as provisional until the scan returns.
 import { crc32 } from 'node:zlib';
 import type { Packr } from 'msgpackr';
 import { FRAME_HEADER_BYTES, corruption, decodePayload, type WalRecord } from './record.js';
 
 export interface WalScan {
+  /** The records, unless an onRecord callback consumed them. */
   records: WalRecord[];
+  count: number;
   /** Offsets of each record's frame (for tests and error messages). */
   offsets: number[];
   /** Bytes of valid frames from the start; equals the file length when there is no torn tail. */
@@ -32,9 +37,10 @@ function validFrameAfter(b: Uint8Array, from: number): number | undefined {
 }
 
 /** Scans a whole WAL file's bytes. Throws XX001 on corruption; reports a torn tail. */
-export function scanWal(packr: Packr, file: string, b: Uint8Array, recordBytesMax: number): WalScan {
+export function scanWal(packr: Packr, file: string, b: Uint8Array, recordBytesMax: number, onRecord?: (r: WalRecord) => void): WalScan {
   const records: WalRecord[] = [];
   const offsets: number[] = [];
+  let count = 0;
   let pos = 0;
   while (pos < b.length) {
     let damage: string | undefined;
@@ -56,8 +62,12 @@ export function scanWal(packr: Packr, file: string, b: Uint8Array, recordBytesMa
             // The CRC matched, so these bytes are what was written: a format problem, not a tear.
             throw corruption(file, pos, (e as Error).message);
           }
-          records.push(rec);
-          offsets.push(pos);
+          if (onRecord) onRecord(rec);
+          else {
+            records.push(rec);
+            offsets.push(pos);
+          }
+          count++;
           pos += FRAME_HEADER_BYTES + len;
           continue;
         }
@@ -65,7 +75,7 @@ export function scanWal(packr: Packr, file: string, b: Uint8Array, recordBytesMa
     }
     const next = validFrameAfter(b, pos);
     if (next !== undefined) throw corruption(file, pos, `${damage}, followed by a valid record at offset ${next}`);
-    return { records, offsets, validBytes: pos, torn: true };
+    return { records, offsets, count, validBytes: pos, torn: true };
   }
-  return { records, offsets, validBytes: pos, torn: false };
+  return { records, offsets, count, validBytes: pos, torn: false };
 }
