@@ -4,8 +4,8 @@
 // - A frame's body is a view (subarray) into a received chunk whenever the frame lies inside one
 //   chunk; only a frame that straddles chunks is assembled, with one concatenation of exactly the
 //   chunks it covers. No byte is copied more than twice.
-// - A length outside [4, maxMessageBytes] is reported before any body byte is buffered, so an
-//   oversized message never makes us allocate its claimed size.
+// - A length outside [4, limit of its type] and an unknown type byte are reported from the
+//   header alone, so an oversized message never makes us buffer or allocate its claimed size.
 // - Until `startupDone` is set, frames are startup packets (no type byte; type reported as 0).
 
 /** A whole frontend message. `type` is the ASCII type byte, or 0 for a startup-phase packet. */
@@ -25,6 +25,19 @@ export class FramingError extends Error {
 
 /** PostgreSQL's own cap for the startup packet (MAX_STARTUP_PACKET_LENGTH). */
 export const STARTUP_PACKET_BYTES_MAX = 10000;
+/** PostgreSQL's PQ_SMALL_MESSAGE_LIMIT: messages with fixed small bodies may not claim more. */
+export const SMALL_MESSAGE_BYTES_MAX = 10000;
+
+/**
+ * Longest body each frontend message type may declare, indexed by type byte; 0 = not a frontend
+ * message type (rejected from the header alone, as PostgreSQL's SocketBackend does).
+ */
+function lengthLimits(maxMessageBytes: number): Int32Array {
+  const t = new Int32Array(256);
+  for (const ch of 'QPBFdfp') t[ch.charCodeAt(0)] = maxMessageBytes;
+  for (const ch of 'XCDEHSc') t[ch.charCodeAt(0)] = Math.min(SMALL_MESSAGE_BYTES_MAX, maxMessageBytes);
+  return t;
+}
 
 export class FrameReader {
   /** Current buffer and read offset inside it. */
@@ -36,7 +49,11 @@ export class FrameReader {
   /** Set once the startup packet has been accepted; regular typed frames follow. */
   startupDone = false;
 
-  constructor(private readonly maxMessageBytes: number) {}
+  private readonly limits: Int32Array;
+
+  constructor(maxMessageBytes: number) {
+    this.limits = lengthLimits(maxMessageBytes);
+  }
 
   /** Bytes received and not yet returned as frames. */
   get bufferedBytes(): number {
@@ -62,8 +79,10 @@ export class FrameReader {
     const off = this.off;
     if (this.startupDone) {
       const type = cur[off]!;
+      const limit = this.limits[type]!;
+      if (limit === 0) throw new FramingError(`invalid frontend message type ${type}`);
       const len = cur.readInt32BE(off + 1);
-      if (len < 4 || len > this.maxMessageBytes) throw new FramingError('invalid message length');
+      if (len < 4 || len > limit) throw new FramingError('invalid message length');
       if (!this.ensure(1 + len)) return undefined;
       const start = this.off;
       this.off = start + 1 + len;

@@ -77,6 +77,21 @@ describe('FrameReader', () => {
     expect(() => r.next()).toThrow('invalid message length');
   });
 
+  it('caps fixed-size message types at 10000 bytes and rejects unknown types from the header', () => {
+    const r = new FrameReader(1 << 20);
+    r.startupDone = true;
+    r.push(Buffer.from([0x53, 0, 0, 0x4e, 0x30])); // Sync claiming 20016 bytes
+    expect(() => r.next()).toThrow('invalid message length');
+    const q = new FrameReader(1 << 20);
+    q.startupDone = true;
+    q.push(Buffer.from([0x51, 0, 0, 0x4e, 0x30])); // Query may be that long: waits for the body
+    expect(q.next()).toBeUndefined();
+    const u = new FrameReader(1 << 20);
+    u.startupDone = true;
+    u.push(Buffer.from([0x7a, 0x7f, 0xff, 0xff, 0xff]));
+    expect(() => u.next()).toThrow('invalid frontend message type 122');
+  });
+
   it('rejects a length word below 4 and bad startup lengths', () => {
     const r = new FrameReader(1000);
     r.startupDone = true;
