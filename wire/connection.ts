@@ -46,6 +46,15 @@ const FLUSH_BYTES = 256 * 1024;
 
 const PG_PROTOCOL_LATEST_MINOR = 0;
 
+const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration setting as SHOW prints it ('0', '250ms', '5s', '2min', '1h', '1d') in ms. */
+export function parseShowMs(v: string | undefined): number {
+  const m = v === undefined ? null : /^(\d+)\s*(ms|s|min|h|d)?$/.exec(v.trim());
+  if (m === null) return 0;
+  return Number(m[1]) * MS_PER_UNIT[m[2] ?? 'ms']!;
+}
+
 const SHUTDOWN_FATAL: ErrorFields = { severity: 'FATAL', code: '57P01', message: 'terminating connection due to administrator command' };
 
 export class Connection implements StatementIo {
@@ -62,6 +71,8 @@ export class Connection implements StatementIo {
   private pid = 0;
   private tlsDone = false;
   private shutdownRequested = false;
+  /** True while the message loop waits for the next command (not inside COPY or auth). */
+  private idleAtReady = false;
   private gssDone = false;
 
   constructor(
@@ -185,8 +196,25 @@ export class Connection implements StatementIo {
         this.paused = false;
         this.stream.resume();
       }
+      const idleTimer = this.idleAtReady ? this.armIdleInTransaction() : undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
     }
+  }
+
+  /**
+   * idle_in_transaction_session_timeout: a session idle inside a transaction block ('T'/'E')
+   * for longer is ended with FATAL 25P03, as PostgreSQL does (its snapshot and locks go with it).
+   */
+  private armIdleInTransaction(): NodeJS.Timeout | undefined {
+    if (this.phase.kind !== 'ready') return undefined;
+    const session = this.phase.session;
+    if (session.txStatus() === 'I') return undefined;
+    const ms = parseShowMs(session.getSetting('idle_in_transaction_session_timeout'));
+    if (!(ms > 0)) return undefined;
+    return setTimeout(() => {
+      this.fatal({ severity: 'FATAL', code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
+    }, ms);
   }
 
   flush(): void {
@@ -370,7 +398,9 @@ export class Connection implements StatementIo {
     const proto = phase.protocol;
     void session;
     for (;;) {
+      this.idleAtReady = true;
       const frame = await this.nextFrame();
+      this.idleAtReady = false;
       if (frame === undefined) return;
       let msg;
       try {

@@ -412,3 +412,17 @@ describe('protocol order and termination', () => {
     expect(errorOf(c.msgs.slice(m))).toMatchObject({ code: '22P02', message: 'invalid input syntax for type integer: "abc"' });
   });
 });
+
+describe('idle_in_transaction_session_timeout', () => {
+  it('ends a session idle inside a transaction block with FATAL 25P03, not one idle outside', async () => {
+    const c = await ready();
+    c.send(serialize.query("SET idle_in_transaction_session_timeout = '150ms'"));
+    await c.readyCount(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.ended).toBe(false);
+    c.send(serialize.query('BEGIN'));
+    await c.readyCount(3);
+    await c.waitEnd(3000);
+    expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
+  });
+});
