@@ -2,9 +2,9 @@
 // directory and is killed with SIGKILL at random moments; after every kill the directory is
 // reopened here and every acknowledged commit must be present (and every commit whole).
 // The child runs compiled JavaScript: beforeAll compiles lsm/ with tsc into
-// node_modules/.cache/pyralog-lsm-crash/ (inside the repository so that node_modules resolves).
+// node_modules/.cache/pyralog-lsm-crash-<pid>/ (inside the repository so that node_modules resolves).
 // Cycles: LSM_CRASH_CYCLES (default 20).
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { LsmDb, Prng, encodeKey, decodeKey } from '../../../lsm/index.js';
 
 const root = resolve(__dirname, '../../..');
-const build = join(root, 'node_modules/.cache/pyralog-lsm-crash');
+// One build directory per run: several test runs may share the checkout.
+const build = join(root, `node_modules/.cache/pyralog-lsm-crash-${process.pid}`);
 
 beforeAll(() => {
   rmSync(build, { recursive: true, force: true });
@@ -23,6 +24,8 @@ beforeAll(() => {
     { cwd: root, stdio: 'pipe' },
   );
 }, 120_000);
+
+afterAll(() => rmSync(build, { recursive: true, force: true }));
 
 function runChild(dir: string, first: number, killAfterMs: number): Promise<{ acked: number[]; started: boolean }> {
   return new Promise((res, rej) => {
