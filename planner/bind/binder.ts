@@ -154,6 +154,9 @@ export class Binder implements CoerceEnv {
       const s = c.fval.fval ?? '0';
       if (/^-?\d+$/.test(s)) {
         const v = BigInt(s);
+        // make_const: an integer literal too long for the lexer's int4 is int4 if it fits
+        // after all (-2147483648), else int8, else numeric.
+        if (v >= -2147483648n && v <= 2147483647n) return { kind: 'const', type: T.int4, value: Number(v), location: loc };
         if (v >= -(1n << 63n) && v < 1n << 63n) return { kind: 'const', type: T.int8, value: v, location: loc };
       }
       return { kind: 'const', type: T.numeric, value: numericFromString(s), location: loc };
@@ -390,14 +393,16 @@ export class Binder implements CoerceEnv {
       throw this.unsupported(`aggregate function ${name}()`, loc);
     }
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
+    if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
     const args = (node.args ?? []).map((a) => this.bind(a));
     const cands = this.registry.functions(name) ?? [];
     // Expand variadic candidates to the call's arity.
-    const expanded = cands.map((c) =>
-      c.variadic !== undefined && args.length >= c.args.length
-        ? { ...c, args: [...c.args, ...new Array<number>(args.length - c.args.length).fill(c.variadic)] }
-        : c,
-    );
+    // Variadic candidates take at least one variadic argument, expanded to the call's arity.
+    const expanded = cands.flatMap((c) => {
+      if (c.variadic === undefined) return [c];
+      if (args.length <= c.args.length) return [];
+      return [{ ...c, args: [...c.args, ...new Array<number>(args.length - c.args.length).fill(c.variadic)] }];
+    });
     const inputs = args.map((a) => a.type.oid);
     const res = selectCandidate(inputs, expanded);
     const shown = `${name}(${inputs.map((o) => typeName(o)).join(', ')})`;

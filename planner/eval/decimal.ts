@@ -147,13 +147,13 @@ export function decMul(a: Dec, b: Dec): Dec {
 function nbaseLead(d: Num): { weight: number; first: number } {
   const digits = (d.v < 0n ? -d.v : d.v).toString();
   if (digits === '0') return { weight: 0, first: 0 };
-  const intLen = digits.length - d.scale; // decimal digits before the point (may be ≤ 0)
-  // Base-10000 weight of the leading digit group.
-  const weight = Math.floor((intLen - 1) / 4);
-  // Digits of the leading group: position of the first digit within its group of 4.
-  const lead = intLen - weight * 4; // 1..4 digits in the leading group
-  const padded = lead > 0 ? digits.slice(0, lead) : '0';
-  return { weight, first: Number(padded) };
+  // Power of ten of the leading digit, then its base-10000 group and that group's value.
+  const e = digits.length - d.scale - 1;
+  const weight = Math.floor(e / 4);
+  const shift = d.scale + 4 * weight;
+  const abs = d.v < 0n ? -d.v : d.v;
+  const first = shift >= 0 ? abs / pow10(shift) : abs * pow10(-shift);
+  return { weight, first: Number(first) };
 }
 
 export function decDivScale(a: Num, b: Num): number {

@@ -17,7 +17,7 @@ export function likeMatcher(pattern: string, caseInsensitive: boolean, escape: s
     const c = chars[i]!;
     if (escape !== undefined && escape !== '' && c === escape) {
       i++;
-      if (i >= chars.length) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+      if (i >= chars.length) return trailingEscapeMatcher(re, caseInsensitive);
       re += quote(chars[i]!);
     } else if (c === '%') re += '.*';
     else if (c === '_') re += '.';
@@ -26,6 +26,18 @@ export function likeMatcher(pattern: string, caseInsensitive: boolean, escape: s
   re += '$';
   const rx = new RegExp(re, caseInsensitive ? 'isu' : 'su');
   return (s) => rx.test(s);
+}
+
+/**
+ * A pattern ending in its escape character: PostgreSQL's matcher raises 22025 only when it
+ * reaches that character with input left over; when the input ends first the result is false.
+ */
+function trailingEscapeMatcher(prefixRe: string, ci: boolean): (s: string) => boolean {
+  const reached = new RegExp(prefixRe + '[\\s\\S]', ci ? 'isu' : 'su');
+  return (s) => {
+    if (reached.test(s)) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+    return false;
+  };
 }
 
 function quote(c: string): string {
@@ -44,8 +56,8 @@ export function likeEscape(pattern: string, escape: string): string {
       out += c === '\\' ? '\\\\' : c;
     } else if (c === esc[0]) {
       i++;
-      if (i >= chars.length) throw new DbError('22025', 'LIKE pattern must not end with escape character');
-      out += '\\' + chars[i]!;
+      // A trailing escape stays a (backslash) escape; the matcher decides what it means.
+      out += i >= chars.length ? '\\' : '\\' + chars[i]!;
     } else if (c === '\\') out += '\\\\';
     else out += c;
   }

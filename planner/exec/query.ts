@@ -29,12 +29,16 @@ export interface QueryPlan {
 
 const EMPTY_ROW: readonly Value[] = Object.freeze([]);
 
-export function planQuery(b: Binder, stmt: SelectStmt): QueryPlan {
+/**
+ * `keepUnknown`: a set operation's branch leaves unknown-typed outputs unresolved, so the set
+ * operation's type resolution can give them the other branch's type (PostgreSQL's rule).
+ */
+export function planQuery(b: Binder, stmt: SelectStmt, keepUnknown = false): QueryPlan {
   rejectUnsupported(b, stmt);
   let plan: QueryPlan;
   if (stmt.op && stmt.op !== 'SETOP_NONE') plan = planSetOp(b, stmt);
   else if (stmt.valuesLists) plan = planValues(b, stmt.valuesLists);
-  else plan = planTargets(b, stmt);
+  else plan = planTargets(b, stmt, keepUnknown);
   return applyOrderLimit(b, stmt, plan);
 }
 
@@ -103,12 +107,13 @@ class RowProducer {
   }
 }
 
-function planTargets(b: Binder, s: SelectStmt): QueryPlan {
+function planTargets(b: Binder, s: SelectStmt, keepUnknown: boolean): QueryPlan {
   const exprs: BoundExpr[] = [];
   const columns: OutputColumn[] = [];
   for (const t of s.targetList ?? []) {
     if (t.kind !== 'ResTarget' || !t.val) continue;
-    const e = b.resolveUnknown(b.bind(t.val));
+    const bound = b.bind(t.val);
+    const e = keepUnknown ? bound : b.resolveUnknown(bound);
     exprs.push(e);
     columns.push({ name: t.name ?? figureColname(t.val), type: e.type });
   }
@@ -153,8 +158,8 @@ function planValues(b: Binder, lists: Node[]): QueryPlan {
 }
 
 function planSetOp(b: Binder, s: SelectStmt): QueryPlan {
-  const left = planQuery(b, { ...s.larg!, kind: 'SelectStmt' });
-  const right = planQuery(b, { ...s.rarg!, kind: 'SelectStmt' });
+  const left = planQuery(b, { ...s.larg!, kind: 'SelectStmt' }, true);
+  const right = planQuery(b, { ...s.rarg!, kind: 'SelectStmt' }, true);
   const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
   if (left.columns.length !== right.columns.length) {
     throw b.err('42601', `each ${opName} query must have the same number of columns`, -1);

@@ -67,10 +67,15 @@ export class ScanNode implements RelNode {
   private readonly schema: KeyColumn[];
   private readonly keyOids: number[];
 
-  constructor(readonly table: TableDesc, readonly access: Access, readonly withKey = false) {
+  constructor(readonly table: TableDesc, public access: Access, readonly withKey = false) {
     this.width = table.columns.length + (withKey ? 1 : 0);
     this.schema = keySchema(table);
     this.keyOids = table.primaryKey ? table.primaryKey.attnums.map((a) => table.columns[a - 1]!.typeOid) : [];
+  }
+
+  /** Set once the WHERE clause is bound (select.ts). */
+  setAccess(a: Access): void {
+    this.access = a;
   }
 
   private cells(bounds: KeyBound[], ctx: EvalContext): Cell[] | undefined {

@@ -53,6 +53,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   /** Bumped when settings that literal input depends on change: cached plans are rebuilt. */
   private planEpoch = 0;
   private fmtKey = '';
+  private epochVersion = -1;
+  private reportedVersion = -1;
   private stmtStart = 0n;
   private readonly rng = new SeededRandom();
   private closed = false;
@@ -180,6 +182,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   takeChangedReportedSettings(): Array<[string, string]> {
+    if (this.reportedVersion === this.settings.version) return NO_CHANGES;
+    this.reportedVersion = this.settings.version;
     const out: Array<[string, string]> = [];
     for (const name of REPORTED_SETTINGS) {
       const v = this.settings.get(name) ?? '';
@@ -241,6 +245,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   private refreshEpoch(): void {
+    if (this.epochVersion === this.settings.version) return;
+    this.epochVersion = this.settings.version;
     const f = this.formatSettings();
     const key = `${f.timeZone}|${f.dateStyle}|${f.intervalStyle}`;
     if (key !== this.fmtKey) {
@@ -385,6 +391,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
 }
 
 const EMPTY_NOTICES: Notice[] = [];
+const NO_CHANGES: Array<[string, string]> = [];
+Object.freeze(NO_CHANGES);
 Object.freeze(EMPTY_NOTICES);
 
 function allowedWhenAborted(plan: Plan): boolean {

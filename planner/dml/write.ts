@@ -1,0 +1,183 @@
+// Writing table rows inside the session's lsm transaction, with PostgreSQL's checks in
+// PostgreSQL's order: NOT NULL (23502), CHECK (23514), then unique keys (23505). A key is
+// locked before its existence is checked, and the check reads the newest committed version
+// (or this transaction's own write): two transactions can never both insert the same key.
+//
+// Invariants:
+// - Stored rows have one cell per attnum (dropped columns store NULL).
+// - A unique index entry exists exactly for rows whose indexed values are all non-NULL; its
+//   lsm row is [primary key bytes] of the row it points to.
+
+import { DbError, TypeOid, keyCell, keyTypeOf, textOut, toCell, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { encodeKey, encodeRowId, type Cell, type KeyColumn, type Row as LsmRow } from '../../lsm/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import type { Compiled } from '../eval/compile.js';
+import { storageError, type TableSession } from '../rel/runtime.js';
+import { keySchema } from '../rel/scan.js';
+
+export function ownKey(table: number, key: Uint8Array): string {
+  return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+}
+
+/** Compiled CHECK constraints of a table (bound over the table's row). */
+export interface BoundCheck {
+  name: string;
+  pred: Compiled;
+}
+
+/** Per-table write helpers, built once per plan. */
+export class TableWriter {
+  readonly pkSchema: KeyColumn[];
+  private readonly uniqueSchemas: KeyColumn[][];
+
+  constructor(readonly table: TableDesc, readonly checks: BoundCheck[]) {
+    this.pkSchema = keySchema(table);
+    this.uniqueSchemas = table.uniques.map((u) => u.attnums.map((a) => ({ type: keyTypeOf(table.columns[a - 1]!.typeOid, '') })));
+  }
+
+  /** "Failing row contains (...)" as PostgreSQL prints it (text output, `null` for NULL). */
+  failingRow(row: readonly Value[], ctx: EvalContext): string {
+    const parts: string[] = [];
+    this.table.columns.forEach((c, i) => {
+      if (c.dropped) return;
+      const v = row[i];
+      parts.push(v === null || v === undefined ? 'null' : textOut(c.typeOid, v, ctx.fmt));
+    });
+    return `Failing row contains (${parts.join(', ')}).`;
+  }
+
+  /** NOT NULL and CHECK constraints on a complete new row. */
+  checkRow(row: readonly Value[], ctx: EvalContext): void {
+    const t = this.table;
+    for (let i = 0; i < t.columns.length; i++) {
+      const c = t.columns[i]!;
+      if (c.notNull && !c.dropped && (row[i] === null || row[i] === undefined)) {
+        throw new DbError('23502', `null value in column "${c.name}" of relation "${t.name}" violates not-null constraint`, {
+          detail: this.failingRow(row, ctx), schema: t.schema, table: t.name, column: c.name,
+        });
+      }
+    }
+    for (const ch of this.checks) {
+      if (ch.pred(row, ctx) === false) {
+        throw new DbError('23514', `new row for relation "${t.name}" violates check constraint "${ch.name}"`, {
+          detail: this.failingRow(row, ctx), schema: t.schema, table: t.name, constraint: ch.name,
+        });
+      }
+    }
+  }
+
+  /** The stored key of a row: its primary key, or a fresh hidden row id. */
+  key(ts: TableSession, row: readonly Value[]): Uint8Array {
+    const pk = this.table.primaryKey;
+    if (!pk) return encodeRowId(ts.catalog.nextRowId(this.table.storageId));
+    return encodeKey(this.pkSchema, pk.attnums.map((a) => keyCell(this.table.columns[a - 1]!.typeOid, row[a - 1])));
+  }
+
+  cells(row: readonly Value[]): LsmRow {
+    const cols = this.table.columns;
+    const out = new Array<Cell>(cols.length);
+    for (let i = 0; i < cols.length; i++) out[i] = cols[i]!.dropped ? null : toCell(cols[i]!.typeOid, row[i]);
+    return out;
+  }
+
+  private uniqueKey(i: number, row: readonly Value[]): Uint8Array | undefined {
+    const u = this.table.uniques[i]!;
+    const cells: Cell[] = [];
+    for (const a of u.attnums) {
+      const v = row[a - 1];
+      if (v === null || v === undefined) return undefined;
+      cells.push(keyCell(this.table.columns[a - 1]!.typeOid, v));
+    }
+    return encodeKey(this.uniqueSchemas[i]!, cells);
+  }
+
+  private duplicate(idx: IndexDesc, row: readonly Value[], ctx: EvalContext): DbError {
+    const t = this.table;
+    const names = idx.attnums.map((a) => t.columns[a - 1]!.name).join(', ');
+    const vals = idx.attnums.map((a) => {
+      const v = row[a - 1];
+      return v === null || v === undefined ? 'null' : textOut(t.columns[a - 1]!.typeOid, v, ctx.fmt);
+    }).join(', ');
+    return new DbError('23505', `duplicate key value violates unique constraint "${idx.name}"`, {
+      detail: `Key (${names})=(${vals}) already exists.`, schema: t.schema, table: t.name, constraint: idx.name,
+    });
+  }
+
+  /** Locks `key` of `table` and returns the newest row there (own write or latest committed). */
+  async lockAndRead(ts: TableSession, table: number, key: Uint8Array): Promise<LsmRow | undefined> {
+    const txn = ts.current();
+    try {
+      const timeoutMs = ts.lockTimeoutMs();
+      await txn.lockRow(table, key, timeoutMs > 0 ? { timeoutMs } : {});
+    } catch (e) {
+      throw storageError(e);
+    }
+    if (ts.ownKeys.has(ownKey(table, key))) return txn.get(table, key);
+    return txn.getLatestCommitted(table, key)?.row;
+  }
+
+  /**
+   * Which unique constraint a new row would violate (primary key first), or undefined. `skipPk`
+   * when the caller already holds and checked the primary key (UPDATE keeping its key).
+   */
+  async findConflict(ts: TableSession, key: Uint8Array, row: readonly Value[], skipPk: boolean, ignoreRowKey?: Uint8Array): Promise<{ idx: IndexDesc; key: Uint8Array } | undefined> {
+    const t = this.table;
+    if (t.primaryKey && !skipPk) {
+      const existing = await this.lockAndRead(ts, t.storageId, key);
+      if (existing) return { idx: t.primaryKey, key };
+    }
+    for (let i = 0; i < t.uniques.length; i++) {
+      const uk = this.uniqueKey(i, row);
+      if (!uk) continue;
+      const existing = await this.lockAndRead(ts, t.uniques[i]!.storageId, uk);
+      if (existing) {
+        const points = existing[0] as Uint8Array;
+        if (ignoreRowKey && Buffer.compare(points, ignoreRowKey) === 0) continue;
+        return { idx: t.uniques[i]!, key: points };
+      }
+    }
+    return undefined;
+  }
+
+  conflictError(c: { idx: IndexDesc }, row: readonly Value[], ctx: EvalContext): DbError {
+    return this.duplicate(c.idx, row, ctx);
+  }
+
+  /** Writes a new row and its unique index entries (checks already done). */
+  put(ts: TableSession, key: Uint8Array, row: readonly Value[]): void {
+    const txn = ts.current();
+    const t = this.table;
+    try {
+      txn.put(t.storageId, key, this.cells(row));
+      ts.ownKeys.add(ownKey(t.storageId, key));
+      for (let i = 0; i < t.uniques.length; i++) {
+        const uk = this.uniqueKey(i, row);
+        if (!uk) continue;
+        txn.put(t.uniques[i]!.storageId, uk, [key]);
+        ts.ownKeys.add(ownKey(t.uniques[i]!.storageId, uk));
+      }
+    } catch (e) {
+      throw storageError(e);
+    }
+    ts.writes++;
+  }
+
+  /** Deletes a row and its unique index entries. */
+  remove(ts: TableSession, key: Uint8Array, row: readonly Value[]): void {
+    const txn = ts.current();
+    const t = this.table;
+    txn.delete(t.storageId, key);
+    ts.ownKeys.add(ownKey(t.storageId, key));
+    for (let i = 0; i < t.uniques.length; i++) {
+      const uk = this.uniqueKey(i, row);
+      if (!uk) continue;
+      txn.delete(t.uniques[i]!.storageId, uk);
+      ts.ownKeys.add(ownKey(t.uniques[i]!.storageId, uk));
+    }
+    ts.writes++;
+  }
+}
+
+export function isIntegerType(oid: number): boolean {
+  return oid === TypeOid.int2 || oid === TypeOid.int4 || oid === TypeOid.int8;
+}
