@@ -39,6 +39,8 @@ export interface CompactionTask {
   largestKey: Uint8Array;
   /** Score that selected the task (>= 1). */
   score: number;
+  /** One input and nothing to merge with: the file can change level without being rewritten. */
+  trivialMove: boolean;
 }
 
 /** Round-robin position per level, so that Ln compactions sweep the key space. */
@@ -70,13 +72,13 @@ export function pickCompaction(version: Version, opts: PickerOptions = {}, point
   scored.sort((a, b) => b.score - a.score);
   for (const { level, score } of scored) {
     if (score < 1) break;
-    const task = level === 0 ? pickL0(version, levels, busy, score) : pickLn(version, level, levels, busy, score, pointers);
+    const task = level === 0 ? pickL0(version, busy, score) : pickLn(version, level, busy, score, pointers);
     if (task !== undefined) return task;
   }
   return undefined;
 }
 
-function pickL0(version: Version, levels: number, busy: ReadonlySet<number>, score: number): CompactionTask | undefined {
+function pickL0(version: Version, busy: ReadonlySet<number>, score: number): CompactionTask | undefined {
   const l0 = version.levels[0]!;
   // Oldest first: try the table of the oldest L0 file, then the next oldest table.
   const tried = new Set<TableId>();
@@ -85,13 +87,13 @@ function pickL0(version: Version, levels: number, busy: ReadonlySet<number>, sco
     if (tried.has(table)) continue;
     tried.add(table);
     const inputs = l0.filter((f) => f.table === table);
-    const task = complete(version, 'l0-file-count', table, 0, inputs, levels, score);
+    const task = complete(version, 'l0-file-count', table, 0, inputs, score);
     if (!uses(task, busy)) return task;
   }
   return undefined;
 }
 
-function pickLn(version: Version, level: number, levels: number, busy: ReadonlySet<number>, score: number, pointers: CompactionPointers | undefined): CompactionTask | undefined {
+function pickLn(version: Version, level: number, busy: ReadonlySet<number>, score: number, pointers: CompactionPointers | undefined): CompactionTask | undefined {
   const files = version.levels[level]!;
   const p = pointers?.get(level);
   let start = 0;
@@ -101,13 +103,13 @@ function pickLn(version: Version, level: number, levels: number, busy: ReadonlyS
   }
   for (let k = 0; k < files.length; k++) {
     const f = files[(start + k) % files.length]!;
-    const task = complete(version, 'level-bytes', f.table, level, [f], levels, score);
+    const task = complete(version, 'level-bytes', f.table, level, [f], score);
     if (!uses(task, busy)) return task;
   }
   return undefined;
 }
 
-function complete(version: Version, reason: CompactionReason, table: TableId, level: number, inputs: SegmentFile[], levels: number, score: number): CompactionTask {
+function complete(version: Version, reason: CompactionReason, table: TableId, level: number, inputs: SegmentFile[], score: number): CompactionTask {
   let lo = inputs[0]!.smallestKey;
   let hi = inputs[0]!.largestKey;
   for (const f of inputs) {
@@ -124,8 +126,8 @@ function complete(version: Version, reason: CompactionReason, table: TableId, le
   for (let l = outputLevel + 1; l < version.levels.length; l++) {
     if (version.overlapping(l, table, lo, hi).length > 0) isBottomLevel = false;
   }
-  void levels;
-  return { reason, table, level, outputLevel, inputs, overlaps, isBottomLevel, smallestKey: lo, largestKey: hi, score };
+  const trivialMove = inputs.length === 1 && overlaps.length === 0;
+  return { reason, table, level, outputLevel, inputs, overlaps, isBottomLevel, smallestKey: lo, largestKey: hi, score, trivialMove };
 }
 
 function uses(task: CompactionTask, busy: ReadonlySet<number>): boolean {

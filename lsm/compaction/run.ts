@@ -52,6 +52,14 @@ export async function executeCompaction(ctx: CompactionContext, task: Compaction
   const waited0 = limiter.waitedMs;
   const all = [...task.inputs, ...task.overlaps];
   const read = ctx.readSegment ?? ((n: number) => io.readFile(`${dir}/${segmentFileName(n)}`));
+  if (task.trivialMove) {
+    // LevelDB's trivial move: nothing overlaps below, so the file changes level as it is
+    // (no rewrite, no write amplification). Old versions in it are dropped by a later merge.
+    const f = task.inputs[0]!;
+    const version = await manifest.logAndApply({ removed: [{ level: f.level, fileNumber: f.fileNumber }], added: [{ ...f, level: task.outputLevel }] });
+    stats.trivialMoves++;
+    return version;
+  }
   const written: string[] = [];
   let editTried = false;
   try {

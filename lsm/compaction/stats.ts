@@ -13,6 +13,8 @@ export interface LevelStats {
 
 export class CompactionStats {
   compactions = 0;
+  /** Files moved to the next level without a rewrite (not counted in `compactions`). */
+  trivialMoves = 0;
   bytesIn = 0;
   bytesOut = 0;
   entriesIn = 0;

@@ -55,6 +55,8 @@ describe('pickCompaction', () => {
     ptr.advance(pickCompaction(v, {}, ptr)!);
     const t3 = pickCompaction(v, {}, ptr)!;
     expect(nums(t3.inputs)).toEqual([32]);
+    expect(t.trivialMove).toBe(false);
+    expect(t3.trivialMove).toBe(true); // nothing in L2 overlaps keys 5..6
     ptr.advance(t3);
     expect(nums(pickCompaction(v, {}, ptr)!.inputs)).toEqual([30]); // wrapped around
   });

@@ -145,6 +145,35 @@ describe('executeCompaction', () => {
     await pool.close();
   });
 
+  it('moves a file down without rewriting it when nothing overlaps (trivial move)', async () => {
+    const db = await openDb(new MemIo(SEED));
+    // Sequential fill: every flush covers a new key range, so L0 → L1 has no overlaps.
+    for (let f = 0; f < 4; f++) {
+      const entries: Entry[] = [];
+      for (let i = 0; i < 50; i++) entries.push({ table: 1, key: Uint8Array.of(f, i), seq: ++db.seq, kind: 'put', row: [`v${db.seq}`] });
+      db.history.push(...entries);
+      const { bytes, meta } = encodeSegment(1, entries);
+      const num = db.manifest.newFileNumber();
+      await db.io.writeFileDurable(`${DIR}/${segmentFileName(num)}`, bytes);
+      await db.manifest.logAndApply({ added: [segmentFileFromMeta(meta, 0, num)], lastSeq: db.seq });
+    }
+    const pool = new WorkerPool({ workers: 0 });
+    const stats = new CompactionStats();
+    // L0 → L1 merges the four files (several inputs); L1 → L2 then moves files one by one.
+    await executeCompaction(ctxOf(db, pool, stats), pickCompaction(db.manifest.current())!, { smallestLiveSnapshotSeq: db.seq, targetFileBytes: 2000 });
+    const l1 = db.manifest.current().levels[1]!.map((f) => f.fileNumber);
+    expect(l1.length).toBeGreaterThan(1);
+    const task = pickCompaction(db.manifest.current(), { l1BytesMax: 1 })!;
+    expect(task.trivialMove).toBe(true);
+    const written = db.io.stats.bytesWritten;
+    await executeCompaction(ctxOf(db, pool, stats), task, { smallestLiveSnapshotSeq: db.seq });
+    expect(db.io.stats.bytesWritten - written).toBeLessThan(1000); // one manifest record, no segment
+    expect(db.manifest.current().levels[2]!.map((f) => f.fileNumber)).toEqual([task.inputs[0]!.fileNumber]);
+    expect(stats.trivialMoves).toBe(1);
+    expect(readAll(db.io, db.manifest.current(), db.seq)).toEqual(modelAt(db.history, db.seq));
+    await pool.close();
+  });
+
   it('runs the merge in a real worker thread', async () => {
     const prng = new Prng(SEED);
     const db = await openDb(new MemIo(SEED));
