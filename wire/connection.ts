@@ -3,10 +3,8 @@
 // Only server.ts knows about sockets; tests drive a Connection over an in-memory duplex.
 //
 // Invariants:
-// - Messages are processed strictly in order by one async loop; output of everything processed
-//   from the input at hand is written once, when the loop runs out of input (batched writes).
-// - Input is paused while the loop is busy and more than INPUT_HIGH_WATER_BYTES are buffered;
-//   output waits for 'drain' when the socket's buffer is full. Both directions are bounded.
+// - Messages are processed strictly in order by one async loop; bytes, batching and
+//   back-pressure belong to the Transport (transport.ts).
 // - Nothing a client sends can throw out of `run()`: framing errors are FATAL 08P01, statement
 //   errors are ErrorResponses, anything unexpected is logged and closes this connection only.
 
@@ -14,13 +12,14 @@ import type { Duplex } from 'node:stream';
 import { DbError, toDbError } from '../catalog/index.js';
 import { REPORTED_SETTINGS, type CancelToken, type Engine, type SqlSession } from '../planner/api.js';
 import type { BackendRegistry } from './backends.js';
-import { FrameReader, FramingError, type Frame } from './framing.js';
+import { FramingError, type Frame } from './framing.js';
 import type { Logger } from './log.js';
-import { decodeMessage, decodeStartup, decodeUtf8 } from './messages.js';
+import { decodeMessage, decodeStartup } from './messages.js';
 import { authenticate, type AuthContext } from './authflow.js';
 import { QueryProtocol } from './query.js';
-import { ConnectionLost, type StatementIo } from './statement.js';
-import { BackendWriter, type ErrorFields } from './writer.js';
+import type { StatementIo } from './statement.js';
+import { ConnectionLost, Transport } from './transport.js';
+import type { BackendWriter, ErrorFields } from './writer.js';
 
 /** What a connection needs from its server. */
 export interface ServerContext extends AuthContext {
@@ -40,10 +39,6 @@ type Phase =
   | { kind: 'ready'; session: SqlSession; protocol: QueryProtocol }
   | { kind: 'closed' };
 
-const INPUT_HIGH_WATER_BYTES = 1024 * 1024;
-/** Output is flushed mid-statement once it grows past this. */
-const FLUSH_BYTES = 256 * 1024;
-
 const PG_PROTOCOL_LATEST_MINOR = 0;
 
 const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -58,21 +53,17 @@ export function parseShowMs(v: string | undefined): number {
 const SHUTDOWN_FATAL: ErrorFields = { severity: 'FATAL', code: '57P01', message: 'terminating connection due to administrator command' };
 
 export class Connection implements StatementIo {
-  readonly out = new BackendWriter();
+  readonly out: BackendWriter;
   readonly log: Logger;
   readonly logMinDurationMs: number;
   running: CancelToken | undefined = undefined;
   private phase: Phase = { kind: 'startup' };
-  private readonly reader: FrameReader;
-  private stream: Duplex;
-  private inputEnded = false;
-  private paused = false;
-  private wake: (() => void) | undefined;
+  private readonly t: Transport;
   private pid = 0;
+  private userName = '';
+  private databaseName = '';
   private tlsDone = false;
   private shutdownRequested = false;
-  /** True while the message loop waits for the next command (not inside COPY or auth). */
-  private idleAtReady = false;
   private gssDone = false;
 
   constructor(
@@ -80,11 +71,13 @@ export class Connection implements StatementIo {
     private readonly ctx: ServerContext,
     private readonly peer: string,
   ) {
-    this.stream = stream;
-    this.reader = new FrameReader(ctx.maxMessageBytes);
     this.log = ctx.log.child({ peer });
     this.logMinDurationMs = ctx.logMinDurationMs;
-    this.attach(stream);
+    this.t = new Transport(stream, ctx.maxMessageBytes, (e) => {
+      if (e !== undefined) this.log.debug('stream error', { error: e.message });
+      if (this.running !== undefined) this.running.reason ??= new DbError('08006', 'connection to client lost');
+    });
+    this.out = this.t.out;
   }
 
   get backendPid(): number {
@@ -128,120 +121,51 @@ export class Connection implements StatementIo {
    */
   requestShutdown(): void {
     this.shutdownRequested = true;
-    if (this.wake !== undefined || this.phase.kind !== 'ready') this.fatal(SHUTDOWN_FATAL);
+    if (this.t.waiting || this.phase.kind !== 'ready') this.fatal(SHUTDOWN_FATAL);
   }
 
   /** Server shutdown, phase 2 (after the grace period): cancel the running statement. */
   forceShutdown(): void {
     this.shutdownRequested = true;
     this.cancel(new DbError('57P01', SHUTDOWN_FATAL.message, { severity: 'FATAL' }));
-    if (this.wake !== undefined) this.fatal(SHUTDOWN_FATAL);
+    if (this.t.waiting) this.fatal(SHUTDOWN_FATAL);
   }
 
   /** Server shutdown, last resort: close the socket whatever is running. */
   kill(): void {
     this.fatal(SHUTDOWN_FATAL);
-    this.stream.destroy();
+    this.t.destroy();
   }
 
-  // ---- I/O ---------------------------------------------------------------------------------
+  // ---- I/O (StatementIo) -------------------------------------------------------------------
 
-  private readonly onData = (chunk: Buffer): void => {
-    this.reader.push(chunk);
-    if (this.wake !== undefined) {
-      const w = this.wake;
-      this.wake = undefined;
-      w();
-    } else if (!this.paused && this.reader.bufferedBytes > INPUT_HIGH_WATER_BYTES) {
-      this.paused = true;
-      this.stream.pause();
-    }
-  };
-
-  private readonly onEnd = (): void => {
-    this.inputEnded = true;
-    if (this.running !== undefined) this.running.reason ??= new DbError('08006', 'connection to client lost');
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
-  };
-
-  private readonly onError = (e: Error): void => {
-    this.log.debug('stream error', { error: e.message });
-    this.onEnd();
-  };
-
-  private attach(s: Duplex): void {
-    s.on('data', this.onData);
-    s.on('end', this.onEnd);
-    s.on('close', this.onEnd);
-    s.on('error', this.onError);
+  nextFrame(): Promise<Frame | undefined> {
+    return this.t.nextFrame();
   }
 
-  private detach(s: Duplex): void {
-    s.off('data', this.onData);
-    s.off('end', this.onEnd);
-    s.off('close', this.onEnd);
-    s.off('error', this.onError);
+  flush(): void {
+    this.t.flush();
   }
 
-  async nextFrame(): Promise<Frame | undefined> {
-    for (;;) {
-      const f = this.reader.next();
-      if (f !== undefined) return f;
-      if (this.inputEnded) return undefined;
-      this.flush();
-      if (this.stream.writableNeedDrain) await this.drain();
-      if (this.paused) {
-        this.paused = false;
-        this.stream.resume();
-      }
-      const idleTimer = this.idleAtReady ? this.armIdleInTransaction() : undefined;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      if (idleTimer !== undefined) clearTimeout(idleTimer);
-    }
+  maybeFlush(): Promise<void> {
+    return this.t.maybeFlush();
   }
 
   /**
    * idle_in_transaction_session_timeout: a session idle inside a transaction block ('T'/'E')
    * for longer is ended with FATAL 25P03, as PostgreSQL does (its snapshot and locks go with it).
    */
-  private armIdleInTransaction(): NodeJS.Timeout | undefined {
+  private readonly armIdleInTransaction = (): (() => void) | undefined => {
     if (this.phase.kind !== 'ready') return undefined;
     const session = this.phase.session;
     if (session.txStatus() === 'I') return undefined;
     const ms = parseShowMs(session.getSetting('idle_in_transaction_session_timeout'));
     if (!(ms > 0)) return undefined;
-    return setTimeout(() => {
+    const timer = setTimeout(() => {
       this.fatal({ severity: 'FATAL', code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
     }, ms);
-  }
-
-  flush(): void {
-    if (this.out.sizeBytes === 0 || this.phase.kind === 'closed') return;
-    if (this.stream.writable) this.stream.write(this.out.take());
-    else this.out.take();
-  }
-
-  async maybeFlush(): Promise<void> {
-    if (this.out.sizeBytes < FLUSH_BYTES) return;
-    this.flush();
-    if (this.stream.writableNeedDrain) await this.drain();
-    if (this.inputEnded) throw new ConnectionLost();
-  }
-
-  private drain(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.stream.off('drain', done);
-        this.stream.off('close', done);
-        resolve();
-      };
-      this.stream.on('drain', done);
-      this.stream.on('close', done);
-      if (this.stream.destroyed) done();
-    });
-  }
+    return () => clearTimeout(timer);
+  };
 
   sendNotices(): void {
     if (this.phase.kind !== 'ready') return;
@@ -259,16 +183,10 @@ export class Connection implements StatementIo {
 
   private close(): void {
     if (this.phase.kind === 'closed') return;
-    this.flush();
     const prev = this.phase;
     this.phase = { kind: 'closed' };
     if (prev.kind === 'ready') prev.protocol.dispose();
-    this.inputEnded = true;
-    const s = this.stream;
-    s.end(() => s.destroy());
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
+    this.t.close();
   }
 
   private async teardown(): Promise<void> {
@@ -286,9 +204,6 @@ export class Connection implements StatementIo {
     }
   }
 
-  private userName = '';
-  private databaseName = '';
-
   // ---- start-up ----------------------------------------------------------------------------
 
   /** Start-up packet(s) and authentication; the session, or undefined when the connection ended. */
@@ -300,23 +215,21 @@ export class Connection implements StatementIo {
       switch (pkt.kind) {
         case 'ssl': {
           if (this.ctx.startTls === undefined || this.tlsDone) {
-            if (this.tlsDone) throw new DbError('08P01', 'unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0', { severity: 'FATAL' });
-            this.rawByte('N');
+            if (this.tlsDone) throw new DbError('0A000', 'unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0', { severity: 'FATAL' });
+            this.t.rawByte('N');
             continue;
           }
           // Bytes sent after the SSLRequest but before the handshake would bypass TLS (CVE-2021-23222).
-          if (this.reader.bufferedBytes > 0) throw new FramingError('received unencrypted data after SSL request');
-          this.rawByte('S');
+          if (this.t.reader.bufferedBytes > 0) throw new FramingError('received unencrypted data after SSL request');
+          this.t.rawByte('S');
           this.tlsDone = true;
-          this.detach(this.stream);
-          this.stream = this.ctx.startTls(this.stream);
-          this.attach(this.stream);
+          this.t.upgrade(this.ctx.startTls);
           continue;
         }
         case 'gssenc':
           if (this.gssDone) throw new DbError('0A000', 'unsupported frontend protocol 1234.5680: server supports 3.0 to 3.0', { severity: 'FATAL' });
           this.gssDone = true;
-          this.rawByte('N');
+          this.t.rawByte('N');
           continue;
         case 'cancel':
           this.ctx.backends.cancel(pkt.pid, pkt.secret);
@@ -332,16 +245,11 @@ export class Connection implements StatementIo {
     }
   }
 
-  private rawByte(ch: string): void {
-    this.out.int8(ch.charCodeAt(0));
-    this.flush();
-  }
-
   private async startSession(major: number, minor: number, params: Map<string, string>): Promise<SqlSession | undefined> {
     if (major !== 3) {
       throw new DbError('0A000', `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.${PG_PROTOCOL_LATEST_MINOR}`, { severity: 'FATAL' });
     }
-    this.reader.startupDone = true;
+    this.t.reader.startupDone = true;
     const user = params.get('user') ?? '';
     if (user === '') throw new DbError('28000', 'no PostgreSQL user name specified in startup packet', { severity: 'FATAL' });
     const database = params.get('database') || user;
@@ -398,9 +306,7 @@ export class Connection implements StatementIo {
     const proto = phase.protocol;
     void session;
     for (;;) {
-      this.idleAtReady = true;
-      const frame = await this.nextFrame();
-      this.idleAtReady = false;
+      const frame = await this.t.nextFrame(this.armIdleInTransaction);
       if (frame === undefined) return;
       let msg;
       try {

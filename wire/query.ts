@@ -14,9 +14,10 @@ import { DbError, toDbError } from '../catalog/index.js';
 import type { ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
 import { checkResultFormats, decodeParams } from './rows.js';
 import {
-  ConnectionLost, armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows,
+  armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows,
   type Running, type StatementIo,
 } from './statement.js';
+import { ConnectionLost } from './transport.js';
 
 /** A statement after Parse. `prepared` is null for an empty query string. */
 interface Statement {

@@ -14,6 +14,7 @@ import type { Logger } from './log.js';
 import { decodeUtf8 } from './messages.js';
 import { encodersFor, writeDataRow, type ColumnEncoder } from './rows.js';
 import type { BackendWriter } from './writer.js';
+import { ConnectionLost } from './transport.js';
 
 /** What a statement runner needs from its connection. */
 export interface StatementIo {
@@ -109,14 +110,6 @@ export async function runCopyOut(io: StatementIo, format: 'text' | 'csv' | 'bina
 }
 
 const d = 0x64, c = 0x63, f = 0x66, H = 0x48, S = 0x53;
-
-/** Thrown when the client went away in the middle of a statement. */
-export class ConnectionLost extends Error {
-  constructor() {
-    super('connection lost');
-    this.name = 'ConnectionLost';
-  }
-}
 
 /**
  * COPY FROM STDIN: CopyInResponse, then CopyData into the sink until CopyDone (→ tag) or
