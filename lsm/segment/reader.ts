@@ -56,11 +56,12 @@ export class SegmentReader {
 
   private constructor(
     readonly fileName: string,
+    /** The whole file (already validated); e.g. to hand to a compaction without re-reading. */
+    readonly bytes: Uint8Array,
     private readonly arrow: RecordBatchFileReader,
     private readonly footer: DecodedFooter,
-    sizeBytes: number,
   ) {
-    this.meta = { ...footer.meta, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes };
+    this.meta = { ...footer.meta, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes: bytes.length };
     this.batches = footer.batches;
     this.loaded = new Array(footer.batches.length).fill(undefined);
     this.batchStart = [0];
@@ -105,7 +106,7 @@ export class SegmentReader {
       if (fld.name !== `c${i}` || fld.typeId !== EXPECTED_TYPE[c.encoding]) bad(`column c${i} does not match the footer`);
     });
     if (a.numRecordBatches !== f.batches.length) bad('record batch count does not match the footer');
-    return new SegmentReader(fileName, a, f, bytes.length);
+    return new SegmentReader(fileName, bytes, a, f);
   }
 
   /** False means the key is certainly not in this segment. */
