@@ -121,6 +121,24 @@ public class Probe {
     await c.end();
   });
 
+  it('serves a query while many idle clients (and a half-open socket) are connected', async () => {
+    const idle: pg.Client[] = [];
+    for (let i = 0; i < 30; i++) {
+      const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'tester', database: 'postgres' });
+      await c.connect();
+      idle.push(c);
+    }
+    const mute = net.connect(srv.port, '127.0.0.1'); // never sends its startup packet
+    mute.on('error', () => {});
+    const c = new pg.Client({ host: '127.0.0.1', port: srv.port, user: 'tester', database: 'postgres' });
+    await c.connect();
+    const big = await c.query("SELECT repeat('x', 300000) AS a UNION ALL SELECT repeat('y', 300000)");
+    expect(big.rows.map((r: { a: string }) => r.a.length)).toEqual([300000, 300000]);
+    await c.end();
+    mute.destroy();
+    await Promise.all(idle.map((x) => x.end()));
+  });
+
   it('refuses a second instance on the same data directory', () => {
     const r = runExpectingFailure([], srv.dataDir);
     expect(r.code).toBe(1);
