@@ -26,6 +26,11 @@ export function parseIsolation(v: string): Isolation {
 /** Text of one SET argument as PostgreSQL's flatten_set_variable_args sees it. */
 function argText(n: Node, name: string): string {
   if (n.kind === 'A_Const') {
+    // SET TIME ZONE -7 / 5.5: hours east of UTC, shown in PostgreSQL's "<-07>+07" form.
+    if (name === 'timezone' && (n.ival !== undefined || n.fval !== undefined)) {
+      const hours = n.ival !== undefined ? n.ival.ival ?? 0 : Number(n.fval!.fval);
+      return fixedOffsetZoneName(Math.round(hours * 3600));
+    }
     if (n.sval !== undefined) return n.sval.sval ?? '';
     if (n.ival !== undefined) return String(n.ival.ival ?? 0);
     if (n.fval !== undefined) return n.fval.fval ?? '0';

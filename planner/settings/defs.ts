@@ -100,7 +100,10 @@ export function parseMs(value: string): number | undefined {
   const n = Number(m[1]);
   const unit = m[2] ?? 'ms';
   const factor = unit === 'us' ? 0.001 : MS_UNITS.find(([u]) => u === unit)![1];
-  return Math.round(n * factor);
+  // PostgreSQL rounds a fractional value of the base unit half to even (rint).
+  const x = n * factor;
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function msSetting(name: string, description: string): SettingDef {

@@ -3,13 +3,17 @@
 // PostgreSQL does; fixed offsets (SET TIME ZONE -7, INTERVAL '+02:00') become PostgreSQL's
 // POSIX-style "<+02>-02" spelling.
 
+import { resolveZone } from '../../catalog/index.js';
+
 /** Canonical spelling of a zone name as SHOW TimeZone prints it, or undefined if unknown. */
 export function normalizeTimeZone(value: string): string | undefined {
   const v = value.trim();
   if (v === '') return undefined;
-  const fixed = /^<([+-]\d{2}(?::\d{2}){0,2})>([+-]\d{2}(?::\d{2}){0,2})$/.exec(v);
-  if (fixed) return v;
-  if (/^[+-]?\d/.test(v)) return undefined;
+  // catalog decides what a zone is (the codecs must understand every accepted name).
+  const zone = resolveZone(v);
+  if (zone === undefined) return undefined;
+  if (zone.kind === 'iana') return zone.name;
+  if (v.startsWith('<') || /\d/.test(v)) return v;
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone;
