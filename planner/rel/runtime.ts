@@ -11,7 +11,7 @@
 // - `catalogVersion` grows on every DDL and at the end of every transaction that did DDL, so
 //   cached plans (which hold table descriptors) are rebuilt.
 
-import { DbError } from '../../catalog/index.js';
+import { DbError, type Notice } from '../../catalog/index.js';
 import { SchemaCatalog, lsmToDbError, type CatalogReader, type CatalogWriter } from '../../catalog/index.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 
@@ -46,6 +46,8 @@ export interface TableSessionHost {
   getSetting(name: string): string | undefined;
   /** The SQL transaction's isolation level (block) or the default (implicit). */
   isolation(): SqlIsolation;
+  notice(n: Notice): void;
+  inTransactionBlock(): boolean;
 }
 
 /** Reads at the latest committed state, outside any transaction (planning before BEGIN). */
@@ -168,6 +170,10 @@ export class TableSession {
   creationSchema(): string {
     for (const s of this.searchPath()) if (this.catalog.schemaExists(this.reader(), this.host.database, s) && s !== 'pg_catalog') return s;
     throw new DbError('3F000', 'no schema has been selected to create in');
+  }
+
+  notice(n: Notice): void {
+    this.host.notice(n);
   }
 
   lockTimeoutMs(): number {

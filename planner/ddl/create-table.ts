@@ -1,0 +1,247 @@
+// CREATE TABLE: columns with types and typmods, NOT NULL/NULL, DEFAULT (any expression,
+// stored as a parse tree), PRIMARY KEY (column or table constraint, composite), UNIQUE,
+// CHECK, serial/bigserial/smallserial and GENERATED ... AS IDENTITY (each creates its sequence),
+// IF NOT EXISTS, WITH (storage options) accepted and kept. Runs inside the transaction: the
+// catalog rows commit or roll back with it.
+
+import { DbError, SEQ_LOG_VALS, keyTypeOf, stripLocations, type CheckDesc, type ColumnDesc, type IndexDesc, type SequenceOptions, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import { typeName } from '../bind/types.js';
+import { strings, type Node, type TypeName } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import type { TableSession } from '../rel/runtime.js';
+import { assign, tableScope, type TablePlan } from '../dml/common.js';
+
+interface ConstraintNode {
+  kind: 'Constraint';
+  contype: string;
+  conname?: string;
+  raw_expr?: Node;
+  keys?: Node[];
+  generated_when?: string;
+  location?: number;
+  options?: Node[];
+}
+interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean; location?: number; collClause?: unknown }
+export interface CreateStmtNode {
+  kind: 'CreateStmt';
+  relation: { relname?: string; schemaname?: string; relpersistence?: string; location?: number };
+  tableElts?: Array<ColumnDefNode | ConstraintNode>;
+  if_not_exists?: boolean;
+  options?: Node[];
+  inhRelations?: Node[];
+  partspec?: unknown;
+  oncommit?: string;
+}
+
+const SERIALS: Record<string, { type: string; max: bigint }> = {
+  serial: { type: 'int4', max: 2147483647n }, serial4: { type: 'int4', max: 2147483647n },
+  bigserial: { type: 'int8', max: 9223372036854775807n }, serial8: { type: 'int8', max: 9223372036854775807n },
+  smallserial: { type: 'int2', max: 32767n }, serial2: { type: 'int2', max: 32767n },
+};
+const TYPE_MAX: Record<number, bigint> = { 21: 32767n, 23: 2147483647n, 20: 9223372036854775807n };
+
+export function planCreateTable(b: Binder, s: CreateStmtNode): TablePlan {
+  if (s.inhRelations?.length) throw b.unsupported('INHERITS');
+  if (s.partspec) throw b.unsupported('partitioned tables');
+  return {
+    columns: null,
+    async run() {
+      const ts = tablesOfBinder(b);
+      const tag = await createTable(b, ts, s);
+      return { rows: [], tag };
+    },
+  };
+}
+
+export function dbName(ts: TableSession): string {
+  return ts.host.database;
+}
+
+async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Promise<string> {
+  const name = s.relation.relname ?? '';
+  const schema = s.relation.schemaname ?? ts.creationSchema();
+  if (s.relation.relpersistence === 't') throw b.unsupported('temporary tables');
+  if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
+  const w = ts.writer();
+  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+  if (existing) {
+    if (s.if_not_exists) {
+      ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
+      return 'CREATE TABLE';
+    }
+    throw new DbError('42P07', `relation "${name}" already exists`);
+  }
+  const columns: ColumnDesc[] = [];
+  const checks: CheckDesc[] = [];
+  let pk: { cols: string[]; name?: string } | undefined;
+  const uniques: Array<{ cols: string[]; name?: string }> = [];
+  const serials: Array<{ col: ColumnDesc; max: bigint; identity: boolean }> = [];
+  const elts = s.tableElts ?? [];
+  for (const e of elts) {
+    if (e.kind !== 'ColumnDef') continue;
+    const cname = e.colname ?? '';
+    if (columns.some((c) => c.name === cname)) throw new DbError('42701', `column "${cname}" specified more than once`);
+    const tn = e.typeName!;
+    const tnames = strings(tn.names);
+    const serial = tnames.length === 1 ? SERIALS[tnames[0]!] : undefined;
+    const ty = serial ? b.typeFromName({ ...tn, names: [{ kind: 'String', sval: 'pg_catalog' }, { kind: 'String', sval: serial.type }] }) : b.typeFromName(tn);
+    const col: ColumnDesc = { name: cname, attnum: columns.length + 1, typeOid: ty.oid, typmod: ty.typmod, notNull: e.is_not_null === true };
+    if (serial) {
+      col.notNull = true;
+      serials.push({ col, max: serial.max, identity: false });
+    }
+    for (const c of e.constraints ?? []) {
+      switch (c.contype) {
+        case 'CONSTR_NOTNULL': col.notNull = true; break;
+        case 'CONSTR_NULL': break;
+        case 'CONSTR_DEFAULT':
+          if (serial) throw new DbError('42601', `multiple default values specified for column "${cname}" of table "${name}"`);
+          col.defaultExpr = stripLocations(c.raw_expr);
+          break;
+        case 'CONSTR_PRIMARY':
+          if (pk) throw new DbError('42P16', `multiple primary keys for table "${name}" are not allowed`);
+          pk = { cols: [cname], ...(c.conname ? { name: c.conname } : {}) };
+          break;
+        case 'CONSTR_UNIQUE':
+          uniques.push({ cols: [cname], ...(c.conname ? { name: c.conname } : {}) });
+          break;
+        case 'CONSTR_CHECK':
+          checks.push({ name: c.conname ?? `${name}_${cname}_check`, expr: stripLocations(c.raw_expr) });
+          break;
+        case 'CONSTR_IDENTITY': {
+          const max = TYPE_MAX[ty.oid];
+          if (max === undefined) throw new DbError('22023', `identity column type must be smallint, integer, or bigint`);
+          col.identity = c.generated_when === 'a' ? 'always' : 'by default';
+          col.notNull = true;
+          serials.push({ col, max, identity: true });
+          break;
+        }
+        case 'CONSTR_FOREIGN':
+          throw b.unsupported('FOREIGN KEY constraints', c.location ?? -1);
+        case 'CONSTR_GENERATED':
+          throw b.unsupported('generated columns', c.location ?? -1);
+        default:
+          throw b.unsupported(`constraint ${c.contype}`, c.location ?? -1);
+      }
+    }
+    columns.push(col);
+  }
+  for (const e of elts) {
+    if (e.kind !== 'Constraint') continue;
+    const keys = strings(e.keys);
+    switch (e.contype) {
+      case 'CONSTR_PRIMARY':
+        if (pk) throw new DbError('42P16', `multiple primary keys for table "${name}" are not allowed`);
+        pk = { cols: keys, ...(e.conname ? { name: e.conname } : {}) };
+        break;
+      case 'CONSTR_UNIQUE':
+        uniques.push({ cols: keys, ...(e.conname ? { name: e.conname } : {}) });
+        break;
+      case 'CONSTR_CHECK': {
+        const first = firstColumnRef(e.raw_expr);
+        checks.push({ name: e.conname ?? (first ? `${name}_${first}_check` : `${name}_check`), expr: stripLocations(e.raw_expr) });
+        break;
+      }
+      case 'CONSTR_FOREIGN':
+        throw b.unsupported('FOREIGN KEY constraints', e.location ?? -1);
+      default:
+        throw b.unsupported(`table constraint ${e.contype}`, e.location ?? -1);
+    }
+  }
+  const oid = await ts.catalog.allocOid();
+  const desc: TableDesc = { kind: 'table', oid, db: ts.host.database, schema, name, storageId: oid, columns, uniques: [], checks };
+  if (s.options?.length) desc.options = Object.fromEntries(s.options.map((o) => [o.kind === 'DefElem' ? o.defname ?? '' : '', defValue(o)]));
+  const attnumsOf = (cols: string[]): number[] => cols.map((c) => {
+    const col = columns.find((x) => x.name === c);
+    if (!col) throw new DbError('42703', `column "${c}" named in key does not exist`);
+    keyTypeOf(col.typeOid, typeName({ oid: col.typeOid, typmod: -1 }));
+    return col.attnum;
+  });
+  if (pk) {
+    const attnums = attnumsOf(pk.cols);
+    for (const a of attnums) columns[a - 1]!.notNull = true;
+    desc.primaryKey = { name: pk.name ?? `${name}_pkey`, oid: await ts.catalog.allocOid(), storageId: oid, attnums, primary: true };
+  }
+  for (const u of uniques) {
+    const attnums = attnumsOf(u.cols);
+    if (desc.primaryKey && desc.primaryKey.attnums.join() === attnums.join()) continue;
+    const ioid = await ts.catalog.allocOid();
+    const idx: IndexDesc = { name: u.name ?? uniqueName(name, u.cols, desc), oid: ioid, storageId: ioid, attnums, primary: false };
+    desc.uniques.push(idx);
+  }
+  // Sequences of serial/identity columns.
+  for (const sc of serials) {
+    const seqName = `${name}_${sc.col.name}_seq`;
+    const seq = await createSequenceDesc(ts, schema, seqName, { start: '1', increment: '1', min: '1', max: sc.max.toString(), cycle: false, ownedBy: `${name}.${sc.col.name}`, typeOid: sc.col.typeOid });
+    sc.col.defaultExpr = nextvalAst(schema === 'public' ? seqName : `${schema}.${seqName}`);
+    void seq;
+  }
+  // Validate stored expressions now (type errors at CREATE, as PostgreSQL reports them).
+  const nb = b.withScope(undefined);
+  for (const c of columns) {
+    if (c.defaultExpr && !serials.some((x) => x.col === c)) {
+      if (containsColumnRef(c.defaultExpr)) throw new DbError('0A000', 'cannot use column reference in DEFAULT expression');
+      assign(nb, nb.bind(c.defaultExpr as Node), c, -1);
+    }
+  }
+  if (checks.length) {
+    const sb = b.withScope(tableScope(b, desc));
+    for (const ch of checks) sb.coerceToBool(sb.bind(ch.expr as Node), 'CHECK', -1);
+  }
+  ts.catalog.putTable(w, desc);
+  ts.noteDdl();
+  return 'CREATE TABLE';
+}
+
+export async function createSequenceDesc(ts: TableSession, schema: string, name: string, o: SequenceOptions): Promise<TableDesc> {
+  const w = ts.writer();
+  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+  if (existing) throw new DbError('42P07', `relation "${name}" already exists`);
+  const oid = await ts.catalog.allocOid();
+  const desc: TableDesc = { kind: 'sequence', oid, db: ts.host.database, schema, name, storageId: oid, columns: [], uniques: [], checks: [], sequence: o };
+  await ts.catalog.initSequence(oid, BigInt(o.start));
+  ts.catalog.putTable(w, desc);
+  ts.noteDdl();
+  void SEQ_LOG_VALS;
+  return desc;
+}
+
+function nextvalAst(seq: string): Node {
+  return { kind: 'FuncCall', funcname: [{ kind: 'String', sval: 'nextval' }], args: [{ kind: 'A_Const', sval: { sval: seq } }] };
+}
+
+function uniqueName(table: string, cols: string[], desc: TableDesc): string {
+  const base = `${table}_${cols.join('_')}_key`;
+  let n = base;
+  for (let i = 1; desc.uniques.some((u) => u.name === n); i++) n = `${table}_${cols.join('_')}_key${i}`;
+  return n;
+}
+
+function defValue(o: Node): string {
+  if (o.kind !== 'DefElem' || !o.arg) return '';
+  const a = o.arg;
+  if (a.kind === 'Integer') return String(a.ival ?? 0);
+  if (a.kind === 'String') return a.sval ?? '';
+  if (a.kind === 'Float') return a.fval ?? '';
+  return '';
+}
+
+function firstColumnRef(n: unknown): string | undefined {
+  if (Array.isArray(n)) {
+    for (const x of n) { const r = firstColumnRef(x); if (r) return r; }
+    return undefined;
+  }
+  if (n === null || typeof n !== 'object') return undefined;
+  const o = n as Record<string, unknown>;
+  if (o['kind'] === 'ColumnRef') {
+    const f = strings(o['fields'] as Node[]);
+    return f[f.length - 1];
+  }
+  for (const v of Object.values(o)) { const r = firstColumnRef(v); if (r) return r; }
+  return undefined;
+}
+
+function containsColumnRef(n: unknown): boolean {
+  return firstColumnRef(n) !== undefined;
+}

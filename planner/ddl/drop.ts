@@ -1,0 +1,196 @@
+// DROP TABLE / DROP SEQUENCE [IF EXISTS] [CASCADE], TRUNCATE, CREATE/DROP SCHEMA, CREATE
+// SEQUENCE. Catalog changes are transactional; the rows of a dropped or truncated storage id
+// become unreachable at commit and are reclaimed afterwards (runtime.ts afterCommit).
+
+import { DbError, type SequenceOptions, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import { strings, type Node } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import type { TableSession } from '../rel/runtime.js';
+import type { TablePlan } from '../dml/common.js';
+import { createSequenceDesc } from './create-table.js';
+
+export interface DropStmtNode { kind: 'DropStmt'; objects?: Node[]; removeType?: string; missing_ok?: boolean; behavior?: string; concurrent?: boolean }
+export interface TruncateStmtNode { kind: 'TruncateStmt'; relations?: Array<{ relname?: string; schemaname?: string; location?: number }>; restart_seqs?: boolean; behavior?: string }
+export interface CreateSchemaStmtNode { kind: 'CreateSchemaStmt'; schemaname?: string; if_not_exists?: boolean; schemaElts?: Node[]; authrole?: unknown }
+export interface CreateSeqStmtNode { kind: 'CreateSeqStmt'; sequence: { relname?: string; schemaname?: string }; options?: Node[]; if_not_exists?: boolean }
+
+function plan(run: (ts: TableSession) => Promise<string>, b: Binder): TablePlan {
+  return { columns: null, run: async () => ({ rows: [], tag: await run(tablesOfBinder(b)) }) };
+}
+
+export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
+  const kind = s.removeType;
+  if (kind === 'OBJECT_SCHEMA') return plan((ts) => dropSchemas(ts, s), b);
+  if (kind !== 'OBJECT_TABLE' && kind !== 'OBJECT_SEQUENCE') return undefined;
+  const what = kind === 'OBJECT_TABLE' ? 'table' : 'sequence';
+  return plan(async (ts) => {
+    const db = ts.host.database;
+    for (const o of s.objects ?? []) {
+      const parts = strings(o.kind === 'List' ? o.items : [o]);
+      const name = parts[parts.length - 1]!;
+      const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+      const found = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), name, schema);
+      const shown = parts.join('.');
+      if (!found) {
+        if (s.missing_ok) {
+          ts.notice({ severity: 'NOTICE', code: '00000', message: `${what} "${shown}" does not exist, skipping` });
+          continue;
+        }
+        throw new DbError('42P01', `${what} "${shown}" does not exist`);
+      }
+      const locked = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs());
+      if (!locked) throw new DbError('42P01', `${what} "${shown}" does not exist`);
+      if (locked.kind !== (what === 'table' ? 'table' : 'sequence')) {
+        throw new DbError('42809', `"${locked.name}" is not a ${what}`, { hint: `Use DROP ${locked.kind === 'table' ? 'TABLE' : 'SEQUENCE'} to remove a ${locked.kind}.` });
+      }
+      if (locked.kind === 'sequence' && locked.sequence?.ownedBy && s.behavior !== 'DROP_CASCADE') {
+        const [tname, cname] = locked.sequence.ownedBy.split('.');
+        if (ts.catalog.table(ts.reader(), db, locked.schema, tname!)) {
+          throw new DbError('2BP01', `cannot drop sequence ${locked.name} because other objects depend on it`, {
+            detail: `default value for column ${cname} of table ${tname} depends on sequence ${locked.name}`,
+            hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+          });
+        }
+      }
+      dropRelation(ts, locked);
+    }
+    return what === 'table' ? 'DROP TABLE' : 'DROP SEQUENCE';
+  }, b);
+}
+
+/** Removes a relation (and the sequences its columns own) in the current transaction. */
+export function dropRelation(ts: TableSession, t: TableDesc): void {
+  const w = ts.writer();
+  ts.catalog.deleteTable(w, t);
+  if (t.kind === 'table') {
+    ts.afterCommit(t.storageId);
+    for (const u of t.uniques) ts.afterCommit(u.storageId);
+    for (const c of t.columns) {
+      const owned = ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`);
+      if (owned?.kind === 'sequence' && owned.sequence?.ownedBy === `${t.name}.${c.name}`) ts.catalog.deleteTable(w, owned);
+    }
+  }
+  ts.noteDdl();
+}
+
+export function planTruncate(b: Binder, s: TruncateStmtNode): TablePlan {
+  return plan(async (ts) => {
+    const db = ts.host.database;
+    for (const r of s.relations ?? []) {
+      const t = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), r.relname ?? '', r.schemaname);
+      if (!t) throw b.err('42P01', `relation "${r.schemaname ? `${r.schemaname}.` : ''}${r.relname}" does not exist`, r.location ?? -1);
+      if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
+      const locked = (await ts.catalog.lockName(ts.writer(), db, t.schema, t.name, ts.lockTimeoutMs()))!;
+      // A fresh storage id: the old rows vanish atomically with the commit.
+      const next: TableDesc = { ...locked, storageId: await ts.catalog.allocOid(), uniques: [] };
+      for (const u of locked.uniques) next.uniques.push({ ...u, storageId: await ts.catalog.allocOid() });
+      if (next.primaryKey) next.primaryKey = { ...next.primaryKey, storageId: next.storageId };
+      ts.catalog.putTable(ts.writer(), next);
+      ts.afterCommit(locked.storageId);
+      for (const u of locked.uniques) ts.afterCommit(u.storageId);
+      if (s.restart_seqs) {
+        for (const c of locked.columns) {
+          const seq = ts.catalog.table(ts.reader(), db, locked.schema, `${locked.name}_${c.name}_seq`);
+          if (seq?.kind === 'sequence') await ts.catalog.setval(seq, BigInt(seq.sequence!.start), false);
+        }
+      }
+      ts.noteDdl();
+    }
+    return 'TRUNCATE TABLE';
+  }, b);
+}
+
+export function planCreateSchema(b: Binder, s: CreateSchemaStmtNode): TablePlan {
+  if (s.schemaElts?.length) throw b.unsupported('CREATE SCHEMA with schema elements');
+  return plan(async (ts) => {
+    const name = s.schemaname ?? '';
+    if (ts.catalog.schemaExists(ts.reader(), ts.host.database, name)) {
+      if (s.if_not_exists) {
+        ts.notice({ severity: 'NOTICE', code: '42P06', message: `schema "${name}" already exists, skipping` });
+        return 'CREATE SCHEMA';
+      }
+      throw new DbError('42P06', `schema "${name}" already exists`);
+    }
+    if (name.startsWith('pg_')) throw new DbError('42939', `unacceptable schema name "${name}"`, { detail: 'The prefix "pg_" is reserved for system schemas.' });
+    await ts.catalog.createSchema(ts.writer(), ts.host.database, name, ts.host.user);
+    ts.noteDdl();
+    return 'CREATE SCHEMA';
+  }, b);
+}
+
+async function dropSchemas(ts: TableSession, s: DropStmtNode): Promise<string> {
+  const db = ts.host.database;
+  for (const o of s.objects ?? []) {
+    const name = o.kind === 'String' ? o.sval ?? '' : strings(o.kind === 'List' ? o.items : [])[0] ?? '';
+    if (!ts.catalog.schemaExists(ts.reader(), db, name)) {
+      if (s.missing_ok) {
+        ts.notice({ severity: 'NOTICE', code: '00000', message: `schema "${name}" does not exist, skipping` });
+        continue;
+      }
+      throw new DbError('3F000', `schema "${name}" does not exist`);
+    }
+    if (name === 'pg_catalog' || name === 'information_schema') throw new DbError('2BP01', `cannot drop schema ${name} because it is required by the database system`);
+    const tables = ts.catalog.listTables(ts.reader(), db, name);
+    if (tables.length > 0 && s.behavior !== 'DROP_CASCADE') {
+      throw new DbError('2BP01', `cannot drop schema ${name} because other objects depend on it`, {
+        detail: tables.map((t) => `${t.kind} ${name}.${t.name} depends on schema ${name}`).join('\n'),
+        hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+    if (tables.length > 0) {
+      ts.notice({ severity: 'NOTICE', code: '00000', message: tables.length === 1 ? `drop cascades to ${tables[0]!.kind} ${name}.${tables[0]!.name}` : `drop cascades to ${tables.length} other objects`, ...(tables.length > 1 ? { detail: tables.map((t) => `drop cascades to ${t.kind} ${name}.${t.name}`).join('\n') } : {}) });
+    }
+    for (const t of tables) dropRelation(ts, t);
+    ts.catalog.dropSchema(ts.writer(), db, name);
+    ts.noteDdl();
+  }
+  return 'DROP SCHEMA';
+}
+
+export function planCreateSequence(b: Binder, s: CreateSeqStmtNode): TablePlan {
+  return plan(async (ts) => {
+    const name = s.sequence.relname ?? '';
+    const schema = s.sequence.schemaname ?? ts.creationSchema();
+    if (s.if_not_exists && ts.catalog.table(ts.reader(), ts.host.database, schema, name)) {
+      ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
+      return 'CREATE SEQUENCE';
+    }
+    const o: SequenceOptions = { start: '', increment: '1', min: '', max: '', cycle: false, typeOid: 20 };
+    for (const d of s.options ?? []) {
+      if (d.kind !== 'DefElem') continue;
+      const arg = d.arg;
+      const num = (): string => {
+        if (!arg) throw new DbError('42601', `${d.defname} requires a value`);
+        if (arg.kind === 'Integer') return String(arg.ival ?? 0);
+        if (arg.kind === 'Float') return arg.fval ?? '0';
+        throw new DbError('42601', `${d.defname} requires a numeric value`);
+      };
+      switch (d.defname) {
+        case 'increment': o.increment = num(); break;
+        case 'start': o.start = num(); break;
+        case 'minvalue': o.min = arg ? num() : ''; break;
+        case 'maxvalue': o.max = arg ? num() : ''; break;
+        case 'cycle': o.cycle = arg?.kind === 'Boolean' ? arg.boolval === true : arg?.kind === 'Integer' ? arg.ival === 1 : true; break;
+        case 'cache': break;
+        case 'as': {
+          const tn = strings((arg as unknown as { names?: Node[] } | undefined)?.names ?? []);
+          const last = tn[tn.length - 1];
+          o.typeOid = last === 'int2' ? 21 : last === 'int4' ? 23 : 20;
+          break;
+        }
+        default: throw b.unsupported(`sequence option ${d.defname}`);
+      }
+    }
+    const inc = BigInt(o.increment);
+    if (inc === 0n) throw new DbError('22023', 'INCREMENT must not be zero');
+    const typeMax = o.typeOid === 21 ? 32767n : o.typeOid === 23 ? 2147483647n : 9223372036854775807n;
+    if (o.max === '') o.max = inc > 0n ? typeMax.toString() : '-1';
+    if (o.min === '') o.min = inc > 0n ? '1' : (-typeMax - 1n).toString();
+    if (o.start === '') o.start = inc > 0n ? o.min : o.max;
+    if (BigInt(o.start) < BigInt(o.min)) throw new DbError('22023', `START value (${o.start}) cannot be less than MINVALUE (${o.min})`);
+    if (BigInt(o.start) > BigInt(o.max)) throw new DbError('22023', `START value (${o.start}) cannot be greater than MAXVALUE (${o.max})`);
+    await createSequenceDesc(ts, schema, name, o);
+    return 'CREATE SEQUENCE';
+  }, b);
+}

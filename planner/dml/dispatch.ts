@@ -1,0 +1,55 @@
+// Which statements run over tables, and their plans. The session asks here for every
+// statement kind it does not handle itself; undefined means "not a table statement".
+
+import { DbError } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { Node } from '../parse/ast.js';
+import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
+import { planCreateSchema, planCreateSequence, planDrop, planTruncate, type CreateSchemaStmtNode, type CreateSeqStmtNode, type DropStmtNode, type TruncateStmtNode } from '../ddl/drop.js';
+import { tablesOfBinder } from '../rel/from.js';
+import type { TablePlan } from './common.js';
+import { planInsert, type InsertStmtNode } from './insert.js';
+import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from './modify.js';
+
+export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
+  const n = ast as unknown as { kind: string };
+  switch (n.kind) {
+    case 'InsertStmt':
+      return planInsert(b, n as InsertStmtNode);
+    case 'UpdateStmt':
+      return planUpdate(b, n as UpdateStmtNode);
+    case 'DeleteStmt':
+      return planDelete(b, n as DeleteStmtNode);
+    case 'CreateStmt':
+      return planCreateTable(b, n as CreateStmtNode);
+    case 'DropStmt':
+      return planDrop(b, n as DropStmtNode);
+    case 'TruncateStmt':
+      return planTruncate(b, n as TruncateStmtNode);
+    case 'CreateSchemaStmt':
+      return planCreateSchema(b, n as CreateSchemaStmtNode);
+    case 'CreateSeqStmt':
+      return planCreateSequence(b, n as CreateSeqStmtNode);
+    case 'VacuumStmt':
+      return planVacuum(b, n as { kind: string; is_vacuumcmd?: boolean; options?: Node[] });
+    default:
+      return undefined;
+  }
+}
+
+/** VACUUM compacts the LSM now (what a vacuum can do here); ANALYZE has no statistics to refresh
+ *  yet, so it only checks the named tables exist. Both return PostgreSQL's tag. */
+function planVacuum(b: Binder, s: { is_vacuumcmd?: boolean; options?: Node[] }): TablePlan {
+  const vacuum = s.is_vacuumcmd === true;
+  return {
+    columns: null,
+    async run() {
+      const ts = tablesOfBinder(b);
+      if (vacuum) {
+        if (ts.host.inTransactionBlock()) throw new DbError('25001', 'VACUUM cannot run inside a transaction block');
+        await ts.db.compactNow();
+      }
+      return { rows: [], tag: vacuum ? 'VACUUM' : 'ANALYZE' };
+    },
+  };
+}

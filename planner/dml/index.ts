@@ -1,0 +1,3 @@
+// planner/dml door: INSERT/UPDATE/DELETE and the table-statement dispatcher (see README.md).
+export { planTableStatement } from './dispatch.js';
+export type { TablePlan } from './common.js';

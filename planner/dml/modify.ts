@@ -1,0 +1,152 @@
+// UPDATE and DELETE: find the target rows with a keyed scan at the statement snapshot, then
+// for each one take its row lock and re-check, as PostgreSQL does:
+//   READ COMMITTED   – if a newer version was committed meanwhile, re-evaluate WHERE on it
+//                      and work on that version (EvalPlanQual); a deleted row is skipped.
+//   REPEATABLE READ  – a newer committed version (or deletion) is 40001
+//                      "could not serialize access due to concurrent update".
+// Tags: "UPDATE n", "DELETE n". UPDATE ... FROM and DELETE ... USING are 0A000 for now.
+
+import { DbError, findColumn, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import { compile, type Compiled } from '../eval/compile.js';
+import type { Node, ResTarget } from '../parse/ast.js';
+import { lookupTable, tablesOfBinder } from '../rel/from.js';
+import { iter } from '../rel/ops.js';
+import { storageError } from '../rel/runtime.js';
+import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
+import { replaceRow } from './apply.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableScope, type DefaultValue, type TablePlan } from './common.js';
+import { ownKey, TableWriter } from './write.js';
+
+interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
+export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; withClause?: unknown }
+export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; whereClause?: Node; usingClause?: Node[]; returningList?: Node[]; withClause?: unknown }
+
+type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue };
+
+export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
+  if (s.fromClause?.length) throw b.unsupported('UPDATE ... FROM');
+  if (s.withClause) throw b.unsupported('WITH in UPDATE');
+  const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
+  if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
+  const alias = s.relation.alias?.aliasname;
+  const scope = tableScope(b, tab, alias);
+  const sb = b.withScope(scope);
+  const sets: SetItem[] = [];
+  for (const n of s.targetList ?? []) {
+    const rt = n as ResTarget;
+    if ((rt as { indirection?: unknown[] }).indirection?.length) throw b.unsupported('UPDATE of subfields or array elements', rt.location ?? -1);
+    const col = findColumn(tab, rt.name ?? '');
+    if (!col) throw b.err('42703', `column "${rt.name}" of relation "${tab.name}" does not exist`, rt.location ?? -1);
+    if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
+    const v = rt.val!;
+    if ((v as { kind: string }).kind === 'SetToDefault') {
+      sets.push({ slot: col.attnum - 1, def: bindDefault(b, tab, col) });
+      continue;
+    }
+    if (col.identity === 'always') {
+      throw new DbError('428C9', `column "${col.name}" can only be updated to DEFAULT`, { detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    sets.push({ slot: col.attnum - 1, f: compile(assign(sb, sb.bind(v), col, (v as { location?: number }).location ?? -1)) });
+  }
+  const target = planTarget(sb, tab, s.whereClause);
+  const writer = new TableWriter(tab, bindChecks(b, tab));
+  const returning = bindReturning(b, tab, s.returningList, scope);
+  const ts = tablesOfBinder(b);
+  return {
+    columns: returning?.columns ?? null,
+    async run(ctx) {
+      const out: Value[][] = [];
+      let n = 0;
+      for await (const { key, row } of targetRows(ctx, tab, target)) {
+        const next = row.slice();
+        for (const s of sets) next[s.slot] = 'f' in s ? s.f(row, ctx) : await evalDefault(b, s.def, ctx);
+        await replaceRow(ts, writer, key, row, next, ctx);
+        n++;
+        if (returning) out.push(project(returning.exprs, next, ctx));
+      }
+      return { rows: out, tag: `UPDATE ${n}` };
+    },
+  };
+}
+
+export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
+  if (s.usingClause?.length) throw b.unsupported('DELETE ... USING');
+  if (s.withClause) throw b.unsupported('WITH in DELETE');
+  const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
+  if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
+  const scope = tableScope(b, tab, s.relation.alias?.aliasname);
+  const sb = b.withScope(scope);
+  const target = planTarget(sb, tab, s.whereClause);
+  const writer = new TableWriter(tab, []);
+  const returning = bindReturning(b, tab, s.returningList, scope);
+  const ts = tablesOfBinder(b);
+  return {
+    columns: returning?.columns ?? null,
+    async run(ctx) {
+      const out: Value[][] = [];
+      let n = 0;
+      for await (const { key, row } of targetRows(ctx, tab, target)) {
+        writer.remove(ts, key, row);
+        n++;
+        if (returning) out.push(project(returning.exprs, row, ctx));
+      }
+      return { rows: out, tag: `DELETE ${n}` };
+    },
+  };
+}
+
+interface Target {
+  scan: ScanNode;
+  where: Compiled | undefined;
+}
+
+function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined): Target {
+  const where = whereAst ? sb.coerceToBool(sb.bind(whereAst), 'WHERE', -1) : undefined;
+  return { scan: new ScanNode(tab, chooseAccess(tab, 0, where), true), where: where ? compile(where) : undefined };
+}
+
+/** Target rows after lock + re-check (see the file header). */
+async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[] }> {
+  const ts = ctx.tables!;
+  const txn = ts.current();
+  const width = tab.columns.length;
+  // Candidates at the statement snapshot (collected first: lock waits are asynchronous).
+  const candidates: Array<{ key: Uint8Array; row: Value[] }> = [];
+  for (const r of iter(t.scan.open(ctx))) {
+    if (t.where && t.where(r, ctx) !== true) continue;
+    candidates.push({ key: r[width] as Uint8Array, row: r.slice(0, width) });
+  }
+  const snapshotIso = txn.isolation === 'snapshot';
+  for (const c of candidates) {
+    if (ctx.cancel.reason) throw ctx.cancel.reason;
+    if (ts.ownKeys.has(ownKey(tab.storageId, c.key))) {
+      // Already written by this transaction: the own version is the current one.
+      const cur = txn.get(tab.storageId, c.key);
+      if (!cur) continue;
+      const row = new Array<Value>(width);
+      decodeRow(tab, cur, row);
+      if (t.where && t.where(row, ctx) !== true) continue;
+      yield { key: c.key, row };
+      continue;
+    }
+    try {
+      const timeoutMs = ts.lockTimeoutMs();
+      await txn.lockRow(tab.storageId, c.key, timeoutMs > 0 ? { timeoutMs } : {});
+    } catch (e) {
+      throw storageError(e);
+    }
+    const latest = txn.getLatestCommitted(tab.storageId, c.key);
+    if (latest && latest.seq <= txn.snapshotSeq) {
+      yield c;
+      continue;
+    }
+    if (snapshotIso) throw new DbError('40001', 'could not serialize access due to concurrent update');
+    if (!latest) continue; // deleted meanwhile
+    const row = new Array<Value>(width);
+    decodeRow(tab, latest.row, row);
+    if (t.where && t.where(row, ctx) !== true) continue;
+    yield { key: c.key, row };
+  }
+}
