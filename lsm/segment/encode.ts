@@ -83,15 +83,18 @@ export function encodeSegment(table: TableId, entries: readonly Entry[], opts: E
     if (i === 0 || compareBytes(entries[i - 1]!.key, entries[i]!.key) !== 0) { distinctKeys++; distinct.push(entries[i]!.key); }
   }
   const bloom = buildBloom(distinct, distinctKeys);
-  const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: mergeStats(infos.map((b) => b.columns[c]!)) }));
+  const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: ownStats(mergeStats(infos.map((b) => b.columns[c]!))) }));
   const metaCore = {
     table,
     rowCount: entries.length,
     putCount,
     delCount: entries.length - putCount,
     distinctKeys,
-    smallestKey: entries[0]!.key,
-    largestKey: entries[entries.length - 1]!.key,
+    // Copies: the caller keeps meta (the manifest holds the keys for the file's life), and a
+    // view would pin the whole buffer it points into — a memtable's, or a compaction input's —
+    // and be cloned whole when posted back from a worker.
+    smallestKey: entries[0]!.key.slice(),
+    largestKey: entries[entries.length - 1]!.key.slice(),
     smallestSeq: infos.reduce((m, b) => (b.smallestSeq < m ? b.smallestSeq : m), infos[0]!.smallestSeq),
     largestSeq: infos.reduce((m, b) => (b.largestSeq > m ? b.largestSeq : m), infos[0]!.largestSeq),
     columnCount: width,
@@ -160,17 +163,26 @@ class VarBuilder {
   private used = 0;
   readonly offsets: Int32Array;
   constructor(n: number) { this.offsets = new Int32Array(n + 1); }
+  private reserve(n: number): void {
+    if (this.used + n > 0x7fffffff) throw new Error('record batch column exceeds 2 GiB');
+    if (this.used + n > this.buf.length) {
+      const next = new Uint8Array(Math.max(this.buf.length * 2, this.used + n));
+      next.set(this.buf.subarray(0, this.used));
+      this.buf = next;
+    }
+  }
   push(i: number, b: Uint8Array | undefined): void {
     if (b !== undefined) {
-      if (this.used + b.length > 0x7fffffff) throw new Error('record batch column exceeds 2 GiB');
-      if (this.used + b.length > this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, this.used + b.length));
-        next.set(this.buf.subarray(0, this.used));
-        this.buf = next;
-      }
+      this.reserve(b.length);
       this.buf.set(b, this.used);
       this.used += b.length;
     }
+    this.offsets[i + 1] = this.used;
+  }
+  /** UTF-8 straight into the buffer (no temporary per string). */
+  pushString(i: number, s: string): void {
+    this.reserve(s.length * 3);
+    this.used += utf8.encodeInto(s, this.buf.subarray(this.used)).written;
     this.offsets[i + 1] = this.used;
   }
   get data(): Uint8Array { return this.buf.subarray(0, this.used); }
@@ -181,14 +193,21 @@ function keyData(slice: readonly Entry[]): Data {
   slice.forEach((e, i) => vb.push(i, e.key));
   return makeData({ type: new Binary(), length: slice.length, nullCount: 0, valueOffsets: vb.offsets, data: vb.data });
 }
+// Plain loops, not TypedArray.from(iterable, fn): the latter is several times slower.
 function seqData(slice: readonly Entry[]): Data {
-  return makeData({ type: new Int64(), length: slice.length, nullCount: 0, data: BigInt64Array.from(slice, (e) => e.seq) });
+  const a = new BigInt64Array(slice.length);
+  for (let i = 0; i < slice.length; i++) a[i] = slice[i]!.seq;
+  return makeData({ type: new Int64(), length: slice.length, nullCount: 0, data: a });
 }
 function kindData(slice: readonly Entry[]): Data {
-  return makeData({ type: new Uint8(), length: slice.length, nullCount: 0, data: Uint8Array.from(slice, (e) => (e.kind === 'put' ? 0 : 1)) });
+  const a = new Uint8Array(slice.length);
+  for (let i = 0; i < slice.length; i++) a[i] = slice[i]!.kind === 'put' ? 0 : 1;
+  return makeData({ type: new Uint8(), length: slice.length, nullCount: 0, data: a });
 }
 function widthData(slice: readonly Entry[]): Data {
-  return makeData({ type: new Uint16(), length: slice.length, nullCount: 0, data: Uint16Array.from(slice, (e) => e.row?.length ?? 0) });
+  const a = new Uint16Array(slice.length);
+  for (let i = 0; i < slice.length; i++) a[i] = slice[i]!.row?.length ?? 0;
+  return makeData({ type: new Uint16(), length: slice.length, nullCount: 0, data: a });
 }
 
 function columnData(slice: readonly Entry[], c: number, enc: ColumnEncoding): { data: Data; stats: ColumnStats } {
@@ -215,13 +234,23 @@ function columnData(slice: readonly Entry[], c: number, enc: ColumnEncoding): { 
       for (let i = 0; i < n; i++) if (cell(i) === true) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7));
       return { data: makeData({ type: new Bool(), length: n, nullCount, nullBitmap, data: bits }), stats };
     }
-    case 'f64':
-      return { data: makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data: Float64Array.from({ length: n }, (_, i) => (cell(i) as number | null) ?? 0) }), stats };
-    case 'i64':
-      return { data: makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: BigInt64Array.from({ length: n }, (_, i) => (cell(i) as bigint | null) ?? 0n) }), stats };
+    case 'f64': {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = (cell(i) as number | null) ?? 0;
+      return { data: makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data: a }), stats };
+    }
+    case 'i64': {
+      const a = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) a[i] = (cell(i) as bigint | null) ?? 0n;
+      return { data: makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data: a }), stats };
+    }
     case 'utf8': {
       const vb = new VarBuilder(n);
-      for (let i = 0; i < n; i++) { const v = cell(i); vb.push(i, v === null ? undefined : utf8.encode(v as string)); }
+      for (let i = 0; i < n; i++) {
+        const v = cell(i);
+        if (v === null) vb.push(i, undefined);
+        else vb.pushString(i, v as string);
+      }
       return { data: makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: vb.offsets, data: vb.data }), stats };
     }
     case 'bin':
@@ -238,6 +267,11 @@ function columnData(slice: readonly Entry[], c: number, enc: ColumnEncoding): { 
       throw new Error(`unknown encoding ${String(never)}`);
     }
   }
+}
+
+function ownStats(s: ColumnStats): ColumnStats {
+  const own = (c: Cell | undefined): Cell | undefined => (c instanceof Uint8Array ? c.slice() : c);
+  return { ...s, min: own(s.min), max: own(s.max) };
 }
 
 function mergeStats(parts: readonly ColumnStats[]): ColumnStats {

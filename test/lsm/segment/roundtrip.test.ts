@@ -91,3 +91,15 @@ describe('segment round trip', () => {
     expect(r.meta.columns[0]!.stats).toMatchObject({ min: 0, max: 198 });
   });
 });
+
+describe('segment meta ownership', () => {
+  it('never returns views into the caller\'s buffers', () => {
+    const big = new Uint8Array(1 << 20);
+    big.set([1, 2, 3], 100);
+    const e = [{ table: 1, key: big.subarray(100, 101), seq: 1n, kind: 'put' as const, row: [big.subarray(100, 103)] }];
+    const { meta } = encodeSegment(1, e);
+    expect(meta.smallestKey.buffer.byteLength).toBe(1);
+    expect(meta.largestKey.buffer.byteLength).toBe(1);
+    expect((meta.columns[0]!.stats.min as Uint8Array).buffer.byteLength).toBe(3);
+  });
+});
