@@ -93,7 +93,8 @@ export class Binder implements CoerceEnv {
         return { kind: node.boolop === 'AND_EXPR' ? 'and' : 'or', args, type: T.bool };
       }
       case 'NullTest':
-        return { kind: 'nulltest', arg: this.resolveUnknown(this.bind(node.arg)), isNull: node.nulltesttype === 'IS_NULL', type: T.bool };
+        // No coercion: an untyped $1 IS NULL stays undetermined (42P18), as in PostgreSQL.
+        return { kind: 'nulltest', arg: this.bind(node.arg), isNull: node.nulltesttype === 'IS_NULL', type: T.bool };
       case 'BooleanTest': {
         const test = ({ IS_TRUE: 'true', IS_NOT_TRUE: 'not true', IS_FALSE: 'false', IS_NOT_FALSE: 'not false', IS_UNKNOWN: 'unknown', IS_NOT_UNKNOWN: 'not unknown' } as const)[node.booltesttype];
         const arg = coerceToBool(this, this.bind(node.arg), `IS ${test.toUpperCase()}`, node.location ?? -1);

@@ -85,5 +85,8 @@ function toSyntaxError(e: unknown, source: SourceText): DbError {
   const err = e as LibpgError;
   const details = err.sqlDetails;
   if (!details) return new DbError('42601', err.message ?? String(e));
-  return new DbError('42601', details.message, { position: source.position(details.cursorPosition) });
+  // libpg-query's cursorPosition is PostgreSQL's cursorpos - 1: already in characters (unlike
+  // AST locations, which are byte offsets).
+  void source;
+  return new DbError('42601', details.message, { position: details.cursorPosition + 1 });
 }
