@@ -42,9 +42,10 @@ function compare(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 
-/** Rows of `table` visible at `seq`, in key order (or reverse). Sources are opened eagerly so
- *  the scan keeps seeing them even if a flush or compaction replaces them meanwhile. */
-export function* scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq): Generator<KeyRow> {
+/** Rows of `table` visible at `seq`, in key order (or reverse). The sources are opened NOW,
+ *  not at the first next(): a scan at an unregistered seq must hold the segment readers that
+ *  still have its versions before any later compaction can drop them. */
+export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq): IterableIterator<KeyRow> {
   const reverse = o.reverse ?? false;
   const range = {
     lowerInclusive: o.lowerInclusive ?? true,
@@ -62,5 +63,9 @@ export function* scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq
       sources.push(s.cache.reader(f.fileNumber).iterate(range)[Symbol.iterator]());
     }
   }
-  for (const e of visibleOnly(mergeSorted(sources, reverse), seq, reverse)) yield { key: e.key, row: e.row! };
+  return rows(visibleOnly(mergeSorted(sources, reverse), seq, reverse));
+}
+
+function* rows(entries: Iterable<Entry>): Generator<KeyRow> {
+  for (const e of entries) yield { key: e.key, row: e.row! };
 }
