@@ -6,6 +6,8 @@ import type { Engine, SessionOptions, SqlSession } from './api.js';
 import { DatabaseStore } from './databases/store.js';
 import { FunctionRegistry } from './funcs/registry.js';
 import { loadParser } from './parse/parser.js';
+import { join } from 'node:path';
+import { TablesServer } from './rel/index.js';
 import { PlannerSession, type SessionHost } from './session/session.js';
 
 /** Where the engine reports what happened; any logger with these methods fits. */
@@ -24,7 +26,9 @@ export interface EngineOptions {
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   await loadParser();
   const dbs = await DatabaseStore.open(opts.dataDir);
-  return new PlannerEngine(dbs, opts.logger);
+  // issue 4: one LsmDb for the server's native tables (catalog included), in <dataDir>/lsm.
+  const tables = await TablesServer.open({ dir: join(opts.dataDir, 'lsm') });
+  return new PlannerEngine(dbs, opts.logger, tables);
 }
 
 class PlannerEngine implements Engine, SessionHost {
@@ -32,7 +36,7 @@ class PlannerEngine implements Engine, SessionHost {
   private readonly sessions = new Set<PlannerSession>();
   private closing = false;
 
-  constructor(private readonly dbs: DatabaseStore, private readonly logger: EngineLogger | undefined) {}
+  constructor(private readonly dbs: DatabaseStore, private readonly logger: EngineLogger | undefined, readonly tables?: TablesServer) {}
 
   openSession(opts: SessionOptions): SqlSession {
     if (this.closing) throw new DbError('57P01', 'terminating connection due to administrator command', { severity: 'FATAL' });
@@ -52,6 +56,7 @@ class PlannerEngine implements Engine, SessionHost {
     this.closing = true;
     for (const s of [...this.sessions]) s.close();
     await this.dbs.flush();
+    await this.tables?.close(); // issue 4
   }
 
   // --- SessionHost ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { isImmutable, type BoundExpr, type EvalContext, type Value } from '../bi
 import { figureColname } from '../bind/names.js';
 import { T, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
+import { needsRelPlanner, planRelSelect } from '../rel/index.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
 
 export interface OutputColumn {
@@ -34,6 +35,8 @@ const EMPTY_ROW: readonly Value[] = Object.freeze([]);
  * operation's type resolution can give them the other branch's type (PostgreSQL's rule).
  */
 export function planQuery(b: Binder, stmt: SelectStmt, keepUnknown = false): QueryPlan {
+  // issue 4: FROM clauses, aggregates and GROUP BY go to the relational planner.
+  if (b.tables && needsRelPlanner(stmt)) return planRelSelect(b, stmt);
   rejectUnsupported(b, stmt);
   let plan: QueryPlan;
   if (stmt.op && stmt.op !== 'SETOP_NONE') plan = planSetOp(b, stmt);

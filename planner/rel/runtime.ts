@@ -136,6 +136,7 @@ export class TableSession {
     this.reclaim = [];
     this.ownKeys.clear();
     this.writes = 0;
+    this.savepoints = [];
     const ddl = this.didDdl;
     this.didDdl = false;
     if (!txn) return;
@@ -174,6 +175,37 @@ export class TableSession {
 
   notice(n: Notice): void {
     this.host.notice(n);
+  }
+
+  /** Write counts at each savepoint, innermost last (ROLLBACK TO compares them). */
+  private savepoints: Array<{ name: string; writes: number }> = [];
+
+  /**
+   * Savepoints: the lsm transaction has no partial rollback yet, so ROLLBACK TO a savepoint
+   * after table writes since it is refused (0A000) rather than leaving those writes in place.
+   */
+  transactionStatement(kind: string, name: string | undefined): void {
+    switch (kind) {
+      case 'TRANS_STMT_SAVEPOINT':
+        this.savepoints.push({ name: name ?? '', writes: this.writes });
+        return;
+      case 'TRANS_STMT_ROLLBACK_TO': {
+        const i = this.savepoints.map((x) => x.name).lastIndexOf(name ?? '');
+        if (i < 0) return; // the SQL side reports 3B001
+        if (this.writes !== this.savepoints[i]!.writes) {
+          throw new DbError('0A000', 'ROLLBACK TO SAVEPOINT after writing to tables is not supported yet');
+        }
+        this.savepoints.length = i + 1;
+        return;
+      }
+      case 'TRANS_STMT_RELEASE': {
+        const i = this.savepoints.map((x) => x.name).lastIndexOf(name ?? '');
+        if (i >= 0) this.savepoints.length = i;
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   lockTimeoutMs(): number {

@@ -25,6 +25,8 @@ import { abortedError, Transaction } from './tx.js';
 import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
 import { copyOutSource, parseCopyOptions } from './copy-out.js';
 import { rowsCursor } from './cursor.js';
+import { TableSession, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
+import { planTableStatement } from '../dml/index.js';
 import { SeededRandom } from './random.js';
 
 /** Distinct query texts whose parses a session keeps. */
@@ -38,6 +40,8 @@ export interface SessionHost {
   createDatabase(name: string): Promise<void>;
   dropDatabase(name: string, missingOk: boolean, force: boolean, by: PlannerSession): Promise<boolean>;
   sessionClosed(s: PlannerSession): void;
+  /** issue 4: native tables (absent when the engine runs without storage). */
+  readonly tables?: TablesServer;
 }
 
 export class PlannerSession implements SqlSession, SessionEnv {
@@ -46,6 +50,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   readonly backendPid: number;
   readonly settings: SessionSettings;
   readonly tx: Transaction;
+  /** issue 4: the storage side of this session (lsm transaction, table plans). */
+  readonly tables: TableSession | undefined;
   private readonly parseCache = new Lru<string, Statement[]>(PARSE_CACHE_ENTRIES);
   private notices: Notice[] = [];
   private readonly reported = new Map<string, string>();
@@ -69,6 +75,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
       else if (k !== 'user' && k !== 'database' && k !== 'replication') this.settings.applyStartup(k, v);
     }
     this.tx = new Transaction(this.settings, (n) => this.notice(n));
+    this.tables = host.tables ? new TableSession(host.tables, this.tableHost()) : undefined;
   }
 
   // --- SqlSession ------------------------------------------------------------------------------
@@ -98,6 +105,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const plan = p.plan;
     if (this.tx.state.kind === 'aborted' && !allowedWhenAborted(plan)) throw abortedError();
     this.tx.beforeStatement();
+    this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
     this.stmtStart = nowMicros();
     switch (plan.kind) {
       case 'query': {
@@ -113,8 +121,18 @@ export class PlannerSession implements SqlSession, SessionEnv {
       }
       case 'show':
         return { kind: 'rows', fields: p.fields, cursor: rowsCursor(this.show(plan.name), 'SHOW') };
-      case 'transaction':
-        return { kind: 'rows', fields: null, cursor: rowsCursor([], this.transaction(plan)) };
+      case 'transaction': {
+        // issue 4: savepoint bookkeeping before, and the storage transaction follows the SQL one.
+        this.tables?.transactionStatement(plan.stmt.txKind, plan.stmt.savepoint_name);
+        const ex: Execution = { kind: 'rows', fields: null, cursor: rowsCursor([], this.transaction(plan)) };
+        const done = this.syncStorage();
+        return done ? done.then(() => ex) : ex;
+      }
+      case 'table': {
+        // issue 4: DML/DDL over native tables.
+        this.tx.markSnapshot();
+        return plan.plan.run(this.evalContext(params, cancel)).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r.rows, r.tag) }) as Execution);
+      }
       case 'createdb':
         if (this.tx.inBlock()) throw new DbError('25001', 'CREATE DATABASE cannot run inside a transaction block');
         return this.host.createDatabase(plan.name).then(() => ({ kind: 'rows', fields: null, cursor: rowsCursor([], 'CREATE DATABASE') }) as Execution);
@@ -142,8 +160,26 @@ export class PlannerSession implements SqlSession, SessionEnv {
     }
   }
 
-  endImplicit(failed: boolean): void {
+  endImplicit(failed: boolean): void | Promise<void> {
     this.tx.endImplicit(failed);
+    return this.syncStorage(); // issue 4
+  }
+
+  /** issue 4: ends the storage transaction once the SQL transaction has ended. */
+  private syncStorage(): Promise<void> | undefined {
+    if (!this.tables?.hasTxn() || this.tx.state.kind !== 'idle') return undefined;
+    return this.tables.end(this.tx.lastCommitted);
+  }
+
+  private tableHost(): TableSessionHost {
+    return {
+      database: this.database,
+      user: this.user,
+      getSetting: (n) => this.getSetting(n),
+      isolation: () => (this.getSetting('transaction_isolation') ?? 'read committed') as SqlIsolation,
+      notice: (n) => this.notice(n),
+      inTransactionBlock: () => this.tx.inBlock(),
+    };
   }
 
   statementFailed(_err: DbError): void {
@@ -210,6 +246,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (this.closed) return;
     this.closed = true;
     this.tx.abandon();
+    void this.tables?.end(false).catch(() => undefined); // issue 4
     this.parseCache.clear();
     this.host.sessionClosed(this);
   }
@@ -248,7 +285,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (this.epochVersion === this.settings.version) return;
     this.epochVersion = this.settings.version;
     const f = this.formatSettings();
-    const key = `${f.timeZone}|${f.dateStyle}|${f.intervalStyle}`;
+    const key = `${f.timeZone}|${f.dateStyle}|${f.intervalStyle}|${this.host.tables?.catalogVersion ?? 0}`; // issue 4: DDL invalidates plans
     if (key !== this.fmtKey) {
       this.fmtKey = key;
       this.planEpoch++;
@@ -256,11 +293,11 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   private evalContext(params: readonly Value[], cancel: CancelToken): EvalContext {
-    return { params, fmt: this.formatSettings(), cancel, env: this };
+    return { params, fmt: this.formatSettings(), cancel, env: this, ...(this.tables ? { tables: this.tables } : {}) };
   }
 
   private binder(s: Statement, params: ParamTypes): Binder {
-    return new Binder(this.host.registry, params, this.formatSettings(), s.source, undefined);
+    return new Binder(this.host.registry, params, this.formatSettings(), s.source, undefined, this.tables);
   }
 
   private plan(s: Statement, paramOids: readonly number[]): Prepared {
@@ -309,8 +346,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
       }
       case 'ExplainStmt':
         throw new DbError('0A000', 'EXPLAIN is not supported yet');
-      default:
+      default: {
+        // issue 4: statements over tables.
+        const tp = this.tables ? planTableStatement(this.binder(s, params), n) : undefined;
+        if (tp) return make({ kind: 'table', plan: tp }, tp.columns ? fieldsOf(tp.columns) : null);
         throw unsupportedStatement(n as { kind: string } & Record<string, unknown>, s.commandName);
+      }
     }
   }
 

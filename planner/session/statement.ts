@@ -5,6 +5,7 @@ import type { Field, ParsedStatement, PreparedStatement } from '../api.js';
 import type { Node, VariableSetStmt, TransactionStmt, CopyStmt } from '../parse/ast.js';
 import type { SourceStatement, SourceText } from '../parse/parser.js';
 import type { QueryPlan } from '../exec/query.js';
+import type { TablePlan } from '../dml/index.js';
 import type { CopyOptions } from './copy-out.js';
 
 export type Plan =
@@ -15,7 +16,9 @@ export type Plan =
   | { kind: 'createdb'; name: string }
   | { kind: 'dropdb'; name: string; missingOk: boolean; force: boolean }
   | { kind: 'discard'; target: string }
-  | { kind: 'copyOut'; query: QueryPlan; options: CopyOptions; stmt: CopyStmt };
+  | { kind: 'copyOut'; query: QueryPlan; options: CopyOptions; stmt: CopyStmt }
+  /** issue 4: statements over tables (DML, DDL). */
+  | { kind: 'table'; plan: TablePlan };
 
 /** Per statement, plans for a few distinct parameter-type lists are kept (typically one). */
 export const PLANS_PER_STATEMENT_MAX = 4;

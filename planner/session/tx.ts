@@ -173,7 +173,11 @@ export class Transaction {
     if (this.state.kind !== 'idle') this.finish(false);
   }
 
+  /** issue 4: how the last transaction ended (the storage transaction follows it). */
+  lastCommitted = false;
+
   private finish(commit: boolean): void {
+    this.lastCommitted = commit;
     if (commit) this.settings.commitTx();
     else this.settings.rollbackTx();
     this.state = { kind: 'idle' };

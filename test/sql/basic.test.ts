@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, openEngine } from './harness.js';
+import type { Engine } from '../../planner/api.js';
+
+let engine: Engine | undefined;
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+});
+
+describe('tables: vertical slice', () => {
+  it('create, insert, select, update, delete', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    expect((await c.query('CREATE TABLE t (a int PRIMARY KEY, b text NOT NULL, c numeric(10,2) DEFAULT 1.5)')).tag).toBe('CREATE TABLE');
+    expect((await c.query("INSERT INTO t VALUES (1, 'one'), (2, 'two', 3.14159), (3, 'three', NULL)")).tag).toBe('INSERT 0 3');
+    const r = await c.query('SELECT a, b, c FROM t ORDER BY a DESC');
+    expect(r.text).toEqual([['3', 'three', null], ['2', 'two', '3.14'], ['1', 'one', '1.50']]);
+    expect(r.tag).toBe('SELECT 3');
+    expect((await c.query("UPDATE t SET b = b || '!' WHERE a >= 2")).tag).toBe('UPDATE 2');
+    expect((await c.query('DELETE FROM t WHERE a = 1')).tag).toBe('DELETE 1');
+    expect((await c.query('SELECT * FROM t')).text).toEqual([['2', 'two!', '3.14'], ['3', 'three!', null]]);
+    expect((await c.query('SELECT count(*), sum(a), max(b) FROM t')).text).toEqual([['2', '5', 'two!']]);
+  });
+
+  it('errors worded as PostgreSQL', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE t (a int PRIMARY KEY, b text NOT NULL)');
+    let e = await c.error('SELECT * FROM nope');
+    expect([e.code, e.message]).toEqual(['42P01', 'relation "nope" does not exist']);
+    e = await c.error('SELECT zz FROM t');
+    expect([e.code, e.message]).toEqual(['42703', 'column "zz" does not exist']);
+    e = await c.error('INSERT INTO t VALUES (1, NULL)');
+    expect([e.code, e.message, e.fields.detail]).toEqual(['23502', 'null value in column "b" of relation "t" violates not-null constraint', 'Failing row contains (1, null).']);
+    await c.query("INSERT INTO t VALUES (1, 'x')");
+    e = await c.error("INSERT INTO t VALUES (1, 'y')");
+    expect([e.code, e.message, e.fields.detail]).toEqual(['23505', 'duplicate key value violates unique constraint "t_pkey"', 'Key (a)=(1) already exists.']);
+    e = await c.error('CREATE TABLE t (x int)');
+    expect([e.code, e.message]).toEqual(['42P07', 'relation "t" already exists']);
+  });
+
+  it('DDL and DML are transactional, and survive a restart', async () => {
+    const opened = await openEngine();
+    engine = opened.engine;
+    let c = Client.open(engine);
+    await c.query('BEGIN');
+    await c.query('CREATE TABLE gone (a int)');
+    await c.query('INSERT INTO gone VALUES (1)');
+    await c.query('ROLLBACK');
+    expect((await c.error('SELECT * FROM gone')).code).toBe('42P01');
+    await c.query('CREATE TABLE kept (a int PRIMARY KEY, b text)');
+    await c.query("BEGIN; INSERT INTO kept VALUES (1, 'a'); COMMIT");
+    await c.query("INSERT INTO kept VALUES (2, 'b')");
+    await c.close();
+    await engine.close();
+    engine = (await openEngine(opened.dir)).engine;
+    c = Client.open(engine);
+    expect((await c.query('SELECT * FROM kept ORDER BY a')).text).toEqual([['1', 'a'], ['2', 'b']]);
+  });
+});

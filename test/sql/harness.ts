@@ -1,0 +1,74 @@
+// Drives the real engine (createEngine → openSession) the way wire/ does: parse, prepare,
+// execute, fetch, endImplicit per query string. No mocks: real LSM in a temporary directory.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '../../planner/engine.js';
+import type { Engine, SqlSession, Value } from '../../planner/api.js';
+import { DbError, textOut } from '../../catalog/index.js';
+
+export interface Result {
+  tag: string;
+  rows: Value[][];
+  /** Rows as PostgreSQL's text output (null stays null). */
+  text: Array<Array<string | null>>;
+  columns: string[];
+}
+
+export async function openEngine(dir = mkdtempSync(join(tmpdir(), 'pyralog-sql-'))): Promise<{ engine: Engine; dir: string }> {
+  return { engine: await createEngine({ dataDir: dir }), dir };
+}
+
+export class Client {
+  constructor(readonly session: SqlSession) {}
+
+  static open(engine: Engine, database = 'postgres'): Client {
+    return new Client(engine.openSession({ database, user: 'postgres', startupParams: {}, backendPid: 4242 }));
+  }
+
+  /** Runs a query string (one or more statements) as a simple Query message; returns the last result. */
+  async query(sql: string, params: Value[] = [], paramOids: number[] = []): Promise<Result> {
+    let failed = false;
+    let last: Result | undefined;
+    try {
+      for (const st of this.session.parse(sql)) {
+        try {
+          const p = this.session.prepare(st, paramOids);
+          const ex = await this.session.execute(p, params, { reason: undefined });
+          if (ex.kind !== 'rows') throw new Error(`unexpected ${ex.kind}`);
+          const r = await ex.cursor.fetch(0);
+          const fmt = this.session.formatSettings();
+          const fields = ex.fields ?? [];
+          last = {
+            tag: r.tag ?? '',
+            rows: r.rows,
+            columns: fields.map((f) => f.name),
+            text: r.rows.map((row) => row.map((v, i) => (v === null ? null : textOut(fields[i]!.typeOid, v, fmt)))),
+          };
+        } catch (e) {
+          failed = true;
+          if (e instanceof DbError) this.session.statementFailed(e);
+          throw e;
+        }
+      }
+    } finally {
+      await this.session.endImplicit(failed);
+    }
+    return last ?? { tag: '', rows: [], text: [], columns: [] };
+  }
+
+  /** The error a statement raises (fails the test when it succeeds). */
+  async error(sql: string): Promise<DbError> {
+    try {
+      await this.query(sql);
+    } catch (e) {
+      if (e instanceof DbError) return e;
+      throw e;
+    }
+    throw new Error(`expected an error from: ${sql}`);
+  }
+
+  close(): Promise<void> | void {
+    return this.session.close();
+  }
+}
