@@ -103,30 +103,13 @@ export class Txn {
     return this.host.readAt(table, key, this.snap.seq);
   }
 
-  /** Rows visible at the snapshot merged with this transaction's own writes. */
-  *scan(table: TableId, opts: ScanOptions = {}): Generator<KeyRow> {
+  /** Rows visible at the snapshot merged with this transaction's own writes. The snapshot and
+   *  the write set are taken when scan() is called (like a cursor), not at the first next(). */
+  scan(table: TableId, opts: ScanOptions = {}): IterableIterator<KeyRow> {
     this.check();
     const own = this.ownWrites(table, opts);
     const base = this.host.scanAt(table, opts, this.snap.seq)[Symbol.iterator]();
-    const dir = opts.reverse ? -1 : 1;
-    let b = base.next();
-    let i = 0;
-    try {
-      while (!b.done || i < own.length) {
-        const o = own[i];
-        const c = b.done ? 1 : o === undefined ? -1 : compareBytes(b.value.key, o.key) * dir;
-        if (c < 0) {
-          yield b.value;
-          b = base.next();
-          continue;
-        }
-        if (c === 0) b = base.next();
-        i++;
-        if (o!.kind === 'put') yield { key: o!.key, row: o!.row! };
-      }
-    } finally {
-      base.return?.();
-    }
+    return mergeOwn(base, own, opts.reverse ? -1 : 1);
   }
 
   private ownWrites(table: TableId, r: ScanOptions): WriteOp[] {
@@ -222,5 +205,27 @@ export class Txn {
     this.snap.release();
     this.host.releaseLocks(this.id, this.locks);
     this.locks.clear();
+  }
+}
+
+/** Merges a snapshot scan with the transaction's own writes (which win on equal keys). */
+function* mergeOwn(base: Iterator<KeyRow>, own: WriteOp[], dir: 1 | -1): Generator<KeyRow> {
+  let b = base.next();
+  let i = 0;
+  try {
+    while (!b.done || i < own.length) {
+      const o = own[i];
+      const c = b.done ? 1 : o === undefined ? -1 : compareBytes(b.value.key, o.key) * dir;
+      if (c < 0) {
+        yield b.value;
+        b = base.next();
+        continue;
+      }
+      if (c === 0) b = base.next();
+      i++;
+      if (o!.kind === 'put') yield { key: o!.key, row: o!.row! };
+    }
+  } finally {
+    base.return?.();
   }
 }

@@ -175,3 +175,21 @@ describe('transactions', () => {
     await db.close();
   });
 });
+
+describe('transaction scans are cursors', () => {
+  it('a scan keeps the snapshot it was opened with, across setSnapshot and compaction', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(3), workers: 0, memtableBytesMax: 1024, compaction: { auto: false, l0FileTrigger: 1 } });
+    for (let i = 0; i < 10; i++) await db.write([{ table: 1, key: k(i), kind: 'put', row: ['old'] }]);
+    const t = db.begin({ isolation: 'read-committed' });
+    t.setSnapshot();
+    const cursor = t.scan(1);
+    for (let i = 0; i < 10; i++) await db.write([{ table: 1, key: k(i), kind: 'put', row: ['new'] }]);
+    t.setSnapshot(); // next statement
+    await db.flush();
+    await db.compactNow();
+    expect([...cursor].map((r) => r.row[0])).toEqual(Array(10).fill('old'));
+    expect([...t.scan(1)].map((r) => r.row[0])).toEqual(Array(10).fill('new'));
+    t.rollback();
+    await db.close();
+  });
+});
