@@ -44,6 +44,10 @@ async function main() {
           // non-explicit length coercion (22001 instead of silent truncation).
           await client.query('drop table if exists oracle_t');
           await client.query(`create temp table oracle_t (x ${type})`);
+          // The column's type and typmod, known even when the insert fails.
+          const a = await client.query(`select atttypid::int as oid, atttypmod as typmod from pg_attribute where attrelid = 'oracle_t'::regclass and attname = 'x'`);
+          rec.oid = a.rows[0].oid;
+          rec.typmod = a.rows[0].typmod;
           r = await client.query({ text: `insert into oracle_t values ($1) returning x`, values: [input], types: raw });
         } else {
           r = await client.query({ text: `select $1::${type} as x`, values: [input], types: raw });
@@ -61,8 +65,10 @@ async function main() {
         rec.bin = b.rows[0].b;
       } catch (e) {
         if (e.code === undefined) throw e;
-        const t = await client.query({ text: `select $1::regtype::oid as o`, values: [type.replace(/\(.*\)/, '')] }).catch(() => undefined);
-        rec.oid = t ? Number(t.rows[0].o) : 0;
+        if (rec.oid === undefined) {
+          const t = await client.query({ text: `select $1::regtype::oid as o`, values: [type.replace(/\(.*\)/, '')] }).catch(() => undefined);
+          rec.oid = t ? Number(t.rows[0].o) : 0;
+        }
         rec.error = { code: e.code, message: e.message };
         if (e.detail) rec.error.detail = e.detail;
         if (e.hint) rec.error.hint = e.hint;

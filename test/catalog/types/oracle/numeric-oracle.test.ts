@@ -12,6 +12,9 @@ const fixtures = JSON.parse(readFileSync(new URL('./numeric-fixtures.json', impo
 const knownUrl = new URL('./known-numeric-mismatches.json', import.meta.url);
 const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
 const RECORD = process.env['ORACLE_RECORD'] === '1';
+// Cases that never returned (an endless loop in the implementation): not executed, so the suite
+// still finishes; they are reported as known mismatches until removed from this file.
+const hangs = new Set<string>(JSON.parse(readFileSync(new URL('./known-numeric-hangs.json', import.meta.url), 'utf8')) as string[]);
 
 type Num = Record<string, (...args: unknown[]) => unknown> & { toString(): string };
 const api = catalog as unknown as Record<string, unknown>;
@@ -60,6 +63,7 @@ describe(`Numeric against PostgreSQL ${fixtures.serverVersion}`, () => {
       for (const c of fixtures.cases.filter((x) => x.op === op)) {
         const label = `${c.op}(${[c.a, c.b, c.s].filter((x) => x !== undefined).join(', ')})`;
         let why: string | undefined;
+        if (hangs.has(label)) { recorded.push(label); tally.knownFail++; continue; }
         try {
           const got = evaluate(c);
           if (c.error) why = `gave ${got}; PostgreSQL: ${c.error.code} ${c.error.message}`;
