@@ -9,6 +9,7 @@
 //             0 null | 1 false | 2 true | 3 f64 (8 LE) | 7 int64 bigint (8 LE)
 //             4 other bigint (u32 len + decimal) | 5 string (u32 len + UTF-8) | 6 bytes (u32 len + raw)
 import type { Cell, Entry, TableId } from '../types.js';
+import { decodeUtf8 } from '../segment/index.js';
 
 export interface PackedEntries {
   table: TableId;
@@ -154,7 +155,7 @@ export function unpackEntries(p: PackedEntries): Entry[] {
           const len = dv.getUint32(q, true);
           const body = b.subarray(q + 4, q + 4 + len);
           q += 4 + len;
-          row[c] = tag === 6 ? body : tag === 5 ? utf8d.decode(body) : BigInt(utf8d.decode(body));
+          row[c] = tag === 6 ? body : tag === 5 ? decodeUtf8(b, q - len, q) : BigInt(utf8d.decode(body));
           break;
         }
         default:

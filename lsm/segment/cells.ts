@@ -105,3 +105,20 @@ export function compareUtf8Order(a: string, b: string): number {
   }
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
+
+const utf8Lenient = new TextDecoder('utf-8');
+
+/** UTF-8 bytes [s, e) of buf as a string. Short ASCII strings (the common case for keys and
+ *  values) are built directly, which beats TextDecoder's call overhead. */
+export function decodeUtf8(buf: Uint8Array, s: number, e: number): string {
+  if (e - s <= 24) {
+    let out = '';
+    for (let i = s; i < e; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80) return utf8Lenient.decode(buf.subarray(s, e));
+      out += String.fromCharCode(b);
+    }
+    return out;
+  }
+  return utf8Lenient.decode(buf.subarray(s, e));
+}

@@ -10,7 +10,7 @@ import { RecordBatchFileReader, RecordBatchReader, Type } from 'apache-arrow';
 import type { RecordBatch, Vector } from 'apache-arrow';
 import type { Cell, Entry, Row, Seq } from '../types.js';
 import { bloomMayContain } from './bloom.js';
-import { decodeCell } from './cells.js';
+import { decodeCell, decodeUtf8 } from './cells.js';
 import { SegmentCorruptionError } from './errors.js';
 import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } from './footer.js';
 import type { DecodedFooter } from './footer.js';
@@ -222,22 +222,6 @@ export class SegmentReader {
     this.loaded[b] = lb;
     return lb;
   }
-}
-
-const utf8d = new TextDecoder('utf-8');
-
-/** Short ASCII strings are common keys/values; building them directly beats TextDecoder. */
-function decodeUtf8(buf: Uint8Array, s: number, e: number): string {
-  if (e - s <= 24) {
-    let out = '';
-    for (let i = s; i < e; i++) {
-      const b = buf[i]!;
-      if (b >= 0x80) return utf8d.decode(buf.subarray(s, e));
-      out += String.fromCharCode(b);
-    }
-    return out;
-  }
-  return utf8d.decode(buf.subarray(s, e));
 }
 
 /** A reader of one column of one batch over the raw Arrow buffers (no Vector.get dispatch). */
