@@ -2,7 +2,7 @@
 // memtables (newest first), then segment files (L0 newest first, then L1, L2, ...). For one key
 // the first source holding a version at or below the snapshot has the answer, because a newer
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
-import { mergeSorted, visibleOnly } from '../iter/index.js';
+import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
 import type { Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
@@ -25,22 +25,36 @@ export function getEntry(s: ReadSources, table: TableId, key: Uint8Array, seq: S
     if (e) return e;
   }
   const levels = s.version.levels;
-  for (let l = 0; l < levels.length; l++) {
+  // L0 files overlap: every one whose range holds the key, newest first.
+  const l0 = levels[0] ?? [];
+  for (let i = 0; i < l0.length; i++) {
+    const f = l0[i]!;
+    if (f.table !== table || f.smallestSeq > seq) continue;
+    if (compare(f.smallestKey, key) > 0 || compare(f.largestKey, key) < 0) continue;
+    e = s.cache.reader(f.fileNumber).get(key, seq);
+    if (e) return e;
+  }
+  // L1+: files are sorted by (table, smallestKey) and do not overlap: at most one candidate,
+  // found by binary search (the first file whose (table, largestKey) is >= (table, key)).
+  for (let l = 1; l < levels.length; l++) {
     const files = levels[l]!;
-    for (let i = 0; i < files.length; i++) {
-      const f = files[i]!;
-      if (f.table !== table || f.smallestSeq > seq) continue;
-      if (compare(f.smallestKey, key) > 0 || compare(f.largestKey, key) < 0) continue;
-      e = s.cache.reader(f.fileNumber).get(key, seq);
-      if (e) return e;
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const f = files[mid]!;
+      if (f.table < table || (f.table === table && compare(f.largestKey, key) < 0)) lo = mid + 1;
+      else hi = mid;
     }
+    const f = files[lo];
+    if (!f || f.table !== table || f.smallestSeq > seq || compare(f.smallestKey, key) > 0) continue;
+    e = s.cache.reader(f.fileNumber).get(key, seq);
+    if (e) return e;
   }
   return undefined;
 }
 
-function compare(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
-}
+const compare = compareBytes;
 
 /** Rows of `table` visible at `seq`, in key order (or reverse). The sources are opened NOW,
  *  not at the first next(): a scan at an unregistered seq must hold the segment readers that

@@ -106,3 +106,23 @@ describe('scans opened before a compaction', () => {
     await db.close();
   });
 });
+
+describe('point gets over many non-overlapping files', () => {
+  it('find every key of every table after compaction into small files', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(11), workers: 0, memtableBytesMax: 2048, compaction: { l0FileTrigger: 2, l1BytesMax: 4096, targetFileBytes: 1024 } });
+    for (let i = 0; i < 400; i++) await db.write([1, 2, 3].map((t) => ({ table: t, key: k(i * 3 + t), kind: 'put' as const, row: [t, i] })));
+    await db.flush();
+    await db.compactNow();
+    const s = db.stats();
+    expect(s.segmentFiles).toBeGreaterThan(10);
+    expect(s.levelBytes.slice(1).some((b) => b > 0)).toBe(true);
+    for (let i = 0; i < 400; i++) {
+      for (const t of [1, 2, 3]) {
+        expect(db.get(t, k(i * 3 + t))).toEqual([t, i]);
+        expect(db.get(t, k(i * 3 + ((t % 3) + 1)))).toBeUndefined();
+      }
+    }
+    expect(db.get(4, k(1))).toBeUndefined();
+    await db.close();
+  });
+});
