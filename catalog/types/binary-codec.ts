@@ -42,7 +42,8 @@ export function binaryOut(oid: number, value: unknown): Uint8Array {
       out.set(body, 1);
       return out;
     }
-    case OID.char: { const s = value as string; return s.length === 0 ? new Uint8Array(0) : Uint8Array.of(s.charCodeAt(0) & 0xff); }
+    // charsend always sends one byte; the empty "char" is the zero byte.
+    case OID.char: { const s = value as string; return Uint8Array.of(s.length === 0 ? 0 : s.charCodeAt(0) & 0xff); }
     case OID.bytea: return value as Uint8Array;
     case OID.numeric: return numericSend(value as Numeric);
     case OID.date: { const f = fixed(4); f.view.setInt32(0, value as number); return f.buf; }
@@ -67,18 +68,53 @@ function unsupported(oid: number): DbError {
   return notSupported(`type with OID ${oid} is not supported`);
 }
 
+/**
+ * A fixed-width value of exactly n bytes. PostgreSQL's recv functions read with pq_getmsg*:
+ * too few bytes is 08P01 "insufficient data left in message" ("no data left in message" for a
+ * single byte), and bytes left over after recv is 22P03 "incorrect binary data format".
+ */
 function need(b: Uint8Array, n: number): DataView {
-  if (b.length !== n) throw badBinary();
+  if (b.length < n) throw shortData(n === 1);
+  if (b.length > n) throw badBinary();
   return new DataView(b.buffer, b.byteOffset, b.length);
+}
+
+function shortData(singleByte = false): DbError {
+  return new DbError('08P01', singleByte ? 'no data left in message' : 'insufficient data left in message');
+}
+
+// PostgreSQL's valid ranges (date.h / timestamp.h): days from 4714-11-24 BC to 5874897-12-31,
+// and microseconds from 4714-11-24 BC 00:00 to 294277-01-01 00:00 (exclusive), infinities aside.
+const DATE_MIN_DAYS_PG = -2451545;
+const DATE_END_DAYS_PG = 2145031949;
+const TS_MIN_PG = -211813488000000000n;
+const TS_END_PG = 9223371331200000000n;
+
+function dateRecv(b: Uint8Array): number {
+  const d = need(b, 4).getInt32(0);
+  if (d === 2147483647 || d === -2147483648) return d;
+  if (d < DATE_MIN_DAYS_PG || d >= DATE_END_DAYS_PG) throw new DbError('22008', 'date out of range');
+  return d;
+}
+
+function timestampRecv(b: Uint8Array): bigint {
+  const t = need(b, 8).getBigInt64(0);
+  if (t === 0x7fffffffffffffffn || t === -0x8000000000000000n) return t;
+  if (t < TS_MIN_PG || t >= TS_END_PG) throw new DbError('22008', 'timestamp out of range');
+  return t;
 }
 
 /** UTF-8 text from the wire: invalid sequences are 22021 as PostgreSQL reports them. */
 export function decodeUtf8(b: Uint8Array): string {
+  let s: string;
   try {
-    return utf8Strict.decode(b);
+    s = utf8Strict.decode(b);
   } catch {
     throw invalidUtf8(b);
   }
+  // PostgreSQL's encoding check rejects NUL inside text, too.
+  if (s.indexOf('\u0000') >= 0) throw new DbError('22021', 'invalid byte sequence for encoding "UTF8": 0x00');
+  return s;
 }
 
 function invalidUtf8(b: Uint8Array): DbError {
@@ -113,20 +149,21 @@ export function binaryIn(oid: number, b: Uint8Array): unknown {
     case OID.name: return truncateName(decodeUtf8(b));
     case OID.json: return validateJson(decodeUtf8(b));
     case OID.jsonb: {
-      if (b.length < 1) throw badBinary();
-      if (b[0] !== 1) throw new DbError('22P03', `unsupported jsonb version number ${b[0]}`);
+      if (b.length < 1) throw shortData();
+      // jsonb_recv reports a bad version with elog(), i.e. XX000.
+      if (b[0] !== 1) throw new DbError('XX000', `unsupported jsonb version number ${b[0]}`);
       return normalizeJsonb(decodeUtf8(b.subarray(1)));
     }
-    case OID.char: return b.length === 0 ? '' : String.fromCharCode(need(b, 1).getUint8(0));
+    case OID.char: { const c = need(b, 1).getUint8(0); return c === 0 ? '' : String.fromCharCode(c); }
     case OID.bytea: return Uint8Array.from(b);
     case OID.numeric: return numericRecv(b);
-    case OID.date: return need(b, 4).getInt32(0);
+    case OID.date: return dateRecv(b);
     case OID.time: {
       const v = need(b, 8).getBigInt64(0);
       if (v < 0n || v > 86_400_000_000n) throw new DbError('22008', 'time out of range');
       return v;
     }
-    case OID.timestamp: case OID.timestamptz: return need(b, 8).getBigInt64(0);
+    case OID.timestamp: case OID.timestamptz: return timestampRecv(b);
     case OID.interval: {
       const v = need(b, 16);
       return { micros: v.getBigInt64(0), days: v.getInt32(8), months: v.getInt32(12) } satisfies Interval;
@@ -141,7 +178,11 @@ export function binaryIn(oid: number, b: Uint8Array): unknown {
 export function numericSend(n: Numeric): Uint8Array {
   if (n.kind !== 'finite') {
     const f = fixed(8);
-    f.view.setUint16(4, n.kind === 'nan' ? NUMERIC_NAN : n.kind === 'pinf' ? NUMERIC_PINF : NUMERIC_NINF);
+    const sign = n.kind === 'nan' ? NUMERIC_NAN : n.kind === 'pinf' ? NUMERIC_PINF : NUMERIC_NINF;
+    f.view.setUint16(4, sign);
+    // PostgreSQL reads the dscale of a special value out of its short header's dscale bits, so
+    // ±Infinity go out with dscale 32 and NaN with 0; byte-exact output keeps that quirk.
+    f.view.setUint16(6, (sign & 0x1f80) >> 7);
     return f.buf;
   }
   const neg = n.coef < 0n;
@@ -168,13 +209,14 @@ export function numericSend(n: Numeric): Uint8Array {
 
 /** numeric_recv, including PostgreSQL's truncation of digits beyond dscale. */
 export function numericRecv(b: Uint8Array): Numeric {
-  if (b.length < 8) throw badBinary();
+  if (b.length < 8) throw shortData();
   const v = new DataView(b.buffer, b.byteOffset, b.length);
-  const ndigits = v.getInt16(0);
+  const ndigits = v.getUint16(0); // read as uint16 by numeric_recv
   const weight = v.getInt16(2);
   const sign = v.getUint16(4);
   const dscale = v.getUint16(6);
-  if (ndigits < 0 || b.length !== 8 + ndigits * 2) throw badBinary();
+  if (b.length < 8 + ndigits * 2) throw shortData();
+  if (b.length > 8 + ndigits * 2) throw badBinary();
   if (sign === NUMERIC_NAN) return Numeric.NaN;
   if (sign === NUMERIC_PINF) return Numeric.POS_INF;
   if (sign === NUMERIC_NINF) return Numeric.NEG_INF;

@@ -3,7 +3,28 @@
 // (PostgreSQL uses Ryu), laid out like %g with precision 15 (float8) or 6 (float4) deciding
 // between fixed and exponent notation; with extra_float_digits <= 0, %.{15|6 + efd}g.
 // Values are JS numbers; float4 values are always Math.fround-ed.
-import { invalidSyntax, trimPgSpace, valueOutOfRange } from './errors.js';
+import { DbError } from '../errors.js';
+import { invalidSyntax, trimPgSpace } from './errors.js';
+
+/** float input's range error: `"1e309" is out of range for type double precision` (no "value"). */
+function floatOutOfRange(typeName: string, text: string): DbError {
+  return new DbError('22003', `"${text}" is out of range for type ${typeName}`);
+}
+
+// strtod also reads C99 hexadecimal floats ('0x10', '0x1.8p1'); PostgreSQL inherits that.
+const HEX_FLOAT_RE = /^([+-]?)0[xX](?:([0-9a-fA-F]+)\.?([0-9a-fA-F]*)|\.([0-9a-fA-F]+))(?:[pP]([+-]?\d+))?$/;
+
+function parseHexFloat(s: string): number | undefined {
+  const m = HEX_FLOAT_RE.exec(s);
+  if (m === null) return undefined;
+  const int = m[2] ?? '';
+  const frac = m[3] ?? m[4] ?? '';
+  const exp = m[5] === undefined ? 0 : Number(m[5]);
+  // Number(bigint) rounds to nearest; scaling by a power of two is then exact (barring range).
+  const mant = Number(BigInt('0x' + (int + frac || '0')));
+  const v = mant * Math.pow(2, exp - 4 * frac.length);
+  return m[1] === '-' ? -v : v;
+}
 
 const DBL_DIG = 15;
 const FLT_DIG = 6;
@@ -117,8 +138,13 @@ export function parseFloat8(text: string): number {
   if (FLOAT_RE.test(s)) {
     const v = Number(s);
     // strtod reports ERANGE for overflow and for underflow to zero; denormals are accepted.
-    if (!Number.isFinite(v) || (v === 0 && mantissaNonZero(s))) throw valueOutOfRange('double precision', text);
+    if (!Number.isFinite(v) || (v === 0 && mantissaNonZero(s))) throw floatOutOfRange('double precision', text);
     return v;
+  }
+  const h = parseHexFloat(s);
+  if (h !== undefined) {
+    if (!Number.isFinite(h)) throw floatOutOfRange('double precision', text);
+    return h;
   }
   const w = parseSpecialWord(s);
   if (w === undefined) throw invalidSyntax('double precision', text);
@@ -129,7 +155,13 @@ export function parseFloat4(text: string): number {
   const s = trimPgSpace(text);
   if (FLOAT_RE.test(s)) {
     const f = Math.fround(Number(s));
-    if (!Number.isFinite(f) || (f === 0 && mantissaNonZero(s))) throw valueOutOfRange('real', text);
+    if (!Number.isFinite(f) || (f === 0 && mantissaNonZero(s))) throw floatOutOfRange('real', text);
+    return f;
+  }
+  const h = parseHexFloat(s);
+  if (h !== undefined) {
+    const f = Math.fround(h);
+    if (!Number.isFinite(f)) throw floatOutOfRange('real', text);
     return f;
   }
   const w = parseSpecialWord(s);

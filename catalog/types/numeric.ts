@@ -87,7 +87,11 @@ export class Numeric {
     if (v === Infinity) return Numeric.POS_INF;
     if (v === -Infinity) return Numeric.NEG_INF;
     if (v === 0) return Numeric.ZERO;
-    return Numeric.fromString(v.toExponential(float4 ? 5 : 14));
+    // %g drops trailing zeros of the mantissa; toExponential keeps them (they would become scale).
+    const e = v.toExponential(float4 ? 5 : 14);
+    const at = e.indexOf('e');
+    const mant = e.slice(0, at).replace(/\.?0+$/, '');
+    return Numeric.fromString(mant + e.slice(at));
   }
 
   /** numeric_in (PostgreSQL 15). Throws 22P02 on bad syntax, 22003 when out of range. */
@@ -416,22 +420,18 @@ export class Numeric {
   }
 }
 
-/** Newton's method integer square root (floor). */
+/**
+ * Integer square root (floor) by Newton's method from an over-estimate: starting above the root
+ * makes the iterates decrease monotonically to floor(sqrt(n)), so the loop always ends (a start
+ * from a rounded float could sit below the root and crawl up one by one).
+ */
 export function isqrt(n: bigint): bigint {
   if (n < 0n) throw new Error('isqrt of a negative number');
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  if (x === 0n) x = 1n;
-  // Number(n) may be Infinity for huge n: start from a power of two above the root instead.
-  if (!Number.isFinite(Math.sqrt(Number(n)))) x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2)); // 2^ceil(bits/2) > sqrt(n)
   for (;;) {
     const y = (x + n / x) >> 1n;
-    if (y >= x) {
-      // x may overshoot by one around the fixed point
-      while (x * x > n) x--;
-      while ((x + 1n) * (x + 1n) <= n) x++;
-      return x;
-    }
+    if (y >= x) return x;
     x = y;
   }
 }
