@@ -5,7 +5,7 @@
 // wire/ turns them into text or binary with catalog/types codecs, using the Field's type OID and
 // the session's formatting settings (Session.formatSettings()).
 
-import type { DbError, Notice } from '../catalog/errors.js';
+import type { DbError, Notice } from '../catalog/index.js';
 
 /** One column of a row description (RowDescription fields, PostgreSQL semantics). */
 export interface Field {
