@@ -138,6 +138,24 @@ export function isValidNumericTypmod(typmod: number): boolean {
   return typmod >= VARHDRSZ;
 }
 
+// interval typmod = (range bits << 16) | precision; range bits are 1 << {MONTH 1, YEAR 2, DAY 3,
+// HOUR 10, MINUTE 11, SECOND 12}; 0x7FFF is the full range and 0xFFFF "no precision".
+const INTERVAL_FIELDS: ReadonlyMap<number, string> = new Map([
+  [1 << 2, ' year'], [1 << 1, ' month'], [1 << 3, ' day'], [1 << 10, ' hour'], [1 << 11, ' minute'], [1 << 12, ' second'],
+  [(1 << 2) | (1 << 1), ' year to month'], [(1 << 3) | (1 << 10), ' day to hour'], [(1 << 3) | (1 << 10) | (1 << 11), ' day to minute'],
+  [(1 << 3) | (1 << 10) | (1 << 11) | (1 << 12), ' day to second'], [(1 << 10) | (1 << 11), ' hour to minute'],
+  [(1 << 10) | (1 << 11) | (1 << 12), ' hour to second'], [(1 << 11) | (1 << 12), ' minute to second'],
+]);
+
+/** intervaltypmodout: ' day to second(3)', '(2)', or '' for the full range without precision. */
+function intervalTypmodOut(typmod: number): string {
+  if (typmod < 0) return '';
+  const range = (typmod >>> 16) & 0x7fff;
+  const precision = typmod & 0xffff;
+  const fields = range === 0x7fff ? '' : INTERVAL_FIELDS.get(range) ?? '';
+  return precision !== 0xffff ? `${fields}(${precision})` : fields;
+}
+
 /**
  * PostgreSQL's format_type(oid, typmod): the SQL spelling used in error messages,
  * `\d` output and information_schema ('character varying(3)', 'numeric(10,2)', 'integer[]').
@@ -154,13 +172,14 @@ export function formatType(oid: number, typmod = -1): string {
     case OID.float4: return 'real';
     case OID.float8: return 'double precision';
     case OID.char: return '"char"';
-    case OID.bpchar: return typmod >= VARHDRSZ ? `character(${typmod - VARHDRSZ})` : 'character';
+    // Without a typmod PostgreSQL prints the internal name: only character(n) is "character".
+    case OID.bpchar: return typmod >= VARHDRSZ ? `character(${typmod - VARHDRSZ})` : 'bpchar';
     case OID.varchar: return typmod >= VARHDRSZ ? `character varying(${typmod - VARHDRSZ})` : 'character varying';
     case OID.numeric: return typmod >= VARHDRSZ ? `numeric(${numericTypmodPrecision(typmod)},${numericTypmodScale(typmod)})` : 'numeric';
     case OID.time: return typmod >= 0 ? `time(${typmod}) without time zone` : 'time without time zone';
     case OID.timestamp: return typmod >= 0 ? `timestamp(${typmod}) without time zone` : 'timestamp without time zone';
     case OID.timestamptz: return typmod >= 0 ? `timestamp(${typmod}) with time zone` : 'timestamp with time zone';
-    case OID.interval: return typmod >= 0 ? `interval(${typmod & 0xffff})` : 'interval';
+    case OID.interval: return 'interval' + intervalTypmodOut(typmod);
     default: return t.typname;
   }
 }
