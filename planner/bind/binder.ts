@@ -19,7 +19,22 @@ import { coerceAllTo, coerceExplicit, coerceToBool, commonType, posFields, tryCo
 import type { BoundExpr, Impl } from './expr.js';
 import type { ParamTypes } from './params.js';
 import { ANY, selectCandidate } from './resolve.js';
-import { resolveTypeName, t, T, typeName, type SqlType } from './types.js';
+import { isStringType, resolveTypeName, t, T, typeName, type SqlType } from './types.js';
+import { castContext } from './casts.js';
+
+/** The OID of a plain type name usable as a cast function (date(...), int8(...)), or undefined. */
+function typeOidIfName(name: string): number | undefined {
+  try {
+    return resolveTypeName([name], undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A real (non-I/O) cast exists: only those are callable in function syntax besides strings. */
+function castImplExists(from: number, to: number): boolean {
+  return castContext(from, to) !== undefined && !(isStringType(to) && castContext(from, to) === 'a' && from !== TypeOid.bool && from !== TypeOid.char && !isStringType(from));
+}
 import { bindSqlValueFunction } from './svf.js';
 import type { TableSession } from '../rel/runtime.js';
 
@@ -407,6 +422,15 @@ export class Binder implements CoerceEnv {
     const inputs = args.map((a) => a.type.oid);
     const res = selectCandidate(inputs, expanded);
     const shown = `${name}(${inputs.map((o) => typeName(o)).join(', ')})`;
+    if (res.kind === 'none' && args.length === 1 && qname.length === 1) {
+      // PostgreSQL treats type_name(x) as a cast when no function matches (func_get_detail's
+      // FUNCDETAIL_COERCION): date('2020-01-01'), int8(5), text(1).
+      const oid = typeOidIfName(name);
+      if (oid !== undefined) {
+        const r = tryCoerce(this, args[0]!, t(oid), 'e');
+        if (r && (args[0]!.type.oid === TypeOid.unknown || isStringType(args[0]!.type.oid) || castImplExists(args[0]!.type.oid, oid))) return r;
+      }
+    }
     if (res.kind === 'none') {
       throw this.err('42883', `function ${shown} does not exist`, loc, {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',

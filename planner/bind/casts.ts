@@ -10,6 +10,8 @@ import type { FormatSettings } from '../api.js';
 import type { Impl, Value } from './expr.js';
 import { isStringType } from './types.js';
 import { numericToFloat, numericToInt, floatToNumeric, intToNumeric, numericTypmodApply } from '../eval/numeric.js';
+import { intervalIn, intervalTypmodApply } from '../eval/interval-typmod.js';
+import type { Interval } from '../../catalog/index.js';
 
 export type CastContext = 'i' | 'a' | 'e';
 
@@ -23,7 +25,8 @@ add('i', O.int4, O.int8, O.float4, O.float8, O.numeric, O.oid);
 add('i', O.int8, O.float4, O.float8, O.numeric, O.oid);
 add('i', O.oid, O.int8);
 add('a', O.oid, O.int4);
-add('i', O.float4, O.float8, O.numeric);
+add('i', O.float4, O.float8);
+add('a', O.float4, O.numeric);
 add('a', O.float4, O.int2, O.int4, O.int8);
 add('a', O.float8, O.int2, O.int4, O.int8, O.float4, O.numeric);
 add('a', O.int4, O.int2);
@@ -128,6 +131,7 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
   if (from === to) {
     if (typmod < 0) return (a) => a[0];
     if (to === O.numeric) return (a) => numericTypmodApply(a[0], typmod);
+    if (to === O.interval) return (a) => intervalTypmodApply(a[0] as Interval, typmod);
     if (isStringType(to)) return (a, ctx) => textIn(to, a[0] as string, ctx.fmt, typmod, { explicitCast: explicit });
     return (a) => a[0];
   }
@@ -155,7 +159,7 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
       if (ints) return (a) => Math.fround(a[0] as number);
       if (from === O.int8) return (a) => Math.fround(Number(a[0] as bigint));
       if (from === O.float8) return (a) => float4Check(a[0] as number, a[0] as number);
-      if (from === O.numeric) return (a) => float4Check(numericToFloat(a[0]), numericToFloat(a[0]));
+      if (from === O.numeric) return (a) => numericToFloat(a[0], true);
       break;
     case O.float8:
       if (ints || from === O.float4) return (a) => a[0];
@@ -186,6 +190,7 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
     default:
       break;
   }
+  if (to === O.interval && typmod >= 0 && isStringType(from)) return (a, ctx) => intervalIn(a[0] as string, typmod, ctx.fmt);
   // Everything else that has a pg_cast entry or is an I/O conversion goes through text, which
   // gives PostgreSQL's results for the date/time family and string sources.
   return (a, ctx) => viaText(a[0], ctx.fmt);

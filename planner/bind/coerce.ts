@@ -6,6 +6,7 @@
 
 import { DbError, TypeOid, textIn } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
+import { intervalIn } from '../eval/interval-typmod.js';
 import { castContext, castImpl, type CastContext } from './casts.js';
 import type { BoundExpr } from './expr.js';
 import type { ParamTypes } from './params.js';
@@ -39,7 +40,9 @@ export function tryCoerce(env: CoerceEnv, e: BoundExpr, target: SqlType, ctx: Ca
     if (e.kind === 'const') {
       if (e.value === null) return { kind: 'const', type: target, value: null, location: e.location };
       try {
-        const value = textIn(target.oid, e.value as string, env.fmt, target.typmod, { explicitCast: ctx === 'e' });
+        const value = target.oid === TypeOid.interval && target.typmod >= 0
+          ? intervalIn(e.value as string, target.typmod, env.fmt)
+          : textIn(target.oid, e.value as string, env.fmt, target.typmod, { explicitCast: ctx === 'e' });
         return { kind: 'const', type: target, value, location: e.location };
       } catch (err) {
         throw withPos(err, env, e.location);

@@ -21,11 +21,16 @@ export function numericFromString(s: string): Value {
   return textIn(TypeOid.numeric, s, DEFAULT_FORMAT_SETTINGS);
 }
 
-export function numericToFloat(v: Value): number {
+export function numericToFloat(v: Value, isFloat4 = false): number {
   const d = toDec(v);
   if (d.kind === 'nan') return NaN;
   if (d.kind === 'inf') return d.neg ? -Infinity : Infinity;
-  return Number(decFormat(d));
+  const s = decFormat(d);
+  const x = isFloat4 ? Math.fround(Number(s)) : Number(s);
+  // float8in/float4in on the numeric's text: out of range is 22003, as in PostgreSQL.
+  if (!Number.isFinite(x)) throw new DbError('22003', `"${s}" is out of range for type ${isFloat4 ? 'real' : 'double precision'}`);
+  if (x === 0 && d.v !== 0n) throw new DbError('22003', `"${s}" is out of range for type ${isFloat4 ? 'real' : 'double precision'}`);
+  return x;
 }
 
 /** numeric → int2/int4/int8: round half away from zero, then range check. */

@@ -3,7 +3,7 @@
 
 import type { FnDef } from './def.js';
 import { buildOperators } from './operators.js';
-import { stringFunctions } from './string.js';
+import { byteaFunctions, stringFunctions } from './string.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
 import { datetimeFunctions, datetimeOperators } from './datetime.js';
@@ -14,7 +14,7 @@ export class FunctionRegistry {
 
   constructor() {
     for (const d of [...buildOperators(), ...datetimeOperators()]) push(this.ops, d.name, d);
-    for (const d of [...stringFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
+    for (const d of [...stringFunctions(), ...byteaFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
   }
 
   /** Operators named `name` with the given number of operands (1 = prefix). */

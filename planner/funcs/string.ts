@@ -235,3 +235,82 @@ export function stringFunctions(): FnDef[] {
     fn('pg_client_encoding', [], O.name, () => 'UTF8'),
   ];
 }
+
+function bytesTrim(b: Uint8Array, set: Uint8Array, left: boolean, right: boolean): Uint8Array {
+  const s = new Set(set);
+  let i = 0, j = b.length;
+  if (left) while (i < j && s.has(b[i]!)) i++;
+  if (right) while (j > i && s.has(b[j - 1]!)) j--;
+  return b.slice(i, j);
+}
+
+function bytesSubstr(b: Uint8Array, start: number, len: number | undefined): Uint8Array {
+  if (len !== undefined && len < 0) throw new DbError('22011', 'negative substring length not allowed');
+  const s0 = start - 1;
+  const e0 = len === undefined ? b.length : Math.min(b.length, s0 + len);
+  const from = Math.max(0, s0);
+  return e0 <= from ? new Uint8Array(0) : b.slice(from, e0);
+}
+
+function bitIndex(b: Uint8Array, n: number): [number, number] {
+  if (n < 0 || n >= b.length * 8) throw new DbError('2202E', `index ${n} out of valid range, 0..${b.length * 8 - 1}`);
+  return [n >> 3, n & 7];
+}
+
+function checkEncoding(name: string): void {
+  const n = name.toLowerCase().replace(/[-_]/g, '');
+  if (n !== 'utf8' && n !== 'unicode') {
+    if (n === 'latin1' || n === 'sqlascii' || n === 'win1252') throw new DbError('0A000', `conversion between ${name} and UTF8 is not supported`);
+    throw new DbError('22023', `invalid encoding name "${name}"`);
+  }
+}
+
+/** Functions over bytea and booleans that share the string family's shapes. */
+export function byteaFunctions(): FnDef[] {
+  const B = O.bytea, I = O.int4;
+  return [
+    fn('substr', [B, I], B, (a) => bytesSubstr(a[0] as Uint8Array, a[1] as number, undefined)),
+    fn('substr', [B, I, I], B, (a) => bytesSubstr(a[0] as Uint8Array, a[1] as number, a[2] as number)),
+    fn('substring', [B, I], B, (a) => bytesSubstr(a[0] as Uint8Array, a[1] as number, undefined)),
+    fn('substring', [B, I, I], B, (a) => bytesSubstr(a[0] as Uint8Array, a[1] as number, a[2] as number)),
+    fn('btrim', [B, B], B, (a) => bytesTrim(a[0] as Uint8Array, a[1] as Uint8Array, true, true)),
+    fn('ltrim', [B, B], B, (a) => bytesTrim(a[0] as Uint8Array, a[1] as Uint8Array, true, false)),
+    fn('rtrim', [B, B], B, (a) => bytesTrim(a[0] as Uint8Array, a[1] as Uint8Array, false, true)),
+    fn('bit_length', [B], I, (a) => (a[0] as Uint8Array).length * 8),
+    fn('get_byte', [B, I], I, (a) => {
+      const b = a[0] as Uint8Array, n = a[1] as number;
+      if (n < 0 || n >= b.length) throw new DbError('2202E', `index ${n} out of valid range, 0..${b.length - 1}`);
+      return b[n]!;
+    }),
+    fn('set_byte', [B, I, I], B, (a) => {
+      const b = (a[0] as Uint8Array).slice(), n = a[1] as number;
+      if (n < 0 || n >= b.length) throw new DbError('2202E', `index ${n} out of valid range, 0..${b.length - 1}`);
+      b[n] = (a[2] as number) & 0xff;
+      return b;
+    }),
+    fn('get_bit', [B, O.int8], I, (a) => { const [i, bit] = bitIndex(a[0] as Uint8Array, Number(a[1] as bigint)); return ((a[0] as Uint8Array)[i]! >> bit) & 1; }),
+    fn('set_bit', [B, O.int8, I], B, (a) => {
+      const b = (a[0] as Uint8Array).slice();
+      const [i, bit] = bitIndex(b, Number(a[1] as bigint));
+      const v = a[2] as number;
+      if (v !== 0 && v !== 1) throw new DbError('22023', 'new bit must be 0 or 1');
+      b[i] = v ? b[i]! | (1 << bit) : b[i]! & ~(1 << bit);
+      return b;
+    }),
+    fn('position', [B, B], I, (a) => Buffer.from(a[0] as Uint8Array).indexOf(Buffer.from(a[1] as Uint8Array)) + 1),
+    fn('convert_from', [B, O.name], O.text, (a) => {
+      checkEncoding(a[1] as string);
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(a[0] as Uint8Array);
+      } catch {
+        throw new DbError('22021', 'invalid byte sequence for encoding "UTF8"');
+      }
+    }),
+    fn('convert_to', [O.text, O.name], B, (a) => {
+      checkEncoding(a[1] as string);
+      return new Uint8Array(Buffer.from(a[0] as string, 'utf8'));
+    }),
+    fn('booleq', [O.bool, O.bool], O.bool, (a) => a[0] === a[1]),
+    fn('boolne', [O.bool, O.bool], O.bool, (a) => a[0] !== a[1]),
+  ];
+}

@@ -224,7 +224,12 @@ export function toTimestampFormat(text: string, fmt: string, ctx: EvalContext, k
       continue;
     }
     switch (tok.p.toUpperCase()) {
-      case 'YYYY': case 'IYYY': year = readInt(6, tok.p); break;
+      case 'YYYY': case 'IYYY': {
+        // Year 0 and negative years are BC: -1 and 0 both mean 1 BC (internal year 0).
+        const y = readInt(6, tok.p);
+        year = y <= 0 ? y + 1 - (y === 0 ? 1 : 0) : y;
+        break;
+      }
       case 'Y,YYY': { const a = readInt(3, tok.p); pos++; year = a * 1000 + readInt(3, tok.p); break; }
       case 'YYY': case 'IYY': { const y = readInt(3, tok.p); year = y < 100 ? 2000 + y : y < 1000 ? 1000 + y : y; break; }
       case 'YY': case 'IY': { const y = readInt(2, tok.p); year = y < 70 ? 2000 + y : 1900 + y; break; }
