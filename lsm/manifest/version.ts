@@ -40,16 +40,47 @@ export class Version {
 
   /** Files of `table` in `level` whose key range intersects [lo, hi] (undefined = unbounded). */
   overlapping(level: number, table: TableId, lo: Uint8Array | undefined, hi: Uint8Array | undefined): SegmentFile[] {
-    return this.levels[level]!.filter(
-      (f) => f.table === table && (hi === undefined || compareBytes(f.smallestKey, hi) <= 0) && (lo === undefined || compareBytes(f.largestKey, lo) >= 0),
-    );
+    const files = this.levels[level]!;
+    const hit = (f: SegmentFile): boolean =>
+      f.table === table && (hi === undefined || compareBytes(f.smallestKey, hi) <= 0) && (lo === undefined || compareBytes(f.largestKey, lo) >= 0);
+    if (level === 0) return files.filter(hit);
+    // L1+: sorted by (table, smallestKey) and disjoint, so largestKeys ascend too: binary-search
+    // the first file of the table that ends at or after `lo`, then walk while files start <= hi.
+    const out: SegmentFile[] = [];
+    for (let i = this.firstReaching(files, table, lo); i < files.length && hit(files[i]!); i++) out.push(files[i]!);
+    return out;
+  }
+
+  /** L1+: the one file of `level` that may hold `key` of `table`, if any (binary search). */
+  fileForKey(level: number, table: TableId, key: Uint8Array): SegmentFile | undefined {
+    const files = this.levels[level]!;
+    if (level === 0) throw new Error('lsm invariant violated: fileForKey on L0 (files overlap)');
+    const f = files[this.firstReaching(files, table, key)];
+    return f !== undefined && f.table === table && compareBytes(f.smallestKey, key) <= 0 ? f : undefined;
   }
 
   /** The files a point read of (table, key) must consult, newest data first. */
   filesForKey(table: TableId, key: Uint8Array): SegmentFile[] {
-    const out: SegmentFile[] = [];
-    for (let l = 0; l < this.levels.length; l++) out.push(...this.overlapping(l, table, key, key));
+    const out = this.overlapping(0, table, key, key);
+    for (let l = 1; l < this.levels.length; l++) {
+      const f = this.fileForKey(l, table, key);
+      if (f !== undefined) out.push(f);
+    }
     return out;
+  }
+
+  /** Index of the first file with (table, largestKey) >= (table, lo) in a level >= 1. */
+  private firstReaching(files: readonly SegmentFile[], table: TableId, lo: Uint8Array | undefined): number {
+    let a = 0;
+    let z = files.length;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      const f = files[mid]!;
+      const before = f.table < table || (f.table === table && lo !== undefined && compareBytes(f.largestKey, lo) < 0);
+      if (before) a = mid + 1;
+      else z = mid;
+    }
+    return a;
   }
 }
 
