@@ -50,6 +50,9 @@ export function parseShowMs(v: string | undefined): number {
   return Number(m[1]) * MS_PER_UNIT[m[2] ?? 'ms']!;
 }
 
+/** PostgreSQL 15 reports settings at start-up in its GUC table order: by name, case-insensitively. */
+const STARTUP_REPORT_ORDER: readonly string[] = [...REPORTED_SETTINGS].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+
 const SHUTDOWN_FATAL: ErrorFields = { severity: 'FATAL', code: '57P01', message: 'terminating connection due to administrator command' };
 
 export class Connection implements StatementIo {
@@ -246,6 +249,13 @@ export class Connection implements StatementIo {
   }
 
   private async startSession(major: number, minor: number, params: Map<string, string>): Promise<SqlSession | undefined> {
+    if (major < 3) {
+      // PostgreSQL answers pre-3.0 clients in their own error format: 'E', text, NUL.
+      const msg = `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.${PG_PROTOCOL_LATEST_MINOR}`;
+      this.out.bytes(Buffer.from(`EFATAL:  ${msg}\n\0`, 'utf8'));
+      this.close();
+      return undefined;
+    }
     if (major !== 3) {
       throw new DbError('0A000', `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.${PG_PROTOCOL_LATEST_MINOR}`, { severity: 'FATAL' });
     }
@@ -272,6 +282,9 @@ export class Connection implements StatementIo {
 
     const ok = await authenticate(this.ctx, user, this);
     if (!ok) return undefined;
+    // Like PostgreSQL, AuthenticationOk precedes the database check and any session failure.
+    const out = this.out;
+    out.authentication(0);
 
     if (!this.ctx.engine.databaseExists(database)) {
       throw new DbError('3D000', `database "${database}" does not exist`, { severity: 'FATAL' });
@@ -283,9 +296,7 @@ export class Connection implements StatementIo {
       const err = toDbError(e);
       throw new DbError(err.code, err.message, { ...err.fields, severity: 'FATAL' });
     }
-    const out = this.out;
-    out.authentication(0);
-    for (const name of REPORTED_SETTINGS) {
+    for (const name of STARTUP_REPORT_ORDER) {
       const v = session.getSetting(name);
       if (v !== undefined) out.parameterStatus(name, v);
     }

@@ -14,8 +14,8 @@ import { DbError, toDbError } from '../catalog/index.js';
 import type { ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
 import { checkResultFormats, decodeParams } from './rows.js';
 import {
-  armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows,
-  type Running, type StatementIo,
+  armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows, tagWithCount,
+  type RunEnd, type Running, type StatementIo,
 } from './statement.js';
 import { ConnectionLost } from './transport.js';
 
@@ -87,9 +87,10 @@ export class QueryProtocol {
       const run: Running = { exec, token, encoders: rowEncoders(this.session, exec, []) };
       this.io.sendNotices();
       if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
-      const tag = await this.runToEnd(run, 0);
+      const end = await this.runToEnd(run, 0);
       this.io.sendNotices();
-      this.io.out.commandComplete(tag!);
+      if (end.kind !== 'done') throw new Error('a run without row limit cannot be suspended');
+      this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
     } finally {
       disarm();
       this.io.running = undefined;
@@ -97,8 +98,8 @@ export class QueryProtocol {
     }
   }
 
-  /** Runs an execution until done or `maxRows` rows; returns the tag, or undefined if suspended. */
-  private async runToEnd(run: Running, maxRows: number): Promise<string | undefined> {
+  /** Runs an execution until done or `maxRows` rows. */
+  private async runToEnd(run: Running, maxRows: number): Promise<RunEnd> {
     const exec = run.exec;
     switch (exec.kind) {
       case 'rows':
@@ -201,7 +202,7 @@ export class QueryProtocol {
       throw new DbError('26000', stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
     }
     if (portalName === '') this.closePortal('');
-    else if (this.portals.has(portalName)) throw new DbError('42P03', `portal "${portalName}" already exists`);
+    else if (this.portals.has(portalName)) throw new DbError('42P03', `cursor "${portalName}" already exists`);
     if (paramFormats.length > 1 && paramFormats.length !== params.length) {
       throw new DbError('08P01', `bind message has ${paramFormats.length} parameter formats but ${params.length} parameters`);
     }
@@ -264,15 +265,23 @@ export class QueryProtocol {
         portal.state = { kind: 'running', run };
       }
       this.io.sendNotices();
-      const tag = await this.runToEnd(run, maxRows);
+      const end = await this.runToEnd(run, maxRows);
       this.io.sendNotices();
-      if (tag === undefined) {
+      if (end.kind === 'suspended') {
         this.io.out.portalSuspended();
       } else {
-        portal.state = { kind: 'done', tag };
         // COPY runs close their own source/sink; only a row cursor needs releasing here.
         if (run.exec.kind === 'rows') run.exec.cursor.close();
-        this.io.out.commandComplete(tag);
+        if (!returnsRows(run)) {
+          portal.state = { kind: 'done', tag: end.tag };
+          this.io.out.commandComplete(end.tag);
+        } else {
+          // Later Executes find no rows: PostgreSQL answers them with a count of 0.
+          portal.state = { kind: 'done', tag: tagWithCount(end.tag, 0) };
+          // A limit met exactly is a suspension for PostgreSQL: it learns of the end next time.
+          if (maxRows > 0 && end.sent === maxRows) this.io.out.portalSuspended();
+          else this.io.out.commandComplete(tagWithCount(end.tag, end.sent));
+        }
       }
     } catch (e) {
       if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
@@ -316,6 +325,11 @@ export class QueryProtocol {
     this.closeAllPortals();
     this.statements.clear();
   }
+}
+
+/** True for executions whose tag counts the rows they return (SELECT, INSERT ... RETURNING). */
+function returnsRows(run: Running): boolean {
+  return run.exec.kind === 'rows' && run.exec.fields !== null;
 }
 
 function closeRun(run: Running): void {

@@ -60,12 +60,19 @@ export interface Running {
   encoders: ColumnEncoder[] | undefined;
 }
 
+/** How a run of an execution ended: suspended by the row limit, or done with its tag. */
+export type RunEnd =
+  | { kind: 'suspended' }
+  /** `sent` counts the DataRows sent by this run only (PostgreSQL's nprocessed). */
+  | { kind: 'done'; tag: string; sent: number };
+
 /**
- * Streams up to `maxRows` rows (0 = all) of a cursor as DataRows. Returns the tag when the
- * cursor is exhausted, or undefined when the row limit stopped it first (PortalSuspended).
+ * Streams up to `maxRows` rows (0 = all) of a cursor as DataRows: suspended when the limit
+ * stopped it before the cursor said it was exhausted.
  */
-export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken): Promise<string | undefined> {
+export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken): Promise<RunEnd> {
   let left = maxRows;
+  let sent = 0;
   for (;;) {
     const want = maxRows === 0 ? FETCH_BATCH_ROWS : Math.min(left, FETCH_BATCH_ROWS);
     let r = cursor.fetch(want);
@@ -75,14 +82,24 @@ export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: r
     if (encoders !== undefined) {
       for (let i = 0; i < rows.length; i++) writeDataRow(io.out, rows[i]!, encoders);
     }
+    sent += rows.length;
     if (rows.length > 0) io.sendNotices();
-    if (r.done) return r.tag ?? 'SELECT 0';
+    if (r.done) return { kind: 'done', tag: r.tag ?? 'SELECT 0', sent };
     if (maxRows !== 0) {
       left -= rows.length;
-      if (left <= 0) return undefined;
+      if (left <= 0) return { kind: 'suspended' };
     }
     await io.maybeFlush();
   }
+}
+
+/**
+ * The command tag with its row count replaced, for statements that return rows: PostgreSQL
+ * reports the rows of this Execute ('SELECT 2' after a suspension, 'SELECT 0' once exhausted).
+ */
+export function tagWithCount(tag: string, n: number): string {
+  const m = /\d+$/.exec(tag);
+  return m === null ? tag : tag.slice(0, m.index) + String(n);
 }
 
 /** Builds the per-column encoders for an execution's rows (once per statement). */
@@ -92,7 +109,7 @@ export function rowEncoders(session: SqlSession, exec: Execution, formats: reado
 }
 
 /** COPY TO STDOUT: CopyOutResponse, CopyData per chunk, CopyDone, then the tag. */
-export async function runCopyOut(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, source: CopyOutSource, token: CancelToken): Promise<string> {
+export async function runCopyOut(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, source: CopyOutSource, token: CancelToken): Promise<RunEnd> {
   try {
     io.out.copyResponse('H', format === 'binary', columnCount);
     for (;;) {
@@ -103,7 +120,7 @@ export async function runCopyOut(io: StatementIo, format: 'text' | 'csv' | 'bina
       await io.maybeFlush();
     }
     io.out.copyDone();
-    return source.tag();
+    return { kind: 'done', tag: source.tag(), sent: 0 };
   } finally {
     source.close();
   }
@@ -115,7 +132,7 @@ const d = 0x64, c = 0x63, f = 0x66, H = 0x48, S = 0x53;
  * COPY FROM STDIN: CopyInResponse, then CopyData into the sink until CopyDone (→ tag) or
  * CopyFail (→ 57014). Flush and Sync are ignored inside COPY, as PostgreSQL does.
  */
-export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, sink: CopyInSink, token: CancelToken): Promise<string> {
+export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binary', columnCount: number, sink: CopyInSink, token: CancelToken): Promise<RunEnd> {
   io.out.copyResponse('G', format === 'binary', columnCount);
   let finished = false;
   try {
@@ -131,7 +148,7 @@ export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binar
         }
         case c: {
           finished = true;
-          return await sink.finish();
+          return { kind: 'done', tag: await sink.finish(), sent: 0 };
         }
         case f: {
           finished = true;

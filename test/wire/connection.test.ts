@@ -42,19 +42,33 @@ describe('start-up', () => {
     expect(params['standard_conforming_strings']).toBe('on');
     expect(params['server_version']).toMatch(/^15\./);
     expect(c.msgs.at(-1)!.status).toBe('I');
+    // PostgreSQL 15 sends them in its GUC table order (by name, case-insensitive).
+    const order = c.msgs.filter((m) => m.name === 'parameterStatus').map((m) => m.parameterName as string);
+    expect(order).toEqual([...order].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    expect(order.slice(0, 3)).toEqual(['application_name', 'client_encoding', 'DateStyle']);
     const key = c.msgs.find((m) => m.name === 'backendKeyData')!;
     expect(key.processID).toBe(c.conn.backendPid);
   });
 
-  it('refuses protocol 2.0 with 0A000 and closes', async () => {
+  it('refuses protocol 2.0 in the old protocol\'s error format, as PostgreSQL 15 does', async () => {
     const c = new RawClient(makeContext(engine));
+    c.setRaw(true);
     const b = Buffer.alloc(8);
     b.writeInt32BE(8, 0);
     b.writeInt32BE(2 << 16, 4);
     c.send(b);
     await c.waitEnd();
-    const e = errorOf(c.msgs);
-    expect(e).toMatchObject({ severity: 'FATAL', code: '0A000', message: 'unsupported frontend protocol 2.0: server supports 3.0 to 3.0' });
+    expect(Buffer.concat(c.raw).toString()).toBe('EFATAL:  unsupported frontend protocol 2.0: server supports 3.0 to 3.0\n\0');
+  });
+
+  it('refuses protocol 4.0 with a v3 ErrorResponse 0A000', async () => {
+    const c = new RawClient(makeContext(engine));
+    const b = Buffer.alloc(8);
+    b.writeInt32BE(8, 0);
+    b.writeInt32BE(4 << 16, 4);
+    c.send(b);
+    await c.waitEnd();
+    expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '0A000', message: 'unsupported frontend protocol 4.0: server supports 3.0 to 3.0' });
   });
 
   it('negotiates down a 3.2 request and unknown _pq_ options', async () => {
@@ -99,6 +113,7 @@ describe('start-up', () => {
     const c = new RawClient(makeContext(engine));
     c.send(serialize.startup({ user: 'tester', database: 'nosuchdb' }));
     await c.waitEnd();
+    expect(c.names()).toEqual(['authenticationOk', 'error']); // PostgreSQL checks the database after auth
     expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '3D000', message: 'database "nosuchdb" does not exist' });
   });
 

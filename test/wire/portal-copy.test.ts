@@ -43,7 +43,24 @@ describe('portal row limits', () => {
       'dataRow', 'commandComplete', 'readyForQuery',
     ]);
     expect(c.msgs.slice(n).filter((m) => m.name === 'dataRow').map((m) => m.fields[0])).toEqual(['1', '2', '3', '4', '5']);
-    expect(c.msgs.find((m, i) => i >= n && m.name === 'commandComplete')!.text).toBe('SELECT 5');
+    // PostgreSQL counts the rows of the last Execute only.
+    expect(c.msgs.find((m, i) => i >= n && m.name === 'commandComplete')!.text).toBe('SELECT 1');
+  });
+
+  it('treats a limit met exactly as a suspension and reports SELECT 0 on the next Execute', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    c.send(Buffer.concat([
+      serialize.parse({ text: 'VALUES (1), (2)' }),
+      serialize.bind({}),
+      serialize.execute({ rows: 2 }),
+      serialize.execute({ rows: 2 }),
+      serialize.execute({ rows: 0 }),
+      serialize.sync(),
+    ]));
+    await c.readyCount(2);
+    expect(c.names(n)).toEqual(['parseComplete', 'bindComplete', 'dataRow', 'dataRow', 'portalSuspended', 'commandComplete', 'commandComplete', 'readyForQuery']);
+    expect(c.msgs.slice(n).filter((m) => m.name === 'commandComplete').map((m) => m.text)).toEqual(['SELECT 0', 'SELECT 0']);
   });
 
   it('keeps a named portal across Sync inside a transaction block, and drops portals at commit', async () => {
@@ -68,6 +85,18 @@ describe('portal row limits', () => {
     c.send(Buffer.concat([serialize.execute({ portal: 'p2', rows: 1 }), serialize.sync()]));
     await c.readyCount(7);
     expect(c.msgs.slice(n).find((m) => m.name === 'error')).toMatchObject({ code: '34000', message: 'portal "p2" does not exist' });
+  });
+
+  it('refuses to rebind an open named portal with PostgreSQL\'s wording', async () => {
+    const c = await ready();
+    c.send(serialize.query('BEGIN'));
+    await c.readyCount(2);
+    const n = c.msgs.length;
+    c.send(Buffer.concat([serialize.parse({ text: 'SELECT 1' }), serialize.bind({ portal: 'p' }), serialize.bind({ portal: 'p' }), serialize.sync()]));
+    await c.readyCount(3);
+    expect(c.names(n)).toEqual(['parseComplete', 'bindComplete', 'error', 'readyForQuery']);
+    expect(c.msgs[n + 2]).toMatchObject({ code: '42P03', message: 'cursor "p" already exists' });
+    expect(c.msgs.at(-1)!.status).toBe('E');
   });
 
   it('describes a portal with its result formats', async () => {
