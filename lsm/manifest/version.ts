@@ -94,6 +94,9 @@ export function sortLevel(level: number, files: SegmentFile[]): SegmentFile[] {
 /** Apply an edit to level lists; returns an error message instead of throwing. */
 export function applyEdit(base: readonly (readonly SegmentFile[])[], edit: VersionEdit): SegmentFile[][] | string {
   const levels = Array.from({ length: MAX_LEVELS }, (_, l) => [...(base[l] ?? [])]);
+  for (const f of [...(edit.removed ?? []), ...(edit.added ?? [])]) {
+    if (!Number.isInteger(f.level) || f.level < 0 || f.level >= MAX_LEVELS) return `names level ${f.level} (levels are 0..${MAX_LEVELS - 1})`;
+  }
   for (const r of edit.removed ?? []) {
     const i = levels[r.level]!.findIndex((f) => f.fileNumber === r.fileNumber);
     if (i < 0) return `removes file ${r.fileNumber} which is not in level ${r.level}`;
