@@ -145,6 +145,7 @@ export class Binder implements CoerceEnv {
         return this.bind(node.arg!);
       }
       case 'SubLink':
+        if (this.tables) return this.tables.bindSubLink(this, node); // issue 4
         throw this.unsupported('subqueries in expressions', node.location ?? -1);
       case 'A_ArrayExpr':
         throw this.unsupported('arrays', node.location ?? -1);

@@ -13,6 +13,10 @@
 
 import { DbError, type Notice } from '../../catalog/index.js';
 import { SchemaCatalog, lsmToDbError, type CatalogReader, type CatalogWriter } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { BoundExpr } from '../bind/expr.js';
+import type { SubLink } from '../parse/ast.js';
+import { bindSubLink } from './sublink.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 
 export type SqlIsolation = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
@@ -175,6 +179,11 @@ export class TableSession {
 
   notice(n: Notice): void {
     this.host.notice(n);
+  }
+
+  /** Binds a subquery in an expression (the binder calls this; see sublink.ts). */
+  bindSubLink(b: Binder, n: SubLink): BoundExpr {
+    return bindSubLink(b, n);
   }
 
   /** Write counts at each savepoint, innermost last (ROLLBACK TO compares them). */

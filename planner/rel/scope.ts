@@ -43,6 +43,9 @@ export class RelScope implements Scope {
   /** `SELECT *` order; undefined = all visible columns of all entries, in order. */
   star: StarColumn[] | undefined;
 
+  /** The enclosing query's scope (correlated subqueries), consulted when nothing here matches. */
+  parent: Scope | undefined;
+
   constructor(
     readonly entries: RangeEntry[],
     readonly width: number,
@@ -83,13 +86,13 @@ export class RelScope implements Scope {
           found = this.slot(e, i, loc);
         }
       }
-      return found;
+      return found ?? this.parent?.resolveColumn(names, loc);
     }
     if (names.length > 4) throw new DbError('42601', `improper qualified name (too many dotted names): ${names.join('.')}`, this.pos(loc));
     const col = names[names.length - 1]!;
     const qual = names.slice(0, -1).slice(-2);
     const e = this.entries.find((x) => x.alias === qual[qual.length - 1] && (qual.length === 1 || x.schema === qual[0]));
-    if (!e) return undefined;
+    if (!e) return this.parent?.resolveColumn(names, loc);
     const i = e.columns.findIndex((c) => !c.hidden && c.name === col);
     if (i < 0) throw new DbError('42703', `column ${qual[qual.length - 1]}.${col} does not exist`, this.pos(loc));
     return this.slot(e, i, loc);

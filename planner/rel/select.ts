@@ -61,9 +61,8 @@ class AggScope implements Scope {
       const p = this.position(loc);
       throw new DbError('42803', `column "${shown}" must appear in the GROUP BY clause or be used in an aggregate function`, p !== undefined ? { position: p } : {});
     }
-    // A merged USING column (COALESCE) is grouped only as a whole expression.
-    const p = this.position(loc);
-    throw new DbError('42803', `column "${names.join('.')}" must appear in the GROUP BY clause or be used in an aggregate function`, p !== undefined ? { position: p } : {});
+    // Outer references (correlated subqueries) are constant within a group.
+    return e;
   }
 }
 
@@ -85,6 +84,7 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
     inScope = new RelScope(from.entries, from.width, (l) => b.position(l));
     for (const [k, v] of from.merged) inScope.merged.set(k, v);
     inScope.star = from.visible;
+    inScope.parent = b.scope;
     node = from.node;
   } else {
     node = new RowsNode(0, () => [[]], 'Result');

@@ -281,9 +281,14 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (this.notices.length < NOTICES_MAX) this.notices.push(n);
   }
 
+  /** issue 4: catalog version the plan epoch was last computed at (DDL invalidates plans). */
+  private epochCatalog = -1;
+
   private refreshEpoch(): void {
-    if (this.epochVersion === this.settings.version) return;
+    const cat = this.host.tables?.catalogVersion ?? 0;
+    if (this.epochVersion === this.settings.version && this.epochCatalog === cat) return;
     this.epochVersion = this.settings.version;
+    this.epochCatalog = cat;
     const f = this.formatSettings();
     const key = `${f.timeZone}|${f.dateStyle}|${f.intervalStyle}|${this.host.tables?.catalogVersion ?? 0}`; // issue 4: DDL invalidates plans
     if (key !== this.fmtKey) {

@@ -59,3 +59,31 @@ describe('tables: vertical slice', () => {
     expect((await c.query('SELECT * FROM kept ORDER BY a')).text).toEqual([['1', 'a'], ['2', 'b']]);
   });
 });
+
+describe('subqueries and plan invalidation', () => {
+  it('scalar, EXISTS, IN, ANY/ALL, correlated', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE a (id int PRIMARY KEY, v int); CREATE TABLE b (id int, aid int)');
+    await c.query('INSERT INTO a VALUES (1, 10), (2, 20), (3, NULL); INSERT INTO b VALUES (1, 1), (2, 1), (3, 2)');
+    expect((await c.query('SELECT (SELECT max(v) FROM a)')).text).toEqual([['20']]);
+    expect((await c.query('SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id) ORDER BY id')).text).toEqual([['1'], ['2']]);
+    expect((await c.query('SELECT id FROM a WHERE id IN (SELECT aid FROM b) ORDER BY 1')).text).toEqual([['1'], ['2']]);
+    expect((await c.query('SELECT id FROM a WHERE id NOT IN (SELECT aid FROM b) ORDER BY 1')).text).toEqual([['3']]);
+    expect((await c.query('SELECT id, (SELECT count(*) FROM b WHERE b.aid = a.id) FROM a ORDER BY 1')).text).toEqual([['1', '2'], ['2', '1'], ['3', '0']]);
+    expect((await c.query('SELECT 15 > ALL (SELECT v FROM a WHERE v IS NOT NULL), 15 < ANY (SELECT v FROM a)')).text).toEqual([['f', 't']]);
+    expect((await c.error('SELECT (SELECT id FROM a)')).code).toBe('21000');
+  });
+
+  it('a cached plan is rebuilt after DROP/CREATE of its table', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE t (a int, b int)');
+    await c.query('INSERT INTO t VALUES (1, 2)');
+    expect((await c.query('SELECT * FROM t')).text).toEqual([['1', '2']]);
+    await c.query('DROP TABLE t');
+    await c.query('CREATE TABLE t (a int, b int)');
+    await c.query('INSERT INTO t (b, a) VALUES (3, 4)');
+    expect((await c.query('SELECT * FROM t')).text).toEqual([['4', '3']]);
+  });
+});

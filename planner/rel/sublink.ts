@@ -1,0 +1,121 @@
+// Subqueries in expressions (PostgreSQL's SubLink): scalar `(SELECT ...)`, EXISTS, IN / op ANY,
+// op ALL; correlated or not. A subquery is planned once; at run time it is re-run per outer
+// row when it is correlated, once per statement execution otherwise.
+//
+// Correlation: names the subquery cannot resolve are looked up in the enclosing scope; each hit
+// becomes an argument of the SubLink's call node (evaluated on the outer row) and, inside the
+// subquery, a stable call that reads that argument from the context (`outer`). Nested levels
+// compose: an outer reference of an outer reference is just another argument one level up.
+
+import { DbError, TypeOid } from '../../catalog/index.js';
+import type { Binder, Scope } from '../bind/binder.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { T } from '../bind/types.js';
+import { compile } from '../eval/compile.js';
+import { planQuery } from '../exec/query.js';
+import { strings, type Node, type SelectStmt, type SubLink } from '../parse/ast.js';
+
+export type OuterCtx = EvalContext & { readonly outer?: readonly Value[] };
+
+/** Resolves names against the enclosing query and records what the subquery reads from it. */
+export class Correlation implements Scope {
+  readonly exprs: BoundExpr[] = [];
+  constructor(readonly parent: Scope | undefined) {}
+
+  resolveColumn(names: readonly string[], loc: number): BoundExpr | undefined {
+    const hit = this.parent?.resolveColumn(names, loc);
+    if (!hit) return undefined;
+    let i = this.exprs.findIndex((e) => JSON.stringify(strip(e)) === JSON.stringify(strip(hit)));
+    if (i < 0) {
+      i = this.exprs.length;
+      this.exprs.push(hit);
+    }
+    const slot = i;
+    return {
+      kind: 'call', name: 'outer', args: [], type: hit.type, strict: false, volatility: 'stable', location: loc,
+      impl: (_a, ctx) => (ctx as OuterCtx).outer![slot] ?? null,
+    };
+  }
+}
+
+function strip(e: BoundExpr): unknown {
+  return { ...e, location: -1 };
+}
+
+/** Per-execution cache of uncorrelated subquery results, keyed by the statement's cancel token. */
+class OnceCache<T> {
+  private readonly m = new WeakMap<object, T>();
+  get(ctx: EvalContext, f: () => T): T {
+    const k = ctx.cancel as object;
+    if (this.m.has(k)) return this.m.get(k)!;
+    const v = f();
+    this.m.set(k, v);
+    return v;
+  }
+}
+
+export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
+  const loc = n.location ?? -1;
+  const corr = new Correlation(b.scope);
+  const sub = planQuery(b.withScope(corr), n.subselect as SelectStmt);
+  const args = corr.exprs;
+  const correlated = args.length > 0;
+  const cache = new OnceCache<Value[][]>();
+  const rows = (a: Value[], ctx: EvalContext): Value[][] => {
+    const run = (): Value[][] => {
+      const r = sub.run(correlated ? ({ ...ctx, outer: a } as OuterCtx) : ctx);
+      if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside subqueries are not supported yet');
+      return r;
+    };
+    return correlated ? run() : cache.get(ctx, run);
+  };
+  const call = (name: string, type: BoundExpr['type'], extra: BoundExpr[], impl: (a: Value[], ctx: EvalContext) => Value): BoundExpr =>
+    ({ kind: 'call', name, args: [...args, ...extra], type, strict: false, volatility: 'volatile', location: loc, impl });
+  const nargs = args.length;
+  switch (n.subLinkType) {
+    case 'EXPR_SUBLINK': {
+      if (sub.columns.length !== 1) throw b.err('42601', 'subquery must return only one column', loc);
+      return call('subquery', sub.columns[0]!.type, [], (a, ctx) => {
+        const r = rows(a, ctx);
+        if (r.length > 1) throw new DbError('21000', 'more than one row returned by a subquery used as an expression');
+        return r.length === 0 ? null : r[0]![0]!;
+      });
+    }
+    case 'EXISTS_SUBLINK':
+      return call('exists', T.bool, [], (a, ctx) => rows(a, ctx).length > 0);
+    case 'ANY_SUBLINK':
+    case 'ALL_SUBLINK': {
+      const any = n.subLinkType === 'ANY_SUBLINK';
+      const opNames = strings((n as unknown as { operName?: Node[] }).operName);
+      const op = opNames[opNames.length - 1] ?? '=';
+      if (!n.testexpr) throw b.err('42601', 'subquery comparison without a left operand', loc);
+      if (n.testexpr.kind === 'RowExpr') throw b.unsupported('row comparisons with subqueries', loc);
+      if (sub.columns.length !== 1) throw b.err('42601', sub.columns.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', loc);
+      let left = b.bind(n.testexpr);
+      const rt = sub.columns[0]!.type;
+      if (left.type.oid === TypeOid.unknown) left = b.coerceTo(left, rt, 'IN', loc);
+      const cmpExpr = b.operator(op, { kind: 'column', index: 0, type: left.type, name: 'l', location: loc }, { kind: 'column', index: 1, type: rt, name: 'r', location: loc }, loc);
+      if (cmpExpr.type.oid !== TypeOid.bool) throw b.err('42804', `op ${any ? 'ANY' : 'ALL'}/ALL (subquery) requires operator to yield boolean`, loc);
+      const cmp = compile(cmpExpr);
+      return call(any ? 'any' : 'all', T.bool, [left], (a, ctx) => {
+        const l = a[nargs]!;
+        const r = rows(a.slice(0, nargs), ctx);
+        let sawNull = false;
+        const pair: Value[] = [l, null];
+        for (const row of r) {
+          pair[1] = row[0]!;
+          const c = l === null || row[0] === null ? null : cmp(pair, ctx);
+          if (c === null) sawNull = true;
+          else if (any && c === true) return true;
+          else if (!any && c === false) return false;
+        }
+        if (sawNull) return null;
+        return !any;
+      });
+    }
+    case 'ARRAY_SUBLINK':
+      throw b.unsupported('ARRAY(subquery)', loc);
+    default:
+      throw b.unsupported(`subquery kind ${n.subLinkType}`, loc);
+  }
+}
