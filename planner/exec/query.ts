@@ -6,7 +6,7 @@
 // A QueryPlan produces all its rows at once (these results are small by construction: their
 // size is bounded by the statement text); the table executor will add batch-wise operators.
 
-import { DbError, TypeOid } from '../../catalog/index.js';
+import { DbError, hashKey } from '../../catalog/index.js';
 import type { Node, SelectStmt, SortBy } from '../parse/ast.js';
 import type { Binder } from '../bind/binder.js';
 import { coerceAllTo, commonType } from '../bind/coerce.js';
@@ -246,16 +246,14 @@ function dedupe(rows: Value[][], keyOf: (r: Value[]) => string): Value[][] {
 
 /** A string key equal for rows PostgreSQL considers not distinct (NULLs equal each other). */
 function rowKeyFn(types: SqlType[]): (r: Value[]) => string {
+  // catalog's hashKey is equal exactly when the type's comparison says equal (1.0 = 1.00,
+  // '1 mon' = '30 days', 'a ' = 'a' for bpchar, -0 = 0).
   return (r) =>
     r
       .map((v, i) => {
         if (v === null) return 'N';
-        const oid = types[i]!.oid;
-        if (oid === TypeOid.bpchar) return 'v' + (v as string).replace(/ +$/, '');
-        if (v instanceof Uint8Array) return 'b' + Buffer.from(v).toString('hex');
-        if (typeof v === 'object') return 'o' + JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
-        if (typeof v === 'number' && Object.is(v, -0)) return 'v0';
-        return 'v' + String(v);
+        const k = hashKey(types[i]!.oid, v);
+        return typeof k + ':' + String(k);
       })
       .join('\u0000');
 }
