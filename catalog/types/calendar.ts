@@ -62,9 +62,13 @@ export function isValidDateDays(days: number): boolean {
   return days >= DATE_MIN_DAYS && days < DATE_END_DAYS;
 }
 
-/** PostgreSQL's IS_VALID_JULIAN on civil fields (before building a day count). */
-export function isValidJulianYmd(y: number, m: number, d: number): boolean {
-  return (y > -4713 || (y === -4713 && (m > 11 || (m === 11 && d >= 24)))) && y < 5874898;
+/**
+ * PostgreSQL's IS_VALID_JULIAN on civil fields: it checks year and month only (4713 BC November
+ * through 5874898 May); callers then check the exact range (IS_VALID_DATE / IS_VALID_TIMESTAMP),
+ * which for timestamptz happens after the zone shift.
+ */
+export function isValidJulianYmd(y: number, m: number, _d?: number): boolean {
+  return (y > -4713 || (y === -4713 && m >= 11)) && (y < 5874898 || (y === 5874898 && m < 6));
 }
 
 export function isValidTimestamp(t: bigint): boolean {

@@ -4,9 +4,9 @@
 // with 'T'), 'Mon DD YYYY' and 'DD Mon YYYY' orders, numeric dates under DateStyle's MDY/DMY/YMD,
 // AM/PM, AD/BC, two-digit years, offsets (+05, -03:30, +0530), zone abbreviations (PostgreSQL's
 // Default set), IANA zone names, and epoch/infinity/-infinity/now/today/tomorrow/yesterday/allballs.
-// Not covered (raises 22007 like any unknown input): Julian 'J2451545' and day-of-year forms.
+// Also Julian days ('J2451545'). Not covered (raises 22007 like any unknown input): day-of-year forms.
 import { DbError } from '../errors.js';
-import { daysFromCivil, daysInMonth, isValidJulianYmd, isValidTimestamp, splitTimestamp } from './calendar.js';
+import { civilFromDays, daysFromCivil, daysInMonth, isValidDateDays, isValidJulianYmd, isValidTimestamp, splitTimestamp } from './calendar.js';
 import { parseDateStyle, type DateOrder } from './dt-format.js';
 import { badDateTimeSyntax, dateTimeFieldOverflow, isPgSpace, notSupported } from './errors.js';
 import type { InputSettings } from './settings.js';
@@ -79,7 +79,12 @@ function tokenize(s: string): Tok[] | undefined {
         toks.push({ k: 'date', s: s.slice(start, i).toLowerCase(), delim });
         continue;
       }
-      if (nx === '/' || nx === '_' || ((nx === '+' || nx === '-') && !KEYWORDS.has(word.toLowerCase()))) {
+      // PostgreSQL's ParseDateTime: after letters, '-', '/' or '.' always continue the field (a
+      // zone name such as 'America/New_York' or POSIX 'abc-3'); '+' or a digit only when the
+      // letters are not a keyword ('allballs+3' is not a zone, 'utc+3' is).
+      const cont = nx === '/' || nx === '_' || nx === '-' ||
+        ((nx === '+' || isDigit(s.charCodeAt(i))) && !KEYWORDS.has(word.toLowerCase()) && !MONTHS.has(word.toLowerCase()) && word.toLowerCase() !== 'j');
+      if (cont) {
         while (i < n && /[A-Za-z0-9_/+\-:]/.test(s[i]!)) i++;
         word = s.slice(start, i);
       }
@@ -120,12 +125,15 @@ interface Fields {
   special?: Special;
   /** A month above 12 came from a numeric date under MDY/DMY: PostgreSQL hints at DateStyle. */
   numericDate: boolean;
+  /** The date came from a Julian day number (already a valid calendar date). */
+  julian?: boolean;
 }
 
 export type DateTimeKind = 'date' | 'time' | 'timestamp' | 'timestamptz';
 const TYPE_NAMES: Record<DateTimeKind, string> = { date: 'date', time: 'time', timestamp: 'timestamp', timestamptz: 'timestamp with time zone' };
 
-class Fail { constructor(readonly kind: 'syntax' | 'range' | 'tz') {} }
+/** 'mdrange' is PostgreSQL's DTERR_MD_FIELD_OVERFLOW: a month or day field that no month has. */
+class Fail { constructor(readonly kind: 'syntax' | 'range' | 'mdrange' | 'tz') {} }
 
 /** 'ss.ffff' → [seconds, micros] with the fraction rounded half-up to microseconds. */
 function secondsFraction(s: string): [number, number] {
@@ -180,7 +188,23 @@ function setDateParts(f: Fields, t: Tok & { k: 'date' }, order: DateOrder): void
   setYear(f, c);
 }
 
-function setNumber(f: Fields, s: string, afterT: boolean): void {
+function setNumber(f: Fields, s: string, afterT: boolean, kind: DateTimeKind, julian: boolean): void {
+  if (julian) {
+    // 'J2451545': a Julian day number (day 0 is 4714-11-24 BC).
+    if (f.year !== undefined || f.month !== undefined || f.day !== undefined) throw new Fail('syntax');
+    const c = civilFromDays(Number(s) - 2451545);
+    f.year = c.year; f.yearDigits = 4; f.month = c.month; f.day = c.day;
+    f.julian = true;
+    return;
+  }
+  if (kind === 'time' && !f.hasTime && (s.length === 6 || s.length === 4) && f.year === undefined) {
+    // DecodeTimeOnly: run-together hhmmss / hhmm.
+    f.hour = Number(s.slice(0, 2));
+    f.minute = Number(s.slice(2, 4));
+    f.second = s.length === 6 ? Number(s.slice(4, 6)) : 0;
+    f.hasTime = true;
+    return;
+  }
   if (s.includes('.')) {
     // Only seconds with a fraction after a bare 'T' hhmmss: not supported; PostgreSQL's Julian forms neither.
     throw new Fail('syntax');
@@ -201,6 +225,8 @@ function setNumber(f: Fields, s: string, afterT: boolean): void {
     return;
   }
   if (f.month !== undefined && f.day === undefined && s.length <= 2 && f.year === undefined) { f.day = Number(s); return; }
+  // A leading one- or two-digit number before a month name: the day ('2 Jan 2024').
+  if (f.month === undefined && f.day === undefined && f.year === undefined && s.length <= 2) { f.day = Number(s); return; }
   if (f.year === undefined && (s.length >= 3 || (f.month !== undefined && f.day !== undefined))) { setYear(f, s); return; }
   if (f.month !== undefined && f.day === undefined) { f.day = Number(s); return; }
   throw new Fail('syntax');
@@ -224,18 +250,22 @@ function parseTzOffset(s: string): number {
   return sign * (h * 3600 + m * 60 + sec);
 }
 
-function decode(text: string, order: DateOrder): Fields {
+function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
   const toks = tokenize(text);
   if (toks === undefined || toks.length === 0) throw new Fail('syntax');
   const f: Fields = { yearDigits: 0, hasTime: false, hour: 0, minute: 0, second: 0, micros: 0, bc: false, numericDate: false };
   let afterT = false;
+  let afterJ = false;
   for (const t of toks) {
     const wasT = afterT;
+    const wasJ = afterJ;
     afterT = false;
+    afterJ = false;
+    if (wasJ && t.k !== 'num') throw new Fail('syntax');
     switch (t.k) {
       case 'time': setTime(f, t.s); break;
       case 'date': setDateParts(f, t, order); break;
-      case 'num': setNumber(f, t.s, wasT); break;
+      case 'num': setNumber(f, t.s, wasT, kind, wasJ); break;
       case 'signed':
         if (f.tzSec !== undefined || f.zone !== undefined) throw new Fail('syntax');
         f.tzSec = parseTzOffset(t.s);
@@ -247,6 +277,7 @@ function decode(text: string, order: DateOrder): Fields {
         if (WEEKDAYS.has(w)) break;
         switch (w) {
           case 't': afterT = true; continue;
+          case 'j': afterJ = true; continue;
           case 'am': case 'a.m.': f.ampm = 'am'; continue;
           case 'pm': case 'p.m.': f.ampm = 'pm'; continue;
           case 'ad': case 'a.d.': continue;
@@ -266,7 +297,12 @@ function decode(text: string, order: DateOrder): Fields {
         const ab = ZONE_ABBREVS.get(w);
         if (ab !== undefined) { f.tzSec = ab; break; }
         const z = resolveZone(t.raw);
-        if (z === undefined) throw new Fail(t.raw.includes('/') ? 'tz' : 'syntax');
+        if (z === undefined) {
+          // DecodeDateTime: punctuated words after a date are zone names, and an unknown one is
+          // reported by name (22023), not as a syntax error.
+          if (/[/+\-_:]/.test(t.raw) && hasDate(f)) throw new DbError('22023', `time zone "${t.s}" not recognized`);
+          throw new Fail(t.raw.includes('/') ? 'tz' : 'syntax');
+        }
         f.zone = z;
         break;
       }
@@ -282,9 +318,11 @@ function decode(text: string, order: DateOrder): Fields {
     if (f.bc) {
       if (f.year <= 0) throw new Fail('range');
       f.year = 1 - f.year;
+    } else if (f.julian) {
+      // already an astronomical year from the Julian day
     } else if (f.yearDigits <= 2) {
       f.year += f.year < 70 ? 2000 : 1900;
-    } else if (f.year === 0) throw new Fail('range');
+    } else if (f.year === 0 && !f.julian) throw new Fail('range');
   } else if (f.bc) throw new Fail('syntax');
   if (f.hour > 24 || f.minute > 59 || f.second > 60 || (f.hour === 24 && (f.minute > 0 || f.second > 0 || f.micros > 0))) throw new Fail('range');
   return f;
@@ -296,7 +334,10 @@ function hasDate(f: Fields): boolean {
 
 function checkDate(f: Fields): void {
   if (!hasDate(f)) throw new Fail('syntax');
-  if (f.month! < 1 || f.month! > 12 || f.day! < 1 || f.day! > daysInMonth(f.year!, f.month!)) throw new Fail('range');
+  // ValidateDate: an impossible month or day number (13, 32, 0) hints at DateStyle; a day the
+  // given month lacks (Feb 30) is a plain range error.
+  if (f.month! < 1 || f.month! > 12 || f.day! < 1 || f.day! > 31) throw new Fail('mdrange');
+  if (f.day! > daysInMonth(f.year!, f.month!)) throw new Fail('range');
 }
 
 function timeOfDayMicros(f: Fields): bigint {
@@ -327,12 +368,10 @@ function raise(e: Fail, kind: DateTimeKind, text: string, f?: Fields, order?: Da
   switch (e.kind) {
     case 'syntax': throw badDateTimeSyntax(TYPE_NAMES[kind], text);
     case 'tz': throw new DbError('22009', `time zone displacement out of range: "${text}"`);
-    case 'range': {
+    case 'range': throw dateTimeFieldOverflow(text);
+    case 'mdrange': {
       const err = dateTimeFieldOverflow(text);
-      if (f?.numericDate && order !== 'YMD' && (f.month ?? 0) > 12) {
-        throw new DbError(err.code, err.message, { hint: 'Perhaps you need a different "datestyle" setting.' });
-      }
-      throw err;
+      throw new DbError(err.code, err.message, { hint: 'Perhaps you need a different "datestyle" setting.' });
     }
     default: { const never: never = e.kind; return never; }
   }
@@ -348,7 +387,7 @@ export function parseDateTime(kind: DateTimeKind, text: string, is: InputSetting
   const order = is.dateStyle.startsWith('ISO, MDY') ? 'MDY' : parseDateStyle(is.dateStyle).order;
   let f: Fields | undefined;
   try {
-    f = decode(text, order);
+    f = decode(text, order, kind);
     return build(kind, f, text, is);
   } catch (e) {
     if (e instanceof Fail) raise(e, kind, text, f, order);
@@ -362,7 +401,9 @@ function build(kind: DateTimeKind, f: Fields, text: string, is: InputSettings): 
     case 'date': {
       checkDate(f);
       if (!isValidJulianYmd(f.year!, f.month!, f.day!)) throw new DbError('22008', `date out of range: "${text}"`);
-      return daysFromCivil(f.year!, f.month!, f.day!);
+      const days = daysFromCivil(f.year!, f.month!, f.day!);
+      if (!isValidDateDays(days)) throw new DbError('22008', `date out of range: "${text}"`);
+      return days;
     }
     case 'time':
       if (!f.hasTime) throw new Fail('syntax');

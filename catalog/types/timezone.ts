@@ -58,13 +58,19 @@ function resolveZoneUncached(name: string): Zone | undefined {
   if (upper === 'GMT' || upper === 'ETC/GMT' || upper === 'GMT0' || upper === 'GREENWICH') {
     return { kind: 'fixed', name, offsetSec: 0, abbrev: 'GMT' };
   }
-  // POSIX: <abbr>[+-]offset or ALPHA{3,}[+-]offset (no DST rule part).
-  const posix = /^(?:<([A-Za-z0-9+-]+)>|([A-Za-z]{3,}))([+-]?)(\d{1,2}(?::\d{2}(?::\d{2})?)?)$/.exec(name);
-  if (posix !== null && !name.includes('/')) {
+  // A bare number is hours east of UTC (SET TIME ZONE -7, '5.5'): check_timezone's strtod path.
+  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(name)) {
+    const hours = Number(name);
+    return Math.abs(hours) <= 15 ? fixedZoneFromHours(hours) : undefined;
+  }
+  // POSIX: <abbr>[+-]offset, ALPHA+[+-]offset, or a signed offset with colons ('+05:30'), no DST
+  // rule part. POSIX offsets count hours WEST of UTC: 'UTC+3' and '+05:30' are behind UTC.
+  const posix = /^(?:<([A-Za-z0-9+-]+)>|([A-Za-z]+))?([+-]?)(\d{1,2}(?::\d{2}(?::\d{2})?)?)$/.exec(name);
+  if (posix !== null && (posix[1] !== undefined || posix[2] !== undefined || (posix[3] !== '' && name.includes(':')))) {
     const off = parseOffsetText(posix[4]!);
     if (off !== undefined && off <= 24 * 3600) {
       const west = posix[3] === '-' ? -off : off;
-      return { kind: 'fixed', name, offsetSec: -west, abbrev: posix[1] ?? posix[2]! };
+      return { kind: 'fixed', name, offsetSec: -west, abbrev: posix[1] ?? posix[2] ?? name };
     }
   }
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
