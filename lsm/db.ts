@@ -97,6 +97,7 @@ export interface LsmStats {
   spaceAmplification: number;
   segmentCacheHits: number;
   segmentCacheMisses: number;
+  segmentCacheBytes: number;
   recovery: RecoveryResult;
 }
 
@@ -106,6 +107,8 @@ export class LsmDb implements TxnHost {
   private mem = new Memtable();
   /** Sealed memtables, newest first, each with the WAL number that follows its records. */
   private imms: { mem: Memtable; nextLogNumber: number }[] = [];
+  /** imms' memtables, newest first; replaced (never mutated) when imms changes. */
+  private immMems: Memtable[] = [];
   private visibleSeq: Seq;
   private allocSeq: Seq;
   private readonly snapshots = new SnapshotRegistry();
@@ -201,7 +204,11 @@ export class LsmDb implements TxnHost {
   // ---- reads ---------------------------------------------------------------------------
 
   private sources(): ReadSources {
-    return { mem: this.mem, imms: this.imms.map((i) => i.mem), version: this.manifest.current(), cache: this.cache };
+    return { mem: this.mem, imms: this.immMems, version: this.manifest.current(), cache: this.cache };
+  }
+
+  private lookup(table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
+    return getEntry(this.mem, this.immMems, this.manifest.current(), this.cache, table, key, seq);
   }
 
   /** A consistent read view; release it when done (compaction keeps what it can see). */
@@ -225,13 +232,13 @@ export class LsmDb implements TxnHost {
 
   readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined {
     this.checkOpen();
-    const e = getEntry(this.sources(), table, key, seq);
+    const e = this.lookup(table, key, seq);
     return e && e.kind === 'put' ? e.row : undefined;
   }
 
   latestVersion(table: TableId, key: Uint8Array): Entry | undefined {
     this.checkOpen();
-    return getEntry(this.sources(), table, key, SEQ_MAX);
+    return this.lookup(table, key, SEQ_MAX);
   }
 
   /** Rows in key order (or reverse) visible at the snapshot (default: now). */
@@ -290,7 +297,7 @@ export class LsmDb implements TxnHost {
     const keys = opKeys ?? ops.map((op) => opKey(op.table, op.key));
     if (conflictSnapshot !== undefined) {
       for (let i = 0; i < ops.length; i++) {
-        const latest = this.inFlight.has(keys[i]!) ? undefined : getEntry(this.sources(), ops[i]!.table, ops[i]!.key, SEQ_MAX);
+        const latest = this.inFlight.has(keys[i]!) ? undefined : this.lookup(ops[i]!.table, ops[i]!.key, SEQ_MAX);
         if (this.inFlight.has(keys[i]!) || (latest && latest.seq > conflictSnapshot)) {
           throw new LsmError('40001', 'could not serialize access due to concurrent update');
         }
@@ -355,6 +362,7 @@ export class LsmDb implements TxnHost {
       const next = this.fileNumbers.next();
       await this.wal.rotate(next, () => {
         this.imms.unshift({ mem: this.mem, nextLogNumber: next });
+        this.immMems = this.imms.map((i) => i.mem);
         this.mem = new Memtable();
       });
       this.kickFlush();
@@ -381,6 +389,7 @@ export class LsmDb implements TxnHost {
           oldest.nextLogNumber,
         );
         this.imms.pop();
+        this.immMems = this.imms.map((i) => i.mem);
         this.counters.flushes++;
         this.counters.flushBytes += out.bytesWritten;
         this.wakeStalled();
@@ -476,6 +485,7 @@ export class LsmDb implements TxnHost {
       spaceAmplification: deepest > 0 ? segmentBytes / deepest : 0,
       segmentCacheHits: this.cache.hits,
       segmentCacheMisses: this.cache.misses,
+      segmentCacheBytes: this.cache.cachedBytes,
       recovery: this.recovery,
     };
   }

@@ -17,21 +17,22 @@ export interface ReadSources {
   cache: SegmentCache;
 }
 
-export function getEntry(s: ReadSources, table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
-  let e = s.mem.get(table, key, seq);
+/** Point lookup; parameters instead of a ReadSources object so the hot path allocates nothing. */
+export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Version, cache: SegmentCache, table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
+  let e = mem.get(table, key, seq);
   if (e) return e;
-  for (const m of s.imms) {
-    e = m.get(table, key, seq);
+  for (let i = 0; i < imms.length; i++) {
+    e = imms[i]!.get(table, key, seq);
     if (e) return e;
   }
-  const levels = s.version.levels;
+  const levels = version.levels;
   // L0 files overlap: every one whose range holds the key, newest first.
   const l0 = levels[0] ?? [];
   for (let i = 0; i < l0.length; i++) {
     const f = l0[i]!;
     if (f.table !== table || f.smallestSeq > seq) continue;
     if (compare(f.smallestKey, key) > 0 || compare(f.largestKey, key) < 0) continue;
-    e = s.cache.reader(f.fileNumber).get(key, seq);
+    e = cache.reader(f.fileNumber).get(key, seq);
     if (e) return e;
   }
   // L1+: files are sorted by (table, smallestKey) and do not overlap: at most one candidate,
@@ -48,7 +49,7 @@ export function getEntry(s: ReadSources, table: TableId, key: Uint8Array, seq: S
     }
     const f = files[lo];
     if (!f || f.table !== table || f.smallestSeq > seq || compare(f.smallestKey, key) > 0) continue;
-    e = s.cache.reader(f.fileNumber).get(key, seq);
+    e = cache.reader(f.fileNumber).get(key, seq);
     if (e) return e;
   }
   return undefined;

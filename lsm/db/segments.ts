@@ -6,8 +6,15 @@ import { SegmentReader } from '../segment/index.js';
 import { segmentFileName } from '../manifest/index.js';
 import type { Io } from '../types.js';
 
+interface Slot {
+  reader: SegmentReader;
+  /** Last use (a counter, not a clock): eviction takes the smallest. */
+  usedAt: number;
+}
+
 export class SegmentCache {
-  private readonly readers = new Map<number, SegmentReader>();
+  private readonly readers = new Map<number, Slot>();
+  private tick = 0;
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -15,13 +22,11 @@ export class SegmentCache {
   constructor(private readonly io: Io, private readonly dir: string, private readonly bytesMax: number) {}
 
   reader(fileNumber: number): SegmentReader {
-    const r = this.readers.get(fileNumber);
-    if (r) {
+    const slot = this.readers.get(fileNumber);
+    if (slot) {
       this.hits++;
-      // Move to the most recently used end.
-      this.readers.delete(fileNumber);
-      this.readers.set(fileNumber, r);
-      return r;
+      slot.usedAt = ++this.tick;
+      return slot.reader;
     }
     this.misses++;
     const name = segmentFileName(fileNumber);
@@ -34,21 +39,29 @@ export class SegmentCache {
   /** Adds a reader built from bytes just written (a flush or compaction output). */
   insert(fileNumber: number, r: SegmentReader): void {
     const old = this.readers.get(fileNumber);
-    if (old) this.bytes -= old.meta.sizeBytes;
-    this.readers.set(fileNumber, r);
+    if (old) this.bytes -= old.reader.meta.sizeBytes;
+    this.readers.set(fileNumber, { reader: r, usedAt: ++this.tick });
     this.bytes += r.meta.sizeBytes;
-    for (const [n, victim] of this.readers) {
-      if (this.bytes <= this.bytesMax || n === fileNumber) break;
-      this.readers.delete(n);
-      this.bytes -= victim.meta.sizeBytes;
+    // Evict least recently used readers (never the one just added) until within budget.
+    while (this.bytes > this.bytesMax && this.readers.size > 1) {
+      let victim: number | undefined;
+      let oldest = Infinity;
+      for (const [n, sl] of this.readers) {
+        if (n !== fileNumber && sl.usedAt < oldest) {
+          oldest = sl.usedAt;
+          victim = n;
+        }
+      }
+      if (victim === undefined) break;
+      this.evict(victim);
     }
   }
 
   evict(fileNumber: number): void {
-    const r = this.readers.get(fileNumber);
-    if (!r) return;
+    const slot = this.readers.get(fileNumber);
+    if (!slot) return;
     this.readers.delete(fileNumber);
-    this.bytes -= r.meta.sizeBytes;
+    this.bytes -= slot.reader.meta.sizeBytes;
   }
 
   get cachedBytes(): number {
