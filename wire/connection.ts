@@ -91,7 +91,9 @@ export class Connection implements StatementIo {
   async run(): Promise<void> {
     const timer = setTimeout(() => {
       if (this.phase.kind === 'startup' || this.phase.kind === 'auth') {
-        this.fatal({ severity: 'FATAL', code: '57014', message: 'canceling authentication due to timeout' });
+        // PostgreSQL logs this but tells the client nothing: it just closes the connection.
+        this.log.info('canceling authentication due to timeout', { phase: this.phase.kind });
+        this.close();
       }
     }, this.ctx.authTimeoutMs);
     try {

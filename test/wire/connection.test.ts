@@ -4,6 +4,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { serialize } from 'pg-protocol';
 import type { Engine } from '../../planner/api.js';
 import { makeContext, makeEngine, RawClient, pgClient, type Msg } from './harness.js';
+import { makeScramSecret, md5Hash } from '../../wire/auth.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -115,6 +116,17 @@ describe('start-up', () => {
     await c.waitEnd();
     expect(c.names()).toEqual(['authenticationOk', 'error']); // PostgreSQL checks the database after auth
     expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '3D000', message: 'database "nosuchdb" does not exist' });
+  });
+
+  it('closes a connection that does not finish start-up within the authentication timeout', async () => {
+    const ctx = { ...makeContext(engine), authTimeoutMs: 150 };
+    const mute = new RawClient(ctx);
+    await mute.waitEnd(3000);
+    expect(mute.msgs).toEqual([]);
+    const half = new RawClient({ ...ctx, users: new Map([['u', { name: 'u', method: 'md5' as const, scramSecret: makeScramSecret('pw'), md5Hash: md5Hash('pw', 'u') }]]) });
+    half.send(serialize.startup({ user: 'u', database: 'postgres' }));
+    await half.waitEnd(3000);
+    expect(half.names()).toEqual(['authenticationMD5Password']);
   });
 
   it('enforces the connection limit with 53300', async () => {
@@ -439,5 +451,36 @@ describe('idle_in_transaction_session_timeout', () => {
     await c.readyCount(3);
     await c.waitEnd(3000);
     expect(errorOf(c.msgs)).toMatchObject({ severity: 'FATAL', code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
+  });
+});
+
+describe('authentication with the real pg client', () => {
+  const users = [
+    { name: 'alice', method: 'scram-sha-256' as const, scramSecret: makeScramSecret('wonder'), md5Hash: md5Hash('wonder', 'alice') },
+    { name: 'bob', method: 'md5' as const, scramSecret: makeScramSecret('builder'), md5Hash: md5Hash('builder', 'bob') },
+    { name: 'carol', method: 'password' as const, scramSecret: makeScramSecret('clear'), md5Hash: undefined },
+  ];
+
+  for (const [user, password] of [['alice', 'wonder'], ['bob', 'builder'], ['carol', 'clear']] as const) {
+    it(`${user}: right password connects, wrong password is 28P01`, async () => {
+      const ctx = makeContext(engine, { users });
+      const ok = pgClient(ctx, { user, password });
+      await ok.client.connect();
+      expect((await ok.client.query('SELECT current_user AS u')).rows).toEqual([{ u: user }]);
+      await ok.client.end();
+      const bad = pgClient(ctx, { user, password: password + '!' });
+      await expect(bad.client.connect()).rejects.toMatchObject({ code: '28P01', message: `password authentication failed for user "${user}"` });
+      await bad.done;
+    });
+  }
+
+  it('runs a mock SCRAM exchange for an unknown user and fails it the same way', async () => {
+    const ctx = makeContext(engine, { users });
+    const c = new RawClient(ctx);
+    c.send(serialize.startup({ user: 'mallory', database: 'postgres' }));
+    await c.waitFor((m) => m.length > 0);
+    expect(c.msgs[0]).toMatchObject({ name: 'authenticationSASL', mechanisms: ['SCRAM-SHA-256'] });
+    const bad = pgClient(ctx, { user: 'mallory', password: 'x' });
+    await expect(bad.client.connect()).rejects.toMatchObject({ code: '28P01', message: 'password authentication failed for user "mallory"' });
   });
 });
