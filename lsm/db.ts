@@ -102,6 +102,8 @@ export interface LsmStats {
 }
 
 const MiB = 1024 * 1024;
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
 
 export class LsmDb implements TxnHost {
   private mem = new Memtable();
@@ -264,12 +266,15 @@ export class LsmDb implements TxnHost {
     return new Txn(this, this.nextTxnId++, o.isolation ?? 'snapshot', this.snapshot());
   }
 
-  /** A non-transactional atomic batch (no conflict check, no row locks): last op per key wins. */
+  /** A non-transactional atomic batch (no conflict check, no row locks): last op per key wins.
+   *  Keys and row arrays are copied; Uint8Array cells are kept by reference (do not mutate). */
   async write(ops: readonly WriteOp[]): Promise<Seq | undefined> {
     const byKey = new Map<string, WriteOp>();
     for (const op of ops) {
       this.checkValue(op.table, op.key, op.row);
-      byKey.set(opKey(op.table, op.key), op);
+      // Copies: the memtable keeps what it is given, and callers may reuse their buffers.
+      const copy: WriteOp = { table: op.table, key: Uint8Array.from(op.key), kind: op.kind, row: op.row ? [...op.row] : undefined };
+      byKey.set(opKey(op.table, op.key), copy);
     }
     if (byKey.size === 0) return undefined;
     return this.commitOps([...byKey.values()], undefined, [...byKey.keys()]);
@@ -280,7 +285,16 @@ export class LsmDb implements TxnHost {
     if (key.length > KEY_BYTES_MAX) throw new LsmError('54000', `index row size ${key.length} exceeds maximum ${KEY_BYTES_MAX}`);
     if (row) {
       let n = 0;
-      for (const c of row) n += cellBytes(c);
+      for (const c of row) {
+        // Programmer errors: the catalog maps every SQL value to one of the Cell kinds, and
+        // int64 is the widest integer a segment column holds.
+        if (typeof c === 'bigint') {
+          if (c < INT64_MIN || c > INT64_MAX) throw new Error(`lsm: bigint cell ${c} is outside int64`);
+        } else if (c !== null && typeof c !== 'boolean' && typeof c !== 'number' && typeof c !== 'string' && !(c instanceof Uint8Array)) {
+          throw new Error(`lsm: unsupported cell value of type ${typeof c}`);
+        }
+        n += cellBytes(c);
+      }
       if (n > this.valueBytesMax) throw new LsmError('54000', `row is too big: size ${n}, maximum size ${this.valueBytesMax}`);
     }
   }

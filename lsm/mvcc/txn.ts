@@ -152,7 +152,7 @@ export class Txn {
     }
     this.writeBytes = nextBytes;
     // Keys are copied: the caller may reuse its buffer.
-    this.writes.set(k, { ...op, key: Uint8Array.from(op.key) });
+    this.writes.set(k, { ...op, key: Uint8Array.from(op.key), row: op.row ? [...op.row] : undefined });
   }
 
   /** Exclusive row lock held until commit/rollback. Waits (FIFO) for the holder; 40P01 on

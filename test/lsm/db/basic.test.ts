@@ -126,3 +126,18 @@ describe('point gets over many non-overlapping files', () => {
     await db.close();
   });
 });
+
+describe('write() input handling', () => {
+  it('copies keys and rows; rejects cells the segments cannot hold', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(12), workers: 0 });
+    const key = k(1);
+    const row: Row[number][] = ['a'];
+    await db.write([{ table: 1, key, kind: 'put', row }]);
+    key[key.length - 1] = 99;
+    row[0] = 'mutated';
+    expect(db.get(1, k(1))).toEqual(['a']);
+    await expect(db.write([{ table: 1, key: k(2), kind: 'put', row: [2n ** 64n] }])).rejects.toThrow(/outside int64/);
+    await expect(db.write([{ table: 1, key: k(2), kind: 'put', row: [{} as never] }])).rejects.toThrow(/unsupported cell/);
+    await db.close();
+  });
+});
