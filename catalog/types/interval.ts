@@ -333,8 +333,12 @@ function negate(v: Interval): Interval {
   return { months: v.months === 0 ? 0 : -v.months, days: v.days === 0 ? 0 : -v.days, micros: -v.micros };
 }
 
-/** interval_in. Errors: 22007 invalid syntax, 22015 interval field value out of range. */
-export function parseInterval(text: string): Interval {
+/**
+ * interval_in. Errors: 22007 invalid syntax, 22015 interval field value out of range.
+ * Under IntervalStyle sql_standard a leading '-' with no other explicit sign applies to every
+ * field ('-1 2:03:04' is minus one day and minus 2:03:04), as PostgreSQL's DecodeInterval does.
+ */
+export function parseInterval(text: string, intervalStyle = 'postgres'): Interval {
   let a = 0;
   let b = text.length;
   while (a < b && isPgSpace(text.charCodeAt(a))) a++;
@@ -343,6 +347,13 @@ export function parseInterval(text: string): Interval {
   try {
     if (s === '') throw new Bad(false);
     if (s[0] === 'P' || s[0] === 'p') return parseIsoInterval(s);
+    if (intervalStyle === 'sql_standard' && s[0] === '-') {
+      const fields = s.split(/[\s,]+/);
+      if (!fields.slice(1).some((w) => w[0] === '-' || w[0] === '+')) {
+        const abs = parsePostgresInterval(s.slice(1));
+        return negate(abs);
+      }
+    }
     return parsePostgresInterval(s);
   } catch (e) {
     if (e instanceof Bad) {

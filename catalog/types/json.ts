@@ -42,15 +42,33 @@ class JsonReader {
     }
   }
 
-  /** The token at the cursor as PostgreSQL's lexer delimits it (for error messages). */
+  /**
+   * The token at the cursor as PostgreSQL's json_lex delimits it (for error messages): a number
+   * runs as far as number syntax goes ('1=' is the token "1"), then swallows trailing
+   * alphanumerics ('1abc' is one bad token); a word is a run of alphanumerics (letters, digits,
+   * '_', non-ASCII); any other character is a one-character token ('.5' reports ".").
+   */
   tokenEnd(): number {
     const s = this.s;
     let j = this.i;
     const c = s[j];
     if (c === undefined) return j;
     if ('{}[],:'.includes(c)) return j + 1;
-    while (j < s.length && !' \t\n\r{}[],:"'.includes(s[j]!)) j++;
-    return Math.max(j, this.i + 1);
+    const alnum = (k: number): boolean => {
+      const d = s.charCodeAt(k);
+      return (d >= 0x30 && d <= 0x39) || (d >= 0x41 && d <= 0x5a) || (d >= 0x61 && d <= 0x7a) || d === 0x5f || d >= 0x80;
+    };
+    const digits = (): void => { while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x39) j++; };
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      if (c === '-') j++;
+      digits();
+      if (s[j] === '.') { j++; digits(); }
+      if (s[j] === 'e' || s[j] === 'E') { j++; if (s[j] === '+' || s[j] === '-') j++; digits(); }
+      while (j < s.length && alnum(j)) j++;
+      return Math.max(j, this.i + 1);
+    }
+    while (j < s.length && alnum(j)) j++;
+    return j === this.i ? j + 1 : j;
   }
 
   unexpected(expected: string): DbError {

@@ -106,7 +106,7 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.time: return applyTypmod(oid, parseDateTime('time', text, fmt), typmod, false);
     case OID.timestamp: return applyTypmod(oid, parseDateTime('timestamp', text, fmt), typmod, false);
     case OID.timestamptz: return applyTypmod(oid, parseDateTime('timestamptz', text, fmt), typmod, false);
-    case OID.interval: return applyTypmod(oid, parseInterval(text), typmod, false);
+    case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     default: throw unsupportedType(oid);
   }

@@ -65,7 +65,7 @@ function resolveZoneUncached(name: string): Zone | undefined {
   }
   // POSIX: <abbr>[+-]offset, ALPHA+[+-]offset, or a signed offset with colons ('+05:30'), no DST
   // rule part. POSIX offsets count hours WEST of UTC: 'UTC+3' and '+05:30' are behind UTC.
-  const posix = /^(?:<([A-Za-z0-9+-]+)>|([A-Za-z]+))?([+-]?)(\d{1,2}(?::\d{2}(?::\d{2})?)?)$/.exec(name);
+  const posix = /^(?:<([A-Za-z0-9:+-]+)>|([A-Za-z]+))?([+-]?)(\d{1,2}(?::\d{2}(?::\d{2})?)?)$/.exec(name);
   if (posix !== null && (posix[1] !== undefined || posix[2] !== undefined || (posix[3] !== '' && name.includes(':')))) {
     const off = parseOffsetText(posix[4]!);
     if (off !== undefined && off <= 24 * 3600) {

@@ -12,16 +12,21 @@ const SEED = 20241124;
 const FMT: FormatSettings = { ...DEFAULT_FORMAT_SETTINGS };
 const O = TypeOid;
 
+// json has no ordering in PostgreSQL (42883); its values are compared as the text they keep.
+const same = (oid: number, a: unknown, b: unknown): number => (oid === O.json ? (a === b ? 0 : 1) : compareValues(oid, a, b));
+
 function roundTrip(oid: number, v: unknown, fmt: FormatSettings = FMT): void {
   const text = textOut(oid, v, fmt);
   const back = textIn(oid, text, fmt);
-  expect(compareValues(oid, back, v), `text ${oid} ${text}`).toBe(0);
+  expect(same(oid, back, v), `text ${oid} ${text}`).toBe(0);
   expect(textOut(oid, back, fmt)).toBe(text);
   const bin = binaryOut(oid, v);
   const back2 = binaryIn(oid, bin);
-  expect(compareValues(oid, back2, v), `binary ${oid} ${text}`).toBe(0);
+  expect(same(oid, back2, v), `binary ${oid} ${text}`).toBe(0);
   expect(textOut(oid, back2, fmt)).toBe(text);
 }
+
+const sign = (n: number): number => (n > 0 ? 1 : n < 0 ? -1 : 0);
 
 const iv = (months: number, days: number, micros: bigint): Interval => ({ months, days, micros });
 
@@ -42,7 +47,7 @@ const EDGES: Array<[string, number, unknown[]]> = [
   ['bytea', O.bytea, [new Uint8Array([]), new Uint8Array([0, 1, 92, 255, 39]), Buffer.from('hello')]],
   ['uuid', O.uuid, ['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff']],
   ['json', O.json, ['{"b": 1, "a": [1, 2.50, null]}', '"x"', '  [ ]  ']],
-  ['jsonb', O.jsonb, ['{"a": 1, "bb": [1, 2.50, null]}', '[]', '"\\u00e9"', '1e+100']],
+  ['jsonb', O.jsonb, ['{"a": 1, "bb": [1, 2.50, null]}', '[]', '"é"', '{"a": {"b": [true, false, null]}}']],
   // date: PG epoch, BC, leap days, infinities, the ends of the range
   ['date', O.date, [0, -1, 59, -730120, 2147483647, -2147483648, -2451545, 2145031948]],
   // time: midnight, 24:00:00, one microsecond before midnight
@@ -65,7 +70,14 @@ describe('codec round trips of edge values', () => {
       for (const dateStyle of styles) {
         const fmt = { ...FMT, timeZone, dateStyle };
         for (const t of [0n, 1_000_000_123_456n, -3_155_760_000_000_000n, 770_000_000_000_000n]) {
-          if (dateStyle.startsWith('ISO') || timeZone.startsWith('U') || timeZone.startsWith('<')) roundTrip(O.timestamptz, t, fmt);
+          // Non-ISO styles print a POSIX zone's abbreviation ('UTC' for 'UTC+3'), which reads
+          // back as a different zone — in PostgreSQL too — so those pairs are left out.
+          // IANA zones under non-ISO styles need tzdata abbreviations (EST, IST), which are not
+          // built: those answer 0A000 rather than print a wrong abbreviation.
+          const iana = timeZone.includes('/');
+          if (iana && !dateStyle.startsWith('ISO')) {
+            expect(() => textOut(O.timestamptz, t, fmt)).toThrow(expect.objectContaining({ code: '0A000' }));
+          } else if (dateStyle.startsWith('ISO') || timeZone !== 'UTC+3') roundTrip(O.timestamptz, t, fmt);
           roundTrip(O.timestamp, t, fmt);
         }
         for (const d of [0, -800_000, 100_000]) roundTrip(O.date, d, fmt);
@@ -171,11 +183,11 @@ describe(`property round trips (fast-check seed ${SEED})`, () => {
       fc.constantFrom(Numeric.NaN, Numeric.POS_INF, Numeric.NEG_INF),
     );
     check(fc.tuple(num, num, num), ([a, b, c]) => {
-      expect(Math.sign(compareValues(O.numeric, a, b))).toBe(-Math.sign(compareValues(O.numeric, b, a)));
+      expect(sign(compareValues(O.numeric, a, b))).toBe(-sign(compareValues(O.numeric, b, a)) || 0);
       if (compareValues(O.numeric, a, b) <= 0 && compareValues(O.numeric, b, c) <= 0) expect(compareValues(O.numeric, a, c)).toBeLessThanOrEqual(0);
     });
     check(fc.tuple(fc.double(), fc.double()), ([a, b]) => {
-      expect(Math.sign(compareValues(O.float8, a, b))).toBe(-Math.sign(compareValues(O.float8, b, a)));
+      expect(sign(compareValues(O.float8, a, b))).toBe(-sign(compareValues(O.float8, b, a)) || 0);
     });
   });
 });
