@@ -97,9 +97,9 @@ export class Connection implements StatementIo {
       }
     }, this.ctx.authTimeoutMs);
     try {
-      const session = await this.startup();
+      const proto = await this.startup();
       clearTimeout(timer);
-      if (session !== undefined) await this.loop(session);
+      if (proto !== undefined) await this.loop(proto);
     } catch (e) {
       if (e instanceof FramingError) {
         this.fatal({ severity: 'FATAL', code: '08P01', message: e.message });
@@ -211,8 +211,8 @@ export class Connection implements StatementIo {
 
   // ---- start-up ----------------------------------------------------------------------------
 
-  /** Start-up packet(s) and authentication; the session, or undefined when the connection ended. */
-  private async startup(): Promise<SqlSession | undefined> {
+  /** Start-up packet(s) and authentication; the query protocol, or undefined when the connection ended. */
+  private async startup(): Promise<QueryProtocol | undefined> {
     for (;;) {
       const frame = await this.nextFrame();
       if (frame === undefined) return undefined;
@@ -250,7 +250,7 @@ export class Connection implements StatementIo {
     }
   }
 
-  private async startSession(major: number, minor: number, params: Map<string, string>): Promise<SqlSession | undefined> {
+  private async startSession(major: number, minor: number, params: Map<string, string>): Promise<QueryProtocol | undefined> {
     if (major < 3) {
       // PostgreSQL answers pre-3.0 clients in their own error format: 'E', text, NUL.
       const msg = `unsupported frontend protocol ${major}.${minor}: server supports 3.0 to 3.${PG_PROTOCOL_LATEST_MINOR}`;
@@ -304,20 +304,17 @@ export class Connection implements StatementIo {
     }
     session.takeChangedReportedSettings();
     out.backendKeyData(this.pid, admitted.secret);
-    this.phase = { kind: 'ready', session, protocol: new QueryProtocol(session, this) };
+    const protocol = new QueryProtocol(session, this);
+    this.phase = { kind: 'ready', session, protocol };
     this.sendNotices();
     out.readyForQuery(session.txStatus());
     this.log.info('connection opened', { pid: this.pid, user, database, tls: this.tlsDone });
-    return session;
+    return protocol;
   }
 
   // ---- the message loop ----------------------------------------------------------------------
 
-  private async loop(session: SqlSession): Promise<void> {
-    const phase = this.phase;
-    if (phase.kind !== 'ready') return;
-    const proto = phase.protocol;
-    void session;
+  private async loop(proto: QueryProtocol): Promise<void> {
     for (;;) {
       const frame = await this.t.nextFrame(this.armIdleInTransaction);
       if (frame === undefined) return;
