@@ -68,6 +68,12 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
   const counter = { n: 0 };
   const snaps: { snap: Snapshot; state: string }[] = [];
   const stats = { crashes: 0, commits: 0, flushes: 0, compactions: 0 };
+  // READ COMMITTED counter (table 9): increments under row locks; after a crash its value must
+  // lie between the acknowledged increments and those plus the unknown ones.
+  const COUNTER = 9;
+  let counterAcked = 0;
+  let counterUnknown = 0;
+  const counterValue = () => (db.get(COUNTER, key(0))?.[0] as number | undefined) ?? 0;
 
   const fail = (e: unknown, ops: Op[]) => {
     if (!(e instanceof LsmError)) throw e;
@@ -90,6 +96,12 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
     }
     model.state = model.candidates()[j]!;
     model.unknown = [];
+    const c = counterValue();
+    if (c < counterAcked || c > counterAcked + counterUnknown) {
+      throw new Error(`after crash: counter ${c} outside [${counterAcked}, ${counterAcked + counterUnknown}]`);
+    }
+    counterAcked = c;
+    counterUnknown = 0;
   };
 
   const maybeCrashIfBroken = async () => {
@@ -147,6 +159,29 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
         if (e instanceof LsmError && e.code === '40001') expect(rival).toBeDefined();
         else fail(e, ops);
       }
+    } else if (r < 63) {
+      // Concurrent READ COMMITTED increments: lock, re-read the latest committed, write, commit.
+      const n = 2 + p.int(5);
+      const res = await Promise.allSettled(
+        Array.from({ length: n }, async () => {
+          const t = db.begin({ isolation: 'read-committed' });
+          try {
+            t.setSnapshot();
+            await t.lockRow(COUNTER, key(0), { timeoutMs: 10_000 });
+            const cur = (t.getLatestCommitted(COUNTER, key(0))?.row[0] as number | undefined) ?? 0;
+            t.put(COUNTER, key(0), [cur + 1]);
+            await t.commit();
+          } finally {
+            t.rollback();
+          }
+        }),
+      );
+      for (const x of res) {
+        if (x.status === 'fulfilled') counterAcked++;
+        else if (!(x.reason instanceof LsmError)) throw x.reason;
+        else if (db.failure) counterUnknown++;
+      }
+      if (model.unknown.length === 0 && counterUnknown === 0 && !db.failure) expect(counterValue()).toBe(counterAcked);
     } else if (r < 66) {
       const s = db.snapshot();
       snaps.push({ snap: s, state: modelState(model.state) });
@@ -229,12 +264,13 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
     }
   }
   // Final: a clean close and reopen holds exactly the model.
-  if (model.unknown.length > 0 || db.failure) await crashAndReopen();
+  if (model.unknown.length > 0 || counterUnknown > 0 || db.failure) await crashAndReopen();
   await db.close();
   const s = io.crash();
   io = s;
   db = await LsmDb.open(opts());
   expect(dbState(db)).toBe(modelState(model.state));
+  expect(counterValue()).toBe(counterAcked);
   await db.close();
   return stats;
 }
