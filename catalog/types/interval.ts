@@ -280,8 +280,10 @@ function parsePostgresInterval(s: string): Interval {
     any = true;
   }
   if (!any) throw new Bad(false);
-  const r = finish(acc);
-  return ago ? negate(r) : r;
+  // 'ago' negates before the range check: '@ 178956970 years 8 mons ago' is -2^31 months,
+  // representable although its positive counterpart is not.
+  if (ago) { acc.months = -acc.months; acc.days = -acc.days; acc.micros = -acc.micros; }
+  return finish(acc);
 }
 
 function parseIsoInterval(s: string): Interval {
