@@ -68,7 +68,21 @@ const badUtf8 = (() => {
   return b;
 })();
 
+/** Parse/Bind/Describe/Execute/Sync of one statement, results in text or binary. */
+function ext(text: string, binary = false, values: string[] = []): Buffer {
+  return Buffer.concat([serialize.parse({ text }), serialize.bind({ values, binary }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+}
+const TYPES_SQL = "SELECT 1::int2 AS a, 2::int8 AS b, 1.5::float8 AS c, true AS d, 'x'::text AS e, NULL AS f, 'ab'::bytea AS g, 1.25::float4 AS h";
+
 const CASES: Record<string, Buffer[]> = {
+  'values of several types in text': [st, q(TYPES_SQL + ", 'q'::varchar(3) AS i, 'z'::char(2) AS j")],
+  'values of several types in binary': [st, ext(TYPES_SQL, true)],
+  'uuid in binary': [st, ext("SELECT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u", true)],
+  'numeric, date/time and json in text': [st, q("SELECT 1.50::numeric AS n, 10::numeric(5,2), '2024-02-29'::date AS d, '2024-02-29 12:34:56.789'::timestamp AS t, '1 day 02:00'::interval AS i"), q(`SELECT '{"a": 1}'::json AS j, '{"b": [1,2]}'::jsonb AS k`)],
+  'input syntax error and overflow': [st, q("SELECT 'abc'::int"), q('SELECT 2147483647::int4 + 1')],
+  'parameter type inference in Describe': [st, Buffer.concat([serialize.parse({ text: 'SELECT $1' }), serialize.describe({ type: 'S' }), serialize.sync(), serialize.parse({ text: 'SELECT $1 + 1' }), serialize.describe({ type: 'S' }), serialize.sync()])],
+  'SET errors': [st, q("SET DateStyle = 'bogus'"), q('SET nosuch = 1'), q('SHOW DateStyle')],
+  'implicit transaction around several statements': [st, q('SELECT 1; BEGIN; SELECT 1/0; COMMIT'), q('SELECT 2'), q('BEGIN; SELECT 1; COMMIT; SELECT 2'), q('   ')],
   startup: [st],
   'several statements, error in the middle': [st, q('SELECT 1; SELECT 1/0; SELECT 2')],
   'empty queries': [st, q(''), q(';')],
