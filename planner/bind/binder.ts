@@ -21,6 +21,7 @@ import type { ParamTypes } from './params.js';
 import { ANY, selectCandidate } from './resolve.js';
 import { isStringType, resolveTypeName, t, T, typeName, type SqlType } from './types.js';
 import { castContext } from './casts.js';
+import { TYPE_AWARE_JSON, typeAwareJson } from '../funcs/json.js';
 
 /** The OID of a plain type name usable as a cast function (date(...), int8(...)), or undefined. */
 function typeOidIfName(name: string): number | undefined {
@@ -412,6 +413,15 @@ export class Binder implements CoerceEnv {
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
     const args = (node.args ?? []).map((a) => this.bind(a));
+    if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {
+      // to_jsonb(anyelement), jsonb_build_*(VARIADIC "any"): the conversion depends on each
+      // argument's SQL type, so the implementation is made for the bound types.
+      const resolved = args.map((a) => this.resolveUnknown(a));
+      const impl = typeAwareJson(name, resolved.map((a) => a.type.oid));
+      if (impl) {
+        return { kind: 'call', name, args: resolved, type: T.jsonb, impl, strict: name === 'to_jsonb', volatility: 'stable', location: loc };
+      }
+    }
     const cands = this.registry.functions(name) ?? [];
     // Expand variadic candidates to the call's arity.
     // Variadic candidates take at least one variadic argument, expanded to the call's arity.

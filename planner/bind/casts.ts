@@ -5,11 +5,12 @@
 // Invariant: a cast either converts with PostgreSQL's result and errors, or does not exist here
 // (then the binder reports 42846 "cannot cast type X to Y").
 
-import { DbError, TypeOid, textIn, textOut } from '../../catalog/index.js';
+import { DbError, TypeOid, formatType, textIn, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
 import type { Impl, Value } from './expr.js';
 import { isStringType } from './types.js';
-import { numericToFloat, numericToInt, floatToNumeric, intToNumeric, numericTypmodApply } from '../eval/numeric.js';
+import { numericToFloat, numericToInt, floatToNumeric, intToNumeric, numericTypmodApply, numericFromString } from '../eval/numeric.js';
+import { jsonbToScalar } from '../funcs/json.js';
 import { intervalIn, intervalTypmodApply } from '../eval/interval-typmod.js';
 import type { Interval } from '../../catalog/index.js';
 
@@ -53,6 +54,7 @@ add('a', O.timestamptz, O.date, O.time, O.timestamp);
 add('i', O.time, O.interval);
 add('a', O.interval, O.time);
 add('a', O.json, O.jsonb);
+add('e', O.jsonb, O.bool, O.int2, O.int4, O.int8, O.numeric, O.float4, O.float8);
 add('e', O.jsonb, O.json);
 
 /** The cast's context, or undefined when no cast exists. Same type → 'i' (length coercion). */
@@ -134,6 +136,17 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
     if (to === O.interval) return (a) => intervalTypmodApply(a[0] as Interval, typmod);
     if (isStringType(to)) return (a, ctx) => textIn(to, a[0] as string, ctx.fmt, typmod, { explicitCast: explicit });
     return (a) => a[0];
+  }
+  if (from === O.jsonb && to !== O.json && !isStringType(to)) {
+    // jsonb_bool / jsonb_int4 / jsonb_numeric ...: the JSON scalar, then numeric's own cast.
+    const name = formatType(to);
+    const numToTarget = to === O.numeric ? undefined : castImpl(O.numeric, to, typmod, explicit);
+    return (a, ctx) => {
+      const j = jsonbToScalar(a[0], to, name);
+      if (j.t === 'bool') return j.v;
+      const n = numericFromString((j as { v: string }).v);
+      return numToTarget ? numToTarget([n], ctx) : numericTypmodApply(n, typmod);
+    };
   }
   const ints = from === O.int2 || from === O.int4 || from === O.oid;
   switch (to) {

@@ -4,6 +4,7 @@
 import type { FnDef } from './def.js';
 import { buildOperators } from './operators.js';
 import { byteaFunctions, stringFunctions } from './string.js';
+import { jsonFunctions, jsonOperators } from './json.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
 import { datetimeFunctions, datetimeOperators } from './datetime.js';
@@ -13,8 +14,8 @@ export class FunctionRegistry {
   private readonly fns = new Map<string, FnDef[]>();
 
   constructor() {
-    for (const d of [...buildOperators(), ...datetimeOperators()]) push(this.ops, d.name, d);
-    for (const d of [...stringFunctions(), ...byteaFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
+    for (const d of [...buildOperators(), ...datetimeOperators(), ...jsonOperators()]) push(this.ops, d.name, d);
+    for (const d of [...stringFunctions(), ...byteaFunctions(), ...jsonFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
   }
 
   /** Operators named `name` with the given number of operands (1 = prefix). */
