@@ -106,6 +106,14 @@ async function main(): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // Connections catch their own failures; anything that still escapes is a bug somewhere
+    // else. A stray rejection is logged and the server carries on; an uncaught exception may
+    // have left state half-updated, so the server shuts down cleanly instead of guessing.
+    process.on('unhandledRejection', (e) => log.error('unhandled promise rejection', { error: e }));
+    process.on('uncaughtException', (e) => {
+      log.error('uncaught exception: shutting down', { error: e });
+      stop('uncaughtException');
+    });
   });
 }
 
