@@ -3,7 +3,8 @@
 // This is the one file that wires every folder together.
 //
 // Exit codes: 0 after a clean shutdown, 1 for a start-up failure (bad configuration, data
-// directory locked by a live instance, port in use), 2 when shutdown itself failed.
+// directory locked by a live instance, port in use), 2 when shutdown itself failed or was caused
+// by an uncaught exception.
 
 import { readFileSync } from 'node:fs';
 import { createEngine } from '../planner/index.js';
@@ -86,12 +87,12 @@ async function main(): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: string): void => {
+    const stop = (signal: string, exitCode = 0): void => {
       if (stopping) return;
       stopping = true;
       log.info('shutting down', { signal, connections: server.connectionCount });
       void (async () => {
-        let code = 0;
+        let code = exitCode;
         try {
           await server.close(config.shutdownGraceMs);
           await engine.close();
@@ -112,7 +113,7 @@ async function main(): Promise<number> {
     process.on('unhandledRejection', (e) => log.error('unhandled promise rejection', { error: e }));
     process.on('uncaughtException', (e) => {
       log.error('uncaught exception: shutting down', { error: e });
-      stop('uncaughtException');
+      stop('uncaughtException', 2);
     });
   });
 }
