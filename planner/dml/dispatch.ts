@@ -6,12 +6,35 @@ import type { Binder } from '../bind/binder.js';
 import type { Node } from '../parse/ast.js';
 import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
 import { planCreateSchema, planCreateSequence, planDrop, planTruncate, type CreateSchemaStmtNode, type CreateSeqStmtNode, type DropStmtNode, type TruncateStmtNode } from '../ddl/drop.js';
+import { planCreateTableAs, type CreateTableAsNode } from '../ddl/create-as.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from './common.js';
 import { planInsert, type InsertStmtNode } from './insert.js';
 import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from './modify.js';
 
+const WRITE_COMMANDS: Record<string, string> = {
+  InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', CreateStmt: 'CREATE TABLE', DropStmt: 'DROP',
+  TruncateStmt: 'TRUNCATE TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
+};
+
 export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
+  const p = planStatement(b, ast);
+  const cmd = WRITE_COMMANDS[(ast as { kind: string }).kind];
+  if (!p || !cmd) return p;
+  // A read-only transaction refuses writes at execution time (SET TRANSACTION READ ONLY may
+  // come after planning), with PostgreSQL's 25006.
+  return {
+    columns: p.columns,
+    run(ctx) {
+      if (tablesOfBinder(b).host.getSetting('transaction_read_only') === 'on') {
+        return Promise.reject(new DbError('25006', `cannot execute ${cmd} in a read-only transaction`));
+      }
+      return p.run(ctx);
+    },
+  };
+}
+
+function planStatement(b: Binder, ast: Node): TablePlan | undefined {
   const n = ast as unknown as { kind: string };
   switch (n.kind) {
     case 'InsertStmt':
@@ -30,6 +53,8 @@ export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined 
       return planCreateSchema(b, n as CreateSchemaStmtNode);
     case 'CreateSeqStmt':
       return planCreateSequence(b, n as CreateSeqStmtNode);
+    case 'CreateTableAsStmt':
+      return planCreateTableAs(b, n as CreateTableAsNode);
     case 'VacuumStmt':
       return planVacuum(b, n as { kind: string; is_vacuumcmd?: boolean; options?: Node[] });
     default:

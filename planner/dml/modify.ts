@@ -40,7 +40,13 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
     const col = findColumn(tab, rt.name ?? '');
     if (!col) throw b.err('42703', `column "${rt.name}" of relation "${tab.name}" does not exist`, rt.location ?? -1);
     if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
-    const v = rt.val!;
+    let v = rt.val!;
+    if ((v as { kind: string }).kind === 'MultiAssignRef') {
+      // SET (a, b) = (x, y): each target takes its element of the row.
+      const m = v as unknown as { source: Node & { args?: Node[] }; colno: number };
+      if (m.source.kind !== 'RowExpr') throw b.unsupported('SET (...) = (subquery)', rt.location ?? -1);
+      v = m.source.args![m.colno - 1]!;
+    }
     if ((v as { kind: string }).kind === 'SetToDefault') {
       sets.push({ slot: col.attnum - 1, def: bindDefault(b, tab, col) });
       continue;

@@ -14,7 +14,7 @@ import { isImmutable, type BoundExpr, type EvalContext, type Value } from '../bi
 import { figureColname } from '../bind/names.js';
 import { T, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
-import { needsRelPlanner, planRelSelect } from '../rel/index.js';
+import { needsRelPlanner, planRelSelect, planWith } from '../rel/index.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
 
 export interface OutputColumn {
@@ -36,6 +36,7 @@ const EMPTY_ROW: readonly Value[] = Object.freeze([]);
  */
 export function planQuery(b: Binder, stmt: SelectStmt, keepUnknown = false): QueryPlan {
   // issue 4: FROM clauses, aggregates and GROUP BY go to the relational planner.
+  if (b.tables && stmt.withClause) return planWith(b, stmt);
   if (b.tables && needsRelPlanner(stmt)) return planRelSelect(b, stmt);
   rejectUnsupported(b, stmt);
   let plan: QueryPlan;

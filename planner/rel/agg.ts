@@ -12,7 +12,7 @@ import type { EvalContext, Value } from '../bind/expr.js';
 import { T, t, typeName, type SqlType } from '../bind/types.js';
 import type { Compiled } from '../eval/compile.js';
 import { comparatorFor } from '../eval/compare.js';
-import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
+import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
 
 export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg',
   'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg']);
@@ -29,6 +29,8 @@ export interface AggSpec {
   filter: Compiled | undefined;
   type: SqlType;
   make: () => Accum;
+  /** ORDER BY inside the call: inputs are sorted before they reach the accumulator. */
+  order?: { exprs: Compiled[]; keys: SortKey[] };
 }
 
 const O = TypeOid;
@@ -97,9 +99,10 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
     }
     case 'stddev': case 'stddev_samp': case 'stddev_pop': case 'variance': case 'var_samp': case 'var_pop': {
       if (!a0 || argTypes.length !== 1) throw bad();
-      if (a0.oid !== O.float4 && a0.oid !== O.float8) throw new DbError('0A000', `${name}(${typeName(a0)}) is not supported yet (only float arguments)`);
       const pop = name.endsWith('_pop');
       const sqrt = name.startsWith('stddev');
+      if (INT_OIDS.has(a0.oid) || a0.oid === O.numeric) return { type: T.numeric, make: () => numericVariance(a0.oid === O.numeric, pop, sqrt) };
+      if (a0.oid !== O.float4 && a0.oid !== O.float8) throw bad();
       return { type: T.float8, make: () => {
         // PostgreSQL's float8_accum (Youngs-Cramer): N, Sx, Sxx.
         let n = 0, sx = 0, sxx = 0;
@@ -112,6 +115,32 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
     default:
       throw new DbError('0A000', `aggregate function ${name}() is not supported yet`);
   }
+}
+
+/** PostgreSQL's numeric_stddev_internal over exact sums N, Σx, Σx². */
+function numericVariance(isNumeric: boolean, pop: boolean, sqrt: boolean): Accum {
+  let n = 0n;
+  let sx = Numeric.ZERO, sxx = Numeric.ZERO;
+  return {
+    add: (a) => {
+      const v = a[0];
+      if (v === null) return;
+      const x = isNumeric ? (v as Numeric) : Numeric.fromBigInt(BigInt(v as number | bigint));
+      n++;
+      sx = sx.add(x);
+      sxx = sxx.add(x.mul(x));
+    },
+    result: () => {
+      if (n === 0n || (!pop && n === 1n)) return null;
+      if (sx.isNaN() || sxx.isNaN()) return Numeric.NaN;
+      const N = Numeric.fromBigInt(n);
+      const num = N.mul(sxx).sub(sx.mul(sx));
+      if (num.sign() <= 0) return Numeric.ZERO;
+      const den = pop ? N.mul(N) : N.mul(Numeric.fromBigInt(n - 1n));
+      const v = num.div(den);
+      return sqrt ? v.sqrt() : v;
+    },
+  };
 }
 
 function numericSum(): Accum {
@@ -132,9 +161,9 @@ export class AggNode implements RelNode {
   }
 
   *open(ctx: EvalContext): Generator<Row> {
-    type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined> };
+    type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined>; ordered: Array<Array<{ args: Value[]; k: Value[] }> | undefined> };
     const table = new Map<string, Group>();
-    const newGroup = (keys: Value[]): Group => ({ keys, accs: this.aggs.map((a) => a.make()), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)) });
+    const newGroup = (keys: Value[]): Group => ({ keys, accs: this.aggs.map((a) => a.make()), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)), ordered: [] });
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
@@ -150,6 +179,12 @@ export class AggNode implements RelNode {
         const a = this.aggs[i]!;
         if (a.filter && a.filter(row, ctx) !== true) continue;
         const args = a.args.map((f) => f(row, ctx));
+        if (a.order) {
+          const buf = (g.ordered[i] ??= []);
+          if (buf.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+          buf.push({ args, k: a.order.exprs.map((f) => f(row, ctx)) });
+          continue;
+        }
         const seen = g.seen[i];
         if (seen) {
           if (args.some((v) => v === null) && a.name !== 'count') continue;
@@ -162,7 +197,25 @@ export class AggNode implements RelNode {
       }
     }
     if (table.size === 0 && !this.grouped) table.set('', newGroup([]));
-    for (const g of table.values()) yield [...g.keys, ...g.accs.map((a) => a.result())];
+    for (const g of table.values()) {
+      // Ordered aggregates get their inputs now, sorted (stable), DISTINCT applied after sorting.
+      this.aggs.forEach((a, i) => {
+        const buf = g.ordered[i];
+        if (!a.order || !buf) return;
+        buf.sort((x, y) => compareRows(a.order!.keys, x.k, y.k));
+        const seen = g.seen[i];
+        for (const it of buf) {
+          if (seen) {
+            if (it.args.some((v) => v === null) && a.name !== 'count') continue;
+            const dk = it.args.map(valueKey).join('\u0000');
+            if (seen.has(dk)) continue;
+            seen.add(dk);
+          }
+          g.accs[i]!.add(it.args);
+        }
+      });
+      yield [...g.keys, ...g.accs.map((a) => a.result())];
+    }
   }
 
   describe(i = ''): string {

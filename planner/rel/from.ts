@@ -16,6 +16,7 @@ import { RowsNode, type RelNode } from './ops.js';
 import { ScanNode, conjuncts } from './scan.js';
 import { RelScope, type RangeEntry, type StarColumn } from './scope.js';
 import type { TableSession } from './runtime.js';
+import { findCte } from './with.js';
 
 /** AST shapes of FROM items (libpg-query's names; not in parse/ast.ts's Node union). */
 interface Alias { aliasname?: string; colnames?: Node[] }
@@ -93,6 +94,17 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
   switch (item.kind) {
     case 'RangeVar': {
       const rv = item as RangeVarNode;
+      const cte = rv.schemaname === undefined ? findCte(b, rv.relname ?? '') : undefined;
+      if (cte) {
+        const renames = aliasNames(rv.alias);
+        const entry: RangeEntry = {
+          alias: rv.alias?.aliasname ?? rv.relname, schema: undefined, offset,
+          columns: cte.columns.map((c, i) => ({ name: renames[i] ?? c.name, type: c.type, tableOid: 0, attnum: 0 })),
+        };
+        const node = new RowsNode(entry.columns.length, (ctx) => cte.rows(ctx), `CTE Scan on ${rv.relname}`);
+        const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
+        return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
+      }
       const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
       if (tab.kind !== 'table') throw b.unsupported(`selecting from sequence "${tab.name}"`, rv.location ?? -1);
       const renames = aliasNames(rv.alias);

@@ -17,6 +17,7 @@ import type { Binder } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
 import type { SubLink } from '../parse/ast.js';
 import { bindSubLink } from './sublink.js';
+import type { CteDef } from './with.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 
 export type SqlIsolation = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
@@ -78,6 +79,8 @@ export class TableSession {
   /** currval/lastval state of this session. */
   readonly seqValues = new Map<number, bigint>();
   lastSeqOid: number | undefined;
+  /** WITH frames while a statement is being planned (planning is synchronous). */
+  readonly ctes: Array<Map<string, CteDef>> = [];
 
   constructor(readonly server: TablesServer, readonly host: TableSessionHost) {
     this.latest = new LatestReader(server.db);

@@ -20,7 +20,7 @@ import { strings, type ColumnRef, type FuncCall, type Node, type ResTarget, type
 import { AggNode, resolveAggregate, type AggSpec } from './agg.js';
 import { containsAggregate, isAggregateCall, rewrite, shapeKey } from './ast-walk.js';
 import { planFromList, type FromResult, type ScanRef } from './from.js';
-import { DistinctNode, FilterNode, iter, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
+import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 
@@ -174,39 +174,44 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
   // Projection: output columns, then ORDER BY expressions that are not output columns.
   const exprs: BoundExpr[] = targets.map((t) => outBinder.resolveUnknown(outBinder.bind(t.ast)));
   const columns: OutputColumn[] = targets.map((t, i) => ({ name: t.name, type: exprs[i]!.type }));
-  const distinct = s.distinctClause !== undefined;
-  if (distinct && s.distinctClause!.some((d) => d !== null && Object.keys(d).length > 0)) throw b.unsupported('DISTINCT ON');
-  const sortSlots: Array<{ slot: number; sb: SortBy }> = [];
+  const distinctOn = (s.distinctClause ?? []).filter((d) => d !== null && Object.keys(d).length > 0) as Node[];
+  const distinct = s.distinctClause !== undefined && distinctOn.length === 0;
   const targetShapes = targets.map((t) => shapeKey(t.ast));
-  for (const sb of sortAsts) {
-    if (sb.sortby_dir === 'SORTBY_USING') throw b.unsupported('ORDER BY ... USING');
-    const n = sb.node;
-    let slot = -1;
+  /** Output slot of an ORDER BY / DISTINCT ON item (extra slots appended for other expressions). */
+  const slotOf = (n: Node, what: string): number => {
     if (n.kind === 'A_Const' && n.ival !== undefined) {
       const pos = n.ival.ival ?? 0;
-      if (pos < 1 || pos > targets.length) throw b.err('42P10', `ORDER BY position ${pos} is not in select list`, n.location ?? -1);
-      slot = pos - 1;
-    } else if (n.kind === 'ColumnRef' && (n.fields?.length ?? 0) === 1 && !(strings(n.fields)[0] ?? '').startsWith(MAGIC)) {
+      if (pos < 1 || pos > targets.length) throw b.err('42P10', `${what} position ${pos} is not in select list`, n.location ?? -1);
+      return pos - 1;
+    }
+    if (n.kind === 'ColumnRef' && (n.fields?.length ?? 0) === 1 && !(strings(n.fields)[0] ?? '').startsWith(MAGIC)) {
       const name = strings(n.fields)[0]!;
       const hits = columns.map((c, i) => (c.name === name ? i : -1)).filter((i) => i >= 0);
       if (hits.length > 1) {
         // Several output columns of that name: fine when they are the same expression.
         const shapes = new Set(hits.map((i) => targetShapes[i]));
-        if (shapes.size > 1) throw b.err('42702', `ORDER BY "${name}" is ambiguous`, n.location ?? -1);
+        if (shapes.size > 1) throw b.err('42702', `${what} "${name}" is ambiguous`, n.location ?? -1);
       }
-      if (hits.length > 0) slot = hits[0]!;
+      if (hits.length > 0) return hits[0]!;
     }
-    if (slot < 0) {
-      const shape = shapeKey(n);
-      const same = targetShapes.indexOf(shape);
-      if (same >= 0) slot = same;
-      else {
-        if (distinct) throw b.err('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', (n as { location?: number }).location ?? -1);
-        exprs.push(outBinder.resolveUnknown(outBinder.bind(n)));
-        slot = exprs.length - 1;
-      }
+    const same = targetShapes.indexOf(shapeKey(n));
+    if (same >= 0) return same;
+    if (distinct) throw b.err('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', (n as { location?: number }).location ?? -1);
+    exprs.push(outBinder.resolveUnknown(outBinder.bind(n)));
+    return exprs.length - 1;
+  };
+  const sortSlots: Array<{ slot: number; sb: SortBy }> = [];
+  for (const sb of sortAsts) {
+    if (sb.sortby_dir === 'SORTBY_USING') throw b.unsupported('ORDER BY ... USING');
+    sortSlots.push({ slot: slotOf(sb.node, 'ORDER BY'), sb });
+  }
+  const onSlots = distinctOn.map((n) => slotOf(n, 'SELECT DISTINCT ON'));
+  if (onSlots.length > 0) {
+    if (sortSlots.length === 0) for (const slot of onSlots) sortSlots.push({ slot, sb: { kind: 'SortBy', node: { kind: 'A_Star' } } });
+    const lead = new Set(sortSlots.slice(0, onSlots.length).map((x) => x.slot));
+    if (sortSlots.length < onSlots.length && !sortSlots.every((x) => onSlots.includes(x.slot)) || onSlots.some((x, i) => i < sortSlots.length && !lead.has(x))) {
+      throw b.err('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', -1);
     }
-    sortSlots.push({ slot, sb });
   }
   node = new ProjectNode(node, exprs.map((e) => compile(e)));
   if (distinct) node = new DistinctNode(node, columns.length);
@@ -221,6 +226,7 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
     });
     node = new SortNode(node, keys);
   }
+  if (onSlots.length > 0) node = new DistinctNode(node, 0, (r) => rowKey(onSlots.map((i) => r[i])));
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw b.unsupported('FETCH ... WITH TIES');
   const lim = s.limitCount && !(s.limitCount.kind === 'A_Const' && s.limitCount.isnull) ? compileInt8(b, s.limitCount, 'LIMIT') : undefined;
   const off = s.limitOffset ? compileInt8(b, s.limitOffset, 'OFFSET') : undefined;
@@ -239,7 +245,6 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
   const name = names[names.length - 1]!;
   const loc = f.location ?? -1;
   for (const a of f.args ?? []) if (containsAggregate(a)) throw b.err('42803', 'aggregate function calls cannot be nested', loc);
-  if (f.agg_order?.length) throw b.unsupported('ORDER BY inside aggregate calls', loc);
   if (f.func_variadic) throw b.unsupported('VARIADIC arguments', loc);
   const args = (f.args ?? []).map((a) => b.resolveUnknown(b.bind(a)));
   if (f.agg_star && name !== 'count') throw b.err('42809', `${name}(*) specified, but ${name} is not an aggregate function`, loc);
@@ -251,7 +256,21 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
     throw e instanceof DbError && p !== undefined && e.fields.position === undefined ? e.withPosition(p) : e;
   }
   const filter = f.agg_filter ? compile(b.coerceToBool(b.bind(f.agg_filter), 'FILTER', loc)) : undefined;
-  return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make };
+  let order: AggSpec['order'];
+  if (f.agg_order?.length) {
+    const exprs: Compiled[] = [];
+    const keys: SortKey[] = [];
+    (f.agg_order as SortBy[]).forEach((sb, i) => {
+      const e = b.resolveUnknown(b.bind(sb.node));
+      const cmp = comparatorFor(e.type.oid);
+      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${e.type.oid}`, loc);
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      exprs.push(compile(e));
+      keys.push({ expr: (r: readonly Value[]) => r[i], cmp, desc, nullsFirst: sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc) });
+    });
+    order = { exprs, keys };
+  }
+  return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}) };
 }
 
 /** Wraps an operator tree as the session's QueryPlan (rows collected at run). */

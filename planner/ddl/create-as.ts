@@ -1,0 +1,62 @@
+// CREATE TABLE ... AS query [WITH [NO] DATA] and SELECT ... INTO: a table whose columns are the
+// query's output columns (names from the column list or the query), filled with its rows in
+// the same transaction. Tag: "SELECT n", as PostgreSQL reports it.
+
+import { DbError, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import { planQuery } from '../exec/query.js';
+import type { Node, SelectStmt } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import type { TablePlan } from '../dml/common.js';
+import { TableWriter } from '../dml/write.js';
+
+export interface CreateTableAsNode {
+  kind: 'CreateTableAsStmt';
+  query: SelectStmt;
+  into: { rel: { relname?: string; schemaname?: string; relpersistence?: string }; colNames?: Node[]; skipData?: boolean; options?: Node[] };
+  objtype?: string;
+  if_not_exists?: boolean;
+}
+
+export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
+  if (s.objtype && s.objtype !== 'OBJECT_TABLE') throw b.unsupported('materialized views');
+  if (s.into.rel.relpersistence === 't') throw b.unsupported('temporary tables');
+  const q = planQuery(b, s.query);
+  const names = (s.into.colNames ?? []).map((n) => (n.kind === 'String' ? n.sval ?? '' : ''));
+  if (names.length > q.columns.length) throw new DbError('42601', 'too many column names were specified');
+  const cols: ColumnDesc[] = q.columns.map((c, i) => ({
+    name: names[i] ?? c.name, attnum: i + 1, typeOid: c.type.oid === 705 ? 25 : c.type.oid, typmod: c.type.typmod, notNull: false,
+  }));
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c.name)) throw new DbError('42701', `column "${c.name}" specified more than once`);
+    seen.add(c.name);
+  }
+  return {
+    columns: null,
+    async run(ctx) {
+      const ts = tablesOfBinder(b);
+      const name = s.into.rel.relname ?? '';
+      const schema = s.into.rel.schemaname ?? ts.creationSchema();
+      if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
+      const w = ts.writer();
+      const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+      if (existing) {
+        if (s.if_not_exists) {
+          ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
+          return { rows: [], tag: 'CREATE TABLE AS' };
+        }
+        throw new DbError('42P07', `relation "${name}" already exists`);
+      }
+      const oid = await ts.catalog.allocOid();
+      const desc: TableDesc = { kind: 'table', oid, db: ts.host.database, schema, name, storageId: oid, columns: cols, uniques: [], checks: [] };
+      ts.catalog.putTable(w, desc);
+      ts.noteDdl();
+      if (s.into.skipData) return { rows: [], tag: 'SELECT 0' };
+      const rows = await q.run(ctx);
+      const writer = new TableWriter(desc, []);
+      for (const r of rows) writer.put(ts, writer.key(ts, r), r);
+      return { rows: [], tag: `SELECT ${rows.length}` };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// WITH queries (CTEs), including WITH RECURSIVE. A CTE is planned once and materialized once
+// per statement execution; FROM-clause names resolve to CTEs (innermost WITH first) before
+// the catalog. A recursive CTE `non-recursive UNION [ALL] recursive` is evaluated by
+// PostgreSQL's iteration: the working table starts as the non-recursive rows; each round runs
+// the recursive term over the working table; UNION (without ALL) drops rows already produced;
+// it stops when a round produces nothing. Every buffer is bounded (ROWS_IN_MEMORY_MAX).
+
+import { DbError } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import { planQuery, type OutputColumn, type QueryPlan } from '../exec/query.js';
+import type { Node, SelectStmt } from '../parse/ast.js';
+import { tablesOfBinder } from './from.js';
+import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
+
+export interface CteDef {
+  columns: OutputColumn[];
+  rows(ctx: EvalContext): Value[][];
+}
+
+interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt }
+interface WithClause { ctes?: Node[]; recursive?: boolean }
+
+function runSync(q: QueryPlan, ctx: EvalContext): Value[][] {
+  const r = q.run(ctx);
+  if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside WITH queries are not supported yet');
+  return r;
+}
+
+function once(f: (ctx: EvalContext) => Value[][]): (ctx: EvalContext) => Value[][] {
+  const m = new WeakMap<object, Value[][]>();
+  return (ctx) => {
+    const k = ctx.cancel as object;
+    let v = m.get(k);
+    if (!v) {
+      v = f(ctx);
+      m.set(k, v);
+    }
+    return v;
+  };
+}
+
+export function planWith(b: Binder, s: SelectStmt): QueryPlan {
+  const ts = tablesOfBinder(b);
+  const w = s.withClause as WithClause;
+  const frame = new Map<string, CteDef>();
+  ts.ctes.push(frame);
+  try {
+    for (const n of w.ctes ?? []) {
+      const c = n as unknown as CommonTableExpr;
+      const name = c.ctename ?? '';
+      if (frame.has(name)) throw new DbError('42712', `WITH query name "${name}" specified more than once`);
+      const names = (c.aliascolnames ?? []).map((x) => (x.kind === 'String' ? x.sval ?? '' : ''));
+      const q = c.ctequery!;
+      if ((q as { kind: string }).kind !== 'SelectStmt') throw b.unsupported('data-modifying statements in WITH');
+      const recursive = w.recursive === true && q.op === 'SETOP_UNION' && q.larg && q.rarg && mentions(q.rarg, name);
+      if (!recursive) {
+        const plan = planQuery(b, q);
+        const columns = rename(plan.columns, names, name);
+        frame.set(name, { columns, rows: once((ctx) => runSync(plan, ctx)) });
+        continue;
+      }
+      const base = planQuery(b, { ...q.larg!, kind: 'SelectStmt' });
+      const columns = rename(base.columns, names, name);
+      let working: Value[][] = [];
+      frame.set(name, { columns, rows: () => working });
+      const step = planQuery(b, { ...q.rarg!, kind: 'SelectStmt' });
+      if (step.columns.length !== columns.length) throw new DbError('42601', `each UNION query must have the same number of columns`);
+      const all = q.all === true;
+      frame.set(name, {
+        columns,
+        rows: once((ctx) => {
+          const seen = all ? undefined : new Set<string>();
+          const keep = (rows: Value[][]): Value[][] => {
+            if (!seen) return rows;
+            const out: Value[][] = [];
+            for (const r of rows) {
+              const k = rowKey(r);
+              if (seen.has(k)) continue;
+              seen.add(k);
+              out.push(r);
+            }
+            return out;
+          };
+          const result = keep(runSync(base, ctx));
+          working = result;
+          while (working.length > 0) {
+            if (ctx.cancel.reason) throw ctx.cancel.reason;
+            const next = keep(runSync(step, ctx));
+            if (result.length + next.length > ROWS_IN_MEMORY_MAX) throw tooMany();
+            for (const r of next) result.push(r);
+            working = next;
+          }
+          return result;
+        }),
+      });
+    }
+    return planQuery(b, { ...s, withClause: undefined });
+  } finally {
+    ts.ctes.pop();
+  }
+}
+
+function rename(cols: readonly OutputColumn[], names: string[], cte: string): OutputColumn[] {
+  if (names.length > cols.length) throw new DbError('42P10', `WITH query "${cte}" has ${cols.length} columns available but ${names.length} columns specified`);
+  return cols.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
+}
+
+/** Does the statement name `name` in a FROM clause anywhere (the recursive self-reference)? */
+function mentions(n: unknown, name: string): boolean {
+  if (Array.isArray(n)) return n.some((x) => mentions(x, name));
+  if (n === null || typeof n !== 'object') return false;
+  const o = n as Record<string, unknown>;
+  if (o['kind'] === 'RangeVar' && o['relname'] === name && o['schemaname'] === undefined) return true;
+  return Object.values(o).some((v) => mentions(v, name));
+}
+
+/** The CTE visible under `name`, innermost WITH first. */
+export function findCte(b: Binder, name: string): CteDef | undefined {
+  const st = b.tables?.ctes;
+  if (!st) return undefined;
+  for (let i = st.length - 1; i >= 0; i--) {
+    const d = st[i]!.get(name);
+    if (d) return d;
+  }
+  return undefined;
+}
