@@ -188,11 +188,14 @@ export class WalWriter {
     }
     let total = 0;
     for (const p of group) total += p.frame.length;
-    const buf = new Uint8Array(total);
-    let off = 0;
-    for (const p of group) {
-      buf.set(p.frame, off);
-      off += p.frame.length;
+    let buf = group[0]!.frame; // a group of one (large batches) is written without a copy
+    if (group.length > 1) {
+      buf = new Uint8Array(total);
+      let off = 0;
+      for (const p of group) {
+        buf.set(p.frame, off);
+        off += p.frame.length;
+      }
     }
     try {
       await this.file.append(buf);
