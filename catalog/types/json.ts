@@ -23,13 +23,28 @@ class JsonReader {
   constructor(readonly s: string, readonly jsonb: boolean) {}
 
   fail(detail: string, tokenEnd = this.i): DbError {
-    // CONTEXT shows the input up to the end of the offending token on its line (PostgreSQL
-    // trims long prefixes; this shows the whole line prefix).
-    const ctx = this.s.slice(this.lineStart, tokenEnd);
-    return new DbError('22P02', 'invalid input syntax for type json', {
-      detail,
-      where: `JSON data, line ${this.line}: ${ctx}`,
-    });
+    return new DbError('22P02', 'invalid input syntax for type json', { detail, where: this.context(tokenEnd) });
+  }
+
+  /**
+   * PostgreSQL's report_json_context: the line up to the end of the offending token, cut to
+   * fewer than 50 bytes from the left ('...' prefix when cut), with a '...' suffix when more
+   * input follows on the same line.
+   */
+  context(tokenEnd: number): string {
+    const s = this.s;
+    let start = this.lineStart;
+    let bytes = Buffer.byteLength(s.slice(start, tokenEnd), 'utf8');
+    while (bytes >= 50 && start < tokenEnd) {
+      const cp = s.codePointAt(start)!;
+      const w = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      bytes -= w;
+      start += cp >= 0x10000 ? 2 : 1;
+    }
+    const prefix = start > this.lineStart ? '...' : '';
+    const next = s.charCodeAt(tokenEnd);
+    const suffix = tokenEnd < s.length && next !== 0x0a && next !== 0x0d ? '...' : '';
+    return `JSON data, line ${this.line}: ${prefix}${s.slice(start, tokenEnd)}${suffix}`;
   }
 
   skipWs(): void {
@@ -168,7 +183,7 @@ class JsonReader {
           const code = parseInt(hex, 16);
           if (this.jsonb) {
             if (code === 0) {
-              throw new DbError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.', where: `JSON data, line ${this.line}: ${s.slice(this.lineStart, this.i + 6)}` });
+              throw new DbError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.', where: this.context(this.i + 6) });
             }
             if (code >= 0xd800 && code <= 0xdbff) {
               const lo = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(s.slice(this.i + 6));

@@ -6,6 +6,7 @@
 // Result scales follow PostgreSQL 15 (add/sub: max; mul: sum; div: select_div_scale; ...).
 import { DbError } from '../errors.js';
 import { invalidSyntax, isPgSpace } from './errors.js';
+import { numericExp, numericLn, numericPower } from './numeric-math.js';
 
 export type NumericKind = 'finite' | 'nan' | 'pinf' | 'ninf';
 
@@ -393,6 +394,13 @@ export class Numeric {
     }
     return r;
   }
+
+  /** ln(x) with PostgreSQL's result scale (numeric-math.ts). */
+  ln(): Numeric { return numericLn(this); }
+  /** exp(x) with PostgreSQL's result scale (numeric-math.ts). */
+  exp(): Numeric { return numericExp(this); }
+  /** power(this, o) with PostgreSQL's rules and result scale (numeric-math.ts). */
+  pow(o: Numeric): Numeric { return numericPower(this, o); }
 
   /** sqrt with PostgreSQL's result scale (at least 16 significant digits, at least the input's). */
   sqrt(): Numeric {
