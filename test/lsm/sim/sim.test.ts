@@ -2,7 +2,8 @@
 // writes, transactions (with conflicts), snapshots, scans, flushes and compactions; crashes at
 // random points (clean, plug pulled mid-operation, after EIO or disk full); reopen; compare with
 // the model (every acknowledged commit present; unknown commits form an all-or-nothing prefix).
-// Replay one seed: LSM_SIM_SEED=123 npx vitest run test/lsm/sim. More runs: LSM_SIM_RUNS=500.
+// Replay one seed: LSM_SIM_SEED=123 npx vitest run test/lsm/sim. More runs: LSM_SIM_RUNS=500
+// (seeds LSM_SIM_FIRST.. , default 1000), longer runs: LSM_SIM_STEPS=1000.
 import { describe, it, expect } from 'vitest';
 import { LsmDb, MemIo, Prng, encodeKey, LsmError, type Row, type Snapshot } from '../../../lsm/index.js';
 import { Model, mk, rowStr, type Op } from './model.js';
@@ -279,7 +280,8 @@ describe('seeded simulation with crashes and faults', () => {
   const fixed = process.env.LSM_SIM_SEED;
   const runs = Number(process.env.LSM_SIM_RUNS ?? 12);
   const steps = Number(process.env.LSM_SIM_STEPS ?? 250);
-  const seeds = fixed ? [Number(fixed)] : Array.from({ length: runs }, (_, i) => 1000 + i);
+  const first = Number(process.env.LSM_SIM_FIRST ?? 1000);
+  const seeds = fixed ? [Number(fixed)] : Array.from({ length: runs }, (_, i) => first + i);
   it(`runs ${seeds.length} seeds × ${steps} steps`, async () => {
     const total = { crashes: 0, commits: 0, flushes: 0, compactions: 0 };
     for (const seed of seeds) {
