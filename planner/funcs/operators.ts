@@ -2,7 +2,7 @@
 // operators exist for every pair, as in PostgreSQL (int24pl, int48mi, ...), so resolution picks
 // them exactly and the result width follows PostgreSQL's.
 
-import { TypeOid } from '../../catalog/index.js';
+import { DbError, TypeOid } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { ANY } from '../bind/resolve.js';
 import { floatOp, floatPow, intAbs, intBit, intNeg, intNot, intOp, intShift, numAbs, numNeg, numOp, type IntWidth } from '../eval/arith.js';
@@ -85,6 +85,11 @@ function build(): FnDef[] {
     out.push(fn('@', [t], t, (a) => Math.abs(a[0] as number)));
   }
   out.push(fn('^', [O.float8, O.float8], O.float8, (a) => floatPow(a[0] as number, a[1] as number)));
+  out.push(fn('|/', [O.float8], O.float8, (a) => {
+    if ((a[0] as number) < 0) throw new DbError('2201F', 'cannot take square root of a negative number');
+    return Math.sqrt(a[0] as number);
+  }));
+  out.push(fn('||/', [O.float8], O.float8, (a) => Math.cbrt(a[0] as number)));
   // Numeric.
   for (const op of ['+', '-', '*', '/', '%'] as const) {
     const f = numOp(op);

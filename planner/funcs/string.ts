@@ -277,6 +277,11 @@ export function byteaFunctions(): FnDef[] {
     fn('ltrim', [B, B], B, (a) => bytesTrim(a[0] as Uint8Array, a[1] as Uint8Array, true, false)),
     fn('rtrim', [B, B], B, (a) => bytesTrim(a[0] as Uint8Array, a[1] as Uint8Array, false, true)),
     fn('bit_length', [B], I, (a) => (a[0] as Uint8Array).length * 8),
+    fn('bit_count', [B], O.int8, (a) => {
+      let n = 0;
+      for (const x of a[0] as Uint8Array) for (let v = x; v; v &= v - 1) n++;
+      return BigInt(n);
+    }),
     fn('get_byte', [B, I], I, (a) => {
       const b = a[0] as Uint8Array, n = a[1] as number;
       if (n < 0 || n >= b.length) throw new DbError('2202E', `index ${n} out of valid range, 0..${b.length - 1}`);

@@ -100,7 +100,8 @@ function offsetText(off: number, withMinutes: boolean): string {
   return `${off < 0 ? '-' : '+'}${String(h).padStart(2, '0')}${withMinutes || m ? ':' + String(m).padStart(2, '0') : ''}`;
 }
 
-export function toCharTimestamp(f: TimestampFields, fmt: string, tz: TzInfo | undefined, _ctx: EvalContext, _t: bigint): string {
+export function toCharTimestamp(f: TimestampFields, fmt: string, tz: TzInfo | undefined, _ctx: EvalContext, _t: bigint, isInterval = false): string {
+  if (isInterval) return toCharIntervalFields(f, fmt);
   const days = daysFromCivil(f.year, f.month, f.day);
   const dow = dayOfWeek(days);
   const yearOut = f.year > 0 ? f.year : 1 - f.year;
@@ -176,16 +177,71 @@ function zoneAbbrevAt(tz: TzInfo): string {
 }
 
 export function toCharInterval(v: Interval, fmt: string, ctx: EvalContext): string {
-  const totalUs = v.micros;
-  const neg = totalUs < 0n;
-  const a = neg ? -totalUs : totalUs;
+  // interval2tm: signed fields, hours not reduced modulo 24.
+  const neg = v.micros < 0n;
+  const a = neg ? -v.micros : v.micros;
+  const sign = neg ? -1 : 1;
   const secs = Number(a / 1_000_000n);
   const f: TimestampFields = {
     year: Math.trunc(v.months / 12), month: v.months % 12, day: v.days,
-    hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, micros: Number(a % 1_000_000n),
+    hour: sign * Math.floor(secs / 3600), minute: sign * (Math.floor(secs / 60) % 60), second: sign * (secs % 60),
+    micros: sign * Number(a % 1_000_000n),
   };
-  // Interval hours are not reduced modulo 24 (HH24 shows the full count).
-  return toCharTimestamp(f, fmt, undefined, ctx, 0n);
+  return toCharTimestamp(f, fmt, undefined, ctx, 0n, true);
+}
+
+/** PostgreSQL's "%0*d" with the interval rule: one more digit of width for negative values. */
+function signedNum(n: number, width: number, fm: boolean): string {
+  if (fm) return String(n);
+  const w = n >= 0 ? width : width + 1;
+  const s = String(Math.abs(n)).padStart(n >= 0 ? w : w - 1, '0');
+  return n < 0 ? '-' + s : s;
+}
+
+function cFormat(n: number, width: number): string {
+  // C's "%0*d": the width counts the sign.
+  const s = String(Math.abs(n));
+  return n < 0 ? '-' + s.padStart(width - 1, '0') : s.padStart(width, '0');
+}
+
+function toCharIntervalFields(f: TimestampFields, fmt: string): string {
+  let out = '';
+  const isoYear = f.year - 1;
+  for (const tok of tokenize(fmt)) {
+    if (tok.kind === 'lit') {
+      out += tok.text;
+      continue;
+    }
+    const { p, fm } = tok;
+    let s: string;
+    switch (p.toUpperCase()) {
+      case 'HH': case 'HH12': {
+        // The width follows the sign of the hour, not of the printed value (-120 h → "012").
+        const v = f.hour % 12 === 0 ? 12 : f.hour % 12;
+        s = fm ? String(v) : cFormat(v, f.hour >= 0 ? 2 : 3);
+        break;
+      }
+      case 'HH24': s = signedNum(f.hour, 2, fm); break;
+      case 'MI': s = signedNum(f.minute, 2, fm); break;
+      case 'SS': s = signedNum(f.second, 2, fm); break;
+      case 'MS': s = cFormat(Math.trunc(f.micros / 1000), 3); break;
+      case 'US': s = cFormat(f.micros, 6); break;
+      case 'AM': case 'PM': s = caseLike(p, f.hour >= 12 ? 'PM' : 'AM'); break;
+      case 'A.M.': case 'P.M.': s = caseLike(p, f.hour >= 12 ? 'P.M.' : 'A.M.'); break;
+      case 'YYYY': s = fm ? String(f.year) : cFormat(f.year, 4); break;
+      case 'YYY': s = fm ? String(f.year % 1000) : cFormat(f.year % 1000, 3); break;
+      case 'YY': s = fm ? String(f.year % 100) : cFormat(f.year % 100, 2); break;
+      case 'Y': s = String(f.year % 10); break;
+      case 'IYYY': s = fm ? String(isoYear) : cFormat(isoYear, 4); break;
+      case 'IY': s = fm ? String(isoYear % 100) : cFormat(isoYear % 100, 2); break;
+      case 'MM': s = signedNum(f.month, 2, fm); break;
+      case 'DD': s = signedNum(f.day, 2, fm); break;
+      case 'DDD': s = signedNum(f.day, 3, fm); break;
+      default: s = p;
+    }
+    out += s;
+  }
+  return out;
 }
 
 /** to_timestamp(text, fmt) / to_date(text, fmt): returns µs (timestamptz) or local µs (date). */
@@ -193,6 +249,7 @@ export function toTimestampFormat(text: string, fmt: string, ctx: EvalContext, k
   let year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0;
   let pm: boolean | undefined;
   let bc = false;
+  let tzSign: number | undefined, tzHour = 0, tzMinute = 0;
   let pos = 0;
   const skipSpaces = (): void => {
     while (pos < text.length && text[pos] === ' ') pos++;
@@ -250,6 +307,23 @@ export function toTimestampFormat(text: string, fmt: string, ctx: EvalContext, k
       case 'AM': case 'PM': case 'A.M.': case 'P.M.': { skipSpaces(); const r = text.slice(pos).toUpperCase().replace(/\./g, ''); pm = r.startsWith('PM'); pos += tok.p.length; break; }
       case 'AD': case 'BC': case 'A.D.': case 'B.C.': { skipSpaces(); bc = text.slice(pos).toUpperCase().startsWith('B'); pos += tok.p.length; break; }
       case 'SSSS': case 'SSSSS': { const s = readInt(5, tok.p); hour = Math.floor(s / 3600); minute = Math.floor(s / 60) % 60; second = s % 60; break; }
+      case 'TZH': {
+        skipSpaces();
+        const m = /^([+-]?)(\d{1,2})/.exec(text.slice(pos));
+        if (!m) throw new DbError('22007', `invalid value "${text.slice(pos, pos + 3)}" for "TZH"`, { detail: 'Value must be an integer.' });
+        pos += m[0].length;
+        tzSign = m[1] === '-' ? -1 : 1;
+        tzHour = Number(m[2]);
+        break;
+      }
+      case 'TZM': {
+        const m = /^\d{1,2}/.exec(text.slice(pos));
+        if (!m) throw new DbError('22007', `invalid value "${text.slice(pos, pos + 2)}" for "TZM"`, { detail: 'Value must be an integer.' });
+        pos += m[0].length;
+        tzMinute = Number(m[0]);
+        tzSign ??= 1;
+        break;
+      }
       case 'J': { const j = readInt(8, tok.p); const d = j - 2451545; const dt = new Date(Date.UTC(2000, 0, 1) + d * 86400000); year = dt.getUTCFullYear(); month = dt.getUTCMonth() + 1; day = dt.getUTCDate(); break; }
       default: throw new DbError('0A000', `formatting field "${tok.p}" is only supported in to_char`);
     }
@@ -265,6 +339,10 @@ export function toTimestampFormat(text: string, fmt: string, ctx: EvalContext, k
   if (day < 1 || (kind === 'date' && day > 31)) throw new DbError('22008', `date/time field value out of range: "${text}"`);
   const local = BigInt(days) * 86_400_000_000n + BigInt(((hour * 60 + minute) * 60 + second) * 1_000_000 + micros);
   if (kind === 'date') return local;
+  if (tzSign !== undefined) {
+    if (tzHour > 15 || tzMinute > 59) throw new DbError('22009', `time zone displacement out of range: "${text}"`);
+    return local - BigInt(tzSign * (tzHour * 3600 + tzMinute * 60)) * 1_000_000n;
+  }
   const zone = sessionZone(ctx);
   return localToUtc(zone, local);
 }
