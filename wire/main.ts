@@ -7,7 +7,6 @@
 // by an uncaught exception.
 
 import { readFileSync } from 'node:fs';
-import { createEngine } from '../planner/index.js';
 import { parseConfig, USAGE } from './config.js';
 import { lockDataDir } from './lock.js';
 import { Logger } from './log.js';
@@ -51,6 +50,8 @@ async function main(): Promise<number> {
 
   let engine;
   try {
+    // Loaded only now: --help and configuration errors answer without loading the SQL engine.
+    const { createEngine } = await import('../planner/index.js');
     engine = await createEngine({ dataDir: config.dataDir, logger: log });
   } catch (e) {
     log.error('cannot open the database', { error: e });
