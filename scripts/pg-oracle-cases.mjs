@@ -132,6 +132,31 @@ export const CASES = [
   { settings: { IntervalStyle: 'iso_8601' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
   { settings: { IntervalStyle: 'sql_standard' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
   { settings: { IntervalStyle: 'postgres_verbose' }, cases: [...intervals.map((s) => ['interval', s]), ...times(30, () => ['interval', randomInterval()])] },
+  // Round 2 (11:15): more shapes, appended so the seeded draws above stay the same.
+  { cases: [
+    ...['{"a":{"b":[1,2,{"c":"d"}]},"aa":null}', '{"a": "\\u00e9\\ud83d\\ude00", "b": "\\t\\"\\\\"}', '[1E+2, 1e-2, -0.0, 10.50, 1.0E2]', '{"":1, "a":2, "":3}', '  [  ]  ', '"\\u0041\\u00"', '{"a":1}}', '[1 2]', '{"a":1,}', 'tru', 'True', '"\u0001"', '[-]', '-1.5e+300', '123456789012345678901234567890', '{"b":1,"a":{"d":1,"c":2}}', '"ab\nc"']
+      .flatMap((s) => [['json', s], ['jsonb', s]]),
+    ...['1 hour 30 minutes', '2.5 hours', '1.5 weeks', '0.5 mons', '1 mon 1.5 days', '-1.5 days', '1 year 0.5 months', '1000 years', '100000 millennia', 'P1.5Y', 'PT36H', 'P1W', 'P1Y-2M', 'PT-1H30M', '1 hr', '2 mins 3 secs', '10 msecs', '5 usecs', '1:', ':30', '1::2', '25:61', '1 day 25:00', '-0:00:01', '+1:00', '1 days 2 days'].map((s) => ['interval', s]),
+    ...['2024-06-15 12:30:45.123456-07', '2024-06-15T12:30:45+0530', '2024-06-15 12:30:45 +05:30:15', '2024-06-15 12:30:45 -15:59', '2024-06-15 12:30:45 +16', 'June 15, 2024 12:30 PM EST', '15-Jun-2024 12:30', 'Jun-15-2024', '2024-Jun-15', '6/15/2024 12:30:45.5', '2024-06-15 12:30:45 z', '2024-06-15 12:30:45 CET', '2024-06-15 12:30:45 Asia/Tokyo', '2024-06-15 12:30:45 Mars/Olympus', '2024-06-15 allballs', '2024-06-15 12:30:45 am', 'today', 'epoch 12:00', '1999-01-08 04:05:06 +02', '1999-01-08 04:05:06.789 -8:00', 'January 8, 99 BC', '040506', '2024-06-15 24:00']
+      .flatMap((s) => [['timestamptz', s], ['timestamp', s], ['date', s], ['time', s]]),
+    ...['00:00:00.0000005', '12:34:56.7890125', '23:59:60', '12:60', '12:00:00 pm', '0:00 am', '11:59:59.999999 pm', '12:30:45+05', '12:30:45 America/New_York'].map((s) => ['time', s]),
+    ...['\\x1', '\\x 12 34', '\\X12', '\\\\\\\\', '\\1234', '\\12', '\\400', '\\378', 'tab\there'].map((s) => ['bytea', s]),
+    ...['{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', 'a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11', 'a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11', 'a0eebc999c0b4ef8bb6d6bb9bd380a1-', 'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'].map((s) => ['uuid', s]),
+    ...['1e-131072', '1e131071', '9.99e131071', '-1e-16383', '0e10', '1.5e', '1e+', '+.5', '-.5e1', ' NaN ', 'Inf', 'infinit', '0x1A'].map((s) => ['numeric', s]),
+    ...['1e38', '3.4028234e38', '3.40282357e38', '1.4e-45', '7e-46', '0.1e-44', '16777216', '16777217', '33554435', '0.3', '2.5e-8'].map((s) => ['float4', s]),
+    ...['1.7976931348623157e308', '1.7976931348623158e308', '1.7976931348623159e308', '2.4703282292062328e-324', '2.4703282292062327e-324', '0x1p-1074', '0x1.8p1', '-0x10', '1e-7', '1.0000000000000002', '9007199254740993', '0.1e1', '1_000'].map((s) => ['float8', s]),
+  ] },
+  { settings: { DateStyle: 'SQL, DMY' }, cases: [['date', '0001-01-01 BC'], ['timestamp', '2024-01-02 03:04:05.123 BC'], ['date', '13/01/2024'], ['date', '01/13/2024']] },
+  { settings: { DateStyle: 'Postgres, MDY' }, cases: [['timestamp', '2024-07-04 00:00'], ['timestamp', '2024-02-29 23:59:59.999999'], ['date', 'infinity'], ['timestamp', '-infinity']] },
+  { settings: { DateStyle: 'German' }, cases: [['date', '31.12.2024'], ['timestamp', '31.12.2024 23:59'], ['date', '2024-12-31']] },
+  { settings: { TimeZone: 'Europe/London' }, cases: [['timestamptz', '1847-12-01 00:00'], ['timestamptz', '1847-11-30 23:59'], ['timestamptz', '1971-06-01 12:00'], ['timestamptz', '2024-03-31 01:30'], ['timestamptz', '2024-10-27 01:30']] },
+  { settings: { TimeZone: 'America/St_Johns' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-07-02 03:04:05'], ['timestamptz', '1900-01-01']] },
+  { settings: { TimeZone: 'Asia/Kathmandu' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '1980-01-01']] },
+  { settings: { TimeZone: 'Africa/Monrovia' }, cases: [['timestamptz', '1960-01-01'], ['timestamptz', '1972-06-01']] },
+  { settings: { TimeZone: 'EST5EDT' }, cases: [['timestamptz', '2024-01-02 03:04:05'], ['timestamptz', '2024-07-02 03:04:05']] },
+  { settings: { TimeZone: 'Etc/GMT+5' }, cases: [['timestamptz', '2024-01-02 03:04:05']] },
+  { settings: { TimeZone: 'GMT' }, cases: [['timestamptz', '2024-01-02 03:04:05']] },
+  { settings: { IntervalStyle: 'postgres_verbose' }, cases: [['interval', '@ 1 day 2 hours ago'], ['interval', '-1 days +02:00:00'], ['interval', '1.5 secs'], ['interval', '-0.5 secs'], ['interval', '1 sec'], ['interval', '-1 mons -1 days'], ['interval', '0']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
     ['char(3)', 'a'], ['char(3)', 'abc'], ['char(3)', 'abcd'], ['char(3)', 'abc  '], ['char(3)', ''], ['char(1)', 'é'], ['char', 'xy'],
@@ -139,5 +164,10 @@ export const CASES = [
     ['numeric(2,-3)', '12345'], ['numeric(3,5)', '0.001234'], ['numeric(3,5)', '0.01'], ['numeric(10,0)', '-0.4'],
     ['timestamp(0)', '2024-01-02 03:04:05.5'], ['timestamp(3)', '2024-01-02 03:04:05.123456'], ['timestamptz(2)', '2024-01-02 03:04:05.125'], ['time(1)', '03:04:05.25'], ['time(0)', '23:59:59.5'],
     ['interval(2)', '1 day 00:00:01.12345'],
+    ['interval year to month', '1 year 2 months 3 days'], ['interval day to second', '1 year 2 days 03:04:05.678'], ['interval hour to minute', '1 day 02:03:04'], ['interval minute', '01:02:03'],
+    ['interval day to second(1)', '1 day 00:00:01.25'], ['interval second(0)', '1.5 seconds'], ['interval year', '1 year 11 months'], ['interval month', '2 years 3 months 4 days'],
+    ['time(3)', '23:59:59.9996'], ['timestamp(1)', '2024-12-31 23:59:59.96'], ['timestamptz(0)', '1999-12-31 23:59:59.5+00'], ['timestamp(6)', '2024-01-01 00:00:00.0000005'],
+    ['numeric(1,0)', '9.5'], ['numeric(1,0)', '-9.4'], ['numeric(38,38)', '0.1'], ['numeric(6,3)', '-0.0004'], ['numeric(4,4)', '1'], ['numeric(1000,999)', '1.5'], ['numeric(5,-2)', '1234567'],
+    ['varchar(1)', ' '], ['varchar(2)', 'a   '], ['char(2)', 'ab '], ['char(5)', 'é'],
   ] },
 ];
