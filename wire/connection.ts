@@ -375,6 +375,11 @@ export class Connection implements StatementIo {
         }
       }
       if (this.phase.kind === 'closed') return;
+      if (proto.fatalSent) {
+        // The FATAL ErrorResponse (e.g. shutdown cancelling the statement) was the last word.
+        this.close();
+        return;
+      }
       if (this.shutdownRequested) {
         this.fatal(SHUTDOWN_FATAL);
         return;

@@ -50,6 +50,8 @@ export class QueryProtocol {
   failed = false;
   /** True when a statement failed since the last Sync (the implicit transaction rolls back). */
   private failedSinceSync = false;
+  /** Set once a FATAL error was reported: the connection must end (no further message). */
+  fatalSent = false;
 
   constructor(
     private readonly session: SqlSession,
@@ -72,6 +74,7 @@ export class QueryProtocol {
       failed = true;
       this.reportError(e);
     }
+    if (this.fatalSent) return; // the connection ends; session.close() rolls back
     await this.endBracket(failed);
   }
 
@@ -145,6 +148,7 @@ export class QueryProtocol {
       this.io.log.error('statementFailed threw', { error: e2 });
     }
     this.io.sendNotices();
+    if (err.severity === 'FATAL' || err.severity === 'PANIC') this.fatalSent = true;
     this.io.out.errorOrNotice('E', {
       severity: err.severity,
       code: err.code,

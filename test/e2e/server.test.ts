@@ -182,7 +182,7 @@ describe('graceful shutdown with a running statement', () => {
     await new Promise((r) => setTimeout(r, 200));
     const t0 = Date.now();
     own.proc.kill('SIGTERM');
-    await expect(q).rejects.toMatchObject({ code: '57P01' });
+    await expect(q).rejects.toMatchObject({ code: '57P01', severity: 'FATAL' });
     expect(await own.exited).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5000);
   });

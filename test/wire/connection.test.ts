@@ -484,3 +484,33 @@ describe('authentication with the real pg client', () => {
     await expect(bad.client.connect()).rejects.toMatchObject({ code: '28P01', message: 'password authentication failed for user "mallory"' });
   });
 });
+
+describe('server shutdown of a connection', () => {
+  it('ends an idle connection at once with FATAL 57P01', async () => {
+    const c = await ready();
+    const n = c.msgs.length;
+    c.conn.requestShutdown();
+    await c.waitEnd();
+    expect(c.names(n)).toEqual(['error']);
+    expect(c.msgs[n]).toMatchObject({ severity: 'FATAL', code: '57P01', message: 'terminating connection due to administrator command' });
+  });
+
+  it('lets a running statement finish, then ends; forced, it sends exactly one FATAL and no ReadyForQuery', async () => {
+    const a = await ready();
+    let n = a.msgs.length;
+    a.send(serialize.query('SELECT pg_sleep(0.2) AS s'));
+    await new Promise((r) => setTimeout(r, 50));
+    a.conn.requestShutdown();
+    await a.waitEnd();
+    expect(a.names(n)).toEqual(['rowDescription', 'dataRow', 'commandComplete', 'readyForQuery', 'error']);
+    const b = await ready();
+    n = b.msgs.length;
+    b.send(serialize.query('SELECT pg_sleep(5)'));
+    await new Promise((r) => setTimeout(r, 50));
+    b.conn.requestShutdown();
+    b.conn.forceShutdown();
+    await b.waitEnd();
+    expect(b.names(n)).toEqual(['error']);
+    expect(b.msgs[n]).toMatchObject({ severity: 'FATAL', code: '57P01' });
+  });
+});
