@@ -28,7 +28,7 @@ export {
   isValidDateDays, isValidTimestamp, isDateInfinite, isTimestampInfinite, TIMESTAMP_MIN, TIMESTAMP_END,
   DATE_MIN_DAYS, DATE_END_DAYS, type TimestampFields, type CivilDate,
 } from './calendar.js';
-export { resolveZone, zoneOrThrow, fixedZoneFromHours, offsetAt, localToUtc, formatOffset, UTC_ZONE, type Zone } from './timezone.js';
+export { resolveZone, resolveZoneArg, zoneOrThrow, fixedZoneFromHours, offsetAt, localToUtc, formatOffset, UTC_ZONE, type Zone } from './timezone.js';
 export { parseDateStyle, formatDate, formatTime, formatTimestamp, formatTimestamptz, type ParsedDateStyle, type DateOrder, type DateOutputStyle } from './dt-format.js';
 export { parseDateTime, roundToPrecision, type DateTimeKind } from './dt-parse.js';
 export {

@@ -8,6 +8,7 @@
 // sessions cannot change any result; each map is capped and cleared when full.
 import { DbError } from '../errors.js';
 import { daysFromCivil } from './calendar.js';
+import { ZONE_ABBREVS } from './zone-abbrevs.js';
 
 export type Zone =
   /** A constant offset: UTC itself, '+05:30', 'UTC+3', '<-03>+03', numeric SET TIME ZONE. */
@@ -74,6 +75,10 @@ function resolveZoneUncached(name: string): Zone | undefined {
     }
   }
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return undefined;
+  // PostgreSQL's tz directory also answers to 'posix/<zone>' (the same data).
+  if (upper.startsWith('POSIX/')) return resolveZoneUncached(name.slice(6));
+  // ICU accepts legacy Java IDs that the tz database does not have (SET TIME ZONE 'PST' fails).
+  if (ICU_ONLY_IDS.has(upper)) return undefined;
   try {
     const fmt = new Intl.DateTimeFormat('en-US', {
       timeZone: name, hourCycle: 'h23', era: 'short',
@@ -86,6 +91,27 @@ function resolveZoneUncached(name: string): Zone | undefined {
     return undefined;
   }
 }
+
+/**
+ * Resolve the zone argument of AT TIME ZONE / timezone(zone, ts) as PostgreSQL 15's
+ * timestamptz_zone does: a time zone abbreviation first ('PST', 'cet': a fixed offset), else a
+ * zone name through pg_tzset, where a bare number is a POSIX offset, i.e. hours WEST of UTC
+ * ('-7' is UTC+7) — unlike the TimeZone setting, where it is hours east (see resolveZone).
+ */
+export function resolveZoneArg(name: string): Zone | undefined {
+  const lower = name.toLowerCase();
+  const ab = ZONE_ABBREVS.get(lower);
+  if (ab !== undefined) return { kind: 'fixed', name, offsetSec: ab, abbrev: name.toUpperCase() };
+  if (/^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(name)) {
+    const hours = Number(name);
+    if (Math.abs(hours) > 24) return undefined;
+    return { kind: 'fixed', name, offsetSec: -Math.round(hours * 3600), abbrev: name };
+  }
+  return resolveZone(name);
+}
+
+/** Zone IDs ICU resolves but PostgreSQL's tz database lacks (checked against pg_timezone_names). */
+const ICU_ONLY_IDS: ReadonlySet<string> = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST'.split(' '));
 
 /** A numeric TimeZone setting (SET TIME ZONE -3 / 5.5): hours east of UTC (ISO sign). */
 export function fixedZoneFromHours(hours: number): Zone {
