@@ -53,6 +53,9 @@ export class SegmentReader {
   private readonly loaded: (LoadedBatch | undefined)[];
   /** Global row index of each batch's first row; one extra entry = rowCount. */
   private readonly batchStart: number[];
+  /** Batch and row of the last lowerBound result (saves re-locating it; single-threaded). */
+  private seekBatch = 0;
+  private seekRow = 0;
 
   private constructor(
     readonly fileName: string,
@@ -117,12 +120,18 @@ export class SegmentReader {
   /** Newest version of `key` with seq <= snapshotSeq (a deletion is returned as such). */
   get(key: Uint8Array, snapshotSeq: Seq): Entry | undefined {
     if (!this.mayContain(key)) return undefined;
-    const rows = this.meta.rowCount;
-    for (let g = this.lowerBound(key, true); g < rows; g++) {
-      const [b, r] = this.locate(g);
+    this.lowerBound(key, true);
+    let b = this.seekBatch;
+    let r = this.seekRow;
+    // Walk the key's versions (newest first), possibly into the next batch, without re-locating.
+    while (b < this.batches.length) {
       const lb = this.load(b);
       if (compareAt(lb, r, key) !== 0) return undefined;
       if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r);
+      if (++r === this.batches[b]!.rowCount) {
+        b++;
+        r = 0;
+      }
     }
     return undefined;
   }
@@ -159,7 +168,11 @@ export class SegmentReader {
       if (past(compareKeys(this.batches[mid]!.lastKey, key))) hi = mid;
       else lo = mid + 1;
     }
-    if (lo === this.batches.length) return this.meta.rowCount;
+    if (lo === this.batches.length) {
+      this.seekBatch = lo;
+      this.seekRow = 0;
+      return this.meta.rowCount;
+    }
     const lb = this.load(lo);
     let a = 0;
     let z = this.batches[lo]!.rowCount;
@@ -167,6 +180,14 @@ export class SegmentReader {
       const mid = (a + z) >> 1;
       if (past(compareAt(lb, mid, key))) z = mid;
       else a = mid + 1;
+    }
+    if (a === this.batches[lo]!.rowCount) {
+      // Unreachable (the chosen batch's last key satisfies the bound); kept so seek stays valid.
+      this.seekBatch = lo + 1;
+      this.seekRow = 0;
+    } else {
+      this.seekBatch = lo;
+      this.seekRow = a;
     }
     return this.batchStart[lo]! + a;
   }
