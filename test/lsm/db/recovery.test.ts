@@ -161,3 +161,20 @@ describe('recovery and faults', () => {
     }
   });
 });
+
+describe('WAL file lifecycle', () => {
+  it('a new log per seal; logs whose records are in segments are deleted', async () => {
+    const io = new MemIo(21);
+    const db = await open(io, '/db', { memtableBytesMax: 1024, compaction: { auto: false } });
+    for (let i = 0; i < 200; i++) await db.write([put(i)]);
+    expect(db.stats().flushes).toBeGreaterThan(3);
+    await db.flush();
+    const wals = await walFiles(io);
+    expect(wals.length).toBe(1); // only the current log remains
+    await db.close();
+    const db2 = await open(io);
+    expect(db2.recovery.replayedRecords).toBe(0);
+    expect([...db2.scan(1)].length).toBe(200);
+    await db2.close();
+  });
+});
