@@ -135,16 +135,26 @@ const TYPE_NAMES: Record<DateTimeKind, string> = { date: 'date', time: 'time', t
 /** 'mdrange' is PostgreSQL's DTERR_MD_FIELD_OVERFLOW: a month or day field that no month has. */
 class Fail { constructor(readonly kind: 'syntax' | 'range' | 'mdrange' | 'tz') {} }
 
-/** 'ss.ffff' → [seconds, micros] with the fraction rounded half-up to microseconds. */
+/**
+ * The digits after the point as microseconds, rounded the way PostgreSQL's
+ * ParseFractionalSecond does: strtod, times 1e6, rint() (half to even, on the double).
+ * So '.0000005' gives 0 (the double is a hair below one half) and '.7890125' gives 789012.
+ */
+export function fractionMicros(digits: string): number {
+  if (digits === '') return 0;
+  const x = Number('0.' + digits) * 1e6;
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** 'ss.ffff' → [seconds, micros]. */
 function secondsFraction(s: string): [number, number] {
   const dot = s.indexOf('.');
   if (dot < 0) return [Number(s), 0];
   const whole = dot === 0 ? 0 : Number(s.slice(0, dot));
   const frac = s.slice(dot + 1);
   if (!/^\d*$/.test(frac)) throw new Fail('syntax');
-  let us = Number((frac + '000000').slice(0, 6));
-  if (frac.length > 6 && frac.charCodeAt(6) >= 0x35) us++;
-  return [whole, us];
+  return [whole, fractionMicros(frac)];
 }
 
 function setTime(f: Fields, s: string): void {

@@ -2,6 +2,7 @@
 // and DecodeISO8601Interval, the common forms), plus justify_*.
 // Value: { months, days, micros } kept apart exactly as PostgreSQL keeps them.
 import { DbError } from '../errors.js';
+import { fractionMicros } from './dt-parse.js';
 import { badDateTimeSyntax, isPgSpace } from './errors.js';
 import { fraction } from './dt-format.js';
 import type { Interval } from './values.js';
@@ -224,8 +225,7 @@ function timeText(s: string): bigint {
     if (m === null) throw new Bad(false);
     if (Number(m[1]) > 59) throw new Bad(true);
     const digits = m[2] ?? '';
-    let f = BigInt((digits + '000000').slice(0, 6));
-    if (digits.length > 6 && digits.charCodeAt(6) >= 0x35) f++;
+    const f = BigInt(fractionMicros(digits));
     us += BigInt(m[1]!) * USECS_PER_SEC + f;
   }
   return neg ? -us : us;

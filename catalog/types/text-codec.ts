@@ -112,6 +112,35 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
   }
 }
 
+// Interval range bits of a typmod (1 << field: MONTH 1, YEAR 2, DAY 3, HOUR 10, MINUTE 11, SECOND 12).
+const IV_YEAR = 1 << 2, IV_MONTH = 1 << 1, IV_DAY = 1 << 3, IV_HOUR = 1 << 10, IV_MINUTE = 1 << 11, IV_SECOND = 1 << 12;
+const USECS_HOUR = 3_600_000_000n;
+const USECS_MINUTE = 60_000_000n;
+
+/**
+ * PostgreSQL's AdjustIntervalForTypmod: fields right of the last declared one are zeroed
+ * (truncated toward zero), those left of it stay; then the seconds precision is rounded.
+ */
+function adjustIntervalForTypmod(iv: Interval, typmod: number): Interval {
+  const range = (typmod >>> 16) & 0x7fff;
+  const precision = typmod & 0xffff;
+  let { months, days, micros } = iv;
+  switch (range) {
+    case 0x7fff: case IV_SECOND: case IV_DAY | IV_HOUR | IV_MINUTE | IV_SECOND:
+    case IV_HOUR | IV_MINUTE | IV_SECOND: case IV_MINUTE | IV_SECOND:
+      break;
+    case IV_YEAR: months = Math.trunc(months / 12) * 12; days = 0; micros = 0n; break;
+    case IV_MONTH: case IV_YEAR | IV_MONTH: days = 0; micros = 0n; break;
+    case IV_DAY: micros = 0n; break;
+    case IV_HOUR: case IV_DAY | IV_HOUR: micros = (micros / USECS_HOUR) * USECS_HOUR; break;
+    case IV_MINUTE: case IV_DAY | IV_HOUR | IV_MINUTE: case IV_HOUR | IV_MINUTE:
+      micros = (micros / USECS_MINUTE) * USECS_MINUTE; break;
+    default: throw new Error(`unrecognized interval typmod: ${typmod}`);
+  }
+  if (precision !== 0xffff) micros = roundToPrecision(micros, precision);
+  return { months: months === 0 ? 0 : months, days, micros };
+}
+
 /**
  * Coerce a value to a typmod, as PostgreSQL's length-coercion functions do on assignment or
  * explicit cast: varchar/bpchar length (22001 unless explicit), numeric(p,s) (22003),
@@ -137,12 +166,7 @@ export function applyTypmod(oid: number, value: unknown, typmod: number, explici
       if (t === (1n << 63n) - 1n || t === -(1n << 63n)) return t;
       return roundToPrecision(t, typmod);
     }
-    case OID.interval: {
-      const iv = value as Interval;
-      const precision = typmod & 0xffff;
-      if (precision === 0xffff) return iv;
-      return { months: iv.months, days: iv.days, micros: roundToPrecision(iv.micros, precision) };
-    }
+    case OID.interval: return adjustIntervalForTypmod(value as Interval, typmod);
     default:
       return value;
   }
