@@ -58,6 +58,7 @@ export class Transport {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.closed) return; // a client still sending after we ended: drop, never buffer
     this.reader.push(chunk);
     if (this.wake !== undefined) {
       this.wakeUp();
