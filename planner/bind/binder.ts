@@ -19,8 +19,7 @@ import { coerceAllTo, coerceExplicit, coerceToBool, commonType, posFields, tryCo
 import type { BoundExpr, Impl } from './expr.js';
 import type { ParamTypes } from './params.js';
 import { ANY, selectCandidate } from './resolve.js';
-import { isStringType, resolveTypeName, t, T, typeName, type SqlType } from './types.js';
-import { castContext } from './casts.js';
+import { resolveTypeName, t, T, typeName, type SqlType } from './types.js';
 import { TYPE_AWARE_JSON, typeAwareJson } from '../funcs/json.js';
 
 /** The OID of a plain type name usable as a cast function (date(...), int8(...)), or undefined. */
@@ -32,10 +31,6 @@ function typeOidIfName(name: string): number | undefined {
   }
 }
 
-/** A real (non-I/O) cast exists: only those are callable in function syntax besides strings. */
-function castImplExists(from: number, to: number): boolean {
-  return castContext(from, to) !== undefined && !(isStringType(to) && castContext(from, to) === 'a' && from !== TypeOid.bool && from !== TypeOid.char && !isStringType(from));
-}
 import { bindSqlValueFunction } from './svf.js';
 import type { TableSession } from '../rel/runtime.js';
 
@@ -439,7 +434,9 @@ export class Binder implements CoerceEnv {
       const oid = typeOidIfName(name);
       if (oid !== undefined) {
         const r = tryCoerce(this, args[0]!, t(oid), 'e');
-        if (r && (args[0]!.type.oid === TypeOid.unknown || isStringType(args[0]!.type.oid) || castImplExists(args[0]!.type.oid, oid))) return r;
+        // PostgreSQL's cast functions (int8(int4), ...) are pg_proc rows here resolved as casts;
+        // binary-compatible and I/O conversions are accepted in function syntax as well.
+        if (r) return r;
       }
     }
     if (res.kind === 'none') {

@@ -2,6 +2,7 @@
 
 import { DbError } from '../../catalog/index.js';
 import { decDivTo, decRound, pow10, type Dec } from './decimal.js';
+import { decPowFrac } from './numeric-transcendental.js';
 
 const NUMERIC_MIN_SIG_DIGITS = 16;
 
@@ -17,7 +18,8 @@ export function decPow(base: Dec, exp: Dec): Dec {
   const intExp = exp.v % pow10(exp.scale) === 0n;
   if (!intExp) {
     if (base.v < 0n) throw new DbError('2201F', 'a negative number raised to a non-integer power yields a complex result');
-    throw new DbError('0A000', 'numeric power with a non-integer exponent is not supported yet');
+    if (base.v === 0n) return { kind: 'num', v: 0n, scale: Math.max(16, base.scale, exp.scale) };
+    return decPowFrac(base, exp);
   }
   const n = exp.v / pow10(exp.scale);
   if (n > 100000n || n < -100000n) throw new DbError('22003', 'value overflows numeric format');

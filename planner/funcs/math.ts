@@ -8,6 +8,7 @@ import { floatPow, intAbs, intOp, overflow, underflow } from '../eval/arith.js';
 import { decAbs, decCeil, decCmp, decFloor, decIntDiv, decMod, decRound, decSign, decSqrt, decTrunc, type Dec } from '../eval/decimal.js';
 import { fromDec, toDec } from '../eval/numeric.js';
 import { decPow } from '../eval/numeric-fns.js';
+import { decExp, decLn, decLog } from '../eval/numeric-transcendental.js';
 import { fn, type FnDef } from './def.js';
 
 const O = TypeOid;
@@ -115,6 +116,11 @@ export function mathFunctions(): FnDef[] {
     fn('sqrt', [N], N, (a) => fromDec(decSqrt(d(a)))),
     fn('cbrt', [F], F, (a) => Math.cbrt(f(a))),
     fn('exp', [F], F, (a) => dexp(f(a))),
+    fn('exp', [N], N, (a) => fromDec(decExp(d(a)))),
+    fn('ln', [N], N, (a) => fromDec(decLn(d(a)))),
+    fn('log', [N], N, (a) => fromDec(decLog({ kind: 'num', v: 10n, scale: 0 }, d(a)))),
+    fn('log10', [N], N, (a) => fromDec(decLog({ kind: 'num', v: 10n, scale: 0 }, d(a)))),
+    fn('log', [N, N], N, (a) => fromDec(decLog(d(a), d(a, 1)))),
     fn('ln', [F], F, (a) => dlog(f(a), false)),
     fn('log', [F], F, (a) => dlog(f(a), true)),
     fn('log10', [F], F, (a) => dlog(f(a), true)),
