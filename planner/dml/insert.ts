@@ -23,7 +23,7 @@ export interface InsertStmtNode {
   cols?: Node[];
   selectStmt?: SelectStmt;
   onConflictClause?: OnConflict;
-  returningList?: Node[];
+  returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] };
   override?: string;
   withClause?: unknown;
 }
@@ -95,7 +95,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   for (const c of tab.columns) if (!c.dropped) defaults.set(c.attnum, bindDefault(b, tab, c));
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const alias = s.relation.alias?.aliasname;
-  const returning = bindReturning(b, tab, s.returningList, tableScope(b, tab, alias));
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, tableScope(b, tab, alias));
   const conflict = s.onConflictClause ? planConflict(b, tab, s.onConflictClause, alias) : undefined;
   const targetIdx = targets.map((c) => c.attnum - 1);
   const ts = tablesOfBinder(b);

@@ -10,7 +10,9 @@ import { DbError, findColumn, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { compile, type Compiled } from '../eval/compile.js';
-import type { Node, ResTarget } from '../parse/ast.js';
+import type { Node, ResTarget, SelectStmt } from '../parse/ast.js';
+import type { BoundExpr } from '../bind/expr.js';
+import { bindRowSubquery } from '../rel/sublink.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { iter } from '../rel/ops.js';
 import { storageError } from '../rel/runtime.js';
@@ -20,8 +22,8 @@ import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, t
 import { ownKey, TableWriter } from './write.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
-export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; withClause?: unknown }
-export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; whereClause?: Node; usingClause?: Node[]; returningList?: Node[]; withClause?: unknown }
+export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
+export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; whereClause?: Node; usingClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
 
 type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue };
 
@@ -34,6 +36,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const scope = tableScope(b, tab, alias);
   const sb = b.withScope(scope);
   const sets: SetItem[] = [];
+  const rowSubqueries = new Map<object, ReturnType<typeof bindRowSubquery>>();
   for (const n of s.targetList ?? []) {
     const rt = n as ResTarget;
     if ((rt as { indirection?: unknown[] }).indirection?.length) throw b.unsupported('UPDATE of subfields or array elements', rt.location ?? -1);
@@ -42,10 +45,20 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
     if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
     let v = rt.val!;
     if ((v as { kind: string }).kind === 'MultiAssignRef') {
-      // SET (a, b) = (x, y): each target takes its element of the row.
-      const m = v as unknown as { source: Node & { args?: Node[] }; colno: number };
-      if (m.source.kind !== 'RowExpr') throw b.unsupported('SET (...) = (subquery)', rt.location ?? -1);
-      v = m.source.args![m.colno - 1]!;
+      // SET (a, b) = (x, y) or = (SELECT x, y): each target takes its element of the row.
+      const m = v as unknown as { source: Node & { args?: Node[]; subselect?: SelectStmt; location?: number }; colno: number; ncolumns: number };
+      if (m.source.kind === 'RowExpr') {
+        if ((m.source.args ?? []).length !== m.ncolumns) throw b.err('42601', 'number of columns does not match number of values', m.source.location ?? -1);
+        v = m.source.args![m.colno - 1]!;
+      } else if (m.source.kind === 'SubLink') {
+        const sub = (rowSubqueries.get(m.source) ?? rowSubqueries.set(m.source, bindRowSubquery(sb, m.source.subselect!, m.source.location ?? -1)).get(m.source))!;
+        if (sub.columns.length !== m.ncolumns) throw b.err('42601', 'number of columns does not match number of values', m.source.location ?? -1);
+        const i = m.colno - 1;
+        const elem: BoundExpr = { kind: 'call', name: 'row_element', args: [sub.expr], type: sub.columns[i]!.type, strict: true, volatility: 'volatile', location: -1, impl: (a) => (a[0] as Value[])[i] ?? null };
+        if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
+        sets.push({ slot: col.attnum - 1, f: compile(assign(sb, elem, col, m.source.location ?? -1)) });
+        continue;
+      } else throw b.err('42601', 'source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression', m.source.location ?? -1);
     }
     if ((v as { kind: string }).kind === 'SetToDefault') {
       sets.push({ slot: col.attnum - 1, def: bindDefault(b, tab, col) });
@@ -58,7 +71,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   }
   const target = planTarget(sb, tab, s.whereClause);
   const writer = new TableWriter(tab, bindChecks(b, tab));
-  const returning = bindReturning(b, tab, s.returningList, scope);
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
   return {
     columns: returning?.columns ?? null,
@@ -86,7 +99,7 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   const sb = b.withScope(scope);
   const target = planTarget(sb, tab, s.whereClause);
   const writer = new TableWriter(tab, []);
-  const returning = bindReturning(b, tab, s.returningList, scope);
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
   return {
     columns: returning?.columns ?? null,

@@ -116,6 +116,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       const entry: RangeEntry = {
         alias: rv.alias?.aliasname ?? tab.name,
         schema: rv.alias ? undefined : tab.schema,
+        ...(rv.alias ? { relname: tab.name } : {}),
         offset,
         columns: tab.columns.map((c) => {
           const name = c.dropped ? '' : renames[li++] ?? c.name;
@@ -160,6 +161,7 @@ function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]):
   const width = left.width + right.width;
   const scope = new RelScope(entries, offset + width, (l) => b.position(l));
   for (const [k, v] of [...left.merged, ...right.merged]) scope.merged.set(k, v);
+  scope.parent = b.scope; // correlated subqueries may name outer columns in ON
   const jb = b.withScope(scope);
   let kind: JoinKind = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as Record<string, JoinKind>)[j.jointype ?? 'JOIN_INNER'] ?? 'inner';
   if (j.jointype && !['JOIN_INNER', 'JOIN_LEFT', 'JOIN_RIGHT', 'JOIN_FULL'].includes(j.jointype)) throw b.unsupported(`join type ${j.jointype}`);

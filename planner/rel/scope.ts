@@ -27,6 +27,8 @@ export interface RangeEntry {
   schema: string | undefined;
   columns: RangeColumn[];
   offset: number;
+  /** The table's own name when an alias hides it (for PostgreSQL's "invalid reference" error). */
+  relname?: string;
 }
 
 /** A column visible under `*` and to unqualified names after USING/NATURAL merging. */
@@ -66,9 +68,20 @@ export class RelScope implements Scope {
     const name = qual[qual.length - 1]!;
     const schema = qual.length > 1 ? qual[qual.length - 2] : undefined;
     const hits = this.entries.filter((e) => e.alias === name && (schema === undefined || e.schema === schema));
-    if (hits.length === 0) throw new DbError('42P01', `missing FROM-clause entry for table "${name}"`, this.pos(loc));
+    if (hits.length === 0) throw this.missingEntry(name, loc);
     if (hits.length > 1) throw new DbError('42712', `table reference "${name}" is ambiguous`, this.pos(loc));
     return hits[0]!;
+  }
+
+  /** 42P01 for a qualifier naming no FROM entry (with PostgreSQL's hint for a hidden table name). */
+  missingEntry(name: string, loc: number): DbError {
+    const hidden = this.entries.find((e) => e.relname === name);
+    if (hidden) {
+      return new DbError('42P01', `invalid reference to FROM-clause entry for table "${name}"`, {
+        hint: `Perhaps you meant to reference the table alias "${hidden.alias}".`, ...this.pos(loc),
+      });
+    }
+    return new DbError('42P01', `missing FROM-clause entry for table "${name}"`, this.pos(loc));
   }
 
   resolveColumn(names: readonly string[], loc: number): BoundExpr | undefined {
@@ -92,8 +105,16 @@ export class RelScope implements Scope {
     const col = names[names.length - 1]!;
     const qual = names.slice(0, -1).slice(-2);
     const e = this.entries.find((x) => x.alias === qual[qual.length - 1] && (qual.length === 1 || x.schema === qual[0]));
-    if (!e) return this.parent?.resolveColumn(names, loc);
+    if (!e) {
+      const outer = this.parent?.resolveColumn(names, loc);
+      if (outer) return outer;
+      if (this.entries.some((x) => x.relname === qual[qual.length - 1])) throw this.missingEntry(qual[qual.length - 1]!, loc);
+      return undefined;
+    }
     const i = e.columns.findIndex((c) => !c.hidden && c.name === col);
+    if (i >= 0 && e.columns.some((c, j) => j > i && !c.hidden && c.name === col)) {
+      throw new DbError('42702', `column reference "${col}" is ambiguous`, this.pos(loc));
+    }
     if (i < 0) throw new DbError('42703', `column ${qual[qual.length - 1]}.${col} does not exist`, this.pos(loc));
     return this.slot(e, i, loc);
   }

@@ -107,6 +107,7 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
     const v = rt.val!;
     if (v.kind === 'ColumnRef' && strings(v.fields).slice(-1)[0] === '*') {
       const f = strings(v.fields);
+      if (!inScope && f.length > 1) throw b.err('42P01', `missing FROM-clause entry for table "${f[f.length - 2]}"`, v.location ?? -1);
       if (!inScope) throw b.err('42601', 'SELECT * with no tables specified is not valid', v.location ?? -1);
       const qual = f.length > 1 ? f.slice(0, -1) : undefined;
       for (const c of inScope.starColumns(qual, v.location ?? -1)) {
@@ -177,6 +178,7 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
   const distinctOn = (s.distinctClause ?? []).filter((d) => d !== null && Object.keys(d).length > 0) as Node[];
   const distinct = s.distinctClause !== undefined && distinctOn.length === 0;
   const targetShapes = targets.map((t) => shapeKey(t.ast));
+  const extraSlots = new Map<string, number>();
   /** Output slot of an ORDER BY / DISTINCT ON item (extra slots appended for other expressions). */
   const slotOf = (n: Node, what: string): number => {
     if (n.kind === 'A_Const' && n.ival !== undefined) {
@@ -194,10 +196,14 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
       }
       if (hits.length > 0) return hits[0]!;
     }
-    const same = targetShapes.indexOf(shapeKey(n));
+    const shape = shapeKey(n);
+    const same = targetShapes.indexOf(shape);
     if (same >= 0) return same;
+    const extra = extraSlots.get(shape);
+    if (extra !== undefined) return extra;
     if (distinct) throw b.err('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', (n as { location?: number }).location ?? -1);
     exprs.push(outBinder.resolveUnknown(outBinder.bind(n)));
+    extraSlots.set(shape, exprs.length - 1);
     return exprs.length - 1;
   };
   const sortSlots: Array<{ slot: number; sb: SortBy }> = [];
@@ -235,8 +241,17 @@ export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
   return relQueryPlan(node, columns);
 }
 
+/** LIMIT/OFFSET arguments may not read columns (42P10) nor contain aggregates (42803). */
+const NO_VARIABLES = (what: string): Scope => ({
+  resolveColumn(_names, loc) {
+    void loc;
+    throw new DbError('42P10', `argument of ${what} must not contain variables`);
+  },
+});
+
 function compileInt8(b: Binder, n: Node, what: string): Compiled {
-  const e = b.withScope(undefined);
+  if (containsAggregate(n)) throw b.err('42803', `aggregate functions are not allowed in ${what}`, -1);
+  const e = b.withScope(NO_VARIABLES(what));
   return compile(e.coerceTo(e.resolveUnknown(e.bind(n)), T.int8, what, -1));
 }
 

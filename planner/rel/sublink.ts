@@ -119,3 +119,28 @@ export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
       throw b.unsupported(`subquery kind ${n.subLinkType}`, loc);
   }
 }
+
+/**
+ * A sub-SELECT whose single row feeds several targets (UPDATE ... SET (a, b) = (SELECT ...)):
+ * `expr` evaluates to the row (an array) or null when the subquery returns no row.
+ */
+export function bindRowSubquery(b: Binder, subselect: SelectStmt, loc: number): { columns: readonly { name: string; type: BoundExpr['type'] }[]; expr: BoundExpr } {
+  const corr = new Correlation(b.scope);
+  const sub = planQuery(b.withScope(corr), subselect);
+  const correlated = corr.exprs.length > 0;
+  const cache = new OnceCache<Value[][]>();
+  const expr: BoundExpr = {
+    kind: 'call', name: 'row_subquery', args: corr.exprs, type: T.unknown, strict: false, volatility: 'volatile', location: loc,
+    impl: (a, ctx) => {
+      const run = (): Value[][] => {
+        const r = sub.run(correlated ? ({ ...ctx, outer: a } as OuterCtx) : ctx);
+        if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside subqueries are not supported yet');
+        return r;
+      };
+      const rows = correlated ? run() : cache.get(ctx, run);
+      if (rows.length > 1) throw new DbError('21000', 'more than one row returned by a subquery used as an expression');
+      return rows.length === 0 ? null : rows[0]!;
+    },
+  };
+  return { columns: sub.columns, expr };
+}
