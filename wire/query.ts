@@ -142,6 +142,7 @@ export class QueryProtocol {
   reportError(e: unknown): void {
     const err = toDbError(e);
     if (!(e instanceof DbError) && !(e instanceof ConnectionLost)) this.io.log.error('internal error', { error: e });
+    else if (this.io.log.enabled('info')) this.io.log.info('statement error', { severity: err.severity, code: err.code, error: err.message });
     try {
       this.session.statementFailed(err);
     } catch (e2) {

@@ -391,11 +391,14 @@ describe('notices, timeouts, cancel and logs', () => {
     await c.readyCount(1);
     c.send(serialize.query('SELECT 42'));
     await c.readyCount(2);
+    c.send(serialize.query('SELECT 1/0'));
+    await c.readyCount(3);
     c.send(serialize.end());
     await c.done;
     const recs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs.find((r) => r['msg'] === 'connection opened')).toMatchObject({ level: 'info', user: 'tester', database: 'postgres' });
     expect(recs.find((r) => r['msg'] === 'slow statement')).toMatchObject({ statement: 'SELECT 42' });
+    expect(recs.find((r) => r['msg'] === 'statement error')).toMatchObject({ level: 'info', code: '22012', error: 'division by zero' });
     expect(recs.find((r) => r['msg'] === 'connection closed')).toBeDefined();
     for (const r of recs) expect(typeof r['ts']).toBe('string');
   });
