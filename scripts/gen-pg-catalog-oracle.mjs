@@ -20,19 +20,19 @@ const FORMATS = [[1043, 7], [1042, 5], [1700, (10 << 16 | 2) + 4], [1700, (5 << 
 const SORTS = [
   ['int4', ['5', '-3', '2147483647', '-2147483648', '0']],
   ['int8', ['5', '-3', '9223372036854775807', '-9223372036854775808', '0']],
-  ['float8', ['NaN', '1', '-Infinity', 'Infinity', '-0', '0', '-1.5', '1e-300']],
+  ['float8', ['NaN', '1', '-Infinity', 'Infinity', '-0', '0', '-1.5', '1e-300', 'nan']],
   ['float4', ['NaN', '1', '-Infinity', 'Infinity', '0', '-1.5']],
-  ['numeric', ['NaN', '1.50', '1.5', '-Infinity', 'Infinity', '0', '-1.5', '100', '99.999', '1e-20']],
+  ['numeric', ['NaN', '1.50', '1.5', '-Infinity', 'Infinity', '0', '-1.5', '100', '99.999', '1e-20', '0.000', '-0', '1e2', 'nan']],
   ['text', ['b', 'a', 'B', 'ab', '', 'é', 'z', 'Z', ' a', '😀', 'ｚ']],
   ['varchar', ['b', 'a', 'B', 'ab', '', 'é']],
-  ['bpchar', ['b ', 'a', 'ab', 'a  ']],
+  ['bpchar', ['b ', 'a', 'ab', 'a  ', '', '  ']],
   ['bytea', ['\\x', '\\x00', '\\xff', '\\x0001', '\\x01']],
   ['bool', ['true', 'false']],
   ['date', ['infinity', '2024-01-01', '-infinity', '0001-01-01 BC', '1999-12-31']],
   ['timestamp', ['infinity', '2024-01-01 00:00:00.000001', '2024-01-01', '-infinity', '1000-01-01 BC']],
-  ['timestamptz', ['2024-01-01 00:00:00+01', '2024-01-01 00:00:00+00', '2023-12-31 23:30:00-00', 'infinity']],
+  ['timestamptz', ['2024-01-01 00:00:00+01', '2024-01-01 00:00:00+00', '2023-12-31 23:30:00-00', 'infinity', '2023-12-31 23:00:00+00']],
   ['time', ['24:00:00', '00:00:00', '12:00:00', '23:59:59.999999']],
-  ['interval', ['1 mon', '30 days', '29 days 23:59:59', '-1 year', '1 day', '25 hours', '0']],
+  ['interval', ['1 mon', '30 days', '29 days 23:59:59', '-1 year', '1 day', '25 hours', '0', '24 hours', '720 hours', '-360 days', '0.5 mons']],
   ['uuid', ['ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A10']],
   ['oid', ['4294967295', '0', '2147483648', '1']],
   ['"char"', ['b', 'a', '\\377', '']],
@@ -82,7 +82,10 @@ for (const [type, values] of SORTS) {
   const coll = COLLATABLE.has(type) ? ' collate "C"' : '';
   const r = await client.query({ text: `select x from unnest($1::${type}[]) x order by x${coll}`, values: [values.map((v) => v)], types: raw, rowMode: 'array' }).catch((e) => { throw new Error(`${type}: ${e.message}`); });
   const oid = (await client.query(`select $1::regtype::oid::int as o`, [type])).rows[0].o;
-  sorts.push({ type, oid, values, sorted: r.rows.map((x) => x[0]) });
+  // PostgreSQL's equality over every pair (what GROUP BY / hash joins must agree with).
+  const eq = await client.query({ text: `select a.o as i, b.o as j, (a.x = b.x${coll}) as e from unnest($1::${type}[]) with ordinality a(x, o), unnest($1::${type}[]) with ordinality b(x, o) order by 1, 2`, values: [values], rowMode: 'array' });
+  const equal = eq.rows.filter((x) => x[2] === true && Number(x[0]) < Number(x[1])).map((x) => [Number(x[0]) - 1, Number(x[1]) - 1]);
+  sorts.push({ type, oid, values, sorted: r.rows.map((x) => x[0]), equal });
 }
 await client.end();
 writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-catalog-oracle.mjs', serverVersion: version, types, spellings, formats, sorts }, null, 1) + '\n');

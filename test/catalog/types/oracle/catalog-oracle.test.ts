@@ -10,7 +10,7 @@ interface Spelling { spelling: string; names?: string[]; array?: boolean; oid?: 
 const fx = JSON.parse(readFileSync(new URL('./catalog-fixtures.json', import.meta.url), 'utf8')) as {
   serverVersion: string; types: PgType[]; spellings: Spelling[];
   formats: Array<{ oid: number; typmod: number; formatted: string }>;
-  sorts: Array<{ type: string; oid: number; values: string[]; sorted: string[] }>;
+  sorts: Array<{ type: string; oid: number; values: string[]; sorted: string[]; equal: Array<[number, number]> }>;
 };
 const api = catalog as unknown as Record<string, unknown>;
 type Info = Record<string, unknown> & { oid: number };
@@ -19,6 +19,7 @@ const lookupType = api['lookupType'] as (names: readonly string[]) => Info | und
 const arrayTypeOf = api['arrayTypeOf'] as (oid: number) => Info | undefined;
 const formatType = api['formatType'] as (oid: number, typmod?: number) => string;
 const compareValues = api['compareValues'] as (oid: number, a: unknown, b: unknown) => number;
+const hashKey = api['hashKey'] as (oid: number, v: unknown) => unknown;
 const textIn = api['textIn'] as (oid: number, t: string, fmt: unknown) => unknown;
 const textOut = api['textOut'] as (oid: number, v: unknown, fmt: unknown) => string;
 // Differences already known (see FINDINGS.md); any other difference fails.
@@ -87,6 +88,31 @@ describe(`type registry against PostgreSQL ${fx.serverVersion}`, () => {
             expect(ab + ba, `compare(${textOut(s.oid, a, FMT)}, ${textOut(s.oid, b, FMT)})`).toBe(0);
           }
         }
+      });
+    }
+  });
+
+  describe('equality agrees with PostgreSQL = (compareValues 0, equal hashKey)', () => {
+    for (const s of fx.sorts) {
+      it(s.type, () => {
+        const values = s.values.map((v) => textIn(s.oid, v, FMT));
+        const pgEqual = new Set(s.equal.map(([i, j]) => `${i},${j}`));
+        const wrong: string[] = [];
+        for (let i = 0; i < values.length; i++) {
+          for (let j = i + 1; j < values.length; j++) {
+            const want = pgEqual.has(`${i},${j}`);
+            const cmp = compareValues(s.oid, values[i], values[j]) === 0;
+            // hashKey returns a Map-ready key: primitives compare by SameValueZero, objects via JSON.
+            const hk = (v: unknown) => (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)) : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? `${v}n` : v);
+            const ka = hk(hashKey(s.oid, values[i]));
+            const kb = hk(hashKey(s.oid, values[j]));
+            // SameValueZero, the equality a Map uses for keys (NaN matches NaN, -0 matches 0).
+            const hash = ka === kb || (Number.isNaN(ka) && Number.isNaN(kb));
+            if (cmp !== want) wrong.push(`compareValues(${s.values[i]}, ${s.values[j]}) ${cmp ? '=' : '≠'} 0; PostgreSQL ${want ? 'equal' : 'not equal'}`);
+            if (hash !== want) wrong.push(`hashKey(${s.values[i]}) ${hash ? '=' : '≠'} hashKey(${s.values[j]}); PostgreSQL ${want ? 'equal' : 'not equal'}`);
+          }
+        }
+        expect(unknownDiffs(wrong), wrong.join('\n')).toEqual([]);
       });
     }
   });
