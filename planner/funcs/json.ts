@@ -7,7 +7,6 @@ import {
   DbError, TypeOid, canonicalize, compareValues, jsonbText, parseJson, quoteJsonString, textOut, Numeric, type JsonValue,
 } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
-import { ANY } from '../bind/resolve.js';
 import { fn, type FnDef } from './def.js';
 
 const O = TypeOid;
@@ -225,4 +224,3 @@ export function typeAwareJson(name: string, types: number[]): ((a: Value[], ctx:
   }
 }
 
-void ANY;
