@@ -175,6 +175,16 @@ class Acc {
     this.months += whole;
     this.addDays((v - whole) * 30);
   }
+  /**
+   * Years, decades, centuries, millennia: the fraction becomes whole months rounded with rint()
+   * and never spills into days (PostgreSQL's AdjustFractYears): '28.4 years' is 28 years 5 mons.
+   */
+  addYears(v: number, monthsPerUnit: number): void {
+    const whole = Math.trunc(v);
+    const x = (v - whole) * monthsPerUnit;
+    const r = Math.round(x);
+    this.months += whole * monthsPerUnit + (r - x === 0.5 && r % 2 !== 0 ? r - 1 : r);
+  }
   addDays(v: number): void {
     const whole = Math.trunc(v);
     this.days += whole;
@@ -204,10 +214,10 @@ function applyUnit(acc: Acc, value: number, unit: Unit): void {
     case 'd': acc.addDays(value); break;
     case 'w': acc.addDays(value * 7); break;
     case 'mon': acc.addMonths(value); break;
-    case 'y': acc.addMonths(value * 12); break;
-    case 'dec': acc.addMonths(value * 120); break;
-    case 'cent': acc.addMonths(value * 1200); break;
-    case 'mil': acc.addMonths(value * 12000); break;
+    case 'y': acc.addYears(value, 12); break;
+    case 'dec': acc.addYears(value, 120); break;
+    case 'cent': acc.addYears(value, 1200); break;
+    case 'mil': acc.addYears(value, 12000); break;
     default: { const never: never = unit; return never; }
   }
 }
