@@ -21,15 +21,23 @@ function fixed(n: number): { buf: Uint8Array; view: DataView } {
   return { buf, view: new DataView(buf.buffer) };
 }
 
+/**
+ * Four big-endian bytes of a 32-bit integer (signed or unsigned: the low 32 bits are the same).
+ * The hot path of binary int4 results: one small allocation, no DataView.
+ */
+function be32(v: number): Uint8Array {
+  return Uint8Array.of(v >>> 24, v >>> 16, v >>> 8, v);
+}
+
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function binaryOut(oid: number, value: unknown): Uint8Array {
   switch (oid) {
     case OID.bool: return Uint8Array.of(value ? 1 : 0);
-    case OID.int2: { const f = fixed(2); f.view.setInt16(0, value as number); return f.buf; }
-    case OID.int4: { const f = fixed(4); f.view.setInt32(0, value as number); return f.buf; }
-    case OID.oid: { const f = fixed(4); f.view.setUint32(0, value as number); return f.buf; }
+    case OID.int2: { const v = value as number; return Uint8Array.of(v >> 8, v); }
+    case OID.int4: return be32(value as number);
+    case OID.oid: return be32(value as number);
     case OID.int8: { const f = fixed(8); f.view.setBigInt64(0, value as bigint); return f.buf; }
     case OID.float4: { const f = fixed(4); f.view.setFloat32(0, value as number); return f.buf; }
     case OID.float8: { const f = fixed(8); f.view.setFloat64(0, value as number); return f.buf; }
@@ -46,7 +54,7 @@ export function binaryOut(oid: number, value: unknown): Uint8Array {
     case OID.char: { const s = value as string; return Uint8Array.of(s.length === 0 ? 0 : s.charCodeAt(0) & 0xff); }
     case OID.bytea: return value as Uint8Array;
     case OID.numeric: return numericSend(value as Numeric);
-    case OID.date: { const f = fixed(4); f.view.setInt32(0, value as number); return f.buf; }
+    case OID.date: return be32(value as number);
     case OID.time: case OID.timestamp: case OID.timestamptz: { const f = fixed(8); f.view.setBigInt64(0, value as bigint); return f.buf; }
     case OID.interval: {
       const iv = value as Interval;
@@ -73,6 +81,12 @@ function unsupported(oid: number): DbError {
  * too few bytes is 08P01 "insufficient data left in message" ("no data left in message" for a
  * single byte), and bytes left over after recv is 22P03 "incorrect binary data format".
  */
+/** need() without the DataView, for the int fast paths. */
+function checkLen(b: Uint8Array, n: number): void {
+  if (b.length < n) throw shortData(n === 1);
+  if (b.length > n) throw badBinary();
+}
+
 function need(b: Uint8Array, n: number): DataView {
   if (b.length < n) throw shortData(n === 1);
   if (b.length > n) throw badBinary();
@@ -138,9 +152,9 @@ function invalidUtf8(b: Uint8Array): DbError {
 export function binaryIn(oid: number, b: Uint8Array): unknown {
   switch (oid) {
     case OID.bool: need(b, 1); return b[0] !== 0;
-    case OID.int2: return need(b, 2).getInt16(0);
-    case OID.int4: return need(b, 4).getInt32(0);
-    case OID.oid: return need(b, 4).getUint32(0);
+    case OID.int2: checkLen(b, 2); return ((b[0]! << 24) | (b[1]! << 16)) >> 16;
+    case OID.int4: checkLen(b, 4); return (b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!;
+    case OID.oid: checkLen(b, 4); return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
     case OID.int8: return need(b, 8).getBigInt64(0);
     case OID.float4: return need(b, 4).getFloat32(0);
     case OID.float8: return need(b, 8).getFloat64(0);
