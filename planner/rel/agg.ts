@@ -15,7 +15,8 @@ import { comparatorFor } from '../eval/compare.js';
 import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
 
 export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg',
-  'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg']);
+  'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg',
+  'bit_and', 'bit_or', 'bit_xor']);
 
 interface Accum {
   add(args: Value[]): void;
@@ -90,6 +91,20 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
       if (!a0 || a0.oid !== O.bool) throw bad();
       const and = name !== 'bool_or';
       return { type: T.bool, make: () => { let r: boolean | null = null; return { add: (a) => { const v = a[0]; if (v !== null) r = r === null ? (v as boolean) : and ? r && (v as boolean) : r || (v as boolean); }, result: () => r }; } };
+    }
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor': {
+      if (!a0 || argTypes.length !== 1 || !INT_OIDS.has(a0.oid)) throw bad();
+      const big = a0.oid === O.int8;
+      const f = name === 'bit_and' ? (x: bigint, y: bigint) => x & y : name === 'bit_or' ? (x: bigint, y: bigint) => x | y : (x: bigint, y: bigint) => x ^ y;
+      return { type: a0, make: () => {
+        let r: bigint | null = null;
+        return {
+          add: (a) => { if (a[0] !== null) { const v = BigInt(a[0] as number | bigint); r = r === null ? v : f(r, v); } },
+          result: () => (r === null ? null : big ? BigInt.asIntN(64, r) : Number(BigInt.asIntN(a0.oid === O.int2 ? 16 : 32, r))),
+        };
+      } };
     }
     case 'string_agg': {
       if (argTypes.length !== 2) throw bad();
