@@ -78,6 +78,45 @@ export function mockScramSecret(user: string, serverNonce: Buffer): string {
   return `SCRAM-SHA-256$${SCRAM_ITERATIONS}:${salt.toString('base64')}$${k.toString('base64')}:${k.toString('base64')}`;
 }
 
+// Signature algorithm OIDs (DER content bytes) whose hash tls-server-end-point must use
+// (RFC 5929 §4.1: the certificate's own signature hash; MD5 and SHA-1 are replaced by SHA-256).
+const SIG_HASH: ReadonlyArray<[string, string]> = [
+  ['2a864886f70d01010c', 'sha384'], // sha384WithRSAEncryption
+  ['2a864886f70d01010d', 'sha512'], // sha512WithRSAEncryption
+  ['2a8648ce3d040303', 'sha384'], // ecdsa-with-SHA384
+  ['2a8648ce3d040304', 'sha512'], // ecdsa-with-SHA512
+];
+
+/** Reads one DER TLV header at `pos`: [content start, content length]. */
+function derHeader(der: Buffer, pos: number): [number, number] {
+  let p = pos + 1;
+  const first = der[p++]!;
+  if (first < 0x80) return [p, first];
+  const n = first & 0x7f;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
+  return [p, len];
+}
+
+/**
+ * The tls-server-end-point channel binding data (RFC 5929) of a DER certificate: its hash with
+ * the certificate's signature hash algorithm, SHA-256 for everything else we meet.
+ */
+export function tlsServerEndPoint(certDer: Buffer): Buffer {
+  let hash = 'sha256';
+  try {
+    const [certStart] = derHeader(certDer, 0); // Certificate ::= SEQUENCE {
+    const [tbsStart, tbsLen] = derHeader(certDer, certStart); //   tbsCertificate,
+    const [algStart] = derHeader(certDer, tbsStart + tbsLen); //   signatureAlgorithm SEQUENCE {
+    const [oidStart, oidLen] = derHeader(certDer, algStart); //     algorithm OID, ...
+    const oid = certDer.subarray(oidStart, oidStart + oidLen).toString('hex');
+    hash = SIG_HASH.find(([o]) => o === oid)?.[1] ?? 'sha256';
+  } catch {
+    // An unparsable certificate would not have loaded into the TLS context; keep SHA-256.
+  }
+  return createHash(hash).update(certDer).digest();
+}
+
 export type ScramStep =
   | { kind: 'continue'; data: string }
   | { kind: 'error'; message: string };
@@ -96,24 +135,44 @@ export class ScramExchange {
   private clientFirstBare = '';
   private serverFirst = '';
   private nonce = '';
-  private gs2Header = '';
+  /** The expected decoded `c=` attribute: gs2 header, plus the binding data with -PLUS. */
+  private expectedBinding: Buffer = Buffer.alloc(0);
   private readonly secret: ScramSecret;
 
-  constructor(secret: string, private readonly mock: boolean) {
+  /**
+   * @param channelBinding tls-server-end-point data of this connection's certificate when the
+   *   connection is TLS and SCRAM-SHA-256-PLUS was offered; undefined otherwise
+   */
+  constructor(
+    secret: string,
+    private readonly mock: boolean,
+    private readonly channelBinding: Buffer | undefined = undefined,
+  ) {
     const s = parseScramSecret(secret);
     if (!s) throw new Error('invalid SCRAM secret'); // configuration checks secrets up front
     this.secret = s;
   }
 
-  clientFirst(msg: string): ScramStep {
-    // gs2-header: "n,," (no channel binding) or "y,," (client supports it, we do not advertise it).
-    const m = /^([ny]),(a=[^,]*)?,(.*)$/.exec(msg);
-    if (!m) {
-      if (msg.startsWith('p=')) return { kind: 'error', message: 'channel binding is not supported by this server' };
+  /** `plus`: the client selected SCRAM-SHA-256-PLUS. Errors carry PostgreSQL's wording. */
+  clientFirst(msg: string, plus = false): ScramStep {
+    // gs2-header: "n,," (no binding), "y,," (client could bind but thinks we cannot),
+    // "p=<type>,," (binding, only with -PLUS); an authzid ("a=") is not supported.
+    const m = /^(n|y|p=[^,]*),(a=[^,]*)?,(.*)$/.exec(msg);
+    if (!m) return { kind: 'error', message: 'malformed SCRAM message' };
+    const flag = m[1]!;
+    if (plus) {
+      if (!flag.startsWith('p=')) return { kind: 'error', message: 'malformed SCRAM message' };
+      if (flag !== 'p=tls-server-end-point') return { kind: 'error', message: `unsupported SCRAM channel-binding type "${flag.slice(2)}"` };
+      if (this.channelBinding === undefined) return { kind: 'error', message: 'malformed SCRAM message' };
+    } else if (flag.startsWith('p=')) {
       return { kind: 'error', message: 'malformed SCRAM message' };
+    } else if (flag === 'y' && this.channelBinding !== undefined) {
+      // The client could bind but believes we cannot: a downgrade by someone in the middle.
+      return { kind: 'error', message: 'SCRAM channel binding negotiation error' };
     }
     if (m[2]) return { kind: 'error', message: 'client uses authorization identity, but it is not supported' };
-    this.gs2Header = `${m[1]},,`;
+    const gs2 = Buffer.from(`${flag},,`, 'latin1');
+    this.expectedBinding = plus ? Buffer.concat([gs2, this.channelBinding!]) : gs2;
     const bare = m[3]!;
     const attrs = /^(?:m=[^,]*,)?n=[^,]*,r=([\x21-\x2b\x2d-\x7e]+)(?:,.*)?$/.exec(bare);
     if (!attrs) return { kind: 'error', message: 'malformed SCRAM message' };
@@ -127,8 +186,8 @@ export class ScramExchange {
   clientFinal(msg: string): ScramFinal {
     const m = /^c=([A-Za-z0-9+/=]*),r=([^,]*)(?:,[^p][^,]*)*,p=([A-Za-z0-9+/=]+)$/.exec(msg);
     if (!m) return { kind: 'error', message: 'malformed SCRAM message' };
-    if (Buffer.from(m[1]!, 'base64').toString('latin1') !== this.gs2Header) {
-      return { kind: 'error', message: 'unexpected SCRAM channel-binding attribute in client-final-message' };
+    if (!safeEqual(Buffer.from(m[1]!, 'base64'), this.expectedBinding)) {
+      return { kind: 'error', message: 'SCRAM channel binding check failed' };
     }
     if (m[2] !== this.nonce) return { kind: 'error', message: 'SCRAM nonce mismatch' };
     const proof = Buffer.from(m[3]!, 'base64');

@@ -37,17 +37,21 @@ function failed(user: string): DbError {
   return new DbError('28P01', `password authentication failed for user "${user}"`, { severity: 'FATAL' });
 }
 
-/** Runs the exchange. True when authenticated, false when the client went away; throws on failure. */
-export async function authenticate(ctx: AuthContext, user: string, io: AuthIo): Promise<boolean> {
+/**
+ * Runs the exchange. True when authenticated, false when the client went away; throws on failure.
+ * `channelBinding`: tls-server-end-point data when the connection runs over TLS (then
+ * SCRAM-SHA-256-PLUS is offered first, as PostgreSQL does).
+ */
+export async function authenticate(ctx: AuthContext, user: string, io: AuthIo, channelBinding?: Buffer): Promise<boolean> {
   if (ctx.users.size === 0) return true;
   const u = ctx.users.get(user);
   const method = u?.method ?? 'scram-sha-256';
   switch (method) {
     case 'scram-sha-256':
-      return scram(ctx, user, u, io);
+      return scram(ctx, user, u, io, channelBinding);
     case 'md5':
       // PostgreSQL answers an md5 rule with SCRAM when the stored secret is SCRAM only.
-      if (u !== undefined && u.md5Hash === undefined) return scram(ctx, user, u, io);
+      if (u !== undefined && u.md5Hash === undefined) return scram(ctx, user, u, io, channelBinding);
       return md5(user, u, io);
     case 'password':
       return cleartext(user, u, io);
@@ -93,20 +97,22 @@ async function md5(user: string, u: UserAuth | undefined, io: AuthIo): Promise<b
   return true;
 }
 
-async function scram(ctx: AuthContext, user: string, u: UserAuth | undefined, io: AuthIo): Promise<boolean> {
+async function scram(ctx: AuthContext, user: string, u: UserAuth | undefined, io: AuthIo, channelBinding: Buffer | undefined): Promise<boolean> {
   const mock = u === undefined;
-  const ex = new ScramExchange(u?.scramSecret ?? mockScramSecret(user, ctx.mockNonce), mock);
+  const ex = new ScramExchange(u?.scramSecret ?? mockScramSecret(user, ctx.mockNonce), mock, channelBinding);
   // AuthenticationSASL: the list of mechanisms, each a cstring, then an empty one.
-  io.out.authentication(AUTH_SASL, Buffer.from('SCRAM-SHA-256\0\0', 'latin1'));
+  const mechanisms = channelBinding !== undefined ? 'SCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0' : 'SCRAM-SHA-256\0\0';
+  io.out.authentication(AUTH_SASL, Buffer.from(mechanisms, 'latin1'));
   const first = await passwordMessage(io, 'SASL');
   if (first === undefined) return false;
   const r = new BodyReader(first);
   const mechanism = r.cstringBytes().toString('utf8');
-  if (mechanism !== 'SCRAM-SHA-256') throw new DbError('08P01', 'client selected an invalid SASL authentication mechanism', { severity: 'FATAL' });
+  const plus = mechanism === 'SCRAM-SHA-256-PLUS' && channelBinding !== undefined;
+  if (mechanism !== 'SCRAM-SHA-256' && !plus) throw new DbError('08P01', 'client selected an invalid SASL authentication mechanism', { severity: 'FATAL' });
   const len = r.int32();
   const data = len === -1 ? '' : r.bytes(len).toString('utf8');
   r.end();
-  const step = ex.clientFirst(data);
+  const step = ex.clientFirst(data, plus);
   if (step.kind === 'error') throw new DbError('08P01', step.message, { severity: 'FATAL' });
   io.out.authentication(AUTH_SASL_CONTINUE, Buffer.from(step.data, 'utf8'));
   const second = await passwordMessage(io, 'SASL');

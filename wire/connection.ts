@@ -31,6 +31,8 @@ export interface ServerContext extends AuthContext {
   authTimeoutMs: number;
   /** Wraps the raw stream in TLS (server side), or undefined when no certificate is configured. */
   startTls: ((raw: Duplex) => Duplex) | undefined;
+  /** tls-server-end-point channel binding data of the server certificate (with startTls). */
+  tlsEndPoint: Buffer | undefined;
 }
 
 type Phase =
@@ -282,7 +284,7 @@ export class Connection implements StatementIo {
     this.databaseName = database;
     this.phase = { kind: 'auth', user, database };
 
-    const ok = await authenticate(this.ctx, user, this);
+    const ok = await authenticate(this.ctx, user, this, this.tlsDone ? this.ctx.tlsEndPoint : undefined);
     if (!ok) return undefined;
     // Like PostgreSQL, AuthenticationOk precedes the database check and any session failure.
     const out = this.out;

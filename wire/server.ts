@@ -9,10 +9,10 @@
 
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { Engine } from '../planner/api.js';
-import type { UserAuth } from './auth.js';
+import { tlsServerEndPoint, type UserAuth } from './auth.js';
 import { BackendRegistry } from './backends.js';
 import { Connection, type ServerContext } from './connection.js';
 import type { Logger } from './log.js';
@@ -53,6 +53,7 @@ export class PgServer {
       authTimeoutMs: opts.authTimeoutMs,
       users: new Map(opts.users.map((u) => [u.name, u])),
       mockNonce: randomBytes(32),
+      tlsEndPoint: opts.tls === undefined ? undefined : tlsServerEndPoint(Buffer.from(new X509Certificate(opts.tls.cert).raw)),
       startTls:
         secure === undefined
           ? undefined

@@ -246,4 +246,20 @@ describe('server process with users and TLS', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('3');
   });
+
+  it('offers SCRAM-SHA-256-PLUS over TLS: libpq with channel_binding=require and pg with enableChannelBinding', async () => {
+    const r = spawnSync('psql', ['-X', '-A', '-t', `host=127.0.0.1 port=${srv.port} user=alice dbname=postgres sslmode=require channel_binding=require`, '-c', 'SELECT 4'], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: 'wonder' }, timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('4');
+    const bad = spawnSync('psql', ['-X', '-A', '-t', `host=127.0.0.1 port=${srv.port} user=alice dbname=postgres sslmode=require channel_binding=require`, '-c', 'SELECT 4'], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: 'nope' }, timeout: 20_000 });
+    expect(bad.stderr).toContain('password authentication failed for user "alice"');
+    const c = new pg.Client({ ...conf('alice', 'wonder', { rejectUnauthorized: false }), enableChannelBinding: true } as pg.ClientConfig);
+    await c.connect();
+    expect((await c.query('SELECT 5 AS x')).rows).toEqual([{ x: 5 }]);
+    await c.end();
+    // Without TLS there is nothing to bind to: libpq refuses rather than downgrade.
+    const plain = spawnSync('psql', ['-X', '-A', '-t', `host=127.0.0.1 port=${srv.port} user=alice dbname=postgres sslmode=disable channel_binding=require`, '-c', 'SELECT 4'], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: 'wonder' }, timeout: 20_000 });
+    expect(plain.status).not.toBe(0);
+    expect(plain.stderr).toContain('channel binding');
+  });
 });

@@ -37,6 +37,7 @@ export function makeContext(engine: Engine, o: CtxOptions = {}): ServerContext {
     users: new Map((o.users ?? []).map((u) => [u.name, u])),
     mockNonce: Buffer.alloc(32, 9),
     startTls: undefined,
+    tlsEndPoint: undefined,
   };
 }
 
