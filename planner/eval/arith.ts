@@ -143,7 +143,7 @@ export function floatPow(x: number, y: number): number {
   }
   const r = Math.pow(x, y);
   if (!Number.isFinite(r) && Number.isFinite(x)) throw overflow();
-  if (r === 0 && x !== 0) throw underflow();
+  if (r === 0 && x !== 0 && Number.isFinite(x)) throw underflow();
   return r;
 }
 

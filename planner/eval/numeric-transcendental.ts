@@ -158,6 +158,9 @@ export function decLn(d: Dec): Dec {
 
 /** log(base, x). */
 export function decLog(base: Dec, x: Dec): Dec {
+  if (base.kind === 'nan' || x.kind === 'nan') return { kind: 'nan' };
+  if (x.kind === 'inf' && !x.neg && base.kind === 'num' && base.v > pow10(base.scale)) return x;
+  if (x.kind === 'inf' && x.neg) throw new DbError('2201E', 'cannot take logarithm of a negative number');
   if (base.kind !== 'num') return special(base, 'log');
   if (x.kind !== 'num') return special(x, 'log');
   for (const d of [base, x]) {

@@ -70,6 +70,16 @@ function widthBucket(x: number, lo: number, hi: number, n: number): number {
   return Math.floor((n * (lo - x)) / (lo - hi)) + 1;
 }
 
+/** The same value with trailing fractional zeros removed. */
+function trimmed(x: { kind: 'num'; v: bigint; scale: number }): { kind: 'num'; v: bigint; scale: number } {
+  let v = x.v, scale = x.scale;
+  while (scale > 0 && v % 10n === 0n) {
+    v /= 10n;
+    scale--;
+  }
+  return { kind: 'num', v, scale };
+}
+
 function numRound(x: Dec, s: number): Value {
   const r = decRound(x, s);
   if (r.kind === 'num' && r.scale < 0) return fromDec({ kind: 'num', v: r.v * 10n ** BigInt(-r.scale), scale: 0 });
@@ -92,7 +102,7 @@ export function mathFunctions(): FnDef[] {
     fn('abs', [O.float4], O.float4, (a) => Math.abs(f(a))),
     fn('abs', [F], F, (a) => Math.abs(f(a))),
     fn('abs', [N], N, (a) => fromDec(decAbs(d(a)))),
-    fn('sign', [F], F, (a) => (Number.isNaN(f(a)) ? NaN : f(a) > 0 ? 1 : f(a) < 0 ? -1 : 0)),
+    fn('sign', [F], F, (a) => (f(a) > 0 ? 1 : f(a) < 0 ? -1 : 0)), // NaN → 0, as float8_sign
     fn('sign', [N], N, (a) => { const x = d(a); return fromDec(x.kind === 'nan' ? x : { kind: 'num', v: x.kind === 'inf' ? (x.neg ? -1n : 1n) : decSign(x), scale: 0 }); }),
     fn('ceil', [F], F, (a) => Math.ceil(f(a))),
     fn('ceil', [N], N, (a) => fromDec(decCeil(d(a)))),
@@ -158,6 +168,8 @@ export function mathFunctions(): FnDef[] {
     }),
     fn('width_bucket', [F, F, F, I4], I4, (a) => widthBucket(f(a), f(a, 1), f(a, 2), a[3] as number)),
     fn('scale', [N], I4, (a) => { const x = d(a); return x.kind === 'num' ? x.scale : null; }),
+    fn('min_scale', [N], I4, (a) => { const x = d(a); return x.kind === 'num' ? trimmed(x).scale : null; }),
+    fn('trim_scale', [N], N, (a) => { const x = d(a); return x.kind === 'num' ? fromDec(trimmed(x)) : a[0]; }),
     fn('random', [], F, (_a, ctx) => ctx.env.random(), { volatility: 'volatile' }),
     fn('setseed', [F], O.void, (a, ctx) => {
       const s = f(a);

@@ -190,53 +190,56 @@ export function toCharInterval(v: Interval, fmt: string, ctx: EvalContext): stri
   return toCharTimestamp(f, fmt, undefined, ctx, 0n, true);
 }
 
-/** PostgreSQL's "%0*d" with the interval rule: one more digit of width for negative values. */
-function signedNum(n: number, width: number, fm: boolean): string {
-  if (fm) return String(n);
-  const w = n >= 0 ? width : width + 1;
-  const s = String(Math.abs(n)).padStart(n >= 0 ? w : w - 1, '0');
-  return n < 0 ? '-' + s : s;
-}
-
 function cFormat(n: number, width: number): string {
   // C's "%0*d": the width counts the sign.
   const s = String(Math.abs(n));
   return n < 0 ? '-' + s.padStart(width - 1, '0') : s.padStart(width, '0');
 }
 
+/** Patterns meaningless for an interval: PostgreSQL refuses them. */
+const NOT_FOR_INTERVALS = new Set(['TZ', 'TZH', 'TZM', 'OF', 'DAY', 'DY', 'D', 'ID', 'MONTH', 'MON', 'RM', 'W', 'WW', 'IW', 'IDDD', 'J', 'Q', 'CC', 'AD', 'BC', 'A.D.', 'B.C.']);
+
 function toCharIntervalFields(f: TimestampFields, fmt: string): string {
   let out = '';
-  const isoYear = f.year - 1;
+  // date2isoyear of the interval's (year, month, day) fields: an invalid date rolls back a year.
+  const isoYear = f.month >= 1 && f.day >= 1 ? f.year : f.year - 1;
+  const w = (n: number, width: number): number => (n >= 0 ? width : width + 1);
   for (const tok of tokenize(fmt)) {
     if (tok.kind === 'lit') {
       out += tok.text;
       continue;
     }
     const { p, fm } = tok;
+    const up = p.toUpperCase();
+    if (NOT_FOR_INTERVALS.has(up)) {
+      throw new DbError('22007', 'invalid format specification for an interval value', { hint: 'Intervals are not tied to specific calendar dates.' });
+    }
     let s: string;
-    switch (p.toUpperCase()) {
+    switch (up) {
       case 'HH': case 'HH12': {
         // The width follows the sign of the hour, not of the printed value (-120 h → "012").
         const v = f.hour % 12 === 0 ? 12 : f.hour % 12;
-        s = fm ? String(v) : cFormat(v, f.hour >= 0 ? 2 : 3);
+        s = fm ? String(v) : cFormat(v, w(f.hour, 2));
         break;
       }
-      case 'HH24': s = signedNum(f.hour, 2, fm); break;
-      case 'MI': s = signedNum(f.minute, 2, fm); break;
-      case 'SS': s = signedNum(f.second, 2, fm); break;
+      case 'HH24': s = fm ? String(f.hour) : cFormat(f.hour, w(f.hour, 2)); break;
+      case 'MI': s = fm ? String(f.minute) : cFormat(f.minute, w(f.minute, 2)); break;
+      case 'SS': s = fm ? String(f.second) : cFormat(f.second, w(f.second, 2)); break;
       case 'MS': s = cFormat(Math.trunc(f.micros / 1000), 3); break;
       case 'US': s = cFormat(f.micros, 6); break;
       case 'AM': case 'PM': s = caseLike(p, f.hour >= 12 ? 'PM' : 'AM'); break;
       case 'A.M.': case 'P.M.': s = caseLike(p, f.hour >= 12 ? 'P.M.' : 'A.M.'); break;
-      case 'YYYY': s = fm ? String(f.year) : cFormat(f.year, 4); break;
-      case 'YYY': s = fm ? String(f.year % 1000) : cFormat(f.year % 1000, 3); break;
-      case 'YY': s = fm ? String(f.year % 100) : cFormat(f.year % 100, 2); break;
+      case 'YYYY': s = fm ? String(f.year) : cFormat(f.year, w(f.year, 4)); break;
+      case 'YYY': s = fm ? String(f.year % 1000) : cFormat(f.year % 1000, w(f.year, 3)); break;
+      case 'YY': s = fm ? String(f.year % 100) : cFormat(f.year % 100, w(f.year, 2)); break;
       case 'Y': s = String(f.year % 10); break;
-      case 'IYYY': s = fm ? String(isoYear) : cFormat(isoYear, 4); break;
-      case 'IY': s = fm ? String(isoYear % 100) : cFormat(isoYear % 100, 2); break;
-      case 'MM': s = signedNum(f.month, 2, fm); break;
-      case 'DD': s = signedNum(f.day, 2, fm); break;
-      case 'DDD': s = signedNum(f.day, 3, fm); break;
+      case 'IYYY': s = fm ? String(isoYear) : cFormat(isoYear, w(f.year, 4)); break;
+      case 'IYY': s = fm ? String(isoYear % 1000) : cFormat(isoYear % 1000, w(f.year, 3)); break;
+      case 'IY': s = fm ? String(isoYear % 100) : cFormat(isoYear % 100, w(f.year, 2)); break;
+      case 'I': s = String(isoYear % 10); break;
+      case 'MM': s = fm ? String(f.month) : cFormat(f.month, w(f.month, 2)); break;
+      case 'DD': s = fm ? String(f.day) : cFormat(f.day, 2); break;
+      case 'DDD': s = fm ? String(f.day) : cFormat(f.day, 3); break;
       default: s = p;
     }
     out += s;
