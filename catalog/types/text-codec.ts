@@ -3,6 +3,7 @@
 import { byteaToEscape, byteaToHex, parseBytea } from './bytea.js';
 import { parseBool } from './bool.js';
 import { formatDate, formatTime, formatTimestamp, formatTimestamptz } from './dt-format.js';
+import { fastDate, fastTime, fastTimestamp } from './dt-fast.js';
 import { parseDateTime, roundToPrecision } from './dt-parse.js';
 import { notSupported, outOfRange } from './errors.js';
 import { float4Out, float8Out, parseFloat4, parseFloat8 } from './float.js';
@@ -102,10 +103,11 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.json: return validateJson(text);
     case OID.jsonb: return normalizeJsonb(text);
     case OID.uuid: return parseUuid(text);
-    case OID.date: return parseDateTime('date', text, fmt);
-    case OID.time: return applyTypmod(oid, parseDateTime('time', text, fmt), typmod, false);
-    case OID.timestamp: return applyTypmod(oid, parseDateTime('timestamp', text, fmt), typmod, false);
-    case OID.timestamptz: return applyTypmod(oid, parseDateTime('timestamptz', text, fmt), typmod, false);
+    // Canonical ISO text takes a scan-only fast path; everything else the general parser.
+    case OID.date: return fastDate(text) ?? parseDateTime('date', text, fmt);
+    case OID.time: return applyTypmod(oid, fastTime(text) ?? parseDateTime('time', text, fmt), typmod, false);
+    case OID.timestamp: return applyTypmod(oid, fastTimestamp(text, false, fmt.timeZone) ?? parseDateTime('timestamp', text, fmt), typmod, false);
+    case OID.timestamptz: return applyTypmod(oid, fastTimestamp(text, true, fmt.timeZone) ?? parseDateTime('timestamptz', text, fmt), typmod, false);
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     default: throw unsupportedType(oid);
