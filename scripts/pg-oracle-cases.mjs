@@ -157,6 +157,22 @@ export const CASES = [
   { settings: { TimeZone: 'Etc/GMT+5' }, cases: [['timestamptz', '2024-01-02 03:04:05']] },
   { settings: { TimeZone: 'GMT' }, cases: [['timestamptz', '2024-01-02 03:04:05']] },
   { settings: { IntervalStyle: 'postgres_verbose' }, cases: [['interval', '@ 1 day 2 hours ago'], ['interval', '-1 days +02:00:00'], ['interval', '1.5 secs'], ['interval', '-0.5 secs'], ['interval', '1 sec'], ['interval', '-1 mons -1 days'], ['interval', '0']] },
+  // Round 3 (11:30): seeded random breadth.
+  ...(() => {
+    const zones = ['America/New_York', 'Europe/Paris', 'Australia/Sydney', 'America/Sao_Paulo', 'Asia/Tehran', 'Pacific/Apia', 'America/Los_Angeles', 'Europe/Moscow'];
+    const nearDst = () => `${int(1900, 2037)}-${pick(['03', '04', '10', '11'])}-${pad(int(1, 28), 2)} ${pad(int(0, 3), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}`;
+    return zones.map((z) => ({ settings: { TimeZone: z }, cases: [...times(25, () => ['timestamptz', nearDst()]), ...times(10, () => ['timestamptz', randomTimestamp(true)])] }));
+  })(),
+  { cases: [
+    ...times(120, () => ['float8', (randomDouble() * (rnd() < 0.5 ? 1 : 1e-300)).toPrecision(int(1, 17))]),
+    ...times(80, () => ['float4', randomFloat4().toPrecision(int(1, 9))]),
+    ...times(60, () => ['interval', `${(rnd() * 100 - 50).toFixed(int(0, 4))} ${pick(['years', 'mons', 'weeks', 'days', 'hours', 'mins', 'secs', 'ms', 'decades'])} ${rnd() < 0.5 ? `${int(-9, 9)} ${pick(['days', 'hours', 'secs'])}` : ''}`.trim()]),
+    ...times(60, () => ['jsonb', JSON.stringify(Object.fromEntries(times(int(0, 5), () => [pick(['a', 'b', 'aa', 'ab', 'é', 'key', '']), pick([1, -0.5, 'x', null, true, [1, { z: 2 }], { y: 1e21 }])])))]),
+    ...times(40, () => ['jsonb', `{"k": ${pick(['1', '1.0', '1e2', '-0', '0.00', '1E-3', '12345678901234567890.5', '-1.50e+3'])}, "k": ${pick(['2', '[]', '{}', '"dup"'])}}`]),
+  ] },
+  { cases: [...times(400, () => ['float4', randomFloat4().toPrecision(9)]), ...times(300, () => ['float8', randomDouble().toPrecision(17)]), ...times(100, () => ['float4', String(int(1, 2 ** 30))])] },
+  { settings: { extra_float_digits: '0' }, cases: times(100, () => ['float4', randomFloat4().toPrecision(9)]) },
+  { assign: true, cases: times(60, () => { const p = int(1, 20); const sc = int(0, p); return [`numeric(${p},${sc})`, randomNumeric().slice(0, int(1, 24))]; }) },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
     ['char(3)', 'a'], ['char(3)', 'abc'], ['char(3)', 'abcd'], ['char(3)', 'abc  '], ['char(3)', ''], ['char(1)', 'é'], ['char', 'xy'],

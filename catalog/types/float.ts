@@ -66,7 +66,7 @@ export function float8Out(v: number, extraFloatDigits: number): string {
   if (extraFloatDigits > 0) {
     // Small integers: the common case, and String() is already exact and shortest.
     if (Number.isInteger(a) && a < 1e15) return String(v);
-    const { digits, exp } = splitExp(a.toExponential());
+    const { digits, exp } = shortestFloat8(a);
     return layoutG(neg, digits, exp, DBL_DIG);
   }
   const p = Math.max(1, DBL_DIG + extraFloatDigits);
@@ -75,23 +75,103 @@ export function float8Out(v: number, extraFloatDigits: number): string {
 }
 
 /** Shortest decimal digits that read back (as float32) to `a`, a positive finite float32 value. */
+/** Sign of n * 10^q - k * 2^e, exactly. */
+function cmpDecBin(n: bigint, q: number, k: bigint, e: number): number {
+  const left = n * (q > 0 ? 10n ** BigInt(q) : 1n) * (e < 0 ? 1n << BigInt(-e) : 1n);
+  const right = k * (e > 0 ? 1n << BigInt(e) : 1n) * (q < 0 ? 10n ** BigInt(-q) : 1n);
+  return left === right ? 0 : left < right ? -1 : 1;
+}
+
+/**
+ * Shortest decimal for a float8 as PostgreSQL's Ryu (d2s) prints it. The engine's shortest
+ * round-trip digits (toExponential()) are the answer unless they sit exactly on the midpoint to
+ * a neighbouring double — JS accepts such a tie (it reads back by round-half-even), PostgreSQL
+ * does not — in which case the next lengths are searched with exact big-integer arithmetic.
+ */
+function shortestFloat8(a: number): { digits: string; exp: number } {
+  const js = splitExp(a.toExponential());
+  const { m, e } = exactDouble(a);
+  // Interval ends scaled by 2^(e-2): a = 4m, upper midpoint 4m+2, lower 4m-2 (4m-1 at a power
+  // of two, where the gap below is half the gap above).
+  const lowerHalf = m === 1n << 52n && e > -1074 ? 1n : 2n;
+  const hiK = 4n * m + 2n;
+  const loK = 4n * m - lowerHalf;
+  const e2 = e - 2;
+  const inside = (n: bigint, q: number): boolean => cmpDecBin(n, q, loK, e2) > 0 && cmpDecBin(n, q, hiK, e2) < 0;
+  if (inside(BigInt(js.digits), js.exp - js.digits.length + 1)) return js;
+  for (let p = js.digits.length + 1; p <= 17; p++) {
+    const s = splitExp(a.toExponential(p - 1)).exp - p + 1;
+    const num = m * (e > 0 ? 1n << BigInt(e) : 1n) * (s < 0 ? 10n ** BigInt(-s) : 1n);
+    const den = (e < 0 ? 1n << BigInt(-e) : 1n) * (s > 0 ? 10n ** BigInt(s) : 1n);
+    const n0 = num / den;
+    const rem2 = 2n * (num - n0 * den);
+    const valid = [n0, n0 + 1n].filter((n) => n > 0n && inside(n, s));
+    if (valid.length === 0) continue;
+    let pick = valid[0]!;
+    if (valid.length === 2) pick = rem2 < den ? n0 : rem2 > den ? n0 + 1n : (n0 % 2n === 0n ? n0 : n0 + 1n);
+    const str = pick.toString();
+    return { digits: str.replace(/0+$/, '') || '0', exp: s + str.length - 1 };
+  }
+  return splitExp(a.toExponential(16));
+}
+
+/** A finite positive double as an exact M * 2^E. */
+function exactDouble(d: number): { m: bigint; e: number } {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, d);
+  const hi = dv.getUint32(0);
+  const lo = dv.getUint32(4);
+  const bexp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return bexp === 0 ? { m: frac, e: -1074 } : { m: frac | (1n << 52n), e: bexp - 1075 };
+}
+
+/** Sign of (n * 10^q) - d, exactly. */
+function cmpDecimalDouble(n: bigint, q: number, d: number): number {
+  const { m, e } = exactDouble(d);
+  let left = n * (q > 0 ? 10n ** BigInt(q) : 1n) * (e < 0 ? 1n << BigInt(-e) : 1n);
+  let right = m * (e > 0 ? 1n << BigInt(e) : 1n) * (q < 0 ? 10n ** BigInt(-q) : 1n);
+  return left === right ? 0 : left < right ? -1 : 1;
+}
+
+function float32Neighbour(a: number, up: boolean): number {
+  const f = new Float32Array([a]);
+  const u = new Uint32Array(f.buffer);
+  u[0] = up ? u[0]! + 1 : u[0]! - 1;
+  return f[0]!;
+}
+
+/**
+ * Shortest decimal for a float4 as PostgreSQL's Ryu (f2s) prints it: the fewest digits that lie
+ * strictly inside the float's rounding interval (a decimal exactly on the midpoint to a
+ * neighbour is not accepted), and among those the one closest to the exact value, ties to even.
+ * Exact big-integer comparisons: no double rounding.
+ */
 function shortestFloat4(a: number): { digits: string; exp: number } {
+  const prev = a === 1.401298464324817e-45 ? 0 : float32Neighbour(a, false);
+  const nextRaw = float32Neighbour(a, true);
+  const lo = (prev + a) / 2;
+  const hi = Number.isFinite(nextRaw) ? (a + nextRaw) / 2 : a + (a - prev) / 2;
+  const { m, e } = exactDouble(a);
   for (let p = 1; p <= 9; p++) {
-    const s = a.toExponential(p - 1);
-    if (Math.fround(Number(s)) === a) return splitExp(s);
-    // At a power of two the round-trip interval is lopsided: the nearest p-digit decimal may
-    // miss it while the neighbour on the other side hits it.
-    const { digits, exp } = splitExp(s);
-    const mant = BigInt(digits.padEnd(p, '0'));
-    for (const m of [mant - 1n, mant + 1n]) {
-      if (m <= 0n) continue;
-      const ms = m.toString();
-      const cand = Number(`${ms}e${exp - (p - 1)}`);
-      if (Math.fround(cand) === a) {
-        const e2 = exp + (ms.length - p);
-        return { digits: ms.replace(/0+$/, '') || '0', exp: e2 };
-      }
+    let s = splitExp(a.toExponential(p - 1)).exp - p + 1;
+    // n0 = floor(a / 10^s), exactly.
+    const num = m * (e > 0 ? 1n << BigInt(e) : 1n) * (s < 0 ? 10n ** BigInt(-s) : 1n);
+    const den = (e < 0 ? 1n << BigInt(-e) : 1n) * (s > 0 ? 10n ** BigInt(s) : 1n);
+    const n0 = num / den;
+    const rem2 = 2n * (num - n0 * den); // compare with den: distance of a above n0, doubled
+    const valid: bigint[] = [];
+    for (const n of [n0, n0 + 1n]) {
+      if (n > 0n && cmpDecimalDouble(n, s, lo) > 0 && cmpDecimalDouble(n, s, hi) < 0) valid.push(n);
     }
+    if (valid.length === 0) continue;
+    let pick = valid[0]!;
+    if (valid.length === 2) pick = rem2 < den ? n0 : rem2 > den ? n0 + 1n : (n0 % 2n === 0n ? n0 : n0 + 1n);
+    let digits = pick.toString();
+    const exp = s + digits.length - 1;
+    digits = digits.replace(/0+$/, '') || '0';
+    void s;
+    return { digits, exp };
   }
   return splitExp(a.toExponential(8));
 }
