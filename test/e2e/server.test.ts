@@ -247,6 +247,21 @@ describe('server process with users and TLS', () => {
     expect(r.stdout.trim()).toBe('3');
   });
 
+  it('refuses plaintext bytes sent after SSLRequest before the handshake (CVE-2021-23222)', async () => {
+    const got = await new Promise<Buffer>((resolve, reject) => {
+      const s = net.connect(srv.port, '127.0.0.1', () => {
+        const startup = Buffer.from('00000008' + '00030000', 'hex');
+        s.write(Buffer.concat([Buffer.from('0000000804d2162f', 'hex'), startup]));
+      });
+      let all = Buffer.alloc(0);
+      s.on('data', (d: Buffer) => (all = Buffer.concat([all, d])));
+      s.on('close', () => resolve(all));
+      s.on('error', reject);
+    });
+    expect(got.subarray(0, 1).toString()).toBe('E'); // the answer is not 'S': no TLS starts
+    expect(got.toString('latin1')).toContain('received unencrypted data after SSL request');
+  });
+
   it('offers SCRAM-SHA-256-PLUS over TLS: libpq with channel_binding=require and pg with enableChannelBinding', async () => {
     const r = spawnSync('psql', ['-X', '-A', '-t', `host=127.0.0.1 port=${srv.port} user=alice dbname=postgres sslmode=require channel_binding=require`, '-c', 'SELECT 4'], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: 'wonder' }, timeout: 20_000 });
     expect(r.stderr).toBe('');
