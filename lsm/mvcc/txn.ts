@@ -176,6 +176,15 @@ export class Txn {
     return e && e.kind === 'put' ? { row: e.row!, seq: e.seq } : undefined;
   }
 
+  /** Sequence number of the newest committed version of the key — a deletion included — or
+   *  undefined if it never existed (or its history was compacted away entirely). Under
+   *  'snapshot', `latestCommittedSeq(...) > snapshotSeq` after lockRow means a concurrent
+   *  transaction changed the row: PostgreSQL raises 40001 at the UPDATE itself. */
+  latestCommittedSeq(table: TableId, key: Uint8Array): Seq | undefined {
+    this.check();
+    return this.host.latestVersion(table, key)?.seq;
+  }
+
   /** Makes the write set durable and visible; returns its sequence number (undefined for a
    *  transaction without writes). Throws 40001 on a write-write conflict under 'snapshot'. */
   async commit(): Promise<Seq | undefined> {

@@ -193,3 +193,18 @@ describe('transaction scans are cursors', () => {
     await db.close();
   });
 });
+
+describe('latestCommittedSeq', () => {
+  it('sees a concurrent delete newer than the snapshot (early 40001 under REPEATABLE READ)', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(4), workers: 0 });
+    await db.write([{ table: 1, key: k(1), kind: 'put', row: [1] }]);
+    const t = db.begin({ isolation: 'snapshot' });
+    expect(t.latestCommittedSeq(1, k(1))! <= t.snapshotSeq).toBe(true);
+    await db.write([{ table: 1, key: k(1), kind: 'del', row: undefined }]);
+    expect(t.getLatestCommitted(1, k(1))).toBeUndefined();
+    expect(t.latestCommittedSeq(1, k(1))! > t.snapshotSeq).toBe(true);
+    expect(t.latestCommittedSeq(1, k(2))).toBeUndefined();
+    t.rollback();
+    await db.close();
+  });
+});
