@@ -88,10 +88,10 @@ export class Binder implements CoerceEnv {
         const loc = node.location ?? -1;
         const hit = this.scope?.resolveColumn(names, loc);
         if (hit) return hit;
-        if (names[names.length - 1] === '*') throw this.err('42601', 'SELECT * with no tables specified is not valid', loc);
         if (names.length > 1) {
           throw this.err('42P01', `missing FROM-clause entry for table "${names[names.length - 2]}"`, loc);
         }
+        if (names[0] === '*') throw this.err('42601', 'SELECT * with no tables specified is not valid', loc);
         throw this.err('42703', `column "${names.join('.')}" does not exist`, loc);
       }
       case 'A_Expr':
@@ -154,7 +154,11 @@ export class Binder implements CoerceEnv {
         throw this.err('42601', `unexpected ${node.kind} in an expression`, -1);
       default: {
         const never: never = node;
-        throw this.unsupported(`expression ${nodeKindName(never)}`);
+        const kind = nodeKindName(never);
+        if (kind === 'SetToDefault') {
+          throw this.err('42601', 'DEFAULT is not allowed in this context', (never as { location?: number }).location ?? -1);
+        }
+        throw this.unsupported(`expression ${kind}`);
       }
     }
   }

@@ -267,7 +267,8 @@ interface SortKey {
 }
 
 function applyOrderLimit(b: Binder, s: SelectStmt, plan: QueryPlan): QueryPlan {
-  const keys: SortKey[] = (s.sortClause ?? []).map((n) => sortKey(b, n as SortBy, plan));
+  const setOp = s.op !== undefined && s.op !== 'SETOP_NONE';
+  const keys: SortKey[] = (s.sortClause ?? []).map((n) => sortKey(b, n as SortBy, plan, setOp));
   const limit = s.limitCount ? compile(b.coerceTo(b.resolveUnknown(b.bind(s.limitCount)), T.int8, 'LIMIT', -1)) : undefined;
   const offset = s.limitOffset ? compile(b.coerceTo(b.resolveUnknown(b.bind(s.limitOffset)), T.int8, 'OFFSET', -1)) : undefined;
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw b.unsupported('FETCH ... WITH TIES');
@@ -294,7 +295,7 @@ function applyOrderLimit(b: Binder, s: SelectStmt, plan: QueryPlan): QueryPlan {
   };
 }
 
-function sortKey(b: Binder, sb: SortBy, plan: QueryPlan): SortKey {
+function sortKey(b: Binder, sb: SortBy, plan: QueryPlan, setOp: boolean): SortKey {
   if (sb.sortby_dir === 'SORTBY_USING') throw b.unsupported('ORDER BY ... USING');
   const n = sb.node;
   let index = -1;
@@ -308,6 +309,12 @@ function sortKey(b: Binder, sb: SortBy, plan: QueryPlan): SortKey {
     if (hits.length > 1) throw b.err('42702', `ORDER BY "${name}" is ambiguous`, n.location ?? -1);
     if (hits.length === 0) throw b.err('42703', `column "${name}" does not exist`, n.location ?? -1);
     index = hits[0]!;
+  } else if (setOp) {
+    const loc = 'location' in n && typeof n.location === 'number' ? n.location : -1;
+    throw b.err('0A000', 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', loc, {
+      detail: 'Only result column names can be used, not expressions or functions.',
+      hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+    });
   } else {
     // An expression over no input is constant: it cannot reorder anything (still bound, so
     // that errors in it are reported as PostgreSQL would).
