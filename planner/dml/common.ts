@@ -4,6 +4,7 @@
 // shape DML statements hand to the session.
 
 import { DbError, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
+import type { Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { tryCoerce } from '../bind/coerce.js';
@@ -21,6 +22,8 @@ export interface TablePlan {
   /** Result columns (RETURNING / SELECT-like), or null. */
   readonly columns: readonly OutputColumn[] | null;
   run(ctx: EvalContext): Promise<{ rows: Value[][]; tag: string }>;
+  /** Statements that are not row results (COPY) produce their Execution themselves. */
+  execute?(ctx: EvalContext): Execution | Promise<Execution>;
 }
 
 export function tableEntry(tab: TableDesc, alias: string | undefined, offset = 0): RangeEntry {

@@ -3,7 +3,9 @@
 
 import { DbError } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
-import type { Node } from '../parse/ast.js';
+import type { EvalContext } from '../bind/expr.js';
+import type { CopyStmt, Node } from '../parse/ast.js';
+import { planCopyTable } from './copy.js';
 import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
 import { planCreateSchema, planCreateSequence, planDrop, planTruncate, type CreateSchemaStmtNode, type CreateSeqStmtNode, type DropStmtNode, type TruncateStmtNode } from '../ddl/drop.js';
 import { planCreateTableAs, type CreateTableAsNode } from '../ddl/create-as.js';
@@ -14,17 +16,22 @@ import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from
 
 const WRITE_COMMANDS: Record<string, string> = {
   InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', CreateStmt: 'CREATE TABLE', DropStmt: 'DROP',
-  TruncateStmt: 'TRUNCATE TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
+  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
 };
 
 export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
   const p = planStatement(b, ast);
-  const cmd = WRITE_COMMANDS[(ast as { kind: string }).kind];
+  const kind = (ast as { kind: string }).kind;
+  const cmd = kind === 'CopyStmt' && !(ast as unknown as CopyStmt).is_from ? undefined : WRITE_COMMANDS[kind];
   if (!p || !cmd) return p;
   // A read-only transaction refuses writes at execution time (SET TRANSACTION READ ONLY may
   // come after planning), with PostgreSQL's 25006.
+  const check = (): void => {
+    if (tablesOfBinder(b).host.getSetting('transaction_read_only') === 'on') throw new DbError('25006', `cannot execute ${cmd} in a read-only transaction`);
+  };
   return {
     columns: p.columns,
+    ...(p.execute ? { execute: (ctx: EvalContext) => { check(); return p.execute!(ctx); } } : {}),
     run(ctx) {
       if (tablesOfBinder(b).host.getSetting('transaction_read_only') === 'on') {
         return Promise.reject(new DbError('25006', `cannot execute ${cmd} in a read-only transaction`));
@@ -55,6 +62,10 @@ function planStatement(b: Binder, ast: Node): TablePlan | undefined {
       return planCreateSequence(b, n as CreateSeqStmtNode);
     case 'CreateTableAsStmt':
       return planCreateTableAs(b, n as CreateTableAsNode);
+    case 'CopyStmt': {
+      const c = n as unknown as CopyStmt;
+      return c.relation ? planCopyTable(b, c) : undefined;
+    }
     case 'VacuumStmt':
       return planVacuum(b, n as { kind: string; is_vacuumcmd?: boolean; options?: Node[] });
     default:

@@ -131,6 +131,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'table': {
         // issue 4: DML/DDL over native tables.
         this.tx.markSnapshot();
+        if (plan.plan.execute) return plan.plan.execute(this.evalContext(params, cancel));
         return plan.plan.run(this.evalContext(params, cancel)).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r.rows, r.tag) }) as Execution);
       }
       case 'createdb':
@@ -337,6 +338,11 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'DiscardStmt':
         return make({ kind: 'discard', target: n.target ?? 'DISCARD_ALL' }, null);
       case 'CopyStmt': {
+        if (n.relation && this.tables) {
+          // issue 4: COPY of a table.
+          const tp = planTableStatement(this.binder(s, params), n)!;
+          return make({ kind: 'table', plan: tp }, null);
+        }
         if (n.relation) {
           const r = n.relation;
           const name = r.schemaname ? `${r.schemaname}.${r.relname}` : r.relname;
