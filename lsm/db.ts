@@ -9,16 +9,9 @@
 //    `immutableMemtablesMax` sealed memtables wait for a flush (back-pressure);
 //  - a background failure (flush or compaction I/O) is sticky: later writes fail with it and
 //    the database must be reopened; reads keep working.
-//
-// Notes for lsm-storage (requests, see the final report too):
-//  - Manifest.applyNow computes the next state before awaiting the write and then assigns it,
-//    so a newFileNumber() taken while an edit is in flight is handed out again afterwards.
-//    Until that is fixed, every file number here comes from fileNumbers() (a monotonic floor
-//    kept by the database, also given to executeCompaction through a thin proxy).
-//  - A fresh manifest's first Version has `levels = []` (not MAX_LEVELS empty lists), which
-//    pickCompaction dereferences; compact.ts skips empty versions.
-//  - executeCompaction removes its written outputs when logAndApply fails; a failed fsync may
-//    still have made the edit durable, so those files must stay (orphan check at next open).
+//  - file numbers come from FileNumbers (db/filenumbers.ts), a monotonic floor over the
+//    manifest's counter kept as defence in depth (lsm-storage fixed the counter reset that made
+//    it necessary, commit 8da60ca).
 import type { Packr } from 'msgpackr';
 import { Manifest, type Version } from './manifest/index.js';
 import { Memtable, SEQ_MAX } from './memtable/index.js';

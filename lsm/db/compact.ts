@@ -66,7 +66,7 @@ export class Compactor {
       for (;;) {
         if (this.stopped) return;
         const { manifest } = this.ctx;
-        // An empty database's first version has no level lists yet; nothing to compact anyway.
+        // Nothing to compact in an empty database (cheap early exit).
         if (manifest.current().allFiles().length === 0) return;
         const task = pickCompaction(manifest.current(), this.settings, this.pointers);
         if (!task) return;

@@ -1,7 +1,7 @@
 // File numbers for WAL files and segments come from the manifest's one counter. This wrapper
 // adds a floor that never moves back, so a number is never handed out twice even if the
-// manifest's in-memory counter is reset by an edit that was computed before the number was
-// taken (see the note at the top of ../db.ts). Numbers skipped this way are harmless.
+// manifest's in-memory counter were reset by an edit computed before the number was taken (a
+// bug lsm-storage has fixed; this stays as defence in depth). Skipped numbers are harmless.
 import type { Manifest } from '../manifest/index.js';
 
 export class FileNumbers {
