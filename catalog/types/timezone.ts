@@ -2,7 +2,7 @@
 // POSIX-style 'UTC+3' specs (POSIX signs are inverted: 'UTC+3' is three hours WEST of UTC).
 // Offsets are seconds EAST of UTC (the ISO sign), as PostgreSQL prints them.
 //
-// Intl costs ~5 µs per lookup, so resolved zones and hourly offset buckets are memoised in
+// Intl costs ~5 µs per lookup, so resolved zones and per-year offset segments are memoised in
 // bounded maps. That memo is the one module-level mutable structure in catalog/types: it holds
 // only pure functions of (zone name, instant) from ICU's immutable data, so sharing it across
 // sessions cannot change any result; each map is capped and cleared when full.
@@ -14,7 +14,7 @@ export type Zone =
   /** A constant offset: UTC itself, '+05:30', 'UTC+3', '<-03>+03', numeric SET TIME ZONE. */
   | { kind: 'fixed'; name: string; offsetSec: number; abbrev: string }
   /** An IANA zone resolved through Intl. */
-  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat; buckets: Map<number, number> };
+  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat; buckets: Map<number, SpanOffsets> };
 
 const ZONES_MAX = 256;
 const BUCKETS_MAX = 4096;
@@ -156,22 +156,57 @@ function icuOffsetSec(fmt: Intl.DateTimeFormat, utcSec: number): number {
   return localSec - t;
 }
 
+/**
+ * Offsets over one span of SPAN_SEC seconds: segment i starts at starts[i] (unix seconds) and
+ * has offsets[i]; starts[0] is the span start. Built once per span from ICU and kept, so
+ * values spread over months or years cost one Intl sweep per year, not one per value.
+ */
+interface SpanOffsets { starts: number[]; offsets: number[] }
+
+const SPAN_SEC = 366 * 86400;
+/** Sampling step inside a span: transitions closer together than this could be missed. */
+const SAMPLE_SEC = 7 * 86400;
+
+function buildSpan(fmt: Intl.DateTimeFormat, spanStart: number): SpanOffsets {
+  const starts = [spanStart];
+  const offsets = [icuOffsetSec(fmt, spanStart)];
+  let prevT = spanStart;
+  let prevOff = offsets[0]!;
+  for (let t = spanStart + SAMPLE_SEC; ; t += SAMPLE_SEC) {
+    const at = Math.min(t, spanStart + SPAN_SEC - 1);
+    const off = icuOffsetSec(fmt, at);
+    if (off !== prevOff) {
+      // Binary search the first second with the new offset in (prevT, at].
+      let lo = prevT;
+      let hi = at;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (icuOffsetSec(fmt, mid) === prevOff) lo = mid; else hi = mid;
+      }
+      starts.push(hi);
+      offsets.push(off);
+      prevOff = off;
+    }
+    prevT = at;
+    if (at === spanStart + SPAN_SEC - 1) break;
+  }
+  return { starts, offsets };
+}
+
 /** Offset (seconds east of UTC) in effect at a UTC instant given in seconds since 1970. */
 export function offsetAtUnixSec(zone: Zone, utcSec: number): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
-  const bucket = Math.floor(utcSec / 3600);
-  const cached = zone.buckets.get(bucket);
-  if (cached !== undefined) return cached;
-  const start = bucket * 3600;
-  const a = icuOffsetSec(zone.fmt, start);
-  const b = icuOffsetSec(zone.fmt, start + 3599);
-  if (a === b) {
+  const bucket = Math.floor(utcSec / SPAN_SEC);
+  let span = zone.buckets.get(bucket);
+  if (span === undefined) {
+    span = buildSpan(zone.fmt, bucket * SPAN_SEC);
     if (zone.buckets.size >= BUCKETS_MAX) zone.buckets.clear();
-    zone.buckets.set(bucket, a);
-    return a;
+    zone.buckets.set(bucket, span);
   }
-  // A transition inside this hour: answer exactly, do not cache.
-  return icuOffsetSec(zone.fmt, Math.floor(utcSec));
+  const { starts, offsets } = span;
+  let i = starts.length - 1;
+  while (i > 0 && starts[i]! > utcSec) i--;
+  return offsets[i]!;
 }
 
 const PG_EPOCH_UNIX_SEC = 946684800;

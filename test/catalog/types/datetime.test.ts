@@ -111,3 +111,26 @@ describe('zone names PostgreSQL 15 knows', () => {
     expect(offsetAt(resolveZone('Etc/GMT+5')!, 0n)).toBe(-5 * 3600);
   });
 });
+
+describe('offsetAt agrees with a direct Intl computation (seed 20241124)', () => {
+  // The zone memo keeps one sweep of offsets per year; check it against Intl instant by instant.
+  const direct = (name: string, unixSec: number): number => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(unixSec * 1000);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) / 1000;
+    return local - unixSec;
+  };
+  it('at random instants 1900..2100 and around transitions', async () => {
+    const fc = (await import('fast-check')).default;
+    const names = ['America/New_York', 'Europe/Paris', 'Australia/Lord_Howe', 'Africa/Casablanca', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham'];
+    const out = fc.check(fc.property(fc.constantFrom(...names), fc.integer({ min: -2_208_988_800, max: 4_102_444_800 }), (name, sec) => {
+      const us = BigInt(sec - 946_684_800) * 1_000_000n;
+      expect(offsetAt(zone(name), us), `${name} ${sec}`).toBe(direct(name, sec));
+    }), { seed: 20241124, numRuns: 3000 });
+    if (out.failed) throw new Error(`seed 20241124: ${JSON.stringify(out.counterexample)} ${String(out.errorInstance)}`);
+    // Exact transition seconds: New York 2024-03-10 07:00:00 UTC and 2024-11-03 06:00:00 UTC.
+    const ny = zone('America/New_York');
+    const at = (s: string) => offsetAt(ny, textIn(O.timestamptz, s, NY) as bigint);
+    expect([at('2024-03-10 06:59:59+00'), at('2024-03-10 07:00:00+00'), at('2024-11-03 05:59:59+00'), at('2024-11-03 06:00:00+00')]).toEqual([-18000, -14400, -14400, -18000]);
+  });
+});
