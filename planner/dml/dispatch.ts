@@ -6,6 +6,7 @@ import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
 import type { CopyStmt, Node } from '../parse/ast.js';
 import { planCopyTable } from './copy.js';
+import { planAlterTable, planRename, type AlterTableStmtNode, type RenameStmtNode } from '../ddl/alter.js';
 import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
 import { planCreateSchema, planCreateSequence, planDrop, planTruncate, type CreateSchemaStmtNode, type CreateSeqStmtNode, type DropStmtNode, type TruncateStmtNode } from '../ddl/drop.js';
 import { planCreateTableAs, type CreateTableAsNode } from '../ddl/create-as.js';
@@ -16,7 +17,7 @@ import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from
 
 const WRITE_COMMANDS: Record<string, string> = {
   InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', CreateStmt: 'CREATE TABLE', DropStmt: 'DROP',
-  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
+  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', AlterTableStmt: 'ALTER TABLE', RenameStmt: 'ALTER TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
 };
 
 export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
@@ -66,6 +67,10 @@ function planStatement(b: Binder, ast: Node): TablePlan | undefined {
       const c = n as unknown as CopyStmt;
       return c.relation ? planCopyTable(b, c) : undefined;
     }
+    case 'AlterTableStmt':
+      return planAlterTable(b, n as AlterTableStmtNode);
+    case 'RenameStmt':
+      return planRename(b, n as RenameStmtNode);
     case 'VacuumStmt':
       return planVacuum(b, n as { kind: string; is_vacuumcmd?: boolean; options?: Node[] });
     default:

@@ -1,0 +1,282 @@
+// ALTER TABLE: ADD/DROP/RENAME COLUMN, ALTER COLUMN SET/DROP DEFAULT and SET/DROP NOT NULL,
+// ADD PRIMARY KEY / UNIQUE / CHECK (existing rows validated), DROP CONSTRAINT, RENAME TO.
+// Changes that alter the row key (ADD PRIMARY KEY, dropping a key column) rewrite the rows into
+// a fresh storage id inside the transaction; the old storage is reclaimed after commit.
+
+import { DbError, findColumn, keyTypeOf, stripLocations, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { Value } from '../bind/expr.js';
+import { compile } from '../eval/compile.js';
+import { strings, type Node, type TypeName } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import type { TableSession } from '../rel/runtime.js';
+import { decodeRow } from '../rel/scan.js';
+import { assign, tableScope, type TablePlan } from '../dml/common.js';
+import { TableWriter } from '../dml/write.js';
+import { dropRelation } from './drop.js';
+
+interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
+interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
+interface AlterTableCmd { kind: 'AlterTableCmd'; subtype: string; name?: string; def?: Node; missing_ok?: boolean; behavior?: string }
+export interface AlterTableStmtNode { kind: 'AlterTableStmt'; relation: { relname?: string; schemaname?: string; location?: number }; cmds?: AlterTableCmd[]; objtype?: string; missing_ok?: boolean }
+export interface RenameStmtNode { kind: 'RenameStmt'; renameType?: string; relation?: { relname?: string; schemaname?: string; location?: number }; subname?: string; newname?: string; missing_ok?: boolean }
+
+/** A deep copy of a descriptor (descriptors from the catalog are shared and immutable). */
+function copyDesc(t: TableDesc): TableDesc {
+  return JSON.parse(JSON.stringify(t)) as TableDesc;
+}
+
+async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; schemaname?: string; location?: number }, missingOk: boolean): Promise<TableDesc | undefined> {
+  const found = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), rel.relname ?? '', rel.schemaname);
+  if (!found) {
+    if (missingOk) {
+      ts.notice({ severity: 'NOTICE', code: '00000', message: `relation "${rel.relname}" does not exist, skipping` });
+      return undefined;
+    }
+    throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${rel.relname}" does not exist`, rel.location ?? -1);
+  }
+  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.lockTimeoutMs());
+  if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
+  if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
+  return copyDesc(t);
+}
+
+/** Reads every row of `t` as values (own writes included). */
+function allRows(ts: TableSession, t: TableDesc): Array<{ key: Uint8Array; row: Value[] }> {
+  const out: Array<{ key: Uint8Array; row: Value[] }> = [];
+  for (const kr of ts.current().scan(t.storageId)) {
+    const row = new Array<Value>(t.columns.length);
+    decodeRow(t, kr.row, row);
+    out.push({ key: kr.key, row });
+  }
+  return out;
+}
+
+/** Rewrites all rows of `old` into fresh storage under the layout of `next` (new keys, new unique entries). */
+async function rewrite(ts: TableSession, old: TableDesc, next: TableDesc, fmtCtx: Parameters<TableWriter['checkRow']>[1]): Promise<void> {
+  const rows = allRows(ts, old);
+  next.storageId = await ts.catalog.allocOid();
+  if (next.primaryKey) next.primaryKey.storageId = next.storageId;
+  for (const u of next.uniques) u.storageId = await ts.catalog.allocOid();
+  const w = new TableWriter(next, []);
+  for (const { row } of rows) {
+    const key = w.key(ts, row);
+    const hit = await w.findConflict(ts, key, row, false);
+    if (hit) {
+      const e = w.conflictError(hit, row, fmtCtx);
+      throw new DbError('23505', `could not create unique index "${hit.idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
+    }
+    w.put(ts, key, row);
+  }
+  ts.afterCommit(old.storageId);
+  for (const u of old.uniques) ts.afterCommit(u.storageId);
+}
+
+export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
+  if (s.objtype && s.objtype !== 'OBJECT_TABLE') throw b.unsupported(`ALTER ${s.objtype.replace('OBJECT_', '')}`);
+  return {
+    columns: null,
+    async run(ctx) {
+      const ts = tablesOfBinder(b);
+      const t = await lockTable(b, ts, s.relation, s.missing_ok === true);
+      if (!t) return { rows: [], tag: 'ALTER TABLE' };
+      const before = copyDesc(t);
+      let needRewrite = false;
+      for (const cmd of s.cmds ?? []) {
+        const col = (name: string | undefined): ColumnDesc => {
+          const c = findColumn(t, name ?? '');
+          if (!c) throw new DbError('42703', `column "${name}" of relation "${t.name}" does not exist`);
+          return c;
+        };
+        switch (cmd.subtype) {
+          case 'AT_AddColumn': {
+            const d = cmd.def as unknown as ColumnDefNode;
+            const name = d.colname ?? '';
+            if (findColumn(t, name)) {
+              if (cmd.missing_ok) {
+                ts.notice({ severity: 'NOTICE', code: '42701', message: `column "${name}" of relation "${t.name}" already exists, skipping` });
+                continue;
+              }
+              throw new DbError('42701', `column "${name}" of relation "${t.name}" already exists`);
+            }
+            const tnames = strings(d.typeName!.names);
+            if (tnames.length === 1 && /^(small|big)?serial[248]?$/.test(tnames[0]!)) throw b.unsupported('ADD COLUMN with a serial type');
+            const ty = b.typeFromName(d.typeName!);
+            const c: ColumnDesc = { name, attnum: t.columns.length + 1, typeOid: ty.oid, typmod: ty.typmod, notNull: d.is_not_null === true };
+            let pk = false, unique = false;
+            for (const k of d.constraints ?? []) {
+              if (k.contype === 'CONSTR_NOTNULL') c.notNull = true;
+              else if (k.contype === 'CONSTR_DEFAULT') c.defaultExpr = stripLocations(k.raw_expr);
+              else if (k.contype === 'CONSTR_PRIMARY') pk = true;
+              else if (k.contype === 'CONSTR_UNIQUE') unique = true;
+              else if (k.contype === 'CONSTR_CHECK') t.checks.push({ name: k.conname ?? `${t.name}_${name}_check`, expr: stripLocations(k.raw_expr) });
+              else if (k.contype !== 'CONSTR_NULL') throw b.unsupported(`constraint ${k.contype} in ADD COLUMN`);
+            }
+            t.columns.push(c);
+            // Existing rows get the default (evaluated per row, as PostgreSQL's rewrite does).
+            const rows = allRows(ts, before);
+            if (c.defaultExpr !== undefined || (c.notNull && rows.length > 0)) {
+              const nb = b.withScope(undefined);
+              const f = c.defaultExpr !== undefined ? compile(assign(nb, nb.bind(c.defaultExpr as Node), c, -1)) : undefined;
+              const w = new TableWriter(t, []);
+              for (const r of rows) {
+                const row = [...r.row, f ? f([], ctx) : null];
+                if (c.notNull && row[c.attnum - 1] === null) throw new DbError('23502', `column "${name}" of relation "${t.name}" contains null values`);
+                w.put(ts, r.key, row);
+              }
+            }
+            if (pk) addKey(t, { cols: [name], primary: true });
+            if (unique) addKey(t, { cols: [name], primary: false });
+            if (pk || unique) needRewrite = true;
+            break;
+          }
+          case 'AT_DropColumn': {
+            const c = findColumn(t, cmd.name ?? '');
+            if (!c) {
+              if (cmd.missing_ok) {
+                ts.notice({ severity: 'NOTICE', code: '00000', message: `column "${cmd.name}" of relation "${t.name}" does not exist, skipping` });
+                continue;
+              }
+              throw new DbError('42703', `column "${cmd.name}" of relation "${t.name}" does not exist`);
+            }
+            c.dropped = true;
+            c.name = `........pg.dropped.${c.attnum}........`;
+            delete c.defaultExpr;
+            c.notNull = false;
+            if (t.primaryKey?.attnums.includes(c.attnum)) {
+              delete t.primaryKey;
+              needRewrite = true;
+            }
+            const keep = t.uniques.filter((u) => !u.attnums.includes(c.attnum));
+            if (keep.length !== t.uniques.length) {
+              t.uniques = keep;
+              needRewrite = true;
+            }
+            t.checks = t.checks.filter((ch) => !JSON.stringify(ch.expr).includes(`"sval":"${cmd.name}"`));
+            break;
+          }
+          case 'AT_ColumnDefault': {
+            const c = col(cmd.name);
+            if (cmd.def) c.defaultExpr = stripLocations(cmd.def);
+            else delete c.defaultExpr;
+            break;
+          }
+          case 'AT_SetNotNull': {
+            const c = col(cmd.name);
+            if (allRows(ts, before).some((r) => r.row[c.attnum - 1] === null)) {
+              throw new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`);
+            }
+            c.notNull = true;
+            break;
+          }
+          case 'AT_DropNotNull': {
+            const c = col(cmd.name);
+            if (t.primaryKey?.attnums.includes(c.attnum)) throw new DbError('42P16', `column "${c.name}" is in a primary key`);
+            c.notNull = false;
+            break;
+          }
+          case 'AT_AddConstraint': {
+            const k = cmd.def as unknown as ConstraintNode;
+            const keys = strings(k.keys);
+            if (k.contype === 'CONSTR_PRIMARY') {
+              if (t.primaryKey) throw new DbError('42P16', `multiple primary keys for table "${t.name}" are not allowed`);
+              for (const n of keys) {
+                const c = col(n);
+                if (allRows(ts, before).some((r) => r.row[c.attnum - 1] === null)) throw new DbError('23502', `column "${n}" of relation "${t.name}" contains null values`);
+                c.notNull = true;
+              }
+              addKey(t, { cols: keys, primary: true, ...(k.conname ? { name: k.conname } : {}) });
+              needRewrite = true;
+            } else if (k.contype === 'CONSTR_UNIQUE') {
+              keys.forEach(col);
+              addKey(t, { cols: keys, primary: false, ...(k.conname ? { name: k.conname } : {}) });
+              needRewrite = true;
+            } else if (k.contype === 'CONSTR_CHECK') {
+              const name = k.conname ?? `${t.name}_check`;
+              const sb = b.withScope(tableScope(b, t));
+              const pred = compile(sb.coerceToBool(sb.bind(k.raw_expr!), 'CHECK', -1));
+              for (const r of allRows(ts, before)) {
+                if (pred(r.row, ctx) === false) throw new DbError('23514', `check constraint "${name}" of relation "${t.name}" is violated by some row`);
+              }
+              t.checks.push({ name, expr: stripLocations(k.raw_expr) });
+            } else throw b.unsupported(`ADD CONSTRAINT ${k.contype.replace('CONSTR_', '')}`);
+            break;
+          }
+          case 'AT_DropConstraint': {
+            const name = cmd.name ?? '';
+            if (t.primaryKey?.name === name) {
+              delete t.primaryKey;
+              needRewrite = true;
+            } else if (t.uniques.some((u) => u.name === name)) {
+              t.uniques = t.uniques.filter((u) => u.name !== name);
+              needRewrite = true;
+            } else if (t.checks.some((c) => c.name === name)) t.checks = t.checks.filter((c) => c.name !== name);
+            else if (cmd.missing_ok) ts.notice({ severity: 'NOTICE', code: '00000', message: `constraint "${name}" of relation "${t.name}" does not exist, skipping` });
+            else throw new DbError('42704', `constraint "${name}" of relation "${t.name}" does not exist`);
+            break;
+          }
+          default:
+            throw b.unsupported(`ALTER TABLE ${cmd.subtype.replace('AT_', '')}`);
+        }
+      }
+      if (needRewrite) {
+        for (const u of t.uniques) if (u.oid === 0) u.oid = await ts.catalog.allocOid();
+        if (t.primaryKey && t.primaryKey.oid === 0) t.primaryKey.oid = await ts.catalog.allocOid();
+        // Stored rows decode under the new layout (added columns read as missing, dropped as NULL).
+        await rewrite(ts, { ...t, storageId: before.storageId, uniques: before.uniques }, t, ctx);
+      }
+      ts.catalog.putTable(ts.writer(), t);
+      ts.noteDdl();
+      return { rows: [], tag: 'ALTER TABLE' };
+    },
+  };
+}
+
+function addKey(t: TableDesc, k: { cols: string[]; primary: boolean; name?: string }): void {
+  const attnums = k.cols.map((n) => {
+    const c = findColumn(t, n);
+    if (!c) throw new DbError('42703', `column "${n}" named in key does not exist`);
+    keyTypeOf(c.typeOid, String(c.typeOid));
+    return c.attnum;
+  });
+  const idx: IndexDesc = { name: k.name ?? (k.primary ? `${t.name}_pkey` : `${t.name}_${k.cols.join('_')}_key`), oid: 0, storageId: 0, attnums, primary: k.primary };
+  if (k.primary) t.primaryKey = idx;
+  else t.uniques.push(idx);
+}
+
+export function planRename(b: Binder, s: RenameStmtNode): TablePlan | undefined {
+  if (s.renameType !== 'OBJECT_TABLE' && s.renameType !== 'OBJECT_COLUMN' && s.renameType !== 'OBJECT_TABCONSTRAINT') return undefined;
+  return {
+    columns: null,
+    async run() {
+      const ts = tablesOfBinder(b);
+      const t = await lockTable(b, ts, s.relation ?? {}, s.missing_ok === true);
+      if (!t) return { rows: [], tag: 'ALTER TABLE' };
+      const newname = s.newname ?? '';
+      if (s.renameType === 'OBJECT_COLUMN') {
+        const c = findColumn(t, s.subname ?? '');
+        if (!c) throw new DbError('42703', `column "${s.subname}" does not exist`);
+        if (findColumn(t, newname)) throw new DbError('42701', `column "${newname}" of relation "${t.name}" already exists`);
+        c.name = newname;
+        ts.catalog.putTable(ts.writer(), t);
+      } else if (s.renameType === 'OBJECT_TABCONSTRAINT') {
+        const all = [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.checks];
+        const k = all.find((x) => x.name === s.subname);
+        if (!k) throw new DbError('42704', `constraint "${s.subname}" for table "${t.name}" does not exist`);
+        k.name = newname;
+        ts.catalog.putTable(ts.writer(), t);
+      } else {
+        const clash = await ts.catalog.lockName(ts.writer(), ts.host.database, t.schema, newname, ts.lockTimeoutMs());
+        if (clash) throw new DbError('42P07', `relation "${newname}" already exists`);
+        const old = ts.catalog.table(ts.reader(), t.db, t.schema, t.name)!;
+        ts.catalog.deleteTable(ts.writer(), old);
+        t.name = newname;
+        ts.catalog.putTable(ts.writer(), t);
+      }
+      ts.noteDdl();
+      return { rows: [], tag: 'ALTER TABLE' };
+    },
+  };
+}
+
+export { dropRelation };
