@@ -411,6 +411,7 @@ export class Binder implements CoerceEnv {
     }
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
+    if (name === 'current_schemas') throw this.unsupported('current_schemas (arrays)', loc);
     const args = (node.args ?? []).map((a) => this.bind(a));
     if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {
       // to_jsonb(anyelement), jsonb_build_*(VARIADIC "any"): the conversion depends on each

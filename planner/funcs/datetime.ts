@@ -17,6 +17,16 @@ import { fn, type FnDef } from './def.js';
 import { infiniteField, intervalField, normalizeUnit, timeField, timestampField, truncFields } from './datetime-fields.js';
 import { toCharTimestamp, toCharInterval, toTimestampFormat } from './to-char.js';
 import { sessionZone, zoneArg } from './zone.js';
+import { toCharNumber } from './to-char-number.js';
+import { decParse } from '../eval/decimal.js';
+import { toDec } from '../eval/numeric.js';
+
+/** A float as the decimal PostgreSQL's float to_char starts from (15 significant digits). */
+function floatDec(x: number): Dec {
+  if (Number.isNaN(x)) return { kind: 'nan' };
+  if (!Number.isFinite(x)) return { kind: 'inf', neg: x < 0 };
+  return decParse(x.toPrecision(15));
+}
 
 export { sessionZone };
 
@@ -236,6 +246,11 @@ export function datetimeFunctions(): FnDef[] {
       return toCharTimestamp(f, a[1] as string, { offsetSec: f.offsetSec, zone: z }, ctx, a[0] as bigint);
     }, { volatility: 'stable' }),
     fn('to_char', [IV, TX], TX, (a, ctx) => toCharInterval(a[0] as Interval, a[1] as string, ctx)),
+    fn('to_char', [N, TX], TX, (a) => toCharNumber(toDec(a[0]), a[1] as string)),
+    fn('to_char', [O.int4, TX], TX, (a) => toCharNumber({ kind: 'num', v: BigInt(a[0] as number), scale: 0 }, a[1] as string)),
+    fn('to_char', [O.int8, TX], TX, (a) => toCharNumber({ kind: 'num', v: a[0] as bigint, scale: 0 }, a[1] as string)),
+    fn('to_char', [F8, TX], TX, (a) => toCharNumber(floatDec(a[0] as number), a[1] as string)),
+    fn('to_char', [O.float4, TX], TX, (a) => toCharNumber(floatDec(a[0] as number), a[1] as string)),
     fn('date_trunc', [TX, TS], TS, (a) => truncTimestamp(a[0] as string, a[1] as bigint)),
     fn('date_trunc', [TX, TZ], TZ, (a, ctx) => truncTimestamptz(a[0] as string, a[1] as bigint, sessionZone(ctx)), { volatility: 'stable' }),
     fn('date_trunc', [TX, TZ, TX], TZ, (a) => truncTimestamptz(a[0] as string, a[1] as bigint, zoneArg(a[2] as string))),
