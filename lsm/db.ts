@@ -13,90 +13,26 @@
 //    manifest's counter kept as defence in depth (lsm-storage fixed the counter reset that made
 //    it necessary, commit 8da60ca).
 import type { Packr } from 'msgpackr';
-import { Manifest, type Version } from './manifest/index.js';
+import { Manifest } from './manifest/index.js';
 import { Memtable, SEQ_MAX } from './memtable/index.js';
-import { cellBytes } from './memtable/memtable.js';
-import { LockManager, SnapshotRegistry, Txn, opKey, type Isolation, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
-import { KEY_BYTES_MAX, prefixSuccessor } from './keys/index.js';
+import { LockManager, SnapshotRegistry, Txn, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
+import { prefixSuccessor } from './keys/index.js';
 import { RealIo, errnoToLsmError } from './io/index.js';
 import { LsmError } from './types.js';
 import type { Entry, Io, Row, Seq, TableId } from './types.js';
-import { WalWriter, encodeRecord, makePackr, type SyncMode } from './wal/index.js';
+import { WalWriter, encodeRecord, makePackr } from './wal/index.js';
 import { Compactor, type CompactionSettings } from './db/compact.js';
 import { flushMemtable } from './db/flush.js';
 import { WorkerPool } from './compaction/index.js';
 import { getEntry, scanVisible, type ReadSources } from './db/reads.js';
 import { recover, type RecoveryResult } from './db/recovery.js';
 import { SegmentCache } from './db/segments.js';
+import { checkValue } from './db/values.js';
+import { buildStats } from './db/stats.js';
+import { MiB, resolveOptions, type BeginOptions, type DbScanOptions, type LsmOptions, type LsmStats, type ResolvedOptions } from './db/options.js';
+
+export type { BeginOptions, DbScanOptions, LsmOptions, LsmStats } from './db/options.js';
 import { FileNumbers } from './db/filenumbers.js';
-
-export interface LsmOptions {
-  dir: string;
-  /** Default: the real filesystem. */
-  io?: Io;
-  /** Seal the memtable past this many bytes. Default 16 MiB. */
-  memtableBytesMax?: number;
-  /** 'fsync' (default): a commit returns once durable. 'off': once appended (synchronous_commit = off). */
-  syncMode?: SyncMode;
-  /** syncMode 'off': background fdatasync period. Default 200 ms. */
-  syncIntervalMs?: number;
-  /** Largest row (approximate bytes of its cells). Default 64 MiB. */
-  valueBytesMax?: number;
-  /** Largest transaction write set. Default 256 MiB. */
-  txnBytesMax?: number;
-  /** WAL queue bound before commits wait. Default 64 MiB. */
-  walQueueBytesMax?: number;
-  /** Sealed memtables waiting for a flush before commits stall. Default 2. */
-  immutableMemtablesMax?: number;
-  /** Segment bytes kept open in memory. Default 512 MiB. */
-  segmentCacheBytesMax?: number;
-  /** Rows per Arrow record batch in segments. Default: the segment encoder's. */
-  batchRows?: number;
-  /** Worker threads for flush encoding and compaction merges; 0 = inline. Default 1. */
-  workers?: number;
-  compaction?: Partial<CompactionSettings>;
-}
-
-export interface BeginOptions {
-  isolation?: Isolation;
-}
-
-export interface DbScanOptions extends ScanOptions {
-  snapshot?: Snapshot;
-}
-
-export interface LsmStats {
-  visibleSeq: Seq;
-  memtableBytes: number;
-  immutableMemtables: number;
-  liveSnapshots: number;
-  heldLocks: number;
-  walCommits: number;
-  walGroups: number;
-  walSyncs: number;
-  walBytes: number;
-  userBytes: number;
-  flushes: number;
-  flushBytes: number;
-  compactions: number;
-  compactionBytesIn: number;
-  compactionBytesOut: number;
-  segmentFiles: number;
-  segmentBytes: number;
-  levelBytes: number[];
-  /** (WAL + flush + compaction bytes written) / user bytes committed. */
-  writeAmplification: number;
-  /** All segment bytes / bytes of the deepest non-empty level (LevelDB's rough measure). */
-  spaceAmplification: number;
-  segmentCacheHits: number;
-  segmentCacheMisses: number;
-  segmentCacheBytes: number;
-  recovery: RecoveryResult;
-}
-
-const MiB = 1024 * 1024;
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
 
 export class LsmDb implements TxnHost {
   private mem = new Memtable();
@@ -125,7 +61,7 @@ export class LsmDb implements TxnHost {
   private constructor(
     private readonly io: Io,
     readonly dir: string,
-    private readonly opts: Required<Omit<LsmOptions, 'io' | 'workers' | 'batchRows' | 'compaction'>> & { batchRows: number | undefined },
+    private readonly opts: ResolvedOptions,
     private readonly manifest: Manifest,
     fileNumbers: FileNumbers,
     private wal: WalWriter,
@@ -150,18 +86,7 @@ export class LsmDb implements TxnHost {
 
   static async open(o: LsmOptions): Promise<LsmDb> {
     const io = o.io ?? new RealIo();
-    const opts = {
-      dir: o.dir.replace(/\/+$/, ''),
-      memtableBytesMax: o.memtableBytesMax ?? 16 * MiB,
-      syncMode: o.syncMode ?? 'fsync',
-      syncIntervalMs: o.syncIntervalMs ?? 200,
-      valueBytesMax: o.valueBytesMax ?? 64 * MiB,
-      txnBytesMax: o.txnBytesMax ?? 256 * MiB,
-      walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
-      immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
-      segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,
-      batchRows: o.batchRows,
-    } as const;
+    const opts = resolveOptions(o);
     const dir = opts.dir;
     try {
       await io.mkdirp(dir);
@@ -274,22 +199,7 @@ export class LsmDb implements TxnHost {
   }
 
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void {
-    if (!Number.isInteger(table) || table < 0) throw new Error(`lsm: bad table id ${table}`);
-    if (key.length > KEY_BYTES_MAX) throw new LsmError('54000', `index row size ${key.length} exceeds maximum ${KEY_BYTES_MAX}`);
-    if (row) {
-      let n = 0;
-      for (const c of row) {
-        // Programmer errors: the catalog maps every SQL value to one of the Cell kinds, and
-        // int64 is the widest integer a segment column holds.
-        if (typeof c === 'bigint') {
-          if (c < INT64_MIN || c > INT64_MAX) throw new Error(`lsm: bigint cell ${c} is outside int64`);
-        } else if (c !== null && typeof c !== 'boolean' && typeof c !== 'number' && typeof c !== 'string' && !(c instanceof Uint8Array)) {
-          throw new Error(`lsm: unsupported cell value of type ${typeof c}`);
-        }
-        n += cellBytes(c);
-      }
-      if (n > this.valueBytesMax) throw new LsmError('54000', `row is too big: size ${n}, maximum size ${this.valueBytesMax}`);
-    }
+    checkValue(table, key, row, this.valueBytesMax);
   }
 
   /** The commit path shared by transactions and write(): see the class invariants. */
@@ -462,39 +372,21 @@ export class LsmDb implements TxnHost {
   }
 
   stats(): LsmStats {
-    const v: Version = this.manifest.current();
-    const levelBytes = v.levels.map((_, l) => v.levelBytes(l));
-    const segmentBytes = levelBytes.reduce((a, b) => a + b, 0);
-    const deepest = [...levelBytes].reverse().find((b) => b > 0) ?? 0;
-    const c = this.compactor.stats;
-    const w = this.wal.stats;
-    const written = w.bytes + this.counters.flushBytes + c.bytesOut;
-    return {
+    return buildStats({
+      version: this.manifest.current(),
       visibleSeq: this.visibleSeq,
       memtableBytes: this.mem.sizeBytes,
       immutableMemtables: this.imms.length,
       liveSnapshots: this.snapshots.liveCount,
       heldLocks: this.locks.heldCount,
-      walCommits: w.commits,
-      walGroups: w.groups,
-      walSyncs: w.syncs,
-      walBytes: w.bytes,
+      wal: this.wal.stats,
+      compaction: this.compactor.stats,
+      cache: this.cache,
       userBytes: this.counters.userBytes,
       flushes: this.counters.flushes,
       flushBytes: this.counters.flushBytes,
-      compactions: c.compactions,
-      compactionBytesIn: c.bytesIn,
-      compactionBytesOut: c.bytesOut,
-      segmentFiles: v.allFiles().length,
-      segmentBytes,
-      levelBytes,
-      writeAmplification: this.counters.userBytes > 0 ? written / this.counters.userBytes : 0,
-      spaceAmplification: deepest > 0 ? segmentBytes / deepest : 0,
-      segmentCacheHits: this.cache.hits,
-      segmentCacheMisses: this.cache.misses,
-      segmentCacheBytes: this.cache.cachedBytes,
       recovery: this.recovery,
-    };
+    });
   }
 
   // ---- lifecycle -----------------------------------------------------------------------

@@ -1,0 +1,92 @@
+// LsmDb's option, result and statistics types, and the option defaults (API: ../README.md).
+import type { CompactionSettings } from './compact.js';
+import type { Isolation, ScanOptions, Snapshot } from '../mvcc/index.js';
+import type { Io, Seq } from '../types.js';
+import type { SyncMode } from '../wal/index.js';
+import type { RecoveryResult } from './recovery.js';
+
+export interface LsmOptions {
+  dir: string;
+  /** Default: the real filesystem. */
+  io?: Io;
+  /** Seal the memtable past this many bytes. Default 16 MiB. */
+  memtableBytesMax?: number;
+  /** 'fsync' (default): a commit returns once durable. 'off': once appended (synchronous_commit = off). */
+  syncMode?: SyncMode;
+  /** syncMode 'off': background fdatasync period. Default 200 ms. */
+  syncIntervalMs?: number;
+  /** Largest row (approximate bytes of its cells). Default 64 MiB. */
+  valueBytesMax?: number;
+  /** Largest transaction write set. Default 256 MiB. */
+  txnBytesMax?: number;
+  /** WAL queue bound before commits wait. Default 64 MiB. */
+  walQueueBytesMax?: number;
+  /** Sealed memtables waiting for a flush before commits stall. Default 2. */
+  immutableMemtablesMax?: number;
+  /** Segment bytes kept open in memory. Default 512 MiB. */
+  segmentCacheBytesMax?: number;
+  /** Rows per Arrow record batch in segments. Default: the segment encoder's. */
+  batchRows?: number;
+  /** Worker threads for flush encoding and compaction merges; 0 = inline. Default 1. */
+  workers?: number;
+  compaction?: Partial<CompactionSettings>;
+}
+
+export interface BeginOptions {
+  isolation?: Isolation;
+}
+
+export interface DbScanOptions extends ScanOptions {
+  snapshot?: Snapshot;
+}
+
+export interface LsmStats {
+  visibleSeq: Seq;
+  memtableBytes: number;
+  immutableMemtables: number;
+  liveSnapshots: number;
+  heldLocks: number;
+  walCommits: number;
+  walGroups: number;
+  walSyncs: number;
+  walBytes: number;
+  userBytes: number;
+  flushes: number;
+  flushBytes: number;
+  compactions: number;
+  compactionBytesIn: number;
+  compactionBytesOut: number;
+  segmentFiles: number;
+  segmentBytes: number;
+  levelBytes: number[];
+  /** (WAL + flush + compaction bytes written) / user bytes committed. */
+  writeAmplification: number;
+  /** All segment bytes / bytes of the deepest non-empty level (LevelDB's rough measure). */
+  spaceAmplification: number;
+  segmentCacheHits: number;
+  segmentCacheMisses: number;
+  segmentCacheBytes: number;
+  recovery: RecoveryResult;
+}
+
+
+export const MiB = 1024 * 1024;
+export const INT64_MIN = -(1n << 63n);
+export const INT64_MAX = (1n << 63n) - 1n;
+
+export type ResolvedOptions = Required<Omit<LsmOptions, 'io' | 'workers' | 'batchRows' | 'compaction'>> & { batchRows: number | undefined };
+
+export function resolveOptions(o: LsmOptions): ResolvedOptions {
+  return {
+    dir: o.dir.replace(/\/+$/, ''),
+    memtableBytesMax: o.memtableBytesMax ?? 16 * MiB,
+    syncMode: o.syncMode ?? 'fsync',
+    syncIntervalMs: o.syncIntervalMs ?? 200,
+    valueBytesMax: o.valueBytesMax ?? 64 * MiB,
+    txnBytesMax: o.txnBytesMax ?? 256 * MiB,
+    walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
+    immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
+    segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,
+    batchRows: o.batchRows,
+  };
+}
