@@ -95,8 +95,21 @@ export interface TimestampFields {
   micros: number;
 }
 
+const SAFE_US = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Split µs since 2000-01-01 (wall clock) into fields. */
 export function splitTimestamp(t: bigint): TimestampFields {
+  // Within ±2^53 µs (years 1715..2285) plain doubles are exact and avoid BigInt allocations.
+  if (t <= SAFE_US && t >= -SAFE_US) {
+    const n = Number(t);
+    let d = Math.floor(n / 86_400_000_000);
+    let r = n - d * 86_400_000_000;
+    // The quotient is rounded: near a day boundary it can be one off; r is exact, so fix up.
+    if (r < 0) { d--; r += 86_400_000_000; } else if (r >= 86_400_000_000) { d++; r -= 86_400_000_000; }
+    const c = civilFromDays(d);
+    const secs = Math.floor(r / 1e6);
+    return { year: c.year, month: c.month, day: c.day, hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, micros: r - secs * 1e6 };
+  }
   let days = t / USECS_PER_DAY;
   let rem = t - days * USECS_PER_DAY;
   if (rem < 0n) { rem += USECS_PER_DAY; days -= 1n; }

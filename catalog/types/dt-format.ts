@@ -112,7 +112,15 @@ function formatFields(f: TimestampFields, days: number, ps: ParsedDateStyle, tz:
   return bc ? s + ' BC' : s;
 }
 
+const SAFE_US = BigInt(Number.MAX_SAFE_INTEGER);
+
 function daysOf(t: bigint): number {
+  if (t <= SAFE_US && t >= -SAFE_US) {
+    const n = Number(t);
+    const d = Math.floor(n / 86_400_000_000);
+    const r = n - d * 86_400_000_000; // exact; corrects a quotient rounded across a day boundary
+    return r < 0 ? d - 1 : r >= 86_400_000_000 ? d + 1 : d;
+  }
   const d = t / 86_400_000_000n;
   return Number(t < 0n && d * 86_400_000_000n !== t ? d - 1n : d);
 }

@@ -191,3 +191,17 @@ describe(`property round trips (fast-check seed ${SEED})`, () => {
     });
   });
 });
+
+describe('timestamps one microsecond either side of midnight, across the whole range', () => {
+  it('split exactly (double fast path and BigInt path agree)', () => {
+    for (const days of [0, -1, 1, 104_249_991, -104_249_992, 106_751, -106_752, 2_000_000, -2_451_545]) {
+      const mid = BigInt(days) * 86_400_000_000n;
+      for (const t of [mid - 1n, mid, mid + 1n]) {
+        if (t < -211813488000000000n || t > 9223371331199999999n) continue;
+        roundTrip(O.timestamp, t);
+        const text = textOut(O.timestamp, t, FMT);
+        expect(text.includes(' 23:59:59.999999') || text.includes(' 00:00:00') || text.includes(' 00:00:00.000001'), text).toBe(true);
+      }
+    }
+  });
+});
