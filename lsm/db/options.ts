@@ -77,6 +77,12 @@ export const INT64_MAX = (1n << 63n) - 1n;
 export type ResolvedOptions = Required<Omit<LsmOptions, 'io' | 'workers' | 'batchRows' | 'compaction'>> & { batchRows: number | undefined };
 
 export function resolveOptions(o: LsmOptions): ResolvedOptions {
+  for (const [name, v] of Object.entries(o)) {
+    if (name.endsWith('Max') || name.endsWith('Ms') || name === 'batchRows') {
+      if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new Error(`lsm: option ${name} must be a positive number, got ${String(v)}`);
+    }
+  }
+  if (o.syncMode !== undefined && o.syncMode !== 'fsync' && o.syncMode !== 'off') throw new Error(`lsm: syncMode must be 'fsync' or 'off'`);
   return {
     dir: o.dir.replace(/\/+$/, ''),
     memtableBytesMax: o.memtableBytesMax ?? 16 * MiB,

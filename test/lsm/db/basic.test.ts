@@ -141,3 +141,10 @@ describe('write() input handling', () => {
     await db.close();
   });
 });
+
+describe('options', () => {
+  it('refuses nonsense limits', async () => {
+    await expect(LsmDb.open({ dir: '/db', io: new MemIo(1), memtableBytesMax: 0 })).rejects.toThrow(/memtableBytesMax must be a positive number/);
+    await expect(LsmDb.open({ dir: '/db', io: new MemIo(1), syncMode: 'sometimes' as never })).rejects.toThrow(/syncMode/);
+  });
+});
