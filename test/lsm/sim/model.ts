@@ -24,8 +24,25 @@ export function rowStr(r: Row | undefined): string {
 }
 
 export class Model {
+  /** Durable, acknowledged state. */
   state = new Map<string, { table: number; key: Uint8Array; row: Row }>();
+  /** Acknowledged but maybe not durable yet (syncMode 'off'), in commit order. */
+  unsynced: Op[][] = [];
+  /** Failed while the database was broken: fate unknown, in commit order (after unsynced). */
   unknown: Op[][] = [];
+
+  /** What the running database must show: durable + acknowledged (never failed commits). */
+  inMemory(): Map<string, { table: number; key: Uint8Array; row: Row }> {
+    const cur = new Map(this.state);
+    for (const ops of this.unsynced) this.apply(ops, cur);
+    return cur;
+  }
+
+  /** Everything acknowledged is now durable (a WAL sync happened). */
+  promote(): void {
+    for (const ops of this.unsynced) this.apply(ops);
+    this.unsynced = [];
+  }
 
   apply(ops: readonly Op[], into = this.state): void {
     for (const op of ops) {
@@ -34,12 +51,12 @@ export class Model {
     }
   }
 
-  /** Candidate states: certain state + unknown[0..j) for j = 0..unknown.length. */
+  /** Candidate states after a crash: durable state + a prefix of (unsynced, unknown). */
   candidates(): Map<string, { table: number; key: Uint8Array; row: Row }>[] {
     const out = [];
     let cur = new Map(this.state);
     out.push(cur);
-    for (const ops of this.unknown) {
+    for (const ops of [...this.unsynced, ...this.unknown]) {
       cur = new Map(cur);
       this.apply(ops, cur);
       out.push(cur);

@@ -2,6 +2,8 @@
 // writes, transactions (with conflicts), snapshots, scans, flushes and compactions; crashes at
 // random points (clean, plug pulled mid-operation, after EIO or disk full); reopen; compare with
 // the model (every acknowledged commit present; unknown commits form an all-or-nothing prefix).
+// A third of the runs use syncMode 'off', where acknowledged-but-unsynced commits may be lost
+// at a crash, only as a suffix.
 // Replay one seed: LSM_SIM_SEED=123 npx vitest run test/lsm/sim. More runs: LSM_SIM_RUNS=500
 // (seeds LSM_SIM_FIRST.. , default 1000), longer runs: LSM_SIM_STEPS=1000.
 import { describe, it, expect } from 'vitest';
@@ -60,8 +62,11 @@ function modelState(state: Map<string, { table: number; key: Uint8Array; row: Ro
 async function runOne(seed: number, steps: number): Promise<{ crashes: number; commits: number; flushes: number; compactions: number }> {
   const p = new Prng(seed);
   let io = new MemIo(seed ^ 0x5bd1e995, { tornTail: true });
+  // A third of the runs use syncMode 'off': acknowledged commits may be lost by a crash, but
+  // only as a suffix, and a flush (which syncs the WAL) makes everything before it durable.
+  const syncOff = p.chance(0.3);
   const opts = () => ({
-    dir: '/db', io, workers: 0, memtableBytesMax: 1024 + p.int(6000), syncMode: 'fsync' as const,
+    dir: '/db', io, workers: 0, memtableBytesMax: 1024 + p.int(6000), syncMode: syncOff ? ('off' as const) : ('fsync' as const), syncIntervalMs: 1e9,
     compaction: { l0FileTrigger: 2 + p.int(3), l1BytesMax: 8 * 1024, targetFileBytes: 4096, bytesPerSec: 0, auto: p.chance(0.7) },
   });
   let db = await LsmDb.open(opts());
@@ -73,7 +78,9 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
   // lie between the acknowledged increments and those plus the unknown ones.
   const COUNTER = 9;
   let counterAcked = 0;
+  let counterUnsynced = 0;
   let counterUnknown = 0;
+  const ack = (ops: Op[]) => (syncOff ? model.unsynced.push(ops) : model.apply(ops));
   const counterValue = () => (db.get(COUNTER, key(0))?.[0] as number | undefined) ?? 0;
 
   const fail = (e: unknown, ops: Op[]) => {
@@ -96,12 +103,14 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       throw new Error(`after crash: state matches no candidate (unknown commits: ${model.unknown.length})\n--- db ---\n${got}\n--- certain model ---\n${cands[0]}`);
     }
     model.state = model.candidates()[j]!;
+    model.unsynced = [];
     model.unknown = [];
     const c = counterValue();
-    if (c < counterAcked || c > counterAcked + counterUnknown) {
-      throw new Error(`after crash: counter ${c} outside [${counterAcked}, ${counterAcked + counterUnknown}]`);
+    if (c < counterAcked || c > counterAcked + counterUnsynced + counterUnknown) {
+      throw new Error(`after crash: counter ${c} outside [${counterAcked}, ${counterAcked + counterUnsynced + counterUnknown}]`);
     }
     counterAcked = c;
+    counterUnsynced = 0;
     counterUnknown = 0;
   };
 
@@ -115,7 +124,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       const ops = randomOps(p, counter);
       try {
         await db.write(ops);
-        model.apply(ops);
+        ack(ops);
         stats.commits++;
       } catch (e) {
         fail(e, ops);
@@ -126,7 +135,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       const res = await Promise.allSettled(batches.map((b) => db.write(b)));
       res.forEach((x, i) => {
         if (x.status === 'fulfilled') {
-          model.apply(batches[i]!);
+          ack(batches[i]!);
           stats.commits++;
         } else fail(x.reason, batches[i]!);
       });
@@ -134,7 +143,8 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       // A transaction: reads must match the model at its snapshot, writes commit atomically.
       const t = db.begin({ isolation: 'snapshot' });
       const ops = randomOps(p, counter);
-      for (const op of ops) expect(rowStr(t.get(op.table, op.key))).toBe(rowStr(model.state.get(mk(op.table, op.key))?.row));
+      const seen = model.inMemory();
+      for (const op of ops) expect(rowStr(t.get(op.table, op.key))).toBe(rowStr(seen.get(mk(op.table, op.key))?.row));
       for (const op of ops) (op.kind === 'put' ? t.put(op.table, op.key, op.row!) : t.delete(op.table, op.key));
       let rival: Promise<unknown> | undefined;
       let rivalOps: Op[] | undefined;
@@ -144,7 +154,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
         rival = db.write(rivalOps);
         try {
           await rival;
-          model.apply(rivalOps);
+          ack(rivalOps);
           rival = Promise.resolve('ok');
         } catch (e) {
           fail(e, rivalOps);
@@ -154,7 +164,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       try {
         await t.commit();
         if (rival) throw new Error(`seed ${seed}: lost update — commit succeeded after a rival's committed write`);
-        model.apply(ops);
+        ack(ops);
         stats.commits++;
       } catch (e) {
         if (e instanceof LsmError && e.code === '40001') expect(rival).toBeDefined();
@@ -178,14 +188,14 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
         }),
       );
       for (const x of res) {
-        if (x.status === 'fulfilled') counterAcked++;
+        if (x.status === 'fulfilled') (syncOff ? counterUnsynced++ : counterAcked++);
         else if (!(x.reason instanceof LsmError)) throw x.reason;
         else if (db.failure) counterUnknown++;
       }
-      if (model.unknown.length === 0 && counterUnknown === 0 && !db.failure) expect(counterValue()).toBe(counterAcked);
+      if (model.unknown.length === 0 && counterUnknown === 0 && !db.failure) expect(counterValue()).toBe(counterAcked + counterUnsynced);
     } else if (r < 66) {
       const s = db.snapshot();
-      snaps.push({ snap: s, state: modelState(model.state) });
+      snaps.push({ snap: s, state: modelState(model.inMemory()) });
     } else if (r < 72 && snaps.length > 0) {
       const i = p.int(snaps.length);
       const { snap, state } = snaps[i]!;
@@ -202,15 +212,19 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
         const reverse = p.chance(0.5);
         const got = [...db.scan(t, { lower: key(lo), upper: key(hi), reverse })].map((x) => rowStr(x.row));
         const want = new Model();
-        want.state = model.state;
+        want.state = model.inMemory();
         const exp = want.rows(t).filter((x) => Buffer.compare(x.key, key(lo)) >= 0 && Buffer.compare(x.key, key(hi)) < 0).map((x) => rowStr(x.row));
         expect(got).toEqual(reverse ? exp.reverse() : exp);
         const k = key(p.int(KEYS));
-        expect(rowStr(db.get(t, k))).toBe(rowStr(model.state.get(mk(t, k))?.row));
+        expect(rowStr(db.get(t, k))).toBe(rowStr(want.state.get(mk(t, k))?.row));
       }
     } else if (r < 84) {
       try {
         await db.flush();
+        // The flush rotated (and so synced) the WAL: every acknowledged commit is durable.
+        model.promote();
+        counterAcked += counterUnsynced;
+        counterUnsynced = 0;
         stats.flushes++;
       } catch (e) {
         if (!(e instanceof LsmError)) throw e;
@@ -230,7 +244,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       const batches = Array.from({ length: 1 + p.int(4) }, () => randomOps(p, counter));
       const res = await Promise.allSettled([...batches.map((b) => db.write(b)), p.chance(0.5) ? db.flush() : db.compactNow()]);
       res.slice(0, batches.length).forEach((x, i) => {
-        if (x.status === 'fulfilled') model.apply(batches[i]!);
+        if (x.status === 'fulfilled') ack(batches[i]!);
         else if (x.reason instanceof LsmError && (x.reason.code === '40001' || x.reason.code === '54000')) return;
         else model.unknown.push(batches[i]!); // the plug is pulled: anything failed is unknown
       });
@@ -242,7 +256,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
         const ops = randomOps(p, counter);
         try {
           await db.write(ops);
-          model.apply(ops);
+          ack(ops);
         } catch (e) {
           fail(e, ops);
         }
@@ -255,7 +269,7 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
       const ops = randomOps(p, counter);
       try {
         await db.write(ops);
-        model.apply(ops);
+        ack(ops);
       } catch (e) {
         if (e instanceof LsmError && e.code !== '53100' && e.code !== '58030') throw e;
         fail(e, ops);
@@ -266,7 +280,10 @@ async function runOne(seed: number, steps: number): Promise<{ crashes: number; c
   }
   // Final: a clean close and reopen holds exactly the model.
   if (model.unknown.length > 0 || counterUnknown > 0 || db.failure) await crashAndReopen();
-  await db.close();
+  await db.close(); // syncs the WAL
+  model.promote();
+  counterAcked += counterUnsynced;
+  counterUnsynced = 0;
   const s = io.crash();
   io = s;
   db = await LsmDb.open(opts());
