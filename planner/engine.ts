@@ -83,6 +83,7 @@ class PlannerEngine implements Engine, SessionHost {
       });
     }
     const dropped = await this.dbs.drop(name);
+    if (dropped) await this.tables?.dropDatabase(name); // issue 4: its tables go with it
     if (dropped) this.logger?.info('database dropped', { database: name });
     return dropped;
   }

@@ -171,6 +171,24 @@ export class SchemaCatalog {
     w.delete(SYS_NAMESPACE, namespaceKey(db, name));
   }
 
+  /**
+   * DROP DATABASE: removes every catalog row of the database in one atomic batch (a database
+   * of the same name created later starts empty) and returns the storage ids to reclaim.
+   */
+  async dropDatabase(db: string): Promise<number[]> {
+    const ops: Array<{ table: number; key: Uint8Array; kind: 'del'; row: undefined }> = [];
+    const storage: number[] = [];
+    const latest: CatalogReader = { get: (t, k) => this.db.get(t, k), scan: (t, o) => this.db.scan(t, o ?? {}) };
+    for (const kr of scanPrefix(latest, SYS_RELATION, relationPrefix(db))) {
+      ops.push({ table: SYS_RELATION, key: kr.key, kind: 'del', row: undefined });
+      const d = this.decode(kr.row);
+      if (d.kind === 'table') storage.push(d.storageId, ...d.uniques.map((u) => u.storageId));
+    }
+    for (const kr of scanPrefix(latest, SYS_NAMESPACE, namespacePrefix(db))) ops.push({ table: SYS_NAMESPACE, key: kr.key, kind: 'del', row: undefined });
+    if (ops.length > 0) await this.db.write(ops);
+    return storage;
+  }
+
   /** After a committed DROP/TRUNCATE: tombstone the unreachable rows to reclaim space. */
   async reclaimStorage(storageId: number): Promise<void> {
     this.rowIds.delete(storageId);

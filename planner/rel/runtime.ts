@@ -42,6 +42,13 @@ export class TablesServer {
   async close(): Promise<void> {
     await this.db.close();
   }
+
+  /** DROP DATABASE: forget its tables and schemas, reclaim their rows in the background. */
+  async dropDatabase(name: string): Promise<void> {
+    const storage = await this.catalog.dropDatabase(name);
+    this.catalogVersion++;
+    for (const id of storage) void this.catalog.reclaimStorage(id).catch(() => undefined);
+  }
 }
 
 /** What a TableSession reads from the SQL session. */

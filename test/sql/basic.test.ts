@@ -87,3 +87,21 @@ describe('subqueries and plan invalidation', () => {
     expect((await c.query('SELECT * FROM t')).text).toEqual([['4', '3']]);
   });
 });
+
+describe('databases', () => {
+  it('tables belong to their database; DROP DATABASE forgets them', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE DATABASE d1');
+    let d = Client.open(engine, 'd1');
+    await d.query('CREATE TABLE t (a int)');
+    await d.query('INSERT INTO t VALUES (1)');
+    expect((await c.error('SELECT * FROM t')).code).toBe('42P01');
+    await d.close();
+    await c.query('DROP DATABASE d1');
+    await c.query('CREATE DATABASE d1');
+    d = Client.open(engine, 'd1');
+    expect((await d.error('SELECT * FROM t')).code).toBe('42P01');
+    await d.close();
+  });
+});
