@@ -40,6 +40,8 @@ interface Portal {
 const STATEMENTS_MAX = 10_000;
 const PORTALS_MAX = 10_000;
 const PARSE_CACHE_MAX = 1_000;
+/** Longer query texts are not cached, so the cache stays under PARSE_CACHE_MAX × this. */
+const PARSE_CACHE_TEXT_CHARS_MAX = 16 * 1024;
 
 export class QueryProtocol {
   private readonly statements = new Map<string, Statement>();
@@ -196,6 +198,7 @@ export class QueryProtocol {
     const hit = this.parseCache.get(sql);
     if (hit !== undefined) return hit;
     const stmts = this.session.parse(sql);
+    if (sql.length > PARSE_CACHE_TEXT_CHARS_MAX) return stmts;
     if (this.parseCache.size >= PARSE_CACHE_MAX) this.parseCache.delete(this.parseCache.keys().next().value!);
     this.parseCache.set(sql, stmts);
     return stmts;
