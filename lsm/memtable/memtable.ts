@@ -149,10 +149,29 @@ export class Memtable {
     if (leaf.length > LEAF_MAX) this.leaves.splice(p.leaf + 1, 0, leaf.splice(LEAF_MAX >>> 1));
   }
 
-  /** The newest version of (table, key) with seq ≤ snapshot (a tombstone included). */
+  /** The newest version of (table, key) with seq ≤ snapshot (a tombstone included). The hot
+   *  path of point gets: the same search as lowerBound, without allocating a position. */
   get(table: TableId, key: Uint8Array, snapshot: Seq): Entry | undefined {
     if (this.count === 0) return undefined;
-    const e = this.at(this.lowerBound(table, key, snapshot));
+    const leaves = this.leaves;
+    let lo = 0;
+    let hi = leaves.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const leaf = leaves[mid]!;
+      if (compareEntry(leaf[leaf.length - 1]!, table, key, snapshot) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === leaves.length) return undefined;
+    const leaf = leaves[lo]!;
+    let a = 0;
+    let b = leaf.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (compareEntry(leaf[mid]!, table, key, snapshot) < 0) a = mid + 1;
+      else b = mid;
+    }
+    const e = leaf[a];
     if (e && e.table === table && compareBytes(e.key, key) === 0) return e;
     return undefined;
   }
