@@ -14,7 +14,7 @@ import type { Logger } from './log.js';
 import { decodeUtf8 } from './messages.js';
 import { encodersFor, writeDataRow, type ColumnEncoder } from './rows.js';
 import type { BackendWriter } from './writer.js';
-import { ConnectionLost } from './transport.js';
+import { ConnectionLost, FLUSH_BYTES } from './transport.js';
 
 /** What a statement runner needs from its connection. */
 export interface StatementIo {
@@ -80,7 +80,11 @@ export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: r
     checkCancel(token);
     const rows: Value[][] = r.rows;
     if (encoders !== undefined) {
-      for (let i = 0; i < rows.length; i++) writeDataRow(io.out, rows[i]!, encoders);
+      for (let i = 0; i < rows.length; i++) {
+        writeDataRow(io.out, rows[i]!, encoders);
+        // Wide rows: hand bytes to the socket as they pile up, not once per batch.
+        if (io.out.sizeBytes >= FLUSH_BYTES) await io.maybeFlush();
+      }
     }
     sent += rows.length;
     if (rows.length > 0) io.sendNotices();
