@@ -1,8 +1,8 @@
 // Recovery at open, after the manifest is loaded (see ../FILES.md):
 //  1. WAL files numbered below the manifest's logNumber are fully in segments: delete them.
 //  2. Replay every remaining WAL file in number order into the memtable. A torn tail (crash in
-//     the middle of a write) is cut off — legal only in the newest file, because the writer
-//     syncs a log before it rotates to the next; elsewhere it is corruption (XX001).
+//     the middle of a write) is cut off — legal only in the newest non-empty file, because the
+//     writer syncs a log before it writes to the next; elsewhere it is corruption (XX001).
 //  3. Delete orphans: segment files no version lists (an interrupted flush or compaction),
 //     stale manifests, temp files.
 import type { Packr } from 'msgpackr';
@@ -34,6 +34,12 @@ export async function recover(io: Io, dir: string, manifest: Manifest, packr: Pa
     } else logs.push(n);
   }
   logs.sort((a, b) => a - b);
+  // A torn tail is legal in the last NON-EMPTY log: a rotation that created a newer log but
+  // failed before its first record (or whose directory entry a later fsync of the directory
+  // made durable) leaves empty newer logs behind, and the writer syncs a log before it writes
+  // to the next one, so a non-empty newer log proves the older one complete.
+  let lastNonEmpty = -1;
+  for (let i = 0; i < logs.length; i++) if ((await io.size(`${dir}/${walFileName(logs[i]!)}`)) > 0) lastNonEmpty = i;
   for (let i = 0; i < logs.length; i++) {
     const name = walFileName(logs[i]!);
     const path = `${dir}/${name}`;
@@ -43,8 +49,8 @@ export async function recover(io: Io, dir: string, manifest: Manifest, packr: Pa
       if (rec.seq > res.lastSeq) res.lastSeq = rec.seq;
     });
     if (scan.torn) {
-      if (i < logs.length - 1) {
-        throw new LsmError('XX001', `WAL file "${path}" is corrupt at offset ${scan.validBytes}: damaged tail, but newer WAL files exist`);
+      if (i < lastNonEmpty) {
+        throw new LsmError('XX001', `WAL file "${path}" is corrupt at offset ${scan.validBytes}: damaged tail, but newer WAL files hold records`);
       }
       await io.truncate(path, scan.validBytes);
       res.truncatedTail = true;

@@ -178,3 +178,33 @@ describe('WAL file lifecycle', () => {
     await db2.close();
   });
 });
+
+describe('torn tail followed by newer WAL files', () => {
+  async function setup() {
+    const io = new MemIo(31);
+    const db = await open(io);
+    for (let i = 0; i < 5; i++) await db.write([put(i)]);
+    await db.close();
+    const names = await walFiles(io);
+    const newest = names[names.length - 1]!;
+    const n = Number(/wal-(\d+)\.log/.exec(newest)![1]);
+    const f = await io.openAppend(`/db/${newest}`);
+    await f.append(Uint8Array.from([50, 0, 0, 0, 1, 2, 3])); // a torn frame
+    await f.sync();
+    return { io, n };
+  }
+  it('is legal when every newer log is empty (a rotation that never wrote)', async () => {
+    const { io, n } = await setup();
+    await io.writeFileDurable(`/db/wal-${String(n + 5).padStart(6, '0')}.log`, new Uint8Array(0));
+    const db = await open(io);
+    expect([...db.scan(1)].length).toBe(5);
+    expect(db.recovery.truncatedTail).toBe(true);
+    await db.close();
+  });
+  it('is corruption when a newer log holds records', async () => {
+    const { io, n } = await setup();
+    const { encodeRecord, makePackr } = await import('../../../lsm/wal/index.js');
+    await io.writeFileDurable(`/db/wal-${String(n + 5).padStart(6, '0')}.log`, encodeRecord(makePackr(), 100n, [{ table: 1, key: k(100), seq: 100n, kind: 'put', row: [1] }]));
+    await expect(open(io)).rejects.toMatchObject({ code: 'XX001', message: expect.stringContaining('newer WAL files hold records') });
+  });
+});
