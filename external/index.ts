@@ -1,3 +1,28 @@
-// external/ door: DuckDB-backed external data (Parquet, later Safetensors and Zarr).
-// Stands alone: imports nothing else from the project. Not built yet (issue 5).
-export {};
+// external/ door: DuckDB-backed external data (Parquet now; Safetensors and Zarr later).
+// Stands alone: imports nothing else from the project (test/layering.test.ts holds this).
+export { ExternalError, fromDuckError, type ExternalSqlState } from './errors.js';
+export { AllowedRoots, refuseUrl } from './roots.js';
+export {
+  listLocation,
+  parseHivePath,
+  globToRegExp,
+  diffListings,
+  HIVE_NULL,
+  type ExternalFile,
+  type Listing,
+  type ListingDiff,
+} from './listing.js';
+export { PgOid, mapDuckType, duckTypeFor, numericTypmod, type PgTypeRef, type ColumnTypeMapping, type ExternalColumn } from './types.js';
+export { type ExternalValue, type ExternalDecimal, type ExternalInterval } from './values.js';
+export { quoteIdent, quoteLiteral, readParquetCall, type ReadParquetOptions } from './sql-text.js';
+export {
+  ExternalEngine,
+  type ExternalEngineOptions,
+  type ExternalBatch,
+  type ExternalStream,
+  type ExternalResultColumn,
+  type StreamOptions,
+} from './duck.js';
+export { copyQueryToParquet, type ParquetCompression, type ParquetWriteOptions } from './copy.js';
+export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile } from './refs.js';
+export { registerParquet, partitionValues, type DeclaredColumn, type RegisterRequest } from './register.js';

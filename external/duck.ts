@@ -1,0 +1,235 @@
+// ExternalEngine: the one in-process DuckDB instance of a server, locked down at open.
+// Invariants: (1) settings are fixed before `lock_configuration=true`, so nothing later — no SQL
+// we generate, no bug — can re-enable file access or widen the roots; (2) DuckDB only reads
+// under the allowed roots (its own `allowed_directories` wall behind our realpath check);
+// (3) results stream chunk by chunk (≈2048 rows) — never materialised whole; (4) every query
+// holds a limiter slot and its own connection, so `cancel()` interrupts exactly that query.
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { ExternalError, fromDuckError } from './errors.js';
+import { AllowedRoots } from './roots.js';
+import { QueryLimiter } from './limiter.js';
+import { mapDuckType, type ExternalColumn } from './types.js';
+import { converterFor, type ExternalValue, type ValueConverter } from './values.js';
+import { quoteLiteral, readParquetCall } from './sql-text.js';
+import { listLocation, type Listing } from './listing.js';
+
+export interface ExternalEngineOptions {
+  /** External data roots (the planner's config: default `<datadir>/external`). */
+  roots: readonly string[];
+  threads: number;
+  memoryLimitBytes: number;
+  /** Spill directory for DuckDB; must lie under a root. Undefined: no spilling. */
+  tempDirectory?: string;
+  maxConcurrentQueries: number;
+  maxQueuedQueries: number;
+  /** Upper bound on files one location may list. */
+  maxFilesPerLocation: number;
+}
+
+export interface ExternalBatch {
+  rowCount: number;
+  /** Column-major values, one array per result column. */
+  columns: ExternalValue[][];
+}
+
+export interface ExternalResultColumn extends ExternalColumn {}
+
+export interface StreamOptions {
+  /** Files the SQL reads (for error attribution). */
+  files?: readonly string[];
+  /** Aborting interrupts DuckDB; the stream's calls then reject with 57014. */
+  signal?: AbortSignal;
+}
+
+const canceled = (): ExternalError => new ExternalError('57014', 'canceling statement due to user request');
+
+/** A running DuckDB query whose rows are pulled batch by batch. */
+export interface ExternalStream {
+  readonly columns: readonly ExternalResultColumn[];
+  /** Next batch, or undefined at the end (the stream then releases its slot by itself). */
+  next(): Promise<ExternalBatch | undefined>;
+  /** Releases the connection early (after an error or LIMIT in the caller). Idempotent. */
+  close(): void;
+}
+
+export class ExternalEngine {
+  readonly roots: AllowedRoots;
+  private readonly limiter: QueryLimiter;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    roots: AllowedRoots,
+    readonly options: ExternalEngineOptions,
+  ) {
+    this.roots = roots;
+    this.limiter = new QueryLimiter(options.maxConcurrentQueries, options.maxQueuedQueries);
+  }
+
+  static async open(options: ExternalEngineOptions): Promise<ExternalEngine> {
+    const roots = new AllowedRoots(options.roots);
+    const allowed = [...roots.paths];
+    if (options.tempDirectory !== undefined) {
+      const real = roots.checkExisting(options.tempDirectory);
+      allowed.push(real);
+    }
+    const memMiB = Math.max(64, Math.floor(options.memoryLimitBytes / (1024 * 1024)));
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads),
+      memory_limit: `${memMiB}MiB`,
+      // Nothing may be fetched or loaded: offline server, and extensions widen the attack surface.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+    });
+    const conn = await instance.connect();
+    try {
+      const dirs = `[${allowed.map((d) => quoteLiteral(d.endsWith('/') ? d : d + '/')).join(', ')}]`;
+      const settings = [
+        `SET GLOBAL allowed_directories = ${dirs}`,
+        `SET GLOBAL temp_directory = ${quoteLiteral(options.tempDirectory !== undefined ? allowed[allowed.length - 1]! : '')}`,
+        // PostgreSQL semantics for generated SQL: int / int truncates.
+        'SET GLOBAL integer_division = true',
+        'SET GLOBAL parquet_metadata_cache = true',
+        'SET GLOBAL enable_external_access = false',
+        'SET GLOBAL lock_configuration = true',
+      ];
+      for (const s of settings) await conn.run(s);
+    } finally {
+      conn.closeSync();
+    }
+    return new ExternalEngine(instance, roots, options);
+  }
+
+  /** Lists a LOCATION under the roots (see listing.ts). */
+  list(location: string): Listing {
+    return listLocation(this.roots, location, { maxFiles: this.options.maxFilesPerLocation, suffix: '.parquet' });
+  }
+
+  /** The columns of a set of Parquet files as DuckDB reads them, mapped to PostgreSQL types. */
+  async describeParquet(files: readonly string[], hiveTypes?: readonly (readonly [string, string])[]): Promise<ExternalColumn[]> {
+    const stream = await this.stream(`SELECT * FROM ${readParquetCall({ files, hiveTypes })} LIMIT 0`, { files });
+    stream.close();
+    return stream.columns.map((c) => ({ name: c.name, type: c.type }));
+  }
+
+  /**
+   * Runs SQL the planner generated (never user text) and returns a pull stream. `files` names the
+   * files involved so that DuckDB's errors can be attributed (XX001 naming the file). `signal`
+   * cancels: DuckDB may compute a whole aggregate before the first chunk, so the interrupt must
+   * be able to arrive while this call is still pending, not only between batches.
+   */
+  async stream(sql: string, opts: StreamOptions = {}): Promise<ExternalStream> {
+    this.assertOpen();
+    const files = opts.files ?? [];
+    const signal = opts.signal;
+    if (signal?.aborted) throw canceled();
+    const release = await this.limiter.acquire();
+    let conn: DuckDBConnection | undefined;
+    const onAbort = (): void => conn?.interrupt();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      if (signal?.aborted) throw canceled();
+      conn = await this.instance.connect();
+      if (signal?.aborted) throw canceled();
+      const result = await conn.stream(sql);
+      if (signal?.aborted) throw canceled();
+      return new DuckStream(conn, result, () => {
+        signal?.removeEventListener('abort', onAbort);
+        release();
+      }, files, signal);
+    } catch (e) {
+      signal?.removeEventListener('abort', onAbort);
+      conn?.closeSync();
+      release();
+      if (signal?.aborted) throw canceled();
+      throw fromDuckError(e, files);
+    }
+  }
+
+  /** Runs generated SQL to completion and returns DuckDB's first value (COPY's row count, ...). */
+  async runScalar(sql: string, opts: StreamOptions = {}): Promise<ExternalValue> {
+    const s = await this.stream(sql, opts);
+    try {
+      const b = await s.next();
+      return b && b.rowCount > 0 ? (b.columns[0]![0] ?? null) : null;
+    } finally {
+      s.close();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ExternalError('XX000', 'the external query engine is closed');
+  }
+}
+
+class DuckStream implements ExternalStream {
+  readonly columns: readonly ExternalResultColumn[];
+  private readonly converters: readonly ValueConverter[];
+  private done = false;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly result: DuckDBResult,
+    private readonly release: () => void,
+    private readonly files: readonly string[],
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    const n = result.columnCount;
+    const cols: ExternalResultColumn[] = [];
+    const conv: ValueConverter[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = result.columnType(i);
+      cols.push({ name: result.columnName(i), type: mapDuckType(t) });
+      conv.push(converterFor(t));
+    }
+    this.columns = cols;
+    this.converters = conv;
+  }
+
+  async next(): Promise<ExternalBatch | undefined> {
+    if (this.signal?.aborted) {
+      this.close();
+      throw canceled();
+    }
+    if (this.done) return undefined;
+    let chunk;
+    try {
+      chunk = await this.result.fetchChunk();
+    } catch (e) {
+      this.close();
+      throw this.signal?.aborted ? canceled() : fromDuckError(e, this.files);
+    }
+    if (this.signal?.aborted) {
+      this.close();
+      throw canceled();
+    }
+    if (!chunk || chunk.rowCount === 0) {
+      this.close();
+      return undefined;
+    }
+    const rowCount = chunk.rowCount;
+    const columns: ExternalValue[][] = [];
+    for (let c = 0; c < this.converters.length; c++) {
+      const conv = this.converters[c]!;
+      const raw = chunk.getColumnValues(c);
+      const out = new Array<ExternalValue>(rowCount);
+      for (let r = 0; r < rowCount; r++) out[r] = conv(raw[r] ?? null);
+      columns.push(out);
+    }
+    return { rowCount, columns };
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.conn.closeSync();
+    this.release();
+  }
+}
