@@ -66,6 +66,12 @@ export function float8Out(v: number, extraFloatDigits: number): string {
   if (extraFloatDigits > 0) {
     // Small integers: the common case, and String() is already exact and shortest.
     if (Number.isInteger(a) && a < 1e15) return String(v);
+    // In [1e-4, 1e15) both JS and PostgreSQL print the shortest digits in fixed notation, so
+    // String() is the answer unless a midpoint tie is possible (the last digit is 5).
+    if (a >= 1e-4 && a < 1e15) {
+      const str = String(v);
+      if (str.charCodeAt(str.length - 1) !== 0x35) return str;
+    }
     const { digits, exp } = shortestFloat8(a);
     return layoutG(neg, digits, exp, DBL_DIG);
   }
@@ -83,6 +89,17 @@ function cmpDecBin(n: bigint, q: number, k: bigint, e: number): number {
 }
 
 /**
+ * Whether the decimal integer `digits` (at most 17 digits) is divisible by 5^k (k ≤ 11), in
+ * plain doubles: split at 9 digits so every product stays below 2^53.
+ */
+function divisibleByPow5(digits: string, k: number): boolean {
+  const mod = 5 ** k;
+  const hi = digits.length > 9 ? Number(digits.slice(0, -9)) : 0;
+  const lo = Number(digits.length > 9 ? digits.slice(-9) : digits);
+  return (hi * (1e9 % mod) + lo) % mod === 0;
+}
+
+/**
  * Shortest decimal for a float8 as PostgreSQL's Ryu (d2s) prints it. The engine's shortest
  * round-trip digits (toExponential()) are the answer unless they sit exactly on the midpoint to
  * a neighbouring double — JS accepts such a tie (it reads back by round-half-even), PostgreSQL
@@ -90,6 +107,12 @@ function cmpDecBin(n: bigint, q: number, k: bigint, e: number): number {
  */
 function shortestFloat8(a: number): { digits: string; exp: number } {
   const js = splitExp(a.toExponential());
+  // A decimal can sit exactly on a midpoint between doubles only if it is an integer at or above
+  // 2^53 (midpoints below are not integers) or, with k digits after the point, if its digits are
+  // divisible by 5^k (its denominator must be a power of two). Otherwise the engine's answer
+  // stands: this keeps the exact check off the common path.
+  const q = js.exp - js.digits.length + 1;
+  if (q >= 0 ? a < 9007199254740992 : !divisibleByPow5(js.digits, Math.min(-q, 11))) return js;
   const { m, e } = exactDouble(a);
   // Interval ends scaled by 2^(e-2): a = 4m, upper midpoint 4m+2, lower 4m-2 (4m-1 at a power
   // of two, where the gap below is half the gap above).
@@ -134,11 +157,14 @@ function cmpDecimalDouble(n: bigint, q: number, d: number): number {
   return left === right ? 0 : left < right ? -1 : 1;
 }
 
+/** The next float32 above or below a positive finite float32 `a`, by arithmetic (no buffers). */
 function float32Neighbour(a: number, up: boolean): number {
-  const f = new Float32Array([a]);
-  const u = new Uint32Array(f.buffer);
-  u[0] = up ? u[0]! + 1 : u[0]! - 1;
-  return f[0]!;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const ulp = 2 ** (Math.max(e, -126) - 23);
+  if (up) return a + ulp;
+  return a === 2 ** e && e > -126 ? a - ulp / 2 : a - ulp;
 }
 
 /**
@@ -148,6 +174,42 @@ function float32Neighbour(a: number, up: boolean): number {
  * Exact big-integer comparisons: no double rounding.
  */
 function shortestFloat4(a: number): { digits: string; exp: number } {
+  // Fast path: the engine's nearest p-digit decimal that reads back as this float32. It can only
+  // differ from Ryu's choice when a tie is possible: the decimal lies exactly on a midpoint to a
+  // neighbouring float32, or the value is exactly halfway between two p-digit decimals. Those
+  // few go to the exact search below.
+  // Find the fewest digits whose nearest decimal reads back, starting from 7 (the usual answer)
+  // and walking down or up, so most values cost two or three toExponential calls.
+  const fits = (p: number): boolean => Math.fround(Number(a.toExponential(p - 1))) === a;
+  let p = 7;
+  if (fits(p)) { while (p > 1 && fits(p - 1)) p--; } else { do p++; while (p < 9 && !fits(p)); }
+  // At a power of two the interval is lopsided: a neighbour decimal may fit with fewer digits
+  // where the nearest does not; the exact search decides those.
+  if (!Number.isInteger(Math.log2(a))) {
+    const t = a.toExponential(p - 1);
+    const r = splitExp(t);
+    // Float32 midpoints are exact doubles: a decimal on one parses to exactly that double.
+    const cv = Number(t);
+    const tieOnBound = cv === (a + float32Neighbour(a, true)) / 2 || cv === (a + float32Neighbour(a, false)) / 2;
+    // Exactly halfway between two p-digit decimals: digit p+1 is 5 and nothing follows.
+    const longer = a.toExponential(p + 5);
+    const at = longer.indexOf('e');
+    const tieBetween = longer.charCodeAt(at - 6) === 0x35 && longer.slice(at - 5, at) === '00000';
+    if (!tieOnBound && !tieBetween) return r;
+    if (!tieOnBound) {
+      // Two p-digit decimals equally near: JS took the upper one, Ryu takes the even one (both
+      // lie inside the interval, which is symmetric here).
+      const e = t.indexOf('e');
+      const mant = t.slice(0, e).replace('.', '');
+      const last = mant.charCodeAt(mant.length - 1) - 0x30;
+      if (last % 2 === 0) return r;
+      return { digits: (mant.slice(0, -1) + String(last - 1)).replace(/0+$/, '') || '0', exp: Number(t.slice(e + 1)) };
+    }
+  }
+  return shortestFloat4Exact(a);
+}
+
+function shortestFloat4Exact(a: number): { digits: string; exp: number } {
   const prev = a === 1.401298464324817e-45 ? 0 : float32Neighbour(a, false);
   const nextRaw = float32Neighbour(a, true);
   const lo = (prev + a) / 2;
