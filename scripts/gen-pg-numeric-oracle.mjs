@@ -39,6 +39,21 @@ for (let i = 0; i < 30; i++) cases.push({ op: 'pow', a: String(int(0, 20)) + (rn
 for (const x of ['0', '1.5', '-1.5', '2.5', '2147483647.4', '2147483647.5', '-2147483648.5', '9223372036854775807', '9223372036854775807.5', 'NaN', 'Infinity', '32767.5']) cases.push({ op: 'int4', a: x }, { op: 'int8', a: x }, { op: 'int2', a: x }, { op: 'float8', a: x });
 for (const x of ['0', '-0', '1.5', '0.1', '1e300', '1.7976931348623157e308', '5e-324', '123456789.123456789', 'NaN', 'Infinity', '-Infinity', '1e-20', '3.14159265358979']) cases.push({ op: 'fromFloat8', a: x }, { op: 'fromFloat4', a: x });
 
+// Round 2 (11:35): wider operands (up to 60 digits, scales up to 40), random ln/exp/power with
+// non-integer exponents, mod/div with mixed signs; appended so round-1 draws stay the same.
+function wide() {
+  const sign = rnd() < 0.4 ? '-' : '';
+  const ip = digits(int(1, 60)).replace(/^0+(?=\d)/, '');
+  const fp = rnd() < 0.8 ? '.' + digits(int(1, 40)) : '';
+  return sign + ip + fp;
+}
+const tiny = () => (rnd() < 0.5 ? '-' : '') + '0.' + '0'.repeat(int(0, 30)) + digits(int(1, 20));
+for (let i = 0; i < 60; i++) for (const op of Object.keys(BIN)) cases.push({ op, a: wide(), b: rnd() < 0.3 ? tiny() : wide() });
+for (let i = 0; i < 40; i++) cases.push({ op: 'ln', a: wide().replace('-', '') }, { op: 'ln', a: tiny().replace('-', '') }, { op: 'exp', a: (rnd() * 200 - 100).toFixed(int(0, 12)) }, { op: 'sqrt', a: wide().replace('-', '') }, { op: 'sqrt', a: tiny().replace('-', '') });
+for (let i = 0; i < 60; i++) cases.push({ op: 'pow', a: (rnd() * 50).toFixed(int(0, 6)), b: (rnd() * 20 - 10).toFixed(int(0, 4)) });
+for (let i = 0; i < 20; i++) cases.push({ op: 'pow', a: wide().replace('-', '').slice(0, 20), b: String(int(-6, 6)) });
+for (let i = 0; i < 30; i++) cases.push({ op: 'round', a: wide(), s: int(-10, 45) }, { op: 'trunc', a: tiny(), s: int(0, 40) });
+
 const SQL = {
   add: 'select ($1::numeric + $2::numeric)::text', sub: 'select ($1::numeric - $2::numeric)::text', mul: 'select ($1::numeric * $2::numeric)::text',
   div: 'select ($1::numeric / $2::numeric)::text', mod: 'select ($1::numeric % $2::numeric)::text', pow: 'select power($1::numeric, $2::numeric)::text',
