@@ -5,7 +5,7 @@
 import { civilFromDays, dayOfWeek, splitTime, splitTimestamp, type TimestampFields } from './calendar.js';
 import { notSupported } from './errors.js';
 import type { FormatSettings } from './settings.js';
-import { formatOffset, offsetAt, zoneAbbrev, zoneOrThrow } from './timezone.js';
+import { formatOffset, offsetAt, zoneAbbrevAt, zoneOrThrow } from './timezone.js';
 import { DATE_NEG_INFINITY, DATE_POS_INFINITY, TIMESTAMP_NEG_INFINITY, TIMESTAMP_POS_INFINITY } from './values.js';
 
 export type DateOutputStyle = 'ISO' | 'SQL' | 'Postgres' | 'German';
@@ -140,7 +140,7 @@ export function formatTimestamptz(t: bigint, fs: FormatSettings): string {
   const local = t + BigInt(off) * 1_000_000n;
   const ps = fs.dateStyle.startsWith('ISO') ? ISO_MDY : parseDateStyle(fs.dateStyle);
   if (ps.style === 'ISO') return formatFields(splitTimestamp(local), daysOf(local), ps, formatOffset(off));
-  const abbrev = zoneAbbrev(zone);
+  const abbrev = zoneAbbrevAt(zone, t);
   if (abbrev === undefined) {
     throw notSupported(`DateStyle ${ps.style} output of timestamp with time zone in time zone "${fs.timeZone}" is not supported yet (use DateStyle ISO)`);
   }

@@ -8,13 +8,18 @@
 // sessions cannot change any result; each map is capped and cleared when full.
 import { DbError } from '../errors.js';
 import { daysFromCivil } from './calendar.js';
+import { loadTzFile, tzTypeAt, type TzData } from './tzfile.js';
 import { ZONE_ABBREVS } from './zone-abbrevs.js';
 
 export type Zone =
   /** A constant offset: UTC itself, '+05:30', 'UTC+3', '<-03>+03', numeric SET TIME ZONE. */
   | { kind: 'fixed'; name: string; offsetSec: number; abbrev: string }
   /** An IANA zone resolved through Intl. */
-  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat; buckets: Map<number, SpanOffsets> };
+  | {
+    kind: 'iana'; name: string; fmt: Intl.DateTimeFormat; buckets: Map<number, SpanOffsets>;
+    /** The host's compiled tz data for this zone (what PostgreSQL reads), when present. */
+    tz: TzData | undefined;
+  };
 
 const ZONES_MAX = 256;
 const BUCKETS_MAX = 4096;
@@ -86,7 +91,7 @@ function resolveZoneUncached(name: string): Zone | undefined {
     });
     const canonical = fmt.resolvedOptions().timeZone;
     if (canonical === 'UTC' || canonical === 'Etc/UTC') return { kind: 'fixed', name: canonical, offsetSec: 0, abbrev: 'UTC' };
-    return { kind: 'iana', name: canonical, fmt, buckets: new Map() };
+    return { kind: 'iana', name: canonical, fmt, buckets: new Map(), tz: loadTzFile(canonical) ?? loadTzFile(name) };
   } catch {
     return undefined;
   }
@@ -196,6 +201,7 @@ function buildSpan(fmt: Intl.DateTimeFormat, spanStart: number): SpanOffsets {
 /** Offset (seconds east of UTC) in effect at a UTC instant given in seconds since 1970. */
 export function offsetAtUnixSec(zone: Zone, utcSec: number): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
+  if (zone.tz !== undefined) return tzTypeAt(zone.tz, Math.floor(utcSec)).offsetSec;
   const bucket = Math.floor(utcSec / SPAN_SEC);
   let span = zone.buckets.get(bucket);
   if (span === undefined) {
@@ -242,6 +248,17 @@ export function localToUtc(zone: Zone, localMicros: bigint): bigint {
 /** The abbreviation non-ISO DateStyles print after a timestamptz, when Pyralog knows it. */
 export function zoneAbbrev(zone: Zone): string | undefined {
   return zone.kind === 'fixed' ? zone.abbrev : undefined;
+}
+
+/**
+ * The abbreviation in effect at an instant (µs since 2000-01-01 UTC): a fixed zone's own, or
+ * the tz database's (EST, CEST, LMT, +0530). Undefined when only ICU data is available.
+ */
+export function zoneAbbrevAt(zone: Zone, utcMicros: bigint): string | undefined {
+  if (zone.kind === 'fixed') return zone.abbrev;
+  if (zone.tz === undefined) return undefined;
+  const sec = Number(utcMicros / 1_000_000n) - (utcMicros < 0n && utcMicros % 1_000_000n !== 0n ? 1 : 0);
+  return tzTypeAt(zone.tz, sec + PG_EPOCH_UNIX_SEC).abbrev;
 }
 
 /** '+HH', '+HH:MM' or '+HH:MM:SS' as PostgreSQL prints a UTC offset (seconds east). */

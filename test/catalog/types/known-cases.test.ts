@@ -2,6 +2,7 @@
 // coercions, Numeric arithmetic scales, and errors with SQLSTATE, message, detail and hint.
 // Every expected string was produced by a PostgreSQL 15.20 server (select (<expr>)::text).
 import { describe, it, expect } from 'vitest';
+import { existsSync } from 'node:fs';
 import {
   TypeOid, DEFAULT_FORMAT_SETTINGS, textIn, textOut, binaryOut, Numeric, DbError, formatType,
   numericTypmod, charTypmod, type FormatSettings,
@@ -197,4 +198,35 @@ describe('Numeric arithmetic keeps PostgreSQL scales', () => {
     // ndigits 2, weight 0, sign +, dscale 2, digits 0002 1388 (5000)
     expect(Buffer.from(binaryOut(O.numeric, n('2.50'))).toString('hex')).toBe('000200000000000200021388');
   });
+});
+
+// timestamptz output in IANA zones through the host's tz database (what PostgreSQL reads):
+// abbreviations for non-ISO DateStyles, LMT before standard time, the POSIX footer rule after
+// 2037 (northern, southern and negative-DST zones). Skipped when /usr/share/zoneinfo is absent.
+const TZ_CASES: Array<[string, string, string, string]> = [
+  ['Europe/Paris', 'Postgres, MDY', '2024-07-01 12:00+00', 'Mon Jul 01 14:00:00 2024 CEST'],
+  ['Europe/Paris', 'SQL, DMY', '2024-01-01 12:00+00', '01/01/2024 13:00:00 CET'],
+  ['Asia/Kolkata', 'German', '2024-01-01 12:00+00', '01.01.2024 17:30:00 IST'],
+  ['America/New_York', 'Postgres, MDY', '1880-01-01 12:00+00', 'Thu Jan 01 07:03:58 1880 LMT'],
+  ['America/New_York', 'ISO, MDY', '2100-07-01 12:00+00', '2100-07-01 08:00:00-04'],
+  ['America/New_York', 'SQL, MDY', '2100-12-01 12:00+00', '12/01/2100 07:00:00 EST'],
+  ['Australia/Sydney', 'ISO, MDY', '2100-01-01 12:00+00', '2100-01-01 23:00:00+11'],
+  ['Australia/Sydney', 'SQL, MDY', '2100-07-01 12:00+00', '07/01/2100 22:00:00 AEST'],
+  ['Australia/Lord_Howe', 'Postgres, MDY', '2090-01-01 12:00+00', 'Sun Jan 01 23:00:00 2090 +11'],
+  ['Europe/Amsterdam', 'ISO, MDY', '1900-01-01 00:00+00', '1900-01-01 00:19:32+00:19:32'],
+  ['Europe/Amsterdam', 'SQL, MDY', '1930-07-01 00:00+00', '07/01/1930 01:19:32 NST'],
+  ['Europe/Istanbul', 'SQL, MDY', '2024-01-01 00:00+00', '01/01/2024 03:00:00 +03'],
+  ['America/Sao_Paulo', 'Postgres, MDY', '2024-01-01 00:00+00', 'Sun Dec 31 21:00:00 2023 -03'],
+  ['Africa/Casablanca', 'ISO, MDY', '2087-05-01 00:00+00', '2087-05-01 00:00:00+00'],
+  ['Europe/Dublin', 'SQL, MDY', '2024-01-01 00:00+00', '01/01/2024 00:00:00 GMT'],
+  ['Europe/Dublin', 'SQL, MDY', '2024-07-01 00:00+00', '07/01/2024 01:00:00 IST'],
+  ['America/New_York', 'ISO, MDY', '0500-01-01 00:00+00', '0499-12-31 19:03:58-04:56:02'],
+];
+describe.skipIf(!existsSync('/usr/share/zoneinfo/America/New_York'))('timestamptz in IANA zones matches PostgreSQL 15', () => {
+  for (const [timeZone, dateStyle, input, want] of TZ_CASES) {
+    it(`${timeZone} ${dateStyle} ${input}`, () => {
+      const fmt = { ...FMT, timeZone, dateStyle };
+      expect(textOut(O.timestamptz, textIn(O.timestamptz, input, fmt), fmt)).toBe(want);
+    });
+  }
 });
