@@ -59,12 +59,22 @@ async function rewrite(ts: TableSession, old: TableDesc, next: TableDesc, fmtCtx
   if (next.primaryKey) next.primaryKey.storageId = next.storageId;
   for (const u of next.uniques) u.storageId = await ts.catalog.allocOid();
   const w = new TableWriter(next, []);
+  // The new storage is invisible to other transactions until commit: duplicates are found
+  // with in-memory sets, without row locks.
+  const seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
   for (const { row } of rows) {
     const key = w.key(ts, row);
-    const hit = await w.findConflict(ts, key, row, false);
-    if (hit) {
-      const e = w.conflictError(hit, row, fmtCtx);
-      throw new DbError('23505', `could not create unique index "${hit.idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
+    const keys = [key, ...w.uniqueKeys(row)];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!k || (i === 0 && !next.primaryKey)) continue;
+      const s = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+      if (seen[i]!.has(s)) {
+        const idx = i === 0 ? next.primaryKey! : next.uniques[i - 1]!;
+        const e = w.conflictError({ idx }, row, fmtCtx);
+        throw new DbError('23505', `could not create unique index "${idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
+      }
+      seen[i]!.add(s);
     }
     w.put(ts, key, row);
   }

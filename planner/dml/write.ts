@@ -80,6 +80,16 @@ export class TableWriter {
     return out;
   }
 
+  /** Unique-index keys of a row (undefined where a value is NULL), in `table.uniques` order. */
+  uniqueKeys(row: readonly Value[]): Array<Uint8Array | undefined> {
+    return this.table.uniques.map((_u, i) => this.uniqueKey(i, row));
+  }
+
+  /** True when the table has no key that could conflict (hidden row ids, no UNIQUE). */
+  get conflictFree(): boolean {
+    return !this.table.primaryKey && this.table.uniques.length === 0;
+  }
+
   private uniqueKey(i: number, row: readonly Value[]): Uint8Array | undefined {
     const u = this.table.uniques[i]!;
     const cells: Cell[] = [];
