@@ -149,7 +149,7 @@ export class Binder implements CoerceEnv {
         throw this.unsupported('row constructors', node.location ?? -1);
       case 'ResTarget': case 'SortBy': case 'RangeVar': case 'SelectStmt': case 'DefElem': case 'VariableSetStmt':
       case 'VariableShowStmt': case 'TransactionStmt': case 'CreatedbStmt': case 'DropdbStmt': case 'DiscardStmt':
-      case 'CopyStmt': case 'ExplainStmt': case 'String': case 'Integer': case 'Float': case 'Boolean': case 'List':
+      case 'CopyStmt': case 'ExplainStmt': case 'PrepareStmt': case 'ExecuteStmt': case 'DeallocateStmt': case 'TypeName': case 'String': case 'Integer': case 'Float': case 'Boolean': case 'List':
       case 'A_Star': case 'CaseWhen':
         throw this.err('42601', `unexpected ${node.kind} in an expression`, -1);
       default: {
@@ -292,8 +292,10 @@ export class Binder implements CoerceEnv {
       case 'AEXPR_OP_ANY':
       case 'AEXPR_OP_ALL':
         throw this.unsupported('ANY/ALL with arrays', loc);
-      case 'AEXPR_SIMILAR':
-        throw this.unsupported('SIMILAR TO', loc);
+      case 'AEXPR_SIMILAR': {
+        // x SIMILAR TO p [ESCAPE e] is x ~ similar_to_escape(p, e) (the parser built the call).
+        return this.operator(opName(), this.bind(node.lexpr!), this.bind(node.rexpr!), loc);
+      }
       default: {
         const never: never = node.exprKind;
         throw this.unsupported(`operator kind ${String(never)}`, loc);

@@ -71,3 +71,40 @@ export function regexMatcher(pattern: string, caseInsensitive: boolean): RegExp 
     throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
   }
 }
+
+/**
+ * similar_to_escape(pattern, escape): SQL regular expression → POSIX regular expression, as
+ * PostgreSQL's similar_escape does (anchored, % and _ as wildcards, '.' literal, the escape
+ * character quoting the next one, bracket expressions copied as they are).
+ */
+export function similarToRegex(pattern: string, escape: string | null): string {
+  const esc = escape === null ? '\\' : escape;
+  if ([...esc].length > 1) throw new DbError('22019', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  let out = '';
+  let inBracket = false;
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (esc !== '' && c === esc) {
+      i++;
+      if (i >= chars.length) throw new DbError('22025', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+      const n = chars[i]!;
+      out += quote(n);
+      continue;
+    }
+    if (inBracket) {
+      if (c === ']') inBracket = false;
+      out += c === '\\' ? '\\\\' : c;
+      continue;
+    }
+    switch (c) {
+      case '[': inBracket = true; out += c; break;
+      case '%': out += '.*'; break;
+      case '_': out += '.'; break;
+      case '(': out += '(?:'; break;
+      case '.': case '^': case '$': case '\\': out += '\\' + c; break;
+      default: out += c;
+    }
+  }
+  return `^(?:${out})$`;
+}

@@ -15,7 +15,12 @@ import { parseStatements } from '../parse/parser.js';
 import type { EvalContext, SessionEnv } from '../bind/expr.js';
 import { Binder } from '../bind/binder.js';
 import { ParamTypes } from '../bind/params.js';
-import { typeLen } from '../bind/types.js';
+import { t, typeLen, typeName } from '../bind/types.js';
+import { tryCoerce } from '../bind/coerce.js';
+import { compile } from '../eval/compile.js';
+import type { TypeName } from '../parse/ast.js';
+
+const NO_ROW: readonly Value[] = Object.freeze([]);
 import { planQuery, type OutputColumn } from '../exec/query.js';
 import { SessionSettings, SETTING_DEFS, findSetting } from '../settings/index.js';
 import { nowMicros } from '../clock.js';
@@ -33,6 +38,8 @@ import { SeededRandom } from './random.js';
 export const PARSE_CACHE_ENTRIES = 512;
 /** Notices kept until the wire layer takes them; older ones are dropped beyond this. */
 export const NOTICES_MAX = 1000;
+/** SQL-level prepared statements one session may hold. */
+export const SQL_PREPARED_MAX = 10_000;
 
 /** What the session needs from the engine (databases, shared registries). */
 export interface SessionHost {
@@ -53,6 +60,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   /** issue 4: the storage side of this session (lsm transaction, table plans). */
   readonly tables: TableSession | undefined;
   private readonly parseCache = new Lru<string, Statement[]>(PARSE_CACHE_ENTRIES);
+  /** PREPARE'd statements by name (SQL level; the protocol's named statements live in wire/). */
+  private readonly sqlPrepared = new Map<string, Prepared>();
   private notices: Notice[] = [];
   private readonly reported = new Map<string, string>();
   private fmtCache: { version: number; fmt: FormatSettings } | undefined;
@@ -95,6 +104,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const cached = s.plans.get(key);
     if (cached && cached.epoch === this.planEpoch) return cached;
     const p = this.plan(s, paramOids);
+    // EXECUTE names a statement that PREPARE/DEALLOCATE can replace: never cache its plan.
+    if (s.ast.kind === 'ExecuteStmt') return p;
     if (s.plans.size >= PLANS_PER_STATEMENT_MAX) s.plans.clear();
     s.plans.set(key, p);
     return p;
@@ -142,6 +153,23 @@ export class PlannerSession implements SqlSession, SessionEnv {
         return this.host.dropDatabase(plan.name, plan.missingOk, plan.force, this).then(() => ({ kind: 'rows', fields: null, cursor: rowsCursor([], 'DROP DATABASE') }) as Execution);
       case 'discard':
         return { kind: 'rows', fields: null, cursor: rowsCursor([], this.discard(plan.target)) };
+      case 'prepare':
+        if (this.sqlPrepared.has(plan.name)) throw new DbError('42P05', `prepared statement "${plan.name}" already exists`);
+        if (this.sqlPrepared.size >= SQL_PREPARED_MAX) throw new DbError('54000', `too many prepared statements (limit ${SQL_PREPARED_MAX})`);
+        this.sqlPrepared.set(plan.name, plan.prepared);
+        return { kind: 'rows', fields: null, cursor: rowsCursor([], 'PREPARE') };
+      case 'execute': {
+        if (this.sqlPrepared.get(plan.name) !== plan.target) throw new DbError('26000', `prepared statement "${plan.name}" does not exist`);
+        const values = plan.args.evaluate(this.evalContext(params, cancel));
+        return this.execute(plan.target, values, cancel);
+      }
+      case 'deallocate':
+        if (plan.name === undefined) {
+          this.sqlPrepared.clear();
+          return { kind: 'rows', fields: null, cursor: rowsCursor([], 'DEALLOCATE ALL') };
+        }
+        if (!this.sqlPrepared.delete(plan.name)) throw new DbError('26000', `prepared statement "${plan.name}" does not exist`);
+        return { kind: 'rows', fields: null, cursor: rowsCursor([], 'DEALLOCATE') };
       case 'copyOut': {
         this.tx.markSnapshot();
         const ctx = this.evalContext(params, cancel);
@@ -358,6 +386,39 @@ export class PlannerSession implements SqlSession, SessionEnv {
       }
       case 'ExplainStmt':
         throw new DbError('0A000', 'EXPLAIN is not supported yet');
+      case 'PrepareStmt': {
+        const b = this.binder(s, params);
+        const oids = (n.argtypes ?? []).map((tn) => b.typeFromName(tn as TypeName).oid);
+        const inner = new Statement({ sql: s.sql, ast: n.query!, source: s.source });
+        return make({ kind: 'prepare', name: n.name ?? '', prepared: this.plan(inner, oids) }, null);
+      }
+      case 'ExecuteStmt': {
+        const name = n.name ?? '';
+        const target = this.sqlPrepared.get(name);
+        if (!target) throw new DbError('26000', `prepared statement "${name}" does not exist`);
+        const b = this.binder(s, params);
+        const given = n.params ?? [];
+        if (given.length !== target.paramOids.length) {
+          throw new DbError('42601', `wrong number of parameters for prepared statement "${name}"`, {
+            detail: `Expected ${target.paramOids.length} parameters but got ${given.length}.`,
+          });
+        }
+        const compiled = given.map((node, i) => {
+          const e = b.bind(node);
+          const want = t(target.paramOids[i]!);
+          const c = tryCoerce(b, e, want, 'a');
+          if (!c) {
+            throw new DbError('42804', `parameter $${i + 1} of type ${typeName(e.type)} cannot be coerced to the expected type ${typeName(want)}`, {
+              hint: 'You will need to rewrite or cast the expression.',
+            });
+          }
+          return compile(c);
+        });
+        const args = { evaluate: (ctx: EvalContext): Value[] => compiled.map((f) => f(NO_ROW, ctx)) };
+        return make({ kind: 'execute', name, target, args }, target.fields ? [...target.fields] : null);
+      }
+      case 'DeallocateStmt':
+        return make({ kind: 'deallocate', name: n.isall ? undefined : n.name }, null);
       default: {
         // issue 4: statements over tables.
         const tp = this.tables ? planTableStatement(this.binder(s, params), n) : undefined;
@@ -431,6 +492,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (target === 'DISCARD_ALL') {
       if (this.tx.inBlock()) throw new DbError('25001', 'DISCARD ALL cannot run inside a transaction block');
       this.settings.resetAll();
+      this.sqlPrepared.clear();
       this.parseCache.clear();
       return 'DISCARD ALL';
     }

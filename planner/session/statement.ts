@@ -18,7 +18,16 @@ export type Plan =
   | { kind: 'discard'; target: string }
   | { kind: 'copyOut'; query: QueryPlan; options: CopyOptions; stmt: CopyStmt }
   /** issue 4: statements over tables (DML, DDL). */
-  | { kind: 'table'; plan: TablePlan };
+  | { kind: 'table'; plan: TablePlan }
+  /** SQL-level prepared statements (PREPARE / EXECUTE / DEALLOCATE). */
+  | { kind: 'prepare'; name: string; prepared: Prepared }
+  | { kind: 'execute'; name: string; target: Prepared; args: BoundArgs }
+  | { kind: 'deallocate'; name: string | undefined };
+
+/** EXECUTE's argument expressions, compiled, with the evaluation they need. */
+export interface BoundArgs {
+  evaluate(ctx: import('../bind/expr.js').EvalContext): import('../api.js').Value[];
+}
 
 /** Per statement, plans for a few distinct parameter-type lists are kept (typically one). */
 export const PLANS_PER_STATEMENT_MAX = 4;
