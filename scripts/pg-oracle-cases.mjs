@@ -173,6 +173,18 @@ export const CASES = [
   { cases: [...times(400, () => ['float4', randomFloat4().toPrecision(9)]), ...times(300, () => ['float8', randomDouble().toPrecision(17)]), ...times(100, () => ['float4', String(int(1, 2 ** 30))])] },
   { settings: { extra_float_digits: '0' }, cases: times(100, () => ['float4', randomFloat4().toPrecision(9)]) },
   { assign: true, cases: times(60, () => { const p = int(1, 20); const sc = int(0, p); return [`numeric(${p},${sc})`, randomNumeric().slice(0, int(1, 24))]; }) },
+  // Round 4 (11:37): JSON corner cases, text-ish types, bytea escape output.
+  { cases: [
+    ...['{"a":1e400}', '[1e-400]', '[0.0000000000000000000000000001]', '[1.000000000000000000000000001]', '[123e-2]', '[-0e5]', '["\\ud800"]', '["\\udc00"]', '["\\ud83d\\ude00x"]', '["\\u00"]', '["\\x"]', '["\\/"]', '["\t"]',
+      '{"a":[{"b":[{"c":[]}]}]}', '\n{\n"a"\n:\n1\n}\n', '{"a":1} ', ' ', '[1,2,3,]', '[,1]', '{"a"}', '{"a":}', '{1:2}', 'nulls', '[null,]', '"abc', '{"a":"b"', '[true false]', '1 2',
+      '{"z":1,"y":2,"x":{"b":1,"a":2},"ab":3,"a":4}', '{"aaa":1,"bb":2,"c":3}', '{"b":1,"b":2,"a":{"b":1,"b":[2]}}', '[{"a":1,"a":2},{"a":3}]', '{"é":1,"e":2,"ê":3}', '"\\u00e9"', '"é"', '{"a":"\\u0000"}', '"\\u0000"']
+      .flatMap((x) => [['json', x], ['jsonb', x]]),
+    ...['x'.repeat(63), 'x'.repeat(64), 'é'.repeat(32), 'ab😀'.repeat(20), ' leading', 'trailing '].map((x) => ['name', x]),
+    ...['A', 'é', '😀', '\\000', '\\101', '\\1', 'ab', ' '].map((x) => ['"char"', x]),
+    ...['  padded  ', 'é  ', ''].map((x) => ['bpchar', x]),
+  ] },
+  { settings: { bytea_output: 'escape' }, cases: [['bytea', '\\x00017f80fffe5c27'], ['bytea', '\\x5c5c'], ['bytea', '\\x20217e'], ['bytea', 'é']] },
+  { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
     ['char(3)', 'a'], ['char(3)', 'abc'], ['char(3)', 'abcd'], ['char(3)', 'abc  '], ['char(3)', ''], ['char(1)', 'é'], ['char', 'xy'],

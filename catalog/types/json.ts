@@ -122,9 +122,10 @@ class JsonReader {
     const entries: Array<[string, JsonValue]> = [];
     this.skipWs();
     if (this.s[this.i] === '}') { this.i++; return { t: 'obj', entries }; }
-    for (;;) {
+    for (let first = true; ; first = false) {
       this.skipWs();
-      if (this.s[this.i] !== '"') throw this.unexpected('Expected string');
+      // PostgreSQL words the first key's error differently (JSON_PARSE_OBJECT_START).
+      if (this.s[this.i] !== '"') throw this.unexpected(first ? 'Expected string or "}"' : 'Expected string');
       const key = this.string();
       this.skipWs();
       if (this.s[this.i] !== ':') throw this.unexpected('Expected ":"');
@@ -160,7 +161,8 @@ class JsonReader {
     let chunk = start;
     for (;;) {
       const c = s.charCodeAt(this.i);
-      if (Number.isNaN(c)) throw this.fail('The input string ended unexpectedly.');
+      // An unterminated string is one invalid token running from its quote to the end.
+      if (Number.isNaN(c)) throw this.fail(`Token "${s.slice(start - 1)}" is invalid.`, s.length);
       if (c === 0x22) { out += s.slice(chunk, this.i); this.i++; return out; }
       if (c < 0x20) {
         throw this.fail(`Character with value 0x${c.toString(16).padStart(2, '0')} must be escaped.`, this.i + 1);
@@ -187,7 +189,12 @@ class JsonReader {
             }
             if (code >= 0xd800 && code <= 0xdbff) {
               const lo = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(s.slice(this.i + 6));
-              if (lo === null) throw this.fail('Unicode high surrogate must not follow a high surrogate.', this.i + 6);
+              if (lo === null) {
+                // json_lex_string: another high surrogate is its own error; anything else
+                // (a character, the closing quote) means the low half is missing.
+                const hi2 = /^\\u[dD][89abAB][0-9a-fA-F]{2}/.test(s.slice(this.i + 6));
+                throw this.fail(hi2 ? 'Unicode high surrogate must not follow a high surrogate.' : 'Unicode low surrogate must follow a high surrogate.', this.i + 6);
+              }
               out += String.fromCharCode(code, parseInt(lo[1]!, 16));
               this.i += 6;
             } else if (code >= 0xdc00 && code <= 0xdfff) {
@@ -197,7 +204,7 @@ class JsonReader {
           this.i += 4;
           break;
         }
-        case undefined: throw this.fail('The input string ended unexpectedly.');
+        case undefined: throw this.fail(`Token "${s.slice(start - 1)}" is invalid.`, s.length);
         default:
           throw this.fail(`Escape sequence "\\${String.fromCodePoint(s.codePointAt(this.i + 1)!)}" is invalid.`, this.i + 2);
       }

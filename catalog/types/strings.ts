@@ -84,7 +84,8 @@ export function truncateName(s: string): string {
  */
 export function parseChar(text: string): string {
   if (text.length === 4 && text.charCodeAt(0) === 0x5c && /^\\[0-3][0-7][0-7]$/.test(text)) {
-    return String.fromCharCode(parseInt(text.slice(1), 8));
+    const code = parseInt(text.slice(1), 8);
+    return code === 0 ? '' : String.fromCharCode(code); // '\\000' is the empty "char", as charout shows
   }
   if (text.length === 0) return '';
   const c = text.charCodeAt(0);
