@@ -231,6 +231,17 @@ export class SchemaCatalog {
   }
 
   async nextval(seq: TableDesc): Promise<bigint> {
+    const r = this.nextvalNow(seq);
+    if (r.persist) await r.persist;
+    return r.value;
+  }
+
+  /**
+   * nextval without waiting: the log-ahead write (when one is due) is queued in the WAL before
+   * anything the caller commits afterwards, so a durable commit that used the value implies the
+   * log-ahead is durable too (one WAL, written in order).
+   */
+  nextvalNow(seq: TableDesc): { value: bigint; persist: Promise<unknown> | undefined } {
     const o = seq.sequence!;
     const s = this.seqState(seq);
     let v: bigint;
@@ -253,12 +264,17 @@ export class SchemaCatalog {
     if (inc > 0n ? v >= s.logged : v <= s.logged) {
       const logged = v + inc * BigInt(SEQ_LOG_VALS);
       s.logged = logged;
-      await this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(logged, true) }]);
+      return { value: v, persist: this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(logged, true) }]) };
     }
-    return v;
+    return { value: v, persist: undefined };
   }
 
   async setval(seq: TableDesc, value: bigint, isCalled: boolean): Promise<void> {
+    await this.setvalNow(seq, value, isCalled);
+  }
+
+  /** setval; the returned promise is the durable write (already queued in the WAL). */
+  setvalNow(seq: TableDesc, value: bigint, isCalled: boolean): Promise<unknown> {
     const o = seq.sequence!;
     if (value < BigInt(o.min) || value > BigInt(o.max)) {
       throw new DbError('22003', `setval: value ${value} is out of bounds for sequence "${seq.name}" (${o.min}..${o.max})`);
@@ -267,7 +283,7 @@ export class SchemaCatalog {
     s.last = value;
     s.called = isCalled;
     s.logged = value;
-    await this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(value, isCalled) }]);
+    return this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(value, isCalled) }]);
   }
 }
 

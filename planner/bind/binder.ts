@@ -408,6 +408,8 @@ export class Binder implements CoerceEnv {
       throw this.err('3F000', `schema "${qname[0]}" does not exist`, loc);
     }
     if (node.over) throw this.unsupported('window functions', loc);
+    const seqCall = this.tables?.bindSequenceCall(this, node); // issue 4: nextval/currval/setval/lastval
+    if (seqCall) return seqCall;
     if (node.agg_star || node.agg_distinct || node.agg_order || node.agg_filter || AGGREGATES.has(name)) {
       throw this.unsupported(`aggregate function ${name}()`, loc);
     }

@@ -15,7 +15,8 @@ import { DbError, type Notice } from '../../catalog/index.js';
 import { SchemaCatalog, lsmToDbError, type CatalogReader, type CatalogWriter } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
-import type { SubLink } from '../parse/ast.js';
+import type { FuncCall, SubLink } from '../parse/ast.js';
+import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
 import type { CteDef } from './with.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
@@ -189,6 +190,14 @@ export class TableSession {
 
   notice(n: Notice): void {
     this.host.notice(n);
+  }
+
+  /** nextval/currval/setval/lastval, or undefined for other functions (the binder asks first). */
+  bindSequenceCall(b: Binder, f: FuncCall): BoundExpr | undefined {
+    const names = f.funcname ?? [];
+    const name = (names[names.length - 1] as { sval?: string } | undefined)?.sval ?? '';
+    if (!SEQUENCE_FUNCTIONS.has(name) || names.length > 2) return undefined;
+    return bindSequenceCall(b, f);
   }
 
   /** Binds a subquery in an expression (the binder calls this; see sublink.ts). */

@@ -105,3 +105,28 @@ describe('databases', () => {
     await d.close();
   });
 });
+
+describe('sequences', () => {
+  it('serial columns, nextval/currval/setval/lastval, values survive a restart without reuse', async () => {
+    const opened = await openEngine();
+    engine = opened.engine;
+    let c = Client.open(engine);
+    await c.query('CREATE TABLE s (id serial PRIMARY KEY, v text)');
+    await c.query("INSERT INTO s (v) VALUES ('a'), ('b')");
+    expect((await c.query('SELECT id, v FROM s ORDER BY id')).text).toEqual([['1', 'a'], ['2', 'b']]);
+    expect((await c.query("SELECT currval('s_id_seq')")).text).toEqual([['2']]);
+    await c.query('CREATE SEQUENCE q START 10 INCREMENT 5');
+    expect((await c.error("SELECT currval('q')")).code).toBe('55000');
+    expect((await c.query("SELECT nextval('q'), nextval('q'), lastval()")).text).toEqual([['10', '15', '15']]);
+    expect((await c.query("SELECT setval('q', 100)")).text).toEqual([['100']]);
+    expect((await c.query("SELECT nextval('q')")).text).toEqual([['105']]);
+    await c.close();
+    await engine.close();
+    engine = (await openEngine(opened.dir)).engine;
+    c = Client.open(engine);
+    const next = Number((await c.query("SELECT nextval('q')")).text[0]![0]);
+    expect(next).toBeGreaterThan(105);
+    await c.query("INSERT INTO s (v) VALUES ('c')");
+    expect(Number((await c.query("SELECT max(id) FROM s")).text[0]![0])).toBeGreaterThan(2);
+  });
+});
