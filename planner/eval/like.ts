@@ -108,3 +108,70 @@ export function similarToRegex(pattern: string, escape: string | null): string {
   }
   return `^(?:${out})$`;
 }
+
+/** PostgreSQL regex flags of regexp_replace & co: g (all matches), i/c (case), others refused. */
+export function regexFlags(flags: string): { global: boolean; js: string } {
+  let global = false;
+  let ci = false;
+  for (const f of flags) {
+    switch (f) {
+      case 'g': global = true; break;
+      case 'i': ci = true; break;
+      case 'c': ci = false; break;
+      case 'n': case 'p': case 'w': case 's': case 't': break;
+      default: throw new DbError('22023', `invalid regular expression option: "${f}"`);
+    }
+  }
+  return { global, js: (global ? 'g' : '') + (ci ? 'i' : '') + 'u' };
+}
+
+/** regexp_replace: replacement uses \1..\9 and \& (PostgreSQL), translated for JS. */
+export function regexpReplace(s: string, pattern: string, replacement: string, flags: string): string {
+  const f = regexFlags(flags);
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, f.js);
+  } catch (e) {
+    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+  }
+  return s.replace(re, (...m: unknown[]) => {
+    const groups = m.slice(0, -2).filter((x) => typeof x === 'string' || x === undefined) as Array<string | undefined>;
+    let out = '';
+    for (let i = 0; i < replacement.length; i++) {
+      const c = replacement[i]!;
+      if (c === '\\' && i + 1 < replacement.length) {
+        const n = replacement[i + 1]!;
+        if (n >= '1' && n <= '9') {
+          out += groups[Number(n)] ?? '';
+          i++;
+          continue;
+        }
+        if (n === '&') {
+          out += groups[0] ?? '';
+          i++;
+          continue;
+        }
+        if (n === '\\') {
+          out += '\\';
+          i++;
+          continue;
+        }
+      }
+      out += c;
+    }
+    return out;
+  });
+}
+
+/** substring(text from pattern): the first parenthesised group's match, else the whole match. */
+export function regexSubstring(s: string, pattern: string): string | null {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch (e) {
+    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+  }
+  const m = re.exec(s);
+  if (!m) return null;
+  return m.length > 1 ? (m[1] ?? null) : m[0];
+}
