@@ -12,7 +12,7 @@
 // - Expressions (defaults, CHECKs) are stored as parse trees with locations stripped, and bound
 //   again when a statement uses the table (PostgreSQL stores node trees in pg_attrdef too).
 
-export type RelKind = 'table' | 'sequence';
+export type RelKind = 'table' | 'sequence' | 'index';
 
 export interface ColumnDesc {
   name: string;
@@ -70,6 +70,10 @@ export interface TableDesc {
   checks: CheckDesc[];
   /** Without a primary key rows are keyed by a hidden row id (an increasing int8). */
   sequence?: SequenceOptions;
+  /** kind 'index': the indexed table (same schema) and whether the index enforces uniqueness. */
+  indexOf?: { table: string; unique: boolean; attnums: number[] };
+  /** Non-unique secondary indexes declared on a table (catalog entries; scans do not use them yet). */
+  indexes?: IndexDesc[];
   /** WITH (...) storage parameters, accepted and kept (fillfactor, ...). */
   options?: Record<string, string>;
 }

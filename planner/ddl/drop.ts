@@ -9,6 +9,7 @@ import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
 import type { TablePlan } from '../dml/common.js';
 import { createSequenceDesc } from './create-table.js';
+import { dropIndexes } from './index-ddl.js';
 
 export interface DropStmtNode { kind: 'DropStmt'; objects?: Node[]; removeType?: string; missing_ok?: boolean; behavior?: string; concurrent?: boolean }
 export interface TruncateStmtNode { kind: 'TruncateStmt'; relations?: Array<{ relname?: string; schemaname?: string; location?: number }>; restart_seqs?: boolean; behavior?: string }
@@ -22,6 +23,7 @@ function plan(run: (ts: TableSession) => Promise<string>, b: Binder): TablePlan 
 export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
   const kind = s.removeType;
   if (kind === 'OBJECT_SCHEMA') return plan((ts) => dropSchemas(ts, s), b);
+  if (kind === 'OBJECT_INDEX') return plan((ts) => dropIndexes(ts, s.objects ?? [], s.missing_ok === true), b);
   if (kind !== 'OBJECT_TABLE' && kind !== 'OBJECT_SEQUENCE') return undefined;
   const what = kind === 'OBJECT_TABLE' ? 'table' : 'sequence';
   return plan(async (ts) => {
@@ -42,7 +44,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
       const locked = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs());
       if (!locked) throw new DbError('42P01', `${what} "${shown}" does not exist`);
       if (locked.kind !== (what === 'table' ? 'table' : 'sequence')) {
-        throw new DbError('42809', `"${locked.name}" is not a ${what}`, { hint: `Use DROP ${locked.kind === 'table' ? 'TABLE' : 'SEQUENCE'} to remove a ${locked.kind}.` });
+        throw new DbError('42809', `"${locked.name}" is not a ${what}`, { hint: `Use DROP ${locked.kind.toUpperCase()} to remove a${locked.kind === 'index' ? 'n' : ''} ${locked.kind}.` });
       }
       if (locked.kind === 'sequence' && locked.sequence?.ownedBy && s.behavior !== 'DROP_CASCADE') {
         const [tname, cname] = locked.sequence.ownedBy.split('.');
@@ -65,6 +67,10 @@ export function dropRelation(ts: TableSession, t: TableDesc): void {
   ts.catalog.deleteTable(w, t);
   if (t.kind === 'table') {
     ts.afterCommit(t.storageId);
+    for (const i of [...t.uniques, ...(t.indexes ?? [])]) {
+      const rel = ts.catalog.table(ts.reader(), t.db, t.schema, i.name);
+      if (rel?.kind === 'index' && rel.indexOf?.table === t.name) ts.catalog.deleteTable(w, rel);
+    }
     for (const u of t.uniques) ts.afterCommit(u.storageId);
     for (const c of t.columns) {
       const owned = ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`);

@@ -106,6 +106,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
         return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
       }
       const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
+      if (tab.kind === 'index') throw b.err('42809', `"${tab.name}" is an index`, rv.location ?? -1);
       if (tab.kind !== 'table') throw b.unsupported(`selecting from sequence "${tab.name}"`, rv.location ?? -1);
       const renames = aliasNames(rv.alias);
       const live = tab.columns.filter((c) => !c.dropped);

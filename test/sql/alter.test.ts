@@ -44,3 +44,25 @@ describe('ALTER TABLE', () => {
     expect((await c.error('ALTER TABLE u ALTER COLUMN c SET NOT NULL')).code).toBe('23502');
   });
 });
+
+describe('CREATE INDEX', () => {
+  it('a unique index is enforced (existing rows checked); DROP INDEX removes it; names share the relation namespace', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE t (a int, b text)');
+    await c.query("INSERT INTO t VALUES (1, 'x'), (2, 'x'), (NULL, 'y'), (NULL, 'y')");
+    expect((await c.error('CREATE UNIQUE INDEX ub ON t (b)')).message).toBe('could not create unique index "ub"');
+    await c.query('CREATE UNIQUE INDEX ua ON t (a)');
+    const e = await c.error('INSERT INTO t VALUES (2, \'z\')');
+    expect([e.code, e.message, e.fields.detail]).toEqual(['23505', 'duplicate key value violates unique constraint "ua"', 'Key (a)=(2) already exists.']);
+    await c.query('INSERT INTO t VALUES (NULL, \'z\')');
+    await c.query('CREATE INDEX ib ON t (b)');
+    expect((await c.error('CREATE TABLE ib (x int)')).code).toBe('42P07');
+    expect((await c.error('SELECT * FROM ib')).message).toBe('"ib" is an index');
+    await c.query('DROP INDEX ua');
+    await c.query("INSERT INTO t VALUES (2, 'z')");
+    expect((await c.query('SELECT count(*) FROM t WHERE a = 2')).text).toEqual([['2']]);
+    await c.query('DROP TABLE t');
+    expect((await c.error('DROP INDEX ib')).code).toBe('42704');
+  });
+});

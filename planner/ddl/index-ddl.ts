@@ -1,0 +1,127 @@
+// CREATE [UNIQUE] INDEX and DROP INDEX. An index is a relation of kind 'index' in the catalog
+// (index names share the relation namespace, as in PostgreSQL). A unique index is enforced:
+// its entries live in their own lsm table, filled from the existing rows at creation
+// (duplicates → 23505 "could not create unique index"). A non-unique index is recorded in the
+// catalog only: the executor does not use secondary indexes for access yet, which changes
+// speed, never results. Expression and partial indexes are 0A000.
+
+import { DbError, findColumn, keyTypeOf, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import { strings, type Node } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import { decodeRow } from '../rel/scan.js';
+import type { TablePlan } from '../dml/common.js';
+import { TableWriter } from '../dml/write.js';
+import type { Value } from '../bind/expr.js';
+import type { TableSession } from '../rel/runtime.js';
+
+interface IndexElem { kind?: string; name?: string; expr?: Node }
+export interface IndexStmtNode {
+  kind: 'IndexStmt'; idxname?: string; relation: { relname?: string; schemaname?: string; location?: number };
+  indexParams?: Array<IndexElem | { IndexElem: IndexElem }>; unique?: boolean; primary?: boolean; if_not_exists?: boolean;
+  whereClause?: Node; accessMethod?: string; indexIncludingParams?: Node[];
+}
+
+export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
+  if (s.whereClause) throw b.unsupported('partial indexes');
+  if (s.accessMethod && s.accessMethod !== 'btree' && s.accessMethod !== 'hash') throw b.unsupported(`index access method "${s.accessMethod}"`);
+  return {
+    columns: null,
+    async run(ctx) {
+      const ts = tablesOfBinder(b);
+      const db = ts.host.database;
+      const found = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), s.relation.relname ?? '', s.relation.schemaname);
+      if (!found) throw b.err('42P01', `relation "${s.relation.relname}" does not exist`, s.relation.location ?? -1);
+      if (found.kind !== 'table') throw new DbError('42809', `"${found.name}" is not a table`);
+      const t = JSON.parse(JSON.stringify((await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs()))!)) as TableDesc;
+      const cols: string[] = [];
+      for (const p of s.indexParams ?? []) {
+        const e = ('IndexElem' in p ? p.IndexElem : p) as IndexElem;
+        if (!e.name) throw b.unsupported('expression indexes');
+        const c = findColumn(t, e.name);
+        if (!c) throw new DbError('42703', `column "${e.name}" does not exist`);
+        keyTypeOf(c.typeOid, String(c.typeOid));
+        cols.push(c.name);
+      }
+      const attnums = cols.map((n) => findColumn(t, n)!.attnum);
+      let name = s.idxname;
+      if (!name) {
+        const base = `${t.name}_${cols.join('_')}_${s.unique ? 'key' : 'idx'}`;
+        name = base;
+        for (let i = 1; ts.catalog.table(ts.reader(), db, t.schema, name); i++) name = `${base}${i}`;
+      }
+      const clash = await ts.catalog.lockName(ts.writer(), db, t.schema, name, ts.lockTimeoutMs());
+      if (clash) {
+        if (s.if_not_exists) {
+          ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
+          return { rows: [], tag: 'CREATE INDEX' };
+        }
+        throw new DbError('42P07', `relation "${name}" already exists`);
+      }
+      const oid = await ts.catalog.allocOid();
+      const idx: IndexDesc = { name, oid, storageId: s.unique ? oid : 0, attnums, primary: false };
+      if (s.unique) {
+        t.uniques.push(idx);
+        fillUnique(ts, t, idx, ctx);
+      } else (t.indexes ??= []).push(idx);
+      ts.catalog.putTable(ts.writer(), t);
+      ts.catalog.putTable(ts.writer(), {
+        kind: 'index', oid, db, schema: t.schema, name, storageId: idx.storageId, columns: [], uniques: [], checks: [],
+        indexOf: { table: t.name, unique: s.unique === true, attnums },
+      });
+      ts.noteDdl();
+      return { rows: [], tag: 'CREATE INDEX' };
+    },
+  };
+}
+
+/** Writes the entries of a new unique index for the existing rows; 23505 on duplicates. */
+function fillUnique(ts: TableSession, t: TableDesc, idx: IndexDesc, ctx: Parameters<TableWriter['checkRow']>[1]): void {
+  const w = new TableWriter(t, []);
+  const i = t.uniques.indexOf(idx);
+  const seen = new Set<string>();
+  const txn = ts.current();
+  for (const kr of txn.scan(t.storageId)) {
+    const row = new Array<Value>(t.columns.length);
+    decodeRow(t, kr.row, row);
+    const uk = w.uniqueKeys(row)[i];
+    if (!uk) continue;
+    const k = Buffer.from(uk).toString('latin1');
+    if (seen.has(k)) {
+      const e = w.conflictError({ idx }, row, ctx);
+      throw new DbError('23505', `could not create unique index "${idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
+    }
+    seen.add(k);
+    txn.put(idx.storageId, uk, [kr.key]);
+  }
+}
+
+/** DROP INDEX [IF EXISTS] name[, ...]. */
+export async function dropIndexes(ts: TableSession, objects: Node[], missingOk: boolean): Promise<string> {
+  const db = ts.host.database;
+  for (const o of objects) {
+    const parts = strings(o.kind === 'List' ? o.items : [o]);
+    const name = parts[parts.length - 1]!;
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    const idx = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), name, schema);
+    if (!idx || idx.kind !== 'index') {
+      if (idx) throw new DbError('42809', `"${name}" is not an index`, { hint: `Use DROP ${idx.kind === 'table' ? 'TABLE' : 'SEQUENCE'} to remove a ${idx.kind}.` });
+      if (missingOk) {
+        ts.notice({ severity: 'NOTICE', code: '00000', message: `index "${parts.join('.')}" does not exist, skipping` });
+        continue;
+      }
+      throw new DbError('42704', `index "${parts.join('.')}" does not exist`);
+    }
+    const tab = await ts.catalog.lockName(ts.writer(), db, idx.schema, idx.indexOf!.table, ts.lockTimeoutMs());
+    if (tab) {
+      const t = JSON.parse(JSON.stringify(tab)) as TableDesc;
+      t.uniques = t.uniques.filter((u) => u.name !== idx.name);
+      t.indexes = (t.indexes ?? []).filter((u) => u.name !== idx.name);
+      ts.catalog.putTable(ts.writer(), t);
+    }
+    ts.catalog.deleteTable(ts.writer(), idx);
+    if (idx.storageId) ts.afterCommit(idx.storageId);
+    ts.noteDdl();
+  }
+  return 'DROP INDEX';
+}
