@@ -149,7 +149,7 @@ export class Binder implements CoerceEnv {
         throw this.unsupported('row constructors', node.location ?? -1);
       case 'ResTarget': case 'SortBy': case 'RangeVar': case 'SelectStmt': case 'DefElem': case 'VariableSetStmt':
       case 'VariableShowStmt': case 'TransactionStmt': case 'CreatedbStmt': case 'DropdbStmt': case 'DiscardStmt':
-      case 'CopyStmt': case 'ExplainStmt': case 'PrepareStmt': case 'ExecuteStmt': case 'DeallocateStmt': case 'TypeName': case 'String': case 'Integer': case 'Float': case 'Boolean': case 'List':
+      case 'CopyStmt': case 'ExplainStmt': case 'PrepareStmt': case 'ExecuteStmt': case 'DeallocateStmt': case 'TypeName': case 'NamedArgExpr': case 'String': case 'Integer': case 'Float': case 'Boolean': case 'List':
       case 'A_Star': case 'CaseWhen':
         throw this.err('42601', `unexpected ${node.kind} in an expression`, -1);
       default: {
@@ -416,7 +416,7 @@ export class Binder implements CoerceEnv {
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
     if (name === 'current_schemas') throw this.unsupported('current_schemas (arrays)', loc);
-    const args = (node.args ?? []).map((a) => this.bind(a));
+    const args = this.namedArgs(name, node.args ?? [], loc).map((a) => this.bind(a));
     if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {
       // to_jsonb(anyelement), jsonb_build_*(VARIADIC "any"): the conversion depends on each
       // argument's SQL type, so the implementation is made for the bound types.
@@ -461,6 +461,34 @@ export class Binder implements CoerceEnv {
     return this.applyFn(res.cand, args, loc, name);
   }
 
+  /**
+   * Named arguments (`make_interval(days => 3)`): placed by parameter name for the built-ins
+   * that declare names and defaults; elsewhere 0A000.
+   */
+  private namedArgs(name: string, args: Node[], loc: number): Node[] {
+    if (!args.some((a) => a.kind === 'NamedArgExpr')) return args;
+    const params = NAMED_PARAMS[name];
+    if (!params) throw this.unsupported('named arguments for this function', loc);
+    const out: Node[] = params.map(() => ({ kind: 'A_Const', ival: { ival: 0 } }) as Node);
+    let positional = true;
+    args.forEach((a, i) => {
+      if (a.kind !== 'NamedArgExpr') {
+        if (!positional) throw this.err('42601', 'positional argument cannot follow named argument', loc);
+        out[i] = a;
+        return;
+      }
+      positional = false;
+      const at = params.indexOf(a.name ?? '');
+      if (at < 0) {
+        throw this.err('42883', `function ${name}(${a.name} => unknown) does not exist`, loc, {
+          hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+        });
+      }
+      out[at] = a.arg;
+    });
+    return out;
+  }
+
   /** Coerce helper for statements (LIMIT, WHERE...). */
   coerceTo(e: BoundExpr, ty: SqlType, what: string, loc: number): BoundExpr {
     const r = tryCoerce(this, e, ty, 'a');
@@ -472,6 +500,11 @@ export class Binder implements CoerceEnv {
     return coerceToBool(this, e, what, loc);
   }
 }
+
+/** Parameter names of built-ins callable with named arguments (all with default 0). */
+const NAMED_PARAMS: Record<string, string[]> = {
+  make_interval: ['years', 'months', 'weeks', 'days', 'hours', 'mins', 'secs'],
+};
 
 /** Aggregate names: meaningful only with a FROM/GROUP BY executor (issue 4). */
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg', 'array_agg', 'json_agg', 'jsonb_agg', 'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp']);

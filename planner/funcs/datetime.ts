@@ -227,6 +227,8 @@ export function datetimeFunctions(): FnDef[] {
     fn('make_timestamp', [I4, I4, I4, I4, I4, F8], TS, (a) => dateToTimestamp(makeDate(a[0] as number, a[1] as number, a[2] as number)) + makeTimeUs(a[3] as number, a[4] as number, a[5] as number)),
     fn('make_timestamptz', [I4, I4, I4, I4, I4, F8], TZ, (a, ctx) => localToUtc(sessionZone(ctx), dateToTimestamp(makeDate(a[0] as number, a[1] as number, a[2] as number)) + makeTimeUs(a[3] as number, a[4] as number, a[5] as number)), { volatility: 'stable' }),
     fn('make_timestamptz', [I4, I4, I4, I4, I4, F8, TX], TZ, (a) => localToUtc(zoneArg(a[6] as string), dateToTimestamp(makeDate(a[0] as number, a[1] as number, a[2] as number)) + makeTimeUs(a[3] as number, a[4] as number, a[5] as number))),
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) =>
+      fn('make_interval', [I4, I4, I4, I4, I4, I4, F8].slice(0, n), IV, (a) => makeInterval(a))),
     fn('justify_days', [IV], IV, (a) => justifyDays(a[0] as Interval)),
     fn('justify_hours', [IV], IV, (a) => justifyHours(a[0] as Interval)),
     fn('justify_interval', [IV], IV, (a) => justifyInterval(a[0] as Interval)),

@@ -156,6 +156,7 @@ export interface ExplainStmt { kind: 'ExplainStmt'; query?: Node; options?: Node
 export interface PrepareStmt { kind: 'PrepareStmt'; name?: string; argtypes?: Node[]; query?: Node }
 export interface ExecuteStmt { kind: 'ExecuteStmt'; name?: string; params?: Node[] }
 export interface DeallocateStmt { kind: 'DeallocateStmt'; name?: string; isall?: boolean; location?: number }
+export interface NamedArgExpr { kind: 'NamedArgExpr'; arg: Node; name?: string; location?: number }
 /** A TypeName that appears as a list element (PREPARE's argument types). */
 export interface TypeNameNode extends TypeName { kind: 'TypeName' }
 
@@ -166,7 +167,7 @@ export type Node =
   | CaseWhen | CaseExpr | CoalesceExpr | MinMaxExpr | SQLValueFunction | FuncCall | SubLink
   | A_ArrayExpr | RowExpr | ResTarget | SortBy | RangeVar | SelectStmt | DefElem
   | VariableSetStmt | VariableShowStmt | TransactionStmt | CreatedbStmt | DropdbStmt
-  | DiscardStmt | CopyStmt | ExplainStmt | PrepareStmt | ExecuteStmt | DeallocateStmt | TypeNameNode;
+  | DiscardStmt | CopyStmt | ExplainStmt | PrepareStmt | ExecuteStmt | DeallocateStmt | TypeNameNode | NamedArgExpr;
 
 /** The name libpg-query gave a node, also for kinds not in `Node` (for error messages). */
 export function nodeKindName(n: Node): string {
