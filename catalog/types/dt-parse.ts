@@ -127,6 +127,8 @@ interface Fields {
   numericDate: boolean;
   /** The date came from a Julian day number (already a valid calendar date). */
   julian?: boolean;
+  /** 'allballs' supplied the time (and a zero offset). */
+  allballs?: boolean;
 }
 
 export type DateTimeKind = 'date' | 'time' | 'timestamp' | 'timestamptz';
@@ -260,9 +262,27 @@ function parseTzOffset(s: string): number {
   return sign * (h * 3600 + m * 60 + sec);
 }
 
+/**
+ * DecodeTimeOnly accepts a date field only as the first of at least two fields, when the last
+ * field is also a date or the second is a time ('2024-06-15 12:30', 'Jun-15-2024 12:00');
+ * otherwise the date is read as a time with a zone: a digit-led one fails as bad syntax, a
+ * letter-led one as an unknown time zone ('Jun-15-2024' → time zone "jun-15-2024").
+ */
+function checkTimeOnlyDate(toks: Tok[]): void {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.k !== 'date') continue;
+    const ok = i === 0 && toks.length >= 2 && (toks[toks.length - 1]!.k === 'date' || toks[1]!.k === 'time');
+    if (ok) continue;
+    if (isDigit(t.s.charCodeAt(0))) throw new Fail('syntax');
+    throw new DbError('22023', `time zone "${t.s}" not recognized`);
+  }
+}
+
 function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
   const toks = tokenize(text);
   if (toks === undefined || toks.length === 0) throw new Fail('syntax');
+  if (kind === 'time') checkTimeOnlyDate(toks);
   const f: Fields = { yearDigits: 0, hasTime: false, hour: 0, minute: 0, second: 0, micros: 0, bc: false, numericDate: false };
   let afterT = false;
   let afterJ = false;
@@ -299,6 +319,7 @@ function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
           case 'allballs':
             if (f.hasTime) throw new Fail('syntax');
             f.hasTime = true;
+            f.allballs = true;
             f.tzSec ??= 0;
             continue;
           default: break;
@@ -336,6 +357,12 @@ function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
   } else if (f.bc) throw new Fail('syntax');
   if (f.hour > 24 || f.minute > 59 || f.second > 60 || (f.hour === 24 && (f.minute > 0 || f.second > 0 || f.micros > 0))) throw new Fail('range');
   return f;
+}
+
+/** True for a zone with one offset for all time (UTC, Etc/GMT+5): usable without a date. */
+function isConstantZone(z: Zone): boolean {
+  if (z.kind === 'fixed') return true;
+  return z.tz !== undefined && z.tz.times.length === 0 && z.tz.types.length === 1 && (z.tz.rule === undefined || z.tz.rule.dst === undefined);
 }
 
 function hasDate(f: Fields): boolean {
@@ -418,6 +445,8 @@ function build(kind: DateTimeKind, f: Fields, text: string, is: InputSettings): 
     case 'time':
       if (!f.hasTime) throw new Fail('syntax');
       if (hasDate(f)) checkDate(f);
+      // A named zone whose offset ever varied needs a date to pick the offset (DecodeTimeOnly).
+      if (f.zone !== undefined && !hasDate(f) && !isConstantZone(f.zone)) throw new Fail('syntax');
       return timeOfDayMicros(f);
     case 'timestamp':
     case 'timestamptz': {
@@ -438,9 +467,13 @@ function build(kind: DateTimeKind, f: Fields, text: string, is: InputSettings): 
 
 function buildSpecial(kind: DateTimeKind, f: Fields, text: string, is: InputSettings): number | bigint {
   const sp = f.special!;
-  const onlySpecial = !f.hasTime && f.year === undefined && f.month === undefined && f.day === undefined;
-  if (sp === 'infinity' || sp === '-infinity' || sp === 'epoch' || sp === 'now') {
-    if (!onlySpecial || f.tzSec !== undefined || f.zone !== undefined) throw new Fail('syntax');
+  const noDate = f.year === undefined && f.month === undefined && f.day === undefined;
+  if (sp === 'now') {
+    if (!noDate || f.hasTime || f.tzSec !== undefined || f.zone !== undefined) throw new Fail('syntax');
+  } else if (sp === 'infinity' || sp === '-infinity' || sp === 'epoch') {
+    // PostgreSQL ignores a time field and an offset next to these ('epoch 12:00' is the epoch;
+    // 'now 12:00' is an error) but rejects a date, 'allballs' or a zone name.
+    if (!noDate || f.allballs === true || f.zone !== undefined) throw new Fail('syntax');
   } else if (f.year !== undefined || f.month !== undefined || f.day !== undefined) throw new Fail('syntax');
   if (kind === 'time') {
     if (sp === 'now') return timeOfLocal(is, needNow(is, text));

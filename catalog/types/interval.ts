@@ -227,16 +227,28 @@ function timeText(s: string): bigint {
   const neg = s[0] === '-';
   const body = s[0] === '-' || s[0] === '+' ? s.slice(1) : s;
   const p = body.split(':');
-  if (p.length < 2 || p.length > 3 || !/^\d+$/.test(p[0]!) || !/^\d+$/.test(p[1]!)) throw new Bad(false);
-  let us = BigInt(p[0]!) * USECS_PER_HOUR + BigInt(p[1]!) * USECS_PER_MINUTE;
-  if (Number(p[1]) > 59) throw new Bad(true);
-  if (p.length === 3) {
-    const m = /^(\d+)(?:\.(\d*))?$/.exec(p[2]!);
+  if (p.length < 2 || p.length > 3 || !/^\d+$/.test(p[0]!)) throw new Bad(false);
+  // DecodeTime: empty minute/second fields are zero ('1:', '1::2'); 'mm:ss.fff' (two fields,
+  // the second with a fraction) is MINUTE TO SECOND.
+  let hours = p[0]!;
+  let minutes: string;
+  let secField: string | undefined;
+  if (p.length === 2 && p[1]!.includes('.')) {
+    hours = '0';
+    minutes = p[0]!;
+    secField = p[1]!;
+  } else {
+    minutes = p[1]!;
+    secField = p[2];
+  }
+  if (!/^\d*$/.test(minutes)) throw new Bad(false);
+  if (Number(minutes) > 59) throw new Bad(true);
+  let us = BigInt(hours) * USECS_PER_HOUR + BigInt(minutes || '0') * USECS_PER_MINUTE;
+  if (secField !== undefined) {
+    const m = /^(\d*)(?:\.(\d*))?$/.exec(secField);
     if (m === null) throw new Bad(false);
     if (Number(m[1]) > 59) throw new Bad(true);
-    const digits = m[2] ?? '';
-    const f = BigInt(fractionMicros(digits));
-    us += BigInt(m[1]!) * USECS_PER_SEC + f;
+    us += BigInt(m[1] || '0') * USECS_PER_SEC + BigInt(fractionMicros(m[2] ?? ''));
   }
   return neg ? -us : us;
 }
@@ -252,6 +264,12 @@ function parsePostgresInterval(s: string): Interval {
   for (; i < words.length; i++) {
     let w = words[i]!;
     if (w === 'ago') { if (i !== words.length - 1) throw new Bad(false); ago = true; continue; }
+    // ParseDateTime skips punctuation that cannot start a field: ':30' is the number 30.
+    if (w.charCodeAt(0) === 0x3a) {
+      w = w.replace(/^:+/, '');
+      if (w === '') continue;
+      words[i] = w;
+    }
     if (w.includes(':')) {
       if (acc.seen.has('time')) throw new Bad(false);
       acc.seen.add('time');
