@@ -12,6 +12,7 @@ let seed = 4242;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
 const pad = (n, w) => String(n).padStart(w, '0');
+const pick = (xs) => xs[int(0, xs.length - 1)];
 const ts = () => `${pad(int(1950, 2060), 4)}-${pad(int(1, 12), 2)}-${pad(int(1, 28) + (rnd() < 0.3 ? 3 : 0) > 28 ? int(28, 31) : int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}${rnd() < 0.4 ? '.' + pad(int(0, 999999), 6) : ''}`;
 const iv = () => {
   const p = [];
@@ -39,6 +40,14 @@ for (let i = 0; i < 60; i++) cases.push({ op: 'iv_cmp', a: iv(), b: rnd() < 0.2 
 for (const [a, b] of [['1 mon', '30 days'], ['1 day', '24 hours'], ['1 year', '360 days'], ['1 year', '365 days'], ['-1 mon', '-30 days']]) cases.push({ op: 'iv_cmp', a, b });
 for (let i = 0; i < 30; i++) cases.push({ op: 'date_plus_int', a: goodTs().slice(0, 10), b: String(int(-1000, 1000)) }, { op: 'date_minus_date', a: goodTs().slice(0, 10), b: goodTs().slice(0, 10) });
 
+// Round 2 (11:40): DST-crossing arithmetic in more zones, timestamptz differences, date + interval.
+const zones2 = ['Europe/London', 'Australia/Sydney', 'Asia/Tehran', 'America/Sao_Paulo', 'Pacific/Auckland'];
+const dstTs = () => `${int(1970, 2037)}-${pad(pick([3, 4, 9, 10, 11]), 2)}-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:00`;
+for (const z of zones2) for (let i = 0; i < 20; i++) cases.push({ op: 'tstz_plus_iv', zone: z, a: dstTs(), b: pick(['1 day', '-1 day', '24 hours', '1 mon', '1 day 1 hour', '-1 mon -1 day', '7 days', '1 year']) }, { op: 'tstz_minus_iv', zone: z, a: dstTs(), b: iv() });
+for (const z of ['UTC', ...zones2]) for (let i = 0; i < 8; i++) cases.push({ op: 'tstz_minus_tstz', zone: z, a: dstTs(), b: dstTs() }, { op: 'tstz_age', zone: z, a: dstTs(), b: dstTs() });
+for (let i = 0; i < 40; i++) cases.push({ op: 'date_plus_iv', a: goodTs().slice(0, 10), b: iv() });
+for (const [a, b] of [['2024-01-31', '1 mon'], ['2024-02-29', '1 year'], ['0001-01-01', '-1 day'], ['2024-03-31', '-1 mon 1 day']]) cases.push({ op: 'date_plus_iv', a, b });
+
 const SQL = {
   ts_plus_iv: 'select ($1::timestamp + $2::interval)::text',
   ts_minus_iv: 'select ($1::timestamp - $2::interval)::text',
@@ -52,6 +61,9 @@ const SQL = {
   iv_cmp: 'select (case when $1::interval < $2::interval then -1 when $1::interval > $2::interval then 1 else 0 end)::text',
   date_plus_int: 'select ($1::date + $2::int)::text',
   date_minus_date: 'select ($1::date - $2::date)::text',
+  tstz_minus_iv: 'select ($1::timestamptz - $2::interval)::text',
+  tstz_minus_tstz: 'select ($1::timestamptz - $2::timestamptz)::text',
+  date_plus_iv: 'select ($1::date + $2::interval)::text',
 };
 
 const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });

@@ -45,6 +45,9 @@ function evaluate(c: Case): string {
     case 'justify_days': return textOut(T.iv, fn('justifyDays')(textIn(T.iv, c.a, fmt)), fmt);
     case 'justify_interval': return textOut(T.iv, fn('justifyInterval')(textIn(T.iv, c.a, fmt)), fmt);
     case 'iv_cmp': return String(Math.sign(fn('compareInterval', 'intervalCmp')(textIn(T.iv, c.a, fmt), textIn(T.iv, c.b!, fmt)) as number));
+    case 'tstz_minus_iv': return textOut(T.tstz, fn('subInterval', 'timestampMinusInterval')(textIn(T.tstz, c.a, fmt), textIn(T.iv, c.b!, fmt), zoneOf(fmt.timeZone)), fmt);
+    case 'tstz_minus_tstz': return textOut(T.iv, fn('timestampDiff', 'timestampMinus')(textIn(T.tstz, c.a, fmt), textIn(T.tstz, c.b!, fmt)), fmt);
+    case 'date_plus_iv': return textOut(T.ts, fn('addInterval', 'timestampPlusInterval')(fn('dateToTimestamp')(textIn(T.date, c.a, fmt)), textIn(T.iv, c.b!, fmt)), fmt);
     case 'date_plus_int': return textOut(T.date, (textIn(T.date, c.a, fmt) as number) + Number(c.b), fmt);
     case 'date_minus_date': return String((textIn(T.date, c.a, fmt) as number) - (textIn(T.date, c.b!, fmt) as number));
     default: throw new Error(`unknown op ${c.op}`);
