@@ -100,21 +100,28 @@ public class Probe {
     await c.connect();
     const started = Date.now();
     const q = c.query('SELECT pg_sleep(5)');
-    await new Promise((r) => setTimeout(r, 300));
-    // A CancelRequest(pid, secret) on a fresh socket, as libpq's PQcancel sends it.
+    let settled = false;
+    q.then(() => (settled = true), () => (settled = true));
+    // A CancelRequest(pid, secret) on a fresh socket, as libpq's PQcancel sends it. A cancel that
+    // arrives before the statement started does nothing (as in PostgreSQL), so repeat until it hits.
     const con = c as unknown as { processID: number; secretKey: number };
-    await new Promise<void>((resolve, reject) => {
-      const s = net.connect(srv.port, '127.0.0.1', () => {
-        const b = Buffer.alloc(16);
-        b.writeInt32BE(16, 0);
-        b.writeInt32BE(80877102, 4);
-        b.writeInt32BE(con.processID, 8);
-        b.writeInt32BE(con.secretKey, 12);
-        s.end(b);
+    const sendCancel = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const s = net.connect(srv.port, '127.0.0.1', () => {
+          const b = Buffer.alloc(16);
+          b.writeInt32BE(16, 0);
+          b.writeInt32BE(80877102, 4);
+          b.writeInt32BE(con.processID, 8);
+          b.writeInt32BE(con.secretKey, 12);
+          s.end(b);
+        });
+        s.on('close', () => resolve());
+        s.on('error', reject);
       });
-      s.on('close', () => resolve());
-      s.on('error', reject);
-    });
+    for (let i = 0; i < 20 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      await sendCancel();
+    }
     await expect(q).rejects.toMatchObject({ code: '57014', message: 'canceling statement due to user request' });
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await c.query('SELECT 1 AS x')).rows).toEqual([{ x: 1 }]);
@@ -164,8 +171,8 @@ describe('graceful shutdown with a running statement', () => {
     await c.connect();
     const errors: unknown[] = [];
     c.on('error', (e) => errors.push(e));
-    const q = c.query('SELECT pg_sleep(1) AS s');
-    await new Promise((r) => setTimeout(r, 200));
+    const q = c.query('SELECT pg_sleep(1.5) AS s');
+    await new Promise((r) => setTimeout(r, 500)); // well inside the statement
     own.proc.kill('SIGTERM');
     await expect(q).resolves.toMatchObject({ rowCount: 1 });
     expect(await own.exited).toBe(0);

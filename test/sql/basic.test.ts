@@ -130,3 +130,18 @@ describe('sequences', () => {
     expect(Number((await c.query("SELECT max(id) FROM s")).text[0]![0])).toBeGreaterThan(2);
   });
 });
+
+describe('functions in FROM', () => {
+  it('generate_series (int, bigint, numeric, timestamp), WITH ORDINALITY, scalar functions', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    expect((await c.query('SELECT * FROM generate_series(1, 7, 3)')).text).toEqual([['1'], ['4'], ['7']]);
+    expect((await c.query('SELECT x, n FROM generate_series(3, 1, -1) WITH ORDINALITY AS g(x, n)')).text).toEqual([['3', '1'], ['2', '2'], ['1', '3']]);
+    expect((await c.query('SELECT sum(g) FROM generate_series(1, 100) g')).text).toEqual([['5050']]);
+    expect((await c.query('SELECT * FROM generate_series(0.5, 1.5, 0.5)')).text).toEqual([['0.5'], ['1.0'], ['1.5']]);
+    expect((await c.query("SELECT * FROM generate_series(timestamp '2020-01-01', timestamp '2020-03-01', interval '1 month')")).text)
+      .toEqual([['2020-01-01 00:00:00'], ['2020-02-01 00:00:00'], ['2020-03-01 00:00:00']]);
+    expect((await c.query("SELECT * FROM upper('ab') AS u")).text).toEqual([['AB']]);
+    expect((await c.error('SELECT * FROM generate_series(1, 5, 0)')).message).toBe('step size cannot equal zero');
+  });
+});

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { serialize } from 'pg-protocol';
 import type { Engine } from '../../planner/api.js';
-import { makeContext, makeEngine, RawClient, pgClient, type Msg } from './harness.js';
+import { makeContext, makeEngine, RawClient, pgClient, waitUntil, type Msg } from './harness.js';
 import { makeScramSecret, md5Hash } from '../../wire/auth.js';
 
 let engine: Engine;
@@ -79,8 +79,7 @@ describe('start-up', () => {
     len.writeInt32BE(body.length + 4, 0);
     c.setRaw(true);
     c.send(Buffer.concat([len, body]));
-    await new Promise((r) => setTimeout(r, 200));
-    const all = Buffer.concat(c.raw);
+    const all = await c.waitRaw(22);
     expect(String.fromCharCode(all[0]!)).toBe('v');
     expect(all.readInt32BE(5)).toBe(3 << 16);
     expect(all.readInt32BE(9)).toBe(1);
@@ -91,13 +90,12 @@ describe('start-up', () => {
     const c = new RawClient(makeContext(engine));
     c.setRaw(true);
     c.send(serialize.requestSsl());
-    await new Promise((r) => setTimeout(r, 50));
+    expect((await c.waitRaw(1)).toString()).toBe('N');
     const gss = Buffer.alloc(8);
     gss.writeInt32BE(8, 0);
     gss.writeInt32BE(80877104, 4);
     c.send(gss);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(Buffer.concat(c.raw).toString()).toBe('NN');
+    expect((await c.waitRaw(2)).toString()).toBe('NN');
     c.setRaw(false);
     c.send(startupMsg());
     await c.readyCount(1);
@@ -372,7 +370,7 @@ describe('notices, timeouts, cancel and logs', () => {
     const key = c.msgs.find((m) => m.name === 'backendKeyData')!;
     const n = c.msgs.length;
     c.send(serialize.query('SELECT pg_sleep(3)'));
-    await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(() => c.conn.running !== undefined);
     expect(ctx.backends.cancel(key.processID, key.secretKey ^ 1)).toBe(false);
     // A CancelRequest packet on a second connection, as a client sends it.
     const canceller = new RawClient(ctx);
@@ -502,14 +500,14 @@ describe('server shutdown of a connection', () => {
     const a = await ready();
     let n = a.msgs.length;
     a.send(serialize.query('SELECT pg_sleep(0.2) AS s'));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => a.conn.running !== undefined);
     a.conn.requestShutdown();
     await a.waitEnd();
     expect(a.names(n)).toEqual(['rowDescription', 'dataRow', 'commandComplete', 'readyForQuery', 'error']);
     const b = await ready();
     n = b.msgs.length;
     b.send(serialize.query('SELECT pg_sleep(5)'));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => b.conn.running !== undefined);
     b.conn.requestShutdown();
     b.conn.forceShutdown();
     await b.waitEnd();

@@ -62,6 +62,15 @@ export function pgClient(ctx: ServerContext, config: pg.ClientConfig = {}): { cl
 
 export type Msg = { name: string; [k: string]: any };
 
+/** Polls `pred` until it holds (timing-independent waits for tests on a loaded machine). */
+export async function waitUntil(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Raw protocol driver: write frontend bytes, read backend messages decoded by pg-protocol. */
 export class RawClient {
   readonly msgs: Msg[] = [];
@@ -122,6 +131,20 @@ export class RawClient {
       });
     }
     return this.msgs;
+  }
+
+  /** Waits until at least `n` unparsed bytes arrived (raw mode). */
+  async waitRaw(n: number, timeoutMs = 5000): Promise<Buffer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const all = Buffer.concat(this.raw);
+      if (all.length >= n) return all;
+      if (this.ended || Date.now() > deadline) throw new Error(`got ${all.length} of ${n} raw bytes`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
   }
 
   /** Waits for the n-th ReadyForQuery (counting from the start). */

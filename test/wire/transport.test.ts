@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { duplexPair } from 'node:stream';
 import { serialize } from 'pg-protocol';
 import { Transport } from '../../wire/transport.js';
+import { waitUntil } from './harness.js';
 
 describe('Transport', () => {
   it('pauses input past its high-water mark and loses nothing', async () => {
@@ -19,7 +20,8 @@ describe('Transport', () => {
       }
     })();
     // A consumer that is slow at first: it takes nothing until the writer is stuck.
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => server.isPaused());
+    await new Promise((r) => setTimeout(r, 50)); // more bytes would have piled up by now
     maxBuffered = Math.max(maxBuffered, t.reader.bufferedBytes);
     expect(server.isPaused()).toBe(true);
     let got = 0;
@@ -46,7 +48,8 @@ describe('Transport', () => {
       t.out.readyForQuery('I');
     }
     const pending = t.nextFrame(); // runs out of input: flushes once, then waits
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => chunks.length > 0);
+    await new Promise((r) => setTimeout(r, 20));
     expect(chunks.length).toBe(1);
     expect(chunks[0]!.length).toBe(18);
     client.end();
