@@ -17,6 +17,8 @@ import { ScanNode, conjuncts } from './scan.js';
 import { RelScope, type RangeEntry, type StarColumn } from './scope.js';
 import type { TableSession } from './runtime.js';
 import { findCte } from './with.js';
+import { planFunctionInFrom } from './srf.js';
+import { strings } from '../parse/ast.js';
 
 /** AST shapes of FROM items (libpg-query's names; not in parse/ast.ts's Node union). */
 interface Alias { aliasname?: string; colnames?: Node[] }
@@ -150,6 +152,22 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
     }
     case 'JoinExpr':
       return planJoin(b, item as JoinExprNode, offset, scans);
+    case 'RangeFunction': {
+      const rf = item as unknown as { lateral?: boolean; ordinality?: boolean; functions?: Node[]; alias?: Alias; is_rowsfrom?: boolean };
+      if (rf.is_rowsfrom || (rf.functions ?? []).length !== 1) throw b.unsupported('ROWS FROM');
+      const list = rf.functions![0]!;
+      const call = (list.kind === 'List' ? list.items?.[0] : undefined) as Node | undefined;
+      if (!call || call.kind !== 'FuncCall') throw b.unsupported('this function in FROM');
+      const renames = aliasNames(rf.alias);
+      // Arguments see only outer references (no LATERAL): bind them without this FROM's scope.
+      const fr = planFunctionInFrom(b.withScope(b.scope), call, rf.ordinality === true, renames[0] ?? (rf.alias?.aliasname && !rf.ordinality ? rf.alias.aliasname : undefined));
+      const entry: RangeEntry = {
+        alias: rf.alias?.aliasname ?? strings(call.funcname).slice(-1)[0], schema: undefined, offset,
+        columns: fr.columns.map((c, i) => ({ name: renames[i] ?? c.name, type: c.type, tableOid: 0, attnum: 0 })),
+      };
+      const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
+      return { node: fr.node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
+    }
     default:
       throw b.unsupported(`FROM item ${item.kind}`, (item as { location?: number }).location ?? -1);
   }
