@@ -165,17 +165,34 @@ function makeInterval(a: Value[]): Interval {
   return { months, days, micros };
 }
 
-function intervalMul(v: Interval, f: number): Interval {
-  if (Number.isNaN(f)) throw new DbError('22008', 'interval out of range');
-  // PostgreSQL cascades fractional months into days (30 per month) and days into time.
-  const monthsF = v.months * f;
-  const months = Math.trunc(monthsF);
-  let daysF = v.days * f + (monthsF - months) * 30;
-  const days = Math.trunc(daysF);
-  daysF -= days;
-  const micros = BigInt(Math.round(Number(v.micros) * f + daysF * 86_400_000_000));
-  if (!Number.isFinite(monthsF) || Math.abs(months) > 2147483647 || Math.abs(days) > 2147483647) throw new DbError('22008', 'interval out of range');
-  return { months, days, micros };
+/** interval_mul / interval_div: whole months and days, fractions cascaded down (PostgreSQL 15). */
+function intervalMul(v: Interval, factor: number, divide = false): Interval {
+  if (Number.isNaN(factor)) throw new DbError('22008', 'interval out of range');
+  const op = (x: number): number => (divide ? x / factor : x * factor);
+  const tsround = (x: number): number => rintHalfEven(x * 1e6) / 1e6;
+  const monthF = op(v.months);
+  const dayF = op(v.days);
+  if (!Number.isFinite(monthF) || !Number.isFinite(dayF) || Math.abs(monthF) > 2147483647 || Math.abs(dayF) > 2147483647) {
+    throw new DbError('22008', 'interval out of range');
+  }
+  const months = Math.trunc(monthF);
+  let days = Math.trunc(dayF);
+  const monthRemainderDays = tsround((monthF - months) * 30);
+  let secRemainder = tsround((dayF - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86400);
+  if (Math.abs(secRemainder) >= 86400) {
+    const whole = Math.trunc(secRemainder / 86400);
+    days += whole;
+    secRemainder -= whole * 86400;
+  }
+  days += Math.trunc(monthRemainderDays);
+  const micros = rintHalfEven(op(Number(v.micros)) + secRemainder * 1e6);
+  if (!Number.isFinite(micros) || Math.abs(micros) > 9.2e18) throw new DbError('22008', 'interval out of range');
+  return { months: months === 0 ? 0 : months, days: days === 0 ? 0 : days, micros: BigInt(micros) };
+}
+
+function rintHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function atTimeZoneTstz(zoneName: string, t: bigint): bigint {
@@ -300,7 +317,7 @@ export function datetimeOperators(): FnDef[] {
     fn('*', [F8, IV], IV, (a) => intervalMul(a[1] as Interval, a[0] as number)),
     fn('/', [IV, F8], IV, (a) => {
       if (a[1] === 0) throw new DbError('22012', 'division by zero');
-      return intervalMul(a[0] as Interval, 1 / (a[1] as number));
+      return intervalMul(a[0] as Interval, a[1] as number, true);
     }),
     fn('+', [TM, IV], TM, (a) => timeWrap((a[0] as bigint) + (a[1] as Interval).micros)),
     fn('+', [IV, TM], TM, (a) => timeWrap((a[1] as bigint) + (a[0] as Interval).micros)),
