@@ -1,0 +1,287 @@
+// An external fragment: the part of a bound plan that touches one external table only, in a small
+// IR the planner builds from its bound tree, and its rendering into DuckDB SQL. Invariants:
+// (1) the SQL is generated here from the IR — no user text reaches DuckDB; names and strings pass
+// through quoteIdent/quoteLiteral and constants are rendered from internal values;
+// (2) only constructs whose DuckDB semantics equal PostgreSQL's are rendered — anything else makes
+// `renderFragment` return { pushable: false, reason } and the planner evaluates it natively;
+// (3) result types are PostgreSQL's (sum(int4) is int8, not DuckDB's HUGEINT), enforced with CASTs;
+// (4) ORDER BY always states NULLS FIRST/LAST (DuckDB's default differs from PostgreSQL's for DESC).
+import { Numeric } from '../../catalog/index.js';
+import { quoteIdent, quoteLiteral, readParquetCall, duckTypeFor, type ExternalTableRef, type PgOid, type RefFile } from '../../external/index.js';
+import type { CmpOp } from './prune.js';
+
+export type FragExpr =
+  | { kind: 'col'; name: string }
+  | { kind: 'const'; oid: number; typmod: number; value: unknown }
+  | { kind: 'cmp'; op: CmpOp; left: FragExpr; right: FragExpr }
+  | { kind: 'and'; args: FragExpr[] }
+  | { kind: 'or'; args: FragExpr[] }
+  | { kind: 'not'; arg: FragExpr }
+  | { kind: 'isNull'; arg: FragExpr; negated: boolean }
+  | { kind: 'in'; arg: FragExpr; list: FragExpr[]; negated: boolean };
+
+export type FragAgg =
+  | { fn: 'count_star' }
+  | { fn: 'count' | 'sum' | 'min' | 'max'; arg: string /* column name */; distinct: boolean };
+
+export type FragOutput = { kind: 'columns'; columns: string[] } | { kind: 'aggregate'; groupBy: string[]; aggs: FragAgg[] };
+
+export interface FragSort {
+  /** 0-based position in the output. */
+  index: number;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export interface Fragment {
+  table: string;
+  ref: ExternalTableRef;
+  /** Files left after partition pruning (explicit list for DuckDB). */
+  files: RefFile[];
+  filters: FragExpr[];
+  output: FragOutput;
+  orderBy: FragSort[];
+  limit: number | undefined;
+  offset: number | undefined;
+}
+
+export interface OutputColumn {
+  name: string;
+  oid: number;
+  typmod: number;
+}
+
+export type Rendered =
+  | { pushable: true; sql: string; columns: OutputColumn[]; files: string[] }
+  | { pushable: false; reason: string };
+
+class NotPushable extends Error {}
+const no = (reason: string): never => {
+  throw new NotPushable(reason);
+};
+
+const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, varchar: 1043, float4: 700, float8: 701, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700 } as const;
+const EPOCH_SHIFT_DAYS = 10957;
+const EPOCH_SHIFT_MICROS = 946_684_800_000_000n;
+
+interface ColInfo {
+  sql: string;
+  oid: number;
+  typmod: number;
+}
+
+function columnsOf(f: Fragment): Map<string, ColInfo> {
+  const m = new Map<string, ColInfo>();
+  for (const c of f.ref.columns) m.set(c.name, { sql: quoteIdent(c.source), oid: c.oid, typmod: c.typmod });
+  for (const c of f.ref.partitionColumns) m.set(c.name, { sql: quoteIdent(c.source), oid: c.oid, typmod: c.typmod });
+  return m;
+}
+
+export function renderFragment(f: Fragment): Rendered {
+  try {
+    return render(f);
+  } catch (e) {
+    if (e instanceof NotPushable) return { pushable: false, reason: e.message };
+    throw e;
+  }
+}
+
+function render(f: Fragment): Rendered {
+  if (f.files.length === 0) return no('no files left after pruning (the planner returns no rows without DuckDB)');
+  const cols = columnsOf(f);
+  const col = (name: string): ColInfo => {
+    const c = cols.get(name);
+    if (!c) throw new Error(`assertion: unknown column "${name}" of external table ${f.table}`);
+    if (c.oid === 0) no(`column "${name}" has a type with no PostgreSQL equivalent`);
+    return c;
+  };
+  const hiveTypes = f.ref.partitionColumns.map((p): [string, string] => {
+    const t = duckTypeFor({ oid: p.oid as PgOid, typmod: p.typmod });
+    return [p.source, t ?? no(`partition column "${p.name}" has a type DuckDB cannot carry`)];
+  });
+  const from = `${readParquetCall({ files: f.files.map((x) => x.path), hiveTypes })} AS t`;
+  const where = f.filters.length > 0 ? ` WHERE ${f.filters.map((x) => expr(x, col)).join(' AND ')}` : '';
+  let select: string;
+  let groupBy = '';
+  let out: OutputColumn[];
+  switch (f.output.kind) {
+    case 'columns': {
+      out = f.output.columns.map((n) => ({ name: n, oid: col(n).oid, typmod: col(n).typmod }));
+      select = f.output.columns.map((n, i) => `${col(n).sql} AS c${i}`).join(', ');
+      break;
+    }
+    case 'aggregate': {
+      const g = f.output.groupBy.map((n) => col(n));
+      const aggs = f.output.aggs.map((a) => aggregate(a, col));
+      out = [
+        ...f.output.groupBy.map((n, i) => ({ name: n, oid: g[i]!.oid, typmod: g[i]!.typmod })),
+        ...aggs.map((a) => a.out),
+      ];
+      select = [...g.map((c, i) => `${c.sql} AS c${i}`), ...aggs.map((a, i) => `${a.sql} AS c${g.length + i}`)].join(', ');
+      if (g.length > 0) groupBy = ` GROUP BY ${g.map((c) => c.sql).join(', ')}`;
+      if (select === '') no('an aggregate fragment needs an output column');
+      break;
+    }
+    default: {
+      const never: never = f.output;
+      return never;
+    }
+  }
+  const order =
+    f.orderBy.length > 0
+      ? ` ORDER BY ${f.orderBy
+          .map((s) => {
+            if (s.index < 0 || s.index >= out.length) throw new Error('assertion: ORDER BY index out of range');
+            return `c${s.index} ${s.desc ? 'DESC' : 'ASC'} ${s.nullsFirst ? 'NULLS FIRST' : 'NULLS LAST'}`;
+          })
+          .join(', ')}`
+      : '';
+  const limit = f.limit !== undefined ? ` LIMIT ${int(f.limit)}` : '';
+  const offset = f.offset !== undefined ? ` OFFSET ${int(f.offset)}` : '';
+  const sql = `SELECT ${select} FROM ${from}${where}${groupBy}${order}${limit}${offset}`;
+  return { pushable: true, sql, columns: out, files: f.files.map((x) => x.path) };
+}
+
+function int(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error('assertion: LIMIT/OFFSET must be a non-negative integer');
+  return String(n);
+}
+
+function aggregate(a: FragAgg, col: (n: string) => ColInfo): { sql: string; out: OutputColumn } {
+  if (a.fn === 'count_star') return { sql: 'count(*)', out: { name: 'count', oid: OID.int8, typmod: -1 } };
+  const c = col(a.arg);
+  const d = a.distinct ? 'DISTINCT ' : '';
+  switch (a.fn) {
+    case 'count':
+      return { sql: `count(${d}${c.sql})`, out: { name: 'count', oid: OID.int8, typmod: -1 } };
+    case 'min':
+    case 'max':
+      if (![OID.bool, OID.int2, OID.int4, OID.int8, OID.text, OID.varchar, OID.float4, OID.float8, OID.date, OID.timestamp, OID.timestamptz, OID.numeric].includes(c.oid as never)) {
+        no(`${a.fn} over type OID ${c.oid} is not pushed down`);
+      }
+      if (c.oid === OID.bool) no('min/max(boolean) does not exist in PostgreSQL');
+      return { sql: `${a.fn}(${d}${c.sql})`, out: { name: a.fn, oid: c.oid, typmod: c.oid === OID.numeric ? -1 : c.typmod } };
+    case 'sum':
+      switch (c.oid) {
+        case OID.int2:
+        case OID.int4:
+          // PostgreSQL: sum(int2/int4) is int8.
+          return { sql: `CAST(sum(${d}${c.sql}) AS BIGINT)`, out: { name: 'sum', oid: OID.int8, typmod: -1 } };
+        case OID.int8:
+          return { sql: `sum(${d}${c.sql})`, out: { name: 'sum', oid: OID.numeric, typmod: -1 } };
+        case OID.numeric:
+          if (c.typmod < 0) no('sum over unconstrained numeric is not pushed down');
+          return { sql: `sum(${d}${c.sql})`, out: { name: 'sum', oid: OID.numeric, typmod: -1 } };
+        case OID.float4:
+          return { sql: `CAST(sum(${d}${c.sql}) AS FLOAT)`, out: { name: 'sum', oid: OID.float4, typmod: -1 } };
+        case OID.float8:
+          return { sql: `sum(${d}${c.sql})`, out: { name: 'sum', oid: OID.float8, typmod: -1 } };
+        default:
+          return no(`sum over type OID ${c.oid} is not pushed down`);
+      }
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+function expr(e: FragExpr, col: (n: string) => ColInfo): string {
+  switch (e.kind) {
+    case 'col':
+      return `t.${col(e.name).sql}`;
+    case 'const':
+      return constant(e.oid, e.typmod, e.value);
+    case 'cmp':
+      return `(${expr(e.left, col)} ${e.op} ${expr(e.right, col)})`;
+    case 'and':
+      return e.args.length === 0 ? 'TRUE' : `(${e.args.map((a) => expr(a, col)).join(' AND ')})`;
+    case 'or':
+      return e.args.length === 0 ? 'FALSE' : `(${e.args.map((a) => expr(a, col)).join(' OR ')})`;
+    case 'not':
+      return `(NOT ${expr(e.arg, col)})`;
+    case 'isNull':
+      return `(${expr(e.arg, col)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+    case 'in':
+      if (e.list.length === 0) throw new Error('assertion: empty IN list');
+      return `(${expr(e.arg, col)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map((x) => expr(x, col)).join(', ')}))`;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** A typed DuckDB literal for an internal value; never depends on DuckDB's text parsing of dates or zones. */
+export function constant(oid: number, typmod: number, v: unknown): string {
+  if (v === null) {
+    const dt = duckTypeFor({ oid: oid as PgOid, typmod });
+    return dt ? `CAST(NULL AS ${dt})` : no(`NULL of type OID ${oid} is not pushed down`);
+  }
+  switch (oid) {
+    case OID.bool:
+      return v ? 'TRUE' : 'FALSE';
+    case OID.int2:
+      return `CAST(${v as number} AS SMALLINT)`;
+    case OID.int4:
+      return `CAST(${v as number} AS INTEGER)`;
+    case OID.int8:
+      return `CAST(${(v as bigint).toString()} AS BIGINT)`;
+    case OID.float4:
+    case OID.float8: {
+      const n = v as number;
+      const ty = oid === OID.float4 ? 'FLOAT' : 'DOUBLE';
+      const text = Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Infinity' : n === -Infinity ? '-Infinity' : Object.is(n, -0) ? '-0.0' : String(n);
+      return `CAST(${quoteLiteral(text)} AS ${ty})`;
+    }
+    case OID.text:
+    case OID.varchar:
+      return quoteLiteral(v as string);
+    case OID.numeric: {
+      const n = v as Numeric;
+      if (n.kind !== 'finite') return no('non-finite numeric constants are not pushed down');
+      const neg = n.coef < 0n;
+      const digits = (neg ? -n.coef : n.coef).toString().padStart(n.scale + 1, '0');
+      const p = Math.max(digits.length, 1);
+      if (p > 38) return no('numeric constant wider than 38 digits');
+      const text = `${neg ? '-' : ''}${n.scale > 0 ? `${digits.slice(0, -n.scale)}.${digits.slice(-n.scale)}` : digits}`;
+      return `CAST(${quoteLiteral(text)} AS DECIMAL(${p},${n.scale}))`;
+    }
+    case OID.date: {
+      const d = v as number;
+      if (d === 2147483647 || d === -2147483648) return no('infinite dates are not pushed down');
+      return `(DATE '1970-01-01' + CAST(${d + EPOCH_SHIFT_DAYS} AS INTEGER))`;
+    }
+    case OID.timestamp:
+    case OID.timestamptz: {
+      const m = v as bigint;
+      if (m === (1n << 63n) - 1n || m === -(1n << 63n)) return no('infinite timestamps are not pushed down');
+      const fn = oid === OID.timestamp ? 'make_timestamp' : 'make_timestamptz';
+      return `${fn}(CAST(${(m + EPOCH_SHIFT_MICROS).toString()} AS BIGINT))`;
+    }
+    default:
+      return no(`constants of type OID ${oid} are not pushed down`);
+  }
+}
+
+/** EXPLAIN lines for a fragment (placement, pushed predicates, files kept/pruned, generated SQL). */
+export function explainFragment(
+  f: Fragment,
+  r: Rendered,
+  prune: { prunedFiles: number; keptPartitions: number; prunedPartitions: number; partitionFilter: string | undefined },
+): string[] {
+  const lines = [`External Scan on ${f.table}  (runs in: DuckDB)`];
+  lines.push(`  Location: ${f.ref.location}`);
+  if (f.ref.partitionColumns.length > 0) {
+    lines.push(`  Partition Filter: ${prune.partitionFilter ?? '(none)'}`);
+    lines.push(`  Partitions: ${prune.keptPartitions} kept, ${prune.prunedPartitions} pruned`);
+  }
+  lines.push(`  Files: ${f.files.length} kept, ${prune.prunedFiles} pruned`);
+  if (r.pushable) {
+    lines.push(`  Pushed Down: ${[f.filters.length > 0 ? 'filter' : '', f.output.kind === 'aggregate' ? 'aggregate' : 'projection', f.orderBy.length > 0 ? 'order by' : '', f.limit !== undefined ? 'limit' : ''].filter(Boolean).join(', ')}`);
+    lines.push(`  DuckDB SQL: ${r.sql.replace(/read_parquet\(\[[^\]]*\]/, `read_parquet([${f.files.length} files]`)}`);
+  } else {
+    lines.push(`  Not Pushed Down: ${r.reason}`);
+  }
+  return lines;
+}
