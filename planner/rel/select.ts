@@ -30,10 +30,31 @@ function magicRef(name: string): ColumnRef {
   return { kind: 'ColumnRef', fields: [{ kind: 'String', sval: MAGIC + name }] };
 }
 
+/**
+ * `SELECT generate_series(a, b) [AS x], <constants>` without FROM: the set-returning call
+ * becomes a function in FROM (PostgreSQL evaluates it as a ProjectSet over one row).
+ */
+function targetSrf(s: SelectStmt): SelectStmt | undefined {
+  if (s.fromClause?.length || !s.targetList) return undefined;
+  let found = -1;
+  s.targetList.forEach((t, i) => {
+    const v = (t as ResTarget).val;
+    if (v?.kind === 'FuncCall' && strings(v.funcname).slice(-1)[0] === 'generate_series' && !v.over) found = found === -1 ? i : -2;
+  });
+  if (found < 0) return undefined;
+  const t = s.targetList[found] as ResTarget;
+  const from = { kind: 'RangeFunction', functions: [{ kind: 'List', items: [t.val, {}] }], alias: { aliasname: `${MAGIC}srf` } } as unknown as Node;
+  const targetList = s.targetList.map((x, i) => (i === found
+    ? { kind: 'ResTarget', name: t.name ?? 'generate_series', val: { kind: 'ColumnRef', fields: [{ kind: 'String', sval: `${MAGIC}srf` }, { kind: 'String', sval: `${MAGIC}srf` }] }, ...(t.location !== undefined ? { location: t.location } : {}) }
+    : x)) as Node[];
+  return { ...s, fromClause: [from], targetList };
+}
+
 /** Does this SELECT need the relational planner (FROM, aggregates, GROUP BY)? */
 export function needsRelPlanner(s: SelectStmt): boolean {
   if (s.op && s.op !== 'SETOP_NONE') return false;
   if (s.valuesLists) return false;
+  if (targetSrf(s)) return true;
   return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList);
 }
 
@@ -71,7 +92,8 @@ interface Target {
   ast: Node;
 }
 
-export function planRelSelect(b: Binder, s: SelectStmt): QueryPlan {
+export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
+  const s = targetSrf(s0) ?? s0;
   if (s.intoClause) throw b.unsupported('SELECT INTO');
   if (s.windowClause?.length) throw b.unsupported('window clauses');
   if (s.lockingClause?.length) throw b.unsupported('FOR UPDATE/SHARE');

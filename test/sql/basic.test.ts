@@ -143,5 +143,8 @@ describe('functions in FROM', () => {
       .toEqual([['2020-01-01 00:00:00'], ['2020-02-01 00:00:00'], ['2020-03-01 00:00:00']]);
     expect((await c.query("SELECT * FROM upper('ab') AS u")).text).toEqual([['AB']]);
     expect((await c.error('SELECT * FROM generate_series(1, 5, 0)')).message).toBe('step size cannot equal zero');
+    const r = await c.query('SELECT 5 AS k, generate_series(2, 1, -1) AS g ORDER BY g');
+    expect([r.columns, r.text]).toEqual([['k', 'g'], [['5', '1'], ['5', '2']]]);
+    expect((await c.query('SELECT generate_series(1, 2)')).columns).toEqual(['generate_series']);
   });
 });
