@@ -5,7 +5,7 @@
 // wire/ turns them into text or binary with catalog/types codecs, using the Field's type OID and
 // the session's formatting settings (Session.formatSettings()).
 
-import type { DbError, Notice } from '../catalog/index.js';
+import type { DbError, FormatSettings, Notice } from '../catalog/index.js';
 
 /** One column of a row description (RowDescription fields, PostgreSQL semantics). */
 export interface Field {
@@ -91,14 +91,8 @@ export interface CopyOutSource {
   close(): void;
 }
 
-/** Formatting settings the codecs need, taken from the session at encode time. */
-export interface FormatSettings {
-  timeZone: string;
-  dateStyle: string;
-  intervalStyle: string;
-  extraFloatDigits: number;
-  byteaOutput: 'hex' | 'escape';
-}
+/** Formatting settings the codecs need (owned by catalog/types; the session supplies them). */
+export type { FormatSettings };
 
 /** Transaction status for ReadyForQuery. */
 export type TxStatus = 'I' | 'T' | 'E';
