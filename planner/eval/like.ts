@@ -175,3 +175,34 @@ export function regexSubstring(s: string, pattern: string): string | null {
   if (!m) return null;
   return m.length > 1 ? (m[1] ?? null) : m[0];
 }
+
+/** regexp_count(s, pattern[, start[, flags]]): non-overlapping matches from `start` (1-based). */
+export function regexpCount(s: string, pattern: string, start: number, flags: string): number {
+  if (start <= 0) throw new DbError('22023', `invalid value for parameter "start": ${start}`);
+  if (flags.includes('g')) throw new DbError('22023', 'regexp_count() does not support the "global" option');
+  const f = regexFlags(flags + 'g');
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, f.js);
+  } catch (e) {
+    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+  }
+  const cps = Array.from(s);
+  const tail = cps.slice(start - 1).join('');
+  let n = 0;
+  for (const m of tail.matchAll(re)) {
+    n++;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return n;
+}
+
+export function regexpLike(s: string, pattern: string, flags: string): boolean {
+  if (flags.includes('g')) throw new DbError('22023', 'regexp_like() does not support the "global" option');
+  const f = regexFlags(flags);
+  try {
+    return new RegExp(pattern, f.js).test(s);
+  } catch (e) {
+    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+  }
+}

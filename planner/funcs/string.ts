@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DbError, TypeOid } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { ANY } from '../bind/resolve.js';
-import { likeEscape, regexSubstring, regexpReplace, similarToRegex } from '../eval/like.js';
+import { likeEscape, regexSubstring, regexpCount, regexpLike, regexpReplace, similarToRegex } from '../eval/like.js';
 import { fn, type FnDef } from './def.js';
 import { formatString, quoteIdent, quoteLiteral } from './format.js';
 
@@ -235,6 +235,11 @@ export function stringFunctions(): FnDef[] {
     fn('regexp_replace', [T, T, T], T, (a) => regexpReplace(s0(a), a[1] as string, a[2] as string, '')),
     fn('regexp_replace', [T, T, T, T], T, (a) => regexpReplace(s0(a), a[1] as string, a[2] as string, a[3] as string)),
     fn('substring', [T, T], T, (a) => regexSubstring(s0(a), a[1] as string)),
+    fn('regexp_count', [T, T], I, (a) => regexpCount(s0(a), a[1] as string, 1, '')),
+    fn('regexp_count', [T, T, I], I, (a) => regexpCount(s0(a), a[1] as string, a[2] as number, '')),
+    fn('regexp_count', [T, T, I, T], I, (a) => regexpCount(s0(a), a[1] as string, a[2] as number, a[3] as string)),
+    fn('regexp_like', [T, T], O.bool, (a) => regexpLike(s0(a), a[1] as string, '')),
+    fn('regexp_like', [T, T, T], O.bool, (a) => regexpLike(s0(a), a[1] as string, a[2] as string)),
     fn('similar_to_escape', [T, T], T, (a) => similarToRegex(s0(a), a[1] as string)),
     fn('textcat', [T, T], T, (a) => s0(a) + (a[1] as string)),
     fn('pg_client_encoding', [], O.name, () => 'UTF8'),
