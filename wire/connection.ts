@@ -310,7 +310,7 @@ export class Connection implements StatementIo {
     this.phase = { kind: 'ready', session, protocol };
     this.sendNotices();
     out.readyForQuery(session.txStatus());
-    this.log.info('connection opened', { pid: this.pid, user, database, tls: this.tlsDone });
+    this.log.info('connection opened', { pid: this.pid, user, database, tls: this.tlsDone, application: startupParams['application_name'] });
     return protocol;
   }
 
