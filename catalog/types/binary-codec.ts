@@ -1,6 +1,7 @@
 // binaryOut / binaryIn: PostgreSQL 15's send/recv formats (big-endian). Binary input whose length
 // or content does not fit raises 22P03, worded as PostgreSQL words it where it has a message.
 import { DbError } from '../errors.js';
+import { arrayRecv, arraySend, type PgArray } from './array.js';
 import { badBinary, notSupported } from './errors.js';
 import { normalizeJsonb, validateJson } from './json.js';
 import { Numeric, NUMERIC_DSCALE_MAX, pow10 } from './numeric.js';
@@ -66,15 +67,24 @@ export function binaryOut(oid: number, value: unknown): Uint8Array {
     }
     case OID.uuid: return uuidToBytes(value as string);
     case OID.void: return new Uint8Array(0);
-    default: throw unsupported(oid);
+    default: {
+      const elem = arrayElem(oid);
+      if (elem !== undefined) return arraySend(elem, value as PgArray, ELEM_BINARY);
+      throw unsupported(oid);
+    }
   }
 }
 
 function unsupported(oid: number): DbError {
-  const t = typeByOid(oid);
-  if (t !== undefined && t.typcategory === 'A') return notSupported(`array values of type ${t.typname.slice(1)}[] are not supported yet`);
   return notSupported(`type with OID ${oid} is not supported`);
 }
+
+function arrayElem(oid: number): number | undefined {
+  const t = typeByOid(oid);
+  return t !== undefined && t.typcategory === 'A' && t.typelem !== 0 ? t.typelem : undefined;
+}
+
+const ELEM_BINARY = { binaryIn: (oid: number, b: Uint8Array) => binaryIn(oid, b), binaryOut: (oid: number, v: unknown) => binaryOut(oid, v) };
 
 /**
  * A fixed-width value of exactly n bytes. PostgreSQL's recv functions read with pq_getmsg*:
@@ -184,7 +194,11 @@ export function binaryIn(oid: number, b: Uint8Array): unknown {
     }
     case OID.uuid: need(b, 16); return uuidFromBytes(b);
     case OID.void: return undefined;
-    default: throw unsupported(oid);
+    default: {
+      const elem = arrayElem(oid);
+      if (elem !== undefined) return arrayRecv(elem, b, ELEM_BINARY);
+      throw unsupported(oid);
+    }
   }
 }
 

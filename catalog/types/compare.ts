@@ -6,7 +6,9 @@ import { DbError } from '../errors.js';
 import { compareInterval, intervalKey } from './interval.js';
 import { parseJson, type JsonValue } from './json.js';
 import { Numeric } from './numeric.js';
+import { compareArrays, type PgArray } from './array.js';
 import { OID } from './oids.js';
+import { typeByOid } from './registry.js';
 import { bpcharTrim } from './strings.js';
 import type { Interval } from './values.js';
 
@@ -71,8 +73,14 @@ export function compareValues(oid: number, a: unknown, b: unknown): number {
       return compareJsonb(parseJson(a as string), parseJson(b as string));
     case OID.json:
       throw new DbError('42883', 'could not identify a comparison function for type json');
-    default:
+    default: {
+      const t = typeByOid(oid);
+      if (t !== undefined && t.typcategory === 'A' && t.typelem !== 0) {
+        const elem = t.typelem;
+        return compareArrays(a as PgArray, b as PgArray, (x, y) => compareValues(elem, x, y));
+      }
       throw new DbError('0A000', `comparison of values of type with OID ${oid} is not supported`);
+    }
   }
 }
 
@@ -94,8 +102,16 @@ export function hashKey(oid: number, v: unknown): unknown {
       return intervalKey(v as Interval);
     case OID.jsonb:
       return v; // the stored form is canonical
-    default:
+    default: {
+      const t = typeByOid(oid);
+      if (t !== undefined && t.typcategory === 'A' && t.typelem !== 0) {
+        // Arrays: a string of the element keys, dims and bounds (arrays are rare as keys).
+        const a = v as PgArray;
+        const elem = t.typelem;
+        return JSON.stringify([a.dims, a.lbounds, a.values.map((x) => (x === null || x === undefined ? null : keyText(hashKey(elem, x))))]);
+      }
       return v;
+    }
   }
 }
 
@@ -162,4 +178,9 @@ function sortedEntries(v: JsonValue & { t: 'obj' }): Array<[string, JsonValue]> 
   const m = new Map<string, JsonValue>();
   for (const [k, x] of v.entries) m.set(k, x);
   return [...m].sort((x, y) => Buffer.byteLength(x[0]) - Buffer.byteLength(y[0]) || compareUtf8(x[0], y[0]));
+}
+
+/** A hash key as text, for composite keys (bigint and Uint8Array safe). */
+function keyText(k: unknown): string {
+  return typeof k === 'bigint' ? `${k}n` : typeof k === 'number' ? (Number.isNaN(k) ? 'NaN' : String(k)) : typeof k === 'string' ? `s${k}` : JSON.stringify(k);
 }

@@ -1,5 +1,6 @@
 // textOut / textIn: the text format of every supported type (PostgreSQL 15 typoutput/typinput).
 // The switch over OIDs is the one place that maps a type to its codec; arrays are 0A000 for now.
+import { arrayIn, arrayOut, type PgArray } from './array.js';
 import { byteaToEscape, byteaToHex, parseBytea } from './bytea.js';
 import { parseBool } from './bool.js';
 import { formatDate, formatTime, formatTimestamp, formatTimestamptz } from './dt-format.js';
@@ -20,10 +21,16 @@ import type { Interval } from './values.js';
 import { USECS_PER_DAY } from './values.js';
 
 function unsupportedType(oid: number): Error {
-  const t = typeByOid(oid);
-  if (t !== undefined && t.typcategory === 'A') return notSupported(`array values of type ${t.typname.slice(1)}[] are not supported yet`);
   return notSupported(`type with OID ${oid} is not supported`);
 }
+
+/** The element type of a registered array type, or undefined. */
+function arrayElem(oid: number): number | undefined {
+  const t = typeByOid(oid);
+  return t !== undefined && t.typcategory === 'A' && t.typelem !== 0 ? t.typelem : undefined;
+}
+
+const ELEM_TEXT = { textIn: (oid: number, text: string, fmt: InputSettings) => textIn(oid, text, fmt), textOut: (oid: number, v: unknown, fmt: FormatSettings) => textOut(oid, v, fmt) };
 
 /** Text output of an internal value (never null: NULL is the caller's business). */
 export function textOut(oid: number, value: unknown, fmt: FormatSettings): string {
@@ -68,8 +75,11 @@ export function textOut(oid: number, value: unknown, fmt: FormatSettings): strin
       return value as string;
     case OID.void:
       return '';
-    default:
+    default: {
+      const elem = arrayElem(oid);
+      if (elem !== undefined) return arrayOut(elem, value as PgArray, fmt, ELEM_TEXT);
       throw unsupportedType(oid);
+    }
   }
 }
 
@@ -110,7 +120,11 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.timestamptz: return applyTypmod(oid, fastTimestamp(text, true, fmt.timeZone) ?? parseDateTime('timestamptz', text, fmt), typmod, false);
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
-    default: throw unsupportedType(oid);
+    default: {
+      const elem = arrayElem(oid);
+      if (elem !== undefined) return arrayIn(elem, text, fmt, ELEM_TEXT);
+      throw unsupportedType(oid);
+    }
   }
 }
 
