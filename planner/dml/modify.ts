@@ -4,7 +4,8 @@
 //                      and work on that version (EvalPlanQual); a deleted row is skipped.
 //   REPEATABLE READ  – a newer committed version (or deletion) is 40001
 //                      "could not serialize access due to concurrent update".
-// Tags: "UPDATE n", "DELETE n". UPDATE ... FROM and DELETE ... USING are 0A000 for now.
+// UPDATE ... FROM / DELETE ... USING join the target with other items; a target row joined by
+// several rows changes once. Tags: "UPDATE n", "DELETE n".
 
 import { DbError, findColumn, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
@@ -14,11 +15,15 @@ import type { Node, ResTarget, SelectStmt } from '../parse/ast.js';
 import type { BoundExpr } from '../bind/expr.js';
 import { bindRowSubquery } from '../rel/sublink.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
-import { iter } from '../rel/ops.js';
+import { iter, type RelNode } from '../rel/ops.js';
+import { JoinNode } from '../rel/join.js';
+import { RelScope } from '../rel/scope.js';
+import { planFromList, type FromResult, type ScanRef } from '../rel/from.js';
+import { T } from '../bind/types.js';
 import { storageError } from '../rel/runtime.js';
 import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
 import { replaceRow } from './apply.js';
-import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableScope, type DefaultValue, type TablePlan } from './common.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan } from './common.js';
 import { ownKey, TableWriter } from './write.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
@@ -28,12 +33,11 @@ export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; wh
 type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue };
 
 export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
-  if (s.fromClause?.length) throw b.unsupported('UPDATE ... FROM');
   if (s.withClause) throw b.unsupported('WITH in UPDATE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
   const alias = s.relation.alias?.aliasname;
-  const scope = tableScope(b, tab, alias);
+  const { scope, from, scans } = targetScope(b, tab, alias, s.fromClause);
   const sb = b.withScope(scope);
   const sets: SetItem[] = [];
   const rowSubqueries = new Map<object, ReturnType<typeof bindRowSubquery>>();
@@ -69,7 +73,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
     }
     sets.push({ slot: col.attnum - 1, f: compile(assign(sb, sb.bind(v), col, (v as { location?: number }).location ?? -1)) });
   }
-  const target = planTarget(sb, tab, s.whereClause);
+  const target = planTarget(sb, tab, s.whereClause, from, scans);
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
@@ -78,12 +82,12 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
     async run(ctx) {
       const out: Value[][] = [];
       let n = 0;
-      for await (const { key, row } of targetRows(ctx, tab, target)) {
+      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
         const next = row.slice();
-        for (const s of sets) next[s.slot] = 'f' in s ? s.f(row, ctx) : await evalDefault(b, s.def, ctx);
+        for (const s of sets) next[s.slot] = 'f' in s ? s.f(combined, ctx) : await evalDefault(b, s.def, ctx);
         await replaceRow(ts, writer, key, row, next, ctx);
         n++;
-        if (returning) out.push(project(returning.exprs, next, ctx));
+        if (returning) out.push(project(returning.exprs, [...next, ...combined.slice(tab.columns.length)], ctx));
       }
       return { rows: out, tag: `UPDATE ${n}` };
     },
@@ -91,13 +95,12 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
 }
 
 export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
-  if (s.usingClause?.length) throw b.unsupported('DELETE ... USING');
   if (s.withClause) throw b.unsupported('WITH in DELETE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
-  const scope = tableScope(b, tab, s.relation.alias?.aliasname);
+  const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
   const sb = b.withScope(scope);
-  const target = planTarget(sb, tab, s.whereClause);
+  const target = planTarget(sb, tab, s.whereClause, from, scans);
   const writer = new TableWriter(tab, []);
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
@@ -106,10 +109,10 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
     async run(ctx) {
       const out: Value[][] = [];
       let n = 0;
-      for await (const { key, row } of targetRows(ctx, tab, target)) {
+      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
         writer.remove(ts, key, row);
         n++;
-        if (returning) out.push(project(returning.exprs, row, ctx));
+        if (returning) out.push(project(returning.exprs, [...row, ...combined.slice(tab.columns.length)], ctx));
       }
       return { rows: out, tag: `DELETE ${n}` };
     },
@@ -117,37 +120,69 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
 }
 
 interface Target {
-  scan: ScanNode;
+  /** Rows laid out as [target columns..., stored key, FROM/USING columns...]. */
+  node: RelNode;
   where: Compiled | undefined;
 }
 
-function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined): Target {
-  const where = whereAst ? sb.coerceToBool(sb.bind(whereAst), 'WHERE', -1) : undefined;
-  return { scan: new ScanNode(tab, chooseAccess(tab, 0, where), true), where: where ? compile(where) : undefined };
+/**
+ * The scope of UPDATE/DELETE expressions (SET, WHERE, RETURNING): the target table's columns,
+ * one hidden slot for its stored key, then the FROM (UPDATE) or USING (DELETE) items.
+ */
+function targetScope(b: Binder, tab: TableDesc, alias: string | undefined, items: Node[] | undefined): { scope: RelScope; from: FromResult | undefined; scans: ScanRef[] } {
+  const own = tableEntry(tab, alias, 0);
+  const scans: ScanRef[] = [];
+  if (!items?.length) return { scope: tableScope(b, tab, alias), from: undefined, scans };
+  const from = planFromList(b, items, scans, tab.columns.length + 1);
+  for (const e of from.entries) {
+    if (e.alias === own.alias && e.schema === undefined) throw new DbError('42712', `table name "${e.alias}" specified more than once`);
+  }
+  const keySlot = { alias: undefined, schema: undefined, offset: tab.columns.length, columns: [{ name: '', type: T.bytea, tableOid: 0, attnum: 0, hidden: true }] };
+  const scope = new RelScope([own, keySlot, ...from.entries], tab.columns.length + 1 + from.width, (l) => b.position(l));
+  for (const [k, v] of from.merged) scope.merged.set(k, v);
+  scope.parent = b.scope;
+  return { scope, from, scans };
 }
 
-/** Target rows after lock + re-check (see the file header). */
-async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[] }> {
+function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined, from: FromResult | undefined, scans: ScanRef[]): Target {
+  const where = whereAst ? sb.coerceToBool(sb.bind(whereAst), 'WHERE', -1) : undefined;
+  const scan = new ScanNode(tab, chooseAccess(tab, 0, where), true);
+  for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
+  const node: RelNode = from ? new JoinNode(scan, from.node, 'cross', undefined, []) : scan;
+  return { node, where: where ? compile(where) : undefined };
+}
+
+/** Target rows after lock + re-check (see the file header); each target row at most once. */
+async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[]; combined: Value[] }> {
   const ts = ctx.tables!;
   const txn = ts.current();
   const width = tab.columns.length;
   // Candidates at the statement snapshot (collected first: lock waits are asynchronous).
-  const candidates: Array<{ key: Uint8Array; row: Value[] }> = [];
-  for (const r of iter(t.scan.open(ctx))) {
+  const candidates: Array<{ key: Uint8Array; combined: Value[] }> = [];
+  const seen = new Set<string>();
+  for (const r of iter(t.node.open(ctx))) {
     if (t.where && t.where(r, ctx) !== true) continue;
-    candidates.push({ key: r[width] as Uint8Array, row: r.slice(0, width) });
+    const key = r[width] as Uint8Array;
+    const k = ownKey(tab.storageId, key);
+    if (seen.has(k)) continue; // several FROM rows join one target row: it changes once
+    seen.add(k);
+    candidates.push({ key, combined: r });
   }
   const snapshotIso = txn.isolation === 'snapshot';
+  const recheck = (c: { key: Uint8Array; combined: Value[] }, cells: Parameters<typeof decodeRow>[1]): { key: Uint8Array; row: Value[]; combined: Value[] } | undefined => {
+    const row = new Array<Value>(width);
+    decodeRow(tab, cells, row);
+    const combined = [...row, c.key, ...c.combined.slice(width + 1)];
+    if (t.where && t.where(combined, ctx) !== true) return undefined;
+    return { key: c.key, row, combined };
+  };
   for (const c of candidates) {
     if (ctx.cancel.reason) throw ctx.cancel.reason;
     if (ts.ownKeys.has(ownKey(tab.storageId, c.key))) {
       // Already written by this transaction: the own version is the current one.
       const cur = txn.get(tab.storageId, c.key);
-      if (!cur) continue;
-      const row = new Array<Value>(width);
-      decodeRow(tab, cur, row);
-      if (t.where && t.where(row, ctx) !== true) continue;
-      yield { key: c.key, row };
+      const r = cur ? recheck(c, cur) : undefined;
+      if (r) yield r;
       continue;
     }
     try {
@@ -158,14 +193,12 @@ async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGe
     }
     const latest = txn.getLatestCommitted(tab.storageId, c.key);
     if (latest && latest.seq <= txn.snapshotSeq) {
-      yield c;
+      yield { key: c.key, row: c.combined.slice(0, width), combined: c.combined };
       continue;
     }
     if (snapshotIso) throw new DbError('40001', 'could not serialize access due to concurrent update');
     if (!latest) continue; // deleted meanwhile
-    const row = new Array<Value>(width);
-    decodeRow(tab, latest.row, row);
-    if (t.where && t.where(row, ctx) !== true) continue;
-    yield { key: c.key, row };
+    const r = recheck(c, latest.row);
+    if (r) yield r;
   }
 }

@@ -68,10 +68,10 @@ function entryVisible(scope: RelScope, e: RangeEntry): StarColumn[] {
   return out;
 }
 
-export function planFromList(b: Binder, items: Node[], scans: ScanRef[]): FromResult {
+export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOffset = 0): FromResult {
   let acc: FromResult | undefined;
   for (const it of items) {
-    const r = planFromItem(b, it as unknown as FromNode, acc?.width ?? 0, scans);
+    const r = planFromItem(b, it as unknown as FromNode, startOffset + (acc?.width ?? 0), scans);
     if (!acc) acc = r;
     else {
       const names = new Set(acc.entries.map((e) => e.alias).filter((x) => x !== undefined));

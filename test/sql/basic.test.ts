@@ -148,3 +148,16 @@ describe('functions in FROM', () => {
     expect((await c.query('SELECT generate_series(1, 2)')).columns).toEqual(['generate_series']);
   });
 });
+
+describe('UPDATE ... FROM and DELETE ... USING', () => {
+  it('join the target with other tables; RETURNING sees both', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE acc (id int PRIMARY KEY, bal int); CREATE TABLE pay (acc int, amount int)');
+    await c.query('INSERT INTO acc VALUES (1, 10), (2, 20), (3, 30); INSERT INTO pay VALUES (1, 5), (3, 7), (3, 7)');
+    const r = await c.query('UPDATE acc SET bal = bal + p.amount FROM pay p WHERE p.acc = acc.id RETURNING acc.id, bal, p.amount');
+    expect([r.tag, r.text.sort()]).toEqual(['UPDATE 2', [['1', '15', '5'], ['3', '37', '7']]]);
+    expect((await c.query('DELETE FROM acc a USING pay WHERE pay.acc = a.id AND pay.amount > 6')).tag).toBe('DELETE 1');
+    expect((await c.query('SELECT * FROM acc ORDER BY id')).text).toEqual([['1', '15'], ['2', '20']]);
+  });
+});
