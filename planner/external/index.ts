@@ -4,3 +4,4 @@ export { parseExternalStatement, type ExternalStatement, type ColumnDef, type Qu
 export { typedPartitions, prunePartitions, type PartitionPredicate, type PruneResult, type TypedPartitionFile, type CmpOp } from './prune.js';
 export { renderFragment, explainFragment, constant, type Fragment, type FragExpr, type FragAgg, type FragOutput, type FragSort, type Rendered, type OutputColumn } from './fragment.js';
 export { dbErrorFromExternal, withDbErrors, toInternalValue } from './convert.js';
+export { externalRowCursor, type ExternalCursorOptions } from './cursor.js';

@@ -177,3 +177,44 @@ describe('rendered fragments agree with DuckDB on all files', () => {
     expect((await run(frag({ output: { kind: 'aggregate', groupBy: [], aggs: [{ fn: 'count_star' }] } })))[0]).toEqual([BigInt(N)]);
   });
 });
+
+describe('externalRowCursor (placement: the whole statement runs in DuckDB)', () => {
+  it('hands out rows in Execute-sized pieces with the SELECT tag', async () => {
+    const { externalRowCursor } = await import('../../planner/external/index.js');
+    const r = renderFragment(frag({ output: { kind: 'columns', columns: ['id', 'amount'] }, orderBy: [{ index: 0, desc: false, nullsFirst: false }] }));
+    if (!r.pushable) throw new Error(r.reason);
+    const cursor = externalRowCursor(fx.engine, { reason: undefined }, { sql: r.sql, files: r.files, cancelPollMs: 20 });
+    let total = 0;
+    let last: { done: boolean; tag?: string } = { done: false };
+    let expectId = 0n;
+    while (!last.done) {
+      const res = await cursor.fetch(3000);
+      expect(res.rows.length).toBeLessThanOrEqual(3000);
+      for (const row of res.rows) {
+        expect(row[0]).toBe(expectId++);
+        expect(row[1]).toBeInstanceOf(Numeric);
+      }
+      total += res.rows.length;
+      last = res;
+    }
+    expect(total).toBe(N);
+    expect(last.tag).toBe(`SELECT ${N}`);
+  });
+
+  it("a cancel request ends the statement with the token's error and interrupts DuckDB", async () => {
+    const { externalRowCursor } = await import('../../planner/external/index.js');
+    const token: { reason: DbError | undefined } = { reason: undefined };
+    const cursor = externalRowCursor(fx.engine, token, { sql: 'SELECT sum(a.range * b.range) FROM range(100000000) a, range(1000) b', files: [], cancelPollMs: 20 });
+    setTimeout(() => (token.reason = new DbError('57014', 'canceling statement due to user request')), 150);
+    const t0 = Date.now();
+    let e: unknown;
+    try {
+      await cursor.fetch(0);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBe(token.reason);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    cursor.close();
+  });
+});
