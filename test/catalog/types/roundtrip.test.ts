@@ -204,3 +204,18 @@ describe('timestamps one microsecond either side of midnight, across the whole r
     }
   });
 });
+
+describe(`array round trips (fast-check seed ${SEED})`, () => {
+  it('int4[] and text[] with NULLs, quoting-worthy strings and 1-3 dimensions', () => {
+    const dimsArb = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 });
+    const text = fc.oneof(fc.string({ maxLength: 6 }).filter((s) => !s.includes('\u0000')), fc.constantFrom('', 'NULL', 'null', ' a ', '{x}', 'a,b', '"q"', '\\'));
+    check(fc.tuple(dimsArb, fc.integer({ min: -3, max: 3 })).chain(([dims, lb]) => {
+      const n = dims.reduce((a, b) => a * b, 1);
+      return fc.tuple(fc.constant(dims), fc.constant(lb), fc.array(fc.option(fc.integer(), { nil: null }), { minLength: n, maxLength: n }), fc.array(fc.option(text, { nil: null }), { minLength: n, maxLength: n }));
+    }), ([dims, lb, ints, strs]) => {
+      const lbounds = dims.map(() => lb);
+      roundTrip(O._int4, { dims, lbounds, values: ints });
+      roundTrip(O._text, { dims, lbounds, values: strs });
+    }, 300);
+  });
+});
