@@ -117,3 +117,17 @@ describe('WalWriter', () => {
     expect((await readLog(io, 1)).records.length).toBe(40);
   });
 });
+
+describe("WalWriter syncMode 'off' timer", () => {
+  it('fdatasyncs in the background; commits acknowledged before the timer fired survive a crash after it', async () => {
+    const io = new MemIo(8, { tornTail: false });
+    await io.mkdirp('/db');
+    const w = await WalWriter.create(io, '/db', 1, { ...opts, syncMode: 'off', syncIntervalMs: 10 });
+    for (let i = 1n; i <= 5n; i++) await w.append(rec(i), () => {});
+    expect(w.stats.syncs).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(w.stats.syncs).toBeGreaterThan(0);
+    w.abandon();
+    expect((await readLog(io.crash(), 1)).records.map((r) => r.seq)).toEqual([1n, 2n, 3n, 4n, 5n]);
+  });
+});
