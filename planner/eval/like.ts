@@ -82,6 +82,7 @@ export function similarToRegex(pattern: string, escape: string | null): string {
   if ([...esc].length > 1) throw new DbError('22019', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
   let out = '';
   let inBracket = false;
+  let nquotes = 0;
   const chars = [...pattern];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
@@ -89,6 +90,14 @@ export function similarToRegex(pattern: string, escape: string | null): string {
       i++;
       if (i >= chars.length) throw new DbError('22025', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
       const n = chars[i]!;
+      if (n === '"') {
+        // Escape-double-quote separators: the part between them is the one substring() returns.
+        if (nquotes === 0) out += '){1,1}?(';
+        else if (nquotes === 1) out += '){1,1}(?:';
+        else throw new DbError('2200C', 'SQL regular expression may not contain more than two escape-double-quote separators');
+        nquotes++;
+        continue;
+      }
       out += quote(n);
       continue;
     }

@@ -235,6 +235,7 @@ export function stringFunctions(): FnDef[] {
     fn('regexp_replace', [T, T, T], T, (a) => regexpReplace(s0(a), a[1] as string, a[2] as string, '')),
     fn('regexp_replace', [T, T, T, T], T, (a) => regexpReplace(s0(a), a[1] as string, a[2] as string, a[3] as string)),
     fn('substring', [T, T], T, (a) => regexSubstring(s0(a), a[1] as string)),
+    fn('substring', [T, T, T], T, (a) => regexSubstring(s0(a), similarToRegex(a[1] as string, a[2] as string))),
     fn('regexp_count', [T, T], I, (a) => regexpCount(s0(a), a[1] as string, 1, '')),
     fn('regexp_count', [T, T, I], I, (a) => regexpCount(s0(a), a[1] as string, a[2] as number, '')),
     fn('regexp_count', [T, T, I, T], I, (a) => regexpCount(s0(a), a[1] as string, a[2] as number, a[3] as string)),
