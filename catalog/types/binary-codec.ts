@@ -2,6 +2,7 @@
 // or content does not fit raises 22P03, worded as PostgreSQL words it where it has a message.
 import { DbError } from '../errors.js';
 import { arrayRecv, arraySend, type PgArray } from './array.js';
+import { applyTypmod } from './text-codec.js';
 import { badBinary, notSupported } from './errors.js';
 import { normalizeJsonb, validateJson } from './json.js';
 import { Numeric, NUMERIC_DSCALE_MAX, pow10 } from './numeric.js';
@@ -159,7 +160,17 @@ function invalidUtf8(b: Uint8Array): DbError {
   return new DbError('22021', 'invalid byte sequence for encoding "UTF8"');
 }
 
-export function binaryIn(oid: number, b: Uint8Array): unknown {
+/**
+ * Binary input (PostgreSQL's typreceive). With a typmod (COPY FROM ... BINARY into a typed
+ * column), the value is coerced as the recv functions do: varchar/bpchar length (22001),
+ * numeric(p,s), time/timestamp/interval precision. Bind parameters have no typmod (-1).
+ */
+export function binaryIn(oid: number, b: Uint8Array, typmod = -1): unknown {
+  const v = binaryInRaw(oid, b);
+  return typmod < 0 ? v : applyTypmod(oid, v, typmod, false);
+}
+
+function binaryInRaw(oid: number, b: Uint8Array): unknown {
   switch (oid) {
     case OID.bool: need(b, 1); return b[0] !== 0;
     case OID.int2: checkLen(b, 2); return ((b[0]! << 24) | (b[1]! << 16)) >> 16;

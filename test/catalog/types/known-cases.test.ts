@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import {
-  TypeOid, DEFAULT_FORMAT_SETTINGS, textIn, textOut, binaryOut, Numeric, DbError, formatType,
+  TypeOid, DEFAULT_FORMAT_SETTINGS, textIn, textOut, binaryIn, binaryOut, Numeric, DbError, formatType,
   numericTypmod, charTypmod, type FormatSettings,
 } from '../../../catalog/index.js';
 
@@ -251,4 +251,15 @@ describe.skipIf(!existsSync('/usr/share/zoneinfo/America/New_York'))('timestampt
       expect(textOut(O.timestamptz, textIn(O.timestamptz, input, fmt), fmt)).toBe(want);
     });
   }
+});
+
+describe('binary input with a column typmod (COPY BINARY), as the recv functions coerce', () => {
+  it('varchar(n) length, bpchar padding, numeric(p,s), timestamp(p)', () => {
+    const utf8 = (s: string) => Buffer.from(s, 'utf8');
+    expect(() => binaryIn(O.varchar, utf8('abcd'), charTypmod(3))).toThrow(expect.objectContaining({ code: '22001', message: 'value too long for type character varying(3)' }));
+    expect(binaryIn(O.bpchar, utf8('ab'), charTypmod(4))).toBe('ab  ');
+    expect(textOut(O.numeric, binaryIn(O.numeric, binaryOut(O.numeric, Numeric.fromString('1.005')), numericTypmod(5, 2)), FMT)).toBe('1.01');
+    expect(textOut(O.timestamp, binaryIn(O.timestamp, binaryOut(O.timestamp, textIn(O.timestamp, '2024-01-02 03:04:05.5', FMT)), 0), FMT)).toBe('2024-01-02 03:04:06');
+    expect(binaryIn(O.varchar, utf8('abcd'))).toBe('abcd');
+  });
 });
