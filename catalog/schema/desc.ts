@@ -12,7 +12,7 @@
 // - Expressions (defaults, CHECKs) are stored as parse trees with locations stripped, and bound
 //   again when a statement uses the table (PostgreSQL stores node trees in pg_attrdef too).
 
-export type RelKind = 'table' | 'sequence' | 'index';
+export type RelKind = 'table' | 'sequence' | 'index' | 'view';
 
 export interface ColumnDesc {
   name: string;
@@ -72,6 +72,8 @@ export interface TableDesc {
   sequence?: SequenceOptions;
   /** kind 'index': the indexed table (same schema) and whether the index enforces uniqueness. */
   indexOf?: { table: string; unique: boolean; attnums: number[] };
+  /** kind 'view': the defining query (planner AST JSON, locations stripped). */
+  viewQuery?: unknown;
   /** Non-unique secondary indexes declared on a table (catalog entries; scans do not use them yet). */
   indexes?: IndexDesc[];
   /** WITH (...) storage parameters, accepted and kept (fillfactor, ...). */

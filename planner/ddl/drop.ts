@@ -24,8 +24,8 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
   const kind = s.removeType;
   if (kind === 'OBJECT_SCHEMA') return plan((ts) => dropSchemas(ts, s), b);
   if (kind === 'OBJECT_INDEX') return plan((ts) => dropIndexes(ts, s.objects ?? [], s.missing_ok === true), b);
-  if (kind !== 'OBJECT_TABLE' && kind !== 'OBJECT_SEQUENCE') return undefined;
-  const what = kind === 'OBJECT_TABLE' ? 'table' : 'sequence';
+  if (kind !== 'OBJECT_TABLE' && kind !== 'OBJECT_SEQUENCE' && kind !== 'OBJECT_VIEW') return undefined;
+  const what = kind === 'OBJECT_TABLE' ? 'table' : kind === 'OBJECT_VIEW' ? 'view' : 'sequence';
   return plan(async (ts) => {
     const db = ts.host.database;
     for (const o of s.objects ?? []) {
@@ -43,7 +43,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
       }
       const locked = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs());
       if (!locked) throw new DbError('42P01', `${what} "${shown}" does not exist`);
-      if (locked.kind !== (what === 'table' ? 'table' : 'sequence')) {
+      if (locked.kind !== what) {
         throw new DbError('42809', `"${locked.name}" is not a ${what}`, { hint: `Use DROP ${locked.kind.toUpperCase()} to remove a${locked.kind === 'index' ? 'n' : ''} ${locked.kind}.` });
       }
       if (locked.kind === 'sequence' && locked.sequence?.ownedBy && s.behavior !== 'DROP_CASCADE') {
@@ -57,7 +57,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
       }
       dropRelation(ts, locked);
     }
-    return what === 'table' ? 'DROP TABLE' : 'DROP SEQUENCE';
+    return `DROP ${what.toUpperCase()}`;
   }, b);
 }
 

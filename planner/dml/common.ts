@@ -140,3 +140,13 @@ export function bindReturning(b: Binder, tab: TableDesc, list: Node[] | undefine
 export function project(exprs: Compiled[], row: readonly Value[], ctx: EvalContext): Value[] {
   return exprs.map((f) => f(row, ctx));
 }
+
+/** INSERT/UPDATE/DELETE on something that is not a table. */
+export function notWritable(t: TableDesc): DbError {
+  switch (t.kind) {
+    case 'view': return new DbError('0A000', `cannot change view "${t.name}" (views are read-only here)`);
+    case 'sequence': return new DbError('42809', `cannot change sequence "${t.name}"`);
+    case 'index': return new DbError('42809', `cannot change index "${t.name}"`);
+    default: return new DbError('42809', `cannot change relation "${t.name}"`);
+  }
+}

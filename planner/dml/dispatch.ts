@@ -6,6 +6,7 @@ import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
 import type { CopyStmt, Node } from '../parse/ast.js';
 import { planCopyTable } from './copy.js';
+import { planCreateView, type ViewStmtNode } from '../ddl/view.js';
 import { planCreateIndex, type IndexStmtNode } from '../ddl/index-ddl.js';
 import { planAlterTable, planRename, type AlterTableStmtNode, type RenameStmtNode } from '../ddl/alter.js';
 import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
@@ -18,7 +19,7 @@ import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from
 
 const WRITE_COMMANDS: Record<string, string> = {
   InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', CreateStmt: 'CREATE TABLE', DropStmt: 'DROP',
-  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', AlterTableStmt: 'ALTER TABLE', IndexStmt: 'CREATE INDEX', RenameStmt: 'ALTER TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
+  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', AlterTableStmt: 'ALTER TABLE', IndexStmt: 'CREATE INDEX', ViewStmt: 'CREATE VIEW', RenameStmt: 'ALTER TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
 };
 
 export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
@@ -68,6 +69,8 @@ function planStatement(b: Binder, ast: Node): TablePlan | undefined {
       const c = n as unknown as CopyStmt;
       return c.relation ? planCopyTable(b, c) : undefined;
     }
+    case 'ViewStmt':
+      return planCreateView(b, n as ViewStmtNode);
     case 'IndexStmt':
       return planCreateIndex(b, n as IndexStmtNode);
     case 'AlterTableStmt':

@@ -12,7 +12,7 @@ import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { decodeRow } from '../rel/scan.js';
 import { RelScope } from '../rel/scope.js';
 import { replaceRow } from './apply.js';
-import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan } from './common.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { TableWriter } from './write.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
@@ -35,7 +35,7 @@ type Source =
 export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in INSERT');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
+  if (tab.kind !== 'table') throw notWritable(tab);
   // Target columns.
   let targets: ColumnDesc[];
   if (s.cols && s.cols.length > 0) {

@@ -23,7 +23,7 @@ import { T } from '../bind/types.js';
 import { storageError } from '../rel/runtime.js';
 import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
 import { replaceRow } from './apply.js';
-import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan } from './common.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { ownKey, TableWriter } from './write.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
@@ -35,7 +35,7 @@ type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue
 export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in UPDATE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
+  if (tab.kind !== 'table') throw notWritable(tab);
   const alias = s.relation.alias?.aliasname;
   const { scope, from, scans } = targetScope(b, tab, alias, s.fromClause);
   const sb = b.withScope(scope);
@@ -97,7 +97,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
 export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in DELETE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw new DbError('42809', `cannot change sequence "${tab.name}"`);
+  if (tab.kind !== 'table') throw notWritable(tab);
   const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
   const sb = b.withScope(scope);
   const target = planTarget(sb, tab, s.whereClause, from, scans);

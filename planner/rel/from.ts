@@ -109,6 +109,22 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       }
       const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
       if (tab.kind === 'index') throw b.err('42809', `"${tab.name}" is an index`, rv.location ?? -1);
+      if (tab.kind === 'view') {
+        // The view's query, planned afresh (PostgreSQL's rewriter expands views the same way).
+        const sub = planQuery(b.withScope(undefined), tab.viewQuery as SelectStmt);
+        const renames = aliasNames(rv.alias);
+        const entry: RangeEntry = {
+          alias: rv.alias?.aliasname ?? tab.name, schema: rv.alias ? undefined : tab.schema, offset,
+          columns: sub.columns.map((c, i) => ({ name: renames[i] ?? tab.columns[i]?.name ?? c.name, type: c.type, tableOid: tab.oid, attnum: i + 1 })),
+        };
+        const node = new RowsNode(entry.columns.length, (ctx) => {
+          const r = sub.run(ctx);
+          if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside views are not supported yet');
+          return r;
+        }, `View Scan on ${tab.name}`);
+        const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
+        return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
+      }
       if (tab.kind !== 'table') throw b.unsupported(`selecting from sequence "${tab.name}"`, rv.location ?? -1);
       const renames = aliasNames(rv.alias);
       const live = tab.columns.filter((c) => !c.dropped);

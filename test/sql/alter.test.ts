@@ -66,3 +66,24 @@ describe('CREATE INDEX', () => {
     expect((await c.error('DROP INDEX ib')).code).toBe('42704');
   });
 });
+
+describe('views', () => {
+  it('CREATE [OR REPLACE] VIEW, select through it, DROP VIEW; views are read-only', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE t (a int, b int)');
+    await c.query('INSERT INTO t VALUES (1, 10), (2, 20)');
+    await c.query('CREATE VIEW v (x) AS SELECT a, a + b AS s FROM t WHERE a > 1');
+    expect((await c.query('SELECT * FROM v')).text).toEqual([['2', '22']]);
+    await c.query('INSERT INTO t VALUES (3, 30)');
+    const r = await c.query('SELECT x, s FROM v ORDER BY x');
+    expect([r.columns, r.text]).toEqual([['x', 's'], [['2', '22'], ['3', '33']]]);
+    expect((await c.error('CREATE VIEW v AS SELECT 1')).code).toBe('42P07');
+    await c.query('CREATE OR REPLACE VIEW v (x) AS SELECT a, b AS s, 0 AS z FROM t');
+    expect((await c.query('SELECT count(*) FROM v')).text).toEqual([['3']]);
+    expect((await c.error('INSERT INTO v VALUES (1)')).code).toBe('0A000');
+    expect((await c.error('DROP TABLE v')).code).toBe('42809');
+    await c.query('DROP VIEW v');
+    expect((await c.error('SELECT * FROM v')).code).toBe('42P01');
+  });
+});
