@@ -73,6 +73,7 @@ export type LsmErrorCode =
   | '40P01' // deadlock_detected
   | '55P03' // lock_not_available: lock wait timed out / NOWAIT
   | '53100' // disk_full
+  | '53200' // out_of_memory: too many lock waiters (PostgreSQL: "out of shared memory")
   | '58030' // io_error
   | 'XX001' // data_corrupted: a damaged WAL or segment
   | '54000' // program_limit_exceeded: value or transaction too large

@@ -49,7 +49,7 @@ export class LockManager {
     if (this.wouldDeadlock(txn, lock.holder)) {
       return Promise.reject(new LsmError('40P01', 'deadlock detected'));
     }
-    if (this.waitingFor.size >= this.waitersMax) return Promise.reject(new LsmError('53100', 'out of lock wait slots'));
+    if (this.waitingFor.size >= this.waitersMax) return Promise.reject(new LsmError('53200', 'out of shared memory (lock wait slots)'));
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = (): void => {

@@ -42,7 +42,7 @@ describe('LockManager', () => {
     await m.acquire(1, 'k');
     const a = m.acquire(2, 'k');
     const b = m.acquire(3, 'k');
-    await expect(m.acquire(4, 'k')).rejects.toThrow(/lock wait slots/);
+    await expect(m.acquire(4, 'k')).rejects.toMatchObject({ code: '53200' });
     m.releaseAll(1, ['k']);
     await a;
     m.releaseAll(2, ['k']);
