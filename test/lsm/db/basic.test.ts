@@ -148,3 +148,16 @@ describe('options', () => {
     await expect(LsmDb.open({ dir: '/db', io: new MemIo(1), syncMode: 'sometimes' as never })).rejects.toThrow(/syncMode/);
   });
 });
+
+describe('automatic compaction', () => {
+  it('runs in the background after flushes push L0 past its trigger', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(13), workers: 0, memtableBytesMax: 2048, compaction: { l0FileTrigger: 3, bytesPerSec: 0 } });
+    for (let i = 0; i < 300; i++) await db.write([{ table: 1, key: k(i % 100), kind: 'put', row: [i, 'x'.repeat(20)] }]);
+    await db.flush();
+    for (let t = 0; t < 200 && db.stats().compactions === 0; t++) await new Promise((r) => setTimeout(r, 10));
+    expect(db.stats().compactions).toBeGreaterThan(0);
+    expect(db.stats().levelBytes[0]! < db.stats().segmentBytes).toBe(true);
+    for (let i = 0; i < 100; i++) expect(db.get(1, k(i))?.[0]).toBe(200 + i);
+    await db.close();
+  });
+});
