@@ -184,6 +184,39 @@ export const CASES = [
     ...['  padded  ', 'é  ', ''].map((x) => ['bpchar', x]),
   ] },
   { settings: { bytea_output: 'escape' }, cases: [['bytea', '\\x00017f80fffe5c27'], ['bytea', '\\x5c5c'], ['bytea', '\\x20217e'], ['bytea', 'é']] },
+  // Round 5 (11:45): random mixes of interval spellings and date/time formats.
+  ...(() => {
+    const ivUnits = ['year', 'years', 'yr', 'mon', 'mons', 'month', 'week', 'w', 'day', 'd', 'hour', 'h', 'hrs', 'minute', 'min', 'm', 'second', 's', 'sec', 'millisecond', 'ms', 'microsecond', 'us', 'decade', 'century', 'millennium'];
+    const ivPart = () => {
+      const r = rnd();
+      if (r < 0.55) return `${rnd() < 0.3 ? '-' : rnd() < 0.1 ? '+' : ''}${rnd() < 0.3 ? (rnd() * 100).toFixed(int(1, 3)) : int(0, 500)}${rnd() < 0.2 ? '' : ' '}${pick(ivUnits)}`;
+      if (r < 0.8) return `${rnd() < 0.3 ? '-' : ''}${int(0, 99)}:${pad(int(0, 59), 2)}${rnd() < 0.6 ? ':' + pad(int(0, 59), 2) + (rnd() < 0.4 ? '.' + randomDigits(int(1, 7)) : '') : ''}`;
+      return `${int(0, 30)}-${int(0, 11)}`;
+    };
+    const ivText = () => `${rnd() < 0.1 ? '@ ' : ''}${times(int(1, 3), ivPart).join(' ')}${rnd() < 0.1 ? ' ago' : ''}`;
+    const months = ['Jan', 'February', 'mar', 'APR', 'May', 'jun', 'July', 'aug', 'Sep', 'oct', 'Nov', 'December'];
+    const dateText = () => {
+      const y = int(1, 2999), m = int(1, 12), d = int(1, 28);
+      switch (int(0, 7)) {
+        case 0: return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        case 1: return `${m}/${d}/${y}`;
+        case 2: return `${pick(months.slice(m - 1, m))} ${d}, ${y}`;
+        case 3: return `${d} ${months[m - 1]} ${y}`;
+        case 4: return `${pad(y, 4)}${pad(m, 2)}${pad(d, 2)}`;
+        case 5: return `${d}.${m}.${y}`;
+        case 6: return `${months[m - 1]}-${pad(d, 2)}-${y}`;
+        default: return `${pad(y % 100, 2)}-${pad(m, 2)}-${pad(d, 2)}`;
+      }
+    };
+    const timeText = () => pick([`${int(0, 23)}:${pad(int(0, 59), 2)}`, `${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}.${randomDigits(int(1, 8))}`, `${int(1, 12)}:${pad(int(0, 59), 2)} ${pick(['am', 'pm', 'AM', 'PM'])}`, `${pad(int(0, 23), 2)}${pad(int(0, 59), 2)}${pad(int(0, 59), 2)}`]);
+    const zoneText = () => pick(['', '', ' UTC', 'Z', '+02', '-0330', ' EST', ' PDT', ' Europe/Berlin', ' +05:45', 'z', ' GMT']);
+    const tsText = () => `${dateText()}${pick([' ', 'T', ' '])}${timeText()}${zoneText()}${rnd() < 0.05 ? ' BC' : ''}`;
+    return [
+      { cases: [...times(200, () => ['interval', ivText()]), ...times(150, () => ['timestamptz', tsText()]), ...times(100, () => ['timestamp', tsText()]), ...times(80, () => ['date', dateText()]), ...times(60, () => ['time', timeText()])] },
+      { settings: { DateStyle: 'ISO, DMY', TimeZone: 'Europe/Berlin' }, cases: [...times(60, () => ['timestamptz', tsText()]), ...times(40, () => ['date', dateText()])] },
+      { settings: { IntervalStyle: 'sql_standard' }, cases: times(60, () => ['interval', ivText()]) },
+    ];
+  })(),
   { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],

@@ -164,60 +164,90 @@ const UNITS: ReadonlyMap<string, Unit> = new Map<string, Unit>([
   ...['millennium', 'millennia', 'mil', 'mils', 'millenniums'].map((u) => [u, 'mil'] as [string, Unit]),
 ]);
 
+// DecodeInterval's field masks: a field whose bits were already set is a syntax error
+// ('1 day 2 days', '01:02:03 5 min', '1-2 3 months').
+const M_YEAR = 1, M_MONTH = 2, M_DAY = 4, M_HOUR = 8, M_MINUTE = 16, M_SECOND = 32, M_MS = 64, M_US = 128;
+const M_WEEK = 256, M_DECADE = 512, M_CENTURY = 1024, M_MILLENNIUM = 2048;
+const M_ALL_SECS = M_SECOND | M_MS | M_US;
+const M_TIME = M_HOUR | M_MINUTE | M_ALL_SECS;
+
+/** rint(): round half to even, as C's default rounding mode does. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 class Acc {
   months = 0;
   days = 0;
-  /** Fractional months/days spill into these as PostgreSQL's AdjustFractDays/Seconds do. */
   micros = 0n;
-  seen = new Set<string>();
-  addMonths(v: number): void {
-    const whole = Math.trunc(v);
-    this.months += whole;
-    this.addDays((v - whole) * 30);
+  mask = 0;
+  /** Claim field bits; a bit claimed twice is PostgreSQL's DTERR_BAD_FORMAT. */
+  claim(bits: number): void {
+    if (this.mask & bits) throw new Bad(false);
+    this.mask |= bits;
   }
-  /**
-   * Years, decades, centuries, millennia: the fraction becomes whole months rounded with rint()
-   * and never spills into days (PostgreSQL's AdjustFractYears): '28.4 years' is 28 years 5 mons.
-   */
-  addYears(v: number, monthsPerUnit: number): void {
-    const whole = Math.trunc(v);
-    const x = (v - whole) * monthsPerUnit;
-    const r = Math.round(x);
-    this.months += whole * monthsPerUnit + (r - x === 0.5 && r % 2 !== 0 ? r - 1 : r);
+  /** AdjustFractMicroseconds: truncate frac × scale to whole µs, then rint the remainder. */
+  fractMicros(frac: number, scaleMicros: number): void {
+    if (frac === 0) return;
+    let f = frac * scaleMicros;
+    const usec = Math.trunc(f);
+    f -= usec;
+    this.micros += BigInt(usec + rint(f));
   }
-  addDays(v: number): void {
-    const whole = Math.trunc(v);
-    this.days += whole;
-    this.addMicros((v - whole) * 86400e6);
+  /** AdjustFractDays: whole days from frac × scale, the rest as µs of a day. */
+  fractDays(frac: number, scaleDays: number): void {
+    if (frac === 0) return;
+    let f = frac * scaleDays;
+    const extra = Math.trunc(f);
+    this.days += extra;
+    f -= extra;
+    this.fractMicros(f, 86_400_000_000);
   }
-  addMicros(v: number): void {
-    this.micros += BigInt(Math.round(v));
+  /** AdjustFractYears: the fraction becomes rint() months, never days. */
+  years(val: number, frac: number, monthsPerUnit: number): void {
+    this.months += val * monthsPerUnit + rint(frac * monthsPerUnit);
   }
 }
 
 class Bad { constructor(readonly range: boolean) {} }
 
-function numText(s: string): number {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) throw new Bad(false);
-  return Number(s);
+/**
+ * A number field split as DecodeInterval does: the integer part (strtoint) and the fraction
+ * (strtod of '.ddd'), both carrying the field's sign. Splitting the text, not the double,
+ * keeps '75.1' as 75 and 0.1 rather than 75 and 0.0999999999999943.
+ */
+function numText(s: string): { val: number; frac: number } {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s);
+  if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) throw new Bad(false);
+  const sign = m[1] === '-' ? -1 : 1;
+  const val = m[2] === '' ? 0 : Number(m[2]);
+  const frac = m[3] === undefined || m[3] === '' ? 0 : Number('0.' + m[3]);
+  return { val: sign * val || 0, frac: sign * frac || 0 };
 }
 
-function applyUnit(acc: Acc, value: number, unit: Unit): void {
-  if (acc.seen.has(unit)) throw new Bad(false);
-  acc.seen.add(unit);
+const UNIT_MASK: Record<Unit, number> = {
+  us: M_US, ms: M_MS, s: M_SECOND, min: M_MINUTE, h: M_HOUR, d: M_DAY, w: M_WEEK, mon: M_MONTH,
+  y: M_YEAR, dec: M_DECADE, cent: M_CENTURY, mil: M_MILLENNIUM,
+};
+
+function applyUnit(acc: Acc, n: { val: number; frac: number }, unit: Unit): void {
+  // Seconds with a fraction also claim the sub-second fields.
+  acc.claim(unit === 's' && n.frac !== 0 ? M_ALL_SECS : UNIT_MASK[unit]);
+  const { val, frac } = n;
   switch (unit) {
-    case 'us': acc.addMicros(value); break;
-    case 'ms': acc.addMicros(value * 1000); break;
-    case 's': acc.addMicros(value * 1e6); break;
-    case 'min': acc.addMicros(value * 60e6); break;
-    case 'h': acc.addMicros(value * 3600e6); break;
-    case 'd': acc.addDays(value); break;
-    case 'w': acc.addDays(value * 7); break;
-    case 'mon': acc.addMonths(value); break;
-    case 'y': acc.addYears(value, 12); break;
-    case 'dec': acc.addYears(value, 120); break;
-    case 'cent': acc.addYears(value, 1200); break;
-    case 'mil': acc.addYears(value, 12000); break;
+    case 'us': acc.micros += BigInt(val); acc.fractMicros(frac, 1); break;
+    case 'ms': acc.micros += BigInt(val) * 1000n; acc.fractMicros(frac, 1000); break;
+    case 's': acc.micros += BigInt(val) * 1_000_000n; acc.fractMicros(frac, 1_000_000); break;
+    case 'min': acc.micros += BigInt(val) * 60_000_000n; acc.fractMicros(frac, 60_000_000); break;
+    case 'h': acc.micros += BigInt(val) * 3_600_000_000n; acc.fractMicros(frac, 3_600_000_000); break;
+    case 'd': acc.days += val; acc.fractMicros(frac, 86_400_000_000); break;
+    case 'w': acc.days += val * 7; acc.fractDays(frac, 7); break;
+    case 'mon': acc.months += val; acc.fractDays(frac, 30); break;
+    case 'y': acc.years(val, frac, 12); break;
+    case 'dec': acc.years(val, frac, 120); break;
+    case 'cent': acc.years(val, frac, 1200); break;
+    case 'mil': acc.years(val, frac, 12000); break;
     default: { const never: never = unit; return never; }
   }
 }
@@ -271,8 +301,7 @@ function parsePostgresInterval(s: string): Interval {
       words[i] = w;
     }
     if (w.includes(':')) {
-      if (acc.seen.has('time')) throw new Bad(false);
-      acc.seen.add('time');
+      acc.claim(M_TIME);
       acc.micros += timeText(w);
       any = true;
       continue;
@@ -280,8 +309,8 @@ function parsePostgresInterval(s: string): Interval {
     // SQL-standard year-month 'Y-M'
     const ym = /^([+-]?)(\d+)-(\d+)$/.exec(w);
     if (ym !== null) {
-      if (acc.seen.has('ym')) throw new Bad(false);
-      acc.seen.add('ym');
+      // DecodeInterval turns 'Y-M' into a MONTH field: it clashes with months, not with years.
+      acc.claim(M_MONTH);
       const months = Number(ym[2]) * 12 + Number(ym[3]);
       if (Number(ym[3]) > 11) throw new Bad(true);
       acc.months += ym[1] === '-' ? -months : months;
@@ -297,7 +326,7 @@ function parsePostgresInterval(s: string): Interval {
     if (unit === undefined) {
       // A bare number: seconds, or days before a time field ('1 02:03:04').
       const next = words[i + 1];
-      if (glued === null && next !== undefined && next.includes(':') && Number.isInteger(value)) { applyUnit(acc, value, 'd'); any = true; continue; }
+      if (glued === null && next !== undefined && next.includes(':') && value.frac === 0) { applyUnit(acc, value, 'd'); any = true; continue; }
       if (glued !== null || unitWord !== undefined) throw new Bad(false);
       applyUnit(acc, value, 's');
       any = true;
@@ -318,8 +347,8 @@ function parseIsoInterval(s: string): Interval {
   const acc = new Acc();
   const m = /^P(?:(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?))?)$/i.exec(s);
   if (m !== null) {
-    acc.addMonths(Number(m[1]) * 12 + Number(m[2]));
-    acc.addDays(Number(m[3]));
+    acc.months += Number(m[1]) * 12 + Number(m[2]);
+    acc.days += Number(m[3]);
     if (m[4] !== undefined) acc.micros += timeText(`${m[4]}:${m[5]}:${m[6]}`);
     return finish(acc);
   }
@@ -334,7 +363,7 @@ function parseIsoInterval(s: string): Interval {
     i += num[0].length;
     const d = s[i]?.toUpperCase();
     i++;
-    const v = Number(num[0]);
+    const v = numText(num[0]);
     const key = (inTime ? 't' : 'd') + d;
     switch (key) {
       case 'dY': applyUnit(acc, v, 'y'); break;
