@@ -65,8 +65,9 @@ export function likeEscape(pattern: string, escape: string): string {
 }
 
 export function regexMatcher(pattern: string, caseInsensitive: boolean): RegExp {
+  // PostgreSQL's '.' and bracket negations match newlines unless the 'n' option is given.
   try {
-    return new RegExp(pattern, caseInsensitive ? 'iu' : 'u');
+    return new RegExp(pattern, caseInsensitive ? 'isu' : 'su');
   } catch (e) {
     throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
   }
@@ -122,16 +123,19 @@ export function similarToRegex(pattern: string, escape: string | null): string {
 export function regexFlags(flags: string): { global: boolean; js: string } {
   let global = false;
   let ci = false;
+  let dotAll = true;
   for (const f of flags) {
     switch (f) {
       case 'g': global = true; break;
       case 'i': ci = true; break;
       case 'c': ci = false; break;
-      case 'n': case 'p': case 'w': case 's': case 't': break;
+      case 'n': case 'p': dotAll = false; break;
+      case 'w': case 's': dotAll = true; break;
+      case 't': break;
       default: throw new DbError('22023', `invalid regular expression option: "${f}"`);
     }
   }
-  return { global, js: (global ? 'g' : '') + (ci ? 'i' : '') + 'u' };
+  return { global, js: (global ? 'g' : '') + (ci ? 'i' : '') + (dotAll ? 's' : '') + 'u' };
 }
 
 /** regexp_replace: replacement uses \1..\9 and \& (PostgreSQL), translated for JS. */
@@ -176,7 +180,7 @@ export function regexpReplace(s: string, pattern: string, replacement: string, f
 export function regexSubstring(s: string, pattern: string): string | null {
   let re: RegExp;
   try {
-    re = new RegExp(pattern, 'u');
+    re = new RegExp(pattern, 'su');
   } catch (e) {
     throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
   }
