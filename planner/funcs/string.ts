@@ -215,6 +215,8 @@ export function stringFunctions(): FnDef[] {
     fn('concat_ws', [T], T, (a) => (a[0] === null ? null : a.slice(1).filter((x) => x !== null).join(a[0] as string)), { variadic: ANY, strict: false, anyAsText: 'output', volatility: 'stable' }),
     fn('md5', [T], T, (a) => createHash('md5').update(s0(a), 'utf8').digest('hex')),
     fn('md5', [O.bytea], T, (a) => createHash('md5').update(a[0] as Uint8Array).digest('hex')),
+    ...(['sha224', 'sha256', 'sha384', 'sha512'] as const).map((h) =>
+      fn(h, [O.bytea], O.bytea, (a) => new Uint8Array(createHash(h).update(a[0] as Uint8Array).digest()))),
     fn('ascii', [T], I, (a) => (s0(a).length === 0 ? 0 : s0(a).codePointAt(0)!)),
     fn('chr', [I], T, (a) => chr(a[0] as number)),
     fn('to_hex', [I], T, (a) => toHex(a[0] as number, 32)),
