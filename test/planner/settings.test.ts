@@ -137,6 +137,22 @@ describe('settings', () => {
     });
   });
 
+  it('SHOW ALL lists name, setting and description, custom parameters included', async () => {
+    await withEngine(async (engine) => {
+      const s = openSession(engine);
+      await query(s, "set myapp.mode = 'fast'");
+      const r = (await query(s, 'show all'))[0]!;
+      expect(r.tag).toBe('SHOW');
+      expect(r.names).toEqual(['name', 'setting', 'description']);
+      const byName = new Map(r.rows.map((row) => [row[0], row[1]]));
+      expect(byName.get('TimeZone')).toBe('UTC');
+      expect(byName.get('DateStyle')).toBe('ISO, MDY');
+      expect(byName.get('myapp.mode')).toBe('fast');
+      const names = r.rows.map((row) => row[0]!.toLowerCase());
+      expect([...names].sort()).toEqual(names);
+    });
+  });
+
   it('current_setting and set_config', async () => {
     await withEngine(async (engine) => {
       const s = openSession(engine);
