@@ -54,7 +54,7 @@ const EDGES: Array<[string, number, unknown[]]> = [
   ['time', O.time, [0n, 86_400_000_000n, 86_399_999_999n, 12_345_678_901n]],
   ['timestamp', O.timestamp, [0n, -1n, 9223372036854775807n, -9223372036854775808n, -211813488000000000n, 9223371331199999999n, 951782400000000n]],
   ['timestamptz', O.timestamptz, [0n, 1n, -63_000_000_000_000_000n, 9223371331199999999n]],
-  ['interval', O.interval, [iv(0, 0, 0n), iv(14, 3, 14_706_789_000n), iv(0, -1, 7_200_000_000n), iv(-13, 5, -1n), iv(2147483647, 2147483647, 9223372036854775807n), iv(-2147483648, -2147483648, -9223372036854775808n)]],
+  ['interval', O.interval, [iv(0, 0, 0n), iv(14, 3, 14_706_789_000n), iv(0, -1, 7_200_000_000n), iv(-13, 5, -1n), iv(2147483647, 2147483647, 9223372036854775807n), iv(-2147483648, -2147483648, -9223372036854775807n)]],
 ];
 
 describe('codec round trips of edge values', () => {
@@ -165,7 +165,9 @@ describe(`property round trips (fast-check seed ${SEED})`, () => {
     const arb = fc.record({
       months: fc.integer({ min: -2147483648, max: 2147483647 }),
       days: fc.integer({ min: -2147483648, max: 2147483647 }),
-      micros: fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }),
+      // micros = -2^63 prints as '-2562047788:00:54.775808', which PostgreSQL 15 itself
+      // rejects on input (22007), so the round trip starts one above it.
+      micros: fc.bigInt({ min: -(1n << 63n) + 1n, max: (1n << 63n) - 1n }),
     });
     for (const intervalStyle of ['postgres', 'postgres_verbose', 'iso_8601', 'sql_standard']) {
       // sql_standard cannot express mixed-sign fields without ambiguity; PostgreSQL's own output
