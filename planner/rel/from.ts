@@ -150,7 +150,8 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
     case 'RangeSubselect': {
       const rs = item as RangeSubselectNode;
       if (rs.lateral) throw b.unsupported('LATERAL subqueries');
-      const sub = planQuery(b.withScope(undefined), rs.subquery);
+      // Outer references (an enclosing query's columns) stay visible; sibling FROM items do not (no LATERAL).
+      const sub = planQuery(b, rs.subquery);
       const renames = aliasNames(rs.alias);
       const entry: RangeEntry = {
         alias: rs.alias?.aliasname,

@@ -161,3 +161,13 @@ describe('UPDATE ... FROM and DELETE ... USING', () => {
     expect((await c.query('SELECT * FROM acc ORDER BY id')).text).toEqual([['1', '15'], ['2', '20']]);
   });
 });
+
+describe('correlated derived tables', () => {
+  it('a subquery in FROM inside a correlated subquery sees the outer row', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE t1 (x int, y int); CREATE TABLE t2 (x int, y int)');
+    await c.query('INSERT INTO t1 VALUES (1, 1), (2, 2); INSERT INTO t2 VALUES (5, 2)');
+    expect((await c.query('SELECT x FROM t1 WHERE EXISTS (SELECT 1 FROM (SELECT x FROM t2 WHERE t2.y = t1.y) s)')).text).toEqual([['2']]);
+  });
+});
