@@ -217,6 +217,19 @@ export const CASES = [
       { settings: { IntervalStyle: 'sql_standard' }, cases: times(60, () => ['interval', ivText()]) },
     ];
   })(),
+  // Round 6 (11:50): output styles over random values.
+  ...(() => {
+    const ts = () => `${pad(int(1, 9999), 4)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}${rnd() < 0.5 ? '.' + randomDigits(int(1, 6)) : ''}${rnd() < 0.1 ? ' BC' : ''}`;
+    const iv = () => `${int(-2000, 2000)} mons ${int(-5000, 5000)} days ${rnd() < 0.5 ? '-' : ''}${int(0, 9999)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}.${randomDigits(int(1, 6))}`;
+    const groups = [];
+    for (const ds of ['SQL, MDY', 'SQL, DMY', 'Postgres, MDY', 'Postgres, DMY', 'German, DMY', 'ISO, YMD']) {
+      groups.push({ settings: { DateStyle: ds, TimeZone: pick(['UTC', '+05:30', 'UTC+3', '-7']) }, cases: [...times(15, () => ['timestamp', ts()]), ...times(15, () => ['timestamptz', ts()]), ...times(10, () => ['date', ts().slice(0, 10)])] });
+    }
+    for (const st of ['postgres', 'postgres_verbose', 'sql_standard', 'iso_8601']) {
+      groups.push({ settings: { IntervalStyle: st }, cases: [...times(40, () => ['interval', iv()]), ['interval', '-2147483648 mons -2147483648 days -2562047788:00:54.775808'], ['interval', '2147483647 mons 2147483647 days 2562047788:00:54.775807'], ['interval', '-0.000001 secs'], ['interval', '1 mon -1 days'], ['interval', '-1 mon 1 days -00:00:01']] });
+    }
+    return groups;
+  })(),
   { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
