@@ -11,6 +11,7 @@ export type ExternalSqlState =
   | '42804' // datatype_mismatch (declared vs file types)
   | '42601' // syntax_error (bad glob)
   | '53000' // insufficient_resources (query queue full)
+  | '53200' // out_of_memory (DuckDB's memory_limit)
   | '54000' // program_limit_exceeded (too many files)
   | '57014' // query_canceled (interrupt)
   | '58P01' // undefined_file (missing file, empty glob)
@@ -53,6 +54,9 @@ export function fromDuckError(e: unknown, files: readonly string[] = []): Extern
   const named = fileIn(message) ?? (files.length === 1 ? files[0] : undefined);
   if (/^INTERRUPT Error|Interrupted/i.test(firstLine)) {
     return new ExternalError('57014', 'canceling statement due to user request');
+  }
+  if (/^Out of Memory Error/.test(firstLine)) {
+    return new ExternalError('53200', 'out of memory', { detail: `DuckDB: ${firstLine}` });
   }
   if (/^Permission Error/.test(firstLine)) {
     return new ExternalError('42501', `permission denied for external file${named ? ` "${named}"` : ''}`, {

@@ -5,3 +5,4 @@ export { typedPartitions, prunePartitions, type PartitionPredicate, type PruneRe
 export { renderFragment, explainFragment, constant, type Fragment, type FragExpr, type FragAgg, type FragOutput, type FragSort, type Rendered, type OutputColumn } from './fragment.js';
 export { dbErrorFromExternal, withDbErrors, toInternalValue } from './convert.js';
 export { externalRowCursor, type ExternalCursorOptions } from './cursor.js';
+export { planExternalTable, externalTableReadOnly, type ExternalTablePlan, type TypeOf, type ResolvedType } from './create.js';

@@ -179,3 +179,20 @@ describe('bad input and control', () => {
     }
   });
 });
+
+describe('memory limit', () => {
+  it("DuckDB's out-of-memory is 53200, and the engine keeps serving", async () => {
+    const small = await makeFixture({ memoryLimitBytes: 64 * 1024 * 1024, threads: 1 });
+    try {
+      const e = await expectExt(
+        small.engine.runScalar(`SELECT count(*) FROM (SELECT range % 5000000 AS k, count(*) FROM range(20000000) GROUP BY k ORDER BY k)`),
+        '53200',
+        /^out of memory$/,
+      );
+      expect(e.detail).toMatch(/Out of Memory/);
+      expect(await small.engine.runScalar('SELECT 42')).toBe(42);
+    } finally {
+      small.cleanup();
+    }
+  });
+});
