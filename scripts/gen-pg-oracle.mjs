@@ -33,7 +33,7 @@ async function main() {
     const settings = { ...DEFAULTS, ...(group.settings ?? {}) };
     for (const [k, v] of Object.entries(settings)) await client.query(`select set_config($1, $2, false)`, [k, v]);
     const out = [];
-    groups.push({ settings, assign: group.assign === true, cases: out });
+    groups.push({ settings, assign: group.assign === true, explicit: group.explicit === true, cases: out });
     for (const [type, input] of group.cases) {
       const rec = { type, input };
       count++;
@@ -50,6 +50,14 @@ async function main() {
           rec.typmod = a.rows[0].typmod;
           r = await client.query({ text: `insert into oracle_t values ($1) returning x`, values: [input], types: raw });
         } else {
+          if (group.explicit) {
+            // Learn the type's typmod from a column even when the cast below fails.
+            await client.query('drop table if exists oracle_t');
+            await client.query(`create temp table oracle_t (x ${type})`);
+            const a = await client.query(`select atttypid::int as oid, atttypmod as typmod from pg_attribute where attrelid = 'oracle_t'::regclass and attname = 'x'`);
+            rec.oid = a.rows[0].oid;
+            rec.typmod = a.rows[0].typmod;
+          }
           r = await client.query({ text: `select $1::${type} as x`, values: [input], types: raw });
         }
         const f = r.fields[0];

@@ -230,6 +230,8 @@ export const CASES = [
     }
     return groups;
   })(),
+  // Round 7 (11:55): explicit casts with a typmod ('abcd'::varchar(3) truncates silently).
+  { explicit: true, cases: [['varchar(3)', 'abcd'], ['varchar(3)', 'ab'], ['varchar(2)', 'é日本'], ['char(2)', 'abc'], ['char(4)', 'a'], ['char(1)', '😀x'], ['numeric(4,1)', '123.45'], ['numeric(3,1)', '123.45'], ['timestamp(1)', '2024-01-01 00:00:00.16'], ['interval(0)', '1.5 secs'], ['time(2)', '12:00:00.125']] },
   { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],

@@ -13,7 +13,7 @@ import * as catalog from '../../../../catalog/index.js';
 
 interface Settings { DateStyle: string; TimeZone: string; IntervalStyle: string; extra_float_digits: string; bytea_output: string }
 interface Case { type: string; input: string; oid: number; typmod?: number; out?: string; bin?: string; error?: { code: string; message: string; detail?: string; hint?: string } }
-interface Group { settings: Settings; assign: boolean; cases: Case[] }
+interface Group { settings: Settings; assign: boolean; explicit?: boolean; cases: Case[] }
 
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; groups: Group[] };
 const knownUrl = new URL('./known-mismatches.json', import.meta.url);
@@ -21,7 +21,7 @@ const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as stri
 const RECORD = process.env['ORACLE_RECORD'] === '1';
 
 // The public API the brief fixes; looked up dynamically so a missing export fails loudly.
-type TextIn = (oid: number, text: string, fmt: unknown, typmod?: number) => unknown;
+type TextIn = (oid: number, text: string, fmt: unknown, typmod?: number, opts?: { explicitCast?: boolean }) => unknown;
 type TextOut = (oid: number, value: unknown, fmt: unknown) => string;
 type BinOut = (oid: number, value: unknown) => Uint8Array;
 type BinIn = (oid: number, bytes: Uint8Array, typmod?: number) => unknown;
@@ -60,10 +60,12 @@ type Outcome = { kind: 'pass' } | { kind: 'unimplemented'; why: string } | { kin
 
 function runCase(g: Group, c: Case): Outcome {
   const fmt = fmtOf(g.settings);
-  const typmod = g.assign ? (c.typmod ?? -1) : -1;
+  // Assignment applies the column's typmod; an explicit cast applies it with explicitCast
+  // (silent truncation of character types).
+  const typmod = g.assign || g.explicit ? (c.typmod ?? -1) : -1;
   let value: unknown;
   try {
-    value = textIn(c.oid, c.input, fmt, typmod);
+    value = g.explicit ? textIn(c.oid, c.input, fmt, typmod, { explicitCast: true }) : textIn(c.oid, c.input, fmt, typmod);
   } catch (e) {
     if (isUnimplemented(e, c)) return { kind: 'unimplemented', why: (e as Error).message };
     if (c.error === undefined) return { kind: 'fail', why: `textIn threw ${String((e as { code?: string }).code)} ${(e as Error).message}; PostgreSQL gives ${JSON.stringify(c.out)}` };
@@ -102,7 +104,7 @@ describe(`codecs against PostgreSQL ${fixtures.serverVersion}`, () => {
   });
   fixtures.groups.forEach((g, gi) => {
     const types = [...new Set(g.cases.map((c) => c.type))];
-    describe(`group ${gi}: ${settingsLabel(g.settings)}${g.assign ? ' (assignment with typmod)' : ''}`, () => {
+    describe(`group ${gi}: ${settingsLabel(g.settings)}${g.assign ? ' (assignment with typmod)' : ''}${g.explicit ? ' (explicit cast with typmod)' : ''}`, () => {
       for (const type of types) {
         it(type, () => {
           const failures: string[] = [];
