@@ -232,6 +232,16 @@ export const CASES = [
   })(),
   // Round 7 (11:55): explicit casts with a typmod ('abcd'::varchar(3) truncates silently).
   { explicit: true, cases: [['varchar(3)', 'abcd'], ['varchar(3)', 'ab'], ['varchar(2)', 'é日本'], ['char(2)', 'abc'], ['char(4)', 'a'], ['char(1)', '😀x'], ['numeric(4,1)', '123.45'], ['numeric(3,1)', '123.45'], ['timestamp(1)', '2024-01-01 00:00:00.16'], ['interval(0)', '1.5 secs'], ['time(2)', '12:00:00.125']] },
+  // Round 8 (12:00): small-type fuzz (ints with spaces/signs/zeros, bool spellings, uuid shapes, bytea escapes).
+  { cases: [
+    ...times(60, () => ['int4', `${pick(['', ' ', '\t', '\n'])}${pick(['', '+', '-'])}${'0'.repeat(int(0, 3))}${int(0, 2 ** 31 + 10)}${pick(['', ' ', '  ', 'x', '.0', '\r'])}`]),
+    ...times(40, () => ['int2', `${pick(['', '+', '-'])}${int(0, 40000)}`]),
+    ...times(40, () => ['int8', `${pick(['', ' ', '-'])}${'0'.repeat(int(0, 5))}${randomDigits(int(1, 20))}`]),
+    ...times(30, () => ['oid', `${pick(['', '-', '+'])}${int(0, 2 ** 32 + 5)}`]),
+    ...times(30, () => ['bool', pick(['t', 'T', 'tRuE', 'ye', 'Y', 'of', 'OFF', 'n', 'No', ' on', '1 ', '00', 'tr ue', 'f\t', 'falsey', 'yes!'])]),
+    ...times(30, () => ['uuid', (() => { let h = Array.from({ length: 32 }, () => '0123456789abcdefABCDEF'[int(0, 21)]).join(''); if (rnd() < 0.5) h = h.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'); if (rnd() < 0.2) h = `{${h}}`; if (rnd() < 0.1) h = h.slice(1); return h; })()]),
+    ...times(30, () => ['bytea', Array.from({ length: int(0, 6) }, () => pick(['a', '\\\\', '\\' + int(0, 3) + int(0, 7) + int(0, 7), '\\' + int(4, 9) + '00', 'é', ' '])).join('')]),
+  ] },
   { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
