@@ -242,6 +242,13 @@ export const CASES = [
     ...times(30, () => ['uuid', (() => { let h = Array.from({ length: 32 }, () => '0123456789abcdefABCDEF'[int(0, 21)]).join(''); if (rnd() < 0.5) h = h.replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5'); if (rnd() < 0.2) h = `{${h}}`; if (rnd() < 0.1) h = h.slice(1); return h; })()]),
     ...times(30, () => ['bytea', Array.from({ length: int(0, 6) }, () => pick(['a', '\\\\', '\\' + int(0, 3) + int(0, 7) + int(0, 7), '\\' + int(4, 9) + '00', 'é', ' '])).join('')]),
   ] },
+  // Round 9 (12:05): extreme years in every DateStyle.
+  ...['ISO, MDY', 'SQL, MDY', 'SQL, DMY', 'Postgres, MDY', 'Postgres, DMY', 'German, DMY'].map((ds) => ({ settings: { DateStyle: ds }, cases: [
+    ...times(8, () => ['timestamp', `${int(10000, 294276)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}.${randomDigits(3)}`]),
+    ...times(6, () => ['timestamptz', `${int(1, 4713)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:00:00 BC`]),
+    ...times(6, () => ['date', `${int(10000, 5874897)}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)}`]),
+    ['date', '5874897-12-31'], ['date', '4714-11-24 BC'], ['timestamp', '294276-12-31 23:59:59.999999'], ['timestamptz', '4714-11-24 00:00:00+00 BC'], ['date', '0099-01-01'], ['date', '0999-12-31 BC'],
+  ] })),
   { assign: true, cases: [['char(3)', 'é日'], ['char(2)', '😀😀'], ['char(2)', '😀😀😀'], ['varchar(2)', '😀😀 '], ['char(1)', ''], ['char(4)', 'ab  cd'], ['varchar(5)', '  a  b'], ['name', 'x'.repeat(70)], ['"char"', 'xyz']] },
   { assign: true, cases: [
     ['varchar(3)', 'abc'], ['varchar(3)', 'abcd'], ['varchar(3)', 'ab  '], ['varchar(3)', 'abc   '], ['varchar(3)', 'é日本'], ['varchar(3)', 'é日本語'],
