@@ -45,6 +45,19 @@ function compressionClause(c: ParquetCompression): string {
   }
 }
 
+/** The option list of a DuckDB COPY … TO (FORMAT parquet, …) for these options. */
+export function copyOptionsClause(opts: ParquetWriteOptions): string {
+  const parts = ['FORMAT parquet', compressionClause(opts.compression)];
+  if (opts.rowGroupSize !== undefined) {
+    if (!Number.isInteger(opts.rowGroupSize) || opts.rowGroupSize < 1) {
+      throw new ExternalError('0A000', `ROW_GROUP_SIZE must be a positive integer, got ${opts.rowGroupSize}`);
+    }
+    parts.push(`ROW_GROUP_SIZE ${opts.rowGroupSize}`);
+  }
+  if (opts.partitionBy !== undefined && opts.partitionBy.length > 0) parts.push(`PARTITION_BY (${opts.partitionBy.map(quoteIdent).join(', ')})`);
+  return parts.join(', ');
+}
+
 /**
  * Writes the rows of `selectSql` (SQL the planner generated) to `target`. Returns the row count.
  * The target must lie under the allowed roots (42501 otherwise) and must not exist yet when
@@ -63,15 +76,8 @@ export async function copyQueryToParquet(
     throw new ExternalError('58030', `could not write "${finalPath}": the partitioned output directory already exists`);
   }
   const tmp = join(dirname(finalPath), `.${basename(finalPath)}.pyralog-tmp-${randomUUID()}`);
-  const parts = ['FORMAT parquet', compressionClause(opts.compression)];
-  if (opts.rowGroupSize !== undefined) {
-    if (!Number.isInteger(opts.rowGroupSize) || opts.rowGroupSize < 1) {
-      throw new ExternalError('0A000', `ROW_GROUP_SIZE must be a positive integer, got ${opts.rowGroupSize}`);
-    }
-    parts.push(`ROW_GROUP_SIZE ${opts.rowGroupSize}`);
-  }
-  if (partitioned) parts.push(`PARTITION_BY (${opts.partitionBy!.map(quoteIdent).join(', ')})`);
-  const sql = `COPY (${selectSql}) TO ${quoteLiteral(tmp)} (${parts.join(', ')})`;
+  const options = copyOptionsClause(opts);
+  const sql = `COPY (${selectSql}) TO ${quoteLiteral(tmp)} (${options})`;
   try {
     const n = await engine.runScalar(sql, { files });
     renameSync(tmp, finalPath);

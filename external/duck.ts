@@ -158,6 +158,23 @@ export class ExternalEngine {
     }
   }
 
+  /**
+   * Runs `fn` on a private DuckDB connection holding a limiter slot (COPY from rows uses it for
+   * its temporary table and appender). The connection is closed afterwards, whatever happens.
+   */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const release = await this.limiter.acquire();
+    let conn: DuckDBConnection | undefined;
+    try {
+      conn = await this.instance.connect();
+      return await fn(conn);
+    } finally {
+      conn?.closeSync();
+      release();
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

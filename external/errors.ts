@@ -5,6 +5,7 @@
 
 export type ExternalSqlState =
   | '0A000' // feature_not_supported (s3://, unsupported column types, writes)
+  | '22003' // numeric_value_out_of_range
   | '22P04' // bad_copy_file_format
   | '42703' // undefined_column (declared column not in the files)
   | '42501' // insufficient_privilege (outside the allowed roots)

@@ -23,6 +23,7 @@ export {
   type ExternalResultColumn,
   type StreamOptions,
 } from './duck.js';
-export { copyQueryToParquet, type ParquetCompression, type ParquetWriteOptions } from './copy.js';
+export { copyQueryToParquet, copyOptionsClause, type ParquetCompression, type ParquetWriteOptions } from './copy.js';
+export { copyRowsToParquet, type RowColumn } from './copy-rows.js';
 export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile } from './refs.js';
 export { registerParquet, partitionValues, type DeclaredColumn, type RegisterRequest } from './register.js';
