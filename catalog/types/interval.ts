@@ -280,6 +280,10 @@ function timeText(s: string): bigint {
     if (Number(m[1]) > 59) throw new Bad(true);
     us += BigInt(m[1] || '0') * USECS_PER_SEC + BigInt(fractionMicros(m[2] ?? ''));
   }
+  // PostgreSQL builds the magnitude in int64 before applying the sign, so 2^63 overflows even
+  // when negative: a signed field reports bad syntax (22007), an unsigned one 22015. Its own
+  // output of the minimum interval therefore does not read back.
+  if (us > INT64_MAX) throw new Bad(s[0] !== '-' && s[0] !== '+');
   return neg ? -us : us;
 }
 
