@@ -244,6 +244,19 @@ function setNumber(f: Fields, s: string, afterT: boolean, kind: DateTimeKind, ju
   throw new Fail('syntax');
 }
 
+/** 'hhmmss-zz' / 'hhmm-zzzz' after a complete date: DecodeNumberField then DecodeTimezone. */
+function setRunTogetherTimeWithZone(f: Fields, s: string): void {
+  if (f.hasTime || f.tzSec !== undefined || f.zone !== undefined) throw new Fail('syntax');
+  const dash = s.indexOf('-');
+  const time = s.slice(0, dash);
+  if (!/^\d+$/.test(time) || (time.length !== 6 && time.length !== 4)) throw new Fail('syntax');
+  f.hour = Number(time.slice(0, 2));
+  f.minute = Number(time.slice(2, 4));
+  f.second = time.length === 6 ? Number(time.slice(4, 6)) : 0;
+  f.hasTime = true;
+  f.tzSec = parseTzOffset(s.slice(dash));
+}
+
 function parseTzOffset(s: string): number {
   const sign = s[0] === '-' ? -1 : 1;
   const body = s.slice(1);
@@ -294,7 +307,12 @@ function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
     if (wasJ && t.k !== 'num') throw new Fail('syntax');
     switch (t.k) {
       case 'time': setTime(f, t.s); break;
-      case 'date': setDateParts(f, t, order); break;
+      case 'date':
+        // With the date already known, a digit-led dashed field is a run-together time with a
+        // trailing offset ('24210409T080325-0330'), as DecodeDateTime reads it.
+        if (hasDate(f) && t.delim === '-' && isDigit(t.s.charCodeAt(0))) { setRunTogetherTimeWithZone(f, t.s); break; }
+        setDateParts(f, t, order);
+        break;
       case 'num': setNumber(f, t.s, wasT, kind, wasJ); break;
       case 'signed':
         if (f.tzSec !== undefined || f.zone !== undefined) throw new Fail('syntax');
