@@ -268,8 +268,7 @@ function seedCopy(c: Cursor): ExternalStatement | undefined {
   c.optWord('WITH');
   if (!c.isWord('FORMAT')) return undefined; // `(FORMAT parquet, …)` is PostgreSQL's spelling
   c.next();
-  const fmt = c.peek();
-  if (!c.isWord('PARQUET')) throw syntaxError(fmt, c.src);
+  if (!c.isWord('PARQUET')) return undefined; // FORMAT csv etc.: not ours, libpg-query's error stands
   c.next();
   const options: ParquetCopyOptions = { codec: 'zstd', level: undefined, rowGroupSize: undefined };
   for (;;) {
@@ -295,4 +294,26 @@ function seedCopy(c: Cursor): ExternalStatement | undefined {
   }
   c.end();
   return { kind: 'copyToParquet', source, target, options };
+}
+
+/**
+ * For the SQL parser's error path: when libpg-query rejects a text that is one of Pyralog's own
+ * statements, the statement is refused with 0A000 instead of a syntax error at EXTERNAL/FORMAT,
+ * until the statement is wired into the SQL engine. A syntax error inside our own grammar is
+ * returned as that 42601. Undefined: not ours (report libpg-query's error).
+ */
+export function unwiredExternalStatementError(text: string): DbError | undefined {
+  let s: ExternalStatement | undefined;
+  try {
+    s = parseExternalStatement(text);
+  } catch (e) {
+    if (e instanceof DbError) return e;
+    throw e;
+  }
+  if (!s) return undefined;
+  const what =
+    s.kind === 'createExternalTable' ? 'CREATE EXTERNAL TABLE' : s.kind === 'dropExternalTable' ? 'DROP EXTERNAL TABLE' : 'COPY … FORMAT PARQUET';
+  return new DbError('0A000', `${what} is not supported yet`, {
+    detail: 'External Parquet tables are built (external/, planner/external/) but not yet wired into SQL statements.',
+  });
 }

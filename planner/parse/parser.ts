@@ -8,6 +8,7 @@
 // - parse() is pure: the same text always gives an equal result, so callers may cache by text.
 
 import { loadModule, parseSync } from 'libpg-query';
+import { unwiredExternalStatementError } from '../external/statements.js'; // issue 5
 import { DbError } from '../../catalog/index.js';
 import { convertNode } from './convert.js';
 import type { Node, RawStmt } from './ast.js';
@@ -66,7 +67,8 @@ export function parseStatements(sql: string): SourceStatement[] {
   try {
     raw = parseSync(sql) as typeof raw;
   } catch (e) {
-    throw toSyntaxError(e, source);
+    // issue 5: Pyralog's own statements (CREATE/DROP EXTERNAL TABLE, COPY … FORMAT PARQUET) get 0A000, not 42601.
+    throw unwiredExternalStatementError(sql) ?? toSyntaxError(e, source);
   }
   const out: SourceStatement[] = [];
   for (const r of raw.stmts ?? []) {
