@@ -71,6 +71,7 @@ function walk(
   opts: ListOptions,
   out: ExternalFile[],
   keep: (relPosix: string) => boolean,
+  visited: Set<string> = new Set([realpathSync(dir)]),
 ): void {
   let names: string[];
   try {
@@ -81,7 +82,15 @@ function walk(
   for (const name of names) {
     if (name.startsWith('.') || name.startsWith('_')) continue;
     const p = join(dir, name);
-    const real = realpathSync(p);
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      throw new ExternalError('58P01', `could not open file "${p}": No such file or directory`, {
+        detail: 'A dangling symbolic link or a file removed while listing.',
+        path: p,
+      });
+    }
     if (!roots.contains(real)) {
       throw new ExternalError('42501', `external file "${p}" resolves outside the allowed data roots`, {
         detail: `It resolves to "${real}".`,
@@ -92,7 +101,10 @@ function walk(
     // glob patterns see the layout the user wrote, while reads use the realpath.
     const rel = relative(base, p).split(sep).join('/');
     if (st.isDirectory()) {
-      walk(roots, base, p, opts, out, keep);
+      // A symlinked directory cycle would recurse forever: each real directory is walked once.
+      if (visited.has(real)) continue;
+      visited.add(real);
+      walk(roots, base, p, opts, out, keep, visited);
     } else if (st.isFile() && keep(rel)) {
       if (out.length >= opts.maxFiles) {
         throw new ExternalError('54000', `external location lists more than ${opts.maxFiles} files`);

@@ -109,6 +109,15 @@ describe('listing', () => {
     expect(code(() => listLocation(roots, 'https://example.com/a.parquet', opts))).toBe('0A000');
   });
 
+  it('symlinked directory cycles are walked once; dangling links are 58P01', () => {
+    touch(join(root, 'cyc', 'a', 'x.parquet'));
+    symlinkSync(join(root, 'cyc'), join(root, 'cyc', 'a', 'back'));
+    expect(listLocation(roots, join(root, 'cyc'), opts).files.map((f) => f.path)).toEqual([join(root, 'cyc', 'a', 'x.parquet')]);
+    touch(join(root, 'dangling', 'ok.parquet'));
+    symlinkSync(join(root, 'nowhere.parquet'), join(root, 'dangling', 'gone.parquet'));
+    expect(code(() => listLocation(roots, join(root, 'dangling'), opts))).toBe('58P01');
+  });
+
   it('stops at maxFiles', () => {
     expect(code(() => listLocation(roots, join(root, 'sales'), { ...opts, maxFiles: 2 }))).toBe('54000');
   });
