@@ -70,7 +70,9 @@ export function fromDuckError(e: unknown, files: readonly string[] = []): Extern
       path: named,
     });
   }
-  if (/magic bytes|Parquet|parquet|Corrupt|corrupt|metadata|Invalid Input Error.*file|Out of Range.*page|Thrift/i.test(firstLine)) {
+  // Only reading errors count as corruption; a Binder Error that mentions read_parquet is our bug.
+  const readError = /^(Invalid Input|IO|Invalid|Conversion|Out of Range|Internal) Error/.test(firstLine);
+  if (readError && /magic bytes|footer|too small to be a Parquet|corrupt|metadata|thrift|page|decompress|parquet/i.test(firstLine)) {
     return new ExternalError('XX001', `invalid Parquet file "${named ?? '?'}"`, { detail: firstLine, path: named });
   }
   if (/^IO Error/.test(firstLine)) {

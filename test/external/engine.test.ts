@@ -143,6 +143,16 @@ describe('bad input and control', () => {
     expect(await fx.engine.runScalar(`SELECT count(*) FROM ${readParquetCall({ files: [flat] })}`)).toBe(BigInt(ROWS));
   });
 
+  it('empty and truncated files are XX001; a bad reference in generated SQL is XX000, not corruption', async () => {
+    const empty = join(fx.root, 'empty.parquet');
+    writeFileSync(empty, '');
+    await expectExt(fx.engine.stream(`SELECT * FROM ${readParquetCall({ files: [empty] })}`, { files: [empty] }).then(drain), 'XX001', /empty\.parquet/);
+    const short = join(fx.root, 'short.parquet');
+    writeFileSync(short, 'PAR1 this is not parquet PAR1');
+    await expectExt(fx.engine.stream(`SELECT * FROM ${readParquetCall({ files: [short] })}`, { files: [short] }).then(drain), 'XX001', /short\.parquet/);
+    await expectExt(fx.engine.stream(`SELECT nosuch FROM ${readParquetCall({ files: [flat] })}`, { files: [flat] }), 'XX000', /Binder Error/);
+  });
+
   it('a missing file is 58P01', async () => {
     const gone = join(fx.root, 'gone.parquet');
     await expectExt(fx.engine.stream(`SELECT * FROM ${readParquetCall({ files: [gone] })}`, { files: [gone] }).then(drain), '58P01', /gone\.parquet/);
