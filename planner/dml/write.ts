@@ -15,6 +15,16 @@ import type { Compiled } from '../eval/compile.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import { keySchema } from '../rel/scan.js';
 
+/** One row write (undefined = delete) through the session: undo log, own-key set, lsm Txn. */
+function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow | undefined): void {
+  const k = ownKey(table, key);
+  ts.recordUndo(table, key, ts.ownKeys.has(k));
+  const txn = ts.current();
+  if (cells) txn.put(table, key, cells);
+  else txn.delete(table, key);
+  ts.ownKeys.add(k);
+}
+
 export function ownKey(table: number, key: Uint8Array): string {
   return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
 }
@@ -158,13 +168,11 @@ export class TableWriter {
     const txn = ts.current();
     const t = this.table;
     try {
-      txn.put(t.storageId, key, this.cells(row));
-      ts.ownKeys.add(ownKey(t.storageId, key));
+      write(ts, t.storageId, key, this.cells(row));
       for (let i = 0; i < t.uniques.length; i++) {
         const uk = this.uniqueKey(i, row);
         if (!uk) continue;
-        txn.put(t.uniques[i]!.storageId, uk, [key]);
-        ts.ownKeys.add(ownKey(t.uniques[i]!.storageId, uk));
+        write(ts, t.uniques[i]!.storageId, uk, [key]);
       }
     } catch (e) {
       throw storageError(e);
@@ -174,15 +182,12 @@ export class TableWriter {
 
   /** Deletes a row and its unique index entries. */
   remove(ts: TableSession, key: Uint8Array, row: readonly Value[]): void {
-    const txn = ts.current();
     const t = this.table;
-    txn.delete(t.storageId, key);
-    ts.ownKeys.add(ownKey(t.storageId, key));
+    write(ts, t.storageId, key, undefined);
     for (let i = 0; i < t.uniques.length; i++) {
       const uk = this.uniqueKey(i, row);
       if (!uk) continue;
-      txn.delete(t.uniques[i]!.storageId, uk);
-      ts.ownKeys.add(ownKey(t.uniques[i]!.storageId, uk));
+      write(ts, t.uniques[i]!.storageId, uk, undefined);
     }
     ts.writes++;
   }

@@ -19,7 +19,7 @@ import type { FuncCall, SubLink } from '../parse/ast.js';
 import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
 import type { CteDef } from './with.js';
-import { LsmDb, LsmError, type KeyRow, type Row, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
+import { LsmDb, LsmError, type KeyRow, type Row, type Row as LsmRow, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 
 export type SqlIsolation = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
 
@@ -140,6 +140,7 @@ export class TableSession {
   /** Records DDL (plans are invalidated now and again at the end of the transaction). */
   noteDdl(): void {
     this.didDdl = true;
+    this.ddlCount++;
     this.server.catalogVersion++;
   }
 
@@ -156,6 +157,8 @@ export class TableSession {
     this.ownKeys.clear();
     this.writes = 0;
     this.savepoints = [];
+    this.undo = [];
+    this.undoOverflow = false;
     const ddl = this.didDdl;
     this.didDdl = false;
     if (!txn) return;
@@ -209,23 +212,51 @@ export class TableSession {
     return bindSubLink(b, n);
   }
 
-  /** Write counts at each savepoint, innermost last (ROLLBACK TO compares them). */
-  private savepoints: Array<{ name: string; writes: number }> = [];
+  /** Undo log of row writes (reverse order restores), and the savepoints that mark it. */
+  private undo: Array<{ table: number; key: Uint8Array; own: boolean; row: LsmRow | undefined }> = [];
+  private savepoints: Array<{ name: string; undoLen: number; ddl: number }> = [];
+  private ddlCount = 0;
+  /** Bound of the undo log; beyond it ROLLBACK TO after more writes is refused (0A000). */
+  static readonly UNDO_ENTRIES_MAX = 1_000_000;
+  private undoOverflow = false;
+
+  /** Called before every row write: remembers what ROLLBACK TO SAVEPOINT must restore. */
+  recordUndo(table: number, key: Uint8Array, ownBefore: boolean): void {
+    if (this.savepoints.length === 0) return;
+    if (this.undo.length >= TableSession.UNDO_ENTRIES_MAX) {
+      this.undoOverflow = true;
+      return;
+    }
+    const txn = this.current();
+    this.undo.push({ table, key: Uint8Array.from(key), own: ownBefore, row: ownBefore ? txn.get(table, key) : undefined });
+  }
 
   /**
-   * Savepoints: the lsm transaction has no partial rollback yet, so ROLLBACK TO a savepoint
-   * after table writes since it is refused (0A000) rather than leaving those writes in place.
+   * Savepoints. ROLLBACK TO restores every row written since the savepoint from the undo log:
+   * a row this transaction had written before gets that version back; any other row gets the
+   * version its snapshot sees (the transaction's write set then holds an unchanged copy of it,
+   * which reads identically). DDL since the savepoint cannot be undone yet: 0A000.
    */
   transactionStatement(kind: string, name: string | undefined): void {
     switch (kind) {
       case 'TRANS_STMT_SAVEPOINT':
-        this.savepoints.push({ name: name ?? '', writes: this.writes });
+        this.savepoints.push({ name: name ?? '', undoLen: this.undo.length, ddl: this.ddlCount });
         return;
       case 'TRANS_STMT_ROLLBACK_TO': {
         const i = this.savepoints.map((x) => x.name).lastIndexOf(name ?? '');
         if (i < 0) return; // the SQL side reports 3B001
-        if (this.writes !== this.savepoints[i]!.writes) {
-          throw new DbError('0A000', 'ROLLBACK TO SAVEPOINT after writing to tables is not supported yet');
+        const sp = this.savepoints[i]!;
+        if (this.ddlCount !== sp.ddl) throw new DbError('0A000', 'ROLLBACK TO SAVEPOINT after DDL since the savepoint is not supported yet');
+        if (this.undoOverflow) throw new DbError('0A000', `ROLLBACK TO SAVEPOINT after more than ${TableSession.UNDO_ENTRIES_MAX} row writes is not supported`);
+        if (this.undo.length > sp.undoLen) {
+          const txn = this.current();
+          for (let j = this.undo.length - 1; j >= sp.undoLen; j--) {
+            const u = this.undo[j]!;
+            const row = u.own ? u.row : this.server.db.readAt(u.table, u.key, txn.snapshotSeq);
+            if (row) txn.put(u.table, u.key, row);
+            else txn.delete(u.table, u.key);
+          }
+          this.undo.length = sp.undoLen;
         }
         this.savepoints.length = i + 1;
         return;
@@ -233,6 +264,7 @@ export class TableSession {
       case 'TRANS_STMT_RELEASE': {
         const i = this.savepoints.map((x) => x.name).lastIndexOf(name ?? '');
         if (i >= 0) this.savepoints.length = i;
+        if (this.savepoints.length === 0) this.undo = [];
         return;
       }
       default:

@@ -119,15 +119,28 @@ describe('transactions over tables (several clients)', () => {
     expect((await a.query('SELECT count(*)::int AS n FROM acc')).rows).toEqual([{ n: 2 }]);
   });
 
-  it('SAVEPOINT / ROLLBACK TO without writes since the savepoint; refused (0A000) after writes', async () => {
-    const [a] = await setup();
+  it('SAVEPOINT / ROLLBACK TO undoes the row writes since the savepoint, also after a failed statement', async () => {
+    const [a, b] = await setup();
     await a.query('BEGIN');
     await a.query('INSERT INTO acc VALUES (3, 300)');
     await a.query('SAVEPOINT s1');
-    await a.query('SELECT * FROM acc');
-    await a.query('ROLLBACK TO SAVEPOINT s1');
     await a.query('INSERT INTO acc VALUES (4, 400)');
-    await expect(a.query('ROLLBACK TO SAVEPOINT s1')).rejects.toMatchObject({ code: '0A000' });
+    await a.query('UPDATE acc SET bal = 0 WHERE id IN (1, 3)');
+    await a.query('DELETE FROM acc WHERE id = 2');
+    await a.query('ROLLBACK TO SAVEPOINT s1');
+    expect((await a.query('SELECT id, bal FROM acc ORDER BY id')).rows).toEqual([{ id: 1, bal: 100 }, { id: 2, bal: 200 }, { id: 3, bal: 300 }]);
+    await a.query('INSERT INTO acc VALUES (4, 401)');
+    await a.query('SAVEPOINT s2');
+    await a.query('INSERT INTO acc VALUES (5, 500)');
+    await expect(a.query('INSERT INTO acc VALUES (6, 600), (1, 0)')).rejects.toMatchObject({ code: '23505' });
+    await expect(a.query('SELECT 1')).rejects.toMatchObject({ code: '25P02' });
+    await a.query('ROLLBACK TO s2');
+    await a.query('COMMIT');
+    expect((await b.query('SELECT id, bal FROM acc ORDER BY id')).rows).toEqual([{ id: 1, bal: 100 }, { id: 2, bal: 200 }, { id: 3, bal: 300 }, { id: 4, bal: 401 }]);
+    await a.query('BEGIN');
+    await a.query('SAVEPOINT s');
+    await a.query('CREATE TABLE x (i int)');
+    await expect(a.query('ROLLBACK TO s')).rejects.toMatchObject({ code: '0A000' });
     await a.query('ROLLBACK');
   });
 });
