@@ -7,36 +7,71 @@ import { DbError } from '../../catalog/index.js';
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
 
 export function likeMatcher(pattern: string, caseInsensitive: boolean, escape: string | undefined): (s: string) => boolean {
-  // Fast paths for the common shapes: exact, prefix%, %suffix, %infix%.
+  // Fast path: no wildcard, no escape → plain equality.
   if (!caseInsensitive && !/[%_]/.test(pattern) && (escape === undefined || escape === '' || !pattern.includes(escape))) {
     return (s) => s === pattern;
   }
-  let re = '^';
-  const chars = [...pattern];
+  // Segments between '%' wildcards; '_' inside a segment matches any one character. Matching
+  // anchors the first and last segments and takes each middle segment at its leftmost
+  // occurrence, which is exact for LIKE and never backtracks exponentially (a regex would).
+  const fold = (x: string): string => (caseInsensitive ? x.toLowerCase() : x);
+  const segments: Array<Array<string | null>> = [[]];
+  const chars = [...fold(pattern)];
+  const esc = escape !== undefined && escape !== '' ? fold(escape) : undefined;
+  let trailingEscape = false;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
-    if (escape !== undefined && escape !== '' && c === escape) {
+    if (esc !== undefined && c === esc) {
       i++;
-      if (i >= chars.length) return trailingEscapeMatcher(re, caseInsensitive);
-      re += quote(chars[i]!);
-    } else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += quote(c);
+      if (i >= chars.length) {
+        trailingEscape = true;
+        break;
+      }
+      segments[segments.length - 1]!.push(chars[i]!);
+    } else if (c === '%') segments.push([]);
+    else if (c === '_') segments[segments.length - 1]!.push(null);
+    else segments[segments.length - 1]!.push(c);
   }
-  re += '$';
-  const rx = new RegExp(re, caseInsensitive ? 'isu' : 'su');
-  return (s) => rx.test(s);
-}
-
-/**
- * A pattern ending in its escape character: PostgreSQL's matcher raises 22025 only when it
- * reaches that character with input left over; when the input ends first the result is false.
- */
-function trailingEscapeMatcher(prefixRe: string, ci: boolean): (s: string) => boolean {
-  const reached = new RegExp(prefixRe + '[\\s\\S]', ci ? 'isu' : 'su');
-  return (s) => {
-    if (reached.test(s)) throw new DbError('22025', 'LIKE pattern must not end with escape character');
-    return false;
+  const matchAt = (t: string[], seg: Array<string | null>, at: number): boolean => {
+    if (at + seg.length > t.length) return false;
+    for (let k = 0; k < seg.length; k++) {
+      const p = seg[k];
+      if (p !== null && p !== t[at + k]) return false;
+    }
+    return true;
+  };
+  return (input) => {
+    const t = [...fold(input)];
+    if (trailingEscape) {
+      // PostgreSQL raises 22025 only when matching reaches the trailing escape with input left.
+      if (segments.length === 1) {
+        if (t.length > segments[0]!.length && matchAt(t, segments[0]!, 0)) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+        return false;
+      }
+    }
+    if (segments.length === 1) return t.length === segments[0]!.length && matchAt(t, segments[0]!, 0);
+    const first = segments[0]!, last = segments[segments.length - 1]!;
+    if (first.length + last.length > t.length) return false;
+    if (!matchAt(t, first, 0)) return false;
+    let pos = first.length;
+    const end = t.length - last.length;
+    for (let si = 1; si < segments.length - 1; si++) {
+      const seg = segments[si]!;
+      let found = -1;
+      for (let at = pos; at + seg.length <= end; at++) {
+        if (matchAt(t, seg, at)) {
+          found = at;
+          break;
+        }
+      }
+      if (found < 0) return false;
+      pos = found + seg.length;
+    }
+    if (trailingEscape) {
+      if (end >= pos) throw new DbError('22025', 'LIKE pattern must not end with escape character');
+      return false;
+    }
+    return matchAt(t, last, end);
   };
 }
 

@@ -72,8 +72,15 @@ export function parseStatements(sql: string): SourceStatement[] {
   }
   const out: SourceStatement[] = [];
   for (const r of raw.stmts ?? []) {
+    let stmt: Node;
+    try {
+      stmt = convertNode(r.stmt) as Node;
+    } catch (e) {
+      if (e instanceof RangeError) throw stackDepthError();
+      throw e;
+    }
     const rs: RawStmt = {
-      stmt: convertNode(r.stmt) as Node,
+      stmt,
       stmtLocationBytes: r.stmt_location ?? 0,
       stmtLenBytes: r.stmt_len ?? 0,
     };
@@ -83,8 +90,16 @@ export function parseStatements(sql: string): SourceStatement[] {
   return out;
 }
 
+/** PostgreSQL's answer to input nested beyond the stack (54001), for parser and binder alike. */
+export function stackDepthError(): DbError {
+  return new DbError('54001', 'stack depth limit exceeded', {
+    hint: 'Increase the configuration parameter "max_stack_depth" (currently 2048kB), after ensuring the platform\'s stack depth limit is adequate.',
+  });
+}
+
 function toSyntaxError(e: unknown, source: SourceText): DbError {
   const err = e as LibpgError;
+  if (e instanceof RangeError || /Maximum call stack/.test(err.message ?? '')) return stackDepthError();
   const details = err.sqlDetails;
   if (!details) return new DbError('42601', err.message ?? String(e));
   // libpg-query's cursorPosition is PostgreSQL's cursorpos - 1: already in characters (unlike

@@ -11,7 +11,7 @@ import {
   type PreparedStatement, type SessionOptions, type SqlSession, type TxStatus, type Value,
 } from '../api.js';
 import { Lru } from '../lru.js';
-import { parseStatements } from '../parse/parser.js';
+import { parseStatements, stackDepthError } from '../parse/parser.js';
 import type { EvalContext, SessionEnv } from '../bind/expr.js';
 import { Binder } from '../bind/binder.js';
 import { ParamTypes } from '../bind/params.js';
@@ -103,7 +103,14 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const key = paramOids.length === 0 ? '' : paramOids.join(',');
     const cached = s.plans.get(key);
     if (cached && cached.epoch === this.planEpoch) return cached;
-    const p = this.plan(s, paramOids);
+    let p: Prepared;
+    try {
+      p = this.plan(s, paramOids);
+    } catch (e) {
+      // Deeply nested expressions exhaust the JS stack in the binder: PostgreSQL's 54001.
+      if (e instanceof RangeError) throw stackDepthError();
+      throw e;
+    }
     // EXECUTE names a statement that PREPARE/DEALLOCATE can replace: never cache its plan.
     if (s.ast.kind === 'ExecuteStmt') return p;
     if (s.plans.size >= PLANS_PER_STATEMENT_MAX) s.plans.clear();
