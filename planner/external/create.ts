@@ -12,8 +12,11 @@ export interface ResolvedType {
   typmod: number;
 }
 
-/** The binder's type-name resolution for the text of one column type (42704 if unknown). */
-export type TypeOf = (typeText: string, position: number) => ResolvedType;
+/**
+ * The binder's type resolution for one column (42704 if unknown): `col.typeName` (a libpg-query
+ * TypeName, PostgreSQL's spelling) when present, else `col.typeText` (Pyralog's spelling).
+ */
+export type TypeOf = (col: ColumnDef) => ResolvedType;
 
 export interface ExternalTablePlan {
   /** Table columns in order: file columns, then partition columns. */
@@ -28,7 +31,7 @@ const SUPPORTED = new Set([16, 17, 20, 21, 23, 25, 1043, 700, 701, 1082, 1083, 1
 
 function declared(defs: readonly ColumnDef[], typeOf: TypeOf): DeclaredColumn[] {
   return defs.map((d) => {
-    const t = typeOf(d.typeText, d.pos);
+    const t = typeOf(d);
     if (!SUPPORTED.has(t.oid)) {
       throw new DbError('0A000', `type ${formatType(t.oid, t.typmod)} is not supported for external table columns`, { position: d.pos });
     }

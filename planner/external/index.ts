@@ -6,3 +6,4 @@ export { renderFragment, explainFragment, constant, type Fragment, type FragExpr
 export { dbErrorFromExternal, withDbErrors, toInternalValue } from './convert.js';
 export { externalRowCursor, type ExternalCursorOptions } from './cursor.js';
 export { planExternalTable, externalTableReadOnly, type ExternalTablePlan, type TypeOf, type ResolvedType } from './create.js';
+export { fromCreateForeignTable, parquetCopyOptions, PARQUET_SERVER, type ForeignTableNode, type ParquetCopyOptionsPg } from './pg-spelling.js';

@@ -19,6 +19,8 @@ export interface ColumnDef {
   name: string;
   /** The type as written (`numeric(12,2)`, `timestamp with time zone`, `"MyType"`). */
   typeText: string;
+  /** libpg-query's TypeName node when the column came through PostgreSQL's spelling. */
+  typeName?: unknown;
   pos: number;
 }
 
@@ -49,7 +51,7 @@ export type ExternalStatement =
       options: ParquetCopyOptions;
     };
 
-class Cursor {
+export class Cursor {
   i = 0;
   constructor(
     readonly toks: Token[],
@@ -134,7 +136,7 @@ function qualifiedName(c: Cursor): QualifiedName {
   return { schema: undefined, name: first };
 }
 
-function columnDefs(c: Cursor): ColumnDef[] {
+export function columnDefs(c: Cursor): ColumnDef[] {
   c.punct('(');
   const cols: ColumnDef[] = [];
   for (;;) {

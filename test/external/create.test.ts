@@ -11,7 +11,7 @@ import { makeFixture, type Fixture } from './fixtures.js';
 
 let fx: Fixture;
 // Type names without modifiers resolve through the planner's real table (42704 when unknown).
-const typeOf: TypeOf = (text, pos) => ({ oid: resolveTypeName([text.trim().toLowerCase()], pos), typmod: -1 });
+const typeOf: TypeOf = (col) => ({ oid: resolveTypeName([col.typeText.trim().toLowerCase()], col.pos), typmod: -1 });
 
 beforeAll(async () => {
   fx = await makeFixture();
