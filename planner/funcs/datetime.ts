@@ -208,6 +208,27 @@ function atTimeZoneTs(zoneName: string, t: bigint): bigint {
   return localToUtc(zoneArg(zoneName), t);
 }
 
+const DOW = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** timeofday(): "Tue Nov 24 11:49:08.123456 2026 UTC" in the session zone (PostgreSQL's format). */
+function timeofday(ctx: EvalContext): string {
+  const z = sessionZone(ctx);
+  const now = nowMicros();
+  const f = timestamptzToFields(now, z);
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const dow = new Date(Date.UTC(2000, 0, 1) + Number(timestampToDate(now + BigInt(f.offsetSec) * 1_000_000n)) * 86_400_000).getUTCDay();
+  let abbrev: string;
+  if (z.kind === 'fixed') abbrev = z.abbrev;
+  else {
+    const part = new Intl.DateTimeFormat('en-US', { timeZone: z.name, timeZoneName: 'short' })
+      .formatToParts(new Date(Number(now / 1000n) + 946_684_800_000))
+      .find((x) => x.type === 'timeZoneName');
+    abbrev = part?.value ?? z.name;
+  }
+  return `${DOW[dow]} ${MON[f.month - 1]} ${p2(f.day)} ${p2(f.hour)}:${p2(f.minute)}:${p2(f.second)}.${String(f.micros).padStart(6, '0')} ${f.year} ${abbrev}`;
+}
+
 function toTimestampEpoch(x: number): bigint {
   if (Number.isNaN(x)) throw new DbError('22008', 'timestamp cannot be NaN');
   if (x === Infinity) return TIMESTAMP_POS_INFINITY;
@@ -225,7 +246,7 @@ export function datetimeFunctions(): FnDef[] {
     fn('transaction_timestamp', [], TZ, (_a, ctx) => ctx.env.txStartMicros(), { volatility: 'stable' }),
     fn('statement_timestamp', [], TZ, (_a, ctx) => ctx.env.stmtStartMicros(), { volatility: 'stable' }),
     fn('clock_timestamp', [], TZ, () => nowMicros(), { volatility: 'volatile' }),
-    fn('timeofday', [], TX, (_a, ctx) => String(new Date()).replace(/ \(.*\)$/, ''), { volatility: 'volatile' }),
+    fn('timeofday', [], TX, (_a, ctx) => timeofday(ctx), { volatility: 'volatile' }),
     fn('age', [TS, TS], IV, (a) => age(a[0] as bigint, a[1] as bigint)),
     fn('age', [TZ, TZ], IV, (a, ctx) => age(a[0] as bigint, a[1] as bigint, sessionZone(ctx)), { volatility: 'stable' }),
     fn('age', [TS], IV, (a, ctx) => {
