@@ -227,7 +227,7 @@ export class LsmDb implements TxnHost {
     try {
       await this.wal.append(frame, () => {
         const mem = this.mem;
-        for (const e of entries) mem.put(e);
+        for (let i = 0; i < entries.length; i++) mem.put(entries[i]!, keys[i]);
         if (seq > this.visibleSeq) this.visibleSeq = seq;
         this.counters.userBytes += frame.length;
       });

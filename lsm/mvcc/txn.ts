@@ -12,6 +12,7 @@
 // row locks are released exactly when the transaction ends; the write set has a byte limit.
 import { compareBytes } from '../keys/compare.js';
 import { entryBytes } from '../memtable/memtable.js';
+import { sortKeyOf } from '../memtable/sortkey.js';
 import { LsmError } from '../types.js';
 import type { Entry, Row, Seq, TableId } from '../types.js';
 import type { LockOptions, TxnId } from './locks.js';
@@ -57,8 +58,10 @@ export interface TxnHost {
 
 type TxnState = 'active' | 'committing' | 'committed' | 'rolled-back';
 
+/** The map key of (table, key) in write sets, in-flight commits and locks: the memtable's sort
+ *  key, so a commit computes it once for both (memtable/sortkey.ts). */
 export function opKey(table: TableId, key: Uint8Array): string {
-  return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+  return sortKeyOf(table, key);
 }
 
 export class Txn {

@@ -87,3 +87,72 @@ describe('Memtable', () => {
     console.log(`memtable: ${Math.round(n / (ms / 1000))} random puts/s`);
   });
 });
+
+describe('Memtable sort keys (strings) agree with byte order', () => {
+  it('binary keys with every byte value, prefix keys, empty keys and table ids past one byte', () => {
+    const prng = new Prng(7);
+    const m = new Memtable();
+    const all: Entry[] = [];
+    const tables = [0, 1, 255, 256, 65_535, 65_536, 2 ** 40 + 3, Number.MAX_SAFE_INTEGER];
+    const bytes = [0, 1, 0x7f, 0x80, 0x9f, 0xa0, 0xfe, 0xff];
+    for (let i = 0; i < 4000; i++) {
+      const len = prng.int(4);
+      const key = new Uint8Array(len);
+      for (let j = 0; j < len; j++) key[j] = bytes[prng.int(bytes.length)]!;
+      const e: Entry = { table: tables[prng.int(tables.length)]!, key, seq: BigInt(1 + prng.int(50)), kind: 'put', row: [i] };
+      m.put(e);
+      // (table, key, seq) is unique: a re-insert replaces.
+      const at = all.findIndex((x) => x.table === e.table && x.seq === e.seq && Buffer.compare(x.key, e.key) === 0);
+      if (at >= 0) all[at] = e;
+      else all.push(e);
+    }
+    expect(m.count).toBe(all.length);
+    for (const t of tables) {
+      const want = model(all.filter((e) => e.table === t));
+      expect([...m.iterate(t)]).toEqual(want);
+      expect([...m.iterate(t, { reverse: true })]).toEqual([...want].reverse());
+      for (const e of want.slice(0, 200)) {
+        for (const snap of [e.seq, e.seq - 1n, 1000n]) {
+          const vis = want.find((x) => Buffer.compare(x.key, e.key) === 0 && x.seq <= snap);
+          expect(m.get(t, e.key, snap)).toBe(vis);
+        }
+      }
+    }
+  });
+});
+
+describe('Memtable.bulkLoad', () => {
+  it('gives the same memtable as put() of each entry in order (duplicates: the later wins)', () => {
+    for (const seed of [1, 2, 3]) {
+      const prng = new Prng(seed);
+      const entries: Entry[] = [];
+      for (let i = 0; i < 3000; i++) entries.push(put(prng.int(3), k(prng.int(seed === 3 ? 5000 : 400)), BigInt(1 + prng.int(seed === 1 ? 30 : 3000)), i));
+      // seed 3: sorted input (the no-sort path)
+      if (seed === 3) entries.sort((a, b) => a.table - b.table || Buffer.compare(a.key, b.key) || (a.seq > b.seq ? -1 : a.seq < b.seq ? 1 : 0));
+      const a = new Memtable();
+      for (const e of entries) a.put(e);
+      const b = new Memtable();
+      b.bulkLoad(entries);
+      expect(b.count).toBe(a.count);
+      expect(b.sizeBytes).toBe(a.sizeBytes);
+      expect([b.minSeq, b.maxSeq]).toEqual([a.minSeq, a.maxSeq]);
+      const byTable = (m: Memtable) => [...m.perTable].sort((x, y) => x[0] - y[0]);
+      expect(byTable(b)).toEqual(byTable(a));
+      for (const t of [0, 1, 2]) {
+        const want = [...a.iterate(t)];
+        const got = [...b.iterate(t)];
+        expect(got.length).toBe(want.length);
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBe(want[i]);
+        expect([...b.iterate(t, { reverse: true })]).toEqual([...a.iterate(t, { reverse: true })]);
+      }
+      // Later inserts keep working on bulk-loaded leaves.
+      for (let i = 0; i < 2000; i++) {
+        const e = put(prng.int(3), k(prng.int(400)), BigInt(5000 + i), i);
+        a.put(e);
+        b.put(e);
+      }
+      for (const t of [0, 1, 2]) expect([...b.iterate(t)]).toEqual([...a.iterate(t)]);
+      expect(() => b.bulkLoad(entries)).toThrow(/non-empty/);
+    }
+  });
+});
