@@ -9,6 +9,7 @@ import { loadParser } from './parse/parser.js';
 import { join } from 'node:path';
 import { TablesServer } from './rel/index.js';
 import { PlannerSession, type SessionHost } from './session/session.js';
+import { externalHostFor, type ExternalHost } from './external/host.js'; // issue 5
 
 /** Where the engine reports what happened; any logger with these methods fits. */
 export interface EngineLogger {
@@ -21,6 +22,8 @@ export interface EngineOptions {
   /** The server's data directory (created if missing). */
   dataDir: string;
   logger?: EngineLogger;
+  /** issue 5: allowed roots for external tables (default: `<dataDir>/external`, created when missing). */
+  externalRoots?: readonly string[];
 }
 
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
@@ -28,7 +31,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const dbs = await DatabaseStore.open(opts.dataDir);
   // issue 4: one LsmDb for the server's native tables (catalog included), in <dataDir>/lsm.
   const tables = await TablesServer.open({ dir: join(opts.dataDir, 'lsm') });
-  return new PlannerEngine(dbs, opts.logger, tables);
+  const external = externalHostFor(opts.dataDir, opts.externalRoots); // issue 5: DuckDB opens on first use
+  return new PlannerEngine(dbs, opts.logger, tables, external);
 }
 
 class PlannerEngine implements Engine, SessionHost {
@@ -36,7 +40,7 @@ class PlannerEngine implements Engine, SessionHost {
   private readonly sessions = new Set<PlannerSession>();
   private closing = false;
 
-  constructor(private readonly dbs: DatabaseStore, private readonly logger: EngineLogger | undefined, readonly tables?: TablesServer) {}
+  constructor(private readonly dbs: DatabaseStore, private readonly logger: EngineLogger | undefined, readonly tables?: TablesServer, readonly external?: ExternalHost) {}
 
   openSession(opts: SessionOptions): SqlSession {
     if (this.closing) throw new DbError('57P01', 'terminating connection due to administrator command', { severity: 'FATAL' });
@@ -57,6 +61,7 @@ class PlannerEngine implements Engine, SessionHost {
     for (const s of [...this.sessions]) s.close();
     await this.dbs.flush();
     await this.tables?.close(); // issue 4
+    await this.external?.close(); // issue 5
   }
 
   // --- SessionHost ---------------------------------------------------------------------------

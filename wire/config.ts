@@ -27,9 +27,11 @@ export interface ServerConfig {
   /** A connection must finish start-up and authentication within this time. */
   authTimeoutMs: number;
   users: UserAuth[];
+  /** Allowed roots for external tables; empty: `<dataDir>/external` (issue 5). */
+  externalRoots: string[];
 }
 
-export const DEFAULTS: Readonly<Omit<ServerConfig, 'users'>> = Object.freeze({
+export const DEFAULTS: Readonly<Omit<ServerConfig, 'users' | 'externalRoots'>> = Object.freeze({
   host: '127.0.0.1',
   port: 5433,
   dataDir: './data',
@@ -55,6 +57,8 @@ export const USAGE = `Usage: pyralog [options]
   --max-connections N       connection limit (default 100; PYRALOG_MAX_CONNECTIONS)
   --max-message-bytes N     largest frontend message (default 64 MiB; PYRALOG_MAX_MESSAGE_BYTES)
   --shutdown-grace-ms N     grace period for running statements at shutdown (default 5000)
+  --external-root DIR       allowed root for external (Parquet) tables (repeatable; PYRALOG_EXTERNAL_ROOTS
+                            separated by ':'; default DATA_DIR/external)
   --user NAME:PASSWORD      add a user authenticated with SCRAM-SHA-256 (repeatable;
                             PYRALOG_USERS=name:pw,name2:pw2). Without users: trust, loopback only.
   --help                    print this text
@@ -69,7 +73,7 @@ interface RawUser {
   method?: string;
 }
 
-type Raw = Partial<Omit<ServerConfig, 'users'>> & { users?: RawUser[] };
+type Raw = Partial<Omit<ServerConfig, 'users' | 'externalRoots'>> & { users?: RawUser[]; externalRoots?: string[] };
 
 const FLAGS: Record<string, keyof Raw> = {
   '--host': 'host',
@@ -124,6 +128,7 @@ export function isLoopback(host: string): boolean {
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
   const cli: Raw = {};
   const cliUsers: RawUser[] = [];
+  const cliRoots: string[] = [];
   let configFile = env['PYRALOG_CONFIG'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -150,6 +155,12 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
       const u = parseUserSpec(value);
       if (typeof u === 'string') return { kind: 'error', message: u };
       cliUsers.push(u);
+      continue;
+    }
+    if (flag === '--external-root') {
+      value = takeValue();
+      if (value === undefined || value === '') return { kind: 'error', message: '--external-root needs a value' };
+      cliRoots.push(value);
       continue;
     }
     const key = FLAGS[flag];
@@ -184,7 +195,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         return { kind: 'error', message: `config file ${configFile}: expected a JSON object` };
       }
       fromFile = parsed as Raw;
-      const known = new Set<string>([...Object.values(FLAGS), 'users']);
+      const known = new Set<string>([...Object.values(FLAGS), 'users', 'externalRoots']);
       for (const k of Object.keys(fromFile)) {
         if (!known.has(k)) return { kind: 'error', message: `config file ${configFile}: unknown key "${k}"` };
       }
@@ -198,6 +209,13 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   if (!Array.isArray(rawUsers)) return { kind: 'error', message: 'users must be a list' };
   const check = validate(merged);
   if (check) return { kind: 'error', message: check };
+  const envRoots = (env['PYRALOG_EXTERNAL_ROOTS'] ?? '').split(':').filter((r) => r !== '');
+  const fileRoots: unknown = fromFile.externalRoots ?? [];
+  if (!Array.isArray(fileRoots) || !fileRoots.every((r) => typeof r === 'string' && r !== '')) {
+    return { kind: 'error', message: 'externalRoots must be a list of non-empty strings' };
+  }
+  const externalRoots = cliRoots.length > 0 ? cliRoots : envRoots.length > 0 ? envRoots : (fileRoots as string[]);
+  delete merged['externalRoots'];
 
   const users: UserAuth[] = [];
   for (const u of rawUsers) {
@@ -205,7 +223,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     if (typeof made === 'string') return { kind: 'error', message: made };
     users.push(made);
   }
-  const config = { ...(merged as unknown as Omit<ServerConfig, 'users'>), users };
+  const config: ServerConfig = { ...(merged as unknown as Omit<ServerConfig, 'users' | 'externalRoots'>), users, externalRoots };
   if (users.length === 0 && !isLoopback(config.host)) {
     return {
       kind: 'error',

@@ -78,6 +78,8 @@ export interface TableDesc {
   indexes?: IndexDesc[];
   /** WITH (...) storage parameters, accepted and kept (fillfactor, ...). */
   options?: Record<string, string>;
+  /** issue 5: an external table: encodeRef(ref) of external/REFS.md (no rows in the lsm; storageId unused). */
+  external?: string;
 }
 
 /** Live (not dropped) columns in attnum order. */

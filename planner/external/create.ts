@@ -63,10 +63,4 @@ export async function planExternalTable(
   };
 }
 
-/** Any write to an external table: PostgreSQL-style 0A000 with the way out in the hint. */
-export function externalTableReadOnly(table: string): DbError {
-  return new DbError('0A000', `cannot modify external table "${table}"`, {
-    detail: 'External tables are read-only references to files.',
-    hint: "Use COPY (query) TO '<file>.parquet' to write Parquet, or INSERT INTO a native table.",
-  });
-}
+export { externalTableReadOnly } from './scan-rows.js';

@@ -20,6 +20,7 @@ import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
 import type { CteDef } from './with.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type Row as LsmRow, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
+import type { ExternalRows } from '../external/scan-rows.js'; // issue 5
 
 export type SqlIsolation = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
 
@@ -93,6 +94,8 @@ export class TableSession {
   lastSeqOid: number | undefined;
   /** WITH frames while a statement is being planned (planning is synchronous). */
   readonly ctes: Array<Map<string, CteDef>> = [];
+  /** issue 5: rows of the external tables the running statement reads (fetched before it runs). */
+  externalRows: ExternalRows | undefined;
 
   constructor(readonly server: TablesServer, readonly host: TableSessionHost) {
     this.latest = new LatestReader(server.db);

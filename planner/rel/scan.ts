@@ -13,6 +13,7 @@ import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile, type Compiled } from '../eval/compile.js';
 import type { RelNode, Row } from './ops.js';
 import type { TableSession } from './runtime.js';
+import { externalRowsOf } from '../external/scan-rows.js'; // issue 5
 
 export interface KeyBound {
   value: Compiled;
@@ -91,8 +92,9 @@ export class ScanNode implements RelNode {
 
   *open(ctx: EvalContext): Generator<Row> {
     const ts = tablesOf(ctx);
-    const txn = ts.current();
     const t = this.table;
+    if (t.external !== undefined) return yield* externalRowsOf(ts.externalRows, t); // issue 5: fetched before the statement ran
+    const txn = ts.current();
     const emit = (kr: KeyRow): Row => {
       const out = new Array<Value>(this.width);
       decodeRow(t, kr.row, out);

@@ -11,14 +11,14 @@ import {
   type PreparedStatement, type SessionOptions, type SqlSession, type TxStatus, type Value,
 } from '../api.js';
 import { Lru } from '../lru.js';
-import { parseStatements, stackDepthError } from '../parse/parser.js';
+import { parseStatements, stackDepthError, SourceText } from '../parse/parser.js';
 import type { EvalContext, SessionEnv } from '../bind/expr.js';
 import { Binder } from '../bind/binder.js';
 import { ParamTypes } from '../bind/params.js';
 import { t, typeLen, typeName } from '../bind/types.js';
 import { tryCoerce } from '../bind/coerce.js';
 import { compile } from '../eval/compile.js';
-import type { TypeName } from '../parse/ast.js';
+import type { Node, TypeName } from '../parse/ast.js';
 
 const NO_ROW: readonly Value[] = Object.freeze([]);
 import { planQuery, type OutputColumn } from '../exec/query.js';
@@ -33,6 +33,9 @@ import { rowsCursor } from './cursor.js';
 import { TableSession, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
 import { planTableStatement } from '../dml/index.js';
 import { SeededRandom } from './random.js';
+import { externalTablesIn, planExternalStatement, runWithExternal } from '../external/dispatch.js'; // issue 5
+import { parseExternalStatement } from '../external/statements.js'; // issue 5
+import type { ExternalHost } from '../external/host.js'; // issue 5
 
 /** Distinct query texts whose parses a session keeps. */
 export const PARSE_CACHE_ENTRIES = 512;
@@ -49,6 +52,8 @@ export interface SessionHost {
   sessionClosed(s: PlannerSession): void;
   /** issue 4: native tables (absent when the engine runs without storage). */
   readonly tables?: TablesServer;
+  /** issue 5: the server's external-data engine (DuckDB, opened on first use). */
+  readonly external?: ExternalHost;
 }
 
 export class PlannerSession implements SqlSession, SessionEnv {
@@ -92,7 +97,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   parse(sql: string): readonly ParsedStatement[] {
     const hit = this.parseCache.get(sql);
     if (hit) return hit;
-    const stmts = parseStatements(sql).map((s) => new Statement(s));
+    const own = parseExternalStatement(sql); // issue 5: Pyralog's own statements (CREATE/DROP EXTERNAL TABLE, COPY … FORMAT PARQUET)
+    const stmts = own ? [new Statement({ sql, ast: { kind: 'PyralogExternalStmt', stmt: own } as unknown as Node, source: new SourceText(sql) })] : parseStatements(sql).map((s) => new Statement(s));
     this.parseCache.set(sql, stmts);
     return stmts;
   }
@@ -129,6 +135,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'query': {
         this.tx.markSnapshot();
         const ctx = this.evalContext(params, cancel);
+        if (plan.external && this.host.external && this.tables) return runWithExternal(this.host.external, this.tables, plan.external, ctx, (c) => plan.query.run(c)).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }) as Execution); // issue 5
         const rows = plan.query.run(ctx);
         if (rows instanceof Promise) return rows.then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }));
         return { kind: 'rows', fields: p.fields, cursor: rowsCursor(rows, 'SELECT') };
@@ -349,7 +356,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
     switch (n.kind) {
       case 'SelectStmt': {
         const query = planQuery(this.binder(s, params), n);
-        return make({ kind: 'query', query }, fieldsOf(query.columns));
+        const external = externalTablesIn(n, this.tables); // issue 5
+        return make(external ? { kind: 'query', query, external } : { kind: 'query', query }, fieldsOf(query.columns));
       }
       case 'VariableSetStmt':
         return make({ kind: 'set', stmt: n }, null);
@@ -428,6 +436,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
         return make({ kind: 'deallocate', name: n.isall ? undefined : n.name }, null);
       default: {
         // issue 4: statements over tables.
+        const ext = this.tables ? planExternalStatement(this.binder(s, params), n, this.tables, this.host.external) : undefined; // issue 5
+        if (ext) return make({ kind: 'table', plan: ext }, null);
         const tp = this.tables ? planTableStatement(this.binder(s, params), n) : undefined;
         if (tp) return make({ kind: 'table', plan: tp }, tp.columns ? fieldsOf(tp.columns) : null);
         throw unsupportedStatement(n as { kind: string } & Record<string, unknown>, s.commandName);

@@ -9,7 +9,7 @@ import type { TablePlan } from '../dml/index.js';
 import type { CopyOptions } from './copy-out.js';
 
 export type Plan =
-  | { kind: 'query'; query: QueryPlan }
+  | { kind: 'query'; query: QueryPlan; external?: readonly import('../../catalog/index.js').TableDesc[] /* issue 5: fetched before running */ }
   | { kind: 'set'; stmt: VariableSetStmt }
   | { kind: 'show'; name: string }
   | { kind: 'transaction'; stmt: TransactionStmt }
