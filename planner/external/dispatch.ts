@@ -111,6 +111,7 @@ export function planExternalStatement(b: Binder, ast: unknown, ts: TableSession,
   const drop = fromDropForeignTable(ast as { kind: string });
   if (drop) return externalStatementPlan(b, drop, host, 'postgres');
   refuseExternalWrite(ast, ts);
+  refuseDropTableOfExternal(ast, ts);
   return undefined;
 }
 
@@ -128,5 +129,18 @@ export async function runWithExternal(
     return await run(ctx);
   } finally {
     ts.externalRows = undefined;
+  }
+}
+
+/** DROP TABLE naming an external table: PostgreSQL's 42809 for DROP TABLE on a foreign table. */
+function refuseDropTableOfExternal(ast: unknown, ts: TableSession): void {
+  const n = ast as { kind: string; removeType?: string; objects?: unknown[] };
+  if (n.kind !== 'DropStmt' || n.removeType !== 'OBJECT_TABLE') return;
+  const drop = fromDropForeignTable({ ...n, removeType: 'OBJECT_FOREIGN_TABLE' });
+  for (const q of drop && drop.kind === 'dropExternalTable' ? drop.names : []) {
+    const t = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), q.name, q.schema);
+    if (t?.external !== undefined) {
+      throw new DbError('42809', `"${t.name}" is not a table`, { hint: 'Use DROP FOREIGN TABLE to remove a foreign table.' });
+    }
   }
 }

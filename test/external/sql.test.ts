@@ -123,6 +123,10 @@ describe('external tables through SQL', () => {
     expect(await rows(`SELECT count(*) FROM sales_again`)).toEqual([['5000']]);
     await client.query(`DROP EXTERNAL TABLE sales_again`);
     expect((await sqlError(`DROP FOREIGN TABLE products`)).code).toBe('42809');
+    const e = await sqlError(`DROP TABLE sales`);
+    expect(e).toEqual({ code: '42809', message: '"sales" is not a table' });
+    expect((await sqlError(`DROP FOREIGN TABLE nope`)).message).toBe('foreign table "nope" does not exist');
+    await client.query(`DROP FOREIGN TABLE IF EXISTS nope`);
   });
 
   it('CREATE in a rolled-back transaction leaves no table', async () => {
