@@ -10,6 +10,8 @@ import type { ExternalHost } from './host.js';
 import { externalTableReadOnly } from './scan-rows.js';
 import type { ExternalStatement } from './statements.js';
 import { fromCreateForeignTable, type ForeignTableNode } from './pg-spelling.js';
+import { planPgParquetCopy, planSeedParquetCopy } from './copy-plan.js';
+import type { CopyStmt } from '../parse/ast.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 
 interface RangeVarLike {
@@ -106,7 +108,14 @@ export function externalStatementPlan(b: Binder, stmt: ExternalStatement, host: 
  */
 export function planExternalStatement(b: Binder, ast: unknown, ts: TableSession, host: ExternalHost | undefined): TablePlan | undefined {
   const n = ast as { kind: string };
-  if (n.kind === 'PyralogExternalStmt') return externalStatementPlan(b, (ast as { stmt: ExternalStatement }).stmt, host, 'pyralog');
+  if (n.kind === 'PyralogExternalStmt') {
+    const stmt = (ast as { stmt: ExternalStatement }).stmt;
+    return stmt.kind === 'copyToParquet' ? planSeedParquetCopy(b, stmt, host) : externalStatementPlan(b, stmt, host, 'pyralog');
+  }
+  if (n.kind === 'CopyStmt') {
+    refuseExternalWrite(ast, ts);
+    return planPgParquetCopy(b, ast as CopyStmt, host);
+  }
   if (n.kind === 'CreateForeignTableStmt') return externalStatementPlan(b, fromCreateForeignTable(ast as ForeignTableNode), host, 'postgres');
   const drop = fromDropForeignTable(ast as { kind: string });
   if (drop) return externalStatementPlan(b, drop, host, 'postgres');

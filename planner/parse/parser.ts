@@ -29,6 +29,9 @@ export interface SourceStatement {
   ast: Node;
   /** The whole query string the statement came from (AST locations refer to it). */
   source: SourceText;
+  /** Byte span of the statement in the source (end undefined: to the end of the text). */
+  startBytes?: number;
+  endBytes?: number | undefined;
 }
 
 /** The original query string with a byte→character position converter for error positions. */
@@ -85,7 +88,7 @@ export function parseStatements(sql: string): SourceStatement[] {
       stmtLenBytes: r.stmt_len ?? 0,
     };
     const end = rs.stmtLenBytes === 0 ? undefined : rs.stmtLocationBytes + rs.stmtLenBytes;
-    out.push({ sql: source.sliceBytes(rs.stmtLocationBytes, end).trim(), ast: rs.stmt, source });
+    out.push({ sql: source.sliceBytes(rs.stmtLocationBytes, end).trim(), ast: rs.stmt, source, startBytes: rs.stmtLocationBytes, endBytes: end });
   }
   return out;
 }

@@ -11,7 +11,8 @@ import {
   type PreparedStatement, type SessionOptions, type SqlSession, type TxStatus, type Value,
 } from '../api.js';
 import { Lru } from '../lru.js';
-import { parseStatements, stackDepthError, SourceText } from '../parse/parser.js';
+import { stackDepthError, SourceText } from '../parse/parser.js';
+import { LiteralCache } from '../parse/literal-cache.js';
 import type { EvalContext, SessionEnv } from '../bind/expr.js';
 import { Binder } from '../bind/binder.js';
 import { ParamTypes } from '../bind/params.js';
@@ -65,6 +66,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   /** issue 4: the storage side of this session (lsm transaction, table plans). */
   readonly tables: TableSession | undefined;
   private readonly parseCache = new Lru<string, Statement[]>(PARSE_CACHE_ENTRIES);
+  /** Parses shared by texts that differ only in literal values (simple-protocol pgbench). */
+  private readonly shapeCache = new LiteralCache();
   /** PREPARE'd statements by name (SQL level; the protocol's named statements live in wire/). */
   private readonly sqlPrepared = new Map<string, Prepared>();
   private notices: Notice[] = [];
@@ -98,7 +101,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const hit = this.parseCache.get(sql);
     if (hit) return hit;
     const own = parseExternalStatement(sql); // issue 5: Pyralog's own statements (CREATE/DROP EXTERNAL TABLE, COPY … FORMAT PARQUET)
-    const stmts = own ? [new Statement({ sql, ast: { kind: 'PyralogExternalStmt', stmt: own } as unknown as Node, source: new SourceText(sql) })] : parseStatements(sql).map((s) => new Statement(s));
+    const stmts = own ? [new Statement({ sql, ast: { kind: 'PyralogExternalStmt', stmt: own } as unknown as Node, source: new SourceText(sql) })] : this.shapeCache.parse(sql).map((s) => new Statement(s));
     this.parseCache.set(sql, stmts);
     return stmts;
   }
@@ -291,6 +294,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     this.tx.abandon();
     void this.tables?.end(false).catch(() => undefined); // issue 4
     this.parseCache.clear();
+    this.shapeCache.clear();
     this.host.sessionClosed(this);
   }
 
@@ -382,6 +386,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'DiscardStmt':
         return make({ kind: 'discard', target: n.target ?? 'DISCARD_ALL' }, null);
       case 'CopyStmt': {
+        const pq = this.tables ? planExternalStatement(this.binder(s, params), n, this.tables, this.host.external) : undefined; // issue 5: COPY … TO Parquet, COPY external FROM → 0A000
+        if (pq) return make({ kind: 'table', plan: pq }, null);
         if (n.relation && this.tables) {
           // issue 4: COPY of a table.
           const tp = planTableStatement(this.binder(s, params), n)!;
@@ -511,10 +517,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
       this.settings.resetAll();
       this.sqlPrepared.clear();
       this.parseCache.clear();
+      this.shapeCache.clear();
       return 'DISCARD ALL';
     }
     if (target === 'DISCARD_PLANS') {
       this.parseCache.clear();
+      this.shapeCache.clear();
       return 'DISCARD PLANS';
     }
     if (target === 'DISCARD_SEQUENCES') return 'DISCARD SEQUENCES';

@@ -1,0 +1,246 @@
+// A parse cache keyed by query *shape* (shape.ts): texts that differ only in literal values share
+// one libpg-query parse. On a miss the text is parsed and, if it is a single DML/SELECT statement,
+// a template is kept: a private copy of its AST plus, for every literal of the text, where its
+// A_Const sits. On a hit the template is copied with the new literal values put into those
+// A_Consts and every AST location moved by the length changes of the literals before it, giving
+// exactly the AST libpg-query would have produced for the new text (test/planner/
+// literal-cache.test.ts compares the two). Binding and planning then run as for any new text.
+//
+// A literal is only substituted when the template proves it: exactly one A_Const at its offset
+// (or, for a folded unary minus, at the '-' before it) holding exactly the value the lexer
+// computed, and not in a place whose value changes the statement's meaning beyond a value
+// (typmods, ORDER BY/GROUP BY positions, LIMIT/OFFSET). Every other literal is *fixed*: a hit
+// requires its text to be identical.
+
+import { Lru } from '../lru.js';
+import { parseStatements, SourceText, type SourceStatement } from './parser.js';
+import { shapeOf, type Literal, type Shape } from './shape.js';
+import type { Node } from './ast.js';
+
+/** Distinct shapes a session keeps templates for. */
+export const SHAPE_CACHE_ENTRIES = 256;
+
+/** Statements whose parse may be shared between literal values. */
+const SHAPED_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+
+interface Slot {
+  /** Literal index in the shape. */
+  index: number;
+  /** A_Const location in the template text (the literal or its '-'). */
+  at: number;
+  negated: boolean;
+}
+
+interface Template {
+  /** Private, never-bound copy of the template's AST. */
+  ast: Node;
+  literals: readonly Literal[];
+  slotsByAt: Map<number, Slot>;
+  /** Literals that must be textually identical: index → text. */
+  fixed: ReadonlyArray<[number, string]>;
+  stmtStart: number;
+  stmtEnd: number | undefined;
+  text: string;
+}
+
+export class LiteralCache {
+  private readonly templates: Lru<string, Template>;
+  hits = 0;
+  misses = 0;
+
+  constructor(entriesMax = SHAPE_CACHE_ENTRIES) {
+    this.templates = new Lru(entriesMax);
+  }
+
+  clear(): void {
+    this.templates.clear();
+  }
+
+  get size(): number {
+    return this.templates.size;
+  }
+
+  /** parseStatements(sql), through the shape cache when the text allows it. */
+  parse(sql: string): SourceStatement[] {
+    const shape = shapeOf(sql);
+    if (shape && shape.literals.length > 0) {
+      const t = this.templates.get(shape.key);
+      if (t) {
+        const out = instantiate(t, shape, sql);
+        if (out) { this.hits++; return [out]; }
+      }
+    }
+    this.misses++;
+    const stmts = parseStatements(sql);
+    if (shape && shape.literals.length > 0 && stmts.length === 1) {
+      const t = buildTemplate(shape, sql, stmts[0]!);
+      if (t) this.templates.set(shape.key, t);
+    }
+    return stmts;
+  }
+}
+
+function buildTemplate(shape: Shape, sql: string, s: SourceStatement): Template | undefined {
+  if (!SHAPED_KINDS.has(s.ast.kind) || s.startBytes === undefined) return undefined;
+  const consts = new Map<number, Array<{ node: Record<string, unknown>; excluded: boolean }>>();
+  collectConsts(s.ast, false, consts);
+  const slotsByAt = new Map<number, Slot>();
+  const fixed: Array<[number, string]> = [];
+  shape.literals.forEach((l, index) => {
+    const slot = slotFor(l, index, consts);
+    if (slot) slotsByAt.set(slot.at, slot);
+    else fixed.push([index, sql.slice(l.start, l.end)]);
+  });
+  if (slotsByAt.size === 0) return undefined;
+  return {
+    ast: structuredClone(s.ast),
+    literals: shape.literals,
+    slotsByAt,
+    fixed,
+    stmtStart: s.startBytes,
+    stmtEnd: s.endBytes,
+    text: sql,
+  };
+}
+
+type ConstMap = Map<number, Array<{ node: Record<string, unknown>; excluded: boolean }>>;
+
+function slotFor(l: Literal, index: number, consts: ConstMap): Slot | undefined {
+  if (l.cls === 'x') return undefined;
+  const direct = consts.get(l.start);
+  if (direct) {
+    if (direct.length !== 1 || direct[0]!.excluded) return undefined;
+    return constHolds(direct[0]!.node, l, false) ? { index, at: l.start, negated: false } : undefined;
+  }
+  if (l.minusAt < 0 || l.cls === 's') return undefined;
+  const neg = consts.get(l.minusAt);
+  if (!neg || neg.length !== 1 || neg[0]!.excluded) return undefined;
+  return constHolds(neg[0]!.node, l, true) ? { index, at: l.minusAt, negated: true } : undefined;
+}
+
+/** Whether an A_Const holds exactly the literal's value (negated when the grammar folded a minus). */
+function constHolds(c: Record<string, unknown>, l: Literal, negated: boolean): boolean {
+  const keys = Object.keys(c).filter((k) => k !== 'kind' && k !== 'location');
+  if (keys.length !== 1) return false;
+  switch (l.cls) {
+    case 'i': {
+      const iv = c['ival'] as { ival?: number } | undefined;
+      if (!iv) return false;
+      return (iv.ival ?? 0) === (negated ? -(l.value as number) : l.value);
+    }
+    case 'n': {
+      const fv = c['fval'] as { fval?: string } | undefined;
+      return fv !== undefined && fv.fval === (negated ? '-' + (l.value as string) : l.value);
+    }
+    case 's': {
+      const sv = c['sval'] as { sval?: string } | undefined;
+      return sv !== undefined && (sv.sval ?? '') === l.value;
+    }
+    case 'x':
+      return false;
+    default: {
+      const never: never = l.cls;
+      return never;
+    }
+  }
+}
+
+/** Fields whose direct A_Const children are positions or counts, not values. */
+const EXCLUDED_DIRECT = new Set(['limitCount', 'limitOffset']);
+const EXCLUDED_LIST = new Set(['groupClause']);
+
+function collectConsts(v: unknown, excluded: boolean, out: ConstMap): void {
+  if (Array.isArray(v)) {
+    for (const x of v) collectConsts(x, excluded, out);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  const o = v as Record<string, unknown>;
+  if (o['kind'] === 'A_Const') {
+    const at = typeof o['location'] === 'number' ? (o['location'] as number) : -1;
+    const list = out.get(at) ?? [];
+    list.push({ node: o, excluded });
+    out.set(at, list);
+    return;
+  }
+  for (const k of Object.keys(o)) {
+    const child = o[k];
+    let ex = excluded || k === 'typmods' || k === 'typmod' || k === 'arrayBounds';
+    if (EXCLUDED_DIRECT.has(k) && isConst(child)) ex = true;
+    if (EXCLUDED_LIST.has(k) && Array.isArray(child)) {
+      for (const item of child) collectConsts(item, ex || isConst(item), out);
+      continue;
+    }
+    if (o['kind'] === 'SortBy' && k === 'node' && isConst(child)) ex = true;
+    collectConsts(child, ex, out);
+  }
+}
+
+function isConst(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && (v as { kind?: unknown }).kind === 'A_Const';
+}
+
+/** The template's statement for a text of the same shape, or undefined to take the exact path. */
+function instantiate(t: Template, shape: Shape, sql: string): SourceStatement | undefined {
+  const lits = shape.literals;
+  if (lits.length !== t.literals.length) return undefined;
+  for (const [i, text] of t.fixed) {
+    const l = lits[i]!;
+    if (sql.slice(l.start, l.end) !== text) return undefined;
+  }
+  // Location remapping: a template offset moves by the growth of the literals that start before it.
+  const starts = t.literals.map((l) => l.start);
+  const growth: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < lits.length; i++) {
+    acc += lits[i]!.end - lits[i]!.start - (t.literals[i]!.end - t.literals[i]!.start);
+    growth.push(acc);
+  }
+  const remap = (loc: number): number => {
+    if (loc < 0) return loc;
+    let k = -1;
+    for (let i = 0; i < starts.length && starts[i]! < loc; i++) k = i;
+    return k < 0 ? loc : loc + growth[k]!;
+  };
+  const ast = copyWith(t.ast, t, lits, remap) as Node;
+  const source = new SourceText(sql);
+  const start = remap(t.stmtStart);
+  const end = t.stmtEnd === undefined ? undefined : remap(t.stmtEnd);
+  return { sql: sql.slice(start, end).trim(), ast, source, startBytes: start, endBytes: end };
+}
+
+function copyWith(v: unknown, t: Template, lits: readonly Literal[], remap: (loc: number) => number): unknown {
+  if (Array.isArray(v)) return v.map((x) => copyWith(x, t, lits, remap));
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  if (o['kind'] === 'A_Const' && typeof o['location'] === 'number') {
+    const slot = t.slotsByAt.get(o['location'] as number);
+    if (slot) return constFor(lits[slot.index]!, slot.negated, remap(slot.at));
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const child = o[k];
+    out[k] = k === 'location' && typeof child === 'number' ? remap(child) : copyWith(child, t, lits, remap);
+  }
+  return out;
+}
+
+/** The A_Const libpg-query makes for a literal (its JSON leaves out zero and empty values). */
+function constFor(l: Literal, negated: boolean, location: number): Record<string, unknown> {
+  switch (l.cls) {
+    case 'i': {
+      const v = negated ? -(l.value as number) : (l.value as number);
+      return { kind: 'A_Const', ival: v === 0 ? {} : { ival: v }, location };
+    }
+    case 'n':
+      return { kind: 'A_Const', fval: { fval: negated ? '-' + (l.value as string) : l.value }, location };
+    case 's':
+      return { kind: 'A_Const', sval: { sval: l.value }, location };
+    case 'x':
+      throw new Error('fixed literal in a slot'); // buildTemplate never makes one
+    default: {
+      const never: never = l.cls;
+      return never;
+    }
+  }
+}
