@@ -4,6 +4,7 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
+import { keyHash1, keyHash2 } from '../segment/index.js';
 import type { Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
@@ -26,13 +27,22 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
     if (e) return e;
   }
   const levels = version.levels;
+  // The bloom hashes of the key, computed at the first segment probed and reused for the rest.
+  let h1 = 0;
+  let h2 = 0;
+  let hashed = false;
   // L0 files overlap: every one whose range holds the key, newest first.
   const l0 = levels[0] ?? [];
   for (let i = 0; i < l0.length; i++) {
     const f = l0[i]!;
     if (f.table !== table || f.smallestSeq > seq) continue;
     if (compare(f.smallestKey, key) > 0 || compare(f.largestKey, key) < 0) continue;
-    e = cache.reader(f.fileNumber).get(key, seq);
+    if (!hashed) {
+      h1 = keyHash1(key);
+      h2 = keyHash2(key);
+      hashed = true;
+    }
+    e = cache.reader(f.fileNumber).getHashed(key, seq, h1, h2);
     if (e) return e;
   }
   // L1+: files are sorted by (table, smallestKey) and do not overlap: at most one candidate,
@@ -49,7 +59,12 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
     }
     const f = files[lo];
     if (!f || f.table !== table || f.smallestSeq > seq || compare(f.smallestKey, key) > 0) continue;
-    e = cache.reader(f.fileNumber).get(key, seq);
+    if (!hashed) {
+      h1 = keyHash1(key);
+      h2 = keyHash2(key);
+      hashed = true;
+    }
+    e = cache.reader(f.fileNumber).getHashed(key, seq, h1, h2);
     if (e) return e;
   }
   return undefined;

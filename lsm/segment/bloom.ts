@@ -55,10 +55,24 @@ export function buildBloom(keys: Iterable<Uint8Array>, keyCount: number): Uint8A
 
 /** False means "certainly absent"; true means "maybe present". */
 export function bloomMayContain(bits: Uint8Array, key: Uint8Array): boolean {
+  return bloomMayContainHashed(bits, hash1(key), hash2(key));
+}
+
+/** The two probe hashes of a key (int32 form), computed once when one point get tests the
+ *  filters of several segments (every L0 file, then one file per level). */
+export function keyHash1(key: Uint8Array): number {
+  return hash1(key);
+}
+export function keyHash2(key: Uint8Array): number {
+  return hash2(key);
+}
+
+/** bloomMayContain with the hashes already computed (keyHash1/keyHash2 of the key). */
+export function bloomMayContainHashed(bits: Uint8Array, h1: number, h2: number): boolean {
   const nBits = bits.length * 8;
   if (nBits === 0) return true;
-  let h = hash1(key);
-  const d = hash2(key);
+  let h = h1;
+  const d = h2;
   for (let i = 0; i < BLOOM_PROBES; i++) {
     const bit = (h >>> 0) % nBits;
     if ((bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;

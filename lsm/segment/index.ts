@@ -5,6 +5,6 @@ export { SegmentReader } from './reader.js';
 export type { IterateOptions } from './reader.js';
 export { SegmentCorruptionError } from './errors.js';
 export { SEGMENT_FORMAT_VERSION, SEGMENT_MAGIC, TRAILER_BYTES } from './footer.js';
-export { bloomMayContain, buildBloom, hashKey, BLOOM_BITS_PER_KEY, BLOOM_PROBES } from './bloom.js';
+export { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2, buildBloom, hashKey, BLOOM_BITS_PER_KEY, BLOOM_PROBES } from './bloom.js';
 export { encodeCell, decodeCell, compareSameKind, compareUtf8Order, decodeUtf8 } from './cells.js';
 export type { SegmentMeta, ColumnInfo, ColumnStats, ColumnEncoding, BatchInfo } from './meta.js';

@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { RecordBatchFileReader, RecordBatchReader, Type } from 'apache-arrow';
 import type { RecordBatch, Vector } from 'apache-arrow';
 import type { Cell, Entry, Row, Seq } from '../types.js';
-import { bloomMayContain } from './bloom.js';
+import { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2 } from './bloom.js';
 import { decodeCell, decodeUtf8 } from './cells.js';
 import { SegmentCorruptionError } from './errors.js';
 import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } from './footer.js';
@@ -119,7 +119,12 @@ export class SegmentReader {
 
   /** Newest version of `key` with seq <= snapshotSeq (a deletion is returned as such). */
   get(key: Uint8Array, snapshotSeq: Seq): Entry | undefined {
-    if (!this.mayContain(key)) return undefined;
+    return this.getHashed(key, snapshotSeq, keyHash1(key), keyHash2(key));
+  }
+
+  /** get() with the key's bloom hashes (keyHash1/keyHash2) computed once by the caller. */
+  getHashed(key: Uint8Array, snapshotSeq: Seq, h1: number, h2: number): Entry | undefined {
+    if (!bloomMayContainHashed(this.footer.bloom, h1, h2)) return undefined;
     this.lowerBound(key, true);
     let b = this.seekBatch;
     let r = this.seekRow;
