@@ -30,6 +30,42 @@ export interface TextOptions {
   header: boolean;
 }
 
+/** The value of one text-format field holding backslash escapes (PostgreSQL's CopyReadAttributesText). */
+function unescapeText(raw: string): string {
+  let cur = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch === '\\' && i + 1 < raw.length) {
+      const n = raw[++i]!;
+      switch (n) {
+        case 'b': cur += '\b'; break;
+        case 'f': cur += '\f'; break;
+        case 'n': cur += '\n'; break;
+        case 'r': cur += '\r'; break;
+        case 't': cur += '\t'; break;
+        case 'v': cur += '\v'; break;
+        case 'x': {
+          const m = /^[0-9a-fA-F]{1,2}/.exec(raw.slice(i + 1));
+          if (m) {
+            cur += String.fromCharCode(parseInt(m[0], 16));
+            i += m[0].length;
+          } else cur += 'x';
+          break;
+        }
+        default:
+          if (n >= '0' && n <= '7') {
+            const m = /^[0-7]{1,3}/.exec(raw.slice(i))!;
+            cur += String.fromCharCode(parseInt(m[0], 8) & 0xff);
+            i += m[0].length - 1;
+          } else cur += n;
+      }
+      continue;
+    }
+    cur += ch;
+  }
+  return cur;
+}
+
 function badFormat(msg: string): DbError {
   return new DbError('22P04', msg);
 }
@@ -97,49 +133,30 @@ export class TextRecordParser implements RecordParser {
     let line = b.slice(pos, eol);
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '\\.') return { fields: [], next, endMarker: true };
-    const d = this.o.delimiter;
+    // Fields are slices of the line; only a field holding a backslash is decoded character by
+    // character (the common case allocates one string per field and no intermediates).
     const fields: Array<string | null> = [];
-    let cur = '';
-    let raw = '';
-    for (let i = 0; i <= line.length; i++) {
-      const ch = line[i];
-      if (i === line.length || ch === d) {
-        fields.push(raw === this.o.nullString ? null : cur);
-        cur = '';
-        raw = '';
-        continue;
+    const dc = this.o.delimiter.charCodeAt(0);
+    const nullString = this.o.nullString;
+    const n = line.length;
+    let start = 0;
+    for (;;) {
+      let j = start;
+      let escaped = false;
+      while (j < n) {
+        const c = line.charCodeAt(j);
+        if (c === dc) break;
+        if (c === 92) {
+          // A backslash takes the next character with it (an escaped delimiter does not split).
+          escaped = true;
+          j += 2;
+        } else j++;
       }
-      if (ch === '\\' && i + 1 < line.length) {
-        const n = line[++i]!;
-        raw += '\\' + n;
-        switch (n) {
-          case 'b': cur += '\b'; break;
-          case 'f': cur += '\f'; break;
-          case 'n': cur += '\n'; break;
-          case 'r': cur += '\r'; break;
-          case 't': cur += '\t'; break;
-          case 'v': cur += '\v'; break;
-          case 'x': {
-            const m = /^[0-9a-fA-F]{1,2}/.exec(line.slice(i + 1));
-            if (m) {
-              cur += String.fromCharCode(parseInt(m[0], 16));
-              raw += m[0];
-              i += m[0].length;
-            } else cur += 'x';
-            break;
-          }
-          default:
-            if (n >= '0' && n <= '7') {
-              const m = /^[0-7]{1,3}/.exec(line.slice(i))!;
-              cur += String.fromCharCode(parseInt(m[0], 8) & 0xff);
-              raw += m[0].slice(1);
-              i += m[0].length - 1;
-            } else cur += n;
-        }
-        continue;
-      }
-      cur += ch;
-      raw += ch;
+      if (j > n) j = n;
+      const raw = line.slice(start, j);
+      fields.push(raw === nullString ? null : escaped ? unescapeText(raw) : raw);
+      if (j >= n) break;
+      start = j + 1;
     }
     return { fields, next, endMarker: false };
   }

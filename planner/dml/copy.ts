@@ -96,14 +96,11 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         for (let i = 0; i < records.length; i++) {
           if (c.cancel.reason) throw c.cancel.reason;
           const row = toRow(records[i]!);
-          for (const [attnum, d] of defaults) row[attnum - 1] = d.kind === 'null' ? null : await evalDefault(b, d, c);
+          if (defaults.size > 0) for (const [attnum, d] of defaults) row[attnum - 1] = d.kind === 'null' ? null : await evalDefault(b, d, c);
           writer.checkRow(row, c);
           const key = writer.key(ts, row);
-          if (!writer.conflictFree) {
-            const hit = await writer.findConflict(ts, key, row, false);
-            if (hit) throw writer.conflictError(hit, row, c);
-          }
-          writer.put(ts, key, row);
+          if (writer.conflictFree) writer.put(ts, key, row);
+          else await writer.insertChecked(ts, key, row, c);
           count++;
           if (i % COPY_BATCH_ROWS === COPY_BATCH_ROWS - 1) await Promise.resolve();
         }

@@ -16,8 +16,7 @@ import { storageError, type TableSession } from '../rel/runtime.js';
 import { keySchema } from '../rel/scan.js';
 
 /** One row write (undefined = delete) through the session: undo log, own-key set, lsm Txn. */
-function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow | undefined): void {
-  const k = ownKey(table, key);
+function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow | undefined, k = ownKey(table, key)): void {
   ts.recordUndo(table, key, ts.ownKeys.has(k));
   const txn = ts.current();
   if (cells) txn.put(table, key, cells);
@@ -124,7 +123,7 @@ export class TableWriter {
   }
 
   /** Locks `key` of `table` and returns the newest row there (own write or latest committed). */
-  async lockAndRead(ts: TableSession, table: number, key: Uint8Array): Promise<LsmRow | undefined> {
+  async lockAndRead(ts: TableSession, table: number, key: Uint8Array, k = ownKey(table, key)): Promise<LsmRow | undefined> {
     const txn = ts.current();
     try {
       const timeoutMs = ts.lockTimeoutMs();
@@ -132,7 +131,7 @@ export class TableWriter {
     } catch (e) {
       throw storageError(e);
     }
-    if (ts.ownKeys.has(ownKey(table, key))) return txn.get(table, key);
+    if (ts.ownKeys.has(k)) return txn.get(table, key);
     return txn.getLatestCommitted(table, key)?.row;
   }
 
@@ -163,14 +162,38 @@ export class TableWriter {
     return this.duplicate(c.idx, row, ctx);
   }
 
-  /** Writes a new row and its unique index entries (checks already done). */
-  put(ts: TableSession, key: Uint8Array, row: readonly Value[]): void {
-    const txn = ts.current();
+  /**
+   * Checks the unique keys of a new row (locking each, primary key first) and writes it with its
+   * unique index entries: findConflict + put, with each key encoded and named once.
+   */
+  async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext): Promise<void> {
     const t = this.table;
-    try {
-      write(ts, t.storageId, key, this.cells(row));
+    const pkOwn = ownKey(t.storageId, key);
+    if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, pkOwn))) throw this.duplicate(t.primaryKey, row, ctx);
+    let uks: Array<Uint8Array | undefined> | undefined;
+    if (t.uniques.length > 0) {
+      uks = new Array<Uint8Array | undefined>(t.uniques.length);
       for (let i = 0; i < t.uniques.length; i++) {
         const uk = this.uniqueKey(i, row);
+        uks[i] = uk;
+        if (uk && (await this.lockAndRead(ts, t.uniques[i]!.storageId, uk))) throw this.duplicate(t.uniques[i]!, row, ctx);
+      }
+    }
+    this.put(ts, key, row, pkOwn, uks);
+  }
+
+  /** Writes a new row and its unique index entries (checks already done). */
+  put(ts: TableSession, key: Uint8Array, row: readonly Value[], pkOwn?: string, uniqueKeys?: Array<Uint8Array | undefined>): void {
+    this.putCells(ts, key, this.cells(row), uniqueKeys ?? this.uniqueKeys(row), pkOwn);
+  }
+
+  /** put() of a row already in stored form, with its unique keys (`uniqueKeys(row)`). */
+  putCells(ts: TableSession, key: Uint8Array, cells: LsmRow, uniqueKeys: Array<Uint8Array | undefined>, pkOwn?: string): void {
+    const t = this.table;
+    try {
+      write(ts, t.storageId, key, cells, pkOwn);
+      for (let i = 0; i < t.uniques.length; i++) {
+        const uk = uniqueKeys[i];
         if (!uk) continue;
         write(ts, t.uniques[i]!.storageId, uk, [key]);
       }
