@@ -135,4 +135,22 @@ describe('literal cache through a session', () => {
       }
     });
   });
+
+  it('serves DML over tables (pgbench tpcb-like shapes) with the same effects', async () => {
+    await withEngine(async (engine) => {
+      const s = openSession(engine);
+      await query(s, 'CREATE TABLE acc (aid int PRIMARY KEY, abalance int, filler text)');
+      for (let i = 1; i <= 5; i++) await query(s, `INSERT INTO acc VALUES (${i}, ${i * 10}, 'f''${i}')`);
+      for (const [d, aid] of [[-3211, 1], [5, 2], [0, 3], [-2147483648, 4], [7, 99]] as const) {
+        await query(s, `UPDATE acc SET abalance = abalance + ${d} WHERE aid = ${aid};`);
+      }
+      const fresh = openSession(engine);
+      const expected = [['1', '-3201', "f'1"], ['2', '25', "f'2"], ['3', '30', "f'3"], ['4', '-2147483608', "f'4"], ['5', '50', "f'5"]];
+      expect((await query(fresh, 'SELECT aid, abalance, filler FROM acc ORDER BY aid'))[0]!.rows).toEqual(expected);
+      for (let i = 1; i <= 5; i++) {
+        expect((await query(s, `SELECT abalance FROM acc WHERE aid = ${i}`))[0]!.rows).toEqual([[expected[i - 1]![1]]]);
+      }
+      fresh.close();
+    });
+  });
 });
