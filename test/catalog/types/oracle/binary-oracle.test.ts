@@ -1,5 +1,5 @@
 // PostgreSQL-oracle test of binary input (recv): binary-fixtures.json holds PostgreSQL 15's
-// answer to a binary Bind parameter (scripts/gen-pg-binary-oracle.mjs): the value's text
+// answer to a binary Bind parameter (test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs): the value's text
 // output, or the error. PostgreSQL's wire layer words a leftover-bytes error as "incorrect
 // binary data format in bind parameter N"; the codec cannot know N, so a message that is that
 // text without the " in bind parameter N" suffix matches too. Known mismatches are listed in

@@ -1,5 +1,5 @@
 // PostgreSQL-oracle test of the type registry and value ordering (catalog-fixtures.json, from
-// scripts/gen-pg-catalog-oracle.mjs): pg_type rows, resolution of libpg-query TypeName.names,
+// test/catalog/types/oracle/gen/gen-pg-catalog-oracle.mjs): pg_type rows, resolution of libpg-query TypeName.names,
 // format_type(), and ORDER BY results per type (text types under COLLATE "C") for compareValues.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // PostgreSQL-oracle test of the date/time arithmetic helpers catalog/ exports for the planner
-// (datetime-fixtures.json, from scripts/gen-pg-datetime-oracle.mjs): timestamp(tz) ± interval,
+// (datetime-fixtures.json, from test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs): timestamp(tz) ± interval,
 // timestamp − timestamp, age(), justify_*(), interval ordering, date ± integer. Values go in
 // and out through textIn/textOut, so parsing and formatting are exercised too. A helper that is
 // not exported yet counts as unimplemented; known mismatches are listed in

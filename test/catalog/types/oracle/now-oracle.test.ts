@@ -1,5 +1,5 @@
 // PostgreSQL-oracle test of the clock-dependent inputs ('now', 'today', 'tomorrow', ...):
-// now-fixtures.json (scripts/gen-pg-now-oracle.mjs) holds, per session TimeZone, one
+// now-fixtures.json (test/catalog/types/oracle/gen/gen-pg-now-oracle.mjs) holds, per session TimeZone, one
 // transaction's now() in µs since 2000-01-01 UTC and what PostgreSQL 15 made of each input in
 // that transaction. The codecs get that instant as FormatSettings.nowMicros.
 import { describe, it, expect } from 'vitest';

@@ -1,6 +1,6 @@
 // PostgreSQL-oracle test of Numeric arithmetic: numeric-fixtures.json holds what PostgreSQL 15
 // returned (text, so the display scale is checked too) or the error it raised, for random and
-// hand-picked operands (scripts/gen-pg-numeric-oracle.mjs). A method the Numeric class does not
+// hand-picked operands (test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs). A method the Numeric class does not
 // have yet, or a 0A000, counts as unimplemented; known mismatches are listed in
 // known-numeric-mismatches.json (ORACLE_RECORD=1 rewrites it); any other mismatch fails.
 import { describe, it, expect, afterAll } from 'vitest';

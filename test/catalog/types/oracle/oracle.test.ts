@@ -1,5 +1,5 @@
 // PostgreSQL-oracle test of the type codecs: every case in fixtures.json is what a real
-// PostgreSQL 15 answered (scripts/gen-pg-oracle.mjs) for one text input under given session
+// PostgreSQL 15 answered (test/catalog/types/oracle/gen/gen-pg-oracle.mjs) for one text input under given session
 // settings: either the text output and the binary (send) bytes, or the error it raised.
 // For each case we check, through catalog/'s public door only:
 //   textIn → textOut equals PostgreSQL's text; textIn → binaryOut equals its send bytes;

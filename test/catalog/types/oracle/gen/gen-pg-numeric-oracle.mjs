@@ -3,11 +3,11 @@
 // arithmetic (result text including its display scale, or the error), so the Numeric class's
 // scale rules (select_div_scale, sqrt/exp/ln/power scales, rounding) are checked against the
 // real thing. Seeded (mulberry32), so reruns give the same file.
-// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-numeric-oracle.mjs
+// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 
-const OUT = new URL('../test/catalog/types/oracle/numeric-fixtures.json', import.meta.url);
+const OUT = new URL('../numeric-fixtures.json', import.meta.url);
 let a = 77331;
 const rnd = () => { a |= 0; a = (a + 0x6d2b79f5) | 0; let t = Math.imul(a ^ (a >>> 15), 1 | a); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -80,5 +80,5 @@ for (const c of cases) {
   }
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-numeric-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
+writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
 console.log(`${cases.length} numeric cases → ${OUT.pathname}`);

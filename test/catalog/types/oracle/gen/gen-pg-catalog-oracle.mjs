@@ -5,12 +5,12 @@
 //    resolves the spelling to (oid, typmod, format_type) or its error;
 //  - format_type(oid, typmod) for typical typmods;
 //  - ORDER BY results per type (text types with COLLATE "C"), for compareValues.
-// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-catalog-oracle.mjs
+// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-catalog-oracle.mjs
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 import { loadModule, parseSync } from 'libpg-query';
 
-const OUT = new URL('../test/catalog/types/oracle/catalog-fixtures.json', import.meta.url);
+const OUT = new URL('../catalog-fixtures.json', import.meta.url);
 const OIDS = [16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 705, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1700, 2278, 2950, 3802];
 const SPELLINGS = ['int', 'integer', 'int4', 'smallint', 'int2', 'bigint', 'int8', 'real', 'float4', 'float', 'float(24)', 'float(25)', 'double precision', 'float8', 'decimal', 'numeric', 'numeric(10,2)', 'decimal(5)', 'dec',
   'boolean', 'bool', 'text', 'varchar', 'varchar(10)', 'character varying', 'character varying(5)', 'char', 'char(3)', 'character', 'character(2)', 'bpchar', '"char"', 'name', 'bytea', 'oid', 'json', 'jsonb', 'uuid',
@@ -88,5 +88,5 @@ for (const [type, values] of SORTS) {
   sorts.push({ type, oid, values, sorted: r.rows.map((x) => x[0]), equal });
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-catalog-oracle.mjs', serverVersion: version, types, spellings, formats, sorts }, null, 1) + '\n');
+writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-catalog-oracle.mjs', serverVersion: version, types, spellings, formats, sorts }, null, 1) + '\n');
 console.log(`${types.length} types, ${spellings.length} spellings, ${formats.length} formats, ${sorts.length} sorts → ${OUT.pathname}`);

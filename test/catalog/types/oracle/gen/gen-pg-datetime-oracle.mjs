@@ -3,11 +3,11 @@
 // date/time arithmetic the planner builds on: timestamp(tz) ± interval (month-end clamping,
 // DST days in the session zone), timestamp − timestamp, age(), justify_*(), interval ordering.
 // Inputs and outputs are text in ISO DateStyle / postgres IntervalStyle. Seeded (mulberry32).
-// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-datetime-oracle.mjs
+// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 
-const OUT = new URL('../test/catalog/types/oracle/datetime-fixtures.json', import.meta.url);
+const OUT = new URL('../datetime-fixtures.json', import.meta.url);
 let seed = 4242;
 const rnd = () => { seed |= 0; seed = (seed + 0x6d2b79f5) | 0; let t = Math.imul(seed ^ (seed >>> 15), 1 | seed); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -83,5 +83,5 @@ for (const c of cases) {
   }
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-datetime-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
+writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
 console.log(`${cases.length} datetime cases → ${OUT.pathname}`);

@@ -4,14 +4,14 @@
 // under several DateStyle/TimeZone/IntervalStyle/extra_float_digits/bytea_output settings.
 // The fixtures are committed; tests never need a running PostgreSQL.
 //
-// Usage: node scripts/gen-pg-oracle.mjs [connection options as PG* env vars]
-//   e.g. PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-oracle.mjs
+// Usage: node test/catalog/types/oracle/gen/gen-pg-oracle.mjs [connection options as PG* env vars]
+//   e.g. PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-oracle.mjs
 // Random cases come from a fixed seed (SEED below), so reruns give the same file.
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 import { CASES } from './pg-oracle-cases.mjs';
 
-const OUT = new URL('../test/catalog/types/oracle/fixtures.json', import.meta.url);
+const OUT = new URL('../fixtures.json', import.meta.url);
 
 const SEND = {
   16: 'boolsend', 17: 'byteasend', 18: 'charsend', 19: 'namesend', 20: 'int8send', 21: 'int2send',
@@ -85,7 +85,7 @@ async function main() {
     }
   }
   await client.end();
-  writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-oracle.mjs', serverVersion: version, groups }, null, 0).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
+  writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-oracle.mjs', serverVersion: version, groups }, null, 0).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
   console.log(`${count} cases from PostgreSQL ${version} → ${OUT.pathname}`);
 }
 

@@ -3,11 +3,11 @@
 // ('now', 'today', 'tomorrow', 'yesterday', 'allballs', combinations with times and zones) as
 // PostgreSQL 15 resolves them inside one transaction, together with that transaction's now()
 // in microseconds since 2000-01-01 UTC — the `nowMicros` the codecs take.
-// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-now-oracle.mjs
+// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-now-oracle.mjs
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 
-const OUT = new URL('../test/catalog/types/oracle/now-fixtures.json', import.meta.url);
+const OUT = new URL('../now-fixtures.json', import.meta.url);
 const INPUTS = ['now', 'today', 'tomorrow', 'yesterday', 'today 12:00', 'tomorrow 23:59:59.5', 'yesterday allballs', 'now UTC', 'today America/New_York', 'today +05', ' NOW ', 'Today', 'now 12:00', 'epoch'];
 const TYPES = ['timestamptz', 'timestamp', 'date', 'time'];
 const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
@@ -43,5 +43,5 @@ for (const zone of ZONES) {
   groups.push({ zone, nowMicros, cases });
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-now-oracle.mjs', serverVersion: version, groups }).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
+writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-now-oracle.mjs', serverVersion: version, groups }).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
 console.log(`${groups.reduce((n, g) => n + g.cases.length, 0)} clock cases → ${OUT.pathname}`);

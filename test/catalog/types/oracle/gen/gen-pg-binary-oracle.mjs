@@ -2,11 +2,11 @@
 // Generates test/catalog/types/oracle/binary-fixtures.json: how PostgreSQL 15's recv functions
 // answer binary parameters (Bind with format 1) — the value's text output, or the error
 // (22P03 incorrect binary data format, range errors, ...). Valid and malformed inputs.
-// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node scripts/gen-pg-binary-oracle.mjs
+// Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs
 import pg from 'pg';
 import { writeFileSync } from 'node:fs';
 
-const OUT = new URL('../test/catalog/types/oracle/binary-fixtures.json', import.meta.url);
+const OUT = new URL('../binary-fixtures.json', import.meta.url);
 const h = (s) => s.replace(/\s+/g, '');
 const CASES = [
   ['int4', '00000001'], ['int4', 'ffffffff'], ['int4', '000001'], ['int4', '0000000001'], ['int4', ''],
@@ -49,5 +49,5 @@ for (const [type, hex] of CASES) {
   out.push(rec);
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'scripts/gen-pg-binary-oracle.mjs', serverVersion: version, cases: out }).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
+writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs', serverVersion: version, cases: out }).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
 console.log(`${out.length} binary cases → ${OUT.pathname}`);

@@ -1,4 +1,4 @@
-// Inputs for scripts/gen-pg-oracle.mjs: [SQL type, input text] pairs grouped by session
+// Inputs for test/catalog/types/oracle/gen/gen-pg-oracle.mjs: [SQL type, input text] pairs grouped by session
 // settings. Hand-picked edge cases plus seeded random values (mulberry32, fixed seed).
 
 const SEED = 20241124;
