@@ -13,7 +13,7 @@ import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
-import { TableWriter } from './write.js';
+import { TableWriter, lockOptions } from './write.js';
 
 /** Rows parsed but not yet written are applied in batches of this many. */
 const COPY_BATCH_ROWS = 1000;
@@ -93,6 +93,9 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         return row;
       };
       const apply = async (records: Fields[], c: EvalContext): Promise<void> => {
+        if (records.length === 0) return;
+        // lock_timeout cannot change inside the statement; reading it parses the setting.
+        const lock = lockOptions(ts);
         for (let i = 0; i < records.length; i++) {
           if (c.cancel.reason) throw c.cancel.reason;
           const row = toRow(records[i]!);
@@ -100,7 +103,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           writer.checkRow(row, c);
           const key = writer.key(ts, row);
           if (writer.conflictFree) writer.put(ts, key, row);
-          else await writer.insertChecked(ts, key, row, c);
+          else await writer.insertChecked(ts, key, row, c, lock);
           count++;
           if (i % COPY_BATCH_ROWS === COPY_BATCH_ROWS - 1) await Promise.resolve();
         }

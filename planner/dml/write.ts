@@ -9,7 +9,7 @@
 //   lsm row is [primary key bytes] of the row it points to.
 
 import { DbError, TypeOid, keyCell, keyTypeOf, textOut, toCell, type IndexDesc, type TableDesc } from '../../catalog/index.js';
-import { encodeKey, encodeRowId, type Cell, type KeyColumn, type Row as LsmRow } from '../../lsm/index.js';
+import { encodeKey, encodeRowId, type Cell, type KeyColumn, type LockOptions, type Row as LsmRow } from '../../lsm/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
@@ -24,7 +24,16 @@ function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow |
   ts.ownKeys.add(k);
 }
 
+/** Row-lock options under the session's lock_timeout (read once per batch by bulk writers: the
+ *  setting is parsed on every read). */
+export function lockOptions(ts: TableSession): LockOptions {
+  const timeoutMs = ts.lockTimeoutMs();
+  return timeoutMs > 0 ? { timeoutMs } : {};
+}
+
 export function ownKey(table: number, key: Uint8Array): string {
+  // Short keys (the usual case) skip the Buffer view: same latin1 string, one allocation less.
+  if (key.length <= 64) return `${table}/${String.fromCharCode.apply(null, key as unknown as number[])}`;
   return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
 }
 
@@ -123,11 +132,10 @@ export class TableWriter {
   }
 
   /** Locks `key` of `table` and returns the newest row there (own write or latest committed). */
-  async lockAndRead(ts: TableSession, table: number, key: Uint8Array, k = ownKey(table, key)): Promise<LsmRow | undefined> {
+  async lockAndRead(ts: TableSession, table: number, key: Uint8Array, k = ownKey(table, key), lock = lockOptions(ts)): Promise<LsmRow | undefined> {
     const txn = ts.current();
     try {
-      const timeoutMs = ts.lockTimeoutMs();
-      await txn.lockRow(table, key, timeoutMs > 0 ? { timeoutMs } : {});
+      await txn.lockRow(table, key, lock);
     } catch (e) {
       throw storageError(e);
     }
@@ -166,17 +174,17 @@ export class TableWriter {
    * Checks the unique keys of a new row (locking each, primary key first) and writes it with its
    * unique index entries: findConflict + put, with each key encoded and named once.
    */
-  async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext): Promise<void> {
+  async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext, lock = lockOptions(ts)): Promise<void> {
     const t = this.table;
     const pkOwn = ownKey(t.storageId, key);
-    if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, pkOwn))) throw this.duplicate(t.primaryKey, row, ctx);
+    if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, pkOwn, lock))) throw this.duplicate(t.primaryKey, row, ctx);
     let uks: Array<Uint8Array | undefined> | undefined;
     if (t.uniques.length > 0) {
       uks = new Array<Uint8Array | undefined>(t.uniques.length);
       for (let i = 0; i < t.uniques.length; i++) {
         const uk = this.uniqueKey(i, row);
         uks[i] = uk;
-        if (uk && (await this.lockAndRead(ts, t.uniques[i]!.storageId, uk))) throw this.duplicate(t.uniques[i]!, row, ctx);
+        if (uk && (await this.lockAndRead(ts, t.uniques[i]!.storageId, uk, undefined, lock))) throw this.duplicate(t.uniques[i]!, row, ctx);
       }
     }
     this.put(ts, key, row, pkOwn, uks);

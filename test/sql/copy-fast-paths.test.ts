@@ -70,6 +70,26 @@ describe('COPY FROM checks', () => {
   });
 });
 
+describe('COPY FROM row locks', () => {
+  it('waits for a key another transaction holds, honouring lock_timeout (55P03), then sees its commit', async () => {
+    ({ engine } = await openEngine());
+    const a = Client.open(engine);
+    const b = Client.open(engine);
+    await a.query('CREATE TABLE t (id int PRIMARY KEY, s text)');
+    await a.query("BEGIN; INSERT INTO t VALUES (5, 'a')");
+    await b.query("SET lock_timeout = '50ms'");
+    const e = await copyIn(b, 'COPY t FROM STDIN', '4\tb\n5\tb\n').catch((x: DbError) => x);
+    expect([(e as DbError).code, (e as DbError).message]).toEqual(['55P03', 'canceling statement due to lock timeout']);
+    await b.query('SET lock_timeout = 0');
+    const waiting = copyIn(b, 'COPY t FROM STDIN', '6\tb\n5\tb\n').catch((x: DbError) => x);
+    await new Promise((r) => setTimeout(r, 30));
+    await a.query('COMMIT');
+    const w = await waiting;
+    expect([(w as DbError).code, (w as DbError).message]).toEqual(['23505', 'duplicate key value violates unique constraint "t_pkey"']);
+    expect((await b.query('SELECT id, s FROM t ORDER BY id')).text).toEqual([['5', 'a']]);
+  });
+});
+
 describe('ALTER TABLE ADD PRIMARY KEY rewrite', () => {
   it('keeps every stored cell (added-column defaults, dropped columns, numerics) and checks NULLs', async () => {
     ({ engine } = await openEngine());
