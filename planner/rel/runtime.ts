@@ -280,6 +280,7 @@ export class TableSession {
   }
 }
 
+/** A duration setting as SHOW prints it (`5s`, `100ms`, `0`) in milliseconds; 0 when unparsable. */
 export function msOf(v: string): number {
   const m = /^\s*(\d+)\s*(ms|s|min|h|d)?\s*$/.exec(v);
   if (!m) return 0;

@@ -31,7 +31,7 @@ import { abortedError, Transaction } from './tx.js';
 import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
 import { copyOutSource, parseCopyOptions } from './copy-out.js';
 import { rowsCursor } from './cursor.js';
-import { TableSession, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
+import { TableSession, msOf, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
 import { planTableStatement } from '../dml/index.js';
 import { SeededRandom } from './random.js';
 import { externalTablesIn, planExternalStatement, runWithExternal } from '../external/dispatch.js'; // issue 5
@@ -547,19 +547,6 @@ function textField(name: string): Field {
 
 export function fieldsOf(cols: readonly OutputColumn[]): Field[] {
   return cols.map((c) => ({ name: c.name, tableOid: 0, columnAttr: 0, typeOid: c.type.oid, typeLen: typeLen(c.type.oid), typeMod: c.type.typmod }));
-}
-
-function msOf(v: string): number {
-  const m = /^(\d+)(ms|s|min|h|d)?$/.exec(v);
-  if (!m) return 0;
-  const n = Number(m[1]);
-  switch (m[2]) {
-    case 's': return n * 1000;
-    case 'min': return n * 60_000;
-    case 'h': return n * 3_600_000;
-    case 'd': return n * 86_400_000;
-    default: return n;
-  }
 }
 
 /** `-c name=value` / `--name=value` items of the startup `options` parameter (backslash escapes). */
