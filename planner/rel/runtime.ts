@@ -276,8 +276,17 @@ export class TableSession {
   }
 
   lockTimeoutMs(): number {
-    return msOf(this.host.getSetting('lock_timeout') ?? '0');
+    // Called once per written row: remember the last text so the regex runs only on a change.
+    const text = this.host.getSetting('lock_timeout') ?? '0';
+    if (text !== this.lockTimeoutText) {
+      this.lockTimeoutText = text;
+      this.lockTimeoutValueMs = msOf(text);
+    }
+    return this.lockTimeoutValueMs;
   }
+
+  private lockTimeoutText = '0';
+  private lockTimeoutValueMs = 0;
 }
 
 /** A duration setting as SHOW prints it (`5s`, `100ms`, `0`) in milliseconds; 0 when unparsable. */
