@@ -259,7 +259,8 @@ export class LsmDb implements TxnHost {
   }
 
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void {
-    this.locks.cancelWait(txn, new LsmError('25P02', 'transaction ended while waiting for a row lock'));
+    // Every transaction end passes here; build the error (and its stack) only for a waiter.
+    if (this.locks.isWaiting(txn)) this.locks.cancelWait(txn, new LsmError('25P02', 'transaction ended while waiting for a row lock'));
     this.locks.releaseAll(txn, lockKeys);
   }
 

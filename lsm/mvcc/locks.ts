@@ -93,6 +93,11 @@ export class LockManager {
   }
 
   /** Cancels the wait of `txn` (if any) with the given error. */
+  /** True while `txn` is queued for a lock (cheap check before building an error for cancelWait). */
+  isWaiting(txn: TxnId): boolean {
+    return this.waitingFor.has(txn);
+  }
+
   cancelWait(txn: TxnId, e: LsmError): void {
     const key = this.waitingFor.get(txn);
     if (key === undefined) return;
