@@ -150,6 +150,13 @@ const CASES: Record<string, Buffer[]> = {
   'pipelined statements': [st, Buffer.concat([serialize.parse({ name: 'p', text: 'SELECT $1::int4 * 2', types: [23] }), ...[1, 2, 3].flatMap((i) => [serialize.bind({ statement: 'p', values: [String(i)] }), serialize.execute({})]), serialize.sync()])],
 };
 
+// .ci/run installs the server binaries; under CI their absence is a failure, not a skip.
+describe.runIf(!havePg && !!process.env.CI)('PostgreSQL 15 binaries for the byte-level comparison', () => {
+  it('are installed', () => {
+    expect(havePg, 'apt-get install postgresql-15').toBe(true);
+  });
+});
+
 describe.skipIf(!havePg)('byte-level comparison with PostgreSQL 15', () => {
   const cleanup = new Cleanup();
   let pgT: Target;

@@ -48,6 +48,12 @@ async function invariant(port: number): Promise<{ accounts: number; balances: st
   }
 }
 
+describe.runIf(!hasPgbench && !!process.env.CI)('pgbench binary', () => {
+  it('is installed (.ci/run installs postgresql-client-15)', () => {
+    expect(hasPgbench).toBe(true);
+  });
+});
+
 describe.skipIf(!hasPgbench)('pgbench, unmodified', () => {
   let srv: RunningServer;
   beforeAll(async () => {

@@ -18,8 +18,12 @@ function psql(port: number, sql: string, env: Record<string, string> = {}, extra
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+// Debian's python3-psycopg2 installs for the system interpreter, which a pyenv/venv python3 on
+// PATH does not see: prefer /usr/bin/python3 when it exists.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
 function hasPython(mod: string): boolean {
-  return spawnSync('python3', ['-c', `import ${mod}`]).status === 0;
+  return spawnSync(PYTHON, ['-c', `import ${mod}`]).status === 0;
 }
 
 describe('server process (trust)', () => {
@@ -50,7 +54,11 @@ describe('server process (trust)', () => {
   });
 
   it('answers psycopg2', () => {
-    if (!hasPython('psycopg2')) return;
+    if (!hasPython('psycopg2')) {
+      // Locally optional; .ci/run installs it, so under CI a missing client is a failure.
+      expect(process.env.CI, 'psycopg2 is missing (apt-get install python3-psycopg2)').toBeFalsy();
+      return;
+    }
     const code = `
 import psycopg2
 c = psycopg2.connect(host='127.0.0.1', port=${srv.port}, user='tester', dbname='postgres')
@@ -66,14 +74,17 @@ cur.execute("SELECT 'ok'")
 print(cur.fetchone()[0])
 c.close()
 `;
-    const r = spawnSync('python3', ['-c', code], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim().split('\n')).toEqual(['42', '22012', 'ok']);
   });
 
   it('answers pgJDBC', () => {
     const jar = '/usr/share/java/postgresql.jar';
-    if (!existsSync(jar)) return;
+    if (!existsSync(jar)) {
+      expect(process.env.CI, 'pgJDBC is missing (apt-get install libpostgresql-jdbc-java)').toBeFalsy();
+      return;
+    }
     const dir = mkdtempSync(join(tmpdir(), 'pyralog-jdbc-'));
     const src = join(dir, 'Probe.java');
     writeFileSync(src, `
