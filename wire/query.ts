@@ -96,6 +96,7 @@ export class QueryProtocol {
       this.io.sendNotices();
       if (end.kind !== 'done') throw new Error('a run without row limit cannot be suspended');
       this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
+      this.afterUtility(end.tag, undefined);
     } finally {
       disarm();
       this.io.running = undefined;
@@ -283,6 +284,7 @@ export class QueryProtocol {
         if (!returnsRows(run)) {
           portal.state = { kind: 'done', tag: end.tag };
           this.io.out.commandComplete(end.tag);
+          this.afterUtility(end.tag, portalName);
         } else {
           // Later Executes find no rows: PostgreSQL answers them with a count of 0.
           portal.state = { kind: 'done', tag: tagWithCount(end.tag, 0) };
@@ -321,6 +323,23 @@ export class QueryProtocol {
     if (p === undefined) return;
     if (p.state.kind === 'running') closeRun(p.state.run);
     this.portals.delete(name);
+  }
+
+  /**
+   * DISCARD ALL and DEALLOCATE ALL reach protocol-level objects too, as in PostgreSQL (where SQL
+   * PREPARE and Parse share one namespace): every named prepared statement goes, and DISCARD ALL
+   * also closes every portal but the one running it. The unnamed statement stays (PostgreSQL
+   * keeps it outside the named table).
+   */
+  private afterUtility(tag: string, runningPortal: string | undefined): void {
+    if (tag !== 'DISCARD ALL' && tag !== 'DEALLOCATE ALL') return;
+    for (const name of [...this.statements.keys()]) if (name !== '') this.statements.delete(name);
+    if (tag !== 'DISCARD ALL') return;
+    for (const [name, p] of [...this.portals]) {
+      if (name === runningPortal) continue;
+      if (p.state.kind === 'running') closeRun(p.state.run);
+      this.portals.delete(name);
+    }
   }
 
   closeAllPortals(): void {
