@@ -2,9 +2,11 @@
 // byte pairs allowed on input) and the traditional escape format (`\\` and `\ooo` octal).
 import { DbError } from '../errors.js';
 
-const HEX = '0123456789abcdef';
+/** Lowercase hex digits by value (shared with uuid.ts). */
+export const HEX = '0123456789abcdef';
 
-function hexValue(c: number): number {
+/** The value of one ASCII hex digit (either case), or -1. */
+export function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
   if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;

@@ -1,15 +1,8 @@
 // uuid text input/output (PostgreSQL 15 uuid_in/uuid_out): optional braces, a hyphen allowed
 // after any even group of 4 hex digits (i.e. after every second byte), output lowercase 8-4-4-4-12.
 import { invalidSyntax } from './errors.js';
+import { HEX, hexValue } from './bytea.js';
 
-const HEX = '0123456789abcdef';
-
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
-  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
-  return -1;
-}
 
 /** uuid_in: returns the canonical lowercase form. 22P02 on bad syntax (no whitespace allowed). */
 export function parseUuid(text: string): string {
