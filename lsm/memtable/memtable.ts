@@ -99,7 +99,8 @@ export class Memtable {
     return this.lowerBoundS(this.sortKey(table, key), seq);
   }
 
-  private lowerBoundS(sk: string, seq: Seq): Pos {
+  /** The first leaf whose last version sorts at or after (sk, seq); skeys.length when none. */
+  private leafFor(sk: string, seq: Seq): number {
     const skeys = this.skeys;
     let lo = 0;
     let hi = skeys.length;
@@ -111,6 +112,12 @@ export class Memtable {
       if (s < sk || (s === sk && this.leaves[mid]![last]!.seq > seq)) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+
+  private lowerBoundS(sk: string, seq: Seq): Pos {
+    const skeys = this.skeys;
+    const lo = this.leafFor(sk, seq);
     if (lo === skeys.length) return { leaf: lo, idx: 0 };
     return { leaf: lo, idx: leafLowerBound(skeys[lo]!, this.leaves[lo]!, sk, seq) };
   }
@@ -247,21 +254,12 @@ export class Memtable {
   }
 
   /** The newest version of (table, key) with seq ≤ snapshot (a tombstone included). The hot
-   *  path of point gets: the same search as lowerBound, without allocating a position. */
+   *  path of point gets: the same leaf search as lowerBound (leafFor), without allocating a position. */
   get(table: TableId, key: Uint8Array, snapshot: Seq): Entry | undefined {
     if (this.count === 0) return undefined;
     const sk = this.sortKey(table, key);
     const skeys = this.skeys;
-    let lo = 0;
-    let hi = skeys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const ks = skeys[mid]!;
-      const last = ks.length - 1;
-      const s = ks[last]!;
-      if (s < sk || (s === sk && this.leaves[mid]![last]!.seq > snapshot)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.leafFor(sk, snapshot);
     if (lo === skeys.length) return undefined;
     const ks = skeys[lo]!;
     const leaf = this.leaves[lo]!;
