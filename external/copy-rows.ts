@@ -4,8 +4,7 @@
 // exactly (internal PostgreSQL forms → DuckDB values, epochs shifted back); a type without an
 // exact DuckDB counterpart is refused (0A000) before anything is written; the temporary table
 // lives in DuckDB memory, so its size is bounded by memory_limit (53200 beyond it).
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
   DuckDBDateValue,
@@ -22,7 +21,7 @@ import type { ExternalEngine } from './duck.js';
 import { duckTypeFor, PgOid, type PgTypeRef } from './types.js';
 import type { ExternalDecimal, ExternalInterval, ExternalValue } from './values.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
-import { copyOptionsClause, type ParquetWriteOptions } from './copy.js';
+import { copyOptionsClause, refuseExistingDirectoryTarget, tempNameFor, type ParquetWriteOptions } from './copy.js';
 
 export interface RowColumn {
   name: string;
@@ -115,20 +114,31 @@ export async function copyRowsToParquet(
     return t;
   });
   const finalPath = engine.roots.checkWritable(target);
-  if (opts.partitionBy !== undefined && opts.partitionBy.length > 0 && existsSync(finalPath)) {
-    throw new ExternalError('58030', `could not write "${finalPath}": the partitioned output directory already exists`);
-  }
   const options = copyOptionsClause(opts);
-  const tmp = join(dirname(finalPath), `.${basename(finalPath)}.pyralog-tmp-${randomUUID()}`);
+  refuseExistingDirectoryTarget(finalPath, opts);
+  const tmp = tempNameFor(finalPath);
   const table = `pyralog_copy_${randomUUID().replaceAll('-', '')}`;
   const appenders = columns.map(appenderFor);
   return engine.withConnection(async (conn) => {
     let rows = 0;
+    let sourceError: unknown;
     try {
       await conn.run(`CREATE TEMPORARY TABLE ${quoteIdent(table)} (${columns.map((c, i) => `${quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
       const app = await conn.createAppender(table, 'main', 'temp');
       try {
-        for await (const batch of batches) {
+        const it = batches[Symbol.asyncIterator]();
+        for (;;) {
+          let step: IteratorResult<readonly (readonly ExternalValue[])[]>;
+          try {
+            step = await it.next();
+          } catch (e) {
+            // The caller's own failure (a value it cannot convert, a cancelled statement) keeps
+            // its identity; only DuckDB's errors are classified below.
+            sourceError = e;
+            throw e;
+          }
+          if (step.done) break;
+          const batch = step.value;
           for (const row of batch) {
             for (let i = 0; i < appenders.length; i++) {
               const v = row[i] ?? null;
@@ -148,6 +158,7 @@ export async function copyRowsToParquet(
       return rows;
     } catch (e) {
       rmSync(tmp, { recursive: true, force: true });
+      if (e === sourceError && sourceError !== undefined) throw e;
       throw fromDuckError(e);
     } finally {
       await conn.run(`DROP TABLE IF EXISTS temp.${quoteIdent(table)}`).catch(() => undefined);

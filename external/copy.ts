@@ -21,6 +21,17 @@ export interface ParquetWriteOptions {
   rowGroupSize?: number;
   /** Hive-partitioned output: the target becomes a directory of `col=value/` folders. */
   partitionBy?: readonly string[];
+  /**
+   * Split the output into files of about this size (DuckDB's FILE_SIZE_BYTES, checked after each
+   * row group): the target becomes a directory of `data_<n>.parquet` files. DuckDB cannot combine
+   * it with PARTITION_BY (refused here with 0A000, before anything is written).
+   */
+  fileSizeBytes?: number;
+}
+
+/** True when the target is written as a directory (partitioned or split by size). */
+export function writesDirectory(opts: ParquetWriteOptions): boolean {
+  return (opts.partitionBy !== undefined && opts.partitionBy.length > 0) || opts.fileSizeBytes !== undefined;
 }
 
 function compressionClause(c: ParquetCompression): string {
@@ -54,8 +65,30 @@ export function copyOptionsClause(opts: ParquetWriteOptions): string {
     }
     parts.push(`ROW_GROUP_SIZE ${opts.rowGroupSize}`);
   }
-  if (opts.partitionBy !== undefined && opts.partitionBy.length > 0) parts.push(`PARTITION_BY (${opts.partitionBy.map(quoteIdent).join(', ')})`);
+  const partitioned = opts.partitionBy !== undefined && opts.partitionBy.length > 0;
+  if (partitioned) parts.push(`PARTITION_BY (${opts.partitionBy!.map(quoteIdent).join(', ')})`);
+  if (opts.fileSizeBytes !== undefined) {
+    if (!Number.isSafeInteger(opts.fileSizeBytes) || opts.fileSizeBytes < 1) {
+      throw new ExternalError('0A000', `FILE_SIZE_BYTES must be a positive integer, got ${opts.fileSizeBytes}`);
+    }
+    if (partitioned) throw new ExternalError('0A000', 'COPY to Parquet cannot combine FILE_SIZE_BYTES with PARTITION_BY', { hint: 'Use one of them.' });
+    parts.push(`FILE_SIZE_BYTES ${opts.fileSizeBytes}`);
+  }
   return parts.join(', ');
+}
+
+/** A directory output never replaces anything: its target must not exist yet (58030). */
+export function refuseExistingDirectoryTarget(finalPath: string, opts: ParquetWriteOptions): void {
+  if (writesDirectory(opts) && existsSync(finalPath)) {
+    throw new ExternalError('58030', `could not write "${finalPath}": the output directory already exists`, {
+      detail: opts.fileSizeBytes !== undefined ? 'FILE_SIZE_BYTES writes a directory of files.' : 'PARTITION_BY writes a directory of partitions.',
+    });
+  }
+}
+
+/** The hidden temp name a COPY writes before the rename (hidden names are skipped by listings). */
+export function tempNameFor(finalPath: string): string {
+  return join(dirname(finalPath), `.${basename(finalPath)}.pyralog-tmp-${randomUUID()}`);
 }
 
 /**
@@ -71,12 +104,9 @@ export async function copyQueryToParquet(
   files: readonly string[] = [],
 ): Promise<number> {
   const finalPath = engine.roots.checkWritable(target);
-  const partitioned = opts.partitionBy !== undefined && opts.partitionBy.length > 0;
-  if (partitioned && existsSync(finalPath)) {
-    throw new ExternalError('58030', `could not write "${finalPath}": the partitioned output directory already exists`);
-  }
-  const tmp = join(dirname(finalPath), `.${basename(finalPath)}.pyralog-tmp-${randomUUID()}`);
   const options = copyOptionsClause(opts);
+  refuseExistingDirectoryTarget(finalPath, opts);
+  const tmp = tempNameFor(finalPath);
   const sql = `COPY (${selectSql}) TO ${quoteLiteral(tmp)} (${options})`;
   try {
     const n = await engine.runScalar(sql, { files });

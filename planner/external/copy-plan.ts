@@ -47,7 +47,7 @@ export function planSeedParquetCopy(b: Binder, stmt: Extract<ExternalStatement, 
   const text = s.kind === 'query'
     ? s.text
     : `SELECT ${s.columns ? s.columns.map(quoteName).join(', ') : '*'} FROM ${s.name.schema ? `${quoteName(s.name.schema)}.` : ''}${quoteName(s.name.name)}`;
-  return copyPlan(b, selectOf(text), stmt.target, { ...stmt.options, partitionBy: undefined }, host);
+  return copyPlan(b, selectOf(text), stmt.target, { ...stmt.options, partitionBy: undefined, fileSizeBytes: stmt.options.fileSizeBytes }, host);
 }
 
 function copyPlan(b: Binder, ast: SelectStmt, target: string, opts: ParquetCopyOptionsPg, host: ExternalHost | undefined): TablePlan {

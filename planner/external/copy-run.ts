@@ -35,6 +35,7 @@ export async function writeParquetRows(
       compression,
       ...(opts.rowGroupSize !== undefined ? { rowGroupSize: opts.rowGroupSize } : {}),
       ...(opts.partitionBy !== undefined ? { partitionBy: opts.partitionBy } : {}),
+      ...(opts.fileSizeBytes !== undefined ? { fileSizeBytes: opts.fileSizeBytes } : {}),
     }),
   );
 }

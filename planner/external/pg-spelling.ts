@@ -1,6 +1,7 @@
 // PostgreSQL's spellings of the same operations, as libpg-query parses them:
 //   CREATE FOREIGN TABLE name (…) SERVER parquet OPTIONS (location '…', partitioned_by 'y int, m int')
-//   COPY … TO '…' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL n, ROW_GROUP_SIZE n, PARTITION_BY (a, b))
+//   COPY … TO '…' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL n, ROW_GROUP_SIZE n, PARTITION_BY (a, b),
+//     FILE_SIZE_BYTES n)
 // mapped onto the statements of statements.ts so both spellings take one path.
 import { DbError } from '../../catalog/index.js';
 import { tokenize } from './lexer.js';
@@ -86,6 +87,7 @@ export interface ParquetCopyOptionsPg {
   level: number | undefined;
   rowGroupSize: number | undefined;
   partitionBy: string[] | undefined;
+  fileSizeBytes: number | undefined;
 }
 
 const CODECS: readonly ParquetCodecName[] = ['zstd', 'snappy', 'gzip', 'lz4', 'brotli', 'uncompressed'];
@@ -94,9 +96,10 @@ const CODECS: readonly ParquetCodecName[] = ['zstd', 'snappy', 'gzip', 'lz4', 'b
 export function parquetCopyOptions(options: readonly DefElem[]): ParquetCopyOptionsPg | undefined {
   const fmt = options.find((o) => o.defname === 'format');
   if ((fmt?.arg?.sval ?? '').toLowerCase() !== 'parquet') return undefined;
-  const out: ParquetCopyOptionsPg = { codec: 'zstd', level: undefined, rowGroupSize: undefined, partitionBy: undefined };
+  const out: ParquetCopyOptionsPg = { codec: 'zstd', level: undefined, rowGroupSize: undefined, partitionBy: undefined, fileSizeBytes: undefined };
   const int = (o: DefElem): number => {
-    const v = o.arg?.kind === 'Integer' ? o.arg.ival ?? 0 : Number.NaN;
+    // Integers past int4 come from the parser as Float nodes holding the digits.
+    const v = o.arg?.kind === 'Integer' ? o.arg.ival ?? 0 : o.arg?.kind === 'Float' && /^\d+$/.test(o.arg.sval ?? '') ? Number(o.arg.sval) : Number.NaN;
     if (!Number.isSafeInteger(v) || v < 1) throw new DbError('22023', `${o.defname.toUpperCase()} requires a positive integer`);
     return v;
   };
@@ -116,6 +119,9 @@ export function parquetCopyOptions(options: readonly DefElem[]): ParquetCopyOpti
       case 'row_group_size':
         out.rowGroupSize = int(o);
         break;
+      case 'file_size_bytes':
+        out.fileSizeBytes = int(o);
+        break;
       case 'partition_by':
         out.partitionBy = (o.arg?.items ?? (o.arg?.sval !== undefined ? [o.arg] : [])).map((x) => x.sval ?? '');
         if (out.partitionBy.length === 0) throw new DbError('22023', 'PARTITION_BY requires a column list');
@@ -125,5 +131,8 @@ export function parquetCopyOptions(options: readonly DefElem[]): ParquetCopyOpti
     }
   }
   if (out.level !== undefined && out.codec !== 'zstd') throw new DbError('22023', `COPY compression "${out.codec}" does not take a level`);
+  if (out.fileSizeBytes !== undefined && out.partitionBy !== undefined) {
+    throw new DbError('0A000', 'COPY to Parquet cannot combine FILE_SIZE_BYTES with PARTITION_BY', { hint: 'Use one of them.' });
+  }
   return out;
 }

@@ -3,7 +3,7 @@
 //     LOCATION '<file | directory | glob>' [PARTITIONED BY (col type, …)]
 //   DROP EXTERNAL TABLE [IF EXISTS] name [, …] [CASCADE | RESTRICT]
 //   COPY (query) | table [(cols)] TO '<path>' [WITH] FORMAT PARQUET
-//     [COMPRESSION codec [(level = n)]] [ROW_GROUP_SIZE n]
+//     [COMPRESSION codec [(level = n)]] [ROW_GROUP_SIZE n] [FILE_SIZE_BYTES n]
 // Anything else returns undefined and goes to libpg-query unchanged. Column types stay as the
 // text the user wrote (resolved later with the standard type-name rules); a COPY's inner query
 // stays as its text span (parsed later by libpg-query, never handed to DuckDB).
@@ -30,6 +30,7 @@ export interface ParquetCopyOptions {
   codec: ParquetCodecName;
   level: number | undefined;
   rowGroupSize: number | undefined;
+  fileSizeBytes?: number | undefined;
 }
 
 export type ExternalStatement =
@@ -292,6 +293,8 @@ function seedCopy(c: Cursor): ExternalStatement | undefined {
       }
     } else if (c.optWord('ROW_GROUP_SIZE')) {
       options.rowGroupSize = c.int();
+    } else if (c.optWord('FILE_SIZE_BYTES')) {
+      options.fileSizeBytes = c.int();
     } else break;
   }
   c.end();
