@@ -258,6 +258,14 @@ export class LsmDb implements TxnHost {
     return k;
   }
 
+  tryLockRow(txn: TxnId, lockKey: string): boolean {
+    const holder = this.locks.holderOf(lockKey);
+    if (holder !== undefined) return holder === txn;
+    // A free lock is granted synchronously (the returned promise is already resolved).
+    void this.locks.acquire(txn, lockKey);
+    return true;
+  }
+
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void {
     // Every transaction end passes here; build the error (and its stack) only for a waiter.
     if (this.locks.isWaiting(txn)) this.locks.cancelWait(txn, new LsmError('25P02', 'transaction ended while waiting for a row lock'));

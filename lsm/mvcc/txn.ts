@@ -11,7 +11,7 @@
 // Invariants: after commit/rollback every method throws 25P02 (except rollback, idempotent);
 // row locks are released exactly when the transaction ends; the write set has a byte limit.
 import { compareBytes } from '../keys/compare.js';
-import { entryBytes } from '../memtable/memtable.js';
+import { cellBytes } from '../memtable/memtable.js';
 import { sortKeyOf } from '../memtable/sortkey.js';
 import { LsmError } from '../types.js';
 import type { Entry, Row, Seq, TableId } from '../types.js';
@@ -50,6 +50,9 @@ export interface TxnHost {
   latestVersion(table: TableId, key: Uint8Array): Entry | undefined;
   commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined): Promise<Seq>;
   lockRow(txn: TxnId, table: TableId, key: Uint8Array, opts: LockOptions): Promise<string>;
+  /** Takes the lock of `lockKey` (an opKey) at once when it is free or already `txn`'s; false
+   *  when another transaction holds it (the caller then waits through lockRow). */
+  tryLockRow(txn: TxnId, lockKey: string): boolean;
   /** Releases the locks and cancels a lock wait still pending for `txn`. */
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void;
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void;
@@ -65,6 +68,12 @@ export function opKey(table: TableId, key: Uint8Array): string {
 }
 
 export class Txn {
+  /** opKey(), for callers outside lsm/ that keep their own sets of written keys: one string
+   *  then serves their set, the write set, the lock table and the memtable. */
+  static keyOf(table: TableId, key: Uint8Array): string {
+    return sortKeyOf(table, key);
+  }
+
   private state: TxnState = 'active';
   private readonly writes = new Map<string, WriteOp>();
   private writeBytes = 0;
@@ -145,17 +154,50 @@ export class Txn {
 
   private write(op: WriteOp): void {
     this.check();
-    this.host.checkValue(op.table, op.key, op.row);
-    const k = opKey(op.table, op.key);
-    const bytes = entryBytes({ ...op, seq: 0n });
+    // Keys and rows are copied: the caller may reuse its buffers.
+    this.store(opKey(op.table, op.key), op.table, Uint8Array.from(op.key), op.kind, op.row ? op.row.slice() : undefined);
+  }
+
+  /**
+   * Bulk insert path (COPY): put() without copies. The transaction takes ownership of `key` and
+   * `row` (the caller must never touch them again) and `k` must be `Txn.keyOf(table, key)`.
+   */
+  putOwned(table: TableId, key: Uint8Array, row: Row, k: string): void {
+    this.check();
+    this.store(k, table, key, 'put', row);
+  }
+
+  private store(k: string, table: TableId, key: Uint8Array, kind: 'put' | 'del', row: Row | undefined): void {
+    this.host.checkValue(table, key, row);
+    const bytes = opBytes(key, row);
     const old = this.writes.get(k);
-    const nextBytes = this.writeBytes + bytes - (old ? entryBytes({ ...old, seq: 0n }) : 0);
+    const nextBytes = this.writeBytes + bytes - (old ? opBytes(old.key, old.row) : 0);
     if (nextBytes > this.host.txnBytesMax) {
       throw new LsmError('54000', `transaction write set exceeds ${this.host.txnBytesMax} bytes`);
     }
     this.writeBytes = nextBytes;
-    // Keys are copied: the caller may reuse its buffer.
-    this.writes.set(k, { ...op, key: Uint8Array.from(op.key), row: op.row ? [...op.row] : undefined });
+    this.writes.set(k, { table, key, kind, row });
+  }
+
+  /** True when this transaction wrote (put or deleted) the key `k` (an opKey). */
+  wrote(k: string): boolean {
+    return this.writes.has(k);
+  }
+
+  /** This transaction's own row at `k` (an opKey): undefined when it deleted the key or never
+   *  wrote it (`wrote` tells which). */
+  ownRow(k: string): Row | undefined {
+    return this.writes.get(k)?.row;
+  }
+
+  /** Synchronous lockRow for the uncontended case: true when the lock of `k`
+   *  (`Txn.keyOf(table, key)`) is now held; false when another transaction holds it (call
+   *  lockRow to wait). */
+  tryLockRow(k: string): boolean {
+    this.check();
+    if (!this.host.tryLockRow(this.id, k)) return false;
+    this.locks.add(k);
+    return true;
   }
 
   /** Exclusive row lock held until commit/rollback. Waits (FIFO) for the holder; 40P01 on
@@ -218,6 +260,13 @@ export class Txn {
     this.host.releaseLocks(this.id, this.locks);
     this.locks.clear();
   }
+}
+
+/** memtable.entryBytes of the op's entry, without building one. */
+function opBytes(key: Uint8Array, row: Row | undefined): number {
+  let n = 48 + key.length;
+  if (row) for (let i = 0; i < row.length; i++) n += 8 + cellBytes(row[i]!);
+  return n;
 }
 
 /** Merges a snapshot scan with the transaction's own writes (which win on equal keys). */

@@ -3,15 +3,17 @@
 // everyone at commit anyway). Rows from COPY FROM go through the same checks as INSERT
 // (defaults, NOT NULL, CHECK, unique keys) inside the statement's transaction.
 
-import { DbError, binaryIn, findColumn, liveColumns, textIn, type ColumnDesc } from '../../catalog/index.js';
+import { DbError, binaryIn, findColumn, liveColumns, toCell, type ColumnDesc } from '../../catalog/index.js';
+import type { Cell } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
-import type { EvalContext, Value } from '../bind/expr.js';
+import type { EvalContext } from '../bind/expr.js';
 import { planQuery } from '../exec/query.js';
 import type { CopyStmt, Node, SelectStmt } from '../parse/ast.js';
 import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, evalDefault, type DefaultValue, type TablePlan } from './common.js';
+import { textToCell } from './copy-cells.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
 import { TableWriter, lockOptions } from './write.js';
 
@@ -71,26 +73,30 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       let count = 0;
       let line = options.format === 'csv' && options.header ? 1 : 0;
       let aborted = false;
-      const toRow = (f: Fields): Value[] => {
+      // One converter per listed column, chosen once (fast paths for bulk-load shapes).
+      const conv = cols.map((c) => textToCell(c, input));
+      const width = tab.columns.length;
+      const toCells = (f: Fields): Cell[] => {
         line++;
         if (f.length < cols.length && options.format !== 'binary') throw new DbError('22P04', `missing data for column "${cols[f.length]!.name}"`, { where: `COPY ${tab.name}, line ${line}` });
         if (f.length > cols.length) {
           throw new DbError('22P04', options.format === 'binary' ? `row field count is ${f.length}, expected ${cols.length}` : 'extra data after last expected column', { where: `COPY ${tab.name}, line ${line}` });
         }
         if (f.length !== cols.length) throw new DbError('22P04', `row field count is ${f.length}, expected ${cols.length}`);
-        const row = new Array<Value>(tab.columns.length).fill(null);
+        const cells = new Array<Cell>(width);
+        for (let i = 0; i < width; i++) cells[i] = null;
         for (let i = 0; i < cols.length; i++) {
           const c = cols[i]!;
           const v = f[i];
           if (v === null || v === undefined) continue;
           try {
-            row[c.attnum - 1] = typeof v === 'string' ? textIn(c.typeOid, v, input, c.typmod) : binaryIn(c.typeOid, v);
+            cells[c.attnum - 1] = typeof v === 'string' ? conv[i]!(v) : toCell(c.typeOid, binaryIn(c.typeOid, v));
           } catch (e) {
             if (e instanceof DbError) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}, column ${c.name}: "${String(v)}"` });
             throw e;
           }
         }
-        return row;
+        return cells;
       };
       const apply = async (records: Fields[], c: EvalContext): Promise<void> => {
         if (records.length === 0) return;
@@ -98,12 +104,23 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         const lock = lockOptions(ts);
         for (let i = 0; i < records.length; i++) {
           if (c.cancel.reason) throw c.cancel.reason;
-          const row = toRow(records[i]!);
-          if (defaults.size > 0) for (const [attnum, d] of defaults) row[attnum - 1] = d.kind === 'null' ? null : await evalDefault(b, d, c);
-          writer.checkRow(row, c);
-          const key = writer.key(ts, row);
-          if (writer.conflictFree) writer.put(ts, key, row);
-          else await writer.insertChecked(ts, key, row, c, lock);
+          const cells = toCells(records[i]!);
+          if (defaults.size > 0) {
+            for (const [attnum, d] of defaults) cells[attnum - 1] = d.kind === 'null' ? null : toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
+          }
+          writer.checkCells(cells, c);
+          const key = writer.keyOfCells(ts, cells);
+          // The row's key and cells are handed over to the transaction (no copies).
+          if (writer.conflictFree) writer.putCells(ts, key, cells, []);
+          else {
+            try {
+              if (!writer.tryInsertCells(ts, key, cells, c)) await writer.insertCellsChecked(ts, key, cells, c, lock);
+            } catch (e) {
+              // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
+              if (e instanceof DbError && e.code === '23505' && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}` });
+              throw e;
+            }
+          }
           count++;
           if (i % COPY_BATCH_ROWS === COPY_BATCH_ROWS - 1) await Promise.resolve();
         }

@@ -8,8 +8,8 @@
 // - A unique index entry exists exactly for rows whose indexed values are all non-NULL; its
 //   lsm row is [primary key bytes] of the row it points to.
 
-import { DbError, TypeOid, keyCell, keyTypeOf, textOut, toCell, type IndexDesc, type TableDesc } from '../../catalog/index.js';
-import { encodeKey, encodeRowId, type Cell, type KeyColumn, type LockOptions, type Row as LsmRow } from '../../lsm/index.js';
+import { DbError, TypeOid, fromCell, keyCell, keyTypeOf, textOut, toCell, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { Txn, encodeKey, encodeRowId, type Cell, type KeyColumn, type LockOptions, type Row as LsmRow } from '../../lsm/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
@@ -31,10 +31,10 @@ export function lockOptions(ts: TableSession): LockOptions {
   return timeoutMs > 0 ? { timeoutMs } : {};
 }
 
+/** The string naming (table, key) in `ts.ownKeys`: the lsm's own op key, so one string serves
+ *  the own-key set, the transaction's write set, its row locks and the memtable. */
 export function ownKey(table: number, key: Uint8Array): string {
-  // Short keys (the usual case) skip the Buffer view: same latin1 string, one allocation less.
-  if (key.length <= 64) return `${table}/${String.fromCharCode.apply(null, key as unknown as number[])}`;
-  return `${table}/${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+  return Txn.keyOf(table, key);
 }
 
 /** Compiled CHECK constraints of a table (bound over the table's row). */
@@ -209,6 +209,108 @@ export class TableWriter {
       throw storageError(e);
     }
     ts.writes++;
+  }
+
+  // ---- stored-form rows (COPY FROM): cells straight from the input, values only on demand ----
+
+  /** The SQL values of a row in stored form (for CHECK constraints and error details). */
+  valuesOf(cells: LsmRow): Value[] {
+    const cols = this.table.columns;
+    const out = new Array<Value>(cols.length);
+    for (let i = 0; i < cols.length; i++) out[i] = cols[i]!.dropped ? null : (fromCell(cols[i]!.typeOid, cells[i] ?? null) as Value);
+    return out;
+  }
+
+  /** checkRow() on a row in stored form (a cell is null exactly when the value is NULL). */
+  checkCells(cells: LsmRow, ctx: EvalContext): void {
+    if (this.checks.length > 0) return this.checkRow(this.valuesOf(cells), ctx);
+    const cols = this.table.columns;
+    for (let i = 0; i < cols.length; i++) {
+      if (cols[i]!.notNull && !cols[i]!.dropped && (cells[i] === null || cells[i] === undefined)) return this.checkRow(this.valuesOf(cells), ctx);
+    }
+  }
+
+  /** key() of a row in stored form (keyCell equals toCell for every key type). */
+  keyOfCells(ts: TableSession, cells: LsmRow): Uint8Array {
+    const pk = this.table.primaryKey;
+    if (!pk) return encodeRowId(ts.catalog.nextRowId(this.table.storageId));
+    const a = pk.attnums;
+    const kc = new Array<Cell>(a.length);
+    for (let i = 0; i < a.length; i++) kc[i] = cells[a[i]! - 1] ?? null;
+    return encodeKey(this.pkSchema, kc);
+  }
+
+  private uniqueKeysOfCells(cells: LsmRow): Array<Uint8Array | undefined> {
+    const t = this.table;
+    const out = new Array<Uint8Array | undefined>(t.uniques.length);
+    for (let i = 0; i < t.uniques.length; i++) {
+      const kc: Cell[] = [];
+      for (const a of t.uniques[i]!.attnums) {
+        const c = cells[a - 1];
+        if (c === null || c === undefined) break;
+        kc.push(c);
+      }
+      out[i] = kc.length === t.uniques[i]!.attnums.length ? encodeKey(this.uniqueSchemas[i]!, kc) : undefined;
+    }
+    return out;
+  }
+
+  /**
+   * insertChecked() of a row in stored form without waiting: when every key lock it needs is
+   * free (or already ours) it checks the keys, writes the row (taking ownership of `key` and
+   * `cells`: the caller must not touch them again) and returns true; when another transaction
+   * holds one of the locks it writes nothing and returns false — the caller then runs
+   * insertCellsChecked, which waits. A duplicate throws 23505 as insertChecked does.
+   */
+  tryInsertCells(ts: TableSession, key: Uint8Array, cells: LsmRow, ctx: EvalContext): boolean {
+    const t = this.table;
+    const txn = ts.current();
+    const k = Txn.keyOf(t.storageId, key);
+    let uks: Array<Uint8Array | undefined> | undefined;
+    try {
+      if (t.primaryKey) {
+        if (!txn.tryLockRow(k)) return false;
+        if (this.existsLocked(txn, t.storageId, key, k)) throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
+      }
+      if (t.uniques.length > 0) {
+        uks = this.uniqueKeysOfCells(cells);
+        for (let i = 0; i < t.uniques.length; i++) {
+          const uk = uks[i];
+          if (!uk) continue;
+          const sid = t.uniques[i]!.storageId;
+          const uk2 = Txn.keyOf(sid, uk);
+          if (!txn.tryLockRow(uk2)) return false;
+          if (this.existsLocked(txn, sid, uk, uk2)) throw this.duplicate(t.uniques[i]!, this.valuesOf(cells), ctx);
+        }
+      }
+      ts.recordUndo(t.storageId, key, txn.wrote(k));
+      txn.putOwned(t.storageId, key, cells, k);
+      ts.ownKeys.add(k);
+      if (uks) for (let i = 0; i < uks.length; i++) if (uks[i]) write(ts, t.uniques[i]!.storageId, uks[i]!, [key]);
+    } catch (e) {
+      throw storageError(e);
+    }
+    ts.writes++;
+    return true;
+  }
+
+  /** insertChecked() of a row in stored form (waits for locks held by others). */
+  async insertCellsChecked(ts: TableSession, key: Uint8Array, cells: LsmRow, ctx: EvalContext, lock: LockOptions): Promise<void> {
+    const t = this.table;
+    const k = Txn.keyOf(t.storageId, key);
+    if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, k, lock))) throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
+    const uks = this.uniqueKeysOfCells(cells);
+    for (let i = 0; i < t.uniques.length; i++) {
+      const uk = uks[i];
+      if (uk && (await this.lockAndRead(ts, t.uniques[i]!.storageId, uk, undefined, lock))) throw this.duplicate(t.uniques[i]!, this.valuesOf(cells), ctx);
+    }
+    this.putCells(ts, key, cells, uks, k);
+  }
+
+  /** Whether a live row exists at a key this transaction holds the lock of (own write first). */
+  private existsLocked(txn: Txn, table: number, key: Uint8Array, k: string): boolean {
+    if (txn.wrote(k)) return txn.ownRow(k) !== undefined;
+    return txn.getLatestCommitted(table, key) !== undefined;
   }
 
   /** Deletes a row and its unique index entries. */

@@ -1,7 +1,7 @@
 // Snapshot-isolation anomalies that must not happen, read-your-own-writes, READ COMMITTED with
 // row locks, deadlock detection and lock wait timeouts, against the real LsmDb on MemIo.
 import { describe, it, expect } from 'vitest';
-import { LsmDb, MemIo, encodeKey, LsmError } from '../../../lsm/index.js';
+import { LsmDb, MemIo, Txn, encodeKey, LsmError } from '../../../lsm/index.js';
 
 const k = (n: number) => encodeKey([{ type: 'int4' }], [n]);
 const open = () => LsmDb.open({ dir: '/db', io: new MemIo(1), workers: 0 });
@@ -205,6 +205,43 @@ describe('latestCommittedSeq', () => {
     expect(t.latestCommittedSeq(1, k(1))! > t.snapshotSeq).toBe(true);
     expect(t.latestCommittedSeq(1, k(2))).toBeUndefined();
     t.rollback();
+    await db.close();
+  });
+
+  it('bulk path: putOwned and tryLockRow behave as put and lockRow', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(1), workers: 0, txnBytesMax: 4096 });
+    const a = db.begin({ isolation: 'read-committed' });
+    const b = db.begin({ isolation: 'read-committed' });
+    const k1 = Txn.keyOf(1, k(1));
+    expect(k1).toBe(Txn.keyOf(1, k(1)));
+    expect(k1).not.toBe(Txn.keyOf(2, k(1)));
+    expect(a.tryLockRow(k1)).toBe(true);
+    expect(a.tryLockRow(k1)).toBe(true); // already ours
+    expect(b.tryLockRow(k1)).toBe(false); // held by a: b must wait through lockRow
+    let bGot = false;
+    const bWait = b.lockRow(1, k(1)).then(() => (bGot = true));
+    expect(a.wrote(k1)).toBe(false);
+    a.putOwned(1, k(1), [1, 'x'], k1);
+    expect(a.wrote(k1)).toBe(true);
+    expect(a.ownRow(k1)).toEqual([1, 'x']);
+    expect(a.get(1, k(1))).toEqual([1, 'x']);
+    a.delete(1, k(1));
+    expect(a.wrote(k1)).toBe(true);
+    expect(a.ownRow(k1)).toBeUndefined();
+    a.putOwned(1, k(1), [2, 'y'], k1);
+    // The write-set byte limit still applies to owned rows.
+    expect(() => a.putOwned(1, k(2), ['z'.repeat(4096)], Txn.keyOf(1, k(2)))).toThrow(expect.objectContaining({ code: '54000' }));
+    await Promise.resolve();
+    expect(bGot).toBe(false);
+    await a.commit();
+    await bWait;
+    expect(bGot).toBe(true);
+    expect(b.getLatestCommitted(1, k(1))?.row).toEqual([2, 'y']);
+    b.rollback();
+    // Released at b's end: a third transaction locks at once.
+    const c = db.begin({ isolation: 'read-committed' });
+    expect(c.tryLockRow(k1)).toBe(true);
+    c.rollback();
     await db.close();
   });
 });
