@@ -10,7 +10,7 @@
 
 import type { Cell, KeyType } from '../../lsm/index.js';
 import { DbError } from '../errors.js';
-import { DEFAULT_FORMAT_SETTINGS, TypeOid, textIn, textOut, type Interval } from '../types/index.js';
+import { DEFAULT_FORMAT_SETTINGS, TypeOid, binaryIn, binaryOut, textIn, textOut, typeByOid, type Interval } from '../types/index.js';
 
 const O = TypeOid;
 
@@ -25,7 +25,8 @@ export function toCell(oid: number, v: unknown): Cell {
       return `${i.months} ${i.days} ${i.micros}`;
     }
     default:
-      return v as Cell;
+      // Arrays: PostgreSQL's array_send bytes (self-describing, exact for every element type).
+      return typeByOid(oid)?.typcategory === 'A' ? binaryOut(oid, v) : (v as Cell);
   }
 }
 
@@ -40,7 +41,7 @@ export function fromCell(oid: number, c: Cell): unknown {
       return { months: Number(m), days: Number(d), micros: BigInt(us!) } satisfies Interval;
     }
     default:
-      return c;
+      return typeByOid(oid)?.typcategory === 'A' ? binaryIn(oid, c as Uint8Array) : c;
   }
 }
 

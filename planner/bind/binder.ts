@@ -21,6 +21,8 @@ import type { ParamTypes } from './params.js';
 import { ANY, selectCandidate } from './resolve.js';
 import { resolveTypeName, t, T, typeName, type SqlType } from './types.js';
 import { TYPE_AWARE_JSON, typeAwareJson } from '../funcs/json.js';
+import { bindAnyAll, bindArrayExpr, bindArrayFunction, bindArrayOperator, bindIndirection } from './array-bind.js';
+import { arrayTypeFor, isArrayOid } from './array-types.js';
 
 /** The OID of a plain type name usable as a cast function (date(...), int8(...)), or undefined. */
 function typeOidIfName(name: string): number | undefined {
@@ -80,7 +82,8 @@ export class Binder implements CoerceEnv {
       }
       case 'TypeCast': {
         const target = this.typeFromName(node.typeName);
-        const arg = this.bind(node.arg);
+        // ARRAY[...]::T[] coerces each element to T (transformTypeCast pushes the type down).
+        const arg = node.arg.kind === 'A_ArrayExpr' && isArrayOid(target.oid) ? bindArrayExpr(this, node.arg, target) : this.bind(node.arg);
         return coerceExplicit(this, arg, target, node.location ?? node.typeName.location ?? -1);
       }
       case 'ColumnRef': {
@@ -144,7 +147,7 @@ export class Binder implements CoerceEnv {
         if (this.tables) return this.tables.bindSubLink(this, node); // issue 4
         throw this.unsupported('subqueries in expressions', node.location ?? -1);
       case 'A_ArrayExpr':
-        throw this.unsupported('arrays', node.location ?? -1);
+        return bindArrayExpr(this, node);
       case 'RowExpr':
         throw this.unsupported('row constructors', node.location ?? -1);
       case 'ResTarget': case 'SortBy': case 'RangeVar': case 'SelectStmt': case 'DefElem': case 'VariableSetStmt':
@@ -155,6 +158,10 @@ export class Binder implements CoerceEnv {
       default: {
         const never: never = node;
         const kind = nodeKindName(never);
+        if (kind === 'A_Indirection') {
+          const ind = never as unknown as { arg: Node; indirection?: Node[]; location?: number };
+          return bindIndirection(this, ind, ind.location ?? -1);
+        }
         if (kind === 'SetToDefault') {
           throw this.err('42601', 'DEFAULT is not allowed in this context', (never as { location?: number }).location ?? -1);
         }
@@ -187,8 +194,16 @@ export class Binder implements CoerceEnv {
   /** Type of a TypeName with its typmod (varchar(n), numeric(p,s), timestamp(p), ...). */
   typeFromName(tn: TypeName): SqlType {
     const loc = tn.location ?? -1;
-    if (tn.arrayBounds && tn.arrayBounds.length > 0) throw this.unsupported('array types', loc);
     if (tn.setof || tn.pct_type) throw this.unsupported('this type syntax', loc);
+    if (tn.arrayBounds && tn.arrayBounds.length > 0) {
+      // int4[][] and int4[3] are all int4[]: PostgreSQL ignores the declared bounds.
+      const elem = this.typeFromName({ ...tn, arrayBounds: [] });
+      try {
+        return arrayTypeFor(elem);
+      } catch (e) {
+        throw e instanceof DbError ? this.err(e.code, e.message, loc) : e;
+      }
+    }
     const oid = resolveTypeName(strings(tn.names), this.position(loc));
     const mods: number[] = [];
     for (const m of tn.typmods ?? []) {
@@ -291,7 +306,7 @@ export class Binder implements CoerceEnv {
       }
       case 'AEXPR_OP_ANY':
       case 'AEXPR_OP_ALL':
-        throw this.unsupported('ANY/ALL with arrays', loc);
+        return bindAnyAll(this, node, loc);
       case 'AEXPR_SIMILAR': {
         // x SIMILAR TO p [ESCAPE e] is x ~ similar_to_escape(p, e) (the parser built the call).
         return this.operator(opName(), this.bind(node.lexpr!), this.bind(node.rexpr!), loc);
@@ -337,6 +352,8 @@ export class Binder implements CoerceEnv {
 
   /** Resolves and binds `left op right` (or prefix `op right`). */
   operator(name: string, left: BoundExpr | undefined, right: BoundExpr, loc: number): BoundExpr {
+    const arrayOp = left ? bindArrayOperator(this, name, left, right, loc) : undefined;
+    if (arrayOp) return arrayOp;
     const args = left ? [left, right] : [right];
     const cands = this.registry.operators(name, left ? 2 : 1);
     const inputs = args.map((a) => a.type.oid);
@@ -417,6 +434,9 @@ export class Binder implements CoerceEnv {
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
     if (name === 'current_schemas') throw this.unsupported('current_schemas (arrays)', loc);
     const args = this.namedArgs(name, node.args ?? [], loc).map((a) => this.bind(a));
+    if (name === 'unnest' || name === 'generate_subscripts') throw this.unsupported(`set-returning function ${name}() in this context`, loc);
+    const arrayFn = bindArrayFunction(this, name, args, loc);
+    if (arrayFn) return arrayFn;
     if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {
       // to_jsonb(anyelement), jsonb_build_*(VARIADIC "any"): the conversion depends on each
       // argument's SQL type, so the implementation is made for the bound types.

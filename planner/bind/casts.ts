@@ -13,6 +13,7 @@ import { numericToFloat, numericToInt, floatToNumeric, intToNumeric, numericTypm
 import { jsonbToScalar } from '../funcs/json.js';
 import { intervalIn, intervalTypmodApply } from '../eval/interval-typmod.js';
 import type { Interval } from '../../catalog/index.js';
+import { arrayCastContext, arrayCastImpl } from './array-cast.js';
 
 export type CastContext = 'i' | 'a' | 'e';
 
@@ -62,6 +63,8 @@ export function castContext(from: number, to: number): CastContext | undefined {
   if (from === to) return 'i';
   const c = CASTS.get(`${from}:${to}`);
   if (c !== undefined) return c;
+  const ac = arrayCastContext(from, to); // int4[] → int8[] follows int4 → int8
+  if (ac !== undefined) return ac;
   // I/O conversion casts: to a string type from anything (assignment), from a string type to
   // anything (explicit), as PostgreSQL's find_coercion_pathway allows.
   if (to === O.text || to === O.varchar || to === O.bpchar || to === O.name) return from === O.unknown ? 'i' : 'a';
@@ -130,6 +133,8 @@ function float4Check(x: number, orig: number): number {
 export function castImpl(from: number, to: number, typmod: number, explicit: boolean): Impl | undefined {
   if (castContext(from, to) === undefined) return undefined;
   const viaText = (v: Value, fmt: FormatSettings): Value => textIn(to, textOut(from, v, fmt), fmt, typmod, { explicitCast: explicit });
+  const arrays = arrayCastImpl(from, to, typmod, explicit);
+  if (arrays !== undefined) return arrays;
   if (from === to) {
     if (typmod < 0) return (a) => a[0];
     if (to === O.numeric) return (a) => numericTypmodApply(a[0], typmod);

@@ -3,7 +3,7 @@
 // The OIDs, names and text codecs themselves belong to catalog/; this file only adds what the
 // operator/function resolution rules read (pg_type.typcategory/typispreferred/typlen).
 
-import { DbError, TypeOid, formatType } from '../../catalog/index.js';
+import { DbError, TypeOid, formatType, typeByOid } from '../../catalog/index.js';
 
 export interface SqlType {
   readonly oid: number;
@@ -53,7 +53,8 @@ export function typeKnown(oid: number): boolean {
 }
 
 export function category(oid: number): Category {
-  return FACTS.get(oid)?.category ?? 'U';
+  // Array types (_int4, ...) are category 'A' as in pg_type; see array-types.ts.
+  return FACTS.get(oid)?.category ?? (typeByOid(oid)?.typcategory === 'A' ? 'A' : 'U');
 }
 
 export function isPreferred(oid: number): boolean {

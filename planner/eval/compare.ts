@@ -8,6 +8,7 @@ import { TypeOid } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { decCmp } from './decimal.js';
 import { toDec } from './numeric.js';
+import { arrayComparatorFor } from './array-values.js';
 
 export type Cmp = (a: Value, b: Value) => number;
 
@@ -110,6 +111,6 @@ export function comparatorFor(oid: number): Cmp | undefined {
     case TypeOid.numeric:
       return cmpNumeric;
     default:
-      return undefined;
+      return arrayComparatorFor(oid); // array_cmp over the element order; undefined otherwise
   }
 }

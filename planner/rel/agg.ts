@@ -12,6 +12,7 @@ import type { EvalContext, Value } from '../bind/expr.js';
 import { T, t, typeName, type SqlType } from '../bind/types.js';
 import type { Compiled } from '../eval/compile.js';
 import { comparatorFor } from '../eval/compare.js';
+import { arrayAggregate } from '../eval/array-agg.js';
 import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
 
 export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg',
@@ -127,6 +128,9 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
         };
       } };
     }
+    case 'array_agg':
+      if (!a0 || argTypes.length !== 1) throw bad();
+      return arrayAggregate(a0, ROWS_IN_MEMORY_MAX);
     default:
       throw new DbError('0A000', `aggregate function ${name}() is not supported yet`);
   }

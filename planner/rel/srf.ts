@@ -10,6 +10,7 @@ import { t as sqlType, T, type SqlType } from '../bind/types.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall, type Node } from '../parse/ast.js';
 import { ROWS_IN_MEMORY_MAX, tooMany, RowsNode } from './ops.js';
+import { arrayFunctionInFrom } from '../funcs/array-srf.js';
 
 export interface FunctionRelation {
   node: RowsNode;
@@ -22,6 +23,8 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
   const names = strings(f.funcname);
   const name = names[names.length - 1]!;
   const loc = f.location ?? -1;
+  const arrays = arrayFunctionInFrom(b, f, ordinality, aliasName); // unnest, generate_subscripts
+  if (arrays) return arrays;
   if (name !== 'generate_series') {
     // A scalar function: one row, one column named after the function (or the alias).
     const e = b.resolveUnknown(b.bind(f as unknown as Node));

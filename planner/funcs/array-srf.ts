@@ -1,0 +1,78 @@
+// The set-returning array functions in FROM (rel/srf.ts asks here first): unnest(anyarray) —
+// every element in storage order, whatever the dimensions; unnest(a, b, ...) — the arrays
+// side by side, shorter ones padded with NULL (PostgreSQL's ROWS FROM expansion); and
+// generate_subscripts(anyarray, dim [, reverse]). WITH ORDINALITY appends an int8 counter.
+// A NULL array yields no rows.
+
+import { DbError, TypeOid, type PgArray } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { elemType, isArrayOid } from '../bind/array-types.js';
+import { tryCoerce } from '../bind/coerce.js';
+import { T, typeName, type SqlType } from '../bind/types.js';
+import { compile } from '../eval/compile.js';
+import { strings, type FuncCall } from '../parse/ast.js';
+import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
+
+export interface ArrayRelation {
+  node: RowsNode;
+  columns: Array<{ name: string; type: SqlType }>;
+}
+
+function noFunction(b: Binder, name: string, args: BoundExpr[], loc: number): DbError {
+  return b.err('42883', `function ${name}(${args.map((a) => typeName(a.type.oid)).join(', ')}) does not exist`, loc, {
+    hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+  });
+}
+
+/** unnest / generate_subscripts as a FROM item; undefined for other functions. */
+export function arrayFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, aliasName: string | undefined): ArrayRelation | undefined {
+  const names = strings(f.funcname);
+  const name = names[names.length - 1]!;
+  if (name !== 'unnest' && name !== 'generate_subscripts') return undefined;
+  const loc = f.location ?? -1;
+  const args = (f.args ?? []).map((a) => b.bind(a));
+  const arrays = name === 'unnest' ? args : args.slice(0, 1);
+  for (const a of arrays) {
+    if (a.type.oid === TypeOid.unknown) throw b.err('42804', 'could not determine polymorphic type because input has type unknown', loc);
+    if (!isArrayOid(a.type.oid)) throw noFunction(b, name, args, loc);
+  }
+  if (arrays.length === 0) throw noFunction(b, name, args, loc);
+  const columns: Array<{ name: string; type: SqlType }> = [];
+  let produce: (ctx: EvalContext) => Value[][];
+  const push = (out: Value[][], row: Value[]): void => {
+    if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+    if (ordinality) row.push(BigInt(out.length + 1));
+    out.push(row);
+  };
+  if (name === 'unnest') {
+    const fns = args.map((a) => compile(a));
+    args.forEach((a) => columns.push({ name: args.length === 1 ? (aliasName ?? 'unnest') : 'unnest', type: elemType(a.type) }));
+    produce = (ctx) => {
+      const arrs = fns.map((fn) => fn([], ctx) as PgArray | null);
+      const n = Math.max(0, ...arrs.map((a) => (a === null ? 0 : a.values.length)));
+      const out: Value[][] = [];
+      for (let i = 0; i < n; i++) push(out, arrs.map((a) => (a === null ? null : ((a.values[i] ?? null) as Value))));
+      return out;
+    };
+  } else {
+    if (args.length < 2 || args.length > 3) throw noFunction(b, name, args, loc);
+    const dim = tryCoerce(b, args[1]!, T.int4, 'i');
+    const rev = args.length === 3 ? tryCoerce(b, args[2]!, T.bool, 'i') : undefined;
+    if (!dim || (args.length === 3 && !rev)) throw noFunction(b, name, args, loc);
+    const fa = compile(args[0]!), fd = compile(dim), fr = rev ? compile(rev) : undefined;
+    columns.push({ name: aliasName ?? 'generate_subscripts', type: T.int4 });
+    produce = (ctx) => {
+      const a = fa([], ctx) as PgArray | null, d = fd([], ctx) as number | null;
+      const r = fr ? fr([], ctx) : false;
+      const out: Value[][] = [];
+      if (a === null || d === null || r === null || d < 1 || d > a.dims.length) return out;
+      const lb = a.lbounds[d - 1]!, ub = lb + a.dims[d - 1]! - 1;
+      if (r === true) for (let i = ub; i >= lb; i--) push(out, [i]);
+      else for (let i = lb; i <= ub; i++) push(out, [i]);
+      return out;
+    };
+  }
+  if (ordinality) columns.push({ name: 'ordinality', type: T.int8 });
+  return { columns, node: new RowsNode(columns.length, produce, `Function Scan on ${name}`) };
+}
