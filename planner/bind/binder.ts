@@ -424,7 +424,10 @@ export class Binder implements CoerceEnv {
     if (qname.length > 2 || (qname.length === 2 && qname[0] !== 'pg_catalog')) {
       throw this.err('3F000', `schema "${qname[0]}" does not exist`, loc);
     }
-    if (node.over) throw this.unsupported('window functions', loc);
+    // Window calls are planned by the SELECT's window stage (rel/window-bind.ts); one that
+    // reaches the binder sits where PostgreSQL forbids them (VALUES, UPDATE, RETURNING, ...).
+    if (node.over) throw this.err('42P20', 'window functions are not allowed here', loc);
+    if (this.registry.windowFunction(name)) throw this.err('42809', `window function ${name} requires an OVER clause`, loc);
     const seqCall = this.tables?.bindSequenceCall(this, node); // issue 4: nextval/currval/setval/lastval
     if (seqCall) return seqCall;
     if (node.agg_star || node.agg_distinct || node.agg_order || node.agg_filter || AGGREGATES.has(name)) {

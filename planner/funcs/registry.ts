@@ -8,10 +8,12 @@ import { jsonFunctions, jsonOperators } from './json.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
 import { datetimeFunctions, datetimeOperators } from './datetime.js';
+import { windowFunctions, type WindowFnDef } from './window.js';
 
 export class FunctionRegistry {
   private readonly ops = new Map<string, FnDef[]>();
   private readonly fns = new Map<string, FnDef[]>();
+  private readonly windows = windowFunctions();
 
   constructor() {
     for (const d of [...buildOperators(), ...datetimeOperators(), ...jsonOperators()]) push(this.ops, d.name, d);
@@ -25,6 +27,11 @@ export class FunctionRegistry {
 
   functions(name: string): FnDef[] | undefined {
     return this.fns.get(name);
+  }
+
+  /** Window functions (row_number, lag, ...): callable only with OVER. */
+  windowFunction(name: string): WindowFnDef | undefined {
+    return this.windows.get(name);
   }
 }
 

@@ -23,6 +23,8 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
+import { findWindowCall, planWindowStage, rejectWindowCalls } from './window-bind.js';
+import { WindowNode } from './window.js';
 
 const MAGIC = '\u0001';
 
@@ -55,7 +57,8 @@ export function needsRelPlanner(s: SelectStmt): boolean {
   if (s.op && s.op !== 'SETOP_NONE') return false;
   if (s.valuesLists) return false;
   if (targetSrf(s)) return true;
-  return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList);
+  return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList)
+    || (s.windowClause?.length ?? 0) > 0 || findWindowCall([s.targetList, s.sortClause]) !== undefined;
 }
 
 /** The slots of the aggregate output: group values then aggregate results. */
@@ -95,7 +98,6 @@ interface Target {
 export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   const s = targetSrf(s0) ?? s0;
   if (s.intoClause) throw b.unsupported('SELECT INTO');
-  if (s.windowClause?.length) throw b.unsupported('window clauses');
   if (s.lockingClause?.length) throw b.unsupported('FOR UPDATE/SHARE');
   const scans: ScanRef[] = [];
   let from: FromResult | undefined;
@@ -115,6 +117,7 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
 
   // WHERE
   if (s.whereClause) {
+    rejectWindowCalls(b, s.whereClause, 'WHERE');
     if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
     const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
     for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
@@ -147,8 +150,11 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   let outBinder = ib;
   let having: Node | undefined = s.havingClause;
   let sortAsts: Array<SortBy> = (s.sortClause ?? []) as SortBy[];
+  let windowDefs: Node[] = s.windowClause ?? [];
   const grouped = (s.groupClause?.length ?? 0) > 0;
-  if (grouped || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node))) {
+  rejectWindowCalls(b, s.groupClause, 'GROUP BY');
+  rejectWindowCalls(b, having, 'HAVING');
+  if (grouped || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node)) || containsAggregate(windowDefs)) {
     const groups: BoundExpr[] = [];
     const groupShapes: string[] = [];
     for (const g of s.groupClause ?? []) {
@@ -189,9 +195,19 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
     for (const t of targets) t.ast = rewrite(t.ast, replace) as Node;
     if (having) having = rewrite(having, replace) as Node;
     sortAsts = sortAsts.map((x) => ({ ...x, node: rewrite(x.node, replace) as Node }));
+    windowDefs = windowDefs.map((w) => rewrite(w, replace) as Node);
     node = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped);
     outBinder = b.withScope(new AggScope(inScope, groups, slots, (l) => b.position(l)));
     if (having !== undefined) node = new FilterNode(node, compile(outBinder.coerceToBool(outBinder.bind(having), 'HAVING', -1)));
+  }
+
+  // Window functions: after GROUP BY/HAVING, before DISTINCT/ORDER BY/LIMIT (window-bind.ts).
+  const stage = planWindowStage(outBinder, windowDefs, targets.map((t) => t.ast), sortAsts.map((x) => x.node), node.width);
+  if (stage) {
+    targets.forEach((t, i) => { t.ast = stage.targets[i]!; });
+    sortAsts = sortAsts.map((x, i) => ({ ...x, node: stage.sorts[i]! }));
+    node = new WindowNode(node, stage.clauses, stage.count);
+    outBinder = outBinder.withScope(stage.scope(outBinder.scope));
   }
 
   // Projection: output columns, then ORDER BY expressions that are not output columns.
@@ -272,6 +288,7 @@ const NO_VARIABLES = (what: string): Scope => ({
 });
 
 function compileInt8(b: Binder, n: Node, what: string): Compiled {
+  rejectWindowCalls(b, n, what);
   if (containsAggregate(n)) throw b.err('42803', `aggregate functions are not allowed in ${what}`, -1);
   const e = b.withScope(NO_VARIABLES(what));
   return compile(e.coerceTo(e.resolveUnknown(e.bind(n)), T.int8, what, -1));
@@ -282,6 +299,8 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
   const name = names[names.length - 1]!;
   const loc = f.location ?? -1;
   for (const a of f.args ?? []) if (containsAggregate(a)) throw b.err('42803', 'aggregate function calls cannot be nested', loc);
+  const w = findWindowCall([f.args, f.agg_filter]);
+  if (w) throw b.err('42803', 'aggregate function calls cannot contain window function calls', w.location ?? -1);
   if (f.func_variadic) throw b.unsupported('VARIADIC arguments', loc);
   const args = (f.args ?? []).map((a) => b.resolveUnknown(b.bind(a)));
   if (f.agg_star && name !== 'count') throw b.err('42809', `${name}(*) specified, but ${name} is not an aggregate function`, loc);

@@ -1,0 +1,248 @@
+// The window stage of a SELECT (PostgreSQL's WindowAgg): after GROUP BY/HAVING, before
+// DISTINCT/ORDER BY/LIMIT. It materializes its input (at most ROWS_IN_MEMORY_MAX rows, 53200
+// beyond), then for each window clause sorts the rows by PARTITION BY (ascending, NULLS LAST)
+// and ORDER BY (the ORDER BY comparators: NULLS FIRST/LAST, byte order for text), splits the
+// partitions and peer groups, and computes the clause's functions for every row. Output rows
+// are the input rows with one slot appended per window function, in the order of the last
+// clause's sort (as PostgreSQL's stacked WindowAggs return them).
+//
+// Aggregates over a frame are computed incrementally while the frame head stays put and the
+// tail moves forward (UNBOUNDED PRECEDING, whole partitions, peers): O(n) per partition. A
+// moving head restarts the aggregate (PostgreSQL restarts too when an aggregate has no
+// inverse transition, which keeps float sums bit-identical); frames with EXCLUDE are
+// aggregated per row.
+//
+// Invariants: the node keeps no state between executions; input rows are never mutated;
+// frame offsets are evaluated once per execution, before any input row is read.
+
+import { DbError } from '../../catalog/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import type { Compiled } from '../eval/compile.js';
+import type { Cmp } from '../eval/compare.js';
+import type { WindowFnDef, WindowObject } from '../funcs/window.js';
+import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row, type SortKey } from './ops.js';
+import { computeFrames, frameSegments, type FrameShape, type InRange, type PartitionShape } from './window-frame.js';
+
+/** The accumulator shape of rel/agg.ts (resolveAggregate's `make`). */
+export interface WindowAccum {
+  add(args: Value[]): void;
+  result(): Value;
+}
+
+export type WindowFuncKind =
+  | { tag: 'window'; def: WindowFnDef }
+  | { tag: 'agg'; make: () => WindowAccum; filter: Compiled | undefined };
+
+export interface WindowFuncPlan {
+  /** Index among the window results (output slot = input width + slot). */
+  slot: number;
+  kind: WindowFuncKind;
+  args: Compiled[];
+}
+
+export interface WindowClausePlan {
+  partition: Array<{ expr: Compiled; cmp: Cmp }>;
+  order: SortKey[];
+  frame: FrameShape;
+  startOffset: Compiled | undefined;
+  endOffset: Compiled | undefined;
+  inRange: InRange | undefined;
+  funcs: WindowFuncPlan[];
+}
+
+export class WindowNode implements RelNode {
+  constructor(readonly input: RelNode, readonly clauses: WindowClausePlan[], readonly funcCount: number) {}
+
+  get width(): number {
+    return this.input.width + this.funcCount;
+  }
+
+  *open(ctx: EvalContext): Generator<Row> {
+    const offsets = this.clauses.map((c) => frameOffsets(c, ctx));
+    const rows: Row[] = [];
+    for (const r of iter(this.input.open(ctx))) {
+      if (rows.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+      if (rows.length % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+      rows.push(r);
+    }
+    const results: Value[][] = Array.from({ length: this.funcCount }, () => new Array<Value>(rows.length).fill(null));
+    let perm: Int32Array = Int32Array.from(rows.keys());
+    this.clauses.forEach((c, k) => {
+      const sorted = sortRows(c, rows, ctx);
+      perm = sorted.perm;
+      evaluateClause(c, rows, perm, sorted.vals, offsets[k]!, results, ctx);
+    });
+    const w = this.funcCount;
+    for (let j = 0; j < perm.length; j++) {
+      const i = perm[j]!;
+      const r = rows[i]!;
+      const out = new Array<Value>(r.length + w);
+      for (let x = 0; x < r.length; x++) out[x] = r[x];
+      for (let f = 0; f < w; f++) out[r.length + f] = results[f]![i];
+      yield out;
+    }
+  }
+
+  describe(i = ''): string {
+    return `${i}WindowAgg\n${this.input.describe(i + '  ')}`;
+  }
+}
+
+function frameOffsets(c: WindowClausePlan, ctx: EvalContext): { start: Value; end: Value } {
+  const one = (f: Compiled | undefined, which: 'starting' | 'ending'): Value => {
+    if (!f) return null;
+    const v = f([], ctx);
+    if (v === null) throw new DbError('22004', `frame ${which} offset must not be null`);
+    if (c.frame.mode !== 'range' && (v as bigint) < 0n) throw new DbError('22013', `frame ${which} offset must not be negative`);
+    return v;
+  };
+  return { start: one(c.startOffset, 'starting'), end: one(c.endOffset, 'ending') };
+}
+
+/** The permutation of `rows` in (PARTITION BY, ORDER BY) order (ties keep input order) and
+ *  each row's key values [partition keys..., order keys...]. */
+function sortRows(c: WindowClausePlan, rows: Row[], ctx: EvalContext): { perm: Int32Array; vals: Value[][] } {
+  const keys: SortKey[] = [...c.partition.map((p) => ({ expr: p.expr, cmp: p.cmp, desc: false, nullsFirst: false })), ...c.order];
+  const perm = Int32Array.from(rows.keys());
+  const vals = rows.map((r, i) => {
+    if (i % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+    return keys.map((k) => k.expr(r, ctx));
+  });
+  if (keys.length > 0) perm.sort((a, b) => compareRows(keys, vals[a]!, vals[b]!) || a - b);
+  return { perm, vals };
+}
+
+function evaluateClause(c: WindowClausePlan, rows: Row[], perm: Int32Array, vals: Value[][], offs: { start: Value; end: Value }, results: Value[][], ctx: EvalContext): void {
+  const np = c.partition.length;
+  const no = c.order.length;
+  const cmps = [...c.partition.map((p) => p.cmp), ...c.order.map((o) => o.cmp)];
+  const samePartition = (a: number, b: number): boolean => equalKeys(cmps, vals[a]!, vals[b]!, 0, np);
+  const needFrames = c.funcs.some((f) => f.kind.tag === 'agg' || f.kind.def.usesFrame);
+  let start = 0;
+  const n = perm.length;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && samePartition(perm[start]!, perm[end]!)) end++;
+    const size = end - start;
+    // Peer groups.
+    const groupOf = new Int32Array(size);
+    const starts: number[] = [0];
+    for (let p = 1; p < size; p++) {
+      const peer = equalKeys(cmps, vals[perm[start + p - 1]!]!, vals[perm[start + p]!]!, np, np + no);
+      if (!peer) starts.push(p);
+      groupOf[p] = starts.length - 1;
+    }
+    starts.push(size);
+    const shape: PartitionShape = {
+      rows: size,
+      groupOf,
+      groupStarts: Int32Array.from(starts),
+      groups: starts.length - 1,
+      sortValue: no === 1 ? (p) => vals[perm[start + p]!]![np]! : undefined,
+    };
+    const frames = needFrames
+      ? computeFrames({ shape: c.frame, ordered: no > 0, startOffset: offs.start, endOffset: offs.end, inRange: c.inRange, asc: !(c.order[0]?.desc ?? false), nullsFirst: c.order[0]?.nullsFirst ?? false }, shape, ctx)
+      : undefined;
+    const rowAt = (p: number): Row => rows[perm[start + p]!]!;
+    for (const f of c.funcs) {
+      const out = results[f.slot]!;
+      if (f.kind.tag === 'agg') aggregateOverFrames(f, f.kind, c.frame, shape, frames!, rowAt, (p, v) => { out[perm[start + p]!] = v; }, ctx);
+      else windowFunction(f, f.kind.def, c.frame, shape, frames, rowAt, (p, v) => { out[perm[start + p]!] = v; }, ctx);
+    }
+    checkCancel(ctx);
+    start = end;
+  }
+}
+
+/** Are keys [from, to) equal (NULL equal to NULL, as for grouping)? */
+function equalKeys(cmps: Cmp[], a: Value[], b: Value[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const x = a[k], y = b[k];
+    if (x === null || y === null) {
+      if (x !== y) return false;
+    } else if (cmps[k]!(x, y) !== 0) return false;
+  }
+  return true;
+}
+
+type Frames = { head: Int32Array; tail: Int32Array };
+
+function windowFunction(f: WindowFuncPlan, def: WindowFnDef, frame: FrameShape, part: PartitionShape, frames: Frames | undefined, rowAt: (p: number) => Row, put: (p: number, v: Value) => void, ctx: EvalContext): void {
+  const ev = def.partition();
+  const obj = {
+    partitionRows: part.rows,
+    pos: 0,
+    argCount: f.args.length,
+    peerGroup: 0,
+    groupStart: 0,
+    groupEnd: 0,
+    arg: (i: number, p: number): Value => f.args[i]!(rowAt(p), ctx),
+    frameRow(nth: number, fromEnd: boolean): number | undefined {
+      const segs = frameSegments(frame.exclude, frames!.head[this.pos]!, frames!.tail[this.pos]!, this.pos, this.groupStart, this.groupEnd);
+      if (fromEnd) segs.reverse();
+      for (const [a, b] of segs) {
+        if (nth < b - a) return fromEnd ? b - 1 - nth : a + nth;
+        nth -= b - a;
+      }
+      return undefined;
+    },
+  } satisfies WindowObject;
+  for (let p = 0; p < part.rows; p++) {
+    const g = part.groupOf[p]!;
+    obj.pos = p;
+    obj.peerGroup = g;
+    obj.groupStart = part.groupStarts[g]!;
+    obj.groupEnd = part.groupStarts[g + 1]!;
+    put(p, ev(obj));
+  }
+}
+
+function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { tag: 'agg' }>, frame: FrameShape, part: PartitionShape, frames: Frames, rowAt: (p: number) => Row, put: (p: number, v: Value) => void, ctx: EvalContext): void {
+  const n = part.rows;
+  // Inputs are evaluated once per row (FILTER first: a filtered-out row adds nothing).
+  const inputs: Array<Value[] | undefined> = new Array(n);
+  for (let p = 0; p < n; p++) {
+    const r = rowAt(p);
+    inputs[p] = kind.filter && kind.filter(r, ctx) !== true ? undefined : f.args.map((a) => a(r, ctx));
+  }
+  const addRows = (acc: WindowAccum, a: number, b: number): void => {
+    for (let p = a; p < b; p++) {
+      const args = inputs[p];
+      if (args) acc.add(args);
+    }
+  };
+  const { head, tail } = frames;
+  if (frame.exclude === 'no_others') {
+    let acc: WindowAccum | undefined;
+    let curHead = -1, curTail = -1;
+    let last: Value = null;
+    for (let p = 0; p < n; p++) {
+      const h = head[p]!, t = Math.max(head[p]!, tail[p]!);
+      if (acc && h === curHead && t === curTail) {
+        put(p, last);
+        continue;
+      }
+      if (acc && h === curHead && t > curTail) addRows(acc, curTail, t);
+      else {
+        acc = kind.make();
+        addRows(acc, h, t);
+      }
+      curHead = h;
+      curTail = t;
+      last = copyResult(acc.result());
+      put(p, last);
+    }
+    return;
+  }
+  for (let p = 0; p < n; p++) {
+    const g = part.groupOf[p]!;
+    const acc = kind.make();
+    for (const [a, b] of frameSegments(frame.exclude, head[p]!, tail[p]!, p, part.groupStarts[g]!, part.groupStarts[g + 1]!)) addRows(acc, a, b);
+    put(p, copyResult(acc.result()));
+  }
+}
+
+/** Accumulators may return their own growing state (arrays): the frame's result is a copy. */
+function copyResult(v: Value): Value {
+  return Array.isArray(v) ? (v.slice() as Value) : v;
+}
