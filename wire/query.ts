@@ -100,7 +100,7 @@ export class QueryProtocol {
     } finally {
       disarm();
       this.io.running = undefined;
-      logSlow(this.io, stmt.sql, startMs);
+      logSlow(this.io, stmt, startMs);
     }
   }
 
@@ -301,7 +301,7 @@ export class QueryProtocol {
     } finally {
       disarm();
       this.io.running = undefined;
-      logSlow(this.io, prepared.stmt.sql, startMs);
+      logSlow(this.io, prepared.stmt, startMs);
     }
   }
 

@@ -175,8 +175,9 @@ export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binar
 }
 
 /** Logs a statement that ran at least log_min_duration_ms. */
-export function logSlow(io: StatementIo, sql: string, startMs: number): void {
+export function logSlow(io: StatementIo, stmt: { readonly sql: string }, startMs: number): void {
   if (io.logMinDurationMs < 0) return;
   const ms = performance.now() - startMs;
-  if (ms >= io.logMinDurationMs) io.log.info('slow statement', { durationMs: Math.round(ms * 1000) / 1000, statement: sql });
+  // The text is read only when logged: a statement served by a parameterised plan builds it on demand.
+  if (ms >= io.logMinDurationMs) io.log.info('slow statement', { durationMs: Math.round(ms * 1000) / 1000, statement: stmt.sql });
 }

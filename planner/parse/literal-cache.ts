@@ -16,6 +16,7 @@ import { Lru } from '../lru.js';
 import { parseStatements, SourceText, type SourceStatement } from './parser.js';
 import { shapeOf, type Literal, type Shape } from './shape.js';
 import type { Node } from './ast.js';
+import { hasParamRef, parameterisableConsts, withParams } from './literal-params.js';
 
 /** Distinct shapes a session keeps templates for. */
 export const SHAPE_CACHE_ENTRIES = 256;
@@ -41,7 +42,36 @@ interface Template {
   stmtStart: number;
   stmtEnd: number | undefined;
   text: string;
+  /** The parameterised form (literal-params.ts), when some slots may become parameters. */
+  param: ParamTemplate | undefined;
 }
+
+/**
+ * A template's statement with some literals replaced by parameters $1..$n (int4 each): one plan
+ * of it serves every text of the shape. Shared by those texts; `usable` is cleared by the
+ * session when the parameterised statement cannot be planned (the exact path then serves).
+ */
+export interface ParamTemplate {
+  /** The statement with ParamRefs; its locations refer to `source` (the template's text). */
+  readonly stmt: SourceStatement;
+  /** Per parameter, the literal it takes its value from. */
+  readonly slots: ReadonlyArray<{ index: number; negated: boolean }>;
+  /** Type OIDs of the parameters (int4 for every one). */
+  readonly paramOids: readonly number[];
+  /** Every other literal stays a constant of the template: a text must have it verbatim. */
+  readonly constants: ReadonlyArray<[number, string]>;
+  usable: boolean;
+}
+
+/** A text served by a parameterised template: the values, and its exact parse on demand. */
+export interface ParamHit {
+  template: ParamTemplate;
+  values: number[];
+  /** The statement exactly as parseStatements gives it (built on first call). */
+  exact: () => SourceStatement;
+}
+
+const INT4_OID = 23;
 
 export class LiteralCache {
   private readonly templates: Lru<string, Template>;
@@ -58,6 +88,42 @@ export class LiteralCache {
 
   get size(): number {
     return this.templates.size;
+  }
+
+  /**
+   * Like parse(), but a text whose template has a usable parameterised form comes back as a
+   * ParamHit (and is then not parsed at all unless its exact parse is asked for).
+   */
+  parseOrParams(sql: string): ParamHit | SourceStatement[] {
+    const shape = shapeOf(sql);
+    if (shape && shape.literals.length > 0) {
+      const t = this.templates.get(shape.key);
+      if (t) {
+        if (t.param?.usable && constantsMatch(t.param, shape, sql)) {
+          this.hits++;
+          let exact: SourceStatement | undefined;
+          return {
+            template: t.param,
+            values: paramValues(t.param, shape),
+            exact: () => (exact ??= instantiate(t, shape, sql) ?? parseStatements(sql)[0]!),
+          };
+        }
+        const out = instantiate(t, shape, sql);
+        if (out) { this.hits++; return [out]; }
+      }
+    }
+    this.misses++;
+    const stmts = parseStatements(sql);
+    if (shape && shape.literals.length > 0 && stmts.length === 1) {
+      const t = buildTemplate(shape, sql, stmts[0]!);
+      if (t) {
+        this.templates.set(shape.key, t);
+        // The first text of a shape is served parameterised too, so all texts share one plan.
+        const first = stmts[0]!;
+        if (t.param?.usable) return { template: t.param, values: paramValues(t.param, shape), exact: () => first };
+      }
+    }
+    return stmts;
   }
 
   /** parseStatements(sql), through the shape cache when the text allows it. */
@@ -92,15 +158,68 @@ function buildTemplate(shape: Shape, sql: string, s: SourceStatement): Template 
     else fixed.push([index, sql.slice(l.start, l.end)]);
   });
   if (slotsByAt.size === 0) return undefined;
+  const ast = structuredClone(s.ast);
   return {
-    ast: structuredClone(s.ast),
+    ast,
     literals: shape.literals,
     slotsByAt,
     fixed,
     stmtStart: s.startBytes,
     stmtEnd: s.endBytes,
     text: sql,
+    param: buildParamTemplate(ast, slotsByAt, shape.literals, s),
   };
+}
+
+/** The parameterised statement of a template, or undefined when no slot may be a parameter. */
+function buildParamTemplate(ast: Node, slotsByAt: Map<number, Slot>, literals: readonly Literal[], s: SourceStatement): ParamTemplate | undefined {
+  if (hasParamRef(ast)) return undefined; // $n in a simple-protocol text: keep its exact errors
+  const eligible = parameterisableConsts(ast);
+  if (eligible.size === 0) return undefined;
+  const numberOf = new Map<object, number>();
+  const slots: Array<{ index: number; negated: boolean }> = [];
+  // Parameters numbered in text order, so $k is the k-th parameterised literal.
+  const consts = [...eligible].map((c) => ({ c, at: (c as { location?: number }).location ?? -1 })).sort((a, b) => a.at - b.at);
+  for (const { c, at } of consts) {
+    const slot = slotsByAt.get(at);
+    // A fixed literal (or a constant the lexer did not see) stays a constant; only int4-class
+    // literals (always an int4 Const, whatever the value) become parameters.
+    if (!slot || literals[slot.index]!.cls !== 'i') continue;
+    slots.push({ index: slot.index, negated: slot.negated });
+    numberOf.set(c, slots.length);
+  }
+  if (slots.length === 0) return undefined;
+  const asParam = new Set(slots.map((x) => x.index));
+  const constants: Array<[number, string]> = [];
+  literals.forEach((l, i) => {
+    if (!asParam.has(i)) constants.push([i, s.source.text.slice(l.start, l.end)]);
+  });
+  return {
+    stmt: { sql: s.sql, ast: withParams(ast, numberOf), source: s.source, startBytes: s.startBytes, endBytes: s.endBytes },
+    slots,
+    paramOids: slots.map(() => INT4_OID),
+    constants,
+    usable: true,
+  };
+}
+
+function paramValues(p: ParamTemplate, shape: Shape): number[] {
+  const out = new Array<number>(p.slots.length);
+  for (let i = 0; i < p.slots.length; i++) {
+    const s = p.slots[i]!;
+    const v = shape.literals[s.index]!.value as number;
+    out[i] = (s.negated ? -v : v) | 0; // | 0: never a -0
+  }
+  return out;
+}
+
+function constantsMatch(p: ParamTemplate, shape: Shape, sql: string): boolean {
+  const lits = shape.literals;
+  for (const [i, text] of p.constants) {
+    const l = lits[i];
+    if (l === undefined || sql.slice(l.start, l.end) !== text) return false;
+  }
+  return true;
 }
 
 type ConstMap = Map<number, Array<{ node: Record<string, unknown>; excluded: boolean }>>;

@@ -12,7 +12,7 @@ import {
 } from '../api.js';
 import { Lru } from '../lru.js';
 import { stackDepthError, SourceText } from '../parse/parser.js';
-import { LiteralCache } from '../parse/literal-cache.js';
+import { LiteralCache, type ParamTemplate } from '../parse/literal-cache.js';
 import type { EvalContext, SessionEnv } from '../bind/expr.js';
 import { Binder } from '../bind/binder.js';
 import { ParamTypes } from '../bind/params.js';
@@ -22,6 +22,7 @@ import { compile } from '../eval/compile.js';
 import type { Node, TypeName } from '../parse/ast.js';
 
 const NO_ROW: readonly Value[] = Object.freeze([]);
+const NO_PARAMS: readonly number[] = Object.freeze([]);
 import { planQuery, type OutputColumn } from '../exec/query.js';
 import { SessionSettings, SETTING_DEFS, findSetting } from '../settings/index.js';
 import { nowMicros } from '../clock.js';
@@ -101,7 +102,14 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const hit = this.parseCache.get(sql);
     if (hit) return hit;
     const own = parseExternalStatement(sql); // issue 5: Pyralog's own statements (CREATE/DROP EXTERNAL TABLE, COPY … FORMAT PARQUET)
-    const stmts = own ? [new Statement({ sql, ast: { kind: 'PyralogExternalStmt', stmt: own } as unknown as Node, source: new SourceText(sql) })] : this.shapeCache.parse(sql).map((s) => new Statement(s));
+    let stmts: Statement[];
+    if (own) {
+      stmts = [new Statement({ sql, ast: { kind: 'PyralogExternalStmt', stmt: own } as unknown as Node, source: new SourceText(sql) })];
+    } else {
+      // Texts that differ only in int4 literals share one parameterised plan (parse/literal-params.ts).
+      const r = this.shapeCache.parseOrParams(sql);
+      stmts = Array.isArray(r) ? r.map((s) => new Statement(s)) : [new Statement(r)];
+    }
     this.parseCache.set(sql, stmts);
     return stmts;
   }
@@ -112,6 +120,14 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const key = paramOids.length === 0 ? '' : paramOids.join(',');
     const cached = s.plans.get(key);
     if (cached && cached.epoch === this.planEpoch) return cached;
+    if (s.literalParams && paramOids.length === 0) {
+      const lp = this.prepareWithLiterals(s);
+      if (lp) {
+        if (s.plans.size >= PLANS_PER_STATEMENT_MAX) s.plans.clear();
+        s.plans.set(key, lp);
+        return lp;
+      }
+    }
     let p: Prepared;
     try {
       p = this.plan(s, paramOids);
@@ -130,6 +146,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
   execute(prepared: PreparedStatement, params: readonly Value[], cancel: CancelToken): Execution | Promise<Execution> {
     const p = prepared as Prepared;
     const plan = p.plan;
+    if (p.literalValues !== undefined) params = p.literalValues; // a parameterised template's plan
     if (this.tx.state.kind === 'aborted' && !allowedWhenAborted(plan)) throw abortedError();
     this.tx.beforeStatement();
     this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
@@ -342,6 +359,42 @@ export class PlannerSession implements SqlSession, SessionEnv {
       this.fmtKey = key;
       this.planEpoch++;
     }
+  }
+
+  /** Parameterised templates → their statement (and its plans), per session. */
+  private readonly templateStmts = new WeakMap<ParamTemplate, Statement>();
+
+  /**
+   * The plan of a statement's parameterised template, bound to the statement's literal values;
+   * undefined when the template cannot serve (it is then marked unusable and the exact text is
+   * planned instead, so errors keep their exact wording and positions).
+   */
+  private prepareWithLiterals(s: Statement): Prepared | undefined {
+    const { template, values } = s.literalParams!;
+    if (!template.usable) return undefined;
+    let ts = this.templateStmts.get(template);
+    if (ts === undefined) {
+      ts = new Statement(template.stmt);
+      this.templateStmts.set(template, ts);
+    }
+    const key = template.paramOids.join(',');
+    let tp = ts.plans.get(key);
+    if (!tp || tp.epoch !== this.planEpoch) {
+      try {
+        tp = this.plan(ts, template.paramOids);
+      } catch {
+        template.usable = false;
+        return undefined;
+      }
+      // Only queries and native DML run from a shared plan; external tables' pushdown reads
+      // constants, so their statements keep per-text plans.
+      if (!(tp.plan.kind === 'query' && tp.plan.external === undefined) && tp.plan.kind !== 'table') {
+        template.usable = false;
+        return undefined;
+      }
+      ts.plans.set(key, tp);
+    }
+    return new Prepared(s, NO_PARAMS, tp.fields, tp.plan, tp.epoch, values);
   }
 
   private evalContext(params: readonly Value[], cancel: CancelToken): EvalContext {

@@ -4,6 +4,8 @@
 import type { Field, ParsedStatement, PreparedStatement } from '../api.js';
 import type { Node, VariableSetStmt, TransactionStmt, CopyStmt } from '../parse/ast.js';
 import type { SourceStatement, SourceText } from '../parse/parser.js';
+import type { ParamHit, ParamTemplate } from '../parse/literal-cache.js';
+import type { Value } from '../api.js';
 import type { QueryPlan } from '../exec/query.js';
 import type { TablePlan } from '../dml/index.js';
 import type { CopyOptions } from './copy-out.js';
@@ -33,18 +35,45 @@ export interface BoundArgs {
 export const PLANS_PER_STATEMENT_MAX = 4;
 
 export class Statement implements ParsedStatement {
-  readonly sql: string;
   readonly commandName: string;
-  readonly ast: Node;
-  readonly source: SourceText;
   /** Cached plans by parameter-type list (key: OIDs joined by ','). */
   readonly plans = new Map<string, Prepared>();
+  /**
+   * Set when the text was served by a parameterised template (parse/literal-params.ts): the
+   * plan of `template` with `values` as its parameters runs this text; the exact AST is only
+   * built when something asks for it (fallback planning, logs).
+   */
+  readonly literalParams: { template: ParamTemplate; values: readonly Value[] } | undefined;
+  private exact: SourceStatement | (() => SourceStatement);
 
-  constructor(s: SourceStatement) {
-    this.sql = s.sql;
-    this.ast = s.ast;
-    this.source = s.source;
-    this.commandName = commandNameOf(s.ast);
+  constructor(s: SourceStatement | ParamHit) {
+    if ('template' in s) {
+      this.literalParams = { template: s.template, values: s.values };
+      this.exact = s.exact;
+      this.commandName = commandNameOf(s.template.stmt.ast);
+    } else {
+      this.literalParams = undefined;
+      this.exact = s;
+      this.commandName = commandNameOf(s.ast);
+    }
+  }
+
+  private get source_(): SourceStatement {
+    if (typeof this.exact === 'function') this.exact = this.exact();
+    return this.exact;
+  }
+
+  /** The statement's own text. */
+  get sql(): string {
+    return this.source_.sql;
+  }
+
+  get ast(): Node {
+    return this.source_.ast;
+  }
+
+  get source(): SourceText {
+    return this.source_.source;
   }
 }
 
@@ -56,6 +85,8 @@ export class Prepared implements PreparedStatement {
     readonly plan: Plan,
     /** Session plan epoch at planning time (plans depend on settings used for literal input). */
     readonly epoch: number,
+    /** Parameter values fixed by the statement's own literals (a parameterised template's plan). */
+    readonly literalValues?: readonly Value[],
   ) {}
 }
 
