@@ -18,12 +18,16 @@ import { RelScope, type RangeEntry } from '../rel/scope.js';
 import type { BoundCheck } from './write.js';
 
 /** A planned statement over tables: run inside the session's storage transaction. */
+import type { ModifyShown } from '../exec/explain-rel.js';
+
 export interface TablePlan {
   /** Result columns (RETURNING / SELECT-like), or null. */
   readonly columns: readonly OutputColumn[] | null;
   run(ctx: EvalContext): Promise<{ rows: Value[][]; tag: string }>;
   /** Statements that are not row results (COPY) produce their Execution themselves. */
   execute?(ctx: EvalContext): Execution | Promise<Execution>;
+  /** EXPLAIN: what INSERT/UPDATE/DELETE do (exec/explain-rel.ts). */
+  explain?(): ModifyShown;
 }
 
 export function tableEntry(tab: TableDesc, alias: string | undefined, offset = 0): RangeEntry {

@@ -53,6 +53,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
 
   const nb = b.withScope(undefined);
   let source: Source;
+  let shownQuery: object | undefined; // EXPLAIN: the plan of INSERT … SELECT
   const sel = s.selectStmt;
   if (!sel) source = { kind: 'values', rows: [targets.map(() => 'default' as const)] };
   else if (sel.valuesLists && !sel.sortClause && !sel.limitCount && !sel.limitOffset && !sel.withClause) {
@@ -71,6 +72,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
     };
   } else {
     const q = planQuery(nb, sel);
+    shownQuery = q;
     if (q.columns.length > targets.length) throw b.err('42601', 'INSERT has more expressions than target columns', -1);
     if (q.columns.length < targets.length && s.cols?.length) throw b.err('42601', 'INSERT has more target columns than expressions', -1);
     const conv = q.columns.map((c, i) => {
@@ -102,6 +104,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
 
   return {
     columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Insert', table: tab, alias, ...(shownQuery ? { query: shownQuery } : { valuesRows: source.kind === 'values' ? source.rows.length : 1 }) }),
     async run(ctx) {
       let inputs: Array<Array<Value | 'default'>>;
       if (source.kind === 'values') inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));

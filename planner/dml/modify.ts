@@ -25,6 +25,7 @@ import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { ownKey, TableWriter } from './write.js';
+import type { Shown } from '../exec/explain-deparse.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
 export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
@@ -79,6 +80,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const ts = tablesOfBinder(b);
   return {
     columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
       const out: Value[][] = [];
       let n = 0;
@@ -106,6 +108,7 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   const ts = tablesOfBinder(b);
   return {
     columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
       const out: Value[][] = [];
       let n = 0;
@@ -123,6 +126,8 @@ interface Target {
   /** Rows laid out as [target columns..., stored key, FROM/USING columns...]. */
   node: RelNode;
   where: Compiled | undefined;
+  /** EXPLAIN: the WHERE clause as bound. */
+  shown?: Shown;
 }
 
 /**
@@ -149,7 +154,7 @@ function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined, from
   const scan = new ScanNode(tab, chooseAccess(tab, 0, where), true);
   for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
   const node: RelNode = from ? new JoinNode(scan, from.node, 'cross', undefined, []) : scan;
-  return { node, where: where ? compile(where) : undefined };
+  return { node, where: where ? compile(where) : undefined, ...(where ? { shown: { expr: where, slots: { kind: 'entries' as const, entries: (sb.scope as RelScope).entries } } } : {}) };
 }
 
 /** Target rows after lock + re-check (see the file header); each target row at most once. */

@@ -11,6 +11,10 @@ import { DbError, Numeric, TypeOid } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { T, t, typeName, type SqlType } from '../bind/types.js';
 import type { Compiled } from '../eval/compile.js';
+import type { BoundExpr } from '../bind/expr.js';
+import type { NodeReport } from '../exec/explain-node.js';
+import type { SlotNames } from '../exec/explain-deparse.js';
+import { aggOutputSlots, aggReport, type AggShown } from '../exec/explain-rel.js';
 import { comparatorFor } from '../eval/compare.js';
 import { arrayAggregate } from '../eval/array-agg.js';
 import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
@@ -33,6 +37,8 @@ export interface AggSpec {
   make: () => Accum;
   /** ORDER BY inside the call: inputs are sorted before they reach the accumulator. */
   order?: { exprs: Compiled[]; keys: SortKey[] };
+  /** EXPLAIN: the bound arguments (none: `count(*)`). */
+  shownArgs?: BoundExpr[];
 }
 
 const O = TypeOid;
@@ -173,7 +179,7 @@ function numericSum(): Accum {
  * empty input), as PostgreSQL's plain aggregation does.
  */
 export class AggNode implements RelNode {
-  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean) {}
+  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown) {}
 
   get width(): number {
     return this.groups.length + this.aggs.length;
@@ -239,5 +245,14 @@ export class AggNode implements RelNode {
 
   describe(i = ''): string {
     return `${i}HashAggregate\n${this.input.describe(i + '  ')}`;
+  }
+
+  explain(): NodeReport {
+    return aggReport(this);
+  }
+
+  /** Names of the output slots (group keys, aggregates) for EXPLAIN lines above this node. */
+  outputSlots(): SlotNames {
+    return aggOutputSlots(this);
   }
 }

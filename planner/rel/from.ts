@@ -121,7 +121,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
           const r = sub.run(ctx);
           if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside views are not supported yet');
           return r;
-        }, `View Scan on ${tab.name}`);
+        }, `View Scan on ${rv.alias?.aliasname ?? tab.name}`, sub);
         const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
         return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
       }
@@ -143,6 +143,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
         }),
       };
       const scan = new ScanNode(tab, { kind: 'full' });
+      scan.alias = rv.alias?.aliasname;
       scans.push({ scan, offset });
       const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
       return { node: scan, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
@@ -163,7 +164,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
         const r = sub.run(ctx);
         if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside a subquery in FROM are not supported yet');
         return r;
-      }, 'Subquery Scan');
+      }, `Subquery Scan on ${rs.alias?.aliasname ?? 'unnamed_subquery'}`, sub);
       const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
       return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
     }
@@ -178,6 +179,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       const renames = aliasNames(rf.alias);
       // Arguments see only outer references (no LATERAL): bind them without this FROM's scope.
       const fr = planFunctionInFrom(b.withScope(b.scope), call, rf.ordinality === true, renames[0] ?? (rf.alias?.aliasname && !rf.ordinality ? rf.alias.aliasname : undefined));
+      fr.node.alias = rf.alias?.aliasname;
       const entry: RangeEntry = {
         alias: rf.alias?.aliasname ?? strings(call.funcname).slice(-1)[0], schema: undefined, offset,
         columns: fr.columns.map((c, i) => ({ name: renames[i] ?? c.name, type: c.type, tableOid: 0, attnum: 0 })),
@@ -251,7 +253,7 @@ function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]):
   // The join's own rows start at slot 0; the condition reads absolute slots, so shift it.
   const compiled = cond ? compile(shiftColumns(cond, -offset)) : undefined;
   if (j.alias) throw b.unsupported('aliases on JOIN clauses');
-  return { node: new JoinNode(left.node, right.node, kind, compiled, equi), entries, visible, merged, width };
+  return { node: new JoinNode(left.node, right.node, kind, compiled, equi, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width };
 }
 
 const INTS = new Set([20, 21, 23]);

@@ -6,6 +6,8 @@
 
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
+import type { NodeReport } from '../exec/explain-node.js';
+import { joinReport, type JoinShown } from '../exec/explain-rel.js';
 import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, tooMany, valueKey, type RelNode, type Row } from './ops.js';
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'full' | 'cross';
@@ -23,6 +25,8 @@ export class JoinNode implements RelNode {
     readonly kind: JoinKind,
     readonly cond: Compiled | undefined,
     readonly equi: EquiKey[],
+    /** EXPLAIN: the bound condition and the names of the slots it reads. */
+    readonly shown?: JoinShown,
   ) {}
 
   get width(): number {
@@ -87,5 +91,9 @@ export class JoinNode implements RelNode {
   describe(i = ''): string {
     const what = this.equi.length > 0 ? 'Hash Join' : 'Nested Loop';
     return `${i}${what} (${this.kind})\n${this.left.describe(i + '  ')}\n${this.right.describe(i + '  ')}`;
+  }
+
+  explain(): NodeReport {
+    return joinReport(this);
   }
 }

@@ -12,6 +12,9 @@ import { DbError } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import type { Cmp } from '../eval/compare.js';
+import type { NodeReport } from '../exec/explain-node.js';
+import type { Shown } from '../exec/explain-deparse.js';
+import { distinctReport, filterReport, limitReport, projectReport, rowsReport, sortReport, trimReport, type ProjectionShown } from '../exec/explain-rel.js';
 
 export type Row = Value[];
 
@@ -20,6 +23,8 @@ export interface RelNode {
   open(ctx: EvalContext): Iterator<Row>;
   /** One line per node for EXPLAIN-style descriptions and tests (plan shape). */
   describe(indent?: string): string;
+  /** What EXPLAIN shows for this operator (exec/explain-node.ts); without it, describe() lines are shown. */
+  explain?(): NodeReport;
 }
 
 /** Rows a blocking operator may hold in memory. */
@@ -40,7 +45,7 @@ function* iter(it: Iterator<Row>): Generator<Row> {
 }
 
 export class FilterNode implements RelNode {
-  constructor(readonly input: RelNode, readonly pred: Compiled, readonly text = 'filter') {}
+  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown) {}
   get width(): number {
     return this.input.width;
   }
@@ -54,10 +59,13 @@ export class FilterNode implements RelNode {
   describe(i = ''): string {
     return `${i}Filter\n${this.input.describe(i + '  ')}`;
   }
+  explain(): NodeReport {
+    return filterReport(this);
+  }
 }
 
 export class ProjectNode implements RelNode {
-  constructor(readonly input: RelNode, readonly exprs: Compiled[]) {}
+  constructor(readonly input: RelNode, readonly exprs: Compiled[], readonly shown?: ProjectionShown) {}
   get width(): number {
     return this.exprs.length;
   }
@@ -73,16 +81,25 @@ export class ProjectNode implements RelNode {
   describe(i = ''): string {
     return `${i}Project\n${this.input.describe(i + '  ')}`;
   }
+  explain(): NodeReport {
+    return projectReport(this);
+  }
 }
 
 /** Rows given by the plan (VALUES in FROM, materialized subquery results). */
 export class RowsNode implements RelNode {
-  constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values') {}
+  /** EXPLAIN: the FROM-clause alias of a function scan. */
+  alias: string | undefined = undefined;
+  /** `sub`: the plan a Subquery/View scan materializes (EXPLAIN shows it as the child). */
+  constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values', readonly sub?: object) {}
   *open(ctx: EvalContext): Generator<Row> {
     yield* this.produce(ctx);
   }
   describe(i = ''): string {
     return `${i}${this.label}`;
+  }
+  explain(): NodeReport {
+    return rowsReport(this);
   }
 }
 
@@ -91,6 +108,8 @@ export interface SortKey {
   cmp: Cmp;
   desc: boolean;
   nullsFirst: boolean;
+  /** EXPLAIN's Sort Key. */
+  shown?: Shown;
 }
 
 export function compareRows(keys: readonly SortKey[], a: Value[], b: Value[]): number {
@@ -125,6 +144,9 @@ export class SortNode implements RelNode {
   describe(i = ''): string {
     return `${i}Sort\n${this.input.describe(i + '  ')}`;
   }
+  explain(): NodeReport {
+    return sortReport(this);
+  }
 }
 
 export class LimitNode implements RelNode {
@@ -156,6 +178,9 @@ export class LimitNode implements RelNode {
   }
   describe(i = ''): string {
     return `${i}Limit\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return limitReport(this);
   }
 }
 
@@ -203,6 +228,9 @@ export class DistinctNode implements RelNode {
   describe(i = ''): string {
     return `${i}Distinct\n${this.input.describe(i + '  ')}`;
   }
+  explain(): NodeReport {
+    return distinctReport(this);
+  }
 }
 
 /** Drops trailing helper slots (sort keys that are not output columns). */
@@ -213,6 +241,9 @@ export class TrimNode implements RelNode {
   }
   describe(i = ''): string {
     return this.input.describe(i);
+  }
+  explain(): NodeReport {
+    return trimReport(this);
   }
 }
 

@@ -13,12 +13,16 @@ import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile, type Compiled } from '../eval/compile.js';
 import type { RelNode, Row } from './ops.js';
 import type { TableSession } from './runtime.js';
+import type { NodeReport } from '../exec/explain-node.js';
+import { scanReport, type KeyCondShown } from '../exec/explain-rel.js';
 import { externalRowsOf } from '../external/scan-rows.js'; // issue 5
 
 export interface KeyBound {
   value: Compiled;
   /** The SQL type of `value` (may differ from the key column's: int4 column = int8 param). */
   oid: number;
+  /** EXPLAIN's Index Cond. */
+  shown?: KeyCondShown;
 }
 
 export type Access =
@@ -67,6 +71,8 @@ export class ScanNode implements RelNode {
   readonly width: number;
   private readonly schema: KeyColumn[];
   private readonly keyOids: number[];
+  /** The FROM-clause alias (EXPLAIN: "Seq Scan on t x"). */
+  alias: string | undefined = undefined;
 
   constructor(readonly table: TableDesc, public access: Access, readonly withKey = false) {
     this.width = table.columns.length + (withKey ? 1 : 0);
@@ -164,6 +170,10 @@ export class ScanNode implements RelNode {
     const what = this.access.kind === 'full' ? 'Seq Scan' : this.access.kind === 'point' ? 'Point Get' : 'Key Range Scan';
     return `${i}${what} on ${this.table.name}`;
   }
+
+  explain(): NodeReport {
+    return scanReport(this);
+  }
 }
 
 /** Splits a WHERE clause into its AND-ed conjuncts. */
@@ -205,7 +215,7 @@ export function chooseAccess(t: TableDesc, offset: number, where: BoundExpr | un
     const colOid = t.columns[col.index - offset]!.typeOid;
     if (!keyComparable(colOid, other.type.oid)) continue;
     const list = byCol.get(col.index) ?? [];
-    list.push({ op, b: { value: compile(other), oid: other.type.oid } });
+    list.push({ op, b: { value: compile(other), oid: other.type.oid, shown: { cond: c, column: t.columns[col.index - offset]!.name, op, other } } });
     byCol.set(col.index, list);
   }
   const eq: KeyBound[] = [];

@@ -23,6 +23,7 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
+import type { SlotNames } from '../exec/explain-deparse.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls } from './window-bind.js';
 import { WindowNode } from './window.js';
 
@@ -121,7 +122,7 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
     if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
     const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
     for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
-    node = new FilterNode(node, compile(where));
+    node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } });
   }
 
   // Target list with * expanded into column references.
@@ -148,6 +149,7 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
 
   // Aggregation.
   let outBinder = ib;
+  let outSlots: SlotNames = { kind: 'entries', entries: inScope?.entries ?? [] }; // EXPLAIN's names of the projection's input
   let having: Node | undefined = s.havingClause;
   let sortAsts: Array<SortBy> = (s.sortClause ?? []) as SortBy[];
   let windowDefs: Node[] = s.windowClause ?? [];
@@ -196,9 +198,14 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
     if (having) having = rewrite(having, replace) as Node;
     sortAsts = sortAsts.map((x) => ({ ...x, node: rewrite(x.node, replace) as Node }));
     windowDefs = windowDefs.map((w) => rewrite(w, replace) as Node);
-    node = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped);
+    const agg = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped, { groups, slots: outSlots });
+    node = agg;
+    outSlots = agg.outputSlots();
     outBinder = b.withScope(new AggScope(inScope, groups, slots, (l) => b.position(l)));
-    if (having !== undefined) node = new FilterNode(node, compile(outBinder.coerceToBool(outBinder.bind(having), 'HAVING', -1)));
+    if (having !== undefined) {
+      const h = outBinder.coerceToBool(outBinder.bind(having), 'HAVING', -1);
+      node = new FilterNode(node, compile(h), { expr: h, slots: outSlots });
+    }
   }
 
   // Window functions: after GROUP BY/HAVING, before DISTINCT/ORDER BY/LIMIT (window-bind.ts).
@@ -257,7 +264,7 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
       throw b.err('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', -1);
     }
   }
-  node = new ProjectNode(node, exprs.map((e) => compile(e)));
+  node = new ProjectNode(node, exprs.map((e) => compile(e)), { exprs, slots: outSlots });
   if (distinct) node = new DistinctNode(node, columns.length);
   if (sortSlots.length > 0) {
     const keys: SortKey[] = sortSlots.map(({ slot, sb }) => {
@@ -266,7 +273,7 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
       if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${ty.oid}`, -1);
       const desc = sb.sortby_dir === 'SORTBY_DESC';
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
-      return { expr: (r: readonly Value[]) => r[slot], cmp, desc, nullsFirst };
+      return { expr: (r: readonly Value[]) => r[slot], cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
     });
     node = new SortNode(node, keys);
   }
@@ -326,7 +333,7 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
     });
     order = { exprs, keys };
   }
-  return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}) };
+  return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}), shownArgs: args };
 }
 
 /** Wraps an operator tree as the session's QueryPlan (rows collected at run). */

@@ -38,6 +38,7 @@ import { SeededRandom } from './random.js';
 import { externalTablesIn, planExternalStatement, runWithExternal } from '../external/dispatch.js'; // issue 5
 import { parseExternalStatement } from '../external/statements.js'; // issue 5
 import type { ExternalHost } from '../external/host.js'; // issue 5
+import { planExplain, type ExplainHost } from '../exec/explain.js';
 
 /** Distinct query texts whose parses a session keeps. */
 export const PARSE_CACHE_ENTRIES = 512;
@@ -402,6 +403,16 @@ export class PlannerSession implements SqlSession, SessionEnv {
     return { params, fmt: this.formatSettings(), cancel, env: this, tables: this.tables };
   }
 
+  /** EXPLAIN's view of this session: fresh binders, storage, SQL-level prepared statements. */
+  private explainHost(): ExplainHost {
+    return {
+      binder: (source, params) => new Binder(this.host.registry, params, this.formatSettings(), source, undefined, this.tables),
+      tables: this.tables,
+      external: this.host.external,
+      prepared: (name) => this.sqlPrepared.get(name),
+    };
+  }
+
   private binder(s: Statement, params: ParamTypes): Binder {
     return new Binder(this.host.registry, params, this.formatSettings(), s.source, undefined, this.tables);
   }
@@ -459,7 +470,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
         return make({ kind: 'copyOut', query, options, stmt: n }, null);
       }
       case 'ExplainStmt':
-        throw new DbError('0A000', 'EXPLAIN is not supported yet');
+        return make({ kind: 'table', plan: planExplain(this.explainHost(), n, s.source, params) }, [textField('QUERY PLAN')]);
       case 'PrepareStmt': {
         const b = this.binder(s, params);
         const oids = (n.argtypes ?? []).map((tn) => b.typeFromName(tn as TypeName).oid);
