@@ -36,7 +36,6 @@ export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined 
     columns: p.columns,
     ...(p.execute ? { execute: (ctx: EvalContext) => { check(); return p.execute!(ctx); } } : {}),
     ...(p.explain ? { explain: p.explain } : {}),
-    ...(p.explain ? { explain: p.explain } : {}),
     run(ctx) {
       if (tablesOfBinder(b).host.getSetting('transaction_read_only') === 'on') {
         return Promise.reject(new DbError('25006', `cannot execute ${cmd} in a read-only transaction`));

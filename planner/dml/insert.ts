@@ -1,0 +1,206 @@
+// INSERT: VALUES lists (DEFAULT allowed), INSERT ... SELECT, DEFAULT VALUES, RETURNING,
+// ON CONFLICT DO NOTHING / DO UPDATE SET ... [WHERE ...] with EXCLUDED, identity columns.
+// Tag: "INSERT 0 n" (PostgreSQL's oid field is always 0).
+
+import { DbError, findColumn, liveColumns, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { compile, type Compiled } from '../eval/compile.js';
+import { planQuery } from '../exec/query.js';
+import { strings, type Node, type ResTarget, type SelectStmt } from '../parse/ast.js';
+import { lookupTable, tablesOfBinder } from '../rel/from.js';
+import { decodeRow } from '../rel/scan.js';
+import { RelScope } from '../rel/scope.js';
+import { replaceRow } from './apply.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
+import { TableWriter } from './write.js';
+
+interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
+interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
+export interface InsertStmtNode {
+  kind: 'InsertStmt';
+  relation: { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number };
+  cols?: Node[];
+  selectStmt?: SelectStmt;
+  onConflictClause?: OnConflict;
+  returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] };
+  override?: string;
+  withClause?: unknown;
+}
+
+type Source =
+  | { kind: 'values'; rows: Array<Array<Compiled | 'default'>> }
+  | { kind: 'query'; run: (ctx: EvalContext) => Value[][] | Promise<Value[][]>; conv: Compiled[] };
+
+export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
+  if (s.withClause) throw b.unsupported('WITH in INSERT');
+  const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
+  if (tab.kind !== 'table') throw notWritable(tab);
+  // Target columns.
+  let targets: ColumnDesc[];
+  if (s.cols && s.cols.length > 0) {
+    targets = [];
+    for (const c of s.cols) {
+      const rt = c as ResTarget;
+      const name = rt.name ?? '';
+      if ((rt as { indirection?: unknown[] }).indirection?.length) throw b.unsupported('INSERT into subfields or array elements', rt.location ?? -1);
+      const col = findColumn(tab, name);
+      if (!col) throw b.err('42703', `column "${name}" of relation "${tab.name}" does not exist`, rt.location ?? -1);
+      if (targets.includes(col)) throw b.err('42701', `column "${name}" specified more than once`, rt.location ?? -1);
+      targets.push(col);
+    }
+  } else targets = liveColumns(tab);
+
+  const nb = b.withScope(undefined);
+  let source: Source;
+  let shownQuery: object | undefined; // EXPLAIN: the plan of INSERT … SELECT
+  const sel = s.selectStmt;
+  if (!sel) source = { kind: 'values', rows: [targets.map(() => 'default' as const)] };
+  else if (sel.valuesLists && !sel.sortClause && !sel.limitCount && !sel.limitOffset && !sel.withClause) {
+    const rows = sel.valuesLists.map((l) => (l.kind === 'List' ? l.items ?? [] : []));
+    for (const r of rows) {
+      if (r.length > targets.length) throw b.err('42601', 'INSERT has more expressions than target columns', exprLoc(r[targets.length]));
+      if (r.length < targets.length && s.cols?.length) throw b.err('42601', 'INSERT has more target columns than expressions', exprLoc(r[r.length - 1]));
+    }
+    source = {
+      kind: 'values',
+      rows: rows.map((r) => targets.map((col, i) => {
+        const n = r[i];
+        if (n === undefined || (n as { kind: string }).kind === 'SetToDefault') return 'default' as const;
+        return compile(assign(nb, nb.bind(n), col, exprLoc(n)));
+      })),
+    };
+  } else {
+    const q = planQuery(nb, sel);
+    shownQuery = q;
+    if (q.columns.length > targets.length) throw b.err('42601', 'INSERT has more expressions than target columns', -1);
+    if (q.columns.length < targets.length && s.cols?.length) throw b.err('42601', 'INSERT has more target columns than expressions', -1);
+    const conv = q.columns.map((c, i) => {
+      const slot: BoundExpr = { kind: 'column', index: i, type: c.type, name: c.name, location: -1 };
+      return compile(assign(nb, slot, targets[i]!, -1));
+    });
+    source = { kind: 'query', run: (ctx) => q.run(ctx), conv };
+  }
+  const overriding = s.override === 'OVERRIDING_SYSTEM_VALUE';
+  for (const col of targets) {
+    if (col.identity === 'always' && !overriding) {
+      const explicit = source.kind === 'query' || source.rows.some((r) => r[targets.indexOf(col)] !== 'default');
+      if (explicit) {
+        throw new DbError('428C9', `cannot insert a non-DEFAULT value into column "${col.name}"`, {
+          detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`,
+          hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+        });
+      }
+    }
+  }
+  const defaults = new Map<number, DefaultValue>();
+  for (const c of tab.columns) if (!c.dropped) defaults.set(c.attnum, bindDefault(b, tab, c));
+  const writer = new TableWriter(tab, bindChecks(b, tab));
+  const alias = s.relation.alias?.aliasname;
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, tableScope(b, tab, alias));
+  const conflict = s.onConflictClause ? planConflict(b, tab, s.onConflictClause, alias) : undefined;
+  const targetIdx = targets.map((c) => c.attnum - 1);
+  const ts = tablesOfBinder(b);
+
+  return {
+    columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Insert', table: tab, alias, ...(shownQuery ? { query: shownQuery } : { valuesRows: source.kind === 'values' ? source.rows.length : 1 }) }),
+    async run(ctx) {
+      let inputs: Array<Array<Value | 'default'>>;
+      if (source.kind === 'values') inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));
+      else {
+        const rows = await source.run(ctx);
+        inputs = rows.map((r) => source.conv.map((f) => f(r, ctx)));
+      }
+      const out: Value[][] = [];
+      let n = 0;
+      for (const input of inputs) {
+        const row = new Array<Value>(tab.columns.length).fill(null);
+        const given = new Set<number>();
+        for (let i = 0; i < targetIdx.length; i++) {
+          const v = input[i];
+          if (v === undefined || v === 'default') continue;
+          row[targetIdx[i]!] = v;
+          given.add(targetIdx[i]!);
+        }
+        for (const c of tab.columns) {
+          if (c.dropped || given.has(c.attnum - 1)) continue;
+          row[c.attnum - 1] = await evalDefault(b, defaults.get(c.attnum)!, ctx);
+        }
+        writer.checkRow(row, ctx);
+        const key = writer.key(ts, row);
+        const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false);
+        if (hit) {
+          if (!conflict || !conflict.matches(hit.idx.name)) throw writer.conflictError(hit, row, ctx);
+          if (conflict.kind === 'nothing') continue;
+          const existingCells = await writer.lockAndRead(ts, tab.storageId, hit.key);
+          if (!existingCells) throw new DbError('40001', 'could not serialize access due to concurrent update');
+          const existing = new Array<Value>(tab.columns.length);
+          decodeRow(tab, existingCells, existing);
+          const combined = existing.concat(row);
+          if (conflict.where && conflict.where(combined, ctx) !== true) continue;
+          const updated = existing.slice();
+          for (const [slot, f] of conflict.sets) updated[slot] = f(combined, ctx);
+          await replaceRow(ts, writer, hit.key, existing, updated, ctx);
+          n++;
+          if (returning) out.push(project(returning.exprs, updated, ctx));
+          continue;
+        }
+        writer.put(ts, key, row);
+        n++;
+        if (returning) out.push(project(returning.exprs, row, ctx));
+      }
+      return { rows: out, tag: `INSERT 0 ${n}` };
+    },
+  };
+}
+
+function exprLoc(n: Node | undefined): number {
+  return (n as { location?: number } | undefined)?.location ?? -1;
+}
+
+interface ConflictPlan {
+  kind: 'nothing' | 'update';
+  matches(constraint: string): boolean;
+  sets: Array<[number, Compiled]>;
+  where: Compiled | undefined;
+}
+
+function planConflict(b: Binder, tab: TableDesc, oc: OnConflict, alias: string | undefined): ConflictPlan {
+  // Arbiter: the constraint named, or the unique index on exactly the listed columns.
+  let arbiter: string | undefined;
+  if (oc.infer?.conname) arbiter = oc.infer.conname;
+  else if (oc.infer?.indexElems?.length) {
+    const cols = oc.infer.indexElems.map((e) => (e.kind === 'IndexElem' ? e.name : e.IndexElem?.name) ?? '');
+    const attnums = cols.map((c) => findColumn(tab, c)?.attnum ?? -1).sort();
+    const all = [...(tab.primaryKey ? [tab.primaryKey] : []), ...tab.uniques];
+    const idx = all.find((i) => [...i.attnums].sort().join(',') === attnums.join(','));
+    if (!idx) throw new DbError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    arbiter = idx.name;
+  } else if (oc.action === 'ONCONFLICT_UPDATE') {
+    throw new DbError('42601', 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
+      hint: 'For example, ON CONFLICT (column_name).',
+    });
+  }
+  const matches = (name: string): boolean => arbiter === undefined || arbiter === name;
+  if (oc.action === 'ONCONFLICT_NOTHING') return { kind: 'nothing', matches, sets: [], where: undefined };
+  const own = tableEntry(tab, alias, 0);
+  const excluded = tableEntry(tab, 'excluded', tab.columns.length);
+  excluded.schema = undefined;
+  const scope = new RelScope([own, excluded], tab.columns.length * 2, (l) => b.position(l));
+  const sb = b.withScope(scope);
+  const sets: Array<[number, Compiled]> = [];
+  for (const n of oc.targetList ?? []) {
+    const rt = n as ResTarget;
+    const col = findColumn(tab, rt.name ?? '');
+    if (!col) throw b.err('42703', `column "${rt.name}" of relation "${tab.name}" does not exist`, rt.location ?? -1);
+    const v = rt.val!;
+    const e = (v as { kind: string }).kind === 'SetToDefault' ? undefined : assign(sb, sb.bind(v), col, exprLoc(v));
+    if (!e) throw b.unsupported('DEFAULT in ON CONFLICT DO UPDATE');
+    sets.push([col.attnum - 1, compile(e)]);
+  }
+  const where = oc.whereClause ? compile(sb.coerceToBool(sb.bind(oc.whereClause), 'WHERE', -1)) : undefined;
+  return { kind: 'update', matches, sets, where };
+}
+
+export { strings };

@@ -1,0 +1,209 @@
+// UPDATE and DELETE: find the target rows with a keyed scan at the statement snapshot, then
+// for each one take its row lock and re-check, as PostgreSQL does:
+//   READ COMMITTED   – if a newer version was committed meanwhile, re-evaluate WHERE on it
+//                      and work on that version (EvalPlanQual); a deleted row is skipped.
+//   REPEATABLE READ  – a newer committed version (or deletion) is 40001
+//                      "could not serialize access due to concurrent update".
+// UPDATE ... FROM / DELETE ... USING join the target with other items; a target row joined by
+// several rows changes once. Tags: "UPDATE n", "DELETE n".
+
+import { DbError, findColumn, type TableDesc } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import { compile, type Compiled } from '../eval/compile.js';
+import type { Node, ResTarget, SelectStmt } from '../parse/ast.js';
+import type { BoundExpr } from '../bind/expr.js';
+import { bindRowSubquery } from '../rel/sublink.js';
+import { lookupTable, tablesOfBinder } from '../rel/from.js';
+import { iter, type RelNode } from '../rel/ops.js';
+import { JoinNode } from '../rel/join.js';
+import { RelScope } from '../rel/scope.js';
+import { planFromList, type FromResult, type ScanRef } from '../rel/from.js';
+import { T } from '../bind/types.js';
+import { storageError } from '../rel/runtime.js';
+import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
+import { replaceRow } from './apply.js';
+import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
+import { ownKey, TableWriter } from './write.js';
+import type { Shown } from '../exec/explain-deparse.js';
+
+interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
+export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
+export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; whereClause?: Node; usingClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
+
+type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue };
+
+export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
+  if (s.withClause) throw b.unsupported('WITH in UPDATE');
+  const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
+  if (tab.kind !== 'table') throw notWritable(tab);
+  const alias = s.relation.alias?.aliasname;
+  const { scope, from, scans } = targetScope(b, tab, alias, s.fromClause);
+  const sb = b.withScope(scope);
+  const sets: SetItem[] = [];
+  const rowSubqueries = new Map<object, ReturnType<typeof bindRowSubquery>>();
+  for (const n of s.targetList ?? []) {
+    const rt = n as ResTarget;
+    if ((rt as { indirection?: unknown[] }).indirection?.length) throw b.unsupported('UPDATE of subfields or array elements', rt.location ?? -1);
+    const col = findColumn(tab, rt.name ?? '');
+    if (!col) throw b.err('42703', `column "${rt.name}" of relation "${tab.name}" does not exist`, rt.location ?? -1);
+    if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
+    let v = rt.val!;
+    if ((v as { kind: string }).kind === 'MultiAssignRef') {
+      // SET (a, b) = (x, y) or = (SELECT x, y): each target takes its element of the row.
+      const m = v as unknown as { source: Node & { args?: Node[]; subselect?: SelectStmt; location?: number }; colno: number; ncolumns: number };
+      if (m.source.kind === 'RowExpr') {
+        if ((m.source.args ?? []).length !== m.ncolumns) throw b.err('42601', 'number of columns does not match number of values', m.source.location ?? -1);
+        v = m.source.args![m.colno - 1]!;
+      } else if (m.source.kind === 'SubLink') {
+        const sub = (rowSubqueries.get(m.source) ?? rowSubqueries.set(m.source, bindRowSubquery(sb, m.source.subselect!, m.source.location ?? -1)).get(m.source))!;
+        if (sub.columns.length !== m.ncolumns) throw b.err('42601', 'number of columns does not match number of values', m.source.location ?? -1);
+        const i = m.colno - 1;
+        const elem: BoundExpr = { kind: 'call', name: 'row_element', args: [sub.expr], type: sub.columns[i]!.type, strict: true, volatility: 'volatile', location: -1, impl: (a) => (a[0] as Value[])[i] ?? null };
+        if (sets.some((x) => x.slot === col.attnum - 1)) throw b.err('42601', `multiple assignments to same column "${col.name}"`, rt.location ?? -1);
+        sets.push({ slot: col.attnum - 1, f: compile(assign(sb, elem, col, m.source.location ?? -1)) });
+        continue;
+      } else throw b.err('42601', 'source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression', m.source.location ?? -1);
+    }
+    if ((v as { kind: string }).kind === 'SetToDefault') {
+      sets.push({ slot: col.attnum - 1, def: bindDefault(b, tab, col) });
+      continue;
+    }
+    if (col.identity === 'always') {
+      throw new DbError('428C9', `column "${col.name}" can only be updated to DEFAULT`, { detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    sets.push({ slot: col.attnum - 1, f: compile(assign(sb, sb.bind(v), col, (v as { location?: number }).location ?? -1)) });
+  }
+  const target = planTarget(sb, tab, s.whereClause, from, scans);
+  const writer = new TableWriter(tab, bindChecks(b, tab));
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
+  const ts = tablesOfBinder(b);
+  return {
+    columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
+    async run(ctx) {
+      const out: Value[][] = [];
+      let n = 0;
+      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
+        const next = row.slice();
+        for (const s of sets) next[s.slot] = 'f' in s ? s.f(combined, ctx) : await evalDefault(b, s.def, ctx);
+        await replaceRow(ts, writer, key, row, next, ctx);
+        n++;
+        if (returning) out.push(project(returning.exprs, [...next, ...combined.slice(tab.columns.length)], ctx));
+      }
+      return { rows: out, tag: `UPDATE ${n}` };
+    },
+  };
+}
+
+export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
+  if (s.withClause) throw b.unsupported('WITH in DELETE');
+  const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
+  if (tab.kind !== 'table') throw notWritable(tab);
+  const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
+  const sb = b.withScope(scope);
+  const target = planTarget(sb, tab, s.whereClause, from, scans);
+  const writer = new TableWriter(tab, []);
+  const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
+  const ts = tablesOfBinder(b);
+  return {
+    columns: returning?.columns ?? null,
+    explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
+    async run(ctx) {
+      const out: Value[][] = [];
+      let n = 0;
+      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
+        writer.remove(ts, key, row);
+        n++;
+        if (returning) out.push(project(returning.exprs, [...row, ...combined.slice(tab.columns.length)], ctx));
+      }
+      return { rows: out, tag: `DELETE ${n}` };
+    },
+  };
+}
+
+interface Target {
+  /** Rows laid out as [target columns..., stored key, FROM/USING columns...]. */
+  node: RelNode;
+  where: Compiled | undefined;
+  /** EXPLAIN: the WHERE clause as bound. */
+  shown?: Shown;
+}
+
+/**
+ * The scope of UPDATE/DELETE expressions (SET, WHERE, RETURNING): the target table's columns,
+ * one hidden slot for its stored key, then the FROM (UPDATE) or USING (DELETE) items.
+ */
+function targetScope(b: Binder, tab: TableDesc, alias: string | undefined, items: Node[] | undefined): { scope: RelScope; from: FromResult | undefined; scans: ScanRef[] } {
+  const own = tableEntry(tab, alias, 0);
+  const scans: ScanRef[] = [];
+  if (!items?.length) return { scope: tableScope(b, tab, alias), from: undefined, scans };
+  const from = planFromList(b, items, scans, tab.columns.length + 1);
+  for (const e of from.entries) {
+    if (e.alias === own.alias && e.schema === undefined) throw new DbError('42712', `table name "${e.alias}" specified more than once`);
+  }
+  const keySlot = { alias: undefined, schema: undefined, offset: tab.columns.length, columns: [{ name: '', type: T.bytea, tableOid: 0, attnum: 0, hidden: true }] };
+  const scope = new RelScope([own, keySlot, ...from.entries], tab.columns.length + 1 + from.width, (l) => b.position(l));
+  for (const [k, v] of from.merged) scope.merged.set(k, v);
+  scope.parent = b.scope;
+  return { scope, from, scans };
+}
+
+function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined, from: FromResult | undefined, scans: ScanRef[]): Target {
+  const where = whereAst ? sb.coerceToBool(sb.bind(whereAst), 'WHERE', -1) : undefined;
+  const scan = new ScanNode(tab, chooseAccess(tab, 0, where), true);
+  for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
+  const node: RelNode = from ? new JoinNode(scan, from.node, 'cross', undefined, []) : scan;
+  return { node, where: where ? compile(where) : undefined, ...(where ? { shown: { expr: where, slots: { kind: 'entries' as const, entries: (sb.scope as RelScope).entries } } } : {}) };
+}
+
+/** Target rows after lock + re-check (see the file header); each target row at most once. */
+async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[]; combined: Value[] }> {
+  const ts = ctx.tables!;
+  const txn = ts.current();
+  const width = tab.columns.length;
+  // Candidates at the statement snapshot (collected first: lock waits are asynchronous).
+  const candidates: Array<{ key: Uint8Array; combined: Value[] }> = [];
+  const seen = new Set<string>();
+  for (const r of iter(t.node.open(ctx))) {
+    if (t.where && t.where(r, ctx) !== true) continue;
+    const key = r[width] as Uint8Array;
+    const k = ownKey(tab.storageId, key);
+    if (seen.has(k)) continue; // several FROM rows join one target row: it changes once
+    seen.add(k);
+    candidates.push({ key, combined: r });
+  }
+  const snapshotIso = txn.isolation === 'snapshot';
+  const recheck = (c: { key: Uint8Array; combined: Value[] }, cells: Parameters<typeof decodeRow>[1]): { key: Uint8Array; row: Value[]; combined: Value[] } | undefined => {
+    const row = new Array<Value>(width);
+    decodeRow(tab, cells, row);
+    const combined = [...row, c.key, ...c.combined.slice(width + 1)];
+    if (t.where && t.where(combined, ctx) !== true) return undefined;
+    return { key: c.key, row, combined };
+  };
+  for (const c of candidates) {
+    if (ctx.cancel.reason) throw ctx.cancel.reason;
+    if (ts.ownKeys.has(ownKey(tab.storageId, c.key))) {
+      // Already written by this transaction: the own version is the current one.
+      const cur = txn.get(tab.storageId, c.key);
+      const r = cur ? recheck(c, cur) : undefined;
+      if (r) yield r;
+      continue;
+    }
+    try {
+      const timeoutMs = ts.lockTimeoutMs();
+      await txn.lockRow(tab.storageId, c.key, timeoutMs > 0 ? { timeoutMs } : {});
+    } catch (e) {
+      throw storageError(e);
+    }
+    const latest = txn.getLatestCommitted(tab.storageId, c.key);
+    if (latest && latest.seq <= txn.snapshotSeq) {
+      yield { key: c.key, row: c.combined.slice(0, width), combined: c.combined };
+      continue;
+    }
+    if (snapshotIso) throw new DbError('40001', 'could not serialize access due to concurrent update');
+    if (!latest) continue; // deleted meanwhile
+    const r = recheck(c, latest.row);
+    if (r) yield r;
+  }
+}

@@ -1,0 +1,250 @@
+// Pull-based operators over rows of Values. Each node is built once per plan (plans are cached)
+// and opened per execution: `open(ctx)` returns a fresh iterator, so a node holds no state
+// between executions. Rows are plain arrays laid out as the node's scope says (scope.ts).
+//
+// Invariants:
+// - Operators never mutate an input row they pass on; a node that changes a row copies it.
+// - Blocking operators (sort, aggregate, hash join build, distinct) hold at most
+//   `rowsMax` rows (53200 out of memory beyond it) — every buffer has a limit.
+// - The cancel token is checked every CANCEL_CHECK_ROWS rows.
+
+import { DbError } from '../../catalog/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import type { Compiled } from '../eval/compile.js';
+import type { Cmp } from '../eval/compare.js';
+import type { NodeReport } from '../exec/explain-node.js';
+import type { Shown } from '../exec/explain-deparse.js';
+import { distinctReport, filterReport, limitReport, projectReport, rowsReport, sortReport, trimReport, type ProjectionShown } from '../exec/explain-rel.js';
+
+export type Row = Value[];
+
+export interface RelNode {
+  readonly width: number;
+  open(ctx: EvalContext): Iterator<Row>;
+  /** One line per node for EXPLAIN-style descriptions and tests (plan shape). */
+  describe(indent?: string): string;
+  /** What EXPLAIN shows for this operator (exec/explain-node.ts); without it, describe() lines are shown. */
+  explain?(): NodeReport;
+}
+
+/** Rows a blocking operator may hold in memory. */
+export const ROWS_IN_MEMORY_MAX = 5_000_000;
+export const CANCEL_CHECK_ROWS = 1024;
+
+export function checkCancel(ctx: EvalContext): void {
+  const r = ctx.cancel.reason;
+  if (r) throw r;
+}
+
+export function tooMany(): DbError {
+  return new DbError('53200', `out of memory`, { detail: `an operator would hold more than ${ROWS_IN_MEMORY_MAX} rows` });
+}
+
+function* iter(it: Iterator<Row>): Generator<Row> {
+  for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+}
+
+export class FilterNode implements RelNode {
+  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown) {}
+  get width(): number {
+    return this.input.width;
+  }
+  *open(ctx: EvalContext): Generator<Row> {
+    let n = 0;
+    for (const row of iter(this.input.open(ctx))) {
+      if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+      if (this.pred(row, ctx) === true) yield row;
+    }
+  }
+  describe(i = ''): string {
+    return `${i}Filter\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return filterReport(this);
+  }
+}
+
+export class ProjectNode implements RelNode {
+  constructor(readonly input: RelNode, readonly exprs: Compiled[], readonly shown?: ProjectionShown) {}
+  get width(): number {
+    return this.exprs.length;
+  }
+  *open(ctx: EvalContext): Generator<Row> {
+    const ex = this.exprs;
+    const n = ex.length;
+    for (const row of iter(this.input.open(ctx))) {
+      const out = new Array<Value>(n);
+      for (let i = 0; i < n; i++) out[i] = ex[i]!(row, ctx);
+      yield out;
+    }
+  }
+  describe(i = ''): string {
+    return `${i}Project\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return projectReport(this);
+  }
+}
+
+/** Rows given by the plan (VALUES in FROM, materialized subquery results). */
+export class RowsNode implements RelNode {
+  /** EXPLAIN: the FROM-clause alias of a function scan. */
+  alias: string | undefined = undefined;
+  /** `sub`: the plan a Subquery/View scan materializes (EXPLAIN shows it as the child). */
+  constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values', readonly sub?: object) {}
+  *open(ctx: EvalContext): Generator<Row> {
+    yield* this.produce(ctx);
+  }
+  describe(i = ''): string {
+    return `${i}${this.label}`;
+  }
+  explain(): NodeReport {
+    return rowsReport(this);
+  }
+}
+
+export interface SortKey {
+  expr: Compiled;
+  cmp: Cmp;
+  desc: boolean;
+  nullsFirst: boolean;
+  /** EXPLAIN's Sort Key. */
+  shown?: Shown;
+}
+
+export function compareRows(keys: readonly SortKey[], a: Value[], b: Value[]): number {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const x = a[k], y = b[k];
+    if (x === null || y === null) {
+      if (x === y) continue;
+      return (x === null) === key.nullsFirst ? -1 : 1;
+    }
+    const c = key.cmp(x, y);
+    if (c !== 0) return key.desc ? -c : c;
+  }
+  return 0;
+}
+
+export class SortNode implements RelNode {
+  constructor(readonly input: RelNode, readonly keys: SortKey[]) {}
+  get width(): number {
+    return this.input.width;
+  }
+  *open(ctx: EvalContext): Generator<Row> {
+    const items: Array<{ k: Value[]; r: Row; i: number }> = [];
+    for (const r of iter(this.input.open(ctx))) {
+      if (items.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+      if (items.length % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+      items.push({ k: this.keys.map((key) => key.expr(r, ctx)), r, i: items.length });
+    }
+    items.sort((a, b) => compareRows(this.keys, a.k, b.k) || a.i - b.i);
+    for (const it of items) yield it.r;
+  }
+  describe(i = ''): string {
+    return `${i}Sort\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return sortReport(this);
+  }
+}
+
+export class LimitNode implements RelNode {
+  constructor(readonly input: RelNode, readonly limit: Compiled | undefined, readonly offset: Compiled | undefined) {}
+  get width(): number {
+    return this.input.width;
+  }
+  *open(ctx: EvalContext): Generator<Row> {
+    const off = this.offset ? (this.offset([], ctx) as bigint | null) : null;
+    const lim = this.limit ? (this.limit([], ctx) as bigint | null) : null;
+    if (off !== null && off < 0n) throw new DbError('2201X', 'OFFSET must not be negative');
+    if (lim !== null && lim < 0n) throw new DbError('2201W', 'LIMIT must not be negative');
+    let skip = off === null ? 0n : off;
+    let left = lim;
+    if (left === 0n) return;
+    const it = this.input.open(ctx);
+    try {
+      for (let r = it.next(); !r.done; r = it.next()) {
+        if (skip > 0n) {
+          skip--;
+          continue;
+        }
+        yield r.value;
+        if (left !== null && --left === 0n) return;
+      }
+    } finally {
+      it.return?.();
+    }
+  }
+  describe(i = ''): string {
+    return `${i}Limit\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return limitReport(this);
+  }
+}
+
+/** A string key equal for rows PostgreSQL considers not distinct (NULLs equal each other). */
+export function rowKey(r: readonly Value[], n = r.length): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += valueKey(r[i]) + '\u0000';
+  return s;
+}
+
+export function valueKey(v: Value): string {
+  if (v === null || v === undefined) return 'N';
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return Object.is(v, -0) ? 'n0' : 'n' + String(v);
+    case 'bigint':
+      return 'n' + v.toString();
+    case 'boolean':
+      return v ? 'T' : 'F';
+    default:
+      if (v instanceof Uint8Array) return 'b' + Buffer.from(v).toString('hex');
+      if (typeof (v as { hashKey?: () => string }).hashKey === 'function') return 'm' + (v as { hashKey: () => string }).hashKey();
+      return 'o' + JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  }
+}
+
+export class DistinctNode implements RelNode {
+  /** `keyWidth`: only the first keyWidth slots decide (extra sort slots ride along). */
+  constructor(readonly input: RelNode, readonly keyWidth: number, readonly keyOf: (r: Row, n: number) => string = rowKey) {}
+  get width(): number {
+    return this.input.width;
+  }
+  *open(ctx: EvalContext): Generator<Row> {
+    const seen = new Set<string>();
+    for (const r of iter(this.input.open(ctx))) {
+      const k = this.keyOf(r, this.keyWidth);
+      if (seen.has(k)) continue;
+      if (seen.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
+      seen.add(k);
+      yield r;
+    }
+  }
+  describe(i = ''): string {
+    return `${i}Distinct\n${this.input.describe(i + '  ')}`;
+  }
+  explain(): NodeReport {
+    return distinctReport(this);
+  }
+}
+
+/** Drops trailing helper slots (sort keys that are not output columns). */
+export class TrimNode implements RelNode {
+  constructor(readonly input: RelNode, readonly width: number) {}
+  *open(ctx: EvalContext): Generator<Row> {
+    for (const r of iter(this.input.open(ctx))) yield r.length === this.width ? r : r.slice(0, this.width);
+  }
+  describe(i = ''): string {
+    return this.input.describe(i);
+  }
+  explain(): NodeReport {
+    return trimReport(this);
+  }
+}
+
+export { iter };

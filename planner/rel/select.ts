@@ -1,0 +1,350 @@
+// SELECT with a FROM clause (or with aggregates): FROM → WHERE (key conditions pushed into
+// scans) → GROUP BY / aggregates / HAVING → target list → DISTINCT → ORDER BY → LIMIT/OFFSET,
+// PostgreSQL's order of evaluation. ORDER BY may name output columns (by name or position) or
+// any expression over the input; the latter ride along as extra slots that are trimmed.
+//
+// Aggregates: the target list, HAVING and ORDER BY are rewritten before binding: each
+// aggregate call and each GROUP BY expression is replaced by a reference to a slot of the
+// aggregate's output row ([group values..., aggregate results...]); a plain column that is
+// not grouped is 42803, as in PostgreSQL.
+
+import { DbError } from '../../catalog/index.js';
+import type { Binder, Scope } from '../bind/binder.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { figureColname } from '../bind/names.js';
+import { T } from '../bind/types.js';
+import { compile, type Compiled } from '../eval/compile.js';
+import { comparatorFor } from '../eval/compare.js';
+import type { OutputColumn, QueryPlan } from '../exec/query.js';
+import { strings, type ColumnRef, type FuncCall, type Node, type ResTarget, type SelectStmt, type SortBy } from '../parse/ast.js';
+import { AggNode, resolveAggregate, type AggSpec } from './agg.js';
+import { containsAggregate, isAggregateCall, rewrite, shapeKey } from './ast-walk.js';
+import { planFromList, type FromResult, type ScanRef } from './from.js';
+import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
+import { chooseAccess } from './scan.js';
+import { RelScope } from './scope.js';
+import type { SlotNames } from '../exec/explain-deparse.js';
+import { findWindowCall, planWindowStage, rejectWindowCalls } from './window-bind.js';
+import { WindowNode } from './window.js';
+
+const MAGIC = '\u0001';
+
+function magicRef(name: string): ColumnRef {
+  return { kind: 'ColumnRef', fields: [{ kind: 'String', sval: MAGIC + name }] };
+}
+
+/**
+ * `SELECT generate_series(a, b) [AS x], <constants>` without FROM: the set-returning call
+ * becomes a function in FROM (PostgreSQL evaluates it as a ProjectSet over one row).
+ */
+function targetSrf(s: SelectStmt): SelectStmt | undefined {
+  if (s.fromClause?.length || !s.targetList) return undefined;
+  let found = -1;
+  s.targetList.forEach((t, i) => {
+    const v = (t as ResTarget).val;
+    if (v?.kind === 'FuncCall' && strings(v.funcname).slice(-1)[0] === 'generate_series' && !v.over) found = found === -1 ? i : -2;
+  });
+  if (found < 0) return undefined;
+  const t = s.targetList[found] as ResTarget;
+  const from = { kind: 'RangeFunction', functions: [{ kind: 'List', items: [t.val, {}] }], alias: { aliasname: `${MAGIC}srf` } } as unknown as Node;
+  const targetList = s.targetList.map((x, i) => (i === found
+    ? { kind: 'ResTarget', name: t.name ?? 'generate_series', val: { kind: 'ColumnRef', fields: [{ kind: 'String', sval: `${MAGIC}srf` }, { kind: 'String', sval: `${MAGIC}srf` }] }, ...(t.location !== undefined ? { location: t.location } : {}) }
+    : x)) as Node[];
+  return { ...s, fromClause: [from], targetList };
+}
+
+/** Does this SELECT need the relational planner (FROM, aggregates, GROUP BY)? */
+export function needsRelPlanner(s: SelectStmt): boolean {
+  if (s.op && s.op !== 'SETOP_NONE') return false;
+  if (s.valuesLists) return false;
+  if (targetSrf(s)) return true;
+  return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList)
+    || (s.windowClause?.length ?? 0) > 0 || findWindowCall([s.targetList, s.sortClause]) !== undefined;
+}
+
+/** The slots of the aggregate output: group values then aggregate results. */
+class AggScope implements Scope {
+  constructor(
+    private readonly input: RelScope | undefined,
+    private readonly groups: BoundExpr[],
+    private readonly slots: Map<string, BoundExpr>,
+    private readonly position: (l: number) => number | undefined,
+  ) {}
+  resolveColumn(names: readonly string[], loc: number): BoundExpr | undefined {
+    const first = names[0] ?? '';
+    if (first.startsWith(MAGIC)) {
+      const s = this.slots.get(first.slice(1));
+      return s ? { ...s, location: loc } as BoundExpr : undefined;
+    }
+    const e = this.input?.resolveColumn(names, loc);
+    if (!e) return undefined;
+    if (e.kind === 'column') {
+      const i = this.groups.findIndex((g) => g.kind === 'column' && g.index === e.index);
+      if (i >= 0) return { kind: 'column', index: i, type: e.type, name: e.name, location: loc };
+      const entry = this.input!.entries.find((x) => e.index >= x.offset && e.index < x.offset + x.columns.length);
+      const shown = entry?.alias ? `${entry.alias}.${e.name}` : e.name;
+      const p = this.position(loc);
+      throw new DbError('42803', `column "${shown}" must appear in the GROUP BY clause or be used in an aggregate function`, p !== undefined ? { position: p } : {});
+    }
+    // Outer references (correlated subqueries) are constant within a group.
+    return e;
+  }
+}
+
+interface Target {
+  name: string;
+  ast: Node;
+}
+
+export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
+  const s = targetSrf(s0) ?? s0;
+  if (s.intoClause) throw b.unsupported('SELECT INTO');
+  if (s.lockingClause?.length) throw b.unsupported('FOR UPDATE/SHARE');
+  const scans: ScanRef[] = [];
+  let from: FromResult | undefined;
+  let node: RelNode;
+  let inScope: RelScope | undefined;
+  if (s.fromClause?.length) {
+    from = planFromList(b, s.fromClause, scans);
+    inScope = new RelScope(from.entries, from.width, (l) => b.position(l));
+    for (const [k, v] of from.merged) inScope.merged.set(k, v);
+    inScope.star = from.visible;
+    inScope.parent = b.scope;
+    node = from.node;
+  } else {
+    node = new RowsNode(0, () => [[]], 'Result');
+  }
+  const ib = b.withScope(inScope);
+
+  // WHERE
+  if (s.whereClause) {
+    rejectWindowCalls(b, s.whereClause, 'WHERE');
+    if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
+    const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
+    for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
+    node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } });
+  }
+
+  // Target list with * expanded into column references.
+  const targets: Target[] = [];
+  for (const t of s.targetList ?? []) {
+    if (t.kind !== 'ResTarget' || !t.val) continue;
+    const rt = t as ResTarget;
+    const v = rt.val!;
+    if (v.kind === 'ColumnRef' && strings(v.fields).slice(-1)[0] === '*') {
+      const f = strings(v.fields);
+      if (!inScope && f.length > 1) throw b.err('42P01', `missing FROM-clause entry for table "${f[f.length - 2]}"`, v.location ?? -1);
+      if (!inScope) throw b.err('42601', 'SELECT * with no tables specified is not valid', v.location ?? -1);
+      const qual = f.length > 1 ? f.slice(0, -1) : undefined;
+      for (const c of inScope.starColumns(qual, v.location ?? -1)) {
+        const entry = inScope.entries.find((e) => c.expr.kind === 'column' && c.expr.index >= e.offset && c.expr.index < e.offset + e.columns.length);
+        const direct = qual === undefined && inScope.merged.has(c.name);
+        const fields = direct || !entry?.alias ? [c.name] : [entry.alias, c.name];
+        targets.push({ name: c.name, ast: { kind: 'ColumnRef', fields: fields.map((x) => ({ kind: 'String', sval: x })), location: v.location ?? -1 } });
+      }
+      continue;
+    }
+    targets.push({ name: rt.name ?? figureColname(v), ast: v });
+  }
+
+  // Aggregation.
+  let outBinder = ib;
+  let outSlots: SlotNames = { kind: 'entries', entries: inScope?.entries ?? [] }; // EXPLAIN's names of the projection's input
+  let having: Node | undefined = s.havingClause;
+  let sortAsts: Array<SortBy> = (s.sortClause ?? []) as SortBy[];
+  let windowDefs: Node[] = s.windowClause ?? [];
+  const grouped = (s.groupClause?.length ?? 0) > 0;
+  rejectWindowCalls(b, s.groupClause, 'GROUP BY');
+  rejectWindowCalls(b, having, 'HAVING');
+  if (grouped || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node)) || containsAggregate(windowDefs)) {
+    const groups: BoundExpr[] = [];
+    const groupShapes: string[] = [];
+    for (const g of s.groupClause ?? []) {
+      let ast = g;
+      if (g.kind === 'A_Const' && g.ival !== undefined) {
+        const pos = g.ival.ival ?? 0;
+        if (pos < 1 || pos > targets.length) throw b.err('42P10', `GROUP BY position ${pos} is not in select list`, g.location ?? -1);
+        ast = targets[pos - 1]!.ast;
+      } else if (g.kind === 'ColumnRef' && (g.fields?.length ?? 0) === 1) {
+        const name = strings(g.fields)[0]!;
+        let inInput = false;
+        try { inInput = inScope?.resolveColumn([name], -1) !== undefined; } catch { inInput = true; }
+        const alias = targets.find((t) => t.name === name);
+        if (!inInput && alias) ast = alias.ast;
+      } else if ((g as { kind: string }).kind === 'GroupingSet') throw b.unsupported('GROUPING SETS, ROLLUP and CUBE');
+      if (containsAggregate(ast)) throw b.err('42803', 'aggregate functions are not allowed in GROUP BY', -1);
+      groups.push(ib.resolveUnknown(ib.bind(ast)));
+      groupShapes.push(shapeKey(ast));
+    }
+    const aggs: AggSpec[] = [];
+    const slots = new Map<string, BoundExpr>();
+    groups.forEach((g, i) => slots.set(`g${i}`, { kind: 'column', index: i, type: g.type, name: '?column?', location: -1 }));
+    const aggShapes = new Map<string, number>();
+    const replace = (x: Node): Node | undefined => {
+      const shape = shapeKey(x);
+      const gi = x.kind === 'A_Const' ? -1 : groupShapes.indexOf(shape);
+      if (gi >= 0) return magicRef(`g${gi}`);
+      if (!isAggregateCall(x)) return undefined;
+      const known = aggShapes.get(shape);
+      if (known !== undefined) return magicRef(`a${known}`);
+      const spec = bindAggregate(ib, x);
+      const i = aggs.length;
+      aggs.push(spec);
+      aggShapes.set(shape, i);
+      slots.set(`a${i}`, { kind: 'column', index: groups.length + i, type: spec.type, name: spec.name, location: -1 });
+      return magicRef(`a${i}`);
+    };
+    for (const t of targets) t.ast = rewrite(t.ast, replace) as Node;
+    if (having) having = rewrite(having, replace) as Node;
+    sortAsts = sortAsts.map((x) => ({ ...x, node: rewrite(x.node, replace) as Node }));
+    windowDefs = windowDefs.map((w) => rewrite(w, replace) as Node);
+    const agg = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped, { groups, slots: outSlots });
+    node = agg;
+    outSlots = agg.outputSlots();
+    outBinder = b.withScope(new AggScope(inScope, groups, slots, (l) => b.position(l)));
+    if (having !== undefined) {
+      const h = outBinder.coerceToBool(outBinder.bind(having), 'HAVING', -1);
+      node = new FilterNode(node, compile(h), { expr: h, slots: outSlots });
+    }
+  }
+
+  // Window functions: after GROUP BY/HAVING, before DISTINCT/ORDER BY/LIMIT (window-bind.ts).
+  const stage = planWindowStage(outBinder, windowDefs, targets.map((t) => t.ast), sortAsts.map((x) => x.node), node.width);
+  if (stage) {
+    targets.forEach((t, i) => { t.ast = stage.targets[i]!; });
+    sortAsts = sortAsts.map((x, i) => ({ ...x, node: stage.sorts[i]! }));
+    node = new WindowNode(node, stage.clauses, stage.count);
+    outBinder = outBinder.withScope(stage.scope(outBinder.scope));
+  }
+
+  // Projection: output columns, then ORDER BY expressions that are not output columns.
+  const exprs: BoundExpr[] = targets.map((t) => outBinder.resolveUnknown(outBinder.bind(t.ast)));
+  const columns: OutputColumn[] = targets.map((t, i) => ({ name: t.name, type: exprs[i]!.type }));
+  const distinctOn = (s.distinctClause ?? []).filter((d) => d !== null && Object.keys(d).length > 0) as Node[];
+  const distinct = s.distinctClause !== undefined && distinctOn.length === 0;
+  const targetShapes = targets.map((t) => shapeKey(t.ast));
+  const extraSlots = new Map<string, number>();
+  /** Output slot of an ORDER BY / DISTINCT ON item (extra slots appended for other expressions). */
+  const slotOf = (n: Node, what: string): number => {
+    if (n.kind === 'A_Const' && n.ival !== undefined) {
+      const pos = n.ival.ival ?? 0;
+      if (pos < 1 || pos > targets.length) throw b.err('42P10', `${what} position ${pos} is not in select list`, n.location ?? -1);
+      return pos - 1;
+    }
+    if (n.kind === 'ColumnRef' && (n.fields?.length ?? 0) === 1 && !(strings(n.fields)[0] ?? '').startsWith(MAGIC)) {
+      const name = strings(n.fields)[0]!;
+      const hits = columns.map((c, i) => (c.name === name ? i : -1)).filter((i) => i >= 0);
+      if (hits.length > 1) {
+        // Several output columns of that name: fine when they are the same expression.
+        const shapes = new Set(hits.map((i) => targetShapes[i]));
+        if (shapes.size > 1) throw b.err('42702', `${what} "${name}" is ambiguous`, n.location ?? -1);
+      }
+      if (hits.length > 0) return hits[0]!;
+    }
+    const shape = shapeKey(n);
+    const same = targetShapes.indexOf(shape);
+    if (same >= 0) return same;
+    const extra = extraSlots.get(shape);
+    if (extra !== undefined) return extra;
+    if (distinct) throw b.err('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', (n as { location?: number }).location ?? -1);
+    exprs.push(outBinder.resolveUnknown(outBinder.bind(n)));
+    extraSlots.set(shape, exprs.length - 1);
+    return exprs.length - 1;
+  };
+  const sortSlots: Array<{ slot: number; sb: SortBy }> = [];
+  for (const sb of sortAsts) {
+    if (sb.sortby_dir === 'SORTBY_USING') throw b.unsupported('ORDER BY ... USING');
+    sortSlots.push({ slot: slotOf(sb.node, 'ORDER BY'), sb });
+  }
+  const onSlots = distinctOn.map((n) => slotOf(n, 'SELECT DISTINCT ON'));
+  if (onSlots.length > 0) {
+    if (sortSlots.length === 0) for (const slot of onSlots) sortSlots.push({ slot, sb: { kind: 'SortBy', node: { kind: 'A_Star' } } });
+    const lead = new Set(sortSlots.slice(0, onSlots.length).map((x) => x.slot));
+    if (sortSlots.length < onSlots.length && !sortSlots.every((x) => onSlots.includes(x.slot)) || onSlots.some((x, i) => i < sortSlots.length && !lead.has(x))) {
+      throw b.err('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', -1);
+    }
+  }
+  node = new ProjectNode(node, exprs.map((e) => compile(e)), { exprs, slots: outSlots });
+  if (distinct) node = new DistinctNode(node, columns.length);
+  if (sortSlots.length > 0) {
+    const keys: SortKey[] = sortSlots.map(({ slot, sb }) => {
+      const ty = exprs[slot]!.type;
+      const cmp = comparatorFor(ty.oid);
+      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${ty.oid}`, -1);
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
+      return { expr: (r: readonly Value[]) => r[slot], cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
+    });
+    node = new SortNode(node, keys);
+  }
+  if (onSlots.length > 0) node = new DistinctNode(node, 0, (r) => rowKey(onSlots.map((i) => r[i])));
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw b.unsupported('FETCH ... WITH TIES');
+  const lim = s.limitCount && !(s.limitCount.kind === 'A_Const' && s.limitCount.isnull) ? compileInt8(b, s.limitCount, 'LIMIT') : undefined;
+  const off = s.limitOffset ? compileInt8(b, s.limitOffset, 'OFFSET') : undefined;
+  if (lim || off) node = new LimitNode(node, lim, off);
+  if (exprs.length > columns.length) node = new TrimNode(node, columns.length);
+  return relQueryPlan(node, columns);
+}
+
+/** LIMIT/OFFSET arguments may not read columns (42P10) nor contain aggregates (42803). */
+const NO_VARIABLES = (what: string): Scope => ({
+  resolveColumn(_names, loc) {
+    void loc;
+    throw new DbError('42P10', `argument of ${what} must not contain variables`);
+  },
+});
+
+function compileInt8(b: Binder, n: Node, what: string): Compiled {
+  rejectWindowCalls(b, n, what);
+  if (containsAggregate(n)) throw b.err('42803', `aggregate functions are not allowed in ${what}`, -1);
+  const e = b.withScope(NO_VARIABLES(what));
+  return compile(e.coerceTo(e.resolveUnknown(e.bind(n)), T.int8, what, -1));
+}
+
+function bindAggregate(b: Binder, f: FuncCall): AggSpec {
+  const names = strings(f.funcname);
+  const name = names[names.length - 1]!;
+  const loc = f.location ?? -1;
+  for (const a of f.args ?? []) if (containsAggregate(a)) throw b.err('42803', 'aggregate function calls cannot be nested', loc);
+  const w = findWindowCall([f.args, f.agg_filter]);
+  if (w) throw b.err('42803', 'aggregate function calls cannot contain window function calls', w.location ?? -1);
+  if (f.func_variadic) throw b.unsupported('VARIADIC arguments', loc);
+  const args = (f.args ?? []).map((a) => b.resolveUnknown(b.bind(a)));
+  if (f.agg_star && name !== 'count') throw b.err('42809', `${name}(*) specified, but ${name} is not an aggregate function`, loc);
+  let r;
+  try {
+    r = resolveAggregate(name, args.map((a) => a.type), f.agg_star === true);
+  } catch (e) {
+    const p = b.position(loc);
+    throw e instanceof DbError && p !== undefined && e.fields.position === undefined ? e.withPosition(p) : e;
+  }
+  const filter = f.agg_filter ? compile(b.coerceToBool(b.bind(f.agg_filter), 'FILTER', loc)) : undefined;
+  let order: AggSpec['order'];
+  if (f.agg_order?.length) {
+    const exprs: Compiled[] = [];
+    const keys: SortKey[] = [];
+    (f.agg_order as SortBy[]).forEach((sb, i) => {
+      const e = b.resolveUnknown(b.bind(sb.node));
+      const cmp = comparatorFor(e.type.oid);
+      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${e.type.oid}`, loc);
+      const desc = sb.sortby_dir === 'SORTBY_DESC';
+      exprs.push(compile(e));
+      keys.push({ expr: (r: readonly Value[]) => r[i], cmp, desc, nullsFirst: sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc) });
+    });
+    order = { exprs, keys };
+  }
+  return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}), shownArgs: args };
+}
+
+/** Wraps an operator tree as the session's QueryPlan (rows collected at run). */
+export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan & { node: RelNode } {
+  return {
+    columns,
+    node,
+    run(ctx: EvalContext): Value[][] {
+      const out: Row[] = [];
+      for (const r of iter(node.open(ctx))) out.push(r);
+      return out;
+    },
+  };
+}
