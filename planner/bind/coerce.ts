@@ -11,6 +11,7 @@ import { castContext, castImpl, type CastContext } from './casts.js';
 import type { BoundExpr } from './expr.js';
 import type { ParamTypes } from './params.js';
 import { category, isPreferred, t, typeName, type SqlType } from './types.js';
+import { isArrayOid } from './array-types.js';
 
 export interface CoerceEnv {
   readonly fmt: FormatSettings;
@@ -39,6 +40,11 @@ export function tryCoerce(env: CoerceEnv, e: BoundExpr, target: SqlType, ctx: Ca
   if (from === TypeOid.unknown) {
     if (e.kind === 'const') {
       if (e.value === null) return { kind: 'const', type: target, value: null, location: e.location };
+      if (target.typmod >= 0 && isArrayOid(target.oid)) {
+        // '{ab,c}' into varchar(2)[]: read the array, then apply the element typmod to each element.
+        const read = tryCoerce(env, e, t(target.oid), ctx);
+        return read && tryCoerce(env, read, target, ctx);
+      }
       try {
         const value = target.oid === TypeOid.interval && target.typmod >= 0
           ? intervalIn(e.value as string, target.typmod, env.fmt)
