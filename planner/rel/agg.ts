@@ -21,7 +21,7 @@ import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_I
 
 export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg',
   'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg',
-  'bit_and', 'bit_or', 'bit_xor']);
+  'bit_and', 'bit_or', 'bit_xor', 'covar_pop', 'covar_samp', 'corr']);
 
 interface Accum {
   add(args: Value[]): void;
@@ -137,6 +137,15 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
     case 'array_agg':
       if (!a0 || argTypes.length !== 1) throw bad();
       return arrayAggregate(a0, ROWS_IN_MEMORY_MAX);
+    case 'covar_pop': case 'covar_samp': case 'corr': {
+      // (float8, float8) only: integer and numeric arguments are cast implicitly.
+      const toFloat = (x: SqlType): ((v: Value) => number) | undefined =>
+        INT_OIDS.has(x.oid) || x.oid === O.float4 || x.oid === O.float8 ? (v) => Number(v) : x.oid === O.numeric ? (v) => (v as Numeric).toNumber() : undefined;
+      const fx = argTypes.length === 2 ? toFloat(argTypes[0]!) : undefined;
+      const fy = argTypes.length === 2 ? toFloat(argTypes[1]!) : undefined;
+      if (!fx || !fy) throw bad();
+      return { type: T.float8, make: () => regrAccum(name, fx, fy) };
+    }
     default:
       throw new DbError('0A000', `aggregate function ${name}() is not supported yet`);
   }
@@ -163,7 +172,62 @@ function numericVariance(isNumeric: boolean, pop: boolean, sqrt: boolean): Accum
       if (num.sign() <= 0) return Numeric.ZERO;
       const den = pop ? N.mul(N) : N.mul(Numeric.fromBigInt(n - 1n));
       const v = num.div(den);
-      return sqrt ? v.sqrt() : v;
+      return sqrt ? sqrtAtScale(v) : v;
+    },
+  };
+}
+
+/** sqrt_var at the variance's own scale (numeric_stddev_internal), rounded half away from zero. */
+function sqrtAtScale(v: Numeric): Numeric {
+  const r = v.scale;
+  const n = v.coef * 10n ** BigInt(r + 2); // v × 10^(2(r+1)) as an integer
+  let x = n, y = (x + 1n) / 2n; // Newton's integer square root: floor(sqrt(n))
+  while (y < x) {
+    x = y;
+    y = (x + n / x) / 2n;
+  }
+  return Numeric.of((x + 5n) / 10n, r);
+}
+
+/**
+ * float8_regr_accum (Youngs-Cramer sums N, Sx, Sy, Sxx, Syy, Sxy) with covar_pop, covar_samp
+ * and corr as their final functions; rows with a NULL argument are skipped (strict).
+ */
+function regrAccum(name: string, fx: (v: Value) => number, fy: (v: Value) => number): Accum {
+  let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  return {
+    add: (a) => {
+      if (a[0] === null || a[1] === null) return;
+      const x = fx(a[0]), y = fy(a[1]);
+      const n0 = n;
+      n += 1;
+      const sx0 = sx, sy0 = sy;
+      sx += x;
+      sy += y;
+      if (n0 > 0) {
+        const tx = x * n - sx, ty = y * n - sy, scale = 1 / (n * n0);
+        sxx += tx * tx * scale;
+        syy += ty * ty * scale;
+        sxy += tx * ty * scale;
+        const inf = (v: number): boolean => v === Infinity || v === -Infinity;
+        if (inf(sx) || inf(sxx) || inf(sy) || inf(syy) || inf(sxy)) {
+          if (((inf(sx) || inf(sxx)) && !inf(sx0) && !inf(x)) || ((inf(sy) || inf(syy)) && !inf(sy0) && !inf(y)) || (inf(sxy) && !inf(sx0) && !inf(x) && !inf(sy0) && !inf(y))) {
+            throw new DbError('22003', 'value out of range: overflow');
+          }
+          if (inf(sxx)) sxx = NaN;
+          if (inf(syy)) syy = NaN;
+          if (inf(sxy)) sxy = NaN;
+        }
+      } else {
+        if (!Number.isFinite(x)) sxx = sxy = NaN;
+        if (!Number.isFinite(y)) syy = sxy = NaN;
+      }
+    },
+    result: () => {
+      if (name === 'covar_pop') return n < 1 ? null : sxy / n;
+      if (name === 'covar_samp') return n < 2 ? null : sxy / (n - 1);
+      if (n < 1 || sxx === 0 || syy === 0) return null;
+      return sxy / Math.sqrt(sxx * syy);
     },
   };
 }
