@@ -1,10 +1,12 @@
-// COPY (query) TO '<file>.parquet' — PostgreSQL's spelling (FORMAT parquet, COMPRESSION, …) and the
-// seed's (FORMAT PARQUET COMPRESSION ZSTD(level=3)). The query runs in the native executor
+// COPY (query) TO '<file>.parquet' | STDOUT — PostgreSQL's spelling (FORMAT parquet, COMPRESSION, …)
+// and the seed's (FORMAT PARQUET COMPRESSION ZSTD(level=3)). The query runs in the native executor
 // (external tables it reads are prefetched, as for SELECT); its rows go to copyRowsToParquet
-// (temp name + rename, roots checked for writing). Nothing here loads DuckDB; copy-run.ts does.
+// (temp name + rename, roots checked for writing); TO STDOUT streams that file (copy-stdout.ts).
+// Nothing here loads DuckDB; copy-run.ts and copy-stdout.ts do (dynamic imports).
 import { DbError } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
+import type { Execution } from '../api.js';
 import type { TablePlan } from '../dml/index.js';
 import { planQuery, type QueryPlan } from '../exec/query.js';
 import type { CopyStmt, SelectStmt } from '../parse/ast.js';
@@ -24,9 +26,12 @@ function selectOf(text: string): SelectStmt {
   return ast;
 }
 
-/** PostgreSQL's `COPY … TO 'file' (FORMAT parquet, …)`; undefined when not FORMAT parquet to a file. */
+/**
+ * PostgreSQL's `COPY … TO 'file' | STDOUT (FORMAT parquet, …)`; undefined when not FORMAT parquet
+ * (the native COPY path takes it).
+ */
 export function planPgParquetCopy(b: Binder, n: CopyStmt, host: ExternalHost | undefined): TablePlan | undefined {
-  if (n.is_from || n.filename === undefined || n.is_program) return undefined;
+  if (n.is_from || n.is_program) return undefined;
   const opts = parquetCopyOptions((n.options ?? []) as unknown as Parameters<typeof parquetCopyOptions>[0]);
   if (!opts) return undefined;
   let ast: SelectStmt;
@@ -38,7 +43,7 @@ export function planPgParquetCopy(b: Binder, n: CopyStmt, host: ExternalHost | u
     const cols = ((n as { attlist?: Array<{ sval?: string }> }).attlist ?? []).map((a) => quoteName(a.sval ?? ''));
     ast = selectOf(`SELECT ${cols.length > 0 ? cols.join(', ') : '*'} FROM ${r.schemaname ? `${quoteName(r.schemaname)}.` : ''}${quoteName(r.relname ?? '')}`);
   }
-  return copyPlan(b, ast, n.filename, opts, host);
+  return copyPlan(b, ast, n.filename ?? STDOUT, opts, host);
 }
 
 /** The seed's spelling, already parsed by statements.ts. */
@@ -50,17 +55,44 @@ export function planSeedParquetCopy(b: Binder, stmt: Extract<ExternalStatement, 
   return copyPlan(b, selectOf(text), stmt.target, { ...stmt.options, partitionBy: undefined, fileSizeBytes: stmt.options.fileSizeBytes }, host);
 }
 
-function copyPlan(b: Binder, ast: SelectStmt, target: string, opts: ParquetCopyOptionsPg, host: ExternalHost | undefined): TablePlan {
+/** The target of COPY … TO STDOUT (a file name is always a string). */
+const STDOUT: unique symbol = Symbol('stdout');
+
+function copyPlan(b: Binder, ast: SelectStmt, target: string | typeof STDOUT, opts: ParquetCopyOptionsPg, host: ExternalHost | undefined): TablePlan {
+  if (target === STDOUT && (opts.partitionBy !== undefined || opts.fileSizeBytes !== undefined)) {
+    throw new DbError('0A000', `COPY TO STDOUT in Parquet format cannot use ${opts.partitionBy !== undefined ? 'PARTITION_BY' : 'FILE_SIZE_BYTES'}`, {
+      detail: 'That option writes a directory of files; STDOUT carries one file.',
+    });
+  }
   const query: QueryPlan = planQuery(b, ast);
+  const rowsOf = async (ctx: EvalContext, h: ExternalHost): Promise<Value[][]> => {
+    const ts = tablesOfBinder(b);
+    const ext = externalTablesIn(ast, ts);
+    return ext ? runWithExternal(h, ts, ext, ctx, (c) => query.run(c)) : query.run(ctx);
+  };
+  const hostOrFail = (): ExternalHost => {
+    if (!host) throw new DbError('0A000', 'external tables are not available on this server');
+    return host;
+  };
+  if (target === STDOUT) {
+    return {
+      columns: null,
+      run: () => Promise.reject(new Error('assertion: COPY TO STDOUT runs through execute')),
+      async execute(ctx: EvalContext): Promise<Execution> {
+        const h = hostOrFail();
+        const rows = await rowsOf(ctx, h);
+        const { parquetToStdout } = await import('./copy-stdout.js');
+        return parquetToStdout(await h.engine(), query.columns, rows, opts);
+      },
+    };
+  }
   return {
     columns: null,
     async run(ctx: EvalContext) {
-      if (!host) throw new DbError('0A000', 'external tables are not available on this server');
-      const ts = tablesOfBinder(b);
-      const ext = externalTablesIn(ast, ts);
-      const rows: Value[][] = ext ? await runWithExternal(host, ts, ext, ctx, (c) => query.run(c)) : await query.run(ctx);
+      const h = hostOrFail();
+      const rows = await rowsOf(ctx, h);
       const { writeParquetRows } = await import('./copy-run.js');
-      const n = await writeParquetRows(await host.engine(), query.columns, rows, target, opts);
+      const n = await writeParquetRows(await h.engine(), query.columns, rows, target, opts);
       return { rows: [], tag: `COPY ${n}` };
     },
   };
