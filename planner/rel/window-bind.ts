@@ -316,7 +316,11 @@ function bindWindowFunction(b: Binder, def: WindowFnDef, args: BoundExpr[], loc:
   }
   const coerced = args.map((a, i) => {
     const want = sig[i]!;
-    if (want === 'anyelement') return b.resolveUnknown(a);
+    if (want === 'anyelement') {
+      // enforce_generic_type_consistency: anyelement cannot be deduced from an unknown literal.
+      if (a.type.oid === TypeOid.unknown) throw new DbError('42804', 'could not determine polymorphic type because input has type unknown');
+      return a;
+    }
     const r = tryCoerce(b, a, want === 'anycompatible' ? compatible! : t(want), 'i');
     if (!r) throw noSuchFunction(b, def.name, args, loc);
     return r;
