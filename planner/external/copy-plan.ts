@@ -12,6 +12,7 @@ import { planQuery, type QueryPlan } from '../exec/query.js';
 import type { CopyStmt, SelectStmt } from '../parse/ast.js';
 import { parseStatements } from '../parse/parser.js';
 import { tablesOfBinder } from '../rel/from.js';
+import { isParquetFormat, planParquetImport } from './copy-from.js';
 import { externalTablesIn, runWithExternal } from './dispatch.js';
 import type { ExternalHost } from './host.js';
 import { parquetCopyOptions, type ParquetCopyOptionsPg } from './pg-spelling.js';
@@ -27,11 +28,12 @@ function selectOf(text: string): SelectStmt {
 }
 
 /**
- * PostgreSQL's `COPY … TO 'file' | STDOUT (FORMAT parquet, …)`; undefined when not FORMAT parquet
- * (the native COPY path takes it).
+ * PostgreSQL's `COPY … TO 'file' | STDOUT (FORMAT parquet, …)` and `COPY native FROM 'file'
+ * (FORMAT parquet)` (copy-from.ts); undefined when not FORMAT parquet (the native COPY path).
  */
 export function planPgParquetCopy(b: Binder, n: CopyStmt, host: ExternalHost | undefined): TablePlan | undefined {
-  if (n.is_from || n.is_program) return undefined;
+  if (n.is_program) return undefined;
+  if (n.is_from) return isParquetFormat(n.options) ? planParquetImport(b, n, host) : undefined;
   const opts = parquetCopyOptions((n.options ?? []) as unknown as Parameters<typeof parquetCopyOptions>[0]);
   if (!opts) return undefined;
   let ast: SelectStmt;
