@@ -48,7 +48,8 @@ export interface TxnHost {
   readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined;
   scanAt(table: TableId, opts: ScanOptions, seq: Seq): Iterable<KeyRow>;
   latestVersion(table: TableId, key: Uint8Array): Entry | undefined;
-  commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined): Promise<Seq>;
+  /** `opKeys[i]` = opKey of `ops[i]` (the write set already has them: not built twice). */
+  commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[]): Promise<Seq>;
   lockRow(txn: TxnId, table: TableId, key: Uint8Array, opts: LockOptions): Promise<string>;
   /** Takes the lock of `lockKey` (an opKey) at once when it is free or already `txn`'s; false
    *  when another transaction holds it (the caller then waits through lockRow). */
@@ -237,8 +238,14 @@ export class Txn {
     this.state = 'committing';
     try {
       if (this.writes.size === 0) return undefined;
-      const ops = [...this.writes.values()];
-      return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined);
+      const ops = new Array<WriteOp>(this.writes.size);
+      const keys = new Array<string>(this.writes.size);
+      let i = 0;
+      for (const [k, op] of this.writes) {
+        ops[i] = op;
+        keys[i++] = k;
+      }
+      return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined, keys);
     } catch (e) {
       this.finish('rolled-back');
       throw e;

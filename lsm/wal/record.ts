@@ -10,8 +10,9 @@ import { Packr } from 'msgpackr';
 import { LsmError } from '../types.js';
 import type { Cell, Entry, Row, Seq, TableId } from '../types.js';
 
-export const WAL_RECORD_VERSION = 1;
-export const FRAME_HEADER_BYTES = 8;
+import { FRAME_HEADER_BYTES, WAL_RECORD_VERSION, encodeFrame } from './encode.js';
+
+export { FRAME_HEADER_BYTES, WAL_RECORD_VERSION };
 
 export interface WalRecord {
   seq: Seq;
@@ -32,6 +33,7 @@ export function makePackr(): Packr {
   });
 }
 
+/** The payload with msgpackr (the reference encoder: tests compare encode.ts against it). */
 export function encodePayload(packr: Packr, seq: Seq, entries: readonly Entry[]): Uint8Array {
   const wire: unknown[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
@@ -56,8 +58,10 @@ export function frame(payload: Uint8Array): Uint8Array {
   return out;
 }
 
-export function encodeRecord(packr: Packr, seq: Seq, entries: readonly Entry[]): Uint8Array {
-  return frame(encodePayload(packr, seq, entries));
+/** One framed record (encode.ts writes it in one pass; `_packr` is kept for the readers' and
+ *  writers' shared codec signature and is not needed to encode). */
+export function encodeRecord(_packr: Packr, seq: Seq, entries: readonly Entry[]): Uint8Array {
+  return encodeFrame(seq, entries);
 }
 
 function bad(what: string): Error {
