@@ -13,7 +13,7 @@
 //    manifest's counter kept as defence in depth (lsm-storage fixed the counter reset that made
 //    it necessary, commit 8da60ca).
 import type { Packr } from 'msgpackr';
-import { Manifest } from './manifest/index.js';
+import { MAX_LEVELS, Manifest } from './manifest/index.js';
 import { Memtable, SEQ_MAX } from './memtable/index.js';
 import { LockManager, SnapshotRegistry, Txn, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
 import { prefixSuccessor } from './keys/index.js';
@@ -33,6 +33,9 @@ import { MiB, resolveOptions, type BeginOptions, type DbScanOptions, type LsmOpt
 
 export type { BeginOptions, DbScanOptions, LsmOptions, LsmStats } from './db/options.js';
 import { FileNumbers } from './db/filenumbers.js';
+import { TableIngest } from './db/ingest.js';
+import { InFlightKeys } from './db/inflight.js';
+import { DROP_POLL_MS, DROP_TOMBSTONES_MAX, DROP_WAIT_MS, memtableKeys, memtableVersions } from './db/drop.js';
 
 export class LsmDb implements TxnHost {
   private mem = new Memtable();
@@ -45,7 +48,7 @@ export class LsmDb implements TxnHost {
   private readonly snapshots = new SnapshotRegistry();
   private readonly locks = new LockManager();
   /** Keys of commits queued in the WAL but not yet visible (first-committer-wins checks). */
-  private readonly inFlight = new Map<string, number>();
+  private readonly inFlight = new InFlightKeys();
   private bgError: LsmError | undefined;
   private closed = false;
   private sealing: Promise<void> | undefined;
@@ -57,6 +60,9 @@ export class LsmDb implements TxnHost {
   private readonly counters = { userBytes: 0, flushes: 0, flushBytes: 0 };
   readonly txnBytesMax: number;
   private readonly valueBytesMax: number;
+  /** Where ingested files go: the deepest level compaction uses. */
+  private readonly ingestLevel: number;
+  private readonly ingestFileBytes: number;
 
   private constructor(
     private readonly io: Io,
@@ -78,6 +84,8 @@ export class LsmDb implements TxnHost {
     this.allocSeq = recovery.lastSeq;
     this.txnBytesMax = opts.txnBytesMax;
     this.valueBytesMax = opts.valueBytesMax;
+    this.ingestLevel = Math.min(compaction.levels ?? MAX_LEVELS, MAX_LEVELS) - 1;
+    this.ingestFileBytes = compaction.targetFileBytes ?? 2 * MiB;
     this.compactor = new Compactor(
       { io, dir, manifest: fileNumbers.guarded(), cache, pool, batchRows: opts.batchRows, smallestSnapshot: () => this.snapshots.smallest(this.visibleSeq), onError: (e) => this.fail(e) },
       compaction,
@@ -214,8 +222,9 @@ export class LsmDb implements TxnHost {
     const keys = opKeys ?? ops.map((op) => opKey(op.table, op.key));
     if (conflictSnapshot !== undefined) {
       for (let i = 0; i < ops.length; i++) {
-        const latest = this.inFlight.has(keys[i]!) ? undefined : this.lookup(ops[i]!.table, ops[i]!.key, SEQ_MAX);
-        if (this.inFlight.has(keys[i]!) || (latest && latest.seq > conflictSnapshot)) {
+        const busy = this.inFlight.has(keys[i]!);
+        const latest = busy ? undefined : this.lookup(ops[i]!.table, ops[i]!.key, SEQ_MAX);
+        if (busy || (latest && latest.seq > conflictSnapshot)) {
           throw new LsmError('40001', 'could not serialize access due to concurrent update');
         }
       }
@@ -223,7 +232,7 @@ export class LsmDb implements TxnHost {
     const seq = ++this.allocSeq;
     const entries: Entry[] = ops.map((op) => ({ table: op.table, key: op.key, seq, kind: op.kind, row: op.kind === 'put' ? op.row : undefined }));
     const frame = encodeRecord(this.packr, seq, entries);
-    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    const token = this.inFlight.add(keys);
     try {
       await this.wal.append(frame, () => {
         const mem = this.mem;
@@ -232,22 +241,72 @@ export class LsmDb implements TxnHost {
         this.counters.userBytes += frame.length;
       });
     } finally {
-      for (const k of keys) {
-        const n = this.inFlight.get(k)!;
-        if (n === 1) this.inFlight.delete(k);
-        else this.inFlight.set(k, n - 1);
-      }
+      this.inFlight.remove(token);
     }
     this.maybeSeal();
     return seq;
   }
 
-  /** Deletes every row of a table: one atomic batch of tombstones (see README "dropTable"). */
-  async dropTable(table: TableId): Promise<number> {
-    const ops: WriteOp[] = [];
-    for (const { key } of this.scan(table)) ops.push({ table, key, kind: 'del', row: undefined });
-    if (ops.length > 0) await this.commitOps(ops, undefined);
-    return ops.length;
+  /**
+   * Deletes every row of a table for snapshots taken from now on; meant for retiring a table id
+   * that will not be written again (README "dropTable"). Whole segment files are removed in one
+   * manifest edit once no older snapshot can read them; rows still in memtables get tombstones
+   * when few, else are flushed first. Falls back to a tombstone per row when older snapshots
+   * stay alive for DROP_WAIT_MS.
+   */
+  async dropTable(table: TableId): Promise<void> {
+    this.checkWritable();
+    if (memtableVersions(this.mem, this.immMems, table) > DROP_TOMBSTONES_MAX) {
+      if (this.mem.perTable.has(table)) await this.seal();
+      while (this.immMems.some((m) => m.perTable.has(table))) {
+        this.checkWritable();
+        if (!this.flushing) this.kickFlush();
+        await this.flushing;
+      }
+    }
+    const keys = memtableKeys(this.mem, this.immMems, table);
+    if (keys.length > 0) await this.commitOps(keys.map((key) => ({ table, key, kind: 'del', row: undefined })), undefined);
+    const dropSeq = this.visibleSeq;
+    const deadline = this.io.nowMs() + DROP_WAIT_MS;
+    // Snapshots at or below dropSeq may have been taken before the drop: they keep their rows.
+    while (this.snapshots.liveCount > 0 && this.snapshots.smallest(SEQ_MAX) <= dropSeq) {
+      if (this.closed) return; // the files stay: a later dropTable of the same id finishes
+      if (this.io.nowMs() > deadline) {
+        const ops: WriteOp[] = [];
+        for (const { key } of this.scan(table)) ops.push({ table, key, kind: 'del', row: undefined });
+        if (ops.length > 0) await this.commitOps(ops, undefined);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, DROP_POLL_MS));
+    }
+    this.checkWritable();
+    await this.compactor.dropFilesOf(table);
+  }
+
+  /**
+   * Starts loading a table that holds no rows yet from rows in strictly ascending key order,
+   * outside the memtable and the WAL: segment files added to the manifest in one edit by
+   * `finish()` (db/ingest.ts). Every ingested row has seq 0 — visible to every snapshot at
+   * once — so the table must be unreachable for other readers until the caller publishes it.
+   */
+  beginIngest(table: TableId): TableIngest {
+    this.checkWritable();
+    return new TableIngest(
+      {
+        io: this.io, dir: this.dir, manifest: this.manifest, fileNumbers: this.fileNumbers, pool: this.pool, cache: this.cache,
+        batchRows: this.opts.batchRows, level: this.ingestLevel, fileBytes: this.ingestFileBytes,
+        tableHasData: (t) => this.tableHasData(t),
+      },
+      table,
+    );
+  }
+
+  /** True when any memtable or segment holds a version of `table`. */
+  private tableHasData(table: TableId): boolean {
+    if (this.mem.perTable.has(table)) return true;
+    for (const m of this.immMems) if (m.perTable.has(table)) return true;
+    for (const f of this.manifest.current().allFiles()) if (f.table === table) return true;
+    return false;
   }
 
   // ---- locks ---------------------------------------------------------------------------
@@ -300,6 +359,8 @@ export class LsmDb implements TxnHost {
       })
       .finally(() => {
         this.sealing = undefined;
+        // A commit that filled the new memtable while this seal ran skipped its own seal.
+        this.maybeSeal();
       });
     return this.sealing;
   }

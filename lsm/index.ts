@@ -6,3 +6,4 @@ export { encodeKey, encodeKeyPrefix, encodeRowId, decodeKey, prefixSuccessor, co
 export { RealIo, MemIo, Prng, type MemIoFaults, type MemIoOp } from './io/index.js';
 export type { SyncMode } from './wal/index.js';
 export type { CompactionSettings } from './db/compact.js';
+export type { TableIngest, IngestAdd, IngestResult } from './db/ingest.js';

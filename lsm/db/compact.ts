@@ -3,12 +3,14 @@
 // `auto` is on, or driven to completion by compactNow(). The smallest live snapshot is read
 // when a compaction starts; snapshots taken later are never older, so they see the same data.
 // After each swap, segment files that no live version lists are deleted and evicted.
+// `exclusive()` holds compaction off while a caller edits the version itself (dropping a
+// table's files): a compaction that merged files removed meanwhile would put their rows back.
 import {
   CompactionPointers, CompactionStats, RateLimiter, deleteObsoleteFiles, executeCompaction, pickCompaction,
   type PickerOptions, type WorkerPool,
 } from '../compaction/index.js';
 import { parseFileName, type Manifest } from '../manifest/index.js';
-import type { Io, Seq } from '../types.js';
+import type { Io, Seq, TableId } from '../types.js';
 import type { SegmentCache } from './segments.js';
 
 export interface CompactionSettings extends PickerOptions {
@@ -38,6 +40,9 @@ export class Compactor {
   private readonly settings: CompactionSettings;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** exclusive() sections open; no compaction starts while > 0. */
+  private paused = 0;
+  private resumeWaiters: (() => void)[] = [];
 
   constructor(private readonly ctx: CompactorContext, s: Partial<CompactionSettings>) {
     this.settings = { auto: true, bytesPerSec: 64 * 1024 * 1024, ...s };
@@ -46,7 +51,7 @@ export class Compactor {
 
   /** Starts background compaction if enabled and idle. */
   kick(): void {
-    if (!this.settings.auto || this.running || this.stopped) return;
+    if (!this.settings.auto || this.running || this.stopped || this.paused > 0) return;
     this.running = this.loop().finally(() => {
       this.running = undefined;
     });
@@ -54,6 +59,7 @@ export class Compactor {
 
   /** Compacts until the picker finds nothing (waits for a running background pass first). */
   async runUntilIdle(): Promise<void> {
+    while (this.paused > 0) await new Promise<void>((r) => this.resumeWaiters.push(r));
     while (this.running) await this.running;
     this.running = this.loop().finally(() => {
       this.running = undefined;
@@ -64,7 +70,7 @@ export class Compactor {
   private async loop(): Promise<void> {
     try {
       for (;;) {
-        if (this.stopped) return;
+        if (this.stopped || this.paused > 0) return;
         const { manifest } = this.ctx;
         // Nothing to compact in an empty database (cheap early exit).
         if (manifest.current().allFiles().length === 0) return;
@@ -80,13 +86,44 @@ export class Compactor {
           },
         );
         this.pointers.advance(task);
-        for (const name of await deleteObsoleteFiles(this.ctx.io, this.ctx.dir, manifest)) {
-          const p = parseFileName(name);
-          if (p.kind === 'segment') this.ctx.cache.evict(p.fileNumber);
-        }
+        await this.deleteObsolete();
       }
     } catch (e) {
       this.ctx.onError(e);
+    }
+  }
+
+  /** Runs `f` once no compaction runs, with none starting until it is done. */
+  async exclusive<T>(f: () => Promise<T>): Promise<T> {
+    this.paused++;
+    try {
+      while (this.running) await this.running;
+      return await f();
+    } finally {
+      if (--this.paused === 0) {
+        for (const w of this.resumeWaiters.splice(0)) w();
+        this.kick();
+      }
+    }
+  }
+
+  /** Removes every segment file of `table` from the version in one edit (exclusive with
+   *  compaction), deletes the files no reader holds any more; returns the rows they held. */
+  async dropFilesOf(table: TableId): Promise<number> {
+    return this.exclusive(async () => {
+      const { manifest } = this.ctx;
+      const files = manifest.current().allFiles().filter((f) => f.table === table);
+      if (files.length === 0) return 0;
+      await manifest.logAndApply({ removed: files.map((f) => ({ level: f.level, fileNumber: f.fileNumber })) });
+      await this.deleteObsolete();
+      return files.reduce((n, f) => n + f.rowCount, 0);
+    });
+  }
+
+  private async deleteObsolete(): Promise<void> {
+    for (const name of await deleteObsoleteFiles(this.ctx.io, this.ctx.dir, this.ctx.manifest)) {
+      const p = parseFileName(name);
+      if (p.kind === 'segment') this.ctx.cache.evict(p.fileNumber);
     }
   }
 

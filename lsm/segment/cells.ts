@@ -93,6 +93,9 @@ export function compareSameKind(a: Cell, b: Cell): number {
  * after U+E000..U+FFFF in UTF-8 but before them in UTF-16; fix up exactly that case.
  */
 export function compareUtf8Order(a: string, b: string): number {
+  // Equal strings are the common case of min/max statistics (padded char(n) columns): the
+  // engine's own comparison answers that without a loop over char codes.
+  if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

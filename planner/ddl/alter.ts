@@ -3,10 +3,9 @@
 // Changes that alter the row key (ADD PRIMARY KEY, dropping a key column) rewrite the rows into
 // a fresh storage id inside the transaction; the old storage is reclaimed after commit.
 
-import { DbError, findColumn, fromCell, keyTypeOf, stripLocations, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, findColumn, keyTypeOf, stripLocations, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { Value } from '../bind/expr.js';
-import type { Cell, Row as LsmRow } from '../../lsm/index.js';
 import { compile } from '../eval/compile.js';
 import { strings, type Node, type TypeName } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
@@ -15,6 +14,7 @@ import { decodeRow } from '../rel/scan.js';
 import { assign, tableScope, type TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
 import { dropRelation } from './drop.js';
+import { rewrite } from './rewrite.js';
 
 interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -53,63 +53,6 @@ function allRows(ts: TableSession, t: TableDesc): Array<{ key: Uint8Array; row: 
   return out;
 }
 
-/** The stored cell of column `c` in a stored row (short rows read the column's `missing` value). */
-function cellOf(c: ColumnDesc, cells: LsmRow): Cell {
-  if (c.dropped) return null;
-  const i = c.attnum - 1;
-  return i < cells.length ? (cells[i] ?? null) : ((c.missing ?? null) as Cell);
-}
-
-/** True when some row of `t` (own writes included) stores NULL in column `c`; reads only that cell. */
-function columnHasNull(ts: TableSession, t: TableDesc, c: ColumnDesc): boolean {
-  for (const kr of ts.current().scan(t.storageId)) if (cellOf(c, kr.row) === null) return true;
-  return false;
-}
-
-/**
- * Rewrites all rows of `old` into fresh storage under the layout of `next` (new keys, new unique
- * entries). `old` and `next` have the same columns (only keys and storage differ), so stored
- * cells are copied as they are; only key and unique columns are decoded. Rows stream from the
- * scan: its snapshot and own-write set are fixed when it starts, and writes go to new storage.
- */
-async function rewrite(ts: TableSession, old: TableDesc, next: TableDesc, fmtCtx: Parameters<TableWriter['checkRow']>[1]): Promise<void> {
-  next.storageId = await ts.catalog.allocOid();
-  if (next.primaryKey) next.primaryKey.storageId = next.storageId;
-  for (const u of next.uniques) u.storageId = await ts.catalog.allocOid();
-  const w = new TableWriter(next, []);
-  const decoded = new Set<number>([...(next.primaryKey?.attnums ?? []), ...next.uniques.flatMap((u) => u.attnums)]);
-  const cols = next.columns;
-  // The new storage is invisible to other transactions until commit: duplicates are found
-  // with in-memory sets, without row locks.
-  const seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
-  for (const kr of ts.current().scan(old.storageId)) {
-    const cells = new Array<Cell>(cols.length);
-    const row = new Array<Value>(cols.length).fill(null);
-    for (let i = 0; i < cols.length; i++) {
-      const cell = cellOf(cols[i]!, kr.row);
-      cells[i] = cell;
-      if (decoded.has(i + 1)) row[i] = fromCell(cols[i]!.typeOid, cell) as Value;
-    }
-    const key = w.key(ts, row);
-    const uniqueKeys = w.uniqueKeys(row);
-    const keys = [key, ...uniqueKeys];
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (!k || (i === 0 && !next.primaryKey)) continue;
-      const s = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
-      if (seen[i]!.has(s)) {
-        const idx = i === 0 ? next.primaryKey! : next.uniques[i - 1]!;
-        const e = w.conflictError({ idx }, row, fmtCtx);
-        throw new DbError('23505', `could not create unique index "${idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
-      }
-      seen[i]!.add(s);
-    }
-    w.putCells(ts, key, cells, uniqueKeys);
-  }
-  ts.afterCommit(old.storageId);
-  for (const u of old.uniques) ts.afterCommit(u.storageId);
-}
-
 export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
   if (s.objtype && s.objtype !== 'OBJECT_TABLE') throw b.unsupported(`ALTER ${s.objtype.replace('OBJECT_', '')}`);
   return {
@@ -120,6 +63,8 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
       if (!t) return { rows: [], tag: 'ALTER TABLE' };
       const before = copyDesc(t);
       let needRewrite = false;
+      // Columns that become NOT NULL primary key columns: the rewrite fails on a NULL (23502).
+      const nullChecked: ColumnDesc[] = [];
       for (const cmd of s.cmds ?? []) {
         const col = (name: string | undefined): ColumnDesc => {
           const c = findColumn(t, name ?? '');
@@ -163,7 +108,11 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
                 w.put(ts, r.key, row);
               }
             }
-            if (pk) addKey(t, { cols: [name], primary: true });
+            if (pk) {
+              c.notNull = true;
+              nullChecked.push(c);
+              addKey(t, { cols: [name], primary: true });
+            }
             if (unique) addKey(t, { cols: [name], primary: false });
             if (pk || unique) needRewrite = true;
             break;
@@ -220,7 +169,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               if (t.primaryKey) throw new DbError('42P16', `multiple primary keys for table "${t.name}" are not allowed`);
               for (const n of keys) {
                 const c = col(n);
-                if (columnHasNull(ts, before, c)) throw new DbError('23502', `column "${n}" of relation "${t.name}" contains null values`);
+                if (!c.notNull) nullChecked.push(c);
                 c.notNull = true;
               }
               addKey(t, { cols: keys, primary: true, ...(k.conname ? { name: k.conname } : {}) });
@@ -261,7 +210,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
         for (const u of t.uniques) if (u.oid === 0) u.oid = await ts.catalog.allocOid();
         if (t.primaryKey && t.primaryKey.oid === 0) t.primaryKey.oid = await ts.catalog.allocOid();
         // Stored rows decode under the new layout (added columns read as missing, dropped as NULL).
-        await rewrite(ts, { ...t, storageId: before.storageId, uniques: before.uniques }, t, ctx);
+        await rewrite(ts, { ...t, storageId: before.storageId, uniques: before.uniques }, t, ctx, nullChecked);
       }
       ts.catalog.putTable(ts.writer(), t);
       ts.noteDdl();

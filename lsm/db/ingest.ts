@@ -1,0 +1,181 @@
+// Ingest: rows of a table that holds nothing yet, given in strictly ascending key order, become
+// segment files built outside the memtable and the WAL, added to the manifest in ONE version
+// edit at the bottom level (RocksDB's IngestExternalFile; LevelDB's bulk load idea). Used by
+// key rewrites (ALTER TABLE ADD PRIMARY KEY) of rows already sorted by the new key.
+//
+// Invariants:
+//  - the table holds no version anywhere (memtables, segments) when the ingest starts and when
+//    it is applied; nothing else writes it meanwhile (the caller owns a fresh table id);
+//  - every ingested version has seq 0: visible to every snapshot, older than any later write
+//    (the table id is unreachable for readers until the caller publishes it, e.g. by a catalog
+//    commit, so "visible to old snapshots" never shows);
+//  - order of durability: each file is written and fsynced, the directory fsynced, then the
+//    one manifest edit. A crash before the edit leaves orphan files that the next open deletes
+//    (lsm/manifest/orphans.ts): all of the ingest or none of it is in the database;
+//  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks encoding.
+import { segmentFileName, type Manifest, type SegmentFile } from '../manifest/index.js';
+import type { WorkerPool } from '../compaction/index.js';
+import type { EncodedSegment } from '../segment/index.js';
+import { SegmentReader } from '../segment/index.js';
+import type { Entry, Io, Row, TableId } from '../types.js';
+import type { FileNumbers } from './filenumbers.js';
+import type { SegmentCache } from './segments.js';
+
+export interface IngestContext {
+  io: Io;
+  dir: string;
+  manifest: Manifest;
+  fileNumbers: FileNumbers;
+  pool: WorkerPool;
+  cache: SegmentCache;
+  batchRows: number | undefined;
+  /** Level the files are added to (the deepest one compaction uses). */
+  level: number;
+  /** Target size of one ingested file (estimated from the rows before encoding). */
+  fileBytes: number;
+  /** True when the table holds any version (memtables or segments). */
+  tableHasData: (table: TableId) => boolean;
+}
+
+export type IngestAdd = 'ok' | 'duplicate' | 'unsorted';
+
+export interface IngestResult {
+  files: SegmentFile[];
+  rows: number;
+  bytesWritten: number;
+}
+
+/** Chunks handed to the pool and not yet written; bounds memory and keeps the worker busy. */
+const INFLIGHT_MAX = 2;
+
+type State = 'open' | 'finishing' | 'done' | 'aborted';
+
+export class TableIngest {
+  private chunk: Entry[] = [];
+  private chunkBytes = 0;
+  private last: Uint8Array | undefined;
+  private readonly inflight: Promise<void>[] = [];
+  private readonly files: SegmentFile[] = [];
+  private readonly readers: SegmentReader[] = [];
+  private failure: unknown;
+  private state: State = 'open';
+  private bytesWritten = 0;
+  /** Set once the manifest edit was attempted: its record may be durable even if it failed. */
+  private editTried = false;
+  rows = 0;
+
+  constructor(private readonly ctx: IngestContext, readonly table: TableId) {
+    if (ctx.tableHasData(table)) throw new Error(`lsm invariant violated: ingest into table ${table}, which holds data`);
+  }
+
+  /**
+   * Appends a row. The ingest owns `key` and `row` afterwards (no copies). 'duplicate' when the
+   * key equals the previous one, 'unsorted' when it sorts before it; neither row is taken.
+   */
+  add(key: Uint8Array, row: Row): IngestAdd {
+    if (this.state !== 'open') throw new Error(`lsm invariant violated: add to an ingest that is ${this.state}`);
+    if (this.last !== undefined) {
+      const c = Buffer.compare(key, this.last);
+      if (c <= 0) return c === 0 ? 'duplicate' : 'unsorted';
+    }
+    this.last = key;
+    this.chunk.push({ table: this.table, key, seq: 0n, kind: 'put', row });
+    this.chunkBytes += approxBytes(key, row);
+    this.rows++;
+    return 'ok';
+  }
+
+  /** True when the current chunk reached the file size: call drain() before adding more. */
+  get full(): boolean {
+    return this.chunkBytes >= this.ctx.fileBytes;
+  }
+
+  /** Hands the current chunk to the worker pool (waits while INFLIGHT_MAX chunks encode). */
+  async drain(): Promise<void> {
+    if (this.chunk.length === 0) return;
+    while (this.inflight.length >= INFLIGHT_MAX) await this.inflight[0];
+    this.throwIfFailed();
+    const entries = this.chunk;
+    this.chunk = [];
+    this.chunkBytes = 0;
+    const { ctx } = this;
+    await ctx.pool.whenRoom();
+    // Numbers are taken in key order, so files sort by number as by key (only cosmetic).
+    const fileNumber = ctx.fileNumbers.next();
+    const job = ctx.pool
+      .encodeSegment(this.table, entries, ctx.batchRows ? { batchRows: ctx.batchRows } : {})
+      .then((seg) => this.write(fileNumber, seg))
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      });
+    const tracked: Promise<void> = job.finally(() => {
+      this.inflight.splice(this.inflight.indexOf(tracked), 1);
+    });
+    this.inflight.push(tracked);
+  }
+
+  private async write(fileNumber: number, seg: EncodedSegment): Promise<void> {
+    const name = segmentFileName(fileNumber);
+    // Registered before the write so that abort() removes a partly written file too.
+    this.files.push({
+      level: this.ctx.level,
+      fileNumber,
+      table: this.table,
+      sizeBytes: seg.bytes.length,
+      smallestKey: seg.meta.smallestKey,
+      largestKey: seg.meta.largestKey,
+      smallestSeq: seg.meta.smallestSeq,
+      largestSeq: seg.meta.largestSeq,
+      rowCount: seg.meta.rowCount,
+    });
+    await this.ctx.io.writeFileDurable(`${this.ctx.dir}/${name}`, seg.bytes);
+    this.bytesWritten += seg.bytes.length;
+    this.readers.push(SegmentReader.open(seg.bytes, name));
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Writes what is left and adds every file to the manifest in one edit. */
+  async finish(): Promise<IngestResult> {
+    if (this.state !== 'open') throw new Error(`lsm invariant violated: finish of an ingest that is ${this.state}`);
+    await this.drain();
+    this.state = 'finishing';
+    while (this.inflight.length > 0) await this.inflight[0];
+    this.throwIfFailed();
+    const { ctx } = this;
+    if (this.files.length > 0) {
+      if (ctx.tableHasData(this.table)) throw new Error(`lsm invariant violated: table ${this.table} was written during its ingest`);
+      await ctx.io.syncDir(ctx.dir);
+      this.editTried = true;
+      await ctx.manifest.logAndApply({ added: this.files });
+      this.files.forEach((f, i) => ctx.cache.insert(f.fileNumber, this.readers[i]!));
+    }
+    this.state = 'done';
+    return { files: [...this.files], rows: this.rows, bytesWritten: this.bytesWritten };
+  }
+
+  /** Drops the ingest: files written so far are removed (none of them is in the manifest).
+   *  After a failed manifest edit the files stay: the next open's orphan check decides. */
+  async abort(): Promise<void> {
+    if (this.state === 'done' || this.state === 'aborted') return;
+    this.state = 'aborted';
+    this.chunk = [];
+    while (this.inflight.length > 0) await this.inflight[0];
+    if (this.editTried) return;
+    for (const f of this.files) await this.ctx.io.remove(`${this.ctx.dir}/${segmentFileName(f.fileNumber)}`).catch(() => undefined);
+  }
+}
+
+/** Rough encoded size of a row: enough to cut files near the target size. */
+function approxBytes(key: Uint8Array, row: Row): number {
+  let n = key.length + 10;
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i];
+    if (typeof c === 'string') n += c.length + 4;
+    else if (c instanceof Uint8Array) n += c.length + 4;
+    else n += 8;
+  }
+  return n;
+}
