@@ -10,7 +10,8 @@
 // one relation (or under VERBOSE).
 
 import { DEFAULT_FORMAT_SETTINGS, TypeOid, textOut, type FormatSettings } from '../../catalog/index.js';
-import type { BoundExpr, Value } from '../bind/expr.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { compile } from '../eval/compile.js';
 import { typeName } from '../bind/types.js';
 import type { RangeEntry } from '../rel/scope.js';
 
@@ -31,6 +32,8 @@ export interface DeparseOptions {
   /** EXPLAIN EXECUTE: parameter values print as the constants they are. */
   paramValues?: readonly Value[];
   paramTypes?: readonly number[];
+  /** Numbers of the subqueries printed so far (`(SubPlan 1)`), shared by the lines of one plan. */
+  subplans?: Map<BoundExpr, number>;
 }
 
 export const DEFAULT_DEPARSE: DeparseOptions = { qualify: false, fmt: DEFAULT_FORMAT_SETTINGS };
@@ -112,6 +115,9 @@ export function constText(oid: number, v: Value, o: DeparseOptions): string {
   }
 }
 
+/** Names the binder gives subquery calls (rel/sublink.ts). */
+const SUBLINKS = new Set(['subquery', 'exists', 'any', 'all', 'row_subquery']);
+
 const OPERATOR = /^[~!@#%^&|`?+\-*/<>=]+$/;
 
 /** A cast node of the binder is a call named after its result type with one argument. */
@@ -147,6 +153,13 @@ export function deparse(e: BoundExpr, slots: SlotNames, o: DeparseOptions): stri
         if (e.args.length === 1) return `(${e.name} ${d(e.args[0]!)})`;
       }
       if (e.name === 'outer') return '$outer';
+      if (SUBLINKS.has(e.name) && e.volatility === 'volatile' && !e.strict) {
+        // Subqueries in expressions run as sub-plans (their own plans are not listed).
+        const m = o.subplans ?? new Map<BoundExpr, number>();
+        let k = m.get(e);
+        if (k === undefined) m.set(e, (k = m.size + 1));
+        return `(SubPlan ${k})`;
+      }
       return `${e.name}(${e.args.map(d).join(', ')})`;
     }
     case 'asyncCall':
@@ -174,9 +187,13 @@ export function deparse(e: BoundExpr, slots: SlotNames, o: DeparseOptions): stri
     case 'in': {
       const op = e.negated ? '<>' : '=';
       const quant = e.negated ? 'ALL' : 'ANY';
-      if (e.list.every((x) => x.kind === 'const' && x.value !== null)) {
-        const oid = e.list[0]?.type.oid ?? e.arg.type.oid;
-        const items = e.list.map((x) => arrayItem(textOut(oid, (x as { value: Value }).value, o.fmt)));
+      const folded = e.list.map((x) => foldConst(x, o));
+      if (folded.every((v) => v !== undefined && v !== null)) {
+        // PostgreSQL builds one array of the common type: integers widen to the wider side.
+        const ints = [TypeOid.int2, TypeOid.int4, TypeOid.int8] as number[];
+        const item = e.list[0]?.type.oid ?? e.arg.type.oid;
+        const oid = ints.includes(item) && ints.includes(e.arg.type.oid) ? Math.max(ints.indexOf(item), ints.indexOf(e.arg.type.oid)) === 2 ? TypeOid.int8 : Math.max(ints.indexOf(item), ints.indexOf(e.arg.type.oid)) === 1 ? TypeOid.int4 : TypeOid.int2 : item;
+        const items = folded.map((v) => arrayItem(textOut(oid, v, o.fmt)));
         return `(${d(e.arg)} ${op} ${quant} (${quoteLiteral(`{${items.join(',')}}`)}::${typeName(oid)}[]))`;
       }
       return `(${d(e.arg)} ${op} ${quant} (ARRAY[${e.list.map(d).join(', ')}]))`;
@@ -185,6 +202,17 @@ export function deparse(e: BoundExpr, slots: SlotNames, o: DeparseOptions): stri
       const never: never = e;
       return never;
     }
+  }
+}
+
+/** The value of a constant or of a cast of one (folded as PostgreSQL's planner folds it); undefined otherwise. */
+function foldConst(x: BoundExpr, o: DeparseOptions): Value | undefined {
+  if (x.kind === 'const') return x.value;
+  if (x.kind !== 'call' || !isCast(x) || x.args[0]!.kind !== 'const') return undefined;
+  try {
+    return compile(x)([], { params: [], fmt: o.fmt } as unknown as EvalContext);
+  } catch {
+    return undefined;
   }
 }
 

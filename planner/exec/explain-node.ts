@@ -99,19 +99,47 @@ export function reportOf(n: RelNode): NodeReport {
 }
 
 /**
- * A node known only by its describe() text: the first line is the headline, every further line
- * a verbatim detail line (its children, if any, cannot be told apart and are not shown).
+ * A node known only by its describe() text: the first line is the headline, further lines are
+ * verbatim detail lines — except the blocks its inputs (`input`, `left`, `right`: the operators'
+ * naming convention) describe themselves, which become its children.
  */
 export function reportFromDescribe(n: RelNode): NodeReport {
-  const lines = n.describe('').split('\n').filter((l) => l.trim() !== '');
+  let lines = n.describe('').split('\n').filter((l) => l.trim() !== '');
   const headline = (lines[0] ?? 'Unknown').trim();
+  lines = lines.slice(1);
+  const children: ChildRef[] = [];
+  const x = n as RelNode & { input?: unknown; left?: unknown; right?: unknown };
+  for (const c of [x.input, x.left, x.right]) {
+    if (!isRelNode(c)) continue;
+    const block = c.describe('  ').split('\n').filter((l) => l.trim() !== '');
+    const at = indexOfBlock(lines, block);
+    if (at < 0) continue;
+    lines = [...lines.slice(0, at), ...lines.slice(at + block.length)];
+    children.push({ node: c, relationship: children.length === 0 ? 'Outer' : 'Inner' });
+  }
   const on = headline.indexOf(' on ');
   const type = on > 0 ? headline.slice(0, on) : headline;
   return {
-    type, headline, relation: true,
-    details: lines.slice(1).map((l) => ({ label: '', text: l.trim() })),
-    estimate: () => ({ startup: 0, total: 0, rows: 1000, width: 4 * n.width }),
+    type, headline, relation: children.length === 0, children,
+    details: lines.map((l) => ({ label: '', text: l.trim() })),
+    estimate: (inputs) => (inputs.length > 0
+      ? { startup: inputs[0]!.startup, total: inputs.reduce((t, i) => t + i.total, 0) + inputs[0]!.rows * 0.0025, rows: inputs[0]!.rows, width: 4 * n.width }
+      : { startup: 0, total: 10, rows: 1000, width: 4 * n.width }),
   };
+}
+
+function isRelNode(v: unknown): v is RelNode {
+  return typeof v === 'object' && v !== null && typeof (v as RelNode).open === 'function' && typeof (v as RelNode).describe === 'function';
+}
+
+function indexOfBlock(lines: readonly string[], block: readonly string[]): number {
+  if (block.length === 0) return -1;
+  for (let i = 0; i + block.length <= lines.length; i++) {
+    let ok = true;
+    for (let j = 0; j < block.length && ok; j++) ok = lines[i + j] === block[j];
+    if (ok) return i;
+  }
+  return -1;
 }
 
 /** Builds the printed tree from an operator tree. */

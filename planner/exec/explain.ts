@@ -150,7 +150,7 @@ export function planExplain(host: ExplainHost, stmt: ExplainStmt, source: Source
       const fo: FormatOptions = {
         costs: opts.costs, verbose: opts.verbose, analyze: opts.analyze, timing: opts.timing, summary: opts.summary,
         deparse: {
-          qualify: false, multi: tree.relations > 1, verbose: opts.verbose, fmt: ctx.fmt,
+          qualify: false, multi: tree.relations > 1, verbose: opts.verbose, fmt: ctx.fmt, subplans: new Map(),
           ...(values ? { paramValues: values, paramTypes: inner.paramTypes ?? [] } : {}),
         },
       };
