@@ -271,8 +271,8 @@ function fit(b: Binder, def: ArrayFnDef, args: BoundExpr[], loc: number): Fit {
   if (usesAnyarray && anyarray === undefined) return { kind: 'unknown' };
   let common: SqlType | undefined;
   if (usesCompat) {
-    if (compat.length === 0) return { kind: 'unknown' };
-    common = commonOf(b, compat, loc);
+    // All-unknown anycompatible inputs resolve to text (array_cat(NULL, NULL) is text[]).
+    common = compat.length === 0 ? T.text : commonOf(b, compat, loc);
     if (common === undefined || (def.args.includes('anycompatiblearray') && isArrayOid(common.oid))) return { kind: 'nomatch' };
   }
   const coerced: BoundExpr[] = [];
