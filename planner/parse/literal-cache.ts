@@ -48,8 +48,9 @@ interface Template {
 
 /**
  * A template's statement with some literals replaced by parameters $1..$n (int4 each): one plan
- * of it serves every text of the shape. Shared by those texts; `usable` is cleared by the
- * session when the parameterised statement cannot be planned (the exact path then serves).
+ * of it serves every text of the shape. Shared by those texts; the session records in
+ * `failedEpoch` the plan epoch in which the parameterised statement could not serve (the exact
+ * path then serves until DDL or a setting change starts a new epoch).
  */
 export interface ParamTemplate {
   /** The statement with ParamRefs; its locations refer to `source` (the template's text). */
@@ -60,7 +61,7 @@ export interface ParamTemplate {
   readonly paramOids: readonly number[];
   /** Every other literal stays a constant of the template: a text must have it verbatim. */
   readonly constants: ReadonlyArray<[number, string]>;
-  usable: boolean;
+  failedEpoch: number | undefined;
 }
 
 /** A text served by a parameterised template: the values, and its exact parse on demand. */
@@ -91,15 +92,14 @@ export class LiteralCache {
   }
 
   /**
-   * Like parse(), but a text whose template has a usable parameterised form comes back as a
-   * ParamHit (and is then not parsed at all unless its exact parse is asked for).
+   * Like parse(), but a text whose template has a parameterised form comes back as a ParamHit (and is then not parsed at all unless its exact parse is asked for).
    */
   parseOrParams(sql: string): ParamHit | SourceStatement[] {
     const shape = shapeOf(sql);
     if (shape && shape.literals.length > 0) {
       const t = this.templates.get(shape.key);
       if (t) {
-        if (t.param?.usable && constantsMatch(t.param, shape, sql)) {
+        if (t.param && constantsMatch(t.param, shape, sql)) {
           this.hits++;
           let exact: SourceStatement | undefined;
           return {
@@ -120,7 +120,7 @@ export class LiteralCache {
         this.templates.set(shape.key, t);
         // The first text of a shape is served parameterised too, so all texts share one plan.
         const first = stmts[0]!;
-        if (t.param?.usable) return { template: t.param, values: paramValues(t.param, shape), exact: () => first };
+        if (t.param) return { template: t.param, values: paramValues(t.param, shape), exact: () => first };
       }
     }
     return stmts;
@@ -199,7 +199,7 @@ function buildParamTemplate(ast: Node, slotsByAt: Map<number, Slot>, literals: r
     slots,
     paramOids: slots.map(() => INT4_OID),
     constants,
-    usable: true,
+    failedEpoch: undefined,
   };
 }
 

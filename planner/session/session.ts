@@ -367,12 +367,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
 
   /**
    * The plan of a statement's parameterised template, bound to the statement's literal values;
-   * undefined when the template cannot serve (it is then marked unusable and the exact text is
-   * planned instead, so errors keep their exact wording and positions).
+   * undefined when the template cannot serve in this plan epoch (the exact text is planned
+   * instead, so errors keep their exact wording and positions; DDL starts a new epoch).
    */
   private prepareWithLiterals(s: Statement): Prepared | undefined {
     const { template, values } = s.literalParams!;
-    if (!template.usable) return undefined;
+    if (template.failedEpoch === this.planEpoch) return undefined;
     let ts = this.templateStmts.get(template);
     if (ts === undefined) {
       ts = new Statement(template.stmt);
@@ -384,13 +384,13 @@ export class PlannerSession implements SqlSession, SessionEnv {
       try {
         tp = this.plan(ts, template.paramOids);
       } catch {
-        template.usable = false;
+        template.failedEpoch = this.planEpoch;
         return undefined;
       }
       // Only queries and native DML run from a shared plan; external tables' pushdown reads
       // constants, so their statements keep per-text plans.
       if (!(tp.plan.kind === 'query' && tp.plan.external === undefined) && tp.plan.kind !== 'table') {
-        template.usable = false;
+        template.failedEpoch = this.planEpoch;
         return undefined;
       }
       ts.plans.set(key, tp);

@@ -144,6 +144,14 @@ describe('parameterised plans through a session', () => {
       expect(p2.paramOids).toEqual([]);
       // Both run the one plan of the shape.
       expect((p1 as unknown as { plan: unknown }).plan).toBe((p2 as unknown as { plan: unknown }).plan);
+      // A shape that failed (no such table) is tried again once DDL started a new plan epoch.
+      await expect(query(s, 'SELECT n FROM later WHERE n = 1')).rejects.toMatchObject({ code: '42P01' });
+      await query(s, 'CREATE TABLE later (n int)');
+      await query(s, 'INSERT INTO later VALUES (2), (3)');
+      const l2 = s.prepare(s.parse('SELECT n FROM later WHERE n = 2')[0]!, []);
+      const l3 = s.prepare(s.parse('SELECT n FROM later WHERE n = 3')[0]!, []);
+      expect((l2 as unknown as { plan: unknown }).plan).toBe((l3 as unknown as { plan: unknown }).plan);
+      expect((await query(s, 'SELECT n FROM later WHERE n = 3'))[0]!.rows).toEqual([['3']]);
       // DDL invalidates it: the next text is planned again (and sees the new column).
       await query(s, 'ALTER TABLE acc ADD COLUMN c int');
       const p3 = s.prepare(s.parse('SELECT abalance FROM acc WHERE aid = 3')[0]!, []);
