@@ -8,6 +8,10 @@
 // Usage (from the repo root, after `npm run build`):
 //   node bench/sql/pgbench-tpcb.mjs [--scale 10] [--pairs 5] [--duration 10] [--clients 1,4,16]
 //        [--modes simple,prepared] [--builtins select-only,tpcb-like] [--systems pyralog,postgres]
+//        [--warmup 10]
+// --warmup S: after the inits, each system runs S seconds of select-only (prepared, 4 clients),
+// not recorded, so the first measured rounds do not include the work init leaves behind
+// (Pyralog: flushing the loaded rows; PostgreSQL: a cold cache after VACUUM). 0 skips it.
 
 import { spawnSync } from 'node:child_process';
 import { Cleanup } from '../lib/cleanup.mjs';
@@ -47,6 +51,7 @@ async function main() {
     modes: 'simple,prepared',
     builtins: 'select-only,tpcb-like',
     systems: 'pyralog,postgres',
+    warmup: '10',
   });
   const cleanup = new Cleanup();
   const servers = {};
@@ -65,6 +70,16 @@ async function main() {
     }
   }
   const running = Object.keys(servers);
+  if (Number(opt.warmup) > 0) {
+    for (const name of running) {
+      try {
+        const w = await runPgbench(servers[name], { builtin: 'select-only', mode: 'prepared', clients: 4, durationS: Number(opt.warmup) });
+        log(`[bench] ${name}: warm-up ${opt.warmup} s select-only, ${fmt(w.tps)} tps (not recorded)`);
+      } catch (err) {
+        log(`[bench] ${name}: warm-up failed: ${err.message.split('\n')[0]}`);
+      }
+    }
+  }
   const results = [];
   for (const builtin of csvList(opt.builtins)) {
     for (const mode of csvList(opt.modes)) {
