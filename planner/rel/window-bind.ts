@@ -24,6 +24,7 @@ import { containsAggregate, rewrite, shapeKey } from './ast-walk.js';
 import type { SortKey } from './ops.js';
 import { decodeFrame, FRAME, FRAME_DEFAULTS, FRAME_END_OFFSET, FRAME_START_OFFSET, inRangeOffsetTypes } from './window-frame.js';
 import { inRangeFor } from './window-inrange.js';
+import { movingAggregate } from './window-moving.js';
 import type { WindowClausePlan, WindowFuncKind } from './window.js';
 
 /** A WINDOW clause entry or an OVER clause (libpg-query's WindowDef). */
@@ -298,7 +299,8 @@ function bindCall(b: Binder, call: FuncCall): BoundCall {
     throw e instanceof DbError && p !== undefined && e.fields.position === undefined ? e.withPosition(p) : e;
   }
   const filter = call.agg_filter ? compile(b.coerceToBool(b.bind(call.agg_filter), 'FILTER', loc)) : undefined;
-  return { name, kind: { tag: 'agg', make: r.make, filter }, args, type: r.type };
+  const moving = movingAggregate(name, args.map((a) => a.type), call.agg_star === true);
+  return { name, kind: { tag: 'agg', make: r.make, filter, moving }, args, type: r.type };
 }
 
 /** Polymorphic resolution for the window functions' pg_proc signatures. */

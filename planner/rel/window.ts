@@ -7,10 +7,11 @@
 // clause's sort (as PostgreSQL's stacked WindowAggs return them).
 //
 // Aggregates over a frame are computed incrementally while the frame head stays put and the
-// tail moves forward (UNBOUNDED PRECEDING, whole partitions, peers): O(n) per partition. A
-// moving head restarts the aggregate (PostgreSQL restarts too when an aggregate has no
-// inverse transition, which keeps float sums bit-identical); frames with EXCLUDE are
-// aggregated per row.
+// tail moves forward (UNBOUNDED PRECEDING, whole partitions, peers): O(n) per partition. When
+// the head moves, count and integer sum/avg take the departed rows back out (window-moving.ts,
+// PostgreSQL's inverse transitions); other aggregates restart over the new frame, as PostgreSQL
+// does for aggregates without an inverse (which keeps float sums bit-identical). Frames with
+// EXCLUDE are aggregated per row.
 //
 // Invariants: the node keeps no state between executions; input rows are never mutated;
 // frame offsets are evaluated once per execution, before any input row is read.
@@ -21,6 +22,7 @@ import type { Compiled } from '../eval/compile.js';
 import type { Cmp } from '../eval/compare.js';
 import type { WindowFnDef, WindowObject } from '../funcs/window.js';
 import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row, type SortKey } from './ops.js';
+import type { MovingAccum } from './window-moving.js';
 import { computeFrames, frameSegments, type FrameShape, type InRange, type PartitionShape } from './window-frame.js';
 
 /** The accumulator shape of rel/agg.ts (resolveAggregate's `make`). */
@@ -31,7 +33,7 @@ export interface WindowAccum {
 
 export type WindowFuncKind =
   | { tag: 'window'; def: WindowFnDef }
-  | { tag: 'agg'; make: () => WindowAccum; filter: Compiled | undefined };
+  | { tag: 'agg'; make: () => WindowAccum; filter: Compiled | undefined; moving: (() => MovingAccum) | undefined };
 
 export interface WindowFuncPlan {
   /** Index among the window results (output slot = input width + slot). */
@@ -211,8 +213,15 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
       if (args) acc.add(args);
     }
   };
+  const removeRows = (acc: MovingAccum, a: number, b: number): void => {
+    for (let p = a; p < b; p++) {
+      const args = inputs[p];
+      if (args) acc.remove(args);
+    }
+  };
   const { head, tail } = frames;
   if (frame.exclude === 'no_others') {
+    const moving = kind.moving;
     let acc: WindowAccum | undefined;
     let curHead = -1, curTail = -1;
     let last: Value = null;
@@ -223,8 +232,12 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
         continue;
       }
       if (acc && h === curHead && t > curTail) addRows(acc, curTail, t);
-      else {
-        acc = kind.make();
+      else if (acc && moving && h > curHead && h <= curTail && t >= curTail) {
+        // The head moved forward: take the rows that left back out (exact inverse).
+        removeRows(acc as MovingAccum, curHead, h);
+        addRows(acc, curTail, t);
+      } else {
+        acc = (moving ?? kind.make)();
         addRows(acc, h, t);
       }
       curHead = h;
