@@ -27,3 +27,4 @@ export { copyQueryToParquet, copyOptionsClause, type ParquetCompression, type Pa
 export { copyRowsToParquet, type RowColumn } from './copy-rows.js';
 export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile } from './refs.js';
 export { registerParquet, partitionValues, type DeclaredColumn, type RegisterRequest } from './register.js';
+export { relistRef, type Relisted } from './relist.js';
