@@ -18,6 +18,7 @@ import { comparatorFor, type Cmp } from '../eval/compare.js';
 import {
   arrayAppend, arrayCat, arrayContains, arrayElement, arrayOfArrays, arrayOfValues, arrayOverlaps, arrayPrepend, arraySlice,
 } from '../eval/array-values.js';
+import { arraySetElement, arraySetSlice } from '../eval/array-assign.js';
 import { arrayFunction, type ArrayFnDef } from '../funcs/array.js';
 import type { Binder } from './binder.js';
 import { canCoerce } from './casts.js';
@@ -305,4 +306,49 @@ export function bindArrayFunction(b: Binder, name: string, args: BoundExpr[], lo
   throw b.err('42883', `function ${name}(${args.map((a) => typeName(a.type.oid)).join(', ')}) does not exist`, loc, {
     hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
   });
+}
+
+// ---- assignment (UPDATE ... SET a[i] = v) -----------------------------------------------------
+
+/**
+ * The new value of array column `current` after `current[indirection] := value` (what
+ * `SET a[i] = v` / `SET a[l:u] = '{...}'` assigns), with PostgreSQL's coercions and errors.
+ * `column` names the target in the 42804 message.
+ */
+export function bindArrayAssignment(b: Binder, current: BoundExpr, column: string, indirection: Node[], value: BoundExpr, loc: number): BoundExpr {
+  const subs: IndicesNode[] = [];
+  for (const ind of indirection) {
+    if ((ind as { kind: string }).kind !== 'A_Indices') throw b.unsupported('assignment to a field of a composite value', loc);
+    subs.push(ind as unknown as IndicesNode);
+  }
+  if (!isArrayOid(current.type.oid)) throw b.err('42804', `cannot subscript type ${typeName(current.type)} because it does not support subscripting`, loc);
+  if (subs.length > MAX_DIMS) throw b.err('54000', `number of array dimensions (${subs.length}) exceeds the maximum allowed (${MAX_DIMS})`, loc);
+  const isSlice = subs.some((s) => s.is_slice === true);
+  const target = isSlice ? t(current.type.oid, current.type.typmod) : elemType(current.type);
+  const v = tryCoerce(b, value, target, 'a');
+  if (!v) {
+    throw b.err('42804', `subscripted assignment to "${column}" requires type ${typeName(target)} but expression is of type ${typeName(value.type)}`, exprLocation(value, loc), {
+      hint: 'You will need to rewrite or cast the expression.',
+    });
+  }
+  const args: BoundExpr[] = [current, v];
+  const sub = (n: Node): number => {
+    const e = b.bind(n);
+    const c = tryCoerce(b, e, T.int4, 'a');
+    if (!c) throw b.err('42804', 'array subscript must have type integer', exprLocation(e, loc));
+    args.push(c);
+    return args.length - 1;
+  };
+  if (!isSlice) {
+    const at = subs.map((s) => sub(s.uidx!));
+    return call('array_assign', args, current.type, (a) => arraySetElement(a[0] as PgArray | null, at.map((i) => a[i] as number | null), a[1]!), false, loc);
+  }
+  const lo = subs.map((s) => (s.lidx ? sub(s.lidx) : s.is_slice ? undefined : 0));
+  const hi = subs.map((s) => (s.uidx ? sub(s.uidx) : undefined));
+  return call('array_assign', args, current.type, (a) => arraySetSlice(
+    a[0] as PgArray | null,
+    lo.map((i) => (i === undefined ? undefined : i === 0 ? 1 : (a[i] as number | null))),
+    hi.map((i) => (i === undefined ? undefined : (a[i] as number | null))),
+    a[1] as PgArray | null,
+  ), false, loc);
 }

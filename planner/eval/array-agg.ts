@@ -42,8 +42,9 @@ export function arrayAggregate(arg: SqlType, inputsMax: number): { type: SqlType
         add: (a) => {
           const x = a[0] as PgArray | null;
           if (x === null) throw new DbError('22004', 'cannot accumulate null arrays');
-          if (x.dims.length === 0) throw new DbError('2202E', 'cannot accumulate empty arrays');
           if (shape === undefined) {
+            // Only the first input may not be empty; a later empty one differs in dimensionality.
+            if (x.dims.length === 0) throw new DbError('2202E', 'cannot accumulate empty arrays');
             if (x.dims.length + 1 > 6) throw new DbError('54000', `number of array dimensions (${x.dims.length + 1}) exceeds the maximum allowed (6)`);
             shape = x;
           } else if (x.dims.length !== shape.dims.length || x.dims.some((d, i) => d !== shape!.dims[i] || x.lbounds[i] !== shape!.lbounds[i])) {
