@@ -14,7 +14,7 @@ import { isImmutable, type BoundExpr, type EvalContext, type Value } from '../bi
 import { figureColname } from '../bind/names.js';
 import { T, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
-import { needsRelPlanner, planRelSelect, planWith } from '../rel/index.js';
+import { needsRelPlanner, planRelSelect, planWith, rejectWindowCalls } from '../rel/index.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
 
 export interface OutputColumn {
@@ -61,6 +61,7 @@ function rejectUnsupported(b: Binder, s: SelectStmt): void {
   }
   if (s.groupClause?.length || s.havingClause) throw b.unsupported('GROUP BY/HAVING without tables');
   if (s.windowClause?.length) throw b.unsupported('window clauses');
+  if (s.valuesLists) rejectWindowCalls(b, s.valuesLists, 'VALUES');
   if (s.distinctClause?.some((d) => d !== null && Object.keys(d).length > 0)) throw b.unsupported('DISTINCT ON');
 }
 

@@ -2,3 +2,4 @@
 export { TablesServer, TableSession, msOf, type TableSessionHost, type SqlIsolation } from './runtime.js';
 export { planRelSelect, needsRelPlanner } from './select.js';
 export { planWith } from './with.js';
+export { rejectWindowCalls } from './window-bind.js';

@@ -55,6 +55,7 @@ const QUERIES: Array<[string, string[]]> = [
 
 /** [statement, SQLSTATE, message] as PostgreSQL 15 reports them. */
 const ERRORS: Array<[string, string, string]> = [
+  ["VALUES (1), (row_number() OVER ())", "42P20", "window functions are not allowed in VALUES"],
   ["SELECT id FROM w WHERE row_number() OVER () > 1", "42P20", "window functions are not allowed in WHERE"],
   ["SELECT 1 FROM w GROUP BY row_number() OVER ()", "42P20", "window functions are not allowed in GROUP BY"],
   ["SELECT count(*) FROM w HAVING rank() OVER () > 1", "42P20", "window functions are not allowed in HAVING"],
