@@ -103,7 +103,7 @@ export function refuseUrl(location: string): void {
   if (scheme === 'file') {
     throw new ExternalError('0A000', 'file:// URLs are not supported for external locations; give a path');
   }
-  throw new ExternalError('0A000', `external location scheme "${scheme}://" is not supported`, {
+  throw new ExternalError('0A000', `"${scheme}://" locations are not supported: object storage needs DuckDB's httpfs extension, which is not available offline`, {
     detail: "Object storage and HTTP locations need DuckDB's httpfs extension, which is not available on this server (offline).",
     hint: 'Copy the files under an external data root and use a local path.',
   });
