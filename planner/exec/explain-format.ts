@@ -101,6 +101,8 @@ function render(v: J, indent: string): string {
     return `{\n${v.obj.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${render(x, inner)}`).join(',\n')}\n${indent}}`;
   }
   if (v.length === 0) return `[\n${indent}]`; // PostgreSQL opens and closes an empty array on two lines
+  // Lists of values (Output, Sort Key, Group Key) stay on one line, as ExplainPropertyList prints them.
+  if ((v as J[]).every((x) => typeof x === 'string')) return `[${(v as string[]).map((x) => JSON.stringify(x)).join(', ')}]`;
   return `[\n${(v as J[]).map((x) => `${inner}${render(x, inner)}`).join(',\n')}\n${indent}]`;
 }
 
