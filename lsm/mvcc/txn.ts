@@ -79,6 +79,8 @@ export class Txn {
   private readonly writes = new Map<string, WriteOp>();
   private writeBytes = 0;
   private readonly locks = new Set<string>();
+  /** insertIfAbsent took locks that only the write set names: release its keys at the end. */
+  private releaseWrittenKeys = false;
 
   constructor(
     private readonly host: TxnHost,
@@ -168,10 +170,9 @@ export class Txn {
     this.store(k, table, key, 'put', row);
   }
 
-  private store(k: string, table: TableId, key: Uint8Array, kind: 'put' | 'del', row: Row | undefined): void {
+  private store(k: string, table: TableId, key: Uint8Array, kind: 'put' | 'del', row: Row | undefined, old = this.writes.get(k)): void {
     this.host.checkValue(table, key, row);
     const bytes = opBytes(key, row);
-    const old = this.writes.get(k);
     const nextBytes = this.writeBytes + bytes - (old ? opBytes(old.key, old.row) : 0);
     if (nextBytes > this.host.txnBytesMax) {
       throw new LsmError('54000', `transaction write set exceeds ${this.host.txnBytesMax} bytes`);
@@ -199,6 +200,30 @@ export class Txn {
     if (!this.host.tryLockRow(this.id, k)) return false;
     this.locks.add(k);
     return true;
+  }
+
+  /**
+   * The bulk insert step (COPY into a table whose only unique key is `key`): takes the row lock
+   * of `k` (= `Txn.keyOf(table, key)`) when it is free or ours, checks that no live row is at the
+   * key (own write first, else the newest committed version, as lockRow + getLatestCommitted
+   * would) and writes the row as putOwned does (ownership of `key` and `row` passes here).
+   * 'busy': another transaction holds the lock, nothing happened (wait with lockRow);
+   * 'exists': a live row is there, the lock is kept, nothing written; 'inserted'.
+   * A lock taken here for a written key is not added to `locks`: the write set names it, and
+   * finish() releases the write set's keys too — one set less per row.
+   */
+  insertIfAbsent(table: TableId, key: Uint8Array, row: Row, k: string): 'busy' | 'exists' | 'inserted' {
+    this.check();
+    if (!this.host.tryLockRow(this.id, k)) return 'busy';
+    const old = this.writes.get(k);
+    const live = old ? old.kind === 'put' : this.host.latestVersion(table, key)?.kind === 'put';
+    if (live) {
+      this.locks.add(k);
+      return 'exists';
+    }
+    this.releaseWrittenKeys = true;
+    this.store(k, table, key, 'put', row, old);
+    return 'inserted';
   }
 
   /** Exclusive row lock held until commit/rollback. Waits (FIFO) for the holder; 40P01 on
@@ -262,9 +287,11 @@ export class Txn {
 
   private finish(state: TxnState): void {
     this.state = state;
-    this.writes.clear();
     this.snap.release();
     this.host.releaseLocks(this.id, this.locks);
+    // Keys this transaction wrote but does not hold are skipped by the lock manager.
+    if (this.releaseWrittenKeys) this.host.releaseLocks(this.id, this.writes.keys());
+    this.writes.clear();
     this.locks.clear();
   }
 }

@@ -268,6 +268,20 @@ export class TableWriter {
     const k = Txn.keyOf(t.storageId, key);
     let uks: Array<Uint8Array | undefined> | undefined;
     try {
+      if (t.primaryKey && t.uniques.length === 0) {
+        // The primary key is the only key: lock, check and write in one step of the txn. The
+        // undo entry is taken first (an undo entry for a row then not written restores what is
+        // there anyway).
+        ts.recordUndo(t.storageId, key, txn.wrote(k));
+        switch (txn.insertIfAbsent(t.storageId, key, cells, k)) {
+          case 'busy': return false;
+          case 'exists': throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
+          case 'inserted': break;
+        }
+        ts.ownKeys.add(k);
+        ts.writes++;
+        return true;
+      }
       if (t.primaryKey) {
         if (!txn.tryLockRow(k)) return false;
         if (this.existsLocked(txn, t.storageId, key, k)) throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);

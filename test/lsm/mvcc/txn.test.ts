@@ -244,4 +244,42 @@ describe('latestCommittedSeq', () => {
     c.rollback();
     await db.close();
   });
+
+  it('insertIfAbsent: busy / exists / inserted; its locks are released at commit and at rollback', async () => {
+    const db = await open();
+    await db.write([{ table: 1, key: k(9), kind: 'put', row: [9] }]);
+    const a = db.begin({ isolation: 'read-committed' });
+    const b = db.begin({ isolation: 'read-committed' });
+    const key = (n: number) => Txn.keyOf(1, k(n));
+    expect(a.insertIfAbsent(1, k(1), [1], key(1))).toBe('inserted');
+    expect(a.insertIfAbsent(1, k(1), [1], key(1))).toBe('exists'); // own row
+    expect(a.insertIfAbsent(1, k(9), [9], key(9))).toBe('exists'); // committed row; lock kept
+    expect(b.insertIfAbsent(1, k(1), [2], key(1))).toBe('busy');
+    expect(b.insertIfAbsent(1, k(9), [2], key(9))).toBe('busy');
+    a.delete(1, k(9));
+    expect(a.insertIfAbsent(1, k(9), [90], key(9))).toBe('inserted'); // over its own delete
+    const waits = [b.lockRow(1, k(1)), b.lockRow(1, k(9))];
+    let granted = 0;
+    void waits[0]!.then(() => granted++);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(granted).toBe(0);
+    await a.commit();
+    await waits[0];
+    expect(granted).toBe(1);
+    b.rollback(); // ends b's wait on k(9) (b waited for k(1) first: one wait at a time)
+    await waits[1]!.catch(() => undefined);
+    expect(db.get(1, k(1))).toEqual([1]);
+    expect(db.get(1, k(9))).toEqual([90]);
+    // Rollback releases insertIfAbsent's locks too.
+    const c = db.begin({ isolation: 'read-committed' });
+    expect(c.insertIfAbsent(1, k(5), [5], key(5))).toBe('inserted');
+    c.rollback();
+    const d = db.begin({ isolation: 'read-committed' });
+    expect(d.tryLockRow(key(5))).toBe(true);
+    expect(d.tryLockRow(key(1))).toBe(true);
+    expect(d.tryLockRow(key(9))).toBe(true);
+    d.rollback();
+    expect(db.get(1, k(5))).toBeUndefined();
+    await db.close();
+  });
 });
