@@ -188,12 +188,14 @@ function bindSpec(b: Binder, spec: Spec): WindowClausePlan {
   const orderTypes: SqlType[] = [];
   const order: SortKey[] = spec.order.map((sb) => {
     inDef(sb.node);
-    if (sb.sortby_dir === 'SORTBY_USING') throw b.unsupported('ORDER BY ... USING in window definitions');
+    // USING < / USING > are the type's btree order (ASC / DESC); other operators are not built.
+    const using = sb.sortby_dir === 'SORTBY_USING' ? strings((sb as { useOp?: Node[] }).useOp).join('.') : undefined;
+    if (using !== undefined && using !== '<' && using !== '>') throw b.unsupported(`window ORDER BY ... USING ${using}`, sb.location ?? -1);
     const e = b.resolveUnknown(b.bind(sb.node));
     const cmp = comparatorFor(e.type.oid);
     if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(e.type)}`, (sb.node as { location?: number }).location ?? -1);
     orderTypes.push(e.type);
-    const desc = sb.sortby_dir === 'SORTBY_DESC';
+    const desc = sb.sortby_dir === 'SORTBY_DESC' || using === '>';
     const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
     return { expr: compile(e), cmp, desc, nullsFirst };
   });

@@ -190,6 +190,7 @@ function windowFunction(f: WindowFuncPlan, def: WindowFnDef, frame: FrameShape, 
     },
   } satisfies WindowObject;
   for (let p = 0; p < part.rows; p++) {
+    if (p % CANCEL_CHECK_ROWS === CANCEL_CHECK_ROWS - 1) checkCancel(ctx);
     const g = part.groupOf[p]!;
     obj.pos = p;
     obj.peerGroup = g;
@@ -226,6 +227,7 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
     let curHead = -1, curTail = -1;
     let last: Value = null;
     for (let p = 0; p < n; p++) {
+      if (p % CANCEL_CHECK_ROWS === CANCEL_CHECK_ROWS - 1) checkCancel(ctx);
       const h = head[p]!, t = Math.max(head[p]!, tail[p]!);
       if (acc && h === curHead && t === curTail) {
         put(p, last);
@@ -248,6 +250,7 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
     return;
   }
   for (let p = 0; p < n; p++) {
+    if (p % CANCEL_CHECK_ROWS === CANCEL_CHECK_ROWS - 1) checkCancel(ctx);
     const g = part.groupOf[p]!;
     const acc = kind.make();
     for (const [a, b] of frameSegments(frame.exclude, head[p]!, tail[p]!, p, part.groupStarts[g]!, part.groupStarts[g + 1]!)) addRows(acc, a, b);
