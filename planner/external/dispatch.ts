@@ -8,6 +8,7 @@ import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/index.js';
 import type { ExternalHost } from './host.js';
 import { externalTableReadOnly } from './scan-rows.js';
+import { externalState } from './fetch-run.js';
 import type { ExternalStatement } from './statements.js';
 import { fromCreateForeignTable, type ForeignTableNode } from './pg-spelling.js';
 import { planPgParquetCopy, planSeedParquetCopy } from './copy-plan.js';
@@ -25,13 +26,15 @@ function resolve(ts: TableSession, rv: RangeVarLike): TableDesc | undefined {
 }
 
 /**
- * External tables named anywhere in `ast` (FROM items, subqueries, CTE bodies), deduplicated;
- * undefined when there are none (the common case: no prefetch). A CTE name that shadows an
- * external table only makes the prefetch read a table the statement does not need.
+ * External tables a statement reads: named anywhere in `ast` (FROM items, subqueries, CTE
+ * bodies) or planned since the last call (views over external tables); undefined when there are
+ * none (the common case). The session keeps it in the plan so that execution goes through
+ * `runWithExternal`, which hands the server's engine to the plan's own fetch step.
  */
 export function externalTablesIn(ast: unknown, ts: TableSession | undefined): TableDesc[] | undefined {
   if (!ts) return undefined;
   const found = new Map<number, TableDesc>();
+  for (const s of ts.externalRows?.drainPlanned() ?? []) found.set(s.table.oid, s.table);
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) {
       for (const x of n) walk(x);
@@ -108,6 +111,8 @@ export function externalStatementPlan(b: Binder, stmt: ExternalStatement, host: 
  */
 export function planExternalStatement(b: Binder, ast: unknown, ts: TableSession, host: ExternalHost | undefined): TablePlan | undefined {
   const n = ast as { kind: string };
+  // INSERT … SELECT and COPY (SELECT …) plan their queries next: their fetch step needs the engine.
+  if (host) externalState(ts).host = host;
   if (n.kind === 'PyralogExternalStmt') {
     const stmt = (ast as { stmt: ExternalStatement }).stmt;
     return stmt.kind === 'copyToParquet' ? planSeedParquetCopy(b, stmt, host) : externalStatementPlan(b, stmt, host, 'pyralog');
@@ -124,7 +129,10 @@ export function planExternalStatement(b: Binder, ast: unknown, ts: TableSession,
   return undefined;
 }
 
-/** Runs a query that reads external tables: fetch them (async), then the native executor (sync). */
+/**
+ * Runs a query that reads external tables. The plan fetches its external scans itself
+ * (fetch-run.ts, with the filters pushed into each); this hook gives it the server's engine.
+ */
 export async function runWithExternal(
   host: ExternalHost,
   ts: TableSession,
@@ -132,13 +140,9 @@ export async function runWithExternal(
   ctx: EvalContext,
   run: (ctx: EvalContext) => Value[][] | Promise<Value[][]>,
 ): Promise<Value[][]> {
-  const { prefetchExternal } = await import('./prefetch.js');
-  ts.externalRows = await prefetchExternal(host, tables, ctx.cancel);
-  try {
-    return await run(ctx);
-  } finally {
-    ts.externalRows = undefined;
-  }
+  void tables;
+  externalState(ts).host = host;
+  return await run(ctx);
 }
 
 /** DROP TABLE naming an external table: PostgreSQL's 42809 for DROP TABLE on a foreign table. */

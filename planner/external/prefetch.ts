@@ -1,42 +1,69 @@
-// Placement B: fetch every external table a statement reads through DuckDB before the native
-// executor runs it (its operators are synchronous). Each table is read once per statement with a
-// rendered fragment (all columns, the catalog's file list), streamed batch by batch, converted to
-// internal values, and held in memory up to ROWS_IN_MEMORY_MAX rows (53200 beyond, like every
-// blocking operator). Loaded by dynamic import: this file pulls in DuckDB.
-import { DbError, type TableDesc } from '../../catalog/index.js';
-import { decodeRef } from '../../external/index.js';
-import type { CancelToken } from '../api.js';
-import type { Value } from '../bind/expr.js';
+// Fetching external scans before the native executor runs (its operators are synchronous).
+// Per scan: the WHERE conjuncts pushed into it (scan-spec.ts) are evaluated with this
+// execution's parameters; those over partition columns prune files against the catalog's
+// partition values (prune.ts); DuckDB receives the explicit file list and the pushed filter;
+// rows stream batch by batch, are converted to internal values and held in memory up to
+// ROWS_IN_MEMORY_MAX rows in total (53200 beyond, like every blocking operator). A filter that
+// cannot be rendered faithfully (renderFragment says not pushable) is dropped from the fragment
+// and left to the native filter above the scan, which re-checks every pushed conjunct anyway.
+// Loaded by dynamic import: this file pulls in DuckDB.
+import { DbError } from '../../catalog/index.js';
+import { decodeRef, type RefFile } from '../../external/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
 import { ROWS_IN_MEMORY_MAX, tooMany } from '../rel/ops.js';
 import { externalRowCursor } from './cursor.js';
-import { renderFragment } from './fragment.js';
+import { renderFragment, type Fragment } from './fragment.js';
 import type { ExternalHost } from './host.js';
-import type { ExternalRows } from './scan-rows.js';
+import { prunePartitions, typedPartitions } from './prune.js';
+import type { ExternalScan } from './scan-spec.js';
 
 /** Rows asked from DuckDB per fetch. */
 const FETCH_ROWS = 4096;
 const CANCEL_POLL_MS = 50;
 
-export async function prefetchExternal(host: ExternalHost, tables: readonly TableDesc[], cancel: CancelToken, rowsMax = ROWS_IN_MEMORY_MAX): Promise<ExternalRows> {
-  const out: ExternalRows = new Map();
+/** Fetches every scan in `scans` into `out` (rows with one slot per table column). */
+export async function prefetchScans(
+  host: ExternalHost,
+  scans: readonly ExternalScan[],
+  ctx: EvalContext,
+  out: Map<ExternalScan, readonly Value[][]>,
+  rowsMax = ROWS_IN_MEMORY_MAX,
+): Promise<void> {
   let total = 0;
-  for (const t of tables) {
-    if (out.has(t.oid)) continue;
+  for (const scan of scans) {
+    const t = scan.table;
     const ref = decodeRef(t.external!);
-    const width = t.columns.length;
-    if (ref.files.length === 0) {
-      out.set(t.oid, []);
+    const names = [...ref.columns, ...ref.partitionColumns].map((c) => c.name);
+    if (names.length !== t.columns.length || names.some((n, i) => n !== t.columns[i]!.name)) {
+      throw new Error(`assertion: external table ${t.name}'s columns do not match its reference`);
+    }
+    const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
+    let files: RefFile[] = ref.files;
+    let partitionsTotal = 0, partitionsKept = 0;
+    if (ref.partitionColumns.length > 0) {
+      const pr = prunePartitions(ref, typedPartitions(ref, ref.files, ctx.fmt), req.partition);
+      files = pr.kept;
+      partitionsKept = pr.keptPartitions;
+      partitionsTotal = pr.keptPartitions + pr.prunedPartitions;
+    }
+    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned: 0, sql: undefined as string | undefined };
+    scan.lastRun = figures;
+    if (files.length === 0) {
+      out.set(scan, []);
       continue;
     }
-    const r = renderFragment({
-      table: t.name, ref, files: ref.files, filters: [],
-      output: { kind: 'columns', columns: [...ref.columns, ...ref.partitionColumns].map((c) => c.name) },
+    const frag: Fragment = {
+      table: t.name, ref, files, filters: req.filters,
+      output: { kind: 'columns', columns: names },
       orderBy: [], limit: undefined, offset: undefined,
-    });
+    };
+    let r = renderFragment(frag);
+    if (!r.pushable && frag.filters.length > 0) r = renderFragment({ ...frag, filters: [] });
     if (!r.pushable) throw new DbError('0A000', `external table "${t.name}" cannot be read: ${r.reason}`);
-    if (r.columns.length !== width) throw new Error(`assertion: external table ${t.name} has ${width} columns, fragment ${r.columns.length}`);
+    if (r.columns.length !== names.length) throw new Error(`assertion: external table ${t.name} has ${names.length} columns, fragment ${r.columns.length}`);
+    figures.sql = r.sql;
     const engine = await host.engine();
-    const cursor = externalRowCursor(engine, cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
+    const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
     const rows: Value[][] = [];
     try {
       for (;;) {
@@ -49,7 +76,6 @@ export async function prefetchExternal(host: ExternalHost, tables: readonly Tabl
     } finally {
       cursor.close();
     }
-    out.set(t.oid, rows);
+    out.set(scan, rows);
   }
-  return out;
 }

@@ -1,24 +1,88 @@
-// The native executor's side of an external table scan (placement B). The executor's operators
-// are synchronous iterators, so the session fetches each external table a statement reads
-// *before* running it (prefetch.ts, async, bounded by ROWS_IN_MEMORY_MAX) and the table's
-// ScanNode then yields those rows from here. Imported statically by rel/scan.ts: nothing here
-// loads DuckDB.
+// The native executor's side of an external table scan. The executor's operators are
+// synchronous iterators, so the rows of every external scan a statement reads are fetched
+// *before* it runs (prefetch.ts, async, dynamic import; bounded by ROWS_IN_MEMORY_MAX) and the
+// scan's ScanNode then yields them from here. Imported statically by rel/: nothing here loads
+// DuckDB.
+//
+// Which scans: planning is synchronous, so every external ScanNode planned by a SELECT is
+// recorded in the session's ExternalState while the SELECT is planned (`openWindow`/`close`);
+// the outermost relational plan then fetches all the scans planned inside it — including views,
+// subqueries in FROM, subqueries in expressions and CTE bodies — before it runs, and nested
+// plans find their rows already there. That is what makes external tables readable from a view,
+// INSERT … SELECT, COPY (SELECT …) TO STDOUT and COPY … TO Parquet alike.
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
+import type { ExternalHost } from './host.js';
+import { ExternalScan } from './scan-spec.js';
 
-/** Rows of the external tables the running statement reads, by table oid (one slot per column). */
-export type ExternalRows = Map<number, readonly Value[][]>;
+/** Scans recorded while planning, at most this many before the oldest are forgotten. */
+const PLANNED_MAX = 10_000;
 
-/** Rows for `t` fetched for this statement, or 0A000 when the statement's shape was not prefetched. */
-export function externalRowsOf(rows: ExternalRows | undefined, t: TableDesc): readonly Value[][] {
-  const r = rows?.get(t.oid);
+/** A session's external-table state (held in TableSession.externalRows). */
+export class ExternalState {
+  /** The server's engine, learnt from the session's hooks (planExternalStatement, runWithExternal). */
+  host: ExternalHost | undefined;
+  /** External scans in planning order (the recent ones; windows copy what they need). */
+  private planned: ExternalScan[] = [];
+  private depth = 0;
+  /** Where the outermost window of a WITH frame started (CTE bodies are planned before the main query). */
+  private readonly frameStart = new WeakMap<object, number>();
+  /** Rows fetched for the running statement, per scan (one slot per table column). */
+  readonly fetched = new Map<ExternalScan, readonly Value[][]>();
+
+  /** A new external scan of `t`, recorded for the windows open now. */
+  scan(t: TableDesc): ExternalScan {
+    const s = new ExternalScan(t);
+    if (this.planned.length >= PLANNED_MAX && this.depth === 0) this.planned = [];
+    this.planned.push(s);
+    return s;
+  }
+
+  /**
+   * Starts recording for a relational SELECT being planned; `cteFrame`: the outermost WITH frame
+   * visible while it is planned (its CTE bodies belong to the window too).
+   */
+  openWindow(cteFrame: object | undefined): { close(): ExternalScan[] } {
+    let start = this.planned.length;
+    if (this.depth === 0 && cteFrame !== undefined) {
+      const known = this.frameStart.get(cteFrame);
+      if (known === undefined) this.frameStart.set(cteFrame, start);
+      else start = Math.min(start, known);
+    }
+    this.depth++;
+    let closed = false;
+    return {
+      close: (): ExternalScan[] => {
+        if (closed) return [];
+        closed = true;
+        this.depth--;
+        return this.planned.slice(Math.min(start, this.planned.length));
+      },
+    };
+  }
+
+  /** Forgets recorded scans (the session's hook calls this when a statement's plan is done). */
+  drainPlanned(): ExternalScan[] {
+    if (this.depth > 0) return [];
+    const out = this.planned;
+    this.planned = [];
+    return out;
+  }
+}
+
+/** Rows fetched for `scan`, or 0A000 when the statement's shape was not prefetched. */
+export function externalRowsOf(state: ExternalState | undefined, scan: ExternalScan): readonly Value[][] {
+  const r = state?.fetched.get(scan);
   if (!r) {
-    throw new DbError('0A000', `external table "${t.name}" cannot be read in this kind of statement yet`, {
-      detail: 'External tables are readable in SELECT statements (directly, in joins, subqueries and CTEs); views, INSERT … SELECT and COPY over them are not wired yet.',
+    throw new DbError('0A000', `external table "${scan.table.name}" cannot be read in this kind of statement yet`, {
+      detail: 'External tables are read by the query that names them (SELECT, views, subqueries, INSERT … SELECT, COPY (SELECT …)); this statement shape was not prefetched.',
     });
   }
   return r;
 }
+
+/** Kept for TableSession's field type (issue 5). */
+export type ExternalRows = ExternalState;
 
 /** Any write to an external table: PostgreSQL-style 0A000 with the way out in the hint. */
 export function externalTableReadOnly(table: string): DbError {

@@ -19,6 +19,7 @@ import type { TableSession } from './runtime.js';
 import { findCte } from './with.js';
 import { planFunctionInFrom } from './srf.js';
 import { strings } from '../parse/ast.js';
+import { externalState } from '../external/fetch-run.js'; // issue 5
 
 /** AST shapes of FROM items (libpg-query's names; not in parse/ast.ts's Node union). */
 interface Alias { aliasname?: string; colnames?: Node[] }
@@ -144,6 +145,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       };
       const scan = new ScanNode(tab, { kind: 'full' });
       scan.alias = rv.alias?.aliasname;
+      if (tab.external !== undefined) scan.external = externalState(tablesOfBinder(b)).scan(tab); // issue 5
       scans.push({ scan, offset });
       const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
       return { node: scan, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };

@@ -16,6 +16,8 @@ import type { TableSession } from './runtime.js';
 import type { NodeReport } from '../exec/explain-node.js';
 import { scanReport, type KeyCondShown } from '../exec/explain-rel.js';
 import { externalRowsOf } from '../external/scan-rows.js'; // issue 5
+import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
+import { describeExternalScan } from '../external/describe.js'; // issue 5
 
 export interface KeyBound {
   value: Compiled;
@@ -73,6 +75,8 @@ export class ScanNode implements RelNode {
   private readonly keyOids: number[];
   /** The FROM-clause alias (EXPLAIN: "Seq Scan on t x"). */
   alias: string | undefined = undefined;
+  /** issue 5: what this scan of an external table asks DuckDB for (from.ts sets it). */
+  external: ExternalScan | undefined;
 
   constructor(readonly table: TableDesc, public access: Access, readonly withKey = false) {
     this.width = table.columns.length + (withKey ? 1 : 0);
@@ -99,7 +103,10 @@ export class ScanNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     const ts = tablesOf(ctx);
     const t = this.table;
-    if (t.external !== undefined) return yield* externalRowsOf(ts.externalRows, t); // issue 5: fetched before the statement ran
+    if (t.external !== undefined) { // issue 5: fetched before the statement ran
+      if (!this.external) throw new DbError('0A000', `external table "${t.name}" cannot be read in this kind of statement`);
+      return yield* externalRowsOf(ts.externalRows, this.external);
+    }
     const txn = ts.current();
     const emit = (kr: KeyRow): Row => {
       const out = new Array<Value>(this.width);
@@ -167,6 +174,7 @@ export class ScanNode implements RelNode {
   }
 
   describe(i = ''): string {
+    if (this.external) return describeExternalScan(this.external, i); // issue 5
     const what = this.access.kind === 'full' ? 'Seq Scan' : this.access.kind === 'point' ? 'Point Get' : 'Key Range Scan';
     return `${i}${what} on ${this.table.name}`;
   }

@@ -23,9 +23,11 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
-import type { SlotNames } from '../exec/explain-deparse.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls } from './window-bind.js';
 import { WindowNode } from './window.js';
+import type { SlotNames } from '../exec/explain-deparse.js';
+import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
+import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
 
 const MAGIC = '\u0001';
 
@@ -97,6 +99,22 @@ interface Target {
 }
 
 export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
+  // issue 5: external scans planned inside this SELECT are fetched before it runs.
+  const ts = b.tables!;
+  const win = externalState(ts).openWindow(ts.ctes[0]);
+  let plan: QueryPlan & { node: RelNode };
+  let ext: ExternalScan[];
+  try {
+    plan = planRelSelectInner(b, s0);
+  } finally {
+    ext = win.close();
+  }
+  if (ext.length === 0) return plan;
+  const fetching: QueryPlan & { node: RelNode } = { columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][]) };
+  return fetching;
+}
+
+function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelNode } {
   const s = targetSrf(s0) ?? s0;
   if (s.intoClause) throw b.unsupported('SELECT INTO');
   if (s.lockingClause?.length) throw b.unsupported('FOR UPDATE/SHARE');
@@ -121,7 +139,10 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
     rejectWindowCalls(b, s.whereClause, 'WHERE');
     if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
     const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
-    for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
+    for (const r of scans) {
+      r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
+      r.scan.external?.pushWhere(where, r.offset); // issue 5
+    }
     node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } });
   }
 

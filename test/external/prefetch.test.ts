@@ -1,10 +1,13 @@
-// Placement B's prefetch: an external table read whole through the server's ExternalHost, with
-// the row cap (53200 beyond it) and the cancel token honoured.
+// The prefetch of external scans: a scan without pushed filters reads its table whole through
+// the server's ExternalHost, with the row cap (53200 beyond it) and the cancel token honoured.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DbError, type TableDesc } from '../../catalog/index.js';
+import { DbError, DEFAULT_FORMAT_SETTINGS, type TableDesc } from '../../catalog/index.js';
 import { ExternalHost, EXTERNAL_DEFAULTS } from '../../planner/external/host.js';
-import { prefetchExternal } from '../../planner/external/prefetch.js';
+import { prefetchScans } from '../../planner/external/prefetch.js';
+import { ExternalScan } from '../../planner/external/scan-spec.js';
+import type { CancelToken } from '../../planner/api.js';
+import type { EvalContext, Value } from '../../planner/bind/expr.js';
 import { parseExternalStatement, planExternalTable } from '../../planner/external/index.js';
 import { makeFixture, type Fixture } from './fixtures.js';
 
@@ -31,7 +34,16 @@ afterAll(async () => {
   fx?.cleanup();
 });
 
-describe('prefetchExternal', () => {
+/** Fetches one unfiltered scan of `desc` (an execution context with no parameters). */
+async function prefetchExternal(h: ExternalHost, tables: TableDesc[], cancel: CancelToken, rowsMax?: number): Promise<Map<number, readonly Value[][]>> {
+  const ctx = { params: [], fmt: DEFAULT_FORMAT_SETTINGS, cancel, tables: undefined } as unknown as EvalContext;
+  const scans = tables.map((t) => new ExternalScan(t));
+  const out = new Map<ExternalScan, readonly Value[][]>();
+  await prefetchScans(h, scans, ctx, out, rowsMax);
+  return new Map(scans.map((s) => [s.table.oid, out.get(s)!]));
+}
+
+describe('prefetchScans', () => {
   it('reads every row, one slot per column, in internal values', async () => {
     const rows = (await prefetchExternal(host, [desc], { reason: undefined })).get(desc.oid)!;
     expect(rows.length).toBe(3000);

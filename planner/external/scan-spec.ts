@@ -1,0 +1,283 @@
+// What one external ScanNode asks DuckDB for: the WHERE conjuncts of its SELECT that read only
+// this table (and constants/parameters), kept as bound expressions over the table's columns and
+// turned into a Fragment filter + partition predicates at every execution (parameters are only
+// known then; plans are cached across executions). Imported statically by rel/: no DuckDB here.
+//
+// Invariants:
+// - A conjunct is pushed only when DuckDB evaluates it exactly as PostgreSQL does (same type
+//   family on both sides of a comparison, no casts of columns, constants rendered by
+//   `constant`) and when it is null-rejecting (FALSE or NULL when every column of the table is
+//   NULL): then pushing it below an outer join's nullable side cannot change the result.
+// - The native filter stays above the scan, so a pushed conjunct is always re-checked; pushing
+//   only ever removes rows the WHERE clause would remove.
+// - "Constants" are literals, parameters and immutable calls over them — never a subquery, an
+//   outer reference of a correlated subquery (`outer`, re-evaluated per outer row) or a stable
+//   call: the fetch runs once per statement, before any row exists.
+import type { TableDesc } from '../../catalog/index.js';
+import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
+import { compile } from '../eval/compile.js';
+import type { FragExpr } from './fragment.js';
+import type { CmpOp, PartitionPredicate } from './prune.js';
+
+const CMP_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>=']);
+const FLIP: Record<CmpOp, CmpOp> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const INTS: ReadonlySet<number> = new Set([20, 21, 23]);
+
+/** Type families whose comparisons DuckDB evaluates as PostgreSQL does (byte order for text). */
+function family(oid: number): string | undefined {
+  switch (oid) {
+    case 20: case 21: case 23: case 1700: return 'exact';
+    case 700: case 701: return 'float';
+    case 25: case 1043: return 'text';
+    case 16: return 'bool';
+    case 1082: return 'date';
+    case 1114: return 'timestamp';
+    case 1184: return 'timestamptz';
+    default: return undefined;
+  }
+}
+
+/** A pushed conjunct: constants are still bound expressions (evaluated per execution). */
+type Pushed =
+  | { kind: 'cmp'; col: number; op: CmpOp; value: BoundExpr }
+  | { kind: 'in'; col: number; list: BoundExpr[]; negated: boolean }
+  | { kind: 'notNull'; col: number }
+  | { kind: 'and'; args: Pushed[] }
+  | { kind: 'or'; args: Pushed[] };
+
+/** The filters of one execution: DuckDB's WHERE and the partition predicates for pruning. */
+export interface ScanRequest {
+  filters: FragExpr[];
+  partition: PartitionPredicate[];
+  /** Pushed filters as text (EXPLAIN). */
+  shown: string[];
+}
+
+/** What one execution did, for EXPLAIN. */
+export interface ScanFigures {
+  partitionsKept: number;
+  partitionsTotal: number;
+  filesKept: number;
+  filesTotal: number;
+  /** Files skipped by min/max statistics (after partition pruning). */
+  statsPruned: number;
+  sql: string | undefined;
+}
+
+export class ExternalScan {
+  private pushed: Pushed[] = [];
+  /** Figures of the latest execution (EXPLAIN shows them when the statement has run). */
+  lastRun: ScanFigures | undefined;
+
+  constructor(readonly table: TableDesc) {}
+
+  /** Records the conjuncts of `where` (slots start at `offset`) that can run in DuckDB. */
+  pushWhere(where: BoundExpr | undefined, offset: number): void {
+    const width = this.table.columns.length;
+    const out: Pushed[] = [];
+    for (const c of conjunctsOf(where)) {
+      const p = this.translate(c, offset, width);
+      if (p && nullRejecting(p)) out.push(p);
+    }
+    this.pushed = out;
+  }
+
+  get hasFilters(): boolean {
+    return this.pushed.length > 0;
+  }
+
+  private translate(e: BoundExpr, offset: number, width: number): Pushed | undefined {
+    const colOf = (x: BoundExpr): number | undefined => {
+      if (x.kind !== 'column' || x.index < offset || x.index >= offset + width) return undefined;
+      const i = x.index - offset;
+      const c = this.table.columns[i];
+      return c && !c.dropped ? i : undefined;
+    };
+    switch (e.kind) {
+      case 'call': {
+        if (!CMP_OPS.has(e.name) || e.args.length !== 2) return undefined;
+        const [l, r] = e.args as [BoundExpr, BoundExpr];
+        let col = colOf(l), other = r, op = e.name as CmpOp;
+        if (col === undefined) {
+          col = colOf(r);
+          other = l;
+          op = FLIP[op];
+        }
+        if (col === undefined || !constantExpr(other) || !sameFamily(this.table.columns[col]!.typeOid, other.type.oid)) return undefined;
+        return { kind: 'cmp', col, op, value: other };
+      }
+      case 'in': {
+        const col = colOf(e.arg);
+        if (col === undefined || e.list.length === 0) return undefined;
+        const oid = this.table.columns[col]!.typeOid;
+        if (!e.list.every((x) => constantExpr(x) && sameFamily(oid, x.type.oid))) return undefined;
+        return { kind: 'in', col, list: e.list, negated: e.negated };
+      }
+      case 'nulltest': {
+        const col = colOf(e.arg);
+        return col !== undefined && !e.isNull && family(this.table.columns[col]!.typeOid) !== undefined ? { kind: 'notNull', col } : undefined;
+      }
+      case 'and':
+      case 'or': {
+        const args = e.args.map((a) => this.translate(a, offset, width));
+        if (args.some((a) => a === undefined)) return undefined;
+        return { kind: e.kind, args: args as Pushed[] };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The filters of one execution (parameters and constants evaluated with `ctx`);
+   * `partitionColumns`: names of the table's partition columns (from its ref).
+   */
+  request(ctx: EvalContext, partitionColumns: ReadonlySet<string>): ScanRequest {
+    this.partitionNames = partitionColumns;
+    const filters: FragExpr[] = [];
+    const partition: PartitionPredicate[] = [];
+    const shown: string[] = [];
+    for (const p of this.pushed) {
+      const ev = this.evaluate(p, ctx);
+      filters.push(ev.frag);
+      if (ev.part) partition.push(ev.part);
+      shown.push(this.show(p));
+    }
+    return { filters, partition, shown };
+  }
+
+  /** The pushed filters as text, parameters as $n (EXPLAIN without running). */
+  shownFilters(): string[] {
+    return this.pushed.map((p) => this.show(p));
+  }
+
+  private partitionNames: ReadonlySet<string> = new Set();
+
+  private name(col: number): string {
+    return this.table.columns[col]!.name;
+  }
+
+  private isPartition(col: number): boolean {
+    return this.partitionNames.has(this.name(col));
+  }
+
+  private evaluate(p: Pushed, ctx: EvalContext): { frag: FragExpr; part: PartitionPredicate | undefined } {
+    const constFrag = (col: number, e: BoundExpr): { frag: FragExpr; v: Value } => {
+      const v = compile(e)([], ctx);
+      return { frag: { kind: 'const', oid: e.type.oid, typmod: e.type.typmod ?? -1, value: v }, v };
+    };
+    switch (p.kind) {
+      case 'cmp': {
+        const c = constFrag(p.col, p.value);
+        const frag: FragExpr = { kind: 'cmp', op: p.op, left: { kind: 'col', name: this.name(p.col) }, right: c.frag };
+        const v = this.partitionValue(p.col, p.value.type.oid, c.v);
+        return { frag, part: v === NOT_PRUNABLE ? undefined : { kind: 'cmp', column: this.name(p.col), op: p.op, value: v } };
+      }
+      case 'in': {
+        const cs = p.list.map((e) => constFrag(p.col, e));
+        const frag: FragExpr = { kind: 'in', arg: { kind: 'col', name: this.name(p.col) }, list: cs.map((c) => c.frag), negated: p.negated };
+        const vs = cs.map((c, i) => this.partitionValue(p.col, p.list[i]!.type.oid, c.v));
+        return { frag, part: vs.includes(NOT_PRUNABLE) ? undefined : { kind: 'in', column: this.name(p.col), values: vs, negated: p.negated } };
+      }
+      case 'notNull':
+        return {
+          frag: { kind: 'isNull', arg: { kind: 'col', name: this.name(p.col) }, negated: true },
+          part: this.isPartition(p.col) ? { kind: 'isNull', column: this.name(p.col), negated: true } : undefined,
+        };
+      case 'and':
+      case 'or': {
+        const xs = p.args.map((a) => this.evaluate(a, ctx));
+        const parts = xs.map((x) => x.part);
+        // AND may prune on the prunable part alone; OR only when every branch is prunable.
+        const part: PartitionPredicate | undefined = p.kind === 'and'
+          ? (parts.some((x) => x) ? { kind: 'and', args: parts.filter((x): x is PartitionPredicate => x !== undefined) } : undefined)
+          : (parts.every((x) => x) ? { kind: 'or', args: parts as PartitionPredicate[] } : undefined);
+        return { frag: { kind: p.kind, args: xs.map((x) => x.frag) }, part };
+      }
+      default: {
+        const never: never = p;
+        return never;
+      }
+    }
+  }
+
+  /** `v` as an internal value of the partition column's type, or NOT_PRUNABLE. */
+  private partitionValue(col: number, oid: number, v: Value): unknown {
+    if (!this.isPartition(col)) return NOT_PRUNABLE;
+    if (v === null) return null;
+    const colOid = this.table.columns[col]!.typeOid;
+    if (colOid === oid || (family(colOid) === 'text' && family(oid) === 'text')) return v;
+    if (INTS.has(colOid) && INTS.has(oid)) {
+      const big = typeof v === 'bigint' ? v : BigInt(v as number);
+      if (colOid === 20) return big;
+      const lim = colOid === 21 ? 1n << 15n : 1n << 31n;
+      return big >= -lim && big < lim ? Number(big) : NOT_PRUNABLE;
+    }
+    return NOT_PRUNABLE;
+  }
+
+  private show(p: Pushed): string {
+    const c = (e: BoundExpr): string => showConst(e);
+    switch (p.kind) {
+      case 'cmp': return `(${this.name(p.col)} ${p.op} ${c(p.value)})`;
+      case 'in': return `(${this.name(p.col)} ${p.negated ? '<> ALL' : '= ANY'} (ARRAY[${p.list.map(c).join(', ')}]))`;
+      case 'notNull': return `(${this.name(p.col)} IS NOT NULL)`;
+      case 'and': case 'or': return `(${p.args.map((a) => this.show(a)).join(p.kind === 'and' ? ' AND ' : ' OR ')})`;
+      default: {
+        const never: never = p;
+        return never;
+      }
+    }
+  }
+}
+
+const NOT_PRUNABLE = Symbol('not prunable');
+
+function showConst(e: BoundExpr): string {
+  if (e.kind === 'param') return `$${e.index + 1}`;
+  if (e.kind === 'const') {
+    const v = e.value;
+    if (v === null) return 'NULL';
+    if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+    return '(constant)';
+  }
+  if (e.kind === 'call' && e.args.length === 1) return showConst(e.args[0]!);
+  return '(expression)';
+}
+
+function conjunctsOf(e: BoundExpr | undefined): BoundExpr[] {
+  if (!e) return [];
+  if (e.kind === 'and') return e.args.flatMap(conjunctsOf);
+  return [e];
+}
+
+/** Literals, parameters and immutable calls over them (see the file header). */
+function constantExpr(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'const': case 'param': return true;
+    case 'call': return e.volatility === 'immutable' && e.name !== 'outer' && e.args.every(constantExpr);
+    default: return false;
+  }
+}
+
+function sameFamily(colOid: number, valueOid: number): boolean {
+  const f = family(colOid);
+  if (f === undefined || f !== family(valueOid)) return false;
+  // An integer column against a numeric constant: both DuckDB and PostgreSQL compare as numeric;
+  // a float column only against floats (numeric→double conversions are done by the binder).
+  return true;
+}
+
+/** FALSE or NULL when the table's columns are all NULL (safe below an outer join's nullable side). */
+function nullRejecting(p: Pushed): boolean {
+  switch (p.kind) {
+    case 'cmp': case 'in': case 'notNull': return true;
+    case 'and': return p.args.some(nullRejecting);
+    case 'or': return p.args.every(nullRejecting);
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
