@@ -23,6 +23,7 @@ import { resolveTypeName, t, T, typeName, type SqlType } from './types.js';
 import { TYPE_AWARE_JSON, typeAwareJson } from '../funcs/json.js';
 import { bindAnyAll, bindArrayExpr, bindArrayFunction, bindArrayOperator, bindIndirection } from './array-bind.js';
 import { arrayTypeFor, isArrayOid } from './array-types.js';
+import { ARRAY_SRFS } from '../funcs/array-srf.js';
 
 /** The OID of a plain type name usable as a cast function (date(...), int8(...)), or undefined. */
 function typeOidIfName(name: string): number | undefined {
@@ -437,7 +438,7 @@ export class Binder implements CoerceEnv {
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
     if (name === 'current_schemas') throw this.unsupported('current_schemas (arrays)', loc);
     const args = this.namedArgs(name, node.args ?? [], loc).map((a) => this.bind(a));
-    if (name === 'unnest' || name === 'generate_subscripts') throw this.unsupported(`set-returning function ${name}() in this context`, loc);
+    if (ARRAY_SRFS.has(name)) throw this.unsupported(`set-returning function ${name}() in this context`, loc);
     const arrayFn = bindArrayFunction(this, name, args, loc);
     if (arrayFn) return arrayFn;
     if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {

@@ -9,7 +9,9 @@ import type { Binder } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { elemType, isArrayOid } from '../bind/array-types.js';
 import { tryCoerce } from '../bind/coerce.js';
-import { T, typeName, type SqlType } from '../bind/types.js';
+import { t, T, typeName, type SqlType } from '../bind/types.js';
+import { arrayOfValues } from '../eval/array-values.js';
+import { regexpMatches, regexpSplit } from './array-regexp.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall } from '../parse/ast.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
@@ -25,13 +27,37 @@ function noFunction(b: Binder, name: string, args: BoundExpr[], loc: number): Db
   });
 }
 
-/** unnest / generate_subscripts as a FROM item; undefined for other functions. */
+/** The set-returning functions planned here (the binder refuses them in scalar contexts). */
+export const ARRAY_SRFS: ReadonlySet<string> = new Set(['unnest', 'generate_subscripts', 'regexp_matches', 'regexp_split_to_table']);
+
+/** regexp_matches(text, text [, text]) → text[] rows; regexp_split_to_table → text rows. */
+function regexpInFrom(b: Binder, name: string, args: BoundExpr[], ordinality: boolean, aliasName: string | undefined, loc: number): ArrayRelation {
+  const coerced = args.map((a) => tryCoerce(b, a, T.text, 'i'));
+  if ((args.length !== 2 && args.length !== 3) || coerced.some((c) => c === undefined)) throw noFunction(b, name, args, loc);
+  const fns = coerced.map((c) => compile(c!));
+  const columns: Array<{ name: string; type: SqlType }> = [{ name: aliasName ?? name, type: name === 'regexp_matches' ? t(TypeOid._text) : T.text }];
+  if (ordinality) columns.push({ name: 'ordinality', type: T.int8 });
+  const produce = (ctx: EvalContext): Value[][] => {
+    const v = fns.map((f) => f([], ctx));
+    if (v.some((x) => x === null)) return [];
+    const [s, p, flags] = [v[0] as string, v[1] as string, (v[2] as string | undefined) ?? ''];
+    const items: Value[] = name === 'regexp_matches'
+      ? regexpMatches(s, p, flags).map((m) => arrayOfValues(m))
+      : regexpSplit(s, p, flags, 'regexp_split_to_table');
+    if (items.length > ROWS_IN_MEMORY_MAX) throw tooMany();
+    return items.map((x, i) => (ordinality ? [x, BigInt(i + 1)] : [x]));
+  };
+  return { columns, node: new RowsNode(columns.length, produce, `Function Scan on ${name}`) };
+}
+
+/** unnest / generate_subscripts / the regexp set functions as a FROM item; undefined otherwise. */
 export function arrayFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, aliasName: string | undefined): ArrayRelation | undefined {
   const names = strings(f.funcname);
   const name = names[names.length - 1]!;
-  if (name !== 'unnest' && name !== 'generate_subscripts') return undefined;
+  if (!ARRAY_SRFS.has(name)) return undefined;
   const loc = f.location ?? -1;
   const args = (f.args ?? []).map((a) => b.bind(a));
+  if (name === 'regexp_matches' || name === 'regexp_split_to_table') return regexpInFrom(b, name, args, ordinality, aliasName, loc);
   const arrays = name === 'unnest' ? args : args.slice(0, 1);
   for (const a of arrays) {
     if (a.type.oid === TypeOid.unknown) throw b.err('42804', 'could not determine polymorphic type because input has type unknown', loc);

@@ -8,6 +8,7 @@ import { jsonFunctions, jsonOperators } from './json.js';
 import { mathFunctions } from './math.js';
 import { miscFunctions } from './misc.js';
 import { datetimeFunctions, datetimeOperators } from './datetime.js';
+import { arrayRegexpFunctions } from './array-regexp.js';
 import { windowFunctions, type WindowFnDef } from './window.js';
 
 export class FunctionRegistry {
@@ -17,7 +18,7 @@ export class FunctionRegistry {
 
   constructor() {
     for (const d of [...buildOperators(), ...datetimeOperators(), ...jsonOperators()]) push(this.ops, d.name, d);
-    for (const d of [...stringFunctions(), ...byteaFunctions(), ...jsonFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions()]) push(this.fns, d.name, d);
+    for (const d of [...stringFunctions(), ...byteaFunctions(), ...jsonFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions(), ...arrayRegexpFunctions()]) push(this.fns, d.name, d);
   }
 
   /** Operators named `name` with the given number of operands (1 = prefix). */
