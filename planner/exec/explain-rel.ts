@@ -160,7 +160,16 @@ export function trimReport(n: { input: RelNode }): NodeReport {
 
 // --- rows given by the plan: Result, Values, CTE/Subquery/Function scans --------------------
 
-export function rowsReport(n: { width: number; label: string; alias: string | undefined; sub?: object }): NodeReport {
+/** Rows of generate_series(start, stop [, step]) when all are integer constants (else undefined). */
+export function seriesRows(args: readonly BoundExpr[]): number | undefined {
+  const v = args.map((a) => (a.kind === 'const' && (typeof a.value === 'number' || typeof a.value === 'bigint') ? Number(a.value) : undefined));
+  if (v.some((x) => x === undefined)) return undefined;
+  const [start, stop, step = 1] = v as number[];
+  if (step === 0) return undefined;
+  return Math.max(0, Math.floor((stop! - start!) / step) + 1);
+}
+
+export function rowsReport(n: { width: number; label: string; alias: string | undefined; sub?: object; rowsEstimate?: number | undefined }): NodeReport {
   const label = n.label;
   const on = label.indexOf(' on ');
   const kind = on > 0 ? label.slice(0, on) : label;
@@ -175,7 +184,10 @@ export function rowsReport(n: { width: number; label: string; alias: string | un
       return {
         type: 'Function Scan', headline: `Function Scan on ${fn}${alias}`, relation: true,
         props: [['Function Name', fn], ['Alias', n.alias ?? fn]],
-        estimate: () => ({ startup: 0, total: FUNCTION_ROWS * ROW_COST, rows: FUNCTION_ROWS, width: w }),
+        estimate: () => {
+          const rows = n.rowsEstimate ?? FUNCTION_ROWS;
+          return { startup: 0, total: rows * ROW_COST, rows: clampRows(rows), width: w };
+        },
       };
     }
     case 'CTE Scan':

@@ -90,6 +90,8 @@ export class ProjectNode implements RelNode {
 export class RowsNode implements RelNode {
   /** EXPLAIN: the FROM-clause alias of a function scan. */
   alias: string | undefined = undefined;
+  /** EXPLAIN: rows the plan knows it produces (a constant integer generate_series). */
+  rowsEstimate: number | undefined = undefined;
   /** `sub`: the plan a Subquery/View scan materializes (EXPLAIN shows it as the child). */
   constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values', readonly sub?: object) {}
   *open(ctx: EvalContext): Generator<Row> {

@@ -10,6 +10,7 @@ import { t as sqlType, T, type SqlType } from '../bind/types.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall, type Node } from '../parse/ast.js';
 import { ROWS_IN_MEMORY_MAX, tooMany, RowsNode } from './ops.js';
+import { seriesRows } from '../exec/explain-rel.js';
 import { arrayFunctionInFrom } from '../funcs/array-srf.js';
 
 export interface FunctionRelation {
@@ -86,5 +87,7 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
     for (let cur = start; step > 0n ? cur <= stop : cur >= stop; cur += step) push(ty.oid === O.int8 ? cur : Number(cur));
     return out;
   };
-  return { columns: cols, node: new RowsNode(cols.length, produce, 'Function Scan on generate_series') };
+  const node = new RowsNode(cols.length, produce, 'Function Scan on generate_series');
+  node.rowsEstimate = seriesRows(args); // EXPLAIN: PostgreSQL 15 counts a constant integer series too
+  return { columns: cols, node };
 }

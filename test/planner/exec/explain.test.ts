@@ -220,3 +220,10 @@ describe('options and errors as PostgreSQL reports them', () => {
     expect([e.code, e.message]).toEqual(['42P01', 'relation "nope" does not exist']);
   });
 });
+
+describe('estimates', () => {
+  it('a constant integer generate_series is counted (PostgreSQL 15 prints the same line)', async () => {
+    expect(await plan('EXPLAIN SELECT * FROM generate_series(1, 10) g')).toEqual(['Function Scan on generate_series g  (cost=0.00..0.10 rows=10 width=4)']);
+    expect((await plan('EXPLAIN SELECT * FROM generate_series(1, 10, 3) g'))[0]).toContain(' rows=4 ');
+  });
+});
