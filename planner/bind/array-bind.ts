@@ -300,7 +300,8 @@ export function bindArrayFunction(b: Binder, name: string, args: BoundExpr[], lo
     if (r.kind === 'unknown') sawUnknown = true;
     if (r.kind !== 'ok') continue;
     const impl = def.make({ elemOid: r.elemOid, cmp: comparatorFor(r.elemOid) });
-    return call(name, r.args, r.type, impl, def.strict !== false, loc);
+    const e = call(name, r.args, r.type, impl, def.strict !== false, loc);
+    return def.volatility === undefined ? e : { ...e, volatility: def.volatility } as BoundExpr;
   }
   if (sawUnknown) throw b.err('42804', 'could not determine polymorphic type because input has type unknown', loc);
   throw b.err('42883', `function ${name}(${args.map((a) => typeName(a.type.oid)).join(', ')}) does not exist`, loc, {

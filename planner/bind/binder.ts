@@ -436,7 +436,6 @@ export class Binder implements CoerceEnv {
     }
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
     if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
-    if (name === 'current_schemas') throw this.unsupported('current_schemas (arrays)', loc);
     const args = this.namedArgs(name, node.args ?? [], loc).map((a) => this.bind(a));
     if (ARRAY_SRFS.has(name)) throw this.unsupported(`set-returning function ${name}() in this context`, loc);
     const arrayFn = bindArrayFunction(this, name, args, loc);

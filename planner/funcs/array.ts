@@ -8,7 +8,7 @@
 // string_to_array and array_to_string have a nullable third argument.
 
 import { DbError, TypeOid, textOut, type PgArray } from '../../catalog/index.js';
-import type { Impl, Value } from '../bind/expr.js';
+import type { Impl, Value, Volatility } from '../bind/expr.js';
 import type { Cmp } from '../eval/compare.js';
 import { arrayAppend, arrayCat, arrayPrepend, arrayOfValues, emptyArray, ARRAY_MAX_ELEMENTS } from '../eval/array-values.js';
 
@@ -28,6 +28,8 @@ export interface ArrayFnDef {
   readonly result: ArrayResult;
   /** Default true: any NULL argument gives NULL without calling the implementation. */
   readonly strict?: boolean;
+  /** Default 'immutable'. */
+  readonly volatility?: Volatility;
   readonly make: (info: ArrayFnInfo) => Impl;
 }
 
@@ -116,6 +118,20 @@ const DEFS: Record<string, ArrayFnDef[]> = {
     { args: [O.text, O.text], result: O._text, strict: false, make: () => (a) => split(a[0] as string | null, a[1] as string | null, null) },
     { args: [O.text, O.text, O.text], result: O._text, strict: false, make: () => (a) => split(a[0] as string | null, a[1] as string | null, a[2] as string | null) },
   ],
+  current_schemas: [{
+    args: [O.bool], result: O._name, volatility: 'stable',
+    make: () => (a, ctx) => {
+      // The search_path's existing schemas in order; pg_catalog is searched first implicitly
+      // unless the path names it (namespace.c's recomputeNamespacePath).
+      const t = ctx.tables;
+      const exists = (s: string): boolean => s === 'pg_catalog' || (t === undefined ? s === 'public' : t.catalog.schemaExists(t.reader(), t.host.database, s));
+      const path = t !== undefined ? t.searchPath() : ['public'];
+      const explicit: string[] = [];
+      for (const s of path) if (exists(s) && !explicit.includes(s)) explicit.push(s);
+      const all = a[0] === true && !explicit.includes('pg_catalog') ? ['pg_catalog', ...explicit] : explicit;
+      return arrayOfValues(all);
+    },
+  }],
   trim_array: [{
     args: ['anyarray', O.int4], result: 'array',
     make: () => (a) => {

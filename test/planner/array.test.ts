@@ -207,6 +207,9 @@ const CASES: Array<[string, Expected]> = [
   ["SELECT regexp_match(NULL, 'a'), regexp_split_to_array(NULL, ',')",{"rows":[[null,null]]}],
   ["SELECT (regexp_match('k=v', '(\\w+)=(\\w+)'))[2]",{"rows":[["v"]]}],
   ["SELECT regexp_split_to_array('😀a😀', 'a'), regexp_split_to_array('😀😀', '')",{"rows":[["{😀,😀}","{😀,😀}"]]}],
+  ["SELECT current_schemas(true), current_schemas(false), current_schemas(null)",{"rows":[["{pg_catalog,public}","{public}",null]]}],
+  ["SELECT 1 < ANY(current_schemas(null)::integer[])",{"rows":[[null]]}],
+  ["SELECT current_schemas()",{"error":"42883","message":"function current_schemas() does not exist"}],
 ];
 
 let engine: Engine;
