@@ -7,6 +7,23 @@
 import { renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
+  BIGINT,
+  BLOB,
+  BOOLEAN,
+  DATE,
+  DECIMAL,
+  DOUBLE,
+  FLOAT,
+  INTEGER,
+  INTERVAL,
+  SMALLINT,
+  TIME,
+  TIMESTAMP,
+  TIMESTAMPTZ,
+  UUID,
+  VARCHAR,
+  DuckDBBlobValue,
+  DuckDBDataChunk,
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBIntervalValue,
@@ -14,7 +31,8 @@ import {
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
   DuckDBUUIDValue,
-  type DuckDBAppender,
+  type DuckDBType,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import { ExternalError, fromDuckError } from './errors.js';
 import type { ExternalEngine } from './duck.js';
@@ -30,8 +48,14 @@ export interface RowColumn {
 
 const EPOCH_SHIFT_DAYS = 10957;
 const EPOCH_SHIFT_MICROS = 946_684_800_000_000n;
+/** Rows per appended data chunk: DuckDB's vector size. */
+const CHUNK_ROWS = 2048;
 
-type Append = (a: DuckDBAppender, v: Exclude<ExternalValue, null>) => void;
+/** One column's DuckDB type and the conversion of a non-NULL internal value to DuckDB's JS value. */
+interface ColumnWriter {
+  type: DuckDBType;
+  toDuck(v: Exclude<ExternalValue, null>): DuckDBValue;
+}
 
 function rescale(d: ExternalDecimal, scale: number): bigint {
   if (d.scale === scale) return d.unscaled;
@@ -39,53 +63,60 @@ function rescale(d: ExternalDecimal, scale: number): bigint {
   throw new ExternalError('22003', `numeric value with scale ${d.scale} does not fit the column's scale ${scale}`);
 }
 
-function appenderFor(c: RowColumn): Append {
+const same = (v: Exclude<ExternalValue, null>): DuckDBValue => v as DuckDBValue;
+
+function writerFor(c: RowColumn): ColumnWriter {
   const pg = c.pg;
   switch (pg.oid) {
     case PgOid.bool:
-      return (a, v) => a.appendBoolean(v as boolean);
+      return { type: BOOLEAN, toDuck: same };
     case PgOid.int2:
-      return (a, v) => a.appendSmallInt(v as number);
+      return { type: SMALLINT, toDuck: same };
     case PgOid.int4:
-      return (a, v) => a.appendInteger(v as number);
+      return { type: INTEGER, toDuck: same };
     case PgOid.int8:
-      return (a, v) => a.appendBigInt(v as bigint);
+      return { type: BIGINT, toDuck: same };
     case PgOid.float4:
-      return (a, v) => a.appendFloat(v as number);
+      return { type: FLOAT, toDuck: same };
     case PgOid.float8:
-      return (a, v) => a.appendDouble(v as number);
+      return { type: DOUBLE, toDuck: same };
     case PgOid.text:
-      return (a, v) => a.appendVarchar(v as string);
+      return { type: VARCHAR, toDuck: same };
     case PgOid.bytea:
-      return (a, v) => a.appendBlob(v as Uint8Array);
+      return { type: BLOB, toDuck: (v) => new DuckDBBlobValue(v as Uint8Array) };
     case PgOid.date:
-      return (a, v) => {
-        const d = v as number;
-        a.appendDate(new DuckDBDateValue(d === 2147483647 ? 2 ** 31 - 1 : d === -2147483648 ? -(2 ** 31 - 1) : d + EPOCH_SHIFT_DAYS));
+      return {
+        type: DATE,
+        toDuck: (v) => {
+          const d = v as number;
+          return new DuckDBDateValue(d === 2147483647 ? 2 ** 31 - 1 : d === -2147483648 ? -(2 ** 31 - 1) : d + EPOCH_SHIFT_DAYS);
+        },
       };
     case PgOid.time:
-      return (a, v) => a.appendTime(new DuckDBTimeValue(v as bigint));
+      return { type: TIME, toDuck: (v) => new DuckDBTimeValue(v as bigint) };
     case PgOid.timestamp:
-    case PgOid.timestamptz:
-      return (a, v) => {
-        const m = v as bigint;
-        const inf = (1n << 63n) - 1n;
-        const duck = m === inf ? inf : m === -(1n << 63n) ? -inf : m + EPOCH_SHIFT_MICROS;
-        if (pg.oid === PgOid.timestamp) a.appendTimestamp(new DuckDBTimestampValue(duck));
-        else a.appendTimestampTZ(new DuckDBTimestampTZValue(duck));
-      };
+    case PgOid.timestamptz: {
+      const inf = (1n << 63n) - 1n;
+      const shift = (m: bigint): bigint => (m === inf ? inf : m === -(1n << 63n) ? -inf : m + EPOCH_SHIFT_MICROS);
+      return pg.oid === PgOid.timestamp
+        ? { type: TIMESTAMP, toDuck: (v) => new DuckDBTimestampValue(shift(v as bigint)) }
+        : { type: TIMESTAMPTZ, toDuck: (v) => new DuckDBTimestampTZValue(shift(v as bigint)) };
+    }
     case PgOid.interval:
-      return (a, v) => {
-        const i = v as ExternalInterval;
-        a.appendInterval(new DuckDBIntervalValue(i.months, i.days, i.micros));
+      return {
+        type: INTERVAL,
+        toDuck: (v) => {
+          const i = v as ExternalInterval;
+          return new DuckDBIntervalValue(i.months, i.days, i.micros);
+        },
       };
     case PgOid.uuid:
-      return (a, v) => a.appendUUID(DuckDBUUIDValue.fromUint128(BigInt('0x' + (v as string).replaceAll('-', ''))));
+      return { type: UUID, toDuck: (v) => DuckDBUUIDValue.fromUint128(BigInt('0x' + (v as string).replaceAll('-', ''))) };
     case PgOid.numeric: {
       const t = pg.typmod - 4;
       const p = (t >> 16) & 0xffff;
       const s = t & 0xffff;
-      return (a, v) => a.appendDecimal(new DuckDBDecimalValue(rescale(v as ExternalDecimal, s), p, s));
+      return { type: DECIMAL(p, s), toDuck: (v) => new DuckDBDecimalValue(rescale(v as ExternalDecimal, s), p, s) };
     }
     default: {
       const never: never = pg.oid;
@@ -118,13 +149,29 @@ export async function copyRowsToParquet(
   refuseExistingDirectoryTarget(finalPath, opts);
   const tmp = tempNameFor(finalPath);
   const table = `pyralog_copy_${randomUUID().replaceAll('-', '')}`;
-  const appenders = columns.map(appenderFor);
+  const writers = columns.map(writerFor);
   return engine.withConnection(async (conn) => {
     let rows = 0;
     let sourceError: unknown;
     try {
       await conn.run(`CREATE TEMPORARY TABLE ${quoteIdent(table)} (${columns.map((c, i) => `${quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
       const app = await conn.createAppender(table, 'main', 'temp');
+      const duckTypes = writers.map((w) => w.type);
+      // Column-major chunks of ≤ CHUNK_ROWS rows: one vector write per value instead of one
+      // appender call per value (about 4× faster), and never more than one chunk built at once.
+      const appendRows = (batch: readonly (readonly ExternalValue[])[], from: number, n: number): void => {
+        const chunk = DuckDBDataChunk.create(duckTypes, n);
+        for (let c = 0; c < writers.length; c++) {
+          const w = writers[c]!;
+          const col = new Array<DuckDBValue>(n);
+          for (let r = 0; r < n; r++) {
+            const v = batch[from + r]![c] ?? null;
+            col[r] = v === null ? null : w.toDuck(v);
+          }
+          chunk.setColumnValues(c, col);
+        }
+        app.appendDataChunk(chunk);
+      };
       try {
         const it = batches[Symbol.asyncIterator]();
         for (;;) {
@@ -139,14 +186,10 @@ export async function copyRowsToParquet(
           }
           if (step.done) break;
           const batch = step.value;
-          for (const row of batch) {
-            for (let i = 0; i < appenders.length; i++) {
-              const v = row[i] ?? null;
-              if (v === null) app.appendNull();
-              else appenders[i]!(app, v);
-            }
-            app.endRow();
-            rows++;
+          for (let from = 0; from < batch.length; from += CHUNK_ROWS) {
+            const n = Math.min(CHUNK_ROWS, batch.length - from);
+            appendRows(batch, from, n);
+            rows += n;
           }
           app.flushSync();
         }

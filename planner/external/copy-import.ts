@@ -60,10 +60,13 @@ export async function importParquet(engine: ExternalEngine, p: ParquetImportPlan
           }
         }
         for (const [attnum, d] of p.defaults) row[attnum - 1] = d.kind === 'null' ? null : await evalDefault(p.b, d, ctx);
-        writer.checkRow(row, ctx);
-        const key = writer.key(ts, row);
-        if (writer.conflictFree) writer.put(ts, key, row);
-        else await writer.insertChecked(ts, key, row, ctx, lock);
+        // Stored form once; the key and cells are handed to the transaction (no copies), the
+        // same path as COPY FROM STDIN: lock, check and write in one step when no lock waits.
+        const cells = writer.cells(row);
+        writer.checkCells(cells, ctx);
+        const key = writer.keyOfCells(ts, cells);
+        if (writer.conflictFree) writer.putCells(ts, key, cells, []);
+        else if (!writer.tryInsertCells(ts, key, cells, ctx)) await writer.insertCellsChecked(ts, key, cells, ctx, lock);
         count++;
         if (count % YIELD_ROWS === 0) await new Promise<void>((res) => setImmediate(res));
       }
