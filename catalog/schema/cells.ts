@@ -26,7 +26,8 @@ export function toCell(oid: number, v: unknown): Cell {
     }
     default:
       // Arrays: PostgreSQL's array_send bytes (self-describing, exact for every element type).
-      return typeByOid(oid)?.typcategory === 'A' ? binaryOut(oid, v) : (v as Cell);
+      // (Only arrays reach here as non-byte objects; the type lookup stays off the scalar path.)
+      return typeof v === 'object' && !(v instanceof Uint8Array) && typeByOid(oid)?.typcategory === 'A' ? binaryOut(oid, v) : (v as Cell);
   }
 }
 
@@ -41,7 +42,7 @@ export function fromCell(oid: number, c: Cell): unknown {
       return { months: Number(m), days: Number(d), micros: BigInt(us!) } satisfies Interval;
     }
     default:
-      return typeByOid(oid)?.typcategory === 'A' ? binaryIn(oid, c as Uint8Array) : c;
+      return c instanceof Uint8Array && oid !== O.bytea && typeByOid(oid)?.typcategory === 'A' ? binaryIn(oid, c) : c;
   }
 }
 
