@@ -1,6 +1,12 @@
 // Array values (PostgreSQL 15 array_in/array_out/array_send/array_recv/array_cmp) for arrays of
 // the registered element types. Value: PgArray — dimensions, lower bounds and the elements
 // flattened in row-major order, null standing for SQL NULL. '{}' has no dimensions.
+//
+// Stored form: a table cell holding an array is exactly the array_send bytes below (PostgreSQL's
+// binary format: int32 ndim, int32 has-null flag, uint32 element OID, ndim × (int32 length,
+// int32 lower bound), then per element int32 byte length (-1 for NULL) and the element's own
+// binary form), see catalog/schema/cells.ts. It is self-describing and exact for every element
+// type; a cell whose element OID differs from the column's is refused (42804) on read.
 import { DbError } from '../errors.js';
 import { badBinary } from './errors.js';
 import type { FormatSettings, InputSettings } from './settings.js';
