@@ -28,3 +28,42 @@ export function sortKeyOf(table: TableId, key: Uint8Array): string {
   const p = table < 256 ? SMALL_PREFIXES[table]! : tablePrefix(table);
   return key.length === 0 ? p : p + latin1.call(key, 0, key.length);
 }
+
+/** Smallest and largest slab of a KeySlab: a one-row COPY wastes little, a big one allocates
+ *  few buffers. */
+const SLAB_BYTES_MIN = 4096;
+const SLAB_BYTES_MAX = 1 << 20;
+
+/**
+ * Owned copies of keys packed into shared slabs (a view per key instead of an ArrayBuffer per
+ * key: a bulk load keeps a million keys alive until commit, and each ArrayBuffer is one more
+ * object for every scavenge to copy), each returned with its sort key built flat from the same
+ * bytes (a concatenated string would be flattened on its first hash). The slab bytes of a key
+ * never change after intern() returns.
+ */
+export class KeySlab {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private pos = 0;
+  private nextBytes = SLAB_BYTES_MIN;
+
+  intern(table: TableId, key: Uint8Array): { key: Uint8Array; sortKey: string } {
+    if (!Number.isInteger(table) || table < 0 || table > 2 ** 53) throw new Error(`lsm invariant violated: table id ${table}`);
+    const n = 7 + key.length;
+    if (this.pos + n > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(n, this.nextBytes));
+      this.nextBytes = Math.min(this.nextBytes * 2, SLAB_BYTES_MAX);
+      this.pos = 0;
+    }
+    const s = this.slab;
+    const p = this.pos;
+    let t = table;
+    for (let i = 6; i >= 0; i--) {
+      s[p + i] = t % 256;
+      t = Math.floor(t / 256);
+    }
+    if (key.length < 32) for (let i = 0; i < key.length; i++) s[p + 7 + i] = key[i]!;
+    else s.set(key, p + 7);
+    this.pos = p + n;
+    return { key: new Uint8Array(s.buffer, s.byteOffset + p + 7, key.length), sortKey: latin1.call(s, p, p + n) };
+  }
+}

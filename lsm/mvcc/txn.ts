@@ -12,7 +12,7 @@
 // row locks are released exactly when the transaction ends; the write set has a byte limit.
 import { compareBytes } from '../keys/compare.js';
 import { cellBytes } from '../memtable/memtable.js';
-import { sortKeyOf } from '../memtable/sortkey.js';
+import { KeySlab, sortKeyOf } from '../memtable/sortkey.js';
 import { LsmError } from '../types.js';
 import type { Entry, Row, Seq, TableId } from '../types.js';
 import type { LockOptions, TxnId } from './locks.js';
@@ -79,6 +79,8 @@ export class Txn {
   private readonly writes = new Map<string, WriteOp>();
   private writeBytes = 0;
   private readonly locks = new Set<string>();
+  /** Where internKey() copies keys (made on first use). */
+  private keySlab: KeySlab | undefined;
   /** insertIfAbsent took locks that only the write set names: release its keys at the end. */
   private releaseWrittenKeys = false;
 
@@ -200,6 +202,13 @@ export class Txn {
     if (!this.host.tryLockRow(this.id, k)) return false;
     this.locks.add(k);
     return true;
+  }
+
+  /** A copy of `key` owned by this transaction (packed with others in one slab) and its opKey,
+   *  for insertIfAbsent: the caller may reuse or drop `key`. */
+  internKey(table: TableId, key: Uint8Array): { key: Uint8Array; k: string } {
+    const r = (this.keySlab ??= new KeySlab()).intern(table, key);
+    return { key: r.key, k: r.sortKey };
   }
 
   /**

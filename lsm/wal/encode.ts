@@ -28,8 +28,12 @@ class Out {
   buf: Buffer;
   pos = 0;
 
+  /** View of `buf` for int64 (Buffer.writeBigInt64BE splits the bigint with BigInt arithmetic). */
+  private dv: DataView;
+
   constructor(sizeBytes: number) {
     this.buf = Buffer.allocUnsafe(Math.max(64, sizeBytes));
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   /** Makes room for `n` more bytes (doubling: amortised O(1) per byte). */
@@ -40,6 +44,7 @@ class Out {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.dv = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
   byte(b: number): void {
@@ -111,7 +116,7 @@ class Out {
     if (v < INT64_MIN || v > INT64_MAX) throw new Error(`lsm invariant violated: bigint cell ${v} outside int64`);
     this.ensure(9);
     this.buf[this.pos] = 0xd3;
-    this.buf.writeBigInt64BE(v, this.pos + 1);
+    this.dv.setBigInt64(this.pos + 1, v);
     this.pos += 9;
   }
 

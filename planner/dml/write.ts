@@ -265,23 +265,25 @@ export class TableWriter {
   tryInsertCells(ts: TableSession, key: Uint8Array, cells: LsmRow, ctx: EvalContext): boolean {
     const t = this.table;
     const txn = ts.current();
-    const k = Txn.keyOf(t.storageId, key);
     let uks: Array<Uint8Array | undefined> | undefined;
     try {
       if (t.primaryKey && t.uniques.length === 0) {
         // The primary key is the only key: lock, check and write in one step of the txn. The
         // undo entry is taken first (an undo entry for a row then not written restores what is
         // there anyway).
-        ts.recordUndo(t.storageId, key, txn.wrote(k));
-        switch (txn.insertIfAbsent(t.storageId, key, cells, k)) {
+        // The key is copied into the transaction's key slab (one view per key, not one buffer).
+        const own = txn.internKey(t.storageId, key);
+        ts.recordUndo(t.storageId, own.key, txn.wrote(own.k));
+        switch (txn.insertIfAbsent(t.storageId, own.key, cells, own.k)) {
           case 'busy': return false;
           case 'exists': throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
           case 'inserted': break;
         }
-        ts.ownKeys.add(k);
+        ts.ownKeys.add(own.k);
         ts.writes++;
         return true;
       }
+      const k = Txn.keyOf(t.storageId, key);
       if (t.primaryKey) {
         if (!txn.tryLockRow(k)) return false;
         if (this.existsLocked(txn, t.storageId, key, k)) throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);

@@ -283,3 +283,25 @@ describe('latestCommittedSeq', () => {
     await db.close();
   });
 });
+
+describe('KeySlab (Txn.internKey)', () => {
+  it('copies keys into shared slabs with sort keys equal to Txn.keyOf', async () => {
+    const db = await open();
+    const t = db.begin({ isolation: 'read-committed' });
+    const seen: Array<{ key: Uint8Array; k: string; src: Uint8Array; table: number }> = [];
+    for (let i = 0; i < 3000; i++) {
+      const table = [0, 1, 255, 256, 70000, 2 ** 40 + 3][i % 6]!;
+      const src = i % 97 === 0 ? new Uint8Array(5000).fill(i & 0xff) : encodeKey([{ type: 'int8' }, { type: 'text' }], [BigInt(i * 7919 - 50000), 'x'.repeat(i % 40)]);
+      const own = t.internKey(table, src);
+      seen.push({ ...own, src: Uint8Array.from(src), table });
+      src.fill(0); // the caller's buffer may be reused
+    }
+    for (const s of seen) {
+      expect(Buffer.compare(s.key, s.src)).toBe(0);
+      expect(s.k).toBe(Txn.keyOf(s.table, s.src));
+    }
+    expect(new Set(seen.map((s) => s.key.buffer)).size).toBeLessThan(40);
+    t.rollback();
+    await db.close();
+  });
+});
