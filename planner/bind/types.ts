@@ -3,7 +3,7 @@
 // The OIDs, names and text codecs themselves belong to catalog/; this file only adds what the
 // operator/function resolution rules read (pg_type.typcategory/typispreferred/typlen).
 
-import { DbError, TypeOid, formatType, typeByOid } from '../../catalog/index.js';
+import { DbError, TypeOid, formatType, lookupType, typeByOid } from '../../catalog/index.js';
 
 export interface SqlType {
   readonly oid: number;
@@ -107,7 +107,8 @@ const NAMES = new Map<string, number>([
 export function resolveTypeName(names: readonly string[], position: number | undefined): number {
   const last = names[names.length - 1] ?? '';
   const schemaOk = names.length === 1 || (names.length === 2 && (names[0] === 'pg_catalog' || names[0] === 'public'));
-  const oid = schemaOk ? NAMES.get(last) : undefined;
+  // Array types also answer to their pg_type name (_int4 is integer[]).
+  const oid = schemaOk ? (NAMES.get(last) ?? (last.startsWith('_') && typeByOid(lookupType([last])?.oid ?? 0)?.typcategory === 'A' ? lookupType([last])!.oid : undefined)) : undefined;
   if (oid === undefined) {
     const shown = names.map((n) => (/^[a-z_][a-z0-9_]*$/.test(n) ? n : `"${n.replace(/"/g, '""')}"`)).join('.');
     throw new DbError('42704', `type "${shown}" does not exist`, position !== undefined ? { position } : {});
