@@ -25,6 +25,7 @@ export {
 } from './duck.js';
 export { copyQueryToParquet, copyOptionsClause, type ParquetCompression, type ParquetWriteOptions } from './copy.js';
 export { copyRowsToParquet, type RowColumn } from './copy-rows.js';
-export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile } from './refs.js';
+export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile, type RefFileStats } from './refs.js';
+export { parquetFileStats, STATS_OIDS } from './file-stats.js';
 export { registerParquet, partitionValues, type DeclaredColumn, type RegisterRequest } from './register.js';
 export { relistRef, type Relisted } from './relist.js';

@@ -24,7 +24,15 @@ export interface RefFile {
   mtimeMs: number;
   /** Raw partition values in `partitionColumns` order (null = __HIVE_DEFAULT_PARTITION__). */
   partition: (string | null)[];
+  /** Column bounds by SQL column name (file-stats.ts); absent in refs written before them. */
+  stats?: RefFileStats;
 }
+
+/**
+ * Per column: [min, max] as text DuckDB printed in the column's type, or null when the file holds
+ * no non-NULL value of it. A column without an entry is unknown (never pruned).
+ */
+export type RefFileStats = Record<string, [string, string] | null>;
 
 export interface ExternalTableRef {
   version: typeof REF_VERSION;
@@ -47,7 +55,7 @@ export function encodeRef(ref: ExternalTableRef): string {
     baseDir: ref.baseDir,
     columns: ref.columns.map(col),
     partitionColumns: ref.partitionColumns.map(col),
-    files: ref.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: f.partition })),
+    files: ref.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: f.partition, ...(f.stats ? { stats: f.stats } : {}) })),
     registeredAtMs: ref.registeredAtMs,
   });
 }
@@ -66,6 +74,17 @@ function decodeColumn(v: unknown): RefColumn {
     throw corrupt('bad column entry');
   }
   return { name: v.name, source: v.source, oid: v.oid, typmod: v.typmod, duckType: v.duckType };
+}
+
+function decodeStats(v: unknown): RefFileStats {
+  if (!isObj(v)) throw corrupt('bad file statistics');
+  const out: RefFileStats = {};
+  for (const [k, b] of Object.entries(v)) {
+    if (b === null) out[k] = null;
+    else if (Array.isArray(b) && b.length === 2 && typeof b[0] === 'string' && typeof b[1] === 'string') out[k] = [b[0], b[1]];
+    else throw corrupt(`bad statistics of column "${k}"`);
+  }
+  return out;
 }
 
 export function decodeRef(text: string): ExternalTableRef {
@@ -92,7 +111,9 @@ export function decodeRef(text: string): ExternalTableRef {
     if (f.partition.length !== partitionColumns.length || !f.partition.every((p) => p === null || typeof p === 'string')) {
       throw corrupt('partition values do not match the partition columns');
     }
-    return { path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: f.partition as (string | null)[] };
+    const out: RefFile = { path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: f.partition as (string | null)[] };
+    if (f.stats !== undefined) out.stats = decodeStats(f.stats);
+    return out;
   });
   return {
     version: REF_VERSION,

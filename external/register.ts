@@ -8,6 +8,7 @@ import { ExternalError } from './errors.js';
 import type { ExternalEngine } from './duck.js';
 import type { ExternalFile, Listing } from './listing.js';
 import type { ExternalColumn } from './types.js';
+import { parquetFileStats } from './file-stats.js';
 import { REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile } from './refs.js';
 
 export interface DeclaredColumn {
@@ -45,6 +46,12 @@ export async function registerParquet(engine: ExternalEngine, req: RegisterReque
     if (columns.some((c) => c.name === p.name || c.source === p.name)) {
       throw new ExternalError('42804', `partition column "${p.name}" is also a column of the Parquet files`);
     }
+  }
+  // Footer statistics for pruning point lookups and ranges (file-stats.ts).
+  const stats = await parquetFileStats(engine, files.map((f) => f.path), columns);
+  for (const f of files) {
+    const s = stats.get(f.path);
+    if (s && Object.keys(s).length > 0) f.stats = s;
   }
   return {
     version: REF_VERSION,

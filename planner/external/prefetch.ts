@@ -2,11 +2,13 @@
 // Per scan: the WHERE conjuncts pushed into it (scan-spec.ts) are evaluated with this
 // execution's parameters; those over partition columns prune files against the catalog's
 // partition values (prune.ts); DuckDB receives the explicit file list and the pushed filter;
-// rows stream batch by batch, are converted to internal values and held in memory up to
+// conjuncts over file columns skip the files whose registered min/max statistics exclude
+// them (pruneByStats); rows stream batch by batch, are converted to internal values and held in memory up to
 // ROWS_IN_MEMORY_MAX rows in total (53200 beyond, like every blocking operator). A filter that
 // cannot be rendered faithfully (renderFragment says not pushable) is dropped from the fragment
 // and left to the native filter above the scan, which re-checks every pushed conjunct anyway.
 // Loaded by dynamic import: this file pulls in DuckDB.
+import { statSync } from 'node:fs';
 import { DbError } from '../../catalog/index.js';
 import { decodeRef, type RefFile } from '../../external/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
@@ -14,7 +16,7 @@ import { ROWS_IN_MEMORY_MAX, tooMany } from '../rel/ops.js';
 import { externalRowCursor } from './cursor.js';
 import { renderFragment, type Fragment } from './fragment.js';
 import type { ExternalHost } from './host.js';
-import { prunePartitions, typedPartitions } from './prune.js';
+import { prunePartitions, pruneByStats, typedPartitions } from './prune.js';
 import type { ExternalScan } from './scan-spec.js';
 
 /** Rows asked from DuckDB per fetch. */
@@ -46,7 +48,15 @@ export async function prefetchScans(
       partitionsKept = pr.keptPartitions;
       partitionsTotal = pr.keptPartitions + pr.prunedPartitions;
     }
-    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned: 0, sql: undefined as string | undefined };
+    const byStats = pruneByStats(ref, files, req.stats, ctx.fmt);
+    let statsPruned = 0;
+    if (byStats.pruned.length > 0) {
+      // Statistics describe the files as registered: a file changed since is read after all.
+      const stale = byStats.pruned.filter((f) => changedSince(f));
+      statsPruned = byStats.pruned.length - stale.length;
+      files = stale.length === 0 ? byStats.kept : files.filter((f) => byStats.kept.includes(f) || stale.includes(f));
+    }
+    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned, sql: undefined as string | undefined };
     scan.lastRun = figures;
     if (files.length === 0) {
       out.set(scan, []);
@@ -77,5 +87,15 @@ export async function prefetchScans(
       cursor.close();
     }
     out.set(scan, rows);
+  }
+}
+
+/** Size or modification time differ from the registration's record (or the file is gone). */
+function changedSince(f: RefFile): boolean {
+  try {
+    const st = statSync(f.path);
+    return st.size !== f.sizeBytes || Math.floor(st.mtimeMs) !== f.mtimeMs;
+  } catch {
+    return true;
   }
 }

@@ -139,3 +139,98 @@ function lookup(column: string, values: Map<string, unknown>, oidOf: Map<string,
   if (!oidOf.has(column)) throw new Error(`assertion: "${column}" is not a partition column`);
   return values.get(column) ?? null;
 }
+
+/** Bounds of one file's column: [min, max] typed, 'allNull', or undefined (unknown). */
+type Bounds = [unknown, unknown] | 'allNull' | undefined;
+
+export interface StatsPruneResult {
+  kept: RefFile[];
+  /** Files skipped because their min/max excludes the predicate. */
+  pruned: RefFile[];
+}
+
+/**
+ * Skips the files whose column bounds (ref statistics, recorded at registration) show that no
+ * row can make a predicate TRUE. Same invariant as partition pruning: a file is skipped only
+ * when every predicate's value is certainly FALSE or NULL for every row in it. Bounds that do
+ * not parse as the column's type count as unknown (the file is kept).
+ */
+export function pruneByStats(ref: ExternalTableRef, files: readonly RefFile[], predicates: readonly PartitionPredicate[], settings: InputSettings): StatsPruneResult {
+  if (predicates.length === 0) return { kept: [...files], pruned: [] };
+  const oidOf = new Map(ref.columns.map((c) => [c.name, { oid: c.oid, typmod: c.typmod }]));
+  const kept: RefFile[] = [];
+  const pruned: RefFile[] = [];
+  for (const f of files) {
+    const cache = new Map<string, Bounds>();
+    const bounds = (column: string): Bounds => {
+      if (cache.has(column)) return cache.get(column);
+      let b: Bounds;
+      const s = f.stats?.[column];
+      const ty = oidOf.get(column);
+      if (s === null) b = 'allNull';
+      else if (s === undefined || !ty) b = undefined;
+      else {
+        try {
+          b = [textIn(ty.oid, s[0], settings, ty.typmod), textIn(ty.oid, s[1], settings, ty.typmod)];
+        } catch {
+          b = undefined;
+        }
+      }
+      cache.set(column, b);
+      return b;
+    };
+    const may = predicates.every((p) => mayBeTrue(p, bounds, oidOf));
+    (may ? kept : pruned).push(f);
+  }
+  return { kept, pruned };
+}
+
+/** False only when no row with values inside the bounds can make `p` TRUE. */
+function mayBeTrue(p: PartitionPredicate, bounds: (c: string) => Bounds, oidOf: Map<string, { oid: number }>): boolean {
+  switch (p.kind) {
+    case 'cmp': {
+      const b = bounds(p.column);
+      if (b === undefined) return true;
+      if (b === 'allNull' || p.value === null) return false; // NULL compared: never TRUE
+      const cmp = (x: unknown, y: unknown): number => compareValues(oidOf.get(p.column)!.oid, x, y);
+      const [lo, hi] = b;
+      switch (p.op) {
+        case '=': return cmp(p.value, lo) >= 0 && cmp(p.value, hi) <= 0;
+        case '<>': return !(cmp(lo, hi) === 0 && cmp(lo, p.value) === 0);
+        case '<': return cmp(lo, p.value) < 0;
+        case '<=': return cmp(lo, p.value) <= 0;
+        case '>': return cmp(hi, p.value) > 0;
+        case '>=': return cmp(hi, p.value) >= 0;
+        default: {
+          const never: never = p.op;
+          return never;
+        }
+      }
+    }
+    case 'in': {
+      const b = bounds(p.column);
+      if (b === undefined) return true;
+      if (b === 'allNull') return false;
+      const cmp = (x: unknown, y: unknown): number => compareValues(oidOf.get(p.column)!.oid, x, y);
+      const [lo, hi] = b;
+      if (p.negated) {
+        // x NOT IN (…, NULL, …) is never TRUE; with one value in the file, that value must be absent.
+        if (p.values.some((v) => v === null)) return false;
+        return !(cmp(lo, hi) === 0 && p.values.some((v) => cmp(v, lo) === 0));
+      }
+      return p.values.some((v) => v !== null && cmp(v, lo) >= 0 && cmp(v, hi) <= 0);
+    }
+    case 'isNull':
+      return p.negated ? bounds(p.column) !== 'allNull' : true;
+    case 'and':
+      return p.args.every((a) => mayBeTrue(a, bounds, oidOf));
+    case 'or':
+      return p.args.some((a) => mayBeTrue(a, bounds, oidOf));
+    case 'not':
+      return true;
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}

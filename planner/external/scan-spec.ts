@@ -45,10 +45,13 @@ type Pushed =
   | { kind: 'and'; args: Pushed[] }
   | { kind: 'or'; args: Pushed[] };
 
-/** The filters of one execution: DuckDB's WHERE and the partition predicates for pruning. */
+/** The filters of one execution: DuckDB's WHERE and the predicates for pruning files. */
 export interface ScanRequest {
   filters: FragExpr[];
+  /** Conjuncts over partition columns only (prunePartitions). */
   partition: PartitionPredicate[];
+  /** Conjuncts over file columns only (pruneByStats against the files' min/max). */
+  stats: PartitionPredicate[];
   /** Pushed filters as text (EXPLAIN). */
   shown: string[];
 }
@@ -133,17 +136,21 @@ export class ExternalScan {
    * `partitionColumns`: names of the table's partition columns (from its ref).
    */
   request(ctx: EvalContext, partitionColumns: ReadonlySet<string>): ScanRequest {
-    this.partitionNames = partitionColumns;
     const filters: FragExpr[] = [];
     const partition: PartitionPredicate[] = [];
+    const stats: PartitionPredicate[] = [];
     const shown: string[] = [];
     for (const p of this.pushed) {
       const ev = this.evaluate(p, ctx);
       filters.push(ev.frag);
-      if (ev.part) partition.push(ev.part);
+      if (ev.part) {
+        const cols = predicateColumns(ev.part);
+        if (cols.every((c) => partitionColumns.has(c))) partition.push(ev.part);
+        else if (!cols.some((c) => partitionColumns.has(c))) stats.push(ev.part);
+      }
       shown.push(this.show(p));
     }
-    return { filters, partition, shown };
+    return { filters, partition, stats, shown };
   }
 
   /** The pushed filters as text, parameters as $n (EXPLAIN without running). */
@@ -151,15 +158,10 @@ export class ExternalScan {
     return this.pushed.map((p) => this.show(p));
   }
 
-  private partitionNames: ReadonlySet<string> = new Set();
-
   private name(col: number): string {
     return this.table.columns[col]!.name;
   }
 
-  private isPartition(col: number): boolean {
-    return this.partitionNames.has(this.name(col));
-  }
 
   private evaluate(p: Pushed, ctx: EvalContext): { frag: FragExpr; part: PartitionPredicate | undefined } {
     const constFrag = (col: number, e: BoundExpr): { frag: FragExpr; v: Value } => {
@@ -170,25 +172,26 @@ export class ExternalScan {
       case 'cmp': {
         const c = constFrag(p.col, p.value);
         const frag: FragExpr = { kind: 'cmp', op: p.op, left: { kind: 'col', name: this.name(p.col) }, right: c.frag };
-        const v = this.partitionValue(p.col, p.value.type.oid, c.v);
+        const v = this.typedValue(p.col, p.value.type.oid, c.v);
         return { frag, part: v === NOT_PRUNABLE ? undefined : { kind: 'cmp', column: this.name(p.col), op: p.op, value: v } };
       }
       case 'in': {
         const cs = p.list.map((e) => constFrag(p.col, e));
         const frag: FragExpr = { kind: 'in', arg: { kind: 'col', name: this.name(p.col) }, list: cs.map((c) => c.frag), negated: p.negated };
-        const vs = cs.map((c, i) => this.partitionValue(p.col, p.list[i]!.type.oid, c.v));
+        const vs = cs.map((c, i) => this.typedValue(p.col, p.list[i]!.type.oid, c.v));
         return { frag, part: vs.includes(NOT_PRUNABLE) ? undefined : { kind: 'in', column: this.name(p.col), values: vs, negated: p.negated } };
       }
       case 'notNull':
         return {
           frag: { kind: 'isNull', arg: { kind: 'col', name: this.name(p.col) }, negated: true },
-          part: this.isPartition(p.col) ? { kind: 'isNull', column: this.name(p.col), negated: true } : undefined,
+          part: { kind: 'isNull', column: this.name(p.col), negated: true },
         };
       case 'and':
       case 'or': {
         const xs = p.args.map((a) => this.evaluate(a, ctx));
         const parts = xs.map((x) => x.part);
-        // AND may prune on the prunable part alone; OR only when every branch is prunable.
+        // AND may prune on the prunable part alone; OR only when every branch is prunable. (An
+        // AND mixing partition and file columns is then used by neither pruning: see request.)
         const part: PartitionPredicate | undefined = p.kind === 'and'
           ? (parts.some((x) => x) ? { kind: 'and', args: parts.filter((x): x is PartitionPredicate => x !== undefined) } : undefined)
           : (parts.every((x) => x) ? { kind: 'or', args: parts as PartitionPredicate[] } : undefined);
@@ -201,9 +204,8 @@ export class ExternalScan {
     }
   }
 
-  /** `v` as an internal value of the partition column's type, or NOT_PRUNABLE. */
-  private partitionValue(col: number, oid: number, v: Value): unknown {
-    if (!this.isPartition(col)) return NOT_PRUNABLE;
+  /** `v` as an internal value of the column's type (for pruning), or NOT_PRUNABLE. */
+  private typedValue(col: number, oid: number, v: Value): unknown {
     if (v === null) return null;
     const colOid = this.table.columns[col]!.typeOid;
     if (colOid === oid || (family(colOid) === 'text' && family(oid) === 'text')) return v;
@@ -244,6 +246,18 @@ function showConst(e: BoundExpr): string {
   }
   if (e.kind === 'call' && e.args.length === 1) return showConst(e.args[0]!);
   return '(expression)';
+}
+
+function predicateColumns(p: PartitionPredicate): string[] {
+  switch (p.kind) {
+    case 'cmp': case 'in': case 'isNull': return [p.column];
+    case 'and': case 'or': return p.args.flatMap(predicateColumns);
+    case 'not': return predicateColumns(p.arg);
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
 }
 
 function conjunctsOf(e: BoundExpr | undefined): BoundExpr[] {

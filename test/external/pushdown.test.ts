@@ -22,6 +22,8 @@ beforeAll(async () => {
   for (const [name, lo, hi] of [['a', 0, 2000], ['b', 2000, 4000], ['c', 4000, 6000]] as const) {
     await f.oracle.run(`COPY (SELECT * FROM (${DATA}) WHERE id >= ${lo} AND id < ${hi}) TO '${join(flat, `${name}.parquet`)}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
   }
+  // A fourth file whose `big` is NULL in every row (its statistics record "no non-NULL value").
+  await f.oracle.run(`COPY (SELECT * REPLACE (NULL::BIGINT AS big, id + 6000 AS id) FROM (${DATA}) WHERE id < 100) TO '${join(flat, 'd.parquet')}' (FORMAT parquet)`);
   const hive = join(f.root, 'hive');
   await f.oracle.run(`COPY (SELECT *, year(day) AS year, month(day) AS month FROM (${DATA})) TO '${hive}' (FORMAT parquet, PARTITION_BY (year, month))`);
   // A NULL partition (Hive's default-partition name) with rows of its own.
@@ -46,9 +48,10 @@ describe('external scans with pushed filters', () => {
   it('INSERT INTO native SELECT * FROM external loads exactly what DuckDB reads', async () => {
     const fp = `count(*), count(big), sum(big), sum(dec), count(name), min(name), max(name), min(day), max(day), count(*) FILTER (WHERE flag)`;
     const want = await oracleRows(f.oracle, `SELECT count(*), count(big), sum(big)::VARCHAR, sum(dec)::VARCHAR, count(name), min(name), max(name), min(day)::VARCHAR, max(day)::VARCHAR, count(*) FILTER (WHERE flag) FROM (${DATA})`);
-    const got = await q(`SELECT ${fp} FROM nflat`);
+    const got = await q(`SELECT ${fp} FROM nflat WHERE id < 6000`);
     expect(got).toEqual(want.map((r) => r.map((v) => String(v))));
-    expect(await q(`SELECT ${fp} FROM flat`)).toEqual(got);
+    expect(await q(`SELECT ${fp} FROM flat WHERE id < 6000`)).toEqual(got);
+    expect(await q(`SELECT count(*), count(big) FROM flat WHERE id >= 6000`)).toEqual([['100', '0']]);
     expect(await q(`SELECT count(*) FROM nhive`)).toEqual([['6020']]);
   });
 
@@ -81,6 +84,10 @@ describe('external scans with pushed filters', () => {
     'name = NULL',
     'id IN (SELECT 5)',
     'big IS NULL AND id < 100',
+    // Edges of the files' id ranges (statistics pruning) and the all-NULL file.
+    'id = 1999', 'id = 2000', 'id >= 3999 AND id <= 4000', 'id < 0', 'id > 6099', 'id BETWEEN 5990 AND 6010',
+    'big IS NOT NULL AND id > 5990', 'big > 0 AND id >= 5995', 'big NOT IN (1, 2) AND id > 5995', 'big <> 5 AND id > 5995',
+    "day < DATE '2023-01-02'", "ts >= TIMESTAMP '2023-09-07 00:00:00'", 'dec > 7499 OR id = 3',
   ];
 
   it('every predicate: external = native, and the ids = DuckDB', async () => {
@@ -90,7 +97,8 @@ describe('external scans with pushed filters', () => {
       expect(ext, p).toEqual(nat);
       if (p.includes('SELECT')) continue;
       const duck = p.replace(/\bdec\b/g, '"dec"');
-      const want = await oracleRows(f.oracle, `SELECT id FROM (${DATA}) WHERE ${duck} ORDER BY id`);
+      const all = `SELECT * FROM (${DATA}) UNION ALL SELECT * REPLACE (NULL::BIGINT AS big, id + 6000 AS id) FROM (${DATA}) WHERE id < 100`;
+      const want = await oracleRows(f.oracle, `SELECT id FROM (${all}) WHERE ${duck} ORDER BY id`);
       expect(ids(ext), p).toEqual(ids(want));
     }
   });

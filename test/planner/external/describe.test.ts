@@ -2,7 +2,7 @@
 // the filter pushed into DuckDB, partitions and files kept by pruning, the generated DuckDB SQL.
 // Also COPY (SELECT … FROM external) TO STDOUT. Real engine in-process (test/sql/harness.ts),
 // Parquet written by DuckDB at test time.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +70,7 @@ describe('external scan EXPLAIN lines', () => {
   });
 
   it('COPY (SELECT … FROM external) TO STDOUT', async () => {
-    const sql = "COPY (SELECT id, v FROM flat WHERE id < 3 ORDER BY id) TO STDOUT";
+    const sql = 'COPY (SELECT id, v FROM flat WHERE id < 3 ORDER BY id) TO STDOUT';
     const [st] = c.session.parse(sql);
     const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
     if (ex.kind !== 'copyOut') throw new Error('expected copyOut');
@@ -78,5 +78,28 @@ describe('external scan EXPLAIN lines', () => {
     for (let ch = await ex.source.next(); ch; ch = await ex.source.next()) s += Buffer.from(ch).toString('utf8');
     await c.session.endImplicit(false);
     expect(s).toBe('0\tv0\n1\tv1\n2\tv2\n');
+  });
+
+  it('file statistics: a point lookup opens only the file whose id range holds the key', async () => {
+    const { plan, rows } = await explainAnalyze('SELECT v FROM flat WHERE id = $1', [900], [23]);
+    expect(rows).toBe(1);
+    expect(plan).toContain('Files: kept 1 of 3 (pruned by statistics: 2)');
+    const r = await explainAnalyze('SELECT v FROM flat WHERE id IN (5, 1100) OR id > 1198');
+    expect(r.plan).toContain('Files: kept 2 of 3 (pruned by statistics: 1)');
+    expect(r.rows).toBe(3);
+    expect((await explainAnalyze('SELECT v FROM flat WHERE id < -1')).plan).toContain('Files: kept 0 of 3 (pruned by statistics: 3)');
+  });
+
+  it('a file pruned by statistics is never opened (garbage of the same size and mtime there)', async () => {
+    const f0 = join(base, 'root', 'flat', 'f0.parquet');
+    const st = statSync(f0);
+    writeFileSync(f0, Buffer.alloc(st.size, 0x41));
+    utimesSync(f0, st.atime, st.mtime);
+    expect((await c.query('SELECT v FROM flat WHERE id = 900')).rows).toEqual([['v900']]);
+    expect((await c.query('SELECT count(*) FROM flat WHERE id >= 400')).rows).toEqual([[800n]]);
+    await expect(c.query('SELECT v FROM flat WHERE id = 100')).rejects.toThrow();
+    // A file changed since registration (another size) is read rather than trusted.
+    writeFileSync(f0, 'garbage');
+    await expect(c.query('SELECT v FROM flat WHERE id = 900')).rejects.toThrow();
   });
 });
