@@ -7,7 +7,7 @@
 // would be +inf - inf (or -inf + inf) counts as satisfied, as in in_range_float8_float8.
 
 import { Numeric, TypeOid } from '../../catalog/index.js';
-import type { Value } from '../bind/expr.js';
+import type { EvalContext, Value } from '../bind/expr.js';
 import type { FunctionRegistry } from '../funcs/registry.js';
 import { comparatorFor } from '../eval/compare.js';
 import { invalidSize, type InRange } from './window-frame.js';
@@ -64,17 +64,18 @@ function datetimeRange(col: number, registry: FunctionRegistry): InRange | undef
   const cmp = comparatorFor(asTs);
   const cmpIv = comparatorFor(O.interval)!;
   if (!plus || !minus || !cmp) return undefined;
-  let toTs: ((v: Value) => Value) | undefined;
+  let toTs: ((v: Value, ctx: EvalContext) => Value) | undefined;
   if (col === O.date) {
+    // date + time '00:00' is the date as a timestamp (date2timestamp).
     const dateTime = registry.operators('+', 2).find((d) => d.args[0] === O.date && d.args[1] === O.time);
     if (!dateTime) return undefined;
-    toTs = (x) => dateTime.impl([x, 0n], undefined as never);
+    toTs = (x, ctx) => dateTime.impl([x, 0n], ctx);
   }
   const zero = { months: 0, days: 0, micros: 0n };
   return (val, base, offset, sub, less, ctx) => {
     if (cmpIv(offset, zero) < 0) throw invalidSize();
     const sum = (sub ? minus : plus).impl([base, offset], ctx);
-    const c = cmp(toTs ? toTs(val) : val, sum);
+    const c = cmp(toTs ? toTs(val, ctx) : val, sum);
     return less ? c <= 0 : c >= 0;
   };
 }
