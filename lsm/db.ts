@@ -35,6 +35,7 @@ export type { BeginOptions, DbScanOptions, LsmOptions, LsmStats } from './db/opt
 import { FileNumbers } from './db/filenumbers.js';
 import { TableIngest } from './db/ingest.js';
 import { InFlightKeys } from './db/inflight.js';
+import { BACKPRESSURE_DEFAULTS, WriteCounters, admit, type BackpressureSettings } from './db/backpressure.js';
 import { DROP_POLL_MS, DROP_TOMBSTONES_MAX, DROP_WAIT_MS, memtableKeys, memtableVersions } from './db/drop.js';
 
 export class LsmDb implements TxnHost {
@@ -63,6 +64,8 @@ export class LsmDb implements TxnHost {
   /** Where ingested files go: the deepest level compaction uses. */
   private readonly ingestLevel: number;
   private readonly ingestFileBytes: number;
+  private readonly backpressure: BackpressureSettings;
+  private readonly writeCounters = new WriteCounters();
 
   private constructor(
     private readonly io: Io,
@@ -86,8 +89,16 @@ export class LsmDb implements TxnHost {
     this.valueBytesMax = opts.valueBytesMax;
     this.ingestLevel = Math.min(compaction.levels ?? MAX_LEVELS, MAX_LEVELS) - 1;
     this.ingestFileBytes = compaction.targetFileBytes ?? 2 * MiB;
+    this.backpressure = {
+      l0SlowdownTrigger: compaction.l0SlowdownTrigger ?? BACKPRESSURE_DEFAULTS.l0SlowdownTrigger,
+      l0StopTrigger: compaction.l0StopTrigger ?? BACKPRESSURE_DEFAULTS.l0StopTrigger,
+      slowdownMs: compaction.slowdownMs ?? BACKPRESSURE_DEFAULTS.slowdownMs,
+    };
     this.compactor = new Compactor(
-      { io, dir, manifest: fileNumbers.guarded(), cache, pool, batchRows: opts.batchRows, smallestSnapshot: () => this.snapshots.smallest(this.visibleSeq), onError: (e) => this.fail(e) },
+      {
+        io, dir, manifest: fileNumbers.guarded(), cache, pool, batchRows: opts.batchRows,
+        smallestSnapshot: () => this.snapshots.smallest(this.visibleSeq), onError: (e) => this.fail(e), onProgress: () => this.wakeStalled(),
+      },
       compaction,
     );
   }
@@ -212,11 +223,18 @@ export class LsmDb implements TxnHost {
 
   /** The commit path shared by transactions and write(): see the class invariants. */
   async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[]): Promise<Seq> {
-    this.checkWritable();
-    while (this.imms.length >= this.opts.immutableMemtablesMax && !this.bgError && !this.closed) {
-      await new Promise<void>((r) => this.stallWaiters.push(r));
-    }
-    this.checkWritable();
+    await admit(
+      () => ({
+        immutableMemtables: this.imms.length, immutableMemtablesMax: this.opts.immutableMemtablesMax,
+        memtableBytes: this.mem.sizeBytes, memtableBytesMax: this.opts.memtableBytesMax,
+        l0Files: this.manifest.current().levels[0]!.length, autoCompaction: this.compactor.auto,
+      }),
+      this.backpressure,
+      this.writeCounters,
+      () => new Promise<void>((r) => this.stallWaiters.push(r)),
+      () => this.checkWritable(),
+      () => this.io.nowMs(),
+    );
     // From here to wal.append nothing awaits: the conflict check, the in-flight registration
     // and the sequence number are one atomic step.
     const keys = opKeys ?? ops.map((op) => opKey(op.table, op.key));
@@ -456,6 +474,7 @@ export class LsmDb implements TxnHost {
       flushes: this.counters.flushes,
       flushBytes: this.counters.flushBytes,
       recovery: this.recovery,
+      writes: this.writeCounters,
     });
   }
 

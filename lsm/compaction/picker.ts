@@ -39,7 +39,9 @@ export interface CompactionTask {
   largestKey: Uint8Array;
   /** Score that selected the task (>= 1). */
   score: number;
-  /** One input and nothing to merge with: the file can change level without being rewritten. */
+  /** Inputs that do not overlap each other and nothing to merge with below: the files can
+   *  change level without being rewritten (several at once when L0 holds, e.g., the flushes
+   *  of a sequential load). */
   trivialMove: boolean;
 }
 
@@ -126,8 +128,15 @@ function complete(version: Version, reason: CompactionReason, table: TableId, le
   for (let l = outputLevel + 1; l < version.levels.length; l++) {
     if (version.overlapping(l, table, lo, hi).length > 0) isBottomLevel = false;
   }
-  const trivialMove = inputs.length === 1 && overlaps.length === 0;
+  const trivialMove = overlaps.length === 0 && disjoint(inputs);
   return { reason, table, level, outputLevel, inputs, overlaps, isBottomLevel, smallestKey: lo, largestKey: hi, score, trivialMove };
+}
+
+/** True when no two files' key ranges intersect (one file always is). */
+function disjoint(files: readonly SegmentFile[]): boolean {
+  const byKey = [...files].sort((a, b) => compareBytes(a.smallestKey, b.smallestKey));
+  for (let i = 1; i < byKey.length; i++) if (compareBytes(byKey[i - 1]!.largestKey, byKey[i]!.smallestKey) >= 0) return false;
+  return true;
 }
 
 function uses(task: CompactionTask, busy: ReadonlySet<number>): boolean {

@@ -1,5 +1,6 @@
 // A small pool of worker threads for segment encoding (flush) and compaction merges.
-// Invariants: at most `workers` jobs run at once and at most `queueMax` wait; submitting to a
+// Invariants: at most `workers` jobs run at once and at most `queueMax` wait; encode jobs are
+// queued ahead of compaction jobs, otherwise first in, first out; submitting to a
 // full queue is a programmer error (callers check hasRoom() or await whenRoom()). Jobs carry
 // bytes, never file handles or paths to open: all I/O stays on the main thread behind Io.
 // `workers: 0` runs jobs inline on the calling thread (same code, via jobs.ts) — for tests and
@@ -91,7 +92,14 @@ export class WorkerPool {
     return new Promise((resolve, reject) => {
       const p: Pending = { id: this.nextId++, job, transfer, resolve, reject };
       if (idle !== undefined) this.start(idle, p);
-      else this.queue.push(p);
+      else if (job.kind === 'compact') this.queue.push(p);
+      else {
+        // Encodes (flushes, ingests) go ahead of queued compactions: sealed memtables waiting
+        // for their flush stop every writer, a compaction waiting stops nobody.
+        const i = this.queue.findIndex((q) => q.job.kind === 'compact');
+        if (i < 0) this.queue.push(p);
+        else this.queue.splice(i, 0, p);
+      }
     });
   }
 

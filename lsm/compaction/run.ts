@@ -53,11 +53,14 @@ export async function executeCompaction(ctx: CompactionContext, task: Compaction
   const all = [...task.inputs, ...task.overlaps];
   const read = ctx.readSegment ?? ((n: number) => io.readFile(`${dir}/${segmentFileName(n)}`));
   if (task.trivialMove) {
-    // LevelDB's trivial move: nothing overlaps below, so the file changes level as it is
-    // (no rewrite, no write amplification). Old versions in it are dropped by a later merge.
-    const f = task.inputs[0]!;
-    const version = await manifest.logAndApply({ removed: [{ level: f.level, fileNumber: f.fileNumber }], added: [{ ...f, level: task.outputLevel }] });
-    stats.trivialMoves++;
+    // LevelDB's trivial move: nothing overlaps below and the inputs do not overlap each other,
+    // so the files change level as they are (no rewrite, no write amplification), all in one
+    // edit. Old versions in them are dropped by a later merge.
+    const version = await manifest.logAndApply({
+      removed: task.inputs.map((f) => ({ level: f.level, fileNumber: f.fileNumber })),
+      added: task.inputs.map((f) => ({ ...f, level: task.outputLevel })),
+    });
+    stats.trivialMoves += task.inputs.length;
     return version;
   }
   const written: string[] = [];

@@ -26,23 +26,26 @@ const INT64_MAX = (1n << 63n) - 1n;
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 
+// A Buffer (own ArrayBuffer, never the shared pool): Buffer#write puts a string's UTF-8 in
+// place without a subarray view per cell.
 class Out {
-  buf: Uint8Array;
+  buf: Buffer;
   dv: DataView;
   n = 0;
   constructor(sizeBytes: number) {
-    this.buf = new Uint8Array(Math.max(64, sizeBytes));
-    this.dv = new DataView(this.buf.buffer);
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64, sizeBytes));
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   need(k: number): void {
     if (this.n + k <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
-    next.set(this.buf.subarray(0, this.n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.n + k));
+    this.buf.copy(next, 0, 0, this.n);
     this.buf = next;
-    this.dv = new DataView(next.buffer);
+    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
+  /** A copy down to size (Uint8Array#slice copies; Buffer#slice would be a view). */
   done(): Uint8Array {
-    return this.buf.slice(0, this.n);
+    return Uint8Array.prototype.slice.call(this.buf, 0, this.n);
   }
 }
 
@@ -105,7 +108,7 @@ function putCell(out: Out, v: Cell): void {
     case 'string': {
       out.need(5 + v.length * 3);
       out.buf[out.n] = 5;
-      const { written } = utf8.encodeInto(v, out.buf.subarray(out.n + 5));
+      const written = out.buf.write(v, out.n + 5, 'utf8');
       out.dv.setUint32(out.n + 1, written, true);
       out.n += 5 + written;
       return;

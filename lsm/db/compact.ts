@@ -12,8 +12,9 @@ import {
 import { parseFileName, type Manifest } from '../manifest/index.js';
 import type { Io, Seq, TableId } from '../types.js';
 import type { SegmentCache } from './segments.js';
+import type { BackpressureSettings } from './backpressure.js';
 
-export interface CompactionSettings extends PickerOptions {
+export interface CompactionSettings extends PickerOptions, Partial<BackpressureSettings> {
   /** Compact in the background after flushes. Default true. */
   auto: boolean;
   /** Split compaction outputs near this size. Default 2 MiB (the merge's default). */
@@ -30,6 +31,8 @@ export interface CompactorContext {
   pool: WorkerPool;
   smallestSnapshot: () => Seq;
   onError: (e: unknown) => void;
+  /** After every version change made here (compaction, dropped files): stalled writers recheck. */
+  onProgress: () => void;
   batchRows: number | undefined;
 }
 
@@ -47,6 +50,11 @@ export class Compactor {
   constructor(private readonly ctx: CompactorContext, s: Partial<CompactionSettings>) {
     this.settings = { auto: true, bytesPerSec: 64 * 1024 * 1024, ...s };
     this.limiter = new RateLimiter({ bytesPerSec: this.settings.bytesPerSec, nowMs: () => ctx.io.nowMs() });
+  }
+
+  /** True when compaction runs by itself after flushes. */
+  get auto(): boolean {
+    return this.settings.auto;
   }
 
   /** Starts background compaction if enabled and idle. */
@@ -86,6 +94,7 @@ export class Compactor {
           },
         );
         this.pointers.advance(task);
+        this.ctx.onProgress();
         await this.deleteObsolete();
       }
     } catch (e) {
@@ -115,6 +124,7 @@ export class Compactor {
       const files = manifest.current().allFiles().filter((f) => f.table === table);
       if (files.length === 0) return 0;
       await manifest.logAndApply({ removed: files.map((f) => ({ level: f.level, fileNumber: f.fileNumber })) });
+      this.ctx.onProgress();
       await this.deleteObsolete();
       return files.reduce((n, f) => n + f.rowCount, 0);
     });

@@ -67,6 +67,11 @@ export interface LsmStats {
   segmentCacheMisses: number;
   segmentCacheBytes: number;
   recovery: RecoveryResult;
+  /** Commits that waited for a flush/compaction (db/backpressure.ts), the time they waited. */
+  writeStalls: number;
+  writeStallMs: number;
+  /** Commits delayed once because flushes or compactions fell behind. */
+  writeSlowdowns: number;
 }
 
 

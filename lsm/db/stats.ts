@@ -6,6 +6,7 @@ import type { Seq } from '../types.js';
 import type { LsmStats } from './options.js';
 import type { RecoveryResult } from './recovery.js';
 import type { SegmentCache } from './segments.js';
+import type { WriteCounters } from './backpressure.js';
 
 export interface StatsInput {
   version: Version;
@@ -21,6 +22,7 @@ export interface StatsInput {
   flushes: number;
   flushBytes: number;
   recovery: RecoveryResult;
+  writes: WriteCounters;
 }
 
 export function buildStats(i: StatsInput): LsmStats {
@@ -54,5 +56,8 @@ export function buildStats(i: StatsInput): LsmStats {
     segmentCacheMisses: i.cache.misses,
     segmentCacheBytes: i.cache.cachedBytes,
     recovery: i.recovery,
+    writeStalls: i.writes.stalls,
+    writeStallMs: i.writes.stallMs,
+    writeSlowdowns: i.writes.slowdowns,
   };
 }

@@ -158,16 +158,18 @@ function arrowType(enc: ColumnEncoding): DataType {
 }
 
 /** Growable byte buffer with Arrow offsets, for Binary/Utf8 columns. */
+// A Buffer, not a plain Uint8Array: Buffer#write encodes a string in place without the
+// subarray view that TextEncoder#encodeInto needs per call (about twice as fast per cell).
 class VarBuilder {
-  private buf = new Uint8Array(1024);
+  private buf = Buffer.allocUnsafeSlow(1024);
   private used = 0;
   readonly offsets: Int32Array;
   constructor(n: number) { this.offsets = new Int32Array(n + 1); }
   private reserve(n: number): void {
     if (this.used + n > 0x7fffffff) throw new Error('record batch column exceeds 2 GiB');
     if (this.used + n > this.buf.length) {
-      const next = new Uint8Array(Math.max(this.buf.length * 2, this.used + n));
-      next.set(this.buf.subarray(0, this.used));
+      const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + n));
+      this.buf.copy(next, 0, 0, this.used);
       this.buf = next;
     }
   }
@@ -182,7 +184,7 @@ class VarBuilder {
   /** UTF-8 straight into the buffer (no temporary per string). */
   pushString(i: number, s: string): void {
     this.reserve(s.length * 3);
-    this.used += utf8.encodeInto(s, this.buf.subarray(this.used)).written;
+    this.used += this.buf.write(s, this.used, 'utf8');
     this.offsets[i + 1] = this.used;
   }
   get data(): Uint8Array { return this.buf.subarray(0, this.used); }

@@ -65,23 +65,36 @@ export async function rewrite(ts: TableSession, old: TableDesc, next: TableDesc,
   for (const u of old.uniques) ts.afterCommit(u.storageId);
 }
 
-/** Decodes the key columns of a stored row into `row` and copies its cells. */
-function readRow(cols: readonly ColumnDesc[], decoded: ReadonlySet<number>, stored: LsmRow): { cells: Cell[]; row: Value[] } {
-  const cells = new Array<Cell>(cols.length);
-  const row = new Array<Value>(cols.length).fill(null);
-  for (let i = 0; i < cols.length; i++) {
-    const cell = cellOf(cols[i]!, stored);
-    cells[i] = cell;
-    if (decoded.has(i + 1)) row[i] = fromCell(cols[i]!.typeOid, cell) as Value;
+/**
+ * Reads stored rows under the new layout: `cells` are the stored cells (the stored array itself
+ * when its shape already matches — stored rows are never mutated — else a copy with missing and
+ * dropped columns filled in), `row` the decoded key columns (one array reused row after row).
+ */
+class RowReader {
+  private readonly row: Value[];
+  private readonly sameShape: boolean;
+  constructor(private readonly cols: readonly ColumnDesc[], private readonly decoded: readonly number[]) {
+    this.row = new Array<Value>(cols.length).fill(null);
+    this.sameShape = !cols.some((c) => c.dropped);
   }
-  return { cells, row };
+  read(stored: LsmRow): { cells: LsmRow; row: Value[] } {
+    const cols = this.cols;
+    let cells: LsmRow;
+    if (this.sameShape && stored.length === cols.length) cells = stored;
+    else {
+      const copy = new Array<Cell>(cols.length);
+      for (let i = 0; i < cols.length; i++) copy[i] = cellOf(cols[i]!, stored);
+      cells = copy;
+    }
+    for (const a of this.decoded) this.row[a - 1] = fromCell(cols[a - 1]!.typeOid, cells[a - 1] ?? null) as Value;
+    return { cells, row: this.row };
+  }
 }
 
 /** The ingest path; false (nothing left behind) when the new keys turn out not to ascend. */
 async function rewriteByIngest(ts: TableSession, old: TableDesc, next: TableDesc, fmtCtx: FmtCtx, nullChecked: readonly ColumnDesc[]): Promise<boolean> {
   const w = new TableWriter(next, []);
-  const decoded = new Set<number>(next.primaryKey?.attnums ?? []);
-  const cols = next.columns;
+  const reader = new RowReader(next.columns, next.primaryKey?.attnums ?? []);
   const ing: TableIngest = ts.db.beginIngest(next.storageId);
   let firstNull: ColumnDesc | undefined;
   try {
@@ -94,7 +107,7 @@ async function rewriteByIngest(ts: TableSession, old: TableDesc, next: TableDesc
           continue;
         }
       }
-      const { cells, row } = readRow(cols, decoded, kr.row);
+      const { cells, row } = reader.read(kr.row);
       const added = ing.add(w.key(ts, row), cells);
       if (added === 'unsorted') {
         await ing.abort();
@@ -120,8 +133,7 @@ async function rewriteByIngest(ts: TableSession, old: TableDesc, next: TableDesc
 function rewriteByWriteSet(ts: TableSession, old: TableDesc, next: TableDesc, fmtCtx: FmtCtx, nullChecked: readonly ColumnDesc[]): void {
   let firstNull: ColumnDesc | undefined;
   const w = new TableWriter(next, []);
-  const decoded = new Set<number>([...(next.primaryKey?.attnums ?? []), ...next.uniques.flatMap((u) => u.attnums)]);
-  const cols = next.columns;
+  const reader = new RowReader(next.columns, [...new Set([...(next.primaryKey?.attnums ?? []), ...next.uniques.flatMap((u) => u.attnums)])]);
   const seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
   for (const kr of ts.current().scan(old.storageId)) {
     if (nullChecked.length > 0) {
@@ -131,7 +143,7 @@ function rewriteByWriteSet(ts: TableSession, old: TableDesc, next: TableDesc, fm
         continue;
       }
     }
-    const { cells, row } = readRow(cols, decoded, kr.row);
+    const { cells, row } = reader.read(kr.row);
     const key = w.key(ts, row);
     const uniqueKeys = w.uniqueKeys(row);
     const keys = [key, ...uniqueKeys];

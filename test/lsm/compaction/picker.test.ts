@@ -15,6 +15,17 @@ async function versionWith(files: SegmentFile[]): Promise<Version> {
 const nums = (fs: SegmentFile[]): number[] => fs.map((x) => x.fileNumber);
 
 describe('pickCompaction', () => {
+  it('moves several L0 files at once when they overlap neither each other nor L1 (a sequential load)', async () => {
+    const seq = await versionWith([f(10, 0, 1, 2), f(11, 0, 3, 4), f(12, 0, 5, 6), f(13, 0, 7, 8), f(20, 1, 9, 9)]);
+    const t = pickCompaction(seq)!;
+    expect(nums(t.inputs).sort()).toEqual([10, 11, 12, 13]);
+    expect(t.overlaps).toEqual([]);
+    expect(t.trivialMove).toBe(true);
+    // Two inputs overlapping each other, or an overlap below, need a merge.
+    expect(pickCompaction(await versionWith([f(10, 0, 1, 2), f(11, 0, 2, 4), f(12, 0, 5, 6), f(13, 0, 7, 8)]))!.trivialMove).toBe(false);
+    expect(pickCompaction(await versionWith([f(10, 0, 1, 2), f(11, 0, 3, 4), f(12, 0, 5, 6), f(13, 0, 7, 8), f(20, 1, 4, 4)]))!.trivialMove).toBe(false);
+  });
+
   it('does nothing below the triggers', async () => {
     const v = await versionWith([f(10, 0, 1, 5), f(11, 0, 1, 5), f(12, 0, 1, 5), f(13, 1, 1, 9)]);
     expect(pickCompaction(v)).toBeUndefined();

@@ -103,3 +103,14 @@ describe('segment meta ownership', () => {
     expect((meta.columns[0]!.stats.min as Uint8Array).buffer.byteLength).toBe(3);
   });
 });
+
+describe('segment round trip of strings', () => {
+  it('keeps a leading U+FEFF (byte order mark) in short and long, ASCII and non-ASCII strings, also through the worker wire format', async () => {
+    const { packEntries, unpackEntries } = await import('../../../lsm/compaction/wire.js');
+    const texts = ['\uFEFFa', '\uFEFF' + 'x'.repeat(40), '\uFEFFé', 'é' + 'y'.repeat(30) + '\uFEFF', ' '.repeat(84), 'plain'];
+    const entries = sorted(texts.map((t, i) => put([i], 1, [t])));
+    const r = roundTrip(entries);
+    expect([...r.iterate()].map((e) => e.row![0])).toEqual(texts);
+    expect(unpackEntries(packEntries(entries[0]!.table, entries)).map((e) => e.row![0])).toEqual(texts);
+  });
+});
