@@ -56,25 +56,31 @@ function headlineOf(n: ExplainNode, o: FormatOptions): string {
 
 export function formatText(root: ExplainNode, o: FormatOptions, m: Measured | undefined, s: Summary): string[] {
   const out: string[] = [];
-  const walk = (n: ExplainNode, depth: number): void => {
-    const lead = depth === 0 ? '' : `${' '.repeat(6 * depth - 4)}->  `;
-    let line = lead + headlineOf(n, o);
+  // `arrow`: spaces before "->  " (undefined for the root); details sit 6 further (2 at the root).
+  const walk = (n: ExplainNode, arrow: number | undefined): void => {
+    let line = (arrow === undefined ? '' : `${' '.repeat(arrow)}->  `) + headlineOf(n, o);
     if (o.costs) line += `  ${costText(n)}`;
     if (o.analyze) line += ` ${actualText(m?.actual(n), o.timing)}`;
     out.push(line);
-    const pad = ' '.repeat(depth === 0 ? 2 : 6 * depth + 2);
+    const padWidth = arrow === undefined ? 2 : arrow + 6;
+    const pad = ' '.repeat(padWidth);
     if (o.verbose && n.outputs) out.push(`${pad}Output: ${n.outputs.map((x) => lazy(x, lineOptions(n, 'Output', o))).join(', ')}`);
     for (const d of n.details) {
       const text = lazy(d.text, lineOptions(n, d.label, o));
       out.push(d.label === '' ? `${pad}${text}` : `${pad}${d.label}: ${text}`);
       if (o.analyze && d.label === 'Filter') {
         const removed = m?.removedByFilter(n);
-        if (removed !== undefined) out.push(`${pad}Rows Removed by Filter: ${removed}`);
+        // Text omits a zero count (explain.c's show_instrumentation_count); JSON always has it.
+        if (removed !== undefined && removed > 0) out.push(`${pad}Rows Removed by Filter: ${removed}`);
       }
     }
-    for (const c of n.children) walk(c, depth + 1);
+    for (const sp of n.subplans ?? []) {
+      out.push(`${pad}${sp.name}`);
+      walk(sp.node, padWidth + 2);
+    }
+    for (const c of n.children) walk(c, padWidth);
   };
-  walk(root, 0);
+  walk(root, undefined);
   if (s.planningMs !== undefined) out.push(`Planning Time: ${s.planningMs.toFixed(3)} ms`);
   if (s.executionMs !== undefined) out.push(`Execution Time: ${s.executionMs.toFixed(3)} ms`);
   return out;
@@ -106,10 +112,12 @@ function render(v: J, indent: string): string {
   return `[\n${(v as J[]).map((x) => `${inner}${render(x, inner)}`).join(',\n')}\n${indent}]`;
 }
 
-function planJson(n: ExplainNode, o: FormatOptions, m: Measured | undefined): { obj: Array<[string, J]> } {
+/** `subplan`: the heading of a sub-plan (`CTE w`): "Parent Relationship": "InitPlan" and "Subplan Name". */
+function planJson(n: ExplainNode, o: FormatOptions, m: Measured | undefined, subplan?: string): { obj: Array<[string, J]> } {
   const p: Array<[string, J]> = [['Node Type', n.type]];
   for (const [k, v] of n.props) if (EARLY_KEYS.has(k)) p.push([k, v]);
-  if (n.relationship) p.push(['Parent Relationship', n.relationship]);
+  if (subplan !== undefined) p.push(['Parent Relationship', 'InitPlan'], ['Subplan Name', subplan]);
+  else if (n.relationship) p.push(['Parent Relationship', n.relationship]);
   p.push(['Parallel Aware', false], ['Async Capable', false]);
   for (const [k, v] of n.props) if (!EARLY_KEYS.has(k) && (k !== 'Schema' || o.verbose)) p.push([k, v]);
   if (o.costs) {
@@ -140,7 +148,11 @@ function planJson(n: ExplainNode, o: FormatOptions, m: Measured | undefined): { 
       if (removed !== undefined) p.push(['Rows Removed by Filter', removed]);
     }
   }
-  if (n.children.length > 0) p.push(['Plans', n.children.map((c) => planJson(c, o, m))]);
+  const plans = [
+    ...(n.subplans ?? []).map((sp) => planJson(sp.node, o, m, sp.name)),
+    ...n.children.map((c) => planJson(c, o, m)),
+  ];
+  if (plans.length > 0) p.push(['Plans', plans]);
   return { obj: p };
 }
 

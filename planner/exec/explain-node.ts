@@ -42,6 +42,8 @@ export interface ChildRef {
   relationship?: 'Outer' | 'Inner' | 'Subquery' | 'Member' | 'InitPlan';
   /** A node PostgreSQL puts between (the Hash of a hash join, the Materialize of a nested loop). */
   wrap?: 'Hash' | 'Materialize';
+  /** A sub-plan printed under its own heading (`CTE w`) rather than as a child. */
+  subplan?: string;
 }
 
 /** What the estimator knows about storage. */
@@ -79,6 +81,8 @@ export interface ExplainNode {
   props: Array<[string, string | number | boolean]>;
   details: Detail[];
   children: ExplainNode[];
+  /** Sub-plans under a heading (`CTE w`), printed after the details and before the children. */
+  subplans?: Array<{ name: string; node: ExplainNode }>;
   relationship?: string;
   est: Estimate;
   outputs?: Lazy[];
@@ -173,10 +177,16 @@ function build(n: RelNode, cx: EstimateContext, relationship: string | undefined
     return child;
   }
   const children: ExplainNode[] = [];
+  const subplans: Array<{ name: string; node: ExplainNode }> = [];
   const inputs: Estimate[] = [];
   let relations = r.relation ? 1 : 0;
   for (const c of r.children ?? []) {
     let node = build(c.node, cx, c.relationship);
+    if (c.subplan !== undefined) {
+      relations += node.relations;
+      subplans.push({ name: c.subplan, node });
+      continue;
+    }
     if (c.wrap) {
       node = {
         type: c.wrap, headline: c.wrap, props: [], details: [], children: [node], relationship: c.relationship ?? 'Inner',
@@ -193,6 +203,7 @@ function build(n: RelNode, cx: EstimateContext, relationship: string | undefined
   }
   return {
     type: r.type, headline: r.headline, props: r.props ?? [], details: [...(r.details ?? [])], children,
+    ...(subplans.length > 0 ? { subplans } : {}),
     ...(relationship ? { relationship } : {}),
     est: r.estimate(inputs, cx),
     ...(r.outputs ? { outputs: r.outputs } : {}),

@@ -190,12 +190,16 @@ export function rowsReport(n: { width: number; label: string; alias: string | un
         },
       };
     }
-    case 'CTE Scan':
+    case 'CTE Scan': {
+      // A CTE is computed once per statement (materialized): its plan is the `CTE name` sub-plan.
+      const body = (n.sub as { node?: RelNode } | undefined)?.node;
       return {
         type: 'CTE Scan', headline: `CTE Scan on ${quoteIdent(target ?? 'cte')}${n.alias !== undefined && n.alias !== target ? ` ${quoteIdent(n.alias)}` : ''}`, relation: true,
         props: [['CTE Name', target ?? ''], ['Alias', n.alias ?? target ?? '']],
+        ...(body ? { children: [{ node: body, relationship: 'InitPlan' as const, subplan: `CTE ${quoteIdent(target ?? 'cte')}` }] } : {}),
         estimate: () => ({ startup: 0, total: FUNCTION_ROWS * ROW_COST, rows: FUNCTION_ROWS, width: w }),
       };
+    }
     case 'View Scan':
     case 'Subquery Scan': {
       const alias = n.alias ?? target ?? 'subquery';

@@ -104,7 +104,8 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
           alias: rv.alias?.aliasname ?? rv.relname, schema: undefined, offset,
           columns: cte.columns.map((c, i) => ({ name: renames[i] ?? c.name, type: c.type, tableOid: 0, attnum: 0 })),
         };
-        const node = new RowsNode(entry.columns.length, (ctx) => cte.rows(ctx), `CTE Scan on ${rv.relname}`);
+        const node = new RowsNode(entry.columns.length, (ctx) => cte.rows(ctx), `CTE Scan on ${rv.relname}`, cte.plan);
+        node.alias = rv.alias?.aliasname;
         const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
         return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
       }

@@ -16,6 +16,8 @@ import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
 export interface CteDef {
   columns: OutputColumn[];
   rows(ctx: EvalContext): Value[][];
+  /** EXPLAIN: the CTE's plan (non-recursive CTEs), shown as the `CTE name` sub-plan of its scans. */
+  plan?: QueryPlan;
 }
 
 interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt }
@@ -57,7 +59,7 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
       if (!recursive) {
         const plan = planQuery(b, q);
         const columns = rename(plan.columns, names, name);
-        frame.set(name, { columns, rows: once((ctx) => runSync(plan, ctx)) });
+        frame.set(name, { columns, rows: once((ctx) => runSync(plan, ctx)), plan });
         continue;
       }
       const base = planQuery(b, { ...q.larg!, kind: 'SelectStmt' });

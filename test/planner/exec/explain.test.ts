@@ -221,6 +221,22 @@ describe('options and errors as PostgreSQL reports them', () => {
   });
 });
 
+describe('sub-plans', () => {
+  it('a CTE is a CTE Scan with its body as the "CTE name" sub-plan (PostgreSQL 15, WITH … AS MATERIALIZED)', async () => {
+    // PostgreSQL 15 inlines a CTE used once unless MATERIALIZED; Pyralog always materializes it.
+    const q = "WITH w AS (SELECT * FROM t WHERE v <> 'x') SELECT * FROM w WHERE id = 3";
+    expect(await plan(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${q}`)).toEqual([
+      'CTE Scan on w (actual rows=1 loops=1)', '  Filter: (id = 3)', '  Rows Removed by Filter: 99',
+      '  CTE w', '    ->  Seq Scan on t (actual rows=100 loops=1)', "          Filter: (v <> 'x'::text)",
+    ]);
+    const doc = JSON.parse((await c.query(`EXPLAIN (COSTS OFF, FORMAT JSON) ${q}`)).text[0]![0]!) as Array<{ Plan: Record<string, unknown> }>;
+    expect(doc[0]!.Plan).toEqual({
+      'Node Type': 'CTE Scan', 'Parallel Aware': false, 'Async Capable': false, 'CTE Name': 'w', Alias: 'w', Filter: '(id = 3)',
+      Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'InitPlan', 'Subplan Name': 'CTE w', 'Parallel Aware': false, 'Async Capable': false, 'Relation Name': 't', Alias: 't', Filter: "(v <> 'x'::text)" }],
+    });
+  });
+});
+
 describe('estimates', () => {
   it('a constant integer generate_series is counted (PostgreSQL 15 prints the same line)', async () => {
     expect(await plan('EXPLAIN SELECT * FROM generate_series(1, 10) g')).toEqual(['Function Scan on generate_series g  (cost=0.00..0.10 rows=10 width=4)']);
