@@ -91,6 +91,23 @@ describe('ALTER TABLE ADD PRIMARY KEY', () => {
     expect((await c.query('SELECT count(*) FROM a')).text).toEqual([['2000']]);
   });
 
+  it('after a restart: a committed ADD PRIMARY KEY is there, one left open when the server stopped is not', async () => {
+    let c = await setup("SELECT g, 1, 0, '' FROM generate_series(1, 3000) g");
+    await c.query("CREATE TABLE b (x int, y text); INSERT INTO b SELECT g, 'b' FROM generate_series(1, 3000) g");
+    await c.query('ALTER TABLE a ADD PRIMARY KEY (aid)');
+    await c.query('BEGIN');
+    await c.query('ALTER TABLE b ADD PRIMARY KEY (x)');
+    expect((await c.query('SELECT count(*) FROM b WHERE x = 7')).text).toEqual([['1']]);
+    const dir = (lsm(engine!) as unknown as { dir: string }).dir.replace(/\/lsm$/, '');
+    await engine!.close(); // the open transaction ends without a commit
+    ({ engine } = await openEngine(dir));
+    c = Client.open(engine);
+    expect((await c.error('INSERT INTO a VALUES (7, 1, 0)')).code).toBe('23505');
+    await c.query("INSERT INTO b VALUES (7, 'again')");
+    expect((await c.query('SELECT count(*) FROM b WHERE x = 7')).text).toEqual([['2']]);
+    expect((await c.query('SELECT count(*), sum(aid) FROM a')).text).toEqual([['3000', '4501500']]);
+  });
+
   it('the old storage is reclaimed after commit by dropping its files, not a tombstone per row', async () => {
     const c = await setup("SELECT g, 1, 0, '' FROM generate_series(1, 20000) g");
     const db = lsm(engine!);
