@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+// Issue 5 "Measure", through the wire: Pyralog (server from PYRALOG_DIST or dist/, driven by the
+// `pg` client over TCP) vs DuckDB in-process (@duckdb/node-api, same Parquet files) vs a
+// throw-away PostgreSQL 15 (bench/lib/pg-cluster.mjs) holding the same rows, on the sales data
+// of gen-sales.mjs (10 M cold rows in Parquet ZSTD, flat and hive-partitioned by year/month;
+// 1 M hot rows). Figures:
+//   revenue flat / hive  `SELECT product_id, SUM(amount) AS revenue FROM … GROUP BY product_id
+//                        ORDER BY revenue DESC LIMIT 10` (the seed's query)
+//   one month            the same over the hive table, WHERE year = 2022 AND month = 6
+//   selective            `SELECT id, amount FROM sales WHERE customer_id = 4242`
+//   point lookup         `SELECT id, amount, customer_id FROM sales WHERE id = $1`, --lookups
+//                        random ids per system per pair → p50/p99 ms (ratio of p50s per pair)
+//   hybrid               the revenue query over `sales_hot` (Pyralog: native LSM table, loaded
+//                        with COPY … FROM hot.parquet; PostgreSQL: a table) UNION ALL the cold
+//                        rows, vs DuckDB over hot.parquet UNION ALL sales.parquet
+//   COPY TO Parquet      Pyralog `COPY sales_hot TO '….parquet' (FORMAT parquet, COMPRESSION zstd)`
+//                        vs DuckDB's own COPY of the same rows (from hot.parquet) → rows/s
+// Method: each figure runs once per system as a warm-up whose answers are compared (a system
+// that answers differently gets an error, not a figure); then --pairs rounds, the order of the
+// systems rotating each round; ratios are Pyralog / other within a round, the recorded figure is
+// the median of the per-round ratios. A statement Pyralog refuses (e.g. 53200 past its row cap)
+// makes that cell an error with the SQLSTATE; the other systems are still measured.
+// DuckDB runs with threads=2 and parquet_metadata_cache=true, the settings Pyralog's engine uses.
+//
+//   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/external/wire.mjs \
+//     [--rows 10000000] [--hot 1000000] [--pairs 5] [--lookups 200] [--systems pyralog,duckdb,postgres]
+import { spawnSync, execFileSync } from 'node:child_process';
+import { rmSync, existsSync, statSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Cleanup } from '../lib/cleanup.mjs';
+import { startPostgres, startPyralog, machineInfo, DIST_DIR, REPO_ROOT } from '../lib/pg-cluster.mjs';
+import { median, percentile, fmt, fmtRatio, markdownTable, parseArgs, csvList } from '../lib/stats.mjs';
+import { ensureSalesData } from './gen-sales.mjs';
+
+const log = (s) => process.stderr.write(`[wire] ${s}\n`);
+const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42' });
+const ROWS = Number(opts.rows);
+const HOT = Number(opts.hot);
+const PAIRS = Number(opts.pairs);
+const LOOKUPS = Number(opts.lookups);
+const SYSTEMS = csvList(opts.systems);
+const cleanup = new Cleanup();
+
+// ---------------------------------------------------------------- data and systems
+const dataDir = await ensureSalesData({ rows: ROWS, hot: HOT });
+const root = join(dataDir, 'root');
+const FLAT = join(root, 'sales.parquet');
+const HIVE = join(root, 'sales_hive');
+const HOTP = join(root, 'hot.parquet');
+const info = machineInfo();
+const rev = execFileSync('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+log(`data ${dataDir}; dist ${DIST_DIR}; HEAD ${rev}; load ${info.loadAvg1m}`);
+
+const rawTypes = { getTypeParser: () => (v) => v };
+async function pgClient(server) {
+  const c = new pg.Client({ host: server.host, port: server.port, user: server.user, database: server.db });
+  await c.connect();
+  return c;
+}
+function psql(server, cmd) {
+  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', cmd], {
+    encoding: 'utf8', env: { ...process.env, PGSSLMODE: 'disable' }, maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`psql ${cmd.slice(0, 80)}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+  return r.stdout.trim();
+}
+const COLS = 'id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int, amount numeric(12,2), year int, month int';
+const setup = {};
+
+const systems = {};
+if (SYSTEMS.includes('pyralog')) {
+  const srv = await startPyralog(cleanup, { extraArgs: ['--external-root', root] });
+  const c = await pgClient(srv);
+  await c.query(`SET statement_timeout = '300s'`);
+  await c.query(`CREATE EXTERNAL TABLE sales STORED AS PARQUET LOCATION '${FLAT}'`);
+  await c.query(`CREATE EXTERNAL TABLE sales_hive STORED AS PARQUET LOCATION '${HIVE}' PARTITIONED BY (year int, month int)`);
+  await c.query(`CREATE TABLE sales_hot (${COLS})`);
+  const t0 = performance.now();
+  const r = await c.query(`COPY sales_hot FROM '${HOTP}' (FORMAT parquet)`);
+  setup.pyralogImportMs = performance.now() - t0;
+  if (r.rowCount !== HOT) throw new Error(`Pyralog imported ${r.rowCount} hot rows, expected ${HOT}`);
+  log(`pyralog: ${HOT} hot rows imported from Parquet in ${fmt(setup.pyralogImportMs)} ms`);
+  systems.pyralog = {
+    async query(sql, params = []) {
+      const res = await c.query({ text: sql, values: params, rowMode: 'array', types: rawTypes });
+      return res.rows;
+    },
+    async copyOut(target) {
+      const res = await c.query(`COPY sales_hot TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+      return res.rowCount;
+    },
+    close: () => c.end(),
+  };
+}
+if (SYSTEMS.includes('duckdb')) {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '4GB' });
+  const c = await db.connect();
+  await c.run(`SET parquet_metadata_cache = true`);
+  await c.run(`CREATE VIEW sales AS SELECT * FROM read_parquet('${FLAT}')`);
+  await c.run(`CREATE VIEW sales_hive AS SELECT * FROM read_parquet('${HIVE}/*/*/*.parquet', hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER})`);
+  await c.run(`CREATE VIEW sales_hot AS SELECT * FROM read_parquet('${HOTP}')`);
+  const prepared = new Map();
+  systems.duckdb = {
+    async query(sql, params = []) {
+      const text = sql.replaceAll(/\$(\d+)/g, (_, n) => `$${n}`);
+      let p = prepared.get(text);
+      if (!p) prepared.set(text, (p = await c.prepare(text)));
+      params.forEach((v, i) => p.bindBigInt(i + 1, BigInt(v)));
+      const r = await p.runAndReadAll();
+      return r.getRowsJS();
+    },
+    async copyOut(target) {
+      const r = await c.runAndReadAll(`COPY (SELECT * FROM read_parquet('${HOTP}')) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+      return Number(r.getRowsJS()[0]?.[0] ?? 0);
+    },
+    close: () => (c.closeSync(), db.closeSync()),
+  };
+}
+if (SYSTEMS.includes('postgres')) {
+  const srv = await startPostgres(cleanup);
+  const t0 = performance.now();
+  // Bulk-load practice: the primary keys are added after the rows are in.
+  const plain = COLS.replace(' PRIMARY KEY', '');
+  psql(srv, `CREATE TABLE sales (${plain})`);
+  psql(srv, `CREATE TABLE sales_hot (${plain})`);
+  psql(srv, `\\copy sales FROM '${join(dataDir, 'sales.csv')}' (FORMAT csv)`);
+  psql(srv, `\\copy sales_hot FROM '${join(dataDir, 'hot.csv')}' (FORMAT csv)`);
+  psql(srv, 'ALTER TABLE sales ADD PRIMARY KEY (id)');
+  psql(srv, 'ALTER TABLE sales_hot ADD PRIMARY KEY (id)');
+  psql(srv, 'VACUUM ANALYZE');
+  setup.postgresLoadMs = performance.now() - t0;
+  log(`postgres: ${ROWS + HOT} rows loaded in ${fmt(setup.postgresLoadMs)} ms (${srv.version})`);
+  const c = await pgClient(srv);
+  systems.postgres = {
+    version: srv.version,
+    async query(sql, params = []) {
+      // The hive table is the same rows in PostgreSQL.
+      const res = await c.query({ text: sql.replaceAll('sales_hive', 'sales'), values: params, rowMode: 'array', types: rawTypes });
+      return res.rows;
+    },
+    close: () => c.end(),
+  };
+}
+const names = Object.keys(systems);
+
+// ---------------------------------------------------------------- figures
+const REVENUE = (from, where = '') => `SELECT product_id, SUM(amount) AS revenue FROM ${from}${where} GROUP BY product_id ORDER BY revenue DESC LIMIT 10`;
+const QUERIES = [
+  { name: 'revenue top 10, flat file', sql: REVENUE('sales') },
+  { name: 'revenue top 10, hive (60 partitions)', sql: REVENUE('sales_hive') },
+  { name: 'revenue, one month (hive, year = 2022 AND month = 6)', sql: REVENUE('sales_hive', ' WHERE year = 2022 AND month = 6') },
+  { name: 'selective non-partition predicate (customer_id = 4242)', sql: 'SELECT id, amount FROM sales WHERE customer_id = 4242 ORDER BY id' },
+  { name: `hybrid: ${fmt(HOT)} hot (LSM) + ${fmt(ROWS)} cold rows, revenue top 10`, sql: REVENUE('(SELECT product_id, amount FROM sales_hot UNION ALL SELECT product_id, amount FROM sales) s'), only: ['pyralog', 'duckdb', 'postgres'] },
+];
+
+/** Canonical text of a result: numbers compared numerically (DuckDB returns JS numbers/bigints). */
+function canon(rows) {
+  return JSON.stringify(rows.map((r) => r.map((v) => (v === null ? null : typeof v === 'object' && v !== null && 'toDouble' in v ? v.toDouble().toFixed(2) : Number.isNaN(Number(v)) ? String(v) : Number(v).toFixed(2)))));
+}
+
+async function timed(f) {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+
+function errText(e) {
+  return `error ${e.code ?? ''} ${String(e.message ?? e).slice(0, 120)}`.trim();
+}
+
+const results = [];
+for (const q of QUERIES) {
+  log(`${q.name}: warm-up and answer check`);
+  const ok = {};
+  const answers = {};
+  for (const n of names) {
+    try {
+      const t = await timed(async () => (answers[n] = canon(await systems[n].query(q.sql))));
+      ok[n] = true;
+      log(`  ${n}: ${fmt(t)} ms`);
+    } catch (e) {
+      ok[n] = errText(e);
+      log(`  ${n}: ${ok[n]}`);
+    }
+  }
+  const ref = answers.duckdb ?? answers.postgres;
+  for (const n of names) if (ok[n] === true && ref !== undefined && answers[n] !== ref) ok[n] = 'error: wrong answer (differs from DuckDB/PostgreSQL)';
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  for (let p = 0; p < PAIRS; p++) {
+    const order = names.map((_, i) => names[(i + p) % names.length]);
+    const round = {};
+    for (const n of order) if (ok[n] === true) round[n] = await timed(() => systems[n].query(q.sql));
+    for (const n of names) if (round[n] !== undefined) times[n].push(round[n]);
+    if (round.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && round[n] !== undefined) ratios[n].push(round.pyralog / round[n]);
+    log(`  round ${p + 1}: ${names.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} ms`).join(', ')}`);
+  }
+  results.push({ name: q.name, ok, times, ratios });
+}
+
+// Point lookups: random existing ids, one at a time, the same ids for every system in a round.
+{
+  const name = `point lookup by id (${LOOKUPS} lookups per system per round)`;
+  const sql = 'SELECT id, amount, customer_id FROM sales WHERE id = $1';
+  let state = Number(opts.seed);
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const ok = {};
+  for (const n of names) {
+    try {
+      const r = await systems[n].query(sql, [String(Math.floor(ROWS / 2))]);
+      ok[n] = r.length === 1 && Number(r[0][0]) === Math.floor(ROWS / 2) ? true : 'error: wrong answer';
+    } catch (e) {
+      ok[n] = errText(e);
+    }
+    log(`  lookup warm-up ${n}: ${ok[n]}`);
+  }
+  const all = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  for (let p = 0; p < PAIRS; p++) {
+    const ids = Array.from({ length: LOOKUPS }, () => 1 + Math.floor(rand() * ROWS));
+    const order = names.map((_, i) => names[(i + p) % names.length]);
+    const p50 = {};
+    for (const n of order) {
+      if (ok[n] !== true) continue;
+      const lat = [];
+      for (const id of ids) {
+        const t0 = performance.now();
+        const r = await systems[n].query(sql, [String(id)]);
+        lat.push(performance.now() - t0);
+        if (r.length !== 1 || Number(r[0][0]) !== id) throw new Error(`${n}: lookup of ${id} returned ${JSON.stringify(r)}`);
+      }
+      all[n].push(...lat);
+      p50[n] = percentile(lat, 50);
+    }
+    if (p50.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && p50[n] !== undefined) ratios[n].push(p50.pyralog / p50[n]);
+    log(`  lookup round ${p + 1}: ${names.map((n) => `${n} p50 ${p50[n] === undefined ? '-' : fmt(p50[n], 2)} ms`).join(', ')}`);
+  }
+  results.push({ name, ok, times: all, ratios, lookup: true });
+}
+
+// COPY TO Parquet throughput: Pyralog from its LSM table, DuckDB from the same rows in Parquet.
+const copyRows = [];
+{
+  const ok = {};
+  const rates = { pyralog: [], duckdb: [] };
+  const ratios = [];
+  const who = names.filter((n) => n === 'pyralog' || n === 'duckdb');
+  for (let p = 0; p < PAIRS + 1; p++) {
+    const round = {};
+    for (const n of p % 2 === 0 ? who : [...who].reverse()) {
+      if (ok[n] !== undefined && ok[n] !== true) continue;
+      const target = join(root, `.bench-copy-${n}-${p}.parquet`);
+      try {
+        const t0 = performance.now();
+        const count = await systems[n].copyOut(target);
+        const ms = performance.now() - t0;
+        if (count !== HOT) throw new Error(`wrote ${count} rows, expected ${HOT}`);
+        ok[n] = true;
+        if (p > 0) round[n] = (HOT / ms) * 1000; // round 0 is the warm-up
+      } catch (e) {
+        ok[n] = errText(e);
+      } finally {
+        rmSync(target, { force: true });
+      }
+    }
+    for (const n of who) if (round[n] !== undefined) rates[n].push(round[n]);
+    if (round.pyralog !== undefined && round.duckdb !== undefined) ratios.push(round.pyralog / round.duckdb);
+    if (p > 0) log(`  COPY round ${p}: ${who.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} rows/s`).join(', ')}`);
+  }
+  copyRows.push({ ok, rates, ratios });
+}
+
+// ---------------------------------------------------------------- report
+const cell = (r, n, f) => (r.ok[n] === undefined ? '–' : r.ok[n] !== true ? r.ok[n] : f());
+const header = ['figure', ...names.map((n) => `${n} ${n === 'pyralog' ? '(wire)' : n === 'duckdb' ? '(in-process)' : '(wire)'} ms (median)`),
+  ...names.filter((n) => n !== 'pyralog').map((n) => `Pyralog/${n} (median of per-round ratios)`)];
+const rowsOut = results.map((r) => [
+  r.name,
+  ...names.map((n) => cell(r, n, () => (r.lookup ? `p50 ${fmt(percentile(r.times[n], 50), 2)} / p99 ${fmt(percentile(r.times[n], 99), 2)}` : fmt(median(r.times[n]), 1)))),
+  ...names.filter((n) => n !== 'pyralog').map((n) => (r.ok.pyralog !== true || r.ok[n] !== true ? '–' : `${fmtRatio(median(r.ratios[n]))} (${r.ratios[n].map((x) => x.toFixed(2)).join(', ')})`)),
+]);
+const c = copyRows[0];
+const copyLine = [`COPY ${fmt(HOT)} rows TO Parquet zstd, rows/s (higher is better)`,
+  ...names.map((n) => (n === 'postgres' ? '–' : cell(c, n, () => fmt(median(c.rates[n]))))),
+  ...names.filter((n) => n !== 'pyralog').map((n) => (n === 'duckdb' && c.ok.pyralog === true && c.ok.duckdb === true ? `${fmtRatio(median(c.ratios))} (Pyralog rate / DuckDB rate)` : '–'))];
+console.log(`\n${fmt(ROWS)} cold rows (flat ${fmt(statSync(FLAT).size / 1e6, 1)} MB ZSTD, ${readdirSync(HIVE).length} year dirs), ${fmt(HOT)} hot rows; ${PAIRS} rounds; HEAD ${rev}; ${info.date}; load ${info.loadAvg1m}; ${info.cores} cores; ${systems.postgres?.version ?? ''}`);
+console.log(`setup: Pyralog COPY sales_hot FROM hot.parquet ${setup.pyralogImportMs === undefined ? '–' : `${fmt(setup.pyralogImportMs)} ms (${fmt((HOT / setup.pyralogImportMs) * 1000)} rows/s)`}; PostgreSQL \\copy of all rows + VACUUM ANALYZE ${setup.postgresLoadMs === undefined ? '–' : `${fmt(setup.postgresLoadMs)} ms`}\n`);
+console.log(markdownTable(header, [...rowsOut, copyLine]));
+
+for (const n of names) await systems[n].close();
+cleanup.runAll();
+if (!existsSync(join(dataDir, 'DONE'))) log('data dir incomplete');
