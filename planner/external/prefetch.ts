@@ -62,15 +62,16 @@ export async function prefetchScans(
       out.set(scan, []);
       continue;
     }
+    const fetch = scan.columnsToFetch();
     const frag: Fragment = {
       table: t.name, ref, files, filters: req.filters,
-      output: { kind: 'columns', columns: names },
+      output: { kind: 'columns', columns: fetch.map((i) => names[i]!) },
       orderBy: [], limit: undefined, offset: undefined,
     };
     let r = renderFragment(frag);
     if (!r.pushable && frag.filters.length > 0) r = renderFragment({ ...frag, filters: [] });
     if (!r.pushable) throw new DbError('0A000', `external table "${t.name}" cannot be read: ${r.reason}`);
-    if (r.columns.length !== names.length) throw new Error(`assertion: external table ${t.name} has ${names.length} columns, fragment ${r.columns.length}`);
+    if (r.columns.length !== fetch.length) throw new Error(`assertion: external table ${t.name}: ${fetch.length} columns asked, fragment has ${r.columns.length}`);
     figures.sql = r.sql;
     const engine = await host.engine();
     const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
@@ -80,7 +81,15 @@ export async function prefetchScans(
         const f = await cursor.fetch(FETCH_ROWS);
         total += f.rows.length;
         if (total > rowsMax) throw tooMany();
-        for (const row of f.rows) rows.push(row as Value[]);
+        if (fetch.length === names.length) for (const row of f.rows) rows.push(row as Value[]);
+        else {
+          // One slot per table column; columns the statement never names stay NULL.
+          for (const row of f.rows) {
+            const full = new Array<Value>(names.length).fill(null);
+            for (let k = 0; k < fetch.length; k++) full[fetch[k]!] = row[k] as Value;
+            rows.push(full);
+          }
+        }
         if (f.done) break;
       }
     } finally {

@@ -69,10 +69,37 @@ export interface ScanFigures {
 
 export class ExternalScan {
   private pushed: Pushed[] = [];
+  /** Table columns the statement may read (0-based); undefined: all of them. */
+  private used: number[] | undefined;
+  /** The name the statement gives the table (alias or table name), for whole-row references. */
+  alias: string;
   /** Figures of the latest execution (EXPLAIN shows them when the statement has run). */
   lastRun: ScanFigures | undefined;
 
-  constructor(readonly table: TableDesc) {}
+  constructor(readonly table: TableDesc) {
+    this.alias = table.name;
+  }
+
+  /**
+   * Keeps only the columns `ast` (the whole SELECT that scans this table, subqueries included)
+   * may name. Conservative by construction: a column is kept when its name appears as any string
+   * anywhere in the statement; `*`, NATURAL joins and whole-row references keep every column.
+   */
+  useColumnsOf(ast: unknown): void {
+    const u = namesIn(ast);
+    if (u.star || u.natural || u.refs.some((f) => f.length === 1 && f[0] === this.alias && !this.table.columns.some((c) => c.name === this.alias))) {
+      this.used = undefined;
+      return;
+    }
+    this.used = this.table.columns.flatMap((c, i) => (!c.dropped && u.strings.has(c.name) ? [i] : []));
+  }
+
+  /** Column positions to fetch (at least one: a count(*) still needs rows). */
+  columnsToFetch(): number[] {
+    const all = this.table.columns.map((_, i) => i);
+    if (!this.used) return all;
+    return this.used.length > 0 ? this.used : all.slice(0, 1);
+  }
 
   /** Records the conjuncts of `where` (slots start at `offset`) that can run in DuckDB. */
   pushWhere(where: BoundExpr | undefined, offset: number): void {
@@ -246,6 +273,34 @@ function showConst(e: BoundExpr): string {
   }
   if (e.kind === 'call' && e.args.length === 1) return showConst(e.args[0]!);
   return '(expression)';
+}
+
+/** Every string in an AST, and whether it has `*`, NATURAL joins, and its column references. */
+function namesIn(ast: unknown): { strings: Set<string>; star: boolean; natural: boolean; refs: string[][] } {
+  const out = { strings: new Set<string>(), star: false, natural: false, refs: [] as string[][] };
+  const walk = (n: unknown): void => {
+    if (typeof n === 'string') {
+      out.strings.add(n);
+      return;
+    }
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    if (n === null || typeof n !== 'object') return;
+    const o = n as Record<string, unknown>;
+    if (o.kind === 'A_Star' || 'A_Star' in o) out.star = true;
+    if (o.isNatural === true) out.natural = true;
+    if (o.kind === 'ColumnRef' && Array.isArray(o.fields)) {
+      out.refs.push(o.fields.map((f) => {
+        const x = f as { sval?: string; String?: { sval?: string } };
+        return x.sval ?? x.String?.sval ?? '';
+      }));
+    }
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(ast);
+  return out;
 }
 
 function predicateColumns(p: PartitionPredicate): string[] {

@@ -146,7 +146,10 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       };
       const scan = new ScanNode(tab, { kind: 'full' });
       scan.alias = rv.alias?.aliasname;
-      if (tab.external !== undefined) scan.external = externalState(tablesOfBinder(b)).scan(tab); // issue 5
+      if (tab.external !== undefined) { // issue 5
+        scan.external = externalState(tablesOfBinder(b)).scan(tab);
+        scan.external.alias = rv.alias?.aliasname ?? tab.name;
+      }
       scans.push({ scan, offset });
       const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
       return { node: scan, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };

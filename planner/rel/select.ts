@@ -124,6 +124,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   let inScope: RelScope | undefined;
   if (s.fromClause?.length) {
     from = planFromList(b, s.fromClause, scans);
+    for (const r of scans) r.scan.external?.useColumnsOf(s0); // issue 5: fetch only the columns named
     inScope = new RelScope(from.entries, from.width, (l) => b.position(l));
     for (const [k, v] of from.merged) inScope.merged.set(k, v);
     inScope.star = from.visible;
