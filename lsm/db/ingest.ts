@@ -12,11 +12,13 @@
 //  - order of durability: each file is written and fsynced, the directory fsynced, then the
 //    one manifest edit. A crash before the edit leaves orphan files that the next open deletes
 //    (lsm/manifest/orphans.ts): all of the ingest or none of it is in the database;
-//  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks encoding.
+//  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks encoding;
+//  - a chunk is encoded on the calling thread when every worker is busy (a flush of the load's
+//    memtable, say), else in the pool: the same encoder either way.
 import { segmentFileName, type Manifest, type SegmentFile } from '../manifest/index.js';
 import type { WorkerPool } from '../compaction/index.js';
 import type { EncodedSegment } from '../segment/index.js';
-import { SegmentReader } from '../segment/index.js';
+import { SegmentReader, encodeSegment } from '../segment/index.js';
 import type { Entry, Io, Row, TableId } from '../types.js';
 import type { FileNumbers } from './filenumbers.js';
 import type { SegmentCache } from './segments.js';
@@ -99,11 +101,26 @@ export class TableIngest {
     this.chunk = [];
     this.chunkBytes = 0;
     const { ctx } = this;
-    await ctx.pool.whenRoom();
+    const opts = ctx.batchRows ? { batchRows: ctx.batchRows } : {};
     // Numbers are taken in key order, so files sort by number as by key (only cosmetic).
+    if (ctx.pool.workerCount > 0 && ctx.pool.running >= ctx.pool.workerCount) {
+      // Every worker is busy (a flush, a compaction, or this ingest's previous chunk): encode
+      // here rather than queue behind it, so both cores work on the load.
+      const fileNumber = ctx.fileNumbers.next();
+      let seg: EncodedSegment;
+      try {
+        seg = encodeSegment(this.table, entries, opts);
+      } catch (e) {
+        this.failure ??= e;
+        throw e;
+      }
+      await this.write(fileNumber, seg);
+      return;
+    }
+    await ctx.pool.whenRoom();
     const fileNumber = ctx.fileNumbers.next();
     const job = ctx.pool
-      .encodeSegment(this.table, entries, ctx.batchRows ? { batchRows: ctx.batchRows } : {})
+      .encodeSegment(this.table, entries, opts)
       .then((seg) => this.write(fileNumber, seg))
       .catch((e: unknown) => {
         this.failure ??= e;

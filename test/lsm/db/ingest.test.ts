@@ -48,6 +48,17 @@ describe('LsmDb.beginIngest', () => {
     await db.close();
   });
 
+  it('with a worker thread: chunks go to the worker when it is idle, are encoded inline when it is busy', async () => {
+    const io = new MemIo(5);
+    let db = await open(io, { workers: 1 });
+    expect(await ingest(db, 7, 4000)).toBeGreaterThan(5);
+    expect([...db.scan(7)].map((r) => r.row[0])).toEqual(Array.from({ length: 4000 }, (_, i) => BigInt(i)));
+    await db.close();
+    db = await open(io);
+    expect([...db.scan(7)].length).toBe(4000);
+    await db.close();
+  });
+
   it('refuses duplicate and out-of-order keys without taking the row; abort removes written files', async () => {
     const io = new MemIo(2);
     const db = await open(io);
