@@ -17,9 +17,6 @@ import { textToCell } from './copy-cells.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
 import { TableWriter, lockOptions } from './write.js';
 
-/** Rows parsed but not yet written are applied in batches of this many. */
-const COPY_BATCH_ROWS = 1000;
-
 export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   const rel = s.relation!;
   if (s.filename !== undefined || s.is_program) throw new DbError('0A000', `COPY ${s.is_from ? 'from' : 'to'} a server file or program is not supported; use ${s.is_from ? 'FROM STDIN' : 'TO STDOUT'}`);
@@ -98,40 +95,67 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         }
         return cells;
       };
-      const apply = async (records: Fields[], c: EvalContext): Promise<void> => {
-        if (records.length === 0) return;
-        // lock_timeout cannot change inside the statement; reading it parses the setting.
-        const lock = lockOptions(ts);
-        for (let i = 0; i < records.length; i++) {
+      // Defaults that are not NULL are evaluated asynchronously (nextval and friends).
+      const asyncDefaults = [...defaults.values()].some((d) => d.kind !== 'null');
+      const withLine = (e: unknown): unknown =>
+        // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
+        e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}` }) : e;
+      /** NOT NULL/CHECK, then the key of a converted row (NULL defaults: cells start null). */
+      const prepare = (cells: Cell[], c: EvalContext): Uint8Array => {
+        writer.checkCells(cells, c);
+        return writer.keyOfCells(ts, cells);
+      };
+      /**
+       * Applies records[from..] synchronously while no row has to wait (the common case: no
+       * promise per row or per CopyData message); from the first row that must wait for a row
+       * lock or evaluate a default, the rest continue asynchronously.
+       */
+      const apply = (records: Fields[], from: number, c: EvalContext): Promise<void> | undefined => {
+        for (let i = from; i < records.length; i++) {
           if (c.cancel.reason) throw c.cancel.reason;
           const cells = toCells(records[i]!);
-          if (defaults.size > 0) {
-            for (const [attnum, d] of defaults) cells[attnum - 1] = d.kind === 'null' ? null : toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
-          }
-          writer.checkCells(cells, c);
-          const key = writer.keyOfCells(ts, cells);
+          if (asyncDefaults) return applySlow(records, i, cells, c);
+          const key = prepare(cells, c);
           // The row's key and cells are handed over to the transaction (no copies).
           if (writer.conflictFree) writer.putCells(ts, key, cells, []);
           else {
+            let done: boolean;
             try {
-              if (!writer.tryInsertCells(ts, key, cells, c)) await writer.insertCellsChecked(ts, key, cells, c, lock);
+              done = writer.tryInsertCells(ts, key, cells, c);
             } catch (e) {
-              // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
-              if (e instanceof DbError && e.code === '23505' && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}` });
-              throw e;
+              throw withLine(e);
             }
+            if (!done) return applySlow(records, i, cells, c, key);
           }
           count++;
-          if (i % COPY_BATCH_ROWS === COPY_BATCH_ROWS - 1) await Promise.resolve();
         }
+        return undefined;
+      };
+      /** Row i (already converted) the waiting way, then the rest through apply. */
+      const applySlow = async (records: Fields[], i: number, cells: Cell[], c: EvalContext, key?: Uint8Array): Promise<void> => {
+        if (key === undefined) {
+          for (const [attnum, d] of defaults) if (d.kind !== 'null') cells[attnum - 1] = toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
+          key = prepare(cells, c);
+        }
+        if (writer.conflictFree) writer.putCells(ts, key, cells, []);
+        else {
+          try {
+            // lock_timeout cannot change inside the statement; reading it parses the setting.
+            if (!writer.tryInsertCells(ts, key, cells, c)) await writer.insertCellsChecked(ts, key, cells, c, lockOptions(ts));
+          } catch (e) {
+            throw withLine(e);
+          }
+        }
+        count++;
+        await apply(records, i + 1, c);
       };
       const sink: CopyInSink = {
-        async write(chunk) {
+        write(chunk) {
           if (aborted) return;
-          await apply(parser.push(chunk), ctx);
+          return apply(parser.push(chunk), 0, ctx);
         },
         async finish() {
-          await apply(parser.end(), ctx);
+          await apply(parser.end(), 0, ctx);
           return `COPY ${count}`;
         },
         abort() {

@@ -118,4 +118,13 @@ describe('COPY FROM bulk path', () => {
     expect([e.code, e.fields.detail, e.fields.where]).toEqual(['23505', 'Key (id)=(2) already exists.', 'COPY t, line 2']);
     expect((await a.query('SELECT * FROM t ORDER BY id')).text).toEqual([['2', 'held']]);
   });
+
+  it('defaults: nextval per row (the asynchronous path), NULL defaults, a column list', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query(`CREATE TABLE s (id serial PRIMARY KEY, v text, d int DEFAULT 7, e text)`);
+    expect(await copyIn(c, 'COPY s (v) FROM STDIN', ['a\nb\n', 'c\n'])).toBe('COPY 3');
+    expect(await copyIn(c, 'COPY s (id, v, e) FROM STDIN', ['10\tx\ty\n'])).toBe('COPY 1');
+    expect((await c.query('SELECT * FROM s ORDER BY id')).text).toEqual([['1', 'a', '7', null], ['2', 'b', '7', null], ['3', 'c', '7', null], ['10', 'x', '7', 'y']]);
+  });
 });
