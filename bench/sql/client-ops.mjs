@@ -15,7 +15,8 @@
 //
 // Usage (from the repo root, after `npm run build`):
 //   node bench/sql/client-ops.mjs [--pairs 5] [--copy-rows 1000000] [--inserts 5000] [--lookups 20000]
-//        [--lookup-rows 100000] [--systems pyralog,postgres]
+//        [--lookup-rows 100000] [--systems pyralog,postgres] [--figures copy,insert,lookup]
+// --figures picks which figures run (default all three); the others print as not measured.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
@@ -70,7 +71,7 @@ async function attempt(out, name, fn) {
 
 async function roundFor(server, copyFile, opt, rand, r) {
   const out = {};
-  await attempt(out, 'copy', async () => {
+  if (opt.figures.has('copy')) await attempt(out, 'copy', async () => {
     const table = `bench_copy_${r}`;
     psql(server, `CREATE TABLE ${table} (id bigint PRIMARY KEY, ts timestamptz, n int, amount numeric(12,2), note text)`);
     try {
@@ -88,7 +89,7 @@ async function roundFor(server, copyFile, opt, rand, r) {
   const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: server.db, ssl: false });
   await client.connect();
   try {
-    await attempt(out, 'insert', async () => {
+    if (opt.figures.has('insert')) await attempt(out, 'insert', async () => {
       await client.query(`CREATE TABLE bench_ins_${r} (id bigint PRIMARY KEY, v int, note text)`);
       try {
         const t1 = performance.now();
@@ -100,7 +101,7 @@ async function roundFor(server, copyFile, opt, rand, r) {
         await client.query(`DROP TABLE bench_ins_${r}`);
       }
     });
-    await attempt(out, 'pk lookup', async () => {
+    if (opt.figures.has('lookup')) await attempt(out, 'pk lookup', async () => {
       // Loaded with multi-row INSERTs (not COPY) so the lookup figure does not depend on COPY.
       await client.query(`CREATE TABLE bench_pk_${r} (id bigint PRIMARY KEY, ts timestamptz, n int, amount numeric(12,2), note text)`);
       try {
@@ -130,8 +131,10 @@ async function roundFor(server, copyFile, opt, rand, r) {
 }
 
 async function main() {
-  const o = parseArgs(process.argv.slice(2), { pairs: '5', 'copy-rows': '1000000', inserts: '5000', 'lookup-rows': '100000', lookups: '20000', systems: 'pyralog,postgres' });
-  const opt = { pairs: Number(o.pairs), copyRows: Number(o['copy-rows']), inserts: Number(o.inserts), lookupRows: Number(o['lookup-rows']), lookups: Number(o.lookups) };
+  const o = parseArgs(process.argv.slice(2), { pairs: '5', 'copy-rows': '1000000', inserts: '5000', 'lookup-rows': '100000', lookups: '20000', systems: 'pyralog,postgres', figures: 'copy,insert,lookup' });
+  const figures = new Set(csvList(o.figures));
+  for (const f of figures) if (!['copy', 'insert', 'lookup'].includes(f)) throw new Error(`unknown figure ${f} (copy, insert, lookup)`);
+  const opt = { pairs: Number(o.pairs), copyRows: Number(o['copy-rows']), inserts: Number(o.inserts), lookupRows: Number(o['lookup-rows']), lookups: Number(o.lookups), figures };
   const cleanup = new Cleanup();
   const dir = mkdtempSync(join(tmpdir(), 'pyralog-bench-copy-'));
   cleanup.add(`rm ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
