@@ -16,7 +16,9 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
   const filters = scan.shownFilters();
   if (filters.length > 0) lines.push(`${d}Pushed Filter: ${filters.join(' AND ')}`);
   const r = scan.lastRun;
+  if (scan.ship) lines.push(`${d}Key Source: ${scan.ship.nativeName} (native keys shipped when small)`);
   if (r) {
+    if (r.shippedKeys !== undefined) lines.push(`${d}Shipped Keys: ${r.shippedKeys}`);
     if (r.partitionsTotal > 0) lines.push(`${d}Partitions: kept ${r.partitionsKept} of ${r.partitionsTotal}`);
     lines.push(`${d}Files: kept ${r.filesKept} of ${r.filesTotal}${r.statsPruned > 0 ? ` (pruned by statistics: ${r.statsPruned})` : ''}`);
     lines.push(`${d}DuckDB: ${r.sql === undefined ? '(not run: no file left)' : shortSql(r.sql, r.filesKept)}`);

@@ -18,6 +18,7 @@ import { renderFragment, type Fragment } from './fragment.js';
 import type { ExternalHost } from './host.js';
 import { prunePartitions, pruneByStats, typedPartitions } from './prune.js';
 import type { ExternalScan } from './scan-spec.js';
+import { collectKeys, shipMode, SHIP_ROWS_AUTO_MAX, SHIP_ROWS_FORCED_MAX } from './ship.js';
 
 /** Rows asked from DuckDB per fetch. */
 const FETCH_ROWS = 4096;
@@ -40,6 +41,23 @@ export async function prefetchScans(
       throw new Error(`assertion: external table ${t.name}'s columns do not match its reference`);
     }
     const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
+    // Key shipping: the small native side of a join restricts this scan to its keys (ship.ts).
+    let shippedKeys: number | undefined;
+    const mode = scan.ship ? shipMode(ctx) : 'off';
+    if (scan.ship && mode !== 'off') {
+      const keys = collectKeys(scan.ship, ctx, mode === 'on' ? SHIP_ROWS_FORCED_MAX : SHIP_ROWS_AUTO_MAX);
+      if (keys) {
+        shippedKeys = keys.length;
+        if (keys.length === 0) {
+          scan.lastRun = { partitionsKept: 0, partitionsTotal: 0, filesKept: 0, filesTotal: ref.files.length, statsPruned: 0, shippedKeys, sql: undefined };
+          out.set(scan, []);
+          continue;
+        }
+        const p = scan.shipPredicate(scan.ship, keys);
+        req.filters.push(p.frag);
+        if (p.part) req.stats.push(p.part);
+      }
+    }
     let files: RefFile[] = ref.files;
     let partitionsTotal = 0, partitionsKept = 0;
     if (ref.partitionColumns.length > 0) {
@@ -56,7 +74,7 @@ export async function prefetchScans(
       statsPruned = byStats.pruned.length - stale.length;
       files = stale.length === 0 ? byStats.kept : files.filter((f) => byStats.kept.includes(f) || stale.includes(f));
     }
-    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned, sql: undefined as string | undefined };
+    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned, shippedKeys, sql: undefined as string | undefined };
     scan.lastRun = figures;
     if (files.length === 0) {
       out.set(scan, []);

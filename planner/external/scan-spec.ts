@@ -18,6 +18,7 @@ import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile } from '../eval/compile.js';
 import type { FragExpr } from './fragment.js';
 import type { CmpOp, PartitionPredicate } from './prune.js';
+import { nativeFilters, type ShipSource } from './ship.js';
 
 const CMP_OPS: ReadonlySet<string> = new Set(['=', '<>', '<', '<=', '>', '>=']);
 const FLIP: Record<CmpOp, CmpOp> = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -64,6 +65,8 @@ export interface ScanFigures {
   filesTotal: number;
   /** Files skipped by min/max statistics (after partition pruning). */
   statsPruned: number;
+  /** Distinct native keys shipped into the fragment (undefined: none shipped). */
+  shippedKeys: number | undefined;
   sql: string | undefined;
 }
 
@@ -73,6 +76,8 @@ export class ExternalScan {
   private used: number[] | undefined;
   /** The name the statement gives the table (alias or table name), for whole-row references. */
   alias: string;
+  /** A native scan joined to this one whose keys may be shipped into the fragment (ship.ts). */
+  ship: ShipSource | undefined;
   /** Figures of the latest execution (EXPLAIN shows them when the statement has run). */
   lastRun: ScanFigures | undefined;
 
@@ -110,6 +115,14 @@ export class ExternalScan {
       if (p && nullRejecting(p)) out.push(p);
     }
     this.pushed = out;
+    if (this.ship) this.ship.filters = nativeFilters(this.ship, where);
+  }
+
+  /** `extCol IN (keys)` for DuckDB and for pruning by statistics (keys of the native key type). */
+  shipPredicate(src: ShipSource, keys: readonly Value[]): { frag: FragExpr; part: PartitionPredicate | undefined } {
+    const frag: FragExpr = { kind: 'in', arg: { kind: 'col', name: this.name(src.extCol) }, list: keys.map((k) => ({ kind: 'const', oid: src.nativeOid, typmod: -1, value: k })), negated: false };
+    const vs = keys.map((k) => this.typedValue(src.extCol, src.nativeOid, k));
+    return { frag, part: vs.includes(NOT_PRUNABLE) ? undefined : { kind: 'in', column: this.name(src.extCol), values: vs, negated: false } };
   }
 
   get hasFilters(): boolean {

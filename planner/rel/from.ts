@@ -20,6 +20,7 @@ import { findCte } from './with.js';
 import { planFunctionInFrom } from './srf.js';
 import { strings } from '../parse/ast.js';
 import { externalState } from '../external/fetch-run.js'; // issue 5
+import { offerShipping } from '../external/ship.js'; // issue 5
 
 /** AST shapes of FROM items (libpg-query's names; not in parse/ast.ts's Node union). */
 interface Alias { aliasname?: string; colnames?: Node[] }
@@ -256,6 +257,7 @@ function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]):
     if (x.index >= lo && x.index < mid && y.index >= mid && y.index < hi) equi.push({ left: x.index - lo, right: y.index - mid });
     else if (y.index >= lo && y.index < mid && x.index >= mid && x.index < hi) equi.push({ left: y.index - lo, right: x.index - mid });
   }
+  offerShipping(kind, left.node, right.node, equi, offset); // issue 5: native keys into an external scan
   // The join's own rows start at slot 0; the condition reads absolute slots, so shift it.
   const compiled = cond ? compile(shiftColumns(cond, -offset)) : undefined;
   if (j.alias) throw b.unsupported('aliases on JOIN clauses');

@@ -196,6 +196,36 @@ describe('external scans with pushed filters', () => {
     }
   });
 
+  it('key shipping: forced on, forced off and automatic give the same rows as native tables', async () => {
+    await f.client.query(`CREATE TABLE keys (k bigint, tag text)`);
+    await f.client.query(`INSERT INTO keys VALUES (5, 'a'), (5, 'dup'), (NULL, 'null'), (4500, 'b'), (99999, 'none'), (-1, 'neg'), (6050, 'nullbig')`);
+    await f.client.query(`CREATE TABLE names (n text PRIMARY KEY)`);
+    await f.client.query(`INSERT INTO names VALUES ('name-7'), ('Ωmega-13'), ('nobody')`);
+    const shapes = [
+      'SELECT k.tag, e.id, e.big FROM keys k JOIN % e ON e.id = k.k ORDER BY 1, 2',
+      'SELECT k.tag, e.id, e.big FROM keys k LEFT JOIN % e ON e.id = k.k ORDER BY 1, 2',
+      'SELECT k.tag, e.id FROM % e RIGHT JOIN keys k ON k.k = e.id ORDER BY 1, 2',
+      'SELECT k.tag, e.id FROM keys k JOIN % e ON e.id = k.k WHERE k.tag <> $1 ORDER BY 1, 2',
+      'SELECT count(*) FROM % e LEFT JOIN keys k ON e.id = k.k WHERE e.id < 10',
+      'SELECT count(*), count(k.tag) FROM keys k FULL JOIN % e ON e.id = k.k',
+      'SELECT m.n, e.id FROM names m JOIN % e ON e.name = m.n ORDER BY 1',
+      'SELECT k.tag, (SELECT count(*) FROM keys k2 JOIN % e ON e.id = k2.k WHERE k2.k = k.k) FROM keys k ORDER BY 1',
+    ];
+    const params = (sql: string): unknown[] => (sql.includes('$1') ? ['dup'] : []);
+    const runAll = async (mode: string): Promise<unknown[]> => {
+      await f.client.query(`SET pyralog.ship_keys = ${mode}`);
+      const out: unknown[] = [];
+      for (const t of shapes) out.push(await q(t.replaceAll('%', 'flat'), params(t)));
+      return out;
+    };
+    const native: unknown[] = [];
+    for (const t of shapes) native.push(await q(t.replaceAll('%', 'nflat'), params(t)));
+    expect(await runAll('off')).toEqual(native);
+    expect(await runAll('on')).toEqual(native);
+    expect(await runAll('auto')).toEqual(native);
+    await f.client.query(`RESET pyralog.ship_keys`);
+  });
+
   it('a pruned partition is never read: a corrupt file there does not matter', async () => {
     const before = await q(`SELECT count(*), sum(dec) FROM hive WHERE year = 2023`);
     const broken = join(f.root, 'hive', 'year=2024', 'month=12');

@@ -90,6 +90,24 @@ describe('external scan EXPLAIN lines', () => {
     expect((await explainAnalyze('SELECT v FROM flat WHERE id < -1')).plan).toContain('Files: kept 0 of 3 (pruned by statistics: 3)');
   });
 
+  it('key shipping: the native keys go into DuckDB and prune files by statistics', async () => {
+    await c.query('CREATE TABLE wanted (k int PRIMARY KEY)');
+    await c.query('INSERT INTO wanted VALUES (3), (1150), (7)');
+    const sql = 'SELECT w.k, f.v FROM wanted w JOIN flat f ON f.id = w.k ORDER BY 1';
+    const on = await explainAnalyze(sql);
+    expect(on.rows).toBe(3);
+    expect(on.plan).toContain('Key Source: wanted');
+    expect(on.plan).toContain('Shipped Keys: 3');
+    expect(on.plan).toContain('Files: kept 2 of 3 (pruned by statistics: 1)');
+    expect(on.plan).toMatch(/DuckDB: .*"id" IN \(CAST\(3 AS INTEGER\), CAST\(7 AS INTEGER\), CAST\(1150 AS INTEGER\)\)/);
+    await c.query('SET pyralog.ship_keys = off');
+    const off = await explainAnalyze(sql);
+    expect(off.plan).not.toContain('Shipped Keys');
+    expect(off.plan).toContain('Files: kept 3 of 3');
+    expect(off.rows).toBe(3);
+    await c.query('RESET pyralog.ship_keys');
+  });
+
   it('a file pruned by statistics is never opened (garbage of the same size and mtime there)', async () => {
     const f0 = join(base, 'root', 'flat', 'f0.parquet');
     const st = statSync(f0);
