@@ -62,6 +62,15 @@ describe('COPY native FROM a Parquet file', () => {
     expect(await s.rows(`SELECT a, b FROM t2 ORDER BY a`)).toEqual([['5', 'already']]);
   });
 
+  it('statement_timeout interrupts an import between chunks and leaves nothing', async () => {
+    await s.client.query(`CREATE TABLE slow (id bigint PRIMARY KEY, n int, s text, amount numeric(12,2), ts timestamptz, day date, ok boolean, x float8)`);
+    await s.client.query(`SET statement_timeout = '20ms'`);
+    const e = await s.sqlError(`COPY slow FROM '${join(s.root, 'imp.parquet')}' (FORMAT parquet)`);
+    await s.client.query(`RESET statement_timeout`);
+    expect(e).toEqual({ code: '57014', message: 'canceling statement due to statement timeout' });
+    expect(await s.rows(`SELECT count(*) FROM slow`)).toEqual([['0']]);
+  });
+
   it('converts types with INSERT’s assignment rules and PostgreSQL’s errors', async () => {
     // bigint → int4 is an assignment cast; a value past int4 is 22003.
     await s.client.query(`CREATE TABLE narrow (a int, b int)`);
