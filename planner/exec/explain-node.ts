@@ -206,10 +206,22 @@ function build(n: RelNode, cx: EstimateContext, relationship: string | undefined
     ...(subplans.length > 0 ? { subplans } : {}),
     ...(relationship ? { relationship } : {}),
     est: r.estimate(inputs, cx),
-    ...(r.outputs ? { outputs: r.outputs } : {}),
+    ...(r.outputs ?? passedOutputs(r.type, children) ? { outputs: r.outputs ?? passedOutputs(r.type, children)! } : {}),
     counted: n,
     relations,
   };
+}
+
+/** VERBOSE Output of nodes that pass rows on (sort, limit, joins): what their inputs output. */
+function passedOutputs(type: string, children: readonly ExplainNode[]): Lazy[] | undefined {
+  switch (type) {
+    case 'Sort': case 'Limit': case 'Unique': case 'Materialize': case 'Hash':
+      return children[0]?.outputs;
+    case 'Hash Join': case 'Nested Loop':
+      return children.every((c) => c.outputs) ? children.flatMap((c) => c.outputs!) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 export function lazy(t: Lazy, o: DeparseOptions): string {

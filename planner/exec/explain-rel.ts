@@ -81,14 +81,15 @@ export function scanReport(s: ScanLike): NodeReport {
   props.push(['Relation Name', t.name], ['Schema', t.schema], ['Alias', s.alias ?? t.name]);
   const details: Detail[] = [];
   if (keyed && conds.length > 0) {
-    const alias = s.alias ?? t.name;
     details.push({ label: 'Index Cond', text: (o) => {
       const parts = conds.map((c) => `(${qualified(alias, c.column, o)} ${c.op} ${deparse(c.other, { kind: 'none' }, o)})`);
       return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
     } });
   }
+  const alias = s.alias ?? t.name;
+  const outputs = t.columns.filter((c) => !c.dropped).map((c): Lazy => (o) => qualified(alias, c.name, o));
   return {
-    type: keyed ? 'Index Scan' : 'Seq Scan',
+    type: keyed ? 'Index Scan' : 'Seq Scan', outputs,
     headline: keyed ? `Index Scan using ${quoteIdent(pkey)} on ${rel}` : `Seq Scan on ${rel}`,
     props, details, relation: true,
     estimate: (_in, cx) => {
@@ -323,6 +324,7 @@ export function aggReport(n: { input: RelNode; grouped: boolean; groups: readonl
     type: 'Aggregate', headline: hashed ? 'HashAggregate' : 'Aggregate',
     props: [['Strategy', hashed ? 'Hashed' : 'Plain'], ['Partial Mode', 'Simple']],
     details, children: [{ node: n.input, relationship: 'Outer' }],
+    outputs: (aggOutputSlots(n) as { texts: ReadonlyArray<(o: DeparseOptions) => string> }).texts.slice(),
     estimate: ([i]) => {
       const rows = !hashed ? 1 : Math.min(i!.rows, DEFAULT_GROUPS);
       const width = (s ? widthOf(s.groups) : 4 * n.groups.length) + 8 * n.aggs.length;
