@@ -35,6 +35,21 @@ class Raw {
   end(): void {
     this.sock.end(serialize.end());
   }
+  destroy(): void {
+    this.sock.destroy();
+  }
+  async until(pred: () => boolean): Promise<void> {
+    while (!pred()) await new Promise<void>((r) => this.waiters.push(r));
+  }
+}
+
+/** Polls until `pred` holds (the server cleans up asynchronously after a disconnect). */
+async function eventually(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never happened: ${what}`);
 }
 
 const SRC = `SELECT g AS id, (g * 0.25)::numeric(10,2) AS amount, CASE WHEN g % 4 = 0 THEN NULL ELSE 'v' || g END AS label,
@@ -48,6 +63,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.close();
 });
+
+async function stillAnswers(): Promise<void> {
+  expect((await s.rows('SELECT count(*) FROM src'))[0]).toEqual(['30000']);
+}
 
 describe('COPY … TO STDOUT (FORMAT parquet)', () => {
   it('streams the Parquet file as binary COPY OUT data that DuckDB reads back', async () => {
@@ -102,6 +121,19 @@ describe('COPY … TO STDOUT (FORMAT parquet)', () => {
     expect(r.stdout.trim()).toBe('COPY 30000');
     expect(existsSync(out)).toBe(true);
     expect(await s.oracleRows(`SELECT count(*)::INTEGER, min(id)::INTEGER, max(label) FROM read_parquet('${out}')`)).toEqual([[30000, 1, 'v9999']]);
+  });
+
+  it('a client that disconnects mid-stream leaves no temp file behind', async () => {
+    const c = new Raw(s.port);
+    c.send(serialize.startup({ user: 'postgres', database: 'postgres' }));
+    await c.readyCount(1);
+    // Uncompressed, so the file is many chunks long.
+    c.send(serialize.query(`COPY (SELECT a.id, a.label, b.id AS id2 FROM src a, generate_series(1, 10) b(id)) TO STDOUT (FORMAT parquet, COMPRESSION uncompressed)`));
+    await c.until(() => c.msgs.some((m) => m.name === 'copyData'));
+    expect(readdirSync(s.root).filter((f) => f.startsWith('.pyralog-copy-out-')).length).toBe(1);
+    c.destroy();
+    await eventually(() => readdirSync(s.root).filter((f) => f.startsWith('.')).length === 0, 'temp file removed');
+    await stillAnswers();
   });
 
   it('external tables and a table name as the source; directory options refused', async () => {
