@@ -21,7 +21,7 @@ import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import type { Cmp } from '../eval/compare.js';
 import type { WindowFnDef, WindowObject } from '../funcs/window.js';
-import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row, type SortKey } from './ops.js';
+import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row, type SortKey } from './ops.js';
 import type { MovingAccum } from './window-moving.js';
 import { computeFrames, frameSegments, type FrameShape, type InRange, type PartitionShape } from './window-frame.js';
 
@@ -67,20 +67,22 @@ export class WindowNode implements RelNode {
       if (rows.length % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       rows.push(r);
     }
-    const results: Value[][] = Array.from({ length: this.funcCount }, () => new Array<Value>(rows.length).fill(null));
-    let perm: Int32Array = Int32Array.from(rows.keys());
+    const n = rows.length;
+    const results: Value[][] = Array.from({ length: this.funcCount }, () => new Array<Value>(n).fill(null));
+    let perm: number[] | undefined;
     this.clauses.forEach((c, k) => {
       const sorted = sortRows(c, rows, ctx);
       perm = sorted.perm;
-      evaluateClause(c, rows, perm, sorted.vals, offsets[k]!, results, ctx);
+      evaluateClause(c, rows, sorted.perm, sorted.cols, offsets[k]!, results, ctx);
     });
     const w = this.funcCount;
-    for (let j = 0; j < perm.length; j++) {
-      const i = perm[j]!;
+    for (let j = 0; j < n; j++) {
+      const i = perm ? perm[j]! : j;
       const r = rows[i]!;
-      const out = new Array<Value>(r.length + w);
-      for (let x = 0; x < r.length; x++) out[x] = r[x];
-      for (let f = 0; f < w; f++) out[r.length + f] = results[f]![i];
+      const width = r.length;
+      const out = new Array<Value>(width + w);
+      for (let x = 0; x < width; x++) out[x] = r[x];
+      for (let f = 0; f < w; f++) out[width + f] = results[f]![i];
       yield out;
     }
   }
@@ -101,65 +103,101 @@ function frameOffsets(c: WindowClausePlan, ctx: EvalContext): { start: Value; en
   return { start: one(c.startOffset, 'starting'), end: one(c.endOffset, 'ending') };
 }
 
-/** The permutation of `rows` in (PARTITION BY, ORDER BY) order (ties keep input order) and
- *  each row's key values [partition keys..., order keys...]. */
-function sortRows(c: WindowClausePlan, rows: Row[], ctx: EvalContext): { perm: Int32Array; vals: Value[][] } {
+/**
+ * The permutation of `rows` in (PARTITION BY, ORDER BY) order and the key values, column by
+ * column ([partition keys..., order keys...], each indexed by input row). Array.prototype.sort
+ * is stable, so ties keep their input order.
+ */
+function sortRows(c: WindowClausePlan, rows: Row[], ctx: EvalContext): { perm: number[]; cols: Value[][] } {
   const keys: SortKey[] = [...c.partition.map((p) => ({ expr: p.expr, cmp: p.cmp, desc: false, nullsFirst: false })), ...c.order];
-  const perm = Int32Array.from(rows.keys());
-  const vals = rows.map((r, i) => {
-    if (i % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
-    return keys.map((k) => k.expr(r, ctx));
-  });
-  if (keys.length > 0) perm.sort((a, b) => compareRows(keys, vals[a]!, vals[b]!) || a - b);
-  return { perm, vals };
+  const n = rows.length;
+  const cols = keys.map(() => new Array<Value>(n));
+  const perm = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    if (i % CANCEL_CHECK_ROWS === CANCEL_CHECK_ROWS - 1) checkCancel(ctx);
+    const r = rows[i]!;
+    for (let k = 0; k < keys.length; k++) cols[k]![i] = keys[k]!.expr(r, ctx);
+    perm[i] = i;
+  }
+  if (keys.length > 0) perm.sort(indexComparator(keys, cols));
+  return { perm, cols };
 }
 
-function evaluateClause(c: WindowClausePlan, rows: Row[], perm: Int32Array, vals: Value[][], offs: { start: Value; end: Value }, results: Value[][], ctx: EvalContext): void {
+/** compareRows over column-wise keys, specialised for the common one-key case. */
+function indexComparator(keys: SortKey[], cols: Value[][]): (a: number, b: number) => number {
+  const nk = keys.length;
+  if (nk === 1) {
+    const col = cols[0]!;
+    const { cmp, desc, nullsFirst } = keys[0]!;
+    return (a, b) => {
+      const x = col[a]!, y = col[b]!;
+      if (x === null || y === null) return x === y ? 0 : (x === null) === nullsFirst ? -1 : 1;
+      const r = cmp(x, y);
+      return desc ? -r : r;
+    };
+  }
+  return (a, b) => {
+    for (let k = 0; k < nk; k++) {
+      const x = cols[k]![a]!, y = cols[k]![b]!;
+      const key = keys[k]!;
+      if (x === null || y === null) {
+        if (x === y) continue;
+        return (x === null) === key.nullsFirst ? -1 : 1;
+      }
+      const r = key.cmp(x, y);
+      if (r !== 0) return key.desc ? -r : r;
+    }
+    return 0;
+  };
+}
+
+function evaluateClause(c: WindowClausePlan, rows: Row[], perm: number[], cols: Value[][], offs: { start: Value; end: Value }, results: Value[][], ctx: EvalContext): void {
   const np = c.partition.length;
   const no = c.order.length;
   const cmps = [...c.partition.map((p) => p.cmp), ...c.order.map((o) => o.cmp)];
-  const samePartition = (a: number, b: number): boolean => equalKeys(cmps, vals[a]!, vals[b]!, 0, np);
   const needFrames = c.funcs.some((f) => f.kind.tag === 'agg' || f.kind.def.usesFrame);
   let start = 0;
   const n = perm.length;
   while (start < n) {
     let end = start + 1;
-    while (end < n && samePartition(perm[start]!, perm[end]!)) end++;
+    while (end < n && equalKeys(cmps, cols, perm[start]!, perm[end]!, 0, np)) end++;
     const size = end - start;
     // Peer groups.
     const groupOf = new Int32Array(size);
     const starts: number[] = [0];
     for (let p = 1; p < size; p++) {
-      const peer = equalKeys(cmps, vals[perm[start + p - 1]!]!, vals[perm[start + p]!]!, np, np + no);
-      if (!peer) starts.push(p);
+      if (!equalKeys(cmps, cols, perm[start + p - 1]!, perm[start + p]!, np, np + no)) starts.push(p);
       groupOf[p] = starts.length - 1;
     }
     starts.push(size);
+    const first = start;
     const shape: PartitionShape = {
       rows: size,
       groupOf,
       groupStarts: Int32Array.from(starts),
       groups: starts.length - 1,
-      sortValue: no === 1 ? (p) => vals[perm[start + p]!]![np]! : undefined,
+      sortValue: no === 1 ? (p) => cols[np]![perm[first + p]!]! : undefined,
     };
     const frames = needFrames
       ? computeFrames({ shape: c.frame, ordered: no > 0, startOffset: offs.start, endOffset: offs.end, inRange: c.inRange, asc: !(c.order[0]?.desc ?? false), nullsFirst: c.order[0]?.nullsFirst ?? false }, shape, ctx)
       : undefined;
-    const rowAt = (p: number): Row => rows[perm[start + p]!]!;
+    const rowAt = (p: number): Row => rows[perm[first + p]!]!;
     for (const f of c.funcs) {
       const out = results[f.slot]!;
-      if (f.kind.tag === 'agg') aggregateOverFrames(f, f.kind, c.frame, shape, frames!, rowAt, (p, v) => { out[perm[start + p]!] = v; }, ctx);
-      else windowFunction(f, f.kind.def, c.frame, shape, frames, rowAt, (p, v) => { out[perm[start + p]!] = v; }, ctx);
+      const put = (p: number, v: Value): void => { out[perm[first + p]!] = v; };
+      if (f.kind.tag === 'agg') aggregateOverFrames(f, f.kind, c.frame, shape, frames!, rowAt, put, ctx);
+      else windowFunction(f, f.kind.def, c.frame, shape, frames, rowAt, put, ctx);
     }
     checkCancel(ctx);
     start = end;
   }
 }
 
-/** Are keys [from, to) equal (NULL equal to NULL, as for grouping)? */
-function equalKeys(cmps: Cmp[], a: Value[], b: Value[], from: number, to: number): boolean {
+/** Are keys [from, to) of input rows a and b equal (NULL equal to NULL, as for grouping)? */
+function equalKeys(cmps: Cmp[], cols: Value[][], a: number, b: number, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
-    const x = a[k], y = b[k];
+    const col = cols[k]!;
+    const x = col[a]!, y = col[b]!;
     if (x === null || y === null) {
       if (x !== y) return false;
     } else if (cmps[k]!(x, y) !== 0) return false;
