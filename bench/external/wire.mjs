@@ -50,8 +50,10 @@ const FLAT = join(root, 'sales.parquet');
 const HIVE = join(root, 'sales_hive');
 const HOTP = join(root, 'hot.parquet');
 const info = machineInfo();
-const rev = execFileSync('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-log(`data ${dataDir}; dist ${DIST_DIR}; HEAD ${rev}; load ${info.loadAvg1m}`);
+// The measured revision: a build-snapshot.sh path names it; otherwise dist/ of the checkout.
+const rev = /pyralog-bench-build\/([0-9a-f]+)\/dist/.exec(DIST_DIR)?.[1]
+  ?? `${execFileSync('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()} (dist/ of the working tree)`;
+log(`data ${dataDir}; dist ${DIST_DIR}; revision ${rev}; load ${info.loadAvg1m}`);
 
 const rawTypes = { getTypeParser: () => (v) => v };
 async function pgClient(server) {
@@ -285,7 +287,7 @@ const c = copyRows[0];
 const copyLine = [`COPY ${fmt(HOT)} rows TO Parquet zstd, rows/s (higher is better)`,
   ...names.map((n) => (n === 'postgres' ? '–' : cell(c, n, () => fmt(median(c.rates[n]))))),
   ...names.filter((n) => n !== 'pyralog').map((n) => (n === 'duckdb' && c.ok.pyralog === true && c.ok.duckdb === true ? `${fmtRatio(median(c.ratios))} (Pyralog rate / DuckDB rate)` : '–'))];
-console.log(`\n${fmt(ROWS)} cold rows (flat ${fmt(statSync(FLAT).size / 1e6, 1)} MB ZSTD, ${readdirSync(HIVE).length} year dirs), ${fmt(HOT)} hot rows; ${PAIRS} rounds; HEAD ${rev}; ${info.date}; load ${info.loadAvg1m}; ${info.cores} cores; ${systems.postgres?.version ?? ''}`);
+console.log(`\n${fmt(ROWS)} cold rows (flat ${fmt(statSync(FLAT).size / 1e6, 1)} MB ZSTD, ${readdirSync(HIVE).length} year dirs), ${fmt(HOT)} hot rows; ${PAIRS} rounds; revision ${rev}; ${info.date}; load ${info.loadAvg1m}; ${info.cores} cores; ${systems.postgres?.version ?? ''}`);
 console.log(`setup: Pyralog COPY sales_hot FROM hot.parquet ${setup.pyralogImportMs === undefined ? '–' : `${fmt(setup.pyralogImportMs)} ms (${fmt((HOT / setup.pyralogImportMs) * 1000)} rows/s)`}; PostgreSQL \\copy of all rows + VACUUM ANALYZE ${setup.postgresLoadMs === undefined ? '–' : `${fmt(setup.postgresLoadMs)} ms`}\n`);
 console.log(markdownTable(header, [...rowsOut, copyLine]));
 
