@@ -22,7 +22,7 @@ import { strings, type ColumnRef, type FuncCall, type Node, type SortBy } from '
 import { AGGREGATE_NAMES, resolveAggregate } from './agg.js';
 import { containsAggregate, rewrite, shapeKey } from './ast-walk.js';
 import type { SortKey } from './ops.js';
-import { decodeFrame, FRAME, FRAME_DEFAULTS, FRAME_END_OFFSET, FRAME_START_OFFSET, inRangeOffsetTypes } from './window-frame.js';
+import { decodeFrame, FRAME_DEFAULTS, FRAME_END_OFFSET, FRAME_START_OFFSET, inRangeOffsetTypes } from './window-frame.js';
 import { inRangeFor } from './window-inrange.js';
 import { movingAggregate } from './window-moving.js';
 import type { WindowClausePlan, WindowFuncKind } from './window.js';
