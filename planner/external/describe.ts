@@ -21,6 +21,7 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
     if (r.shippedKeys !== undefined) lines.push(`${d}Shipped Keys: ${r.shippedKeys}`);
     if (r.partitionsTotal > 0) lines.push(`${d}Partitions: kept ${r.partitionsKept} of ${r.partitionsTotal}`);
     lines.push(`${d}Files: kept ${r.filesKept} of ${r.filesTotal}${r.statsPruned > 0 ? ` (pruned by statistics: ${r.statsPruned})` : ''}`);
+    if (r.wholeStatement) lines.push(`${d}Placement: whole statement in DuckDB`);
     lines.push(`${d}DuckDB: ${r.sql === undefined ? '(not run: no file left)' : shortSql(r.sql, r.filesKept)}`);
   }
   return lines.join('\n');

@@ -10,14 +10,14 @@
 // Loaded by dynamic import: this file pulls in DuckDB.
 import { statSync } from 'node:fs';
 import { DbError } from '../../catalog/index.js';
-import { decodeRef, type RefFile } from '../../external/index.js';
+import { decodeRef, type ExternalTableRef, type RefFile } from '../../external/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { ROWS_IN_MEMORY_MAX, tooMany } from '../rel/ops.js';
 import { externalRowCursor } from './cursor.js';
 import { renderFragment, type Fragment } from './fragment.js';
 import type { ExternalHost } from './host.js';
 import { prunePartitions, pruneByStats, typedPartitions } from './prune.js';
-import type { ExternalScan } from './scan-spec.js';
+import type { ExternalScan, ScanRequest } from './scan-spec.js';
 import { collectKeys, shipMode, SHIP_ROWS_AUTO_MAX, SHIP_ROWS_FORCED_MAX } from './ship.js';
 
 /** Rows asked from DuckDB per fetch. */
@@ -58,23 +58,9 @@ export async function prefetchScans(
         if (p.part) req.stats.push(p.part);
       }
     }
-    let files: RefFile[] = ref.files;
-    let partitionsTotal = 0, partitionsKept = 0;
-    if (ref.partitionColumns.length > 0) {
-      const pr = prunePartitions(ref, typedPartitions(ref, ref.files, ctx.fmt), req.partition);
-      files = pr.kept;
-      partitionsKept = pr.keptPartitions;
-      partitionsTotal = pr.keptPartitions + pr.prunedPartitions;
-    }
-    const byStats = pruneByStats(ref, files, req.stats, ctx.fmt);
-    let statsPruned = 0;
-    if (byStats.pruned.length > 0) {
-      // Statistics describe the files as registered: a file changed since is read after all.
-      const stale = byStats.pruned.filter((f) => changedSince(f));
-      statsPruned = byStats.pruned.length - stale.length;
-      files = stale.length === 0 ? byStats.kept : files.filter((f) => byStats.kept.includes(f) || stale.includes(f));
-    }
-    const figures = { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned, shippedKeys, sql: undefined as string | undefined };
+    const pr = pruneFiles(ref, req, ctx);
+    const files = pr.files;
+    const figures = { ...pr.figures, shippedKeys, sql: undefined as string | undefined };
     scan.lastRun = figures;
     if (files.length === 0) {
       out.set(scan, []);
@@ -125,4 +111,25 @@ function changedSince(f: RefFile): boolean {
   } catch {
     return true;
   }
+}
+
+/** Partition pruning, then statistics pruning (trusted only for files unchanged since registration). */
+export function pruneFiles(ref: ExternalTableRef, req: ScanRequest, ctx: EvalContext): { files: RefFile[]; figures: { partitionsKept: number; partitionsTotal: number; filesKept: number; filesTotal: number; statsPruned: number } } {
+  let files: RefFile[] = ref.files;
+  let partitionsTotal = 0, partitionsKept = 0;
+  if (ref.partitionColumns.length > 0) {
+    const pr = prunePartitions(ref, typedPartitions(ref, ref.files, ctx.fmt), req.partition);
+    files = pr.kept;
+    partitionsKept = pr.keptPartitions;
+    partitionsTotal = pr.keptPartitions + pr.prunedPartitions;
+  }
+  const byStats = pruneByStats(ref, files, req.stats, ctx.fmt);
+  let statsPruned = 0;
+  if (byStats.pruned.length > 0) {
+    // Statistics describe the files as registered: a file changed since is read after all.
+    const stale = byStats.pruned.filter((f) => changedSince(f));
+    statsPruned = byStats.pruned.length - stale.length;
+    files = stale.length === 0 ? byStats.kept : files.filter((f) => byStats.kept.includes(f) || stale.includes(f));
+  }
+  return { files, figures: { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned } };
 }

@@ -33,6 +33,7 @@ export class ExternalState {
   /** A new external scan of `t`, recorded for the windows open now. */
   scan(t: TableDesc): ExternalScan {
     const s = new ExternalScan(t);
+    s.planDepth = this.depth;
     if (this.planned.length >= PLANNED_MAX && this.depth === 0) this.planned = [];
     this.planned.push(s);
     return s;
@@ -42,8 +43,11 @@ export class ExternalState {
    * Starts recording for a relational SELECT being planned; `cteFrame`: the outermost WITH frame
    * visible while it is planned (its CTE bodies belong to the window too).
    */
-  openWindow(cteFrame: object | undefined): { close(): ExternalScan[] } {
+  openWindow(cteFrame: object | undefined): { close(): ExternalScan[]; outermost: boolean } {
     let start = this.planned.length;
+    // Outermost: not inside another SELECT being planned, nor a WITH query (whose bodies run
+    // synchronously inside the main query): its plan may finish asynchronously.
+    const outermost = this.depth === 0 && cteFrame === undefined;
     if (this.depth === 0 && cteFrame !== undefined) {
       const known = this.frameStart.get(cteFrame);
       if (known === undefined) this.frameStart.set(cteFrame, start);
@@ -52,6 +56,7 @@ export class ExternalState {
     this.depth++;
     let closed = false;
     return {
+      outermost,
       close: (): ExternalScan[] => {
         if (closed) return [];
         closed = true;

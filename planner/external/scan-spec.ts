@@ -65,6 +65,8 @@ export interface ScanFigures {
   filesTotal: number;
   /** Files skipped by min/max statistics (after partition pruning). */
   statsPruned: number;
+  /** The fragment computed the whole statement (placement A), not only this scan's rows. */
+  wholeStatement?: boolean;
   /** Distinct native keys shipped into the fragment (undefined: none shipped). */
   shippedKeys: number | undefined;
   sql: string | undefined;
@@ -78,6 +80,10 @@ export class ExternalScan {
   alias: string;
   /** A native scan joined to this one whose keys may be shipped into the fragment (ship.ts). */
   ship: ShipSource | undefined;
+  /** Relational SELECTs being planned when this scan was (1: directly in the outermost one's FROM). */
+  planDepth = 0;
+  /** Every conjunct of the SELECT's WHERE runs in DuckDB (placement A needs that). */
+  allWherePushed = true;
   /** Figures of the latest execution (EXPLAIN shows them when the statement has run). */
   lastRun: ScanFigures | undefined;
 
@@ -110,11 +116,13 @@ export class ExternalScan {
   pushWhere(where: BoundExpr | undefined, offset: number): void {
     const width = this.table.columns.length;
     const out: Pushed[] = [];
-    for (const c of conjunctsOf(where)) {
+    const all = conjunctsOf(where);
+    for (const c of all) {
       const p = this.translate(c, offset, width);
       if (p && nullRejecting(p)) out.push(p);
     }
     this.pushed = out;
+    this.allWherePushed = out.length === all.length;
     if (this.ship) this.ship.filters = nativeFilters(this.ship, where);
   }
 

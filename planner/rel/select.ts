@@ -28,6 +28,7 @@ import { WindowNode } from './window.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
 import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
+import { matchPlacementA, placementAPlan } from '../external/placement-a.js'; // issue 5
 
 const MAGIC = '\u0001';
 
@@ -111,7 +112,8 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   }
   if (ext.length === 0) return plan;
   const fetching: QueryPlan & { node: RelNode } = { columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][]) };
-  return fetching;
+  const a = win.outermost && ext.length === 1 ? matchPlacementA(s0 as never, ext[0]!, ext[0]!.allWherePushed) : undefined;
+  return a ? { ...placementAPlan(a, fetching), node: plan.node } as QueryPlan : fetching;
 }
 
 function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelNode } {

@@ -196,6 +196,33 @@ describe('external scans with pushed filters', () => {
     }
   });
 
+  it('placement A (the whole statement in DuckDB): aggregates, GROUP BY, ORDER BY, LIMIT = native', async () => {
+    const shapes: Array<[string, unknown[]]> = [
+      ['SELECT count(*), sum(id), sum(small), sum(big), sum(dec), min(name), max(name), min(day), max(ts), max(tstz), count(name), count(DISTINCT small) FROM %', []],
+      ['SELECT count(*), sum(big), min(name), max(dec) FROM % WHERE id < 0', []],
+      ['SELECT small, count(*), sum(big), max(name) FROM % GROUP BY small ORDER BY small', []],
+      ['SELECT name, count(*) FROM % WHERE id < 300 GROUP BY name ORDER BY name NULLS FIRST', []],
+      ['SELECT name, count(*) FROM % WHERE id < 300 GROUP BY name ORDER BY name DESC', []],
+      ['SELECT name FROM % WHERE id > 5900 ORDER BY name DESC NULLS LAST, id LIMIT 30', []],
+      ['SELECT name, id FROM % WHERE id > 5900 ORDER BY 1, 2 LIMIT 10 OFFSET 5', []],
+      ['SELECT id, big FROM % WHERE big IS NOT NULL AND id < $1 ORDER BY big DESC LIMIT 3', [500]],
+      ['SELECT flag, count(*) AS n, sum(dec) AS total FROM % GROUP BY flag ORDER BY total DESC', []],
+      ['SELECT big AS b FROM % WHERE id < 40 ORDER BY b NULLS FIRST, id', []],
+      ['SELECT sum(big) FROM % WHERE id = $1', [11]],
+      ['SELECT day, max(id) FROM % GROUP BY day ORDER BY day DESC LIMIT 5', []],
+      ['SELECT count(*) FROM % WHERE name > $1', ['name-9']],
+      ['SELECT min(dbl), max(dbl), count(dbl) FROM %', []],
+      ['SELECT id FROM % ORDER BY id LIMIT 0', []],
+    ];
+    for (const [t, p] of shapes) {
+      const want = await q(t.replaceAll('%', 'nflat'), p).catch((x: Error) => `error: ${x.message}`);
+      expect(await q(t.replaceAll('%', 'flat'), p).catch((x: Error) => `error: ${x.message}`), t).toEqual(want);
+    }
+    for (const t of ['SELECT year, month, count(*), sum(dec) FROM % GROUP BY year, month ORDER BY year NULLS FIRST, month', 'SELECT count(*) FROM % WHERE year IS NOT NULL AND month = 2', 'SELECT month, max(name) FROM % WHERE year = 2024 GROUP BY month ORDER BY 2 DESC, 1']) {
+      expect(await q(t.replaceAll('%', 'hive')), t).toEqual(await q(t.replaceAll('%', 'nhive')));
+    }
+  });
+
   it('key shipping: forced on, forced off and automatic give the same rows as native tables', async () => {
     await f.client.query(`CREATE TABLE keys (k bigint, tag text)`);
     await f.client.query(`INSERT INTO keys VALUES (5, 'a'), (5, 'dup'), (NULL, 'null'), (4500, 'b'), (99999, 'none'), (-1, 'neg'), (6050, 'nullbig')`);

@@ -59,7 +59,21 @@ describe('external scan EXPLAIN lines', () => {
   it('partition pruning: kept partitions and files counted, DuckDB gets only those files', async () => {
     const { plan, rows } = await explainAnalyze('SELECT v FROM hive WHERE year = $1 AND month IN (1, 2)', [2021], [23]);
     expect(rows).toBe(200);
-    expect(plan).toMatch(/Foreign Scan on hive \(DuckDB\)\n\s+Pushed Filter: \(year = \$1\) AND \(month = ANY \(ARRAY\[1, 2\]\)\)\n\s+Partitions: kept 2 of 12\n\s+Files: kept 2 of 12\n\s+DuckDB: SELECT "v" AS c0, "year" AS c1, "month" AS c2 FROM read_parquet\(\[2 files\].* WHERE /);
+    expect(plan).toMatch(/Foreign Scan on hive \(DuckDB\)\n\s+Pushed Filter: \(year = \$1\) AND \(month = ANY \(ARRAY\[1, 2\]\)\)\n\s+Partitions: kept 2 of 12\n\s+Files: kept 2 of 12\n\s+Placement: whole statement in DuckDB\n\s+DuckDB: SELECT "v" AS c0 FROM read_parquet\(\[2 files\].* WHERE /);
+  });
+
+  it('placement B (native plan over the scan) fetches only the columns named', async () => {
+    const { plan, rows } = await explainAnalyze('SELECT v, lower(v) FROM hive WHERE year = $1 AND month IN (1, 2)', [2021], [23]);
+    expect(rows).toBe(200);
+    expect(plan).not.toContain('Placement: whole statement');
+    expect(plan).toContain('DuckDB: SELECT "v" AS c0, "year" AS c1, "month" AS c2 FROM read_parquet([2 files]');
+  });
+
+  it('placement A: GROUP BY, aggregates, ORDER BY and LIMIT computed by DuckDB', async () => {
+    const { plan, rows } = await explainAnalyze('SELECT year, count(*) AS n, sum(id), min(v), max(id) FROM hive WHERE month <> 3 GROUP BY year ORDER BY n DESC, year LIMIT 2');
+    expect(rows).toBe(2);
+    expect(plan).toContain('Placement: whole statement in DuckDB');
+    expect(plan).toMatch(/DuckDB: SELECT "year" AS c0, count\(\*\) AS c1, CAST\(sum\("id"\) AS BIGINT\) AS c2, min\("v"\) AS c3, max\("id"\) AS c4 FROM .* GROUP BY "year" ORDER BY c1 DESC NULLS FIRST, c0 ASC NULLS LAST LIMIT 2/);
   });
 
   it('a filter DuckDB cannot evaluate like PostgreSQL stays native (no Pushed Filter)', async () => {
