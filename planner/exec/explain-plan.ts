@@ -94,6 +94,11 @@ function shapeTree(b: Binder, s: SelectStmt, plan: QueryPlan, cx: EstimateContex
     const n = s.valuesLists.length;
     root = leaf('Values Scan', 'Values Scan on "*VALUES*"', { startup: 0, total: n * ROW_COST, rows: n, width }, [['Alias', '*VALUES*']]);
     root.relations = 1;
+  } else if (s.fromClause?.length) {
+    // A plan over tables that exposes no operators (it runs as one piece elsewhere): say so
+    // rather than guess its shape. Plans should expose `node` (see exec/README.md).
+    root = leaf('Custom Scan', 'Custom Scan (statement computed as one step)', { startup: 0, total: 10, rows: 1000, width });
+    root.relations = 1;
   } else {
     root = leaf('Result', 'Result', { startup: 0, total: ROW_COST, rows: 1, width });
   }
