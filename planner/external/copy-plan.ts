@@ -12,6 +12,7 @@ import { planQuery, type QueryPlan } from '../exec/query.js';
 import type { CopyStmt, SelectStmt } from '../parse/ast.js';
 import { parseStatements } from '../parse/parser.js';
 import { tablesOfBinder } from '../rel/from.js';
+import { directExternalSource } from './copy-direct.js';
 import { isParquetFormat, planParquetImport } from './copy-from.js';
 import { externalTablesIn, runWithExternal } from './dispatch.js';
 import type { ExternalHost } from './host.js';
@@ -57,6 +58,9 @@ export function planSeedParquetCopy(b: Binder, stmt: Extract<ExternalStatement, 
   return copyPlan(b, selectOf(text), stmt.target, { ...stmt.options, partitionBy: undefined, fileSizeBytes: stmt.options.fileSizeBytes }, host);
 }
 
+/** Thrown inside the direct STDOUT write when the fragment cannot be rendered: use the native path. */
+const NATIVE_PATH: unique symbol = Symbol('native path');
+
 /** The target of COPY … TO STDOUT (a file name is always a string). */
 const STDOUT: unique symbol = Symbol('stdout');
 
@@ -82,6 +86,20 @@ function copyPlan(b: Binder, ast: SelectStmt, target: string | typeof STDOUT, op
       run: () => Promise.reject(new Error('assertion: COPY TO STDOUT runs through execute')),
       async execute(ctx: EvalContext): Promise<Execution> {
         const h = hostOrFail();
+        const direct = directExternalSource(ast, tablesOfBinder(b));
+        if (direct) {
+          const engine = await h.engine();
+          const [{ copyExternalDirect }, { streamWrittenFile }] = await Promise.all([import('./copy-direct-run.js'), import('./copy-stdout.js')]);
+          const ex = await streamWrittenFile(engine, query.columns.length, async (path) => {
+            const n = await copyExternalDirect(engine, direct, path, opts);
+            if (n === undefined) throw NATIVE_PATH;
+            return n;
+          }).catch((e: unknown) => {
+            if (e === NATIVE_PATH) return undefined;
+            throw e;
+          });
+          if (ex) return ex;
+        }
         const rows = await rowsOf(ctx, h);
         const { parquetToStdout } = await import('./copy-stdout.js');
         return parquetToStdout(await h.engine(), query.columns, rows, opts);
@@ -92,6 +110,12 @@ function copyPlan(b: Binder, ast: SelectStmt, target: string | typeof STDOUT, op
     columns: null,
     async run(ctx: EvalContext) {
       const h = hostOrFail();
+      const direct = directExternalSource(ast, tablesOfBinder(b));
+      if (direct) {
+        const { copyExternalDirect } = await import('./copy-direct-run.js');
+        const n = await copyExternalDirect(await h.engine(), direct, target, opts);
+        if (n !== undefined) return { rows: [], tag: `COPY ${n}` };
+      }
       const rows = await rowsOf(ctx, h);
       const { writeParquetRows } = await import('./copy-run.js');
       const n = await writeParquetRows(await h.engine(), query.columns, rows, target, opts);

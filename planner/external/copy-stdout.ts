@@ -27,16 +27,25 @@ export async function parquetToStdout(
   rows: readonly Value[][],
   opts: ParquetCopyOptionsPg,
 ): Promise<Execution> {
+  return streamWrittenFile(engine, columns.length, (path) => writeParquetRows(engine, columns, rows, path, opts));
+}
+
+/**
+ * Runs `write` to a hidden file in the first root and returns the COPY OUT execution streaming
+ * it; the file is removed if `write` fails.
+ */
+export async function streamWrittenFile(engine: ExternalEngine, columnCount: number, write: (path: string) => Promise<number>): Promise<Execution> {
   const path = join(engine.roots.paths[0]!, `${STDOUT_TEMP_PREFIX}${randomUUID()}.parquet`);
-  const count = await writeParquetRows(engine, columns, rows, path, opts);
   let fh: FileHandle | undefined;
+  let count: number;
   try {
+    count = await write(path);
     fh = await open(path, 'r');
   } catch (e) {
     await rm(path, { force: true });
     throw e;
   }
-  return { kind: 'copyOut', format: 'binary', columnCount: columns.length, source: fileSource(fh, path, count) };
+  return { kind: 'copyOut', format: 'binary', columnCount, source: fileSource(fh, path, count) };
 }
 
 function fileSource(fh: FileHandle, path: string, rows: number): CopyOutSource {
