@@ -23,7 +23,7 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
-import { findWindowCall, planWindowStage, rejectWindowCalls } from './window-bind.js';
+import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
@@ -125,6 +125,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   let node: RelNode;
   let inScope: RelScope | undefined;
   if (s.fromClause?.length) {
+    rejectWindowCallsInFrom(b, s.fromClause);
     from = planFromList(b, s.fromClause, scans);
     for (const r of scans) r.scan.external?.useColumnsOf(s0); // issue 5: fetch only the columns named
     inScope = new RelScope(from.entries, from.width, (l) => b.position(l));

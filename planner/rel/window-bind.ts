@@ -72,6 +72,19 @@ export function rejectWindowCalls(b: Binder, n: unknown, construct: string): voi
   if (w) throw b.err('42P20', `window functions are not allowed in ${construct}`, w.location ?? -1);
 }
 
+/** The FROM clause's own windowing errors (JOIN ... ON, functions in FROM), as parse_agg.c words them. */
+export function rejectWindowCallsInFrom(b: Binder, from: readonly Node[] | undefined): void {
+  rewrite(from, (x) => {
+    const kind = (x as { kind: string }).kind;
+    if (kind === 'JoinExpr') rejectWindowCalls(b, (x as { quals?: Node }).quals, 'JOIN conditions');
+    if (kind === 'RangeFunction') {
+      rejectWindowCalls(b, x, 'functions in FROM');
+      return x;
+    }
+    return undefined;
+  });
+}
+
 /** Resolves window-slot names, then defers to the scope the window stage's input had. */
 class WindowScope implements Scope {
   constructor(private readonly inner: Scope | undefined, private readonly slots: ReadonlyMap<string, BoundExpr>) {}

@@ -60,6 +60,8 @@ const QUERIES: Array<[string, string[]]> = [
 
 /** [statement, SQLSTATE, message] as PostgreSQL 15 reports them. */
 const ERRORS: Array<[string, string, string]> = [
+  ["SELECT * FROM w JOIN w w2 ON row_number() OVER () = 1", "42P20", "window functions are not allowed in JOIN conditions"],
+  ["SELECT * FROM generate_series(1, row_number() OVER ())", "42P20", "window functions are not allowed in functions in FROM"],
   ["VALUES (1), (row_number() OVER ())", "42P20", "window functions are not allowed in VALUES"],
   ["SELECT id FROM w WHERE row_number() OVER () > 1", "42P20", "window functions are not allowed in WHERE"],
   ["SELECT 1 FROM w GROUP BY row_number() OVER ()", "42P20", "window functions are not allowed in GROUP BY"],
