@@ -10,7 +10,7 @@ import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { elemType, isArrayOid } from '../bind/array-types.js';
 import { tryCoerce } from '../bind/coerce.js';
 import { t, T, typeName, type SqlType } from '../bind/types.js';
-import { arrayOfValues } from '../eval/array-values.js';
+import { arrayElement, arrayOfValues } from '../eval/array-values.js';
 import { regexpMatches, regexpSplit } from './array-regexp.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall } from '../parse/ast.js';
@@ -29,6 +29,40 @@ function noFunction(b: Binder, name: string, args: BoundExpr[], loc: number): Db
 
 /** The set-returning functions planned here (the binder refuses them in scalar contexts). */
 export const ARRAY_SRFS: ReadonlySet<string> = new Set(['unnest', 'generate_subscripts', 'regexp_matches', 'regexp_split_to_table']);
+
+/**
+ * information_schema._pg_expandarray(anyarray) → (x, n): PostgreSQL's SQL function
+ * `select ($1)[s], s - array_lower($1,1) + 1 from generate_series(array_lower($1,1),
+ * array_upper($1,1)) s` (x is NULL for arrays of more than one dimension). Found when qualified
+ * with information_schema or when the search_path names that schema, as in PostgreSQL.
+ */
+function expandArray(b: Binder, f: FuncCall, ordinality: boolean, loc: number): ArrayRelation | undefined {
+  const names = strings(f.funcname);
+  const visible = names.length === 2 ? names[0] === 'information_schema' : names.length === 1 && (b.tables?.searchPath().includes('information_schema') ?? false);
+  if (!visible) return undefined;
+  const args = (f.args ?? []).map((a) => b.bind(a));
+  if (args.length !== 1 || !isArrayOid(args[0]!.type.oid)) {
+    if (args.length === 1 && args[0]!.type.oid === TypeOid.unknown) throw b.err('42804', 'could not determine polymorphic type because input has type unknown', loc);
+    throw noFunction(b, names.join('.'), args, loc);
+  }
+  const fa = compile(args[0]!);
+  const columns: Array<{ name: string; type: SqlType }> = [{ name: 'x', type: elemType(args[0]!.type) }, { name: 'n', type: T.int4 }];
+  if (ordinality) columns.push({ name: 'ordinality', type: T.int8 });
+  const produce = (ctx: EvalContext): Value[][] => {
+    const a = fa([], ctx) as PgArray | null;
+    const out: Value[][] = [];
+    if (a === null || a.dims.length === 0) return out;
+    const lb = a.lbounds[0]!;
+    for (let s = lb; s < lb + a.dims[0]!; s++) {
+      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+      const row: Value[] = [arrayElement(a, [s]), s - lb + 1];
+      if (ordinality) row.push(BigInt(out.length + 1));
+      out.push(row);
+    }
+    return out;
+  };
+  return { columns, node: new RowsNode(columns.length, produce, 'Function Scan on _pg_expandarray') };
+}
 
 /** regexp_matches(text, text [, text]) → text[] rows; regexp_split_to_table → text rows. */
 function regexpInFrom(b: Binder, name: string, args: BoundExpr[], ordinality: boolean, aliasName: string | undefined, loc: number): ArrayRelation {
@@ -54,8 +88,9 @@ function regexpInFrom(b: Binder, name: string, args: BoundExpr[], ordinality: bo
 export function arrayFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, aliasName: string | undefined): ArrayRelation | undefined {
   const names = strings(f.funcname);
   const name = names[names.length - 1]!;
-  if (!ARRAY_SRFS.has(name)) return undefined;
   const loc = f.location ?? -1;
+  if (name === '_pg_expandarray') return expandArray(b, f, ordinality, loc);
+  if (!ARRAY_SRFS.has(name)) return undefined;
   const args = (f.args ?? []).map((a) => b.bind(a));
   if (name === 'regexp_matches' || name === 'regexp_split_to_table') return regexpInFrom(b, name, args, ordinality, aliasName, loc);
   const arrays = name === 'unnest' ? args : args.slice(0, 1);

@@ -210,6 +210,12 @@ const CASES: Array<[string, Expected]> = [
   ["SELECT current_schemas(true), current_schemas(false), current_schemas(null)",{"rows":[["{pg_catalog,public}","{public}",null]]}],
   ["SELECT 1 < ANY(current_schemas(null)::integer[])",{"rows":[[null]]}],
   ["SELECT current_schemas()",{"error":"42883","message":"function current_schemas() does not exist"}],
+  ["SELECT * FROM information_schema._pg_expandarray(ARRAY['a','b'])",{"rows":[["a","1"],["b","2"]]}],
+  ["SELECT * FROM information_schema._pg_expandarray('[3:4]={7,8}'::int[]) AS e(v, i)",{"rows":[["7","1"],["8","2"]]}],
+  ["SELECT * FROM information_schema._pg_expandarray('{{1,2},{3,4}}'::int[])",{"rows":[[null,"1"],[null,"2"]]}],
+  ["SELECT * FROM _pg_expandarray(ARRAY[1])",{"error":"42883","message":"function _pg_expandarray(integer[]) does not exist"}],
+  ["SELECT * FROM information_schema._pg_expandarray(NULL::int[])",{"rows":[]}],
+  ["SELECT * FROM information_schema._pg_expandarray(1)",{"error":"42883","message":"function information_schema._pg_expandarray(integer) does not exist"}],
 ];
 
 let engine: Engine;
