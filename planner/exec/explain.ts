@@ -60,8 +60,9 @@ function boolOption(d: DefElem): boolean {
       return a.boolval === true;
     case 'String': {
       const s = (a.sval ?? '').toLowerCase();
+      // parse_bool's spellings: unique prefixes of true/false/yes/no, on/off, 1/0 ("o" and "of" are ambiguous).
       if (['true', 'on', 't', 'tr', 'tru', 'yes', 'y', 'ye', '1'].includes(s)) return true;
-      if (['false', 'off', 'f', 'fa', 'fal', 'fals', 'no', 'n', '0', 'of'].includes(s) && s !== 'of') return false;
+      if (['false', 'off', 'f', 'fa', 'fal', 'fals', 'no', 'n', '0'].includes(s)) return false;
       throw bad();
     }
     default:
