@@ -1,7 +1,7 @@
 // The CPU jobs that may run off the event loop, and their one dispatcher. Used by the worker
 // entry (worker.ts) and by the pool's inline mode, so both execute exactly the same code.
 import type { Entry, TableId } from '../types.js';
-import { encodeSegment } from '../segment/index.js';
+import { encodeSegment, encodeSegmentPacked } from '../segment/index.js';
 import type { EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
 import { runCompaction } from './merge.js';
 import { unpackEntries } from './wire.js';
@@ -18,7 +18,8 @@ export function runJob(job: Job): EncodedSegment | CompactionResult {
     case 'encode':
       return encodeSegment(job.table, job.entries, job.opts);
     case 'encode-packed':
-      return encodeSegment(job.packed.table, unpackEntries(job.packed), job.opts);
+      // Straight from the flat buffers; columns of mixed kinds need the entry path.
+      return encodeSegmentPacked(job.packed, job.opts) ?? encodeSegment(job.packed.table, unpackEntries(job.packed), job.opts);
     case 'compact':
       return runCompaction(job.inputs, job.opts);
     default: {

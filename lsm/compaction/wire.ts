@@ -43,9 +43,11 @@ class Out {
     this.buf = next;
     this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
-  /** A copy down to size (Uint8Array#slice copies; Buffer#slice would be a view). */
+  /** A plain Uint8Array copy down to size, with its own ArrayBuffer (it is transferred). */
   done(): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buf, 0, this.n);
+    const out = new Uint8Array(this.n);
+    out.set(this.buf.subarray(0, this.n));
+    return out;
   }
 }
 

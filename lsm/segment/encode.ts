@@ -44,17 +44,8 @@ export function encodeSegment(table: TableId, entries: readonly Entry[], opts: E
   const encodings: ColumnEncoding[] = [];
   for (let c = 0; c < width; c++) encodings.push(chooseEncoding(entries, c));
 
-  const fields: Field[] = [
-    new Field('_key', new Binary(), false),
-    new Field('_seq', new Int64(), false),
-    new Field('_kind', new Uint8(), false),
-  ];
-  if (!fixedWidth) fields.push(new Field('_width', new Uint16(), false));
-  for (let c = 0; c < width; c++) fields.push(new Field(`c${c}`, arrowType(encodings[c]!), true));
-  const schema = new Schema(fields);
-
-  const batches: RecordBatch[] = [];
-  const infos: BatchInfo[] = [];
+  const fields = segmentFields(width, fixedWidth, encodings);
+  const batches: BuiltBatch[] = [];
   for (let start = 0; start < entries.length; start += batchRows) {
     const slice = entries.slice(start, Math.min(entries.length, start + batchRows));
     const children: Data[] = [keyData(slice), seqData(slice), kindData(slice)];
@@ -65,38 +56,78 @@ export function encodeSegment(table: TableId, entries: readonly Entry[], opts: E
       children.push(data);
       colStats.push(stats);
     }
-    const struct = makeData({ type: new Struct(fields), length: slice.length, nullCount: 0, children });
-    batches.push(new RecordBatch(schema, struct));
     let smallestSeq = slice[0]!.seq;
     let largestSeq = slice[0]!.seq;
     for (const e of slice) {
       if (e.seq < smallestSeq) smallestSeq = e.seq;
       if (e.seq > largestSeq) largestSeq = e.seq;
     }
-    infos.push({ firstKey: slice[0]!.key, lastKey: slice[slice.length - 1]!.key, rowCount: slice.length, smallestSeq, largestSeq, columns: colStats });
+    batches.push({ children, info: { firstKey: slice[0]!.key, lastKey: slice[slice.length - 1]!.key, rowCount: slice.length, smallestSeq, largestSeq, columns: colStats } });
   }
-  const arrowBytes = tableToIPC(new Table(schema, batches), 'file');
-
-  let distinctKeys = 0;
   const distinct: Uint8Array[] = [];
   for (let i = 0; i < entries.length; i++) {
-    if (i === 0 || compareBytes(entries[i - 1]!.key, entries[i]!.key) !== 0) { distinctKeys++; distinct.push(entries[i]!.key); }
+    if (i === 0 || compareBytes(entries[i - 1]!.key, entries[i]!.key) !== 0) distinct.push(entries[i]!.key);
   }
-  const bloom = buildBloom(distinct, distinctKeys);
-  const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: ownStats(mergeStats(infos.map((b) => b.columns[c]!))) }));
+  return assembleSegment({ table, fields, batches, encodings, width, fixedWidth, rowCount: entries.length, putCount, distinctKeys: distinct, smallestKey: entries[0]!.key, largestKey: entries[entries.length - 1]!.key });
+}
+
+/** The Arrow fields of a segment: system columns, `_width` when rows differ in width, user columns. */
+export function segmentFields(width: number, fixedWidth: boolean, encodings: readonly ColumnEncoding[]): Field[] {
+  const fields: Field[] = [
+    new Field('_key', new Binary(), false),
+    new Field('_seq', new Int64(), false),
+    new Field('_kind', new Uint8(), false),
+  ];
+  if (!fixedWidth) fields.push(new Field('_width', new Uint16(), false));
+  for (let c = 0; c < width; c++) fields.push(new Field(`c${c}`, arrowType(encodings[c]!), true));
+  return fields;
+}
+
+/** One record batch's column data (in field order) and its footer entry. */
+export interface BuiltBatch {
+  children: Data[];
+  info: BatchInfo;
+}
+
+export interface BuiltSegment {
+  table: TableId;
+  fields: Field[];
+  batches: BuiltBatch[];
+  encodings: readonly ColumnEncoding[];
+  width: number;
+  fixedWidth: boolean;
+  rowCount: number;
+  putCount: number;
+  /** Every distinct key, ascending (the bloom filter's input). */
+  distinctKeys: readonly Uint8Array[];
+  smallestKey: Uint8Array;
+  largestKey: Uint8Array;
+}
+
+/** Arrow IPC body + footer + trailer from built batches: the one place a segment's bytes are
+ *  laid out, shared by encodeSegment and encodeSegmentPacked (encode-packed.ts). */
+export function assembleSegment(b: BuiltSegment): EncodedSegment {
+  const { table, fields, encodings, width, fixedWidth } = b;
+  const schema = new Schema(fields);
+  const infos = b.batches.map((x) => x.info);
+  const batches = b.batches.map((x) => new RecordBatch(schema, makeData({ type: new Struct(fields), length: x.info.rowCount, nullCount: 0, children: x.children })));
+  const arrowBytes = tableToIPC(new Table(schema, batches), 'file');
+  const distinctKeys = b.distinctKeys.length;
+  const bloom = buildBloom(b.distinctKeys, distinctKeys);
+  const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: ownStats(mergeStats(infos.map((x) => x.columns[c]!))) }));
   const metaCore = {
     table,
-    rowCount: entries.length,
-    putCount,
-    delCount: entries.length - putCount,
+    rowCount: b.rowCount,
+    putCount: b.putCount,
+    delCount: b.rowCount - b.putCount,
     distinctKeys,
     // Copies: the caller keeps meta (the manifest holds the keys for the file's life), and a
     // view would pin the whole buffer it points into — a memtable's, or a compaction input's —
     // and be cloned whole when posted back from a worker.
-    smallestKey: entries[0]!.key.slice(),
-    largestKey: entries[entries.length - 1]!.key.slice(),
-    smallestSeq: infos.reduce((m, b) => (b.smallestSeq < m ? b.smallestSeq : m), infos[0]!.smallestSeq),
-    largestSeq: infos.reduce((m, b) => (b.largestSeq > m ? b.largestSeq : m), infos[0]!.largestSeq),
+    smallestKey: b.smallestKey.slice(),
+    largestKey: b.largestKey.slice(),
+    smallestSeq: infos.reduce((m, x) => (x.smallestSeq < m ? x.smallestSeq : m), infos[0]!.smallestSeq),
+    largestSeq: infos.reduce((m, x) => (x.largestSeq > m ? x.largestSeq : m), infos[0]!.largestSeq),
     columnCount: width,
     columns,
   };
@@ -144,7 +175,7 @@ function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
   }
 }
 
-function arrowType(enc: ColumnEncoding): DataType {
+export function arrowType(enc: ColumnEncoding): DataType {
   switch (enc) {
     case 'null': return new Null();
     case 'bool': return new Bool();
@@ -160,7 +191,7 @@ function arrowType(enc: ColumnEncoding): DataType {
 /** Growable byte buffer with Arrow offsets, for Binary/Utf8 columns. */
 // A Buffer, not a plain Uint8Array: Buffer#write encodes a string in place without the
 // subarray view that TextEncoder#encodeInto needs per call (about twice as fast per cell).
-class VarBuilder {
+export class VarBuilder {
   private buf = Buffer.allocUnsafeSlow(1024);
   private used = 0;
   readonly offsets: Int32Array;
@@ -185,6 +216,12 @@ class VarBuilder {
   pushString(i: number, s: string): void {
     this.reserve(s.length * 3);
     this.used += this.buf.write(s, this.used, 'utf8');
+    this.offsets[i + 1] = this.used;
+  }
+  /** Bytes [s, e) of `src` (a Buffer view of packed cells: copied without a view per call). */
+  pushRange(i: number, src: Buffer, s: number, e: number): void {
+    this.reserve(e - s);
+    this.used += src.copy(this.buf, this.used, s, e);
     this.offsets[i + 1] = this.used;
   }
   get data(): Uint8Array { return this.buf.subarray(0, this.used); }
@@ -271,12 +308,12 @@ function columnData(slice: readonly Entry[], c: number, enc: ColumnEncoding): { 
   }
 }
 
-function ownStats(s: ColumnStats): ColumnStats {
+export function ownStats(s: ColumnStats): ColumnStats {
   const own = (c: Cell | undefined): Cell | undefined => (c instanceof Uint8Array ? c.slice() : c);
   return { ...s, min: own(s.min), max: own(s.max) };
 }
 
-function mergeStats(parts: readonly ColumnStats[]): ColumnStats {
+export function mergeStats(parts: readonly ColumnStats[]): ColumnStats {
   const out: ColumnStats = { nullCount: 0, nanCount: 0, min: undefined, max: undefined };
   for (const p of parts) {
     out.nullCount += p.nullCount;

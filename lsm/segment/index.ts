@@ -1,6 +1,7 @@
 // lsm/segment door: encoder, reader, meta types, bloom helpers. See README.md and FORMAT.md.
 export { encodeSegment, DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS } from './encode.js';
 export type { EncodeSegmentOptions, EncodedSegment } from './encode.js';
+export { encodeSegmentPacked, type PackedRows } from './encode-packed.js';
 export { SegmentReader } from './reader.js';
 export type { IterateOptions } from './reader.js';
 export { SegmentCorruptionError } from './errors.js';
