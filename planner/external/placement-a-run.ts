@@ -3,13 +3,12 @@
 // (53200 beyond). Returns undefined when the fragment is not faithfully renderable or its output
 // types differ from the bound plan's: the caller then runs placement B. Loaded by dynamic
 // import: this file pulls in DuckDB.
-import { decodeRef } from '../../external/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { ROWS_IN_MEMORY_MAX, tooMany } from '../rel/ops.js';
 import { externalRowCursor } from './cursor.js';
 import { renderFragment, type Fragment } from './fragment.js';
 import type { PlacementA } from './placement-a.js';
-import { pruneFiles } from './prefetch.js';
+import { currentRef, pruneFiles } from './prefetch.js';
 
 const FETCH_ROWS = 4096;
 const CANCEL_POLL_MS = 50;
@@ -19,7 +18,7 @@ export async function runPlacementA(a: PlacementA, wantOids: readonly number[], 
   const st = ctx.tables?.externalRows;
   const host = st?.host;
   if (!host) return undefined;
-  const ref = decodeRef(scan.table.external!);
+  const ref = await currentRef(host, scan.table.external!);
   const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
   const pr = pruneFiles(ref, req, ctx);
   const frag: Fragment = { table: scan.table.name, ref, files: pr.files, filters: req.filters, output: a.output, orderBy: a.orderBy, limit: a.limit, offset: a.offset };

@@ -10,7 +10,8 @@
 // Loaded by dynamic import: this file pulls in DuckDB.
 import { statSync } from 'node:fs';
 import { DbError } from '../../catalog/index.js';
-import { decodeRef, type ExternalTableRef, type RefFile } from '../../external/index.js';
+import { decodeRef, relistRef, type ExternalTableRef, type RefFile } from '../../external/index.js';
+import { dbErrorFromExternal } from './convert.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { ROWS_IN_MEMORY_MAX, tooMany } from '../rel/ops.js';
 import { externalRowCursor } from './cursor.js';
@@ -35,7 +36,7 @@ export async function prefetchScans(
   let total = 0;
   for (const scan of scans) {
     const t = scan.table;
-    const ref = decodeRef(t.external!);
+    const ref = await currentRef(host, t.external!);
     const names = [...ref.columns, ...ref.partitionColumns].map((c) => c.name);
     if (names.length !== t.columns.length || names.some((n, i) => n !== t.columns[i]!.name)) {
       throw new Error(`assertion: external table ${t.name}'s columns do not match its reference`);
@@ -132,4 +133,27 @@ export function pruneFiles(ref: ExternalTableRef, req: ScanRequest, ctx: EvalCon
     files = stale.length === 0 ? byStats.kept : files.filter((f) => byStats.kept.includes(f) || stale.includes(f));
   }
   return { files, figures: { partitionsKept, partitionsTotal, filesKept: files.length, filesTotal: ref.files.length, statsPruned } };
+}
+
+/**
+ * The table's ref with the location listed again (external/relist.ts: added files are read,
+ * removed ones are not). Statistics are carried over for files whose size and mtime are as
+ * registered; a new or changed file has none (never pruned by statistics).
+ */
+export async function currentRef(host: ExternalHost, refText: string): Promise<ExternalTableRef> {
+  const ref = decodeRef(refText);
+  const engine = await host.engine();
+  let now: ExternalTableRef;
+  try {
+    now = relistRef(engine, ref).ref;
+  } catch (e) {
+    throw dbErrorFromExternal(e);
+  }
+  if (now === ref) return ref;
+  const old = new Map(ref.files.map((f) => [f.path, f]));
+  const files = now.files.map((f) => {
+    const o = old.get(f.path);
+    return o?.stats && o.sizeBytes === f.sizeBytes && o.mtimeMs === f.mtimeMs ? { ...f, stats: o.stats } : f;
+  });
+  return { ...now, files };
 }
