@@ -14,7 +14,8 @@
 //                        with COPY … FROM hot.parquet; PostgreSQL: a table) UNION ALL the cold
 //                        rows, vs DuckDB over hot.parquet UNION ALL sales.parquet
 //   COPY TO Parquet      Pyralog `COPY sales_hot TO '….parquet' (FORMAT parquet, COMPRESSION zstd)`
-//                        vs DuckDB's own COPY of the same rows (from hot.parquet) → rows/s
+//                        vs DuckDB's own COPY of the same rows (from hot.parquet) → rows/s; the same
+//                        for the 10 M-row external table `sales` (DuckDB end to end in Pyralog)
 // Method: each figure runs once per system as a warm-up whose answers are compared (a system
 // that answers differently gets an error, not a figure); then --pairs rounds, the order of the
 // systems rotating each round; ratios are Pyralog / other within a round, the recorded figure is
@@ -89,8 +90,8 @@ if (SYSTEMS.includes('pyralog')) {
       const res = await c.query({ text: sql, values: params, rowMode: 'array', types: rawTypes });
       return res.rows;
     },
-    async copyOut(target) {
-      const res = await c.query(`COPY sales_hot TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+    async copyOut(kind, target) {
+      const res = await c.query(`COPY ${kind === 'hot' ? 'sales_hot' : 'sales'} TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
       return res.rowCount;
     },
     close: () => c.end(),
@@ -113,8 +114,8 @@ if (SYSTEMS.includes('duckdb')) {
       const r = await p.runAndReadAll();
       return r.getRowsJS();
     },
-    async copyOut(target) {
-      const r = await c.runAndReadAll(`COPY (SELECT * FROM read_parquet('${HOTP}')) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+    async copyOut(kind, target) {
+      const r = await c.runAndReadAll(`COPY (SELECT * FROM read_parquet('${kind === 'hot' ? HOTP : FLAT}')) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
       return Number(r.getRowsJS()[0]?.[0] ?? 0);
     },
     close: () => (c.closeSync(), db.closeSync()),
@@ -242,9 +243,12 @@ for (const q of QUERIES) {
   results.push({ name, ok, times: all, ratios, lookup: true });
 }
 
-// COPY TO Parquet throughput: Pyralog from its LSM table, DuckDB from the same rows in Parquet.
+// COPY TO Parquet throughput: hot = Pyralog from its LSM table (native executor → DuckDB appender)
+// vs DuckDB from the same rows in Parquet; cold = the 10 M-row external table as it is (Pyralog
+// hands it to DuckDB end to end) vs DuckDB's own COPY of the same file.
 const copyRows = [];
-{
+for (const kind of ['hot', 'cold']) {
+  const want = kind === 'hot' ? HOT : ROWS;
   const ok = {};
   const rates = { pyralog: [], duckdb: [] };
   const ratios = [];
@@ -253,14 +257,14 @@ const copyRows = [];
     const round = {};
     for (const n of p % 2 === 0 ? who : [...who].reverse()) {
       if (ok[n] !== undefined && ok[n] !== true) continue;
-      const target = join(root, `.bench-copy-${n}-${p}.parquet`);
+      const target = join(root, `.bench-copy-${n}-${kind}-${p}.parquet`);
       try {
         const t0 = performance.now();
-        const count = await systems[n].copyOut(target);
+        const count = await systems[n].copyOut(kind, target);
         const ms = performance.now() - t0;
-        if (count !== HOT) throw new Error(`wrote ${count} rows, expected ${HOT}`);
+        if (count !== want) throw new Error(`wrote ${count} rows, expected ${want}`);
         ok[n] = true;
-        if (p > 0) round[n] = (HOT / ms) * 1000; // round 0 is the warm-up
+        if (p > 0) round[n] = (want / ms) * 1000; // round 0 is the warm-up
       } catch (e) {
         ok[n] = errText(e);
       } finally {
@@ -269,9 +273,9 @@ const copyRows = [];
     }
     for (const n of who) if (round[n] !== undefined) rates[n].push(round[n]);
     if (round.pyralog !== undefined && round.duckdb !== undefined) ratios.push(round.pyralog / round.duckdb);
-    if (p > 0) log(`  COPY round ${p}: ${who.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} rows/s`).join(', ')}`);
+    if (p > 0) log(`  COPY ${kind} round ${p}: ${who.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} rows/s`).join(', ')}`);
   }
-  copyRows.push({ ok, rates, ratios });
+  copyRows.push({ kind, want, ok, rates, ratios });
 }
 
 // ---------------------------------------------------------------- report
@@ -283,13 +287,14 @@ const rowsOut = results.map((r) => [
   ...names.map((n) => cell(r, n, () => (r.lookup ? `p50 ${fmt(percentile(r.times[n], 50), 2)} / p99 ${fmt(percentile(r.times[n], 99), 2)}` : fmt(median(r.times[n]), 1)))),
   ...names.filter((n) => n !== 'pyralog').map((n) => (r.ok.pyralog !== true || r.ok[n] !== true ? '–' : `${fmtRatio(median(r.ratios[n]))} (${r.ratios[n].map((x) => x.toFixed(2)).join(', ')})`)),
 ]);
-const c = copyRows[0];
-const copyLine = [`COPY ${fmt(HOT)} rows TO Parquet zstd, rows/s (higher is better)`,
+const copyLines = copyRows.map((c) => [
+  `COPY ${fmt(c.want)} ${c.kind === 'hot' ? 'hot rows (LSM table)' : 'cold rows (external table, DuckDB end to end)'} TO Parquet zstd, rows/s (higher is better)`,
   ...names.map((n) => (n === 'postgres' ? '–' : cell(c, n, () => fmt(median(c.rates[n]))))),
-  ...names.filter((n) => n !== 'pyralog').map((n) => (n === 'duckdb' && c.ok.pyralog === true && c.ok.duckdb === true ? `${fmtRatio(median(c.ratios))} (Pyralog rate / DuckDB rate)` : '–'))];
+  ...names.filter((n) => n !== 'pyralog').map((n) => (n === 'duckdb' && c.ok.pyralog === true && c.ok.duckdb === true ? `${fmtRatio(median(c.ratios))} (rate ratio; ${c.ratios.map((x) => x.toFixed(2)).join(', ')})` : '–')),
+]);
 console.log(`\n${fmt(ROWS)} cold rows (flat ${fmt(statSync(FLAT).size / 1e6, 1)} MB ZSTD, ${readdirSync(HIVE).length} year dirs), ${fmt(HOT)} hot rows; ${PAIRS} rounds; revision ${rev}; ${info.date}; load ${info.loadAvg1m}; ${info.cores} cores; ${systems.postgres?.version ?? ''}`);
 console.log(`setup: Pyralog COPY sales_hot FROM hot.parquet ${setup.pyralogImportMs === undefined ? '–' : `${fmt(setup.pyralogImportMs)} ms (${fmt((HOT / setup.pyralogImportMs) * 1000)} rows/s)`}; PostgreSQL \\copy of all rows + VACUUM ANALYZE ${setup.postgresLoadMs === undefined ? '–' : `${fmt(setup.postgresLoadMs)} ms`}\n`);
-console.log(markdownTable(header, [...rowsOut, copyLine]));
+console.log(markdownTable(header, [...rowsOut, ...copyLines]));
 
 for (const n of names) await systems[n].close();
 cleanup.runAll();
