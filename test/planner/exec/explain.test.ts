@@ -159,6 +159,19 @@ describe('EXPLAIN ANALYZE', () => {
     expect((await c.query('SELECT count(*) FROM t WHERE id >= 500')).text).toEqual([['2']]);
   });
 
+  it('INSERT … SELECT: the operators of the query are counted, the rows are inserted', async () => {
+    expect(await plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO u SELECT id + 100, id, v FROM t WHERE v = 'v1'")).toEqual([
+      'Insert on u (actual rows=0 loops=1)', '  ->  Seq Scan on t (actual rows=34 loops=1)', "        Filter: (v = 'v1'::text)", '        Rows Removed by Filter: 66',
+    ]);
+    expect((await c.query('SELECT count(*) FROM u')).text).toEqual([['64']]);
+  });
+
+  it('DECLARE and CREATE TABLE AS are explained by their query, as PostgreSQL 15 does', async () => {
+    expect(await plan('EXPLAIN (COSTS OFF) CREATE TABLE x AS SELECT * FROM t WHERE id = 1')).toEqual(['Index Scan using t_pkey on t', '  Index Cond: (id = 1)']);
+    expect(await plan('EXPLAIN (COSTS OFF) DECLARE c CURSOR FOR SELECT count(*) FROM t')).toEqual(['Aggregate', '  ->  Seq Scan on t']);
+    expect((await c.error('EXPLAIN ANALYZE CREATE TABLE x AS SELECT 1')).code).toBe('0A000');
+  });
+
   it('a plain EXPLAIN of DML changes nothing', async () => {
     await c.query('EXPLAIN DELETE FROM t');
     expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
