@@ -118,6 +118,9 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
 
 function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelNode } {
   const s = targetSrf(s0) ?? s0;
+  // PostgreSQL expands a select-list set-returning function after the window stage (ProjectSet
+  // above WindowAgg); the FROM rewrite above would put the window over the expanded rows.
+  if (s !== s0 && findWindowCall([s0.targetList, s0.sortClause])) throw b.unsupported('set-returning functions in a select list with window functions');
   if (s.intoClause) throw b.unsupported('SELECT INTO');
   if (s.lockingClause?.length) throw b.unsupported('FOR UPDATE/SHARE');
   const scans: ScanRef[] = [];

@@ -127,6 +127,10 @@ describe('window errors agree with PostgreSQL 15', () => {
     });
   }
 
+  it('a select-list set-returning function beside a window function is refused (PostgreSQL expands it after the window)', async () => {
+    expect((await c.error('SELECT generate_series(1, 3), row_number() OVER ()')).code).toBe('0A000');
+  });
+
   it('window functions in UPDATE are a windowing error (42P20)', async () => {
     expect((await c.error('UPDATE w SET x = row_number() OVER ()')).code).toBe('42P20');
   });
