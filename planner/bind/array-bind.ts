@@ -222,8 +222,10 @@ export function bindAnyAll(b: Binder, node: A_Expr, loc: number): BoundExpr {
     throw b.err('42809', 'op ANY/ALL (array) requires operator to yield boolean', loc);
   }
   const opImpl = opExpr.impl, strict = opExpr.strict;
-  const elemConv = compile(opExpr.args[1]!);
+  // The element slot itself needs no conversion closure (the common case: same types).
+  const conv = opExpr.args[1] === slot ? undefined : compile(opExpr.args[1]!);
   const row: Value[] = [null];
+  const pair: Value[] = [null, null];
   const impl: Impl = (a, ctx) => {
     const x = a[0]!, arr = a[1] as PgArray | null;
     if (arr === null) return null;
@@ -232,8 +234,10 @@ export function bindAnyAll(b: Binder, node: A_Expr, loc: number): BoundExpr {
     let sawNull = false;
     for (const v of arr.values) {
       row[0] = (v ?? null) as Value;
-      const y = elemConv(row, ctx);
-      const r = strict && (y === null || x === null) ? null : opImpl([x, y], ctx);
+      const y = conv === undefined ? row[0] : conv(row, ctx);
+      pair[0] = x;
+      pair[1] = y;
+      const r = strict && (y === null || x === null) ? null : opImpl(pair, ctx);
       if (r === null) sawNull = true;
       else if (r === !all) return !all;
     }
