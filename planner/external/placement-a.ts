@@ -52,6 +52,10 @@ function constInt(n: unknown): number | undefined {
 }
 
 const FLOATS = new Set([700, 701]);
+/** Types whose order DuckDB and PostgreSQL agree on (text in byte order, as Pyralog compares it). */
+const ORDERED = new Set([16, 20, 21, 23, 1700, 700, 701, 25, 1043, 1082, 1114, 1184]);
+/** Types DuckDB groups exactly as PostgreSQL does (no floats: -0/+0 and NaN grouping). */
+const GROUPABLE = new Set([16, 20, 21, 23, 1700, 25, 1043, 1082, 1114, 1184]);
 
 /** Recognises the statement shape; undefined → placement B. */
 export function matchPlacementA(s: Ast, scan: ExternalScan, allWherePushed: boolean): PlacementA | undefined {
@@ -99,7 +103,7 @@ export function matchPlacementA(s: Ast, scan: ExternalScan, allWherePushed: bool
   const groups: string[] = [];
   for (const g of groupAst) {
     const name = columnName(g, scan);
-    if (!name) return undefined;
+    if (!name || !GROUPABLE.has(oidOf(name))) return undefined;
     if (!groups.includes(name)) groups.push(name);
   }
   const aggregated = groupAst.length > 0 || ts.some((t) => t.kind === 'agg');
@@ -138,6 +142,10 @@ export function matchPlacementA(s: Ast, scan: ExternalScan, allWherePushed: bool
       }
     }
     if (target < 0 || target >= ts.length) return undefined;
+    const tt = ts[target]!;
+    // count(…) is int8; sum is an integer or numeric; min/max and plain columns keep the column's type.
+    const sortOid = tt.kind === 'col' ? oidOf(tt.name) : tt.agg.fn === 'count_star' || tt.agg.fn === 'count' ? 20 : tt.agg.fn === 'sum' ? 1700 : oidOf(tt.agg.arg);
+    if (!ORDERED.has(sortOid)) return undefined;
     const desc = sb.sortby_dir === 'SORTBY_DESC';
     const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
     orderBy.push({ index: outputOrder[target]!, desc, nullsFirst });
