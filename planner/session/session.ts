@@ -109,7 +109,10 @@ export class PlannerSession implements SqlSession, SessionEnv {
     } else {
       // Texts that differ only in int4 literals share one parameterised plan (parse/literal-params.ts).
       const r = this.shapeCache.parseOrParams(sql);
-      stmts = Array.isArray(r) ? r.map((s) => new Statement(s)) : [new Statement(r)];
+      // Such a text is not kept by its own text: the shape cache serves a repeat about as fast,
+      // and statements that die young keep the garbage collector's work small.
+      if (!Array.isArray(r)) return [new Statement(r)];
+      stmts = r.map((s) => new Statement(s));
     }
     this.parseCache.set(sql, stmts);
     return stmts;
