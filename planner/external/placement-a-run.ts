@@ -20,6 +20,7 @@ export async function runPlacementA(a: PlacementA, wantOids: readonly number[], 
   if (!host) return undefined;
   const ref = await currentRef(host, scan.table.external!);
   const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
+  if (!req.complete) return undefined;
   const pr = pruneFiles(ref, req, ctx);
   const frag: Fragment = { table: scan.table.name, ref, files: pr.files, filters: req.filters, output: a.output, orderBy: a.orderBy, limit: a.limit, offset: a.offset };
   const r = renderFragment(frag);

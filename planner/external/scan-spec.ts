@@ -55,6 +55,8 @@ export interface ScanRequest {
   stats: PartitionPredicate[];
   /** Pushed filters as text (EXPLAIN). */
   shown: string[];
+  /** Every pushed conjunct went into `filters` (placement A needs the whole WHERE in DuckDB). */
+  complete: boolean;
 }
 
 /** What one execution did, for EXPLAIN. */
@@ -188,9 +190,11 @@ export class ExternalScan {
     const partition: PartitionPredicate[] = [];
     const stats: PartitionPredicate[] = [];
     const shown: string[] = [];
+    let complete = true;
     for (const p of this.pushed) {
       const ev = this.evaluate(p, ctx);
-      filters.push(ev.frag);
+      if (ev.frag) filters.push(ev.frag);
+      if (!ev.exact) complete = false;
       if (ev.part) {
         const cols = predicateColumns(ev.part);
         if (cols.every((c) => partitionColumns.has(c))) partition.push(ev.part);
@@ -198,7 +202,7 @@ export class ExternalScan {
       }
       shown.push(this.show(p));
     }
-    return { filters, partition, stats, shown };
+    return { filters, partition, stats, shown, complete };
   }
 
   /** The pushed filters as text, parameters as $n (EXPLAIN without running). */
@@ -211,7 +215,30 @@ export class ExternalScan {
   }
 
 
-  private evaluate(p: Pushed, ctx: EvalContext): { frag: FragExpr; part: PartitionPredicate | undefined } {
+  /**
+   * Would DuckDB compare the column with this constant exactly? Integer and numeric mixes make
+   * DuckDB pick a common DECIMAL, which falls back to DOUBLE beyond 38 digits: a numeric constant
+   * is rendered only when it fits the column's own numeric(p,s) (then the common type is the
+   * column's), an integer constant only against numeric(p,s) with s ≤ 18, never numeric against
+   * an integer column. Such a conjunct stays native (it still prunes: pruning compares in JS).
+   */
+  private exactInDuck(col: number, oid: number, v: Value): boolean {
+    const c = this.table.columns[col]!;
+    if (c.typeOid !== 1700 && oid !== 1700) return true;
+    if (c.typeOid !== 1700) return false;
+    if (c.typmod < 0) return false;
+    const p = ((c.typmod - 4) >> 16) & 0xffff;
+    const sc = (c.typmod - 4) & 0xffff;
+    if (INTS.has(oid)) return sc <= 18;
+    if (v === null) return true;
+    const n = v as { kind?: string; coef?: bigint; scale?: number };
+    if (n.kind !== 'finite' || n.coef === undefined || n.scale === undefined) return false;
+    const digits = (n.coef < 0n ? -n.coef : n.coef).toString().length;
+    return n.scale <= sc && digits - n.scale <= p - sc;
+  }
+
+  /** `exact`: `frag` is the whole conjunct (no branch dropped). */
+  private evaluate(p: Pushed, ctx: EvalContext): { frag: FragExpr | undefined; part: PartitionPredicate | undefined; exact: boolean } {
     const constFrag = (col: number, e: BoundExpr): { frag: FragExpr; v: Value } => {
       const v = compile(e)([], ctx);
       return { frag: { kind: 'const', oid: e.type.oid, typmod: e.type.typmod ?? -1, value: v }, v };
@@ -219,20 +246,22 @@ export class ExternalScan {
     switch (p.kind) {
       case 'cmp': {
         const c = constFrag(p.col, p.value);
-        const frag: FragExpr = { kind: 'cmp', op: p.op, left: { kind: 'col', name: this.name(p.col) }, right: c.frag };
+        const frag: FragExpr | undefined = this.exactInDuck(p.col, p.value.type.oid, c.v) ? { kind: 'cmp', op: p.op, left: { kind: 'col', name: this.name(p.col) }, right: c.frag } : undefined;
         const v = this.typedValue(p.col, p.value.type.oid, c.v);
-        return { frag, part: v === NOT_PRUNABLE ? undefined : { kind: 'cmp', column: this.name(p.col), op: p.op, value: v } };
+        return { frag, exact: frag !== undefined, part: v === NOT_PRUNABLE ? undefined : { kind: 'cmp', column: this.name(p.col), op: p.op, value: v } };
       }
       case 'in': {
         const cs = p.list.map((e) => constFrag(p.col, e));
-        const frag: FragExpr = { kind: 'in', arg: { kind: 'col', name: this.name(p.col) }, list: cs.map((c) => c.frag), negated: p.negated };
+        const exact = cs.every((c, i) => this.exactInDuck(p.col, p.list[i]!.type.oid, c.v));
+        const frag: FragExpr | undefined = exact ? { kind: 'in', arg: { kind: 'col', name: this.name(p.col) }, list: cs.map((c) => c.frag), negated: p.negated } : undefined;
         const vs = cs.map((c, i) => this.typedValue(p.col, p.list[i]!.type.oid, c.v));
-        return { frag, part: vs.includes(NOT_PRUNABLE) ? undefined : { kind: 'in', column: this.name(p.col), values: vs, negated: p.negated } };
+        return { frag, exact: frag !== undefined, part: vs.includes(NOT_PRUNABLE) ? undefined : { kind: 'in', column: this.name(p.col), values: vs, negated: p.negated } };
       }
       case 'notNull':
         return {
           frag: { kind: 'isNull', arg: { kind: 'col', name: this.name(p.col) }, negated: true },
           part: { kind: 'isNull', column: this.name(p.col), negated: true },
+          exact: true,
         };
       case 'and':
       case 'or': {
@@ -243,7 +272,14 @@ export class ExternalScan {
         const part: PartitionPredicate | undefined = p.kind === 'and'
           ? (parts.some((x) => x) ? { kind: 'and', args: parts.filter((x): x is PartitionPredicate => x !== undefined) } : undefined)
           : (parts.every((x) => x) ? { kind: 'or', args: parts as PartitionPredicate[] } : undefined);
-        return { frag: { kind: p.kind, args: xs.map((x) => x.frag) }, part };
+        // DuckDB: an AND may drop a branch it cannot render (weaker filter, re-checked natively);
+        // an OR cannot.
+        const frags = xs.map((x) => x.frag);
+        const kept = frags.filter((x): x is FragExpr => x !== undefined);
+        const frag: FragExpr | undefined = p.kind === 'and'
+          ? (kept.length > 0 ? { kind: 'and', args: kept } : undefined)
+          : (kept.length === frags.length ? { kind: 'or', args: kept } : undefined);
+        return { frag, part, exact: frag !== undefined && xs.every((x) => x.exact) };
       }
       default: {
         const never: never = p;

@@ -88,6 +88,10 @@ describe('external scans with pushed filters', () => {
     'id = 1999', 'id = 2000', 'id >= 3999 AND id <= 4000', 'id < 0', 'id > 6099', 'id BETWEEN 5990 AND 6010',
     'big IS NOT NULL AND id > 5990', 'big > 0 AND id >= 5995', 'big NOT IN (1, 2) AND id > 5995', 'big <> 5 AND id > 5995',
     "day < DATE '2023-01-02'", "ts >= TIMESTAMP '2023-09-07 00:00:00'", 'dec > 7499 OR id = 3',
+    // Integer/numeric mixes DuckDB would compare as DOUBLE: kept native, still exact.
+    'id = 1.5', 'id < 10.000000000000000000000000000001', 'big = 1000003.0000000000000000000000000001',
+    'dec = 12.500000000000000000000000000000001', 'dec < 12.5000000000000000000000000000000001 AND id > 5',
+    '(dec = 12.500000000000000000000000000000001 OR id = 7) AND id < 100', 'dec IN (12.5, 13.750000000000000000000000000000001)',
   ];
 
   it('every predicate: external = native, and the ids = DuckDB', async () => {
