@@ -242,17 +242,22 @@ function numericSum(): Accum {
  * [group values..., aggregate results...]. With no GROUP BY it emits exactly one row (even for
  * empty input), as PostgreSQL's plain aggregation does.
  */
+type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined>; ordered: Array<Array<{ args: Value[]; k: Value[] }> | undefined> };
+
 export class AggNode implements RelNode {
-  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown) {}
+  /** `sets`: grouping sets as indexes into `groups` (grouping.ts); they add a last slot, the set's index. */
+  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown, readonly sets?: readonly (readonly number[])[]) {}
 
   get width(): number {
-    return this.groups.length + this.aggs.length;
+    return this.groups.length + this.aggs.length + (this.sets ? 1 : 0);
   }
 
   *open(ctx: EvalContext): Generator<Row> {
-    type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined>; ordered: Array<Array<{ args: Value[]; k: Value[] }> | undefined> };
+    if (this.sets) {
+      yield* this.openSets(ctx, this.sets);
+      return;
+    }
     const table = new Map<string, Group>();
-    const newGroup = (keys: Value[]): Group => ({ keys, accs: this.aggs.map((a) => a.make()), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)), ordered: [] });
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
@@ -261,50 +266,92 @@ export class AggNode implements RelNode {
       let g = table.get(k);
       if (!g) {
         if (table.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
-        g = newGroup(keys);
+        g = this.newGroup(keys);
         table.set(k, g);
       }
-      for (let i = 0; i < this.aggs.length; i++) {
-        const a = this.aggs[i]!;
-        if (a.filter && a.filter(row, ctx) !== true) continue;
-        const args = a.args.map((f) => f(row, ctx));
-        if (a.order) {
-          const buf = (g.ordered[i] ??= []);
-          if (buf.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
-          buf.push({ args, k: a.order.exprs.map((f) => f(row, ctx)) });
-          continue;
+      this.feed(g, row, ctx);
+    }
+    if (table.size === 0 && !this.grouped) table.set('', this.newGroup([]));
+    for (const g of table.values()) yield this.finish(g);
+  }
+
+  /**
+   * Grouping sets (grouping.ts): one hash table per set, keyed by the set's items; the other
+   * group slots are NULL; the set's index goes into the last slot (GROUPING() reads it). An
+   * empty set yields its one row even for empty input, as PostgreSQL does.
+   */
+  private *openSets(ctx: EvalContext, sets: readonly (readonly number[])[]): Generator<Row> {
+    const tables = sets.map(() => new Map<string, Group>());
+    let total = 0;
+    let n = 0;
+    for (const row of iter(this.input.open(ctx))) {
+      if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+      const all = this.groups.map((g) => g(row, ctx));
+      sets.forEach((set, si) => {
+        const keys = all.map((v, i) => (set.includes(i) ? v : null));
+        const k = rowKey(set.map((i) => all[i]));
+        const table = tables[si]!;
+        let g = table.get(k);
+        if (!g) {
+          if (++total > ROWS_IN_MEMORY_MAX) throw tooMany();
+          g = this.newGroup(keys);
+          table.set(k, g);
         }
-        const seen = g.seen[i];
+        this.feed(g, row, ctx);
+      });
+    }
+    for (let si = 0; si < sets.length; si++) {
+      const table = tables[si]!;
+      if (table.size === 0 && sets[si]!.length === 0) table.set('', this.newGroup(this.groups.map(() => null)));
+      for (const g of table.values()) yield [...this.finish(g), si];
+    }
+  }
+
+  private newGroup(keys: Value[]): Group {
+    return { keys, accs: this.aggs.map((a) => a.make()), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)), ordered: [] };
+  }
+
+  private feed(g: Group, row: Row, ctx: EvalContext): void {
+    for (let i = 0; i < this.aggs.length; i++) {
+      const a = this.aggs[i]!;
+      if (a.filter && a.filter(row, ctx) !== true) continue;
+      const args = a.args.map((f) => f(row, ctx));
+      if (a.order) {
+        const buf = (g.ordered[i] ??= []);
+        if (buf.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+        buf.push({ args, k: a.order.exprs.map((f) => f(row, ctx)) });
+        continue;
+      }
+      const seen = g.seen[i];
+      if (seen) {
+        if (args.some((v) => v === null) && a.name !== 'count') continue;
+        const dk = args.map(valueKey).join('\u0000');
+        if (seen.has(dk)) continue;
+        if (seen.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
+        seen.add(dk);
+      }
+      g.accs[i]!.add(args);
+    }
+  }
+
+  private finish(g: Group): Row {
+    // Ordered aggregates get their inputs now, sorted (stable), DISTINCT applied after sorting.
+    this.aggs.forEach((a, i) => {
+      const buf = g.ordered[i];
+      if (!a.order || !buf) return;
+      buf.sort((x, y) => compareRows(a.order!.keys, x.k, y.k));
+      const seen = g.seen[i];
+      for (const it of buf) {
         if (seen) {
-          if (args.some((v) => v === null) && a.name !== 'count') continue;
-          const dk = args.map(valueKey).join('\u0000');
+          if (it.args.some((v) => v === null) && a.name !== 'count') continue;
+          const dk = it.args.map(valueKey).join('\u0000');
           if (seen.has(dk)) continue;
-          if (seen.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
           seen.add(dk);
         }
-        g.accs[i]!.add(args);
+        g.accs[i]!.add(it.args);
       }
-    }
-    if (table.size === 0 && !this.grouped) table.set('', newGroup([]));
-    for (const g of table.values()) {
-      // Ordered aggregates get their inputs now, sorted (stable), DISTINCT applied after sorting.
-      this.aggs.forEach((a, i) => {
-        const buf = g.ordered[i];
-        if (!a.order || !buf) return;
-        buf.sort((x, y) => compareRows(a.order!.keys, x.k, y.k));
-        const seen = g.seen[i];
-        for (const it of buf) {
-          if (seen) {
-            if (it.args.some((v) => v === null) && a.name !== 'count') continue;
-            const dk = it.args.map(valueKey).join('\u0000');
-            if (seen.has(dk)) continue;
-            seen.add(dk);
-          }
-          g.accs[i]!.add(it.args);
-        }
-      });
-      yield [...g.keys, ...g.accs.map((a) => a.result())];
-    }
+    });
+    return [...g.keys, ...g.accs.map((a) => a.result())];
   }
 
   describe(i = ''): string {

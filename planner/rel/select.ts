@@ -25,6 +25,7 @@ import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
+import { containsGroupingFunc, expandGroupClause, groupingFuncExpr, groupingFuncItems } from './grouping.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
 import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
@@ -184,10 +185,12 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   const grouped = (s.groupClause?.length ?? 0) > 0;
   rejectWindowCalls(b, s.groupClause, 'GROUP BY');
   rejectWindowCalls(b, having, 'HAVING');
-  if (grouped || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node)) || containsAggregate(windowDefs)) {
+  const usesGrouping = containsGroupingFunc([targets.map((t) => t.ast), having, sortAsts]);
+  if (grouped || usesGrouping || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node)) || containsAggregate(windowDefs)) {
     const groups: BoundExpr[] = [];
     const groupShapes: string[] = [];
-    for (const g of s.groupClause ?? []) {
+    // Plain GROUP BY items: output positions and output-column aliases (input columns win).
+    const leaf = (g: Node): Node => {
       let ast = g;
       if (g.kind === 'A_Const' && g.ival !== undefined) {
         const pos = g.ival.ival ?? 0;
@@ -199,7 +202,12 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
         try { inInput = inScope?.resolveColumn([name], -1) !== undefined; } catch { inInput = true; }
         const alias = targets.find((t) => t.name === name);
         if (!inInput && alias) ast = alias.ast;
-      } else if ((g as { kind: string }).kind === 'GroupingSet') throw b.unsupported('GROUPING SETS, ROLLUP and CUBE');
+      }
+      return ast;
+    };
+    const gp = expandGroupClause(b, s.groupClause ?? [], (s as { groupDistinct?: boolean }).groupDistinct === true, leaf);
+    const sets = gp.sets ?? (usesGrouping ? [gp.items.map((_, i) => i)] : undefined);
+    for (const ast of gp.items) {
       if (containsAggregate(ast)) throw b.err('42803', 'aggregate functions are not allowed in GROUP BY', -1);
       groups.push(ib.resolveUnknown(ib.bind(ast)));
       groupShapes.push(shapeKey(ast));
@@ -208,7 +216,12 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     const slots = new Map<string, BoundExpr>();
     groups.forEach((g, i) => slots.set(`g${i}`, { kind: 'column', index: i, type: g.type, name: '?column?', location: -1 }));
     const aggShapes = new Map<string, number>();
+    const groupingCalls: number[][] = [];
     const replace = (x: Node): Node | undefined => {
+      if (x.kind === ('GroupingFunc' as Node['kind'])) {
+        groupingCalls.push(groupingFuncItems(b, x, groupShapes));
+        return magicRef(`G${groupingCalls.length - 1}`);
+      }
       const shape = shapeKey(x);
       const gi = x.kind === 'A_Const' ? -1 : groupShapes.indexOf(shape);
       if (gi >= 0) return magicRef(`g${gi}`);
@@ -226,7 +239,8 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     if (having) having = rewrite(having, replace) as Node;
     sortAsts = sortAsts.map((x) => ({ ...x, node: rewrite(x.node, replace) as Node }));
     windowDefs = windowDefs.map((w) => rewrite(w, replace) as Node);
-    const agg = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped, { groups, slots: outSlots });
+    groupingCalls.forEach((items, i) => slots.set(`G${i}`, groupingFuncExpr(items, sets!, groups.length + aggs.length)));
+    const agg = new AggNode(node, groups.map((g) => compile(g)), aggs, grouped, { groups, slots: outSlots }, sets);
     node = agg;
     outSlots = agg.outputSlots();
     outBinder = b.withScope(new AggScope(inScope, groups, slots, (l) => b.position(l)));
