@@ -12,6 +12,7 @@ import type { Binder, Scope } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { T } from '../bind/types.js';
 import { compile } from '../eval/compile.js';
+import { arraySubquery } from '../eval/array-assign.js';
 import { planQuery } from '../exec/query.js';
 import { strings, type Node, type SelectStmt, type SubLink } from '../parse/ast.js';
 
@@ -113,8 +114,11 @@ export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
         return !any;
       });
     }
-    case 'ARRAY_SUBLINK':
-      throw b.unsupported('ARRAY(subquery)', loc);
+    case 'ARRAY_SUBLINK': {
+      if (sub.columns.length !== 1) throw b.err('42601', 'subquery must return only one column', loc);
+      const arr = arraySubquery(sub.columns[0]!.type);
+      return call('array_subquery', arr.type, [], (a, ctx) => arr.collect(rows(a, ctx)));
+    }
     default:
       throw b.unsupported(`subquery kind ${n.subLinkType}`, loc);
   }
