@@ -58,7 +58,9 @@ export class TableIngest {
   private last: Uint8Array | undefined;
   private readonly inflight: Promise<void>[] = [];
   private readonly files: SegmentFile[] = [];
-  private readonly readers: SegmentReader[] = [];
+  /** By file number: writes finish out of order (pool and local encodes overlap), so a list
+   *  index would pair a file with another file's reader (lookups then miss rows). */
+  private readonly readers = new Map<number, SegmentReader>();
   private failure: unknown;
   private state: State = 'open';
   private bytesWritten = 0;
@@ -147,7 +149,7 @@ export class TableIngest {
     });
     await this.ctx.io.writeFileDurable(`${this.ctx.dir}/${name}`, seg.bytes);
     this.bytesWritten += seg.bytes.length;
-    this.readers.push(SegmentReader.open(seg.bytes, name));
+    this.readers.set(fileNumber, SegmentReader.open(seg.bytes, name));
   }
 
   private throwIfFailed(): void {
@@ -167,7 +169,7 @@ export class TableIngest {
       await ctx.io.syncDir(ctx.dir);
       this.editTried = true;
       await ctx.manifest.logAndApply({ added: this.files });
-      this.files.forEach((f, i) => ctx.cache.insert(f.fileNumber, this.readers[i]!));
+      for (const f of this.files) ctx.cache.insert(f.fileNumber, this.readers.get(f.fileNumber)!);
     }
     this.state = 'done';
     return { files: [...this.files], rows: this.rows, bytesWritten: this.bytesWritten };
