@@ -8,10 +8,11 @@ import type { Binder } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
 import { t } from '../bind/types.js';
 import { commonType, coerceAllTo } from '../bind/coerce.js';
-import { compile } from '../eval/compile.js';
+import { compile, type Compiled } from '../eval/compile.js';
 import type { Node, SelectStmt } from '../parse/ast.js';
 import { planQuery } from '../exec/query.js';
 import { JoinNode, type EquiKey, type JoinKind } from './join.js';
+import { LateralJoinNode, lateralCorrelation } from './lateral.js';
 import { RowsNode, type RelNode } from './ops.js';
 import { ScanNode, conjuncts } from './scan.js';
 import { RelScope, type RangeEntry, type StarColumn } from './scope.js';
@@ -73,7 +74,7 @@ function entryVisible(scope: RelScope, e: RangeEntry): StarColumn[] {
 export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOffset = 0): FromResult {
   let acc: FromResult | undefined;
   for (const it of items) {
-    const r = planFromItem(b, it as unknown as FromNode, startOffset + (acc?.width ?? 0), scans);
+    const { r, params } = planRightOf(b, acc, startOffset, it as unknown as FromNode, startOffset + (acc?.width ?? 0), scans);
     if (!acc) acc = r;
     else {
       const names = new Set(acc.entries.map((e) => e.alias).filter((x) => x !== undefined));
@@ -83,7 +84,7 @@ export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOf
         }
       }
       acc = {
-        node: new JoinNode(acc.node, r.node, 'cross', undefined, []),
+        node: params ? new LateralJoinNode(acc.node, r.node, 'cross', undefined, params) : new JoinNode(acc.node, r.node, 'cross', undefined, []),
         entries: [...acc.entries, ...r.entries],
         visible: [...acc.visible, ...r.visible],
         merged: new Map([...acc.merged, ...r.merged]),
@@ -92,6 +93,23 @@ export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOf
     }
   }
   return acc!;
+}
+
+/** LATERAL subqueries and functions in FROM may read the items to their left (lateral.ts). */
+function isLateralItem(item: FromNode): boolean {
+  return (item.kind === 'RangeSubselect' && (item as RangeSubselectNode).lateral === true) || item.kind === 'RangeFunction';
+}
+
+/**
+ * Plans a FROM item that has `left` before it. A lateral item that names left columns comes
+ * back with `params`: the left-row values (left-relative slots) its plan reads as outer references.
+ */
+function planRightOf(b: Binder, left: FromResult | undefined, leftOffset: number, item: FromNode, offset: number, scans: ScanRef[]): { r: FromResult; params?: Compiled[] } {
+  if (!left || !isLateralItem(item)) return { r: planFromItem(b, item, offset, scans) };
+  const corr = lateralCorrelation(b, left, leftOffset);
+  const r = planFromItem(b.withScope(corr), item, offset, scans);
+  if (corr.exprs.length === 0) return { r };
+  return { r, params: corr.exprs.map((e) => compile(shiftColumns(e, -leftOffset))) };
 }
 
 function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[]): FromResult {
@@ -157,8 +175,8 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
     }
     case 'RangeSubselect': {
       const rs = item as RangeSubselectNode;
-      if (rs.lateral) throw b.unsupported('LATERAL subqueries');
-      // Outer references (an enclosing query's columns) stay visible; sibling FROM items do not (no LATERAL).
+      // Outer references (an enclosing query's columns) stay visible; sibling FROM items only
+      // to a LATERAL subquery, whose binder scope planRightOf made the left items' scope.
       const sub = planQuery(b, rs.subquery);
       const renames = aliasNames(rs.alias);
       const entry: RangeEntry = {
@@ -184,7 +202,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       const call = (list.kind === 'List' ? list.items?.[0] : undefined) as Node | undefined;
       if (!call || call.kind !== 'FuncCall') throw b.unsupported('this function in FROM');
       const renames = aliasNames(rf.alias);
-      // Arguments see only outer references (no LATERAL): bind them without this FROM's scope.
+      // Arguments see outer references and, through planRightOf, the FROM items to the left.
       const fr = planFunctionInFrom(b.withScope(b.scope), call, rf.ordinality === true, renames[0] ?? (rf.alias?.aliasname && !rf.ordinality ? rf.alias.aliasname : undefined));
       fr.node.alias = rf.alias?.aliasname;
       const entry: RangeEntry = {
@@ -201,7 +219,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
 
 function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]): FromResult {
   const left = planFromItem(b, j.larg, offset, scans);
-  const right = planFromItem(b, j.rarg, offset + left.width, scans);
+  const { r: right, params } = planRightOf(b, left, offset, j.rarg, offset + left.width, scans);
   const entries = [...left.entries, ...right.entries];
   const width = left.width + right.width;
   const scope = new RelScope(entries, offset + width, (l) => b.position(l));
@@ -261,6 +279,10 @@ function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]):
   // The join's own rows start at slot 0; the condition reads absolute slots, so shift it.
   const compiled = cond ? compile(shiftColumns(cond, -offset)) : undefined;
   if (j.alias) throw b.unsupported('aliases on JOIN clauses');
+  if (params) {
+    if (kind !== 'inner' && kind !== 'left' && kind !== 'cross') throw b.err('42P10', `invalid reference to FROM-clause entry for table "${left.entries[0]?.alias ?? ''}"`, -1);
+    return { node: new LateralJoinNode(left.node, right.node, kind, compiled, params, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width };
+  }
   return { node: new JoinNode(left.node, right.node, kind, compiled, equi, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width };
 }
 
