@@ -117,7 +117,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           if (asyncDefaults) return applySlow(records, i, cells, c);
           const key = prepare(cells, c);
           // The row's key and cells are handed over to the transaction (no copies).
-          if (writer.conflictFree) writer.putCells(ts, key, cells, []);
+          if (writer.conflictFree) writer.putNewCells(ts, key, cells);
           else {
             let done: boolean;
             try {
@@ -137,7 +137,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           for (const [attnum, d] of defaults) if (d.kind !== 'null') cells[attnum - 1] = toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
           key = prepare(cells, c);
         }
-        if (writer.conflictFree) writer.putCells(ts, key, cells, []);
+        if (writer.conflictFree) writer.putNewCells(ts, key, cells);
         else {
           try {
             // lock_timeout cannot change inside the statement; reading it parses the setting.

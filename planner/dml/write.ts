@@ -268,13 +268,11 @@ export class TableWriter {
     let uks: Array<Uint8Array | undefined> | undefined;
     try {
       if (t.primaryKey && t.uniques.length === 0) {
-        // The primary key is the only key: lock, check and write in one step of the txn. The
-        // undo entry is taken first (an undo entry for a row then not written restores what is
-        // there anyway).
-        // The key is copied into the transaction's key slab (one view per key, not one buffer).
+        // The primary key is the only key: lock, check, record the undo entry and write in one
+        // step of the txn. The key is copied into the transaction's key slab (one view per key,
+        // not one buffer).
         const own = txn.internKey(t.storageId, key);
-        ts.recordUndo(t.storageId, own.key, txn.wrote(own.k));
-        switch (txn.insertIfAbsent(t.storageId, own.key, cells, own.k)) {
+        switch (txn.insertIfAbsent(t.storageId, own.key, cells, own.k, this.undoOf(ts))) {
           case 'busy': return false;
           case 'exists': throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
           case 'inserted': break;
@@ -308,6 +306,33 @@ export class TableWriter {
     }
     ts.writes++;
     return true;
+  }
+
+  private undoFn: { ts: TableSession; fn: (table: number, key: Uint8Array, ownBefore: boolean) => void } | undefined;
+
+  /** ts.recordUndo as a function, made once per session (not per row). */
+  private undoOf(ts: TableSession): (table: number, key: Uint8Array, ownBefore: boolean) => void {
+    if (this.undoFn?.ts !== ts) this.undoFn = { ts, fn: (table, key, ownBefore) => ts.recordUndo(table, key, ownBefore) };
+    return this.undoFn.fn;
+  }
+
+  /**
+   * putCells() for a conflict-free table (hidden row ids, no unique key) without copies: `key`
+   * is a fresh row id no one else can write, so no lock and no check; the key is copied into the
+   * transaction's key slab and `cells` pass to the transaction.
+   */
+  putNewCells(ts: TableSession, key: Uint8Array, cells: LsmRow): void {
+    const t = this.table;
+    const txn = ts.current();
+    try {
+      const own = txn.internKey(t.storageId, key);
+      ts.recordUndo(t.storageId, own.key, false);
+      txn.putOwned(t.storageId, own.key, cells, own.k);
+      ts.ownKeys.add(own.k);
+    } catch (e) {
+      throw storageError(e);
+    }
+    ts.writes++;
   }
 
   /** insertChecked() of a row in stored form (waits for locks held by others). */

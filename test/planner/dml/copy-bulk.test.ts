@@ -127,4 +127,18 @@ describe('COPY FROM bulk path', () => {
     expect(await copyIn(c, 'COPY s (id, v, e) FROM STDIN', ['10\tx\ty\n'])).toBe('COPY 1');
     expect((await c.query('SELECT * FROM s ORDER BY id')).text).toEqual([['1', 'a', '7', null], ['2', 'b', '7', null], ['3', 'c', '7', null], ['10', 'x', '7', 'y']]);
   });
+
+  it('a table without keys (hidden row ids): COPY, UPDATE in the same transaction, ROLLBACK TO', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE h (a int, b text)');
+    await c.query('BEGIN');
+    expect(await copyIn(c, 'COPY h FROM STDIN', ['1\tx\n1\tx\n2\ty\n'])).toBe('COPY 3');
+    await c.query(`UPDATE h SET b = b || '!' WHERE a = 1`);
+    await c.query('SAVEPOINT s');
+    expect(await copyIn(c, 'COPY h FROM STDIN', ['3\tz\n'])).toBe('COPY 1');
+    await c.query('ROLLBACK TO SAVEPOINT s');
+    await c.query('COMMIT');
+    expect((await c.query('SELECT a, b FROM h ORDER BY a, b')).text).toEqual([['1', 'x!'], ['1', 'x!'], ['2', 'y']]);
+  });
 });
