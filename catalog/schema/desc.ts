@@ -45,6 +45,22 @@ export interface CheckDesc {
   text?: string;
 }
 
+/** FOREIGN KEY actions, pg_constraint.confdeltype/confupdtype letters. */
+export type FkAction = 'a' | 'r' | 'c' | 'n' | 'd';
+
+/** A FOREIGN KEY of a table (optional field; descs written before FKs existed have none). */
+export interface ForeignKeyDesc {
+  name: string;
+  oid: number;
+  /** Referencing columns of this table. */
+  attnums: number[];
+  /** The referenced table by oid (survives renames) and its columns, pairwise with `attnums`. */
+  refOid: number;
+  refAttnums: number[];
+  onDelete: FkAction;
+  onUpdate: FkAction;
+}
+
 export interface SequenceOptions {
   /** Decimal strings: bigint does not survive JSON. */
   start: string;
@@ -68,6 +84,8 @@ export interface TableDesc {
   primaryKey?: IndexDesc;
   uniques: IndexDesc[];
   checks: CheckDesc[];
+  /** FOREIGN KEY constraints of this table (planner/ddl/fk.ts); absent = none. */
+  foreignKeys?: ForeignKeyDesc[];
   /** Without a primary key rows are keyed by a hidden row id (an increasing int8). */
   sequence?: SequenceOptions;
   /** kind 'index': the indexed table (same schema) and whether the index enforces uniqueness. */

@@ -15,6 +15,7 @@ import { assign, tableScope, type TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
 import { dropRelation } from './drop.js';
 import { rewrite } from './rewrite.js';
+import { addForeignKey, checkKeyDrop, dropColumnKeys, type FkConstraintNode } from './fk.js';
 
 interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -126,6 +127,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               }
               throw new DbError('42703', `column "${cmd.name}" of relation "${t.name}" does not exist`);
             }
+            await dropColumnKeys(ts, t, c, cmd.behavior === 'DROP_CASCADE');
             c.dropped = true;
             c.name = `........pg.dropped.${c.attnum}........`;
             delete c.defaultExpr;
@@ -140,6 +142,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               needRewrite = true;
             }
             t.checks = t.checks.filter((ch) => !JSON.stringify(ch.expr).includes(`"sval":"${cmd.name}"`));
+            if (t.foreignKeys) t.foreignKeys = t.foreignKeys.filter((f) => !f.attnums.includes(c.attnum));
             break;
           }
           case 'AT_ColumnDefault': {
@@ -186,18 +189,23 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
                 if (pred(r.row, ctx) === false) throw new DbError('23514', `check constraint "${name}" of relation "${t.name}" is violated by some row`);
               }
               t.checks.push({ name, expr: stripLocations(k.raw_expr) });
+            } else if (k.contype === 'CONSTR_FOREIGN') {
+              await addForeignKey(b, ts, t, k as unknown as FkConstraintNode, ctx);
             } else throw b.unsupported(`ADD CONSTRAINT ${k.contype.replace('CONSTR_', '')}`);
             break;
           }
           case 'AT_DropConstraint': {
             const name = cmd.name ?? '';
             if (t.primaryKey?.name === name) {
+              checkKeyDrop(ts, t, t.primaryKey);
               delete t.primaryKey;
               needRewrite = true;
             } else if (t.uniques.some((u) => u.name === name)) {
+              checkKeyDrop(ts, t, t.uniques.find((u) => u.name === name)!);
               t.uniques = t.uniques.filter((u) => u.name !== name);
               needRewrite = true;
             } else if (t.checks.some((c) => c.name === name)) t.checks = t.checks.filter((c) => c.name !== name);
+            else if (t.foreignKeys?.some((f) => f.name === name)) t.foreignKeys = t.foreignKeys.filter((f) => f.name !== name);
             else if (cmd.missing_ok) ts.notice({ severity: 'NOTICE', code: '00000', message: `constraint "${name}" of relation "${t.name}" does not exist, skipping` });
             else throw new DbError('42704', `constraint "${name}" of relation "${t.name}" does not exist`);
             break;
@@ -247,7 +255,7 @@ export function planRename(b: Binder, s: RenameStmtNode): TablePlan | undefined 
         c.name = newname;
         ts.catalog.putTable(ts.writer(), t);
       } else if (s.renameType === 'OBJECT_TABCONSTRAINT') {
-        const all = [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.checks];
+        const all = [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.checks, ...(t.foreignKeys ?? [])];
         const k = all.find((x) => x.name === s.subname);
         if (!k) throw new DbError('42704', `constraint "${s.subname}" for table "${t.name}" does not exist`);
         k.name = newname;

@@ -11,6 +11,7 @@ import { strings, type Node, type TypeName } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
 import { assign, tableScope, type TablePlan } from '../dml/common.js';
+import { checkName, defineForeignKey, type FkConstraintNode } from './fk.js';
 
 interface ConstraintNode {
   kind: 'Constraint';
@@ -77,6 +78,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
   let pk: { cols: string[]; name?: string } | undefined;
   const uniques: Array<{ cols: string[]; name?: string }> = [];
   const serials: Array<{ col: ColumnDesc; max: bigint; identity: boolean }> = [];
+  const fks: Array<{ c: FkConstraintNode; column?: string }> = [];
   const elts = s.tableElts ?? [];
   for (const e of elts) {
     if (e.kind !== 'ColumnDef') continue;
@@ -107,7 +109,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
           uniques.push({ cols: [cname], ...(c.conname ? { name: c.conname } : {}) });
           break;
         case 'CONSTR_CHECK':
-          checks.push({ name: c.conname ?? `${name}_${cname}_check`, expr: stripLocations(c.raw_expr) });
+          checks.push({ name: c.conname ?? '', expr: stripLocations(c.raw_expr) });
           break;
         case 'CONSTR_IDENTITY': {
           const max = TYPE_MAX[ty.oid];
@@ -118,7 +120,8 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
           break;
         }
         case 'CONSTR_FOREIGN':
-          throw b.unsupported('FOREIGN KEY constraints', c.location ?? -1);
+          fks.push({ c: c as FkConstraintNode, column: cname });
+          break;
         case 'CONSTR_GENERATED':
           throw b.unsupported('generated columns', c.location ?? -1);
         default:
@@ -138,13 +141,12 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
       case 'CONSTR_UNIQUE':
         uniques.push({ cols: keys, ...(e.conname ? { name: e.conname } : {}) });
         break;
-      case 'CONSTR_CHECK': {
-        const first = firstColumnRef(e.raw_expr);
-        checks.push({ name: e.conname ?? (first ? `${name}_${first}_check` : `${name}_check`), expr: stripLocations(e.raw_expr) });
+      case 'CONSTR_CHECK':
+        checks.push({ name: e.conname ?? '', expr: stripLocations(e.raw_expr) });
         break;
-      }
       case 'CONSTR_FOREIGN':
-        throw b.unsupported('FOREIGN KEY constraints', e.location ?? -1);
+        fks.push({ c: e as FkConstraintNode });
+        break;
       default:
         throw b.unsupported(`table constraint ${e.contype}`, e.location ?? -1);
     }
@@ -185,6 +187,9 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
       assign(nb, nb.bind(c.defaultExpr as Node), c, -1);
     }
   }
+  // Unnamed CHECKs are named like PostgreSQL's ChooseConstraintName, after the named ones.
+  for (const ch of checks) if (ch.name === '') ch.name = checkName(desc, ch.expr);
+  for (const f of fks) (desc.foreignKeys ??= []).push(await defineForeignKey(b, ts, desc, f.c, f.column));
   if (checks.length) {
     const sb = b.withScope(tableScope(b, desc));
     for (const ch of checks) sb.coerceToBool(sb.bind(ch.expr as Node), 'CHECK', -1);

@@ -10,6 +10,7 @@ import type { TableSession } from '../rel/runtime.js';
 import type { TablePlan } from '../dml/common.js';
 import { createSequenceDesc } from './create-table.js';
 import { dropIndexes } from './index-ddl.js';
+import { checkTruncate, dropReferencingKeys, namedOids } from './fk.js';
 
 export interface DropStmtNode { kind: 'DropStmt'; objects?: Node[]; removeType?: string; missing_ok?: boolean; behavior?: string; concurrent?: boolean }
 export interface TruncateStmtNode { kind: 'TruncateStmt'; relations?: Array<{ relname?: string; schemaname?: string; location?: number }>; restart_seqs?: boolean; behavior?: string }
@@ -55,6 +56,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
           });
         }
       }
+      if (locked.kind === 'table') await dropReferencingKeys(ts, locked, s.behavior === 'DROP_CASCADE', namedOids(ts, s.objects ?? []));
       dropRelation(ts, locked);
     }
     return `DROP ${what.toUpperCase()}`;
@@ -88,6 +90,7 @@ export function planTruncate(b: Binder, s: TruncateStmtNode): TablePlan {
       if (!t) throw b.err('42P01', `relation "${r.schemaname ? `${r.schemaname}.` : ''}${r.relname}" does not exist`, r.location ?? -1);
       if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
       const locked = (await ts.catalog.lockName(ts.writer(), db, t.schema, t.name, ts.lockTimeoutMs()))!;
+      checkTruncate(ts, locked, namedOids(ts, s.relations ?? []));
       // A fresh storage id: the old rows vanish atomically with the commit.
       const next: TableDesc = { ...locked, storageId: await ts.catalog.allocOid(), uniques: [] };
       for (const u of locked.uniques) next.uniques.push({ ...u, storageId: await ts.catalog.allocOid() });

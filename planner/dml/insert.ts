@@ -14,6 +14,7 @@ import { RelScope } from '../rel/scope.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { TableWriter } from './write.js';
+import { planFkChecks } from './fk.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
 interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
@@ -101,11 +102,13 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   const conflict = s.onConflictClause ? planConflict(b, tab, s.onConflictClause, alias) : undefined;
   const targetIdx = targets.map((c) => c.attnum - 1);
   const ts = tablesOfBinder(b);
+  const fkPlan = planFkChecks(ts, tab, conflict?.kind === 'update');
 
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Insert', table: tab, alias, ...(shownQuery ? { query: shownQuery } : { valuesRows: source.kind === 'values' ? source.rows.length : 1 }) }),
     async run(ctx) {
+      const fk = fkPlan?.begin();
       let inputs: Array<Array<Value | 'default'>>;
       if (source.kind === 'values') inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));
       else {
@@ -142,14 +145,17 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
           const updated = existing.slice();
           for (const [slot, f] of conflict.sets) updated[slot] = f(combined, ctx);
           await replaceRow(ts, writer, hit.key, existing, updated, ctx);
+          fk?.updated(existing, updated);
           n++;
           if (returning) out.push(project(returning.exprs, updated, ctx));
           continue;
         }
         writer.put(ts, key, row);
+        fk?.inserted(row);
         n++;
         if (returning) out.push(project(returning.exprs, row, ctx));
       }
+      if (fk) await fk.finish(ts, ctx);
       return { rows: out, tag: `INSERT 0 ${n}` };
     },
   };

@@ -25,6 +25,7 @@ import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { ownKey, TableWriter } from './write.js';
+import { planFkChecks } from './fk.js';
 import type { Shown } from '../exec/explain-deparse.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
@@ -78,19 +79,23 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
+  const fkPlan = planFkChecks(ts, tab);
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
+      const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
       for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
         const next = row.slice();
         for (const s of sets) next[s.slot] = 'f' in s ? s.f(combined, ctx) : await evalDefault(b, s.def, ctx);
         await replaceRow(ts, writer, key, row, next, ctx);
+        fk?.updated(row, next);
         n++;
         if (returning) out.push(project(returning.exprs, [...next, ...combined.slice(tab.columns.length)], ctx));
       }
+      if (fk) await fk.finish(ts, ctx);
       return { rows: out, tag: `UPDATE ${n}` };
     },
   };
@@ -106,17 +111,21 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   const writer = new TableWriter(tab, []);
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
+  const fkPlan = planFkChecks(ts, tab);
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
+      const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
       for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
         writer.remove(ts, key, row);
+        fk?.deleted(row);
         n++;
         if (returning) out.push(project(returning.exprs, [...row, ...combined.slice(tab.columns.length)], ctx));
       }
+      if (fk) await fk.finish(ts, ctx);
       return { rows: out, tag: `DELETE ${n}` };
     },
   };

@@ -1,0 +1,278 @@
+// FOREIGN KEY enforcement (NO ACTION / RESTRICT), checked at the end of each statement as
+// PostgreSQL's non-deferred constraint triggers effectively are: a statement may insert a child
+// before its parent (self-reference) or delete a parent together with its children.
+//
+//   child side  – every row an INSERT/UPDATE writes whose FK columns are all non-NULL (MATCH
+//                 SIMPLE) and changed (UPDATE) must find its parent row:
+//                 23503 `insert or update on table "c" violates foreign key constraint "f"`.
+//   parent side – a row a DELETE/UPDATE removes (or whose referenced columns change) must no
+//                 longer be referenced, unless a row with the same key exists again at the end:
+//                 23503 `update or delete on table "p" violates foreign key constraint "f" on table "c"`.
+//
+// Concurrency (what is guaranteed): the child side takes the row lock of the parent's key (the
+// primary key row, or the UNIQUE index entry) before reading it, and reads the newest committed
+// version or this transaction's own write; the parent side holds the same lock (UPDATE/DELETE
+// lock the row; a UNIQUE entry is locked here) before it looks for children, and looks at the
+// newest committed rows of the child table merged with this transaction's own writes — not only
+// at the statement snapshot. So a child insert and a concurrent parent delete serialize on that
+// lock and the second one sees the first one's committed outcome: neither slips through. The
+// lock is exclusive (PostgreSQL's FOR KEY SHARE is shared): two transactions inserting children
+// of one parent row, or updating that parent row, wait for each other until commit.
+// Cost: the child side is one keyed read per distinct parent key; the parent side scans each
+// referencing table (no secondary index) twice — latest committed and own writes — once per
+// statement, only when a referenced key was removed.
+
+import { DbError, keyCell, keyTypeOf, textOut, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { encodeKey, type Cell, type KeyColumn } from '../../lsm/index.js';
+import { castImpl } from '../bind/casts.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import { storageError, type TableSession } from '../rel/runtime.js';
+import { decodeRow } from '../rel/scan.js';
+import { lockOptions, ownKey } from './write.js';
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+}
+
+/** The primary key or UNIQUE constraint of `parent` on exactly `refAttnums` (any order). */
+export function referencedKey(parent: TableDesc, refAttnums: readonly number[]): IndexDesc | undefined {
+  const want = [...refAttnums].sort((x, y) => x - y).join();
+  if (new Set(refAttnums).size !== refAttnums.length) return undefined;
+  return [...(parent.primaryKey ? [parent.primaryKey] : []), ...parent.uniques].find((k) => [...k.attnums].sort((x, y) => x - y).join() === want);
+}
+
+/**
+ * One foreign key seen from both ends: encodes a child row's FK values, or a parent row's
+ * referenced values, as the parent's key bytes (same bytes for equal keys).
+ */
+class FkPair {
+  readonly key: IndexDesc;
+  /** Per key column (in the parent key's order): the child attnum (1-based) feeding it. */
+  private readonly childSlots: number[];
+  private readonly convs: Array<((v: Value, ctx: EvalContext) => Value) | undefined>;
+  private readonly schema: KeyColumn[];
+
+  constructor(readonly child: TableDesc, readonly fk: ForeignKeyDesc, readonly parent: TableDesc) {
+    const key = referencedKey(parent, fk.refAttnums);
+    if (!key) throw new DbError('XX000', `foreign key "${fk.name}" has no matching key on table "${parent.name}"`);
+    this.key = key;
+    this.childSlots = key.attnums.map((a) => fk.attnums[fk.refAttnums.indexOf(a)]!);
+    this.schema = key.attnums.map((a) => ({ type: keyTypeOf(parent.columns[a - 1]!.typeOid, '') }));
+    this.convs = key.attnums.map((a, i) => {
+      const from = child.columns[this.childSlots[i]! - 1]!.typeOid;
+      const to = parent.columns[a - 1]!.typeOid;
+      if (from === to) return undefined;
+      const f = castImpl(from, to, -1, false);
+      return f ? (v: Value, ctx: EvalContext) => f([v], ctx) : undefined;
+    });
+  }
+
+  /** The parent-key bytes a child row points at; undefined when an FK column is NULL. */
+  childKey(row: readonly Value[], ctx: EvalContext): Uint8Array | undefined {
+    const cells: Cell[] = [];
+    for (let i = 0; i < this.childSlots.length; i++) {
+      let v = row[this.childSlots[i]! - 1];
+      if (v === null || v === undefined) return undefined;
+      const conv = this.convs[i];
+      if (conv) {
+        try {
+          v = conv(v, ctx);
+        } catch {
+          return new Uint8Array(0); // cannot equal any parent key (e.g. 1.5 against an integer key)
+        }
+      }
+      cells.push(keyCell(this.parent.columns[this.key.attnums[i]! - 1]!.typeOid, v));
+    }
+    return encodeKey(this.schema, cells);
+  }
+
+  /** The key bytes of a parent row's referenced values; undefined when one is NULL. */
+  parentKey(row: readonly Value[]): Uint8Array | undefined {
+    const cells: Cell[] = [];
+    for (const a of this.key.attnums) {
+      const v = row[a - 1];
+      if (v === null || v === undefined) return undefined;
+      cells.push(keyCell(this.parent.columns[a - 1]!.typeOid, v));
+    }
+    return encodeKey(this.schema, cells);
+  }
+
+  /** lsm table holding the parent's key entries (the rows themselves for a primary key). */
+  get keyStorage(): number {
+    return this.key.primary ? this.parent.storageId : this.key.storageId;
+  }
+
+  /** Locks the parent key entry and tells whether a parent row holds it now. */
+  async parentExists(ts: TableSession, key: Uint8Array): Promise<boolean> {
+    if (key.length === 0) return false;
+    const txn = ts.current();
+    const k = ownKey(this.keyStorage, key);
+    try {
+      await txn.lockRow(this.keyStorage, key, lockOptions(ts));
+    } catch (e) {
+      throw storageError(e);
+    }
+    if (ts.ownKeys.has(k)) return txn.get(this.keyStorage, key) !== undefined;
+    return txn.getLatestCommitted(this.keyStorage, key) !== undefined;
+  }
+
+  childError(row: readonly Value[], ctx: EvalContext): DbError {
+    const c = this.child;
+    const names = this.fk.attnums.map((a) => c.columns[a - 1]!.name).join(', ');
+    const vals = this.fk.attnums.map((a) => textOut(c.columns[a - 1]!.typeOid, row[a - 1], ctx.fmt)).join(', ');
+    return new DbError('23503', `insert or update on table "${c.name}" violates foreign key constraint "${this.fk.name}"`, {
+      detail: `Key (${names})=(${vals}) is not present in table "${this.parent.name}".`, schema: c.schema, table: c.name, constraint: this.fk.name,
+    });
+  }
+
+  parentError(row: readonly Value[], ctx: EvalContext): DbError {
+    const p = this.parent;
+    const names = this.fk.refAttnums.map((a) => p.columns[a - 1]!.name).join(', ');
+    const vals = this.fk.refAttnums.map((a) => textOut(p.columns[a - 1]!.typeOid, row[a - 1], ctx.fmt)).join(', ');
+    return new DbError('23503', `update or delete on table "${p.name}" violates foreign key constraint "${this.fk.name}" on table "${this.child.name}"`, {
+      detail: `Key (${names})=(${vals}) is still referenced from table "${this.child.name}".`, schema: this.child.schema, table: this.child.name, constraint: this.fk.name,
+    });
+  }
+
+  /** Checks one child row now (ALTER TABLE ... ADD FOREIGN KEY validation). */
+  async check(ts: TableSession, row: readonly Value[], ctx: EvalContext): Promise<void> {
+    const key = this.childKey(row, ctx);
+    if (key && !(await this.parentExists(ts, key))) throw this.childError(row, ctx);
+  }
+}
+
+/** The lookup of a child's parent rows (used by ALTER TABLE validation). */
+export function parentLookup(child: TableDesc, fk: ForeignKeyDesc, parent: TableDesc): { check(ts: TableSession, row: readonly Value[], ctx: EvalContext): Promise<void> } {
+  return new FkPair(child, fk, parent);
+}
+
+/** Rows of `child` as the parent side must see them: newest committed, own writes on top. */
+export function* childRowsOf(ts: TableSession, child: TableDesc): Generator<Value[]> {
+  const txn = ts.current();
+  const decode = (cells: Parameters<typeof decodeRow>[1]): Value[] => {
+    const row = new Array<Value>(child.columns.length);
+    decodeRow(child, cells, row);
+    return row;
+  };
+  for (const kr of ts.db.scan(child.storageId)) {
+    if (!ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield decode(kr.row);
+  }
+  for (const kr of txn.scan(child.storageId)) {
+    if (ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield decode(kr.row);
+  }
+}
+
+/** Foreign keys of other tables (and of `t` itself when `self`) that reference table `t`. */
+export function referencingKeys(ts: TableSession, t: TableDesc, self: boolean): Array<{ child: TableDesc; fk: ForeignKeyDesc }> {
+  const out: Array<{ child: TableDesc; fk: ForeignKeyDesc }> = [];
+  for (const c of ts.catalog.listTables(ts.reader(), t.db)) {
+    if (c.kind !== 'table' || !c.foreignKeys) continue;
+    if (c.oid === t.oid && !self) continue;
+    for (const fk of c.foreignKeys) if (fk.refOid === t.oid) out.push({ child: c, fk });
+  }
+  return out;
+}
+
+/** The tables a table's foreign keys reference, by oid. */
+export function referencedTables(ts: TableSession, t: TableDesc): Map<number, TableDesc> {
+  const out = new Map<number, TableDesc>();
+  if (!t.foreignKeys?.length) return out;
+  for (const p of ts.catalog.listTables(ts.reader(), t.db)) if (t.foreignKeys.some((f) => f.refOid === p.oid)) out.set(p.oid, p);
+  if (t.foreignKeys.some((f) => f.refOid === t.oid)) out.set(t.oid, t);
+  return out;
+}
+
+/** The FK checks of a statement writing `t` (planned once with the statement's plan; DDL that
+ *  adds or drops a foreign key bumps the catalog version, so cached plans are rebuilt). */
+export function planFkChecks(ts: TableSession, t: TableDesc, removesRows = true): FkChecks | undefined {
+  const children = removesRows ? referencingKeys(ts, t, true) : [];
+  if (!t.foreignKeys?.length && children.length === 0) return undefined;
+  return FkChecks.plan(t, referencedTables(ts, t), children);
+}
+
+/**
+ * The foreign-key work of statements on table `t`: FKs of `t` (child side) and FKs of other
+ * tables (or of `t` itself) that reference `t` (parent side). Planned once; each execution
+ * takes a fresh collector with begin(): rows are noted as the statement writes them, finish()
+ * checks them all (a cached plan keeps no rows of a failed run).
+ */
+export class FkChecks {
+  private readonly pendingChild: Array<{ pair: FkPair; row: readonly Value[] }> = [];
+  private readonly removed = new Map<FkPair, Map<string, { key: Uint8Array; row: readonly Value[] }>>();
+
+  private constructor(private readonly asChild: FkPair[], private readonly asParent: FkPair[]) {}
+
+  /** Undefined when `t` takes part in no foreign key (the common case costs nothing). */
+  static plan(t: TableDesc, parents: ReadonlyMap<number, TableDesc>, children: ReadonlyArray<{ child: TableDesc; fk: ForeignKeyDesc }>): FkChecks | undefined {
+    const asChild = (t.foreignKeys ?? []).flatMap((fk) => {
+      const p = fk.refOid === t.oid ? t : parents.get(fk.refOid);
+      return p ? [new FkPair(t, fk, p)] : [];
+    });
+    const asParent = children.map((c) => new FkPair(c.child.oid === t.oid ? t : c.child, c.fk, t));
+    return asChild.length || asParent.length ? new FkChecks(asChild, asParent) : undefined;
+  }
+
+  begin(): FkChecks {
+    return new FkChecks(this.asChild, this.asParent);
+  }
+
+  inserted(row: readonly Value[]): void {
+    for (const pair of this.asChild) this.pendingChild.push({ pair, row });
+  }
+
+  deleted(row: readonly Value[]): void {
+    for (const pair of this.asParent) this.noteRemoved(pair, row);
+  }
+
+  updated(oldRow: readonly Value[], newRow: readonly Value[]): void {
+    for (const pair of this.asChild) {
+      // PostgreSQL skips the check when the FK columns keep their values.
+      if (pair.fk.attnums.some((a) => !sameValue(oldRow[a - 1], newRow[a - 1]))) this.pendingChild.push({ pair, row: newRow });
+    }
+    for (const pair of this.asParent) {
+      const before = pair.parentKey(oldRow);
+      const after = pair.parentKey(newRow);
+      if (before && !(after && Buffer.compare(before, after) === 0)) this.noteRemoved(pair, oldRow, before);
+    }
+  }
+
+  private noteRemoved(pair: FkPair, row: readonly Value[], key = pair.parentKey(row)): void {
+    if (!key) return;
+    let m = this.removed.get(pair);
+    if (!m) this.removed.set(pair, (m = new Map()));
+    m.set(hex(key), { key, row });
+  }
+
+  /** Runs the statement's checks (throws the first violation). */
+  async finish(ts: TableSession, ctx: EvalContext): Promise<void> {
+    for (const [pair, keys] of this.removed) {
+      // A key that exists again at the end (UPDATE swapping keys, delete + re-insert) is fine.
+      const gone = new Map<string, readonly Value[]>();
+      for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key))) gone.set(h, r.row);
+      if (gone.size === 0) continue;
+      for (const row of childRowsOf(ts, pair.child)) {
+        if (ctx.cancel.reason) throw ctx.cancel.reason;
+        const k = pair.childKey(row, ctx);
+        const hit = k ? gone.get(hex(k)) : undefined;
+        if (hit) throw pair.parentError(hit, ctx);
+      }
+    }
+    this.removed.clear();
+    const seen = new Set<string>();
+    for (const { pair, row } of this.pendingChild) {
+      const key = pair.childKey(row, ctx);
+      if (!key) continue;
+      const h = `${pair.fk.oid}:${hex(key)}`;
+      if (seen.has(h)) continue;
+      if (!(await pair.parentExists(ts, key))) throw pair.childError(row, ctx);
+      seen.add(h);
+    }
+    this.pendingChild.length = 0;
+  }
+}
+
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  return JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
