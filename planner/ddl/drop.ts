@@ -150,6 +150,8 @@ async function dropSchemas(ts: TableSession, s: DropStmtNode): Promise<string> {
     if (tables.length > 0) {
       ts.notice({ severity: 'NOTICE', code: '00000', message: tables.length === 1 ? `drop cascades to ${tables[0]!.kind} ${name}.${tables[0]!.name}` : `drop cascades to ${tables.length} other objects`, ...(tables.length > 1 ? { detail: tables.map((t) => `drop cascades to ${t.kind} ${name}.${t.name}`).join('\n') } : {}) });
     }
+    const inSchema = new Set(tables.map((t) => t.oid));
+    for (const t of tables) if (t.kind === 'table') await dropReferencingKeys(ts, t, true, inSchema); // FKs from other schemas
     for (const t of tables) dropRelation(ts, t);
     ts.catalog.dropSchema(ts.writer(), db, name);
     ts.noteDdl();
