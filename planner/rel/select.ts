@@ -25,6 +25,7 @@ import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
+import { findTargetSrf, planProjectSet } from './project-set.js';
 import { containsGroupingFunc, expandGroupClause, groupingFuncExpr, groupingFuncItems } from './grouping.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
@@ -61,7 +62,7 @@ function targetSrf(s: SelectStmt): SelectStmt | undefined {
 export function needsRelPlanner(s: SelectStmt): boolean {
   if (s.op && s.op !== 'SETOP_NONE') return false;
   if (s.valuesLists) return false;
-  if (targetSrf(s)) return true;
+  if (targetSrf(s) || findTargetSrf(s.targetList)) return true;
   return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList)
     || (s.windowClause?.length ?? 0) > 0 || findWindowCall([s.targetList, s.sortClause]) !== undefined;
 }
@@ -257,6 +258,14 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     sortAsts = sortAsts.map((x, i) => ({ ...x, node: stage.sorts[i]! }));
     node = new WindowNode(node, stage.clauses, stage.count);
     outBinder = outBinder.withScope(stage.scope(outBinder.scope));
+  }
+
+  // Set-returning functions in the targets: ProjectSet above the window stage (project-set.ts).
+  const ps = planProjectSet(outBinder, targets.map((t) => t.ast), node);
+  if (ps) {
+    targets.forEach((t, i) => { t.ast = ps.targets[i]!; });
+    node = ps.node;
+    outBinder = outBinder.withScope(ps.scope);
   }
 
   // Projection: output columns, then ORDER BY expressions that are not output columns.
