@@ -217,11 +217,12 @@ export class Txn {
    * key (own write first, else the newest committed version, as lockRow + getLatestCommitted
    * would) and writes the row as putOwned does (ownership of `key` and `row` passes here).
    * 'busy': another transaction holds the lock, nothing happened (wait with lockRow);
-   * 'exists': a live row is there, the lock is kept, nothing written; 'inserted'.
+   * 'exists': a live row is there, the lock is kept, nothing written; 'inserted' (after calling
+   * `beforeWrite` with whether this transaction had written the key before).
    * A lock taken here for a written key is not added to `locks`: the write set names it, and
    * finish() releases the write set's keys too — one set less per row.
    */
-  insertIfAbsent(table: TableId, key: Uint8Array, row: Row, k: string): 'busy' | 'exists' | 'inserted' {
+  insertIfAbsent(table: TableId, key: Uint8Array, row: Row, k: string, beforeWrite?: (table: TableId, key: Uint8Array, ownBefore: boolean) => void): 'busy' | 'exists' | 'inserted' {
     this.check();
     if (!this.host.tryLockRow(this.id, k)) return 'busy';
     const old = this.writes.get(k);
@@ -230,6 +231,8 @@ export class Txn {
       this.locks.add(k);
       return 'exists';
     }
+    // The caller's undo log learns whether the key was ours before (without a lookup of its own).
+    beforeWrite?.(table, key, old !== undefined);
     this.releaseWrittenKeys = true;
     this.store(k, table, key, 'put', row, old);
     return 'inserted';
