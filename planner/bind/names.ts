@@ -29,6 +29,13 @@ export function figureColname(node: Node | undefined): string {
 /** [name, strength]: 2 = a real name, 1 = a fallback such as a cast's type name. */
 function figure(node: Node | undefined): [string | undefined, number] {
   if (!node) return [undefined, 0];
+  if ((node.kind as string) === 'A_Indirection') {
+    // PostgreSQL: the last field name among the indirections (`(r).f`), else the base's name (`a[1]` → a).
+    const ind = node as unknown as { arg?: Node; indirection?: Node[] };
+    let fname: string | undefined;
+    for (const i of ind.indirection ?? []) if (i.kind === 'String') fname = (i as { sval?: string }).sval;
+    return fname !== undefined ? [fname, 2] : figure(ind.arg);
+  }
   switch (node.kind) {
     case 'ColumnRef': {
       const f = strings(node.fields);

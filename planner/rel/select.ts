@@ -63,6 +63,7 @@ export function needsRelPlanner(s: SelectStmt): boolean {
   if (s.op && s.op !== 'SETOP_NONE') return false;
   if (s.valuesLists) return false;
   if (targetSrf(s) || findTargetSrf(s.targetList)) return true;
+  if (s.distinctClause?.some((d) => d !== null && Object.keys(d).length > 0)) return true; // DISTINCT ON, also without FROM
   return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList)
     || (s.windowClause?.length ?? 0) > 0 || findWindowCall([s.targetList, s.sortClause]) !== undefined;
 }
@@ -141,7 +142,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   } else {
     node = new RowsNode(0, () => [[]], 'Result');
   }
-  const ib = b.withScope(inScope);
+  const ib = inScope ? b.withScope(inScope) : b; // without FROM, outer references stay visible
 
   // WHERE
   if (s.whereClause) {
@@ -297,8 +298,14 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     if (same >= 0) return same;
     const extra = extraSlots.get(shape);
     if (extra !== undefined) return extra;
+    // `t.a` and `a` are the same column (PostgreSQL matches bound expressions, not spellings).
+    const bound = outBinder.resolveUnknown(outBinder.bind(n));
+    if (bound.kind === 'column') {
+      const k = exprs.findIndex((x, i) => i < columns.length && x.kind === 'column' && x.index === bound.index);
+      if (k >= 0) return k;
+    }
     if (distinct) throw b.err('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', (n as { location?: number }).location ?? -1);
-    exprs.push(outBinder.resolveUnknown(outBinder.bind(n)));
+    exprs.push(bound);
     extraSlots.set(shape, exprs.length - 1);
     return exprs.length - 1;
   };
