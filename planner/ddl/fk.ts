@@ -6,12 +6,14 @@
 //   42830 no primary key / no unique constraint on exactly the referenced columns (any order);
 //   42830 `number of referencing and referenced columns for foreign key disagree`;
 //   42804 `foreign key constraint "c_x_fkey" cannot be implemented` (no implicit cast either way).
-// Also the dependency side: DROP TABLE of a referenced table (2BP01, or CASCADE dropping the
-// constraints with a NOTICE) and TRUNCATE of a referenced table (0A000).
+// Actions: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT (../dml/fk.ts applies them);
+// MATCH FULL/PARTIAL and DEFERRABLE are 0A000. Also the dependency side: DROP TABLE of a
+// referenced table (2BP01, or CASCADE dropping the constraints with a NOTICE), TRUNCATE of a
+// referenced table (0A000), DROP COLUMN / DROP CONSTRAINT of a referenced key (2BP01).
 //
 // Invariants: a ForeignKeyDesc lives on the referencing table and names the referenced table by
 // oid (renames keep it valid); the referenced columns always match its primary key or one of its
-// UNIQUE constraints (dropping that key is refused while the FK exists, see fkUsesKey).
+// UNIQUE constraints (dropping that key is refused while the FK exists, see checkKeyDrop).
 
 import { DbError, findColumn, type ColumnDesc, type FkAction, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
@@ -35,6 +37,7 @@ export interface FkConstraintNode {
   fk_upd_action?: string;
   fk_del_action?: string;
   skip_validation?: boolean;
+  deferrable?: boolean;
   location?: number;
 }
 
@@ -73,9 +76,9 @@ function action(a: string | undefined, b: Binder, loc: number): FkAction {
   switch (a ?? 'a') {
     case 'a': return 'a';
     case 'r': return 'r';
-    case 'c': throw b.unsupported('ON DELETE/UPDATE CASCADE of foreign keys', loc);
-    case 'n': throw b.unsupported('ON DELETE/UPDATE SET NULL of foreign keys', loc);
-    case 'd': throw b.unsupported('ON DELETE/UPDATE SET DEFAULT of foreign keys', loc);
+    case 'c': return 'c';
+    case 'n': return 'n';
+    case 'd': return 'd';
     default: throw b.unsupported(`foreign key action ${a}`, loc);
   }
 }
@@ -89,6 +92,7 @@ export async function defineForeignKey(b: Binder, ts: TableSession, child: Table
   const loc = c.location ?? -1;
   if (c.fk_matchtype === 'f') throw b.unsupported('MATCH FULL foreign keys', loc);
   if (c.fk_matchtype === 'p') throw b.unsupported('MATCH PARTIAL foreign keys', loc);
+  if (c.deferrable) throw b.unsupported('DEFERRABLE foreign keys', loc);
   const onDelete = action(c.fk_del_action, b, loc);
   const onUpdate = action(c.fk_upd_action, b, loc);
   const rel = c.pktable ?? {};

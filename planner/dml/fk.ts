@@ -1,4 +1,5 @@
-// FOREIGN KEY enforcement (NO ACTION / RESTRICT), checked at the end of each statement as
+// FOREIGN KEY enforcement (NO ACTION / RESTRICT checks; CASCADE / SET NULL / SET DEFAULT actions
+// rewrite the referencing rows, locking each, recursively through their own FKs), at the end of each statement as
 // PostgreSQL's non-deferred constraint triggers effectively are: a statement may insert a child
 // before its parent (self-reference) or delete a parent together with its children.
 //
@@ -22,13 +23,17 @@
 // referencing table (no secondary index) twice — latest committed and own writes — once per
 // statement, only when a referenced key was removed.
 
-import { DbError, keyCell, keyTypeOf, textOut, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, keyCell, keyTypeOf, textOut, type FkAction, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import { encodeKey, type Cell, type KeyColumn } from '../../lsm/index.js';
 import { castImpl } from '../bind/casts.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import { decodeRow } from '../rel/scan.js';
-import { lockOptions, ownKey } from './write.js';
+import { lockOptions, ownKey, TableWriter } from './write.js';
+import type { Binder } from '../bind/binder.js';
+import { tablesOfBinder } from '../rel/from.js';
+import { replaceRow } from './apply.js';
+import { bindChecks, bindDefault, evalDefault, type DefaultValue } from './common.js';
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
@@ -147,7 +152,7 @@ export function parentLookup(child: TableDesc, fk: ForeignKeyDesc, parent: Table
 }
 
 /** Rows of `child` as the parent side must see them: newest committed, own writes on top. */
-export function* childRowsOf(ts: TableSession, child: TableDesc): Generator<Value[]> {
+export function* childRowsOf(ts: TableSession, child: TableDesc): Generator<{ key: Uint8Array; row: Value[] }> {
   const txn = ts.current();
   const decode = (cells: Parameters<typeof decodeRow>[1]): Value[] => {
     const row = new Array<Value>(child.columns.length);
@@ -155,10 +160,10 @@ export function* childRowsOf(ts: TableSession, child: TableDesc): Generator<Valu
     return row;
   };
   for (const kr of ts.db.scan(child.storageId)) {
-    if (!ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield decode(kr.row);
+    if (!ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield { key: kr.key, row: decode(kr.row) };
   }
   for (const kr of txn.scan(child.storageId)) {
-    if (ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield decode(kr.row);
+    if (ts.ownKeys.has(ownKey(child.storageId, kr.key))) yield { key: kr.key, row: decode(kr.row) };
   }
 }
 
@@ -184,10 +189,89 @@ export function referencedTables(ts: TableSession, t: TableDesc): Map<number, Ta
 
 /** The FK checks of a statement writing `t` (planned once with the statement's plan; DDL that
  *  adds or drops a foreign key bumps the catalog version, so cached plans are rebuilt). */
-export function planFkChecks(ts: TableSession, t: TableDesc, removesRows = true): FkChecks | undefined {
+export function planFkChecks(b: Binder, t: TableDesc, removesRows = true): FkChecks | undefined {
+  const ts = tablesOfBinder(b);
   const children = removesRows ? referencingKeys(ts, t, true) : [];
   if (!t.foreignKeys?.length && children.length === 0) return undefined;
-  return FkChecks.plan(t, referencedTables(ts, t), children);
+  return FkChecks.plan(b, t, referencedTables(ts, t), children);
+}
+
+/** How ON DELETE / ON UPDATE CASCADE, SET NULL and SET DEFAULT rewrite one child table (planned
+ *  on first use: a self-referencing cascade would otherwise plan itself forever). */
+class ChildAction {
+  private planned: { writer: TableWriter; defaults: DefaultValue[]; checks: FkChecks | undefined; toChild: Array<((v: Value, ctx: EvalContext) => Value) | undefined> } | undefined;
+
+  constructor(private readonly b: Binder, private readonly pair: FkPair) {}
+
+  private plan(): NonNullable<ChildAction['planned']> {
+    if (this.planned) return this.planned;
+    const { child, parent, fk } = this.pair;
+    const cols = fk.attnums.map((a) => child.columns[a - 1]!);
+    this.planned = {
+      writer: new TableWriter(child, bindChecks(this.b, child)),
+      defaults: cols.map((c) => bindDefault(this.b, child, c)),
+      checks: planFkChecks(this.b, child),
+      toChild: fk.refAttnums.map((a, i) => {
+        const from = parent.columns[a - 1]!.typeOid;
+        const to = cols[i]!.typeOid;
+        if (from === to) return undefined;
+        const f = castImpl(from, to, cols[i]!.typmod, false);
+        return f ? (v: Value, ctx: EvalContext) => f([v], ctx) : undefined;
+      }),
+    };
+    return this.planned;
+  }
+
+  /** Applies `action` to every child row referencing one of `gone` (parent key bytes → the
+   *  parent's old row and, for an UPDATE, its new row). */
+  async run(ts: TableSession, action: 'c' | 'n' | 'd', gone: ReadonlyMap<string, { row: readonly Value[]; newRow?: readonly Value[] }>, ctx: EvalContext): Promise<void> {
+    const p = this.plan();
+    const { child, fk } = this.pair;
+    const fkChecks = p.checks?.begin();
+    const hits: Array<{ key: Uint8Array; h: string }> = [];
+    for (const r of childRowsOf(ts, child)) {
+      const k = this.pair.childKey(r.row, ctx);
+      if (k && gone.has(hex(k))) hits.push({ key: r.key, h: hex(k) });
+    }
+    const txn = ts.current();
+    for (const hit of hits) {
+      if (ctx.cancel.reason) throw ctx.cancel.reason;
+      const own = ownKey(child.storageId, hit.key);
+      if (!ts.ownKeys.has(own)) {
+        try {
+          await txn.lockRow(child.storageId, hit.key, lockOptions(ts));
+        } catch (e) {
+          throw storageError(e);
+        }
+      }
+      const cells = ts.ownKeys.has(own) ? txn.get(child.storageId, hit.key) : txn.getLatestCommitted(child.storageId, hit.key)?.row;
+      if (!cells) continue; // deleted meanwhile (or by this statement's cascade)
+      const row = new Array<Value>(child.columns.length);
+      decodeRow(child, cells, row);
+      const now = this.pair.childKey(row, ctx);
+      if (!now || hex(now) !== hit.h) continue; // changed meanwhile: no longer references the key
+      const parentRows = gone.get(hit.h)!;
+      if (action === 'c' && !parentRows.newRow) {
+        p.writer.remove(ts, hit.key, row);
+        fkChecks?.deleted(row);
+        continue;
+      }
+      const next = row.slice();
+      for (let i = 0; i < fk.attnums.length; i++) {
+        const slot = fk.attnums[i]! - 1;
+        if (action === 'n') next[slot] = null;
+        else if (action === 'd') next[slot] = await evalDefault(this.b, p.defaults[i]!, ctx);
+        else {
+          const v = parentRows.newRow![fk.refAttnums[i]! - 1] ?? null;
+          const conv = p.toChild[i];
+          next[slot] = conv && v !== null ? conv(v, ctx) : v;
+        }
+      }
+      await replaceRow(ts, p.writer, hit.key, row, next, ctx);
+      fkChecks?.updated(row, next);
+    }
+    if (fkChecks) await fkChecks.finish(ts, ctx);
+  }
 }
 
 /**
@@ -198,22 +282,24 @@ export function planFkChecks(ts: TableSession, t: TableDesc, removesRows = true)
  */
 export class FkChecks {
   private readonly pendingChild: Array<{ pair: FkPair; row: readonly Value[] }> = [];
-  private readonly removed = new Map<FkPair, Map<string, { key: Uint8Array; row: readonly Value[] }>>();
+  private readonly removed = new Map<FkPair, Map<string, { key: Uint8Array; row: readonly Value[]; newRow?: readonly Value[] }>>();
 
-  private constructor(private readonly asChild: FkPair[], private readonly asParent: FkPair[]) {}
+  private constructor(private readonly asChild: FkPair[], private readonly asParent: FkPair[], private readonly actions: Map<FkPair, ChildAction>) {}
 
   /** Undefined when `t` takes part in no foreign key (the common case costs nothing). */
-  static plan(t: TableDesc, parents: ReadonlyMap<number, TableDesc>, children: ReadonlyArray<{ child: TableDesc; fk: ForeignKeyDesc }>): FkChecks | undefined {
+  static plan(b: Binder, t: TableDesc, parents: ReadonlyMap<number, TableDesc>, children: ReadonlyArray<{ child: TableDesc; fk: ForeignKeyDesc }>): FkChecks | undefined {
     const asChild = (t.foreignKeys ?? []).flatMap((fk) => {
       const p = fk.refOid === t.oid ? t : parents.get(fk.refOid);
       return p ? [new FkPair(t, fk, p)] : [];
     });
     const asParent = children.map((c) => new FkPair(c.child.oid === t.oid ? t : c.child, c.fk, t));
-    return asChild.length || asParent.length ? new FkChecks(asChild, asParent) : undefined;
+    const actions = new Map<FkPair, ChildAction>();
+    for (const pair of asParent) if (isAction(pair.fk.onDelete) || isAction(pair.fk.onUpdate)) actions.set(pair, new ChildAction(b, pair));
+    return asChild.length || asParent.length ? new FkChecks(asChild, asParent, actions) : undefined;
   }
 
   begin(): FkChecks {
-    return new FkChecks(this.asChild, this.asParent);
+    return new FkChecks(this.asChild, this.asParent, this.actions);
   }
 
   inserted(row: readonly Value[]): void {
@@ -232,25 +318,40 @@ export class FkChecks {
     for (const pair of this.asParent) {
       const before = pair.parentKey(oldRow);
       const after = pair.parentKey(newRow);
-      if (before && !(after && Buffer.compare(before, after) === 0)) this.noteRemoved(pair, oldRow, before);
+      if (before && !(after && Buffer.compare(before, after) === 0)) this.noteRemoved(pair, oldRow, before, newRow);
     }
   }
 
-  private noteRemoved(pair: FkPair, row: readonly Value[], key = pair.parentKey(row)): void {
+  private noteRemoved(pair: FkPair, row: readonly Value[], key = pair.parentKey(row), newRow?: readonly Value[]): void {
     if (!key) return;
     let m = this.removed.get(pair);
     if (!m) this.removed.set(pair, (m = new Map()));
-    m.set(hex(key), { key, row });
+    m.set(hex(key), newRow ? { key, row, newRow } : { key, row });
   }
 
   /** Runs the statement's checks (throws the first violation). */
   async finish(ts: TableSession, ctx: EvalContext): Promise<void> {
     for (const [pair, keys] of this.removed) {
+      // ON DELETE / ON UPDATE actions (a statement is a DELETE or an UPDATE: one event per key).
+      const act = this.actions.get(pair);
+      if (act) {
+        const byAction = new Map<'c' | 'n' | 'd', Map<string, { row: readonly Value[]; newRow?: readonly Value[] }>>();
+        for (const [h, r] of keys) {
+          const a = r.newRow ? pair.fk.onUpdate : pair.fk.onDelete;
+          if (!isAction(a)) continue;
+          let m = byAction.get(a);
+          if (!m) byAction.set(a, (m = new Map()));
+          m.set(h, r);
+          keys.delete(h);
+        }
+        for (const [a, m] of byAction) await act.run(ts, a, m, ctx);
+        if (keys.size === 0) continue;
+      }
       // A key that exists again at the end (UPDATE swapping keys, delete + re-insert) is fine.
       const gone = new Map<string, readonly Value[]>();
       for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key))) gone.set(h, r.row);
       if (gone.size === 0) continue;
-      for (const row of childRowsOf(ts, pair.child)) {
+      for (const { row } of childRowsOf(ts, pair.child)) {
         if (ctx.cancel.reason) throw ctx.cancel.reason;
         const k = pair.childKey(row, ctx);
         const hit = k ? gone.get(hex(k)) : undefined;
@@ -275,4 +376,8 @@ function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
   return JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+function isAction(a: FkAction): a is 'c' | 'n' | 'd' {
+  return a === 'c' || a === 'n' || a === 'd';
 }

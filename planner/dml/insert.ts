@@ -102,7 +102,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   const conflict = s.onConflictClause ? planConflict(b, tab, s.onConflictClause, alias) : undefined;
   const targetIdx = targets.map((c) => c.attnum - 1);
   const ts = tablesOfBinder(b);
-  const fkPlan = planFkChecks(ts, tab, conflict?.kind === 'update');
+  const fkPlan = planFkChecks(b, tab, conflict?.kind === 'update');
 
   return {
     columns: returning?.columns ?? null,

@@ -79,7 +79,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
-  const fkPlan = planFkChecks(ts, tab);
+  const fkPlan = planFkChecks(b, tab);
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
@@ -111,7 +111,7 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   const writer = new TableWriter(tab, []);
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
-  const fkPlan = planFkChecks(ts, tab);
+  const fkPlan = planFkChecks(b, tab);
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),

@@ -44,6 +44,7 @@ describe('foreign keys', () => {
       code: '42804', message: 'foreign key constraint "c_x_fkey" cannot be implemented',
       detail: 'Key columns "x" and "id" are of incompatible types: text and integer.',
     });
+    expect(await fails(c, 'CREATE TABLE c (x int, FOREIGN KEY (x) REFERENCES p DEFERRABLE INITIALLY DEFERRED)')).toMatchObject({ code: '0A000' });
     expect(await fails(c, 'CREATE TABLE c (x int REFERENCES nope)')).toMatchObject({ code: '42P01', message: 'relation "nope" does not exist' });
     expect(await fails(c, 'CREATE TABLE c (x int, y int, FOREIGN KEY (x, y) REFERENCES p (id))')).toMatchObject({
       code: '42830', message: 'number of referencing and referenced columns for foreign key disagree',
@@ -166,6 +167,35 @@ describe('foreign keys', () => {
     await a.query('COMMIT');
     expect(await parentDelete).toMatchObject({ code: '23503', detail: 'Key (id)=(2) is still referenced from table "cc".' });
     expect((await b.query('SELECT id FROM cp ORDER BY id')).rows).toEqual([{ id: 2 }]);
+  });
+
+  it('ON DELETE / ON UPDATE CASCADE, SET NULL and SET DEFAULT (chains and self references)', async () => {
+    const c = await connect();
+    const rows = async (sql: string): Promise<unknown[]> => (await c.query({ text: sql, rowMode: 'array' })).rows;
+    await c.query('CREATE TABLE ap (id int PRIMARY KEY, v text)');
+    await c.query('CREATE TABLE ac (id int PRIMARY KEY, p int REFERENCES ap ON DELETE CASCADE ON UPDATE CASCADE)');
+    await c.query('CREATE TABLE an (id int PRIMARY KEY, p int DEFAULT 0 REFERENCES ap ON DELETE SET NULL ON UPDATE SET DEFAULT)');
+    await c.query('CREATE TABLE ag (id int REFERENCES ac ON DELETE CASCADE)');
+    await c.query("INSERT INTO ap VALUES (0, 'zero'), (1, 'a'), (2, 'b'), (3, 'c')");
+    await c.query('INSERT INTO ac VALUES (10, 1), (11, 1), (12, 2)');
+    await c.query('INSERT INTO an VALUES (20, 1), (21, 2), (22, 3)');
+    await c.query('INSERT INTO ag VALUES (10), (12)');
+    await c.query('DELETE FROM ap WHERE id = 1');
+    expect(await rows('SELECT * FROM ac ORDER BY id')).toEqual([[12, 2]]);
+    expect(await rows('SELECT * FROM an ORDER BY id')).toEqual([[20, null], [21, 2], [22, 3]]);
+    expect(await rows('SELECT * FROM ag ORDER BY id')).toEqual([[12]]);
+    await c.query('UPDATE ap SET id = 7 WHERE id = 2');
+    expect(await rows('SELECT * FROM ac ORDER BY id')).toEqual([[12, 7]]);
+    expect(await rows('SELECT * FROM an ORDER BY id')).toEqual([[20, null], [21, 0], [22, 3]]);
+    await c.query('CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree ON DELETE CASCADE)');
+    await c.query('INSERT INTO tree VALUES (1, NULL), (2, 1), (3, 2), (4, 3), (5, NULL)');
+    await c.query('DELETE FROM tree WHERE id = 1');
+    expect(await rows('SELECT * FROM tree')).toEqual([[5, null]]);
+    await c.query('CREATE TABLE nn (id int NOT NULL REFERENCES ap ON DELETE SET NULL)');
+    await c.query('INSERT INTO nn VALUES (3)');
+    expect(await fails(c, 'DELETE FROM ap WHERE id = 3')).toMatchObject({
+      code: '23502', message: 'null value in column "id" of relation "nn" violates not-null constraint', detail: 'Failing row contains (null).',
+    });
   });
 
   it('names unnamed CHECK constraints like PostgreSQL', async () => {
