@@ -7,6 +7,7 @@
 // size is bounded by the statement text); the table executor will add batch-wise operators.
 
 import { DbError, hashKey } from '../../catalog/index.js';
+import type { RowCursor } from '../api.js';
 import type { Node, SelectStmt, SortBy } from '../parse/ast.js';
 import type { Binder } from '../bind/binder.js';
 import { coerceAllTo, commonType } from '../bind/coerce.js';
@@ -26,6 +27,12 @@ export interface QueryPlan {
   readonly columns: readonly OutputColumn[];
   /** All result rows. Synchronous unless the plan waits (pg_sleep). */
   run(ctx: EvalContext): Value[][] | Promise<Value[][]>;
+  /**
+   * Plans that can stream (issue 5 placement A: one DuckDB fragment) open a cursor instead, so
+   * a large result never materialises; the rows of `run()` when streaming is not possible for
+   * this execution. The session prefers this over `run()` when present.
+   */
+  openCursor?(ctx: EvalContext): Promise<RowCursor | Value[][]>;
 }
 
 const EMPTY_ROW: readonly Value[] = Object.freeze([]);

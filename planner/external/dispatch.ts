@@ -133,13 +133,13 @@ export function planExternalStatement(b: Binder, ast: unknown, ts: TableSession,
  * Runs a query that reads external tables. The plan fetches its external scans itself
  * (fetch-run.ts, with the filters pushed into each); this hook gives it the server's engine.
  */
-export async function runWithExternal(
+export async function runWithExternal<T>(
   host: ExternalHost,
   ts: TableSession,
   tables: readonly TableDesc[],
   ctx: EvalContext,
-  run: (ctx: EvalContext) => Value[][] | Promise<Value[][]>,
-): Promise<Value[][]> {
+  run: (ctx: EvalContext) => T | Promise<T>,
+): Promise<T> {
   void tables;
   externalState(ts).host = host;
   return await run(ctx);

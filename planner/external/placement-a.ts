@@ -9,6 +9,7 @@
 // that cannot be rendered faithfully (a constant DuckDB cannot carry, no files left) runs
 // placement B too. Floating-point sums are never pushed (summation order changes the last bits).
 // Static import: the fetch runs through prefetch.ts (dynamic import).
+import type { RowCursor } from '../api.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { QueryPlan } from '../exec/query.js';
 import type { FragAgg, FragSort } from './fragment.js';
@@ -176,6 +177,11 @@ export function placementAPlan(a: PlacementA, fallback: QueryPlan): QueryPlan {
         const rows = await runPlacementA(a, fallback.columns.map((c) => c.type.oid), ctx);
         return rows ?? (await fallback.run(ctx));
       })();
+    },
+    // The session's path: rows stream from DuckDB to the client (never materialised whole).
+    async openCursor(ctx: EvalContext): Promise<RowCursor | Value[][]> {
+      const { openPlacementA } = await import('./placement-a-run.js');
+      return (await openPlacementA(a, fallback.columns.map((c) => c.type.oid), ctx)) ?? (await fallback.run(ctx));
     },
   };
 }

@@ -159,7 +159,9 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'query': {
         this.tx.markSnapshot();
         const ctx = this.evalContext(params, cancel);
-        if (plan.external && this.host.external && this.tables) return runWithExternal(this.host.external, this.tables, plan.external, ctx, (c) => plan.query.run(c)).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }) as Execution); // issue 5
+        // issue 5: a plan that can stream (placement A) opens a cursor; others give all rows.
+        const q = plan.query;
+        if (plan.external && this.host.external && this.tables) return runWithExternal(this.host.external, this.tables, plan.external, ctx, (c) => (q.openCursor ? q.openCursor(c) : q.run(c))).then((r) => ({ kind: 'rows', fields: p.fields, cursor: Array.isArray(r) ? rowsCursor(r, 'SELECT') : r }) as Execution);
         const rows = plan.query.run(ctx);
         if (rows instanceof Promise) return rows.then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }));
         return { kind: 'rows', fields: p.fields, cursor: rowsCursor(rows, 'SELECT') };
