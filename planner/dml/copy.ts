@@ -15,6 +15,7 @@ import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
+import { planFkChecks } from './fk.js';
 import { TableWriter, lockOptions } from './write.js';
 
 export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
@@ -59,6 +60,9 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   for (const c of tab.columns) if (!c.dropped && !listed.has(c.attnum)) defaults.set(c.attnum, bindDefault(b, tab, c));
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const ts = tablesOfBinder(b);
+  // FOREIGN KEYs of the table: every row is noted, the checks run at the end of the COPY (as
+  // PostgreSQL's RI triggers fire at the end of the statement: no CONTEXT line).
+  const fkPlan = planFkChecks(b, tab, false);
   return {
     columns: null,
     run: () => Promise.reject(new Error('COPY FROM runs through execute')),
@@ -70,6 +74,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       let count = 0;
       let line = options.format === 'csv' && options.header ? 1 : 0;
       let aborted = false;
+      const fk = fkPlan?.begin();
       // One converter per listed column, chosen once (fast paths for bulk-load shapes).
       const conv = cols.map((c) => textToCell(c, input));
       const width = tab.columns.length;
@@ -127,6 +132,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
             }
             if (!done) return applySlow(records, i, cells, c, key);
           }
+          fk?.inserted(writer.valuesOf(cells));
           count++;
         }
         return undefined;
@@ -146,6 +152,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
             throw withLine(e);
           }
         }
+        fk?.inserted(writer.valuesOf(cells));
         count++;
         await apply(records, i + 1, c);
       };
@@ -156,6 +163,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         },
         async finish() {
           await apply(parser.end(), 0, ctx);
+          if (fk) await fk.finish(ts, ctx);
           return `COPY ${count}`;
         },
         abort() {

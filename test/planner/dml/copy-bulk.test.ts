@@ -142,3 +142,19 @@ describe('COPY FROM bulk path', () => {
     expect((await c.query('SELECT a, b FROM h ORDER BY a, b')).text).toEqual([['1', 'x!'], ['1', 'x!'], ['2', 'y']]);
   });
 });
+
+describe('COPY FROM and foreign keys', () => {
+  it('checks every copied row against its parent at the end (23503 as PostgreSQL 15, no CONTEXT)', async () => {
+    ({ engine } = await openEngine());
+    const c = Client.open(engine);
+    await c.query('CREATE TABLE p (id int PRIMARY KEY)');
+    await c.query('INSERT INTO p VALUES (1), (2)');
+    await c.query('CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p)');
+    // PostgreSQL 15: ERROR 23503 insert or update on table "c" violates foreign key constraint
+    // "c_p_fkey" / DETAIL Key (p)=(5) is not present in table "p". (no CONTEXT)
+    const e = await fail(copyIn(c, 'COPY c FROM STDIN', ['1\t1\n2\t5\n3\t2\n']));
+    expect([e.code, e.message, e.fields.detail, e.fields.where]).toEqual(['23503', 'insert or update on table "c" violates foreign key constraint "c_p_fkey"', 'Key (p)=(5) is not present in table "p".', undefined]);
+    expect(await copyIn(c, 'COPY c FROM STDIN', ['1\t1\n2\t\\N\n'])).toBe('COPY 2');
+    expect((await c.query('SELECT * FROM c ORDER BY id')).text).toEqual([['1', '1'], ['2', null]]);
+  });
+});
