@@ -86,6 +86,9 @@ export interface TableDesc {
   checks: CheckDesc[];
   /** FOREIGN KEY constraints of this table (planner/ddl/fk.ts); absent = none. */
   foreignKeys?: ForeignKeyDesc[];
+  /** Oids of tables that have (or had: entries may be stale, never missing) a FOREIGN KEY
+   *  referencing this table, so statements on other tables need not look for referrers. */
+  referencedBy?: number[];
   /** Without a primary key rows are keyed by a hidden row id (an increasing int8). */
   sequence?: SequenceOptions;
   /** kind 'index': the indexed table (same schema) and whether the index enforces uniqueness. */

@@ -132,6 +132,13 @@ export async function defineForeignKey(b: Binder, ts: TableSession, child: Table
       });
     }
   }
+  if (parent !== child && !parent.referencedBy?.includes(child.oid)) {
+    // Mark the parent (under its name lock, as PostgreSQL locks the referenced table).
+    const locked = await ts.catalog.lockName(ts.writer(), parent.db, parent.schema, parent.name, ts.lockTimeoutMs());
+    if (!locked) throw new DbError('42P01', `relation "${parent.name}" does not exist`);
+    ts.catalog.putTable(ts.writer(), { ...locked, referencedBy: [...(locked.referencedBy ?? []), child.oid] });
+    ts.noteDdl();
+  }
   return { name, oid: await ts.catalog.allocOid(), attnums, refOid: parent.oid, refAttnums, onDelete, onUpdate };
 }
 

@@ -191,7 +191,9 @@ export function referencedTables(ts: TableSession, t: TableDesc): Map<number, Ta
  *  adds or drops a foreign key bumps the catalog version, so cached plans are rebuilt). */
 export function planFkChecks(b: Binder, t: TableDesc, removesRows = true): FkChecks | undefined {
   const ts = tablesOfBinder(b);
-  const children = removesRows ? referencingKeys(ts, t, true) : [];
+  // Only a table marked as referenced (or referencing itself) looks for referrers in the catalog.
+  const referenced = (t.referencedBy?.length ?? 0) > 0 || (t.foreignKeys ?? []).some((f) => f.refOid === t.oid);
+  const children = removesRows && referenced ? referencingKeys(ts, t, true) : [];
   if (!t.foreignKeys?.length && children.length === 0) return undefined;
   return FkChecks.plan(b, t, referencedTables(ts, t), children);
 }
