@@ -95,9 +95,12 @@ export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOf
   return acc!;
 }
 
-/** LATERAL subqueries and functions in FROM may read the items to their left (lateral.ts). */
+/**
+ * LATERAL subqueries and functions in FROM may read the items to their left (lateral.ts); so
+ * may a join after a comma that contains one (`FROM a, b JOIN LATERAL (VALUES (a.i)) s ON …`).
+ */
 function isLateralItem(item: FromNode): boolean {
-  return (item.kind === 'RangeSubselect' && (item as RangeSubselectNode).lateral === true) || item.kind === 'RangeFunction';
+  return (item.kind === 'RangeSubselect' && (item as RangeSubselectNode).lateral === true) || item.kind === 'RangeFunction' || item.kind === 'JoinExpr';
 }
 
 /**

@@ -146,12 +146,14 @@ export function containsGroupingFunc(n: unknown): boolean {
 }
 
 /** The item indexes GROUPING(args) tests (42803 for an argument that is not grouped). */
-export function groupingFuncItems(b: Binder, n: Node, groupShapes: readonly string[]): number[] {
+export function groupingFuncItems(b: Binder, n: Node, groupShapes: readonly string[], sameColumn: (arg: Node) => number): number[] {
   const g = n as unknown as { args?: Node[]; location?: number };
   const args = g.args ?? [];
   if (args.length > GROUPING_ARGS_MAX) throw b.err('54023', `GROUPING must have fewer than ${GROUPING_ARGS_MAX + 1} arguments`, g.location ?? -1);
   return args.map((a) => {
-    const i = groupShapes.indexOf(shapeKey(a));
+    // Matched by shape, else as the same column (`GROUPING(t.a)` for `GROUP BY a`).
+    let i = groupShapes.indexOf(shapeKey(a));
+    if (i < 0) i = sameColumn(a);
     if (i < 0) throw b.err('42803', 'arguments to GROUPING must be grouping expressions of the associated query level', (a as { location?: number }).location ?? -1);
     return i;
   });

@@ -221,7 +221,10 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     const groupingCalls: number[][] = [];
     const replace = (x: Node): Node | undefined => {
       if (x.kind === ('GroupingFunc' as Node['kind'])) {
-        groupingCalls.push(groupingFuncItems(b, x, groupShapes));
+        groupingCalls.push(groupingFuncItems(b, x, groupShapes, (a) => {
+          const e = a.kind === 'ColumnRef' ? ib.bind(a) : undefined;
+          return e?.kind === 'column' ? groups.findIndex((g) => g.kind === 'column' && g.index === e.index) : -1;
+        }));
         return magicRef(`G${groupingCalls.length - 1}`);
       }
       const shape = shapeKey(x);

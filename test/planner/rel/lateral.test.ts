@@ -32,6 +32,9 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT * FROM t RIGHT JOIN LATERAL (SELECT y FROM u WHERE u.x = t.a) s ON true", ["ERROR 42P10 invalid reference to FROM-clause entry for table \"t\""]],
   ["SELECT * FROM LATERAL (SELECT 1 AS one) s", ["1"]],
   ["SELECT t.a, w.v FROM t, LATERAL (VALUES (t.a), (t.n)) w(v) ORDER BY 1, 2", ["1|1","1|2","2|0","2|2","3|3","3|","4|3","4|4"]],
+  ["SELECT t.a, u.y, ss.v FROM t, u JOIN LATERAL (VALUES (t.a)) ss(v) ON u.x = ss.v ORDER BY 1, 2", ["1|p|1","1|q|1","2|r|2","4|s|4"]],
+  ["SELECT * FROM t JOIN LATERAL (SELECT unnest(t.arr)) q(b) ON b > 8 ORDER BY 1, 4", ["1|2|{10,20}|10","1|2|{10,20}|20","4|3|{7,NULL,9}|9"]],
+  ["SELECT a, (SELECT sum(i) FROM (SELECT unnest(arr) i) q) FROM t ORDER BY 1", ["1|30","2|","3|","4|16"]],
 ];
 
 let engine: Engine;
