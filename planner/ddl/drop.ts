@@ -90,7 +90,7 @@ export function planTruncate(b: Binder, s: TruncateStmtNode): TablePlan {
       if (!t) throw b.err('42P01', `relation "${r.schemaname ? `${r.schemaname}.` : ''}${r.relname}" does not exist`, r.location ?? -1);
       if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
       const locked = (await ts.catalog.lockName(ts.writer(), db, t.schema, t.name, ts.lockTimeoutMs()))!;
-      checkTruncate(ts, locked, namedOids(ts, s.relations ?? []));
+      checkTruncate(ts, locked, namedOids(ts, s.relations ?? []), s.behavior === 'DROP_CASCADE');
       // A fresh storage id: the old rows vanish atomically with the commit.
       const next: TableDesc = { ...locked, storageId: await ts.catalog.allocOid(), uniques: [] };
       for (const u of locked.uniques) next.uniques.push({ ...u, storageId: await ts.catalog.allocOid() });

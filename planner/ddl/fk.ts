@@ -223,9 +223,10 @@ export function namedOids(ts: TableSession, objects: ReadonlyArray<Node | { reln
 /** TRUNCATE of a table another table references: 0A000 as PostgreSQL reports it (TRUNCATE ...
  *  CASCADE and truncating both tables together are not built). `truncating`: oids in the same
  *  statement. */
-export function checkTruncate(ts: TableSession, t: TableDesc, truncating: ReadonlySet<number>): void {
+export function checkTruncate(ts: TableSession, t: TableDesc, truncating: ReadonlySet<number>, cascade: boolean): void {
   const refs = referencingKeys(ts, t, false).filter((r) => !truncating.has(r.child.oid));
   if (refs.length === 0) return;
+  if (cascade) throw new DbError('0A000', 'TRUNCATE ... CASCADE of a table referenced in a foreign key constraint is not supported yet', { hint: `Truncate table "${refs[0]!.child.name}" at the same time.` });
   throw new DbError('0A000', 'cannot truncate a table referenced in a foreign key constraint', {
     detail: `Table "${refs[0]!.child.name}" references "${t.name}".`,
     hint: `Truncate table "${refs[0]!.child.name}" at the same time, or use TRUNCATE ... CASCADE.`,

@@ -77,6 +77,10 @@ describe('foreign keys', () => {
       code: '0A000', message: 'cannot truncate a table referenced in a foreign key constraint',
       detail: 'Table "c" references "p".', hint: 'Truncate table "c" at the same time, or use TRUNCATE ... CASCADE.', constraint: undefined, table: undefined,
     });
+    expect(await fails(c, 'TRUNCATE p CASCADE')).toMatchObject({ code: '0A000' });
+    await c.query('BEGIN');
+    await c.query('TRUNCATE p, c'); // both at once is fine
+    await c.query('ROLLBACK');
     const notices: Array<{ message: string; detail?: string }> = [];
     c.on('notice', (n) => notices.push({ message: n.message, detail: n.detail }));
     await c.query('DROP TABLE p CASCADE');
