@@ -19,6 +19,8 @@
 // lock and the second one sees the first one's committed outcome: neither slips through. The
 // lock is exclusive (PostgreSQL's FOR KEY SHARE is shared): two transactions inserting children
 // of one parent row, or updating that parent row, wait for each other until commit.
+// Under REPEATABLE READ the checks also read the newest committed state, so a parent deleted
+// by a transaction that committed after our snapshot gives 23503 where PostgreSQL raises 40001.
 // Cost: the child side is one keyed read per distinct parent key; the parent side scans each
 // referencing table (no secondary index) twice — latest committed and own writes — once per
 // statement, only when a referenced key was removed.
