@@ -8,7 +8,7 @@
 // outer references. At run time the right side is re-opened for every left row (PostgreSQL's
 // nested loop with the left row as parameter); nothing is materialized across left rows.
 
-import type { Binder } from '../bind/binder.js';
+import type { Binder, Scope } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import type { NodeReport } from '../exec/explain-node.js';
@@ -22,12 +22,38 @@ import { Correlation, type OuterCtx } from './sublink.js';
 /** Join kinds a LATERAL reference allows (PostgreSQL: INNER or LEFT; a comma is a cross join). */
 export type LateralKind = 'inner' | 'left' | 'cross';
 
+/** The Correlation of a lateral item (told apart for the outer-level aggregate rule below). */
+class LateralCorrelation extends Correlation {}
+
 /** The scope a lateral item binds in: the left items' columns, then the enclosing query's. */
 export function lateralCorrelation(b: Binder, left: { entries: RangeEntry[]; merged: Map<string, BoundExpr>; width: number }, leftOffset: number): Correlation {
   const scope = new RelScope(left.entries, leftOffset + left.width, (l) => b.position(l));
   for (const [k, v] of left.merged) scope.merged.set(k, v);
   scope.parent = b.scope;
-  return new Correlation(scope);
+  return new LateralCorrelation(scope);
+}
+
+/**
+ * An aggregate whose arguments read only outer references belongs to the outer query level
+ * (PostgreSQL); directly inside a LATERAL item that level is the FROM clause, so 42803. True
+ * when `scope` (the aggregate's binding scope) sits right under a lateral Correlation and
+ * the bound arguments read outer values but no column of their own level.
+ */
+export function readsOnlyLateralOuter(scope: Scope | undefined, args: readonly BoundExpr[]): boolean {
+  const parent = scope instanceof RelScope ? scope.parent : scope;
+  if (!(parent instanceof LateralCorrelation) || args.length === 0) return false;
+  let columns = 0, outers = 0;
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    if (x === null || typeof x !== 'object' || x instanceof Uint8Array) return;
+    const o = x as Record<string, unknown>;
+    if (o['kind'] === 'column') columns++;
+    if (o['kind'] === 'call' && o['name'] === 'outer') outers++;
+    if (typeof o['kind'] !== 'string') return;
+    for (const [k, v] of Object.entries(o)) if (k !== 'type' && k !== 'impl' && k !== 'value') walk(v);
+  };
+  walk(args);
+  return outers > 0 && columns === 0;
 }
 
 /** Nested loop that re-opens `right` for each left row with `params(leftRow)` as `ctx.outer`. */

@@ -25,6 +25,7 @@ import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
+import { readsOnlyLateralOuter } from './lateral.js';
 import { findTargetSrf, planProjectSet } from './project-set.js';
 import { containsGroupingFunc, expandGroupClause, groupingFuncExpr, groupingFuncItems } from './grouping.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
@@ -148,6 +149,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   if (s.whereClause) {
     rejectWindowCalls(b, s.whereClause, 'WHERE');
     if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
+    if (containsGroupingFunc(s.whereClause)) throw b.err('42803', 'grouping operations are not allowed in WHERE', -1);
     const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
     for (const r of scans) {
       r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
@@ -371,6 +373,7 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
   if (w) throw b.err('42803', 'aggregate function calls cannot contain window function calls', w.location ?? -1);
   if (f.func_variadic) throw b.unsupported('VARIADIC arguments', loc);
   const args = (f.args ?? []).map((a) => b.resolveUnknown(b.bind(a)));
+  if (readsOnlyLateralOuter(b.scope, args)) throw b.err('42803', 'aggregate functions are not allowed in FROM clause of their own query level', loc);
   if (f.agg_star && name !== 'count') throw b.err('42809', `${name}(*) specified, but ${name} is not an aggregate function`, loc);
   let r;
   try {

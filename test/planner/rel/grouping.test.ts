@@ -43,6 +43,7 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT course, count(*) FROM s GROUP BY 1, ROLLUP (type) ORDER BY 1, 2", ["CS|1","CS|1","CS|2","CS|4","Math|1","Math|1","Math|2","|1","|1"]],
   ["SELECT a FROM e GROUP BY GROUPING SETS (a, ()) HAVING sum(b) IS NULL", [""]],
   ["SELECT GROUPING(s.course), GROUPING(course, s.type), course, type, count(*) FROM s GROUP BY CUBE (course, s.type) HAVING GROUPING(s.course) = 0 ORDER BY 1, 2, 3, 4, 5", ["0|0|CS|Bachelor|2","0|0|CS|PhD|1","0|0|CS||1","0|0|Math|Masters|1","0|0|Math|PhD|1","0|0||PhD|1","0|1|CS||4","0|1|Math||2","0|1|||1"]],
+  ["SELECT GROUPING(course) FROM s WHERE GROUPING(course) = 0 GROUP BY course", ["ERROR 42803 grouping operations are not allowed in WHERE"]],
 ];
 
 let engine: Engine;

@@ -35,6 +35,9 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT t.a, u.y, ss.v FROM t, u JOIN LATERAL (VALUES (t.a)) ss(v) ON u.x = ss.v ORDER BY 1, 2", ["1|p|1","1|q|1","2|r|2","4|s|4"]],
   ["SELECT * FROM t JOIN LATERAL (SELECT unnest(t.arr)) q(b) ON b > 8 ORDER BY 1, 4", ["1|2|{10,20}|10","1|2|{10,20}|20","4|3|{7,NULL,9}|9"]],
   ["SELECT a, (SELECT sum(i) FROM (SELECT unnest(arr) i) q) FROM t ORDER BY 1", ["1|30","2|","3|","4|16"]],
+  ["SELECT * FROM t, LATERAL (SELECT sum(n)) s(total)", ["ERROR 42803 aggregate functions are not allowed in FROM clause of their own query level"]],
+  ["SELECT 1 FROM t a, LATERAL (SELECT max(a.n) FROM u) ss", ["ERROR 42803 aggregate functions are not allowed in FROM clause of their own query level"]],
+  ["SELECT t.a, ss.m FROM t, LATERAL (SELECT max(u.x + t.a) AS m FROM u) ss ORDER BY 1", ["1|5","2|6","3|7","4|8"]],
 ];
 
 let engine: Engine;
