@@ -59,6 +59,31 @@ export function dbName(ts: TableSession): string {
   return ts.host.database;
 }
 
+interface TableLikeNode { kind: 'TableLikeClause'; relation: { relname?: string; schemaname?: string; location?: number }; options?: number }
+
+// CREATE TABLE … (LIKE src [INCLUDING …]): PostgreSQL's bits of TableLikeOption.
+const LIKE_COMMENTS = 1 << 0, LIKE_COMPRESSION = 1 << 1, LIKE_DEFAULTS = 1 << 3, LIKE_STATISTICS = 1 << 7, LIKE_STORAGE = 1 << 8;
+/** Options with nothing to copy here (no comments, compression, statistics objects or storage settings exist). */
+const LIKE_NOTHING_TO_COPY = LIKE_COMMENTS | LIKE_COMPRESSION | LIKE_STATISTICS | LIKE_STORAGE;
+
+/**
+ * The columns `LIKE src` copies: names, types and NOT NULL always; defaults with INCLUDING
+ * DEFAULTS. Copying CHECK constraints, indexes, identity or generated columns is not built: 0A000
+ * rather than a table that silently lacks them.
+ */
+function likeColumns(b: Binder, ts: TableSession, like: TableLikeNode): ColumnDesc[] {
+  const rel = like.relation;
+  const src = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), rel.relname ?? '', rel.schemaname);
+  if (!src) throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${rel.relname}" does not exist`, rel.location ?? -1);
+  const opts = like.options ?? 0;
+  if ((opts & ~(LIKE_NOTHING_TO_COPY | LIKE_DEFAULTS)) !== 0) throw b.unsupported('LIKE … INCLUDING CONSTRAINTS, INDEXES, IDENTITY, GENERATED or ALL');
+  return src.columns.map((c) => {
+    const col: ColumnDesc = { name: c.name, attnum: 0, typeOid: c.typeOid, typmod: c.typmod, notNull: c.notNull };
+    if (opts & LIKE_DEFAULTS && c.defaultExpr !== undefined && c.identity === undefined) col.defaultExpr = c.defaultExpr;
+    return col;
+  });
+}
+
 async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Promise<string> {
   const name = s.relation.relname ?? '';
   const schema = s.relation.schemaname ?? ts.creationSchema();
@@ -81,6 +106,13 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
   const fks: Array<{ c: FkConstraintNode; column?: string }> = [];
   const elts = s.tableElts ?? [];
   for (const e of elts) {
+    if ((e as { kind: string }).kind === 'TableLikeClause') {
+      for (const col of likeColumns(b, ts, e as unknown as TableLikeNode)) {
+        if (columns.some((c) => c.name === col.name)) throw new DbError('42701', `column "${col.name}" specified more than once`);
+        columns.push({ ...col, attnum: columns.length + 1 });
+      }
+      continue;
+    }
     if (e.kind !== 'ColumnDef') continue;
     const cname = e.colname ?? '';
     if (columns.some((c) => c.name === cname)) throw new DbError('42701', `column "${cname}" specified more than once`);
