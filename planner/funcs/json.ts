@@ -8,6 +8,7 @@ import {
 } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { fn, type FnDef } from './def.js';
+import { isArrayOid } from '../bind/array-types.js';
 
 const O = TypeOid;
 const J = O.jsonb;
@@ -155,6 +156,36 @@ function buildObject(a: Value[], types: number[], ctx: EvalContext): JsonValue {
     entries.push([k.t === 'str' ? k.v : out(k), toJsonValue(types[i + 1]!, a[i + 1]!, ctx)]);
   }
   return canonicalize({ t: 'obj', entries });
+}
+
+/**
+ * jsonb_agg / jsonb_object_agg (PostgreSQL 15's jsonb_agg_transfn, jsonb_object_agg_transfn):
+ * each input converted as to_jsonb converts it, with the statement's settings (TimeZone,
+ * IntervalStyle); NULL inputs become JSON null; no input rows → SQL NULL. Object keys must be
+ * non-NULL scalars (22023 otherwise); a repeated key keeps its last value (jsonb's rule).
+ */
+export function jsonbAggregate(name: 'jsonb_agg' | 'jsonb_object_agg', types: readonly number[]): (ctx: EvalContext) => { add(a: Value[]): void; result(): Value } {
+  // PostgreSQL decides by the key's type: arrays, composites and json/jsonb are never keys.
+  const nonScalarKey = types[0] === O.json || types[0] === O.jsonb || isArrayOid(types[0]!);
+  return (ctx) => {
+    if (name === 'jsonb_agg') {
+      let items: JsonValue[] | null = null;
+      return {
+        add: (a) => { (items ??= []).push(toJsonValue(types[0]!, a[0] ?? null, ctx)); },
+        result: () => (items === null ? null : out({ t: 'arr', items })),
+      };
+    }
+    let entries: Array<[string, JsonValue]> | null = null;
+    return {
+      add: (a) => {
+        if (a[0] === null) throw new DbError('22023', 'field name must not be null');
+        const k = toJsonValue(types[0]!, a[0]!, ctx);
+        if (k.t === 'arr' || k.t === 'obj' || nonScalarKey) throw new DbError('22023', 'key value must be scalar, not array, composite, or json');
+        (entries ??= []).push([k.t === 'str' ? k.v : out(k), toJsonValue(types[1]!, a[1] ?? null, ctx)]);
+      },
+      result: () => (entries === null ? null : out(canonicalize({ t: 'obj', entries }))),
+    };
+  };
 }
 
 export function jsonOperators(): FnDef[] {

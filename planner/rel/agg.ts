@@ -17,10 +17,11 @@ import type { SlotNames } from '../exec/explain-deparse.js';
 import { aggOutputSlots, aggReport, type AggShown } from '../exec/explain-rel.js';
 import { comparatorFor } from '../eval/compare.js';
 import { arrayAggregate } from '../eval/array-agg.js';
+import { jsonbAggregate } from '../funcs/json.js';
 import { checkCancel, CANCEL_CHECK_ROWS, compareRows, iter, type SortKey, ROWS_IN_MEMORY_MAX, rowKey, tooMany, valueKey, type RelNode, type Row } from './ops.js';
 
 export const AGGREGATE_NAMES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'string_agg',
-  'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg',
+  'stddev', 'variance', 'stddev_pop', 'stddev_samp', 'var_pop', 'var_samp', 'array_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg',
   'bit_and', 'bit_or', 'bit_xor', 'covar_pop', 'covar_samp', 'corr']);
 
 interface Accum {
@@ -34,7 +35,8 @@ export interface AggSpec {
   distinct: boolean;
   filter: Compiled | undefined;
   type: SqlType;
-  make: () => Accum;
+  /** A fresh accumulator; `ctx` carries the statement's settings (json aggregates format with them). */
+  make: (ctx: EvalContext) => Accum;
   /** ORDER BY inside the call: inputs are sorted before they reach the accumulator. */
   order?: { exprs: Compiled[]; keys: SortKey[] };
   /** EXPLAIN: the bound arguments (none: `count(*)`). */
@@ -49,7 +51,7 @@ function overflowInt8(): DbError {
 }
 
 /** The result type and accumulator of aggregate `name` over argument types `argTypes`. */
-export function resolveAggregate(name: string, argTypes: SqlType[], star: boolean): { type: SqlType; make: () => Accum } {
+export function resolveAggregate(name: string, argTypes: SqlType[], star: boolean): { type: SqlType; make: (ctx: EvalContext) => Accum } {
   const a0 = argTypes[0];
   const bad = (): DbError =>
     new DbError('42883', `function ${name}(${argTypes.map((x) => typeName(x)).join(', ')}) does not exist`, {
@@ -134,6 +136,12 @@ export function resolveAggregate(name: string, argTypes: SqlType[], star: boolea
         };
       } };
     }
+    case 'jsonb_agg':
+      if (!a0 || argTypes.length !== 1) throw bad();
+      return { type: T.jsonb, make: jsonbAggregate('jsonb_agg', argTypes.map((x) => x.oid)) };
+    case 'jsonb_object_agg':
+      if (argTypes.length !== 2) throw bad();
+      return { type: T.jsonb, make: jsonbAggregate('jsonb_object_agg', argTypes.map((x) => x.oid)) };
     case 'array_agg':
       if (!a0 || argTypes.length !== 1) throw bad();
       return arrayAggregate(a0, ROWS_IN_MEMORY_MAX);
@@ -266,12 +274,12 @@ export class AggNode implements RelNode {
       let g = table.get(k);
       if (!g) {
         if (table.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
-        g = this.newGroup(keys);
+        g = this.newGroup(keys, ctx);
         table.set(k, g);
       }
       this.feed(g, row, ctx);
     }
-    if (table.size === 0 && !this.grouped) table.set('', this.newGroup([]));
+    if (table.size === 0 && !this.grouped) table.set('', this.newGroup([], ctx));
     for (const g of table.values()) yield this.finish(g);
   }
 
@@ -294,7 +302,7 @@ export class AggNode implements RelNode {
         let g = table.get(k);
         if (!g) {
           if (++total > ROWS_IN_MEMORY_MAX) throw tooMany();
-          g = this.newGroup(keys);
+          g = this.newGroup(keys, ctx);
           table.set(k, g);
         }
         this.feed(g, row, ctx);
@@ -302,13 +310,13 @@ export class AggNode implements RelNode {
     }
     for (let si = 0; si < sets.length; si++) {
       const table = tables[si]!;
-      if (table.size === 0 && sets[si]!.length === 0) table.set('', this.newGroup(this.groups.map(() => null)));
+      if (table.size === 0 && sets[si]!.length === 0) table.set('', this.newGroup(this.groups.map(() => null), ctx));
       for (const g of table.values()) yield [...this.finish(g), si];
     }
   }
 
-  private newGroup(keys: Value[]): Group {
-    return { keys, accs: this.aggs.map((a) => a.make()), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)), ordered: [] };
+  private newGroup(keys: Value[], ctx: EvalContext): Group {
+    return { keys, accs: this.aggs.map((a) => a.make(ctx)), seen: this.aggs.map((a) => (a.distinct ? new Set<string>() : undefined)), ordered: [] };
   }
 
   private feed(g: Group, row: Row, ctx: EvalContext): void {

@@ -33,7 +33,7 @@ export interface WindowAccum {
 
 export type WindowFuncKind =
   | { tag: 'window'; def: WindowFnDef }
-  | { tag: 'agg'; make: () => WindowAccum; filter: Compiled | undefined; moving: (() => MovingAccum) | undefined };
+  | { tag: 'agg'; make: (ctx: EvalContext) => WindowAccum; filter: Compiled | undefined; moving: (() => MovingAccum) | undefined };
 
 export interface WindowFuncPlan {
   /** Index among the window results (output slot = input width + slot). */
@@ -277,7 +277,7 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
         removeRows(acc as MovingAccum, curHead, h);
         addRows(acc, curTail, t);
       } else {
-        acc = (moving ?? kind.make)();
+        acc = moving ? moving() : kind.make(ctx);
         addRows(acc, h, t);
       }
       curHead = h;
@@ -290,7 +290,7 @@ function aggregateOverFrames(f: WindowFuncPlan, kind: Extract<WindowFuncKind, { 
   for (let p = 0; p < n; p++) {
     if (p % CANCEL_CHECK_ROWS === CANCEL_CHECK_ROWS - 1) checkCancel(ctx);
     const g = part.groupOf[p]!;
-    const acc = kind.make();
+    const acc = kind.make(ctx);
     for (const [a, b] of frameSegments(frame.exclude, head[p]!, tail[p]!, p, part.groupStarts[g]!, part.groupStarts[g + 1]!)) addRows(acc, a, b);
     put(p, copyResult(acc.result()));
   }
