@@ -8,7 +8,7 @@
 //   `rowsMax` rows (53200 out of memory beyond it) — every buffer has a limit.
 // - The cancel token is checked every CANCEL_CHECK_ROWS rows.
 
-import { DbError } from '../../catalog/index.js';
+import { DbError, intervalKey, type Interval } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import type { Cmp } from '../eval/compare.js';
@@ -207,6 +207,8 @@ export function valueKey(v: Value): string {
     default:
       if (v instanceof Uint8Array) return 'b' + Buffer.from(v).toString('hex');
       if (typeof (v as { hashKey?: () => string }).hashKey === 'function') return 'm' + (v as { hashKey: () => string }).hashKey();
+      // interval: '1 mon' = '30 days' = '720:00:00' (PostgreSQL compares the normalised span).
+      if (typeof (v as Interval).micros === 'bigint' && typeof (v as Interval).months === 'number') return 'i' + intervalKey(v as Interval).toString();
       return 'o' + JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   }
 }
