@@ -14,7 +14,7 @@ export {
 } from './values.js';
 export { textOut, textIn, applyTypmod, type TextInOptions } from './text-codec.js';
 export { binaryOut, binaryIn, decodeUtf8, numericSend, numericRecv } from './binary-codec.js';
-export { type PgArray, makeArray, ARRAY_MAX_DIMS } from './array.js';
+export { type PgArray, makeArray, compareArrays, ARRAY_MAX_DIMS } from './array.js';
 export { compareValues, hashKey, compareUtf8, compareFloat, compareBytes, compareJsonb } from './compare.js';
 export { Numeric, type NumericKind, NUMERIC_MAX_DISPLAY_SCALE, NUMERIC_MIN_SIG_DIGITS, NUMERIC_DSCALE_MAX, divisionByZero } from './numeric.js';
 export { INT2_MIN, INT2_MAX, INT4_MIN, INT4_MAX, INT8_MIN, INT8_MAX, parseInt2, parseInt4, parseInt8, parseOid } from './int.js';

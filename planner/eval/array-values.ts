@@ -6,7 +6,7 @@
 // Invariants: results never share their `values` array with an input (callers may keep both);
 // an empty array is always { dims: [], lbounds: [], values: [] }.
 
-import { DbError, ARRAY_MAX_DIMS, type PgArray } from '../../catalog/index.js';
+import { DbError, ARRAY_MAX_DIMS, compareArrays, type PgArray } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { elemOidOf } from '../bind/array-types.js';
 import { comparatorFor, type Cmp } from './compare.js';
@@ -170,27 +170,7 @@ export function arrayPrepend(v: Value, a: PgArray | null): PgArray {
 
 /** array_cmp: elements first (NULL after any value), then element count, ndims, dims, bounds. */
 export function arrayComparator(elem: Cmp): Cmp {
-  return (p, q) => {
-    const a = p as PgArray, b = q as PgArray;
-    const n = Math.min(a.values.length, b.values.length);
-    for (let k = 0; k < n; k++) {
-      const x = a.values[k] as Value, y = b.values[k] as Value;
-      const xn = x === null || x === undefined, yn = y === null || y === undefined;
-      if (xn || yn) {
-        if (xn && yn) continue;
-        return xn ? 1 : -1;
-      }
-      const c = elem(x, y);
-      if (c !== 0) return c;
-    }
-    if (a.values.length !== b.values.length) return a.values.length < b.values.length ? -1 : 1;
-    if (a.dims.length !== b.dims.length) return a.dims.length < b.dims.length ? -1 : 1;
-    for (let d = 0; d < a.dims.length; d++) {
-      if (a.dims[d] !== b.dims[d]) return a.dims[d]! < b.dims[d]! ? -1 : 1;
-      if (a.lbounds[d] !== b.lbounds[d]) return a.lbounds[d]! < b.lbounds[d]! ? -1 : 1;
-    }
-    return 0;
-  };
+  return (p, q) => compareArrays(p as PgArray, q as PgArray, elem as (x: unknown, y: unknown) => number);
 }
 
 /** The btree order of an array type (undefined for non-arrays and unordered elements). */
