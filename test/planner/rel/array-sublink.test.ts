@@ -1,9 +1,7 @@
 // ARRAY(subquery) end to end through the real engine (test/sql/harness.ts): row order kept,
 // NULL elements, no rows → '{}', array-valued columns stacked into one more dimension with
 // array_agg's errors, correlated use. Expected results and errors recorded from PostgreSQL 15.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describeRecorded, type Recorded } from './recorded.js';
 
 const SETUP = [
   "CREATE TABLE t (id int PRIMARY KEY, g int, v text, arr int[])",
@@ -11,7 +9,7 @@ const SETUP = [
 ];
 
 /** [query, rows as PostgreSQL 15 printed them, columns joined by '|', NULL as '', or 'ERROR <code> <message>'] */
-const QUERIES: Array<[string, string[]]> = [
+const QUERIES: Recorded = [
   ["SELECT ARRAY(SELECT id FROM t ORDER BY id DESC)", ["{4,3,2,1}"]],
   ["SELECT ARRAY(SELECT v FROM t ORDER BY id)", ["{a,NULL,c,d}"]],
   ["SELECT ARRAY(SELECT id FROM t WHERE false)", ["{}"]],
@@ -23,32 +21,4 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT ARRAY(SELECT '{1,2}'::int[] UNION ALL SELECT '{3}'::int[])", ["ERROR 2202E cannot accumulate arrays of different dimensionality"]],
 ];
 
-let engine: Engine;
-let c: Client;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  c = Client.open(engine);
-  for (const s of SETUP) await c.query(s);
-});
-
-afterAll(async () => {
-  await c.close();
-  await engine.close();
-});
-
-describe('ARRAY(subquery) agrees with PostgreSQL 15', () => {
-  for (const [sql, rows] of QUERIES) {
-    it(sql, async () => {
-      if (rows[0]?.startsWith('ERROR ')) {
-        const e = await c.error(sql);
-        expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
-        return;
-      }
-      const r = await c.query(sql);
-      const got = r.text.map((row) => row.map((v) => v ?? '').join('|'));
-      if (/ORDER BY/.test(sql)) expect(got).toEqual(rows);
-      else expect([...got].sort()).toEqual([...rows].sort());
-    });
-  }
-});
+describeRecorded('ARRAY(subquery) agrees with PostgreSQL 15', SETUP, QUERIES);

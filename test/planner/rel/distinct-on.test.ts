@@ -3,9 +3,8 @@
 // `i`, positions), without FROM and in correlated subqueries, the 42P10 mismatch error; and
 // the column names PostgreSQL gives subscripted expressions (`a[1]` → "a"). Expected rows,
 // errors and names recorded from PostgreSQL 15.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { expect, it } from 'vitest';
+import { describeRecorded, type Recorded } from './recorded.js';
 
 const SETUP = [
   "CREATE TABLE integers (i int, j int)",
@@ -15,7 +14,7 @@ const SETUP = [
 ];
 
 /** [query, rows as PostgreSQL 15 printed them, columns joined by '|', NULL as '', or 'ERROR <code> <message>'] */
-const QUERIES: Array<[string, string[]]> = [
+const QUERIES: Recorded = [
   ["SELECT DISTINCT ON (i) i, j FROM integers ORDER BY i, j", ["1|10","2|5","3|","|3"]],
   ["SELECT DISTINCT ON (i) i, j FROM integers ORDER BY i, j DESC NULLS LAST", ["1|20","2|5","3|","|7"]],
   ["SELECT DISTINCT ON (integers.i) i, j FROM integers ORDER BY 1, 2", ["1|10","2|5","3|","|3"]],
@@ -29,37 +28,9 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT a[2], a[1:2], (a)[3], r FROM arrs", ["2|{1,2}|3|x"]],
 ];
 
-let engine: Engine;
-let c: Client;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  c = Client.open(engine);
-  for (const s of SETUP) await c.query(s);
-});
-
-afterAll(async () => {
-  await c.close();
-  await engine.close();
-});
-
-describe('DISTINCT ON agrees with PostgreSQL 15', () => {
-  for (const [sql, rows] of QUERIES) {
-    it(sql, async () => {
-      if (rows[0]?.startsWith('ERROR ')) {
-        const e = await c.error(sql);
-        expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
-        return;
-      }
-      const r = await c.query(sql);
-      const got = r.text.map((row) => row.map((v) => v ?? '').join('|'));
-      if (/ORDER BY/.test(sql)) expect(got).toEqual(rows);
-      else expect([...got].sort()).toEqual([...rows].sort());
-    });
-  }
-
+describeRecorded('DISTINCT ON agrees with PostgreSQL 15', SETUP, QUERIES, (c) => {
   it('subscripted expressions are named after their base, as PostgreSQL names them', async () => {
-    const r = await c.query('SELECT a[2], a[1:2], (a)[3], r, (ARRAY[1])[1] FROM arrs');
+    const r = await c().query('SELECT a[2], a[1:2], (a)[3], r, (ARRAY[1])[1] FROM arrs');
     expect(r.columns).toEqual(['a', 'a', 'a', 'r', 'array']);
   });
 });

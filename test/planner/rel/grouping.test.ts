@@ -3,9 +3,7 @@
 // same tables (NULLs in grouped columns, so a real NULL and a rolled-up one must be told apart
 // by GROUPING(); an empty table for the empty-set and no-group cases). Queries without ORDER BY
 // are compared as sorted rows: PostgreSQL does not promise an order there either.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describeRecorded, type Recorded } from './recorded.js';
 
 const SETUP = [
   "CREATE TABLE s (id int PRIMARY KEY, course text, type text, n int)",
@@ -14,7 +12,7 @@ const SETUP = [
 ];
 
 /** [query, rows as PostgreSQL 15 printed them, columns joined by '|', NULL as '', or 'ERROR <code> <message>'] */
-const QUERIES: Array<[string, string[]]> = [
+const QUERIES: Recorded = [
   ["SELECT course, count(*) FROM s GROUP BY ROLLUP (course) ORDER BY 1, 2", ["CS|4","Math|2","|1","|7"]],
   ["SELECT course, type, count(*), sum(n) FROM s GROUP BY ROLLUP (course, type) ORDER BY 1, 2, 3", ["CS|Bachelor|2|3","CS|PhD|1|5","CS||1|7","CS||4|15","Math|Masters|1|2","Math|PhD|1|1","Math||2|3","|PhD|1|4","||1|4","||7|22"]],
   ["SELECT course, type, count(*) FROM s GROUP BY CUBE (course, type) ORDER BY 1, 2, 3", ["CS|Bachelor|2","CS|PhD|1","CS||1","CS||4","Math|Masters|1","Math|PhD|1","Math||2","|Bachelor|2","|Masters|1","|PhD|1","|PhD|3","||1","||1","||7"]],
@@ -46,32 +44,4 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT GROUPING(course) FROM s WHERE GROUPING(course) = 0 GROUP BY course", ["ERROR 42803 grouping operations are not allowed in WHERE"]],
 ];
 
-let engine: Engine;
-let c: Client;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  c = Client.open(engine);
-  for (const s of SETUP) await c.query(s);
-});
-
-afterAll(async () => {
-  await c.close();
-  await engine.close();
-});
-
-describe('grouping sets agree with PostgreSQL 15', () => {
-  for (const [sql, rows] of QUERIES) {
-    it(sql, async () => {
-      if (rows[0]?.startsWith('ERROR ')) {
-        const e = await c.error(sql);
-        expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
-        return;
-      }
-      const r = await c.query(sql);
-      const got = r.text.map((row) => row.map((v) => v ?? '').join('|'));
-      if (/ORDER BY/.test(sql)) expect(got).toEqual(rows);
-      else expect([...got].sort()).toEqual([...rows].sort());
-    });
-  }
-});
+describeRecorded('grouping sets agree with PostgreSQL 15', SETUP, QUERIES);

@@ -2,9 +2,7 @@
 // comma, CROSS JOIN / JOIN … ON / LEFT JOIN … ON, aggregates and LIMIT per left row, several
 // left items, and functions in FROM reading earlier items (implicitly lateral). Expected rows
 // and errors recorded from PostgreSQL 15.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describeRecorded, type Recorded } from './recorded.js';
 
 const SETUP = [
   "CREATE TABLE t (a int PRIMARY KEY, n int, arr int[])",
@@ -14,7 +12,7 @@ const SETUP = [
 ];
 
 /** [query, rows as PostgreSQL 15 printed them, columns joined by '|', NULL as '', or 'ERROR <code> <message>'] */
-const QUERIES: Array<[string, string[]]> = [
+const QUERIES: Recorded = [
   ["SELECT t.a, s.y FROM t, LATERAL (SELECT y FROM u WHERE u.x = t.a) s ORDER BY 1, 2", ["1|p","1|q","2|r","4|s"]],
   ["SELECT t.a, s.y FROM t CROSS JOIN LATERAL (SELECT y FROM u WHERE u.x = t.a ORDER BY y DESC LIMIT 1) s ORDER BY 1", ["1|q","2|r","4|s"]],
   ["SELECT t.a, s.y FROM t LEFT JOIN LATERAL (SELECT y FROM u WHERE u.x = t.a) s ON true ORDER BY 1, 2", ["1|p","1|q","2|r","3|","4|s"]],
@@ -40,32 +38,4 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT t.a, ss.m FROM t, LATERAL (SELECT max(u.x + t.a) AS m FROM u) ss ORDER BY 1", ["1|5","2|6","3|7","4|8"]],
 ];
 
-let engine: Engine;
-let c: Client;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  c = Client.open(engine);
-  for (const s of SETUP) await c.query(s);
-});
-
-afterAll(async () => {
-  await c.close();
-  await engine.close();
-});
-
-describe('LATERAL agrees with PostgreSQL 15', () => {
-  for (const [sql, rows] of QUERIES) {
-    it(sql, async () => {
-      if (rows[0]?.startsWith('ERROR ')) {
-        const e = await c.error(sql);
-        expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
-        return;
-      }
-      const r = await c.query(sql);
-      const got = r.text.map((row) => row.map((v) => v ?? '').join('|'));
-      if (/ORDER BY/.test(sql)) expect(got).toEqual(rows);
-      else expect([...got].sort()).toEqual([...rows].sort());
-    });
-  }
-});
+describeRecorded('LATERAL agrees with PostgreSQL 15', SETUP, QUERIES);

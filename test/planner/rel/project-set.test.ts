@@ -3,9 +3,8 @@
 // row, several in lockstep padded with NULLs, inside expressions, after GROUP BY and the
 // window stage, under DISTINCT / LIMIT / UNION ALL, and PostgreSQL's CASE / COALESCE errors.
 // Expected rows and errors recorded from PostgreSQL 15.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { expect, it } from 'vitest';
+import { describeRecorded, type Recorded } from './recorded.js';
 
 const SETUP = [
   "CREATE TABLE t (a int PRIMARY KEY, n int, arr int[], s text)",
@@ -13,7 +12,7 @@ const SETUP = [
 ];
 
 /** [query, rows as PostgreSQL 15 printed them, columns joined by '|', NULL as '', or 'ERROR <code> <message>'] */
-const QUERIES: Array<[string, string[]]> = [
+const QUERIES: Recorded = [
   ["SELECT a, unnest(arr) FROM t ORDER BY 1, 2", ["1|10","1|20","4|7","4|9","4|"]],
   ["SELECT a, generate_series(1, n) AS g FROM t ORDER BY 1, 2", ["1|1","1|2","4|1","4|2","4|3"]],
   ["SELECT a, unnest(arr), generate_series(1, n) FROM t ORDER BY 1, 3, 2", ["1|10|1","1|20|2","4|7|1","4||2","4|9|3"]],
@@ -38,36 +37,8 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT generate_series(1, 3), generate_series(1, 2)", ["1|1","2|2","3|"]],
 ];
 
-let engine: Engine;
-let c: Client;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  c = Client.open(engine);
-  for (const s of SETUP) await c.query(s);
-});
-
-afterAll(async () => {
-  await c.close();
-  await engine.close();
-});
-
-describe('select-list set-returning functions agree with PostgreSQL 15', () => {
-  for (const [sql, rows] of QUERIES) {
-    it(sql, async () => {
-      if (rows[0]?.startsWith('ERROR ')) {
-        const e = await c.error(sql);
-        expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
-        return;
-      }
-      const r = await c.query(sql);
-      const got = r.text.map((row) => row.map((v) => v ?? '').join('|'));
-      if (/ORDER BY/.test(sql)) expect(got).toEqual(rows);
-      else expect([...got].sort()).toEqual([...rows].sort());
-    });
-  }
-
+describeRecorded('select-list set-returning functions agree with PostgreSQL 15', SETUP, QUERIES, (c) => {
   it('a set-returning function in WHERE is 0A000', async () => {
-    expect((await c.error('SELECT a FROM t WHERE unnest(arr) > 1')).code).toBe('0A000');
+    expect((await c().error('SELECT a FROM t WHERE unnest(arr) > 1')).code).toBe('0A000');
   });
 });
