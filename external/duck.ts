@@ -12,6 +12,7 @@ import { mapDuckType, type ExternalColumn } from './types.js';
 import { converterFor, type ExternalValue, type ValueConverter } from './values.js';
 import { quoteLiteral, readParquetCall } from './sql-text.js';
 import { listLocation, type Listing } from './listing.js';
+import { ListingCache } from './listing-cache.js';
 
 export interface ExternalEngineOptions {
   /** External data roots (the planner's config: default `<datadir>/external`). */
@@ -56,6 +57,16 @@ export class ExternalEngine {
   readonly roots: AllowedRoots;
   private readonly limiter: QueryLimiter;
   private closed = false;
+  /**
+   * Connections whose last query ran to its end, kept for the next query: opening a DuckDB
+   * connection costs about 1.5 ms, a large part of a point lookup. At most maxConcurrentQueries
+   * are kept (no more can be busy at once). A connection whose query was interrupted, failed or
+   * was closed before its end is closed instead (no half-consumed result is ever reused).
+   * Nothing else lives on them: settings are global and locked, and withConnection's temporary
+   * tables use connections of their own that are never pooled.
+   */
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly listings = new ListingCache();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -106,6 +117,14 @@ export class ExternalEngine {
     return listLocation(this.roots, location, { maxFiles: this.options.maxFilesPerLocation, suffix: '.parquet' });
   }
 
+  /**
+   * The listing a query reads: as `list`, but a directory/glob listing is reused while none of
+   * its directories changed (listing-cache.ts states the rule and why it is safe).
+   */
+  listForQuery(location: string): Listing {
+    return this.listings.get(location, () => this.list(location));
+  }
+
   /** The columns of a set of Parquet files as DuckDB reads them, mapped to PostgreSQL types. */
   async describeParquet(files: readonly string[], hiveTypes?: readonly (readonly [string, string])[]): Promise<ExternalColumn[]> {
     const stream = await this.stream(`SELECT * FROM ${readParquetCall({ files, hiveTypes })} LIMIT 0`, { files });
@@ -130,12 +149,15 @@ export class ExternalEngine {
     signal?.addEventListener('abort', onAbort);
     try {
       if (signal?.aborted) throw canceled();
-      conn = await this.instance.connect();
+      conn = this.idle.pop() ?? (await this.instance.connect());
       if (signal?.aborted) throw canceled();
       const result = await conn.stream(sql);
       if (signal?.aborted) throw canceled();
-      return new DuckStream(conn, result, () => {
+      const c = conn;
+      return new DuckStream(result, (reusable) => {
         signal?.removeEventListener('abort', onAbort);
+        if (reusable && !signal?.aborted && !this.closed && this.idle.length < this.options.maxConcurrentQueries) this.idle.push(c);
+        else c.closeSync();
         release();
       }, files, signal);
     } catch (e) {
@@ -178,6 +200,7 @@ export class ExternalEngine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const c of this.idle.splice(0)) c.closeSync();
     this.instance.closeSync();
   }
 
@@ -192,9 +215,9 @@ class DuckStream implements ExternalStream {
   private done = false;
 
   constructor(
-    private readonly conn: DuckDBConnection,
     private readonly result: DuckDBResult,
-    private readonly release: () => void,
+    /** Gives the connection back: `reusable` when its result was read to the end. */
+    private readonly release: (reusable: boolean) => void,
     private readonly files: readonly string[],
     private readonly signal: AbortSignal | undefined,
   ) {
@@ -228,7 +251,7 @@ class DuckStream implements ExternalStream {
       throw canceled();
     }
     if (!chunk || chunk.rowCount === 0) {
-      this.close();
+      this.finish(true);
       return undefined;
     }
     const rowCount = chunk.rowCount;
@@ -244,9 +267,12 @@ class DuckStream implements ExternalStream {
   }
 
   close(): void {
+    this.finish(false);
+  }
+
+  private finish(reusable: boolean): void {
     if (this.done) return;
     this.done = true;
-    this.conn.closeSync();
-    this.release();
+    this.release(reusable);
   }
 }

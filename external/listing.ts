@@ -21,6 +21,18 @@ export interface Listing {
   /** Directory the partition segments are relative to (the location itself, or a glob's literal prefix). */
   baseDir: string;
   files: ExternalFile[];
+  /**
+   * Every directory walked (a file LOCATION: none), with its mtime taken before it was read: a
+   * file added, removed or renamed in a directory changes that directory's mtime, so an
+   * unchanged set of mtimes means an unchanged set of names (listing-cache.ts).
+   */
+  dirs: ListedDir[];
+}
+
+export interface ListedDir {
+  path: string;
+  /** Full-precision mtime (not floored: compared for equality only). */
+  mtimeMs: number;
 }
 
 export interface ListOptions {
@@ -39,14 +51,15 @@ export function listLocation(roots: AllowedRoots, location: string, opts: ListOp
   const real = roots.checkExisting(location);
   const st = statSync(real);
   if (st.isFile()) {
-    return { baseDir: real.slice(0, real.lastIndexOf(sep)) || sep, files: [entry(real, real, st, '')] };
+    return { baseDir: real.slice(0, real.lastIndexOf(sep)) || sep, files: [entry(real, real, st, '')], dirs: [] };
   }
   const files: ExternalFile[] = [];
-  walk(roots, real, real, opts, files, (rel) => rel.endsWith(opts.suffix));
+  const dirs: ListedDir[] = [];
+  walk(roots, real, real, opts, files, dirs, (rel) => rel.endsWith(opts.suffix));
   if (files.length === 0) {
     throw new ExternalError('58P01', `no ${opts.suffix} files found under "${location}"`, { path: real });
   }
-  return { baseDir: real, files: sortFiles(files) };
+  return { baseDir: real, files: sortFiles(files), dirs };
 }
 
 function listGlob(roots: AllowedRoots, location: string, abs: string, opts: ListOptions): Listing {
@@ -57,11 +70,12 @@ function listGlob(roots: AllowedRoots, location: string, abs: string, opts: List
   const base = roots.checkExisting(prefix);
   const re = globToRegExp(pattern);
   const files: ExternalFile[] = [];
-  walk(roots, base, base, opts, files, (rel) => re.test(rel));
+  const dirs: ListedDir[] = [];
+  walk(roots, base, base, opts, files, dirs, (rel) => re.test(rel));
   if (files.length === 0) {
     throw new ExternalError('58P01', `no files match "${location}"`, { path: abs });
   }
-  return { baseDir: base, files: sortFiles(files) };
+  return { baseDir: base, files: sortFiles(files), dirs };
 }
 
 function walk(
@@ -70,11 +84,14 @@ function walk(
   dir: string,
   opts: ListOptions,
   out: ExternalFile[],
+  dirs: ListedDir[],
   keep: (relPosix: string) => boolean,
   visited: Set<string> = new Set([realpathSync(dir)]),
 ): void {
   let names: string[];
   try {
+    // The mtime first: a change made while the names are read shows as a newer mtime later.
+    dirs.push({ path: dir, mtimeMs: statSync(dir).mtimeMs });
     names = readdirSync(dir).sort();
   } catch (e) {
     throw new ExternalError('58030', `could not open directory "${dir}": ${(e as Error).message}`, { path: dir });
@@ -104,7 +121,7 @@ function walk(
       // A symlinked directory cycle would recurse forever: each real directory is walked once.
       if (visited.has(real)) continue;
       visited.add(real);
-      walk(roots, base, p, opts, out, keep, visited);
+      walk(roots, base, p, opts, out, dirs, keep, visited);
     } else if (st.isFile() && keep(rel)) {
       if (out.length >= opts.maxFiles) {
         throw new ExternalError('54000', `external location lists more than ${opts.maxFiles} files`);

@@ -1,7 +1,8 @@
 // Files added, removed or changed since registration: the catalog's file list (ExternalTableRef
 // .files) is a snapshot taken at CREATE EXTERNAL TABLE; a query calls `relistRef` before it
 // reads, so it sees the location as it is now. Behaviour (external/README.md, "Changed files"):
-// - the LOCATION is listed again (cheap locally: one readdir walk, no file is opened); a
+// - the LOCATION is listed again (cheap locally: one readdir walk, no file is opened; a walk is
+//   reused while no walked directory's mtime moved, listing-cache.ts); a
 //   directory or glob means "whatever Parquet files are there now": added files are read, removed
 //   files are not, and a location that has become empty is 58P01 as at registration;
 // - a file whose size or mtime changed is read as it is now (DuckDB reads the current bytes; if
@@ -25,7 +26,7 @@ export interface Relisted {
 }
 
 export function relistRef(engine: ExternalEngine, ref: ExternalTableRef): Relisted {
-  const listing = engine.list(ref.location);
+  const listing = engine.listForQuery(ref.location);
   const files: RefFile[] = listing.files.map((f) => partitionValues(f, listing, ref.partitionColumns));
   const before: ExternalFile[] = ref.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: [] }));
   const diff = diffListings(before, listing.files);

@@ -4,7 +4,10 @@
 // statically (erased at build time).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExternalEngine, ExternalEngineOptions } from '../../external/index.js';
+import type { ExternalEngine, ExternalEngineOptions, ExternalTableRef } from '../../external/index.js';
+
+/** Decoded refs kept (a ref with per-file statistics is a large JSON text; decoding it per query showed). */
+const DECODED_REFS_MAX = 256;
 
 export interface ExternalHostOptions extends ExternalEngineOptions {
   /** Roots created when missing (the default `<dataDir>/external`); configured roots must exist. */
@@ -23,6 +26,8 @@ export const EXTERNAL_DEFAULTS = {
 export class ExternalHost {
   private opening: Promise<ExternalEngine> | undefined;
   private closed = false;
+  /** Catalog ref text → its decoded ref (the text is immutable: a new catalog version is a new key). LRU. */
+  private readonly decodedRefs = new Map<string, ExternalTableRef>();
 
   constructor(readonly options: ExternalHostOptions) {}
 
@@ -37,6 +42,16 @@ export class ExternalHost {
       });
     }
     return this.opening;
+  }
+
+  /** `decode(refText)`, remembered per text (the caller must not modify the result). */
+  decodedRef(refText: string, decode: (text: string) => ExternalTableRef): ExternalTableRef {
+    let ref = this.decodedRefs.get(refText);
+    if (ref) this.decodedRefs.delete(refText);
+    else ref = decode(refText);
+    this.decodedRefs.set(refText, ref);
+    if (this.decodedRefs.size > DECODED_REFS_MAX) this.decodedRefs.delete(this.decodedRefs.keys().next().value!);
+    return ref;
   }
 
   private async open(): Promise<ExternalEngine> {

@@ -141,7 +141,7 @@ export function pruneFiles(ref: ExternalTableRef, req: ScanRequest, ctx: EvalCon
  * registered; a new or changed file has none (never pruned by statistics).
  */
 export async function currentRef(host: ExternalHost, refText: string): Promise<ExternalTableRef> {
-  const ref = decodeRef(refText);
+  const ref = host.decodedRef(refText, decodeRef);
   const engine = await host.engine();
   let now: ExternalTableRef;
   try {

@@ -180,6 +180,23 @@ describe('bad input and control', () => {
     for (let i = 0; i < 6; i++) expect(await fx.engine.runScalar('SELECT 1')).toBe(1);
   });
 
+  it('reuses connections only after a result was read to its end (early close, errors, concurrency)', async () => {
+    const count = `SELECT count(*)::INTEGER FROM ${readParquetCall({ files: [flat] })}`;
+    const want = (await fx.engine.runScalar(count)) as number;
+    for (let i = 0; i < 3; i++) {
+      const early = await fx.engine.stream(`SELECT * FROM ${readParquetCall({ files: [flat] })}`, { files: [flat] });
+      await early.next();
+      early.close(); // half-read result: its connection is closed, not pooled
+      await expectExt(fx.engine.runScalar(`SELECT CAST('x' AS INTEGER)`), 'XX000'); // a failed query: connection closed
+      expect(await fx.engine.runScalar(count)).toBe(want);
+    }
+    // More concurrent queries than slots, twice: pooled connections serve each one by one.
+    for (let k = 0; k < 2; k++) {
+      const all = await Promise.all(Array.from({ length: 8 }, (_, i) => fx.engine.runScalar(`SELECT ${i} + (${count})`)));
+      expect(all).toEqual(Array.from({ length: 8 }, (_, i) => i + want));
+    }
+  });
+
   it('stops early without leaking connections (close before the end)', async () => {
     for (let i = 0; i < 10; i++) {
       const s = await fx.engine.stream(`SELECT * FROM ${readParquetCall({ files: [flat] })}`, { files: [flat] });
