@@ -25,6 +25,7 @@
 //
 //   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/external/wire.mjs \
 //     [--rows 10000000] [--hot 1000000] [--pairs 5] [--lookups 200] [--systems pyralog,duckdb,postgres]
+//     [--figures flat,hive,month,selective,hybrid,lookup,copy]   (a subset runs only those figures)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { rmSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,8 @@ import { median, percentile, fmt, fmtRatio, markdownTable, parseArgs, csvList } 
 import { ensureSalesData } from './gen-sales.mjs';
 
 const log = (s) => process.stderr.write(`[wire] ${s}\n`);
-const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42' });
+const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42', figures: 'flat,hive,month,selective,hybrid,lookup,copy' });
+const FIGURES = new Set(csvList(opts.figures));
 const ROWS = Number(opts.rows);
 const HOT = Number(opts.hot);
 const PAIRS = Number(opts.pairs);
@@ -151,12 +153,12 @@ const names = Object.keys(systems);
 // ---------------------------------------------------------------- figures
 const REVENUE = (from, where = '') => `SELECT product_id, SUM(amount) AS revenue FROM ${from}${where} GROUP BY product_id ORDER BY revenue DESC LIMIT 10`;
 const QUERIES = [
-  { name: 'revenue top 10, flat file', sql: REVENUE('sales') },
-  { name: 'revenue top 10, hive (60 partitions)', sql: REVENUE('sales_hive') },
-  { name: 'revenue, one month (hive, year = 2022 AND month = 6)', sql: REVENUE('sales_hive', ' WHERE year = 2022 AND month = 6') },
-  { name: 'selective non-partition predicate (customer_id = 4242)', sql: 'SELECT id, amount FROM sales WHERE customer_id = 4242 ORDER BY id' },
-  { name: `hybrid: ${fmt(HOT)} hot (LSM) + ${fmt(ROWS)} cold rows, revenue top 10`, sql: REVENUE('(SELECT product_id, amount FROM sales_hot UNION ALL SELECT product_id, amount FROM sales) s'), only: ['pyralog', 'duckdb', 'postgres'] },
-];
+  { key: 'flat', name: 'revenue top 10, flat file', sql: REVENUE('sales') },
+  { key: 'hive', name: 'revenue top 10, hive (60 partitions)', sql: REVENUE('sales_hive') },
+  { key: 'month', name: 'revenue, one month (hive, year = 2022 AND month = 6)', sql: REVENUE('sales_hive', ' WHERE year = 2022 AND month = 6') },
+  { key: 'selective', name: 'selective non-partition predicate (customer_id = 4242)', sql: 'SELECT id, amount FROM sales WHERE customer_id = 4242 ORDER BY id' },
+  { key: 'hybrid', name: `hybrid: ${fmt(HOT)} hot (LSM) + ${fmt(ROWS)} cold rows, revenue top 10`, sql: REVENUE('(SELECT product_id, amount FROM sales_hot UNION ALL SELECT product_id, amount FROM sales) s'), only: ['pyralog', 'duckdb', 'postgres'] },
+].filter((q) => FIGURES.has(q.key));
 
 /** Canonical text of a result: numbers compared numerically (DuckDB returns JS numbers/bigints). */
 function canon(rows) {
@@ -204,7 +206,7 @@ for (const q of QUERIES) {
 }
 
 // Point lookups: random existing ids, one at a time, the same ids for every system in a round.
-{
+if (FIGURES.has('lookup')) {
   const name = `point lookup by id (${LOOKUPS} lookups per system per round)`;
   const sql = 'SELECT id, amount, customer_id FROM sales WHERE id = $1';
   let state = Number(opts.seed);
@@ -247,7 +249,7 @@ for (const q of QUERIES) {
 // vs DuckDB from the same rows in Parquet; cold = the 10 M-row external table as it is (Pyralog
 // hands it to DuckDB end to end) vs DuckDB's own COPY of the same file.
 const copyRows = [];
-for (const kind of ['hot', 'cold']) {
+for (const kind of FIGURES.has('copy') ? ['hot', 'cold'] : []) {
   const want = kind === 'hot' ? HOT : ROWS;
   const ok = {};
   const rates = { pyralog: [], duckdb: [] };
