@@ -58,7 +58,10 @@ class PlannerEngine implements Engine, SessionHost {
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const s of [...this.sessions]) s.close();
+    const open = [...this.sessions];
+    for (const s of open) s.close();
+    // Sessions drop their temporary schemas before the storage closes.
+    await Promise.all(open.map((s) => s.tablesClosed));
     await this.dbs.flush();
     await this.tables?.close(); // issue 4
     await this.external?.close(); // issue 5

@@ -101,7 +101,13 @@ export class SchemaCatalog {
 
   /** First match along the search path (`schema` given: only there). */
   resolve(r: CatalogReader, db: string, searchPath: readonly string[], name: string, schema?: string): TableDesc | undefined {
-    if (schema !== undefined) return this.table(r, db, schema, name);
+    if (schema !== undefined) {
+      // `pg_temp` names the session's own temporary schema (the search path's pg_temp_N).
+      if (schema === 'pg_temp') schema = searchPath.find((s) => s.startsWith('pg_temp_')) ?? schema;
+      const t = this.table(r, db, schema, name);
+      if (t && /^pg_temp_\d+$/.test(schema) && !searchPath.includes(schema)) throw new DbError('0A000', 'cannot access temporary tables of other sessions');
+      return t;
+    }
     for (const s of searchPath) {
       const t = this.table(r, db, s, name);
       if (t) return t;
@@ -185,6 +191,28 @@ export class SchemaCatalog {
       if (d.kind === 'table') storage.push(d.storageId, ...d.uniques.map((u) => u.storageId));
     }
     for (const kr of scanPrefix(latest, SYS_NAMESPACE, namespacePrefix(db))) ops.push({ table: SYS_NAMESPACE, key: kr.key, kind: 'del', row: undefined });
+    if (ops.length > 0) await this.db.write(ops);
+    return storage;
+  }
+
+  /**
+   * Server start: removes every schema (and its relations) whose name `doomed` accepts, in all
+   * databases, in one atomic batch — temporary schemas left by a crash must not survive a
+   * restart. Returns the storage ids to reclaim.
+   */
+  async dropSchemasWhere(doomed: (schema: string) => boolean): Promise<number[]> {
+    const ops: Array<{ table: number; key: Uint8Array; kind: 'del'; row: undefined }> = [];
+    const storage: number[] = [];
+    for (const kr of this.db.scan(SYS_RELATION, {})) {
+      const d = this.decode(kr.row);
+      if (!doomed(d.schema)) continue;
+      ops.push({ table: SYS_RELATION, key: kr.key, kind: 'del', row: undefined });
+      if (d.kind === 'table') storage.push(d.storageId, ...d.uniques.map((u) => u.storageId), ...(d.indexes ?? []).map((i) => i.storageId));
+    }
+    for (const kr of this.db.scan(SYS_NAMESPACE, {})) {
+      const name = kr.row[3] as string | undefined;
+      if (name !== undefined && doomed(name)) ops.push({ table: SYS_NAMESPACE, key: kr.key, kind: 'del', row: undefined });
+    }
     if (ops.length > 0) await this.db.write(ops);
     return storage;
   }

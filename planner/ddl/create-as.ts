@@ -9,18 +9,18 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
+import { creationTarget } from './temp.js';
 
 export interface CreateTableAsNode {
   kind: 'CreateTableAsStmt';
   query: SelectStmt;
-  into: { rel: { relname?: string; schemaname?: string; relpersistence?: string }; colNames?: Node[]; skipData?: boolean; options?: Node[] };
+  into: { rel: { relname?: string; schemaname?: string; relpersistence?: string }; colNames?: Node[]; skipData?: boolean; options?: Node[]; onCommit?: string };
   objtype?: string;
   if_not_exists?: boolean;
 }
 
 export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
   if (s.objtype && s.objtype !== 'OBJECT_TABLE') throw b.unsupported('materialized views');
-  if (s.into.rel.relpersistence === 't') throw b.unsupported('temporary tables');
   const q = planQuery(b, s.query);
   const names = (s.into.colNames ?? []).map((n) => (n.kind === 'String' ? n.sval ?? '' : ''));
   if (names.length > q.columns.length) throw new DbError('42601', 'too many column names were specified');
@@ -37,7 +37,7 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
     async run(ctx) {
       const ts = tablesOfBinder(b);
       const name = s.into.rel.relname ?? '';
-      const schema = s.into.rel.schemaname ?? ts.creationSchema();
+      const schema = await creationTarget(ts, s.into.rel.relpersistence, s.into.rel.schemaname, s.into.onCommit);
       if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
       const w = ts.writer();
       const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());

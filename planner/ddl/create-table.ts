@@ -11,6 +11,7 @@ import { strings, type Node, type TypeName } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
 import { assign, tableScope, type TablePlan } from '../dml/common.js';
+import { creationTarget } from './temp.js';
 import { checkName, defineForeignKey, type FkConstraintNode } from './fk.js';
 
 interface ConstraintNode {
@@ -86,8 +87,7 @@ function likeColumns(b: Binder, ts: TableSession, like: TableLikeNode): ColumnDe
 
 async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Promise<string> {
   const name = s.relation.relname ?? '';
-  const schema = s.relation.schemaname ?? ts.creationSchema();
-  if (s.relation.relpersistence === 't') throw b.unsupported('temporary tables');
+  const schema = await creationTarget(ts, s.relation.relpersistence, s.relation.schemaname, s.oncommit);
   if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
   const w = ts.writer();
   const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());

@@ -18,6 +18,7 @@ import type { BoundExpr } from '../bind/expr.js';
 import type { FuncCall, SubLink } from '../parse/ast.js';
 import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
+import { dropTempSchema } from '../ddl/temp.js';
 import type { CteDef } from './with.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type Row as LsmRow, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 import type { ExternalRows } from '../external/scan-rows.js'; // issue 5
@@ -38,11 +39,30 @@ export class TablesServer {
   /** Grows on every DDL anywhere in the server: cached plans compare it. */
   catalogVersion = 0;
 
+  /** Numbers N of the temporary schemas pg_temp_N held by live sessions (../ddl/temp.ts). */
+  private readonly tempIds = new Set<number>();
+
   private constructor(readonly db: LsmDb, readonly catalog: SchemaCatalog) {}
 
   static async open(o: TablesServerOptions): Promise<TablesServer> {
     const db = await LsmDb.open({ dir: o.dir, txnBytesMax: o.txnBytesMax ?? TXN_BYTES_MAX_DEFAULT, ...(o.syncMode ? { syncMode: o.syncMode } : {}) });
-    return new TablesServer(db, SchemaCatalog.open(db));
+    const catalog = SchemaCatalog.open(db);
+    // Temporary schemas of sessions that ended in a crash do not survive a restart.
+    const storage = await catalog.dropSchemasWhere(isTempSchema);
+    for (const id of storage) void catalog.reclaimStorage(id).catch(() => undefined);
+    return new TablesServer(db, catalog);
+  }
+
+  /** The lowest number no live session's temporary schema uses. */
+  allocTempId(): number {
+    let n = 1;
+    while (this.tempIds.has(n)) n++;
+    this.tempIds.add(n);
+    return n;
+  }
+
+  freeTempId(n: number): void {
+    this.tempIds.delete(n);
   }
 
   async close(): Promise<void> {
@@ -96,6 +116,8 @@ export class TableSession {
   readonly ctes: Array<Map<string, CteDef>> = [];
   /** issue 5: rows of the external tables the running statement reads (fetched before it runs). */
   externalRows: ExternalRows | undefined;
+  /** This session's temporary schema `pg_temp_N`, once it created a temporary table. */
+  tempSchema: { name: string; id: number } | undefined;
 
   constructor(readonly server: TablesServer, readonly host: TableSessionHost) {
     this.latest = new LatestReader(server.db);
@@ -179,6 +201,15 @@ export class TableSession {
     }
   }
 
+  /** Session end: rolls back the open transaction, then drops the temporary schema. */
+  async close(): Promise<void> {
+    try {
+      await this.end(false);
+    } finally {
+      await dropTempSchema(this);
+    }
+  }
+
   searchPath(): string[] {
     const raw = this.host.getSetting('search_path') ?? '"$user", public';
     const out: string[] = [];
@@ -187,14 +218,20 @@ export class TableSession {
       if (part.startsWith('"') && part.endsWith('"')) part = part.slice(1, -1);
       else part = part.toLowerCase();
       if (part === '$user') part = this.host.user;
+      if (part === 'pg_temp') {
+        if (this.tempSchema) out.push(this.tempSchema.name);
+        continue;
+      }
       if (part !== '') out.push(part);
     }
+    // As PostgreSQL: the session's temporary schema is searched first unless named explicitly.
+    if (this.tempSchema && !out.includes(this.tempSchema.name)) out.unshift(this.tempSchema.name);
     return out;
   }
 
   /** Schema new objects go to: the first existing schema of the search path (3F000 if none). */
   creationSchema(): string {
-    for (const s of this.searchPath()) if (this.catalog.schemaExists(this.reader(), this.host.database, s) && s !== 'pg_catalog') return s;
+    for (const s of this.searchPath()) if (!isTempSchema(s) && this.catalog.schemaExists(this.reader(), this.host.database, s) && s !== 'pg_catalog') return s;
     throw new DbError('3F000', 'no schema has been selected to create in');
   }
 
@@ -287,6 +324,11 @@ export class TableSession {
 
   private lockTimeoutText = '0';
   private lockTimeoutValueMs = 0;
+}
+
+/** Whether a schema name is a session's temporary schema (pg_temp_N). */
+export function isTempSchema(name: string): boolean {
+  return /^pg_temp_\d+$/.test(name);
 }
 
 /** A duration setting as SHOW prints it (`5s`, `100ms`, `0`) in milliseconds; 0 when unparsable. */

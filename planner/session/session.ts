@@ -83,6 +83,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   private stmtStart = 0n;
   private readonly rng = new SeededRandom();
   private closed = false;
+  /** Settles once close() has ended the storage transaction and dropped the temporary schema. */
+  tablesClosed: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: SessionHost, opts: SessionOptions) {
     this.user = opts.user;
@@ -315,7 +317,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (this.closed) return;
     this.closed = true;
     this.tx.abandon();
-    void this.tables?.end(false).catch(() => undefined); // issue 4
+    this.tablesClosed = this.tables?.close().catch(() => undefined) ?? Promise.resolve(); // issue 4; drops the temporary schema
     this.parseCache.clear();
     this.shapeCache.clear();
     this.host.sessionClosed(this);
