@@ -21,11 +21,14 @@
 // systems rotating each round; ratios are Pyralog / other within a round, the recorded figure is
 // the median of the per-round ratios. A statement Pyralog refuses (e.g. 53200 past its row cap)
 // makes that cell an error with the SQLSTATE; the other systems are still measured.
+// A short query (warm-up under SHORT_MS on every system) is run --repeat times per system per
+// round and the round's time is the median of those (one 10 ms run alone is mostly noise here).
 // DuckDB runs with threads=2 and parquet_metadata_cache=true, the settings Pyralog's engine uses.
 //
 //   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/external/wire.mjs \
 //     [--rows 10000000] [--hot 1000000] [--pairs 5] [--lookups 200] [--systems pyralog,duckdb,postgres]
 //     [--figures flat,hive,month,selective,hybrid,lookup,copy]   (a subset runs only those figures)
+//     [--repeat 11]   (executions per round of a short query)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { rmSync, existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +40,9 @@ import { median, percentile, fmt, fmtRatio, markdownTable, parseArgs, csvList } 
 import { ensureSalesData } from './gen-sales.mjs';
 
 const log = (s) => process.stderr.write(`[wire] ${s}\n`);
-const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42', figures: 'flat,hive,month,selective,hybrid,lookup,copy' });
+const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42', figures: 'flat,hive,month,selective,hybrid,lookup,copy', repeat: '11' });
+const REPEAT = Number(opts.repeat);
+const SHORT_MS = 100;
 const FIGURES = new Set(csvList(opts.figures));
 const ROWS = Number(opts.rows);
 const HOT = Number(opts.hot);
@@ -180,9 +185,11 @@ for (const q of QUERIES) {
   log(`${q.name}: warm-up and answer check`);
   const ok = {};
   const answers = {};
+  let short = true;
   for (const n of names) {
     try {
       const t = await timed(async () => (answers[n] = canon(await systems[n].query(q.sql))));
+      if (t >= SHORT_MS) short = false;
       ok[n] = true;
       log(`  ${n}: ${fmt(t)} ms`);
     } catch (e) {
@@ -197,7 +204,12 @@ for (const q of QUERIES) {
   for (let p = 0; p < PAIRS; p++) {
     const order = names.map((_, i) => names[(i + p) % names.length]);
     const round = {};
-    for (const n of order) if (ok[n] === true) round[n] = await timed(() => systems[n].query(q.sql));
+    for (const n of order) {
+      if (ok[n] !== true) continue;
+      const runs = [];
+      for (let k = 0; k < (short ? REPEAT : 1); k++) runs.push(await timed(() => systems[n].query(q.sql)));
+      round[n] = median(runs);
+    }
     for (const n of names) if (round[n] !== undefined) times[n].push(round[n]);
     if (round.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && round[n] !== undefined) ratios[n].push(round.pyralog / round[n]);
     log(`  round ${p + 1}: ${names.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} ms`).join(', ')}`);
