@@ -9,7 +9,7 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
-import { creationTarget } from './temp.js';
+import { creationTarget, registerOnCommit } from './temp.js';
 
 export interface CreateTableAsNode {
   kind: 'CreateTableAsStmt';
@@ -51,6 +51,7 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
       const oid = await ts.catalog.allocOid();
       const desc: TableDesc = { kind: 'table', oid, db: ts.host.database, schema, name, storageId: oid, columns: cols, uniques: [], checks: [] };
       ts.catalog.putTable(w, desc);
+      registerOnCommit(ts, desc, s.into.onCommit);
       ts.noteDdl();
       if (s.into.skipData) return { rows: [], tag: 'SELECT 0' };
       const rows = await q.run(ctx);

@@ -11,7 +11,7 @@ import { strings, type Node, type TypeName } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
 import { assign, tableScope, type TablePlan } from '../dml/common.js';
-import { creationTarget } from './temp.js';
+import { creationTarget, registerOnCommit } from './temp.js';
 import { checkName, defineForeignKey, type FkConstraintNode } from './fk.js';
 
 interface ConstraintNode {
@@ -227,6 +227,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
     for (const ch of checks) sb.coerceToBool(sb.bind(ch.expr as Node), 'CHECK', -1);
   }
   ts.catalog.putTable(w, desc);
+  registerOnCommit(ts, desc, s.oncommit);
   ts.noteDdl();
   return 'CREATE TABLE';
 }

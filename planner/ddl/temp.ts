@@ -5,10 +5,14 @@
 //   names (SchemaCatalog.resolve), other sessions never have it on their path;
 // - the session's end drops every relation in it and the schema itself (dropTempSchema);
 //   a crash leaves them behind and the next server start removes them (TablesServer.open).
-// ON COMMIT DELETE ROWS / DROP are not built: 0A000.
+// - ON COMMIT DELETE ROWS / DROP: the table is registered with its session (registerOnCommit)
+//   and runOnCommit deletes its rows / drops it inside each committing transaction, as
+//   PostgreSQL's PreCommit_on_commit_actions does.
 
 import { DbError } from '../../catalog/index.js';
-import { isTempSchema, type TableSession } from '../rel/runtime.js';
+import type { TableDesc } from '../../catalog/index.js';
+import { isTempSchema, type OnCommitEntry, type TableSession } from '../rel/runtime.js';
+import { dropRelation } from './drop.js';
 
 /** PostgreSQL's OnCommitAction names as libpg_query spells them. */
 export type OnCommit = 'ONCOMMIT_NOOP' | 'ONCOMMIT_PRESERVE_ROWS' | 'ONCOMMIT_DELETE_ROWS' | 'ONCOMMIT_DROP';
@@ -42,9 +46,8 @@ function checkOnCommit(onCommit: string | undefined): void {
     case 'ONCOMMIT_PRESERVE_ROWS':
       return;
     case 'ONCOMMIT_DELETE_ROWS':
-      throw new DbError('0A000', 'ON COMMIT DELETE ROWS is not supported yet');
     case 'ONCOMMIT_DROP':
-      throw new DbError('0A000', 'ON COMMIT DROP is not supported yet');
+      return;
     default: {
       const never: never = o;
       throw new DbError('0A000', `ON COMMIT ${String(never)} is not supported`);
@@ -94,4 +97,58 @@ export async function dropTempSchema(ts: TableSession): Promise<void> {
   ts.server.catalogVersion++;
   ts.server.freeTempId(temp.id);
   for (const id of storage) void ts.catalog.reclaimStorage(id).catch(() => undefined);
+}
+
+/** After CREATE TEMP TABLE … ON COMMIT DELETE ROWS | DROP: remember what each commit must do. */
+export function registerOnCommit(ts: TableSession, desc: TableDesc, onCommit: string | undefined): void {
+  const o = (onCommit ?? 'ONCOMMIT_NOOP') as OnCommit;
+  switch (o) {
+    case 'ONCOMMIT_NOOP':
+    case 'ONCOMMIT_PRESERVE_ROWS':
+      return;
+    case 'ONCOMMIT_DELETE_ROWS':
+      ts.onCommit.push({ action: 'delete-rows', schema: desc.schema, name: desc.name, oid: desc.oid });
+      return;
+    case 'ONCOMMIT_DROP':
+      ts.onCommit.push({ action: 'drop', schema: desc.schema, name: desc.name, oid: desc.oid });
+      return;
+    default: {
+      const never: never = o;
+      throw new DbError('0A000', `ON COMMIT ${String(never)} is not supported`);
+    }
+  }
+}
+
+/**
+ * Inside a committing transaction: deletes the rows of ON COMMIT DELETE ROWS tables and drops
+ * ON COMMIT DROP tables. An entry whose table is gone (rolled back or dropped: the oid no longer
+ * matches) is forgotten.
+ */
+export async function runOnCommit(ts: TableSession): Promise<void> {
+  const keep: OnCommitEntry[] = [];
+  const txn = ts.writer();
+  for (const e of ts.onCommit) {
+    const t = ts.catalog.table(txn, ts.host.database, e.schema, e.name);
+    if (!t || t.oid !== e.oid || t.kind !== 'table') continue;
+    switch (e.action) {
+      case 'delete-rows': {
+        keep.push(e);
+        // Row deletes rather than TRUNCATE's fresh storage id: no DDL (cached plans stay valid).
+        for (const id of new Set([t.storageId, ...t.uniques.map((u) => u.storageId)])) {
+          const keys: Uint8Array[] = [];
+          for (const kr of txn.scan(id, {})) keys.push(kr.key);
+          for (const k of keys) txn.delete(id, k);
+        }
+        break;
+      }
+      case 'drop':
+        dropRelation(ts, t);
+        break;
+      default: {
+        const never: never = e.action;
+        throw new Error(`unknown ON COMMIT action ${String(never)}`);
+      }
+    }
+  }
+  ts.onCommit = keep;
 }

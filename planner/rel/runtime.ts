@@ -18,7 +18,7 @@ import type { BoundExpr } from '../bind/expr.js';
 import type { FuncCall, SubLink } from '../parse/ast.js';
 import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
-import { dropTempSchema } from '../ddl/temp.js';
+import { dropTempSchema, runOnCommit } from '../ddl/temp.js';
 import type { CteDef } from './with.js';
 import { LsmDb, LsmError, type KeyRow, type Row, type Row as LsmRow, type ScanOptions, type TableId, type Txn } from '../../lsm/index.js';
 import type { ExternalRows } from '../external/scan-rows.js'; // issue 5
@@ -118,6 +118,8 @@ export class TableSession {
   externalRows: ExternalRows | undefined;
   /** This session's temporary schema `pg_temp_N`, once it created a temporary table. */
   tempSchema: { name: string; id: number } | undefined;
+  /** Temporary tables created ON COMMIT DELETE ROWS | DROP (../ddl/temp.ts runOnCommit). */
+  onCommit: OnCommitEntry[] = [];
 
   constructor(readonly server: TablesServer, readonly host: TableSessionHost) {
     this.latest = new LatestReader(server.db);
@@ -175,6 +177,15 @@ export class TableSession {
 
   /** Ends the storage transaction with the SQL transaction's outcome. */
   async end(commit: boolean): Promise<void> {
+    let failure: unknown;
+    if (commit && this.txn && this.onCommit.length > 0) {
+      try {
+        await runOnCommit(this);
+      } catch (e) {
+        failure = e; // the transaction rolls back instead, as when PostgreSQL's pre-commit fails
+        commit = false;
+      }
+    }
     const txn = this.txn;
     this.txn = undefined;
     const reclaim = this.reclaim;
@@ -195,6 +206,7 @@ export class TableSession {
     } finally {
       if (ddl) this.server.catalogVersion++;
     }
+    if (failure !== undefined) throw failure;
     if (commit) {
       // Space reclaim is best effort: the rows are already unreachable (their storage id is gone).
       for (const id of reclaim) void this.catalog.reclaimStorage(id).catch(() => undefined);
@@ -324,6 +336,15 @@ export class TableSession {
 
   private lockTimeoutText = '0';
   private lockTimeoutValueMs = 0;
+}
+
+/** What a commit does to a temporary table created ON COMMIT DELETE ROWS | DROP. */
+export interface OnCommitEntry {
+  action: 'delete-rows' | 'drop';
+  schema: string;
+  name: string;
+  /** Tells the table apart from a later one of the same name. */
+  oid: number;
 }
 
 /** Whether a schema name is a session's temporary schema (pg_temp_N). */
