@@ -126,10 +126,14 @@ const DEFS: Record<string, ArrayFnDef[]> = {
       const t = ctx.tables;
       const exists = (s: string): boolean => s === 'pg_catalog' || (t === undefined ? s === 'public' : t.catalog.schemaExists(t.reader(), t.host.database, s));
       const path = t !== undefined ? t.searchPath() : ['public'];
+      // The session's temp schema is searched first implicitly unless the path names pg_temp.
+      const named = /(^|,)\s*"?pg_temp"?\s*(,|$)/.test(t?.host.getSetting('search_path') ?? '');
+      const implicitTemp = path.length > 0 && /^pg_temp_\d+$/.test(path[0]!) && !named ? path[0] : undefined;
       const explicit: string[] = [];
-      for (const s of path) if (exists(s) && !explicit.includes(s)) explicit.push(s);
-      const all = a[0] === true && !explicit.includes('pg_catalog') ? ['pg_catalog', ...explicit] : explicit;
-      return arrayOfValues(all);
+      for (const s of implicitTemp ? path.slice(1) : path) if (exists(s) && !explicit.includes(s)) explicit.push(s);
+      if (a[0] !== true) return arrayOfValues(explicit);
+      const all = explicit.includes('pg_catalog') ? explicit : ['pg_catalog', ...explicit];
+      return arrayOfValues(implicitTemp ? [implicitTemp, ...all] : all);
     },
   }],
   trim_array: [{

@@ -46,6 +46,11 @@ describe('CREATE TEMP TABLE', () => {
     expect((await a.query('SELECT x, y, z FROM t ORDER BY x')).text).toEqual([['10', '1', 'a'], ['20', '2', 'b']]);
     expect((await a.query('SELECT x FROM pg_temp.t ORDER BY x')).text).toEqual([['10'], ['20']]);
     expect((await a.query('SELECT x FROM public.t')).text).toEqual([['1']]);
+    // PostgreSQL 15: the implicit temp schema leads current_schemas(true), not (false).
+    const [[withImplicit, without]] = (await a.query('SELECT current_schemas(true), current_schemas(false)')).text as string[][];
+    expect(without).toBe('{public}');
+    expect(withImplicit).toMatch(/^\{pg_temp_\d+,pg_catalog,public\}$/);
+    expect((await b.query('SELECT current_schemas(true)')).text).toEqual([['{pg_catalog,public}']]);
     expect(await code(a.query("INSERT INTO t (x, z) VALUES (10, 'c')"))).toBe('23505');
     expect(await code(a.query("INSERT INTO t (x, z) VALUES (30, 'a')"))).toBe('23505');
     // The other session sees only the permanent table.
