@@ -34,10 +34,14 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
       const name = parts[parts.length - 1]!;
       const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
       const found = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), name, schema);
-      const shown = parts.join('.');
+      // PostgreSQL names only the relation in these messages (DropErrorMsgNonExistent).
+      const shown = name;
       if (!found) {
+        // A named schema that does not exist is reported as such (PostgreSQL's LookupExplicitNamespace).
+        const noSchema = schema !== undefined && schema !== 'pg_temp' && !ts.catalog.schemaExists(ts.reader(), db, schema);
+        if (noSchema && !s.missing_ok) throw new DbError('3F000', `schema "${schema}" does not exist`);
         if (s.missing_ok) {
-          ts.notice({ severity: 'NOTICE', code: '00000', message: `${what} "${shown}" does not exist, skipping` });
+          ts.notice({ severity: 'NOTICE', code: '00000', message: noSchema ? `schema "${schema}" does not exist, skipping` : `${what} "${shown}" does not exist, skipping` });
           continue;
         }
         throw new DbError('42P01', `${what} "${shown}" does not exist`);
