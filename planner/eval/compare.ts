@@ -4,7 +4,7 @@
 // spaces; floats put NaN above everything and equal to itself; intervals compare by their span
 // with 30-day months.
 
-import { TypeOid } from '../../catalog/index.js';
+import { TypeOid, compareJsonb, parseJson } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { decCmp } from './decimal.js';
 import { toDec } from './numeric.js';
@@ -78,6 +78,9 @@ export function cmpNumeric(a: Value, b: Value): number {
   return decCmp(toDec(a), toDec(b));
 }
 
+/** jsonb_cmp over the stored normal-form texts (object < array < boolean < number < string < null is PostgreSQL's rank, with its quirks; catalog owns it). */
+const cmpJsonb: Cmp = (a, b) => compareJsonb(parseJson(a as string, true), parseJson(b as string, true));
+
 export function comparatorFor(oid: number): Cmp | undefined {
   switch (oid) {
     case TypeOid.int2:
@@ -110,6 +113,8 @@ export function comparatorFor(oid: number): Cmp | undefined {
       return cmpInterval;
     case TypeOid.numeric:
       return cmpNumeric;
+    case TypeOid.jsonb:
+      return cmpJsonb;
     default:
       return arrayComparatorFor(oid); // array_cmp over the element order; undefined otherwise
   }

@@ -13,7 +13,7 @@ import type { Binder } from '../bind/binder.js';
 import { coerceAllTo, commonType } from '../bind/coerce.js';
 import { isImmutable, type BoundExpr, type EvalContext, type Value } from '../bind/expr.js';
 import { figureColname } from '../bind/names.js';
-import { T, type SqlType } from '../bind/types.js';
+import { T, typeName, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
 import { needsRelPlanner, planRelSelect, planWith, rejectWindowCalls } from '../rel/index.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
@@ -331,7 +331,7 @@ function sortKey(b: Binder, sb: SortBy, plan: QueryPlan, setOp: boolean): SortKe
   }
   const type = plan.columns[index]!.type;
   const cmp = comparatorFor(type.oid);
-  if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${type.oid}`, -1);
+  if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(type)}`, -1, { hint: 'Use an explicit ordering operator or modify the query.' });
   const desc = sb.sortby_dir === 'SORTBY_DESC';
   const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
   return { index, cmp, desc, nullsFirst };

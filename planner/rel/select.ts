@@ -12,7 +12,7 @@ import { DbError } from '../../catalog/index.js';
 import type { Binder, Scope } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { figureColname } from '../bind/names.js';
-import { T } from '../bind/types.js';
+import { T, typeName } from '../bind/types.js';
 import { compile, type Compiled } from '../eval/compile.js';
 import { comparatorFor } from '../eval/compare.js';
 import type { OutputColumn, QueryPlan } from '../exec/query.js';
@@ -333,7 +333,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     const keys: SortKey[] = sortSlots.map(({ slot, sb }) => {
       const ty = exprs[slot]!.type;
       const cmp = comparatorFor(ty.oid);
-      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${ty.oid}`, -1);
+      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(ty)}`, -1, { hint: 'Use an explicit ordering operator or modify the query.' });
       const desc = sb.sortby_dir === 'SORTBY_DESC';
       const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
       return { expr: (r: readonly Value[]) => r[slot], cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
@@ -390,7 +390,7 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
     (f.agg_order as SortBy[]).forEach((sb, i) => {
       const e = b.resolveUnknown(b.bind(sb.node));
       const cmp = comparatorFor(e.type.oid);
-      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${e.type.oid}`, loc);
+      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(e.type)}`, loc, { hint: 'Use an explicit ordering operator or modify the query.' });
       const desc = sb.sortby_dir === 'SORTBY_DESC';
       exprs.push(compile(e));
       keys.push({ expr: (r: readonly Value[]) => r[i], cmp, desc, nullsFirst: sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc) });

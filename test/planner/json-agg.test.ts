@@ -35,6 +35,14 @@ describe('jsonb aggregates', () => {
     expect(await one("select jsonb_agg(x) from (values (1.0::float8),('NaN'::float8)) v(x)")).toEqual([['[1, "NaN"]']]);
   });
 
+  it('order jsonb as PostgreSQL 15 does; json has no ordering operator', async () => {
+    expect(await one('select jsonb_agg(v4 order by v4) from t')).toEqual([['[null, false, {}, null]']]);
+    const sorted = await one(`select x from (values ('null'::jsonb),('false'),('{}'),('[]'),('1'),('"a"'),('[1]'),('{"a":1}'),('true'),('2.5'),('"b"'),(NULL)) v(x) order by x`);
+    expect(sorted.map((r) => r[0])).toEqual(['[]', 'null', '"a"', '"b"', '1', '2.5', 'false', 'true', '[1]', '{}', '{"a": 1}', null]);
+    const e = await c.query(`select x from (values ('{}'::json)) v(x) order by x`).then(() => undefined, (x: DbError) => x);
+    expect([e?.code, e?.message, e?.fields.hint]).toEqual(['42883', 'could not identify an ordering operator for type json', 'Use an explicit ordering operator or modify the query.']);
+  });
+
   it('refuse NULL and non-scalar object keys with PostgreSQL 15 errors', async () => {
     const err = (sql: string): Promise<DbError> => c.query(sql).then(() => { throw new Error('expected an error'); }, (e: DbError) => e);
     expect((await err('select jsonb_object_agg(v3, v1) from t')).message).toBe('field name must not be null');
