@@ -179,6 +179,9 @@ function rint(x: number): number {
 
 class Acc {
   months = 0;
+  /** Months from year-like units (tm_year in DecodeInterval): only their sum with `months`
+   *  can overflow into "interval out of range"; `months` alone is a field overflow. */
+  yearMonths = 0;
   days = 0;
   micros = 0n;
   mask = 0;
@@ -206,11 +209,12 @@ class Acc {
   }
   /** AdjustFractYears: the fraction becomes rint() months, never days. */
   years(val: number, frac: number, monthsPerUnit: number): void {
-    this.months += val * monthsPerUnit + rint(frac * monthsPerUnit);
+    this.yearMonths += val * monthsPerUnit + rint(frac * monthsPerUnit);
   }
 }
 
-class Bad { constructor(readonly range: boolean) {} }
+/** range: a field overflowed (22015); whole: the fields fit but their sum does not (22008). */
+class Bad { constructor(readonly range: boolean, readonly whole = false) {} }
 
 /**
  * A number field split as DecodeInterval does: the integer part (strtoint) and the fraction
@@ -289,6 +293,10 @@ function timeText(s: string): bigint {
 
 function parsePostgresInterval(s: string): Interval {
   const words = s.toLowerCase().split(/[\s,]+/).filter((w) => w !== '');
+  // ParseDateTime reads a sign, skips the spaces after it and joins it to the number: '- 1 year'.
+  for (let k = 0; k + 1 < words.length; k++) {
+    if ((words[k] === '-' || words[k] === '+') && /^[\d.]/.test(words[k + 1]!)) words.splice(k, 2, words[k]! + words[k + 1]!);
+  }
   const acc = new Acc();
   let ago = false;
   let i = 0;
@@ -343,7 +351,7 @@ function parsePostgresInterval(s: string): Interval {
   if (!any) throw new Bad(false);
   // 'ago' negates before the range check: '@ 178956970 years 8 mons ago' is -2^31 months,
   // representable although its positive counterpart is not.
-  if (ago) { acc.months = -acc.months; acc.days = -acc.days; acc.micros = -acc.micros; }
+  if (ago) { acc.months = -acc.months; acc.yearMonths = -acc.yearMonths; acc.days = -acc.days; acc.micros = -acc.micros; }
   return finish(acc);
 }
 
@@ -386,6 +394,11 @@ function parseIsoInterval(s: string): Interval {
 }
 
 function finish(acc: Acc): Interval {
+  const fits = (m: number): boolean => m >= INT32_MIN && m <= INT32_MAX;
+  // tm_year itself holds the count of years: only a count beyond int32 is a field overflow.
+  if (fits(acc.months) && !fits(acc.months + acc.yearMonths) && Math.abs(acc.yearMonths) / 12 <= INT32_MAX) throw new Bad(true, true);
+  acc.months += acc.yearMonths;
+  acc.yearMonths = 0;
   if (acc.months < INT32_MIN || acc.months > INT32_MAX || acc.days < INT32_MIN || acc.days > INT32_MAX || acc.micros < INT64_MIN || acc.micros > INT64_MAX) {
     throw new Bad(true);
   }
@@ -420,6 +433,7 @@ export function parseInterval(text: string, intervalStyle = 'postgres'): Interva
     return parsePostgresInterval(s);
   } catch (e) {
     if (e instanceof Bad) {
+      if (e.whole) throw intervalOutOfRange();
       if (e.range) throw new DbError('22015', `interval field value out of range: "${text}"`);
       throw badDateTimeSyntax('interval', text);
     }

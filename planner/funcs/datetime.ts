@@ -185,6 +185,8 @@ function intervalMul(v: Interval, factor: number, divide = false): Interval {
     secRemainder -= whole * 86400;
   }
   days += Math.trunc(monthRemainderDays);
+  // PostgreSQL 15.20 checks these additions (pg_add_s32_overflow); 15.2 wrapped silently.
+  if (Math.abs(days) > 2147483647) throw new DbError('22008', 'interval out of range');
   const micros = rintHalfEven(op(Number(v.micros)) + secRemainder * 1e6);
   if (!Number.isFinite(micros) || Math.abs(micros) > 9.2e18) throw new DbError('22008', 'interval out of range');
   return { months: months === 0 ? 0 : months, days: days === 0 ? 0 : days, micros: BigInt(micros) };
