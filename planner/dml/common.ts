@@ -3,7 +3,7 @@
 // coercion (42804 "column ... is of type ... but expression is of type ..."), and the plan
 // shape DML statements hand to the session.
 
-import { DbError, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, findColumn, liveColumns, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
 import type { Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
@@ -153,4 +153,18 @@ export function notWritable(t: TableDesc): DbError {
     case 'index': return new DbError('42809', `cannot change index "${t.name}"`);
     default: return new DbError('42809', `cannot change relation "${t.name}"`);
   }
+}
+
+/** COPY's column list: named columns in order (42703 unknown, 42701 repeated), else every live column. */
+export function copyTargetColumns(tab: TableDesc, attlist: readonly Node[] | undefined): ColumnDesc[] {
+  if (!attlist?.length) return liveColumns(tab);
+  const cols: ColumnDesc[] = [];
+  for (const n of attlist) {
+    const name = n.kind === 'String' ? n.sval ?? '' : '';
+    const c = findColumn(tab, name);
+    if (!c) throw new DbError('42703', `column "${name}" of relation "${tab.name}" does not exist`);
+    if (cols.includes(c)) throw new DbError('42701', `column "${name}" specified more than once`);
+    cols.push(c);
+  }
+  return cols;
 }

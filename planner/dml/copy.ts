@@ -3,7 +3,7 @@
 // everyone at commit anyway). Rows from COPY FROM go through the same checks as INSERT
 // (defaults, NOT NULL, CHECK, unique keys) inside the statement's transaction.
 
-import { DbError, binaryIn, findColumn, liveColumns, toCell, type ColumnDesc } from '../../catalog/index.js';
+import { DbError, binaryIn, toCell } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
@@ -12,7 +12,7 @@ import { planQuery } from '../exec/query.js';
 import type { CopyStmt, Node, SelectStmt } from '../parse/ast.js';
 import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
-import { bindChecks, bindDefault, evalDefault, type DefaultValue, type TablePlan } from './common.js';
+import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
 import { planFkChecks } from './fk.js';
@@ -25,17 +25,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   const tab = lookupTable(b, rel.relname ?? '', rel.schemaname, rel.location ?? -1);
   if (tab.kind !== 'table') throw new DbError('42809', `cannot copy ${s.is_from ? 'to' : 'from'} sequence "${tab.name}"`);
   const options = parseCopyOptions((s.options ?? []).filter((o) => !(o.kind === 'DefElem' && o.defname === 'freeze')));
-  let cols: ColumnDesc[];
-  if (s.attlist?.length) {
-    cols = [];
-    for (const n of s.attlist) {
-      const name = n.kind === 'String' ? n.sval ?? '' : '';
-      const c = findColumn(tab, name);
-      if (!c) throw new DbError('42703', `column "${name}" of relation "${tab.name}" does not exist`);
-      if (cols.includes(c)) throw new DbError('42701', `column "${name}" specified more than once`);
-      cols.push(c);
-    }
-  } else cols = liveColumns(tab);
+  const cols = copyTargetColumns(tab, s.attlist);
 
   if (!s.is_from) {
     const select: SelectStmt = {

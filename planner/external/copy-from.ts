@@ -4,11 +4,11 @@
 // nothing. File columns map to the target columns by position, as COPY's do; each file type is
 // converted with INSERT's assignment rules (42804 "column … is of type … but expression is of
 // type …" when there is no assignment cast; the cast's own errors, 22003/22P02, otherwise).
-import { DbError, findColumn, liveColumns, type ColumnDesc } from '../../catalog/index.js';
+import { DbError, type ColumnDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
 import type { TablePlan } from '../dml/index.js';
-import { bindChecks, bindDefault, type DefaultValue } from '../dml/common.js';
+import { bindChecks, bindDefault, copyTargetColumns, type DefaultValue } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
 import type { CopyStmt } from '../parse/ast.js';
 import { lookupTable } from '../rel/from.js';
@@ -54,17 +54,7 @@ export function planParquetImport(b: Binder, n: CopyStmt, host: ExternalHost | u
   const rel = n.relation!;
   const tab = lookupTable(b, rel.relname ?? '', rel.schemaname, rel.location ?? -1);
   if (tab.kind !== 'table') throw new DbError('42809', `cannot copy to ${tab.kind} "${tab.name}"`);
-  let targets: ColumnDesc[];
-  if (n.attlist?.length) {
-    targets = [];
-    for (const a of n.attlist) {
-      const name = a.kind === 'String' ? a.sval ?? '' : '';
-      const c = findColumn(tab, name);
-      if (!c) throw new DbError('42703', `column "${name}" of relation "${tab.name}" does not exist`);
-      if (targets.includes(c)) throw new DbError('42701', `column "${name}" specified more than once`);
-      targets.push(c);
-    }
-  } else targets = liveColumns(tab);
+  const targets = copyTargetColumns(tab, n.attlist);
   const listed = new Set(targets.map((c) => c.attnum));
   const defaults = new Map<number, DefaultValue>();
   for (const c of tab.columns) if (!c.dropped && !listed.has(c.attnum)) defaults.set(c.attnum, bindDefault(b, tab, c));
