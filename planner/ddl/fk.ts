@@ -21,7 +21,7 @@ import { castContext } from '../bind/casts.js';
 import type { EvalContext } from '../bind/expr.js';
 import { typeName } from '../bind/types.js';
 import { strings, type Node } from '../parse/ast.js';
-import type { TableSession } from '../rel/runtime.js';
+import { isTempSchema, type TableSession } from '../rel/runtime.js';
 import { parentLookup, referencedKey, referencingKeys } from '../dml/fk.js';
 import { decodeRow } from '../rel/scan.js';
 import type { Value } from '../bind/expr.js';
@@ -102,6 +102,11 @@ export async function defineForeignKey(b: Binder, ts: TableSession, child: Table
   if ((!parent && self) || parent?.oid === child.oid) parent = child;
   if (!parent) throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${relname}" does not exist`, rel.location ?? -1);
   if (parent.kind !== 'table' || parent.external) throw new DbError('42809', `referenced relation "${parent.name}" is not a table`);
+  // A temporary table dies with its session: permanent and temporary tables never reference each other.
+  const childTemp = isTempSchema(child.schema);
+  if (childTemp !== isTempSchema(parent.schema)) {
+    throw new DbError('42P16', childTemp ? 'constraints on temporary tables may reference only temporary tables' : 'constraints on permanent tables may reference only permanent tables');
+  }
   const fkCols = column !== undefined ? [column] : strings(c.fk_attrs);
   const attnums = fkCols.map((n) => {
     const col = findColumn(child, n);

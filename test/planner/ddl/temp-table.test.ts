@@ -198,4 +198,19 @@ describe('CREATE TEMP TABLE', () => {
     await a.query('CREATE TEMP TABLE k (v int) ON COMMIT PRESERVE ROWS');
     expect(await msg(a.query('CREATE TEMP TABLE k (v int)'))).toBe('42P07 relation "k" already exists');
   });
+
+  it('permanent and temporary tables never reference each other (PostgreSQL 15, 42P16)', async () => {
+    ({ engine } = await openEngine());
+    const a = Client.open(engine);
+    await a.query('CREATE TABLE pp (id int PRIMARY KEY)');
+    await a.query('CREATE TEMP TABLE tp (id int PRIMARY KEY)');
+    expect(await msg(a.query('CREATE TABLE c1 (x int REFERENCES tp)'))).toBe('42P16 constraints on permanent tables may reference only permanent tables');
+    expect(await msg(a.query('CREATE TEMP TABLE c2 (x int REFERENCES pp)'))).toBe('42P16 constraints on temporary tables may reference only temporary tables');
+    await a.query('CREATE TEMP TABLE c3 (x int REFERENCES tp)');
+    await a.query('CREATE TABLE c4 (x int)');
+    expect(await msg(a.query('ALTER TABLE c4 ADD FOREIGN KEY (x) REFERENCES tp'))).toBe('42P16 constraints on permanent tables may reference only permanent tables');
+    await a.query('INSERT INTO tp VALUES (1)');
+    await a.query('INSERT INTO c3 VALUES (1)');
+    expect(await code(a.query('INSERT INTO c3 VALUES (2)'))).toBe('23503');
+  });
 });
