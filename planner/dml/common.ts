@@ -15,6 +15,7 @@ import { strings, type Node, type ResTarget } from '../parse/ast.js';
 import { figureColname } from '../bind/names.js';
 import { tablesOfBinder } from '../rel/from.js';
 import { RelScope, type RangeEntry } from '../rel/scope.js';
+import { rejectWindowCalls } from '../rel/window-bind.js';
 import type { BoundCheck } from './write.js';
 
 /** A planned statement over tables: run inside the session's storage transaction. */
@@ -119,6 +120,7 @@ export function bindChecks(b: Binder, tab: TableDesc): BoundCheck[] {
 /** RETURNING list bound over the table's row: columns and compiled expressions. */
 export function bindReturning(b: Binder, tab: TableDesc, list: Node[] | undefined, scope: RelScope): { columns: OutputColumn[]; exprs: Compiled[] } | undefined {
   if (!list || list.length === 0) return undefined;
+  rejectWindowCalls(b, list, 'RETURNING');
   const rb = b.withScope(scope);
   const columns: OutputColumn[] = [];
   const exprs: Compiled[] = [];

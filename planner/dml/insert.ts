@@ -11,6 +11,7 @@ import { strings, type Node, type ResTarget, type SelectStmt } from '../parse/as
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { decodeRow } from '../rel/scan.js';
 import { RelScope } from '../rel/scope.js';
+import { rejectWindowCalls } from '../rel/window-bind.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { TableWriter } from './write.js';
@@ -59,6 +60,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   if (!sel) source = { kind: 'values', rows: [targets.map(() => 'default' as const)] };
   else if (sel.valuesLists && !sel.sortClause && !sel.limitCount && !sel.limitOffset && !sel.withClause) {
     const rows = sel.valuesLists.map((l) => (l.kind === 'List' ? l.items ?? [] : []));
+    rejectWindowCalls(b, rows, 'VALUES');
     for (const r of rows) {
       if (r.length > targets.length) throw b.err('42601', 'INSERT has more expressions than target columns', exprLoc(r[targets.length]));
       if (r.length < targets.length && s.cols?.length) throw b.err('42601', 'INSERT has more target columns than expressions', exprLoc(r[r.length - 1]));

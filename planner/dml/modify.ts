@@ -22,6 +22,7 @@ import { planFromList, type FromResult, type ScanRef } from '../rel/from.js';
 import { T } from '../bind/types.js';
 import { storageError } from '../rel/runtime.js';
 import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
+import { rejectWindowCalls } from '../rel/window-bind.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { ownKey, TableWriter } from './write.js';
@@ -41,6 +42,9 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const alias = s.relation.alias?.aliasname;
   const { scope, from, scans } = targetScope(b, tab, alias, s.fromClause);
   const sb = b.withScope(scope);
+  // parse_agg.c's wording, in transformUpdateStmt's order (WHERE, SET, RETURNING).
+  rejectWindowCalls(b, s.whereClause, 'WHERE');
+  rejectWindowCalls(b, s.targetList, 'UPDATE');
   const sets: SetItem[] = [];
   const rowSubqueries = new Map<object, ReturnType<typeof bindRowSubquery>>();
   for (const n of s.targetList ?? []) {
@@ -107,6 +111,7 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   if (tab.kind !== 'table') throw notWritable(tab);
   const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
   const sb = b.withScope(scope);
+  rejectWindowCalls(b, s.whereClause, 'WHERE');
   const target = planTarget(sb, tab, s.whereClause, from, scans);
   const writer = new TableWriter(tab, []);
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
