@@ -46,6 +46,12 @@ export function findTargetSrf(n: unknown): FuncCall | undefined {
   return found;
 }
 
+/** check_srf_call_placement: 0A000 "set-returning functions are not allowed in <construct>". */
+export function rejectSrfCalls(b: Binder, n: unknown, construct: string): void {
+  const f = findTargetSrf(n);
+  if (f) throw b.err('0A000', `set-returning functions are not allowed in ${construct}`, f.location ?? -1);
+}
+
 interface SrfPlan {
   node: RelNode;
   params: Compiled[];

@@ -26,7 +26,7 @@ import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
 import { readsOnlyLateralOuter } from './lateral.js';
-import { findTargetSrf, planProjectSet } from './project-set.js';
+import { findTargetSrf, planProjectSet, rejectSrfCalls } from './project-set.js';
 import { containsGroupingFunc, expandGroupClause, groupingFuncExpr, groupingFuncItems } from './grouping.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
@@ -148,6 +148,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   // WHERE
   if (s.whereClause) {
     rejectWindowCalls(b, s.whereClause, 'WHERE');
+    rejectSrfCalls(b, s.whereClause, 'WHERE');
     if (containsAggregate(s.whereClause)) throw b.err('42803', 'aggregate functions are not allowed in WHERE', -1);
     if (containsGroupingFunc(s.whereClause)) throw b.err('42803', 'grouping operations are not allowed in WHERE', -1);
     const where = ib.coerceToBool(ib.bind(s.whereClause), 'WHERE', -1);
@@ -189,6 +190,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
   const grouped = (s.groupClause?.length ?? 0) > 0;
   rejectWindowCalls(b, s.groupClause, 'GROUP BY');
   rejectWindowCalls(b, having, 'HAVING');
+  rejectSrfCalls(b, having, 'HAVING');
   const usesGrouping = containsGroupingFunc([targets.map((t) => t.ast), having, sortAsts]);
   if (grouped || usesGrouping || having !== undefined || targets.some((t) => containsAggregate(t.ast)) || sortAsts.some((x) => containsAggregate(x.node)) || containsAggregate(windowDefs)) {
     const groups: BoundExpr[] = [];
