@@ -22,7 +22,7 @@ import { LsmError } from './types.js';
 import type { Entry, Io, Row, Seq, TableId } from './types.js';
 import { WalWriter, encodeRecord, makePackr } from './wal/index.js';
 import { Compactor, type CompactionSettings } from './db/compact.js';
-import { flushMemtable } from './db/flush.js';
+import { flushMemtable, type FlushContext } from './db/flush.js';
 import { WorkerPool } from './compaction/index.js';
 import { getEntry, scanVisible, type ReadSources } from './db/reads.js';
 import { recover, type RecoveryResult } from './db/recovery.js';
@@ -307,12 +307,17 @@ export class LsmDb implements TxnHost {
    * `finish()` (db/ingest.ts). Every ingested row has seq 0 — visible to every snapshot at
    * once — so the table must be unreachable for other readers until the caller publishes it.
    */
+  /** What flushes and ingests need to write segment files into this database. */
+  private segmentWriteContext(): FlushContext {
+    return { io: this.io, dir: this.dir, manifest: this.manifest, fileNumbers: this.fileNumbers, pool: this.pool, cache: this.cache, batchRows: this.opts.batchRows };
+  }
+
   beginIngest(table: TableId): TableIngest {
     this.checkWritable();
     return new TableIngest(
       {
-        io: this.io, dir: this.dir, manifest: this.manifest, fileNumbers: this.fileNumbers, pool: this.pool, cache: this.cache,
-        batchRows: this.opts.batchRows, level: this.ingestLevel, fileBytes: this.ingestFileBytes,
+        ...this.segmentWriteContext(),
+        level: this.ingestLevel, fileBytes: this.ingestFileBytes,
         tableHasData: (t) => this.tableHasData(t),
       },
       table,
@@ -389,7 +394,7 @@ export class LsmDb implements TxnHost {
       while (this.imms.length > 0 && !this.bgError) {
         const oldest = this.imms[this.imms.length - 1]!;
         const out = await flushMemtable(
-          { io: this.io, dir: this.dir, manifest: this.manifest, fileNumbers: this.fileNumbers, pool: this.pool, cache: this.cache, batchRows: this.opts.batchRows },
+          this.segmentWriteContext(),
           oldest.mem,
           oldest.nextLogNumber,
         );

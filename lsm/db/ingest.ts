@@ -15,22 +15,14 @@
 //  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks encoding;
 //  - a chunk is encoded on the calling thread when every worker is busy (a flush of the load's
 //    memtable, say), else in the pool: the same encoder either way.
-import { segmentFileName, type Manifest, type SegmentFile } from '../manifest/index.js';
-import type { WorkerPool } from '../compaction/index.js';
+import { segmentFileName, type SegmentFile } from '../manifest/index.js';
 import type { EncodedSegment } from '../segment/index.js';
 import { SegmentReader, encodeSegment } from '../segment/index.js';
-import type { Entry, Io, Row, TableId } from '../types.js';
-import type { FileNumbers } from './filenumbers.js';
-import type { SegmentCache } from './segments.js';
+import type { Entry, Row, TableId } from '../types.js';
+import type { FlushContext } from './flush.js';
 
-export interface IngestContext {
-  io: Io;
-  dir: string;
-  manifest: Manifest;
-  fileNumbers: FileNumbers;
-  pool: WorkerPool;
-  cache: SegmentCache;
-  batchRows: number | undefined;
+/** What a flush needs to write segment files, plus where and how large ingested files go. */
+export interface IngestContext extends FlushContext {
   /** Level the files are added to (the deepest one compaction uses). */
   level: number;
   /** Target size of one ingested file (estimated from the rows before encoding). */
