@@ -1,5 +1,6 @@
 // Drives the real engine (createEngine → openSession) the way wire/ does: parse, prepare,
 // execute, fetch, endImplicit per query string. No mocks: real LSM in a temporary directory.
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +72,23 @@ export class Client {
   close(): Promise<void> | void {
     return this.session.close();
   }
+}
+
+/**
+ * One engine and one client for the whole test file (beforeAll/afterAll), after `setup`
+ * statements; call the returned function inside tests to get the client.
+ */
+export function useClient(setup: readonly string[] = []): () => Client {
+  let engine: Engine | undefined;
+  let c: Client | undefined;
+  beforeAll(async () => {
+    engine = (await openEngine()).engine;
+    c = Client.open(engine);
+    for (const s of setup) await c.query(s);
+  });
+  afterAll(async () => {
+    await c?.close();
+    await engine?.close();
+  });
+  return () => c!;
 }

@@ -1,21 +1,12 @@
 // DROP of something missing: PostgreSQL 15's wording (checked with psql) — a schema named but
 // absent is 3F000 (a NOTICE with IF EXISTS), a missing relation is named without its schema.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describe, expect, it } from 'vitest';
+import { useClient } from '../../sql/harness.js';
 import type { DbError } from '../../../catalog/index.js';
 
-let engine: Engine;
-let c: Client;
-beforeAll(async () => {
-  ({ engine } = await openEngine());
-  c = Client.open(engine);
-});
-afterAll(async () => {
-  await engine.close();
-});
+const client = useClient();
 
-const err = (sql: string): Promise<string> => c.query(sql).then(() => 'ok', (e: DbError) => `${e.code} ${e.message}`);
+const err = (sql: string): Promise<string> => client().query(sql).then(() => 'ok', (e: DbError) => `${e.code} ${e.message}`);
 
 describe('DROP of missing objects', () => {
   it('names the missing schema, or the relation without its schema', async () => {
@@ -23,6 +14,6 @@ describe('DROP of missing objects', () => {
     expect(await err('DROP SEQUENCE main.s')).toBe('3F000 schema "main" does not exist');
     expect(await err('DROP TABLE public.nope')).toBe('42P01 table "nope" does not exist');
     expect(await err('DROP VIEW public.nope')).toBe('42P01 view "nope" does not exist');
-    expect((await c.query('DROP SEQUENCE IF EXISTS main.s, public.nope')).tag).toBe('DROP SEQUENCE');
+    expect((await client().query('DROP SEQUENCE IF EXISTS main.s, public.nope')).tag).toBe('DROP SEQUENCE');
   });
 });

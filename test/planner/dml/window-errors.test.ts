@@ -1,22 +1,12 @@
 // Window functions where DML does not allow them: PostgreSQL 15's 42P20 wording per clause
 // (checked with psql against PostgreSQL 15.20).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describe, expect, it } from 'vitest';
+import { useClient } from '../../sql/harness.js';
 import type { DbError } from '../../../catalog/index.js';
 
-let engine: Engine;
-let c: Client;
-beforeAll(async () => {
-  ({ engine } = await openEngine());
-  c = Client.open(engine);
-  await c.query('CREATE TABLE w (a int)');
-});
-afterAll(async () => {
-  await engine.close();
-});
+const client = useClient(['CREATE TABLE w (a int)']);
 
-const msg = (sql: string): Promise<string> => c.query(sql).then(() => 'ok', (e: DbError) => `${e.code} ${e.message}`);
+const msg = (sql: string): Promise<string> => client().query(sql).then(() => 'ok', (e: DbError) => `${e.code} ${e.message}`);
 
 describe('window functions in DML', () => {
   it('are refused per clause as PostgreSQL words it', async () => {
@@ -29,6 +19,6 @@ describe('window functions in DML', () => {
     // Inside a subquery a window function is fine.
     expect(await msg('UPDATE w SET a = (SELECT row_number() OVER ())')).toBe('ok');
     expect(await msg('INSERT INTO w SELECT row_number() OVER () FROM (VALUES (1), (2)) v(x)')).toBe('ok');
-    expect((await c.query('SELECT a FROM w ORDER BY a')).text).toEqual([['1'], ['2']]);
+    expect((await client().query('SELECT a FROM w ORDER BY a')).text).toEqual([['1'], ['2']]);
   });
 });

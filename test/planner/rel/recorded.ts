@@ -1,31 +1,19 @@
 // Shared runner for query lists recorded from PostgreSQL 15: each entry is [query, rows as
 // psql printed them (columns joined by '|', NULL as ''), or ['ERROR <code> <message>']]. Rows
 // compare in order when the query has ORDER BY, as a sorted multiset otherwise.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describe, expect, it } from 'vitest';
+import { useClient, type Client } from '../../sql/harness.js';
 
 export type Recorded = Array<[string, string[]]>;
 
 /** One describe block over a fresh engine: `setup` statements, then one test per query. */
 export function describeRecorded(title: string, setup: readonly string[], queries: Recorded, more?: (client: () => Client) => void): void {
-  let engine: Engine;
-  let c: Client;
-
-  beforeAll(async () => {
-    engine = (await openEngine()).engine;
-    c = Client.open(engine);
-    for (const s of setup) await c.query(s);
-  });
-
-  afterAll(async () => {
-    await c.close();
-    await engine.close();
-  });
+  const client = useClient(setup);
 
   describe(title, () => {
     for (const [sql, rows] of queries) {
       it(sql, async () => {
+        const c = client();
         if (rows[0]?.startsWith('ERROR ')) {
           const e = await c.error(sql);
           expect([`ERROR ${e.code} ${e.message}`]).toEqual(rows);
@@ -37,6 +25,6 @@ export function describeRecorded(title: string, setup: readonly string[], querie
         else expect([...got].sort()).toEqual([...rows].sort());
       });
     }
-    more?.(() => c);
+    more?.(client);
   });
 }
