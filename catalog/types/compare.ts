@@ -47,7 +47,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 /** PostgreSQL's compareValues for two non-null values of type `oid`: -1, 0 or 1. */
 export function compareValues(oid: number, a: unknown, b: unknown): number {
   switch (oid) {
-    case OID.int2: case OID.int4: case OID.oid: case OID.date:
+    case OID.int2: case OID.int4: case OID.oid: case OID.regtype: case OID.date:
       return cmpPrim(a as number, b as number);
     case OID.int8: case OID.time: case OID.timestamp: case OID.timestamptz:
       return cmpPrim(a as bigint, b as bigint);

@@ -13,6 +13,7 @@ export {
   USECS_PER_SEC, USECS_PER_MINUTE, USECS_PER_HOUR, USECS_PER_DAY,
 } from './values.js';
 export { textOut, textIn, applyTypmod, type TextInOptions } from './text-codec.js';
+export { regtypeIn, regtypeOut } from './regtype.js';
 export { binaryOut, binaryIn, decodeUtf8, numericSend, numericRecv } from './binary-codec.js';
 export { type PgArray, makeArray, compareArrays, ARRAY_MAX_DIMS } from './array.js';
 export { compareValues, hashKey, compareUtf8, compareFloat, compareBytes, compareJsonb } from './compare.js';

@@ -27,6 +27,7 @@ export const TypeOid = Object.freeze({
   void: 2278,
   uuid: 2950,
   jsonb: 3802,
+  regtype: 2206,
   // Array types (RowDescription only: array values are 0A000 for now).
   _bool: 1000,
   _bytea: 1001,
@@ -50,6 +51,7 @@ export const TypeOid = Object.freeze({
   _numeric: 1231,
   _uuid: 2951,
   _jsonb: 3807,
+  _regtype: 2211,
 } as const);
 
 /** The union of the known type OIDs (as a type). */

@@ -50,6 +50,7 @@ const BASE_ROWS: readonly Row[] = [
   [OID.void, 'void', 4, true, 'P', false, 'i', 0, 0],
   [OID.uuid, 'uuid', 16, false, 'U', false, 'c', OID._uuid, 0],
   [OID.jsonb, 'jsonb', -1, false, 'U', false, 'i', OID._jsonb, 0],
+  [OID.regtype, 'regtype', 4, true, 'N', false, 'i', OID._regtype, 0],
 ];
 
 function freezeRow(r: Row): TypeInfo {

@@ -17,6 +17,7 @@ import { isValidNumericTypmod, numericTypmodPrecision, numericTypmodScale, typeB
 import type { FormatSettings, InputSettings } from './settings.js';
 import { applyBpcharTypmod, applyVarcharTypmod, charOut, parseChar, truncateName } from './strings.js';
 import { parseUuid } from './uuid.js';
+import { regtypeIn, regtypeOut } from './regtype.js';
 import type { Interval } from './values.js';
 import { USECS_PER_DAY } from './values.js';
 
@@ -75,6 +76,8 @@ export function textOut(oid: number, value: unknown, fmt: FormatSettings): strin
       return value as string;
     case OID.void:
       return '';
+    case OID.regtype:
+      return regtypeOut(value as number);
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arrayOut(elem, value as PgArray, fmt, ELEM_TEXT);
@@ -120,6 +123,7 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.timestamptz: return applyTypmod(oid, fastTimestamp(text, true, fmt.timeZone) ?? parseDateTime('timestamptz', text, fmt), typmod, false);
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
+    case OID.regtype: return regtypeIn(text);
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arrayIn(elem, text, fmt, ELEM_TEXT);

@@ -435,7 +435,14 @@ export class Binder implements CoerceEnv {
       throw this.unsupported(`aggregate function ${name}()`, loc);
     }
     if (node.func_variadic) throw this.unsupported('VARIADIC arguments', loc);
-    if (name === 'pg_typeof') throw this.unsupported('pg_typeof (type regtype)', loc);
+    if (name === 'pg_typeof' && qname.length <= 2 && (node.args?.length ?? 0) === 1) {
+      // pg_typeof("any") → regtype: the argument's type as bound, unknown literals included
+      // (pg_typeof('1') is unknown). The argument is still evaluated, as PostgreSQL calls the
+      // function with it (its errors surface); the function is not strict.
+      const arg = this.bind(node.args![0]!);
+      const oid = arg.type.oid;
+      return { kind: 'call', name, args: [arg], type: T.regtype, impl: () => oid, strict: false, volatility: 'stable', location: loc };
+    }
     const args = this.namedArgs(name, node.args ?? [], loc).map((a) => this.bind(a));
     if (ARRAY_SRFS.has(name)) throw this.unsupported(`set-returning function ${name}() in this context`, loc);
     const arrayFn = bindArrayFunction(this, name, args, loc);

@@ -57,6 +57,13 @@ add('a', O.interval, O.time);
 add('a', O.json, O.jsonb);
 add('e', O.jsonb, O.bool, O.int2, O.int4, O.int8, O.numeric, O.float4, O.float8);
 add('e', O.jsonb, O.json);
+// regtype is an oid that prints as a type name: binary coercible with oid and int4 (pg_cast).
+add('i', O.oid, O.regtype);
+add('i', O.regtype, O.oid);
+add('i', O.int2, O.regtype);
+add('i', O.int4, O.regtype);
+add('i', O.int8, O.regtype);
+add('a', O.regtype, O.int4, O.int8);
 
 /** The cast's context, or undefined when no cast exists. Same type → 'i' (length coercion). */
 export function castContext(from: number, to: number): CastContext | undefined {
@@ -153,7 +160,7 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
       return numToTarget ? numToTarget([n], ctx) : numericTypmodApply(n, typmod);
     };
   }
-  const ints = from === O.int2 || from === O.int4 || from === O.oid;
+  const ints = from === O.int2 || from === O.int4 || from === O.oid || from === O.regtype;
   switch (to) {
     case O.int2:
     case O.int4:
@@ -169,7 +176,9 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
       if (from === O.float4 || from === O.float8) return (a) => floatToInt(a[0] as number, to);
       if (from === O.numeric) return (a) => numericToInt(a[0], to);
       break;
+    case O.regtype:
     case O.oid:
+      if (from === O.oid || from === O.regtype) return (a) => a[0];
       if (from === O.int2 || from === O.int4) return (a) => { const v = a[0] as number; return v < 0 ? v + 4294967296 : v; };
       if (from === O.int8) return (a) => { const v = a[0] as bigint; if (v < -2147483648n || v > 4294967295n) throw new DbError('22003', 'OID out of range'); return Number(v < 0n ? v + 4294967296n : v); };
       break;

@@ -46,6 +46,7 @@ const FACTS = new Map<number, TypeFacts>([
   [TypeOid.interval, { category: 'T', preferred: true, len: 16 }],
   [TypeOid.unknown, { category: 'X', preferred: false, len: -2 }],
   [TypeOid.void, { category: 'P', preferred: false, len: 4 }],
+  [TypeOid.regtype, { category: 'N', preferred: false, len: 4 }],
 ]);
 
 export function typeKnown(oid: number): boolean {
@@ -77,7 +78,7 @@ export const T = {
   char: t(TypeOid.char), bytea: t(TypeOid.bytea), uuid: t(TypeOid.uuid), json: t(TypeOid.json),
   jsonb: t(TypeOid.jsonb), date: t(TypeOid.date), time: t(TypeOid.time), timestamp: t(TypeOid.timestamp),
   timestamptz: t(TypeOid.timestamptz), interval: t(TypeOid.interval), unknown: t(TypeOid.unknown),
-  void: t(TypeOid.void),
+  void: t(TypeOid.void), regtype: t(TypeOid.regtype),
 } as const;
 
 /** The spelling PostgreSQL uses in messages ("integer", "character varying(3)"). */
@@ -100,7 +101,7 @@ const NAMES = new Map<string, number>([
   ['bytea', TypeOid.bytea], ['uuid', TypeOid.uuid], ['json', TypeOid.json], ['jsonb', TypeOid.jsonb],
   ['date', TypeOid.date], ['time', TypeOid.time], ['timestamp', TypeOid.timestamp],
   ['timestamptz', TypeOid.timestamptz], ['interval', TypeOid.interval], ['unknown', TypeOid.unknown],
-  ['void', TypeOid.void],
+  ['void', TypeOid.void], ['regtype', TypeOid.regtype],
 ]);
 
 /** Resolves TypeName.names (['pg_catalog','int4'], ['varchar'], ...) to an OID; 42704 if unknown. */
