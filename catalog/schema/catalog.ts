@@ -178,6 +178,23 @@ export class SchemaCatalog {
   }
 
   /**
+   * ALTER SCHEMA … RENAME: the namespace row moves to the new name keeping its OID and owner
+   * (the caller moves the relation rows). A built-in name (public) is marked dropped on the way
+   * out and un-dropped on the way in, as createSchema/dropSchema treat it.
+   */
+  async renameSchema(w: CatalogWriter, db: string, from: string, to: string): Promise<void> {
+    const old = w.get(SYS_NAMESPACE, namespaceKey(db, from));
+    const oid = old ? (old[1] as number) : await this.allocOid();
+    const owner = old ? (old[2] as string) : 'postgres';
+    this.dropSchema(w, db, from);
+    if ((BUILTIN_SCHEMAS as readonly string[]).includes(to)) {
+      w.delete(SYS_NAMESPACE, namespaceKey(db, '\u0000dropped:' + to));
+      return;
+    }
+    w.put(SYS_NAMESPACE, namespaceKey(db, to), [...namespaceRow(oid, owner), to]);
+  }
+
+  /**
    * DROP DATABASE: removes every catalog row of the database in one atomic batch (a database
    * of the same name created later starts empty) and returns the storage ids to reclaim.
    */

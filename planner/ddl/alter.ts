@@ -21,14 +21,13 @@ interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
 interface AlterTableCmd { kind: 'AlterTableCmd'; subtype: string; name?: string; def?: Node; missing_ok?: boolean; behavior?: string }
 export interface AlterTableStmtNode { kind: 'AlterTableStmt'; relation: { relname?: string; schemaname?: string; location?: number }; cmds?: AlterTableCmd[]; objtype?: string; missing_ok?: boolean }
-export interface RenameStmtNode { kind: 'RenameStmt'; renameType?: string; relation?: { relname?: string; schemaname?: string; location?: number }; subname?: string; newname?: string; missing_ok?: boolean }
 
 /** A deep copy of a descriptor (descriptors from the catalog are shared and immutable). */
 function copyDesc(t: TableDesc): TableDesc {
   return JSON.parse(JSON.stringify(t)) as TableDesc;
 }
 
-async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; schemaname?: string; location?: number }, missingOk: boolean): Promise<TableDesc | undefined> {
+async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; schemaname?: string; location?: number }, missingOk: boolean, objtype: string | undefined, cmds: readonly AlterTableCmd[]): Promise<TableDesc | undefined> {
   const found = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), rel.relname ?? '', rel.schemaname);
   if (!found) {
     if (missingOk) {
@@ -39,8 +38,38 @@ async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; s
   }
   const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.lockTimeoutMs());
   if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
-  if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
+  if (objtype === 'OBJECT_VIEW' && t.kind !== 'view') throw new DbError('42809', `"${t.name}" is not a view`);
+  if (t.kind !== 'table') {
+    // ATSimplePermissions: the first subcommand names the action the relation kind refuses.
+    const cmd = cmds[0];
+    const kinds = t.kind === 'view' ? 'views' : t.kind === 'sequence' ? 'sequences' : 'indexes';
+    if (cmd && !(t.kind === 'view' && cmd.subtype === 'AT_ColumnDefault')) {
+      throw new DbError('42809', `ALTER action ${alterActionName(cmd)} cannot be performed on relation "${t.name}"`, { detail: `This operation is not supported for ${kinds}.` });
+    }
+    throw new DbError('0A000', `ALTER ${t.kind.toUpperCase()} ${cmd ? alterActionName(cmd) : ''} is not supported yet`.replace(/ +is/, ' is'));
+  }
   return copyDesc(t);
+}
+
+/** PostgreSQL's alter_table_type_to_string for the subcommands Pyralog parses. */
+function alterActionName(cmd: AlterTableCmd): string {
+  switch (cmd.subtype) {
+    case 'AT_AddColumn': return 'ADD COLUMN';
+    case 'AT_ColumnDefault': return 'ALTER COLUMN ... SET DEFAULT';
+    case 'AT_DropNotNull': return 'ALTER COLUMN ... DROP NOT NULL';
+    case 'AT_SetNotNull': return 'ALTER COLUMN ... SET NOT NULL';
+    case 'AT_DropColumn': return 'DROP COLUMN';
+    case 'AT_AddConstraint': return 'ADD CONSTRAINT';
+    case 'AT_DropConstraint': return 'DROP CONSTRAINT';
+    case 'AT_AlterColumnType': return 'ALTER COLUMN ... SET DATA TYPE';
+    case 'AT_AddIdentity': return 'ALTER COLUMN ... ADD IDENTITY';
+    case 'AT_DropIdentity': return 'ALTER COLUMN ... DROP IDENTITY';
+    case 'AT_SetStatistics': return 'ALTER COLUMN ... SET STATISTICS';
+    case 'AT_SetStorage': return 'ALTER COLUMN ... SET STORAGE';
+    case 'AT_SetRelOptions': return 'SET (...)';
+    case 'AT_ResetRelOptions': return 'RESET (...)';
+    default: return cmd.subtype.replace('AT_', '').toUpperCase();
+  }
 }
 
 /** Reads every row of `t` as values (own writes included). */
@@ -55,12 +84,12 @@ function allRows(ts: TableSession, t: TableDesc): Array<{ key: Uint8Array; row: 
 }
 
 export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
-  if (s.objtype && s.objtype !== 'OBJECT_TABLE') throw b.unsupported(`ALTER ${s.objtype.replace('OBJECT_', '')}`);
+  if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_VIEW') throw b.unsupported(`ALTER ${s.objtype.replace('OBJECT_', '')}`);
   return {
     columns: null,
     async run(ctx) {
       const ts = tablesOfBinder(b);
-      const t = await lockTable(b, ts, s.relation, s.missing_ok === true);
+      const t = await lockTable(b, ts, s.relation, s.missing_ok === true, s.objtype, s.cmds ?? []);
       if (!t) return { rows: [], tag: 'ALTER TABLE' };
       const before = copyDesc(t);
       let needRewrite = false;
@@ -237,41 +266,6 @@ function addKey(t: TableDesc, k: { cols: string[]; primary: boolean; name?: stri
   const idx: IndexDesc = { name: k.name ?? (k.primary ? `${t.name}_pkey` : `${t.name}_${k.cols.join('_')}_key`), oid: 0, storageId: 0, attnums, primary: k.primary };
   if (k.primary) t.primaryKey = idx;
   else t.uniques.push(idx);
-}
-
-export function planRename(b: Binder, s: RenameStmtNode): TablePlan | undefined {
-  if (s.renameType !== 'OBJECT_TABLE' && s.renameType !== 'OBJECT_COLUMN' && s.renameType !== 'OBJECT_TABCONSTRAINT') return undefined;
-  return {
-    columns: null,
-    async run() {
-      const ts = tablesOfBinder(b);
-      const t = await lockTable(b, ts, s.relation ?? {}, s.missing_ok === true);
-      if (!t) return { rows: [], tag: 'ALTER TABLE' };
-      const newname = s.newname ?? '';
-      if (s.renameType === 'OBJECT_COLUMN') {
-        const c = findColumn(t, s.subname ?? '');
-        if (!c) throw new DbError('42703', `column "${s.subname}" does not exist`);
-        if (findColumn(t, newname)) throw new DbError('42701', `column "${newname}" of relation "${t.name}" already exists`);
-        c.name = newname;
-        ts.catalog.putTable(ts.writer(), t);
-      } else if (s.renameType === 'OBJECT_TABCONSTRAINT') {
-        const all = [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.checks, ...(t.foreignKeys ?? [])];
-        const k = all.find((x) => x.name === s.subname);
-        if (!k) throw new DbError('42704', `constraint "${s.subname}" for table "${t.name}" does not exist`);
-        k.name = newname;
-        ts.catalog.putTable(ts.writer(), t);
-      } else {
-        const clash = await ts.catalog.lockName(ts.writer(), ts.host.database, t.schema, newname, ts.lockTimeoutMs());
-        if (clash) throw new DbError('42P07', `relation "${newname}" already exists`);
-        const old = ts.catalog.table(ts.reader(), t.db, t.schema, t.name)!;
-        ts.catalog.deleteTable(ts.writer(), old);
-        t.name = newname;
-        ts.catalog.putTable(ts.writer(), t);
-      }
-      ts.noteDdl();
-      return { rows: [], tag: 'ALTER TABLE' };
-    },
-  };
 }
 
 export { dropRelation };

@@ -78,9 +78,16 @@ export function dropRelation(ts: TableSession, t: TableDesc): void {
       if (rel?.kind === 'index' && rel.indexOf?.table === t.name) ts.catalog.deleteTable(w, rel);
     }
     for (const u of t.uniques) ts.afterCommit(u.storageId);
-    for (const c of t.columns) {
-      const owned = ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`);
-      if (owned?.kind === 'sequence' && owned.sequence?.ownedBy === `${t.name}.${c.name}`) ts.catalog.deleteTable(w, owned);
+    // Owned sequences are usually named <table>_<column>_seq; after a rename of the table (or
+    // of a clashing name at creation) they are not, so the schema is searched for the owner.
+    const ownerOf = (rel: TableDesc | undefined, c: { name: string }): boolean => rel?.kind === 'sequence' && rel.sequence?.ownedBy === `${t.name}.${c.name}`;
+    const serials = t.columns.filter((c) => c.defaultExpr !== undefined && JSON.stringify(c.defaultExpr).includes('"nextval"'));
+    const byName = serials.filter((c) => ownerOf(ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`), c));
+    for (const c of byName) ts.catalog.deleteTable(w, ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`)!);
+    if (byName.length < serials.length) {
+      for (const rel of ts.catalog.listTables(ts.reader(), t.db, t.schema)) {
+        if (serials.some((c) => !byName.includes(c) && ownerOf(rel, c))) ts.catalog.deleteTable(w, rel);
+      }
     }
   }
   ts.noteDdl();

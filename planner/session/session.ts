@@ -149,6 +149,21 @@ export class PlannerSession implements SqlSession, SessionEnv {
     return p;
   }
 
+  /**
+   * A PREPAREd statement planned before DDL or a settings change is planned again before it
+   * runs (PostgreSQL's RevalidateCachedQuery): a dropped or renamed column is reported then.
+   * The result's row type may not change (0A000, as PostgreSQL's plancache says).
+   */
+  private revalidated(name: string, target: Prepared): Prepared {
+    this.refreshEpoch();
+    if (target.epoch === this.planEpoch) return target;
+    const fresh = this.plan(target.stmt, target.paramOids);
+    const shape = (f: readonly Field[] | null): string => (f ?? []).map((x) => `${x.typeOid}/${x.typeMod}`).join(',');
+    if (shape(fresh.fields) !== shape(target.fields)) throw new DbError('0A000', 'cached plan must not change result type');
+    this.sqlPrepared.set(name, fresh);
+    return fresh;
+  }
+
   execute(prepared: PreparedStatement, params: readonly Value[], cancel: CancelToken): Execution | Promise<Execution> {
     const p = prepared as Prepared;
     const plan = p.plan;
@@ -203,7 +218,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'execute': {
         if (this.sqlPrepared.get(plan.name) !== plan.target) throw new DbError('26000', `prepared statement "${plan.name}" does not exist`);
         const values = plan.args.evaluate(this.evalContext(params, cancel));
-        return this.execute(plan.target, values, cancel);
+        return this.execute(this.revalidated(plan.name, plan.target), values, cancel);
       }
       case 'deallocate':
         if (plan.name === undefined) {
