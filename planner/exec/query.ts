@@ -17,6 +17,8 @@ import { T, typeName, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
 import { needsRelPlanner, planRelSelect, planWith, rejectWindowCalls } from '../rel/index.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
+import { AppendNode } from '../rel/append.js';
+import { RowsNode, type RelNode } from '../rel/ops.js';
 
 export interface OutputColumn {
   name: string;
@@ -33,6 +35,12 @@ export interface QueryPlan {
    * this execution. The session prefers this over `run()` when present.
    */
   openCursor?(ctx: EvalContext): Promise<RowCursor | Value[][]>;
+  /**
+   * An operator whose rows are exactly `run()`'s, for a plan nested in a statement that set up its
+   * external scans (issue 5): a Subquery Scan opens it (streaming, SUSPEND forwarded) and EXPLAIN
+   * shows it. Relational plans: their root; UNION ALL: an Append over the branches.
+   */
+  readonly rowsNode?: RelNode;
 }
 
 const EMPTY_ROW: readonly Value[] = Object.freeze([]);
@@ -189,8 +197,17 @@ function planSetOp(b: Binder, s: SelectStmt): QueryPlan {
   const columns = left.columns.map((c, i) => ({ name: c.name, type: types[i]! }));
   const all = s.all === true;
   const keyOf = rowKeyFn(types);
+  // UNION ALL: an Append over the branches (a branch without an operator tree runs its plan).
+  const rowsNode = s.op === 'SETOP_UNION' && all
+    ? new AppendNode([left, right].map((p) => p.rowsNode ?? new RowsNode(p.columns.length, (ctx) => {
+      const r = p.run(ctx);
+      if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside a subquery in FROM are not supported yet');
+      return r;
+    }, 'Result')), columns.length, [convL, convR])
+    : undefined;
   return {
     columns,
+    ...(rowsNode ? { rowsNode } : {}),
     run(ctx) {
       const finish = (l: Value[][], r: Value[][]): Value[][] => {
         const L = l.map((row) => convL(row, ctx));

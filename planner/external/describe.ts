@@ -22,6 +22,7 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
     if (r.partitionsTotal > 0) lines.push(`${d}Partitions: kept ${r.partitionsKept} of ${r.partitionsTotal}`);
     lines.push(`${d}Files: kept ${r.filesKept} of ${r.filesTotal}${r.statsPruned > 0 ? ` (pruned by statistics: ${r.statsPruned})` : ''}`);
     if (r.wholeStatement) lines.push(`${d}Placement: whole statement in DuckDB`);
+    if (r.partialAggregate) lines.push(`${d}Placement: partial aggregate in DuckDB, combined natively`);
     lines.push(`${d}DuckDB: ${r.sql === undefined ? '(not run: no file left)' : shortSql(r.sql, r.filesKept)}`);
   }
   return lines.join('\n');

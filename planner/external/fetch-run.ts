@@ -17,21 +17,24 @@ export function externalState(ts: TableSession): ExternalState {
 /** Runs `run` once every scan in `scans` has its rows for this execution. */
 export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, run: () => Value[][]): Value[][] | Promise<Value[][]> {
   const st = ctx.tables?.externalRows;
-  const missing = scans.filter((s) => !st?.fetched.has(s));
+  const missing = scans.filter((s) => !st?.fetched.has(s) && !st?.aggregated.has(s));
   if (missing.length === 0) return run();
   return (async () => {
     const host = st?.host;
     if (!st || !host) throw new DbError('0A000', 'external tables are not available on this server');
     const { prefetchScans } = await import('./prefetch.js');
     const got = new Map<ExternalScan, readonly Value[][]>();
-    await prefetchScans(host, missing, ctx, got);
+    const aggregated = new Map<ExternalScan, readonly Value[][]>();
+    await prefetchScans(host, missing, ctx, got, undefined, aggregated);
     // Publish, run and forget in one synchronous stretch: a sibling plan (the other branch of a
     // UNION over the same CTE) fetching concurrently never sees a half-published state.
     for (const [s, rows] of got) st.fetched.set(s, rows);
+    for (const [s, rows] of aggregated) st.aggregated.set(s, rows);
     try {
       return run();
     } finally {
       for (const s of got.keys()) st.fetched.delete(s);
+      for (const s of aggregated.keys()) st.aggregated.delete(s);
     }
   })();
 }

@@ -25,13 +25,18 @@ import { collectKeys, shipMode, SHIP_ROWS_AUTO_MAX, SHIP_ROWS_FORCED_MAX } from 
 const FETCH_ROWS = 4096;
 const CANCEL_POLL_MS = 50;
 
-/** Fetches every scan in `scans` into `out` (rows with one slot per table column). */
+/**
+ * Fetches every scan in `scans` into `out` (rows with one slot per table column); a scan with a
+ * partial aggregate (`scan.partial`) whose fragment renders faithfully goes into `aggregated`
+ * instead (the branch's output rows), when that map is given.
+ */
 export async function prefetchScans(
   host: ExternalHost,
   scans: readonly ExternalScan[],
   ctx: EvalContext,
   out: Map<ExternalScan, readonly Value[][]>,
   rowsMax = ROWS_IN_MEMORY_MAX,
+  aggregated?: Map<ExternalScan, readonly Value[][]>,
 ): Promise<void> {
   let total = 0;
   for (const scan of scans) {
@@ -40,6 +45,14 @@ export async function prefetchScans(
     const names = [...ref.columns, ...ref.partitionColumns].map((c) => c.name);
     if (names.length !== t.columns.length || names.some((n, i) => n !== t.columns[i]!.name)) {
       throw new Error(`assertion: external table ${t.name}'s columns do not match its reference`);
+    }
+    if (scan.partial && aggregated) {
+      const rows = await fetchPartial(host, scan, ref, ctx, rowsMax - total);
+      if (rows) {
+        total += rows.length;
+        aggregated.set(scan, rows);
+        continue;
+      }
     }
     const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
     // Key shipping: the small native side of a join restricts this scan to its keys (ship.ts).
@@ -102,6 +115,45 @@ export async function prefetchScans(
     }
     out.set(scan, rows);
   }
+}
+
+/**
+ * The partial aggregate of `scan.partial` computed by DuckDB, or undefined when it cannot be
+ * computed there exactly for this execution (a pushed conjunct not rendered exactly, no file left
+ * — a global aggregate must still give its one row —, a construct DuckDB does not carry, output
+ * types other than the branch's): the caller then fetches rows and the branch runs natively.
+ */
+async function fetchPartial(host: ExternalHost, scan: ExternalScan, ref: ExternalTableRef, ctx: EvalContext, rowsMax: number): Promise<Value[][] | undefined> {
+  const p = scan.partial!;
+  const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
+  if (!req.complete || !scan.allWherePushed) return undefined;
+  const pr = pruneFiles(ref, req, ctx);
+  if (pr.files.length === 0) return undefined;
+  const frag: Fragment = {
+    table: scan.table.name, ref, files: pr.files, filters: req.filters,
+    output: { kind: 'aggregate', groupBy: p.groupBy, aggs: p.aggs }, orderBy: [], limit: undefined, offset: undefined,
+  };
+  const r = renderFragment(frag);
+  if (!r.pushable || r.columns.length !== p.oids.length) return undefined;
+  for (let i = 0; i < p.oids.length; i++) {
+    const got = r.columns[i]!.oid, want = p.oids[i]!;
+    if (got !== want && !((got === 25 || got === 1043) && (want === 25 || want === 1043))) return undefined;
+  }
+  scan.lastRun = { ...pr.figures, shippedKeys: undefined, partialAggregate: true, sql: r.sql };
+  const engine = await host.engine();
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
+  const rows: Value[][] = [];
+  try {
+    for (;;) {
+      const f = await cursor.fetch(FETCH_ROWS);
+      if (rows.length + f.rows.length > rowsMax) throw tooMany();
+      for (const row of f.rows) rows.push(row as Value[]);
+      if (f.done) break;
+    }
+  } finally {
+    cursor.close();
+  }
+  return rows;
 }
 
 /** Size or modification time differ from the registration's record (or the file is gone). */

@@ -29,6 +29,16 @@ export class ExternalState {
   private readonly frameStart = new WeakMap<object, number>();
   /** Rows fetched for the running statement, per scan (one slot per table column). */
   readonly fetched = new Map<ExternalScan, readonly Value[][]>();
+  /**
+   * Partial-aggregate rows DuckDB computed for the running statement, per scan whose branch was
+   * decomposed (`ExternalScan.partial`; rel/partial-agg.ts): the branch's output rows as they are.
+   */
+  readonly aggregated = new Map<ExternalScan, readonly Value[][]>();
+
+  /** Relational SELECTs being planned now (a scan planned in a SELECT's own FROM has this planDepth). */
+  get planningDepth(): number {
+    return this.depth;
+  }
 
   /** A new external scan of `t`, recorded for the windows open now. */
   scan(t: TableDesc): ExternalScan {

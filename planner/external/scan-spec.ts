@@ -16,7 +16,7 @@
 import type { TableDesc } from '../../catalog/index.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile } from '../eval/compile.js';
-import type { FragExpr } from './fragment.js';
+import type { FragAgg, FragExpr } from './fragment.js';
 import type { CmpOp, PartitionPredicate } from './prune.js';
 import { nativeFilters, type ShipSource } from './ship.js';
 
@@ -69,6 +69,8 @@ export interface ScanFigures {
   statsPruned: number;
   /** The fragment computed the whole statement (placement A), not only this scan's rows. */
   wholeStatement?: boolean;
+  /** The fragment computed the partial aggregate of a UNION ALL branch (rel/partial-agg.ts). */
+  partialAggregate?: boolean;
   /** Distinct native keys shipped into the fragment (undefined: none shipped). */
   shippedKeys: number | undefined;
   sql: string | undefined;
@@ -88,6 +90,13 @@ export class ExternalScan {
   allWherePushed = true;
   /** Figures of the latest execution (EXPLAIN shows them when the statement has run). */
   lastRun: ScanFigures | undefined;
+  /**
+   * Set when this scan is the FROM of a UNION ALL branch rewritten into a partial aggregate
+   * (rel/partial-agg.ts): DuckDB may compute `SELECT groupBy…, aggs… GROUP BY groupBy…` instead of
+   * returning rows, when the fragment renders with exactly these output types (`oids`, the
+   * branch's bound column types); otherwise the rows are fetched and the branch runs natively.
+   */
+  partial: { groupBy: string[]; aggs: FragAgg[]; oids: number[] } | undefined;
 
   constructor(readonly table: TableDesc) {
     this.alias = table.name;

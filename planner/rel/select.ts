@@ -32,6 +32,8 @@ import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
 import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
 import { matchPlacementA, placementAPlan } from '../external/placement-a.js'; // issue 5
+import { matchUnionAggregate } from './partial-agg.js'; // issue 5
+import { partialBranchPlan, partialSpecOf, planDecomposed } from './partial-plan.js'; // issue 5
 
 const MAGIC = '\u0001';
 
@@ -106,16 +108,30 @@ interface Target {
 export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   // issue 5: external scans planned inside this SELECT are fetched before it runs.
   const ts = b.tables!;
-  const win = externalState(ts).openWindow(ts.ctes[0]);
+  const st = externalState(ts);
+  const win = st.openWindow(ts.ctes[0]);
+  const depth = st.planningDepth;
   let plan: QueryPlan & { node: RelNode };
   let ext: ExternalScan[];
+  let dropped: Set<ExternalScan> | undefined;
   try {
-    plan = planRelSelectInner(b, s0);
+    // An aggregate over a UNION ALL with external branches: partial aggregates (partial-agg.ts).
+    const u = matchUnionAggregate(s0);
+    if (u) ({ plan, dropped } = planDecomposed(b, s0, u, st, planRelSelectInner));
+    else plan = planRelSelectInner(b, s0);
   } finally {
     ext = win.close();
   }
+  if (dropped && dropped.size > 0) ext = ext.filter((x) => !dropped!.has(x));
   if (ext.length === 0) return plan;
-  const fetching: QueryPlan & { node: RelNode } = { columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][]) };
+  const spec = win.outermost ? undefined : partialSpecOf(s0);
+  const partial = spec && partialBranchPlan(plan, spec, ext, depth);
+  if (partial) return partial;
+  const fetching: QueryPlan & { node: RelNode } = {
+    columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][]),
+    // Nested: the outermost plan set up the scans, so the operators give the rows as they are.
+    ...(win.outermost ? {} : { rowsNode: plan.node }),
+  };
   const a = win.outermost && ext.length === 1 ? matchPlacementA(s0 as never, ext[0]!, ext[0]!.allWherePushed) : undefined;
   return a ? { ...placementAPlan(a, fetching), node: plan.node } as QueryPlan : fetching;
 }
@@ -135,6 +151,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     rejectWindowCallsInFrom(b, s.fromClause);
     from = planFromList(b, s.fromClause, scans);
     for (const r of scans) r.scan.external?.useColumnsOf(s0); // issue 5: fetch only the columns named
+    for (const r of scans) r.scan.useColumnsOf(s0); // native scans: decode only the columns named (scan.ts)
     inScope = new RelScope(from.entries, from.width, (l) => b.position(l));
     for (const [k, v] of from.merged) inScope.merged.set(k, v);
     inScope.star = from.visible;
@@ -407,6 +424,7 @@ export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan 
   return {
     columns,
     node,
+    rowsNode: node,
     run(ctx: EvalContext): Value[][] {
       const out: Row[] = [];
       for (const r of iter(node.open(ctx))) out.push(r);
