@@ -4,7 +4,7 @@
 // under the allowed roots (its own `allowed_directories` wall behind our realpath check);
 // (3) results stream chunk by chunk (≈2048 rows) — never materialised whole; (4) every query
 // holds a limiter slot and its own connection, so `cancel()` interrupts exactly that query.
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import { ExternalError, fromDuckError } from './errors.js';
 import { AllowedRoots } from './roots.js';
 import { QueryLimiter } from './limiter.js';
@@ -13,6 +13,7 @@ import { converterFor, type ExternalValue, type ValueConverter } from './values.
 import { quoteLiteral, readParquetCall } from './sql-text.js';
 import { listLocation, type Listing } from './listing.js';
 import { ListingCache } from './listing-cache.js';
+import { bindParams, PreparedCache, type ExternalParam } from './prepared.js';
 
 export interface ExternalEngineOptions {
   /** External data roots (the planner's config: default `<datadir>/external`). */
@@ -40,6 +41,12 @@ export interface StreamOptions {
   files?: readonly string[];
   /** Aborting interrupts DuckDB; the stream's calls then reject with 57014. */
   signal?: AbortSignal;
+  /**
+   * Values for `$1…$n` in `sql`. Given (even empty), `sql` is a statement shape that holds no
+   * per-execution constant: it is prepared once per pooled connection and kept (prepared.ts), so
+   * DuckDB's parse/plan is not paid again for the next execution of the same shape.
+   */
+  params?: readonly ExternalParam[];
 }
 
 const canceled = (): ExternalError => new ExternalError('57014', 'canceling statement due to user request');
@@ -67,6 +74,8 @@ export class ExternalEngine {
    */
   private readonly idle: DuckDBConnection[] = [];
   private readonly listings = new ListingCache();
+  /** Prepared statement shapes per pooled connection (dropped with the connection). */
+  private readonly prepared = new WeakMap<DuckDBConnection, PreparedCache>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -151,7 +160,7 @@ export class ExternalEngine {
       if (signal?.aborted) throw canceled();
       conn = this.idle.pop() ?? (await this.instance.connect());
       if (signal?.aborted) throw canceled();
-      const result = await conn.stream(sql);
+      const result = opts.params === undefined ? await conn.stream(sql) : await this.streamPrepared(conn, sql, opts.params);
       if (signal?.aborted) throw canceled();
       const c = conn;
       return new DuckStream(result, (reusable) => {
@@ -167,6 +176,19 @@ export class ExternalEngine {
       if (signal?.aborted) throw canceled();
       throw fromDuckError(e, files);
     }
+  }
+
+  /** Executes a statement shape on `conn`, preparing it the first time this connection sees it. */
+  private async streamPrepared(conn: DuckDBConnection, sql: string, params: readonly ExternalParam[]): Promise<DuckDBResult> {
+    let cache = this.prepared.get(conn);
+    if (!cache) this.prepared.set(conn, (cache = new PreparedCache()));
+    let stmt: DuckDBPreparedStatement | undefined = cache.get(sql);
+    if (!stmt) {
+      stmt = await conn.prepare(sql);
+      cache.put(sql, stmt);
+    }
+    bindParams(stmt, params);
+    return stmt.stream();
   }
 
   /** Runs generated SQL to completion and returns DuckDB's first value (COPY's row count, ...). */

@@ -23,6 +23,8 @@ export {
   type ExternalResultColumn,
   type StreamOptions,
 } from './duck.js';
+export { parquetKeyRuns, rowsWithKey, keyRunsSupported, KEY_RUN_BLOCKS_MAX, type KeyRuns, type KeyRunBlock } from './key-runs.js';
+export { PREPARED_PER_CONNECTION_MAX, type ExternalParam } from './prepared.js';
 export { copyQueryToParquet, copyOptionsClause, type ParquetCompression, type ParquetWriteOptions } from './copy.js';
 export { copyRowsToParquet, type RowColumn } from './copy-rows.js';
 export { encodeRef, decodeRef, REF_VERSION, type ExternalTableRef, type RefColumn, type RefFile, type RefFileStats } from './refs.js';

@@ -22,6 +22,8 @@ export interface ReadParquetOptions {
    * from the paths, with the declared types (never guessed).
    */
   hiveTypes?: readonly (readonly [name: string, duckType: string])[];
+  /** Adds DuckDB's `file_row_number` column (a row's position in its file, from 0). */
+  fileRowNumber?: boolean;
 }
 
 /** `read_parquet(['a','b'], …)` over an explicit file list. */
@@ -29,10 +31,11 @@ export function readParquetCall(opts: ReadParquetOptions): string {
   if (opts.files.length === 0) throw new Error('assertion: read_parquet needs at least one file');
   const list = `[${opts.files.map(quoteLiteral).join(', ')}]`;
   const hive = opts.hiveTypes && opts.hiveTypes.length > 0 ? opts.hiveTypes : undefined;
-  if (!hive) return `read_parquet(${list}, hive_partitioning = false)`;
+  const rowNumber = opts.fileRowNumber ? ', file_row_number = true' : '';
+  if (!hive) return `read_parquet(${list}, hive_partitioning = false${rowNumber})`;
   for (const [, t] of hive) {
     if (!/^[A-Z][A-Z0-9_ ]*(\(\d+(, ?\d+)?\))?$/.test(t)) throw new Error(`assertion: bad DuckDB type name ${t}`);
   }
   const types = hive.map(([n, t]) => `${quoteLiteral(n)}: ${quoteLiteral(t)}`).join(', ');
-  return `read_parquet(${list}, hive_partitioning = true, hive_types = {${types}}, hive_types_autocast = false)`;
+  return `read_parquet(${list}, hive_partitioning = true, hive_types = {${types}}, hive_types_autocast = false${rowNumber})`;
 }

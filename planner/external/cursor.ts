@@ -5,12 +5,14 @@
 // and an abort interrupts DuckDB; the token's own DbError is what the client sees (a CancelRequest
 // and statement_timeout have different messages).
 import type { CancelToken, FetchResult, RowCursor, Value } from '../api.js';
-import type { ExternalEngine, ExternalStream } from '../../external/index.js';
+import type { ExternalEngine, ExternalParam, ExternalStream } from '../../external/index.js';
 import { dbErrorFromExternal, toInternalValue } from './convert.js';
 
 export interface ExternalCursorOptions {
   sql: string;
   files: readonly string[];
+  /** Values of `$n` in `sql`: the statement is then a prepared shape (external/prepared.ts). */
+  params?: readonly ExternalParam[];
   /** How often the CancelToken is polled while DuckDB computes. */
   cancelPollMs: number;
 }
@@ -49,7 +51,7 @@ export function externalRowCursor(engine: ExternalEngine, cancel: CancelToken, o
   async function fetchAsync(maxRows: number): Promise<FetchResult> {
     if (closed) return { rows: [], done: true, tag: `SELECT ${count}` };
     cancelled();
-    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal }));
+    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal, params: opts.params }));
     const out: Value[][] = [];
     while (maxRows === 0 || out.length < maxRows) {
       if (pos < pending.length) {

@@ -7,7 +7,7 @@
 // (3) result types are PostgreSQL's (sum(int4) is int8, not DuckDB's HUGEINT), enforced with CASTs;
 // (4) ORDER BY always states NULLS FIRST/LAST (DuckDB's default differs from PostgreSQL's for DESC).
 import { Numeric } from '../../catalog/index.js';
-import { quoteIdent, quoteLiteral, readParquetCall, duckTypeFor, type ExternalTableRef, type PgOid, type RefFile } from '../../external/index.js';
+import { quoteIdent, quoteLiteral, readParquetCall, duckTypeFor, type ExternalParam, type ExternalTableRef, type PgOid, type RefFile } from '../../external/index.js';
 import type { CmpOp } from './prune.js';
 
 export type FragExpr =
@@ -43,6 +43,13 @@ export interface Fragment {
   orderBy: FragSort[];
   limit: number | undefined;
   offset: number | undefined;
+  /**
+   * A point lookup answered from key runs (lookup-run.ts): the one file's rows at these
+   * positions are exactly the rows whose `keyColumn` equals `key`, so the SQL reads them by
+   * `file_row_number` instead of `filters` (which must be that one equality), and outputs `key`
+   * for `keyColumn` (DuckDB then never decompresses the key column).
+   */
+  rowTarget?: { rows: readonly bigint[]; keyColumn: string; key: { oid: number; typmod: number; value: unknown } };
 }
 
 export interface OutputColumn {
@@ -52,8 +59,24 @@ export interface OutputColumn {
 }
 
 export type Rendered =
-  | { pushable: true; sql: string; columns: OutputColumn[]; files: string[] }
+  | {
+      pushable: true;
+      sql: string;
+      columns: OutputColumn[];
+      files: string[];
+      /** Values of `$1…$n` in `sql`: empty unless rendered with `parameters` (RenderOptions). */
+      params: ExternalParam[];
+    }
   | { pushable: false; reason: string };
+
+export interface RenderOptions {
+  /**
+   * Constants of integer, text, date and timestamp types become `$n` parameters (cast exactly as
+   * their literals would be), so the SQL is a shape shared by executions with other constants and
+   * DuckDB prepares it once per connection (external/prepared.ts). Other constants stay literals.
+   */
+  parameters?: boolean;
+}
 
 class NotPushable extends Error {}
 const no = (reason: string): never => {
@@ -77,16 +100,16 @@ function columnsOf(f: Fragment): Map<string, ColInfo> {
   return m;
 }
 
-export function renderFragment(f: Fragment): Rendered {
+export function renderFragment(f: Fragment, opts: RenderOptions = {}): Rendered {
   try {
-    return render(f);
+    return render(f, opts.parameters ? [] : undefined);
   } catch (e) {
     if (e instanceof NotPushable) return { pushable: false, reason: e.message };
     throw e;
   }
 }
 
-function render(f: Fragment): Rendered {
+function render(f: Fragment, params: ExternalParam[] | undefined): Rendered {
   if (f.files.length === 0) return no('no files left after pruning (the planner returns no rows without DuckDB)');
   const cols = columnsOf(f);
   const col = (name: string): ColInfo => {
@@ -99,18 +122,33 @@ function render(f: Fragment): Rendered {
     const t = duckTypeFor({ oid: p.oid as PgOid, typmod: p.typmod });
     return [p.source, t ?? no(`partition column "${p.name}" has a type DuckDB cannot carry`)];
   });
-  const from = `${readParquetCall({ files: f.files.map((x) => x.path), hiveTypes })} AS t`;
-  const where = f.filters.length > 0 ? ` WHERE ${f.filters.map((x) => expr(x, col)).join(' AND ')}` : '';
+  const target = f.rowTarget;
+  if (target && (f.files.length !== 1 || target.rows.length === 0 || f.filters.length !== 1)) throw new Error('assertion: a row target needs one file, rows and one equality');
+  const from = `${readParquetCall({ files: f.files.map((x) => x.path), hiveTypes, fileRowNumber: target !== undefined })} AS t`;
+  const where = target
+    ? ` WHERE t.file_row_number IN (${target.rows.map((r) => (params ? `CAST(${param(params, { type: 'BIGINT', value: r })} AS BIGINT)` : `CAST(${r.toString()} AS BIGINT)`)).join(', ')})`
+    : f.filters.length > 0
+      ? ` WHERE ${f.filters.map((x) => expr(x, col, params)).join(' AND ')}`
+      : '';
+  /** A plain output column: the column, or the looked-up key as a constant of the column's type. */
+  const outCol = (n: string): string => {
+    if (target?.keyColumn !== n) return col(n).sql;
+    const c = col(n);
+    const ty = duckTypeFor({ oid: c.oid as PgOid, typmod: c.typmod }) ?? no(`column "${n}" has no DuckDB type`);
+    const k = target.key;
+    return `CAST(${params ? parameter(k.oid, k.typmod, k.value, params) : constant(k.oid, k.typmod, k.value)} AS ${ty})`;
+  };
   let select: string;
   let groupBy = '';
   let out: OutputColumn[];
   switch (f.output.kind) {
     case 'columns': {
       out = f.output.columns.map((n) => ({ name: n, oid: col(n).oid, typmod: col(n).typmod }));
-      select = f.output.columns.map((n, i) => `${col(n).sql} AS c${i}`).join(', ');
+      select = f.output.columns.map((n, i) => `${outCol(n)} AS c${i}`).join(', ');
       break;
     }
     case 'aggregate': {
+      if (target) throw new Error('assertion: a row target only outputs columns');
       const g = f.output.groupBy.map((n) => col(n));
       const aggs = f.output.aggs.map((a) => aggregate(a, col));
       out = [
@@ -139,7 +177,7 @@ function render(f: Fragment): Rendered {
   const limit = f.limit !== undefined ? ` LIMIT ${int(f.limit)}` : '';
   const offset = f.offset !== undefined ? ` OFFSET ${int(f.offset)}` : '';
   const sql = `SELECT ${select} FROM ${from}${where}${groupBy}${order}${limit}${offset}`;
-  return { pushable: true, sql, columns: out, files: f.files.map((x) => x.path) };
+  return { pushable: true, sql, columns: out, files: f.files.map((x) => x.path), params: params ?? [] };
 }
 
 function int(n: number): string {
@@ -186,29 +224,69 @@ function aggregate(a: FragAgg, col: (n: string) => ColInfo): { sql: string; out:
   }
 }
 
-function expr(e: FragExpr, col: (n: string) => ColInfo): string {
+function expr(e: FragExpr, col: (n: string) => ColInfo, params: ExternalParam[] | undefined): string {
+  const sub = (x: FragExpr): string => expr(x, col, params);
   switch (e.kind) {
     case 'col':
       return `t.${col(e.name).sql}`;
     case 'const':
-      return constant(e.oid, e.typmod, e.value);
+      return params ? parameter(e.oid, e.typmod, e.value, params) : constant(e.oid, e.typmod, e.value);
     case 'cmp':
-      return `(${expr(e.left, col)} ${e.op} ${expr(e.right, col)})`;
+      return `(${sub(e.left)} ${e.op} ${sub(e.right)})`;
     case 'and':
-      return e.args.length === 0 ? 'TRUE' : `(${e.args.map((a) => expr(a, col)).join(' AND ')})`;
+      return e.args.length === 0 ? 'TRUE' : `(${e.args.map(sub).join(' AND ')})`;
     case 'or':
-      return e.args.length === 0 ? 'FALSE' : `(${e.args.map((a) => expr(a, col)).join(' OR ')})`;
+      return e.args.length === 0 ? 'FALSE' : `(${e.args.map(sub).join(' OR ')})`;
     case 'not':
-      return `(NOT ${expr(e.arg, col)})`;
+      return `(NOT ${sub(e.arg)})`;
     case 'isNull':
-      return `(${expr(e.arg, col)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
+      return `(${sub(e.arg)} IS ${e.negated ? 'NOT ' : ''}NULL)`;
     case 'in':
       if (e.list.length === 0) throw new Error('assertion: empty IN list');
-      return `(${expr(e.arg, col)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map((x) => expr(x, col)).join(', ')}))`;
+      return `(${sub(e.arg)} ${e.negated ? 'NOT ' : ''}IN (${e.list.map(sub).join(', ')}))`;
     default: {
       const never: never = e;
       return never;
     }
+  }
+}
+
+function param(params: ExternalParam[], p: ExternalParam): string {
+  params.push(p);
+  return `$${params.length}`;
+}
+
+/**
+ * A constant as a `$n` parameter appended to `params`, cast as `constant` casts its literal (the
+ * value bound is the number `constant` would print); types without such a form stay literals.
+ */
+export function parameter(oid: number, typmod: number, v: unknown, params: ExternalParam[]): string {
+  if (v === null) return constant(oid, typmod, v);
+  const next = (p: ExternalParam): string => param(params, p);
+  switch (oid) {
+    case OID.int2:
+      return `CAST(${next({ type: 'INTEGER', value: v as number })} AS SMALLINT)`;
+    case OID.int4:
+      return `CAST(${next({ type: 'INTEGER', value: v as number })} AS INTEGER)`;
+    case OID.int8:
+      return `CAST(${next({ type: 'BIGINT', value: v as bigint })} AS BIGINT)`;
+    case OID.text:
+    case OID.varchar:
+      return `CAST(${next({ type: 'VARCHAR', value: v as string })} AS VARCHAR)`;
+    case OID.date: {
+      const d = v as number;
+      if (d === 2147483647 || d === -2147483648) return no('infinite dates are not pushed down');
+      return `(DATE '1970-01-01' + CAST(${next({ type: 'INTEGER', value: d + EPOCH_SHIFT_DAYS })} AS INTEGER))`;
+    }
+    case OID.timestamp:
+    case OID.timestamptz: {
+      const m = v as bigint;
+      if (m === (1n << 63n) - 1n || m === -(1n << 63n)) return no('infinite timestamps are not pushed down');
+      const fn = oid === OID.timestamp ? 'make_timestamp' : 'make_timestamptz';
+      return `${fn}(CAST(${next({ type: 'BIGINT', value: m + EPOCH_SHIFT_MICROS })} AS BIGINT))`;
+    }
+    default:
+      return constant(oid, typmod, v);
   }
 }
 

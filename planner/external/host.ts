@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExternalEngine, ExternalEngineOptions, ExternalTableRef } from '../../external/index.js';
+import { KeyRunCache } from './lookup-runs.js';
 
 /** Decoded refs kept (a ref with per-file statistics is a large JSON text; decoding it per query showed). */
 const DECODED_REFS_MAX = 256;
@@ -28,6 +29,11 @@ export class ExternalHost {
   private closed = false;
   /** Catalog ref text → its decoded ref (the text is immutable: a new catalog version is a new key). LRU. */
   private readonly decodedRefs = new Map<string, ExternalTableRef>();
+  /** Key runs of files point lookups read (lookup-runs.ts), built in the background. */
+  readonly keyRuns = new KeyRunCache(async (engine, file, column, duckType, signal) => {
+    const { parquetKeyRuns } = await import('../../external/index.js');
+    return parquetKeyRuns(engine, file, column, duckType, signal);
+  });
 
   constructor(readonly options: ExternalHostOptions) {}
 
@@ -66,6 +72,7 @@ export class ExternalHost {
     const p = this.opening;
     this.opening = undefined;
     if (!p) return;
+    await this.keyRuns.close(); // a build holds a DuckDB connection: interrupt it first
     const e = await p.catch(() => undefined);
     e?.close();
   }

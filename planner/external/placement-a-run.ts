@@ -10,6 +10,11 @@ import { externalRowCursor } from './cursor.js';
 import { renderFragment, type Fragment } from './fragment.js';
 import type { PlacementA } from './placement-a.js';
 import { currentRef, pruneFiles } from './prefetch.js';
+import type { ExternalEngine } from '../../external/index.js';
+import type { ExternalHost } from './host.js';
+import { stillSameFile, targetRows } from './lookup-run.js';
+
+type ScanFiguresOf = ReturnType<typeof pruneFiles>['figures'];
 
 const FETCH_ROWS = 4096;
 const CANCEL_POLL_MS = 50;
@@ -46,7 +51,8 @@ export async function openPlacementA(a: PlacementA, wantOids: readonly number[],
   if (!req.complete) return undefined;
   const pr = pruneFiles(ref, req, ctx);
   const frag: Fragment = { table: scan.table.name, ref, files: pr.files, filters: req.filters, output: a.output, orderBy: a.orderBy, limit: a.limit, offset: a.offset };
-  const r = renderFragment(frag);
+  // A shape with $n parameters (prepared once per DuckDB connection); EXPLAIN shows the literals.
+  const r = renderFragment(frag, { parameters: true });
   if (!r.pushable) return undefined;
   // Same result types as the bound plan, column by column (else placement B).
   if (a.outputOrder.length !== wantOids.length) return undefined;
@@ -54,17 +60,76 @@ export async function openPlacementA(a: PlacementA, wantOids: readonly number[],
     const c = r.columns[a.outputOrder[i]!];
     if (!c || !sameType(c.oid, wantOids[i]!)) return undefined;
   }
-  scan.lastRun = { ...pr.figures, shippedKeys: undefined, wholeStatement: true, sql: r.sql };
   const engine = await host.engine();
-  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
-  const identity = a.outputOrder.every((o, i) => o === i) && r.columns.length === wantOids.length;
-  if (identity) return cursor;
+  const inOrder = a.outputOrder.every((o, i) => o === i) && r.columns.length === wantOids.length;
+  const reorder = (rows: Value[][]): Value[][] => (inOrder ? rows : rows.map((row) => a.outputOrder.map((o) => row[o] as Value)));
+  // A point lookup by an integer key: read only the rows the file's key runs point at.
+  const targeted = await runTargeted(host, engine, frag, pr.figures, scan, ctx);
+  if (targeted) return bufferedCursor(reorder(targeted));
+  const shown = r.params.length === 0 ? r : renderFragment(frag);
+  scan.lastRun = { ...pr.figures, shippedKeys: undefined, wholeStatement: true, sql: shown.pushable ? shown.sql : r.sql };
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, cancelPollMs: CANCEL_POLL_MS });
+  if (inOrder) return cursor;
   return {
     async fetch(maxRows: number): Promise<FetchResult> {
       const f = await cursor.fetch(maxRows);
-      return { ...f, rows: f.rows.map((row) => a.outputOrder.map((o) => row[o] as Value)) };
+      return { ...f, rows: reorder(f.rows as Value[][]) };
     },
     close: () => cursor.close(),
+  };
+}
+
+/**
+ * The rows of a point lookup read by position (lookup-run.ts), all of them (at most one per block
+ * of the file), or undefined: run the fragment as usual. Undefined also when the file changed
+ * while it was read — its rows are then discarded.
+ */
+async function runTargeted(host: ExternalHost, engine: ExternalEngine, frag: Fragment, figures: ScanFiguresOf, scan: PlacementA['scan'], ctx: EvalContext): Promise<Value[][] | undefined> {
+  const t = targetRows(host.keyRuns, engine, frag);
+  if (!t) return undefined;
+  const lastRun = (sql: string | undefined): void => {
+    scan.lastRun = { ...figures, shippedKeys: undefined, wholeStatement: true, sql };
+  };
+  if (t.rows.length === 0) {
+    lastRun(undefined); // no row has the key: DuckDB is not asked
+    return [];
+  }
+  const target = { rows: t.rows, keyColumn: t.lookup.column, key: t.lookup.key };
+  const r = renderFragment({ ...frag, rowTarget: target }, { parameters: true });
+  if (!r.pushable) return undefined;
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, cancelPollMs: CANCEL_POLL_MS });
+  const rows: Value[][] = [];
+  try {
+    for (;;) {
+      const f = await cursor.fetch(FETCH_ROWS);
+      for (const row of f.rows) rows.push(row as Value[]);
+      if (f.done) break;
+    }
+  } finally {
+    cursor.close();
+  }
+  if (!stillSameFile(frag, t.identity)) {
+    host.keyRuns.forget(frag.files[0]!.path, t.lookup.source);
+    return undefined;
+  }
+  const shown = renderFragment({ ...frag, rowTarget: target });
+  lastRun(shown.pushable ? shown.sql : r.sql);
+  return rows;
+}
+
+/** A cursor over rows already in memory. */
+function bufferedCursor(rows: Value[][]): RowCursor {
+  let pos = 0;
+  return {
+    async fetch(maxRows: number): Promise<FetchResult> {
+      const end = maxRows === 0 ? rows.length : Math.min(rows.length, pos + maxRows);
+      const out = rows.slice(pos, end);
+      pos = end;
+      return pos >= rows.length ? { rows: out, done: true, tag: `SELECT ${rows.length}` } : { rows: out, done: false };
+    },
+    close: () => {
+      pos = rows.length;
+    },
   };
 }
 
