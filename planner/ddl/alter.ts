@@ -15,7 +15,8 @@ import { assign, tableScope, type TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
 import { dropRelation } from './drop.js';
 import { rewrite } from './rewrite.js';
-import { addForeignKey, checkKeyDrop, dropColumnKeys, type FkConstraintNode } from './fk.js';
+import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkConstraintNode } from './fk.js';
+import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
 
 interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -95,6 +96,11 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
       let needRewrite = false;
       // Columns that become NOT NULL primary key columns: the rewrite fails on a NULL (23502).
       const nullChecked: ColumnDesc[] = [];
+      const conversions: Conversion[] = [];
+      const cmds = s.cmds ?? [];
+      if (cmds.some((c) => c.subtype === 'AT_AlterColumnType') && cmds.some((c) => c.subtype === 'AT_AddColumn')) {
+        throw b.unsupported('ALTER COLUMN TYPE together with ADD COLUMN in one statement');
+      }
       for (const cmd of s.cmds ?? []) {
         const col = (name: string | undefined): ColumnDesc => {
           const c = findColumn(t, name ?? '');
@@ -239,13 +245,21 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
             else throw new DbError('42704', `constraint "${name}" of relation "${t.name}" does not exist`);
             break;
           }
+          case 'AT_AlterColumnType':
+            conversions.push(alterColumnType(b, t, before, cmd));
+            break;
           default:
             throw b.unsupported(`ALTER TABLE ${cmd.subtype.replace('AT_', '')}`);
         }
       }
-      if (needRewrite) {
+      if (conversions.length > 0 || needRewrite) {
         for (const u of t.uniques) if (u.oid === 0) u.oid = await ts.catalog.allocOid();
         if (t.primaryKey && t.primaryKey.oid === 0) t.primaryKey.oid = await ts.catalog.allocOid();
+      }
+      if (conversions.length > 0) {
+        // Values change type: every row is decoded, converted and written again (alter-type.ts).
+        await rewriteConverted(b, ts, before, t, conversions, ctx, typesCompatible);
+      } else if (needRewrite) {
         // Stored rows decode under the new layout (added columns read as missing, dropped as NULL).
         await rewrite(ts, { ...t, storageId: before.storageId, uniques: before.uniques }, t, ctx, nullChecked);
       }

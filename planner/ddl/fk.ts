@@ -15,7 +15,7 @@
 // oid (renames keep it valid); the referenced columns always match its primary key or one of its
 // UNIQUE constraints (dropping that key is refused while the FK exists, see checkKeyDrop).
 
-import { DbError, findColumn, type ColumnDesc, type FkAction, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, TypeOid, findColumn, type ColumnDesc, type FkAction, type ForeignKeyDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { castContext } from '../bind/casts.js';
 import type { EvalContext } from '../bind/expr.js';
@@ -147,10 +147,18 @@ export async function defineForeignKey(b: Binder, ts: TableSession, child: Table
   return { name, oid: await ts.catalog.allocOid(), attnums, refOid: parent.oid, refAttnums, onDelete, onUpdate };
 }
 
-/** PostgreSQL needs an equality operator between the key types; an implicit cast either way
- *  (same type, int2/int4/int8/numeric/float, text/varchar/bpchar) is the approximation used. */
-function typesCompatible(a: number, b: number): boolean {
-  return castContext(a, b) === 'i' || castContext(b, a) === 'i';
+/** Btree operator families with cross-type equality (integer_ops, float_ops, datetime_ops). */
+const CROSS_TYPE_FAMILIES: ReadonlyArray<ReadonlySet<number>> = [
+  new Set([TypeOid.int2, TypeOid.int4, TypeOid.int8]),
+  new Set([TypeOid.float4, TypeOid.float8]),
+  new Set([TypeOid.date, TypeOid.timestamp, TypeOid.timestamptz]),
+];
+
+/** PostgreSQL's ATAddForeignKeyConstraint rule: the referencing type `fk` must reach the
+ *  referenced key's type `pk` by an implicit cast, or both sit in one btree operator family
+ *  with a cross-type equality operator (int8 → int4 keys are fine, numeric → int4 are not). */
+export function typesCompatible(fk: number, pk: number): boolean {
+  return castContext(fk, pk) === 'i' || CROSS_TYPE_FAMILIES.some((f) => f.has(fk) && f.has(pk));
 }
 
 /** ALTER TABLE ... ADD [CONSTRAINT name] FOREIGN KEY: defines it on `t` (a working copy) and
@@ -174,6 +182,12 @@ export async function validateForeignKey(ts: TableSession, child: TableDesc, fk:
   }
 }
 
+/** A relation's name as getObjectDescription prints it: schema-qualified unless the search
+ *  path finds this very relation by its bare name. */
+export function describedName(ts: TableSession, t: TableDesc): string {
+  return ts.catalog.resolve(ts.reader(), t.db, ts.searchPath(), t.name)?.oid === t.oid ? t.name : `${t.schema}.${t.name}`;
+}
+
 /**
  * DROP TABLE of `t`: foreign keys of other tables that reference it. Without CASCADE: 2BP01 as
  * PostgreSQL words it; with CASCADE the constraints are dropped from their tables (the tables
@@ -183,10 +197,11 @@ export async function validateForeignKey(ts: TableSession, child: TableDesc, fk:
 export async function dropReferencingKeys(ts: TableSession, t: TableDesc, cascade: boolean, dropping: ReadonlySet<number> = new Set()): Promise<void> {
   const refs = referencingKeys(ts, t, false).filter((r) => !dropping.has(r.child.oid));
   if (refs.length === 0) return;
-  const lines = refs.map((r) => `constraint ${r.fk.name} on table ${r.child.name}`);
+  const lines = refs.map((r) => `constraint ${r.fk.name} on table ${describedName(ts, r.child)}`);
   if (!cascade) {
-    throw new DbError('2BP01', `cannot drop table ${t.name} because other objects depend on it`, {
-      detail: lines.map((l) => `${l} depends on table ${t.name}`).join('\n'),
+    const shown = describedName(ts, t);
+    throw new DbError('2BP01', `cannot drop table ${shown} because other objects depend on it`, {
+      detail: lines.map((l) => `${l} depends on table ${shown}`).join('\n'),
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }
