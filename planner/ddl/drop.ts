@@ -7,7 +7,7 @@ import type { Binder } from '../bind/binder.js';
 import { strings, type Node } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
-import type { TablePlan } from '../dml/common.js';
+import { nextvalTarget, type TablePlan } from '../dml/common.js';
 import { createSequenceDesc } from './create-table.js';
 import { dropIndexes } from './index-ddl.js';
 import { checkTruncate, dropReferencingKeys, namedOids } from './fk.js';
@@ -60,11 +60,50 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
           });
         }
       }
+      if (locked.kind === 'sequence') await dropDefaultsUsing(ts, locked, s.behavior === 'DROP_CASCADE');
       if (locked.kind === 'table') await dropReferencingKeys(ts, locked, s.behavior === 'DROP_CASCADE', namedOids(ts, s.objects ?? []));
       dropRelation(ts, locked);
     }
     return `DROP ${what.toUpperCase()}`;
   }, b);
+}
+
+/**
+ * DROP SEQUENCE: column DEFAULTs calling nextval('seq') depend on it (PostgreSQL records the
+ * regclass constant in pg_depend). Without CASCADE: 2BP01 naming them; with CASCADE the
+ * defaults are removed (the columns stay), as PostgreSQL drops the pg_attrdef entries.
+ * A default's unqualified name is looked up in its table's schema, as bindDefault does.
+ */
+async function dropDefaultsUsing(ts: TableSession, seq: TableDesc, cascade: boolean): Promise<void> {
+  const users: Array<{ t: TableDesc; cols: string[] }> = [];
+  for (const t of ts.catalog.listTables(ts.reader(), seq.db)) {
+    if (t.kind !== 'table') continue;
+    const cols = t.columns.filter((c) => {
+      if (c.dropped || c.defaultExpr === undefined) return false;
+      const nv = nextvalTarget(c.defaultExpr as Node);
+      if (nv === undefined) return false;
+      const parts = nv.split('.');
+      return parts[parts.length - 1] === seq.name && (parts.length > 1 ? parts[0] : t.schema) === seq.schema;
+    }).map((c) => c.name);
+    if (cols.length > 0) users.push({ t, cols });
+  }
+  if (users.length === 0) return;
+  const lines = users.flatMap((u) => u.cols.map((c) => `default value for column ${c} of table ${u.t.name}`));
+  if (!cascade) {
+    throw new DbError('2BP01', `cannot drop sequence ${seq.name} because other objects depend on it`, {
+      detail: lines.map((l) => `${l} depends on sequence ${seq.name}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  ts.notice(lines.length === 1
+    ? { severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines[0]}` }
+    : { severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.map((l) => `drop cascades to ${l}`).join('\n') });
+  for (const u of users) {
+    const locked = await ts.catalog.lockName(ts.writer(), u.t.db, u.t.schema, u.t.name, ts.lockTimeoutMs());
+    if (!locked) continue;
+    ts.catalog.putTable(ts.writer(), { ...locked, columns: locked.columns.map((c) => (u.cols.includes(c.name) ? (({ defaultExpr: _d, ...rest }) => rest)(c) : c)) });
+  }
+  ts.noteDdl();
 }
 
 /** Removes a relation (and the sequences its columns own) in the current transaction. */
@@ -210,6 +249,7 @@ export function planCreateSequence(b: Binder, s: CreateSeqStmtNode): TablePlan {
     if (o.max === '') o.max = inc > 0n ? typeMax.toString() : '-1';
     if (o.min === '') o.min = inc > 0n ? '1' : (-typeMax - 1n).toString();
     if (o.start === '') o.start = inc > 0n ? o.min : o.max;
+    if (BigInt(o.min) >= BigInt(o.max)) throw new DbError('22023', `MINVALUE (${o.min}) must be less than MAXVALUE (${o.max})`);
     if (BigInt(o.start) < BigInt(o.min)) throw new DbError('22023', `START value (${o.start}) cannot be less than MINVALUE (${o.min})`);
     if (BigInt(o.start) > BigInt(o.max)) throw new DbError('22023', `START value (${o.start}) cannot be greater than MAXVALUE (${o.max})`);
     await createSequenceDesc(ts, schema, name, o);
