@@ -91,7 +91,8 @@ async function runTargeted(host: ExternalHost, engine: ExternalEngine, frag: Fra
     scan.lastRun = { ...figures, shippedKeys: undefined, wholeStatement: true, sql };
   };
   if (t.rows.length === 0) {
-    lastRun(undefined); // no row has the key: DuckDB is not asked
+    // No row has the key: no file needs reading, DuckDB is not asked.
+    scan.lastRun = { ...figures, filesKept: 0, shippedKeys: undefined, wholeStatement: true, sql: undefined };
     return [];
   }
   const target = { rows: t.rows, keyColumn: t.lookup.column, key: t.lookup.key };
