@@ -3,6 +3,7 @@
 // coercion (42804 "column ... is of type ... but expression is of type ..."), and the plan
 // shape DML statements hand to the session.
 
+import { viewWriteError, type ViewWrite } from './view-update.js';
 import { DbError, findColumn, liveColumns, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
 import type { Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
@@ -147,12 +148,13 @@ export function project(exprs: Compiled[], row: readonly Value[], ctx: EvalConte
   return exprs.map((f) => f(row, ctx));
 }
 
-/** INSERT/UPDATE/DELETE on something that is not a table. */
-export function notWritable(t: TableDesc): DbError {
+/** INSERT/UPDATE/DELETE on something that is not a table (PostgreSQL 15's messages; an index
+ *  is refused by the parser, with the relation's position). */
+export function notWritable(b: Binder, t: TableDesc, op: ViewWrite, location: number): DbError {
   switch (t.kind) {
-    case 'view': return new DbError('0A000', `cannot change view "${t.name}" (views are read-only here)`);
+    case 'view': return viewWriteError(t, op);
     case 'sequence': return new DbError('42809', `cannot change sequence "${t.name}"`);
-    case 'index': return new DbError('42809', `cannot change index "${t.name}"`);
+    case 'index': return b.err('42809', `"${t.name}" is an index`, location);
     default: return new DbError('42809', `cannot change relation "${t.name}"`);
   }
 }

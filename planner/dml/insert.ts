@@ -37,7 +37,7 @@ type Source =
 export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in INSERT');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw notWritable(tab);
+  if (tab.kind !== 'table') throw notWritable(b, tab, 'insert', s.relation.location ?? -1);
   // Target columns.
   let targets: ColumnDesc[];
   if (s.cols && s.cols.length > 0) {

@@ -38,7 +38,7 @@ type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue
 export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in UPDATE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw notWritable(tab);
+  if (tab.kind !== 'table') throw notWritable(b, tab, 'update', s.relation.location ?? -1);
   const alias = s.relation.alias?.aliasname;
   const { scope, from, scans } = targetScope(b, tab, alias, s.fromClause);
   const sb = b.withScope(scope);
@@ -108,7 +108,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
 export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in DELETE');
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
-  if (tab.kind !== 'table') throw notWritable(tab);
+  if (tab.kind !== 'table') throw notWritable(b, tab, 'delete', s.relation.location ?? -1);
   const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
   const sb = b.withScope(scope);
   rejectWindowCalls(b, s.whereClause, 'WHERE');
