@@ -10,7 +10,7 @@
 
 import type { Cell, KeyType } from '../../lsm/index.js';
 import { DbError } from '../errors.js';
-import { DEFAULT_FORMAT_SETTINGS, TypeOid, binaryIn, binaryOut, textIn, textOut, typeByOid, type Interval } from '../types/index.js';
+import { DEFAULT_FORMAT_SETTINGS, Numeric, TypeOid, binaryIn, binaryOut, textOut, typeByOid, type Interval } from '../types/index.js';
 
 const O = TypeOid;
 
@@ -36,7 +36,9 @@ export function fromCell(oid: number, c: Cell): unknown {
   if (c === null || c === undefined) return null;
   switch (oid) {
     case O.numeric:
-      return textIn(O.numeric, c as string, DEFAULT_FORMAT_SETTINGS);
+      // The stored canonical text: Numeric.fromString's plain-form fast path reads it (no
+      // typmod step: the value was coerced when it was written).
+      return Numeric.fromString(c as string);
     case O.interval: {
       const [m, d, us] = (c as string).split(' ');
       return { months: Number(m), days: Number(d), micros: BigInt(us!) } satisfies Interval;
@@ -44,6 +46,11 @@ export function fromCell(oid: number, c: Cell): unknown {
     default:
       return c instanceof Uint8Array && oid !== O.bytea && typeByOid(oid)?.typcategory === 'A' ? binaryIn(oid, c) : c;
   }
+}
+
+/** False when fromCell(oid, c) is `c` itself for every cell (a scan may skip the call). */
+export function cellNeedsDecode(oid: number): boolean {
+  return oid === O.numeric || oid === O.interval || typeByOid(oid)?.typcategory === 'A';
 }
 
 /** Key type of a primary-key/unique column; 42704 for types without a btree ordering. */

@@ -97,6 +97,8 @@ export class Numeric {
 
   /** numeric_in (PostgreSQL 15). Throws 22P02 on bad syntax, 22003 when out of range. */
   static fromString(text: string): Numeric {
+    const plain = parsePlain(text);
+    if (plain !== undefined) return plain;
     let i = 0;
     let end = text.length;
     while (i < end && isPgSpace(text.charCodeAt(i))) i++;
@@ -157,7 +159,11 @@ export class Numeric {
 
   private checkLimits(): void {
     if (this.scale > NUMERIC_DSCALE_MAX) throw overflow();
-    if (this.coef !== 0n && this.baseWeight().weight > NUMERIC_WEIGHT_MAX) throw overflow();
+    // |value| <= |coef| (scale >= 0), and anything below 2^64 is far from the weight limit
+    // (10000^32768): only large coefficients need the digit count.
+    const c = this.coef;
+    if (c < COEF_SAFE && c > -COEF_SAFE) return;
+    if (this.baseWeight().weight > NUMERIC_WEIGHT_MAX) throw overflow();
   }
 
   neg(): Numeric {
@@ -445,6 +451,45 @@ export function isqrt(n: bigint): bigint {
 }
 
 export const NUMERIC_MAX_RESULT_SCALE = NUMERIC_MAX_DISPLAY_SCALE * 2;
+
+/** Coefficients strictly inside ±2^64 cannot exceed the weight limit. */
+const COEF_SAFE = 1n << 64n;
+
+/**
+ * The common spelling of a numeric — optional sign, digits, optional point and digits, nothing
+ * else (numeric_out's form, how numerics are stored, most literals) — parsed without the
+ * RegExp and without intermediate strings for up to 15 digits. Anything else (spaces,
+ * exponents, special values, bad syntax) is undefined: fromString's general path decides.
+ */
+function parsePlain(text: string): Numeric | undefined {
+  const n = text.length;
+  let i = 0;
+  let neg = false;
+  const c0 = n > 0 ? text.charCodeAt(0) : 0;
+  if (c0 === 45 /* - */ || c0 === 43 /* + */) {
+    neg = c0 === 45;
+    i = 1;
+  }
+  const start = i;
+  let dot = -1;
+  let digits = 0;
+  let acc = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits < 15) acc = acc * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */ && dot < 0) dot = i;
+    else return undefined;
+  }
+  if (digits === 0) return undefined;
+  const scale = dot < 0 ? 0 : n - dot - 1;
+  if (scale > NUMERIC_DSCALE_MAX) return undefined; // the general path raises the error
+  let coef: bigint;
+  if (digits <= 15) coef = BigInt(acc);
+  else coef = BigInt(dot < 0 ? text.slice(start) : text.slice(start, dot) + text.slice(dot + 1));
+  return Numeric.of(neg ? -coef : coef, scale);
+}
 
 const NUMERIC_RE = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
 

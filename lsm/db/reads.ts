@@ -4,7 +4,7 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
-import { keyHash1, keyHash2 } from '../segment/index.js';
+import { keyHash1, keyHash2, type IterateOptions, type SegmentReader } from '../segment/index.js';
 import type { Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
@@ -72,9 +72,19 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
 
 const compare = compareBytes;
 
-/** Rows of `table` visible at `seq`, in key order (or reverse). The sources are opened NOW,
- *  not at the first next(): a scan at an unregistered seq must hold the segment readers that
- *  still have its versions before any later compaction can drop them. */
+/**
+ * Rows of `table` visible at `seq`, in key order (or reverse). The sources are opened NOW,
+ * not at the first next(): a scan at an unregistered seq must hold the segment readers that
+ * still have its versions before any later compaction can drop them.
+ *
+ * Sources whose key ranges overlap form a group merged by the heap (mergeSorted keeps their
+ * newest-first order for equal versions); groups are disjoint in key range, so they are read
+ * one after the other without any merge. A group of one segment applies visibility inside the
+ * reader (SegmentReader.iterateVisible). After a bulk load with ascending keys (COPY) every
+ * source is its own group. Key ranges are taken when the scan starts; a version inserted into
+ * the active memtable later may fall outside its range, but it is newer than `seq` and so
+ * invisible: the visibility filter drops it wherever it appears.
+ */
 export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq): IterableIterator<KeyRow> {
   const reverse = o.reverse ?? false;
   const range = {
@@ -83,19 +93,91 @@ export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq:
     reverse,
     ...(o.lower ? { lower: o.lower } : {}),
     ...(o.upper ? { upper: o.upper } : {}),
+    ...(o.columns ? { columns: o.columns } : {}),
   };
-  const sources: Iterator<Entry>[] = [s.mem.iterate(table, range)];
-  for (const m of s.imms) sources.push(m.iterate(table, range));
+  const sources: Source[] = [];
+  const mems = [s.mem, ...s.imms];
+  for (const m of mems) {
+    const b = m.keyBounds(table);
+    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), reader: undefined });
+  }
   const levels = s.version.levels;
   for (let l = 0; l < levels.length; l++) {
     for (const f of s.version.overlapping(l, table, o.lower, o.upper)) {
       if (f.smallestSeq > seq) continue;
-      sources.push(s.cache.reader(f.fileNumber).iterate(range)[Symbol.iterator]());
+      const reader = s.cache.reader(f.fileNumber);
+      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), reader });
     }
   }
-  return rows(visibleOnly(mergeSorted(sources, reverse), seq, reverse));
+  const groups = groupByRange(sources);
+  if (reverse) groups.reverse();
+  return new GroupScan(groups.map((g) => () => openGroup(g, range, seq, reverse)));
 }
 
-function* rows(entries: Iterable<Entry>): Generator<KeyRow> {
-  for (const e of entries) yield { key: e.key, row: e.row! };
+interface Source {
+  /** Position in the newest-first source list. */
+  order: number;
+  /** Smallest and largest key the source may hold (a superset of what it yields). */
+  lo: Uint8Array;
+  hi: Uint8Array;
+  open: () => Iterator<Entry>;
+  reader: SegmentReader | undefined;
+}
+
+/** Sources in groups of overlapping key ranges, groups ascending; newest first inside a group. */
+function groupByRange(sources: Source[]): Source[][] {
+  const sorted = [...sources].sort((a, b) => compare(a.lo, b.lo) || a.order - b.order);
+  const groups: Source[][] = [];
+  let cur: Source[] = [];
+  let hi: Uint8Array | undefined;
+  for (const src of sorted) {
+    if (hi !== undefined && compare(src.lo, hi) > 0) {
+      groups.push(cur.sort((a, b) => a.order - b.order));
+      cur = [];
+      hi = undefined;
+    }
+    cur.push(src);
+    if (hi === undefined || compare(src.hi, hi) > 0) hi = src.hi;
+  }
+  if (cur.length > 0) groups.push(cur.sort((a, b) => a.order - b.order));
+  return groups;
+}
+
+/** The visible rows of one group (Entry has KeyRow's shape: no object per row). */
+function openGroup(g: Source[], range: IterateOptions, seq: Seq, reverse: boolean): Iterator<KeyRow> {
+  const only = g.length === 1 ? g[0]! : undefined;
+  if (only?.reader && !reverse) return only.reader.iterateVisible(range, seq) as Iterator<KeyRow>;
+  const merged = only ? only.open() : mergeSorted(g.map((x) => x.open()), reverse);
+  return visibleOnly(merged, seq, reverse) as Iterator<KeyRow>;
+}
+
+/** Groups read one after another; returns the current group's results as they are. */
+class GroupScan implements IterableIterator<KeyRow> {
+  private i = 0;
+  private cur: Iterator<KeyRow> | undefined;
+
+  constructor(private readonly groups: (() => Iterator<KeyRow>)[]) {}
+
+  next(): IteratorResult<KeyRow> {
+    for (;;) {
+      if (this.cur === undefined) {
+        if (this.i === this.groups.length) return { done: true, value: undefined };
+        this.cur = this.groups[this.i++]!();
+      }
+      const r = this.cur.next();
+      if (!r.done) return r;
+      this.cur = undefined;
+    }
+  }
+
+  return(): IteratorResult<KeyRow> {
+    this.cur?.return?.();
+    this.cur = undefined;
+    this.i = this.groups.length;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): IterableIterator<KeyRow> {
+    return this;
+  }
 }

@@ -282,16 +282,28 @@ export class Memtable {
       return lowerIncl ? c >= 0 : c > 0;
     };
     if (!r.reverse) {
-      let p = r.lower ? this.lowerBound(table, r.lower, lowerIncl ? SEQ_MAX : SEQ_BELOW) : this.lowerBound(table, EMPTY, SEQ_MAX);
+      // Walks leaf/idx in place (no position object per step); re-seeks after an insert.
+      const p = r.lower ? this.lowerBound(table, r.lower, lowerIncl ? SEQ_MAX : SEQ_BELOW) : this.lowerBound(table, EMPTY, SEQ_MAX);
+      let leafNo = p.leaf;
+      let idx = p.idx;
       let ver = this.version;
       for (;;) {
-        const e = this.at(p);
-        if (!e || e.table !== table || !inUpper(e)) return;
+        const leaf = this.leaves[leafNo];
+        if (leaf === undefined) return;
+        if (idx >= leaf.length) {
+          leafNo++;
+          idx = 0;
+          continue;
+        }
+        const e = leaf[idx]!;
+        if (e.table !== table || !inUpper(e)) return;
         yield e;
         if (this.version !== ver) {
           ver = this.version;
-          p = this.lowerBound(e.table, e.key, e.seq - 1n);
-        } else p = this.next(p);
+          const q = this.lowerBound(e.table, e.key, e.seq - 1n);
+          leafNo = q.leaf;
+          idx = q.idx;
+        } else idx++;
       }
     } else {
       const start = r.upper ? this.lowerBound(table, r.upper, upperIncl ? SEQ_BELOW : SEQ_MAX) : this.lowerBound(table + 1, EMPTY, SEQ_MAX);
@@ -308,6 +320,18 @@ export class Memtable {
         } else p = this.prev(p);
       }
     }
+  }
+
+  /** Smallest and largest key of `table` held now (undefined: none). Later inserts may widen
+   *  the range, but only with versions newer than every snapshot taken before them. */
+  keyBounds(table: TableId): { smallest: Uint8Array; largest: Uint8Array } | undefined {
+    if (!this.perTable.has(table)) return undefined;
+    const first = this.at(this.lowerBound(table, EMPTY, SEQ_MAX));
+    if (first === undefined || first.table !== table) return undefined;
+    const lastPos = this.prev(this.lowerBound(table + 1, EMPTY, SEQ_MAX));
+    const last = lastPos ? this.at(lastPos) : undefined;
+    if (last === undefined || last.table !== table) throw new Error('lsm invariant violated: memtable key bounds');
+    return { smallest: first.key, largest: last.key };
   }
 
   /** Table ids present, ascending. */

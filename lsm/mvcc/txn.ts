@@ -28,6 +28,12 @@ export interface ScanOptions {
   /** Default false. */
   upperInclusive?: boolean;
   reverse?: boolean;
+  /**
+   * User column positions the caller reads (a projection hint): a segment leaves every other
+   * cell of the rows it returns null instead of decoding it. Rows from memtables and the
+   * transaction's own writes are whole. Undefined: all columns.
+   */
+  columns?: readonly number[] | undefined;
 }
 
 export interface KeyRow {
@@ -126,6 +132,7 @@ export class Txn {
     this.check();
     const own = this.ownWrites(table, opts);
     const base = this.host.scanAt(table, opts, this.snap.seq)[Symbol.iterator]();
+    if (own.length === 0) return toIterable(base);
     return mergeOwn(base, own, opts.reverse ? -1 : 1);
   }
 
@@ -313,6 +320,11 @@ function opBytes(key: Uint8Array, row: Row | undefined): number {
   let n = 48 + key.length;
   if (row) for (let i = 0; i < row.length; i++) n += 8 + cellBytes(row[i]!);
   return n;
+}
+
+function toIterable(it: Iterator<KeyRow>): IterableIterator<KeyRow> {
+  if (Symbol.iterator in it) return it as IterableIterator<KeyRow>;
+  return { next: () => it.next(), return: (v?: unknown) => it.return?.(v) ?? { done: true, value: undefined }, [Symbol.iterator]() { return this; } };
 }
 
 /** Merges a snapshot scan with the transaction's own writes (which win on equal keys). */

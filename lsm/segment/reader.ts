@@ -7,14 +7,15 @@
 // record-batch headers are cached per reader (at most one per batch).
 import { crc32 } from 'node:zlib';
 import { RecordBatchFileReader, RecordBatchReader, Type } from 'apache-arrow';
-import type { RecordBatch, Vector } from 'apache-arrow';
-import type { Cell, Entry, Row, Seq } from '../types.js';
+import type { RecordBatch } from 'apache-arrow';
+import type { Cell, Entry, Seq } from '../types.js';
+import { columnReader, compareAt, compareKeys, rowAt, type LoadedBatch } from './batch.js';
 import { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2 } from './bloom.js';
-import { decodeCell, decodeUtf8 } from './cells.js';
 import { SegmentCorruptionError } from './errors.js';
 import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } from './footer.js';
 import type { DecodedFooter } from './footer.js';
 import type { BatchInfo, ColumnEncoding, SegmentMeta } from './meta.js';
+import { VisibleScan, type VisibleRow } from './visible-scan.js';
 
 export interface IterateOptions {
   lower?: Uint8Array;
@@ -25,6 +26,11 @@ export interface IterateOptions {
   upperInclusive?: boolean;
   /** Reverse = exact mirror of forward order: key desc, and within a key seq ASC. */
   reverse?: boolean;
+  /**
+   * User column positions to decode (a projection); every other cell of a returned row is null.
+   * Undefined: all of them. Rows keep their stored width either way.
+   */
+  columns?: readonly number[] | undefined;
 }
 
 const EXPECTED_TYPE: Record<ColumnEncoding, Type> = {
@@ -37,15 +43,6 @@ const EXPECTED_TYPE: Record<ColumnEncoding, Type> = {
   packed: Type.Binary,
 };
 
-interface LoadedBatch {
-  keyOffsets: Int32Array;
-  keyValues: Uint8Array;
-  seqs: BigInt64Array;
-  kinds: Uint8Array;
-  widths: Uint16Array | undefined;
-  /** Per user column: the cell of row r, read straight from the Arrow buffers. */
-  columns: ((r: number) => Cell)[];
-}
 
 export class SegmentReader {
   readonly meta: SegmentMeta;
@@ -132,7 +129,7 @@ export class SegmentReader {
     while (b < this.batches.length) {
       const lb = this.load(b);
       if (compareAt(lb, r, key) !== 0) return undefined;
-      if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r);
+      if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r, undefined);
       if (++r === this.batches[b]!.rowCount) {
         b++;
         r = 0;
@@ -145,19 +142,41 @@ export class SegmentReader {
   *iterate(opts: IterateOptions = {}): Generator<Entry> {
     const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
     const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
+    const cols = opts.columns;
     if (opts.reverse) {
-        let [b, r] = hi > lo ? this.locate(hi - 1) : [0, 0];
+      let [b, r] = hi > lo ? this.locate(hi - 1) : [0, 0];
       for (let g = hi - 1; g >= lo; g--) {
-        yield this.entryAt(this.load(b), r);
+        yield this.entryAt(this.load(b), r, cols);
         if (--r < 0 && b > 0) r = this.batches[--b]!.rowCount - 1;
       }
     } else {
       let [b, r] = lo < hi ? this.locate(lo) : [0, 0];
       for (let g = lo; g < hi; g++) {
-        yield this.entryAt(this.load(b), r);
+        yield this.entryAt(this.load(b), r, cols);
         if (++r === this.batches[b]!.rowCount) { b++; r = 0; }
       }
     }
+  }
+
+  /**
+   * Forward only: for each key in [lower, upper] the newest version with seq <= snapshotSeq,
+   * and nothing for a key whose visible version is a deletion — visibleOnly(iterate(opts))
+   * without an entry (or key view) for the versions it skips (visible-scan.ts). Exact only when
+   * no other source holds versions of these keys (the caller's job: db/reads.ts scans a segment
+   * alone only when its key range overlaps no other source's).
+   */
+  iterateVisible(opts: IterateOptions, snapshotSeq: Seq): IterableIterator<VisibleRow> {
+    if (opts.reverse) throw new Error('lsm invariant violated: iterateVisible is forward only');
+    const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
+    const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
+    const [b, r] = lo < hi ? this.locate(lo) : [0, 0];
+    return new VisibleScan({
+      load: (i) => this.load(i),
+      batchRows: (i) => this.batches[i]!.rowCount,
+      columnCount: this.meta.columnCount,
+      oneVersionPerKey: this.meta.distinctKeys === this.meta.rowCount,
+      allVisible: this.meta.largestSeq <= snapshotSeq,
+    }, snapshotSeq, opts.columns, b, r, Math.max(0, hi - lo));
   }
 
   /**
@@ -208,15 +227,11 @@ export class SegmentReader {
     return [lo, g - this.batchStart[lo]!];
   }
 
-  private entryAt(lb: LoadedBatch, r: number): Entry {
+  private entryAt(lb: LoadedBatch, r: number, cols: readonly number[] | undefined): Entry {
     const key = lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!);
     const seq = lb.seqs[r]!;
-    const kindByte = lb.kinds[r]!;
-    if (kindByte === 1) return { table: this.meta.table, key, seq, kind: 'del', row: undefined };
-    const width = lb.widths === undefined ? this.meta.columnCount : lb.widths[r]!;
-    const row: Cell[] = new Array(width);
-    for (let c = 0; c < width; c++) row[c] = lb.columns[c]!(r);
-    return { table: this.meta.table, key, seq, kind: 'put', row: row as Row };
+    if (lb.kinds[r] === 1) return { table: this.meta.table, key, seq, kind: 'del', row: undefined };
+    return { table: this.meta.table, key, seq, kind: 'put', row: rowAt(lb, r, cols, this.meta.columnCount) };
   }
 
   private load(b: number): LoadedBatch {
@@ -244,77 +259,10 @@ export class SegmentReader {
       kinds: batch.getChildAt(2)!.data[0]!.values as Uint8Array,
       widths: sys === 4 ? (batch.getChildAt(3)!.data[0]!.values as Uint16Array) : undefined,
       columns,
+      nulls: new Array<Cell>(this.meta.columnCount).fill(null),
     };
     this.loaded[b] = lb;
     return lb;
   }
 }
 
-/** A reader of one column of one batch over the raw Arrow buffers (no Vector.get dispatch). */
-function columnReader(vec: Vector, enc: ColumnEncoding, corrupt: (why: string) => Error): (r: number) => Cell {
-  const d = vec.data[0]!;
-  const off = d.offset;
-  const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
-  const valid = (r: number): boolean => bitmap === undefined || (bitmap[(off + r) >> 3]! & (1 << ((off + r) & 7))) !== 0;
-  switch (enc) {
-    case 'null':
-      return () => null;
-    case 'bool': {
-      const bits = d.values as Uint8Array;
-      return (r) => (valid(r) ? (bits[(off + r) >> 3]! & (1 << ((off + r) & 7))) !== 0 : null);
-    }
-    case 'f64': {
-      const v = d.values as Float64Array;
-      return (r) => (valid(r) ? v[off + r]! : null);
-    }
-    case 'i64': {
-      const v = d.values as unknown as BigInt64Array;
-      return (r) => (valid(r) ? v[off + r]! : null);
-    }
-    case 'utf8': {
-      const o = d.valueOffsets as Int32Array;
-      const v = d.values as Uint8Array;
-      return (r) => (valid(r) ? decodeUtf8(v, o[off + r]!, o[off + r + 1]!) : null);
-    }
-    case 'bin': {
-      const o = d.valueOffsets as Int32Array;
-      const v = d.values as Uint8Array;
-      return (r) => (valid(r) ? v.subarray(o[off + r]!, o[off + r + 1]!) : null);
-    }
-    case 'packed': {
-      const o = d.valueOffsets as Int32Array;
-      const v = d.values as Uint8Array;
-      return (r) => {
-        if (!valid(r)) return null;
-        try {
-          return decodeCell(v.subarray(o[off + r]!, o[off + r + 1]!));
-        } catch (e) {
-          throw corrupt(`packed cell: ${(e as Error).message}`);
-        }
-      };
-    }
-    default: {
-      const never: never = enc;
-      throw new Error(`unknown encoding ${String(never)}`);
-    }
-  }
-}
-
-function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  return compareRange(a, 0, a.length, b);
-}
-
-/** Compare the key of row r of a loaded batch with `key`, without allocating. */
-function compareAt(lb: LoadedBatch, r: number, key: Uint8Array): number {
-  return compareRange(lb.keyValues, lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!, key);
-}
-
-function compareRange(buf: Uint8Array, start: number, end: number, key: Uint8Array): number {
-  const len = end - start;
-  const n = len < key.length ? len : key.length;
-  for (let i = 0; i < n; i++) {
-    const d = buf[start + i]! - key[i]!;
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return len === key.length ? 0 : len < key.length ? -1 : 1;
-}

@@ -6,9 +6,11 @@
 //
 // Invariant: a scan row has one slot per table attnum (dropped columns read NULL); with
 // `withKey` one extra trailing slot holds the stored key (DML uses it to write back).
+// A SELECT's scan decodes only the columns its statement can name (`useColumnsOf`); the
+// other slots hold NULL and are never read (nothing in the statement refers to them).
 
-import { DbError, TypeOid, fromCell, keyCell, keyTypeOf, type TableDesc } from '../../catalog/index.js';
-import { encodeKey, encodeRowId, prefixSuccessor, type Cell, type KeyColumn, type KeyRow, type Row as LsmRow } from '../../lsm/index.js';
+import { DbError, TypeOid, cellNeedsDecode, fromCell, keyCell, keyTypeOf, type TableDesc } from '../../catalog/index.js';
+import { encodeKey, encodeRowId, prefixSuccessor, type Cell, type KeyColumn, type KeyRow, type Row as LsmRow, type ScanOptions } from '../../lsm/index.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile, type Compiled } from '../eval/compile.js';
 import type { RelNode, Row } from './ops.js';
@@ -16,7 +18,7 @@ import type { TableSession } from './runtime.js';
 import type { NodeReport } from '../exec/explain-node.js';
 import { scanReport, type KeyCondShown } from '../exec/explain-rel.js';
 import { externalRowsOf } from '../external/scan-rows.js'; // issue 5
-import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
+import { ExternalScan } from '../external/scan-spec.js'; // issue 5 (and its column analysis)
 import { describeExternalScan } from '../external/describe.js'; // issue 5
 
 export interface KeyBound {
@@ -56,6 +58,45 @@ export function decodeRow(t: TableDesc, cells: LsmRow, out: Value[]): void {
   }
 }
 
+/** How a column's cell becomes its value: the cell itself for most types (fromCell returns it
+ *  unchanged), else fromCell. Decided once per plan, not per row. */
+type Decode = { attIndex: number; oid: number; direct: boolean; missing: Cell };
+
+function decoderOf(t: TableDesc, i: number): Decode {
+  const c = t.columns[i]!;
+  return { attIndex: i, oid: c.typeOid, direct: !cellNeedsDecode(c.typeOid), missing: (c.missing ?? null) as Cell };
+}
+
+/** A column name no statement can contain (PostgreSQL identifiers cannot hold NUL). */
+const NO_COLUMN = '\u0000';
+
+/**
+ * Table columns (0-based) the SELECT `ast` can read through a scan of `t` named `alias`, or
+ * undefined for all of them. ExternalScan.useColumnsOf is the analysis (any name match anywhere
+ * in the statement; `*`, NATURAL and whole-row references mean all columns); it is asked about a
+ * copy of the table with one unnameable column in front, so that "no column named" (count(*))
+ * shows as that column alone. Column aliases (`t AS x(a, b)`) rename columns out of sight of a
+ * name match: then all columns too.
+ */
+export function columnsNamedIn(t: TableDesc, alias: string | undefined, ast: unknown): number[] | undefined {
+  if (renamesColumns(ast)) return undefined;
+  const probe = new ExternalScan({ ...t, columns: [{ name: NO_COLUMN, attnum: 0, typeOid: TypeOid.int4, typmod: -1, notNull: false }, ...t.columns] });
+  probe.alias = alias ?? t.name;
+  probe.useColumnsOf(ast);
+  const fetch = probe.columnsToFetch();
+  if (fetch.length === t.columns.length + 1) return undefined;
+  return fetch.filter((i) => i > 0).map((i) => i - 1);
+}
+
+/** True when an alias anywhere in the AST carries a column list. */
+function renamesColumns(n: unknown): boolean {
+  if (Array.isArray(n)) return n.some(renamesColumns);
+  if (n === null || typeof n !== 'object') return false;
+  const o = n as Record<string, unknown>;
+  if (Array.isArray(o.colnames) && o.colnames.length > 0) return true;
+  return Object.values(o).some(renamesColumns);
+}
+
 /** Converts a bound value to the key column's cell, or undefined when it cannot equal any key. */
 function toKeyCell(colOid: number, valueOid: number, v: Value): Cell | undefined {
   if (v === null) return undefined;
@@ -77,11 +118,33 @@ export class ScanNode implements RelNode {
   alias: string | undefined = undefined;
   /** issue 5: what this scan of an external table asks DuckDB for (from.ts sets it). */
   external: ExternalScan | undefined;
+  /** The columns decoded per row: all live ones unless useColumnsOf narrowed them. */
+  private decoders: Decode[];
+  /** The lsm projection (undefined: whole rows). */
+  private lsmColumns: number[] | undefined;
+  /** A row of NULLs of this scan's width: each output row starts as a copy of it. */
+  private readonly nulls: Value[];
 
   constructor(readonly table: TableDesc, public access: Access, readonly withKey = false) {
     this.width = table.columns.length + (withKey ? 1 : 0);
     this.schema = keySchema(table);
     this.keyOids = table.primaryKey ? table.primaryKey.attnums.map((a) => table.columns[a - 1]!.typeOid) : [];
+    this.decoders = table.columns.flatMap((c, i) => (c.dropped ? [] : [decoderOf(table, i)]));
+    this.lsmColumns = undefined;
+    this.nulls = new Array<Value>(this.width).fill(null);
+  }
+
+  /**
+   * Decode only the columns the SELECT `ast` (the whole statement that plans this scan,
+   * subqueries included) can name (columnsNamedIn). Scans that write back (withKey) and
+   * external scans keep every column.
+   */
+  useColumnsOf(ast: unknown): void {
+    if (this.withKey || this.table.external !== undefined) return;
+    const used = columnsNamedIn(this.table, this.alias, ast);
+    if (used === undefined) return;
+    this.decoders = used.map((i) => decoderOf(this.table, i));
+    this.lsmColumns = used;
   }
 
   /** Set once the WHERE clause is bound (select.ts). */
@@ -100,77 +163,90 @@ export class ScanNode implements RelNode {
     return out;
   }
 
-  *open(ctx: EvalContext): Generator<Row> {
-    const ts = tablesOf(ctx);
+  open(ctx: EvalContext): Iterator<Row> {
+    if (this.table.external !== undefined) return this.openExternal(ctx);
+    if (this.access.kind === 'point') return this.openPoint(ctx, this.access.eq);
+    // Full and key-range scans: a plain iterator (no generator frame per row); the lsm scan
+    // starts at the first next(), as a generator's body would.
+    const a = this.access;
+    const emit = this.emitter();
+    return new ScanRows(() => {
+      const txn = tablesOf(ctx).current();
+      const opts = a.kind === 'full' ? {} : this.rangeOptions(a, ctx);
+      return opts === undefined ? undefined : txn.scan(this.table.storageId, this.lsmColumns ? { ...opts, columns: this.lsmColumns } : opts);
+    }, emit);
+  }
+
+  private *openExternal(ctx: EvalContext): Generator<Row> {
     const t = this.table;
-    if (t.external !== undefined) { // issue 5: fetched before the statement ran
-      if (!this.external) throw new DbError('0A000', `external table "${t.name}" cannot be read in this kind of statement`);
-      return yield* externalRowsOf(ts.externalRows, this.external);
-    }
-    const txn = ts.current();
-    const emit = (kr: KeyRow): Row => {
-      const out = new Array<Value>(this.width);
-      decodeRow(t, kr.row, out);
-      if (this.withKey) out[t.columns.length] = kr.key;
+    if (!this.external) throw new DbError('0A000', `external table "${t.name}" cannot be read in this kind of statement`);
+    return yield* externalRowsOf(tablesOf(ctx).externalRows, this.external); // issue 5: fetched before the statement ran
+  }
+
+  private *openPoint(ctx: EvalContext, eq: KeyBound[]): Generator<Row> {
+    const txn = tablesOf(ctx).current();
+    const cells = this.cells(eq, ctx);
+    if (!cells) return;
+    const key = encodeKey(this.schema, cells);
+    const row = txn.get(this.table.storageId, key);
+    if (row) yield this.emitter()({ key, row });
+  }
+
+  /** Stored row → output row: the decoded columns, NULL elsewhere, the key last with withKey. */
+  private emitter(): (kr: KeyRow) => Row {
+    const decoders = this.decoders;
+    const nulls = this.nulls;
+    const keySlot = this.withKey ? this.table.columns.length : -1;
+    return (kr) => {
+      const out = nulls.slice();
+      const cells = kr.row;
+      for (let j = 0; j < decoders.length; j++) {
+        const d = decoders[j]!;
+        const i = d.attIndex;
+        const c = i < cells.length ? cells[i]! : d.missing;
+        out[i] = d.direct ? c as Value : fromCell(d.oid, c) as Value;
+      }
+      if (keySlot >= 0) out[keySlot] = kr.key;
       return out;
     };
-    const a = this.access;
-    switch (a.kind) {
-      case 'full': {
-        for (const kr of txn.scan(t.storageId)) yield emit(kr);
-        return;
-      }
-      case 'point': {
-        const cells = this.cells(a.eq, ctx);
-        if (!cells) return;
-        const key = encodeKey(this.schema, cells);
-        const row = txn.get(t.storageId, key);
-        if (row) yield emit({ key, row });
-        return;
-      }
-      case 'range': {
-        const eq = this.cells(a.eq, ctx);
-        if (!eq) return;
-        const n = eq.length;
-        const prefix = n > 0 ? encodeKey(this.schema.slice(0, n), eq) : new Uint8Array(0);
-        let lower: Uint8Array | undefined = n > 0 ? prefix : undefined;
-        let upper: Uint8Array | undefined = n > 0 ? prefixSuccessor(prefix) : undefined;
-        let lowerInclusive = true;
-        const sub = this.schema.slice(0, n + 1);
-        const colOid = this.keyOids[n]!;
-        if (a.lower) {
-          const v = a.lower.b.value([], ctx);
-          if (v === null) return;
-          const c = toKeyCell(colOid, a.lower.b.oid, v);
-          if (c !== undefined) {
-            const k = encodeKey(sub, [...eq, c]);
-            if (a.lower.inclusive) lower = k;
-            else {
-              const s = prefixSuccessor(k);
-              if (!s) return;
-              lower = s;
-            }
-            lowerInclusive = true;
-          }
+  }
+
+  /** The lsm bounds of a key-range access this execution, or undefined when nothing can match. */
+  private rangeOptions(a: Extract<Access, { kind: 'range' }>, ctx: EvalContext): ScanOptions | undefined {
+    const eq = this.cells(a.eq, ctx);
+    if (!eq) return undefined;
+    const n = eq.length;
+    const prefix = n > 0 ? encodeKey(this.schema.slice(0, n), eq) : new Uint8Array(0);
+    let lower: Uint8Array | undefined = n > 0 ? prefix : undefined;
+    let upper: Uint8Array | undefined = n > 0 ? prefixSuccessor(prefix) : undefined;
+    let lowerInclusive = true;
+    const sub = this.schema.slice(0, n + 1);
+    const colOid = this.keyOids[n]!;
+    if (a.lower) {
+      const v = a.lower.b.value([], ctx);
+      if (v === null) return undefined;
+      const c = toKeyCell(colOid, a.lower.b.oid, v);
+      if (c !== undefined) {
+        const k = encodeKey(sub, [...eq, c]);
+        if (a.lower.inclusive) lower = k;
+        else {
+          const s = prefixSuccessor(k);
+          if (!s) return undefined;
+          lower = s;
         }
-        if (a.upper) {
-          const v = a.upper.b.value([], ctx);
-          if (v === null) return;
-          const c = toKeyCell(colOid, a.upper.b.oid, v);
-          if (c !== undefined) {
-            const k = encodeKey(sub, [...eq, c]);
-            upper = a.upper.inclusive ? prefixSuccessor(k) : k;
-          }
-        }
-        const opts = { ...(lower ? { lower, lowerInclusive } : {}), ...(upper ? { upper, upperInclusive: false } : {}) };
-        for (const kr of txn.scan(t.storageId, opts)) yield emit(kr);
-        return;
-      }
-      default: {
-        const never: never = a;
-        return never;
+        lowerInclusive = true;
       }
     }
+    if (a.upper) {
+      const v = a.upper.b.value([], ctx);
+      if (v === null) return undefined;
+      const c = toKeyCell(colOid, a.upper.b.oid, v);
+      if (c !== undefined) {
+        const k = encodeKey(sub, [...eq, c]);
+        upper = a.upper.inclusive ? prefixSuccessor(k) : k;
+      }
+    }
+    return { ...(lower ? { lower, lowerInclusive } : {}), ...(upper ? { upper, upperInclusive: false } : {}) };
   }
 
   describe(i = ''): string {
@@ -181,6 +257,38 @@ export class ScanNode implements RelNode {
 
   explain(): NodeReport {
     return scanReport(this);
+  }
+}
+
+/** Rows of an lsm scan (opened at the first next()) through `emit`. */
+class ScanRows implements IterableIterator<Row> {
+  private src: Iterator<KeyRow> | undefined;
+  private started = false;
+
+  constructor(private readonly start: () => Iterator<KeyRow> | undefined, private readonly emit: (kr: KeyRow) => Row) {}
+
+  next(): IteratorResult<Row> {
+    if (!this.started) {
+      this.started = true;
+      this.src = this.start();
+    }
+    const r = this.src?.next();
+    if (r === undefined || r.done) {
+      this.src = undefined;
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: this.emit(r.value) };
+  }
+
+  return(): IteratorResult<Row> {
+    this.started = true;
+    this.src?.return?.();
+    this.src = undefined;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): IterableIterator<Row> {
+    return this;
   }
 }
 

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Full scans and aggregates over a native table (issue 4 "fast by design"; the hot side of
+// issue 5's hybrid figure), Pyralog next to a throw-away PostgreSQL 15 holding the same rows:
+//   count    SELECT count(*) FROM sales_hot
+//   revenue  SELECT product_id, SUM(amount) AS revenue FROM sales_hot GROUP BY product_id
+//            ORDER BY revenue DESC LIMIT 3                                  (issue 5's query)
+//   filter   SELECT count(*), sum(amount) FROM sales_hot WHERE customer_id < 1000
+//            (a filtered full scan: no key predicate)
+// over `sales_hot (id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int,
+// amount numeric(12,2), year int, month int)` with --rows rows, loaded by `psql \copy` from one
+// generated file. Pyralog is measured once its load is flushed into segment files (the steady
+// state; it waits up to --settle-s and says so when it gave up), PostgreSQL after VACUUM ANALYZE.
+// Each pair runs every query once per system, the order alternating; the figure is the median of
+// per-pair ratios. With --base-dist DIR a second Pyralog build (e.g. `bash
+// bench/build-snapshot.sh <rev>`) runs in the same pairs as "base": before/after minutes apart.
+// Every answer is compared across the systems; a difference is an error, not a figure.
+//
+// Usage (from the repo root, after `npm run build` or with PYRALOG_DIST=<private dist>):
+//   node bench/sql/scan-agg.mjs [--rows 1000000] [--pairs 5] [--settle-s 180] [--base-dist DIR]
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Cleanup } from '../lib/cleanup.mjs';
+import { DIST_DIR, REPO_ROOT, freePort, machineInfo, startPostgres, waitReady } from '../lib/pg-cluster.mjs';
+import { fmt, fmtRatio, markdownTable, median, parseArgs } from '../lib/stats.mjs';
+import { rng } from '../lsm/workloads.mjs';
+
+const log = (s) => process.stderr.write(s + '\n');
+const QUERIES = {
+  count: 'SELECT count(*) FROM sales_hot',
+  revenue: 'SELECT product_id, SUM(amount) AS revenue FROM sales_hot GROUP BY product_id ORDER BY revenue DESC LIMIT 3',
+  filter: 'SELECT count(*), sum(amount) FROM sales_hot WHERE customer_id < 1000',
+};
+const DDL = 'CREATE TABLE sales_hot (id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int, amount numeric(12,2), year int, month int)';
+
+/** The COPY input (text format), written once; every system loads the same bytes. */
+async function writeRows(path, rows) {
+  const rand = rng(11);
+  const out = createWriteStream(path);
+  const base = Date.UTC(2024, 0, 1);
+  let chunk = '';
+  for (let i = 1; i <= rows; i++) {
+    const d = new Date(base + i * 30_000);
+    const ts = d.toISOString().replace('T', ' ').replace('Z', '+00');
+    const amount = (Math.floor(rand() * 100_000) / 100).toFixed(2);
+    chunk += `${i}\t${ts}\t${Math.floor(rand() * 1000)}\t${Math.floor(rand() * 100_000)}\t${amount}\t${d.getUTCFullYear()}\t${d.getUTCMonth() + 1}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise((r) => out.end(r));
+}
+
+function psql(server, cmd) {
+  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', cmd], {
+    encoding: 'utf8',
+    env: { ...process.env, PGSSLMODE: 'disable' },
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`psql ${cmd.slice(0, 80)}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+  return r.stdout.trim();
+}
+
+/** A Pyralog server from `dist` (pg-cluster's startPyralog serves one dist per process). */
+async function startPyralogFrom(cleanup, name, dist) {
+  const main = join(dist, 'wire', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} missing: run \`npm run build\` or bench/build-snapshot.sh`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'pyralog-bench-data-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [main, '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let exited = false;
+  let tail = '';
+  child.on('exit', () => (exited = true));
+  child.stderr.on('data', (d) => (tail = (tail + d.toString()).slice(-4000)));
+  const stop = cleanup.add(`${name} pid ${child.pid}`, () => {
+    if (!exited) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  try {
+    await waitReady(port, { isAlive: () => !exited });
+  } catch (err) {
+    stop();
+    throw new Error(`${err.message}\n--- ${name} stderr tail ---\n${tail}`);
+  }
+  return { name, host: '127.0.0.1', port, user: 'postgres', db: 'postgres', dataDir, stop };
+}
+
+/** Waits until the load left the memtables: its WAL is gone (deleted after the flush that
+ *  holds it), under 1 MiB of WAL left. A load smaller than a memtable is never flushed. */
+async function settle(server, limitS) {
+  const lsm = join(server.dataDir, 'lsm');
+  const t0 = performance.now();
+  for (;;) {
+    const wals = existsSync(lsm) ? readdirSync(lsm).filter((f) => f.startsWith('wal-')) : [];
+    const walBytes = wals.reduce((n, f) => n + (existsSync(join(lsm, f)) ? statSync(join(lsm, f)).size : 0), 0);
+    if (walBytes < 1 << 20) return `flushed to segments after ${fmt((performance.now() - t0) / 1000, 1)} s`;
+    if (performance.now() - t0 > limitS * 1000) return `NOT flushed after ${limitS} s (${fmt(walBytes / 2 ** 20, 1)} MiB of WAL): scans read memtables`;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2), { rows: '1000000', pairs: '5', 'settle-s': '180', 'base-dist': '' });
+  const opt = { rows: Number(o.rows), pairs: Number(o.pairs), settleS: Number(o['settle-s']) };
+  const cleanup = new Cleanup();
+  const dir = mkdtempSync(join(tmpdir(), 'pyralog-bench-scan-'));
+  cleanup.add(`rm ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'rows.tsv');
+  await writeRows(file, opt.rows);
+  const servers = [await startPyralogFrom(cleanup, 'pyralog', DIST_DIR)];
+  if (o['base-dist']) servers.push(await startPyralogFrom(cleanup, 'base', o['base-dist']));
+  servers.push(await startPostgres(cleanup));
+  servers.at(-1).name = 'postgres';
+  const notes = [];
+  const clients = {};
+  for (const s of servers) {
+    psql(s, DDL);
+    const t0 = performance.now();
+    psql(s, `\\copy sales_hot FROM '${file}'`);
+    notes.push(`${s.name}: loaded ${opt.rows} rows in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+    if (s.name === 'postgres') psql(s, 'VACUUM ANALYZE sales_hot');
+    const c = new pg.Client({ host: s.host, port: s.port, user: s.user, database: s.db, ssl: false, types: { getTypeParser: () => (v) => v } });
+    await c.connect();
+    clients[s.name] = c;
+  }
+  for (const s of servers) if (s.name !== 'postgres') notes.push(`${s.name}: ${await settle(s, opt.settleS)}`);
+
+  const names = servers.map((s) => s.name);
+  const answers = {};
+  const run = async (name, q) => {
+    const t0 = performance.now();
+    const r = await clients[name].query({ text: QUERIES[q], rowMode: 'array' });
+    const ms = performance.now() - t0;
+    const text = JSON.stringify(r.rows);
+    if (answers[q] === undefined) answers[q] = { name, text };
+    else if (answers[q].text !== text) throw new Error(`${q}: ${name} answered ${text.slice(0, 200)}, ${answers[q].name} ${answers[q].text.slice(0, 200)}`);
+    return ms;
+  };
+  for (const n of names) for (const q of Object.keys(QUERIES)) await run(n, q); // warm-up + answers
+  const pairs = [];
+  for (let p = 0; p < opt.pairs; p++) {
+    const order = p % 2 === 0 ? names : [...names].reverse();
+    const pair = {};
+    for (const n of order) {
+      pair[n] = {};
+      for (const q of Object.keys(QUERIES)) pair[n][q] = await run(n, q);
+    }
+    log(`[bench] pair ${p + 1}: ${JSON.stringify(pair, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    pairs.push(pair);
+  }
+  for (const c of Object.values(clients)) await c.end();
+  cleanup.runAll();
+
+  const col = (n, q) => fmt(median(pairs.map((p) => p[n][q])));
+  const ratio = (a, b, q) => fmtRatio(median(pairs.map((p) => p[a][q] / p[b][q])));
+  const header = ['query', 'PostgreSQL ms', 'Pyralog ms', ...(names.includes('base') ? ['base ms', 'Pyralog/base'] : []), 'Pyralog/PG (median per-pair)'];
+  const rows = Object.keys(QUERIES).map((q) => [q, col('postgres', q), col('pyralog', q), ...(names.includes('base') ? [col('base', q), ratio('pyralog', 'base', q)] : []), ratio('pyralog', 'postgres', q)]);
+  const m = machineInfo();
+  process.stdout.write(
+    [
+      `Run ${m.date} on ${m.cores} cores (${m.cpu}), load average ${m.loadAvg1m} at the end, Node ${m.node}; ${opt.pairs} alternating pairs, ${opt.rows} rows.`,
+      `Command: \`${`node bench/sql/scan-agg.mjs ${process.argv.slice(2).join(' ')}`.trim()}\`${process.env.PYRALOG_DIST ? ` with PYRALOG_DIST=${process.env.PYRALOG_DIST}` : ''}`,
+      ...notes.map((n) => `- ${n}`),
+      '',
+      markdownTable(header, rows),
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((err) => {
+  log(`[bench] failed: ${err.stack ?? err}`);
+  process.exit(1);
+});
