@@ -14,6 +14,7 @@ import { DbError } from '../errors.js';
 import { CATALOG_FORMAT_VERSION, FIRST_USER_OID, OID_CHUNK, SEQ_LOG_VALS, SYS_META, SYS_NAMESPACE, SYS_RELATION, SYS_SEQUENCE,
   metaKey, namespaceKey, namespacePrefix, namespaceRow, relationKey, relationPrefix, relationRow, sequenceKey, sequenceRow } from './systables.js';
 import type { TableDesc } from './desc.js';
+import { informationSchemaView } from './information-schema.js';
 import { decodeKey, prefixSuccessor } from '../../lsm/index.js';
 
 /** What the catalog reads through: an lsm Txn (or anything with the same reads). */
@@ -106,13 +107,18 @@ export class SchemaCatalog {
       if (schema === 'pg_temp') schema = searchPath.find((s) => s.startsWith('pg_temp_')) ?? schema;
       const t = this.table(r, db, schema, name);
       if (t && /^pg_temp_\d+$/.test(schema) && !searchPath.includes(schema)) throw new DbError('0A000', 'cannot access temporary tables of other sessions');
-      return t;
+      return t ?? this.builtinView(r, db, schema, name);
     }
     for (const s of searchPath) {
-      const t = this.table(r, db, s, name);
+      const t = this.table(r, db, s, name) ?? this.builtinView(r, db, s, name);
       if (t) return t;
     }
     return undefined;
+  }
+
+  /** information_schema's views (information-schema.ts), while that schema exists. */
+  private builtinView(r: CatalogReader, db: string, schema: string, name: string): TableDesc | undefined {
+    return schema === 'information_schema' && this.schemaExists(r, db, schema) ? informationSchemaView(db, name) : undefined;
   }
 
   listTables(r: CatalogReader, db: string, schema?: string): TableDesc[] {
@@ -124,6 +130,19 @@ export class SchemaCatalog {
   schemaExists(r: CatalogReader, db: string, name: string): boolean {
     if ((BUILTIN_SCHEMAS as readonly string[]).includes(name)) return r.get(SYS_NAMESPACE, namespaceKey(db, '\u0000dropped:' + name)) === undefined;
     return r.get(SYS_NAMESPACE, namespaceKey(db, name)) !== undefined;
+  }
+
+  /** The schema's owner (information_schema.schemata): built-in public belongs to
+   *  pg_database_owner in PostgreSQL 15, the other built-in schemas to the bootstrap user. */
+  schemaOwner(r: CatalogReader, db: string, name: string): string {
+    if ((BUILTIN_SCHEMAS as readonly string[]).includes(name)) return name === 'public' ? 'pg_database_owner' : 'postgres';
+    return (r.get(SYS_NAMESPACE, namespaceKey(db, name))?.[2] as string | undefined) ?? 'postgres';
+  }
+
+  /** The schema's OID (PostgreSQL's fixed ones for the built-in schemas). */
+  schemaOid(r: CatalogReader, db: string, name: string): number {
+    const builtin: Record<string, number> = { pg_catalog: 11, public: 2200, information_schema: 13000 };
+    return builtin[name] ?? ((r.get(SYS_NAMESPACE, namespaceKey(db, name))?.[1] as number | undefined) ?? 0);
   }
 
   listSchemas(r: CatalogReader, db: string): string[] {
