@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EvalContext } from '../bind/expr.js';
 import type { RelNode, Row } from '../rel/ops.js';
+import { SUSPEND } from '../rel/suspend.js';
 import { reportOf, type ExplainNode } from './explain-node.js';
 
 export interface Actual {
@@ -65,7 +66,7 @@ export class Measured {
             first = false;
             if (timing) st.startupMs += elapsed;
           }
-          if (!r.done) st.rows++;
+          if (!r.done && r.value !== SUSPEND) st.rows++;
           return r;
         },
         return(value?: unknown): IteratorResult<Row> {

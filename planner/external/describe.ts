@@ -23,6 +23,7 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
     lines.push(`${d}Files: kept ${r.filesKept} of ${r.filesTotal}${r.statsPruned > 0 ? ` (pruned by statistics: ${r.statsPruned})` : ''}`);
     if (r.wholeStatement) lines.push(`${d}Placement: whole statement in DuckDB`);
     if (r.partialAggregate) lines.push(`${d}Placement: partial aggregate in DuckDB, combined natively`);
+    if (r.streamed) lines.push(`${d}Rows: streamed from DuckDB chunk by chunk`);
     lines.push(`${d}DuckDB: ${r.sql === undefined ? '(not run: no file left)' : shortSql(r.sql, r.filesKept)}`);
   }
   return lines.join('\n');

@@ -1,40 +1,84 @@
 // The relational planner's hook (rel/select.ts): a SELECT plan runs after the external scans
-// planned inside it are fetched. Nested plans (views, subqueries, CTE bodies) are run by their
-// enclosing plan, which fetched their scans already, so they stay synchronous; the plan that
-// fetched a scan forgets its rows when it finishes. Static import; prefetch.ts (DuckDB) is
-// loaded on first use.
+// planned inside it are set up — fetched into memory, or (the scans `streamed` names: reached
+// from the plan's root only through operators that forward SUSPEND, rel/suspend.ts) opened as
+// DuckDB streams that the plan drains while it runs. Nested plans (views, subqueries, CTE bodies)
+// are run by their enclosing plan, which set up their scans already, so they stay synchronous;
+// the plan that set up a scan forgets it when it finishes (streams closed). Static import;
+// prefetch.ts / stream-rows.ts (DuckDB) are loaded on first use.
 import { DbError } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
+import { ROWS_IN_MEMORY_MAX, type RelNode } from '../rel/ops.js';
+import { drainRows, Suspension } from '../rel/suspend.js';
 import type { ExternalScan } from './scan-spec.js';
-import { ExternalState } from './scan-rows.js';
+import { ExternalState, type StreamedRows } from './scan-rows.js';
 
 /** The session's external state, created on first use. */
 export function externalState(ts: TableSession): ExternalState {
   return (ts.externalRows ??= new ExternalState());
 }
 
-/** Runs `run` once every scan in `scans` has its rows for this execution. */
-export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, run: () => Value[][]): Value[][] | Promise<Value[][]> {
+/**
+ * Rows a statement may fetch into memory from external tables: ROWS_IN_MEMORY_MAX, or less when
+ * `SET pyralog.external_rows_max = n` lowers it (tests show streaming past a small cap without
+ * generating millions of rows).
+ */
+export function externalRowsMax(ctx: EvalContext): number {
+  let v: string | undefined;
+  try {
+    v = ctx.env?.getSetting('pyralog.external_rows_max');
+  } catch {
+    v = undefined;
+  }
+  const n = v === undefined || v.trim() === '' ? NaN : Number(v);
+  return Number.isSafeInteger(n) && n >= 0 && n < ROWS_IN_MEMORY_MAX ? n : ROWS_IN_MEMORY_MAX;
+}
+
+/** What a plan may stream: its root operator and the scans reached from it through SUSPEND-forwarding operators. */
+export interface StreamPlan {
+  node: RelNode;
+  scans: ReadonlySet<ExternalScan>;
+}
+
+/**
+ * Runs `run` once every scan in `scans` has its rows for this execution; with `streamed`, the
+ * scans it names stream and the plan's root is drained here (awaiting SUSPENDs) instead of `run`.
+ */
+export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, run: () => Value[][], streamed?: StreamPlan): Value[][] | Promise<Value[][]> {
   const st = ctx.tables?.externalRows;
-  const missing = scans.filter((s) => !st?.fetched.has(s) && !st?.aggregated.has(s));
+  const missing = scans.filter((s) => !st?.fetched.has(s) && !st?.aggregated.has(s) && !st?.streams.has(s));
   if (missing.length === 0) return run();
   return (async () => {
     const host = st?.host;
     if (!st || !host) throw new DbError('0A000', 'external tables are not available on this server');
-    const { prefetchScans } = await import('./prefetch.js');
+    const toStream = streamed ? missing.filter((s) => streamed.scans.has(s)) : [];
+    const toFetch = missing.filter((s) => !toStream.includes(s));
     const got = new Map<ExternalScan, readonly Value[][]>();
     const aggregated = new Map<ExternalScan, readonly Value[][]>();
-    await prefetchScans(host, missing, ctx, got, undefined, aggregated);
-    // Publish, run and forget in one synchronous stretch: a sibling plan (the other branch of a
-    // UNION over the same CTE) fetching concurrently never sees a half-published state.
+    if (toFetch.length > 0) {
+      const { prefetchScans } = await import('./prefetch.js');
+      await prefetchScans(host, toFetch, ctx, got, externalRowsMax(ctx), aggregated);
+    }
+    const susp = new Suspension();
+    let streams = new Map<ExternalScan, StreamedRows>();
+    if (toStream.length > 0) {
+      const { openStreams } = await import('./stream-rows.js');
+      streams = await openStreams(host, toStream, ctx, susp);
+    }
+    // Publish, run and forget: a sibling plan (the other branch of a top-level UNION) setting up
+    // its own scans concurrently only ever touches its own entries.
     for (const [s, rows] of got) st.fetched.set(s, rows);
     for (const [s, rows] of aggregated) st.aggregated.set(s, rows);
+    for (const [s, rows] of streams) st.streams.set(s, rows);
     try {
-      return run();
+      return streams.size > 0 ? await drainRows(streamed!.node, ctx, susp) : run();
     } finally {
       for (const s of got.keys()) st.fetched.delete(s);
       for (const s of aggregated.keys()) st.aggregated.delete(s);
+      for (const [s, rows] of streams) {
+        rows.close();
+        st.streams.delete(s);
+      }
     }
   })();
 }

@@ -54,43 +54,12 @@ export async function prefetchScans(
         continue;
       }
     }
-    const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
-    // Key shipping: the small native side of a join restricts this scan to its keys (ship.ts).
-    let shippedKeys: number | undefined;
-    const mode = scan.ship ? shipMode(ctx) : 'off';
-    if (scan.ship && mode !== 'off') {
-      const keys = collectKeys(scan.ship, ctx, mode === 'on' ? SHIP_ROWS_FORCED_MAX : SHIP_ROWS_AUTO_MAX);
-      if (keys) {
-        shippedKeys = keys.length;
-        if (keys.length === 0) {
-          scan.lastRun = { partitionsKept: 0, partitionsTotal: 0, filesKept: 0, filesTotal: ref.files.length, statsPruned: 0, shippedKeys, sql: undefined };
-          out.set(scan, []);
-          continue;
-        }
-        const p = scan.shipPredicate(scan.ship, keys);
-        req.filters.push(p.frag);
-        if (p.part) req.stats.push(p.part);
-      }
-    }
-    const pr = pruneFiles(ref, req, ctx);
-    const files = pr.files;
-    const figures = { ...pr.figures, shippedKeys, sql: undefined as string | undefined };
-    scan.lastRun = figures;
-    if (files.length === 0) {
+    const p = prepareScan(scan, ref, ctx);
+    if (p.kind === 'empty') {
       out.set(scan, []);
       continue;
     }
-    const fetch = scan.columnsToFetch();
-    const frag: Fragment = {
-      table: t.name, ref, files, filters: req.filters,
-      output: { kind: 'columns', columns: fetch.map((i) => names[i]!) },
-      orderBy: [], limit: undefined, offset: undefined,
-    };
-    let r = renderFragment(frag);
-    if (!r.pushable && frag.filters.length > 0) r = renderFragment({ ...frag, filters: [] });
-    if (!r.pushable) throw new DbError('0A000', `external table "${t.name}" cannot be read: ${r.reason}`);
-    if (r.columns.length !== fetch.length) throw new Error(`assertion: external table ${t.name}: ${fetch.length} columns asked, fragment has ${r.columns.length}`);
-    figures.sql = r.sql;
+    const { r, fetch } = p;
     const engine = await host.engine();
     const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
     const rows: Value[][] = [];
@@ -115,6 +84,54 @@ export async function prefetchScans(
     }
     out.set(scan, rows);
   }
+}
+
+/** A scan's rows for one execution: none (no file left, no shipped key), or one rendered fragment. */
+export type PreparedScan =
+  | { kind: 'empty' }
+  | { kind: 'fragment'; r: { sql: string; files: string[] }; fetch: number[]; width: number };
+
+/**
+ * Filters of this execution, shipped keys, partition and statistics pruning, and the rendered
+ * column fragment for `scan` (figures recorded in `scan.lastRun` for EXPLAIN).
+ */
+export function prepareScan(scan: ExternalScan, ref: ExternalTableRef, ctx: EvalContext): PreparedScan {
+  const t = scan.table;
+  const names = [...ref.columns, ...ref.partitionColumns].map((c) => c.name);
+  const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
+  // Key shipping: the small native side of a join restricts this scan to its keys (ship.ts).
+  let shippedKeys: number | undefined;
+  const mode = scan.ship ? shipMode(ctx) : 'off';
+  if (scan.ship && mode !== 'off') {
+    const keys = collectKeys(scan.ship, ctx, mode === 'on' ? SHIP_ROWS_FORCED_MAX : SHIP_ROWS_AUTO_MAX);
+    if (keys) {
+      shippedKeys = keys.length;
+      if (keys.length === 0) {
+        scan.lastRun = { partitionsKept: 0, partitionsTotal: 0, filesKept: 0, filesTotal: ref.files.length, statsPruned: 0, shippedKeys, sql: undefined };
+        return { kind: 'empty' };
+      }
+      const p = scan.shipPredicate(scan.ship, keys);
+      req.filters.push(p.frag);
+      if (p.part) req.stats.push(p.part);
+    }
+  }
+  const pr = pruneFiles(ref, req, ctx);
+  const files = pr.files;
+  const figures = { ...pr.figures, shippedKeys, sql: undefined as string | undefined };
+  scan.lastRun = figures;
+  if (files.length === 0) return { kind: 'empty' };
+  const fetch = scan.columnsToFetch();
+  const frag: Fragment = {
+    table: t.name, ref, files, filters: req.filters,
+    output: { kind: 'columns', columns: fetch.map((i) => names[i]!) },
+    orderBy: [], limit: undefined, offset: undefined,
+  };
+  let r = renderFragment(frag);
+  if (!r.pushable && frag.filters.length > 0) r = renderFragment({ ...frag, filters: [] });
+  if (!r.pushable) throw new DbError('0A000', `external table "${t.name}" cannot be read: ${r.reason}`);
+  if (r.columns.length !== fetch.length) throw new Error(`assertion: external table ${t.name}: ${fetch.length} columns asked, fragment has ${r.columns.length}`);
+  figures.sql = r.sql;
+  return { kind: 'fragment', r: { sql: r.sql, files: r.files }, fetch, width: names.length };
 }
 
 /**

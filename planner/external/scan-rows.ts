@@ -1,7 +1,8 @@
 // The native executor's side of an external table scan. The executor's operators are
-// synchronous iterators, so the rows of every external scan a statement reads are fetched
-// *before* it runs (prefetch.ts, async, dynamic import; bounded by ROWS_IN_MEMORY_MAX) and the
-// scan's ScanNode then yields them from here. Imported statically by rel/: nothing here loads
+// synchronous iterators, so the rows of an external scan are either fetched *before* the
+// statement runs (prefetch.ts, async, dynamic import; bounded by ROWS_IN_MEMORY_MAX) or streamed
+// from DuckDB while it runs (stream-rows.ts, SUSPEND while a chunk is on its way; only for scans
+// reached through operators that forward SUSPEND), and the scan's ScanNode yields them from here. Imported statically by rel/: nothing here loads
 // DuckDB.
 //
 // Which scans: planning is synchronous, so every external ScanNode planned by a SELECT is
@@ -34,6 +35,8 @@ export class ExternalState {
    * decomposed (`ExternalScan.partial`; rel/partial-agg.ts): the branch's output rows as they are.
    */
   readonly aggregated = new Map<ExternalScan, readonly Value[][]>();
+  /** Scans streamed by the running statement (stream-rows.ts). */
+  readonly streams = new Map<ExternalScan, StreamedRows>();
 
   /** Relational SELECTs being planned now (a scan planned in a SELECT's own FROM has this planDepth). */
   get planningDepth(): number {
@@ -85,10 +88,22 @@ export class ExternalState {
   }
 }
 
-/** Rows fetched for `scan`, or 0A000 when the statement's shape was not prefetched. */
-export function externalRowsOf(state: ExternalState | undefined, scan: ExternalScan): readonly Value[][] {
+/** A streamed scan's rows for the running statement (stream-rows.ts): `rows()` once per execution. */
+export interface StreamedRows {
+  rows(): Iterator<Value[]> & Iterable<Value[]>;
+  close(): void;
+}
+
+/**
+ * Rows of `scan` for the running statement: fetched before the run, or streamed from its DuckDB
+ * cursor (yielding SUSPEND while a chunk is on its way — only for scans the planner knows are
+ * reached through operators that forward it); 0A000 when the statement's shape set up neither.
+ */
+export function externalRowsOf(state: ExternalState | undefined, scan: ExternalScan): Iterable<Value[]> {
   const r = state?.fetched.get(scan);
   if (!r) {
+    const s = state?.streams.get(scan);
+    if (s) return s.rows();
     throw new DbError('0A000', `external table "${scan.table.name}" cannot be read in this kind of statement yet`, {
       detail: 'External tables are read by the query that names them (SELECT, views, subqueries, INSERT … SELECT, COPY (SELECT …)); this statement shape was not prefetched.',
     });

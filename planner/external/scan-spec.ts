@@ -71,6 +71,8 @@ export interface ScanFigures {
   wholeStatement?: boolean;
   /** The fragment computed the partial aggregate of a UNION ALL branch (rel/partial-agg.ts). */
   partialAggregate?: boolean;
+  /** The rows streamed into the native executor chunk by chunk (stream-rows.ts), not fetched first. */
+  streamed?: boolean;
   /** Distinct native keys shipped into the fragment (undefined: none shipped). */
   shippedKeys: number | undefined;
   sql: string | undefined;

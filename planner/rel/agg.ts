@@ -15,6 +15,7 @@ import type { BoundExpr } from '../bind/expr.js';
 import type { NodeReport } from '../exec/explain-node.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { aggOutputSlots, aggReport, type AggShown } from '../exec/explain-rel.js';
+import { SUSPEND } from './suspend.js';
 import { comparatorFor } from '../eval/compare.js';
 import { arrayAggregate } from '../eval/array-agg.js';
 import { jsonbAggregate } from '../funcs/json.js';
@@ -268,6 +269,10 @@ export class AggNode implements RelNode {
     const table = new Map<string, Group>();
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
+      if (row === SUSPEND) {
+        yield row;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       const keys = this.groups.map((g) => g(row, ctx));
       const k = rowKey(keys);
@@ -293,6 +298,10 @@ export class AggNode implements RelNode {
     let total = 0;
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
+      if (row === SUSPEND) {
+        yield row;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       const all = this.groups.map((g) => g(row, ctx));
       sets.forEach((set, si) => {
@@ -360,6 +369,10 @@ export class AggNode implements RelNode {
       }
     });
     return [...g.keys, ...g.accs.map((a) => a.result())];
+  }
+
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
 
   describe(i = ''): string {

@@ -21,6 +21,10 @@ export class AppendNode implements RelNode {
     }
   }
 
+  streamInputs(): readonly RelNode[] {
+    return this.inputs;
+  }
+
   describe(i = ''): string {
     return [`${i}Append`, ...this.inputs.map((x) => x.describe(i + '  '))].join('\n');
   }

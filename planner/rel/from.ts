@@ -192,7 +192,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
         const r = sub.run(ctx);
         if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside a subquery in FROM are not supported yet');
         return r;
-      }, `Subquery Scan on ${rs.alias?.aliasname ?? 'unnamed_subquery'}`, sub.rowsNode ? { node: sub.rowsNode } : sub);
+      }, `Subquery Scan on ${rs.alias?.aliasname ?? 'unnamed_subquery'}`, sub.rowsNode ? { node: sub.rowsNode } : sub, sub.rowsNode);
       const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
       return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
     }

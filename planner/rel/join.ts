@@ -9,6 +9,7 @@ import type { Compiled } from '../eval/compile.js';
 import type { NodeReport } from '../exec/explain-node.js';
 import { joinReport, type JoinShown } from '../exec/explain-rel.js';
 import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, tooMany, valueKey, type RelNode, type Row } from './ops.js';
+import { SUSPEND } from './suspend.js';
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'full' | 'cross';
 
@@ -36,6 +37,10 @@ export class JoinNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     const rights: Row[] = [];
     for (const r of iter(this.right.open(ctx))) {
+      if (r === SUSPEND) {
+        yield r;
+        continue;
+      }
       if (rights.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
       rights.push(r);
     }
@@ -56,6 +61,10 @@ export class JoinNode implements RelNode {
     let n = 0;
     const all = rights.map((_r, i) => i);
     for (const l of iter(this.left.open(ctx))) {
+      if (l === SUSPEND) {
+        yield l;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       let candidates: number[];
       if (hash) {
@@ -76,6 +85,10 @@ export class JoinNode implements RelNode {
       const nullsLeft = new Array<Value>(lw).fill(null);
       for (let i = 0; i < rights.length; i++) if (!matched[i]) yield nullsLeft.concat(rights[i]!);
     }
+  }
+
+  streamInputs(): readonly RelNode[] {
+    return [this.left, this.right];
   }
 
   private keyOf(r: Row, left: boolean): string | undefined {

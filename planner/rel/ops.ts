@@ -7,6 +7,8 @@
 // - Blocking operators (sort, aggregate, hash join build, distinct) hold at most
 //   `rowsMax` rows (53200 out of memory beyond it) — every buffer has a limit.
 // - The cancel token is checked every CANCEL_CHECK_ROWS rows.
+// - SUSPEND (suspend.ts) is forwarded unchanged by every operator here that pulls a child
+//   (`streamInputs` lists the children it forwards for); it is never a row.
 
 import { DbError, intervalKey, type Interval } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
@@ -15,6 +17,7 @@ import type { Cmp } from '../eval/compare.js';
 import type { NodeReport } from '../exec/explain-node.js';
 import type { Shown } from '../exec/explain-deparse.js';
 import { distinctReport, filterReport, limitReport, projectReport, rowsReport, sortReport, trimReport, type ProjectionShown } from '../exec/explain-rel.js';
+import { SUSPEND } from './suspend.js';
 
 export type Row = Value[];
 
@@ -25,6 +28,12 @@ export interface RelNode {
   describe(indent?: string): string;
   /** What EXPLAIN shows for this operator (exec/explain-node.ts); without it, describe() lines are shown. */
   explain?(): NodeReport;
+  /**
+   * The inputs this operator pulls while forwarding SUSPEND (suspend.ts): external scans reached
+   * from the statement's root only through such operators may stream. Absent: none (the scans
+   * below are fetched before the statement runs).
+   */
+  streamInputs?(): readonly RelNode[];
 }
 
 /** Rows a blocking operator may hold in memory. */
@@ -41,7 +50,13 @@ export function tooMany(): DbError {
 }
 
 function* iter(it: Iterator<Row>): Generator<Row> {
-  for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+  // Closing this generator early (LIMIT, an error) closes the input too: a streamed external
+  // scan below then closes its DuckDB cursor.
+  try {
+    for (let r = it.next(); !r.done; r = it.next()) yield r.value;
+  } finally {
+    it.return?.();
+  }
 }
 
 export class FilterNode implements RelNode {
@@ -52,9 +67,16 @@ export class FilterNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
+      if (row === SUSPEND) {
+        yield row;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       if (this.pred(row, ctx) === true) yield row;
     }
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return `${i}Filter\n${this.input.describe(i + '  ')}`;
@@ -73,10 +95,17 @@ export class ProjectNode implements RelNode {
     const ex = this.exprs;
     const n = ex.length;
     for (const row of iter(this.input.open(ctx))) {
+      if (row === SUSPEND) {
+        yield row;
+        continue;
+      }
       const out = new Array<Value>(n);
       for (let i = 0; i < n; i++) out[i] = ex[i]!(row, ctx);
       yield out;
     }
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return `${i}Project\n${this.input.describe(i + '  ')}`;
@@ -92,10 +121,18 @@ export class RowsNode implements RelNode {
   alias: string | undefined = undefined;
   /** EXPLAIN: rows the plan knows it produces (a constant integer generate_series). */
   rowsEstimate: number | undefined = undefined;
-  /** `sub`: the plan a Subquery/View scan materializes (EXPLAIN shows it as the child). */
-  constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values', readonly sub?: object) {}
+  /**
+   * `sub`: the plan a Subquery/View scan materializes (EXPLAIN shows it as the child);
+   * `source`: an operator giving exactly `produce`'s rows (the sub-plan's `rowsNode`), opened
+   * instead so the rows stream (SUSPEND forwarded) rather than being materialized first.
+   */
+  constructor(readonly width: number, readonly produce: (ctx: EvalContext) => Row[], readonly label = 'Values', readonly sub?: object, readonly source?: RelNode) {}
   *open(ctx: EvalContext): Generator<Row> {
-    yield* this.produce(ctx);
+    if (this.source) yield* iter(this.source.open(ctx));
+    else yield* this.produce(ctx);
+  }
+  streamInputs(): readonly RelNode[] {
+    return this.source ? [this.source] : [];
   }
   describe(i = ''): string {
     return `${i}${this.label}`;
@@ -136,12 +173,19 @@ export class SortNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     const items: Array<{ k: Value[]; r: Row; i: number }> = [];
     for (const r of iter(this.input.open(ctx))) {
+      if (r === SUSPEND) {
+        yield r;
+        continue;
+      }
       if (items.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
       if (items.length % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       items.push({ k: this.keys.map((key) => key.expr(r, ctx)), r, i: items.length });
     }
     items.sort((a, b) => compareRows(this.keys, a.k, b.k) || a.i - b.i);
     for (const it of items) yield it.r;
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return `${i}Sort\n${this.input.describe(i + '  ')}`;
@@ -167,6 +211,10 @@ export class LimitNode implements RelNode {
     const it = this.input.open(ctx);
     try {
       for (let r = it.next(); !r.done; r = it.next()) {
+        if (r.value === SUSPEND) {
+          yield r.value;
+          continue;
+        }
         if (skip > 0n) {
           skip--;
           continue;
@@ -177,6 +225,9 @@ export class LimitNode implements RelNode {
     } finally {
       it.return?.();
     }
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return `${i}Limit\n${this.input.describe(i + '  ')}`;
@@ -222,12 +273,19 @@ export class DistinctNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     const seen = new Set<string>();
     for (const r of iter(this.input.open(ctx))) {
+      if (r === SUSPEND) {
+        yield r;
+        continue;
+      }
       const k = this.keyOf(r, this.keyWidth);
       if (seen.has(k)) continue;
       if (seen.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
       seen.add(k);
       yield r;
     }
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return `${i}Distinct\n${this.input.describe(i + '  ')}`;
@@ -241,7 +299,10 @@ export class DistinctNode implements RelNode {
 export class TrimNode implements RelNode {
   constructor(readonly input: RelNode, readonly width: number) {}
   *open(ctx: EvalContext): Generator<Row> {
-    for (const r of iter(this.input.open(ctx))) yield r.length === this.width ? r : r.slice(0, this.width);
+    for (const r of iter(this.input.open(ctx))) yield r.length === this.width || r === SUSPEND ? r : r.slice(0, this.width);
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
   describe(i = ''): string {
     return this.input.describe(i);

@@ -34,6 +34,7 @@ import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
 import { matchPlacementA, placementAPlan } from '../external/placement-a.js'; // issue 5
 import { matchUnionAggregate } from './partial-agg.js'; // issue 5
 import { partialBranchPlan, partialSpecOf, planDecomposed } from './partial-plan.js'; // issue 5
+import { leaked, streamingScans, SUSPEND } from './suspend.js'; // issue 5
 
 const MAGIC = '\u0001';
 
@@ -127,8 +128,11 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   const spec = win.outermost ? undefined : partialSpecOf(s0);
   const partial = spec && partialBranchPlan(plan, spec, ext, depth);
   if (partial) return partial;
+  // Outermost: the scans reached through SUSPEND-forwarding operators stream (suspend.ts).
+  const streamed = win.outermost ? streamingScans(plan.node, ext) : undefined;
+  const stream = streamed && streamed.size > 0 ? { node: plan.node, scans: streamed } : undefined;
   const fetching: QueryPlan & { node: RelNode } = {
-    columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][]),
+    columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][], stream),
     // Nested: the outermost plan set up the scans, so the operators give the rows as they are.
     ...(win.outermost ? {} : { rowsNode: plan.node }),
   };
@@ -427,7 +431,10 @@ export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan 
     rowsNode: node,
     run(ctx: EvalContext): Value[][] {
       const out: Row[] = [];
-      for (const r of iter(node.open(ctx))) out.push(r);
+      for (const r of iter(node.open(ctx))) {
+        if (r === SUSPEND) throw leaked('a synchronous plan received SUSPEND');
+        out.push(r);
+      }
       return out;
     },
   };

@@ -99,3 +99,22 @@ async function resume(it: Iterator<Row>, out: Row[], s: Suspension): Promise<Val
     it.return?.();
   }
 }
+
+/**
+ * The external scans of `candidates` that may stream: those reached from `root` only through
+ * operators that forward SUSPEND (`RelNode.streamInputs`). Scans under anything else — a
+ * subquery in an expression, a LATERAL item, a CTE, a window stage, a set-returning function —
+ * are fetched before the run, so SUSPEND never reaches code that would take it for a row.
+ */
+export function streamingScans<S>(root: RelNode, candidates: readonly S[]): Set<S> {
+  const want = new Set(candidates);
+  const out = new Set<S>();
+  const todo: RelNode[] = [root];
+  for (let i = 0; i < todo.length && i < 100_000; i++) {
+    const n = todo[i]!;
+    const ext = (n as { external?: S }).external;
+    if (ext !== undefined && want.has(ext)) out.add(ext);
+    for (const c of n.streamInputs?.() ?? []) todo.push(c);
+  }
+  return out;
+}
