@@ -13,6 +13,8 @@ export interface ExternalCursorOptions {
   files: readonly string[];
   /** Values of `$n` in `sql`: the statement is then a prepared shape (external/prepared.ts). */
   params?: readonly ExternalParam[];
+  /** A small result (LIMIT, point lookup): computed whole by DuckDB in one call (duck.ts). */
+  materialize?: boolean;
   /** How often the CancelToken is polled while DuckDB computes. */
   cancelPollMs: number;
 }
@@ -51,7 +53,7 @@ export function externalRowCursor(engine: ExternalEngine, cancel: CancelToken, o
   async function fetchAsync(maxRows: number): Promise<FetchResult> {
     if (closed) return { rows: [], done: true, tag: `SELECT ${count}` };
     cancelled();
-    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal, params: opts.params }));
+    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal, params: opts.params, materialize: opts.materialize }));
     const out: Value[][] = [];
     while (maxRows === 0 || out.length < maxRows) {
       if (pos < pending.length) {

@@ -17,6 +17,8 @@ import { stillSameFile, targetRows } from './lookup-run.js';
 type ScanFiguresOf = ReturnType<typeof pruneFiles>['figures'];
 
 const FETCH_ROWS = 4096;
+/** A fragment with a LIMIT up to this is computed whole by DuckDB in one call (duck.ts `materialize`). */
+const MATERIALIZE_ROWS_MAX = 10_000;
 const CANCEL_POLL_MS = 50;
 
 /** All rows of the fragment, held up to `rowsMax` (53200 beyond); undefined: run placement B. */
@@ -68,7 +70,8 @@ export async function openPlacementA(a: PlacementA, wantOids: readonly number[],
   if (targeted) return bufferedCursor(reorder(targeted));
   const shown = r.params.length === 0 ? r : renderFragment(frag);
   scan.lastRun = { ...pr.figures, shippedKeys: undefined, wholeStatement: true, sql: shown.pushable ? shown.sql : r.sql };
-  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, cancelPollMs: CANCEL_POLL_MS });
+  const small = frag.limit !== undefined && frag.limit <= MATERIALIZE_ROWS_MAX;
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, materialize: small, cancelPollMs: CANCEL_POLL_MS });
   if (inOrder) return cursor;
   return {
     async fetch(maxRows: number): Promise<FetchResult> {
@@ -98,7 +101,8 @@ async function runTargeted(host: ExternalHost, engine: ExternalEngine, frag: Fra
   const target = { rows: t.rows, keyColumn: t.lookup.column, key: t.lookup.key };
   const r = renderFragment({ ...frag, rowTarget: target }, { parameters: true });
   if (!r.pushable) return undefined;
-  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, cancelPollMs: CANCEL_POLL_MS });
+  // At most one row per block of the file: small enough to compute in one call.
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, materialize: true, cancelPollMs: CANCEL_POLL_MS });
   const rows: Value[][] = [];
   try {
     for (;;) {
