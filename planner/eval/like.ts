@@ -99,12 +99,23 @@ export function likeEscape(pattern: string, escape: string): string {
   return out;
 }
 
+/** PostgreSQL's wording for the regex syntax errors JavaScript words differently. */
+export function regexError(e: unknown): DbError {
+  const m = (e as Error).message;
+  const pg = /Nothing to repeat/i.test(m) ? 'quantifier operand invalid'
+    : /Invalid escape|\\ at end of pattern/i.test(m) ? 'invalid escape \\ sequence'
+      : /Unterminated group|Unmatched '\)'/i.test(m) ? 'parentheses () not balanced'
+        : /Unterminated character class/i.test(m) ? 'brackets [] not balanced'
+          : m;
+  return new DbError('2201B', `invalid regular expression: ${pg}`);
+}
+
 export function regexMatcher(pattern: string, caseInsensitive: boolean): RegExp {
   // PostgreSQL's '.' and bracket negations match newlines unless the 'n' option is given.
   try {
     return new RegExp(pattern, caseInsensitive ? 'isu' : 'su');
   } catch (e) {
-    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
 }
 
@@ -173,42 +184,69 @@ export function regexFlags(flags: string): { global: boolean; js: string } {
   return { global, js: (global ? 'g' : '') + (ci ? 'i' : '') + (dotAll ? 's' : '') + 'u' };
 }
 
-/** regexp_replace: replacement uses \1..\9 and \& (PostgreSQL), translated for JS. */
-export function regexpReplace(s: string, pattern: string, replacement: string, flags: string): string {
+/**
+ * regexp_replace(s, pattern, replacement [, start [, N]] [, flags]) as PostgreSQL 15: the search
+ * starts at character `start` (1-based; the pattern still sees the whole string, so ^ matches
+ * only at its beginning); N > 0 replaces only the N-th match, N = 0 every match; without N the
+ * 'g' flag decides (all, else the first). The replacement uses \1..\9 and \& (PostgreSQL).
+ */
+export function regexpReplace(s: string, pattern: string, replacement: string, flags: string, start = 1, n?: number): string {
+  if (start <= 0) throw new DbError('22023', `invalid value for parameter "start": ${start}`);
+  if (n !== undefined && n < 0) throw new DbError('22023', `invalid value for parameter "n": ${n}`);
   const f = regexFlags(flags);
   let re: RegExp;
   try {
-    re = new RegExp(pattern, f.js);
+    re = new RegExp(pattern, f.js.includes('g') ? f.js : 'g' + f.js);
   } catch (e) {
-    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
-  return s.replace(re, (...m: unknown[]) => {
-    const groups = m.slice(0, -2).filter((x) => typeof x === 'string' || x === undefined) as Array<string | undefined>;
-    let out = '';
-    for (let i = 0; i < replacement.length; i++) {
-      const c = replacement[i]!;
-      if (c === '\\' && i + 1 < replacement.length) {
-        const n = replacement[i + 1]!;
-        if (n >= '1' && n <= '9') {
-          out += groups[Number(n)] ?? '';
-          i++;
-          continue;
-        }
-        if (n === '&') {
-          out += groups[0] ?? '';
-          i++;
-          continue;
-        }
-        if (n === '\\') {
-          out += '\\';
-          i++;
-          continue;
-        }
-      }
-      out += c;
+  const nth = n ?? (f.global ? 0 : 1);
+  // UTF-16 offset of code point `start`.
+  let from = 0;
+  for (let cp = 1; cp < start && from < s.length; cp++) from += s.codePointAt(from)! > 0xffff ? 2 : 1;
+  if (start > 1 && from >= s.length && [...s].length < start) return s;
+  let out = '';
+  let last = 0;
+  let count = 0;
+  re.lastIndex = from;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+    count++;
+    if (nth === 0 || count === nth) {
+      out += s.slice(last, m.index) + expandReplacement(replacement, m);
+      last = m.index + m[0].length;
+      if (nth !== 0) break;
     }
-    return out;
-  });
+    if (m[0] === '') re.lastIndex = m.index + (s.codePointAt(m.index)! > 0xffff ? 2 : 1);
+  }
+  return out + s.slice(last);
+}
+
+/** PostgreSQL's replacement text: \1..\9 the groups, \& the whole match, \\ a backslash. */
+function expandReplacement(replacement: string, groups: RegExpExecArray): string {
+  let out = '';
+  for (let i = 0; i < replacement.length; i++) {
+    const c = replacement[i]!;
+    if (c === '\\' && i + 1 < replacement.length) {
+      const n = replacement[i + 1]!;
+      if (n >= '1' && n <= '9') {
+        out += groups[Number(n)] ?? '';
+        i++;
+        continue;
+      }
+      if (n === '&') {
+        out += groups[0];
+        i++;
+        continue;
+      }
+      if (n === '\\') {
+        out += '\\';
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
 }
 
 /** substring(text from pattern): the first parenthesised group's match, else the whole match. */
@@ -217,7 +255,7 @@ export function regexSubstring(s: string, pattern: string): string | null {
   try {
     re = new RegExp(pattern, 'su');
   } catch (e) {
-    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
   const m = re.exec(s);
   if (!m) return null;
@@ -233,7 +271,7 @@ export function regexpCount(s: string, pattern: string, start: number, flags: st
   try {
     re = new RegExp(pattern, f.js);
   } catch (e) {
-    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
   const cps = Array.from(s);
   const tail = cps.slice(start - 1).join('');
@@ -251,6 +289,6 @@ export function regexpLike(s: string, pattern: string, flags: string): boolean {
   try {
     return new RegExp(pattern, f.js).test(s);
   } catch (e) {
-    throw new DbError('2201B', `invalid regular expression: ${(e as Error).message}`);
+    throw regexError(e);
   }
 }

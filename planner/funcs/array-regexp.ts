@@ -9,20 +9,10 @@
 import { DbError, TypeOid } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { arrayOfValues } from '../eval/array-values.js';
+import { regexError } from '../eval/like.js';
 import { fn, type FnDef } from './def.js';
 
 const O = TypeOid;
-
-/** PostgreSQL's messages for the regex errors JavaScript words differently. */
-function regexError(e: unknown): DbError {
-  const m = (e as Error).message;
-  const pg = /Nothing to repeat/i.test(m) ? 'quantifier operand invalid'
-    : /Invalid escape|\\ at end of pattern/i.test(m) ? 'invalid escape \\ sequence'
-      : /Unterminated group|Unmatched '\)'/i.test(m) ? 'parentheses () not balanced'
-        : /Unterminated character class/i.test(m) ? 'brackets [] not balanced'
-          : m;
-  return new DbError('2201B', `invalid regular expression: ${pg}`);
-}
 
 /** Compiles `pattern` with PostgreSQL flags; `global` reports the 'g' flag. */
 export function compileRegex(pattern: string, flags: string, fnName: string, globalAllowed: boolean): { re: RegExp; global: boolean } {

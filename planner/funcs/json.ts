@@ -4,13 +4,18 @@
 // normal form too.
 
 import {
-  DbError, TypeOid, canonicalize, compareValues, jsonbText, parseJson, quoteJsonString, textOut, Numeric, type JsonValue,
+  DbError, TypeOid, canonicalize, compareValues, jsonbText, parseJson, quoteJsonString, textOut, typeByOid, Numeric, type JsonValue, type PgArray,
 } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { fn, type FnDef } from './def.js';
 import { isArrayOid } from '../bind/array-types.js';
 
 const O = TypeOid;
+
+/** The element type of an array type. */
+function elemOid(oid: number): number {
+  return typeByOid(oid)?.typelem ?? O.text;
+}
 const J = O.jsonb;
 
 const parse = (v: Value): JsonValue => parseJson(v as string, true);
@@ -135,8 +140,22 @@ export function toJsonValue(oid: number, v: Value, ctx: EvalContext): JsonValue 
       return { t: 'str', v: s };
     }
     default:
+      if (isArrayOid(oid)) return arrayToJson(elemOid(oid), v as PgArray, ctx);
       return { t: 'str', v: textOut(oid, v, ctx.fmt) };
   }
+}
+
+/** array_to_json_internal: one JSON array per dimension, elements as to_jsonb converts them
+ *  (lower bounds are not kept; an empty array is []). */
+function arrayToJson(elem: number, a: PgArray, ctx: EvalContext): JsonValue {
+  if (a.dims.length === 0) return { t: 'arr', items: [] };
+  let next = 0;
+  const level = (d: number): JsonValue => {
+    const items: JsonValue[] = [];
+    for (let i = 0; i < a.dims[d]!; i++) items.push(d === a.dims.length - 1 ? toJsonValue(elem, a.values[next++] ?? null, ctx) : level(d + 1));
+    return { t: 'arr', items };
+  };
+  return level(0);
 }
 
 /** jsonb → bool/int/numeric/float casts (jsonb_bool, jsonb_int4, ...). */
@@ -152,6 +171,8 @@ function buildObject(a: Value[], types: number[], ctx: EvalContext): JsonValue {
   const entries: Array<[string, JsonValue]> = [];
   for (let i = 0; i < a.length; i += 2) {
     if (a[i] === null) throw new DbError('22004', `argument ${i + 1}: key must not be null`);
+    // PostgreSQL decides by the key's type: arrays and json/jsonb are never keys.
+    if (types[i] === O.json || types[i] === O.jsonb || isArrayOid(types[i]!)) throw new DbError('22023', 'key value must be scalar, not array, composite, or json');
     const k = toJsonValue(types[i]!, a[i]!, ctx);
     entries.push([k.t === 'str' ? k.v : out(k), toJsonValue(types[i + 1]!, a[i + 1]!, ctx)]);
   }
