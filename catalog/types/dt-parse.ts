@@ -89,6 +89,8 @@ function tokenize(s: string): Tok[] | undefined {
         word = s.slice(start, i);
       }
       toks.push({ k: 'word', s: word.toLowerCase(), raw: word });
+    } else if (c < 0x80 && /[!-/:-@[-`{-~]/.test(s[i]!) && c !== 0x2e) {
+      i++; // ParseDateTime skips other ASCII punctuation between fields: '(BC)' reads as 'BC'
     } else {
       return undefined;
     }
@@ -266,10 +268,10 @@ function parseTzOffset(s: string): number {
     if (p.length > 3 || p.some((x) => !/^\d+$/.test(x))) throw new Fail('syntax');
     h = Number(p[0]); m = Number(p[1] ?? 0); sec = Number(p[2] ?? 0);
   } else if (/^\d+$/.test(body)) {
+    // DecodeTimezone: more than two digits are hhmm (no run-together seconds); hours beyond
+    // the limit, however many digits, are a displacement out of range.
     if (body.length <= 2) h = Number(body);
-    else if (body.length <= 4) { h = Number(body.slice(0, -2)); m = Number(body.slice(-2)); }
-    else if (body.length <= 6) { h = Number(body.slice(0, -4)); m = Number(body.slice(-4, -2)); sec = Number(body.slice(-2)); }
-    else throw new Fail('syntax');
+    else { h = Number(body.slice(0, -2)); m = Number(body.slice(-2)); }
   } else throw new Fail('syntax');
   if (h > 15 || m > 59 || sec > 59) throw new Fail('tz');
   return sign * (h * 3600 + m * 60 + sec);
@@ -374,6 +376,12 @@ function decode(text: string, order: DateOrder, kind: DateTimeKind): Fields {
     } else if (f.year === 0 && !f.julian) throw new Fail('range');
   } else if (f.bc) throw new Fail('syntax');
   if (f.hour > 24 || f.minute > 59 || f.second > 60 || (f.hour === 24 && (f.minute > 0 || f.second > 0 || f.micros > 0))) throw new Fail('range');
+  // A lone small number is the month under MDY (the day under DMY) to DecodeNumber, and
+  // ValidateDate rejects an impossible one before the missing fields are noticed.
+  if (kind !== 'time' && f.year === undefined && f.month === undefined && f.day !== undefined) {
+    const v = f.day;
+    if ((order === 'MDY' && (v < 1 || v > 12)) || (order === 'DMY' && (v < 1 || v > 31))) throw new Fail('mdrange');
+  }
   return f;
 }
 
