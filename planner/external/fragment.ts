@@ -118,7 +118,9 @@ function render(f: Fragment, params: ExternalParam[] | undefined): Rendered {
     if (c.oid === 0) no(`column "${name}" has a type with no PostgreSQL equivalent`);
     return c;
   };
-  const hiveTypes = f.ref.partitionColumns.map((p): [string, string] => {
+  // Partition columns come from the paths: DuckDB builds them only when the SQL names one.
+  const named = namesUsed(f);
+  const hiveTypes = f.ref.partitionColumns.filter((p) => named.has(p.name)).map((p): [string, string] => {
     const t = duckTypeFor({ oid: p.oid as PgOid, typmod: p.typmod });
     return [p.source, t ?? no(`partition column "${p.name}" has a type DuckDB cannot carry`)];
   });
@@ -178,6 +180,55 @@ function render(f: Fragment, params: ExternalParam[] | undefined): Rendered {
   const offset = f.offset !== undefined ? ` OFFSET ${int(f.offset)}` : '';
   const sql = `SELECT ${select} FROM ${from}${where}${groupBy}${order}${limit}${offset}`;
   return { pushable: true, sql, columns: out, files: f.files.map((x) => x.path), params: params ?? [] };
+}
+
+/** Column names a fragment's SQL refers to (filters, outputs, grouping, aggregate arguments). */
+function namesUsed(f: Fragment): Set<string> {
+  const out = new Set<string>();
+  const walk = (e: FragExpr): void => {
+    switch (e.kind) {
+      case 'col':
+        out.add(e.name);
+        return;
+      case 'const':
+        return;
+      case 'cmp':
+        walk(e.left);
+        walk(e.right);
+        return;
+      case 'and':
+      case 'or':
+        e.args.forEach(walk);
+        return;
+      case 'not':
+      case 'isNull':
+        walk(e.arg);
+        return;
+      case 'in':
+        walk(e.arg);
+        e.list.forEach(walk);
+        return;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  };
+  if (!f.rowTarget) f.filters.forEach(walk);
+  switch (f.output.kind) {
+    case 'columns':
+      f.output.columns.forEach((c) => out.add(c));
+      break;
+    case 'aggregate':
+      f.output.groupBy.forEach((c) => out.add(c));
+      for (const a of f.output.aggs) if (a.fn !== 'count_star') out.add(a.arg);
+      break;
+    default: {
+      const never: never = f.output;
+      return never;
+    }
+  }
+  return out;
 }
 
 function int(n: number): string {
