@@ -19,7 +19,7 @@
 //   node bench/sql/scan-agg.mjs [--rows 1000000] [--pairs 5] [--settle-s 180] [--base-dist DIR]
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -87,7 +87,13 @@ async function startPyralogFrom(cleanup, name, dist) {
     stop();
     throw new Error(`${err.message}\n--- ${name} stderr tail ---\n${tail}`);
   }
-  return { name, host: '127.0.0.1', port, user: 'postgres', db: 'postgres', dataDir, stop };
+  return { name, host: '127.0.0.1', port, user: 'postgres', db: 'postgres', dataDir, pid: child.pid, stop };
+}
+
+/** CPU time (user + system) of a process so far, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 /** Waits until the load left the memtables: its WAL is gone (deleted after the flush that
@@ -132,10 +138,14 @@ async function main() {
 
   const names = servers.map((s) => s.name);
   const answers = {};
+  const pids = Object.fromEntries(servers.filter((s) => s.pid).map((s) => [s.name, s.pid]));
+  const cpu = {};
   const run = async (name, q) => {
+    const c0 = pids[name] ? cpuMs(pids[name]) : 0;
     const t0 = performance.now();
     const r = await clients[name].query({ text: QUERIES[q], rowMode: 'array' });
     const ms = performance.now() - t0;
+    if (pids[name]) ((cpu[name] ??= {})[q] ??= []).push(cpuMs(pids[name]) - c0);
     const text = JSON.stringify(r.rows);
     if (answers[q] === undefined) answers[q] = { name, text };
     else if (answers[q].text !== text) throw new Error(`${q}: ${name} answered ${text.slice(0, 200)}, ${answers[q].name} ${answers[q].text.slice(0, 200)}`);
@@ -158,8 +168,11 @@ async function main() {
 
   const col = (n, q) => fmt(median(pairs.map((p) => p[n][q])));
   const ratio = (a, b, q) => fmtRatio(median(pairs.map((p) => p[a][q] / p[b][q])));
-  const header = ['query', 'PostgreSQL ms', 'Pyralog ms', ...(names.includes('base') ? ['base ms', 'Pyralog/base'] : []), 'Pyralog/PG (median per-pair)'];
-  const rows = Object.keys(QUERIES).map((q) => [q, col('postgres', q), col('pyralog', q), ...(names.includes('base') ? [col('base', q), ratio('pyralog', 'base', q)] : []), ratio('pyralog', 'postgres', q)]);
+  // Server CPU per query (median over the timed runs): steadier than wall time on a shared machine.
+  const cpuCol = (n, q) => fmt(median((cpu[n]?.[q] ?? []).slice(1)));
+  const base = names.includes('base');
+  const header = ['query', 'PostgreSQL ms', 'Pyralog ms', 'Pyralog server CPU ms', ...(base ? ['base ms', 'base server CPU ms', 'Pyralog/base'] : []), 'Pyralog/PG (median per-pair)'];
+  const rows = Object.keys(QUERIES).map((q) => [q, col('postgres', q), col('pyralog', q), cpuCol('pyralog', q), ...(base ? [col('base', q), cpuCol('base', q), ratio('pyralog', 'base', q)] : []), ratio('pyralog', 'postgres', q)]);
   const m = machineInfo();
   process.stdout.write(
     [

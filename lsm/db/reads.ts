@@ -4,8 +4,8 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
-import { keyHash1, keyHash2, type IterateOptions, type SegmentReader } from '../segment/index.js';
-import type { Memtable } from '../memtable/index.js';
+import { keyHash1, keyHash2 } from '../segment/index.js';
+import { MemtableVisibleScan, type Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
 import type { SegmentCache } from './segments.js';
@@ -79,8 +79,8 @@ const compare = compareBytes;
  *
  * Sources whose key ranges overlap form a group merged by the heap (mergeSorted keeps their
  * newest-first order for equal versions); groups are disjoint in key range, so they are read
- * one after the other without any merge. A group of one segment applies visibility inside the
- * reader (SegmentReader.iterateVisible). After a bulk load with ascending keys (COPY) every
+ * one after the other without any merge. A group of one source applies visibility itself
+ * (SegmentReader.iterateVisible, MemtableVisibleScan). After a bulk load with ascending keys (COPY) every
  * source is its own group. Key ranges are taken when the scan starts; a version inserted into
  * the active memtable later may fall outside its range, but it is newer than `seq` and so
  * invisible: the visibility filter drops it wherever it appears.
@@ -99,19 +99,19 @@ export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq:
   const mems = [s.mem, ...s.imms];
   for (const m of mems) {
     const b = m.keyBounds(table);
-    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), reader: undefined });
+    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), visible: () => new MemtableVisibleScan(m, table, range, seq) as Iterator<KeyRow> });
   }
   const levels = s.version.levels;
   for (let l = 0; l < levels.length; l++) {
     for (const f of s.version.overlapping(l, table, o.lower, o.upper)) {
       if (f.smallestSeq > seq) continue;
       const reader = s.cache.reader(f.fileNumber);
-      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), reader });
+      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), visible: () => reader.iterateVisible(range, seq) });
     }
   }
   const groups = groupByRange(sources);
   if (reverse) groups.reverse();
-  return new GroupScan(groups.map((g) => () => openGroup(g, range, seq, reverse)));
+  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)));
 }
 
 interface Source {
@@ -120,8 +120,10 @@ interface Source {
   /** Smallest and largest key the source may hold (a superset of what it yields). */
   lo: Uint8Array;
   hi: Uint8Array;
+  /** Every version in range (forward or reverse). */
   open: () => Iterator<Entry>;
-  reader: SegmentReader | undefined;
+  /** The visible rows in range, forward; exact only for a source alone in its group. */
+  visible: () => Iterator<KeyRow>;
 }
 
 /** Sources in groups of overlapping key ranges, groups ascending; newest first inside a group. */
@@ -144,10 +146,9 @@ function groupByRange(sources: Source[]): Source[][] {
 }
 
 /** The visible rows of one group (Entry has KeyRow's shape: no object per row). */
-function openGroup(g: Source[], range: IterateOptions, seq: Seq, reverse: boolean): Iterator<KeyRow> {
-  const only = g.length === 1 ? g[0]! : undefined;
-  if (only?.reader && !reverse) return only.reader.iterateVisible(range, seq) as Iterator<KeyRow>;
-  const merged = only ? only.open() : mergeSorted(g.map((x) => x.open()), reverse);
+function openGroup(g: Source[], seq: Seq, reverse: boolean): Iterator<KeyRow> {
+  if (g.length === 1 && !reverse) return g[0]!.visible();
+  const merged = g.length === 1 ? g[0]!.open() : mergeSorted(g.map((x) => x.open()), reverse);
   return visibleOnly(merged, seq, reverse) as Iterator<KeyRow>;
 }
 

@@ -322,6 +322,25 @@ export class Memtable {
     }
   }
 
+  /** For visible.ts: the leaves and their sort keys, read in place (never mutated there). */
+  get leafEntries(): readonly (readonly Entry[])[] {
+    return this.leaves;
+  }
+
+  get leafSortKeys(): readonly (readonly string[])[] {
+    return this.skeys;
+  }
+
+  /** For visible.ts: the position of the first version of `table` in the forward range. */
+  seekFirst(table: TableId, r: KeyRange): { leaf: number; idx: number } {
+    return r.lower ? this.lowerBound(table, r.lower, (r.lowerInclusive ?? true) ? SEQ_MAX : SEQ_BELOW) : this.lowerBound(table, EMPTY, SEQ_MAX);
+  }
+
+  /** For visible.ts: the position just after version `e` (after inserts moved things). */
+  seekAfter(e: Entry): { leaf: number; idx: number } {
+    return this.lowerBound(e.table, e.key, e.seq - 1n);
+  }
+
   /** Smallest and largest key of `table` held now (undefined: none). Later inserts may widen
    *  the range, but only with versions newer than every snapshot taken before them. */
   keyBounds(table: TableId): { smallest: Uint8Array; largest: Uint8Array } | undefined {

@@ -117,4 +117,36 @@ describe('scans over key-range groups of sources', () => {
     t.rollback();
     await db.close();
   });
+
+  it('a memtable scan stays exact while commits insert around it (leaf splits included)', async () => {
+    const db = await LsmDb.open({ dir: '/db', io: new MemIo(11), workers: 0, compaction: { auto: false } });
+    const model: Model = new Map();
+    for (let i = 0; i < 3000; i += 2) {
+      const row: Row = [BigInt(i), 'old'];
+      await db.write([{ table: 1, key: key(i), kind: 'put', row }]);
+      model.set(i, row);
+    }
+    await db.write([{ table: 1, key: key(10), kind: 'del', row: undefined }]);
+    model.delete(10);
+    const snap = db.snapshot();
+    const it = db.scan(1, { snapshot: snap });
+    const got: Array<[Uint8Array, Row]> = [];
+    const rand = new Prng(5);
+    for (let r = it.next(); !r.done; r = it.next()) {
+      got.push([r.value.key, r.value.row]);
+      if (got.length % 50 === 0) {
+        // New keys between the old ones, new versions and deletions of old keys: all newer
+        // than the snapshot, so the scan must not see any of them.
+        const ops = [];
+        for (let j = 0; j < 40; j++) {
+          const k = rand.int(3000);
+          ops.push(k % 2 === 1 ? { table: 1, key: key(k), kind: 'put' as const, row: [BigInt(k), 'new'] as Row } : { table: 1, key: key(k), kind: 'del' as const, row: undefined });
+        }
+        await db.write(ops);
+      }
+    }
+    expect(got).toEqual(expected(model).map(([k, row]) => [key(k), row]));
+    snap.release();
+    await db.close();
+  });
 });
