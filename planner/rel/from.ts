@@ -145,7 +145,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
           const r = sub.run(ctx);
           if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside views are not supported yet');
           return r;
-        }, `View Scan on ${rv.alias?.aliasname ?? tab.name}`, sub);
+        }, `View Scan on ${rv.alias?.aliasname ?? tab.name}`, sub, sub.rowsNode);
         const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
         return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
       }

@@ -15,6 +15,7 @@ import type { NodeReport } from '../exec/explain-node.js';
 import { joinReport, type JoinShown } from '../exec/explain-rel.js';
 import type { EquiKey } from './join.js';
 import { checkCancel, CANCEL_CHECK_ROWS, iter, type RelNode, type Row } from './ops.js';
+import { SUSPEND } from './suspend.js';
 import { RelScope, type RangeEntry } from './scope.js';
 import type { BoundExpr } from '../bind/expr.js';
 import { Correlation, type OuterCtx } from './sublink.js';
@@ -79,6 +80,10 @@ export class LateralJoinNode implements RelNode {
     const nullsRight = new Array<Value>(this.right.width).fill(null);
     let n = 0;
     for (const l of iter(this.left.open(ctx))) {
+      if (l === SUSPEND) {
+        yield l;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       const outer = this.params.map((p) => p(l, ctx));
       const rctx: OuterCtx = { ...ctx, outer };
@@ -92,6 +97,11 @@ export class LateralJoinNode implements RelNode {
       }
       if (!any && this.kind === 'left') yield l.concat(nullsRight);
     }
+  }
+
+  /** Only the left side: the right side is re-opened per left row (its scans are fetched first). */
+  streamInputs(): readonly RelNode[] {
+    return [this.left];
   }
 
   describe(i = ''): string {

@@ -20,6 +20,7 @@ import { strings, type ColumnRef, type FuncCall, type Node } from '../parse/ast.
 import { ARRAY_SRFS } from '../funcs/array-srf.js';
 import { rewrite } from './ast-walk.js';
 import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row } from './ops.js';
+import { SUSPEND } from './suspend.js';
 import { planFunctionInFrom } from './srf.js';
 import { Correlation, type OuterCtx } from './sublink.js';
 
@@ -118,6 +119,10 @@ export class ProjectSetNode implements RelNode {
   *open(ctx: EvalContext): Generator<Row> {
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
+      if (row === SUSPEND) {
+        yield row;
+        continue;
+      }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       const results: Value[][] = this.srfs.map((s) => {
         const rctx: OuterCtx = { ...ctx, outer: s.params.map((p) => p(row, ctx)) };
@@ -131,6 +136,11 @@ export class ProjectSetNode implements RelNode {
       const count = Math.max(0, ...results.map((r) => r.length));
       for (let i = 0; i < count; i++) yield [...row, ...results.map((r) => (i < r.length ? r[i]! : null))];
     }
+  }
+
+  /** Only the input: the set-returning calls are re-opened per input row. */
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
 
   describe(i = ''): string {

@@ -22,6 +22,7 @@ import type { Compiled } from '../eval/compile.js';
 import type { Cmp } from '../eval/compare.js';
 import type { WindowFnDef, WindowObject } from '../funcs/window.js';
 import { checkCancel, CANCEL_CHECK_ROWS, iter, ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row, type SortKey } from './ops.js';
+import { SUSPEND } from './suspend.js';
 import type { MovingAccum } from './window-moving.js';
 import { computeFrames, frameSegments, type FrameShape, type InRange, type PartitionShape } from './window-frame.js';
 
@@ -63,6 +64,10 @@ export class WindowNode implements RelNode {
     const offsets = this.clauses.map((c) => frameOffsets(c, ctx));
     const rows: Row[] = [];
     for (const r of iter(this.input.open(ctx))) {
+      if (r === SUSPEND) {
+        yield r;
+        continue;
+      }
       if (rows.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
       if (rows.length % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
       rows.push(r);
@@ -85,6 +90,10 @@ export class WindowNode implements RelNode {
       for (let f = 0; f < w; f++) out[width + f] = results[f]![i];
       yield out;
     }
+  }
+
+  streamInputs(): readonly RelNode[] {
+    return [this.input];
   }
 
   describe(i = ''): string {

@@ -61,6 +61,16 @@ describe('placement B streams external rows through the native executor', () => 
     expect(ex).toMatch(/Rows: streamed from DuckDB chunk by chunk/);
   });
 
+  it('views, window stages, set-returning functions in the select list and the left side of LATERAL stream too', async () => {
+    await f.client.query('CREATE VIEW ve AS SELECT id, g, v FROM e WHERE v > 5');
+    await f.client.query('CREATE VIEW vne AS SELECT id, g, v FROM ne WHERE v > 5');
+    const got = await q('SELECT count(*), sum(v), max(g) FROM ve');
+    expect(got).toEqual(await q('SELECT count(*), sum(v), max(g) FROM vne'));
+    await same('SELECT id, sum(v) OVER (PARTITION BY g ORDER BY id) FROM EXT WHERE id < 5000 ORDER BY id DESC LIMIT 3');
+    await same('SELECT count(*), sum(x) FROM (SELECT id, generate_series(1, 2) AS x FROM EXT) s');
+    await same('SELECT count(*), sum(w) FROM EXT, LATERAL (SELECT EXT.v + 1 AS w) x');
+  });
+
   it('a scan that cannot stream (subquery in an expression) is fetched first and meets the lowered cap', async () => {
     const e = await f.client.query('SELECT n.k, (SELECT max(v) FROM e WHERE e.id = n.k) FROM nat n LIMIT 1').catch((x: unknown) => x);
     expect((e as { code?: string }).code).toBe('53200');
