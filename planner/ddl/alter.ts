@@ -17,6 +17,7 @@ import { dropRelation } from './drop.js';
 import { rewrite } from './rewrite.js';
 import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkConstraintNode } from './fk.js';
 import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
+import { rejectInConstraint } from './create-table.js';
 
 interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -31,6 +32,10 @@ function copyDesc(t: TableDesc): TableDesc {
 async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; schemaname?: string; location?: number }, missingOk: boolean, objtype: string | undefined, cmds: readonly AlterTableCmd[]): Promise<TableDesc | undefined> {
   const found = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), rel.relname ?? '', rel.schemaname);
   if (!found) {
+    // A named schema that does not exist is reported as such (RangeVarGetRelidExtended).
+    if (!missingOk && rel.schemaname !== undefined && rel.schemaname !== 'pg_temp' && !ts.catalog.schemaExists(ts.reader(), ts.host.database, rel.schemaname)) {
+      throw b.err('3F000', `schema "${rel.schemaname}" does not exist`, rel.location ?? -1);
+    }
     if (missingOk) {
       ts.notice({ severity: 'NOTICE', code: '00000', message: `relation "${rel.relname}" does not exist, skipping` });
       return undefined;
@@ -182,6 +187,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
           }
           case 'AT_ColumnDefault': {
             const c = col(cmd.name);
+            if (cmd.def) rejectInConstraint(cmd.def, 'default');
             if (cmd.def) c.defaultExpr = stripLocations(cmd.def);
             else delete c.defaultExpr;
             break;
@@ -217,6 +223,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               addKey(t, { cols: keys, primary: false, ...(k.conname ? { name: k.conname } : {}) });
               needRewrite = true;
             } else if (k.contype === 'CONSTR_CHECK') {
+              rejectInConstraint(k.raw_expr, 'check');
               const name = k.conname ?? `${t.name}_check`;
               const sb = b.withScope(tableScope(b, t));
               const pred = compile(sb.coerceToBool(sb.bind(k.raw_expr!), 'CHECK', -1));

@@ -4,6 +4,7 @@
 // IF NOT EXISTS, WITH (storage options) accepted and kept. Runs inside the transaction: the
 // catalog rows commit or roll back with it.
 
+import { isAggregateCall } from '../rel/ast-walk.js';
 import { DbError, SEQ_LOG_VALS, keyTypeOf, stripLocations, type CheckDesc, type ColumnDesc, type IndexDesc, type SequenceOptions, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { typeName } from '../bind/types.js';
@@ -215,6 +216,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
   const nb = b.withScope(undefined);
   for (const c of columns) {
     if (c.defaultExpr && !serials.some((x) => x.col === c)) {
+      rejectInConstraint(c.defaultExpr, 'default');
       if (containsColumnRef(c.defaultExpr)) throw new DbError('0A000', 'cannot use column reference in DEFAULT expression');
       assign(nb, nb.bind(c.defaultExpr as Node), c, -1);
     }
@@ -224,7 +226,10 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
   for (const f of fks) (desc.foreignKeys ??= []).push(await defineForeignKey(b, ts, desc, f.c, f.column));
   if (checks.length) {
     const sb = b.withScope(tableScope(b, desc));
-    for (const ch of checks) sb.coerceToBool(sb.bind(ch.expr as Node), 'CHECK', -1);
+    for (const ch of checks) {
+      rejectInConstraint(ch.expr, 'check');
+      sb.coerceToBool(sb.bind(ch.expr as Node), 'CHECK', -1);
+    }
   }
   ts.catalog.putTable(w, desc);
   registerOnCommit(ts, desc, s.oncommit);
@@ -282,4 +287,32 @@ function firstColumnRef(n: unknown): string | undefined {
 
 function containsColumnRef(n: unknown): boolean {
   return firstColumnRef(n) !== undefined;
+}
+
+/**
+ * What parse_expr/parse_agg refuse in a CHECK constraint or a DEFAULT, found in tree order:
+ * a subquery (0A000), an aggregate (42803), a window function (42P20), with PostgreSQL's words.
+ */
+export function rejectInConstraint(expr: unknown, where: 'check' | 'default'): void {
+  let found: DbError | undefined;
+  const visit = (n: unknown): void => {
+    if (found || n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) { n.forEach(visit); return; }
+    const o = n as Record<string, unknown> & { kind?: string };
+    if (o.kind === 'SubLink') {
+      found = new DbError('0A000', where === 'check' ? 'cannot use subquery in check constraint' : 'cannot use subquery in DEFAULT expression');
+      return;
+    }
+    if (o.kind === 'FuncCall' && o.over !== undefined) {
+      found = new DbError('42P20', where === 'check' ? 'window functions are not allowed in check constraints' : 'window functions are not allowed in DEFAULT expressions');
+      return;
+    }
+    if (o.kind === 'FuncCall' && isAggregateCall(o as unknown as Node)) {
+      found = new DbError('42803', where === 'check' ? 'aggregate functions are not allowed in check constraints' : 'aggregate functions are not allowed in DEFAULT expressions');
+      return;
+    }
+    Object.values(o).forEach(visit);
+  };
+  visit(expr);
+  if (found) throw found;
 }

@@ -9,7 +9,7 @@ import { tablesOfBinder } from '../rel/from.js';
 import type { TableSession } from '../rel/runtime.js';
 import { nextvalTarget, type TablePlan } from '../dml/common.js';
 import { createSequenceDesc } from './create-table.js';
-import { dropIndexes } from './index-ddl.js';
+import { dropIndexes, dropTargetName } from './index-ddl.js';
 import { checkTruncate, dropReferencingKeys, namedOids } from './fk.js';
 
 export interface DropStmtNode { kind: 'DropStmt'; objects?: Node[]; removeType?: string; missing_ok?: boolean; behavior?: string; concurrent?: boolean }
@@ -31,8 +31,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
     const db = ts.host.database;
     for (const o of s.objects ?? []) {
       const parts = strings(o.kind === 'List' ? o.items : [o]);
-      const name = parts[parts.length - 1]!;
-      const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+      const { schema, name } = dropTargetName(parts, db);
       const found = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), name, schema);
       // PostgreSQL names only the relation in these messages (DropErrorMsgNonExistent).
       const shown = name;

@@ -97,12 +97,21 @@ function fillUnique(ts: TableSession, t: TableDesc, idx: IndexDesc, ctx: Paramet
 }
 
 /** DROP INDEX [IF EXISTS] name[, ...]. */
+/**
+ * A DROP target's dotted name as makeRangeVarFromNameList reads it: [[db.]schema.]name; a
+ * database other than the current one is 0A000, more than three parts 42601.
+ */
+export function dropTargetName(parts: readonly string[], db: string): { schema: string | undefined; name: string } {
+  if (parts.length > 3) throw new DbError('42601', `improper relation name (too many dotted names): ${parts.join('.')}`);
+  if (parts.length === 3 && parts[0] !== db) throw new DbError('0A000', `cross-database references are not implemented: "${parts.join('.')}"`);
+  return { schema: parts.length > 1 ? parts[parts.length - 2] : undefined, name: parts[parts.length - 1]! };
+}
+
 export async function dropIndexes(ts: TableSession, objects: Node[], missingOk: boolean): Promise<string> {
   const db = ts.host.database;
   for (const o of objects) {
     const parts = strings(o.kind === 'List' ? o.items : [o]);
-    const name = parts[parts.length - 1]!;
-    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    const { schema, name } = dropTargetName(parts, db);
     const idx = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), name, schema);
     if (!idx || idx.kind !== 'index') {
       if (idx) throw new DbError('42809', `"${name}" is not an index`, { hint: `Use DROP ${idx.kind === 'table' ? 'TABLE' : 'SEQUENCE'} to remove a ${idx.kind}.` });

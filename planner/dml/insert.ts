@@ -134,7 +134,7 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
         }
         writer.checkRow(row, ctx);
         const key = writer.key(ts, row);
-        const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false);
+        const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false, undefined, !conflict);
         if (hit) {
           if (!conflict || !conflict.matches(hit.idx.name)) throw writer.conflictError(hit, row, ctx);
           if (conflict.kind === 'nothing') continue;

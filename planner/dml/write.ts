@@ -144,16 +144,22 @@ export class TableWriter {
   }
 
   /**
-   * Which unique constraint a new row would violate (primary key first), or undefined. `skipPk`
+   * Which unique constraint a new row would violate, or undefined. `skipPk`
    * when the caller already holds and checked the primary key (UPDATE keeping its key).
    */
-  async findConflict(ts: TableSession, key: Uint8Array, row: readonly Value[], skipPk: boolean, ignoreRowKey?: Uint8Array): Promise<{ idx: IndexDesc; key: Uint8Array } | undefined> {
+  async findConflict(ts: TableSession, key: Uint8Array, row: readonly Value[], skipPk: boolean, ignoreRowKey?: Uint8Array, oidOrder = false): Promise<{ idx: IndexDesc; key: Uint8Array } | undefined> {
     const t = this.table;
-    if (t.primaryKey && !skipPk) {
-      const existing = await this.lockAndRead(ts, t.storageId, key);
-      if (existing) return { idx: t.primaryKey, key };
-    }
-    for (let i = 0; i < t.uniques.length; i++) {
+    // `oidOrder`: unique indexes in OID order, as PostgreSQL checks them for a plain INSERT (see
+    // insertChecked); otherwise the primary key first (ON CONFLICT's arbiter is usually it).
+    const pkOid = oidOrder ? (t.primaryKey?.oid ?? 0) : -1;
+    let pkPending = t.primaryKey !== undefined && !skipPk;
+    for (let i = 0; i <= t.uniques.length; i++) {
+      if (pkPending && (i === t.uniques.length || !(t.uniques[i]!.oid < pkOid))) {
+        pkPending = false;
+        const existing = await this.lockAndRead(ts, t.storageId, key);
+        if (existing) return { idx: t.primaryKey!, key };
+      }
+      if (i === t.uniques.length) break;
       const uk = this.uniqueKey(i, row);
       if (!uk) continue;
       const existing = await this.lockAndRead(ts, t.uniques[i]!.storageId, uk);
@@ -177,16 +183,25 @@ export class TableWriter {
   async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext, lock = lockOptions(ts)): Promise<void> {
     const t = this.table;
     const pkOwn = ownKey(t.storageId, key);
-    if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, pkOwn, lock))) throw this.duplicate(t.primaryKey, row, ctx);
+    // PostgreSQL checks unique indexes in OID order: a primary key added by ALTER TABLE after a
+    // UNIQUE constraint comes after it (the violation names the older index).
+    const pkOid = t.primaryKey?.oid ?? 0;
+    let pkChecked = !t.primaryKey;
+    const checkPk = async (): Promise<void> => {
+      pkChecked = true;
+      if (await this.lockAndRead(ts, t.storageId, key, pkOwn, lock)) throw this.duplicate(t.primaryKey!, row, ctx);
+    };
     let uks: Array<Uint8Array | undefined> | undefined;
     if (t.uniques.length > 0) {
       uks = new Array<Uint8Array | undefined>(t.uniques.length);
       for (let i = 0; i < t.uniques.length; i++) {
+        if (!pkChecked && !(t.uniques[i]!.oid < pkOid)) await checkPk();
         const uk = this.uniqueKey(i, row);
         uks[i] = uk;
         if (uk && (await this.lockAndRead(ts, t.uniques[i]!.storageId, uk, undefined, lock))) throw this.duplicate(t.uniques[i]!, row, ctx);
       }
     }
+    if (!pkChecked) await checkPk();
     this.put(ts, key, row, pkOwn, uks);
   }
 
