@@ -112,16 +112,31 @@ export function compareUtf8Order(a: string, b: string): number {
 
 
 /** UTF-8 bytes [s, e) of buf as a string. Short ASCII strings (the common case for keys and
- *  values) are built directly, which beats TextDecoder's call overhead. */
+ *  values: numerics are stored as text) are built directly, which beats TextDecoder's call
+ *  overhead; up to 8 characters with one String.fromCharCode call (no intermediate strings). */
 export function decodeUtf8(buf: Uint8Array, s: number, e: number): string {
-  if (e - s <= 24) {
-    let out = '';
+  const n = e - s;
+  if (n <= 24) {
     for (let i = s; i < e; i++) {
-      const b = buf[i]!;
-      if (b >= 0x80) return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', s, e);
-      out += String.fromCharCode(b);
+      if (buf[i]! >= 0x80) return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', s, e);
     }
-    return out;
+    const c = String.fromCharCode;
+    switch (n) {
+      case 0: return '';
+      case 1: return c(buf[s]!);
+      case 2: return c(buf[s]!, buf[s + 1]!);
+      case 3: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!);
+      case 4: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!);
+      case 5: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!);
+      case 6: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!, buf[s + 5]!);
+      case 7: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!, buf[s + 5]!, buf[s + 6]!);
+      case 8: return c(buf[s]!, buf[s + 1]!, buf[s + 2]!, buf[s + 3]!, buf[s + 4]!, buf[s + 5]!, buf[s + 6]!, buf[s + 7]!);
+      default: {
+        let out = '';
+        for (let i = s; i < e; i++) out += c(buf[i]!);
+        return out;
+      }
+    }
   }
   // Longer ones: Buffer's native UTF-8 slice (lenient like TextDecoder: bad bytes become
   // U+FFFD) costs less per call than TextDecoder#decode of a subarray.
