@@ -15,6 +15,8 @@ export interface ExternalCursorOptions {
   params?: readonly ExternalParam[];
   /** A small result (LIMIT, point lookup): computed whole by DuckDB in one call (duck.ts). */
   materialize?: boolean;
+  /** Reads a row group or two: DuckDB's single-threaded instance runs it (duck.ts). */
+  singleThread?: boolean;
   /** How often the CancelToken is polled while DuckDB computes. */
   cancelPollMs: number;
 }
@@ -53,7 +55,7 @@ export function externalRowCursor(engine: ExternalEngine, cancel: CancelToken, o
   async function fetchAsync(maxRows: number): Promise<FetchResult> {
     if (closed) return { rows: [], done: true, tag: `SELECT ${count}` };
     cancelled();
-    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal, params: opts.params, materialize: opts.materialize }));
+    stream ??= await guarded(engine.stream(opts.sql, { files: opts.files, signal: abort.signal, params: opts.params, materialize: opts.materialize, singleThread: opts.singleThread }));
     const out: Value[][] = [];
     while (maxRows === 0 || out.length < maxRows) {
       if (pos < pending.length) {

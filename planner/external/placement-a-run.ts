@@ -101,8 +101,8 @@ async function runTargeted(host: ExternalHost, engine: ExternalEngine, frag: Fra
   const target = { rows: t.rows, keyColumn: t.lookup.column, key: t.lookup.key };
   const r = renderFragment({ ...frag, rowTarget: target }, { parameters: true });
   if (!r.pushable) return undefined;
-  // At most one row per block of the file: small enough to compute in one call.
-  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, materialize: true, cancelPollMs: CANCEL_POLL_MS });
+  // At most one row per block of the file: small enough to compute in one call, on one thread.
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: r.params, materialize: true, singleThread: true, cancelPollMs: CANCEL_POLL_MS });
   const rows: Value[][] = [];
   try {
     for (;;) {

@@ -93,6 +93,21 @@ describe('parquetKeyRuns', () => {
   });
 });
 
+describe('the single-threaded instance (singleThread)', () => {
+  it('answers like the main one and is locked down the same way', async () => {
+    const path = await write('single.parquet', 'SELECT range::BIGINT AS id FROM range(5000)', 2048);
+    const sql = `SELECT id FROM read_parquet([${quoteLiteral(path)}], file_row_number = true) AS t WHERE t.file_row_number IN (7, 4000)`;
+    expect((await drain(await fx.engine.stream(sql, { files: [path], singleThread: true, materialize: true }))).rows).toEqual([[7n], [4000n]]);
+    const refused = async (q: string, code: string): Promise<void> => {
+      await expect(fx.engine.stream(q, { singleThread: true })).rejects.toMatchObject({ sqlstate: code });
+    };
+    await refused(`SELECT count(*) FROM read_csv('/etc/passwd')`, '42501');
+    await refused(`SELECT count(*) FROM read_parquet(${quoteLiteral(join(fx.outside, 'x.parquet'))})`, '42501');
+    await refused(`SET enable_external_access = true`, 'XX000');
+    await refused(`SET threads = 4`, 'XX000');
+  });
+});
+
 describe('prepared statement shapes', () => {
   it('binds parameters, reuses the statement and sees a rewritten file', async () => {
     const path = await write('prep.parquet', 'SELECT range::BIGINT AS id, range * 2 AS v FROM range(100)', 1000);
