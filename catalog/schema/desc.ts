@@ -35,6 +35,9 @@ export interface IndexDesc {
   storageId: number;
   attnums: number[];
   primary: boolean;
+  /** Expression index: per position the expression (planner AST JSON, locations stripped) where
+   *  `attnums` holds 0, as pg_index.indexprs pairs with indkey 0. Absent = plain columns. */
+  exprs?: Array<unknown | null>;
 }
 
 export interface CheckDesc {

@@ -3,14 +3,17 @@
 // its entries live in their own lsm table, filled from the existing rows at creation
 // (duplicates → 23505 "could not create unique index"). A non-unique index is recorded in the
 // catalog only: the executor does not use secondary indexes for access yet, which changes
-// speed, never results. Expression and partial indexes are 0A000.
+// speed, never results; a non-unique index may name expressions (bound and checked at creation,
+// kept as parse trees like pg_index.indexprs). Unique expression indexes and partial indexes
+// are 0A000.
 
-import { DbError, findColumn, keyTypeOf, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, findColumn, keyTypeOf, stripLocations, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { strings, type Node } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import { decodeRow } from '../rel/scan.js';
-import type { TablePlan } from '../dml/common.js';
+import { tableScope, type TablePlan } from '../dml/common.js';
+import type { BoundExpr } from '../bind/expr.js';
 import { TableWriter } from '../dml/write.js';
 import type { Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
@@ -35,15 +38,28 @@ export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
       if (found.kind !== 'table') throw new DbError('42809', `"${found.name}" is not a table`);
       const t = JSON.parse(JSON.stringify((await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs()))!)) as TableDesc;
       const cols: string[] = [];
+      const attnums: number[] = [];
+      const exprs: Array<unknown | null> = [];
       for (const p of s.indexParams ?? []) {
         const e = ('IndexElem' in p ? p.IndexElem : p) as IndexElem;
-        if (!e.name) throw b.unsupported('expression indexes');
+        if (!e.name) {
+          // An expression: bound over the table (its errors now), immutable, with a btree order.
+          if (s.unique) throw b.unsupported('unique expression indexes');
+          const bound = b.withScope(tableScope(b, t)).bind(e.expr!);
+          if (!immutableCalls(bound)) throw new DbError('42P17', 'functions in index expression must be marked IMMUTABLE');
+          keyTypeOf(bound.type.oid, String(bound.type.oid));
+          cols.push(indexColname(e.expr!));
+          attnums.push(0);
+          exprs.push(stripLocations(e.expr));
+          continue;
+        }
         const c = findColumn(t, e.name);
         if (!c) throw new DbError('42703', `column "${e.name}" does not exist`);
         keyTypeOf(c.typeOid, String(c.typeOid));
         cols.push(c.name);
+        attnums.push(c.attnum);
+        exprs.push(null);
       }
-      const attnums = cols.map((n) => findColumn(t, n)!.attnum);
       let name = s.idxname;
       if (!name) {
         const base = `${t.name}_${cols.join('_')}_${s.unique ? 'key' : 'idx'}`;
@@ -59,7 +75,7 @@ export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
         throw new DbError('42P07', `relation "${name}" already exists`);
       }
       const oid = await ts.catalog.allocOid();
-      const idx: IndexDesc = { name, oid, storageId: s.unique ? oid : 0, attnums, primary: false };
+      const idx: IndexDesc = { name, oid, storageId: s.unique ? oid : 0, attnums, primary: false, ...(exprs.some((x) => x !== null) ? { exprs } : {}) };
       if (s.unique) {
         t.uniques.push(idx);
         fillUnique(ts, t, idx, ctx);
@@ -73,6 +89,22 @@ export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
       return { rows: [], tag: 'CREATE INDEX' };
     },
   };
+}
+
+/** CheckMutability: every function the expression calls is immutable (columns are fine). */
+function immutableCalls(e: BoundExpr): boolean {
+  if (e.kind === 'asyncCall' || e.kind === 'param') return false;
+  if (e.kind === 'call' && e.volatility !== 'immutable') return false;
+  const kids = Object.values(e).flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .flatMap((v) => (v && typeof v === 'object' && 'cond' in v && 'result' in v ? [v.cond, v.result] : [v]))
+    .filter((v): v is BoundExpr => v !== null && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string' && 'type' in v);
+  return kids.every(immutableCalls);
+}
+
+/** FigureIndexColname: a function call is named after the function, anything else "expr". */
+function indexColname(expr: Node): string {
+  if (expr.kind === 'FuncCall') return strings((expr as { funcname?: Node[] }).funcname).at(-1) ?? 'expr';
+  return 'expr';
 }
 
 /** Writes the entries of a new unique index for the existing rows; 23505 on duplicates. */
