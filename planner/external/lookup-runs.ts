@@ -13,6 +13,8 @@ import type { ExternalEngine, KeyRuns } from '../../external/index.js';
 
 /** (file, column) indexes kept. Each holds one entry per block of rows (≤ KEY_RUN_BLOCKS_MAX). */
 export const KEY_RUN_FILES_MAX = 64;
+/** Blocks kept over all indexes (~100 bytes each): the least recently used indexes go first. */
+export const KEY_RUN_BLOCKS_TOTAL_MAX = 262_144;
 
 type State = { kind: 'building' } | { kind: 'ready'; runs: KeyRuns } | { kind: 'none' };
 
@@ -62,6 +64,7 @@ export class KeyRunCache {
       (runs) => {
         // The file must not have changed while it was read (else the index describes neither version).
         entry.state = runs && fileIdentity(file) === identity ? { kind: 'ready', runs } : { kind: 'none' };
+        this.trim();
       },
       () => {
         entry.state = { kind: 'none' };
@@ -94,9 +97,14 @@ export class KeyRunCache {
   }
 
   private trim(): void {
-    while (this.entries.size > KEY_RUN_FILES_MAX) {
-      const oldest = this.entries.keys().next().value!;
-      this.entries.delete(oldest);
+    const blocks = (e: Entry): number => (e.state.kind === 'ready' ? e.state.runs.blocks.length : 0);
+    let total = 0;
+    for (const e of this.entries.values()) total += blocks(e);
+    for (const [key, e] of this.entries) {
+      if (this.entries.size <= KEY_RUN_FILES_MAX && total <= KEY_RUN_BLOCKS_TOTAL_MAX) break;
+      if (e.state.kind === 'building') continue; // its build keeps a reference and finishes it
+      this.entries.delete(key);
+      total -= blocks(e);
     }
   }
 }
