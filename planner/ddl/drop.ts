@@ -116,16 +116,11 @@ export function dropRelation(ts: TableSession, t: TableDesc): void {
       if (rel?.kind === 'index' && rel.indexOf?.table === t.name) ts.catalog.deleteTable(w, rel);
     }
     for (const u of t.uniques) ts.afterCommit(u.storageId);
-    // Owned sequences are usually named <table>_<column>_seq; after a rename of the table (or
-    // of a clashing name at creation) they are not, so the schema is searched for the owner.
-    const ownerOf = (rel: TableDesc | undefined, c: { name: string }): boolean => rel?.kind === 'sequence' && rel.sequence?.ownedBy === `${t.name}.${c.name}`;
-    const serials = t.columns.filter((c) => c.defaultExpr !== undefined && JSON.stringify(c.defaultExpr).includes('"nextval"'));
-    const byName = serials.filter((c) => ownerOf(ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`), c));
-    for (const c of byName) ts.catalog.deleteTable(w, ts.catalog.table(ts.reader(), t.db, t.schema, `${t.name}_${c.name}_seq`)!);
-    if (byName.length < serials.length) {
-      for (const rel of ts.catalog.listTables(ts.reader(), t.db, t.schema)) {
-        if (serials.some((c) => !byName.includes(c) && ownerOf(rel, c))) ts.catalog.deleteTable(w, rel);
-      }
+    // Sequences owned by a column (serial, identity, ALTER SEQUENCE … OWNED BY) go with the
+    // table; their names need not follow <table>_<column>_seq (renames, OWNED BY).
+    const cols = new Set(t.columns.filter((c) => !c.dropped).map((c) => `${t.name}.${c.name}`));
+    for (const rel of ts.catalog.listTables(ts.reader(), t.db, t.schema)) {
+      if (rel.kind === 'sequence' && rel.sequence?.ownedBy !== undefined && cols.has(rel.sequence.ownedBy)) ts.catalog.deleteTable(w, rel);
     }
   }
   ts.noteDdl();

@@ -10,6 +10,7 @@ import { planCreateView, type ViewStmtNode } from '../ddl/view.js';
 import { planCreateIndex, type IndexStmtNode } from '../ddl/index-ddl.js';
 import { planAlterTable, type AlterTableStmtNode } from '../ddl/alter.js';
 import { planRename, type RenameStmtNode } from '../ddl/rename.js';
+import { planAlterSequence, type AlterSeqStmtNode } from '../ddl/sequence-ddl.js';
 import { planCreateTable, type CreateStmtNode } from '../ddl/create-table.js';
 import { planCreateSchema, planCreateSequence, planDrop, planTruncate, type CreateSchemaStmtNode, type CreateSeqStmtNode, type DropStmtNode, type TruncateStmtNode } from '../ddl/drop.js';
 import { planCreateTableAs, type CreateTableAsNode } from '../ddl/create-as.js';
@@ -20,7 +21,7 @@ import { planDelete, planUpdate, type DeleteStmtNode, type UpdateStmtNode } from
 
 const WRITE_COMMANDS: Record<string, string> = {
   InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', CreateStmt: 'CREATE TABLE', DropStmt: 'DROP',
-  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', AlterTableStmt: 'ALTER TABLE', IndexStmt: 'CREATE INDEX', ViewStmt: 'CREATE VIEW', RenameStmt: 'ALTER TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
+  TruncateStmt: 'TRUNCATE TABLE', CopyStmt: 'COPY', AlterTableStmt: 'ALTER TABLE', IndexStmt: 'CREATE INDEX', ViewStmt: 'CREATE VIEW', RenameStmt: 'ALTER TABLE', CreateSchemaStmt: 'CREATE SCHEMA', CreateSeqStmt: 'CREATE SEQUENCE', AlterSeqStmt: 'ALTER SEQUENCE', CreateTableAsStmt: 'CREATE TABLE AS',
 };
 
 export function planTableStatement(b: Binder, ast: Node): TablePlan | undefined {
@@ -63,6 +64,8 @@ function planStatement(b: Binder, ast: Node): TablePlan | undefined {
       return planTruncate(b, n as TruncateStmtNode);
     case 'CreateSchemaStmt':
       return planCreateSchema(b, n as CreateSchemaStmtNode);
+    case 'AlterSeqStmt':
+      return planAlterSequence(b, n as AlterSeqStmtNode);
     case 'CreateSeqStmt':
       return planCreateSequence(b, n as CreateSeqStmtNode);
     case 'CreateTableAsStmt':
