@@ -144,6 +144,7 @@ const OTHER_COMMANDS: Record<string, string> = {
   ExecuteStmt: 'EXECUTE',
   DeallocateStmt: 'DEALLOCATE',
   CreateSeqStmt: 'CREATE SEQUENCE',
+  AlterSeqStmt: 'ALTER SEQUENCE',
   LockStmt: 'LOCK TABLE',
   DeclareCursorStmt: 'DECLARE CURSOR',
   FetchStmt: 'FETCH',
