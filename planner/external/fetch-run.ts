@@ -51,13 +51,19 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
   return (async () => {
     const host = st?.host;
     if (!st || !host) throw new DbError('0A000', 'external tables are not available on this server');
-    const toStream = streamed ? missing.filter((s) => streamed.scans.has(s)) : [];
+    let toStream = streamed ? missing.filter((s) => streamed.scans.has(s)) : [];
     const toFetch = missing.filter((s) => !toStream.includes(s));
     const got = new Map<ExternalScan, readonly Value[][]>();
     const aggregated = new Map<ExternalScan, readonly Value[][]>();
-    if (toFetch.length > 0) {
-      const { prefetchScans } = await import('./prefetch.js');
-      await prefetchScans(host, toFetch, ctx, got, externalRowsMax(ctx), aggregated);
+    if (toFetch.length > 0 || toStream.some((s) => s.partial)) {
+      const { prefetchScans, fetchPartials } = await import('./prefetch.js');
+      // A decomposed branch's scan: DuckDB's partial aggregate when it renders, else it streams.
+      const partials = toStream.filter((s) => s.partial);
+      if (partials.length > 0) {
+        await fetchPartials(host, partials, ctx, externalRowsMax(ctx), aggregated);
+        toStream = toStream.filter((s) => !aggregated.has(s));
+      }
+      if (toFetch.length > 0) await prefetchScans(host, toFetch, ctx, got, externalRowsMax(ctx), aggregated);
     }
     const susp = new Suspension();
     let streams = new Map<ExternalScan, StreamedRows>();
@@ -71,7 +77,8 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
     for (const [s, rows] of aggregated) st.aggregated.set(s, rows);
     for (const [s, rows] of streams) st.streams.set(s, rows);
     try {
-      return streams.size > 0 ? await drainRows(streamed!.node, ctx, susp) : run();
+      // drainRows is `run` when nothing suspends (same operators, same rows).
+      return streamed ? await drainRows(streamed.node, ctx, susp) : run();
     } finally {
       for (const s of got.keys()) st.fetched.delete(s);
       for (const s of aggregated.keys()) st.aggregated.delete(s);

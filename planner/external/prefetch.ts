@@ -134,6 +134,19 @@ export function prepareScan(scan: ExternalScan, ref: ExternalTableRef, ctx: Eval
   return { kind: 'fragment', r: { sql: r.sql, files: r.files }, fetch, width: names.length };
 }
 
+/** Partial aggregates of `scans` (each with `partial`) that DuckDB can compute, into `out`; the others are left out. */
+export async function fetchPartials(host: ExternalHost, scans: readonly ExternalScan[], ctx: EvalContext, rowsMax: number, out: Map<ExternalScan, readonly Value[][]>): Promise<void> {
+  let total = 0;
+  for (const scan of scans) {
+    const ref = await currentRef(host, scan.table.external!);
+    const rows = await fetchPartial(host, scan, ref, ctx, rowsMax - total);
+    if (rows) {
+      total += rows.length;
+      out.set(scan, rows);
+    }
+  }
+}
+
 /**
  * The partial aggregate of `scan.partial` computed by DuckDB, or undefined when it cannot be
  * computed there exactly for this execution (a pushed conjunct not rendered exactly, no file left

@@ -111,9 +111,10 @@ const cast = (arg: Node, type: string): Node =>
   ({ kind: 'TypeCast', arg, typeName: { names: [str('pg_catalog'), str(type)], typemod: -1, location: -1 }, location: -1 }) as unknown as Node;
 const intConst = (n: number): Node => ({ kind: 'A_Const', ival: n === 0 ? {} : { ival: n }, location: -1 }) as Node;
 
-const groupName = (i: number): string => `\u0002g${i}`;
-const partialName = (i: number): string => `\u0002p${i}`;
-const branchColumn = (j: number): string => `\u0002c${j}`;
+// Internal names (shown by EXPLAIN): quoted, with `*`, so no user column can be meant by them.
+const groupName = (i: number): string => `*g${i}*`;
+const partialName = (i: number): string => `*p${i}*`;
+const branchColumn = (j: number): string => `*c${j}*`;
 
 /**
  * The rewritten statement, or undefined when a part is not decomposable. `unionColumns`: the
@@ -240,7 +241,7 @@ function branchOf(leaf: SelectStmt, groups: number[], partials: ReadonlyArray<{ 
   }
   return {
     kind: 'SelectStmt', targetList, groupClause, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE',
-    fromClause: [{ kind: 'RangeSubselect', subquery: leaf, alias: { aliasname: '\u0002b', colnames: Array.from({ length: width }, (_, j) => str(branchColumn(j))) } } as unknown as Node],
+    fromClause: [{ kind: 'RangeSubselect', subquery: leaf, alias: { aliasname: '*branch*', colnames: Array.from({ length: width }, (_, j) => str(branchColumn(j))) } } as unknown as Node],
   };
 }
 

@@ -14,7 +14,7 @@ import type { ExternalState } from '../external/scan-rows.js';
 import { runFetching } from '../external/fetch-run.js';
 import type { SelectStmt } from '../parse/ast.js';
 import { reportOf, type NodeReport } from '../exec/explain-node.js';
-import type { RelNode, Row } from './ops.js';
+import { iter, type RelNode, type Row } from './ops.js';
 import { PARTIAL_BRANCH, rewriteUnionAggregate, type PartialBranchSpec } from './partial-agg.js';
 
 type RelPlan = QueryPlan & { node: RelNode };
@@ -99,7 +99,7 @@ export function partialBranchPlan(plan: RelPlan, spec: PartialBranchSpec, ext: E
     if (rows) return rows as Value[][];
     return runFetching(ext, ctx, () => plan.run(ctx) as Value[][]);
   };
-  return { columns: plan.columns, node: plan.node, run, rowsNode: new PartialBranchNode(plan.columns.length, run, scanNodeOf(plan.node, scan) ?? plan.node) };
+  return { columns: plan.columns, node: plan.node, run, rowsNode: new PartialBranchNode(plan.node, scan, scanNodeOf(plan.node, scan) ?? plan.node) };
 }
 
 /** The operator of `root`'s tree that scans `scan` (for EXPLAIN). */
@@ -114,15 +114,23 @@ function scanNodeOf(root: RelNode, scan: ExternalScan): RelNode | undefined {
 }
 
 /**
- * A decomposed branch's rows (DuckDB's partial aggregate, or the native plan's when the fetch fell
- * back): few rows, produced whole. EXPLAIN shows the external scan, whose lines say what ran.
+ * A decomposed branch's rows: DuckDB's partial aggregate when the statement computed it
+ * (`ExternalState.aggregated`), else the native plan's (its external scan fetched or streamed:
+ * the native plan forwards SUSPEND, so `streamInputs` lets the scan stream when the fragment could
+ * not be used). EXPLAIN shows the external scan, whose lines say what ran.
  */
 class PartialBranchNode implements RelNode {
-  constructor(readonly width: number, private readonly run: (ctx: EvalContext) => Value[][] | Promise<Value[][]>, private readonly shown: RelNode) {}
+  constructor(private readonly native: RelNode, private readonly scan: ExternalScan, private readonly shown: RelNode) {}
+  get width(): number {
+    return this.native.width;
+  }
   *open(ctx: EvalContext): Generator<Row> {
-    const r = this.run(ctx);
-    if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside a subquery in FROM are not supported yet');
-    yield* r;
+    const rows = ctx.tables?.externalRows?.aggregated.get(this.scan);
+    if (rows) yield* rows as Row[];
+    else yield* iter(this.native.open(ctx));
+  }
+  streamInputs(): readonly RelNode[] {
+    return [this.native];
   }
   describe(i = ''): string {
     return this.shown.describe(i);
