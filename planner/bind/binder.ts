@@ -6,6 +6,7 @@
 // - Every error carries the position of the construct that caused it, when the AST has one.
 // - Binding never evaluates anything except the input functions of unknown literals.
 
+import { bindPrivilegeCall } from '../funcs/privilege.js';
 import { DbError, TypeOid, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
 import { nodeKindName, strings, type A_Const, type A_Expr, type FuncCall, type Node, type TypeName } from '../parse/ast.js';
@@ -447,6 +448,8 @@ export class Binder implements CoerceEnv {
     if (ARRAY_SRFS.has(name)) throw this.unsupported(`set-returning function ${name}() in this context`, loc);
     const arrayFn = bindArrayFunction(this, name, args, loc);
     if (arrayFn) return arrayFn;
+    const privilege = bindPrivilegeCall(this, name, args, this.tables, loc);
+    if (privilege) return privilege;
     if (TYPE_AWARE_JSON.has(name) && qname.length === 1) {
       // to_jsonb(anyelement), jsonb_build_*(VARIADIC "any"): the conversion depends on each
       // argument's SQL type, so the implementation is made for the bound types.
