@@ -341,11 +341,7 @@ export class LsmDb implements TxnHost {
   }
 
   tryLockRow(txn: TxnId, lockKey: string): boolean {
-    const holder = this.locks.holderOf(lockKey);
-    if (holder !== undefined) return holder === txn;
-    // A free lock is granted synchronously (the returned promise is already resolved).
-    void this.locks.acquire(txn, lockKey);
-    return true;
+    return this.locks.tryAcquire(txn, lockKey);
   }
 
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void {

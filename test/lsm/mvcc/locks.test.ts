@@ -48,4 +48,23 @@ describe('LockManager', () => {
     m.releaseAll(2, ['k']);
     await b;
   });
+
+  it('tryAcquire takes a free lock or confirms our own, never waits; waiters still queue behind it', async () => {
+    const m = new LockManager();
+    expect(m.tryAcquire(1, 'a')).toBe(true);
+    expect(m.tryAcquire(1, 'a')).toBe(true);
+    expect(m.tryAcquire(2, 'a')).toBe(false);
+    expect(m.holderOf('a')).toBe(1);
+    const t = m.acquire(2, 'a', { timeoutMs: 5 });
+    await expect(t).rejects.toMatchObject({ code: '55P03' });
+    const p3 = m.acquire(3, 'a');
+    expect(m.isWaiting(3)).toBe(true);
+    m.releaseAll(1, ['a']);
+    await p3;
+    expect(m.holderOf('a')).toBe(3);
+    expect(m.isWaiting(3)).toBe(false);
+    m.releaseAll(3, ['a']);
+    expect(m.heldCount).toBe(0);
+    expect(m.tryAcquire(2, 'a')).toBe(true);
+  });
 });
