@@ -182,6 +182,11 @@ export class Numeric {
   }
 
   add(o: Numeric): Numeric {
+    // The common case of sum(): finite operands of one scale, a result far from the limits.
+    if (this.kind === 'finite' && o.kind === 'finite' && this.scale === o.scale) {
+      const c = this.coef + o.coef;
+      return c < COEF_SAFE && c > -COEF_SAFE ? new Numeric('finite', c, this.scale) : Numeric.of(c, this.scale);
+    }
     if (this.kind !== 'finite' || o.kind !== 'finite') {
       if (this.kind === 'nan' || o.kind === 'nan') return Numeric.NaN;
       if (this.kind === 'finite') return o;
