@@ -46,7 +46,7 @@ export interface StreamPlan {
  */
 export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, run: () => Value[][], streamed?: StreamPlan): Value[][] | Promise<Value[][]> {
   const st = ctx.tables?.externalRows;
-  const missing = scans.filter((s) => !st?.fetched.has(s) && !st?.aggregated.has(s) && !st?.streams.has(s));
+  const missing = scans.filter((s) => !st?.fetched.has(s) && !st?.aggregated.has(s) && !st?.streams.has(s) && !st?.partialStreams.has(s));
   if (missing.length === 0) return run();
   return (async () => {
     const host = st?.host;
@@ -55,27 +55,35 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
     const toFetch = missing.filter((s) => !toStream.includes(s));
     const got = new Map<ExternalScan, readonly Value[][]>();
     const aggregated = new Map<ExternalScan, readonly Value[][]>();
-    if (toFetch.length > 0 || toStream.some((s) => s.partial)) {
-      const { prefetchScans, fetchPartials } = await import('./prefetch.js');
-      // A decomposed branch's scan: DuckDB's partial aggregate when it renders, else it streams.
-      const partials = toStream.filter((s) => s.partial);
-      if (partials.length > 0) {
-        await fetchPartials(host, partials, ctx, externalRowsMax(ctx), aggregated);
-        toStream = toStream.filter((s) => !aggregated.has(s));
-      }
-      if (toFetch.length > 0) await prefetchScans(host, toFetch, ctx, got, externalRowsMax(ctx), aggregated);
-    }
     const susp = new Suspension();
     let streams = new Map<ExternalScan, StreamedRows>();
-    if (toStream.length > 0) {
-      const { openStreams } = await import('./stream-rows.js');
-      streams = await openStreams(host, toStream, ctx, susp);
+    let partials = new Map<ExternalScan, StreamedRows>();
+    try {
+      if (toStream.length > 0) {
+        const { openPartialStreams, openStreams } = await import('./stream-rows.js');
+        // A decomposed branch's scan: DuckDB's partial aggregate (started now, overlapping the
+        // native work) when it renders, else its rows stream into the native partial aggregate.
+        const withPartial = toStream.filter((s) => s.partial);
+        if (withPartial.length > 0) {
+          partials = await openPartialStreams(host, withPartial, ctx, susp, externalRowsMax(ctx));
+          toStream = toStream.filter((s) => !partials.has(s));
+        }
+        streams = await openStreams(host, toStream, ctx, susp);
+      }
+      if (toFetch.length > 0) {
+        const { prefetchScans } = await import('./prefetch.js');
+        await prefetchScans(host, toFetch, ctx, got, externalRowsMax(ctx), aggregated);
+      }
+    } catch (e) {
+      for (const s of [...streams.values(), ...partials.values()]) s.close();
+      throw e;
     }
     // Publish, run and forget: a sibling plan (the other branch of a top-level UNION) setting up
     // its own scans concurrently only ever touches its own entries.
     for (const [s, rows] of got) st.fetched.set(s, rows);
     for (const [s, rows] of aggregated) st.aggregated.set(s, rows);
     for (const [s, rows] of streams) st.streams.set(s, rows);
+    for (const [s, rows] of partials) st.partialStreams.set(s, rows);
     try {
       // drainRows is `run` when nothing suspends (same operators, same rows).
       return streamed ? await drainRows(streamed.node, ctx, susp) : run();
@@ -85,6 +93,10 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
       for (const [s, rows] of streams) {
         rows.close();
         st.streams.delete(s);
+      }
+      for (const [s, rows] of partials) {
+        rows.close();
+        st.partialStreams.delete(s);
       }
     }
   })();

@@ -134,19 +134,6 @@ export function prepareScan(scan: ExternalScan, ref: ExternalTableRef, ctx: Eval
   return { kind: 'fragment', r: { sql: r.sql, files: r.files }, fetch, width: names.length };
 }
 
-/** Partial aggregates of `scans` (each with `partial`) that DuckDB can compute, into `out`; the others are left out. */
-export async function fetchPartials(host: ExternalHost, scans: readonly ExternalScan[], ctx: EvalContext, rowsMax: number, out: Map<ExternalScan, readonly Value[][]>): Promise<void> {
-  let total = 0;
-  for (const scan of scans) {
-    const ref = await currentRef(host, scan.table.external!);
-    const rows = await fetchPartial(host, scan, ref, ctx, rowsMax - total);
-    if (rows) {
-      total += rows.length;
-      out.set(scan, rows);
-    }
-  }
-}
-
 /**
  * The partial aggregate of `scan.partial` computed by DuckDB, or undefined when it cannot be
  * computed there exactly for this execution (a pushed conjunct not rendered exactly, no file left
@@ -154,6 +141,31 @@ export async function fetchPartials(host: ExternalHost, scans: readonly External
  * types other than the branch's): the caller then fetches rows and the branch runs natively.
  */
 async function fetchPartial(host: ExternalHost, scan: ExternalScan, ref: ExternalTableRef, ctx: EvalContext, rowsMax: number): Promise<Value[][] | undefined> {
+  const r = preparePartial(scan, ref, ctx);
+  if (!r) return undefined;
+  const engine = await host.engine();
+  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
+  return drainCursor(cursor, rowsMax);
+}
+
+/** All rows of `cursor`, at most `rowsMax` (53200 beyond); the cursor is closed either way. */
+export async function drainCursor(cursor: ReturnType<typeof externalRowCursor>, rowsMax: number): Promise<Value[][]> {
+  const rows: Value[][] = [];
+  try {
+    for (;;) {
+      const f = await cursor.fetch(FETCH_ROWS);
+      if (rows.length + f.rows.length > rowsMax) throw tooMany();
+      for (const row of f.rows) rows.push(row as Value[]);
+      if (f.done) break;
+    }
+  } finally {
+    cursor.close();
+  }
+  return rows;
+}
+
+/** The rendered partial-aggregate fragment of `scan` for this execution, or undefined (see fetchPartial). */
+export function preparePartial(scan: ExternalScan, ref: ExternalTableRef, ctx: EvalContext): { sql: string; files: string[] } | undefined {
   const p = scan.partial!;
   const req = scan.request(ctx, new Set(ref.partitionColumns.map((c) => c.name)));
   if (!req.complete || !scan.allWherePushed) return undefined;
@@ -170,20 +182,7 @@ async function fetchPartial(host: ExternalHost, scan: ExternalScan, ref: Externa
     if (got !== want && !((got === 25 || got === 1043) && (want === 25 || want === 1043))) return undefined;
   }
   scan.lastRun = { ...pr.figures, shippedKeys: undefined, partialAggregate: true, sql: r.sql };
-  const engine = await host.engine();
-  const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
-  const rows: Value[][] = [];
-  try {
-    for (;;) {
-      const f = await cursor.fetch(FETCH_ROWS);
-      if (rows.length + f.rows.length > rowsMax) throw tooMany();
-      for (const row of f.rows) rows.push(row as Value[]);
-      if (f.done) break;
-    }
-  } finally {
-    cursor.close();
-  }
-  return rows;
+  return { sql: r.sql, files: r.files };
 }
 
 /** Size or modification time differ from the registration's record (or the file is gone). */

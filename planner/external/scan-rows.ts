@@ -37,6 +37,8 @@ export class ExternalState {
   readonly aggregated = new Map<ExternalScan, readonly Value[][]>();
   /** Scans streamed by the running statement (stream-rows.ts). */
   readonly streams = new Map<ExternalScan, StreamedRows>();
+  /** Partial aggregates the running statement's DuckDB queries are computing (stream-rows.ts openPartialStreams). */
+  readonly partialStreams = new Map<ExternalScan, StreamedRows>();
 
   /** Relational SELECTs being planned now (a scan planned in a SELECT's own FROM has this planDepth). */
   get planningDepth(): number {

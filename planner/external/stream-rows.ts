@@ -10,7 +10,7 @@ import type { EvalContext, Value } from '../bind/expr.js';
 import { leaked, type Suspension } from '../rel/suspend.js';
 import { externalRowCursor } from './cursor.js';
 import type { ExternalHost } from './host.js';
-import { currentRef, prepareScan } from './prefetch.js';
+import { currentRef, drainCursor, preparePartial, prepareScan } from './prefetch.js';
 import type { StreamedRows } from './scan-rows.js';
 import type { ExternalScan } from './scan-spec.js';
 
@@ -36,6 +36,40 @@ export async function openStreams(host: ExternalHost, scans: readonly ExternalSc
   } catch (e) {
     for (const s of out.values()) s.close();
     throw e;
+  }
+  return out;
+}
+
+/**
+ * Partial aggregates of decomposed UNION ALL branches (rel/partial-agg.ts) that DuckDB can compute:
+ * each query starts now, so DuckDB works on its threads while the native executor runs the other
+ * branches; the branch's rows() waits (SUSPEND) only if DuckDB is not done when it is reached.
+ * Scans whose fragment does not render are left out (they stream their rows instead).
+ */
+export async function openPartialStreams(host: ExternalHost, scans: readonly ExternalScan[], ctx: EvalContext, susp: Suspension, rowsMax: number): Promise<Map<ExternalScan, StreamedRows>> {
+  const out = new Map<ExternalScan, StreamedRows>();
+  for (const scan of scans) {
+    const ref = await currentRef(host, scan.table.external!);
+    const r = preparePartial(scan, ref, ctx);
+    if (!r) continue;
+    const engine = await host.engine();
+    const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, cancelPollMs: CANCEL_POLL_MS });
+    let rows: Value[][] | undefined;
+    const all = drainCursor(cursor, rowsMax).then((x) => {
+      rows = x;
+    });
+    all.catch(() => undefined); // awaited (and its error raised) when the branch is reached
+    let opened = false;
+    out.set(scan, {
+      *rows(): Generator<Value[]> {
+        if (opened) throw leaked(`external table "${scan.table.name}" streamed twice in one execution`);
+        opened = true;
+        if (!rows) yield susp.suspend(all);
+        if (!rows) throw leaked(`external table "${scan.table.name}" read before its rows arrived`);
+        yield* rows;
+      },
+      close: () => cursor.close(),
+    });
   }
   return out;
 }

@@ -125,8 +125,11 @@ class PartialBranchNode implements RelNode {
     return this.native.width;
   }
   *open(ctx: EvalContext): Generator<Row> {
-    const rows = ctx.tables?.externalRows?.aggregated.get(this.scan);
+    const st = ctx.tables?.externalRows;
+    const rows = st?.aggregated.get(this.scan);
+    const running = st?.partialStreams.get(this.scan);
     if (rows) yield* rows as Row[];
+    else if (running) yield* running.rows(); // SUSPEND until DuckDB's partial aggregate is done
     else yield* iter(this.native.open(ctx));
   }
   streamInputs(): readonly RelNode[] {
