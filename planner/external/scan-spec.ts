@@ -111,7 +111,7 @@ export class ExternalScan {
    */
   useColumnsOf(ast: unknown): void {
     const u = namesIn(ast);
-    if (u.star || u.natural || u.refs.some((f) => f.length === 1 && f[0] === this.alias && !this.table.columns.some((c) => c.name === this.alias))) {
+    if (u.star || u.natural || u.renamed || u.refs.some((f) => f.length === 1 && f[0] === this.alias && !this.table.columns.some((c) => c.name === this.alias))) {
       this.used = undefined;
       return;
     }
@@ -344,8 +344,10 @@ function showConst(e: BoundExpr): string {
 }
 
 /** Every string in an AST, and whether it has `*`, NATURAL joins, and its column references. */
-function namesIn(ast: unknown): { strings: Set<string>; star: boolean; natural: boolean; refs: string[][] } {
-  const out = { strings: new Set<string>(), star: false, natural: false, refs: [] as string[][] };
+function namesIn(ast: unknown): { strings: Set<string>; star: boolean; natural: boolean; renamed: boolean; refs: string[][] } {
+  // `renamed`: an alias with a column list (`t AS x(a, b)`) gives columns names a match cannot
+  // trace back to the table's, so any such alias means every column.
+  const out = { strings: new Set<string>(), star: false, natural: false, renamed: false, refs: [] as string[][] };
   const walk = (n: unknown): void => {
     if (typeof n === 'string') {
       out.strings.add(n);
@@ -359,6 +361,7 @@ function namesIn(ast: unknown): { strings: Set<string>; star: boolean; natural: 
     const o = n as Record<string, unknown>;
     if (o.kind === 'A_Star' || 'A_Star' in o) out.star = true;
     if (o.isNatural === true) out.natural = true;
+    if (Array.isArray(o.colnames) && o.colnames.length > 0) out.renamed = true;
     if (o.kind === 'ColumnRef' && Array.isArray(o.fields)) {
       out.refs.push(o.fields.map((f) => {
         const x = f as { sval?: string; String?: { sval?: string } };

@@ -76,25 +76,15 @@ const NO_COLUMN = '\u0000';
  * in the statement; `*`, NATURAL and whole-row references mean all columns); it is asked about a
  * copy of the table with one unnameable column in front, so that "no column named" (count(*))
  * shows as that column alone. Column aliases (`t AS x(a, b)`) rename columns out of sight of a
- * name match: then all columns too.
+ * name match: the analysis then answers all columns too.
  */
 export function columnsNamedIn(t: TableDesc, alias: string | undefined, ast: unknown): number[] | undefined {
-  if (renamesColumns(ast)) return undefined;
   const probe = new ExternalScan({ ...t, columns: [{ name: NO_COLUMN, attnum: 0, typeOid: TypeOid.int4, typmod: -1, notNull: false }, ...t.columns] });
   probe.alias = alias ?? t.name;
   probe.useColumnsOf(ast);
   const fetch = probe.columnsToFetch();
   if (fetch.length === t.columns.length + 1) return undefined;
   return fetch.filter((i) => i > 0).map((i) => i - 1);
-}
-
-/** True when an alias anywhere in the AST carries a column list. */
-function renamesColumns(n: unknown): boolean {
-  if (Array.isArray(n)) return n.some(renamesColumns);
-  if (n === null || typeof n !== 'object') return false;
-  const o = n as Record<string, unknown>;
-  if (Array.isArray(o.colnames) && o.colnames.length > 0) return true;
-  return Object.values(o).some(renamesColumns);
 }
 
 /** Converts a bound value to the key column's cell, or undefined when it cannot equal any key. */
