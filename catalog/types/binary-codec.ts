@@ -1,5 +1,6 @@
 // binaryOut / binaryIn: PostgreSQL 15's send/recv formats (big-endian). Binary input whose length
 // or content does not fit raises 22P03, worded as PostgreSQL words it where it has a message.
+import { recordIn, recordSend, type PgRecord } from './record.js';
 import { DbError } from '../errors.js';
 import { arrayRecv, arraySend, type PgArray } from './array.js';
 import { applyTypmod } from './text-codec.js';
@@ -68,6 +69,7 @@ export function binaryOut(oid: number, value: unknown): Uint8Array {
     }
     case OID.uuid: return uuidToBytes(value as string);
     case OID.void: return new Uint8Array(0);
+    case OID.record: return recordSend(value as PgRecord, binaryOut);
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arraySend(elem, value as PgArray, ELEM_BINARY);
@@ -205,6 +207,7 @@ function binaryInRaw(oid: number, b: Uint8Array): unknown {
     }
     case OID.uuid: need(b, 16); return uuidFromBytes(b);
     case OID.void: return undefined;
+    case OID.record: return recordIn();
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arrayRecv(elem, b, ELEM_BINARY);

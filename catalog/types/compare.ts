@@ -10,6 +10,7 @@ import { compareArrays, type PgArray } from './array.js';
 import { OID } from './oids.js';
 import { typeByOid } from './registry.js';
 import { bpcharTrim } from './strings.js';
+import { compareRecords, type PgRecord } from './record.js';
 import type { Interval } from './values.js';
 
 /** Compare JS strings in UTF-8 byte order (= code point order), not UTF-16 unit order. */
@@ -73,6 +74,8 @@ export function compareValues(oid: number, a: unknown, b: unknown): number {
       return compareJsonb(parseJson(a as string), parseJson(b as string));
     case OID.json:
       throw new DbError('42883', 'could not identify a comparison function for type json');
+    case OID.record:
+      return compareRecords(a as PgRecord, b as PgRecord, compareValues);
     default: {
       const t = typeByOid(oid);
       if (t !== undefined && t.typcategory === 'A' && t.typelem !== 0) {
@@ -102,6 +105,10 @@ export function hashKey(oid: number, v: unknown): unknown {
       return intervalKey(v as Interval);
     case OID.jsonb:
       return v; // the stored form is canonical
+    case OID.record: {
+      const r = v as PgRecord;
+      return JSON.stringify(r.fields.map((x, i) => (x === null || x === undefined ? null : keyText(hashKey(r.types[i]!, x)))));
+    }
     default: {
       const t = typeByOid(oid);
       if (t !== undefined && t.typcategory === 'A' && t.typelem !== 0) {

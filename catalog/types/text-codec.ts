@@ -18,6 +18,7 @@ import type { FormatSettings, InputSettings } from './settings.js';
 import { applyBpcharTypmod, applyVarcharTypmod, charOut, parseChar, truncateName } from './strings.js';
 import { parseUuid } from './uuid.js';
 import { regtypeIn, regtypeOut } from './regtype.js';
+import { recordIn, recordOut, type PgRecord } from './record.js';
 import type { Interval } from './values.js';
 import { USECS_PER_DAY } from './values.js';
 
@@ -78,6 +79,8 @@ export function textOut(oid: number, value: unknown, fmt: FormatSettings): strin
       return '';
     case OID.regtype:
       return regtypeOut(value as number);
+    case OID.record:
+      return recordOut(value as PgRecord, (t, v) => textOut(t, v, fmt));
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arrayOut(elem, value as PgArray, fmt, ELEM_TEXT);
@@ -124,6 +127,7 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     case OID.regtype: return regtypeIn(text);
+    case OID.record: return recordIn();
     default: {
       const elem = arrayElem(oid);
       if (elem !== undefined) return arrayIn(elem, text, fmt, ELEM_TEXT);

@@ -108,9 +108,13 @@ export class Binder implements CoerceEnv {
         if (node.boolop === 'NOT_EXPR') return { kind: 'not', arg: args[0]!, type: T.bool };
         return { kind: node.boolop === 'AND_EXPR' ? 'and' : 'or', args, type: T.bool };
       }
-      case 'NullTest':
+      case 'NullTest': {
         // No coercion: an untyped $1 IS NULL stays undetermined (42P18), as in PostgreSQL.
-        return { kind: 'nulltest', arg: this.bind(node.arg), isNull: node.nulltesttype === 'IS_NULL', type: T.bool };
+        const arg = this.bind(node.arg);
+        // A row IS NULL when every field is (not built: refused rather than answered wrongly).
+        if (arg.type.oid === TypeOid.record) throw this.unsupported('IS [NOT] NULL on row values', node.location ?? -1);
+        return { kind: 'nulltest', arg, isNull: node.nulltesttype === 'IS_NULL', type: T.bool };
+      }
       case 'BooleanTest': {
         const test = ({ IS_TRUE: 'true', IS_NOT_TRUE: 'not true', IS_FALSE: 'false', IS_NOT_FALSE: 'not false', IS_UNKNOWN: 'unknown', IS_NOT_UNKNOWN: 'not unknown' } as const)[node.booltesttype];
         const arg = coerceToBool(this, this.bind(node.arg), `IS ${test.toUpperCase()}`, node.location ?? -1);
@@ -150,8 +154,12 @@ export class Binder implements CoerceEnv {
         throw this.unsupported('subqueries in expressions', node.location ?? -1);
       case 'A_ArrayExpr':
         return bindArrayExpr(this, node);
-      case 'RowExpr':
-        throw this.unsupported('row constructors', node.location ?? -1);
+      case 'RowExpr': {
+        // ROW(...) builds an anonymous record; unknown literals become text fields.
+        const args = (node.args ?? []).map((a) => this.resolveUnknown(this.bind(a)));
+        const types = args.map((a) => a.type.oid);
+        return { kind: 'call', name: 'row', args, type: T.record, impl: (a) => ({ fields: a.slice(), types }), strict: false, volatility: 'immutable', location: node.location ?? -1 };
+      }
       case 'ResTarget': case 'SortBy': case 'RangeVar': case 'SelectStmt': case 'DefElem': case 'VariableSetStmt':
       case 'VariableShowStmt': case 'TransactionStmt': case 'CreatedbStmt': case 'DropdbStmt': case 'DiscardStmt':
       case 'CopyStmt': case 'ExplainStmt': case 'PrepareStmt': case 'ExecuteStmt': case 'DeallocateStmt': case 'TypeName': case 'NamedArgExpr': case 'String': case 'Integer': case 'Float': case 'Boolean': case 'List':
@@ -354,6 +362,9 @@ export class Binder implements CoerceEnv {
 
   /** Resolves and binds `left op right` (or prefix `op right`). */
   operator(name: string, left: BoundExpr | undefined, right: BoundExpr, loc: number): BoundExpr {
+    // Row comparisons (ROW(a, b) < ROW(c, d), IN of rows) are not built: refused, never answered by
+    // a generic record operator.
+    if (left?.type.oid === TypeOid.record || right.type.oid === TypeOid.record) throw this.unsupported('row comparisons', loc);
     const arrayOp = left ? bindArrayOperator(this, name, left, right, loc) : undefined;
     if (arrayOp) return arrayOp;
     const args = left ? [left, right] : [right];

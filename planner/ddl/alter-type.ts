@@ -24,6 +24,7 @@ import type { TableSession } from '../rel/runtime.js';
 import { decodeRow } from '../rel/scan.js';
 import { assign, tableScope } from '../dml/common.js';
 import { TableWriter, type BoundCheck } from '../dml/write.js';
+import { checkColumnType } from './create-table.js';
 
 export interface AlterTypeCmd { subtype: string; name?: string; def?: Node }
 interface ColumnDefNode { kind: 'ColumnDef'; typeName?: TypeName; raw_default?: Node; collClause?: unknown }
@@ -44,6 +45,7 @@ export function alterColumnType(b: Binder, t: TableDesc, before: TableDesc, cmd:
   if (!c) throw new DbError('42703', `column "${cmd.name}" of relation "${t.name}" does not exist`);
   const def = cmd.def as unknown as ColumnDefNode;
   const target = b.typeFromName(def.typeName!);
+  checkColumnType(c.name, target.oid);
   const sb = b.withScope(tableScope(b, before));
   const using = def.raw_default;
   const source: BoundExpr = using ? sb.bind(using) : sb.bind({ kind: 'ColumnRef', fields: [{ kind: 'String', sval: c.name }] } as unknown as Node);

@@ -17,7 +17,7 @@ import { dropRelation } from './drop.js';
 import { rewrite } from './rewrite.js';
 import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkConstraintNode } from './fk.js';
 import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
-import { rejectInConstraint } from './create-table.js';
+import { checkColumnType, rejectInConstraint } from './create-table.js';
 
 interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -126,6 +126,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
             const tnames = strings(d.typeName!.names);
             if (tnames.length === 1 && /^(small|big)?serial[248]?$/.test(tnames[0]!)) throw b.unsupported('ADD COLUMN with a serial type');
             const ty = b.typeFromName(d.typeName!);
+            checkColumnType(name, ty.oid);
             const c: ColumnDesc = { name, attnum: t.columns.length + 1, typeOid: ty.oid, typmod: ty.typmod, notNull: d.is_not_null === true };
             let pk = false, unique = false;
             for (const k of d.constraints ?? []) {

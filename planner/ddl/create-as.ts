@@ -2,6 +2,7 @@
 // query's output columns (names from the column list or the query), filled with its rows in
 // the same transaction. Tag: "SELECT n", as PostgreSQL reports it.
 
+import { checkColumnType } from './create-table.js';
 import { DbError, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { planQuery } from '../exec/query.js';
@@ -31,6 +32,7 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
   for (const c of cols) {
     if (seen.has(c.name)) throw new DbError('42701', `column "${c.name}" specified more than once`);
     seen.add(c.name);
+    checkColumnType(c.name, c.typeOid);
   }
   return {
     columns: null,

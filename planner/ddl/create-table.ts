@@ -5,7 +5,7 @@
 // catalog rows commit or roll back with it.
 
 import { isAggregateCall } from '../rel/ast-walk.js';
-import { DbError, SEQ_LOG_VALS, keyTypeOf, stripLocations, type CheckDesc, type ColumnDesc, type IndexDesc, type SequenceOptions, type TableDesc } from '../../catalog/index.js';
+import { DbError, TypeOid, SEQ_LOG_VALS, keyTypeOf, stripLocations, type CheckDesc, type ColumnDesc, type IndexDesc, type SequenceOptions, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { typeName } from '../bind/types.js';
 import { strings, type Node, type TypeName } from '../parse/ast.js';
@@ -121,6 +121,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
     const tnames = strings(tn.names);
     const serial = tnames.length === 1 ? SERIALS[tnames[0]!] : undefined;
     const ty = serial ? b.typeFromName({ ...tn, names: [{ kind: 'String', sval: 'pg_catalog' }, { kind: 'String', sval: serial.type }] }) : b.typeFromName(tn);
+    checkColumnType(cname, ty.oid);
     const col: ColumnDesc = { name: cname, attnum: columns.length + 1, typeOid: ty.oid, typmod: ty.typmod, notNull: e.is_not_null === true };
     if (serial) {
       col.notNull = true;
@@ -315,4 +316,11 @@ export function rejectInConstraint(expr: unknown, where: 'check' | 'default'): v
   };
   visit(expr);
   if (found) throw found;
+}
+
+/** CheckAttributeType: a column cannot have a pseudo-type (record, void, unknown resolved elsewhere). */
+export function checkColumnType(name: string, oid: number): void {
+  if (oid === TypeOid.record || oid === TypeOid._record || oid === TypeOid.void) {
+    throw new DbError('42P16', `column "${name}" has pseudo-type ${typeName(oid)}`);
+  }
 }

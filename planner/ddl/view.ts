@@ -9,6 +9,7 @@ import { planQuery } from '../exec/query.js';
 import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
+import { checkColumnType } from './create-table.js';
 
 export interface ViewStmtNode { kind: 'ViewStmt'; view: { relname?: string; schemaname?: string; relpersistence?: string }; aliases?: Node[]; query: SelectStmt; replace?: boolean; withCheckOption?: string }
 
@@ -22,6 +23,7 @@ export function planCreateView(b: Binder, s: ViewStmtNode): TablePlan {
   for (const c of columns) {
     if (seen.has(c.name)) throw new DbError('42701', `column "${c.name}" specified more than once`);
     seen.add(c.name);
+    checkColumnType(c.name, c.typeOid);
   }
   return {
     columns: null,

@@ -4,7 +4,7 @@
 // normal form too.
 
 import {
-  DbError, TypeOid, canonicalize, compareValues, jsonbText, parseJson, quoteJsonString, textOut, typeByOid, Numeric, type JsonValue, type PgArray,
+  DbError, TypeOid, canonicalize, compareValues, jsonbText, parseJson, quoteJsonString, textOut, typeByOid, Numeric, type JsonValue, type PgArray, type PgRecord,
 } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { fn, type FnDef } from './def.js';
@@ -141,6 +141,11 @@ export function toJsonValue(oid: number, v: Value, ctx: EvalContext): JsonValue 
     }
     default:
       if (isArrayOid(oid)) return arrayToJson(elemOid(oid), v as PgArray, ctx);
+      if (oid === O.record) {
+        // composite_to_jsonb: an anonymous record's fields are f1, f2, ...
+        const r = v as PgRecord;
+        return canonicalize({ t: 'obj', entries: r.fields.map((x, i) => [`f${i + 1}`, toJsonValue(r.types[i]!, x ?? null, ctx)] as [string, JsonValue]) });
+      }
       return { t: 'str', v: textOut(oid, v, ctx.fmt) };
   }
 }
@@ -172,7 +177,7 @@ function buildObject(a: Value[], types: number[], ctx: EvalContext): JsonValue {
   for (let i = 0; i < a.length; i += 2) {
     if (a[i] === null) throw new DbError('22004', `argument ${i + 1}: key must not be null`);
     // PostgreSQL decides by the key's type: arrays and json/jsonb are never keys.
-    if (types[i] === O.json || types[i] === O.jsonb || isArrayOid(types[i]!)) throw new DbError('22023', 'key value must be scalar, not array, composite, or json');
+    if (types[i] === O.json || types[i] === O.jsonb || types[i] === O.record || isArrayOid(types[i]!)) throw new DbError('22023', 'key value must be scalar, not array, composite, or json');
     const k = toJsonValue(types[i]!, a[i]!, ctx);
     entries.push([k.t === 'str' ? k.v : out(k), toJsonValue(types[i + 1]!, a[i + 1]!, ctx)]);
   }
@@ -187,7 +192,7 @@ function buildObject(a: Value[], types: number[], ctx: EvalContext): JsonValue {
  */
 export function jsonbAggregate(name: 'jsonb_agg' | 'jsonb_object_agg', types: readonly number[]): (ctx: EvalContext) => { add(a: Value[]): void; result(): Value } {
   // PostgreSQL decides by the key's type: arrays, composites and json/jsonb are never keys.
-  const nonScalarKey = types[0] === O.json || types[0] === O.jsonb || isArrayOid(types[0]!);
+  const nonScalarKey = types[0] === O.json || types[0] === O.jsonb || types[0] === O.record || isArrayOid(types[0]!);
   return (ctx) => {
     if (name === 'jsonb_agg') {
       let items: JsonValue[] | null = null;
