@@ -81,6 +81,8 @@ export class ExternalEngine {
    */
   private readonly idle: DuckDBConnection[] = [];
   private readonly listings = new ListingCache();
+  /** Values derived from a cached listing (relist.ts), dropped with the listing. */
+  private readonly fromListing = new WeakMap<Listing, WeakMap<object, unknown>>();
   /** Prepared statement shapes per pooled connection (dropped with the connection). */
   private readonly prepared = new WeakMap<DuckDBConnection, PreparedCache>();
 
@@ -140,6 +142,20 @@ export class ExternalEngine {
    */
   listForQuery(location: string): Listing {
     return this.listings.get(location, () => this.list(location));
+  }
+
+  /**
+   * `compute()`, remembered per (listing, key) object pair: a listing object is handed out again
+   * only while it is valid (listing-cache.ts), so a value computed from it and from an immutable
+   * `key` (a decoded catalog ref) holds as long as the same listing comes back.
+   */
+  derived<T>(listing: Listing, key: object, compute: () => T): T {
+    let m = this.fromListing.get(listing);
+    if (!m) this.fromListing.set(listing, (m = new WeakMap()));
+    if (m.has(key)) return m.get(key) as T;
+    const v = compute();
+    m.set(key, v);
+    return v;
   }
 
   /** The columns of a set of Parquet files as DuckDB reads them, mapped to PostgreSQL types. */

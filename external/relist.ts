@@ -14,7 +14,7 @@
 // Invariants: the returned ref differs from the input only in `files` (columns, partition
 // columns, location, baseDir and registeredAtMs are kept); files stay sorted by path.
 import type { ExternalEngine } from './duck.js';
-import { diffListings, type ExternalFile, type ListingDiff } from './listing.js';
+import { diffListings, type ExternalFile, type Listing, type ListingDiff } from './listing.js';
 import { partitionValues } from './register.js';
 import type { ExternalTableRef, RefFile } from './refs.js';
 
@@ -27,6 +27,12 @@ export interface Relisted {
 
 export function relistRef(engine: ExternalEngine, ref: ExternalTableRef): Relisted {
   const listing = engine.listForQuery(ref.location);
+  // The same (cached, still valid) listing and the same ref give the same answer: computed once
+  // (60 partitions: ~0.17 ms per query otherwise). Callers must not modify the result.
+  return engine.derived(listing, ref, () => relistWith(listing, ref));
+}
+
+function relistWith(listing: Listing, ref: ExternalTableRef): Relisted {
   const files: RefFile[] = listing.files.map((f) => partitionValues(f, listing, ref.partitionColumns));
   const before: ExternalFile[] = ref.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, mtimeMs: f.mtimeMs, partition: [] }));
   const diff = diffListings(before, listing.files);
