@@ -16,6 +16,7 @@ import type { NodeReport } from '../exec/explain-node.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { aggOutputSlots, aggReport, type AggShown } from '../exec/explain-rel.js';
 import { SUSPEND } from './suspend.js';
+import { fastAggregate } from './agg-fast.js';
 import { comparatorFor } from '../eval/compare.js';
 import { arrayAggregate } from '../eval/array-agg.js';
 import { jsonbAggregate } from '../funcs/json.js';
@@ -40,7 +41,7 @@ export interface AggSpec {
   make: (ctx: EvalContext) => Accum;
   /** ORDER BY inside the call: inputs are sorted before they reach the accumulator. */
   order?: { exprs: Compiled[]; keys: SortKey[] };
-  /** EXPLAIN: the bound arguments (none: `count(*)`). */
+  /** The bound arguments (none: `count(*)`): EXPLAIN shows them; the fast path (agg-fast.ts) reads their types. */
   shownArgs?: BoundExpr[];
 }
 
@@ -255,13 +256,27 @@ type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined
 
 export class AggNode implements RelNode {
   /** `sets`: grouping sets as indexes into `groups` (grouping.ts); they add a last slot, the set's index. */
-  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown, readonly sets?: readonly (readonly number[])[]) {}
+  /** The specialised per-row path (agg-fast.ts), chosen once per plan; undefined: the general path below. */
+  private readonly fast: ((ctx: EvalContext) => Generator<Row>) | undefined;
+
+  constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown, readonly sets?: readonly (readonly number[])[]) {
+    this.fast = sets ? undefined : fastAggregate(input, groups, aggs, grouped);
+  }
 
   get width(): number {
     return this.groups.length + this.aggs.length + (this.sets ? 1 : 0);
   }
 
+  /** Whether this plan runs the specialised per-row path (agg-fast.ts); for tests. */
+  get fastPath(): boolean {
+    return this.fast !== undefined;
+  }
+
   *open(ctx: EvalContext): Generator<Row> {
+    if (this.fast) {
+      yield* this.fast(ctx);
+      return;
+    }
     if (this.sets) {
       yield* this.openSets(ctx, this.sets);
       return;
