@@ -18,12 +18,12 @@
 //        [--lookup-rows 100000] [--systems pyralog,postgres] [--figures copy,insert,lookup]
 // --figures picks which figures run (default all three); the others print as not measured.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { psql, writeLines } from '../lib/psql.mjs';
 import { startPostgres, startPyralog, machineInfo } from '../lib/pg-cluster.mjs';
 import { median, percentile, fmt, fmtRatio, markdownTable, parseArgs, csvList } from '../lib/stats.mjs';
 import { rng } from '../lsm/workloads.mjs';
@@ -32,33 +32,16 @@ const STARTERS = { postgres: startPostgres, pyralog: startPyralog };
 const log = (s) => process.stderr.write(s + '\n');
 
 /** Write the COPY input (text format) once; every system loads the same bytes. */
-async function writeCopyFile(path, rows) {
+function writeCopyFile(path, rows) {
   const rand = rng(7);
-  const out = createWriteStream(path);
   const base = Date.UTC(2024, 0, 1);
-  let chunk = '';
-  for (let i = 1; i <= rows; i++) {
+  return writeLines(path, rows, (i) => {
     const ts = new Date(base + i * 1000).toISOString().replace('T', ' ').replace('Z', '+00');
     const amount = (Math.floor(rand() * 1e9) / 100).toFixed(2);
-    chunk += `${i}\t${ts}\t${Math.floor(rand() * 1e6)}\t${amount}\tnote number ${i}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise((r) => out.end(r));
+    return `${i}\t${ts}\t${Math.floor(rand() * 1e6)}\t${amount}\tnote number ${i}\n`;
+  });
 }
 
-function psql(server, cmd) {
-  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', cmd], {
-    encoding: 'utf8',
-    env: { ...process.env, PGSSLMODE: 'disable' },
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`psql ${cmd.slice(0, 80)}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
-  return r.stdout.trim();
-}
 
 /** Run one figure; a failure is recorded as that figure's error and the others still run. */
 async function attempt(out, name, fn) {

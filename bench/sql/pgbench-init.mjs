@@ -13,6 +13,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { psql } from '../lib/psql.mjs';
 import { startPostgres, startPyralog, machineInfo } from '../lib/pg-cluster.mjs';
 import { runPgbench } from '../lib/pgbench.mjs';
 import { median, fmt, fmtRatio, markdownTable, parseArgs, csvList } from '../lib/stats.mjs';
@@ -22,11 +23,6 @@ const PHASES = ['drop tables', 'create tables', 'client-side generate', 'vacuum'
 const log = (s) => process.stderr.write(s + '\n');
 const env = { ...process.env, PGSSLMODE: 'disable', PGGSSENCMODE: 'disable' };
 
-function psql(server, sql) {
-  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', sql], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr.trim()}`);
-  return r.stdout.trim();
-}
 
 /** One `pgbench -i`: wall time measured here, phases as pgbench reports them. */
 function pgbenchInit(server, scale) {

@@ -15,6 +15,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { psql } from '../lib/psql.mjs';
 import { startPostgres, startPyralog, machineInfo } from '../lib/pg-cluster.mjs';
 import { runPgbench } from '../lib/pgbench.mjs';
 import { median, fmt, fmtRatio, markdownTable, parseArgs, csvList } from '../lib/stats.mjs';
@@ -23,14 +24,6 @@ const STARTERS = { postgres: startPostgres, pyralog: startPyralog };
 const TARGETS = { 'select-only': 1.0, 'tpcb-like': 1.5 };
 const log = (s) => process.stderr.write(s + '\n');
 
-function psql(server, sql) {
-  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', sql], {
-    encoding: 'utf8',
-    env: { ...process.env, PGSSLMODE: 'disable' },
-  });
-  if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr.trim()}`);
-  return r.stdout.trim();
-}
 
 function pgbenchInit(server, scale) {
   const t0 = performance.now();

@@ -18,12 +18,13 @@
 // Usage (from the repo root, after `npm run build` or with PYRALOG_DIST=<private dist>):
 //   node bench/sql/scan-agg.mjs [--rows 1000000] [--pairs 5] [--settle-s 180] [--base-dist DIR]
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { psql, writeLines } from '../lib/psql.mjs';
 import { DIST_DIR, REPO_ROOT, freePort, machineInfo, startPostgres, waitReady } from '../lib/pg-cluster.mjs';
 import { fmt, fmtRatio, markdownTable, median, parseArgs } from '../lib/stats.mjs';
 import { rng } from '../lsm/workloads.mjs';
@@ -37,34 +38,17 @@ const QUERIES = {
 const DDL = 'CREATE TABLE sales_hot (id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int, amount numeric(12,2), year int, month int)';
 
 /** The COPY input (text format), written once; every system loads the same bytes. */
-async function writeRows(path, rows) {
+function writeRows(path, rows) {
   const rand = rng(11);
-  const out = createWriteStream(path);
   const base = Date.UTC(2024, 0, 1);
-  let chunk = '';
-  for (let i = 1; i <= rows; i++) {
+  return writeLines(path, rows, (i) => {
     const d = new Date(base + i * 30_000);
     const ts = d.toISOString().replace('T', ' ').replace('Z', '+00');
     const amount = (Math.floor(rand() * 100_000) / 100).toFixed(2);
-    chunk += `${i}\t${ts}\t${Math.floor(rand() * 1000)}\t${Math.floor(rand() * 100_000)}\t${amount}\t${d.getUTCFullYear()}\t${d.getUTCMonth() + 1}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise((r) => out.end(r));
+    return `${i}\t${ts}\t${Math.floor(rand() * 1000)}\t${Math.floor(rand() * 100_000)}\t${amount}\t${d.getUTCFullYear()}\t${d.getUTCMonth() + 1}\n`;
+  });
 }
 
-function psql(server, cmd) {
-  const r = spawnSync('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', server.db, '-c', cmd], {
-    encoding: 'utf8',
-    env: { ...process.env, PGSSLMODE: 'disable' },
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`psql ${cmd.slice(0, 80)}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
-  return r.stdout.trim();
-}
 
 /** A Pyralog server from `dist` (pg-cluster's startPyralog serves one dist per process). */
 async function startPyralogFrom(cleanup, name, dist) {
