@@ -252,10 +252,6 @@ function numericSum(): Accum {
  * [group values..., aggregate results...]. With no GROUP BY it emits exactly one row (even for
  * empty input), as PostgreSQL's plain aggregation does.
  */
-/** The hash key of the NULL group (one GROUP BY expression): equal to no value. */
-const NULL_GROUP = Symbol('NULL group');
-const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-
 type Group = { keys: Value[]; accs: Accum[]; seen: Array<Set<string> | undefined>; ordered: Array<Array<{ args: Value[]; k: Value[] }> | undefined> };
 
 export class AggNode implements RelNode {
@@ -285,12 +281,7 @@ export class AggNode implements RelNode {
       yield* this.openSets(ctx, this.sets);
       return;
     }
-    const table = new Map<unknown, Group>();
-    // One GROUP BY expression: its value is the hash key itself when it is a primitive (Map
-    // compares those as PostgreSQL's equality does for the one type a column holds: -0 = 0,
-    // NaN = NaN; integers as numbers whether held as number or bigint); objects (numeric,
-    // interval, …) use valueKey, NULL its own key. No array or key string per input row.
-    const single = this.groups.length === 1 ? this.groups[0]! : undefined;
+    const table = new Map<string, Group>();
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
       if (row === SUSPEND) {
@@ -298,25 +289,13 @@ export class AggNode implements RelNode {
         continue;
       }
       if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
-      let g: Group | undefined;
-      if (single) {
-        const v = single(row, ctx);
-        const k = v === null ? NULL_GROUP : typeof v === 'object' ? valueKey(v) : typeof v === 'bigint' ? (v <= SAFE_BIG && v >= -SAFE_BIG ? Number(v) : valueKey(v)) : v;
-        g = table.get(k);
-        if (!g) {
-          if (table.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
-          g = this.newGroup([v], ctx);
-          table.set(k, g);
-        }
-      } else {
-        const keys = this.groups.map((f) => f(row, ctx));
-        const k = rowKey(keys);
-        g = table.get(k);
-        if (!g) {
-          if (table.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
-          g = this.newGroup(keys, ctx);
-          table.set(k, g);
-        }
+      const keys = this.groups.map((g) => g(row, ctx));
+      const k = rowKey(keys);
+      let g = table.get(k);
+      if (!g) {
+        if (table.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
+        g = this.newGroup(keys, ctx);
+        table.set(k, g);
       }
       this.feed(g, row, ctx);
     }
