@@ -6,6 +6,7 @@
 // - Every error carries the position of the construct that caused it, when the AST has one.
 // - Binding never evaluates anything except the input functions of unknown literals.
 
+import { bindRowComparison, bindRowIn } from './row-compare.js';
 import { bindPrivilegeCall } from '../funcs/privilege.js';
 import { DbError, TypeOid, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
@@ -280,6 +281,9 @@ export class Binder implements CoerceEnv {
       case 'AEXPR_OP':
       case 'AEXPR_LIKE':
       case 'AEXPR_ILIKE': {
+        if (node.exprKind === 'AEXPR_OP' && node.lexpr?.kind === 'RowExpr' && node.rexpr?.kind === 'RowExpr') {
+          return bindRowComparison(this, opName(), node.lexpr.args ?? [], node.rexpr.args ?? [], loc);
+        }
         const right = this.bind(node.rexpr!);
         if (node.lexpr === undefined) return this.operator(opName(), undefined, right, loc);
         return this.operator(opName(), this.bind(node.lexpr), right, loc);
@@ -330,6 +334,9 @@ export class Binder implements CoerceEnv {
 
   private bindIn(node: A_Expr, loc: number): BoundExpr {
     const negated = strings(node.name)[0] === '<>';
+    if (node.lexpr?.kind === 'RowExpr') {
+      return bindRowIn(this, node.lexpr.args ?? [], node.rexpr?.kind === 'List' ? node.rexpr.items ?? [] : [], negated, loc);
+    }
     const left = this.bind(node.lexpr!);
     const items = (node.rexpr?.kind === 'List' ? node.rexpr.items ?? [] : []).map((n) => this.bind(n));
     let arg = left;

@@ -31,9 +31,9 @@ describe('ROW(...)', () => {
     expect(await err("SELECT '(1,2)'::record")).toEqual(['0A000', 'input of anonymous composite types is not implemented']);
   });
 
-  it('row comparisons and IS NULL on rows are 0A000 (not built), never a wrong answer', async () => {
-    expect((await err('SELECT row(1, 2) = row(1, 2)'))[0]).toBe('0A000');
-    expect((await err('SELECT (1, 2) IN ((1, 2))'))[0]).toBe('0A000');
+  it('comparisons of record values and IS NULL on rows are 0A000 (not built), never a wrong answer', async () => {
+    expect((await err('SELECT x = x FROM (SELECT row(1, 2) AS x) s'))[0]).toBe('0A000');
+    expect((await err('SELECT x IN (x) FROM (SELECT row(1, 2) AS x) s'))[0]).toBe('0A000');
     expect((await err('SELECT row(NULL, NULL) IS NULL'))[0]).toBe('0A000');
   });
 
