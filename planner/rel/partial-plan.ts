@@ -27,19 +27,20 @@ export function planDecomposed(
   st: ExternalState,
   inner: (b: Binder, s: SelectStmt) => RelPlan,
 ): { plan: RelPlan; dropped: Set<ExternalScan> } {
+  const dropped = new Set<ExternalScan>();
+  /** Runs `f` in its own recording window (scans of a failed attempt are dropped at once). */
   const recorded = <T>(f: () => T): { value: T; scans: ExternalScan[] } => {
     const w = st.openWindow(undefined);
     let value: T;
     try {
       value = f();
     } catch (e) {
-      w.close();
+      for (const x of w.close()) dropped.add(x);
       throw e;
     }
     return { value, scans: w.close() };
   };
   const orig = recorded(() => inner(b, s));
-  const dropped = new Set<ExternalScan>();
   if (orig.scans.length === 0) return { plan: orig.value, dropped };
   const keepOriginal = (scans: ExternalScan[]): { plan: RelPlan; dropped: Set<ExternalScan> } => {
     for (const x of scans) dropped.add(x);
