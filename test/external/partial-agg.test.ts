@@ -118,3 +118,19 @@ describe('partial aggregates in external UNION ALL branches', () => {
     expect(got).toEqual([['1.6666666666666667', '1.7500000000000000', '15.0000000000000000']]);
   });
 });
+
+describe('partial aggregate errors', () => {
+  it('a DuckDB error in the background partial aggregate ends the statement with its error; the server keeps working', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = join(f.root, 'broken');
+    mkdirSync(dir);
+    await f.oracle.run(`COPY (SELECT * FROM (${DATA}) WHERE id < 5000) TO '${join(dir, 'x.parquet')}' (FORMAT parquet)`);
+    await f.client.query(`CREATE EXTERNAL TABLE broken STORED AS PARQUET LOCATION '${dir}'`);
+    writeFileSync(join(dir, 'x.parquet'), Buffer.alloc(4096, 7)); // not Parquet any more
+    const sql = 'SELECT g, sum(i4) FROM (SELECT g, i4 FROM hot UNION ALL SELECT g, i4 FROM broken) s GROUP BY g';
+    const e = await f.client.query(sql).catch((x: unknown) => x);
+    expect((e as { code?: string }).code).toBe('XX001');
+    expect((e as { message?: string }).message).toMatch(/invalid Parquet file ".*x\.parquet"/);
+    expect(await q('SELECT count(*) FROM hot')).toEqual([['3000']]);
+  });
+});
