@@ -15,6 +15,7 @@ import { CATALOG_FORMAT_VERSION, FIRST_USER_OID, OID_CHUNK, SEQ_LOG_VALS, SYS_ME
   metaKey, namespaceKey, namespacePrefix, namespaceRow, relationKey, relationPrefix, relationRow, sequenceKey, sequenceRow } from './systables.js';
 import type { TableDesc } from './desc.js';
 import { informationSchemaView } from './information-schema.js';
+import { pgCatalogView } from './pg-catalog.js';
 import { decodeKey, prefixSuccessor } from '../../lsm/index.js';
 
 /** What the catalog reads through: an lsm Txn (or anything with the same reads). */
@@ -109,6 +110,9 @@ export class SchemaCatalog {
       if (t && /^pg_temp_\d+$/.test(schema) && !searchPath.includes(schema)) throw new DbError('0A000', 'cannot access temporary tables of other sessions');
       return t ?? this.builtinView(r, db, schema, name);
     }
+    // As PostgreSQL: pg_catalog is searched first when the search path does not name it.
+    const implicit = searchPath.includes('pg_catalog') ? undefined : this.builtinView(r, db, 'pg_catalog', name);
+    if (implicit) return implicit;
     for (const s of searchPath) {
       const t = this.table(r, db, s, name) ?? this.builtinView(r, db, s, name);
       if (t) return t;
@@ -118,6 +122,7 @@ export class SchemaCatalog {
 
   /** information_schema's views (information-schema.ts), while that schema exists. */
   private builtinView(r: CatalogReader, db: string, schema: string, name: string): TableDesc | undefined {
+    if (schema === 'pg_catalog') return pgCatalogView(db, name); // pg-catalog.ts
     return schema === 'information_schema' && this.schemaExists(r, db, schema) ? informationSchemaView(db, name) : undefined;
   }
 

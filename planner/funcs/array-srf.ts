@@ -13,6 +13,7 @@ import { t, T, typeName, type SqlType } from '../bind/types.js';
 import { arrayElement, arrayOfValues } from '../eval/array-values.js';
 import { regexpMatches, regexpSplit } from './array-regexp.js';
 import { INFO_SCHEMA_FUNCTION, infoSchemaInFrom } from './info-schema.js';
+import { pgCatalogInFrom } from './pg-catalog.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall } from '../parse/ast.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
@@ -91,7 +92,7 @@ export function arrayFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean,
   const name = names[names.length - 1]!;
   const loc = f.location ?? -1;
   if (name === '_pg_expandarray') return expandArray(b, f, ordinality, loc);
-  if (name === INFO_SCHEMA_FUNCTION) return infoSchemaInFrom(b, f); // the information_schema views
+  if (name === INFO_SCHEMA_FUNCTION) return infoSchemaInFrom(b, f) ?? pgCatalogInFrom(b, f); // information_schema / pg_catalog views
   if (!ARRAY_SRFS.has(name)) return undefined;
   const args = (f.args ?? []).map((a) => b.bind(a));
   if (name === 'regexp_matches' || name === 'regexp_split_to_table') return regexpInFrom(b, name, args, ordinality, aliasName, loc);

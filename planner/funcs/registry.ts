@@ -10,6 +10,7 @@ import { miscFunctions } from './misc.js';
 import { datetimeFunctions, datetimeOperators } from './datetime.js';
 import { arrayRegexpFunctions } from './array-regexp.js';
 import { windowFunctions, type WindowFnDef } from './window.js';
+import { pgCatalogFunctions } from './pg-catalog-fns.js';
 
 export class FunctionRegistry {
   private readonly ops = new Map<string, FnDef[]>();
@@ -18,7 +19,7 @@ export class FunctionRegistry {
 
   constructor() {
     for (const d of [...buildOperators(), ...datetimeOperators(), ...jsonOperators()]) push(this.ops, d.name, d);
-    for (const d of [...stringFunctions(), ...byteaFunctions(), ...jsonFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions(), ...arrayRegexpFunctions()]) push(this.fns, d.name, d);
+    for (const d of [...stringFunctions(), ...byteaFunctions(), ...jsonFunctions(), ...mathFunctions(), ...miscFunctions(), ...datetimeFunctions(), ...arrayRegexpFunctions(), ...pgCatalogFunctions()]) push(this.fns, d.name, d);
   }
 
   /** Operators named `name` with the given number of operands (1 = prefix). */

@@ -1,0 +1,40 @@
+// The pg_catalog relations Pyralog answers (pg_namespace, pg_class, pg_attribute, pg_type, …),
+// so psql's \d family and drivers can read the catalog as they do on PostgreSQL. As with
+// information_schema (information-schema.ts) there is no stored pg_catalog: each is a view whose
+// defining query is `SELECT * FROM pg_catalog._pg_catalog_view('<name>')`, which the planner
+// (planner/funcs/pg-catalog.ts) answers from the catalog through the statement's snapshot every
+// time the view is scanned. Descriptors are built on lookup and never stored; they are views, so
+// INSERT/UPDATE/DELETE get PostgreSQL's "cannot … view" errors rather than a write to nowhere.
+
+import type { TableDesc } from './desc.js';
+
+/** The pg_catalog relations that exist, with PostgreSQL 15's OIDs (stable: they are constants). */
+export const PG_CATALOG_RELATIONS: ReadonlyMap<string, number> = new Map([
+  ['pg_namespace', 2615], ['pg_class', 1259], ['pg_attribute', 1249], ['pg_type', 1247], ['pg_am', 2601],
+  ['pg_attrdef', 2604], ['pg_index', 2610], ['pg_inherits', 2611], ['pg_description', 2609],
+]);
+
+/** The internal function the views scan, qualified with pg_catalog. */
+export const PG_CATALOG_FUNCTION = '_pg_catalog_view';
+
+/** The view descriptor of pg_catalog.<name> in database `db`, or undefined. */
+export function pgCatalogView(db: string, name: string): TableDesc | undefined {
+  const oid = PG_CATALOG_RELATIONS.get(name);
+  if (oid === undefined) return undefined;
+  const viewQuery = {
+    kind: 'SelectStmt',
+    targetList: [{ kind: 'ResTarget', val: { kind: 'ColumnRef', fields: [{ kind: 'A_Star' }] } }],
+    fromClause: [{
+      kind: 'RangeFunction',
+      functions: [{ kind: 'List', items: [{
+        kind: 'FuncCall',
+        funcname: [{ kind: 'String', sval: 'pg_catalog' }, { kind: 'String', sval: PG_CATALOG_FUNCTION }],
+        args: [{ kind: 'A_Const', sval: { sval: name } }],
+        funcformat: 'COERCE_EXPLICIT_CALL',
+      }, {}] }],
+    }],
+    limitOption: 'LIMIT_OPTION_DEFAULT',
+    op: 'SETOP_NONE',
+  };
+  return { kind: 'view', oid, db, schema: 'pg_catalog', name, storageId: 0, columns: [], uniques: [], checks: [], viewQuery };
+}

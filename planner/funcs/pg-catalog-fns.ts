@@ -1,0 +1,52 @@
+// System-information functions psql's \d family calls next to the pg_catalog relations
+// (pg-catalog.ts): pg_get_userbyid(oid) and pg_table_is_visible(oid), as PostgreSQL 15 defines
+// them. Every object is owned by the bootstrap superuser (OID 10, named "postgres" as initdb
+// names it by default) or, for schema public, pg_database_owner (6171).
+
+import { TypeOid } from '../../catalog/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import type { TableSession } from '../rel/runtime.js';
+import { fn, type FnDef } from './def.js';
+import { pgClassRows } from './pg-catalog-class.js';
+
+const O = TypeOid;
+
+/** pg_get_userbyid: the role's name, or PostgreSQL's "unknown (OID=n)" for roles that do not exist. */
+export function userById(oid: number): string {
+  if (oid === 10) return 'postgres';
+  if (oid === 6171) return 'pg_database_owner';
+  return `unknown (OID=${oid})`;
+}
+
+/**
+ * pg_table_is_visible: the relation exists and is the first relation of its name along the
+ * search path (pg_catalog searched first when the path does not name it). NULL for an OID that
+ * names no relation, as PostgreSQL answers since 9.x.
+ */
+export function tableIsVisible(ts: TableSession, oid: number): boolean | null {
+  const db = ts.host.database, r = ts.reader();
+  const rows = pgClassRows(ts);
+  const self = rows.find((x) => x[0] === oid);
+  if (!self) return null;
+  const path = ts.searchPath();
+  const order = path.includes('pg_catalog') ? path : ['pg_catalog', ...path];
+  const nspOfName = new Set(rows.filter((x) => x[1] === self[1]).map((x) => x[2] as number));
+  for (const s of order) {
+    if (!ts.catalog.schemaExists(r, db, s)) continue;
+    const so = ts.catalog.schemaOid(r, db, s);
+    if (nspOfName.has(so)) return so === self[2];
+  }
+  return false;
+}
+
+function sessionOf(ctx: EvalContext): TableSession {
+  if (!ctx.tables) throw new Error('pg_table_is_visible needs a session');
+  return ctx.tables;
+}
+
+export function pgCatalogFunctions(): FnDef[] {
+  return [
+    fn('pg_get_userbyid', [O.oid], O.name, (a) => userById(a[0] as number), { volatility: 'stable' }),
+    fn('pg_table_is_visible', [O.oid], O.bool, (a: Value[], ctx) => tableIsVisible(sessionOf(ctx), a[0] as number), { volatility: 'stable' }),
+  ];
+}

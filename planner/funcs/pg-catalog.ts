@@ -1,0 +1,148 @@
+// pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
+// catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
+// pg_am, pg_inherits, pg_description), read from the catalog through the statement's snapshot
+// each time the relation is scanned, like information_schema (info-schema.ts). Columns, types
+// and values follow PostgreSQL 15 (checked against a live server), OIDs are the ones the wire
+// already uses (catalog's relation OIDs, TypeOid), so they are stable across restarts.
+//
+// Differences, all stated: columns of types Pyralog does not have are left out rather than
+// filled with pretend values — aclitem[] (nspacl, relacl, attacl, typacl), xid (relfrozenxid,
+// relminmxid), regproc (amhandler, typsubscript, typinput … typanalyze) and anyarray
+// (attmissingval); relpartbound / typdefaultbin (pg_node_tree) are text and always NULL as they
+// are for Pyralog's relations. There are no system columns (attnum < 0), no composite row
+// types (reltype 0), and every object is owned by the bootstrap superuser (OID 10).
+// pg_inherits and pg_description are empty because Pyralog has no inheritance and no COMMENT.
+
+import { ALL_TYPES, DbError, TypeOid, type TableDesc, type TypeInfo } from '../../catalog/index.js';
+import type { Binder } from '../bind/binder.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import { T, t, type SqlType } from '../bind/types.js';
+import { strings, type FuncCall } from '../parse/ast.js';
+import { tablesOfBinder } from '../rel/from.js';
+import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
+import { isTempSchema, type TableSession } from '../rel/runtime.js';
+import { pgClassRows, relationsOf } from './pg-catalog-class.js';
+
+/** The function's name (catalog/schema/pg-catalog.ts writes the same name into the views). */
+export const PG_CATALOG_VIEW_FUNCTION = '_pg_catalog_view';
+
+const O = t(TypeOid.oid), N = t(TypeOid.name), B = T.bool, C = t(TypeOid.char), I2 = T.int2, I4 = T.int4;
+
+/** The bootstrap superuser's OID (owner of everything here) and pg_database_owner's. */
+export const BOOTSTRAP_USER_OID = 10;
+export const DATABASE_OWNER_OID = 6171;
+/** pg_catalog's and public's fixed namespace OIDs. */
+export const PG_CATALOG_NAMESPACE = 11;
+/** pg_am rows of PostgreSQL 15 (oid, amname, amtype). */
+export const ACCESS_METHODS: ReadonlyArray<[number, string, string]> = [
+  [2, 'heap', 't'], [403, 'btree', 'i'], [405, 'hash', 'i'], [783, 'gist', 'i'], [2742, 'gin', 'i'], [4000, 'spgist', 'i'], [3580, 'brin', 'i'],
+];
+
+/** Column names and types of each relation (PostgreSQL 15's order, less the columns above). */
+export const PG_CATALOG_COLUMNS: Record<string, Array<[string, SqlType]>> = {
+  pg_namespace: [['oid', O], ['nspname', N], ['nspowner', O]],
+  pg_class: [
+    ['oid', O], ['relname', N], ['relnamespace', O], ['reltype', O], ['reloftype', O], ['relowner', O], ['relam', O], ['relfilenode', O],
+    ['reltablespace', O], ['relpages', I4], ['reltuples', T.float4], ['relallvisible', I4], ['reltoastrelid', O], ['relhasindex', B],
+    ['relisshared', B], ['relpersistence', C], ['relkind', C], ['relnatts', I2], ['relchecks', I2], ['relhasrules', B], ['relhastriggers', B],
+    ['relhassubclass', B], ['relrowsecurity', B], ['relforcerowsecurity', B], ['relispopulated', B], ['relreplident', C], ['relispartition', B],
+    ['relrewrite', O], ['reloptions', t(TypeOid._text)], ['relpartbound', T.text],
+  ],
+  pg_attribute: [
+    ['attrelid', O], ['attname', N], ['atttypid', O], ['attstattarget', I4], ['attlen', I2], ['attnum', I2], ['attndims', I4], ['attcacheoff', I4],
+    ['atttypmod', I4], ['attbyval', B], ['attalign', C], ['attstorage', C], ['attcompression', C], ['attnotnull', B], ['atthasdef', B],
+    ['atthasmissing', B], ['attidentity', C], ['attgenerated', C], ['attisdropped', B], ['attislocal', B], ['attinhcount', I4], ['attcollation', O],
+    ['attoptions', t(TypeOid._text)], ['attfdwoptions', t(TypeOid._text)],
+  ],
+  pg_type: [
+    ['oid', O], ['typname', N], ['typnamespace', O], ['typowner', O], ['typlen', I2], ['typbyval', B], ['typtype', C], ['typcategory', C],
+    ['typispreferred', B], ['typisdefined', B], ['typdelim', C], ['typrelid', O], ['typelem', O], ['typarray', O], ['typalign', C],
+    ['typstorage', C], ['typnotnull', B], ['typbasetype', O], ['typtypmod', I4], ['typndims', I4], ['typcollation', O],
+    ['typdefaultbin', T.text], ['typdefault', T.text],
+  ],
+  pg_am: [['oid', O], ['amname', N], ['amtype', C]],
+  pg_inherits: [['inhrelid', O], ['inhparent', O], ['inhseqno', I4], ['inhdetachpending', B]],
+  pg_description: [['objoid', O], ['classoid', O], ['objsubid', I4], ['description', T.text]],
+};
+
+/** Types PostgreSQL 15 stores plainly (typstorage 'p'); numeric is 'm'; other varlenas 'x'. */
+export function typStorage(ty: TypeInfo): string {
+  if (ty.typlen !== -1) return 'p';
+  return ty.oid === TypeOid.numeric ? 'm' : 'x';
+}
+
+/** typcollation: "default" (100) for the string types, C (950) for name, else 0. */
+export function typCollation(oid: number): number {
+  if (oid === TypeOid.text || oid === TypeOid.varchar || oid === TypeOid.bpchar) return 100;
+  if (oid === TypeOid._text || oid === TypeOid._varchar || oid === TypeOid._bpchar) return 100;
+  return oid === TypeOid.name || oid === TypeOid._name ? 950 : 0;
+}
+
+/** Pseudo-types of the registry (typtype 'p'). */
+const PSEUDO: ReadonlySet<number> = new Set([TypeOid.unknown, TypeOid.void, TypeOid.record, TypeOid._record]);
+
+function typeRow(ty: TypeInfo): Value[] {
+  return [
+    ty.oid, ty.typname, PG_CATALOG_NAMESPACE, BOOTSTRAP_USER_OID, ty.typlen, ty.typbyval, PSEUDO.has(ty.oid) ? 'p' : 'b', ty.typcategory,
+    ty.typispreferred, true, ',', 0, ty.typelem, ty.typarray, ty.typalign, typStorage(ty), false, 0, -1, 0, typCollation(ty.oid), null, null,
+  ];
+}
+
+/** Schemas the session may see: its own temporary schema, not other sessions'. */
+export function visibleSchemas(ts: TableSession): string[] {
+  const path = ts.searchPath();
+  return ts.catalog.listSchemas(ts.reader(), ts.host.database).filter((s) => !isTempSchema(s) || path.includes(s));
+}
+
+function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
+  const db = ts.host.database, r = ts.reader();
+  switch (rel) {
+    case 'pg_namespace':
+      return visibleSchemas(ts).map((s) => [ts.catalog.schemaOid(r, db, s), s, ts.catalog.schemaOwner(r, db, s) === 'pg_database_owner' ? DATABASE_OWNER_OID : BOOTSTRAP_USER_OID]);
+    case 'pg_class':
+      return pgClassRows(ts);
+    case 'pg_attribute':
+      return relationsOf(ts).flatMap((x) => x.kind === 'table' || x.kind === 'view' ? attributeRows(x) : []);
+    case 'pg_type':
+      return ALL_TYPES.map(typeRow);
+    case 'pg_am':
+      return ACCESS_METHODS.map((a) => [...a]);
+    case 'pg_inherits':
+    case 'pg_description':
+      return [];
+    default:
+      throw new DbError('XX000', `unknown pg_catalog relation ${rel}`);
+  }
+}
+
+/** pg_attribute rows of a table or view (user columns; dropped ones as PostgreSQL keeps them). */
+export function attributeRows(x: TableDesc): Value[][] {
+  return x.columns.map((c) => {
+    const ty = ALL_TYPES.find((y) => y.oid === c.typeOid);
+    const dropped = c.dropped === true;
+    return [
+      x.oid, dropped ? `........pg.dropped.${c.attnum}........` : c.name, dropped ? 0 : c.typeOid, -1, ty?.typlen ?? -1, c.attnum,
+      ty?.typcategory === 'A' ? 1 : 0, -1, c.typmod, ty?.typbyval ?? false, ty?.typalign ?? 'i', ty ? typStorage(ty) : 'x', '',
+      c.notNull, c.defaultExpr !== undefined && c.identity === undefined, c.missing !== undefined && c.missing !== null,
+      c.identity === 'always' ? 'a' : c.identity === 'by default' ? 'd' : '', '', dropped, true, 0, dropped ? 0 : typCollation(c.typeOid),
+      null, null,
+    ];
+  });
+}
+
+/** pg_catalog._pg_catalog_view('<relation>') in FROM; undefined for any other function. */
+export function pgCatalogInFrom(b: Binder, f: FuncCall): { node: RowsNode; columns: Array<{ name: string; type: SqlType }> } | undefined {
+  const names = strings(f.funcname);
+  if (names.length !== 2 || names[0] !== 'pg_catalog' || names[1] !== PG_CATALOG_VIEW_FUNCTION) return undefined;
+  const arg = f.args?.[0] as { kind?: string; sval?: { sval?: string } } | undefined;
+  const rel = arg?.kind === 'A_Const' ? arg.sval?.sval ?? '' : '';
+  const cols = PG_CATALOG_COLUMNS[rel];
+  if (!cols || (f.args ?? []).length !== 1) throw b.err('42883', `function pg_catalog.${PG_CATALOG_VIEW_FUNCTION}() does not exist`, f.location ?? -1);
+  const ts = tablesOfBinder(b);
+  const produce = (_ctx: EvalContext): Value[][] => {
+    const rows = rowsOf(b, ts, rel);
+    if (rows.length > ROWS_IN_MEMORY_MAX) throw tooMany();
+    return rows;
+  };
+  return { columns: cols.map(([name, type]) => ({ name, type })), node: new RowsNode(cols.length, produce, `Function Scan on ${PG_CATALOG_VIEW_FUNCTION}`) };
+}
