@@ -15,6 +15,12 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
   const d = `${i}  `;
   const filters = scan.shownFilters();
   if (filters.length > 0) lines.push(`${d}Pushed Filter: ${filters.join(' AND ')}`);
+  if (scan.partial) {
+    // A decomposed UNION ALL branch (rel/partial-agg.ts): what DuckDB is asked to compute.
+    const p = scan.partial;
+    const aggs = p.aggs.map((a) => (a.fn === 'count_star' ? 'count(*)' : `${a.fn}(${a.arg})`)).join(', ');
+    lines.push(`${d}Partial Aggregate: ${aggs}${p.groupBy.length > 0 ? ` GROUP BY ${p.groupBy.join(', ')}` : ''}`);
+  }
   const r = scan.lastRun;
   if (scan.ship) lines.push(`${d}Key Source: ${scan.ship.nativeName} (native keys shipped when small)`);
   if (r) {

@@ -67,6 +67,9 @@ describe('partial aggregates in external UNION ALL branches', () => {
     const ex = await explainOf(hy);
     expect(ex).toMatch(/Placement: partial aggregate in DuckDB, combined natively/);
     expect(ex).toMatch(/DuckDB: SELECT .*sum\("i4"\).* GROUP BY "g"/);
+    // Plain EXPLAIN (no run) shows what the branch asks DuckDB for.
+    const plain = (await q(`EXPLAIN ${hy}`)).map((r) => String(r[0])).join('\n');
+    expect(plain).toMatch(/Foreign Scan on cold \(DuckDB\)[^]*Partial Aggregate: count\(\*\), count\(i4\), sum\(i4\).* GROUP BY g/);
     // Group 7 has only NULL values: NULL sum/min/max/avg, 0 counts (count(*) counts its rows).
     const g7 = got.find((r) => r[0] === '7')!;
     expect(g7.slice(2)).toEqual(['0', null, null, null, null, null, null, null, null, null, null, null, null, null, null, '0']);
