@@ -30,9 +30,12 @@ function classRow(oid: number, name: string, nsp: number, p: {
   relam: number; filenode: number; hasIndex?: boolean; temp: boolean; kind: string; natts: number; checks?: number;
   rules?: boolean; triggers?: boolean; replident: string; options?: Record<string, string>;
 }): Value[] {
+  // reltuples: -1 (never vacuumed/analyzed) for tables and views; PostgreSQL counts 1 for a
+  // sequence and the table's rows when an index is built (0 here: the count is not kept).
+  const tuples = p.kind === 'S' ? 1 : p.kind === 'i' ? 0 : -1;
   const opts = p.options && Object.keys(p.options).length > 0 ? arrayOfValues(Object.entries(p.options).map(([k, v]) => `${k}=${v}`)) : null;
   return [
-    oid, name, nsp, 0, 0, OWNER, p.relam, p.filenode, 0, 0, -1, 0, 0, p.hasIndex ?? false, false, p.temp ? 't' : 'p', p.kind,
+    oid, name, nsp, 0, 0, OWNER, p.relam, p.filenode, 0, 0, tuples, 0, 0, p.hasIndex ?? false, false, p.temp ? 't' : 'p', p.kind,
     p.natts, p.checks ?? 0, p.rules ?? false, p.triggers ?? false, false, false, false, true, p.replident, false, 0, opts, null,
   ];
 }

@@ -1,6 +1,6 @@
 // pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
 // catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
-// pg_am, pg_inherits, pg_description), read from the catalog through the statement's snapshot
+// pg_am, pg_index, pg_inherits, pg_description), read from the catalog through the statement's snapshot
 // each time the relation is scanned, like information_schema (info-schema.ts). Columns, types
 // and values follow PostgreSQL 15 (checked against a live server), OIDs are the ones the wire
 // already uses (catalog's relation OIDs, TypeOid), so they are stable across restarts.
@@ -8,7 +8,8 @@
 // Differences, all stated: columns of types Pyralog does not have are left out rather than
 // filled with pretend values — aclitem[] (nspacl, relacl, attacl, typacl), xid (relfrozenxid,
 // relminmxid), regproc (amhandler, typsubscript, typinput … typanalyze) and anyarray
-// (attmissingval); relpartbound / typdefaultbin (pg_node_tree) are text and always NULL as they
+// (attmissingval), pg_node_tree (indexprs, indpred, indclass's oidvector too); int2vector /
+// oidvector columns (indkey, indcollation, indoption) are int2[] / oid[]; relpartbound / typdefaultbin (pg_node_tree) are text and always NULL as they
 // are for Pyralog's relations. There are no system columns (attnum < 0), no composite row
 // types (reltype 0), and every object is owned by the bootstrap superuser (OID 10).
 // pg_inherits and pg_description are empty because Pyralog has no inheritance and no COMMENT.
@@ -21,7 +22,8 @@ import { strings, type FuncCall } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
 import { isTempSchema, type TableSession } from '../rel/runtime.js';
-import { pgClassRows, relationsOf } from './pg-catalog-class.js';
+import { indexesOf, pgClassRows, relationsOf } from './pg-catalog-class.js';
+import { arrayOfValues } from '../eval/array-values.js';
 
 /** The function's name (catalog/schema/pg-catalog.ts writes the same name into the views). */
 export const PG_CATALOG_VIEW_FUNCTION = '_pg_catalog_view';
@@ -61,6 +63,11 @@ export const PG_CATALOG_COLUMNS: Record<string, Array<[string, SqlType]>> = {
     ['typdefaultbin', T.text], ['typdefault', T.text],
   ],
   pg_am: [['oid', O], ['amname', N], ['amtype', C]],
+  pg_index: [
+    ['indexrelid', O], ['indrelid', O], ['indnatts', I2], ['indnkeyatts', I2], ['indisunique', B], ['indnullsnotdistinct', B], ['indisprimary', B],
+    ['indisexclusion', B], ['indimmediate', B], ['indisclustered', B], ['indisvalid', B], ['indcheckxmin', B], ['indisready', B], ['indislive', B],
+    ['indisreplident', B], ['indkey', t(TypeOid._int2)], ['indcollation', t(TypeOid._oid)], ['indoption', t(TypeOid._int2)],
+  ],
   pg_inherits: [['inhrelid', O], ['inhparent', O], ['inhseqno', I4], ['inhdetachpending', B]],
   pg_description: [['objoid', O], ['classoid', O], ['objsubid', I4], ['description', T.text]],
 };
@@ -107,6 +114,8 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
       return ALL_TYPES.map(typeRow);
     case 'pg_am':
       return ACCESS_METHODS.map((a) => [...a]);
+    case 'pg_index':
+      return relationsOf(ts).flatMap((x) => (x.kind === 'table' ? indexRows(x) : []));
     case 'pg_inherits':
     case 'pg_description':
       return [];
@@ -126,6 +135,25 @@ export function attributeRows(x: TableDesc): Value[][] {
       c.notNull, c.defaultExpr !== undefined && c.identity === undefined, c.missing !== undefined && c.missing !== null,
       c.identity === 'always' ? 'a' : c.identity === 'by default' ? 'd' : '', '', dropped, true, 0, dropped ? 0 : typCollation(c.typeOid),
       null, null,
+    ];
+  });
+}
+
+/** An int2vector / oidvector value: a one-dimensional array with lower bound 0 (so it prints
+ *  as PostgreSQL prints the vector cast to an array: [0:1]={1,2}). */
+function vector(values: number[]): Value {
+  return values.length === 0 ? arrayOfValues([]) : { dims: [values.length], lbounds: [0], values };
+}
+
+/** pg_index rows of a table's indexes (btree, immediate, valid; no INCLUDE columns, no
+ *  descending/NULLS FIRST options, so indoption is all zeros). */
+export function indexRows(x: TableDesc): Value[][] {
+  const unique = new Set([...(x.primaryKey ? [x.primaryKey.oid] : []), ...x.uniques.map((u) => u.oid)]);
+  return indexesOf(x).map((i) => {
+    const collations = i.attnums.map((a) => (a === 0 ? 0 : typCollation(x.columns[a - 1]?.typeOid ?? 0)));
+    return [
+      i.oid, x.oid, i.attnums.length, i.attnums.length, unique.has(i.oid), false, i.primary, false, true, false, true, false, true, true, false,
+      vector(i.attnums), vector(collations), vector(i.attnums.map(() => 0)),
     ];
   });
 }

@@ -1,0 +1,77 @@
+// psql's \d family end to end: the real `psql` binary (PostgreSQL 15's client) against the server
+// over TCP, output compared with what PostgreSQL 15 printed for the same DDL (recorded with
+// psql 15.20 against a fresh PostgreSQL 15 database). The row queries check pg_class,
+// pg_attribute, pg_type and pg_index facts the same way (recorded with `psql -A -t -F'|'`).
+import { spawnSync } from 'node:child_process';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startServer, type RunningServer } from './server.js';
+
+const HAS_PSQL = spawnSync('psql', ['--version'], { encoding: 'utf8' }).status === 0;
+
+const DDL = "CREATE TABLE t (id integer PRIMARY KEY, name varchar(20) NOT NULL, score numeric(10,2) DEFAULT 0, note text UNIQUE);\nCREATE TABLE u (a bigint, b text);\nCREATE VIEW v AS SELECT a FROM u;\nCREATE SEQUENCE s;\nCREATE TABLE ser (id serial PRIMARY KEY, x int);\nCREATE SCHEMA other;\nCREATE TABLE other.hidden (k int);\nCREATE INDEX u_a ON u (a);\n";
+
+/** psql's output for each meta-command on PostgreSQL 15. */
+const EXPECTED: Record<string, string> = {
+  "\\d": "             List of relations\n Schema |    Name    |   Type   |  Owner   \n--------+------------+----------+----------\n public | s          | sequence | postgres\n public | ser        | table    | postgres\n public | ser_id_seq | sequence | postgres\n public | t          | table    | postgres\n public | u          | table    | postgres\n public | v          | view     | postgres\n(6 rows)\n\n",
+  "\\dt": "        List of relations\n Schema | Name | Type  |  Owner   \n--------+------+-------+----------\n public | ser  | table | postgres\n public | t    | table | postgres\n public | u    | table | postgres\n(3 rows)\n\n",
+  "\\dn": "      List of schemas\n  Name  |       Owner       \n--------+-------------------\n other  | postgres\n public | pg_database_owner\n(2 rows)\n\n",
+  "\\dt other.*": "         List of relations\n Schema |  Name  | Type  |  Owner   \n--------+--------+-------+----------\n other  | hidden | table | postgres\n(1 row)\n\n",
+  "\\di": "               List of relations\n Schema |    Name    | Type  |  Owner   | Table \n--------+------------+-------+----------+-------\n public | ser_pkey   | index | postgres | ser\n public | t_note_key | index | postgres | t\n public | t_pkey     | index | postgres | t\n public | u_a        | index | postgres | u\n(4 rows)\n\n",
+  "\\dv": "        List of relations\n Schema | Name | Type |  Owner   \n--------+------+------+----------\n public | v    | view | postgres\n(1 row)\n\n",
+  "\\ds": "             List of relations\n Schema |    Name    |   Type   |  Owner   \n--------+------------+----------+----------\n public | s          | sequence | postgres\n public | ser_id_seq | sequence | postgres\n(2 rows)\n\n"
+};
+
+/** Catalog queries (left) and PostgreSQL 15's unaligned, tuples-only output (right). */
+const ROW_QUERIES: Record<string, [string, string]> = {
+  "pg_class": [
+    "select c.relname, c.relkind, c.relam, c.relnatts, c.relhasindex, c.relchecks, c.relhasrules, c.relreplident, c.relpersistence, c.reltuples from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname in ('public','other') order by 1",
+    "hidden|r|2|1|f|0|f|d|p|-1\ns|S|0|3|f|0|f|n|p|1\nser|r|2|2|t|0|f|d|p|-1\nser_id_seq|S|0|3|f|0|f|n|p|1\nser_pkey|i|403|1|f|0|f|n|p|0\nt|r|2|4|t|0|f|d|p|-1\nt_note_key|i|403|1|f|0|f|n|p|0\nt_pkey|i|403|1|f|0|f|n|p|0\nu|r|2|2|t|0|f|d|p|-1\nu_a|i|403|1|f|0|f|n|p|0\nv|v|0|1|f|0|t|n|p|-1\n"
+  ],
+  "pg_attribute": [
+    "select a.attname, a.atttypid, a.attlen, a.attnum, a.atttypmod, a.attnotnull, a.atthasdef, a.attalign, a.attstorage, a.attcollation, a.attidentity, a.attisdropped from pg_attribute a join pg_class c on c.oid = a.attrelid where c.relname = 't' and a.attnum > 0 order by a.attnum",
+    "id|23|4|1|-1|t|f|i|p|0||f\nname|1043|-1|2|24|t|f|i|x|100||f\nscore|1700|-1|3|655366|f|t|i|m|0||f\nnote|25|-1|4|-1|f|f|i|x|100||f\n"
+  ],
+  "pg_type": [
+    "select t.oid, t.typname, t.typlen, t.typbyval, t.typtype, t.typcategory, t.typelem, t.typarray, t.typalign, t.typstorage, t.typcollation from pg_type t where t.typname in ('int4','text','_int4','numeric','name','varchar','bool') order by t.oid",
+    "16|bool|1|t|b|B|0|1000|c|p|0\n19|name|64|f|b|S|18|1003|c|p|950\n23|int4|4|t|b|N|0|1007|i|p|0\n25|text|-1|f|b|S|0|1009|i|x|100\n1007|_int4|-1|f|b|A|23|0|i|x|0\n1043|varchar|-1|f|b|S|0|1015|i|x|100\n1700|numeric|-1|f|b|N|0|1231|i|m|0\n"
+  ],
+  "pg_index": [
+    "select c.relname, i.indnatts, i.indisunique, i.indisprimary, i.indkey::int2[]::text as indkey from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid=t.relnamespace where n.nspname='public' order by 1",
+    "ser_pkey|1|t|t|[0:0]={1}\nt_note_key|1|t|f|[0:0]={4}\nt_pkey|1|t|t|[0:0]={1}\nu_a|1|f|f|[0:0]={1}\n"
+  ]
+};
+
+describe.skipIf(!HAS_PSQL)('psql \\d against pg_catalog', () => {
+  let srv: RunningServer;
+  const psql = (args: string[]): { out: string; err: string } => {
+    const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(srv.port), '-U', 'postgres', '-d', 'postgres', '-X', ...args], {
+      encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '20', PGGSSENCMODE: 'disable', PGSSLMODE: 'disable' },
+    });
+    return { out: r.stdout, err: r.stderr };
+  };
+
+  beforeAll(async () => {
+    srv = await startServer();
+    const r = psql(['-q', '-v', 'ON_ERROR_STOP=1', '-c', DDL]);
+    expect(r.err).toBe('');
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  for (const [cmd, want] of Object.entries(EXPECTED)) {
+    it(`${cmd} prints what PostgreSQL 15 prints`, () => {
+      const r = psql(['-c', cmd]);
+      expect(r.err).toBe('');
+      expect(r.out).toBe(want);
+    });
+  }
+
+  for (const [rel, [query, want]] of Object.entries(ROW_QUERIES)) {
+    it(`${rel} rows match PostgreSQL 15`, () => {
+      const r = psql(['-A', '-t', '-F|', '-c', query]);
+      expect(r.err).toBe('');
+      expect(r.out).toBe(want);
+    });
+  }
+});
