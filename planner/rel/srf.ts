@@ -6,10 +6,11 @@
 import { DbError, Numeric, TypeOid, addInterval, intervalKey, resolveZone, type Interval } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
-import { t as sqlType, T, type SqlType } from '../bind/types.js';
+import { t as sqlType, T, typeName, type SqlType } from '../bind/types.js';
+import { selectCandidate } from '../bind/resolve.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall, type Node } from '../parse/ast.js';
-import { ROWS_IN_MEMORY_MAX, tooMany, RowsNode } from './ops.js';
+import { CANCEL_CHECK_ROWS, ROWS_IN_MEMORY_MAX, checkCancel, tooMany, RowsNode, type Row } from './ops.js';
 import { seriesRows } from '../exec/explain-rel.js';
 import { arrayFunctionInFrom } from '../funcs/array-srf.js';
 
@@ -19,6 +20,13 @@ export interface FunctionRelation {
 }
 
 const O = TypeOid;
+
+/** generate_series's pg_proc rows (integer, bigint, numeric; timestamp[tz] with an interval step). */
+const SERIES_OVERLOADS: ReadonlyArray<{ args: readonly number[] }> = [
+  ...[O.int4, O.int8, O.numeric].flatMap((o) => [{ args: [o, o] }, { args: [o, o, o] }]),
+  { args: [O.timestamp, O.timestamp, O.interval] },
+  { args: [O.timestamptz, O.timestamptz, O.interval] },
+];
 
 export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, aliasName: string | undefined): FunctionRelation {
   const names = strings(f.funcname);
@@ -34,31 +42,36 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
     if (ordinality) cols.push({ name: 'ordinality', type: T.int8 });
     return { columns: cols, node: new RowsNode(cols.length, (ctx) => [ordinality ? [fn([], ctx), 1n] : [fn([], ctx)]], `Function Scan on ${name}`) };
   }
-  let args = (f.args ?? []).map((a) => b.bind(a));
-  if (args.length < 2 || args.length > 3) throw b.err('42883', `function generate_series(${args.map(() => 'unknown').join(', ')}) does not exist`, loc);
-  // Argument type: the common numeric/timestamp type of start and stop.
-  const oids = args.map((a) => a.type.oid);
-  let ty: SqlType;
-  const isTs = (o: number): boolean => o === O.timestamp || o === O.timestamptz || o === O.date;
-  if (oids.slice(0, 2).some(isTs) || (oids[2] === O.interval)) ty = oids.slice(0, 2).includes(O.timestamptz) || oids.slice(0, 2).every((o) => o === O.unknown) ? T.timestamptz : T.timestamp;
-  else if (oids.includes(O.numeric) || oids.some((o) => o === O.float8 || o === O.float4)) ty = T.numeric;
-  else if (oids.includes(O.int8)) ty = T.int8;
-  else ty = T.int4;
+  const bound = (f.args ?? []).map((a) => b.bind(a));
+  // PostgreSQL's overloads, chosen by its function resolution rules (unknown literals and NULLs
+  // take the type the other arguments or the preferred type of their category decide).
+  const inputs = bound.map((a) => a.type.oid);
+  const res = selectCandidate(inputs, SERIES_OVERLOADS);
+  const shown = `generate_series(${inputs.map((o) => typeName(o)).join(', ')})`;
+  if (res.kind === 'none') {
+    throw b.err('42883', `function ${shown} does not exist`, loc, { hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  }
+  if (res.kind === 'ambiguous') {
+    throw b.err('42725', `function ${shown} is not unique`, loc, { hint: 'Could not choose a best candidate function. You might need to add explicit type casts.' });
+  }
+  const ty = sqlType(res.cand.args[0]!);
   const timestamps = ty.oid === O.timestamp || ty.oid === O.timestamptz;
-  const coerced: BoundExpr[] = args.map((a, i) => b.coerceTo(b.resolveUnknown(a.type.oid === O.unknown ? a : a), i === 2 && timestamps ? sqlType(O.interval) : ty, 'generate_series', loc));
-  args = coerced;
-  if (timestamps && args.length !== 3) throw b.err('42883', 'function generate_series(timestamp without time zone, timestamp without time zone) does not exist', loc, { hint: 'No function matches the given name and argument types. You might need to add explicit type casts.' });
+  const args: BoundExpr[] = bound.map((a, i) => b.coerceTo(a, sqlType(res.cand.args[i]!), 'generate_series', loc));
   const fns = args.map((a) => compile(a));
   const colName = aliasName ?? 'generate_series';
   const cols = [{ name: colName, type: ty }];
   if (ordinality) cols.push({ name: 'ordinality', type: T.int8 });
-  const produce = (ctx: EvalContext): Value[][] => {
+  // The series is generated lazily: a consumer that stops early (LIMIT, a join probe) or a
+  // filter that drops every row never holds it in memory (PostgreSQL's SRF scan with a
+  // tuplestore would hold it, but nothing observable depends on that).
+  const series = function* (ctx: EvalContext): Generator<Row> {
     const v = fns.map((fn) => fn([], ctx));
-    if (v.some((x) => x === null)) return [];
-    const out: Value[][] = [];
-    const push = (x: Value): void => {
-      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
-      out.push(ordinality ? [x, BigInt(out.length + 1)] : [x]);
+    if (v.some((x) => x === null)) return;
+    let n = 0;
+    let ord = 0n;
+    const row = (x: Value): Row => (ordinality ? [x, ++ord] : [x]);
+    const tick = (): void => {
+      if ((++n & (CANCEL_CHECK_ROWS - 1)) === 0) checkCancel(ctx);
     };
     if (timestamps) {
       const step = v[2] as Interval;
@@ -67,27 +80,70 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
       const zone = ty.oid === O.timestamptz ? resolveZone(ctx.fmt.timeZone) : undefined;
       const stop = v[1] as bigint;
       for (let cur = v[0] as bigint; k > 0n ? cur <= stop : cur >= stop; cur = addInterval(cur, step, zone ?? undefined)) {
-        push(cur);
-        if ((ctx.cancel.reason)) throw ctx.cancel.reason;
+        yield row(cur);
+        tick();
       }
-      return out;
+      return;
     }
     if (ty.oid === O.numeric) {
       const start = v[0] as Numeric, stop = v[1] as Numeric, step = (v[2] as Numeric | undefined) ?? Numeric.fromInt(1);
-      if (start.isNaN() || stop.isNaN() || step.isNaN()) throw new DbError('22023', `${start.isNaN() ? 'start' : stop.isNaN() ? 'stop' : 'step size'} value cannot be NaN`);
-      if (!start.isFinite() || !stop.isFinite()) throw new DbError('22023', `${!start.isFinite() ? 'start' : 'stop'} value cannot be infinity`);
+      // generate_series_step_numeric's checks, in its order.
+      if (start.isNaN()) throw new DbError('22023', 'start value cannot be NaN');
+      if (!start.isFinite()) throw new DbError('22023', 'start value cannot be infinity');
+      if (stop.isNaN()) throw new DbError('22023', 'stop value cannot be NaN');
+      if (!stop.isFinite()) throw new DbError('22023', 'stop value cannot be infinity');
+      if (step.isNaN()) throw new DbError('22023', 'step size cannot be NaN');
+      if (!step.isFinite()) throw new DbError('22023', 'step size cannot be infinity');
       if (step.isZero()) throw new DbError('22023', 'step size cannot equal zero');
       const up = step.sign() > 0;
-      for (let cur = start; up ? cur.cmp(stop) <= 0 : cur.cmp(stop) >= 0; cur = cur.add(step)) push(cur);
-      return out;
+      for (let cur = start; up ? cur.cmp(stop) <= 0 : cur.cmp(stop) >= 0; cur = cur.add(step)) {
+        yield row(cur);
+        tick();
+      }
+      return;
+    }
+    if (ty.oid === O.int4) {
+      // int4 values and steps: every value stays a safe integer in a double.
+      const start = Number(v[0]), stop = Number(v[1]), step = v.length > 2 ? Number(v[2]) : 1;
+      if (step === 0) throw new DbError('22023', 'step size cannot equal zero');
+      for (let cur = start; step > 0 ? cur <= stop : cur >= stop; cur += step) {
+        yield row(cur);
+        tick();
+      }
+      return;
     }
     const big = (x: Value): bigint => BigInt(x as number | bigint);
     const start = big(v[0]!), stop = big(v[1]!), step = v.length > 2 ? big(v[2]!) : 1n;
     if (step === 0n) throw new DbError('22023', 'step size cannot equal zero');
-    for (let cur = start; step > 0n ? cur <= stop : cur >= stop; cur += step) push(ty.oid === O.int8 ? cur : Number(cur));
-    return out;
+    for (let cur = start; step > 0n ? cur <= stop : cur >= stop; cur += step) {
+      yield row(cur);
+      tick();
+    }
   };
-  const node = new RowsNode(cols.length, produce, 'Function Scan on generate_series');
+  const node = new SeriesNode(cols.length, series);
   node.rowsEstimate = seriesRows(args); // EXPLAIN: PostgreSQL 15 counts a constant integer series too
   return { columns: cols, node };
+}
+
+/**
+ * generate_series's scan: rows made one at a time from the series (with the ordinality
+ * column when asked). `produce` (the materialized form) is kept for RowsNode's interface.
+ */
+class SeriesNode extends RowsNode {
+  constructor(width: number, private readonly series: (ctx: EvalContext) => Generator<Row>) {
+    super(width, (ctx) => materialize(series(ctx)), 'Function Scan on generate_series');
+  }
+  // The series generator itself, not a delegating one: one generator resume per row.
+  override open(ctx: EvalContext): Generator<Row> {
+    return this.series(ctx);
+  }
+}
+
+function materialize(rows: Iterable<Row>): Row[] {
+  const out: Row[] = [];
+  for (const r of rows) {
+    if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+    out.push(r);
+  }
+  return out;
 }
