@@ -1,13 +1,15 @@
 // System-information functions psql's \d family calls next to the pg_catalog relations
-// (pg-catalog.ts): pg_get_userbyid(oid) and pg_table_is_visible(oid), as PostgreSQL 15 defines
-// them. Every object is owned by the bootstrap superuser (OID 10, named "postgres" as initdb
-// names it by default) or, for schema public, pg_database_owner (6171).
+// (pg-catalog.ts): pg_get_userbyid(oid), pg_table_is_visible(oid), pg_get_constraintdef,
+// pg_get_indexdef and pg_get_expr, as PostgreSQL 15 defines them. Every object is owned by the
+// bootstrap superuser (OID 10, named "postgres" as initdb names it by default) or, for schema
+// public, pg_database_owner (6171).
 
 import { TypeOid } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { fn, type FnDef } from './def.js';
 import { pgClassRows } from './pg-catalog-class.js';
+import { constraintDef, indexDef } from './pg-catalog-constraint.js';
 
 const O = TypeOid;
 
@@ -48,5 +50,12 @@ export function pgCatalogFunctions(): FnDef[] {
   return [
     fn('pg_get_userbyid', [O.oid], O.name, (a) => userById(a[0] as number), { volatility: 'stable' }),
     fn('pg_table_is_visible', [O.oid], O.bool, (a: Value[], ctx) => tableIsVisible(sessionOf(ctx), a[0] as number), { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid, O.bool], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    fn('pg_get_indexdef', [O.oid], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, 0, false, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    fn('pg_get_indexdef', [O.oid, O.int4, O.bool], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, (a[1] as number | null) ?? 0, a[2] === true, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    // adbin holds the printed default (pg-catalog-constraint.ts), so decompiling is the identity.
+    fn('pg_get_expr', [O.text, O.oid], O.text, (a) => a[0], { volatility: 'stable' }),
+    fn('pg_get_expr', [O.text, O.oid, O.bool], O.text, (a) => a[0], { volatility: 'stable' }),
   ];
 }

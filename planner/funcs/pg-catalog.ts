@@ -1,6 +1,7 @@
 // pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
 // catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
-// pg_am, pg_index, pg_inherits, pg_description), read from the catalog through the statement's snapshot
+// pg_am, pg_index, pg_attrdef, pg_constraint, pg_collation, and the empty pg_inherits,
+// pg_description, pg_policy, pg_statistic_ext, pg_publication*), read from the catalog through the statement's snapshot
 // each time the relation is scanned, like information_schema (info-schema.ts). Columns, types
 // and values follow PostgreSQL 15 (checked against a live server), OIDs are the ones the wire
 // already uses (catalog's relation OIDs, TypeOid), so they are stable across restarts.
@@ -24,6 +25,7 @@ import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
 import { isTempSchema, type TableSession } from '../rel/runtime.js';
 import { indexesOf, pgClassRows, relationsOf } from './pg-catalog-class.js';
 import { arrayOfValues } from '../eval/array-values.js';
+import { attrdefRows, constraintRows } from './pg-catalog-constraint.js';
 
 /** The function's name (catalog/schema/pg-catalog.ts writes the same name into the views). */
 export const PG_CATALOG_VIEW_FUNCTION = '_pg_catalog_view';
@@ -70,7 +72,33 @@ export const PG_CATALOG_COLUMNS: Record<string, Array<[string, SqlType]>> = {
   ],
   pg_inherits: [['inhrelid', O], ['inhparent', O], ['inhseqno', I4], ['inhdetachpending', B]],
   pg_description: [['objoid', O], ['classoid', O], ['objsubid', I4], ['description', T.text]],
+  pg_attrdef: [['adrelid', O], ['adnum', I2], ['adbin', T.text]],
+  pg_constraint: [
+    ['oid', O], ['conname', N], ['connamespace', O], ['contype', C], ['condeferrable', B], ['condeferred', B], ['convalidated', B], ['conrelid', O],
+    ['contypid', O], ['conindid', O], ['conparentid', O], ['confrelid', O], ['confupdtype', C], ['confdeltype', C], ['confmatchtype', C],
+    ['conislocal', B], ['coninhcount', I4], ['connoinherit', B], ['conkey', t(TypeOid._int2)], ['confkey', t(TypeOid._int2)],
+    ['confdelsetcols', t(TypeOid._int2)], ['conbin', T.text],
+  ],
+  pg_collation: [
+    ['oid', O], ['collname', N], ['collnamespace', O], ['collowner', O], ['collprovider', C], ['collisdeterministic', B], ['collencoding', I4],
+    ['collcollate', T.text], ['collctype', T.text], ['colliculocale', T.text], ['collversion', T.text],
+  ],
+  pg_policy: [['oid', O], ['polname', N], ['polrelid', O], ['polcmd', C], ['polpermissive', B], ['polroles', t(TypeOid._oid)], ['polqual', T.text], ['polwithcheck', T.text]],
+  pg_statistic_ext: [
+    ['oid', O], ['stxrelid', O], ['stxname', N], ['stxnamespace', O], ['stxowner', O], ['stxstattarget', I4], ['stxkeys', t(TypeOid._int2)],
+    ['stxkind', t(TypeOid._char)], ['stxexprs', T.text],
+  ],
+  pg_publication: [['oid', O], ['pubname', N], ['pubowner', O], ['puballtables', B], ['pubinsert', B], ['pubupdate', B], ['pubdelete', B], ['pubtruncate', B], ['pubviaroot', B]],
+  pg_publication_namespace: [['oid', O], ['pnpubid', O], ['pnnspid', O]],
+  pg_publication_rel: [['oid', O], ['prpubid', O], ['prrelid', O], ['prqual', T.text], ['prattrs', t(TypeOid._int2)]],
 };
+
+/** pg_collation rows: the database default and the two libc collations every cluster has. */
+const COLLATIONS: Value[][] = [
+  [100, 'default', PG_CATALOG_NAMESPACE, BOOTSTRAP_USER_OID, 'd', true, -1, null, null, null, null],
+  [950, 'C', PG_CATALOG_NAMESPACE, BOOTSTRAP_USER_OID, 'c', true, -1, 'C', 'C', null, null],
+  [951, 'POSIX', PG_CATALOG_NAMESPACE, BOOTSTRAP_USER_OID, 'c', true, -1, 'POSIX', 'POSIX', null, null],
+];
 
 /** Types PostgreSQL 15 stores plainly (typstorage 'p'); numeric is 'm'; other varlenas 'x'. */
 export function typStorage(ty: TypeInfo): string {
@@ -116,8 +144,21 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
       return ACCESS_METHODS.map((a) => [...a]);
     case 'pg_index':
       return relationsOf(ts).flatMap((x) => (x.kind === 'table' ? indexRows(x) : []));
+    case 'pg_attrdef':
+      return attrdefRows(b, ts);
+    case 'pg_constraint':
+      return constraintRows(ts);
+    case 'pg_collation':
+      return COLLATIONS.map((c) => [...c]);
+    // No inheritance, COMMENT, row security, extended statistics or logical replication:
+    // these catalogs are truly empty.
     case 'pg_inherits':
     case 'pg_description':
+    case 'pg_policy':
+    case 'pg_statistic_ext':
+    case 'pg_publication':
+    case 'pg_publication_namespace':
+    case 'pg_publication_rel':
       return [];
     default:
       throw new DbError('XX000', `unknown pg_catalog relation ${rel}`);
