@@ -12,7 +12,10 @@ import { planQuery } from '../exec/query.js';
 import type { ExternalScan } from '../external/scan-spec.js';
 import type { ExternalState } from '../external/scan-rows.js';
 import { runFetching } from '../external/fetch-run.js';
-import type { SelectStmt } from '../parse/ast.js';
+import { strings, type Node, type SelectStmt } from '../parse/ast.js';
+import { containsAggregate } from './ast-walk.js';
+import { lookupTable } from './from.js';
+import { findCte } from './with.js';
 import { reportOf, type NodeReport } from '../exec/explain-node.js';
 import { iter, type RelNode, type Row } from './ops.js';
 import { PARTIAL_BRANCH, rewriteUnionAggregate, type PartialBranchSpec } from './partial-agg.js';
@@ -76,6 +79,30 @@ export function planDecomposed(
   if (!same) return keepOriginal([...probe.scans, ...rw.scans]);
   for (const x of [...orig.scans, ...probe.scans]) dropped.add(x);
   return { plan: rw.value, dropped };
+}
+
+/**
+ * `SELECT … FROM v …` where `v` is a view whose query is a UNION ALL: the same statement with the
+ * view's query as a FROM subquery (alias and column names as the view scan gives them — what
+ * from.ts does when it plans a view), so the decomposition applies; undefined otherwise.
+ */
+export function unionViewForm(b: Binder, s: SelectStmt): SelectStmt | undefined {
+  if (s.fromClause?.length !== 1 || s.fromClause[0]!.kind !== 'RangeVar') return undefined;
+  if (!s.groupClause?.length && !(s.targetList ?? []).some((t) => containsAggregate(t))) return undefined;
+  const rv = s.fromClause[0] as unknown as { relname?: string; schemaname?: string; alias?: { aliasname?: string; colnames?: Node[] } };
+  if (!b.tables || rv.relname === undefined || (rv.schemaname === undefined && findCte(b, rv.relname))) return undefined;
+  let tab;
+  try {
+    tab = lookupTable(b, rv.relname, rv.schemaname, -1);
+  } catch {
+    return undefined; // the original plan reports it
+  }
+  const q = tab.viewQuery as SelectStmt | undefined;
+  if (tab.kind !== 'view' || !q || q.op !== 'SETOP_UNION' || !q.all) return undefined;
+  const renames = strings(rv.alias?.colnames);
+  const colnames = tab.columns.map((c, i) => ({ kind: 'String', sval: renames[i] ?? c.name }) as Node);
+  const sub = { kind: 'RangeSubselect', subquery: { ...q, kind: 'SelectStmt' }, alias: { aliasname: rv.alias?.aliasname ?? tab.name, colnames } } as unknown as Node;
+  return { ...s, fromClause: [sub] };
 }
 
 /** The spec a rewritten branch carries (partial-agg.ts), if `s` is one. */

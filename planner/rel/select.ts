@@ -33,7 +33,7 @@ import { externalState, runFetching } from '../external/fetch-run.js'; // issue 
 import type { ExternalScan } from '../external/scan-spec.js'; // issue 5
 import { matchPlacementA, placementAPlan } from '../external/placement-a.js'; // issue 5
 import { matchUnionAggregate } from './partial-agg.js'; // issue 5
-import { partialBranchPlan, partialSpecOf, planDecomposed } from './partial-plan.js'; // issue 5
+import { partialBranchPlan, partialSpecOf, planDecomposed, unionViewForm } from './partial-plan.js'; // issue 5
 import { leaked, streamingScans, SUSPEND } from './suspend.js'; // issue 5
 
 const MAGIC = '\u0001';
@@ -117,8 +117,11 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   let dropped: Set<ExternalScan> | undefined;
   try {
     // An aggregate over a UNION ALL with external branches: partial aggregates (partial-agg.ts).
-    const u = matchUnionAggregate(s0);
-    if (u) ({ plan, dropped } = planDecomposed(b, s0, u, st, planRelSelectInner));
+    // (Also through a view whose query is a UNION ALL: the view's query as a FROM subquery.)
+    let s1: SelectStmt | undefined = s0;
+    let u = matchUnionAggregate(s0);
+    if (!u && (s1 = unionViewForm(b, s0))) u = matchUnionAggregate(s1);
+    if (u && s1) ({ plan, dropped } = planDecomposed(b, s1, u, st, planRelSelectInner));
     else plan = planRelSelectInner(b, s0);
   } finally {
     ext = win.close();

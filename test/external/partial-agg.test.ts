@@ -106,6 +106,19 @@ describe('partial aggregates in external UNION ALL branches', () => {
     }
   });
 
+  it('through a view whose query is the UNION ALL (aliased, renamed columns)', async () => {
+    await f.client.query('CREATE VIEW all_rows AS SELECT g, i4, dec FROM hot UNION ALL SELECT g, i4, dec FROM cold');
+    await f.client.query('CREATE VIEW nall_rows AS SELECT g, i4, dec FROM hot UNION ALL SELECT g, i4, dec FROM ncold');
+    for (const sql of [
+      'SELECT g, sum(i4), avg(dec), count(*) FROM ALL GROUP BY g ORDER BY g',
+      'SELECT a.x, max(a.y) FROM ALL a(x, y) GROUP BY a.x HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 4',
+    ]) {
+      const got = await q(sql.replace('ALL', 'all_rows'));
+      expect(got, sql).toEqual(await q(sql.replace('ALL', 'nall_rows')));
+      expect((await explainOf(sql.replace('ALL', 'all_rows'))), sql).toMatch(/Placement: partial aggregate in DuckDB/);
+    }
+  });
+
   it('the external branch alone equals DuckDB on the files', async () => {
     const got = await q(`SELECT g, count(*), count(i4), sum(i4), sum(i8), sum(dec), min(dec), max(txt) FROM (SELECT g, i4, i8, dec, txt FROM cold UNION ALL SELECT g, i4, i8, dec, txt FROM hot WHERE false) s GROUP BY g ORDER BY g NULLS FIRST`);
     const want = await oracleRows(f.oracle, `SELECT g::VARCHAR, count(*)::VARCHAR, count(i4)::VARCHAR, sum(i4)::VARCHAR, sum(i8)::VARCHAR, sum(dec)::VARCHAR, min(dec)::VARCHAR, max(txt) FROM (${DATA}) GROUP BY g ORDER BY g NULLS FIRST`);
