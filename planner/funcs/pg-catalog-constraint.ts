@@ -9,7 +9,7 @@
 // pg_node_tree; the operator-array columns (conpfeqop, conppeqop, conffeqop, conexclop) are left
 // out. Indexes on expressions print 0A000 from pg_get_indexdef.
 
-import { DbError, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, TypeOid, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { Value } from '../bind/expr.js';
 import { assign, nextvalTarget } from '../dml/common.js';
@@ -94,13 +94,18 @@ export function indexDef(ts: TableSession, oid: number, column: number, pretty: 
   return null;
 }
 
-/** A column default as pg_get_expr prints it: nextval('seq'::regclass) for serials, else the
- *  bound expression (coerced to the column type, as PostgreSQL stores it) deparsed. */
+/** A column default as pg_get_expr prints it: nextval('seq'::regclass) for serials; an
+ *  untyped literal coerced to the column type (PostgreSQL folds it into a constant of that type,
+ *  printed with its label: 'a'::text); any other expression as written, because the coercion
+ *  PostgreSQL wraps around it is an implicit-format cast that the deparser hides (DEFAULT 0 on a
+ *  numeric column prints 0, DEFAULT now() on a timestamp column prints now()). */
 function defaultText(b: Binder, c: ColumnDesc): string {
   const nv = nextvalTarget(c.defaultExpr as Node);
   if (nv !== undefined) return `nextval('${nv.replace(/'/g, "''")}'::regclass)`;
   const nb = b.withScope(undefined);
-  return deparse(assign(nb, nb.bind(c.defaultExpr as Node), c, -1), { kind: 'none' }, DEFAULT_DEPARSE);
+  const bound = nb.bind(c.defaultExpr as Node);
+  const stored = bound.type.oid === TypeOid.unknown ? assign(nb, bound, c, -1) : bound;
+  return deparse(stored, { kind: 'none' }, DEFAULT_DEPARSE);
 }
 
 /** pg_attrdef rows (adrelid, adnum, adbin): columns with a DEFAULT (identity columns have none). */
