@@ -62,7 +62,7 @@ export function pgClassRows(ts: TableSession): Value[][] {
         out.push(classRow(x.oid, x.name, nsp(x.schema), {
           relam: foreign ? 0 : HEAP_AM, filenode: foreign ? 0 : x.storageId, hasIndex: idx.length > 0, temp, kind: foreign ? 'f' : 'r',
           natts: x.columns.length, checks: x.checks.length, triggers: (x.foreignKeys ?? []).length > 0 || referenced.has(x.oid),
-          replident: 'd', ...(x.options ? { options: x.options } : {}),
+          replident: foreign ? 'n' : 'd', ...(x.options ? { options: x.options } : {}),
         }));
         for (const i of idx) {
           indexOids.add(i.oid);
