@@ -1,6 +1,6 @@
 // System-information functions psql's \d family calls next to the pg_catalog relations
 // (pg-catalog.ts): pg_get_userbyid(oid), pg_table_is_visible(oid), pg_get_constraintdef,
-// pg_get_indexdef and pg_get_expr, as PostgreSQL 15 defines them. Every object is owned by the
+// pg_get_indexdef, pg_get_expr and the *_description lookups, as PostgreSQL 15 defines them. Every object is owned by the
 // bootstrap superuser (OID 10, named "postgres" as initdb names it by default) or, for schema
 // public, pg_database_owner (6171).
 
@@ -54,6 +54,11 @@ export function pgCatalogFunctions(): FnDef[] {
     fn('pg_get_constraintdef', [O.oid, O.bool], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
     fn('pg_get_indexdef', [O.oid], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, 0, false, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
     fn('pg_get_indexdef', [O.oid, O.int4, O.bool], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, (a[1] as number | null) ?? 0, a[2] === true, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    // pg_description is empty (Pyralog has no COMMENT), so every comment lookup finds none.
+    fn('obj_description', [O.oid], O.text, () => null, { volatility: 'stable' }),
+    fn('obj_description', [O.oid, O.name], O.text, () => null, { volatility: 'stable' }),
+    fn('col_description', [O.oid, O.int4], O.text, () => null, { volatility: 'stable' }),
+    fn('shobj_description', [O.oid, O.name], O.text, () => null, { volatility: 'stable' }),
     // adbin holds the printed default (pg-catalog-constraint.ts), so decompiling is the identity.
     fn('pg_get_expr', [O.text, O.oid], O.text, (a) => a[0], { volatility: 'stable' }),
     fn('pg_get_expr', [O.text, O.oid, O.bool], O.text, (a) => a[0], { volatility: 'stable' }),

@@ -95,6 +95,10 @@ describe('pg_catalog relations', () => {
     });
   }
 
+  it('comment lookups find nothing, as pg_description is empty', async () => {
+    expect(await rows("SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class') IS NULL, pg_catalog.obj_description(c.oid) IS NULL, pg_catalog.col_description(c.oid, 1) IS NULL FROM pg_catalog.pg_class c WHERE c.relname = 't'")).toEqual(['t|t|t|t']);
+  });
+
   it('pg_class is read-only (a view here)', async () => {
     await expect(client().query("DELETE FROM pg_catalog.pg_class")).rejects.toMatchObject({ code: '55000' });
   });
