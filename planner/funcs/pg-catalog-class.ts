@@ -3,7 +3,7 @@
 // UNIQUE constraints and CREATE INDEX, as catalog IndexDescs). Facts follow PostgreSQL 15 for
 // the same DDL (relam heap/btree, relreplident 'd' for tables, 'n' otherwise; relhasrules for
 // views; relhastriggers for both sides of a FOREIGN KEY; reltuples -1 = never analyzed).
-// Pyralog's own catalog relations (pg_catalog, information_schema) are not listed yet.
+// The pg_catalog relations themselves are added by pg-catalog.ts (builtinClassRows).
 
 import { type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
@@ -26,7 +26,7 @@ export function indexesOf(x: TableDesc): IndexDesc[] {
 }
 
 /** One pg_class row (PostgreSQL 15's columns, less relfrozenxid/relminmxid/relacl). */
-function classRow(oid: number, name: string, nsp: number, p: {
+export function classRow(oid: number, name: string, nsp: number, p: {
   relam: number; filenode: number; hasIndex?: boolean; temp: boolean; kind: string; natts: number; checks?: number;
   rules?: boolean; triggers?: boolean; replident: string; options?: Record<string, string>;
 }): Value[] {

@@ -8,7 +8,7 @@ import { TypeOid } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { fn, type FnDef } from './def.js';
-import { pgClassRows } from './pg-catalog-class.js';
+import { allClassRows } from './pg-catalog.js';
 import { constraintDef, indexDef } from './pg-catalog-constraint.js';
 
 const O = TypeOid;
@@ -27,7 +27,7 @@ export function userById(oid: number): string {
  */
 export function tableIsVisible(ts: TableSession, oid: number): boolean | null {
   const db = ts.host.database, r = ts.reader();
-  const rows = pgClassRows(ts);
+  const rows = allClassRows(ts);
   const self = rows.find((x) => x[0] === oid);
   if (!self) return null;
   const path = ts.searchPath();

@@ -15,7 +15,7 @@
 // types (reltype 0), and every object is owned by the bootstrap superuser (OID 10).
 // pg_inherits and pg_description are empty because Pyralog has no inheritance and no COMMENT.
 
-import { ALL_TYPES, DbError, TypeOid, type TableDesc, type TypeInfo } from '../../catalog/index.js';
+import { ALL_TYPES, DbError, PG_CATALOG_RELATIONS, TypeOid, type TableDesc, type TypeInfo } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { T, t, type SqlType } from '../bind/types.js';
@@ -23,7 +23,7 @@ import { strings, type FuncCall } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
 import { isTempSchema, type TableSession } from '../rel/runtime.js';
-import { indexesOf, pgClassRows, relationsOf } from './pg-catalog-class.js';
+import { classRow, indexesOf, pgClassRows, relationsOf } from './pg-catalog-class.js';
 import { arrayOfValues } from '../eval/array-values.js';
 import { attrdefRows, constraintRows } from './pg-catalog-constraint.js';
 
@@ -135,9 +135,9 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
     case 'pg_namespace':
       return visibleSchemas(ts).map((s) => [ts.catalog.schemaOid(r, db, s), s, ts.catalog.schemaOwner(r, db, s) === 'pg_database_owner' ? DATABASE_OWNER_OID : BOOTSTRAP_USER_OID]);
     case 'pg_class':
-      return pgClassRows(ts);
+      return allClassRows(ts);
     case 'pg_attribute':
-      return relationsOf(ts).flatMap((x) => x.kind === 'table' || x.kind === 'view' ? attributeRows(x) : []);
+      return [...builtinAttributeRows(), ...relationsOf(ts).flatMap((x) => x.kind === 'table' || x.kind === 'view' ? attributeRows(x) : [])];
     case 'pg_type':
       return ALL_TYPES.map(typeRow);
     case 'pg_am':
@@ -163,6 +163,30 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
     default:
       throw new DbError('XX000', `unknown pg_catalog relation ${rel}`);
   }
+}
+
+/** pg_class rows of the pg_catalog relations themselves: views here (relkind 'v'; PostgreSQL's
+ *  are tables), owned by the bootstrap superuser, in pg_catalog (11). */
+function builtinClassRows(): Value[][] {
+  return [...PG_CATALOG_RELATIONS].map(([name, oid]) =>
+    classRow(oid, name, PG_CATALOG_NAMESPACE, { relam: 0, filenode: 0, temp: false, kind: 'v', natts: PG_CATALOG_COLUMNS[name]!.length, rules: true, replident: 'n' }));
+}
+
+/** pg_attribute rows of the pg_catalog relations' columns (nullable here, no defaults; PostgreSQL
+ *  marks most catalog columns NOT NULL). */
+function builtinAttributeRows(): Value[][] {
+  return [...PG_CATALOG_RELATIONS].flatMap(([name, oid]) => PG_CATALOG_COLUMNS[name]!.map(([col, type], i) => {
+    const ty = ALL_TYPES.find((y) => y.oid === type.oid);
+    return [
+      oid, col, type.oid, -1, ty?.typlen ?? -1, i + 1, ty?.typcategory === 'A' ? 1 : 0, -1, -1, ty?.typbyval ?? false, ty?.typalign ?? 'i',
+      ty ? typStorage(ty) : 'x', '', false, false, false, '', '', false, true, 0, typCollation(type.oid), null, null,
+    ];
+  }));
+}
+
+/** Every pg_class row: the pg_catalog relations, then the database's own relations. */
+export function allClassRows(ts: TableSession): Value[][] {
+  return [...builtinClassRows(), ...pgClassRows(ts)];
 }
 
 /** pg_attribute rows of a table or view (user columns; dropped ones as PostgreSQL keeps them). */

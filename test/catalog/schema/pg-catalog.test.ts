@@ -99,6 +99,13 @@ describe('pg_catalog relations', () => {
     expect(await rows("SELECT c.relname, pg_catalog.obj_description(c.oid, 'pg_class') IS NULL, pg_catalog.obj_description(c.oid) IS NULL, pg_catalog.col_description(c.oid, 1) IS NULL FROM pg_catalog.pg_class c WHERE c.relname = 't'")).toEqual(['t|t|t|t']);
   });
 
+  it('the pg_catalog relations describe themselves and are found without a schema', async () => {
+    expect(await rows("SELECT a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attcollation FROM pg_catalog.pg_attribute a WHERE a.attrelid = (SELECT oid FROM pg_class WHERE relname = 'pg_namespace') AND a.attnum BETWEEN 1 AND 3 ORDER BY 1"))
+      .toEqual(['1|oid|oid|0', '2|nspname|name|950', '3|nspowner|oid|0']);
+    expect(await rows('SELECT relname, relnamespace, pg_catalog.pg_table_is_visible(oid) FROM pg_class WHERE oid IN (1259, 1247) ORDER BY 1'))
+      .toEqual(['pg_class|11|t', 'pg_type|11|t']);
+  });
+
   it('pg_class is read-only (a view here)', async () => {
     await expect(client().query("DELETE FROM pg_catalog.pg_class")).rejects.toMatchObject({ code: '55000' });
   });
