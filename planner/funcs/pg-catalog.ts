@@ -1,19 +1,23 @@
 // pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
 // catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_am, pg_index, pg_attrdef, pg_constraint, pg_collation, and the empty pg_inherits,
-// pg_description, pg_policy, pg_statistic_ext, pg_publication*), read from the catalog through the statement's snapshot
-// each time the relation is scanned, like information_schema (info-schema.ts). Columns, types
-// and values follow PostgreSQL 15 (checked against a live server), OIDs are the ones the wire
-// already uses (catalog's relation OIDs, TypeOid), so they are stable across restarts.
+// pg_description, pg_policy, pg_statistic_ext, pg_publication*), read from the catalog through
+// the statement's snapshot each time the relation is scanned, like information_schema
+// (info-schema.ts). Columns, types and values follow PostgreSQL 15 (checked against a live
+// server); OIDs are the ones the wire already uses (catalog's relation OIDs, TypeOid), so they
+// are stable across restarts.
 //
 // Differences, all stated: columns of types Pyralog does not have are left out rather than
 // filled with pretend values — aclitem[] (nspacl, relacl, attacl, typacl), xid (relfrozenxid,
-// relminmxid), regproc (amhandler, typsubscript, typinput … typanalyze) and anyarray
-// (attmissingval), pg_node_tree (indexprs, indpred, indclass's oidvector too); int2vector /
-// oidvector columns (indkey, indcollation, indoption) are int2[] / oid[]; relpartbound / typdefaultbin (pg_node_tree) are text and always NULL as they
-// are for Pyralog's relations. There are no system columns (attnum < 0), no composite row
-// types (reltype 0), and every object is owned by the bootstrap superuser (OID 10).
-// pg_inherits and pg_description are empty because Pyralog has no inheritance and no COMMENT.
+// relminmxid), regproc (amhandler, typsubscript, typinput … typanalyze), anyarray
+// (attmissingval), pg_node_tree/oidvector (indexprs, indpred, indclass); int2vector / oidvector
+// columns kept (indkey, indcollation, indoption) are int2[] / oid[] with lower bound 0;
+// relpartbound, typdefaultbin, conbin and the policy/publication expressions are text and NULL
+// as they are for Pyralog's objects. There are no system columns (attnum < 0), no composite row
+// types (reltype 0), every object is owned by the bootstrap superuser (OID 10), and the
+// pg_catalog relations are views (relkind 'v'); information_schema's views are not in pg_class.
+// The empty ones are truly empty: Pyralog has no inheritance, COMMENT, row security, extended
+// statistics or publications.
 
 import { ALL_TYPES, DbError, PG_CATALOG_RELATIONS, TypeOid, type TableDesc, type TypeInfo } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
