@@ -11,6 +11,12 @@ export interface PgRecord {
   readonly fields: readonly unknown[];
   /** Type OID of each field. */
   readonly types: readonly number[];
+  /**
+   * Field names of a whole-row reference (`t.*` as a value: PostgreSQL's composite of the
+   * table's row type, whose column names to_jsonb shows); absent for ROW(...), whose fields
+   * are f1, f2, ...
+   */
+  readonly names?: readonly string[];
 }
 
 /** record_out: fields separated by commas in parentheses; NULL is empty, an empty string is

@@ -41,7 +41,18 @@ import type { TableSession } from '../rel/runtime.js';
 
 /** Resolves column references; the FROM-less SELECT has none (issue 4 adds table scopes). */
 export interface Scope {
-  resolveColumn(names: readonly string[], location: number): BoundExpr | undefined;
+  /**
+   * `ctx` is passed only by the binder itself; a wrapping scope that forwards a name without it
+   * tells the FROM scope that the result will be remapped (aggregate output, window input), so
+   * forms it cannot remap (whole-row `t.*` values) are refused there.
+   */
+  resolveColumn(names: readonly string[], location: number, ctx?: ResolveContext): BoundExpr | undefined;
+}
+
+/** What name resolution may ask the binder (only on error paths). */
+export interface ResolveContext {
+  /** The OID of the table a possibly schema-qualified name denotes (RangeVarGetRelid, missing_ok). */
+  relationOid(name: string, schema: string | undefined): number | undefined;
 }
 
 export class Binder implements CoerceEnv {
@@ -54,6 +65,14 @@ export class Binder implements CoerceEnv {
     /** issue 4: the session's storage side, for statements that name tables. */
     readonly tables?: TableSession,
   ) {}
+
+  private readonly resolveContext: ResolveContext = {
+    relationOid: (name, schema) => {
+      const ts = this.tables;
+      if (!ts) return undefined;
+      return ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), name, schema)?.oid;
+    },
+  };
 
   /** issue 4: the same binder resolving column names through another scope (FROM clauses). */
   withScope(scope: Scope | undefined): Binder {
@@ -92,7 +111,7 @@ export class Binder implements CoerceEnv {
       case 'ColumnRef': {
         const names = strings(node.fields);
         const loc = node.location ?? -1;
-        const hit = this.scope?.resolveColumn(names, loc);
+        const hit = this.scope?.resolveColumn(names, loc, this.resolveContext);
         if (hit) return hit;
         if (names.length > 1) {
           throw this.err('42P01', `missing FROM-clause entry for table "${names[names.length - 2]}"`, loc);
@@ -156,8 +175,13 @@ export class Binder implements CoerceEnv {
       case 'A_ArrayExpr':
         return bindArrayExpr(this, node);
       case 'RowExpr': {
-        // ROW(...) builds an anonymous record; unknown literals become text fields.
-        const args = (node.args ?? []).map((a) => this.resolveUnknown(this.bind(a)));
+        // ROW(...) builds an anonymous record; unknown literals become text fields. `t.*` inside
+        // it stands for t's columns (PostgreSQL expands it), not one whole-row field.
+        const args = (node.args ?? []).flatMap((a) => {
+          const e = this.resolveUnknown(this.bind(a));
+          const star = a.kind === 'ColumnRef' && strings(a.fields).slice(-1)[0] === '*';
+          return star && e.kind === 'call' && e.name === 'row' ? e.args : [e];
+        });
         const types = args.map((a) => a.type.oid);
         return { kind: 'call', name: 'row', args, type: T.record, impl: (a) => ({ fields: a.slice(), types }), strict: false, volatility: 'immutable', location: node.location ?? -1 };
       }
@@ -284,9 +308,9 @@ export class Binder implements CoerceEnv {
         if (node.exprKind === 'AEXPR_OP' && node.lexpr?.kind === 'RowExpr' && node.rexpr?.kind === 'RowExpr') {
           return bindRowComparison(this, opName(), node.lexpr.args ?? [], node.rexpr.args ?? [], loc);
         }
-        const right = this.bind(node.rexpr!);
-        if (node.lexpr === undefined) return this.operator(opName(), undefined, right, loc);
-        return this.operator(opName(), this.bind(node.lexpr), right, loc);
+        // Left operand first, as transformAExprOp (which of two bad names an error reports).
+        const left = node.lexpr === undefined ? undefined : this.bind(node.lexpr);
+        return this.operator(opName(), left, this.bind(node.rexpr!), loc);
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {

@@ -142,9 +142,9 @@ export function toJsonValue(oid: number, v: Value, ctx: EvalContext): JsonValue 
     default:
       if (isArrayOid(oid)) return arrayToJson(elemOid(oid), v as PgArray, ctx);
       if (oid === O.record) {
-        // composite_to_jsonb: an anonymous record's fields are f1, f2, ...
+        // composite_to_jsonb: a row's column names; an anonymous record's fields are f1, f2, ...
         const r = v as PgRecord;
-        return canonicalize({ t: 'obj', entries: r.fields.map((x, i) => [`f${i + 1}`, toJsonValue(r.types[i]!, x ?? null, ctx)] as [string, JsonValue]) });
+        return canonicalize({ t: 'obj', entries: r.fields.map((x, i) => [r.names?.[i] ?? `f${i + 1}`, toJsonValue(r.types[i]!, x ?? null, ctx)] as [string, JsonValue]) });
       }
       return { t: 'str', v: textOut(oid, v, ctx.fmt) };
   }

@@ -7,9 +7,9 @@
 // entries' widths (joins append the right input's slots after the left's).
 
 import { DbError } from '../../catalog/index.js';
-import type { Scope } from '../bind/binder.js';
+import type { ResolveContext, Scope } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
-import type { SqlType } from '../bind/types.js';
+import { T, type SqlType } from '../bind/types.js';
 
 export interface RangeColumn {
   name: string;
@@ -29,6 +29,8 @@ export interface RangeEntry {
   offset: number;
   /** The table's own name when an alias hides it (for PostgreSQL's "invalid reference" error). */
   relname?: string;
+  /** The schema of `relname`'s table, when known (a schema-qualified name can name it). */
+  relschema?: string;
 }
 
 /** A column visible under `*` and to unqualified names after USING/NATURAL merging. */
@@ -64,28 +66,93 @@ export class RelScope implements Scope {
     return { kind: 'column', index: e.offset + i, type: c.type, name: c.name, location: loc };
   }
 
-  findEntry(qual: string[], loc: number): RangeEntry {
+  /**
+   * refnameNamespaceItem: a bare qualifier matches an entry's alias (its table name when it has
+   * none); a schema-qualified one only an unaliased table of that schema. Two matches are
+   * 42P09.
+   */
+  private lookupEntry(qual: readonly string[], loc: number): RangeEntry | undefined {
     const name = qual[qual.length - 1]!;
     const schema = qual.length > 1 ? qual[qual.length - 2] : undefined;
-    const hits = this.entries.filter((e) => e.alias === name && (schema === undefined || e.schema === schema));
-    if (hits.length === 0) throw this.missingEntry(name, loc);
-    if (hits.length > 1) throw new DbError('42712', `table reference "${name}" is ambiguous`, this.pos(loc));
-    return hits[0]!;
+    const hits = this.entries.filter((e) => e.alias === name && (schema === undefined || (e.schema === schema && e.relname === undefined)));
+    if (hits.length > 1) throw new DbError('42P09', `table reference "${name}" is ambiguous`, this.pos(loc));
+    return hits[0];
   }
 
-  /** 42P01 for a qualifier naming no FROM entry (with PostgreSQL's hint for a hidden table name). */
-  missingEntry(name: string, loc: number): DbError {
-    const hidden = this.entries.find((e) => e.relname === name);
-    if (hidden) {
+  findEntry(qual: string[], loc: number): RangeEntry {
+    const e = this.lookupEntry(qual, loc);
+    if (!e) throw this.missingEntry(qual, loc);
+    return e;
+  }
+
+  /**
+   * errorMissingRTE: 42P01 for a qualifier naming no visible entry. An entry it could mean
+   * (the same refname, or the table an alias hides) makes it "invalid reference" with
+   * PostgreSQL's hint; nothing at all, "missing FROM-clause entry".
+   */
+  missingEntry(qual: readonly string[] | string, loc: number, ctx?: ResolveContext): DbError {
+    const q = typeof qual === 'string' ? [qual] : qual;
+    const name = q[q.length - 1]!;
+    const schema = q.length > 1 ? q[q.length - 2] : undefined;
+    // searchRangeTableForRel: the first entry that is the named relation (by OID, when the
+    // binder can resolve the name) or has its refname. Without the binder, an aliased table
+    // whose own name matches is taken as the one meant.
+    const relid = ctx?.relationOid(name, schema);
+    const isRel = (e: RangeEntry): boolean => (ctx
+      ? relid !== undefined && e.relname !== undefined && e.columns[0]?.tableOid === relid
+      : e.relname === name && (schema === undefined || e.relschema === undefined || e.relschema === schema));
+    const rte = this.entries.find((e) => e.alias === name || isRel(e));
+    if (rte) {
+      const badAlias = rte.relname !== undefined && rte.alias !== name && this.lookupEntry([rte.alias!], loc) === rte ? rte.alias : undefined;
       return new DbError('42P01', `invalid reference to FROM-clause entry for table "${name}"`, {
-        hint: `Perhaps you meant to reference the table alias "${hidden.alias}".`, ...this.pos(loc),
+        hint: badAlias !== undefined
+          ? `Perhaps you meant to reference the table alias "${badAlias}".`
+          : `There is an entry for table "${rte.alias}", but it cannot be referenced from this part of the query.`,
+        ...this.pos(loc),
       });
     }
     return new DbError('42P01', `missing FROM-clause entry for table "${name}"`, this.pos(loc));
   }
 
-  resolveColumn(names: readonly string[], loc: number): BoundExpr | undefined {
-    if (names[names.length - 1] === '*') return undefined;
+  /**
+   * Nothing here or outside is named: "invalid reference" is thrown when an entry here could
+   * be meant; otherwise undefined, and the caller (another scope, or the binder's "missing
+   * FROM-clause entry") decides.
+   */
+  private invalidReference(qual: readonly string[], loc: number, ctx: ResolveContext | undefined): undefined {
+    const err = this.missingEntry(qual, loc, ctx);
+    if (err.message.startsWith('invalid reference')) throw err;
+    return undefined;
+  }
+
+  /**
+   * `t.*` as a value (a function or aggregate argument): PostgreSQL's whole-row Var, here a
+   * record of the entry's visible columns that keeps their names (to_jsonb shows them).
+   */
+  private wholeRow(e: RangeEntry, loc: number): BoundExpr {
+    const idx: number[] = [];
+    e.columns.forEach((c, i) => { if (!c.hidden) idx.push(i); });
+    const types = idx.map((i) => e.columns[i]!.type.oid);
+    const names = idx.map((i) => e.columns[i]!.name);
+    return {
+      kind: 'call', name: 'row', args: idx.map((i) => this.slot(e, i, loc)), type: T.record,
+      impl: (a) => ({ fields: a.slice(), types, names }), strict: false, volatility: 'immutable', location: loc,
+    };
+  }
+
+  resolveColumn(names: readonly string[], loc: number, ctx?: ResolveContext): BoundExpr | undefined {
+    if (names[names.length - 1] === '*') {
+      if (names.length === 1 || names.length > 4) return undefined;
+      const qual = names.slice(0, -1).slice(-2);
+      const e = this.lookupEntry(qual, loc);
+      if (e) {
+        // Through a wrapping scope (aggregate output, window, correlation) the row's slots
+        // would be remapped column by column; a record over them is not, so it is refused.
+        if (!ctx) throw new DbError('0A000', 'whole-row references (t.*) as values are not supported here yet', this.pos(loc));
+        return this.wholeRow(e, loc);
+      }
+      return this.parent?.resolveColumn(names, loc, ctx) ?? this.invalidReference(qual, loc, ctx);
+    }
     if (names.length === 1) {
       const n = names[0]!;
       const m = this.merged.get(n);
@@ -99,17 +166,14 @@ export class RelScope implements Scope {
           found = this.slot(e, i, loc);
         }
       }
-      return found ?? this.parent?.resolveColumn(names, loc);
+      return found ?? this.parent?.resolveColumn(names, loc, ctx);
     }
     if (names.length > 4) throw new DbError('42601', `improper qualified name (too many dotted names): ${names.join('.')}`, this.pos(loc));
     const col = names[names.length - 1]!;
     const qual = names.slice(0, -1).slice(-2);
-    const e = this.entries.find((x) => x.alias === qual[qual.length - 1] && (qual.length === 1 || x.schema === qual[0]));
+    const e = this.lookupEntry(qual, loc);
     if (!e) {
-      const outer = this.parent?.resolveColumn(names, loc);
-      if (outer) return outer;
-      if (this.entries.some((x) => x.relname === qual[qual.length - 1])) throw this.missingEntry(qual[qual.length - 1]!, loc);
-      return undefined;
+      return this.parent?.resolveColumn(names, loc, ctx) ?? this.invalidReference(qual, loc, ctx);
     }
     const i = e.columns.findIndex((c) => !c.hidden && c.name === col);
     if (i >= 0 && e.columns.some((c, j) => j > i && !c.hidden && c.name === col)) {
