@@ -20,7 +20,7 @@ import { strings, type ColumnRef, type FuncCall, type Node, type ResTarget, type
 import { AggNode, resolveAggregate, type AggSpec } from './agg.js';
 import { containsAggregate, isAggregateCall, rewrite, shapeKey } from './ast-walk.js';
 import { planFromList, type FromResult, type ScanRef } from './from.js';
-import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
+import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, ROWS_IN_MEMORY_MAX, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
@@ -426,7 +426,11 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
   return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}), shownArgs: args };
 }
 
-/** Wraps an operator tree as the session's QueryPlan (rows collected at run). */
+/**
+ * Wraps an operator tree as the session's QueryPlan (rows collected at run). The collected
+ * result is a buffer like any blocking operator's: at most ROWS_IN_MEMORY_MAX rows, 53200 beyond
+ * (an unbounded result would otherwise take the server's heap with it).
+ */
 export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan & { node: RelNode } {
   return {
     columns,
@@ -436,6 +440,7 @@ export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan 
       const out: Row[] = [];
       for (const r of iter(node.open(ctx))) {
         if (r === SUSPEND) throw leaked('a synchronous plan received SUSPEND');
+        if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
         out.push(r);
       }
       return out;

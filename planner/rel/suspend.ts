@@ -16,7 +16,7 @@
 //   and nothing pulls again before the driver awaited it.
 import { DbError } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
-import type { RelNode, Row } from './ops.js';
+import { ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row } from './ops.js';
 
 /** The sentinel row (never a real row: rows are fresh arrays). */
 export const SUSPEND: Row = Object.freeze([]) as unknown as Row;
@@ -74,6 +74,7 @@ export function drainRows(root: RelNode, ctx: Parameters<RelNode['open']>[0], s:
         async = true;
         return resume(it, out, s);
       }
+      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany(); // the collected result is bounded like any buffer
       out.push(r.value);
     }
   } finally {
@@ -91,6 +92,7 @@ async function resume(it: Iterator<Row>, out: Row[], s: Suspension): Promise<Val
         await s.take();
         continue;
       }
+      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany(); // the collected result is bounded like any buffer
       out.push(r.value);
     }
     if (s.isPending) throw leaked('a wait left pending');
