@@ -12,6 +12,7 @@ import { typeByOid } from './registry.js';
 import { bpcharTrim } from './strings.js';
 import { compareRecords, type PgRecord } from './record.js';
 import type { Interval } from './values.js';
+import type { RegclassValue } from './regclass.js';
 
 /** Compare JS strings in UTF-8 byte order (= code point order), not UTF-16 unit order. */
 export function compareUtf8(a: string, b: string): number {
@@ -50,6 +51,8 @@ export function compareValues(oid: number, a: unknown, b: unknown): number {
   switch (oid) {
     case OID.int2: case OID.int4: case OID.oid: case OID.regtype: case OID.date:
       return cmpPrim(a as number, b as number);
+    case OID.regclass:
+      return cmpPrim((a as RegclassValue).oid, (b as RegclassValue).oid);
     case OID.int8: case OID.time: case OID.timestamp: case OID.timestamptz:
       return cmpPrim(a as bigint, b as bigint);
     case OID.float4: case OID.float8:
@@ -105,6 +108,8 @@ export function hashKey(oid: number, v: unknown): unknown {
       return intervalKey(v as Interval);
     case OID.jsonb:
       return v; // the stored form is canonical
+    case OID.regclass:
+      return (v as RegclassValue).oid;
     case OID.record: {
       const r = v as PgRecord;
       return JSON.stringify(r.fields.map((x, i) => (x === null || x === undefined ? null : keyText(hashKey(r.types[i]!, x)))));

@@ -28,6 +28,7 @@ export const TypeOid = Object.freeze({
   uuid: 2950,
   jsonb: 3802,
   regtype: 2206,
+  regclass: 2205,
   record: 2249,
   // Array types (RowDescription only: array values are 0A000 for now).
   _bool: 1000,
@@ -53,6 +54,7 @@ export const TypeOid = Object.freeze({
   _uuid: 2951,
   _jsonb: 3807,
   _regtype: 2211,
+  _regclass: 2210,
   _record: 2287,
 } as const);
 

@@ -18,6 +18,7 @@ import type { FormatSettings, InputSettings } from './settings.js';
 import { applyBpcharTypmod, applyVarcharTypmod, charOut, parseChar, truncateName } from './strings.js';
 import { parseUuid } from './uuid.js';
 import { regtypeIn, regtypeOut } from './regtype.js';
+import { regclassInWithoutSession, regclassOut, type RegclassValue } from './regclass.js';
 import { recordIn, recordOut, type PgRecord } from './record.js';
 import type { Interval } from './values.js';
 import { USECS_PER_DAY } from './values.js';
@@ -79,6 +80,8 @@ export function textOut(oid: number, value: unknown, fmt: FormatSettings): strin
       return '';
     case OID.regtype:
       return regtypeOut(value as number);
+    case OID.regclass:
+      return regclassOut(value as RegclassValue);
     case OID.record:
       return recordOut(value as PgRecord, (t, v) => textOut(t, v, fmt));
     default: {
@@ -127,6 +130,7 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     case OID.regtype: return regtypeIn(text);
+    case OID.regclass: return regclassInWithoutSession();
     case OID.record: return recordIn();
     default: {
       const elem = arrayElem(oid);

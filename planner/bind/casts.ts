@@ -14,6 +14,7 @@ import { jsonbToScalar } from '../funcs/json.js';
 import { intervalIn, intervalTypmodApply } from '../eval/interval-typmod.js';
 import type { Interval } from '../../catalog/index.js';
 import { arrayCastContext, arrayCastImpl } from './array-cast.js';
+import { regclassCastImpl } from '../funcs/pg-catalog-regclass.js';
 
 export type CastContext = 'i' | 'a' | 'e';
 
@@ -64,6 +65,15 @@ add('i', O.int2, O.regtype);
 add('i', O.int4, O.regtype);
 add('i', O.int8, O.regtype);
 add('a', O.regtype, O.int4, O.int8);
+// regclass: binary coercible with the integer OIDs; text/varchar read a relation name (pg_cast).
+add('i', O.oid, O.regclass);
+add('i', O.regclass, O.oid);
+add('i', O.int2, O.regclass);
+add('i', O.int4, O.regclass);
+add('i', O.int8, O.regclass);
+add('a', O.regclass, O.int4, O.int8);
+add('i', O.text, O.regclass);
+add('i', O.varchar, O.regclass);
 
 /** The cast's context, or undefined when no cast exists. Same type → 'i' (length coercion). */
 export function castContext(from: number, to: number): CastContext | undefined {
@@ -140,6 +150,8 @@ function float4Check(x: number, orig: number): number {
 export function castImpl(from: number, to: number, typmod: number, explicit: boolean): Impl | undefined {
   if (castContext(from, to) === undefined) return undefined;
   const viaText = (v: Value, fmt: FormatSettings): Value => textIn(to, textOut(from, v, fmt), fmt, typmod, { explicitCast: explicit });
+  const regclass = regclassCastImpl(from, to, isStringType); // needs the session: planner/funcs
+  if (regclass !== undefined) return regclass;
   const arrays = arrayCastImpl(from, to, typmod, explicit);
   if (arrays !== undefined) return arrays;
   if (from === to) {

@@ -1,0 +1,69 @@
+// regclass (OID 2205): an OID that reads and prints as a relation name (PostgreSQL's regclassin /
+// regclassout). Both directions need the session (its catalog and search_path), which the codecs
+// here do not have, so a regclass value is the OID together with the text regclassout printed for
+// it when the value was made: the planner's casts (planner/funcs/pg-catalog-regclass.ts) resolve
+// names and OIDs with the session and build the value; output, comparison and the binary form
+// only read it. The printed name is fixed at the moment of the cast, which within one statement
+// is what PostgreSQL shows too (regclassout runs against the statement's catalog snapshot).
+//
+// Binary form: the OID as a 4-byte big-endian unsigned integer (oid's). Input from the codecs
+// (bind parameters) would need the session to find the name, so it is 0A000 here.
+import { DbError } from '../errors.js';
+
+/** A regclass value: the relation's OID and its regclassout text ("t", "s.t", "16389", "-"). */
+export interface RegclassValue {
+  readonly oid: number;
+  readonly label: string;
+}
+
+export function makeRegclass(oid: number, label: string): RegclassValue {
+  return Object.freeze({ oid, label });
+}
+
+/** regclassout: the text fixed when the value was made. */
+export function regclassOut(v: RegclassValue): string {
+  return v.label;
+}
+
+/** The codecs cannot resolve relation names (no session): a clear 0A000 instead of a wrong name. */
+export function regclassInWithoutSession(): never {
+  throw new DbError('0A000', 'regclass values from bind parameters are not supported; cast text or oid to regclass in the query');
+}
+
+/**
+ * stringToQualifiedNameList for regclassin: `a`, `s.a`, `"Mixed"."x.y"`; unquoted parts are
+ * lower-cased. undefined when the text is not a valid name list (42602 "invalid name syntax").
+ */
+export function splitQualifiedName(text: string): string[] | undefined {
+  const parts: string[] = [];
+  let i = 0;
+  const s = text;
+  const skipSpace = (): void => { while (i < s.length && /\s/.test(s[i]!)) i++; };
+  skipSpace();
+  for (;;) {
+    if (s[i] === '"') {
+      let j = i + 1, out = '';
+      for (;;) {
+        if (j >= s.length) return undefined;
+        if (s[j] === '"') {
+          if (s[j + 1] === '"') { out += '"'; j += 2; continue; }
+          break;
+        }
+        out += s[j++];
+      }
+      if (out === '') return undefined;
+      parts.push(out);
+      i = j + 1;
+    } else {
+      const m = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(s.slice(i));
+      if (m === null) return undefined;
+      parts.push(m[0].toLowerCase());
+      i += m[0].length;
+    }
+    skipSpace();
+    if (i >= s.length) return parts;
+    if (s[i] !== '.') return undefined;
+    i++;
+    skipSpace();
+  }
+}

@@ -1,0 +1,116 @@
+// regclassin / regclassout with the session (catalog/types/regclass.ts holds the value and says
+// why): relation names resolve along the search_path as RangeVarGetRelid does (pg_catalog first
+// when the path does not name it), and a relation prints unqualified only when it is visible.
+// Used by the casts to regclass (bind/casts.ts) and the regclass functions of pg-catalog-rel-fns.ts.
+
+import { DbError, TypeOid, makeRegclass, splitQualifiedName, type RegclassValue } from '../../catalog/index.js';
+import type { EvalContext } from '../bind/expr.js';
+import type { TableSession } from '../rel/runtime.js';
+import { quoteIdent } from './format.js';
+import { allClassRows } from './pg-catalog.js';
+import { tableIsVisible } from './pg-catalog-fns.js';
+
+const MAX_OID = 4294967295;
+
+function session(ctx: EvalContext): TableSession {
+  if (!ctx.tables) throw new Error('regclass needs a session');
+  return ctx.tables;
+}
+
+/** The schema name of a namespace OID, or undefined. */
+function schemaNameOf(ts: TableSession, nspOid: number): string | undefined {
+  const r = ts.reader(), db = ts.host.database;
+  return ts.catalog.listSchemas(r, db).find((s) => ts.catalog.schemaOid(r, db, s) === nspOid);
+}
+
+/** regclassout for `oid`: "-" for 0, the name (qualified when not visible), else the number. */
+export function regclassLabel(ts: TableSession, oid: number): string {
+  if (oid === 0) return '-';
+  const row = allClassRows(ts).find((x) => x[0] === oid);
+  if (row === undefined) return String(oid);
+  const name = quoteIdent(row[1] as string);
+  if (tableIsVisible(ts, oid) === true) return name;
+  const nsp = schemaNameOf(ts, row[2] as number);
+  return nsp === undefined ? name : `${quoteIdent(nsp)}.${name}`;
+}
+
+/** oid/int → regclass (binary coercible in PostgreSQL: no existence check). */
+export function regclassFromOid(ctx: EvalContext, oid: number): RegclassValue {
+  return makeRegclass(oid, regclassLabel(session(ctx), oid));
+}
+
+/** The OID a relation name resolves to; 42P01 / 3F000 / 0A000 / 42601 as PostgreSQL. */
+export function resolveRelationOid(ts: TableSession, parts: readonly string[]): number {
+  const shown = parts.join('.');
+  if (parts.length > 3) throw new DbError('42601', `improper relation name (too many dotted names): ${shown}`);
+  if (parts.length === 3 && parts[0] !== ts.host.database) {
+    throw new DbError('0A000', `cross-database references are not implemented: "${shown}"`);
+  }
+  const relname = parts[parts.length - 1]!;
+  const r = ts.reader(), db = ts.host.database;
+  const rows = allClassRows(ts).filter((x) => x[1] === relname);
+  if (parts.length >= 2) {
+    const schema = parts[parts.length - 2]!;
+    if (!ts.catalog.schemaExists(r, db, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
+    const nsp = ts.catalog.schemaOid(r, db, schema);
+    const hit = rows.find((x) => x[2] === nsp);
+    if (hit === undefined) throw new DbError('42P01', `relation "${shown}" does not exist`);
+    return hit[0] as number;
+  }
+  const path = ts.searchPath();
+  const order = path.includes('pg_catalog') ? path : ['pg_catalog', ...path];
+  for (const s of order) {
+    if (!ts.catalog.schemaExists(r, db, s)) continue;
+    const nsp = ts.catalog.schemaOid(r, db, s);
+    const hit = rows.find((x) => x[2] === nsp);
+    if (hit !== undefined) return hit[0] as number;
+  }
+  throw new DbError('42P01', `relation "${shown}" does not exist`);
+}
+
+/** regclassin: '-' (0), a number (taken as the OID unchecked), or a possibly qualified name. */
+export function regclassFromText(ctx: EvalContext, text: string): RegclassValue {
+  const ts = session(ctx);
+  const s = text.trim();
+  if (s === '-') return makeRegclass(0, '-');
+  if (/^[0-9]+$/.test(s)) {
+    const n = Number(s);
+    if (n > MAX_OID) throw new DbError('22003', `value "${s}" is out of range for type oid`);
+    return makeRegclass(n, regclassLabel(ts, n));
+  }
+  const parts = splitQualifiedName(text);
+  if (parts === undefined) throw new DbError('42602', 'invalid name syntax');
+  const oid = resolveRelationOid(ts, parts);
+  return makeRegclass(oid, regclassLabel(ts, oid));
+}
+
+type CastFn = (a: readonly unknown[], ctx: EvalContext) => unknown;
+
+/**
+ * The casts that involve regclass (pg_cast: oid/int2/int4/int8/text/varchar/name/bpchar →
+ * regclass, regclass → oid/int4/int8); undefined for other pairs. regclass → text goes through
+ * the output function like any I/O conversion.
+ */
+export function regclassCastImpl(from: number, to: number, isStringType: (oid: number) => boolean): CastFn | undefined {
+  const O = TypeOid;
+  if (to === O.regclass) {
+    if (from === O.regclass) return (a) => a[0];
+    if (from === O.oid || from === O.int2 || from === O.int4) {
+      return (a, ctx) => { const v = a[0] as number; return regclassFromOid(ctx, v < 0 ? v + 4294967296 : v); };
+    }
+    if (from === O.int8) {
+      return (a, ctx) => {
+        const v = a[0] as bigint;
+        if (v < -2147483648n || v > 4294967295n) throw new DbError('22003', 'OID out of range');
+        return regclassFromOid(ctx, Number(v < 0n ? v + 4294967296n : v));
+      };
+    }
+    if (isStringType(from)) return (a, ctx) => regclassFromText(ctx, a[0] as string);
+    return undefined;
+  }
+  if (from !== O.regclass) return undefined;
+  if (to === O.oid) return (a) => (a[0] as RegclassValue).oid;
+  if (to === O.int4) return (a) => (a[0] as RegclassValue).oid | 0;
+  if (to === O.int8) return (a) => BigInt((a[0] as RegclassValue).oid);
+  return undefined;
+}
