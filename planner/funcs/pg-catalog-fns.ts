@@ -10,6 +10,7 @@ import type { TableSession } from '../rel/runtime.js';
 import { fn, type FnDef } from './def.js';
 import { allClassRows } from './pg-catalog.js';
 import { constraintDef, indexDef } from './pg-catalog-constraint.js';
+import { relationFunctions } from './pg-catalog-rel-fns.js';
 
 const O = TypeOid;
 
@@ -62,5 +63,6 @@ export function pgCatalogFunctions(): FnDef[] {
     // adbin holds the printed default (pg-catalog-constraint.ts), so decompiling is the identity.
     fn('pg_get_expr', [O.text, O.oid], O.text, (a) => a[0], { volatility: 'stable' }),
     fn('pg_get_expr', [O.text, O.oid, O.bool], O.text, (a) => a[0], { volatility: 'stable' }),
+    ...relationFunctions(),
   ];
 }

@@ -11,6 +11,8 @@ const DDL = [
   'create schema other',
   'create table other.hidden (k int)',
   'create table "Mixed" (a int)',
+  'create view vv as select 1 as x',
+  'create temp table tt (a int)',
 ];
 
 /** [query, PostgreSQL 15's rows joined by "|" and "\n", or "ERROR <sqlstate> <message>"]. */
@@ -19,6 +21,9 @@ const CASES: [string, string][] = [
     't|other.hidden|"Mixed"|pg_class|-|0|t|1259|1259|t|pg_class|pg_class|t'],
   [`select c.oid::regclass from pg_class c where relname in ('t','p','hidden','Mixed') order by 1 desc`, '"Mixed"\nother.hidden\nt\np'],
   [`select 'pg_class'::regclass = 'pg_class'::regclass, 1259 = 'pg_class'::regclass, 'pg_class'::regclass in (1259::regclass), 99999::regclass, pg_typeof('t'::regclass)`, 't|t|t|99999|regclass'],
+  // pg_relation_is_publishable(regclass): permanent ordinary tables outside the system only; NULL for no relation.
+  [`select pg_relation_is_publishable('t'), pg_relation_is_publishable('pg_class'), pg_relation_is_publishable('vv'), pg_relation_is_publishable('tt'), pg_relation_is_publishable(99999), pg_relation_is_publishable('t'::regclass::oid::int4), pg_relation_is_publishable('t_pkey')`,
+    't|f|f|f||t|f'],
   [`select 'nope'::regclass`, 'ERROR 42P01 relation "nope" does not exist'],
   [`select 'public.nope'::regclass`, 'ERROR 42P01 relation "public.nope" does not exist'],
   [`select 'x.nope'::regclass`, 'ERROR 3F000 schema "x" does not exist'],
