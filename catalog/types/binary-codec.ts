@@ -42,7 +42,7 @@ export function binaryOut(oid: number, value: unknown): Uint8Array {
     case OID.int2: { const v = value as number; return Uint8Array.of(v >> 8, v); }
     case OID.int4: return be32(value as number);
     case OID.oid: case OID.regtype: return be32(value as number);
-    case OID.regclass: return be32((value as RegclassValue).oid);
+    case OID.regclass: case OID.regnamespace: return be32((value as RegclassValue).oid);
     case OID.int8: { const f = fixed(8); f.view.setBigInt64(0, value as bigint); return f.buf; }
     case OID.float4: { const f = fixed(4); f.view.setFloat32(0, value as number); return f.buf; }
     case OID.float8: { const f = fixed(8); f.view.setFloat64(0, value as number); return f.buf; }
@@ -179,7 +179,7 @@ function binaryInRaw(oid: number, b: Uint8Array): unknown {
     case OID.bool: need(b, 1); return b[0] !== 0;
     case OID.int2: checkLen(b, 2); return ((b[0]! << 24) | (b[1]! << 16)) >> 16;
     case OID.int4: checkLen(b, 4); return (b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!;
-    case OID.regclass: return regclassInWithoutSession();
+    case OID.regclass: case OID.regnamespace: return regclassInWithoutSession();
     case OID.oid: case OID.regtype: checkLen(b, 4); return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
     case OID.int8: return need(b, 8).getBigInt64(0);
     case OID.float4: return need(b, 4).getFloat32(0);

@@ -51,7 +51,7 @@ export function compareValues(oid: number, a: unknown, b: unknown): number {
   switch (oid) {
     case OID.int2: case OID.int4: case OID.oid: case OID.regtype: case OID.date:
       return cmpPrim(a as number, b as number);
-    case OID.regclass:
+    case OID.regclass: case OID.regnamespace:
       return cmpPrim((a as RegclassValue).oid, (b as RegclassValue).oid);
     case OID.int8: case OID.time: case OID.timestamp: case OID.timestamptz:
       return cmpPrim(a as bigint, b as bigint);
@@ -108,7 +108,7 @@ export function hashKey(oid: number, v: unknown): unknown {
       return intervalKey(v as Interval);
     case OID.jsonb:
       return v; // the stored form is canonical
-    case OID.regclass:
+    case OID.regclass: case OID.regnamespace:
       return (v as RegclassValue).oid;
     case OID.record: {
       const r = v as PgRecord;

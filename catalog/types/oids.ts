@@ -29,6 +29,7 @@ export const TypeOid = Object.freeze({
   jsonb: 3802,
   regtype: 2206,
   regclass: 2205,
+  regnamespace: 4089,
   record: 2249,
   // Array types (RowDescription only: array values are 0A000 for now).
   _bool: 1000,
@@ -55,6 +56,7 @@ export const TypeOid = Object.freeze({
   _jsonb: 3807,
   _regtype: 2211,
   _regclass: 2210,
+  _regnamespace: 4090,
   _record: 2287,
 } as const);
 

@@ -6,6 +6,8 @@
 // only read it. The printed name is fixed at the moment of the cast, which within one statement
 // is what PostgreSQL shows too (regclassout runs against the statement's catalog snapshot).
 //
+// regnamespace (OID 4089) uses the same value (OID and printed schema name) for the same reason.
+//
 // Binary form: the OID as a 4-byte big-endian unsigned integer (oid's). Input from the codecs
 // (bind parameters) would need the session to find the name, so it is 0A000 here.
 import { DbError } from '../errors.js';
@@ -32,7 +34,7 @@ export function regclassInWithoutSession(): never {
 
 /**
  * stringToQualifiedNameList for regclassin: `a`, `s.a`, `"Mixed"."x.y"`; unquoted parts are
- * lower-cased. undefined when the text is not a valid name list (42602 "invalid name syntax").
+ * lower-cased (ASCII letters only). undefined when the text is not a valid name list (42602 "invalid name syntax").
  */
 export function splitQualifiedName(text: string): string[] | undefined {
   const parts: string[] = [];
@@ -55,9 +57,11 @@ export function splitQualifiedName(text: string): string[] | undefined {
       parts.push(out);
       i = j + 1;
     } else {
-      const m = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(s.slice(i));
+      // SplitIdentifierString: an unquoted name runs to the next dot or space, whatever it holds;
+      // only ASCII letters are lower-cased (downcase_identifier in UTF8).
+      const m = /^[^\s.]+/.exec(s.slice(i));
       if (m === null) return undefined;
-      parts.push(m[0].toLowerCase());
+      parts.push(m[0].replace(/[A-Z]+/g, (x) => x.toLowerCase()));
       i += m[0].length;
     }
     skipSpace();

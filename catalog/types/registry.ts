@@ -52,6 +52,7 @@ const BASE_ROWS: readonly Row[] = [
   [OID.jsonb, 'jsonb', -1, false, 'U', false, 'i', OID._jsonb, 0],
   [OID.regtype, 'regtype', 4, true, 'N', false, 'i', OID._regtype, 0],
   [OID.regclass, 'regclass', 4, true, 'N', false, 'i', OID._regclass, 0],
+  [OID.regnamespace, 'regnamespace', 4, true, 'N', false, 'i', OID._regnamespace, 0],
   [OID.record, 'record', -1, false, 'P', false, 'd', OID._record, 0],
 ];
 

@@ -80,7 +80,7 @@ export function textOut(oid: number, value: unknown, fmt: FormatSettings): strin
       return '';
     case OID.regtype:
       return regtypeOut(value as number);
-    case OID.regclass:
+    case OID.regclass: case OID.regnamespace:
       return regclassOut(value as RegclassValue);
     case OID.record:
       return recordOut(value as PgRecord, (t, v) => textOut(t, v, fmt));
@@ -130,7 +130,7 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     case OID.regtype: return regtypeIn(text);
-    case OID.regclass: return regclassInWithoutSession();
+    case OID.regclass: case OID.regnamespace: return regclassInWithoutSession();
     case OID.record: return recordIn();
     default: {
       const elem = arrayElem(oid);

@@ -74,6 +74,13 @@ add('i', O.int8, O.regclass);
 add('a', O.regclass, O.int4, O.int8);
 add('i', O.text, O.regclass);
 add('i', O.varchar, O.regclass);
+// regnamespace: binary coercible with the integer OIDs (pg_cast); text input is an I/O cast.
+add('i', O.oid, O.regnamespace);
+add('i', O.regnamespace, O.oid);
+add('i', O.int2, O.regnamespace);
+add('i', O.int4, O.regnamespace);
+add('i', O.int8, O.regnamespace);
+add('a', O.regnamespace, O.int4, O.int8);
 
 /** The cast's context, or undefined when no cast exists. Same type → 'i' (length coercion). */
 export function castContext(from: number, to: number): CastContext | undefined {

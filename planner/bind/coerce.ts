@@ -38,8 +38,8 @@ export function tryCoerce(env: CoerceEnv, e: BoundExpr, target: SqlType, ctx: Ca
     return e.type === target || target.typmod < 0 ? e : { ...e, type: target } as BoundExpr;
   }
   if (from === TypeOid.unknown) {
-    // regclass input needs the session's catalog: a literal becomes a (stable) cast call.
-    if (e.kind === 'const' && target.oid !== TypeOid.regclass) {
+    // regclass/regnamespace input needs the session's catalog: a literal becomes a (stable) cast call.
+    if (e.kind === 'const' && target.oid !== TypeOid.regclass && target.oid !== TypeOid.regnamespace) {
       if (e.value === null) return { kind: 'const', type: target, value: null, location: e.location };
       if (target.typmod >= 0 && isArrayOid(target.oid)) {
         // '{ab,c}' into varchar(2)[]: read the array, then apply the element typmod to each element.
@@ -75,7 +75,7 @@ export function tryCoerce(env: CoerceEnv, e: BoundExpr, target: SqlType, ctx: Ca
 /** Casts whose result depends on session settings (TimeZone, DateStyle) are stable, not immutable. */
 function castVolatility(from: number, to: number): 'immutable' | 'stable' {
   const tz = (o: number): boolean => o === TypeOid.timestamptz || o === TypeOid.date || o === TypeOid.timestamp || o === TypeOid.time || o === TypeOid.interval;
-  return tz(from) || tz(to) || from === TypeOid.regclass || to === TypeOid.regclass ? 'stable' : 'immutable';
+  return tz(from) || tz(to) || [from, to].some((o) => o === TypeOid.regclass || o === TypeOid.regnamespace) ? 'stable' : 'immutable';
 }
 
 /** Explicit cast (`::`, CAST): 42846 when impossible. */

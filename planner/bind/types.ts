@@ -48,6 +48,7 @@ const FACTS = new Map<number, TypeFacts>([
   [TypeOid.void, { category: 'P', preferred: false, len: 4 }],
   [TypeOid.regtype, { category: 'N', preferred: false, len: 4 }],
   [TypeOid.regclass, { category: 'N', preferred: false, len: 4 }],
+  [TypeOid.regnamespace, { category: 'N', preferred: false, len: 4 }],
   [TypeOid.record, { category: 'P', preferred: false, len: -1 }],
 ]);
 
@@ -80,7 +81,7 @@ export const T = {
   char: t(TypeOid.char), bytea: t(TypeOid.bytea), uuid: t(TypeOid.uuid), json: t(TypeOid.json),
   jsonb: t(TypeOid.jsonb), date: t(TypeOid.date), time: t(TypeOid.time), timestamp: t(TypeOid.timestamp),
   timestamptz: t(TypeOid.timestamptz), interval: t(TypeOid.interval), unknown: t(TypeOid.unknown),
-  void: t(TypeOid.void), regtype: t(TypeOid.regtype), regclass: t(TypeOid.regclass), record: t(TypeOid.record),
+  void: t(TypeOid.void), regtype: t(TypeOid.regtype), regclass: t(TypeOid.regclass), regnamespace: t(TypeOid.regnamespace), record: t(TypeOid.record),
 } as const;
 
 /** The spelling PostgreSQL uses in messages ("integer", "character varying(3)"). */
@@ -103,7 +104,7 @@ const NAMES = new Map<string, number>([
   ['bytea', TypeOid.bytea], ['uuid', TypeOid.uuid], ['json', TypeOid.json], ['jsonb', TypeOid.jsonb],
   ['date', TypeOid.date], ['time', TypeOid.time], ['timestamp', TypeOid.timestamp],
   ['timestamptz', TypeOid.timestamptz], ['interval', TypeOid.interval], ['unknown', TypeOid.unknown],
-  ['void', TypeOid.void], ['regtype', TypeOid.regtype], ['regclass', TypeOid.regclass], ['record', TypeOid.record],
+  ['void', TypeOid.void], ['regtype', TypeOid.regtype], ['regclass', TypeOid.regclass], ['regnamespace', TypeOid.regnamespace], ['record', TypeOid.record],
 ]);
 
 /** Resolves TypeName.names (['pg_catalog','int4'], ['varchar'], ...) to an OID; 42704 if unknown. */

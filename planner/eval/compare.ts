@@ -88,7 +88,8 @@ export function comparatorFor(oid: number): Cmp | undefined {
     case TypeOid.oid:
     case TypeOid.date:
       return cmpNumber;
-    case TypeOid.regclass: // ordered as its OID (regclass has oid's btree opclass)
+    case TypeOid.regclass: // ordered as its OID (regclass/regnamespace have oid's btree opclass)
+    case TypeOid.regnamespace:
       return (a, b) => cmpNumber((a as { oid: number }).oid, (b as { oid: number }).oid);
     case TypeOid.float4:
     case TypeOid.float8:

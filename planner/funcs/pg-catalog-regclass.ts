@@ -1,4 +1,4 @@
-// regclassin / regclassout with the session (catalog/types/regclass.ts holds the value and says
+// regclassin / regclassout (and regnamespacein / regnamespaceout) with the session (catalog/types/regclass.ts holds the value and says
 // why): relation names resolve along the search_path as RangeVarGetRelid does (pg_catalog first
 // when the path does not name it), and a relation prints unqualified only when it is visible.
 // Used by the casts to regclass (bind/casts.ts) and the regclass functions of pg-catalog-rel-fns.ts.
@@ -84,31 +84,64 @@ export function regclassFromText(ctx: EvalContext, text: string): RegclassValue 
   return makeRegclass(oid, regclassLabel(ts, oid));
 }
 
+/** regnamespaceout for `oid`: "-" for 0, the quoted schema name, else the number. */
+export function regnamespaceLabel(ts: TableSession, oid: number): string {
+  if (oid === 0) return '-';
+  const nsp = schemaNameOf(ts, oid);
+  return nsp === undefined ? String(oid) : quoteIdent(nsp);
+}
+
+/** regnamespacein: '-' (0), a number (unchecked), or exactly one schema name (3F000 if absent). */
+export function regnamespaceFromText(ctx: EvalContext, text: string): RegclassValue {
+  const ts = session(ctx);
+  const s = text.trim();
+  if (s === '-') return makeRegclass(0, '-');
+  if (/^[0-9]+$/.test(s)) {
+    const n = Number(s);
+    if (n > MAX_OID) throw new DbError('22003', `value "${s}" is out of range for type oid`);
+    return makeRegclass(n, regnamespaceLabel(ts, n));
+  }
+  const parts = splitQualifiedName(text);
+  if (parts === undefined || parts.length !== 1) throw new DbError('42602', 'invalid name syntax');
+  const r = ts.reader(), db = ts.host.database;
+  if (!ts.catalog.schemaExists(r, db, parts[0]!)) throw new DbError('3F000', `schema "${parts[0]}" does not exist`);
+  const oid = ts.catalog.schemaOid(r, db, parts[0]!);
+  return makeRegclass(oid, regnamespaceLabel(ts, oid));
+}
+
 type CastFn = (a: readonly unknown[], ctx: EvalContext) => unknown;
 
 /**
- * The casts that involve regclass (pg_cast: oid/int2/int4/int8/text/varchar/name/bpchar →
- * regclass, regclass → oid/int4/int8); undefined for other pairs. regclass → text goes through
- * the output function like any I/O conversion.
+ * The casts that involve regclass or regnamespace (pg_cast: oid/int2/int4/int8 → either,
+ * either → oid/int4/int8, text/varchar → regclass; other strings by I/O conversion); undefined
+ * for other pairs. regclass → text goes through the output function like any I/O conversion.
  */
 export function regclassCastImpl(from: number, to: number, isStringType: (oid: number) => boolean): CastFn | undefined {
   const O = TypeOid;
-  if (to === O.regclass) {
-    if (from === O.regclass) return (a) => a[0];
+  const isReg = (o: number): boolean => o === O.regclass || o === O.regnamespace;
+  if (isReg(to)) {
+    if (from === to) return (a) => a[0];
+    const fromOid = to === O.regclass
+      ? (ctx: EvalContext, oid: number): RegclassValue => regclassFromOid(ctx, oid)
+      : (ctx: EvalContext, oid: number): RegclassValue => makeRegclass(oid, regnamespaceLabel(session(ctx), oid));
     if (from === O.oid || from === O.int2 || from === O.int4) {
-      return (a, ctx) => { const v = a[0] as number; return regclassFromOid(ctx, v < 0 ? v + 4294967296 : v); };
+      return (a, ctx) => { const v = a[0] as number; return fromOid(ctx, v < 0 ? v + 4294967296 : v); };
     }
     if (from === O.int8) {
       return (a, ctx) => {
         const v = a[0] as bigint;
         if (v < -2147483648n || v > 4294967295n) throw new DbError('22003', 'OID out of range');
-        return regclassFromOid(ctx, Number(v < 0n ? v + 4294967296n : v));
+        return fromOid(ctx, Number(v < 0n ? v + 4294967296n : v));
       };
     }
-    if (isStringType(from)) return (a, ctx) => regclassFromText(ctx, a[0] as string);
+    if (isStringType(from)) {
+      return to === O.regclass
+        ? (a, ctx) => regclassFromText(ctx, a[0] as string)
+        : (a, ctx) => regnamespaceFromText(ctx, a[0] as string);
+    }
     return undefined;
   }
-  if (from !== O.regclass) return undefined;
+  if (!isReg(from)) return undefined;
   if (to === O.oid) return (a) => (a[0] as RegclassValue).oid;
   if (to === O.int4) return (a) => (a[0] as RegclassValue).oid | 0;
   if (to === O.int8) return (a) => BigInt((a[0] as RegclassValue).oid);

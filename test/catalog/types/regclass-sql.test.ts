@@ -24,6 +24,12 @@ const CASES: [string, string][] = [
   // pg_relation_is_publishable(regclass): permanent ordinary tables outside the system only; NULL for no relation.
   [`select pg_relation_is_publishable('t'), pg_relation_is_publishable('pg_class'), pg_relation_is_publishable('vv'), pg_relation_is_publishable('tt'), pg_relation_is_publishable(99999), pg_relation_is_publishable('t'::regclass::oid::int4), pg_relation_is_publishable('t_pkey')`,
     't|f|f|f||t|f'],
+  [`select '1X.ÄB'::regclass`, 'ERROR 3F000 schema "1x" does not exist'],
+  // regnamespace: one schema name or a number; prints the quoted name, a number when unknown.
+  [`select 'other'::regnamespace, 'public'::regnamespace::oid, 2200::regnamespace, 11::oid::regnamespace, 0::regnamespace, 99999::regnamespace, 'pg_catalog'::regnamespace::text, relnamespace::regnamespace from pg_class where relname = 'hidden'`,
+    'other|2200|public|pg_catalog|-|99999|pg_catalog|other'],
+  [`select 'nope'::regnamespace`, 'ERROR 3F000 schema "nope" does not exist'],
+  [`select 'a.b'::regnamespace`, 'ERROR 42602 invalid name syntax'],
   [`select 'nope'::regclass`, 'ERROR 42P01 relation "nope" does not exist'],
   [`select 'public.nope'::regclass`, 'ERROR 42P01 relation "public.nope" does not exist'],
   [`select 'x.nope'::regclass`, 'ERROR 3F000 schema "x" does not exist'],

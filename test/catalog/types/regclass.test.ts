@@ -27,8 +27,9 @@ describe('splitQualifiedName', () => {
     expect(splitQualifiedName(' Public . "Mixed.Name" ')).toEqual(['public', 'Mixed.Name']);
     expect(splitQualifiedName('"a""b"')).toEqual(['a"b']);
     expect(splitQualifiedName('db.s.t')).toEqual(['db', 's', 't']);
+    expect(splitQualifiedName('1X.ÄB')).toEqual(['1x', 'Äb']); // any run of characters; ASCII-only downcasing
   });
   it('rejects what PostgreSQL calls invalid name syntax', () => {
-    for (const bad of ['', 'a.', '.a', 'a b', '"unterminated', '""', '1abc', 'a..b']) expect(splitQualifiedName(bad)).toBeUndefined();
+    for (const bad of ['', 'a.', '.a', 'a b', '"unterminated', '""', 'a..b']) expect(splitQualifiedName(bad)).toBeUndefined();
   });
 });
