@@ -38,6 +38,12 @@ const ROW_QUERIES: Record<string, [string, string]> = {
   "pg_index": [
     "select c.relname, i.indnatts, i.indisunique, i.indisprimary, i.indkey::int2[]::text as indkey from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid=t.relnamespace where n.nspname='public' order by 1",
     "ser_pkey|1|t|t|[0:0]={1}\nt_note_key|1|t|f|[0:0]={4}\nt_pkey|1|t|t|[0:0]={1}\nu_a|1|f|f|[0:0]={1}\n"
+  ],
+  // The casts psql's \d <table> queries make (c.oid::pg_catalog.regclass, ::regnamespace) and
+  // pg_relation_is_publishable: names unqualified only when visible on the search_path.
+  "regclass": [
+    "select c.relname, c.oid::pg_catalog.regclass, pg_catalog.pg_relation_is_publishable(c.oid), c.relnamespace::pg_catalog.regnamespace, (pg_catalog.quote_ident(n.nspname) || '.' || c.relname)::pg_catalog.regclass::pg_catalog.oid = c.oid from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname in ('public','other') order by 1",
+    "hidden|other.hidden|t|other|t\ns|s|f|public|t\nser|ser|t|public|t\nser_id_seq|ser_id_seq|f|public|t\nser_pkey|ser_pkey|f|public|t\nt|t|t|public|t\nt_note_key|t_note_key|f|public|t\nt_pkey|t_pkey|f|public|t\nu|u|t|public|t\nu_a|u_a|f|public|t\nv|v|f|public|t\n"
   ]
 };
 
