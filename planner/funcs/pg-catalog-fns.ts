@@ -8,7 +8,7 @@ import { TypeOid } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { fn, type FnDef } from './def.js';
-import { allClassRows } from './pg-catalog.js';
+import { allClassRows, PREDEFINED_ROLES } from './pg-catalog.js';
 import { constraintDef, indexDef } from './pg-catalog-constraint.js';
 import { relationFunctions } from './pg-catalog-rel-fns.js';
 
@@ -17,7 +17,8 @@ const O = TypeOid;
 /** pg_get_userbyid: the role's name, or PostgreSQL's "unknown (OID=n)" for roles that do not exist. */
 export function userById(oid: number): string {
   if (oid === 10) return 'postgres';
-  if (oid === 6171) return 'pg_database_owner';
+  const predefined = PREDEFINED_ROLES.find(([, o]) => o === oid);
+  if (predefined !== undefined) return predefined[0];
   return `unknown (OID=${oid})`;
 }
 

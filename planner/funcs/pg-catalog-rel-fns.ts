@@ -1,5 +1,7 @@
 // System-information functions over relations that take regclass, as PostgreSQL 15 defines
-// them: pg_relation_is_publishable(regclass).
+// them: pg_relation_is_publishable(regclass), and pg_get_statisticsobjdef_columns(oid), NULL for
+// every OID as for any OID that names no statistics object (pg_statistic_ext is empty: Pyralog
+// has no CREATE STATISTICS).
 
 import { TypeOid, type RegclassValue } from '../../catalog/index.js';
 import type { EvalContext } from '../bind/expr.js';
@@ -27,5 +29,6 @@ export function relationFunctions(): FnDef[] {
   return [
     fn('pg_relation_is_publishable', [TypeOid.regclass], TypeOid.bool,
       (a, ctx) => relationIsPublishable(ctx, (a[0] as RegclassValue).oid), { volatility: 'stable' }),
+    fn('pg_get_statisticsobjdef_columns', [TypeOid.oid], TypeOid.text, () => null, { volatility: 'stable' }),
   ];
 }

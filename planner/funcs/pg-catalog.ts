@@ -95,7 +95,28 @@ export const PG_CATALOG_COLUMNS: Record<string, Array<[string, SqlType]>> = {
   pg_publication: [['oid', O], ['pubname', N], ['pubowner', O], ['puballtables', B], ['pubinsert', B], ['pubupdate', B], ['pubdelete', B], ['pubtruncate', B], ['pubviaroot', B]],
   pg_publication_namespace: [['oid', O], ['pnpubid', O], ['pnnspid', O]],
   pg_publication_rel: [['oid', O], ['prpubid', O], ['prrelid', O], ['prqual', T.text], ['prattrs', t(TypeOid._int2)]],
+  pg_roles: [
+    ['rolname', N], ['rolsuper', B], ['rolinherit', B], ['rolcreaterole', B], ['rolcreatedb', B], ['rolcanlogin', B], ['rolreplication', B],
+    ['rolconnlimit', I4], ['rolpassword', T.text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', B], ['rolconfig', t(TypeOid._text)], ['oid', O],
+  ],
 };
+
+/**
+ * pg_roles: the roles a PostgreSQL 15 cluster has after initdb (the bootstrap superuser, named
+ * "postgres", and the predefined roles), as pg_get_userbyid names them. Pyralog has no CREATE
+ * ROLE; a connecting user name that is not one of these is not a row here (stated difference).
+ */
+export const PREDEFINED_ROLES: ReadonlyArray<[string, number]> = [
+  ['pg_monitor', 3373], ['pg_read_all_settings', 3374], ['pg_read_all_stats', 3375], ['pg_stat_scan_tables', 3377],
+  ['pg_signal_backend', 4200], ['pg_checkpoint', 4544], ['pg_read_server_files', 4569], ['pg_write_server_files', 4570],
+  ['pg_execute_server_program', 4571], ['pg_database_owner', DATABASE_OWNER_OID], ['pg_read_all_data', 6181], ['pg_write_all_data', 6182],
+];
+function roleRows(): Value[][] {
+  return [
+    ['postgres', true, true, true, true, true, true, -1, '********', null, true, null, BOOTSTRAP_USER_OID],
+    ...PREDEFINED_ROLES.map(([name, oid]) => [name, false, true, false, false, false, false, -1, '********', null, false, null, oid]),
+  ];
+}
 
 /** pg_collation rows: the database default and the two libc collations every cluster has. */
 const COLLATIONS: Value[][] = [
@@ -154,6 +175,8 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
       return constraintRows(ts);
     case 'pg_collation':
       return COLLATIONS.map((c) => [...c]);
+    case 'pg_roles':
+      return roleRows();
     // No inheritance, COMMENT, row security, extended statistics or logical replication:
     // these catalogs are truly empty.
     case 'pg_inherits':

@@ -18,7 +18,13 @@ const EXPECTED: Record<string, string> = {
   "\\dt other.*": "         List of relations\n Schema |  Name  | Type  |  Owner   \n--------+--------+-------+----------\n other  | hidden | table | postgres\n(1 row)\n\n",
   "\\di": "               List of relations\n Schema |    Name    | Type  |  Owner   | Table \n--------+------------+-------+----------+-------\n public | ser_pkey   | index | postgres | ser\n public | t_note_key | index | postgres | t\n public | t_pkey     | index | postgres | t\n public | u_a        | index | postgres | u\n(4 rows)\n\n",
   "\\dv": "        List of relations\n Schema | Name | Type |  Owner   \n--------+------+------+----------\n public | v    | view | postgres\n(1 row)\n\n",
-  "\\ds": "             List of relations\n Schema |    Name    |   Type   |  Owner   \n--------+------------+----------+----------\n public | s          | sequence | postgres\n public | ser_id_seq | sequence | postgres\n(2 rows)\n\n"
+  "\\ds": "             List of relations\n Schema |    Name    |   Type   |  Owner   \n--------+------------+----------+----------\n public | s          | sequence | postgres\n public | ser_id_seq | sequence | postgres\n(2 rows)\n\n",
+  // \d <table> (tables without FOREIGN KEYs: psql sends pg_partition_ancestors, a set-returning
+  // function in a target list, only when relhastriggers; CHECK constraints are not in pg_constraint yet)
+  "\\d t": "                        Table \"public.t\"\n Column |         Type          | Collation | Nullable | Default \n--------+-----------------------+-----------+----------+---------\n id     | integer               |           | not null | \n name   | character varying(20) |           | not null | \n score  | numeric(10,2)         |           |          | 0\n note   | text                  |           |          | \nIndexes:\n    \"t_pkey\" PRIMARY KEY, btree (id)\n    \"t_note_key\" UNIQUE CONSTRAINT, btree (note)\n\n",
+  "\\d u": "                 Table \"public.u\"\n Column |  Type  | Collation | Nullable | Default \n--------+--------+-----------+----------+---------\n a      | bigint |           |          | \n b      | text   |           |          | \nIndexes:\n    \"u_a\" btree (a)\n\n",
+  "\\d ser": "                            Table \"public.ser\"\n Column |  Type   | Collation | Nullable |             Default             \n--------+---------+-----------+----------+---------------------------------\n id     | integer |           | not null | nextval('ser_id_seq'::regclass)\n x      | integer |           |          | \nIndexes:\n    \"ser_pkey\" PRIMARY KEY, btree (id)\n\n",
+  "\\d other.hidden": "               Table \"other.hidden\"\n Column |  Type   | Collation | Nullable | Default \n--------+---------+-----------+----------+---------\n k      | integer |           |          | \n\n"
 };
 
 /** Catalog queries (left) and PostgreSQL 15's unaligned, tuples-only output (right). */
@@ -44,6 +50,11 @@ const ROW_QUERIES: Record<string, [string, string]> = {
   "regclass": [
     "select c.relname, c.oid::pg_catalog.regclass, pg_catalog.pg_relation_is_publishable(c.oid), c.relnamespace::pg_catalog.regnamespace, (pg_catalog.quote_ident(n.nspname) || '.' || c.relname)::pg_catalog.regclass::pg_catalog.oid = c.oid from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname in ('public','other') order by 1",
     "hidden|other.hidden|t|other|t\ns|s|f|public|t\nser|ser|t|public|t\nser_id_seq|ser_id_seq|f|public|t\nser_pkey|ser_pkey|f|public|t\nt|t|t|public|t\nt_note_key|t_note_key|f|public|t\nt_pkey|t_pkey|f|public|t\nu|u|t|public|t\nu_a|u_a|f|public|t\nv|v|f|public|t\n"
+  ],
+  // pg_roles as initdb leaves it (psql's \d <table> policy query reads it), named alike by pg_get_userbyid.
+  "pg_roles": [
+    "select r.rolname, r.rolsuper, r.rolinherit, r.rolcanlogin, r.rolconnlimit, r.rolpassword, r.rolbypassrls, r.oid, pg_catalog.pg_get_userbyid(r.oid) = r.rolname, pg_catalog.pg_get_statisticsobjdef_columns(r.oid) is null from pg_catalog.pg_roles r order by r.oid",
+    "postgres|t|t|t|-1|********|t|10|t|t\npg_monitor|f|t|f|-1|********|f|3373|t|t\npg_read_all_settings|f|t|f|-1|********|f|3374|t|t\npg_read_all_stats|f|t|f|-1|********|f|3375|t|t\npg_stat_scan_tables|f|t|f|-1|********|f|3377|t|t\npg_signal_backend|f|t|f|-1|********|f|4200|t|t\npg_checkpoint|f|t|f|-1|********|f|4544|t|t\npg_read_server_files|f|t|f|-1|********|f|4569|t|t\npg_write_server_files|f|t|f|-1|********|f|4570|t|t\npg_execute_server_program|f|t|f|-1|********|f|4571|t|t\npg_database_owner|f|t|f|-1|********|f|6171|t|t\npg_read_all_data|f|t|f|-1|********|f|6181|t|t\npg_write_all_data|f|t|f|-1|********|f|6182|t|t\n"
   ]
 };
 
