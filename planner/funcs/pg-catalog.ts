@@ -1,6 +1,6 @@
 // pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
 // catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
-// pg_am, pg_index, pg_attrdef, pg_constraint, pg_collation, and the empty pg_inherits,
+// pg_am, pg_index, pg_attrdef, pg_constraint, pg_collation, pg_roles (initdb's roles), and the empty pg_inherits,
 // pg_description, pg_policy, pg_statistic_ext, pg_publication*), read from the catalog through
 // the statement's snapshot each time the relation is scanned, like information_schema
 // (info-schema.ts). Columns, types and values follow PostgreSQL 15 (checked against a live
