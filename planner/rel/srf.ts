@@ -120,7 +120,9 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
       tick();
     }
   };
-  const node = new SeriesNode(cols.length, series);
+  // int4 without ordinality (the common case) runs as a plain iterator: one fewer generator
+  // resume per row than the general generator (the consumers above add their own).
+  const node = new SeriesNode(cols.length, series, ty.oid === O.int4 && !ordinality ? (ctx) => new Int4Series(fns, ctx) : undefined);
   node.rowsEstimate = seriesRows(args); // EXPLAIN: PostgreSQL 15 counts a constant integer series too
   return { columns: cols, node };
 }
@@ -130,12 +132,39 @@ export function planFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean, 
  * column when asked). `produce` (the materialized form) is kept for RowsNode's interface.
  */
 class SeriesNode extends RowsNode {
-  constructor(width: number, private readonly series: (ctx: EvalContext) => Generator<Row>) {
+  constructor(width: number, private readonly series: (ctx: EvalContext) => Generator<Row>, private readonly fast: ((ctx: EvalContext) => Iterator<Row>) | undefined) {
     super(width, (ctx) => materialize(series(ctx)), 'Function Scan on generate_series');
   }
-  // The series generator itself, not a delegating one: one generator resume per row.
   override open(ctx: EvalContext): Generator<Row> {
-    return this.series(ctx);
+    // RowsNode declares a Generator; RelNode consumers only call next() (the fast iterator).
+    return (this.fast ? this.fast(ctx) : this.series(ctx)) as Generator<Row>;
+  }
+}
+
+/** generate_series(int4, int4 [, int4]) rows; the arguments are evaluated on the first pull. */
+class Int4Series implements Iterator<Row> {
+  private cur = 0;
+  private stop = -1;
+  private step = 1;
+  private n = 0;
+  private started = false;
+  constructor(private readonly fns: ReadonlyArray<(row: Value[], ctx: EvalContext) => Value>, private readonly ctx: EvalContext) {}
+  next(): IteratorResult<Row> {
+    if (!this.started) {
+      this.started = true;
+      const v = this.fns.map((fn) => fn([], this.ctx));
+      if (v.some((x) => x === null)) return { done: true, value: undefined };
+      this.cur = Number(v[0]);
+      this.stop = Number(v[1]);
+      this.step = v.length > 2 ? Number(v[2]) : 1;
+      if (this.step === 0) throw new DbError('22023', 'step size cannot equal zero');
+    }
+    const cur = this.cur;
+    // Doubles: int4 values plus an int4 step never lose precision, so no overflow check.
+    if (this.step > 0 ? cur > this.stop : cur < this.stop) return { done: true, value: undefined };
+    this.cur = cur + this.step;
+    if ((++this.n & (CANCEL_CHECK_ROWS - 1)) === 0) checkCancel(this.ctx);
+    return { done: false, value: [cur] };
   }
 }
 
