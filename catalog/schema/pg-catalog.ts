@@ -13,7 +13,7 @@ export const PG_CATALOG_RELATIONS: ReadonlyMap<string, number> = new Map([
   ['pg_namespace', 2615], ['pg_class', 1259], ['pg_attribute', 1249], ['pg_type', 1247], ['pg_am', 2601],
   ['pg_index', 2610], ['pg_inherits', 2611], ['pg_description', 2609], ['pg_attrdef', 2604], ['pg_constraint', 2606],
   ['pg_collation', 3456], ['pg_policy', 3256], ['pg_statistic_ext', 3381], ['pg_publication', 6104], ['pg_publication_namespace', 6237],
-  ['pg_publication_rel', 6106], ['pg_roles', 12000],
+  ['pg_publication_rel', 6106], ['pg_roles', 12000], ['pg_trigger', 2620],
 ]);
 
 /** The internal function the views scan, qualified with pg_catalog. */

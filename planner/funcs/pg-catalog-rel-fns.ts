@@ -1,7 +1,7 @@
 // System-information functions over relations that take regclass, as PostgreSQL 15 defines
 // them: pg_relation_is_publishable(regclass), and pg_get_statisticsobjdef_columns(oid), NULL for
 // every OID as for any OID that names no statistics object (pg_statistic_ext is empty: Pyralog
-// has no CREATE STATISTICS).
+// has no CREATE STATISTICS); pg_get_triggerdef likewise (pg_trigger is empty).
 
 import { TypeOid, type RegclassValue } from '../../catalog/index.js';
 import type { EvalContext } from '../bind/expr.js';
@@ -30,5 +30,8 @@ export function relationFunctions(): FnDef[] {
     fn('pg_relation_is_publishable', [TypeOid.regclass], TypeOid.bool,
       (a, ctx) => relationIsPublishable(ctx, (a[0] as RegclassValue).oid), { volatility: 'stable' }),
     fn('pg_get_statisticsobjdef_columns', [TypeOid.oid], TypeOid.text, () => null, { volatility: 'stable' }),
+    // pg_trigger is empty: PostgreSQL's pg_get_triggerdef is NULL for an OID that names no trigger.
+    fn('pg_get_triggerdef', [TypeOid.oid], TypeOid.text, () => null, { volatility: 'stable' }),
+    fn('pg_get_triggerdef', [TypeOid.oid, TypeOid.bool], TypeOid.text, () => null, { volatility: 'stable' }),
   ];
 }

@@ -1,7 +1,7 @@
 // pg_catalog._pg_catalog_view(name): the rows of the pg_catalog relations that
 // catalog/schema/pg-catalog.ts defines over it (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_am, pg_index, pg_attrdef, pg_constraint, pg_collation, pg_roles (initdb's roles), and the empty pg_inherits,
-// pg_description, pg_policy, pg_statistic_ext, pg_publication*), read from the catalog through
+// pg_description, pg_policy, pg_statistic_ext, pg_publication*, pg_trigger), read from the catalog through
 // the statement's snapshot each time the relation is scanned, like information_schema
 // (info-schema.ts). Columns, types and values follow PostgreSQL 15 (checked against a live
 // server); OIDs are the ones the wire already uses (catalog's relation OIDs, TypeOid), so they
@@ -99,6 +99,11 @@ export const PG_CATALOG_COLUMNS: Record<string, Array<[string, SqlType]>> = {
     ['rolname', N], ['rolsuper', B], ['rolinherit', B], ['rolcreaterole', B], ['rolcreatedb', B], ['rolcanlogin', B], ['rolreplication', B],
     ['rolconnlimit', I4], ['rolpassword', T.text], ['rolvaliduntil', T.timestamptz], ['rolbypassrls', B], ['rolconfig', t(TypeOid._text)], ['oid', O],
   ],
+  pg_trigger: [
+    ['oid', O], ['tgrelid', O], ['tgparentid', O], ['tgname', N], ['tgfoid', O], ['tgtype', I2], ['tgenabled', C], ['tgisinternal', B],
+    ['tgconstrrelid', O], ['tgconstrindid', O], ['tgconstraint', O], ['tgdeferrable', B], ['tginitdeferred', B], ['tgnargs', I2],
+    ['tgattr', t(TypeOid._int2)], ['tgargs', T.bytea], ['tgqual', T.text], ['tgoldtable', N], ['tgnewtable', N],
+  ],
 };
 
 /**
@@ -186,6 +191,8 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
     case 'pg_publication':
     case 'pg_publication_namespace':
     case 'pg_publication_rel':
+    // No CREATE TRIGGER, and FOREIGN KEYs are checked without PostgreSQL's internal RI triggers.
+    case 'pg_trigger':
       return [];
     default:
       throw new DbError('XX000', `unknown pg_catalog relation ${rel}`);

@@ -55,6 +55,11 @@ const ROW_QUERIES: Record<string, [string, string]> = {
   "pg_roles": [
     "select r.rolname, r.rolsuper, r.rolinherit, r.rolcanlogin, r.rolconnlimit, r.rolpassword, r.rolbypassrls, r.oid, pg_catalog.pg_get_userbyid(r.oid) = r.rolname, pg_catalog.pg_get_statisticsobjdef_columns(r.oid) is null from pg_catalog.pg_roles r order by r.oid",
     "postgres|t|t|t|-1|********|t|10|t|t\npg_monitor|f|t|f|-1|********|f|3373|t|t\npg_read_all_settings|f|t|f|-1|********|f|3374|t|t\npg_read_all_stats|f|t|f|-1|********|f|3375|t|t\npg_stat_scan_tables|f|t|f|-1|********|f|3377|t|t\npg_signal_backend|f|t|f|-1|********|f|4200|t|t\npg_checkpoint|f|t|f|-1|********|f|4544|t|t\npg_read_server_files|f|t|f|-1|********|f|4569|t|t\npg_write_server_files|f|t|f|-1|********|f|4570|t|t\npg_execute_server_program|f|t|f|-1|********|f|4571|t|t\npg_database_owner|f|t|f|-1|********|f|6171|t|t\npg_read_all_data|f|t|f|-1|********|f|6181|t|t\npg_write_all_data|f|t|f|-1|********|f|6182|t|t\n"
+  ],
+  // No triggers in this DDL (PostgreSQL's internal RI triggers come only with FOREIGN KEYs).
+  "pg_trigger": [
+    "select count(*), pg_catalog.pg_get_triggerdef(0) is null, pg_catalog.pg_get_triggerdef(0, true) is null from pg_catalog.pg_trigger",
+    "0|t|t\n"
   ]
 };
 
