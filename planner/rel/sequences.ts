@@ -63,6 +63,7 @@ function lookupOid(ctx: EvalContext, oid: bigint): TableDesc {
 
 function lookup(ctx: EvalContext, name: Value): TableDesc {
   if (typeof name === 'bigint' || typeof name === 'number') return lookupOid(ctx, BigInt(name));
+  if (typeof name === 'object' && name !== null && 'oid' in name) return lookupOid(ctx, BigInt((name as { oid: number }).oid)); // a regclass value
   const ts = tablesOf(ctx);
   const parts = parseRegclass(name as string);
   const rel = parts[parts.length - 1] ?? '';
@@ -85,13 +86,14 @@ export function bindSequenceCall(b: Binder, f: FuncCall): BoundExpr {
   const first = args[0]?.type.oid;
   const nameArg = first === undefined || ([O.unknown, O.text, O.varchar, O.bpchar, O.name] as number[]).includes(first);
   const oidArg = first !== undefined && ([O.int2, O.int4, O.int8, O.oid] as number[]).includes(first);
+  const regclassArg = first === O.regclass;
   const restOk = args.slice(1).every((a, i) => (i === 0 ? ([O.unknown, O.int2, O.int4, O.int8] as number[]).includes(a.type.oid) : ([O.unknown, O.bool] as number[]).includes(a.type.oid)));
-  if (!want.includes(args.length) || (args.length > 0 && !nameArg && !oidArg) || !restOk) {
+  if (!want.includes(args.length) || (args.length > 0 && !nameArg && !oidArg && !regclassArg) || !restOk) {
     throw b.err('42883', `function ${name}(${args.map((a) => typeName(a.type.oid)).join(', ')}) does not exist`, loc, {
       hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
     });
   }
-  const coerced: BoundExpr[] = args.map((a, i) => (i === 0 ? (oidArg ? b.coerceTo(a, T.int8, name, loc) : b.coerceTo(a, T.text, name, loc)) : i === 1 ? b.coerceTo(a, T.int8, name, loc) : b.coerceTo(a, T.bool, name, loc)));
+  const coerced: BoundExpr[] = args.map((a, i) => (i === 0 ? (regclassArg ? a : oidArg ? b.coerceTo(a, T.int8, name, loc) : b.coerceTo(a, T.text, name, loc)) : i === 1 ? b.coerceTo(a, T.int8, name, loc) : b.coerceTo(a, T.bool, name, loc)));
   const call = (impl: (a: Value[], ctx: EvalContext) => Value): BoundExpr => ({ kind: 'call', name, args: coerced, type: T.int8, impl, strict: true, volatility: 'volatile', location: loc });
   switch (name) {
     case 'nextval':

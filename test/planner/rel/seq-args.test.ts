@@ -24,6 +24,8 @@ describe('sequence function arguments', () => {
   it('read an integer as a relation OID', async () => {
     expect(await err('select nextval(1 + 1)')).toEqual(['XX000', 'could not open relation with OID 2']);
     expect(await err('select currval(1::smallint)')).toEqual(['XX000', 'could not open relation with OID 1']);
+    expect((await client().query(`select nextval('seq'::regclass)`)).text).toEqual([['5']]);
+    expect((await client().query(`select nextval('seq'::regclass::oid::int)`)).text).toEqual([['6']]);
   });
   it('have no overload for other argument types', async () => {
     const e = await client().error('select currval(true)');
