@@ -65,9 +65,15 @@ export function tryCoerce(env: CoerceEnv, e: BoundExpr, target: SqlType, ctx: Ca
   if (c === undefined) return undefined;
   if (ctx === 'i' && c !== 'i') return undefined;
   if (ctx === 'a' && c === 'e') return undefined;
-  const impl = castImpl(from, target.oid, target.typmod, ctx === 'e');
-  if (impl === undefined) return undefined;
+  const cast = castImpl(from, target.oid, target.typmod, ctx === 'e');
+  if (cast === undefined) return undefined;
   const location = 'location' in e ? e.location : -1;
+  // A regclass/regnamespace literal is read when the statement runs; its errors point at the
+  // literal as PostgreSQL's (read at parse analysis) do.
+  const literalPos = from === TypeOid.unknown && e.kind === 'const' ? env.position(location) : undefined;
+  const impl: typeof cast = literalPos === undefined ? cast : (a, c) => {
+    try { return cast(a, c); } catch (err) { throw err instanceof DbError && err.fields.position === undefined ? err.withPosition(literalPos) : err; }
+  };
   const call: BoundExpr = { kind: 'call', name: typeName(target), args: [e], type: target, impl, strict: true, volatility: castVolatility(from, target.oid), location };
   return call;
 }

@@ -68,6 +68,15 @@ describe('regclass over the wire', () => {
     });
   }
 
+  it('points a literal\'s error at the literal; a computed name\'s error has no position (as PostgreSQL)', async () => {
+    const pos = async (text: string): Promise<string | undefined> => {
+      try { await c.query(text); return 'no error'; } catch (e) { return (e as { position?: string }).position; }
+    };
+    expect(await pos(`select 1, 'nope'::regclass`)).toBe('11');
+    expect(await pos(`select 1, 'x.y'::regnamespace`)).toBe('11');
+    expect(await pos(`select 'nope'::text::regclass`)).toBeUndefined();
+  });
+
   it('prints a relation qualified only when it is not visible on the search_path', async () => {
     await c.query('set search_path = other');
     try {
