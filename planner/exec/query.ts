@@ -16,6 +16,7 @@ import { figureColname } from '../bind/names.js';
 import { T, typeName, type SqlType } from '../bind/types.js';
 import { compile, type AsyncResults, type CompileState, type Compiled } from '../eval/compile.js';
 import { needsRelPlanner, planRelSelect, planWith, rejectWindowCalls } from '../rel/index.js';
+import { rejectSrfCalls } from '../rel/project-set.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
 import { AppendNode } from '../rel/append.js';
 import { RowsNode, type RelNode } from '../rel/ops.js';
@@ -294,8 +295,11 @@ interface SortKey {
 function applyOrderLimit(b: Binder, s: SelectStmt, plan: QueryPlan): QueryPlan {
   const setOp = s.op !== undefined && s.op !== 'SETOP_NONE';
   const keys: SortKey[] = (s.sortClause ?? []).map((n) => sortKey(b, n as SortBy, plan, setOp));
-  const limit = s.limitCount ? compile(b.coerceTo(b.resolveUnknown(b.bind(s.limitCount)), T.int8, 'LIMIT', -1)) : undefined;
-  const offset = s.limitOffset ? compile(b.coerceTo(b.resolveUnknown(b.bind(s.limitOffset)), T.int8, 'OFFSET', -1)) : undefined;
+  // An unknown literal ('2') goes straight to bigint, as transformLimitClause; SRFs are refused.
+  if (s.limitCount) rejectSrfCalls(b, s.limitCount, 'LIMIT');
+  if (s.limitOffset) rejectSrfCalls(b, s.limitOffset, 'OFFSET');
+  const limit = s.limitCount ? compile(b.coerceTo(b.bind(s.limitCount), T.int8, 'LIMIT', -1)) : undefined;
+  const offset = s.limitOffset ? compile(b.coerceTo(b.bind(s.limitOffset), T.int8, 'OFFSET', -1)) : undefined;
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw b.unsupported('FETCH ... WITH TIES');
   const distinct = s.distinctClause !== undefined && (!s.op || s.op === 'SETOP_NONE');
   if (keys.length === 0 && !limit && !offset && !distinct) return plan;

@@ -385,9 +385,12 @@ const NO_VARIABLES = (what: string): Scope => ({
 
 function compileInt8(b: Binder, n: Node, what: string): Compiled {
   rejectWindowCalls(b, n, what);
+  rejectSrfCalls(b, n, what);
   if (containsAggregate(n)) throw b.err('42803', `aggregate functions are not allowed in ${what}`, -1);
   const e = b.withScope(NO_VARIABLES(what));
-  return compile(e.coerceTo(e.resolveUnknown(e.bind(n)), T.int8, what, -1));
+  // An unknown literal ('2') is coerced straight to bigint, as PostgreSQL's transformLimitClause
+  // does (so '2.2' is 22P02 for type bigint, not a text-to-bigint cast error).
+  return compile(e.coerceTo(e.bind(n), T.int8, what, -1));
 }
 
 function bindAggregate(b: Binder, f: FuncCall): AggSpec {
