@@ -14,6 +14,7 @@ import { arrayElement, arrayOfValues } from '../eval/array-values.js';
 import { regexpMatches, regexpSplit } from './array-regexp.js';
 import { INFO_SCHEMA_FUNCTION, infoSchemaInFrom } from './info-schema.js';
 import { pgCatalogInFrom } from './pg-catalog.js';
+import { partitionAncestorsInFrom } from './pg-partition.js';
 import { compile } from '../eval/compile.js';
 import { strings, type FuncCall } from '../parse/ast.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
@@ -30,7 +31,9 @@ function noFunction(b: Binder, name: string, args: BoundExpr[], loc: number): Db
 }
 
 /** The set-returning functions planned here (the binder refuses them in scalar contexts). */
-export const ARRAY_SRFS: ReadonlySet<string> = new Set(['unnest', 'generate_subscripts', 'regexp_matches', 'regexp_split_to_table']);
+// The set-returning functions planned here (besides generate_series, in rel/srf.ts):
+// pg_partition_ancestors is psql's (pg-partition.ts).
+export const ARRAY_SRFS: ReadonlySet<string> = new Set(['unnest', 'generate_subscripts', 'regexp_matches', 'regexp_split_to_table', 'pg_partition_ancestors']);
 
 /**
  * information_schema._pg_expandarray(anyarray) → (x, n): PostgreSQL's SQL function
@@ -94,6 +97,7 @@ export function arrayFunctionInFrom(b: Binder, f: FuncCall, ordinality: boolean,
   if (name === '_pg_expandarray') return expandArray(b, f, ordinality, loc);
   if (name === INFO_SCHEMA_FUNCTION) return infoSchemaInFrom(b, f) ?? pgCatalogInFrom(b, f); // information_schema / pg_catalog views
   if (!ARRAY_SRFS.has(name)) return undefined;
+  if (name === 'pg_partition_ancestors') return partitionAncestorsInFrom(b, f, ordinality, aliasName);
   const args = (f.args ?? []).map((a) => b.bind(a));
   if (name === 'regexp_matches' || name === 'regexp_split_to_table') return regexpInFrom(b, name, args, ordinality, aliasName, loc);
   const arrays = name === 'unnest' ? args : args.slice(0, 1);

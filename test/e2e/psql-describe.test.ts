@@ -2,11 +2,7 @@
 // over TCP, output compared with what PostgreSQL 15 printed for the same DDL (recorded with
 // psql 15.20 against a fresh PostgreSQL 15 database). The row queries check pg_class,
 // pg_attribute, pg_type and pg_index facts the same way (recorded with `psql -A -t -F'|'`).
-import { spawnSync } from 'node:child_process';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, type RunningServer } from './server.js';
-
-const HAS_PSQL = spawnSync('psql', ['--version'], { encoding: 'utf8' }).status === 0;
+import { describePsqlAgainstPostgres } from './psql-oracle.js';
 
 const DDL = "CREATE TABLE t (id integer PRIMARY KEY, name varchar(20) NOT NULL, score numeric(10,2) DEFAULT 0, note text UNIQUE);\nCREATE TABLE u (a bigint, b text);\nCREATE VIEW v AS SELECT a FROM u;\nCREATE SEQUENCE s;\nCREATE TABLE ser (id serial PRIMARY KEY, x int);\nCREATE SCHEMA other;\nCREATE TABLE other.hidden (k int);\nCREATE INDEX u_a ON u (a);\n";
 
@@ -63,37 +59,4 @@ const ROW_QUERIES: Record<string, [string, string]> = {
   ]
 };
 
-describe.skipIf(!HAS_PSQL)('psql \\d against pg_catalog', () => {
-  let srv: RunningServer;
-  const psql = (args: string[]): { out: string; err: string } => {
-    const r = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(srv.port), '-U', 'postgres', '-d', 'postgres', '-X', ...args], {
-      encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '20', PGGSSENCMODE: 'disable', PGSSLMODE: 'disable' },
-    });
-    return { out: r.stdout, err: r.stderr };
-  };
-
-  beforeAll(async () => {
-    srv = await startServer();
-    const r = psql(['-q', '-v', 'ON_ERROR_STOP=1', '-c', DDL]);
-    expect(r.err).toBe('');
-  });
-  afterAll(async () => {
-    await srv?.stop();
-  });
-
-  for (const [cmd, want] of Object.entries(EXPECTED)) {
-    it(`${cmd} prints what PostgreSQL 15 prints`, () => {
-      const r = psql(['-c', cmd]);
-      expect(r.err).toBe('');
-      expect(r.out).toBe(want);
-    });
-  }
-
-  for (const [rel, [query, want]] of Object.entries(ROW_QUERIES)) {
-    it(`${rel} rows match PostgreSQL 15`, () => {
-      const r = psql(['-A', '-t', '-F|', '-c', query]);
-      expect(r.err).toBe('');
-      expect(r.out).toBe(want);
-    });
-  }
-});
+describePsqlAgainstPostgres('psql \\d against pg_catalog', DDL, EXPECTED, ROW_QUERIES);
