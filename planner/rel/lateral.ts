@@ -23,15 +23,14 @@ import { Correlation, type OuterCtx } from './sublink.js';
 /** Join kinds a LATERAL reference allows (PostgreSQL: INNER or LEFT; a comma is a cross join). */
 export type LateralKind = 'inner' | 'left' | 'cross';
 
-/** The Correlation of a lateral item (told apart for the outer-level aggregate rule below). */
-class LateralCorrelation extends Correlation {}
-
 /** The scope a lateral item binds in: the left items' columns, then the enclosing query's. */
 export function lateralCorrelation(b: Binder, left: { entries: RangeEntry[]; merged: Map<string, BoundExpr>; width: number }, leftOffset: number): Correlation {
   const scope = new RelScope(left.entries, leftOffset + left.width, (l) => b.position(l));
   for (const [k, v] of left.merged) scope.merged.set(k, v);
   scope.parent = b.scope;
-  return new LateralCorrelation(scope);
+  const c = new Correlation(scope);
+  c.lateral = true; // told apart for the outer-level aggregate rule below
+  return c;
 }
 
 /**
@@ -42,7 +41,7 @@ export function lateralCorrelation(b: Binder, left: { entries: RangeEntry[]; mer
  */
 export function readsOnlyLateralOuter(scope: Scope | undefined, args: readonly BoundExpr[]): boolean {
   const parent = scope instanceof RelScope ? scope.parent : scope;
-  if (!(parent instanceof LateralCorrelation) || args.length === 0) return false;
+  if (!(parent instanceof Correlation) || !parent.lateral || args.length === 0) return false;
   let columns = 0, outers = 0;
   const walk = (x: unknown): void => {
     if (Array.isArray(x)) { x.forEach(walk); return; }

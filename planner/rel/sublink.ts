@@ -21,6 +21,9 @@ export type OuterCtx = EvalContext & { readonly outer?: readonly Value[] };
 /** Resolves names against the enclosing query and records what the subquery reads from it. */
 export class Correlation implements Scope {
   readonly exprs: BoundExpr[] = [];
+  /** The scope of a LATERAL item (lateral.ts). A flag, not a subclass: lateral.ts is loaded
+   *  inside an import cycle through this file, so it must not extend a class of it at load. */
+  lateral = false;
   constructor(readonly parent: Scope | undefined) {}
 
   resolveColumn(names: readonly string[], loc: number): BoundExpr | undefined {
