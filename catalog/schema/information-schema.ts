@@ -6,6 +6,7 @@
 // on lookup; they are never stored (their schema's rows are not in SYS_RELATION).
 
 import type { TableDesc } from './desc.js';
+import { builtinCatalogView } from './builtin-view.js';
 
 /** Names of the information_schema views that exist (the planner function answers each). */
 export const INFORMATION_SCHEMA_VIEWS: ReadonlySet<string> = new Set([
@@ -23,20 +24,5 @@ const VIEW_OID_BASE = 13000;
 export function informationSchemaView(db: string, name: string): TableDesc | undefined {
   if (!INFORMATION_SCHEMA_VIEWS.has(name)) return undefined;
   const oid = VIEW_OID_BASE + [...INFORMATION_SCHEMA_VIEWS].indexOf(name);
-  const viewQuery = {
-    kind: 'SelectStmt',
-    targetList: [{ kind: 'ResTarget', val: { kind: 'ColumnRef', fields: [{ kind: 'A_Star' }] } }],
-    fromClause: [{
-      kind: 'RangeFunction',
-      functions: [{ kind: 'List', items: [{
-        kind: 'FuncCall',
-        funcname: [{ kind: 'String', sval: 'information_schema' }, { kind: 'String', sval: INFORMATION_SCHEMA_FUNCTION }],
-        args: [{ kind: 'A_Const', sval: { sval: name } }],
-        funcformat: 'COERCE_EXPLICIT_CALL',
-      }, {}] }],
-    }],
-    limitOption: 'LIMIT_OPTION_DEFAULT',
-    op: 'SETOP_NONE',
-  };
-  return { kind: 'view', oid, db, schema: 'information_schema', name, storageId: 0, columns: [], uniques: [], checks: [], viewQuery };
+  return builtinCatalogView(db, 'information_schema', name, oid, INFORMATION_SCHEMA_FUNCTION);
 }

@@ -7,6 +7,7 @@
 // INSERT/UPDATE/DELETE get PostgreSQL's "cannot … view" errors rather than a write to nowhere.
 
 import type { TableDesc } from './desc.js';
+import { builtinCatalogView } from './builtin-view.js';
 
 /** The pg_catalog relations that exist, with PostgreSQL 15's OIDs (stable: they are constants). */
 export const PG_CATALOG_RELATIONS: ReadonlyMap<string, number> = new Map([
@@ -23,20 +24,5 @@ export const PG_CATALOG_FUNCTION = '_pg_catalog_view';
 export function pgCatalogView(db: string, name: string): TableDesc | undefined {
   const oid = PG_CATALOG_RELATIONS.get(name);
   if (oid === undefined) return undefined;
-  const viewQuery = {
-    kind: 'SelectStmt',
-    targetList: [{ kind: 'ResTarget', val: { kind: 'ColumnRef', fields: [{ kind: 'A_Star' }] } }],
-    fromClause: [{
-      kind: 'RangeFunction',
-      functions: [{ kind: 'List', items: [{
-        kind: 'FuncCall',
-        funcname: [{ kind: 'String', sval: 'pg_catalog' }, { kind: 'String', sval: PG_CATALOG_FUNCTION }],
-        args: [{ kind: 'A_Const', sval: { sval: name } }],
-        funcformat: 'COERCE_EXPLICIT_CALL',
-      }, {}] }],
-    }],
-    limitOption: 'LIMIT_OPTION_DEFAULT',
-    op: 'SETOP_NONE',
-  };
-  return { kind: 'view', oid, db, schema: 'pg_catalog', name, storageId: 0, columns: [], uniques: [], checks: [], viewQuery };
+  return builtinCatalogView(db, 'pg_catalog', name, oid, PG_CATALOG_FUNCTION);
 }
