@@ -68,16 +68,21 @@ export function resolveRelationOid(ts: TableSession, parts: readonly string[]): 
   throw new DbError('42P01', `relation "${shown}" does not exist`);
 }
 
+/** The input forms regclassin and regnamespacein share: '-' (OID 0) and a number (an OID, unchecked). */
+function dashOrOid(text: string, label: (oid: number) => string): RegclassValue | undefined {
+  const s = text.trim();
+  if (s === '-') return makeRegclass(0, '-');
+  if (!/^[0-9]+$/.test(s)) return undefined;
+  const n = Number(s);
+  if (n > MAX_OID) throw new DbError('22003', `value "${s}" is out of range for type oid`);
+  return makeRegclass(n, label(n));
+}
+
 /** regclassin: '-' (0), a number (taken as the OID unchecked), or a possibly qualified name. */
 export function regclassFromText(ctx: EvalContext, text: string): RegclassValue {
   const ts = session(ctx);
-  const s = text.trim();
-  if (s === '-') return makeRegclass(0, '-');
-  if (/^[0-9]+$/.test(s)) {
-    const n = Number(s);
-    if (n > MAX_OID) throw new DbError('22003', `value "${s}" is out of range for type oid`);
-    return makeRegclass(n, regclassLabel(ts, n));
-  }
+  const direct = dashOrOid(text, (n) => regclassLabel(ts, n));
+  if (direct) return direct;
   const parts = splitQualifiedName(text);
   if (parts === undefined) throw new DbError('42602', 'invalid name syntax');
   const oid = resolveRelationOid(ts, parts);
@@ -94,13 +99,8 @@ export function regnamespaceLabel(ts: TableSession, oid: number): string {
 /** regnamespacein: '-' (0), a number (unchecked), or exactly one schema name (3F000 if absent). */
 export function regnamespaceFromText(ctx: EvalContext, text: string): RegclassValue {
   const ts = session(ctx);
-  const s = text.trim();
-  if (s === '-') return makeRegclass(0, '-');
-  if (/^[0-9]+$/.test(s)) {
-    const n = Number(s);
-    if (n > MAX_OID) throw new DbError('22003', `value "${s}" is out of range for type oid`);
-    return makeRegclass(n, regnamespaceLabel(ts, n));
-  }
+  const direct = dashOrOid(text, (n) => regnamespaceLabel(ts, n));
+  if (direct) return direct;
   const parts = splitQualifiedName(text);
   if (parts === undefined || parts.length !== 1) throw new DbError('42602', 'invalid name syntax');
   const r = ts.reader(), db = ts.host.database;
