@@ -9,17 +9,10 @@
 //             0 null | 1 false | 2 true | 3 f64 (8 LE) | 7 int64 bigint (8 LE)
 //             4 other bigint (u32 len + decimal) | 5 string (u32 len + UTF-8) | 6 bytes (u32 len + raw)
 import type { Cell, Entry, TableId } from '../types.js';
-import { decodeUtf8 } from '../segment/index.js';
+import { decodeUtf8, type PackedRows } from '../segment/index.js';
 
-export interface PackedEntries {
-  table: TableId;
-  count: number;
-  keys: Uint8Array;
-  keyOffsets: Int32Array;
-  seqs: BigInt64Array;
-  kinds: Uint8Array;
-  cells: Uint8Array;
-}
+/** Entries as flat buffers: the segment encoder's own input shape (encodeSegmentPacked). */
+export type PackedEntries = PackedRows;
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;

@@ -12,7 +12,7 @@ import { assembleSegment, segmentFields, VarBuilder, type BuiltBatch, type Encod
 import { decodeUtf8 } from './cells.js';
 import type { ColumnEncoding, ColumnStats } from './meta.js';
 
-/** The flat entry buffers (structurally lsm/compaction/wire.ts's PackedEntries). */
+/** The flat entry buffers (lsm/compaction/wire.ts's PackedEntries is this type). */
 export interface PackedRows {
   table: TableId;
   count: number;
