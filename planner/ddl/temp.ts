@@ -35,19 +35,24 @@ export async function creationTarget(ts: TableSession, persistence: string | und
     if (onCommit !== undefined && onCommit !== 'ONCOMMIT_NOOP') throw new DbError('42P16', 'ON COMMIT can only be used on temporary tables');
     return schemaname ?? ts.creationSchema();
   }
-  checkOnCommit(onCommit);
+  onCommitAction(onCommit); // an unsupported option fails before the temp schema is made
   return ensureTempSchema(ts);
 }
 
-function checkOnCommit(onCommit: string | undefined): void {
+/**
+ * What each commit must do for a table created with this ON COMMIT option: nothing (NOOP,
+ * PRESERVE ROWS) or an OnCommitEntry action; 0A000 for an option libpg_query may add later.
+ */
+function onCommitAction(onCommit: string | undefined): OnCommitEntry['action'] | undefined {
   const o = (onCommit ?? 'ONCOMMIT_NOOP') as OnCommit;
   switch (o) {
     case 'ONCOMMIT_NOOP':
     case 'ONCOMMIT_PRESERVE_ROWS':
-      return;
+      return undefined;
     case 'ONCOMMIT_DELETE_ROWS':
+      return 'delete-rows';
     case 'ONCOMMIT_DROP':
-      return;
+      return 'drop';
     default: {
       const never: never = o;
       throw new DbError('0A000', `ON COMMIT ${String(never)} is not supported`);
@@ -101,22 +106,8 @@ export async function dropTempSchema(ts: TableSession): Promise<void> {
 
 /** After CREATE TEMP TABLE … ON COMMIT DELETE ROWS | DROP: remember what each commit must do. */
 export function registerOnCommit(ts: TableSession, desc: TableDesc, onCommit: string | undefined): void {
-  const o = (onCommit ?? 'ONCOMMIT_NOOP') as OnCommit;
-  switch (o) {
-    case 'ONCOMMIT_NOOP':
-    case 'ONCOMMIT_PRESERVE_ROWS':
-      return;
-    case 'ONCOMMIT_DELETE_ROWS':
-      ts.onCommit.push({ action: 'delete-rows', schema: desc.schema, name: desc.name, oid: desc.oid });
-      return;
-    case 'ONCOMMIT_DROP':
-      ts.onCommit.push({ action: 'drop', schema: desc.schema, name: desc.name, oid: desc.oid });
-      return;
-    default: {
-      const never: never = o;
-      throw new DbError('0A000', `ON COMMIT ${String(never)} is not supported`);
-    }
-  }
+  const action = onCommitAction(onCommit);
+  if (action) ts.onCommit.push({ action, schema: desc.schema, name: desc.name, oid: desc.oid });
 }
 
 /**
