@@ -23,6 +23,7 @@ import type { Node, TypeName } from '../parse/ast.js';
 import type { TableSession } from '../rel/runtime.js';
 import { decodeRow } from '../rel/scan.js';
 import { assign, tableScope } from '../dml/common.js';
+import { RewrittenKeys } from './rewrite.js';
 import { TableWriter, type BoundCheck } from '../dml/write.js';
 import { checkColumnType } from './create-table.js';
 
@@ -115,7 +116,7 @@ export async function rewriteConverted(
   if (next.primaryKey) next.primaryKey.storageId = next.storageId;
   for (const u of next.uniques) u.storageId = await ts.catalog.allocOid();
   const w = new TableWriter(next, []);
-  const seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
+  const written = new RewrittenKeys(next, w, ctx);
   const old = new Array<Value>(before.columns.length);
   for (const kr of ts.current().scan(before.storageId)) {
     decodeRow(before, kr.row, old);
@@ -128,20 +129,7 @@ export async function rewriteConverted(
     for (const ch of checks) {
       if (ch.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${ch.name}" of relation "${t.name}" is violated by some row`);
     }
-    const key = w.key(ts, row);
-    const uniqueKeys = w.uniqueKeys(row);
-    const keys = [key, ...uniqueKeys];
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (!k || (i === 0 && !next.primaryKey)) continue;
-      const s = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
-      if (seen[i]!.has(s)) {
-        const idx = i === 0 ? next.primaryKey! : next.uniques[i - 1]!;
-        const e = w.conflictError({ idx }, row, ctx);
-        throw new DbError('23505', `could not create unique index "${idx.name}"`, { detail: (e.fields.detail ?? '').replace('already exists.', 'is duplicated.') });
-      }
-      seen[i]!.add(s);
-    }
+    const { key, uniqueKeys } = written.add(ts, row);
     w.put(ts, key, row, undefined, uniqueKeys);
   }
   ts.afterCommit(before.storageId);

@@ -48,6 +48,32 @@ function duplicateError(w: TableWriter, idx: NonNullable<TableDesc['primaryKey']
 }
 
 /**
+ * The primary and unique keys a rewrite into fresh storage has written so far (in memory: the new
+ * storage is invisible to others until commit). `add` returns the row's keys, or fails as
+ * CREATE UNIQUE INDEX does (23505 "is duplicated") when an earlier row had one of them.
+ */
+export class RewrittenKeys {
+  private readonly seen: Set<string>[];
+  constructor(private readonly next: TableDesc, private readonly w: TableWriter, private readonly fmtCtx: FmtCtx) {
+    this.seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
+  }
+
+  add(ts: TableSession, row: Value[]): { key: Uint8Array; uniqueKeys: ReturnType<TableWriter['uniqueKeys']> } {
+    const key = this.w.key(ts, row);
+    const uniqueKeys = this.w.uniqueKeys(row);
+    const keys = [key, ...uniqueKeys];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!k || (i === 0 && !this.next.primaryKey)) continue;
+      const s = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+      if (this.seen[i]!.has(s)) throw duplicateError(this.w, i === 0 ? this.next.primaryKey! : this.next.uniques[i - 1]!, row, this.fmtCtx);
+      this.seen[i]!.add(s);
+    }
+    return { key, uniqueKeys };
+  }
+}
+
+/**
  * Rewrites all rows of `old` into fresh storage under the layout of `next` (new keys, new unique
  * entries). `old` and `next` have the same columns (only keys and storage differ), so stored
  * cells are copied as they are; only key and unique columns are decoded. `nullChecked` are the
@@ -134,7 +160,7 @@ function rewriteByWriteSet(ts: TableSession, old: TableDesc, next: TableDesc, fm
   let firstNull: ColumnDesc | undefined;
   const w = new TableWriter(next, []);
   const reader = new RowReader(next.columns, [...new Set([...(next.primaryKey?.attnums ?? []), ...next.uniques.flatMap((u) => u.attnums)])]);
-  const seen = [new Set<string>(), ...next.uniques.map(() => new Set<string>())];
+  const written = new RewrittenKeys(next, w, fmtCtx);
   for (const kr of ts.current().scan(old.storageId)) {
     if (nullChecked.length > 0) {
       const c = nullColumn(nullChecked, kr.row);
@@ -144,16 +170,7 @@ function rewriteByWriteSet(ts: TableSession, old: TableDesc, next: TableDesc, fm
       }
     }
     const { cells, row } = reader.read(kr.row);
-    const key = w.key(ts, row);
-    const uniqueKeys = w.uniqueKeys(row);
-    const keys = [key, ...uniqueKeys];
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (!k || (i === 0 && !next.primaryKey)) continue;
-      const s = Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
-      if (seen[i]!.has(s)) throw duplicateError(w, i === 0 ? next.primaryKey! : next.uniques[i - 1]!, row, fmtCtx);
-      seen[i]!.add(s);
-    }
+    const { key, uniqueKeys } = written.add(ts, row);
     w.putCells(ts, key, cells, uniqueKeys);
   }
   if (firstNull) throw nullError(next, firstNull);
