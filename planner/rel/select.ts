@@ -397,27 +397,26 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
   const names = strings(f.funcname);
   const name = names[names.length - 1]!;
   const loc = f.location ?? -1;
-  for (const a of f.args ?? []) if (containsAggregate(a)) throw b.err('42803', 'aggregate function calls cannot be nested', loc);
+  if (f.args?.some((a) => containsAggregate(a))) throw nestedAggregate(b, f, name, loc);
   const w = findWindowCall([f.args, f.agg_filter]);
   if (w) throw b.err('42803', 'aggregate function calls cannot contain window function calls', w.location ?? -1);
   if (f.func_variadic) throw b.unsupported('VARIADIC arguments', loc);
-  const args = (f.args ?? []).map((a) => b.resolveUnknown(b.bind(a)));
+  const raw = (f.args ?? []).map((a) => b.bind(a));
+  const args = raw.map((a) => b.resolveUnknown(a));
   if (readsOnlyLateralOuter(b.scope, args)) throw b.err('42803', 'aggregate functions are not allowed in FROM clause of their own query level', loc);
   if (f.agg_star && name !== 'count') throw b.err('42809', `${name}(*) specified, but ${name} is not an aggregate function`, loc);
-  let r;
-  try {
-    r = resolveAggregate(name, args.map((a) => a.type), f.agg_star === true);
-  } catch (e) {
-    const p = b.position(loc);
-    throw e instanceof DbError && p !== undefined && e.fields.position === undefined ? e.withPosition(p) : e;
-  }
+  const r = resolveAggregateAt(b, name, raw, args, f.agg_star === true, loc);
   const filter = f.agg_filter ? compile(b.coerceToBool(b.bind(f.agg_filter), 'FILTER', loc)) : undefined;
   let order: AggSpec['order'];
   if (f.agg_order?.length) {
     const exprs: Compiled[] = [];
     const keys: SortKey[] = [];
     (f.agg_order as SortBy[]).forEach((sb, i) => {
-      const e = b.resolveUnknown(b.bind(sb.node));
+      const rawKey = b.bind(sb.node);
+      if (f.agg_distinct && !isAggArgument(sb.node, rawKey, f.args ?? [], args)) {
+        throw b.err('42P10', 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', leftmostLocation(sb.node));
+      }
+      const e = b.resolveUnknown(rawKey);
       const cmp = comparatorFor(e.type.oid);
       if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(e.type)}`, loc, { hint: 'Use an explicit ordering operator or modify the query.' });
       const desc = sb.sortby_dir === 'SORTBY_DESC';
@@ -427,6 +426,79 @@ function bindAggregate(b: Binder, f: FuncCall): AggSpec {
     order = { exprs, keys };
   }
   return { name, args: args.map((a) => compile(a)), distinct: f.agg_distinct === true, filter, type: r.type, make: r.make, ...(order ? { order } : {}), shownArgs: args };
+}
+
+/**
+ * resolveAggregate with the call's position on its errors; 42883 names the argument types as
+ * written (an unknown literal stays "unknown", as ParseFuncOrColumn reports them).
+ */
+function resolveAggregateAt(b: Binder, name: string, raw: BoundExpr[], args: BoundExpr[], star: boolean, loc: number): ReturnType<typeof resolveAggregate> {
+  try {
+    return resolveAggregate(name, args.map((a) => a.type), star);
+  } catch (e) {
+    if (!(e instanceof DbError)) throw e;
+    const err = e.code === '42883' && raw.some((a) => a.type.oid === T.unknown.oid)
+      ? new DbError('42883', `function ${name}(${raw.map((a) => typeName(a.type)).join(', ')}) does not exist`, { ...e.fields })
+      : e;
+    const p = b.position(loc);
+    throw p !== undefined && err.fields.position === undefined ? err.withPosition(p) : err;
+  }
+}
+
+/**
+ * An aggregate inside an aggregate's arguments. PostgreSQL resolves the outer function first
+ * (check_agg_arguments runs after ParseFuncOrColumn), so `string_agg(string_agg('a', ','))` is
+ * 42883 "function string_agg(text) does not exist"; only a call that resolves is 42803 "cannot be
+ * nested", at the inner call. The inner calls are bound as aggregates to learn their types.
+ */
+function nestedAggregate(b: Binder, f: FuncCall, name: string, loc: number): DbError {
+  const inner: Array<{ call: FuncCall; type: BoundExpr['type'] }> = [];
+  const marked = (f.args ?? []).map((a) => rewrite(a, (x) => {
+    if (!isAggregateCall(x)) return undefined;
+    inner.push({ call: x, type: bindAggregate(b, x).type });
+    return magicRef(`n${inner.length - 1}`);
+  }) as Node);
+  const first = inner[0]?.call.location ?? loc;
+  const scope: Scope = {
+    resolveColumn(names, l, ctx) {
+      const n = names[0] ?? '';
+      if (names.length === 1 && n.startsWith(MAGIC + 'n')) {
+        return { kind: 'column', index: 0, type: inner[Number(n.slice(2))]!.type, name: '?column?', location: l };
+      }
+      return b.scope?.resolveColumn(names, l, ctx);
+    },
+  };
+  const nb = b.withScope(scope);
+  const raw = marked.map((a) => nb.bind(a));
+  resolveAggregateAt(b, name, raw, raw.map((a) => nb.resolveUnknown(a)), f.agg_star === true, loc);
+  return b.err('42803', 'aggregate function calls cannot be nested', first);
+}
+
+/**
+ * transformDistinctClause for an aggregate: with DISTINCT every ORDER BY item must be one of the
+ * arguments (the same column, or the same expression; an unknown literal never matches, since
+ * the argument it would equal was coerced to the function's type).
+ */
+function isAggArgument(node: Node, key: BoundExpr, argAsts: Node[], args: BoundExpr[]): boolean {
+  if (key.kind === 'column') return args.some((a) => a.kind === 'column' && a.index === key.index);
+  if (key.type.oid === T.unknown.oid) return false;
+  const shape = shapeKey(node);
+  return argAsts.some((a) => shapeKey(a) === shape);
+}
+
+/** exprLocation's spirit for an AST: the leftmost location in it (`y || ''` is at `y`), or -1. */
+function leftmostLocation(n: unknown): number {
+  let min = -1;
+  const walk = (x: unknown): void => {
+    if (x === null || typeof x !== 'object') return;
+    if (Array.isArray(x)) { x.forEach(walk); return; }
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0 && (min < 0 || v < min)) min = v;
+      else walk(v);
+    }
+  };
+  walk(n);
+  return min;
 }
 
 /**
