@@ -61,7 +61,25 @@ export class SchemaCatalog {
       c.nextOid = Number(row[0] as bigint);
       c.oidLimit = c.nextOid;
     }
+    // Ingested storage (COPY into a fresh table, ALTER … ADD PRIMARY KEY) that no committed
+    // relation names: its transaction rolled back or crashed before COMMIT. Nobody can reach it
+    // (storage ids are never reused), so it is dropped in the background.
+    const live = c.committedStorageIds();
+    for (const id of db.ingestedOnlyTables()) if (id >= FIRST_USER_OID && !live.has(id)) void c.reclaimStorage(id).catch(() => undefined);
     return c;
+  }
+
+  /** Every storage id (tables, unique and secondary indexes) named by a committed relation of any database. */
+  committedStorageIds(): Set<number> {
+    const ids = new Set<number>();
+    for (const kr of this.db.scan(SYS_RELATION, {})) {
+      // Any field named storageId at any depth: a kind of storage added later is never missed.
+      JSON.parse(kr.row[3] as string, (k, v: unknown) => {
+        if (k === 'storageId' && typeof v === 'number') ids.add(v);
+        return v;
+      });
+    }
+    return ids;
   }
 
   // ---- OIDs -------------------------------------------------------------------------------

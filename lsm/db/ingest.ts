@@ -42,7 +42,7 @@ export interface IngestResult {
 /** Chunks handed to the pool and not yet written; bounds memory and keeps the worker busy. */
 const INFLIGHT_MAX = 2;
 
-type State = 'open' | 'finishing' | 'done' | 'aborted';
+type State = 'open' | 'finishing' | 'done' | 'abandoned' | 'aborted';
 
 export class TableIngest {
   private chunk: Entry[] = [];
@@ -165,6 +165,26 @@ export class TableIngest {
     }
     this.state = 'done';
     return { files: [...this.files], rows: this.rows, bytesWritten: this.bytesWritten };
+  }
+
+  /**
+   * Gives back every row added so far, in key order (written files by file number — numbers
+   * are taken in key order — then the chunk not yet drained), for a caller that must continue
+   * another way (rows out of order). No more rows can be added; call abort() once the rows are
+   * consumed: it removes the files the rows are read from.
+   */
+  async abandon(): Promise<IterableIterator<{ key: Uint8Array; row: Row }>> {
+    if (this.state !== 'open') throw new Error(`lsm invariant violated: abandon of an ingest that is ${this.state}`);
+    this.state = 'abandoned';
+    while (this.inflight.length > 0) await this.inflight[0];
+    this.throwIfFailed();
+    const readers = [...this.readers].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    const chunk = this.chunk;
+    this.chunk = [];
+    return (function* () {
+      for (const r of readers) for (const e of r.iterate()) yield { key: e.key, row: e.row! };
+      for (const e of chunk) yield { key: e.key, row: e.row! };
+    })();
   }
 
   /** Drops the ingest: files written so far are removed (none of them is in the manifest).

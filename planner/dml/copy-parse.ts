@@ -17,6 +17,9 @@ export type Fields = Array<string | null> | Array<Uint8Array | null>;
 export interface RecordParser {
   /** Feeds bytes; returns the complete records found. */
   push(chunk: Uint8Array): Fields[];
+  /** The input text of each record the last push()/end() returned, without its line end (error
+   *  CONTEXT lines quote it, as PostgreSQL's line_buf); empty in binary format. */
+  readonly lines: readonly string[];
   /** End of input: returns the last records; 22P04 for a truncated record. */
   end(): Fields[];
 }
@@ -70,12 +73,21 @@ function badFormat(msg: string): DbError {
   return new DbError('22P04', msg);
 }
 
+interface ParsedRecord {
+  fields: Array<string | null>;
+  /** The record's input text without its line end. */
+  raw: string;
+  next: number;
+  endMarker: boolean;
+}
+
 /** text and csv formats. */
 export class TextRecordParser implements RecordParser {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private buf = '';
   private done = false;
   private skipHeader: boolean;
+  lines: string[] = [];
 
   constructor(private readonly o: TextOptions) {
     this.skipHeader = o.csv && o.header;
@@ -101,6 +113,8 @@ export class TextRecordParser implements RecordParser {
 
   private drain(final: boolean): Fields[] {
     const out: Fields[] = [];
+    const lines: string[] = [];
+    this.lines = lines;
     let pos = 0;
     const b = this.buf;
     while (!this.done && pos < b.length) {
@@ -116,13 +130,14 @@ export class TextRecordParser implements RecordParser {
         continue;
       }
       out.push(r.fields);
+      lines.push(r.raw);
     }
     this.buf = b.slice(pos);
     return out;
   }
 
   /** One text-format line starting at `pos`, or undefined when incomplete. */
-  private textRecord(b: string, pos: number, final: boolean): { fields: Array<string | null>; next: number; endMarker: boolean } | undefined {
+  private textRecord(b: string, pos: number, final: boolean): ParsedRecord | undefined {
     let eol = b.indexOf('\n', pos);
     let next: number;
     if (eol < 0) {
@@ -132,7 +147,7 @@ export class TextRecordParser implements RecordParser {
     } else next = eol + 1;
     let line = b.slice(pos, eol);
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '\\.') return { fields: [], next, endMarker: true };
+    if (line === '\\.') return { fields: [], raw: line, next, endMarker: true };
     // Fields are slices of the line; only a field holding a backslash is decoded character by
     // character (the common case allocates one string per field and no intermediates).
     const fields: Array<string | null> = [];
@@ -158,15 +173,15 @@ export class TextRecordParser implements RecordParser {
       if (j >= n) break;
       start = j + 1;
     }
-    return { fields, next, endMarker: false };
+    return { fields, raw: line, next, endMarker: false };
   }
 
   /** One csv record (quoted fields may span lines), or undefined when incomplete. */
-  private csvRecord(b: string, pos: number, final: boolean): { fields: Array<string | null>; next: number; endMarker: boolean } | undefined {
+  private csvRecord(b: string, pos: number, final: boolean): ParsedRecord | undefined {
     const { delimiter: d, quote: q, escape: e, nullString } = this.o;
     // The end marker is only recognised as a line of its own.
     if (b.startsWith('\\.\n', pos) || b.startsWith('\\.\r\n', pos) || (final && b.slice(pos) === '\\.')) {
-      return { fields: [], next: b.indexOf('\n', pos) < 0 ? b.length : b.indexOf('\n', pos) + 1, endMarker: true };
+      return { fields: [], raw: '\\.', next: b.indexOf('\n', pos) < 0 ? b.length : b.indexOf('\n', pos) + 1, endMarker: true };
     }
     const fields: Array<string | null> = [];
     let i = pos;
@@ -178,7 +193,7 @@ export class TextRecordParser implements RecordParser {
         if (!final) return undefined;
         if (inQuotes) throw badFormat('unterminated CSV quoted field');
         fields.push(!quoted && cur === nullString ? null : cur);
-        return { fields, next: i, endMarker: false };
+        return { fields, raw: b.slice(pos, i), next: i, endMarker: false };
       }
       const ch = b[i]!;
       if (inQuotes) {
@@ -208,7 +223,7 @@ export class TextRecordParser implements RecordParser {
         let next = i + 1;
         if (ch === '\r' && b[next] === '\n') next++;
         else if (ch === '\r' && next >= b.length && !final) return undefined;
-        return { fields, next, endMarker: false };
+        return { fields, raw: b.slice(pos, i), next, endMarker: false };
       }
       cur += ch;
       i++;
@@ -220,6 +235,7 @@ const SIGNATURE = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xf
 
 /** binary format. */
 export class BinaryRecordParser implements RecordParser {
+  readonly lines: readonly string[] = [];
   private buf = new Uint8Array(0);
   private headerDone = false;
   private done = false;

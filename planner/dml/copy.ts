@@ -1,7 +1,9 @@
 // COPY table [(columns)] FROM STDIN and COPY table [(columns)] TO STDOUT, in text, csv and
 // binary formats (options parsed by session/copy-out.ts; FREEZE accepted: rows are visible to
 // everyone at commit anyway). Rows from COPY FROM go through the same checks as INSERT
-// (defaults, NOT NULL, CHECK, unique keys) inside the statement's transaction.
+// (defaults, NOT NULL, CHECK, unique keys) inside the statement's transaction; into a table
+// whose storage this transaction created they become segment files directly while their keys
+// ascend (copy-ingest.ts), else they join the transaction's write set (the row path).
 
 import { DbError, binaryIn, toCell } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
@@ -14,6 +16,7 @@ import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
+import { CopyIngest, ingestTarget } from './copy-ingest.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
 import { planFkChecks } from './fk.js';
 import { TableWriter, lockOptions } from './write.js';
@@ -65,6 +68,8 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       let line = options.format === 'csv' && options.header ? 1 : 0;
       let aborted = false;
       const fk = fkPlan?.begin();
+      // Checked when the COPY starts (plans are cached; the table's state is not).
+      let ingest = ingestTarget(ts, tab, fkPlan !== undefined) ? CopyIngest.begin(ts, writer) : undefined;
       // One converter per listed column, chosen once (fast paths for bulk-load shapes).
       const conv = cols.map((c) => textToCell(c, input));
       const width = tab.columns.length;
@@ -95,9 +100,27 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const withLine = (e: unknown): unknown =>
         // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
         e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}` }) : e;
+      /** Offers a prepared row to the ingest: 'ok' (taken), or 'unsorted' (not taken). */
+      const ingestAdd = (ing: CopyIngest, key: Uint8Array, cells: Cell[], c: EvalContext): 'ok' | 'unsorted' => {
+        try {
+          return ing.add(key, cells, c);
+        } catch (e) {
+          throw withLine(e);
+        }
+      };
+      /** Input text of the records being applied (error CONTEXT lines quote them). */
+      let rawLines: readonly string[] = [];
       /** NOT NULL/CHECK, then the key of a converted row (NULL defaults: cells start null). */
-      const prepare = (cells: Cell[], c: EvalContext): Uint8Array => {
-        writer.checkCells(cells, c);
+      const prepare = (cells: Cell[], c: EvalContext, i: number): Uint8Array => {
+        try {
+          writer.checkCells(cells, c);
+        } catch (e) {
+          // PostgreSQL quotes the input line of a row that fails a constraint (CONTEXT: COPY t,
+          // line 2: "2	\N"); binary input has no line text.
+          const raw = rawLines[i];
+          if (e instanceof DbError && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}${raw === undefined ? '' : `: "${clipLine(raw)}"`}` });
+          throw e;
+        }
         return writer.keyOfCells(ts, cells);
       };
       /**
@@ -110,7 +133,13 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           if (c.cancel.reason) throw c.cancel.reason;
           const cells = toCells(records[i]!);
           if (asyncDefaults) return applySlow(records, i, cells, c);
-          const key = prepare(cells, c);
+          const key = prepare(cells, c, i);
+          if (ingest?.active) {
+            if (ingestAdd(ingest, key, cells, c) === 'unsorted') return ingest.toRowPath().then(() => applySlow(records, i, cells, c, key));
+            count++;
+            if (ingest.full) return ingest.drain().then(() => apply(records, i + 1, c));
+            continue;
+          }
           // The row's key and cells are handed over to the transaction (no copies).
           if (writer.conflictFree) writer.putNewCells(ts, key, cells);
           else {
@@ -131,7 +160,15 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const applySlow = async (records: Fields[], i: number, cells: Cell[], c: EvalContext, key?: Uint8Array): Promise<void> => {
         if (key === undefined) {
           for (const [attnum, d] of defaults) if (d.kind !== 'null') cells[attnum - 1] = toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
-          key = prepare(cells, c);
+          key = prepare(cells, c, i);
+        }
+        if (ingest?.active) {
+          if (ingestAdd(ingest, key, cells, c) === 'ok') {
+            count++;
+            if (ingest.full) await ingest.drain();
+            return apply(records, i + 1, c);
+          }
+          await ingest.toRowPath();
         }
         if (writer.conflictFree) writer.putNewCells(ts, key, cells);
         else {
@@ -146,21 +183,61 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         count++;
         await apply(records, i + 1, c);
       };
+      /** A failure ends the COPY: the ingest's files go at once (the row path's rows go with
+       *  the transaction's rollback). */
+      const failed = async (e: unknown): Promise<never> => {
+        const ing = ingest;
+        ingest = undefined;
+        await ing?.abort();
+        throw e;
+      };
       const sink: CopyInSink = {
         write(chunk) {
           if (aborted) return;
-          return apply(parser.push(chunk), 0, ctx);
+          const records = parser.push(chunk);
+          rawLines = parser.lines;
+          if (!ingest) return apply(records, 0, ctx);
+          try {
+            return apply(records, 0, ctx)?.catch(failed);
+          } catch (e) {
+            return failed(e);
+          }
         },
         async finish() {
-          await apply(parser.end(), 0, ctx);
+          try {
+            const records = parser.end();
+            rawLines = parser.lines;
+            await apply(records, 0, ctx);
+            if (ingest?.active) await ingest.finish();
+          } catch (e) {
+            await failed(e);
+          }
           if (fk) await fk.finish(ts, ctx);
           return `COPY ${count}`;
         },
         abort() {
           aborted = true;
+          const ing = ingest;
+          ingest = undefined;
+          void ing?.abort().catch(() => undefined);
         },
       };
       return { kind: 'copyIn', format: options.format, columnCount: cols.length, sink };
     },
   };
+}
+
+/** An input line as PostgreSQL's CONTEXT shows it: at most 100 bytes (whole characters), then "...". */
+function clipLine(raw: string): string {
+  const MAX_BYTES = 100;
+  if (Buffer.byteLength(raw) <= MAX_BYTES) return raw;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of raw) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > MAX_BYTES) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return raw.slice(0, end) + '...';
 }
