@@ -345,6 +345,17 @@ export class LsmDb implements TxnHost {
     return [...only].filter(([t, o]) => o && !this.mem.perTable.has(t) && !this.immMems.some((m) => m.perTable.has(t))).map(([t]) => t);
   }
 
+  /**
+   * Tables whose every version came from an ingest: only in segment files, all at seq 0 (commits
+   * start at seq 1 and compaction keeps seqs). A caller that knows which tables are reachable
+   * drops the others at open: ingests whose publishing transaction never committed.
+   */
+  ingestedOnlyTables(): TableId[] {
+    const only = new Map<TableId, boolean>();
+    for (const f of this.manifest.current().allFiles()) only.set(f.table, (only.get(f.table) ?? true) && f.largestSeq === 0n);
+    return [...only].filter(([t, o]) => o && !this.mem.perTable.has(t) && !this.immMems.some((m) => m.perTable.has(t))).map(([t]) => t);
+  }
+
   /** True when any memtable or segment holds a version of `table`. */
   private tableHasData(table: TableId): boolean {
     if (this.mem.perTable.has(table)) return true;
