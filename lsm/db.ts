@@ -24,10 +24,9 @@ import { WalWriter, encodeRecord, makePackr } from './wal/index.js';
 import { Compactor, type CompactionSettings } from './db/compact.js';
 import { flushMemtable, type FlushContext } from './db/flush.js';
 import { WorkerPool } from './compaction/index.js';
-import { getEntry, scanParts, scanVisible, type ReadSources, type VectorRequest, type VectorScanStats } from './db/reads.js';
+import { getEntry, scanVisible, type ReadSources } from './db/reads.js';
 import { recover, type RecoveryResult } from './db/recovery.js';
 import { SegmentCache } from './db/segments.js';
-import type { ScanPart } from './segment/index.js';
 import { checkValue } from './db/values.js';
 import { buildStats } from './db/stats.js';
 import { MiB, resolveOptions, type BeginOptions, type DbScanOptions, type LsmOptions, type LsmStats, type ResolvedOptions } from './db/options.js';
@@ -191,15 +190,6 @@ export class LsmDb implements TxnHost {
     return scanVisible(this.sources(), table, o, seq);
   }
 
-  /** scanAt's rows (forward) as parts: column vectors where a segment allows it (db/reads.ts scanParts). */
-  scanPartsAt(table: TableId, o: ScanOptions, seq: Seq, req: VectorRequest): IterableIterator<ScanPart> {
-    this.checkOpen();
-    return scanParts(this.sources(), table, o, seq, req, this.vectorStats);
-  }
-
-  /** What scanPartsAt handed out so far (tests assert the vector path is taken). */
-  readonly vectorStats: VectorScanStats = { vectorParts: 0, vectorRows: 0, rowParts: 0 };
-
   /** Rows whose key starts with `prefix` (e.g. an encoded leading key column). */
   scanPrefix(table: TableId, prefix: Uint8Array, o: { reverse?: boolean; snapshot?: Snapshot } = {}): IterableIterator<KeyRow> {
     const upper = prefixSuccessor(prefix);
@@ -332,17 +322,6 @@ export class LsmDb implements TxnHost {
       },
       table,
     );
-  }
-
-  /**
-   * Tables whose every version came from an ingest: only in segment files, all at seq 0 (commits
-   * start at seq 1 and compaction keeps seqs). A caller that knows which tables are reachable
-   * drops the others at open: ingests whose publishing transaction never committed.
-   */
-  ingestedOnlyTables(): TableId[] {
-    const only = new Map<TableId, boolean>();
-    for (const f of this.manifest.current().allFiles()) only.set(f.table, (only.get(f.table) ?? true) && f.largestSeq === 0n);
-    return [...only].filter(([t, o]) => o && !this.mem.perTable.has(t) && !this.immMems.some((m) => m.perTable.has(t))).map(([t]) => t);
   }
 
   /**
