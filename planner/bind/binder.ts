@@ -64,6 +64,8 @@ export class Binder implements CoerceEnv {
     readonly scope: Scope | undefined,
     /** issue 4: the session's storage side, for statements that name tables. */
     readonly tables?: TableSession,
+    /** The views whose queries are being expanded around this binder, outermost first (OIDs). */
+    private readonly expanding: readonly number[] = [],
   ) {}
 
   private readonly resolveContext: ResolveContext = {
@@ -76,7 +78,18 @@ export class Binder implements CoerceEnv {
 
   /** issue 4: the same binder resolving column names through another scope (FROM clauses). */
   withScope(scope: Scope | undefined): Binder {
-    return new Binder(this.registry, this.params, this.fmt, this.source, scope, this.tables);
+    return new Binder(this.registry, this.params, this.fmt, this.source, scope, this.tables, this.expanding);
+  }
+
+  /**
+   * The binder for a view's query (no outer scope): a view met again while its own query is
+   * being expanded is PostgreSQL's rewriter error, 42P17 "infinite recursion detected in rules
+   * for relation", naming the view that repeats (a view can come to read itself through
+   * CREATE OR REPLACE VIEW).
+   */
+  forViewQuery(viewOid: number, viewName: string): Binder {
+    if (this.expanding.includes(viewOid)) throw new DbError('42P17', `infinite recursion detected in rules for relation "${viewName}"`);
+    return new Binder(this.registry, this.params, this.fmt, this.source, undefined, this.tables, [...this.expanding, viewOid]);
   }
 
   position(location: number): number | undefined {

@@ -25,7 +25,7 @@ import { offerShipping } from '../external/ship.js'; // issue 5
 
 /** AST shapes of FROM items (libpg-query's names; not in parse/ast.ts's Node union). */
 interface Alias { aliasname?: string; colnames?: Node[] }
-interface RangeVarNode { kind: 'RangeVar'; relname?: string; schemaname?: string; alias?: Alias; location?: number }
+interface RangeVarNode { kind: 'RangeVar'; relname?: string; schemaname?: string; catalogname?: string; alias?: Alias; location?: number }
 interface JoinExprNode { kind: 'JoinExpr'; jointype?: string; isNatural?: boolean; larg: FromNode; rarg: FromNode; usingClause?: Node[]; quals?: Node; alias?: Alias }
 interface RangeSubselectNode { kind: 'RangeSubselect'; lateral?: boolean; subquery: SelectStmt; alias?: Alias }
 type FromNode = RangeVarNode | JoinExprNode | RangeSubselectNode | { kind: string; location?: number };
@@ -119,6 +119,10 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
   switch (item.kind) {
     case 'RangeVar': {
       const rv = item as RangeVarNode;
+      // RangeVarGetRelidExtended: a database name other than the current one is refused first.
+      if (rv.catalogname !== undefined && rv.catalogname !== tablesOfBinder(b).host.database) {
+        throw b.err('0A000', `cross-database references are not implemented: "${rv.catalogname}.${rv.schemaname}.${rv.relname}"`, rv.location ?? -1);
+      }
       const cte = rv.schemaname === undefined ? findCte(b, rv.relname ?? '') : undefined;
       if (cte) {
         const renames = aliasNames(rv.alias);
@@ -135,7 +139,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       if (tab.kind === 'index') throw b.err('42809', `"${tab.name}" is an index`, rv.location ?? -1);
       if (tab.kind === 'view') {
         // The view's query, planned afresh (PostgreSQL's rewriter expands views the same way).
-        const sub = planQuery(b.withScope(undefined), tab.viewQuery as SelectStmt);
+        const sub = planQuery(b.forViewQuery(tab.oid, tab.name), tab.viewQuery as SelectStmt);
         const renames = aliasNames(rv.alias);
         const entry: RangeEntry = {
           alias: rv.alias?.aliasname ?? tab.name, schema: rv.alias ? undefined : tab.schema, offset,
