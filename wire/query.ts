@@ -86,10 +86,11 @@ export class QueryProtocol {
     const token = newCancelToken();
     const disarm = armTimeout(this.session, token);
     this.io.running = token;
+    let run: Running | undefined;
     try {
       let exec = this.session.execute(prepared, [], token);
       if (exec instanceof Promise) exec = await exec;
-      const run: Running = { exec, token, encoders: rowEncoders(this.session, exec, []) };
+      run = { exec, token, encoders: rowEncoders(this.session, exec, []) };
       this.io.sendNotices();
       if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
       const end = await this.runToEnd(run, 0);
@@ -98,6 +99,9 @@ export class QueryProtocol {
       this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
       this.afterUtility(end.tag, undefined);
     } finally {
+      // A cursor stopped early (an error, the connection lost mid-stream) releases its snapshot
+      // and its DuckDB cursor now; closing an exhausted one does nothing.
+      if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
       disarm();
       this.io.running = undefined;
       logSlow(this.io, stmt, startMs);

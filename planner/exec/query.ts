@@ -31,11 +31,13 @@ export interface QueryPlan {
   /** All result rows. Synchronous unless the plan waits (pg_sleep). */
   run(ctx: EvalContext): Value[][] | Promise<Value[][]>;
   /**
-   * Plans that can stream (issue 5 placement A: one DuckDB fragment) open a cursor instead, so
-   * a large result never materialises; the rows of `run()` when streaming is not possible for
-   * this execution. The session prefers this over `run()` when present.
+   * Plans that can stream open a cursor instead, so a large result never materialises: relational
+   * plans (rel/rel-cursor.ts: rows pulled from the operator tree as the client takes them; a
+   * synchronous cursor when no external scan needs setting up), issue 5's placement A (one DuckDB
+   * fragment), UNION ALL over such branches. The rows of `run()` when streaming is not possible
+   * for this execution. The session prefers this over `run()` when present.
    */
-  openCursor?(ctx: EvalContext): Promise<RowCursor | Value[][]>;
+  openCursor?(ctx: EvalContext): RowCursor | Value[][] | Promise<RowCursor | Value[][]>;
   /**
    * An operator whose rows are exactly `run()`'s, for a plan nested in a statement that set up its
    * external scans (issue 5): a Subquery Scan opens it (streaming, SUSPEND forwarded) and EXPLAIN

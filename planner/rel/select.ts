@@ -20,7 +20,7 @@ import { strings, type ColumnRef, type FuncCall, type Node, type ResTarget, type
 import { AggNode, resolveAggregate, type AggSpec } from './agg.js';
 import { containsAggregate, isAggregateCall, rewrite, shapeKey } from './ast-walk.js';
 import { planFromList, type FromResult, type ScanRef } from './from.js';
-import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, ROWS_IN_MEMORY_MAX, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
+import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
@@ -35,6 +35,9 @@ import { matchPlacementA, placementAPlan } from '../external/placement-a.js'; //
 import { matchUnionAggregate } from './partial-agg.js'; // issue 5
 import { partialBranchPlan, partialSpecOf, planDecomposed, unionViewForm } from './partial-plan.js'; // issue 5
 import { leaked, streamingScans, SUSPEND } from './suspend.js'; // issue 5
+import { RelCursor, resultRowsMax } from './rel-cursor.js';
+import { openFetchingCursor } from './rel-cursor-fetch.js'; // issue 5
+import type { RowCursor } from '../api.js';
 
 const MAGIC = '\u0001';
 
@@ -136,11 +139,22 @@ export function planRelSelect(b: Binder, s0: SelectStmt): QueryPlan {
   const stream = streamed && streamed.size > 0 ? { node: plan.node, scans: streamed } : undefined;
   const fetching: QueryPlan & { node: RelNode } = {
     columns: plan.columns, node: plan.node, run: (ctx) => runFetching(ext, ctx, () => plan.run(ctx) as Value[][], stream),
+    // The session's path: the same scans set up, the rows sent as they are pulled (rel-cursor-fetch.ts).
+    openCursor: (ctx) => openFetchingCursor(plan.node, ext, ctx, streamed),
     // Nested: the outermost plan set up the scans, so the operators give the rows as they are.
     ...(win.outermost ? {} : { rowsNode: plan.node }),
   };
   const a = win.outermost && ext.length === 1 ? matchPlacementA(s0 as never, ext[0]!, ext[0]!.allWherePushed) : undefined;
-  return a ? { ...placementAPlan(a, fetching), node: plan.node } as QueryPlan : fetching;
+  if (!a) return fetching;
+  const pa = placementAPlan(a, fetching);
+  return {
+    ...pa, node: plan.node,
+    // DuckDB's cursor when the fragment runs there, else placement B streams too.
+    async openCursor(ctx: EvalContext): Promise<RowCursor | Value[][]> {
+      const { openPlacementA } = await import('../external/placement-a-run.js');
+      return (await openPlacementA(a, plan.columns.map((c) => c.type.oid), ctx)) ?? (await fetching.openCursor!(ctx));
+    },
+  } as QueryPlan;
 }
 
 function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelNode } {
@@ -502,9 +516,10 @@ function leftmostLocation(n: unknown): number {
 }
 
 /**
- * Wraps an operator tree as the session's QueryPlan (rows collected at run). The collected
- * result is a buffer like any blocking operator's: at most ROWS_IN_MEMORY_MAX rows, 53200 beyond
- * (an unbounded result would otherwise take the server's heap with it).
+ * Wraps an operator tree as the session's QueryPlan. The session opens a cursor (rel-cursor.ts:
+ * rows pulled as the client takes them, never held whole); `run` collects them for the callers
+ * that need every row (COPY, INSERT … SELECT, CTE bodies): a buffer like any blocking operator's,
+ * at most ROWS_IN_MEMORY_MAX rows (or `pyralog.result_rows_max`), 53200 beyond.
  */
 export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan & { node: RelNode } {
   return {
@@ -513,12 +528,14 @@ export function relQueryPlan(node: RelNode, columns: OutputColumn[]): QueryPlan 
     rowsNode: node,
     run(ctx: EvalContext): Value[][] {
       const out: Row[] = [];
+      const max = resultRowsMax(ctx);
       for (const r of iter(node.open(ctx))) {
         if (r === SUSPEND) throw leaked('a synchronous plan received SUSPEND');
-        if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany();
+        if (out.length >= max) throw tooMany();
         out.push(r);
       }
       return out;
     },
+    openCursor: (ctx: EvalContext) => new RelCursor(node.open(ctx), ctx, undefined, undefined),
   };
 }

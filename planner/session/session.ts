@@ -8,7 +8,7 @@
 import { DbError, TypeOid, type Notice } from '../../catalog/index.js';
 import {
   REPORTED_SETTINGS, type CancelToken, type Execution, type Field, type FormatSettings, type ParsedStatement,
-  type PreparedStatement, type SessionOptions, type SqlSession, type TxStatus, type Value,
+  type PreparedStatement, type RowCursor, type SessionOptions, type SqlSession, type TxStatus, type Value,
 } from '../api.js';
 import { Lru } from '../lru.js';
 import { stackDepthError, SourceText } from '../parse/parser.js';
@@ -39,6 +39,7 @@ import { externalTablesIn, planExternalStatement, runWithExternal } from '../ext
 import { parseExternalStatement } from '../external/statements.js'; // issue 5
 import type { ExternalHost } from '../external/host.js'; // issue 5
 import { planExplain, type ExplainHost } from '../exec/explain.js';
+import { RelCursor } from '../rel/rel-cursor.js';
 
 /** Distinct query texts whose parses a session keeps. */
 export const PARSE_CACHE_ENTRIES = 512;
@@ -83,6 +84,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
   private stmtStart = 0n;
   private readonly rng = new SeededRandom();
   private closed = false;
+  /**
+   * Relational cursors whose operator trees are still open: suspended portals (Execute with a row
+   * limit). Another statement detaches them first (rel-cursor.ts); a transaction's end closes
+   * them. At most one per portal (the wire bounds portals).
+   */
+  private readonly openCursors = new Set<RelCursor>();
   /** Settles once close() has ended the storage transaction and dropped the temporary schema. */
   tablesClosed: Promise<void> = Promise.resolve();
 
@@ -169,6 +176,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const plan = p.plan;
     if (p.literalValues !== undefined) params = p.literalValues; // a parameterised template's plan
     if (this.tx.state.kind === 'aborted' && !allowedWhenAborted(plan)) throw abortedError();
+    if (this.openCursors.size > 0) {
+      // A portal suspended mid-result keeps its snapshot and sees none of this statement's
+      // effects (PostgreSQL): its remaining rows are computed now, before anything changes.
+      const d = this.beforeOtherStatement(plan);
+      if (d) return d.then(() => this.execute(prepared, params, cancel));
+    }
     this.tx.beforeStatement();
     this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
     this.stmtStart = nowMicros();
@@ -176,9 +189,13 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'query': {
         this.tx.markSnapshot();
         const ctx = this.evalContext(params, cancel);
-        // issue 5: a plan that can stream (placement A) opens a cursor; others give all rows.
+        // Plans that can stream open a cursor (relational plans, placement A); others give all rows.
         const q = plan.query;
-        if (plan.external && this.host.external && this.tables) return runWithExternal(this.host.external, this.tables, plan.external, ctx, (c) => (q.openCursor ? q.openCursor(c) : q.run(c))).then((r) => ({ kind: 'rows', fields: p.fields, cursor: Array.isArray(r) ? rowsCursor(r, 'SELECT') : r }) as Execution);
+        if (plan.external && this.host.external && this.tables) return runWithExternal(this.host.external, this.tables, plan.external, ctx, (c) => (q.openCursor ? q.openCursor(c) : q.run(c))).then((r) => this.rowsExecution(p.fields, r));
+        if (q.openCursor) {
+          const r = q.openCursor(ctx);
+          return r instanceof Promise ? r.then((x) => this.rowsExecution(p.fields, x)) : this.rowsExecution(p.fields, r);
+        }
         const rows = plan.query.run(ctx);
         if (rows instanceof Promise) return rows.then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r, 'SELECT') }));
         return { kind: 'rows', fields: p.fields, cursor: rowsCursor(rows, 'SELECT') };
@@ -253,8 +270,60 @@ export class PlannerSession implements SqlSession, SessionEnv {
 
   /** issue 4: ends the storage transaction once the SQL transaction has ended. */
   private syncStorage(): Promise<void> | undefined {
+    if (this.tx.state.kind === 'idle') this.closeCursors(); // portals do not outlive their transaction
     if (!this.tables?.hasTxn() || this.tx.state.kind !== 'idle') return undefined;
     return this.tables.end(this.tx.lastCommitted);
+  }
+
+  /** A query's result as an Execution; an open relational cursor is tracked until it is released. */
+  private rowsExecution(fields: readonly Field[] | null, r: RowCursor | Value[][]): Execution {
+    if (Array.isArray(r)) return { kind: 'rows', fields, cursor: rowsCursor(r, 'SELECT') };
+    if (r instanceof RelCursor && r.isOpen) {
+      this.openCursors.add(r);
+      r.onRelease = (c) => this.openCursors.delete(c);
+    }
+    return { kind: 'rows', fields, cursor: r };
+  }
+
+  /**
+   * Before a statement runs while relational cursors are open: statements that read or write
+   * data detach them (their remaining rows computed at their own snapshot, rel-cursor.ts); the
+   * end of the transaction closes them (as PostgreSQL closes a transaction's portals); SET,
+   * SHOW, SAVEPOINT and RELEASE change nothing they read.
+   */
+  private beforeOtherStatement(plan: Plan): Promise<void> | undefined {
+    switch (plan.kind) {
+      case 'set':
+      case 'show':
+        return undefined;
+      case 'transaction': {
+        const k = plan.stmt.txKind;
+        if (k === 'TRANS_STMT_SAVEPOINT' || k === 'TRANS_STMT_RELEASE' || k === 'TRANS_STMT_BEGIN' || k === 'TRANS_STMT_START') return undefined;
+        if (k === 'TRANS_STMT_ROLLBACK_TO') return this.detachCursors();
+        this.closeCursors();
+        return undefined;
+      }
+      default:
+        return this.detachCursors();
+    }
+  }
+
+  /** Detaches every open cursor, one after the other (each may wait for DuckDB). */
+  private detachCursors(): Promise<void> | undefined {
+    const all = [...this.openCursors];
+    this.openCursors.clear();
+    let chain: Promise<void> | undefined;
+    for (const c of all) {
+      chain = chain ? chain.then(() => c.detach()) : (c.detach() ?? undefined);
+    }
+    return chain;
+  }
+
+  private closeCursors(): void {
+    if (this.openCursors.size === 0) return;
+    const all = [...this.openCursors];
+    this.openCursors.clear();
+    for (const c of all) c.close();
   }
 
   private tableHost(): TableSessionHost {
@@ -331,6 +400,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.closeCursors();
     this.tx.abandon();
     this.tablesClosed = this.tables?.close().catch(() => undefined) ?? Promise.resolve(); // issue 4; drops the temporary schema
     this.parseCache.clear();
