@@ -4,7 +4,7 @@
 // under the allowed roots (its own `allowed_directories` wall behind our realpath check);
 // (3) results stream chunk by chunk (≈2048 rows) — never materialised whole; (4) every query
 // holds a limiter slot and its own connection, so `cancel()` interrupts exactly that query.
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBMaterializedResult, type DuckDBConnection, type DuckDBDataChunk, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import { ExternalError, fromDuckError } from './errors.js';
 import { AllowedRoots } from './roots.js';
 import { QueryLimiter } from './limiter.js';
@@ -265,6 +265,8 @@ class DuckStream implements ExternalStream {
   readonly columns: readonly ExternalResultColumn[];
   private readonly converters: readonly ValueConverter[];
   private done = false;
+  /** Next chunk of a materialized result. */
+  private chunkIndex = 0;
 
   constructor(
     private readonly result: DuckDBResult,
@@ -291,9 +293,12 @@ class DuckStream implements ExternalStream {
       throw canceled();
     }
     if (this.done) return undefined;
-    let chunk;
+    let chunk: DuckDBDataChunk | null;
     try {
-      chunk = await this.result.fetchChunk();
+      // A materialized result is already in memory: its chunks are read in place, without the
+      // thread-pool round trip fetchChunk costs (two per point lookup: the row, then the end).
+      const r = this.result;
+      chunk = r instanceof DuckDBMaterializedResult ? (this.chunkIndex < r.chunkCount ? r.getChunk(this.chunkIndex++) : null) : await r.fetchChunk();
     } catch (e) {
       this.close();
       throw this.signal?.aborted ? canceled() : fromDuckError(e, this.files);

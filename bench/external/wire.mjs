@@ -233,6 +233,21 @@ if (FIGURES.has('lookup')) {
     }
     log(`  lookup warm-up ${n}: ${ok[n]}`);
   }
+  // Pyralog builds the file's key runs (an index of where each id sits, once per file identity:
+  // external/key-runs.ts) in the background after the first lookup; until then lookups read the
+  // file as DuckDB does. Timing starts once EXPLAIN ANALYZE shows the row read by row number (as
+  // PostgreSQL's figure is taken with its primary key built). No data is cached by this: every
+  // timed lookup still reads and decompresses the row's pages from the Parquet file.
+  if (ok.pyralog === true) {
+    const t0 = performance.now();
+    let ready = false;
+    while (!ready && performance.now() - t0 < 60_000) {
+      const plan = await systems.pyralog.query(`EXPLAIN ANALYZE ${sql.replace('$1', String(Math.floor(ROWS / 3)))}`);
+      ready = plan.some((r) => String(r[0]).includes('file_row_number'));
+      if (!ready) await new Promise((r) => setTimeout(r, 50));
+    }
+    log(`  lookup: pyralog key runs ${ready ? 'ready' : 'NOT ready'} after ${fmt(performance.now() - t0)} ms`);
+  }
   const all = Object.fromEntries(names.map((n) => [n, []]));
   const ratios = Object.fromEntries(names.map((n) => [n, []]));
   for (let p = 0; p < PAIRS; p++) {

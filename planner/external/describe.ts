@@ -25,6 +25,7 @@ export function describeExternalScan(scan: ExternalScan, i: string): string {
   if (scan.ship) lines.push(`${d}Key Source: ${scan.ship.nativeName} (native keys shipped when small)`);
   if (r) {
     if (r.shippedKeys !== undefined) lines.push(`${d}Shipped Keys: ${r.shippedKeys}`);
+    if (r.keyRunFiles !== undefined) lines.push(`${d}Key Runs: rows read by row number in ${r.keyRunFiles} file${r.keyRunFiles === 1 ? '' : 's'}`);
     if (r.partitionsTotal > 0) lines.push(`${d}Partitions: kept ${r.partitionsKept} of ${r.partitionsTotal}`);
     lines.push(`${d}Files: kept ${r.filesKept} of ${r.filesTotal}${r.statsPruned > 0 ? ` (pruned by statistics: ${r.statsPruned})` : ''}`);
     if (r.wholeStatement) lines.push(`${d}Placement: whole statement in DuckDB`);

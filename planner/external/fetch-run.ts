@@ -12,6 +12,7 @@ import { ROWS_IN_MEMORY_MAX, type RelNode } from '../rel/ops.js';
 import { drainRows, Suspension } from '../rel/suspend.js';
 import type { ExternalScan } from './scan-spec.js';
 import { ExternalState, type StreamedRows } from './scan-rows.js';
+import { forgetKeys } from './ship.js';
 
 /** The session's external state, created on first use. */
 export function externalState(ts: TableSession): ExternalState {
@@ -51,14 +52,25 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
   return (async () => {
     const host = st?.host;
     if (!st || !host) throw new DbError('0A000', 'external tables are not available on this server');
-    let toStream = streamed ? missing.filter((s) => streamed.scans.has(s)) : [];
-    const toFetch = missing.filter((s) => !toStream.includes(s));
     const got = new Map<ExternalScan, readonly Value[][]>();
     const aggregated = new Map<ExternalScan, readonly Value[][]>();
     const susp = new Suspension();
     let streams = new Map<ExternalScan, StreamedRows>();
     let partials = new Map<ExternalScan, StreamedRows>();
     try {
+      // Shipped keys covered by the files' key runs are read by row number (ship-runs.ts); the
+      // other scans, and these when their runs do not cover the keys, are set up as usual.
+      if (missing.some((s) => s.ship && !s.partial)) {
+        const { fetchShippedByKeyRuns } = await import('./ship-runs.js');
+        for (const s of missing) {
+          if (!s.ship || s.partial) continue;
+          const rows = await fetchShippedByKeyRuns(host, s, ctx, externalRowsMax(ctx));
+          if (rows) got.set(s, rows);
+        }
+      }
+      const pending = missing.filter((s) => !got.has(s));
+      let toStream = streamed ? pending.filter((s) => streamed.scans.has(s)) : [];
+      const toFetch = pending.filter((s) => !toStream.includes(s));
       if (toStream.length > 0) {
         const { openPartialStreams, openStreams } = await import('./stream-rows.js');
         // A decomposed branch's scan: DuckDB's partial aggregate (started now, overlapping the
@@ -77,6 +89,8 @@ export function runFetching(scans: readonly ExternalScan[], ctx: EvalContext, ru
     } catch (e) {
       for (const s of [...streams.values(), ...partials.values()]) s.close();
       throw e;
+    } finally {
+      for (const s of missing) if (s.ship) forgetKeys(s.ship);
     }
     // Publish, run and forget: a sibling plan (the other branch of a top-level UNION) setting up
     // its own scans concurrently only ever touches its own entries.

@@ -44,13 +44,24 @@ export interface Fragment {
   limit: number | undefined;
   offset: number | undefined;
   /**
-   * A point lookup answered from key runs (lookup-run.ts): the one file's rows at these
-   * positions are exactly the rows whose `keyColumn` equals `key`, so the SQL reads them by
-   * `file_row_number` instead of `filters` (which must be that one equality), and outputs `key`
-   * for `keyColumn` (DuckDB then never decompresses the key column).
+   * Rows located from the file's key runs (external/key-runs.ts): the one file's rows at these
+   * positions are exactly the rows whose `keyColumn` holds the looked-up key(s), so the SQL reads
+   * them by `file_row_number` and renders no `filters` (DuckDB then never decompresses the key
+   * column). See RowTargetKey for what the key column's output slot carries.
    */
-  rowTarget?: { rows: readonly bigint[]; keyColumn: string; key: { oid: number; typmod: number; value: unknown } };
+  rowTarget?: { rows: readonly bigint[]; keyColumn: string; key: RowTargetKey };
 }
+
+/**
+ * What a row target outputs for its key column:
+ * - `constant`: a point lookup (lookup-run.ts, placement A): `filters` is exactly the equality
+ *   `keyColumn = value`, every row holds that key, output as a constant of the column's type;
+ * - `rowNumber`: shipped keys of a join (ship-runs.ts, placement B): the slot carries the row's
+ *   `file_row_number` (BIGINT) and the caller replaces it with the key its key runs place at that
+ *   row; `filters` are not rendered — placement B re-checks every pushed conjunct natively above
+ *   the scan, so the rows with the keys are a superset the native filter narrows exactly.
+ */
+export type RowTargetKey = { kind: 'constant'; oid: number; typmod: number; value: unknown } | { kind: 'rowNumber' };
 
 export interface OutputColumn {
   name: string;
@@ -125,27 +136,42 @@ function render(f: Fragment, params: ExternalParam[] | undefined): Rendered {
     return [p.source, t ?? no(`partition column "${p.name}" has a type DuckDB cannot carry`)];
   });
   const target = f.rowTarget;
-  if (target && (f.files.length !== 1 || target.rows.length === 0 || f.filters.length !== 1)) throw new Error('assertion: a row target needs one file, rows and one equality');
+  if (target && (f.files.length !== 1 || target.rows.length === 0 || (target.key.kind === 'constant' && f.filters.length !== 1))) {
+    throw new Error('assertion: a row target needs one file, rows and (for a constant key) one equality');
+  }
   const from = `${readParquetCall({ files: f.files.map((x) => x.path), hiveTypes, fileRowNumber: target !== undefined })} AS t`;
   const where = target
     ? ` WHERE t.file_row_number IN (${target.rows.map((r) => (params ? `CAST(${param(params, { type: 'BIGINT', value: r })} AS BIGINT)` : `CAST(${r.toString()} AS BIGINT)`)).join(', ')})`
     : f.filters.length > 0
       ? ` WHERE ${f.filters.map((x) => expr(x, col, params)).join(' AND ')}`
       : '';
-  /** A plain output column: the column, or the looked-up key as a constant of the column's type. */
+  /** A plain output column: the column, or what a row target outputs for its key (RowTargetKey). */
   const outCol = (n: string): string => {
     if (target?.keyColumn !== n) return col(n).sql;
-    const c = col(n);
-    const ty = duckTypeFor({ oid: c.oid as PgOid, typmod: c.typmod }) ?? no(`column "${n}" has no DuckDB type`);
     const k = target.key;
-    return `CAST(${params ? parameter(k.oid, k.typmod, k.value, params) : constant(k.oid, k.typmod, k.value)} AS ${ty})`;
+    switch (k.kind) {
+      case 'rowNumber':
+        return 't.file_row_number';
+      case 'constant': {
+        const c = col(n);
+        const ty = duckTypeFor({ oid: c.oid as PgOid, typmod: c.typmod }) ?? no(`column "${n}" has no DuckDB type`);
+        return `CAST(${params ? parameter(k.oid, k.typmod, k.value, params) : constant(k.oid, k.typmod, k.value)} AS ${ty})`;
+      }
+      default: {
+        const never: never = k;
+        return never;
+      }
+    }
   };
+  /** Output type: a row number slot is int8 (BIGINT) whatever the key column's type. */
+  const outType = (n: string): OutputColumn =>
+    target?.keyColumn === n && target.key.kind === 'rowNumber' ? { name: n, oid: 20, typmod: -1 } : { name: n, oid: col(n).oid, typmod: col(n).typmod };
   let select: string;
   let groupBy = '';
   let out: OutputColumn[];
   switch (f.output.kind) {
     case 'columns': {
-      out = f.output.columns.map((n) => ({ name: n, oid: col(n).oid, typmod: col(n).typmod }));
+      out = f.output.columns.map(outType);
       select = f.output.columns.map((n, i) => `${outCol(n)} AS c${i}`).join(', ');
       break;
     }

@@ -98,7 +98,7 @@ async function runTargeted(host: ExternalHost, engine: ExternalEngine, frag: Fra
     scan.lastRun = { ...figures, filesKept: 0, shippedKeys: undefined, wholeStatement: true, sql: undefined };
     return [];
   }
-  const target = { rows: t.rows, keyColumn: t.lookup.column, key: t.lookup.key };
+  const target = { rows: t.rows, keyColumn: t.lookup.column, key: { kind: 'constant' as const, ...t.lookup.key } };
   const r = renderFragment({ ...frag, rowTarget: target }, { parameters: true });
   if (!r.pushable) return undefined;
   // At most one row per block of the file: small enough to compute in one call, on one thread.

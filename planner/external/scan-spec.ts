@@ -75,6 +75,8 @@ export interface ScanFigures {
   streamed?: boolean;
   /** Distinct native keys shipped into the fragment (undefined: none shipped). */
   shippedKeys: number | undefined;
+  /** Shipped keys located by key runs (ship-runs.ts): files whose rows were read by row number. */
+  keyRunFiles?: number;
   sql: string | undefined;
 }
 

@@ -35,6 +35,13 @@ export interface ShipSource {
   extCol: number;
   /** Native-only WHERE conjuncts (compiled over the native row), set once WHERE is bound. */
   filters: Compiled[];
+  /**
+   * Keys read for the statement being set up (`rememberKeys`), so that a scan that first tries
+   * its key runs (ship-runs.ts) and then falls back to the usual fragment reads the native side
+   * once. Cleared by runFetching (fetch-run.ts) when the set-up ends; only used for the same
+   * EvalContext and row bound.
+   */
+  collected?: { ctx: EvalContext; rowsMax: number; keys: Value[] | undefined } | undefined;
 }
 
 /** Key types whose equality DuckDB and PostgreSQL agree on. */
@@ -85,6 +92,8 @@ export function shipMode(ctx: EvalContext): 'auto' | 'on' | 'off' {
  * allowed (then nothing is shipped and the external side is read with its own filters).
  */
 export function collectKeys(src: ShipSource, ctx: EvalContext, rowsMax: number): Value[] | undefined {
+  const c = src.collected;
+  if (c && c.ctx === ctx && c.rowsMax === rowsMax) return c.keys;
   try {
     return readKeys(src, ctx, rowsMax);
   } catch (e) {
@@ -95,6 +104,17 @@ export function collectKeys(src: ShipSource, ctx: EvalContext, rowsMax: number):
     void e;
     return undefined;
   }
+}
+
+/** `collectKeys`, remembered on `src` until `forgetKeys` (one set-up of one statement). */
+export function rememberKeys(src: ShipSource, ctx: EvalContext, rowsMax: number): Value[] | undefined {
+  const keys = collectKeys(src, ctx, rowsMax);
+  src.collected = { ctx, rowsMax, keys };
+  return keys;
+}
+
+export function forgetKeys(src: ShipSource): void {
+  src.collected = undefined;
 }
 
 function readKeys(src: ShipSource, ctx: EvalContext, rowsMax: number): Value[] | undefined {

@@ -159,6 +159,25 @@ describe('rendered fragments agree with DuckDB on all files', () => {
     expect(renderFragment(sumText).pushable).toBe(false);
   });
 
+  it('a rowNumber row target reads the rows by position, outputs their row numbers as int8 in the key slot and renders no filter', async () => {
+    const file = ref.files[0]!;
+    const rows = await oracleRows(fx.oracle, `SELECT file_row_number, id, channel FROM read_parquet('${file.path}', file_row_number = true) WHERE file_row_number IN (0, 3, 7) ORDER BY 1`);
+    const f = frag({
+      files: [file],
+      // Not rendered: placement B re-checks its pushed conjuncts natively.
+      filters: [{ kind: 'cmp', op: '=', left: { kind: 'col', name: 'channel' }, right: { kind: 'const', oid: 25, typmod: -1, value: 'nope' } }],
+      output: { kind: 'columns', columns: ['id', 'channel'] },
+      rowTarget: { rows: [0n, 3n, 7n], keyColumn: 'id', key: { kind: 'rowNumber' } },
+    });
+    const r = renderFragment(f);
+    if (!r.pushable) throw new Error(r.reason);
+    expect(r.sql).toContain('t.file_row_number AS c0');
+    expect(r.sql).not.toContain('nope');
+    expect(r.columns.map((c) => c.oid)).toEqual([20, 25]);
+    const got = (await run(f)).sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(got).toEqual(rows.map((x) => [x[0], x[2]]));
+  });
+
   it('files added after registration: a corrupt one fails with XX001 naming it, as a DbError', async () => {
     const extra = join(sales, 'year=2024', 'month=12', 'zz-corrupt.parquet');
     writeFileSync(extra, 'PAR1 this is not parquet PAR1');
