@@ -318,7 +318,9 @@ export class Connection implements StatementIo {
 
   private async loop(proto: QueryProtocol): Promise<void> {
     for (;;) {
-      const frame = await this.t.nextFrame(this.armIdleInTransaction);
+      // Frames already buffered (a pipelined Bind/Describe/Execute/Sync arrives in one chunk) are
+      // taken without a promise; only waiting for input goes through the Transport's async path.
+      const frame = this.t.bufferedFrame() ?? (await this.t.nextFrame(this.armIdleInTransaction));
       if (frame === undefined) return;
       let msg;
       try {
@@ -338,20 +340,42 @@ export class Connection implements StatementIo {
         case 'query':
           await proto.query(msg.sql);
           break;
+        // Parse, Bind, Describe and Close are synchronous: called directly, no closure or promise
+        // per message (QueryProtocol.step's work, inlined); an error enters failed-until-Sync.
         case 'parse':
-          await proto.step(() => proto.parse(msg.name, msg.sql, msg.paramOids));
+          try {
+            proto.parse(msg.name, msg.sql, msg.paramOids);
+          } catch (e) {
+            proto.fail(e);
+          }
           break;
         case 'bind':
-          await proto.step(() => proto.bind(msg.portal, msg.statement, msg.paramFormats, msg.params, msg.resultFormats));
+          try {
+            proto.bind(msg.portal, msg.statement, msg.paramFormats, msg.params, msg.resultFormats);
+          } catch (e) {
+            proto.fail(e);
+          }
           break;
         case 'describe':
-          await proto.step(() => proto.describe(msg.target, msg.name));
+          try {
+            proto.describe(msg.target, msg.name);
+          } catch (e) {
+            proto.fail(e);
+          }
           break;
         case 'execute':
-          await proto.step(() => proto.execute(msg.portal, msg.maxRows));
+          try {
+            await proto.execute(msg.portal, msg.maxRows);
+          } catch (e) {
+            proto.fail(e);
+          }
           break;
         case 'close':
-          await proto.step(() => proto.close(msg.target, msg.name));
+          try {
+            proto.close(msg.target, msg.name);
+          } catch (e) {
+            proto.fail(e);
+          }
           break;
         case 'flush':
           this.flush();

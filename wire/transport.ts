@@ -100,6 +100,14 @@ export class Transport {
   }
 
   /**
+   * A whole frame already received, or undefined when none is buffered (then `nextFrame()`
+   * waits). Throws FramingError for a malformed frame. The synchronous fast path of a pipeline.
+   */
+  bufferedFrame(): Frame | undefined {
+    return this.closed ? undefined : this.reader.next();
+  }
+
+  /**
    * The next whole frame, or undefined once the input ended. Before waiting it writes pending
    * output; `onIdle` may arm a timer for the wait and returns its disarm function.
    * Throws FramingError for a malformed frame.

@@ -35,6 +35,13 @@ export class BackendWriter {
   buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   pos = 0;
   private msgStart = -1;
+  /**
+   * The last RowDescription built for one uniform format code, by field-list identity (see
+   * rowDescription): one entry, so repeating one statement hits and nothing grows.
+   */
+  private rdFields: readonly Field[] | undefined = undefined;
+  private rdCode = -1;
+  private rdBytes: Buffer | undefined = undefined;
 
   get sizeBytes(): number {
     return this.pos;
@@ -168,8 +175,34 @@ export class BackendWriter {
     this.end();
   }
 
-  /** RowDescription; `formats[i]` (or formats[0] for all, or 0) is each column's format code. */
+  /**
+   * RowDescription; `formats[i]` (or formats[0] for all, or 0) is each column's format code.
+   * With one format for all columns (the usual case) the bytes of the last field list are kept
+   * and copied when the same list comes again: a prepared statement's fields are one array for
+   * the plan's life, so a Describe per Execute (pgbench -M prepared, node-postgres) is a copy.
+   */
   rowDescription(fields: readonly Field[], formats: readonly number[]): void {
+    if (formats.length > 1) {
+      this.encodeRowDescription(fields, formats);
+      return;
+    }
+    const code = formats.length === 0 ? 0 : formats[0]!;
+    if (code !== 0 && code !== 1) {
+      this.encodeRowDescription(fields, formats); // rejected by Bind before; never cached
+      return;
+    }
+    if (this.rdFields !== fields || this.rdCode !== code) {
+      const start = this.pos;
+      this.encodeRowDescription(fields, formats);
+      this.rdFields = fields;
+      this.rdCode = code;
+      this.rdBytes = Buffer.from(this.buf.subarray(start, this.pos));
+      return;
+    }
+    this.bytes(this.rdBytes!);
+  }
+
+  private encodeRowDescription(fields: readonly Field[], formats: readonly number[]): void {
     this.begin('T');
     this.int16(fields.length);
     for (let i = 0; i < fields.length; i++) {

@@ -101,6 +101,28 @@ describe('BackendWriter', () => {
     expect(m[1].text).toBe('SELECT 1');
   });
 
+  it('repeats a RowDescription byte for byte from its cache, per field list and format', () => {
+    const fieldsA = [int4Field, { ...int4Field, name: 'é', typeOid: 25, typeLen: -1 }];
+    const fieldsB = [{ ...int4Field, name: 'other', tableOid: 16384, columnAttr: 2 }];
+    const fresh = (fields: typeof fieldsA, formats: number[]): Buffer => {
+      const w = new BackendWriter();
+      w.rowDescription(fields, formats);
+      return w.take();
+    };
+    const w = new BackendWriter();
+    const seq: Array<[typeof fieldsA, number[]]> = [
+      [fieldsA, []], [fieldsA, []], [fieldsA, [1]], [fieldsA, [1]], [fieldsA, [0]], [fieldsB, [0]], [fieldsA, [1, 0]], [fieldsA, [1, 0]], [fieldsB, []], [fieldsA, []],
+    ];
+    for (const [f, fm] of seq) {
+      w.rowDescription(f, fm);
+      w.readyForQuery('I'); // other messages in between must not disturb the cached bytes
+    }
+    const z = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+    expect(w.take()).toEqual(Buffer.concat(seq.flatMap(([f, fm]) => [fresh(f, fm), z])));
+    const m = decode(fresh(fieldsA, [1]));
+    expect(m[0].fields.map((x: any) => x.format)).toEqual(['binary', 'binary']);
+  });
+
   it('matches the hex example in wire/PROTOCOL.md', () => {
     const doc = readFileSync(new URL('../../wire/PROTOCOL.md', import.meta.url), 'utf8');
     const block = /<!-- hex-example:select-1 -->\n```\n([\s\S]*?)```/.exec(doc);
