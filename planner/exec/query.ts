@@ -20,6 +20,7 @@ import { rejectSrfCalls } from '../rel/project-set.js';
 import { comparatorFor, type Cmp } from '../eval/compare.js';
 import { AppendNode } from '../rel/append.js';
 import { RowsNode, type RelNode } from '../rel/ops.js';
+import { RelCursor } from '../rel/rel-cursor.js';
 
 export interface OutputColumn {
   name: string;
@@ -208,9 +209,13 @@ function planSetOp(b: Binder, s: SelectStmt): QueryPlan {
       return r;
     }, 'Result')), columns.length, [convL, convR])
     : undefined;
+  // Both branches are operator trees (no external scan to set up first, nothing that waits):
+  // the Append streams to the client as a relational plan does.
+  const streams = rowsNode !== undefined && left.rowsNode !== undefined && right.rowsNode !== undefined;
   return {
     columns,
     ...(rowsNode ? { rowsNode } : {}),
+    ...(streams ? { openCursor: (ctx: EvalContext) => new RelCursor(rowsNode.open(ctx), ctx, undefined, undefined) } : {}),
     run(ctx) {
       const finish = (l: Value[][], r: Value[][]): Value[][] => {
         const L = l.map((row) => convL(row, ctx));

@@ -12,14 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
-import { Parser } from 'pg-protocol/dist/parser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../planner/index.js';
 import type { Engine } from '../../planner/api.js';
 import { PgServer } from '../../wire/index.js';
 import { Logger } from '../../wire/log.js';
-
-type Msg = { name: string; [k: string]: any };
+import { compact, dataRows, Raw, type Msg } from './stream-raw.js';
 
 let base: string;
 let engine: Engine;
@@ -56,86 +54,6 @@ async function rows(c: pg.Client, sql: string): Promise<unknown[][]> {
   return r.rows as unknown[][];
 }
 
-/** Raw frames over TCP: pg-protocol's serializer out, its parser in; reading can be paused. */
-class Raw {
-  readonly msgs: Msg[] = [];
-  private readonly parser = new Parser();
-  private waiters: Array<() => void> = [];
-  ended = false;
-  constructor(readonly sock: net.Socket) {
-    sock.on('data', (b: Buffer) => {
-      this.parser.parse(b, (m) => this.msgs.push(m as unknown as Msg));
-      this.wake();
-    });
-    sock.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
-    sock.on('error', () => undefined);
-  }
-  static async open(): Promise<Raw> {
-    const sock = await new Promise<net.Socket>((res, rej) => {
-      const s = net.connect(port, '127.0.0.1', () => res(s));
-      s.on('error', rej);
-    });
-    const r = new Raw(sock);
-    r.send(serialize.startup({ user: 'postgres', database: 'postgres' }));
-    await r.ready(1);
-    return r;
-  }
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-  send(b: Buffer): void {
-    this.sock.write(b);
-  }
-  async until(pred: (m: Msg[]) => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred(this.msgs)) {
-      if (this.ended) throw new Error(`connection ended; got ${this.names().slice(-5).join(',')}`);
-      if (Date.now() > deadline) throw new Error(`timeout; got ${this.names().slice(-5).join(',')}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  }
-  ready(n: number): Promise<void> {
-    return this.until((m) => m.filter((x) => x.name === 'readyForQuery').length >= n);
-  }
-  readyCount(): number {
-    return this.msgs.filter((x) => x.name === 'readyForQuery').length;
-  }
-  names(from = 0): string[] {
-    return this.msgs.slice(from).map((m) => m.name);
-  }
-  /** Runs `frames` and waits for the next ReadyForQuery; returns the messages it produced. */
-  async run(...frames: Buffer[]): Promise<Msg[]> {
-    const n = this.msgs.length;
-    const want = this.readyCount() + 1;
-    this.send(Buffer.concat(frames));
-    await this.ready(want);
-    return this.msgs.slice(n);
-  }
-  close(): void {
-    this.sock.destroy();
-  }
-}
-
-const dataRows = (ms: Msg[]): string[][] => ms.filter((m) => m.name === 'dataRow').map((m) => m.fields as string[]);
-const compact = (ms: Msg[]): string[] => {
-  // Runs of dataRow collapsed: ['dataRow×3', 'portalSuspended', ...]
-  const out: string[] = [];
-  for (const m of ms) {
-    const last = out[out.length - 1];
-    if (m.name === 'dataRow' && last?.startsWith('dataRow')) out[out.length - 1] = `dataRow×${Number(last.split('×')[1] ?? 1) + 1}`;
-    else out.push(m.name === 'dataRow' ? 'dataRow×1' : m.name);
-  }
-  return out;
-};
-
 describe('relational results stream', () => {
   it('a result larger than the collected cap streams without 53200; the collected path meets it', async () => {
     const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
@@ -149,6 +67,8 @@ describe('relational results stream', () => {
       const r = await c.query({ text: 'SELECT t.k, s.w FROM t JOIN s ON s.id = t.k % 100 WHERE t.g <> $1', values: [3], rowMode: 'array' });
       expect(r.rows.length).toBe(ROWS - Math.ceil((ROWS - 3) / 7));
       expect(r.rowCount).toBe(r.rows.length);
+      // A UNION ALL of relational branches streams too (an Append).
+      expect((await rows(c, 'SELECT k FROM t UNION ALL SELECT id FROM s')).length).toBe(ROWS + 100);
       // A CTE body is still collected: the lowered cap applies there.
       await expect(c.query('WITH x AS (SELECT * FROM t) SELECT count(*) FROM x')).rejects.toMatchObject({ code: '53200' });
       expect(await rows(c, 'WITH x AS (SELECT * FROM t WHERE k < 1000) SELECT count(*) FROM x')).toEqual([['1000']]);
@@ -158,7 +78,7 @@ describe('relational results stream', () => {
   });
 
   it('an error in the middle of a result: the rows before it, then ErrorResponse; the transaction is aborted', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       let ms = await r.run(serialize.query('SELECT k, 10 / (k - 3000) AS x FROM t'));
       expect(compact(ms)).toEqual(['rowDescription', 'dataRow×3000', 'error', 'readyForQuery']);
@@ -180,7 +100,7 @@ describe('relational results stream', () => {
   });
 
   it('CancelRequest interrupts a streaming statement whose client stopped reading; the session keeps working', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       const key = r.msgs.find((m) => m.name === 'backendKeyData')!;
       const start = r.msgs.length;
@@ -215,7 +135,7 @@ describe('relational results stream', () => {
   });
 
   it('a client that disconnects mid-stream: the server keeps serving others', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     const start = r.msgs.length;
     r.send(serialize.query("SELECT g, repeat('y', 1000) FROM generate_series(1, 100000) g"));
     await r.until((m) => m.slice(start).some((x) => x.name === 'dataRow'));
@@ -232,7 +152,7 @@ function sumV(): number {
 
 describe('portals suspended by a row limit', () => {
   it('keep their snapshot while the same transaction writes between Executes', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       await r.run(serialize.query('BEGIN'));
       let ms = await r.run(
@@ -266,7 +186,7 @@ describe('portals suspended by a row limit', () => {
   });
 
   it('an implicit transaction\'s portal is closed at Sync; a portal resumed many times returns the collected rows', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       let ms = await r.run(serialize.parse({ text: 'SELECT k FROM t WHERE k < 10' }), serialize.bind({ portal: 'p' }), serialize.execute({ portal: 'p', rows: 4 }), serialize.sync());
       expect(compact(ms)).toEqual(['parseComplete', 'bindComplete', 'dataRow×4', 'portalSuspended', 'readyForQuery']);
@@ -287,7 +207,7 @@ describe('portals suspended by a row limit', () => {
   });
 
   it('an error after a suspension comes with the next Execute', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       const ms = await r.run(
         serialize.parse({ text: 'SELECT k, 1 / (k - 5) FROM t WHERE k < 10' }), serialize.bind({}),
@@ -319,9 +239,10 @@ describe('the streamed rows equal the collected rows', () => {
     'SELECT k, generate_series(1, 2) FROM t WHERE k < 100',
     'SELECT g, string_agg(name, \',\' ORDER BY k) FROM t WHERE k < 200 GROUP BY g',
     'SELECT DISTINCT ON (g) g, k FROM t ORDER BY g, k DESC',
+    'SELECT k FROM t WHERE g = 1 UNION ALL SELECT id FROM s UNION ALL SELECT k FROM t WHERE k < 10',
   ];
   it('through one Execute, through Execute row limits of 7, and as a collected CTE body', async () => {
-    const r = await Raw.open();
+    const r = await Raw.open(port);
     try {
       for (const sql of queries) {
         const whole = dataRows(await r.run(serialize.parse({ text: sql }), serialize.bind({}), serialize.execute({}), serialize.sync()));
