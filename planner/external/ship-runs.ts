@@ -29,8 +29,10 @@ import { rememberKeys, shipMode, SHIP_ROWS_AUTO_MAX, SHIP_ROWS_FORCED_MAX } from
 
 /** Files (after pruning) a scan reads by row number at most: one DuckDB query each. */
 export const KEY_RUN_SCAN_FILES_MAX = 16;
-/** Target rows per file up to which the query is a prepared shape on the single-threaded instance. */
+/** Target rows per file up to which the query is a prepared shape (one per IN-list length). */
 const SMALL_TARGET_ROWS_MAX = 64;
+/** Target rows per file up to which DuckDB computes the result in one call (duck.ts `materialize`). */
+const MATERIALIZE_ROWS_MAX = 10_000;
 const FETCH_ROWS = 4096;
 const CANCEL_POLL_MS = 50;
 const INT_OIDS = new Set([20, 21, 23]);
@@ -40,6 +42,8 @@ interface FilePlan {
   identity: string;
   /** Target row → the key value (in the external column's representation) at that row. */
   keyAt: Map<bigint, Value>;
+  /** Blocks (row groups) holding target rows. */
+  blocks: number;
 }
 
 /**
@@ -84,16 +88,20 @@ export async function fetchShippedByKeyRuns(host: ExternalHost, scan: ExternalSc
     const runs = host.keyRuns.get(engine, file.path, refCol.source, refCol.duckType, identity);
     if (!runs) return undefined;
     const keyAt = new Map<bigint, Value>();
+    const blocks = new Set<bigint>();
     for (const k of keys) {
       if (typeof k !== 'bigint' && typeof k !== 'number') return undefined;
       const key = BigInt(k);
       const rows = rowsWithKey(runs, key);
       if (!rows) return undefined;
-      for (const r of rows) keyAt.set(r, asKey(key));
+      for (const r of rows) {
+        keyAt.set(r, asKey(key));
+        blocks.add(r / runs.blockRows);
+      }
     }
     targets += keyAt.size;
     if (targets > rowsMax) return undefined;
-    plans.push({ file, identity, keyAt });
+    plans.push({ file, identity, keyAt, blocks: blocks.size });
   }
 
   const out: Value[][] = [];
@@ -109,10 +117,15 @@ export async function fetchShippedByKeyRuns(host: ExternalHost, scan: ExternalSc
       orderBy: [], limit: undefined, offset: undefined,
       rowTarget: { rows, keyColumn: keyCol.name, key: { kind: 'rowNumber' } },
     };
+    // A few rows: a prepared shape. One row group: the single-threaded instance (no worker
+    // wake-ups); rows in several row groups: the main instance, whose threads read them in parallel.
     const small = rows.length <= SMALL_TARGET_ROWS_MAX;
     const r = renderFragment(frag, { parameters: small });
     if (!r.pushable) return undefined;
-    const cursor = externalRowCursor(engine, ctx.cancel, { sql: r.sql, files: r.files, params: small ? r.params : undefined, materialize: small, singleThread: small, cancelPollMs: CANCEL_POLL_MS });
+    const cursor = externalRowCursor(engine, ctx.cancel, {
+      sql: r.sql, files: r.files, params: small ? r.params : undefined,
+      materialize: rows.length <= MATERIALIZE_ROWS_MAX, singleThread: p.blocks === 1, cancelPollMs: CANCEL_POLL_MS,
+    });
     const got: Value[][] = [];
     try {
       for (;;) {
