@@ -152,6 +152,20 @@ export class BodyReader {
     return b;
   }
 
+  /**
+   * The end offset of the null-terminated string at `pos` (the NUL's offset); consumes it.
+   * For callers that decode the range in place instead of through a subarray view.
+   */
+  cstringEnd(): number {
+    const buf = this.buf;
+    let end = this.pos;
+    // Names are short (usually empty: the unnamed statement and portal); a loop beats indexOf's call.
+    while (end < buf.length && buf[end] !== 0) end++;
+    if (end >= buf.length) throw new FramingError('invalid string in message');
+    this.pos = end + 1;
+    return end;
+  }
+
   bytes(n: number): Buffer {
     if (n < 0) throw new FramingError('insufficient data left in message');
     this.need(n);

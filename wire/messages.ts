@@ -68,8 +68,18 @@ function utf8Valid(b: Buffer): boolean {
   }
 }
 
+/**
+ * A null-terminated string of a message. The empty string (unnamed statement or portal, sent in
+ * nearly every extended-protocol message) and ASCII text are decoded in place, without a
+ * subarray view; other text goes through decodeUtf8's validation.
+ */
 function cstr(r: BodyReader): string {
-  return decodeUtf8(r.cstringBytes());
+  const start = r.pos;
+  const end = r.cstringEnd();
+  if (end === start) return '';
+  const b = r.buf;
+  for (let i = start; i < end; i++) if (b[i]! >= 0x80) return decodeUtf8(b.subarray(start, end));
+  return b.toString('latin1', start, end);
 }
 
 export function decodeStartup(body: Buffer): StartupPacket {

@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { BodyReader, FrameReader, FramingError, type Frame } from '../../wire/framing.js';
+import { decodeMessage } from '../../wire/messages.js';
 
 const startup = serialize.startup({ user: 'alice', database: 'postgres', application_name: 't' });
 const typed = Buffer.concat([
@@ -128,5 +129,24 @@ describe('BodyReader', () => {
     const t = new BodyReader(Buffer.from([1, 2]));
     t.int8();
     expect(() => t.end()).toThrow('invalid message format');
+  });
+
+  it('finds string ends in place (empty, ASCII, missing terminator)', () => {
+    const r = new BodyReader(Buffer.from([0, 0x61, 0x62, 0, 0x63]));
+    expect(r.cstringEnd()).toBe(0);
+    expect(r.pos).toBe(1);
+    expect(r.cstringEnd()).toBe(3);
+    expect(r.pos).toBe(4);
+    expect(() => r.cstringEnd()).toThrow(FramingError);
+  });
+});
+
+describe('decodeMessage names', () => {
+  it('decodes empty, ASCII and UTF-8 names and refuses invalid UTF-8 with 22021', () => {
+    const frameOf = (b: Buffer): Frame => ({ type: b[0]!, body: b.subarray(5) });
+    expect(decodeMessage(frameOf(serialize.bind({ statement: 'stmt_1', portal: '', values: ['1'] })))).toMatchObject({ kind: 'bind', statement: 'stmt_1', portal: '' });
+    expect(decodeMessage(frameOf(serialize.describe({ type: 'S', name: 'é€😀' })))).toMatchObject({ kind: 'describe', target: 'S', name: 'é€😀' });
+    const bad = Buffer.from([0x44, 0, 0, 0, 8, 0x53, 0x61, 0xc3, 0]);
+    expect(() => decodeMessage(frameOf(bad))).toThrow(expect.objectContaining({ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0xc3' }));
   });
 });
