@@ -250,8 +250,17 @@ if (FIGURES.has('lookup')) {
   }
   const all = Object.fromEntries(names.map((n) => [n, []]));
   const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  const usedIds = new Set([Math.floor(ROWS / 2), Math.floor(ROWS / 3)]);
   for (let p = 0; p < PAIRS; p++) {
-    const ids = Array.from({ length: LOOKUPS }, () => 1 + Math.floor(rand() * ROWS));
+    // Distinct ids over the whole run (no id is looked up twice, so nothing can answer from a
+    // previous lookup of the same row); the warm-up ids are not reused either.
+    const ids = [];
+    while (ids.length < LOOKUPS) {
+      const id = 1 + Math.floor(rand() * ROWS);
+      if (usedIds.has(id)) continue;
+      usedIds.add(id);
+      ids.push(id);
+    }
     const order = names.map((_, i) => names[(i + p) % names.length]);
     const p50 = {};
     for (const n of order) {
