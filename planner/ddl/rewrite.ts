@@ -9,7 +9,8 @@
 //    check a comparison with the previous key. The files join the manifest in one edit when the
 //    scan is done; the fresh storage id is reachable only through this transaction's catalog
 //    row, so a ROLLBACK or a crash before COMMIT leaves the old table as it was (the new files
-//    are then unreferenced storage, see README "Limits").
+//    are then ingest-only storage no committed relation names, which SchemaCatalog.open drops
+//    at the next start).
 //  - write set (otherwise, or as soon as a key is out of order): rows go through the
 //    transaction's write set; duplicates are found with in-memory sets.
 // Checks, in PostgreSQL 15's order (its index build runs before the NOT NULL scan): duplicates
