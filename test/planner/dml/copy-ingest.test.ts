@@ -182,6 +182,36 @@ describe('COPY FROM by ingest', () => {
     expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
   });
 
+  it('serial defaults, csv and binary input ingest too; the sequence and row ids continue afterwards', async () => {
+    const { c, dir } = await setup();
+    await c.query('BEGIN');
+    await c.query('CREATE TABLE s (id serial PRIMARY KEY, v text, w int DEFAULT 5)');
+    await c.query('CREATE TABLE b (a int, v text)');
+    const before = segFiles(dir).length;
+    expect(await copyIn(c, 'COPY s (v) FROM STDIN (FORMAT csv)', ['"x, y"\n', 'z\n""\n\n'])).toBe('COPY 4');
+    expect(segFiles(dir).length).toBeGreaterThan(before);
+    // Binary: signature, flags, extension length, then tuples of (int4 a, text v); -1 = NULL.
+    const tuple = (a: number, v: string | null): Buffer => {
+      const fa = Buffer.alloc(8);
+      fa.writeInt32BE(4, 0);
+      fa.writeInt32BE(a, 4);
+      const fv = v === null ? Buffer.from([0xff, 0xff, 0xff, 0xff]) : Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(v)]), Buffer.from(v)]);
+      return Buffer.concat([Buffer.from([0, 2]), fa, fv]);
+    };
+    const bin = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8), tuple(1, 'one'), tuple(2, null), Buffer.from([0xff, 0xff])]);
+    const [st] = c.session.parse('COPY b FROM STDIN (FORMAT binary)');
+    const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
+    if (ex.kind !== 'copyIn') throw new Error('expected copyIn');
+    await ex.sink.write(bin);
+    expect(await ex.sink.finish()).toBe('COPY 2');
+    await c.query('COMMIT');
+    expect((await c.query('SELECT id, v, w FROM s ORDER BY id')).text).toEqual([['1', 'x, y', '5'], ['2', 'z', '5'], ['3', '', '5'], ['4', null, '5']]);
+    await c.query("INSERT INTO s (v) VALUES ('next')");
+    expect((await c.query("SELECT id FROM s WHERE v = 'next'")).text).toEqual([['5']]);
+    await c.query("INSERT INTO b VALUES (3, 'three')");
+    expect((await c.query('SELECT a, v FROM b')).text).toEqual([['1', 'one'], ['2', null], ['3', 'three']]);
+  });
+
   it('checks and conversions fail as on the row path, with the CONTEXT line', async () => {
     const { c } = await setup();
     await c.query('BEGIN');
