@@ -277,7 +277,19 @@ export class Txn {
 
   /** Makes the write set durable and visible; returns its sequence number (undefined for a
    *  transaction without writes). Throws 40001 on a write-write conflict under 'snapshot'. */
-  async commit(): Promise<Seq | undefined> {
+  commit(): Promise<Seq | undefined> {
+    // A read-only transaction (every implicit SELECT) ends here without an async frame.
+    if (this.state !== 'active' || this.writes.size !== 0) return this.commitWrites();
+    this.state = 'committing';
+    try {
+      this.finish('committed');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return NOTHING_COMMITTED;
+  }
+
+  private async commitWrites(): Promise<Seq | undefined> {
     this.check();
     this.state = 'committing';
     try {
@@ -314,6 +326,9 @@ export class Txn {
     this.locks.clear();
   }
 }
+
+/** commit()'s answer for a transaction without writes (a settled promise is immutable). */
+const NOTHING_COMMITTED: Promise<Seq | undefined> = Promise.resolve(undefined);
 
 /** memtable.entryBytes of the op's entry, without building one. */
 function opBytes(key: Uint8Array, row: Row | undefined): number {
