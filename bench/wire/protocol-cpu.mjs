@@ -96,12 +96,25 @@ class Client {
   }
 }
 
-/** PROTO_CPU_PROFILE=<file>: a V8 CPU profile of the measured loop only (not the set-up). */
-async function startProfile() {
+/** PROTO_CPU_PROFILE=<file>: a V8 CPU profile of the measured loop only (not the set-up);
+ *  PROTO_HEAP_PROFILE=<file>: its sampled allocations instead. */
+async function startProfile(heap) {
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync } = await import('node:fs');
   const s = new Session();
   s.connect();
+  if (heap) {
+    // Allocation sampling: where the measured loop's garbage comes from (a .heapprofile).
+    await s.post('HeapProfiler.enable');
+    await s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.PROTO_HEAP_LIVE === undefined, includeObjectsCollectedByMinorGC: process.env.PROTO_HEAP_LIVE === undefined });
+    return {
+      async stop(file) {
+        const { profile } = await s.post('HeapProfiler.stopSampling');
+        writeFileSync(file, JSON.stringify(profile));
+        s.disconnect();
+      },
+    };
+  }
   await s.post('Profiler.enable');
   await s.post('Profiler.setSamplingInterval', { interval: 100 });
   await s.post('Profiler.start');
@@ -156,13 +169,14 @@ async function child(dist, workload, transactions, rows) {
     const batch = [];
     for (let i = 0; i < transactions; i++) batch.push(w.tx(aid(i + 100_000), i));
     const rows0 = c.dataRows;
-    const prof = process.env.PROTO_CPU_PROFILE ? await startProfile() : undefined;
+    const profFile = process.env.PROTO_HEAP_PROFILE ?? process.env.PROTO_CPU_PROFILE;
+    const prof = profFile ? await startProfile(process.env.PROTO_HEAP_PROFILE !== undefined) : undefined;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < transactions; i++) await trip(batch[i]);
     const cpu = process.cpuUsage(c0);
     const wallMs = performance.now() - t0;
-    if (prof !== undefined) await prof.stop(process.env.PROTO_CPU_PROFILE);
+    if (prof !== undefined) await prof.stop(profFile);
     if (c.dataRows - rows0 !== transactions * w.rows) throw new Error(`${workload}: ${c.dataRows - rows0} DataRows for ${transactions} transactions`);
     return { cpuUs: (cpu.user + cpu.system) / transactions, wallUs: (wallMs * 1000) / transactions };
   } finally {
