@@ -37,12 +37,18 @@ import type { EvalContext } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import type { TableWriter } from './write.js';
 
+/** True when this transaction created the table's storage (CREATE TABLE or TRUNCATE in it): no
+ *  committed relation names it (storage ids are never reused). Reads every committed relation. */
+export function storageCreatedHere(ts: TableSession, tab: TableDesc): boolean {
+  return !ts.catalog.committedStorageIds().has(tab.storageId);
+}
+
 /** Whether a COPY into `tab` may ingest (see the file header); checked when the COPY starts. */
 export function ingestTarget(ts: TableSession, tab: TableDesc, hasFk: boolean): boolean {
   if (tab.uniques.length > 0 || (tab.indexes?.length ?? 0) > 0 || hasFk || tab.schema.startsWith('pg_temp')) return false;
   // No table row written yet in this transaction: no own version (not even a deletion) anywhere.
   if (ts.writes !== 0) return false;
-  if (ts.catalog.committedStorageIds().has(tab.storageId)) return false;
+  if (!storageCreatedHere(ts, tab)) return false;
   // Nothing readable in the storage (an earlier ingest of this transaction, rows of CREATE TABLE AS).
   return ts.current().scan(tab.storageId).next().done === true;
 }

@@ -16,7 +16,7 @@ import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
-import { CopyIngest, ingestTarget } from './copy-ingest.js';
+import { CopyIngest, ingestTarget, storageCreatedHere } from './copy-ingest.js';
 import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
 import { planFkChecks } from './fk.js';
 import { TableWriter, lockOptions } from './write.js';
@@ -28,6 +28,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   const tab = lookupTable(b, rel.relname ?? '', rel.schemaname, rel.location ?? -1);
   if (tab.kind !== 'table') throw new DbError('42809', `cannot copy ${s.is_from ? 'to' : 'from'} sequence "${tab.name}"`);
   const options = parseCopyOptions((s.options ?? []).filter((o) => !(o.kind === 'DefElem' && o.defname === 'freeze')));
+  const freeze = freezeOption(s.options ?? []);
   const cols = copyTargetColumns(tab, s.attlist);
 
   if (!s.is_from) {
@@ -70,6 +71,11 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const fk = fkPlan?.begin();
       // Checked when the COPY starts (plans are cached; the table's state is not).
       let ingest = ingestTarget(ts, tab, fkPlan !== undefined) ? CopyIngest.begin(ts, writer) : undefined;
+      // PostgreSQL refuses FREEZE unless the table was created or truncated in the transaction
+      // (after CopyInResponse, at the first data). A savepoint since is not detected: accepted.
+      const freezeError = freeze && !ingest && !storageCreatedHere(ts, tab)
+        ? new DbError('55000', 'cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction')
+        : undefined;
       // One converter per listed column, chosen once (fast paths for bulk-load shapes).
       const conv = cols.map((c) => textToCell(c, input));
       const width = tab.columns.length;
@@ -194,6 +200,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const sink: CopyInSink = {
         write(chunk) {
           if (aborted) return;
+          if (freezeError) throw freezeError;
           const records = parser.push(chunk);
           rawLines = parser.lines;
           if (!ingest) return apply(records, 0, ctx);
@@ -204,6 +211,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           }
         },
         async finish() {
+          if (freezeError) throw freezeError;
           try {
             const records = parser.end();
             rawLines = parser.lines;
@@ -240,4 +248,19 @@ function clipLine(raw: string): string {
     end += ch.length;
   }
   return raw.slice(0, end) + '...';
+}
+
+/** COPY's FREEZE option (FREEZE, FREEZE true/false/on/off/1/0). */
+function freezeOption(opts: readonly Node[]): boolean {
+  let on = false;
+  for (const o of opts) {
+    if (o.kind !== 'DefElem' || o.defname !== 'freeze') continue;
+    const a = (o as { arg?: Node }).arg;
+    if (!a) on = true;
+    else if (a.kind === 'Boolean') on = a.boolval === true;
+    else if (a.kind === 'Integer') on = (a.ival ?? 0) !== 0;
+    else if (a.kind === 'String') on = !['false', 'off', '0', 'no', 'f', 'n'].includes((a.sval ?? '').toLowerCase());
+    else on = true;
+  }
+  return on;
 }

@@ -180,6 +180,16 @@ describe('COPY FROM by ingest', () => {
     expect(await copyIn(c, 'COPY t FROM STDIN', [lines(1, 100)])).toBe('COPY 100');
     expect(segFiles(dir).length).toBe(before);
     expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
+    // FREEZE needs a table created or truncated in the transaction, as in PostgreSQL 15.
+    for (const sql of ['COPY t FROM STDIN (FREEZE)', 'COPY t FROM STDIN WITH (FREEZE true)']) {
+      const e = await fail(copyIn(c, sql, [lines(101, 102)]));
+      expect([e.code, e.message]).toEqual(['55000', 'cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction']);
+    }
+    expect(await copyIn(c, 'COPY t FROM STDIN (FREEZE false)', [lines(101, 102)])).toBe('COPY 2');
+    await c.query('BEGIN');
+    await c.query('CREATE TABLE u (a int UNIQUE)');
+    expect(await copyIn(c, 'COPY u FROM STDIN (FREEZE)', ['1\n'])).toBe('COPY 1');
+    await c.query('COMMIT');
   });
 
   it('serial defaults, csv and binary input ingest too; the sequence and row ids continue afterwards', async () => {
