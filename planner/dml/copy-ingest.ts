@@ -5,8 +5,8 @@
 // When (ingestTarget): the table's storage was created by this transaction (CREATE TABLE or
 // TRUNCATE earlier in it: no committed relation names the storage id, so no other transaction
 // can read or write it, and this transaction holds the relation's name lock), the storage holds
-// no version at all (no rows, no own writes: the transaction has written no table row yet, so not
-// even a deletion of its own), and the table has nothing an ingest cannot check: no UNIQUE or
+// no version at all (no rows, no own write in it — not even a deletion; writes to other tables,
+// such as pgbench's INSERTs into branches and tellers before its COPY, do not matter), and the table has nothing an ingest cannot check: no UNIQUE or
 // secondary index, no FOREIGN KEY of its own (rows of a referenced table need no check on
 // insert), not temporary. Anything else takes the row path (copy.ts), as does a COPY into an
 // empty table committed earlier: other transactions may be writing that storage, and nothing
@@ -32,7 +32,7 @@
 // with 0A000 (as after any DDL) instead of leaving the rows behind.
 
 import type { TableDesc } from '../../catalog/index.js';
-import type { Cell, TableIngest } from '../../lsm/index.js';
+import { Txn, type Cell, type TableIngest } from '../../lsm/index.js';
 import type { EvalContext } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import type { TableWriter } from './write.js';
@@ -46,9 +46,13 @@ export function storageCreatedHere(ts: TableSession, tab: TableDesc): boolean {
 /** Whether a COPY into `tab` may ingest (see the file header); checked when the COPY starts. */
 export function ingestTarget(ts: TableSession, tab: TableDesc, hasFk: boolean): boolean {
   if (tab.uniques.length > 0 || (tab.indexes?.length ?? 0) > 0 || hasFk || tab.schema.startsWith('pg_temp')) return false;
-  // No table row written yet in this transaction: no own version (not even a deletion) anywhere.
-  if (ts.writes !== 0) return false;
   if (!storageCreatedHere(ts, tab)) return false;
+  // No own write (not even a deletion) in the storage: every row write of the transaction is in
+  // ts.ownKeys (write.ts), named by the lsm op key, which starts with the table's fixed prefix.
+  if (ts.writes !== 0) {
+    const prefix = Txn.keyOf(tab.storageId, new Uint8Array(0));
+    for (const k of ts.ownKeys) if (k.startsWith(prefix)) return false;
+  }
   // Nothing readable in the storage (an earlier ingest of this transaction, rows of CREATE TABLE AS).
   return ts.current().scan(tab.storageId).next().done === true;
 }

@@ -89,6 +89,28 @@ describe('COPY FROM by ingest', () => {
     await other.close();
   });
 
+  it('writes to other tables first do not matter (pgbench 15 INSERTs branches and tellers before its COPY); an own write in the table does', async () => {
+    const { c, dir } = await setup();
+    await c.query('CREATE TABLE o (a int PRIMARY KEY)');
+    await c.query('BEGIN');
+    await c.query('INSERT INTO o VALUES (1), (2)');
+    await c.query(DDL);
+    let before = segFiles(dir).length;
+    expect(await copyIn(c, 'COPY t FROM STDIN', [lines(1, 100)])).toBe('COPY 100');
+    expect(segFiles(dir).length).toBeGreaterThan(before);
+    await c.query('COMMIT');
+    // Inserted and deleted again in the same transaction: a deletion of its own, so no ingest.
+    await c.query('BEGIN');
+    await c.query('TRUNCATE t');
+    await c.query('INSERT INTO t (id) VALUES (7)');
+    await c.query('DELETE FROM t');
+    before = segFiles(dir).length;
+    expect(await copyIn(c, 'COPY t FROM STDIN', [lines(1, 100)])).toBe('COPY 100');
+    expect(segFiles(dir).length).toBe(before);
+    await c.query('COMMIT');
+    expect((await c.query('SELECT count(*), sum(id) FROM t')).text).toEqual([['100', '5050']]);
+  });
+
   it('a duplicate key fails with 23505, PostgreSQL text and CONTEXT, and leaves nothing', async () => {
     const { c, dir } = await setup();
     await c.query('BEGIN');
