@@ -24,9 +24,10 @@ import { WalWriter, encodeRecord, makePackr } from './wal/index.js';
 import { Compactor, type CompactionSettings } from './db/compact.js';
 import { flushMemtable, type FlushContext } from './db/flush.js';
 import { WorkerPool } from './compaction/index.js';
-import { getEntry, scanVisible, type ReadSources } from './db/reads.js';
+import { getEntry, scanParts, scanVisible, type ReadSources, type VectorRequest, type VectorScanStats } from './db/reads.js';
 import { recover, type RecoveryResult } from './db/recovery.js';
 import { SegmentCache } from './db/segments.js';
+import type { ScanPart } from './segment/index.js';
 import { checkValue } from './db/values.js';
 import { buildStats } from './db/stats.js';
 import { MiB, resolveOptions, type BeginOptions, type DbScanOptions, type LsmOptions, type LsmStats, type ResolvedOptions } from './db/options.js';
@@ -189,6 +190,15 @@ export class LsmDb implements TxnHost {
     this.checkOpen();
     return scanVisible(this.sources(), table, o, seq);
   }
+
+  /** scanAt's rows (forward) as parts: column vectors where a segment allows it (db/reads.ts scanParts). */
+  scanPartsAt(table: TableId, o: ScanOptions, seq: Seq, req: VectorRequest): IterableIterator<ScanPart> {
+    this.checkOpen();
+    return scanParts(this.sources(), table, o, seq, req, this.vectorStats);
+  }
+
+  /** What scanPartsAt handed out so far (tests assert the vector path is taken). */
+  readonly vectorStats: VectorScanStats = { vectorParts: 0, vectorRows: 0, rowParts: 0 };
 
   /** Rows whose key starts with `prefix` (e.g. an encoded leading key column). */
   scanPrefix(table: TableId, prefix: Uint8Array, o: { reverse?: boolean; snapshot?: Snapshot } = {}): IterableIterator<KeyRow> {

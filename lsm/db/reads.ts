@@ -4,8 +4,8 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
-import { keyHash1, keyHash2 } from '../segment/index.js';
-import { MemtableVisibleScan, type Memtable } from '../memtable/index.js';
+import { keyHash1, keyHash2, type ColumnEncoding, type ScanPart, type SegmentReader } from '../segment/index.js';
+import { MemtableVisibleScan, type KeyRange as MemRange, type Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
 import type { SegmentCache } from './segments.js';
@@ -95,23 +95,97 @@ export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq:
     ...(o.upper ? { upper: o.upper } : {}),
     ...(o.columns ? { columns: o.columns } : {}),
   };
+  const sources = sourcesOf(s, table, range, o, seq);
+  const groups = groupByRange(sources);
+  if (reverse) groups.reverse();
+  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)));
+}
+
+/** What a vector consumer reads (scanParts). */
+export interface VectorRequest {
+  /** The user columns read from vectors and, for each, the encodings the consumer understands
+   *  ('null' always is): a segment storing one of them otherwise is read as rows. */
+  columns: ReadonlyArray<{ column: number; encodings: readonly ColumnEncoding[] }>;
+}
+
+/** Counters of scanParts (LsmDb.vectorStats): how much was read as vectors, how much as rows. */
+export interface VectorScanStats {
+  vectorParts: number;
+  vectorRows: number;
+  rowParts: number;
+}
+
+/**
+ * scanVisible's rows, forward, as parts (lsm/segment/vec-scan.ts): a group of one segment whose
+ * needed columns are stored in encodings the consumer reads gives its visible rows as column
+ * vectors (rows narrower than the needed columns as rows parts); every other group (memtables,
+ * overlapping segments, other encodings) as one rows part through the same path scanVisible
+ * takes. Parts come in key order, so the consumer sees the rows scanVisible would, in its order.
+ */
+export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq, req: VectorRequest, stats: VectorScanStats): IterableIterator<ScanPart> {
+  if (o.reverse) throw new Error('lsm invariant violated: scanParts is forward only');
+  const range = {
+    lowerInclusive: o.lowerInclusive ?? true,
+    upperInclusive: o.upperInclusive ?? false,
+    reverse: false,
+    ...(o.lower ? { lower: o.lower } : {}),
+    ...(o.upper ? { upper: o.upper } : {}),
+    ...(o.columns ? { columns: o.columns } : {}),
+  };
+  const minWidth = req.columns.reduce((w, c) => Math.max(w, c.column + 1), 0);
+  const sources = sourcesOf(s, table, range, o, seq);
+  const groups = groupByRange(sources).map((g): (() => Iterator<ScanPart>) => {
+    const reader = g.length === 1 ? g[0]!.segment : undefined;
+    const vectors = reader !== undefined && reader.meta.columnCount >= minWidth &&
+      req.columns.every((c) => { const e = reader.meta.columns[c.column]!.encoding; return e === 'null' || c.encodings.includes(e); });
+    if (vectors) return () => reader.vectorParts(range, seq, minWidth);
+    return () => singlePart(openGroup(g, seq, false));
+  });
+  return new CountedParts(new GroupScan(groups), stats);
+}
+
+function* singlePart(rows: Iterator<KeyRow>): Generator<ScanPart> {
+  yield { kind: 'rows', rows };
+}
+
+/** Counts the parts handed out (VectorScanStats). */
+class CountedParts implements IterableIterator<ScanPart> {
+  constructor(private readonly inner: IterableIterator<ScanPart>, private readonly stats: VectorScanStats) {}
+  next(): IteratorResult<ScanPart> {
+    const r = this.inner.next();
+    if (!r.done) {
+      if (r.value.kind === 'vectors') {
+        this.stats.vectorParts++;
+        this.stats.vectorRows += r.value.batch.count;
+      } else this.stats.rowParts++;
+    }
+    return r;
+  }
+  return(): IteratorResult<ScanPart> {
+    return this.inner.return?.() ?? { done: true, value: undefined };
+  }
+  [Symbol.iterator](): IterableIterator<ScanPart> {
+    return this;
+  }
+}
+
+/** Every source of `table` that may hold versions in range at `seq`, newest first. */
+function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?: readonly number[] }, o: ScanOptions, seq: Seq): Source[] {
   const sources: Source[] = [];
   const mems = [s.mem, ...s.imms];
   for (const m of mems) {
     const b = m.keyBounds(table);
-    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), visible: () => new MemtableVisibleScan(m, table, range, seq) as Iterator<KeyRow> });
+    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), visible: () => new MemtableVisibleScan(m, table, range, seq) as Iterator<KeyRow>, segment: undefined });
   }
   const levels = s.version.levels;
   for (let l = 0; l < levels.length; l++) {
     for (const f of s.version.overlapping(l, table, o.lower, o.upper)) {
       if (f.smallestSeq > seq) continue;
       const reader = s.cache.reader(f.fileNumber);
-      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), visible: () => reader.iterateVisible(range, seq) });
+      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), visible: () => reader.iterateVisible(range, seq), segment: reader });
     }
   }
-  const groups = groupByRange(sources);
-  if (reverse) groups.reverse();
-  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)));
+  return sources;
 }
 
 interface Source {
@@ -124,6 +198,8 @@ interface Source {
   open: () => Iterator<Entry>;
   /** The visible rows in range, forward; exact only for a source alone in its group. */
   visible: () => Iterator<KeyRow>;
+  /** The segment's reader (undefined: a memtable). */
+  segment: SegmentReader | undefined;
 }
 
 /** Sources in groups of overlapping key ranges, groups ascending; newest first inside a group. */
@@ -153,13 +229,13 @@ function openGroup(g: Source[], seq: Seq, reverse: boolean): Iterator<KeyRow> {
 }
 
 /** Groups read one after another; returns the current group's results as they are. */
-class GroupScan implements IterableIterator<KeyRow> {
+class GroupScan<T> implements IterableIterator<T> {
   private i = 0;
-  private cur: Iterator<KeyRow> | undefined;
+  private cur: Iterator<T> | undefined;
 
-  constructor(private readonly groups: (() => Iterator<KeyRow>)[]) {}
+  constructor(private readonly groups: (() => Iterator<T>)[]) {}
 
-  next(): IteratorResult<KeyRow> {
+  next(): IteratorResult<T> {
     for (;;) {
       if (this.cur === undefined) {
         if (this.i === this.groups.length) return { done: true, value: undefined };
@@ -171,14 +247,14 @@ class GroupScan implements IterableIterator<KeyRow> {
     }
   }
 
-  return(): IteratorResult<KeyRow> {
+  return(): IteratorResult<T> {
     this.cur?.return?.();
     this.cur = undefined;
     this.i = this.groups.length;
     return { done: true, value: undefined };
   }
 
-  [Symbol.iterator](): IterableIterator<KeyRow> {
+  [Symbol.iterator](): IterableIterator<T> {
     return this;
   }
 }

@@ -14,8 +14,51 @@ export interface LoadedBatch {
   widths: Uint16Array | undefined;
   /** Per user column: the cell of row r, read straight from the Arrow buffers. */
   columns: ((r: number) => Cell)[];
+  /** Per user column: its raw Arrow buffers, for consumers that read whole vectors (vec-scan.ts). */
+  vectors: ColumnVector[];
   /** columnCount nulls: the template a projected row is copied from (never handed out mutable). */
   nulls: Cell[];
+}
+
+/**
+ * The raw buffers of one user column of one batch. Row r of the batch is at index `offset + r`
+ * of `values` / `offsets`; `valid` (Arrow validity bits, undefined when the batch has no null in
+ * this column) says whether it is non-null: bit (offset + r). `words` views an i64 column's
+ * values as little-endian int32 pairs (low word unsigned at 2i, high word signed at 2i+1), so a
+ * reader can sum them without a BigInt per value.
+ */
+export type ColumnVector =
+  | { enc: 'f64'; offset: number; valid: Uint8Array | undefined; values: Float64Array }
+  | { enc: 'i64'; offset: number; valid: Uint8Array | undefined; values: BigInt64Array; words: Int32Array }
+  | { enc: 'utf8'; offset: number; valid: Uint8Array | undefined; offsets: Int32Array; bytes: Uint8Array }
+  | { enc: 'null' | 'bool' | 'bin' | 'packed'; offset: number; valid: Uint8Array | undefined };
+
+/** The raw-buffer view of one column (see ColumnVector). */
+export function columnVector(vec: Vector, enc: ColumnEncoding): ColumnVector {
+  const d = vec.data[0]!;
+  const offset = d.offset;
+  const valid = d.nullCount > 0 ? d.nullBitmap : undefined;
+  switch (enc) {
+    case 'f64':
+      return { enc, offset, valid, values: d.values as Float64Array };
+    case 'i64': {
+      const values = d.values as unknown as BigInt64Array;
+      return { enc, offset, valid, values, words: new Int32Array(values.buffer, values.byteOffset, values.length * 2) };
+    }
+    case 'utf8':
+      return { enc, offset, valid, offsets: d.valueOffsets as Int32Array, bytes: d.values as Uint8Array };
+    case 'null':
+      // Arrow's Null type has no validity buffer: every row is null.
+      return { enc, offset, valid: new Uint8Array(0) };
+    case 'bool':
+    case 'bin':
+    case 'packed':
+      return { enc, offset, valid };
+    default: {
+      const never: never = enc;
+      throw new Error(`unknown encoding ${String(never)}`);
+    }
+  }
 }
 
 /** The cells of the put at row r (a projection `cols`: only those decoded, the rest null). */

@@ -9,3 +9,5 @@ export { SEGMENT_FORMAT_VERSION, SEGMENT_MAGIC, TRAILER_BYTES } from './footer.j
 export { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2, buildBloom, hashKey, BLOOM_BITS_PER_KEY, BLOOM_PROBES } from './bloom.js';
 export { encodeCell, decodeCell, compareSameKind, compareUtf8Order, decodeUtf8 } from './cells.js';
 export type { SegmentMeta, ColumnInfo, ColumnStats, ColumnEncoding, BatchInfo } from './meta.js';
+export type { ColumnVector } from './batch.js';
+export type { ScanPart, VectorBatch } from './vec-scan.js';

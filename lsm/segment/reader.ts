@@ -9,13 +9,14 @@ import { crc32 } from 'node:zlib';
 import { RecordBatchFileReader, RecordBatchReader, Type } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import type { Cell, Entry, Seq } from '../types.js';
-import { columnReader, compareAt, compareKeys, rowAt, type LoadedBatch } from './batch.js';
+import { columnReader, columnVector, compareAt, compareKeys, rowAt, type ColumnVector, type LoadedBatch } from './batch.js';
 import { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2 } from './bloom.js';
 import { SegmentCorruptionError } from './errors.js';
 import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } from './footer.js';
 import type { DecodedFooter } from './footer.js';
 import type { BatchInfo, ColumnEncoding, SegmentMeta } from './meta.js';
 import { VisibleScan, type VisibleRow } from './visible-scan.js';
+import { VectorScan, type ScanPart } from './vec-scan.js';
 
 export interface IterateOptions {
   lower?: Uint8Array;
@@ -180,6 +181,27 @@ export class SegmentReader {
   }
 
   /**
+   * iterateVisible's rows as column vectors (vec-scan.ts): per record batch the visible rows'
+   * selection with the batch's raw buffers; rows narrower than `minWidth` cells come as rows
+   * parts (decoded with `opts.columns`). Same exactness condition as iterateVisible.
+   */
+  vectorParts(opts: IterateOptions, snapshotSeq: Seq, minWidth: number): IterableIterator<ScanPart> {
+    if (opts.reverse) throw new Error('lsm invariant violated: vectorParts is forward only');
+    const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
+    const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
+    const [b, r] = lo < hi ? this.locate(lo) : [0, 0];
+    let batchRowsMax = 0;
+    for (const x of this.batches) batchRowsMax = Math.max(batchRowsMax, x.rowCount);
+    return new VectorScan({
+      load: (i) => this.load(i),
+      batchRows: (i) => this.batches[i]!.rowCount,
+      columnCount: this.meta.columnCount,
+      oneVersionPerKey: this.meta.distinctKeys === this.meta.rowCount,
+      allVisible: this.meta.largestSeq <= snapshotSeq,
+    }, snapshotSeq, minWidth, opts.columns, b, r, Math.max(0, hi - lo), batchRowsMax);
+  }
+
+  /**
    * Global index of the first row whose key is >= key (inclusive) or > key (exclusive).
    * Sparse index: the first batch whose last key reaches the bound, then binary search in it.
    */
@@ -249,8 +271,12 @@ export class SegmentReader {
     const kd = batch.getChildAt(0)!.data[0]!;
     const sys = this.footer.width === -1 ? 4 : 3;
     const columns: ((r: number) => Cell)[] = [];
+    const vectors: ColumnVector[] = [];
     for (let c = 0; c < this.meta.columnCount; c++) {
-      columns.push(columnReader(batch.getChildAt(sys + c)!, this.meta.columns[c]!.encoding, (why) => new SegmentCorruptionError(this.fileName, `column c${c}: ${why}`)));
+      const enc = this.meta.columns[c]!.encoding;
+      const vec = batch.getChildAt(sys + c)!;
+      columns.push(columnReader(vec, enc, (why) => new SegmentCorruptionError(this.fileName, `column c${c}: ${why}`)));
+      vectors.push(columnVector(vec, enc));
     }
     const lb: LoadedBatch = {
       keyOffsets: kd.valueOffsets as Int32Array,
@@ -259,6 +285,7 @@ export class SegmentReader {
       kinds: batch.getChildAt(2)!.data[0]!.values as Uint8Array,
       widths: sys === 4 ? (batch.getChildAt(3)!.data[0]!.values as Uint16Array) : undefined,
       columns,
+      vectors,
       nulls: new Array<Cell>(this.meta.columnCount).fill(null),
     };
     this.loaded[b] = lb;

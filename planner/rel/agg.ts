@@ -17,6 +17,7 @@ import type { SlotNames } from '../exec/explain-deparse.js';
 import { aggOutputSlots, aggReport, type AggShown } from '../exec/explain-rel.js';
 import { SUSPEND } from './suspend.js';
 import { fastAggregate } from './agg-fast.js';
+import { vectorAggregate, type VecAgg } from './vec-agg.js';
 import { comparatorFor } from '../eval/compare.js';
 import { arrayAggregate } from '../eval/array-agg.js';
 import { jsonbAggregate } from '../funcs/json.js';
@@ -258,9 +259,12 @@ export class AggNode implements RelNode {
   /** `sets`: grouping sets as indexes into `groups` (grouping.ts); they add a last slot, the set's index. */
   /** The specialised per-row path (agg-fast.ts), chosen once per plan; undefined: the general path below. */
   private readonly fast: ((ctx: EvalContext) => Generator<Row>) | undefined;
+  /** The vectorised path over one native scan (vec-agg.ts), tried first at each execution. */
+  readonly vector: VecAgg | undefined;
 
   constructor(readonly input: RelNode, readonly groups: Compiled[], readonly aggs: AggSpec[], readonly grouped: boolean, readonly shown?: AggShown, readonly sets?: readonly (readonly number[])[]) {
     this.fast = sets ? undefined : fastAggregate(input, groups, aggs, grouped);
+    this.vector = sets ? undefined : vectorAggregate(input, groups, aggs, grouped, shown);
   }
 
   get width(): number {
@@ -273,6 +277,11 @@ export class AggNode implements RelNode {
   }
 
   *open(ctx: EvalContext): Generator<Row> {
+    const vec = this.vector?.open(ctx);
+    if (vec) {
+      yield* vec;
+      return;
+    }
     if (this.fast) {
       yield* this.fast(ctx);
       return;

@@ -167,6 +167,23 @@ export class ScanNode implements RelNode {
     }, emit);
   }
 
+  /**
+   * For the vectorised aggregate (vec-agg.ts): the lsm scan options of a native full or
+   * key-range scan this execution (with the projection), 'empty' when nothing can match, or
+   * undefined for scans it does not read (point gets, external tables, scans writing back).
+   */
+  lsmScanOptions(ctx: EvalContext): ScanOptions | 'empty' | undefined {
+    if (this.table.external !== undefined || this.withKey || this.access.kind === 'point') return undefined;
+    const opts = this.access.kind === 'full' ? {} : this.rangeOptions(this.access, ctx);
+    if (opts === undefined) return 'empty';
+    return this.lsmColumns ? { ...opts, columns: this.lsmColumns } : opts;
+  }
+
+  /** Stored row → output row, as open() makes them (vec-agg.ts's row path). */
+  rowDecoder(): (kr: KeyRow) => Row {
+    return this.emitter();
+  }
+
   private *openExternal(ctx: EvalContext): Generator<Row> {
     const t = this.table;
     if (!this.external) throw new DbError('0A000', `external table "${t.name}" cannot be read in this kind of statement`);

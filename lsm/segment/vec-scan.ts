@@ -1,0 +1,150 @@
+// The forward visible rows of one segment as column vectors (SegmentReader.vectorParts): per
+// record batch, a selection of the rows that are visible at the snapshot — for each key the
+// newest version with seq <= the snapshot, nothing for a key whose visible version is a
+// deletion: exactly the rows VisibleScan (visible-scan.ts) yields — handed out with the batch's
+// raw Arrow buffers instead of one row object per version. A consumer (the SQL layer's
+// vectorised aggregate) reads the vectors of the columns it needs straight from those buffers.
+//
+// Rows narrower than `minWidth` cells (written before an ALTER TABLE ADD COLUMN: the SQL layer
+// gives their missing cells the column's default) are not selected; they come out as a rows
+// part of their own, right after the batch that holds them, so the consumer sees every visible
+// row exactly once and in key order.
+//
+// Invariants: exact only when no other source holds versions of these keys (db/reads.ts checks
+// key ranges, as for iterateVisible). A part's selection buffer is reused by the next part: the
+// consumer is done with a part before it asks for the next one. Forward only.
+import type { Cell, Row, Seq } from '../types.js';
+import { compareAt, rowAt, type ColumnVector, type LoadedBatch } from './batch.js';
+
+/** Rows of one record batch, selected, with the batch's column buffers. */
+export interface VectorBatch {
+  /** Row indexes (within the batch) of the selected rows, ascending; the first `count` are valid. */
+  readonly sel: Int32Array;
+  readonly count: number;
+  /** The raw buffers of user column c (c < the segment's column count). */
+  vector(c: number): ColumnVector;
+  /** The cell of user column c at batch row r (the row reader's decoding, for any encoding). */
+  cell(c: number, r: number): Cell;
+}
+
+/** A visible row: mvcc's KeyRow shape (not imported: lsm/segment stays below lsm/mvcc). */
+export interface KeyRow {
+  key: Uint8Array;
+  row: Row;
+}
+
+export type ScanPart =
+  | { kind: 'vectors'; batch: VectorBatch }
+  | { kind: 'rows'; rows: Iterator<KeyRow> };
+
+/** What the scan needs from its reader (SegmentReader passes its own). */
+export interface VectorScanSource {
+  load(batch: number): LoadedBatch;
+  batchRows(batch: number): number;
+  columnCount: number;
+  /** Every key has one version (footer: distinctKeys = rows): no key comparisons needed. */
+  oneVersionPerKey: boolean;
+  /** Every version is at or below the snapshot: no seq checks needed. */
+  allVisible: boolean;
+}
+
+class Selected implements VectorBatch {
+  count = 0;
+  lb: LoadedBatch | undefined;
+  constructor(readonly sel: Int32Array) {}
+  vector(c: number): ColumnVector {
+    return this.lb!.vectors[c]!;
+  }
+  cell(c: number, r: number): Cell {
+    return this.lb!.columns[c]!(r);
+  }
+}
+
+/**
+ * The parts of global rows [lo, lo + left) of a segment, as a plain iterator. `cols`: the
+ * projection narrow rows are decoded with (as iterateVisible's rows are).
+ */
+export class VectorScan implements IterableIterator<ScanPart> {
+  private readonly part: Selected;
+  /** Key whose fate is settled (multi-version segments only); a view into the file bytes. */
+  private decided: Uint8Array | undefined;
+
+  constructor(
+    private readonly src: VectorScanSource,
+    private readonly snapshotSeq: Seq,
+    private readonly minWidth: number,
+    private readonly cols: readonly number[] | undefined,
+    private b: number,
+    private r: number,
+    private left: number,
+    batchRowsMax: number,
+  ) {
+    this.part = new Selected(new Int32Array(batchRowsMax));
+  }
+
+  next(): IteratorResult<ScanPart> {
+    const src = this.src;
+    const snap = this.snapshotSeq;
+    while (this.left > 0) {
+      const lb = src.load(this.b);
+      const rows = src.batchRows(this.b);
+      const end = Math.min(rows, this.r + this.left);
+      const sel = this.part.sel;
+      const seqs = lb.seqs;
+      const kinds = lb.kinds;
+      const widths = lb.widths;
+      const one = src.oneVersionPerKey;
+      const all = src.allVisible;
+      let n = 0;
+      let narrow: KeyRow[] | undefined;
+      let r = this.r;
+      // A run of wide rows becomes a vectors part, a run of narrow ones a rows part: the parts
+      // keep the rows' key order (a float sum adds in the same order as the row path).
+      for (; r < end; r++) {
+        if (one) {
+          if (kinds[r] !== 0 || (!all && seqs[r]! > snap)) continue;
+        } else {
+          if (this.decided !== undefined && compareAt(lb, r, this.decided) === 0) continue;
+          if (seqs[r]! > snap) continue;
+          this.decided = lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!);
+          if (kinds[r] !== 0) continue;
+        }
+        if (widths !== undefined && widths[r]! < this.minWidth) {
+          if (n > 0) break; // hand out the wide run first; this row is looked at again
+          (narrow ??= []).push(this.keyRow(lb, r));
+        } else {
+          if (narrow !== undefined) break;
+          sel[n++] = r;
+        }
+      }
+      // Rows before r are consumed. A row that ended a run was not: unmark its key (it was just
+      // decided by this same row, so re-deciding it gives the same answer).
+      if (r < end && !one) this.decided = undefined;
+      this.left -= r - this.r;
+      if (r === rows) {
+        this.b++;
+        this.r = 0;
+      } else this.r = r;
+      if (n > 0) {
+        this.part.lb = lb;
+        this.part.count = n;
+        return { done: false, value: { kind: 'vectors', batch: this.part } };
+      }
+      if (narrow !== undefined) return { done: false, value: { kind: 'rows', rows: narrow[Symbol.iterator]() } };
+    }
+    return { done: true, value: undefined };
+  }
+
+  return(): IteratorResult<ScanPart> {
+    this.left = 0;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): IterableIterator<ScanPart> {
+    return this;
+  }
+
+  private keyRow(lb: LoadedBatch, r: number): KeyRow {
+    return { key: lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!), row: rowAt(lb, r, this.cols, this.src.columnCount) };
+  }
+}
