@@ -11,7 +11,7 @@
 // - Maps of statements, portals and the Parse cache are bounded (53400 beyond the limit).
 
 import { DbError, toDbError } from '../catalog/index.js';
-import type { ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
+import type { Field, ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
 import { checkResultFormats, decodeParams } from './rows.js';
 import {
   armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows, tagWithCount,
@@ -23,6 +23,8 @@ import { ConnectionLost } from './transport.js';
 interface Statement {
   prepared: PreparedStatement | null;
   paramOids: readonly number[];
+  /** The parameter types as Parse gave them (the key of the session's cached plan). */
+  parseOids: readonly number[];
 }
 
 type PortalState =
@@ -189,10 +191,10 @@ export class QueryProtocol {
     if (stmts.length > 1) throw new DbError('42601', 'cannot insert multiple commands into a prepared statement');
     let stmt: Statement;
     if (stmts.length === 0) {
-      stmt = { prepared: null, paramOids };
+      stmt = { prepared: null, paramOids, parseOids: paramOids };
     } else {
       const prepared = this.session.prepare(stmts[0]!, paramOids);
-      stmt = { prepared, paramOids: prepared.paramOids };
+      stmt = { prepared, paramOids: prepared.paramOids, parseOids: paramOids };
     }
     if (name !== '' && this.statements.size >= STATEMENTS_MAX) throw new DbError('53400', `too many prepared statements (limit ${STATEMENTS_MAX})`);
     this.statements.set(name, stmt);
@@ -210,10 +212,11 @@ export class QueryProtocol {
   }
 
   bind(portalName: string, stmtName: string, paramFormats: number[], params: (Buffer | null)[], resultFormats: number[]): void {
-    const stmt = this.statements.get(stmtName);
+    let stmt = this.statements.get(stmtName);
     if (stmt === undefined) {
       throw new DbError('26000', stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
     }
+    if (stmt.prepared !== null) stmt = this.revalidate(stmtName, stmt, stmt.prepared);
     if (portalName === '') this.closePortal('');
     else if (this.portals.has(portalName)) throw new DbError('42P03', `cursor "${portalName}" already exists`);
     if (paramFormats.length > 1 && paramFormats.length !== params.length) {
@@ -228,6 +231,23 @@ export class QueryProtocol {
     if (portalName !== '' && this.portals.size >= PORTALS_MAX) throw new DbError('53400', `too many portals (limit ${PORTALS_MAX})`);
     this.portals.set(portalName, { stmt, params: values, resultFormats, state: { kind: 'new' } });
     this.io.out.bindComplete();
+  }
+
+  /**
+   * PostgreSQL's RevalidateCachedQuery at Bind: a statement planned before DDL (or a change of
+   * the settings literal input depends on) is planned again from its text, with its parameter
+   * types fixed, so it sees the table as it is now (a dropped table is 42P01, a re-created one
+   * is read, not the old storage). Its result columns may not change (0A000, PostgreSQL's
+   * words). The session's plan cache answers the usual case — an unchanged plan — with the
+   * same object. The replanned statement is a new object: portals bound before keep theirs.
+   */
+  private revalidate(name: string, stmt: Statement, prepared: PreparedStatement): Statement {
+    if (this.session.prepare(prepared.stmt, stmt.parseOids) === prepared) return stmt;
+    const fresh = this.session.prepare(prepared.stmt, stmt.paramOids);
+    if (!sameResult(fresh.fields, prepared.fields)) throw new DbError('0A000', 'cached plan must not change result type');
+    const next: Statement = { prepared: fresh, paramOids: stmt.paramOids, parseOids: stmt.parseOids };
+    this.statements.set(name, next);
+    return next;
   }
 
   describe(target: 'S' | 'P', name: string): void {
@@ -356,6 +376,18 @@ export class QueryProtocol {
     this.closeAllPortals();
     this.statements.clear();
   }
+}
+
+/** Whether two result descriptions are the same row type (names, types, modifiers). */
+function sameResult(a: readonly Field[] | null, b: readonly Field[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.typeOid !== y.typeOid || x.typeMod !== y.typeMod) return false;
+  }
+  return true;
 }
 
 /** True for executions whose tag counts the rows they return (SELECT, INSERT ... RETURNING). */

@@ -1,0 +1,91 @@
+// Protocol-level prepared statements after DDL, over TCP with node-postgres (named statements
+// are parsed once, then only bound and executed): PostgreSQL 15 plans such a statement again at
+// Bind (RevalidateCachedQuery), so it reads a re-created table, fails with 42P01 on a dropped
+// one, and refuses a changed result row type with 0A000. The expected answers below are what
+// PostgreSQL 15 gave; when its binaries are installed the same sequence also runs against a
+// throw-away cluster and both transcripts must be equal.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import pg from 'pg';
+// @ts-expect-error plain JS module of the bench folder
+import { Cleanup } from '../../bench/lib/cleanup.mjs';
+// @ts-expect-error plain JS module of the bench folder
+import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
+import { startServer, type RunningServer } from './server.js';
+
+const havePg = findPgBin() !== undefined;
+
+/** The transcript of the DDL-between-executions sequence on one server. */
+async function transcript(port: number): Promise<string[]> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', ssl: false });
+  await c.connect();
+  const out: string[] = [];
+  const q = async (label: string, cfg: pg.QueryConfig): Promise<void> => {
+    try {
+      const r = await c.query(cfg);
+      out.push(`${label} ${JSON.stringify(r.rows)} ${r.fields.map((f) => `${f.name}:${f.dataTypeID}`).join(',')}`);
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      out.push(`${label} ERROR ${err.code} ${err.message}`);
+    }
+  };
+  try {
+    await c.query('DROP TABLE IF EXISTS oltp_st');
+    await c.query('CREATE TABLE oltp_st (id int PRIMARY KEY, v text)');
+    await c.query("INSERT INTO oltp_st VALUES (1, 'a'), (2, 'b')");
+    await q('star', { name: 's1', text: 'SELECT * FROM oltp_st WHERE id = $1', values: [1] });
+    await q('v', { name: 's2', text: 'SELECT v FROM oltp_st WHERE id = $1', values: [1] });
+    await q('upd', { name: 'u1', text: 'UPDATE oltp_st SET v = $2 WHERE id = $1', values: [2, 'x'] });
+    await c.query('ALTER TABLE oltp_st ADD COLUMN w int DEFAULT 7');
+    await q('star after add column', { name: 's1', text: 'SELECT * FROM oltp_st WHERE id = $1', values: [1] });
+    await q('v after add column', { name: 's2', text: 'SELECT v FROM oltp_st WHERE id = $1', values: [1] });
+    await q('unnamed star after add column', { text: 'SELECT * FROM oltp_st WHERE id = $1', values: [1] });
+    await c.query('DROP TABLE oltp_st');
+    await c.query('CREATE TABLE oltp_st (id int PRIMARY KEY, v text)');
+    await c.query("INSERT INTO oltp_st VALUES (1, 'new')");
+    await q('v after re-create', { name: 's2', text: 'SELECT v FROM oltp_st WHERE id = $1', values: [1] });
+    await q('upd after re-create', { name: 'u1', text: 'UPDATE oltp_st SET v = $2 WHERE id = $1', values: [1, 'y'] });
+    await q('all rows', { text: 'SELECT * FROM oltp_st' });
+    await c.query('DROP TABLE oltp_st');
+    await q('v after drop', { name: 's2', text: 'SELECT v FROM oltp_st WHERE id = $1', values: [1] });
+    await q('still usable', { text: 'SELECT 1 AS one' });
+  } finally {
+    await c.end();
+  }
+  return out;
+}
+
+/** PostgreSQL 15's transcript (recorded with the sequence above). */
+const EXPECTED = [
+  'star [{"id":1,"v":"a"}] id:23,v:25',
+  'v [{"v":"a"}] v:25',
+  'upd [] ',
+  'star after add column ERROR 0A000 cached plan must not change result type',
+  'v after add column [{"v":"a"}] v:25',
+  'unnamed star after add column [{"id":1,"v":"a","w":7}] id:23,v:25,w:23',
+  'v after re-create [{"v":"new"}] v:25',
+  'upd after re-create [] ',
+  'all rows [{"id":1,"v":"y"}] id:23,v:25',
+  'v after drop ERROR 42P01 relation "oltp_st" does not exist',
+  'still usable [{"one":1}] one:23',
+];
+
+describe('protocol-level prepared statements after DDL', () => {
+  let py: RunningServer;
+  const cleanup = new Cleanup();
+  beforeAll(async () => {
+    py = await startServer();
+  }, 60_000);
+  afterAll(async () => {
+    await py?.stop();
+    cleanup.runAll();
+  });
+
+  it('are planned again at Bind, as PostgreSQL 15 does', async () => {
+    expect(await transcript(py.port)).toEqual(EXPECTED);
+  }, 60_000);
+
+  it.skipIf(!havePg)('give PostgreSQL 15 its own transcript (the oracle, live)', async () => {
+    const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
+    expect(await transcript(server.port)).toEqual(EXPECTED);
+  }, 120_000);
+});
