@@ -10,6 +10,9 @@
 //   selective            `SELECT id, amount FROM sales WHERE customer_id = 4242`
 //   point lookup         `SELECT id, amount, customer_id FROM sales WHERE id = $1`, --lookups
 //                        random ids per system per pair → p50/p99 ms (ratio of p50s per pair)
+//   recent + history     `SELECT h.id, s.amount, s.customer_id FROM recent h JOIN sales s ON
+//                        s.id = h.id WHERE h.user_id = $1` (native `recent`: --join-ids ids per
+//                        user) → p50/p99 ms, answers compared with DuckDB's each time
 //   hybrid               the revenue query over `sales_hot` (Pyralog: native LSM table, loaded
 //                        with COPY … FROM hot.parquet; PostgreSQL: a table) UNION ALL the cold
 //                        rows, vs DuckDB over hot.parquet UNION ALL sales.parquet
@@ -27,7 +30,8 @@
 //
 //   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/external/wire.mjs \
 //     [--rows 10000000] [--hot 1000000] [--pairs 5] [--lookups 200] [--systems pyralog,duckdb,postgres]
-//     [--figures flat,hive,month,selective,hybrid,lookup,copy]   (a subset runs only those figures)
+//     [--figures flat,hive,month,selective,hybrid,lookup,join,copy]   (a subset runs only those figures)
+//     [--joins 40] [--join-ids 10]   (join: users per system per round, recent ids per user)
 //     [--repeat 11]   (executions per round of a short query)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { rmSync, existsSync, statSync, readdirSync } from 'node:fs';
@@ -40,7 +44,7 @@ import { median, percentile, fmt, fmtRatio, markdownTable, parseArgs, csvList } 
 import { ensureSalesData } from './gen-sales.mjs';
 
 const log = (s) => process.stderr.write(`[wire] ${s}\n`);
-const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42', figures: 'flat,hive,month,selective,hybrid,lookup,copy', repeat: '11' });
+const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', lookups: '200', systems: 'pyralog,duckdb,postgres', seed: '42', figures: 'flat,hive,month,selective,hybrid,lookup,join,copy', repeat: '11', joins: '40', 'join-ids': '10' });
 const REPEAT = Number(opts.repeat);
 const SHORT_MS = 100;
 const FIGURES = new Set(csvList(opts.figures));
@@ -277,6 +281,79 @@ if (FIGURES.has('lookup')) {
     }
     if (p50.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && p50[n] !== undefined) ratios[n].push(p50.pyralog / p50[n]);
     log(`  lookup round ${p + 1}: ${names.map((n) => `${n} p50 ${p50[n] === undefined ? '-' : fmt(p50[n], 2)} ms`).join(', ')}`);
+  }
+  results.push({ name, ok, times: all, ratios, lookup: true });
+}
+
+// Recent activity + history (the seed's hybrid point query, placement B): a native table of
+// recent ids per user joined with the cold rows, `WHERE h.user_id = $1` — Pyralog ships the
+// user's ids into the external scan and reads their rows by row number from the key runs;
+// DuckDB joins its own table with the file; PostgreSQL uses its primary key. --join-ids ids per
+// user (random, distinct), --joins users per system per round; answers compared every time.
+if (FIGURES.has('join')) {
+  const PER_USER = Number(opts['join-ids']);
+  const USERS = 100;
+  const name = `recent activity + history: ${PER_USER} ids per user joined with the cold rows (${opts.joins} users per system per round)`;
+  const sql = 'SELECT h.id, s.amount, s.customer_id FROM recent h JOIN sales s ON s.id = h.id WHERE h.user_id = $1 ORDER BY h.id';
+  let state = Number(opts.seed) + 1;
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const recent = [];
+  const seen = new Set();
+  while (recent.length < USERS * PER_USER) {
+    const id = 1 + Math.floor(rand() * ROWS);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    recent.push(`(${id}, ${recent.length % USERS})`);
+  }
+  const ok = {};
+  for (const n of names) {
+    try {
+      await systems[n].query('CREATE TABLE recent (id bigint PRIMARY KEY, user_id int)');
+      await systems[n].query(`INSERT INTO recent VALUES ${recent.join(', ')}`);
+      const r = await systems[n].query(sql, ['7']);
+      ok[n] = r.length === PER_USER ? true : `error: ${r.length} rows, expected ${PER_USER}`;
+    } catch (e) {
+      ok[n] = errText(e);
+    }
+    log(`  join warm-up ${n}: ${ok[n]}`);
+  }
+  if (ok.pyralog === true) {
+    // The file's key runs (built in the background after a first read, as for the lookups).
+    const t0 = performance.now();
+    let ready = false;
+    while (!ready && performance.now() - t0 < 60_000) {
+      const plan = await systems.pyralog.query(`EXPLAIN ANALYZE ${sql.replace('$1', '7')}`);
+      ready = plan.some((r) => String(r[0]).includes('Key Runs'));
+      if (!ready) await new Promise((r) => setTimeout(r, 50));
+    }
+    log(`  join: pyralog reads by key runs ${ready ? 'yes' : 'NO'} after ${fmt(performance.now() - t0)} ms`);
+  }
+  const all = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  for (let p = 0; p < PAIRS; p++) {
+    const users = Array.from({ length: Number(opts.joins) }, () => String(Math.floor(rand() * USERS)));
+    const order = names.map((_, i) => names[(i + p) % names.length]);
+    const p50 = {};
+    const answers = {};
+    for (const n of order) {
+      if (ok[n] !== true) continue;
+      const lat = [];
+      answers[n] = [];
+      for (const u of users) {
+        const t0 = performance.now();
+        const r = await systems[n].query(sql, [u]);
+        lat.push(performance.now() - t0);
+        answers[n].push(canon(r));
+      }
+      all[n].push(...lat);
+      p50[n] = percentile(lat, 50);
+    }
+    const ref = answers.duckdb ?? answers.postgres;
+    for (const n of names) {
+      if (ok[n] === true && ref && answers[n].some((a, i) => a !== ref[i])) throw new Error(`${n}: a join answer differs from DuckDB/PostgreSQL's`);
+    }
+    if (p50.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && p50[n] !== undefined) ratios[n].push(p50.pyralog / p50[n]);
+    log(`  join round ${p + 1}: ${names.map((n) => `${n} p50 ${p50[n] === undefined ? '-' : fmt(p50[n], 2)} ms`).join(', ')}`);
   }
   results.push({ name, ok, times: all, ratios, lookup: true });
 }
