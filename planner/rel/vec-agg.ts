@@ -18,7 +18,8 @@
 // path. Parts come in key order, so groups appear in the order the row path sees them and float
 // sums add in the same order: the results are those of agg-fast.ts (vec-agg.test.ts checks).
 // A transaction with uncommitted writes of its own runs the row path (its write set merges into
-// the scan row by row; the lsm's parts do not see it).
+// the scan row by row; the lsm's parts do not see it), and so does EXPLAIN ANALYZE (its
+// per-operator counts are those of the operators the row path opens).
 
 import { TypeOid } from '../../catalog/index.js';
 import { decodeUtf8 as decodeText, type ColumnEncoding, type ColumnVector, type ScanPart, type VectorBatch } from '../../lsm/index.js';
@@ -145,6 +146,10 @@ export function vectorAggregate(input: RelNode, groups: readonly Compiled[], agg
   return {
     stats,
     open(ctx) {
+      // EXPLAIN ANALYZE instruments a plan by giving each operator an own `open` (exec/
+      // explain-analyze.ts): the row path then runs, so the scan and filter lines report the
+      // rows they produced (the vector path never opens them).
+      if (Object.hasOwn(scanNode, 'open') || (filter !== undefined && Object.hasOwn(filter, 'open'))) return undefined;
       const ts = tablesOf(ctx);
       const txn = ts.current();
       if (txn.writeCount > 0) return undefined;

@@ -115,6 +115,13 @@ describe('vectorised aggregate = row path', () => {
     await compareAll(c, true);
   });
 
+  it('EXPLAIN ANALYZE counts the operators of the row path', async () => {
+    const r = await run(c, 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT k, count(*) FROM t WHERE i4 < 0 GROUP BY k');
+    expect(r.vectorRows).toBe(0);
+    const scan = r.rows.find((l) => l.includes('Seq Scan on t'));
+    expect(scan).toMatch(/actual rows=[1-9][0-9]* loops=1/);
+  });
+
   it('updates and deletions in the memtable and in overlapping segments', async () => {
     await c.query('UPDATE t SET n = n * 3, n2 = n2 + 1.5, i4 = i4 / 2 WHERE id % 4 = 0');
     await c.query('DELETE FROM t WHERE id % 9 = 0');
