@@ -13,9 +13,9 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { planQuery } from '../exec/query.js';
 import { JoinNode, type EquiKey, type JoinKind } from './join.js';
 import { LateralJoinNode, lateralCorrelation } from './lateral.js';
-import { RowsNode, type RelNode } from './ops.js';
+import { ProjectNode, RowsNode, type RelNode } from './ops.js';
 import { ScanNode, conjuncts } from './scan.js';
-import { RelScope, type RangeEntry, type StarColumn } from './scope.js';
+import { OutOfReachScope, RelScope, type RangeEntry, type StarColumn } from './scope.js';
 import type { TableSession } from './runtime.js';
 import { findCte } from './with.js';
 import { planFunctionInFrom } from './srf.js';
@@ -42,6 +42,13 @@ export interface FromResult {
   visible: StarColumn[];
   merged: Map<string, BoundExpr>;
   width: number;
+  /** Entries hidden by a join alias (RelScope.unreachable: for error messages only). */
+  unreachable?: RangeEntry[];
+}
+
+function unreachableOf(...rs: FromResult[]): { unreachable?: RangeEntry[] } {
+  const all = rs.flatMap((r) => r.unreachable ?? []);
+  return all.length > 0 ? { unreachable: all } : {};
 }
 
 export function tablesOfBinder(b: Binder): TableSession {
@@ -71,10 +78,16 @@ function entryVisible(scope: RelScope, e: RangeEntry): StarColumn[] {
   return out;
 }
 
-export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOffset = 0): FromResult {
+/**
+ * `target`: UPDATE/DELETE's own table entry, which its FROM/USING items may not name (PostgreSQL
+ * marks it p_lateral_only and not p_lateral_ok while they are planned); given, such a name gets
+ * PostgreSQL's "invalid reference" errors (OutOfReachScope) instead of "missing".
+ */
+export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOffset = 0, target?: RangeEntry): FromResult {
   let acc: FromResult | undefined;
+  const hidden = target ? [target] : [];
   for (const it of items) {
-    const { r, params } = planRightOf(b, acc, startOffset, it as unknown as FromNode, startOffset + (acc?.width ?? 0), scans);
+    const { r, params } = planRightOf(b, acc, startOffset, it as unknown as FromNode, startOffset + (acc?.width ?? 0), scans, hidden);
     if (!acc) acc = r;
     else {
       const names = new Set(acc.entries.map((e) => e.alias).filter((x) => x !== undefined));
@@ -89,6 +102,7 @@ export function planFromList(b: Binder, items: Node[], scans: ScanRef[], startOf
         visible: [...acc.visible, ...r.visible],
         merged: new Map([...acc.merged, ...r.merged]),
         width: acc.width + r.width,
+        ...unreachableOf(acc, r),
       };
     }
   }
@@ -107,15 +121,26 @@ function isLateralItem(item: FromNode): boolean {
  * Plans a FROM item that has `left` before it. A lateral item that names left columns comes
  * back with `params`: the left-row values (left-relative slots) its plan reads as outer references.
  */
-function planRightOf(b: Binder, left: FromResult | undefined, leftOffset: number, item: FromNode, offset: number, scans: ScanRef[]): { r: FromResult; params?: Compiled[] } {
-  if (!left || !isLateralItem(item)) return { r: planFromItem(b, item, offset, scans) };
+function planRightOf(b: Binder, left: FromResult | undefined, leftOffset: number, item: FromNode, offset: number, scans: ScanRef[], hidden: RangeEntry[]): { r: FromResult; params?: Compiled[] } {
+  if (!left) return { r: planFromItem(b, item, offset, scans, hidden) };
+  if (!isLateralItem(item)) {
+    // The items to the left exist but are out of this item's reach (their names get PostgreSQL's errors).
+    return { r: planFromItem(b.withScope(new OutOfReachScope(b.scope, left.entries, false, (l) => b.position(l))), item, offset, scans, hidden) };
+  }
   const corr = lateralCorrelation(b, left, leftOffset);
-  const r = planFromItem(b.withScope(corr), item, offset, scans);
+  const r = planFromItem(b.withScope(corr), item, offset, scans, hidden);
   if (corr.exprs.length === 0) return { r };
   return { r, params: corr.exprs.map((e) => compile(shiftColumns(e, -leftOffset))) };
 }
 
-function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[]): FromResult {
+/** `b` with UPDATE/DELETE's target out of reach (LATERAL active for `lateral` items), when there is one. */
+function withHidden(b: Binder, hidden: RangeEntry[], lateral: boolean): Binder {
+  return hidden.length === 0 ? b : b.withScope(new OutOfReachScope(b.scope, hidden, lateral, (l) => b.position(l)));
+}
+
+function planFromItem(b0: Binder, item: FromNode, offset: number, scans: ScanRef[], hidden: RangeEntry[] = []): FromResult {
+  const lateral = (item.kind === 'RangeSubselect' && (item as RangeSubselectNode).lateral === true) || item.kind === 'RangeFunction';
+  const b = item.kind === 'JoinExpr' ? b0 : withHidden(b0, hidden, lateral);
   switch (item.kind) {
     case 'RangeVar': {
       const rv = item as RangeVarNode;
@@ -201,7 +226,7 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
       return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
     }
     case 'JoinExpr':
-      return planJoin(b, item as JoinExprNode, offset, scans);
+      return planJoin(b, item as JoinExprNode, offset, scans, hidden);
     case 'RangeFunction': {
       const rf = item as unknown as { lateral?: boolean; ordinality?: boolean; functions?: Node[]; alias?: Alias; is_rowsfrom?: boolean };
       if (rf.is_rowsfrom || (rf.functions ?? []).length !== 1) throw b.unsupported('ROWS FROM');
@@ -224,14 +249,47 @@ function planFromItem(b: Binder, item: FromNode, offset: number, scans: ScanRef[
   }
 }
 
-function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]): FromResult {
-  const left = planFromItem(b, j.larg, offset, scans);
-  const { r: right, params } = planRightOf(b, left, offset, j.rarg, offset + left.width, scans);
+function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[]): FromResult {
+  if (!j.alias) return planJoinItems(b, j, offset, scans, hidden);
+  const scansBefore = scans.length;
+  const r = planJoinItems(b, j, offset, scans, hidden);
+  // The aliased join's slots are its visible columns (below), not its inputs' slots, so a key
+  // condition on them must not reach the scans inside: they keep full scans.
+  scans.splice(scansBefore);
+  return aliasedJoin(b, r, j.alias, offset);
+}
+
+/**
+ * `(a JOIN b) AS j [(c, ...)]`: the alias hides the component items completely (PostgreSQL's
+ * transformFromClauseItem: the join's namespace item is the only one left); its columns are
+ * the join's visible columns (USING/NATURAL's merged ones first), renamed by the column aliases,
+ * computed into fresh slots by a projection.
+ */
+function aliasedJoin(b: Binder, r: FromResult, alias: Alias, offset: number): FromResult {
+  const renames = aliasNames(alias);
+  const name = alias.aliasname ?? '';
+  if (renames.length > r.visible.length) {
+    throw new DbError('42P10', `join expression "${name}" has ${r.visible.length} columns available but ${renames.length} columns specified`);
+  }
+  const exprs = r.visible.map((c) => c.expr);
+  const node = new ProjectNode(r.node, exprs.map((e) => compile(shiftColumns(e, -offset))), { exprs, slots: { kind: 'entries', entries: r.entries } });
+  const entry: RangeEntry = {
+    alias: name, schema: undefined, offset,
+    columns: r.visible.map((c, i) => ({ name: renames[i] ?? c.name, type: c.expr.type, tableOid: c.tableOid, attnum: c.attnum })),
+  };
+  const scope = new RelScope([entry], offset + entry.columns.length, (l) => b.position(l));
+  return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length, unreachable: [...r.entries, ...r.unreachable ?? []] };
+}
+
+function planJoinItems(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[]): FromResult {
+  const left = planFromItem(b, j.larg, offset, scans, hidden);
+  const { r: right, params } = planRightOf(b, left, offset, j.rarg, offset + left.width, scans, hidden);
   const entries = [...left.entries, ...right.entries];
   const width = left.width + right.width;
   const scope = new RelScope(entries, offset + width, (l) => b.position(l));
   for (const [k, v] of [...left.merged, ...right.merged]) scope.merged.set(k, v);
-  scope.parent = b.scope; // correlated subqueries may name outer columns in ON
+  scope.parent = withHidden(b, hidden, false).scope; // correlated subqueries may name outer columns in ON
+  scope.unreachable = unreachableOf(left, right).unreachable ?? [];
   const jb = b.withScope(scope);
   let kind: JoinKind = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as Record<string, JoinKind>)[j.jointype ?? 'JOIN_INNER'] ?? 'inner';
   if (j.jointype && !['JOIN_INNER', 'JOIN_LEFT', 'JOIN_RIGHT', 'JOIN_FULL'].includes(j.jointype)) throw b.unsupported(`join type ${j.jointype}`);
@@ -285,12 +343,11 @@ function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[]):
   offerShipping(kind, left.node, right.node, equi, offset); // issue 5: native keys into an external scan
   // The join's own rows start at slot 0; the condition reads absolute slots, so shift it.
   const compiled = cond ? compile(shiftColumns(cond, -offset)) : undefined;
-  if (j.alias) throw b.unsupported('aliases on JOIN clauses');
   if (params) {
     if (kind !== 'inner' && kind !== 'left' && kind !== 'cross') throw b.err('42P10', `invalid reference to FROM-clause entry for table "${left.entries[0]?.alias ?? ''}"`, -1);
-    return { node: new LateralJoinNode(left.node, right.node, kind, compiled, params, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width };
+    return { node: new LateralJoinNode(left.node, right.node, kind, compiled, params, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width, ...unreachableOf(left, right) };
   }
-  return { node: new JoinNode(left.node, right.node, kind, compiled, equi, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width };
+  return { node: new JoinNode(left.node, right.node, kind, compiled, equi, { cond, slots: { kind: 'entries', entries }, offset }), entries, visible, merged, width, ...unreachableOf(left, right) };
 }
 
 const INTS = new Set([20, 21, 23]);

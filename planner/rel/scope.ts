@@ -50,6 +50,12 @@ export class RelScope implements Scope {
   /** The enclosing query's scope (correlated subqueries), consulted when nothing here matches. */
   parent: Scope | undefined;
 
+  /**
+   * Entries of this level that no name reaches (the items inside an aliased join): only
+   * errorMissingRTE looks at them, to say "invalid reference" rather than "missing".
+   */
+  unreachable: readonly RangeEntry[] = [];
+
   constructor(
     readonly entries: RangeEntry[],
     readonly width: number,
@@ -102,6 +108,12 @@ export class RelScope implements Scope {
       ? relid !== undefined && e.relname !== undefined && e.columns[0]?.tableOid === relid
       : e.relname === name && (schema === undefined || e.relschema === undefined || e.relschema === schema));
     const rte = this.entries.find((e) => e.alias === name || isRel(e));
+    const hidden = rte ? undefined : this.unreachable.find((e) => e.alias === name || isRel(e));
+    if (hidden) {
+      return new DbError('42P01', `invalid reference to FROM-clause entry for table "${name}"`, {
+        hint: `There is an entry for table "${hidden.alias ?? ''}", but it cannot be referenced from this part of the query.`, ...this.pos(loc),
+      });
+    }
     if (rte) {
       const badAlias = rte.relname !== undefined && rte.alias !== name && this.lookupEntry([rte.alias!], loc) === rte ? rte.alias : undefined;
       return new DbError('42P01', `invalid reference to FROM-clause entry for table "${name}"`, {
@@ -194,5 +206,53 @@ export class RelScope implements Scope {
       });
     }
     return out;
+  }
+}
+
+/**
+ * Entries that exist at this level but that a name may not reach from here, PostgreSQL's
+ * namespace items with p_lateral_only: the FROM items to the left of a non-LATERAL subquery, and
+ * the target table of UPDATE/DELETE while its FROM/USING items are planned. Names resolve
+ * through `parent` as if the entries were absent; when nothing resolves, a name that would have
+ * meant one of them gets PostgreSQL's error instead of "missing"/"does not exist": 42P01
+ * "invalid reference to FROM-clause entry" for a qualified name, 42703 with the hint 'There is
+ * a column named ... in table ...' for a bare column, and, when `lateralActive` (a LATERAL item
+ * reaching the UPDATE/DELETE target, which is never lateral-visible), 42P10 "invalid reference".
+ */
+export class OutOfReachScope implements Scope {
+  constructor(
+    readonly parent: Scope | undefined,
+    private readonly hidden: RangeEntry[],
+    private readonly lateralActive: boolean,
+    private readonly position: (location: number) => number | undefined,
+  ) {}
+
+  private hint(alias: string | undefined): string {
+    return `There is an entry for table "${alias ?? ''}", but it cannot be referenced from this part of the query.`;
+  }
+
+  resolveColumn(names: readonly string[], loc: number, ctx?: ResolveContext): BoundExpr | undefined {
+    const hit = this.parent?.resolveColumn(names, loc, ctx);
+    if (hit || this.hidden.length === 0) return hit;
+    const p = this.position(loc);
+    const pos = p !== undefined ? { position: p } : {};
+    if (names.length === 1) {
+      const n = names[0]!;
+      const e = this.hidden.find((x) => x.columns.some((c) => !c.hidden && c.name === n));
+      if (!e) return undefined;
+      if (this.lateralActive) {
+        throw new DbError('42P10', `invalid reference to FROM-clause entry for table "${e.alias ?? ''}"`, { hint: this.hint(e.alias), ...pos });
+      }
+      throw new DbError('42703', `column "${n}" does not exist`, {
+        hint: `There is a column named "${n}" in table "${e.alias ?? ''}", but it cannot be referenced from this part of the query.`, ...pos,
+      });
+    }
+    if (names.length > 4) return undefined;
+    const qual = names.slice(0, -1).slice(-2);
+    const err = new RelScope(this.hidden, 0, this.position).missingEntry(qual, loc, ctx);
+    if (!err.message.startsWith('invalid reference')) return undefined;
+    // A refname that names the entry itself is found and refused (42P10 where LATERAL is active).
+    const direct = qual.length === 1 && this.hidden.some((x) => x.alias === qual[0]);
+    throw this.lateralActive && direct ? new DbError('42P10', err.message, { ...err.fields, hint: this.hint(qual[0]) }) : err;
   }
 }

@@ -176,6 +176,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     inScope = new RelScope(from.entries, from.width, (l) => b.position(l));
     for (const [k, v] of from.merged) inScope.merged.set(k, v);
     inScope.star = from.visible;
+    inScope.unreachable = from.unreachable ?? [];
     inScope.parent = b.scope;
     node = from.node;
   } else {
