@@ -9,7 +9,7 @@
 // may hold the key but is not dense, no index yet, another filter, aggregates, several files)
 // takes the usual path, which DuckDB answers with its own row-group pruning. Loaded by dynamic
 // import (it pulls in DuckDB), from placement-a-run.ts.
-import { rowsWithKey, type ExternalEngine } from '../../external/index.js';
+import { keyRunsSupported, rowsWithKey, type ExternalEngine } from '../../external/index.js';
 import type { Fragment } from './fragment.js';
 import { fileIdentity, type KeyRunCache } from './lookup-runs.js';
 
@@ -34,7 +34,7 @@ export function keyLookupOf(f: Fragment): KeyLookup | undefined {
   if (c.kind !== 'col' || k.kind !== 'const' || !INT_OIDS.has(k.oid)) return undefined;
   if (typeof k.value !== 'bigint' && typeof k.value !== 'number') return undefined;
   const col = f.ref.columns.find((x) => x.name === c.name);
-  if (!col || !INT_OIDS.has(col.oid)) return undefined;
+  if (!col || !INT_OIDS.has(col.oid) || !keyRunsSupported(col.duckType)) return undefined;
   return { column: col.name, source: col.source, duckType: col.duckType, key: { oid: k.oid, typmod: k.typmod, value: k.value } };
 }
 

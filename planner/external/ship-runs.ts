@@ -17,7 +17,7 @@
 // KEY_RUN_SCAN_FILES_MAX files left after pruning, more rows than the statement may hold —
 // returns undefined and the scan runs as before, with the keys already read (ship.ts
 // rememberKeys). Loaded by dynamic import (it pulls in DuckDB), from fetch-run.ts.
-import { rowsWithKey, type RefFile } from '../../external/index.js';
+import { keyRunsSupported, rowsWithKey, type RefFile } from '../../external/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { externalRowCursor } from './cursor.js';
 import { renderFragment, type Fragment } from './fragment.js';
@@ -64,7 +64,8 @@ export async function fetchShippedByKeyRuns(host: ExternalHost, scan: ExternalSc
     throw new Error(`assertion: external table ${t.name}'s columns do not match its reference`);
   }
   const refCol = ref.columns.find((c) => c.name === keyCol.name);
-  if (!refCol || !INT_OIDS.has(refCol.oid)) return undefined; // a partition column: no key runs
+  // A partition column has no key runs; a file type key runs do not read (UINTEGER…) neither.
+  if (!refCol || !INT_OIDS.has(refCol.oid) || !keyRunsSupported(refCol.duckType)) return undefined;
   // A file column named like DuckDB's virtual column would be shadowed by it.
   if ([...ref.columns, ...ref.partitionColumns].some((c) => c.source.toLowerCase() === 'file_row_number')) return undefined;
   const fetch = scan.columnsToFetch();
