@@ -23,24 +23,77 @@ export function userById(oid: number): string {
 }
 
 /**
+ * The relations pg_table_is_visible needs, indexed once: psql's \d family calls it for every
+ * pg_class row, and a scan of all relations per call made that quadratic. `current` says
+ * whether the index still describes the session (same catalog version and search_path).
+ */
+export class ClassIndex {
+  private readonly byOid = new Map<number, { name: string; nsp: number }>();
+  private readonly nspsOfName = new Map<string, Set<number>>();
+  /** OIDs of the existing schemas along the search path, pg_catalog first when the path does not name it. */
+  private readonly order: number[] = [];
+  private readonly version: number;
+  private readonly pathKey: string;
+
+  constructor(readonly ts: TableSession) {
+    const db = ts.host.database, r = ts.reader();
+    this.version = ts.server.catalogVersion;
+    const path = ts.searchPath();
+    this.pathKey = path.join('\u0000');
+    for (const row of allClassRows(ts)) {
+      const oid = row[0] as number, name = row[1] as string, nsp = row[2] as number;
+      if (!this.byOid.has(oid)) this.byOid.set(oid, { name, nsp });
+      let set = this.nspsOfName.get(name);
+      if (!set) this.nspsOfName.set(name, (set = new Set()));
+      set.add(nsp);
+    }
+    for (const sch of path.includes('pg_catalog') ? path : ['pg_catalog', ...path]) {
+      if (ts.catalog.schemaExists(r, db, sch)) this.order.push(ts.catalog.schemaOid(r, db, sch));
+    }
+  }
+
+  current(ts: TableSession): boolean {
+    return ts === this.ts && ts.server.catalogVersion === this.version && ts.searchPath().join('\u0000') === this.pathKey;
+  }
+
+  /** The relation's name and namespace OID, or undefined. */
+  relation(oid: number): { name: string; nsp: number } | undefined {
+    return this.byOid.get(oid);
+  }
+
+  /** The first schema along the path holding a relation of that name decides (see tableIsVisible). */
+  visible(oid: number): boolean | null {
+    const self = this.byOid.get(oid);
+    if (!self) return null;
+    const nsps = this.nspsOfName.get(self.name)!;
+    for (const so of this.order) if (nsps.has(so)) return so === self.nsp;
+    return false;
+  }
+}
+
+/**
+ * One index per running statement, keyed by the statement's cancel token (one object per
+ * execution, dropped with it, never shared between sessions), checked for currency on every use
+ * so a token that outlived a DDL or a SET search_path cannot answer from a stale catalog. This
+ * is per-statement state that the EvalContext has no slot for, not server state.
+ */
+const perStatement = new WeakMap<object, ClassIndex>();
+
+/**
  * pg_table_is_visible: the relation exists and is the first relation of its name along the
  * search path (pg_catalog searched first when the path does not name it). NULL for an OID that
- * names no relation, as PostgreSQL answers since 9.x.
+ * names no relation, as PostgreSQL answers since 9.x. With `ctx`, the statement's index is used.
  */
-export function tableIsVisible(ts: TableSession, oid: number): boolean | null {
-  const db = ts.host.database, r = ts.reader();
-  const rows = allClassRows(ts);
-  const self = rows.find((x) => x[0] === oid);
-  if (!self) return null;
-  const path = ts.searchPath();
-  const order = path.includes('pg_catalog') ? path : ['pg_catalog', ...path];
-  const nspOfName = new Set(rows.filter((x) => x[1] === self[1]).map((x) => x[2] as number));
-  for (const s of order) {
-    if (!ts.catalog.schemaExists(r, db, s)) continue;
-    const so = ts.catalog.schemaOid(r, db, s);
-    if (nspOfName.has(so)) return so === self[2];
-  }
-  return false;
+export function tableIsVisible(ts: TableSession, oid: number, ctx?: EvalContext): boolean | null {
+  return classIndex(ts, ctx).visible(oid);
+}
+
+/** The statement's relation index (a fresh one without `ctx`). */
+export function classIndex(ts: TableSession, ctx?: EvalContext): ClassIndex {
+  if (!ctx) return new ClassIndex(ts);
+  let ix = perStatement.get(ctx.cancel);
+  if (!ix || !ix.current(ts)) perStatement.set(ctx.cancel, (ix = new ClassIndex(ts)));
+  return ix;
 }
 
 function sessionOf(ctx: EvalContext): TableSession {
@@ -51,11 +104,11 @@ function sessionOf(ctx: EvalContext): TableSession {
 export function pgCatalogFunctions(): FnDef[] {
   return [
     fn('pg_get_userbyid', [O.oid], O.name, (a) => userById(a[0] as number), { volatility: 'stable' }),
-    fn('pg_table_is_visible', [O.oid], O.bool, (a: Value[], ctx) => tableIsVisible(sessionOf(ctx), a[0] as number), { volatility: 'stable' }),
-    fn('pg_get_constraintdef', [O.oid], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
-    fn('pg_get_constraintdef', [O.oid, O.bool], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
-    fn('pg_get_indexdef', [O.oid], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, 0, false, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
-    fn('pg_get_indexdef', [O.oid, O.int4, O.bool], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, (a[1] as number | null) ?? 0, a[2] === true, (o) => tableIsVisible(sessionOf(ctx), o)), { volatility: 'stable' }),
+    fn('pg_table_is_visible', [O.oid], O.bool, (a: Value[], ctx) => tableIsVisible(sessionOf(ctx), a[0] as number, ctx), { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid, O.bool], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
+    fn('pg_get_indexdef', [O.oid], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, 0, false, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
+    fn('pg_get_indexdef', [O.oid, O.int4, O.bool], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, (a[1] as number | null) ?? 0, a[2] === true, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
     // pg_description is empty (Pyralog has no COMMENT), so every comment lookup finds none.
     fn('obj_description', [O.oid], O.text, () => null, { volatility: 'stable' }),
     fn('obj_description', [O.oid, O.name], O.text, () => null, { volatility: 'stable' }),

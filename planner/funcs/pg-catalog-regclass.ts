@@ -8,7 +8,7 @@ import type { EvalContext } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { quoteIdent } from './format.js';
 import { allClassRows } from './pg-catalog.js';
-import { tableIsVisible } from './pg-catalog-fns.js';
+import { classIndex } from './pg-catalog-fns.js';
 
 const MAX_OID = 4294967295;
 
@@ -24,19 +24,20 @@ function schemaNameOf(ts: TableSession, nspOid: number): string | undefined {
 }
 
 /** regclassout for `oid`: "-" for 0, the name (qualified when not visible), else the number. */
-export function regclassLabel(ts: TableSession, oid: number): string {
+export function regclassLabel(ts: TableSession, oid: number, ctx?: EvalContext): string {
   if (oid === 0) return '-';
-  const row = allClassRows(ts).find((x) => x[0] === oid);
-  if (row === undefined) return String(oid);
-  const name = quoteIdent(row[1] as string);
-  if (tableIsVisible(ts, oid) === true) return name;
-  const nsp = schemaNameOf(ts, row[2] as number);
+  const ix = classIndex(ts, ctx); // the statement's index: `c.oid::regclass` runs once per row
+  const rel = ix.relation(oid);
+  if (rel === undefined) return String(oid);
+  const name = quoteIdent(rel.name);
+  if (ix.visible(oid) === true) return name;
+  const nsp = schemaNameOf(ts, rel.nsp);
   return nsp === undefined ? name : `${quoteIdent(nsp)}.${name}`;
 }
 
 /** oid/int → regclass (binary coercible in PostgreSQL: no existence check). */
 export function regclassFromOid(ctx: EvalContext, oid: number): RegclassValue {
-  return makeRegclass(oid, regclassLabel(session(ctx), oid));
+  return makeRegclass(oid, regclassLabel(session(ctx), oid, ctx));
 }
 
 /** The OID a relation name resolves to; 42P01 / 3F000 / 0A000 / 42601 as PostgreSQL. */
