@@ -58,26 +58,45 @@ function typeError(col: KeyColumn, v: Cell): LsmError {
   return new LsmError('XX000', `key value ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)} does not fit key type ${col.type}`);
 }
 
+const INT_LIMITS = { 16: 1n << 15n, 32: 1n << 31n, 64: 1n << 63n } as const;
+
 function intBig(col: KeyColumn, v: Cell, bits: 16 | 32 | 64): bigint {
   let b: bigint;
   if (typeof v === 'bigint') b = v;
   else if (typeof v === 'number' && Number.isInteger(v)) b = BigInt(v);
   else throw typeError(col, v);
-  const lim = 1n << BigInt(bits - 1);
+  const lim = INT_LIMITS[bits];
   if (b < -lim || b >= lim) throw typeError(col, v);
   return b;
 }
 
-function putInt(out: Out, b: bigint, bytes: 2 | 4 | 8): void {
-  // Two's complement big-endian with the sign bit flipped: negative < positive bytewise.
-  const bits = BigInt(bytes * 8);
-  let u = BigInt.asUintN(bytes * 8, b) ^ (1n << (bits - 1n));
-  out.ensure(bytes);
-  for (let i = bytes - 1; i >= 0; i--) {
-    out.buf[out.len + i] = Number(u & 0xffn);
-    u >>= 8n;
+const i64 = new BigInt64Array(1);
+const i64b = new Uint8Array(i64.buffer);
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * An int8-like key cell: two's complement big-endian with the sign bit flipped, so negative <
+ * positive bytewise. Hot on every bulk load (row ids, bigint keys): a safe-integer number is
+ * split into 32-bit halves and a bigint goes through a scratch BigInt64Array, never a BigInt
+ * shift per byte.
+ */
+function putInt64(out: Out, col: KeyColumn, v: Cell): void {
+  out.ensure(8);
+  const buf = out.buf;
+  const at = out.len;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / TWO_32); // within int32 for a safe integer
+    const lo = v - hi * TWO_32; // 0 .. 2^32-1
+    const h = ((hi | 0) ^ 0x80000000) >>> 0;
+    buf[at] = h >>> 24; buf[at + 1] = (h >>> 16) & 0xff; buf[at + 2] = (h >>> 8) & 0xff; buf[at + 3] = h & 0xff;
+    buf[at + 4] = lo >>> 24; buf[at + 5] = (lo >>> 16) & 0xff; buf[at + 6] = (lo >>> 8) & 0xff; buf[at + 7] = lo & 0xff;
+  } else {
+    i64[0] = intBig(col, v, 64);
+    // Little-endian host (putFloat8 relies on the same) → big-endian bytes.
+    for (let i = 0; i < 8; i++) buf[at + i] = i64b[7 - i]!;
+    buf[at] = buf[at]! ^ 0x80;
   }
-  out.len += bytes;
+  out.len = at + 8;
 }
 
 function smallInt(col: KeyColumn, v: number, bits: 16 | 32): number {
@@ -193,7 +212,7 @@ function putValue(out: Out, col: KeyColumn, v: Cell): void {
     case 'time':
     case 'timestamp':
     case 'timestamptz':
-      putInt(out, intBig(col, v, 64), 8); return;
+      putInt64(out, col, v); return;
     case 'float8':
       if (typeof v !== 'number') throw typeError(col, v);
       putFloat8(out, v); return;

@@ -35,6 +35,20 @@ describe('key encoding preserves SQL order and round trips', () => {
   it('int8 accepts numbers and decodes bigint', () => {
     expect(decodeKey([{ type: 'int8' }], encodeKey([{ type: 'int8' }], [-5]))).toEqual([-5n]);
   });
+  it('int8 as a safe-integer number encodes exactly as the same bigint (two code paths)', () => {
+    const edges = [0, -1, 1, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), -(2 ** 32) - 1, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    const arb = fc.oneof(fc.constantFrom(...edges), fc.integer(), fc.maxSafeInteger().map((n) => n), fc.double({ min: -(2 ** 53), max: 2 ** 53, noNaN: true }).map(Math.trunc));
+    fc.assert(
+      fc.property(arb, (n) => {
+        const v = Object.is(n, -0) ? 0 : n;
+        expect(Buffer.from(encodeKey([{ type: 'int8' }], [v])).equals(Buffer.from(encodeKey([{ type: 'int8' }], [BigInt(v)])))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(() => encodeKey([{ type: 'int8' }], [2 ** 63])).toThrow(/does not fit/);
+    expect(() => encodeKey([{ type: 'int8' }], [2n ** 63n])).toThrow(/does not fit/);
+    expect(() => encodeKey([{ type: 'int8' }], [1.5])).toThrow(/does not fit/);
+  });
   it('float8 incl. NaN, infinities, -0', () => {
     const arb = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, Number.MIN_VALUE, -Number.MIN_VALUE));
     checkOrder('float8', arb, floatCmp, (v) => (Number.isNaN(v) ? NaN : v === 0 ? 0 : v));
