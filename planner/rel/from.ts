@@ -4,7 +4,7 @@
 // (select.ts) through the `scans` list.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
-import type { Binder } from '../bind/binder.js';
+import type { Binder, Scope } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
 import { t } from '../bind/types.js';
 import { commonType, coerceAllTo } from '../bind/coerce.js';
@@ -128,7 +128,10 @@ function planRightOf(b: Binder, left: FromResult | undefined, leftOffset: number
     return { r: planFromItem(b.withScope(new OutOfReachScope(b.scope, left.entries, false, (l) => b.position(l))), item, offset, scans, hidden) };
   }
   const corr = lateralCorrelation(b, left, leftOffset);
-  const r = planFromItem(b.withScope(corr), item, offset, scans, hidden);
+  // A join after a comma is planned here so LATERAL items inside it reach the left items; its
+  // ON clauses do not (PostgreSQL: "invalid reference to FROM-clause entry").
+  const on = item.kind === 'JoinExpr' ? new OutOfReachScope(withHidden(b, hidden, false).scope, left.entries, false, (l) => b.position(l)) : undefined;
+  const r = planFromItem(b.withScope(corr), item, offset, scans, hidden, on);
   if (corr.exprs.length === 0) return { r };
   return { r, params: corr.exprs.map((e) => compile(shiftColumns(e, -leftOffset))) };
 }
@@ -138,7 +141,8 @@ function withHidden(b: Binder, hidden: RangeEntry[], lateral: boolean): Binder {
   return hidden.length === 0 ? b : b.withScope(new OutOfReachScope(b.scope, hidden, lateral, (l) => b.position(l)));
 }
 
-function planFromItem(b0: Binder, item: FromNode, offset: number, scans: ScanRef[], hidden: RangeEntry[] = []): FromResult {
+/** `on`: the parent scope of the ON clauses of a join planned as a LATERAL-capable item (planRightOf). */
+function planFromItem(b0: Binder, item: FromNode, offset: number, scans: ScanRef[], hidden: RangeEntry[] = [], on?: Scope): FromResult {
   const lateral = (item.kind === 'RangeSubselect' && (item as RangeSubselectNode).lateral === true) || item.kind === 'RangeFunction';
   const b = item.kind === 'JoinExpr' ? b0 : withHidden(b0, hidden, lateral);
   switch (item.kind) {
@@ -226,7 +230,7 @@ function planFromItem(b0: Binder, item: FromNode, offset: number, scans: ScanRef
       return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length };
     }
     case 'JoinExpr':
-      return planJoin(b, item as JoinExprNode, offset, scans, hidden);
+      return planJoin(b, item as JoinExprNode, offset, scans, hidden, on);
     case 'RangeFunction': {
       const rf = item as unknown as { lateral?: boolean; ordinality?: boolean; functions?: Node[]; alias?: Alias; is_rowsfrom?: boolean };
       if (rf.is_rowsfrom || (rf.functions ?? []).length !== 1) throw b.unsupported('ROWS FROM');
@@ -249,10 +253,10 @@ function planFromItem(b0: Binder, item: FromNode, offset: number, scans: ScanRef
   }
 }
 
-function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[]): FromResult {
-  if (!j.alias) return planJoinItems(b, j, offset, scans, hidden);
+function planJoin(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[], on: Scope | undefined): FromResult {
+  if (!j.alias) return planJoinItems(b, j, offset, scans, hidden, on);
   const scansBefore = scans.length;
-  const r = planJoinItems(b, j, offset, scans, hidden);
+  const r = planJoinItems(b, j, offset, scans, hidden, on);
   // The aliased join's slots are its visible columns (below), not its inputs' slots, so a key
   // condition on them must not reach the scans inside: they keep full scans.
   scans.splice(scansBefore);
@@ -281,14 +285,14 @@ function aliasedJoin(b: Binder, r: FromResult, alias: Alias, offset: number): Fr
   return { node, entries: [entry], visible: entryVisible(scope, entry), merged: new Map(), width: entry.columns.length, unreachable: [...r.entries, ...r.unreachable ?? []] };
 }
 
-function planJoinItems(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[]): FromResult {
-  const left = planFromItem(b, j.larg, offset, scans, hidden);
+function planJoinItems(b: Binder, j: JoinExprNode, offset: number, scans: ScanRef[], hidden: RangeEntry[], on: Scope | undefined): FromResult {
+  const left = planFromItem(b, j.larg, offset, scans, hidden, on);
   const { r: right, params } = planRightOf(b, left, offset, j.rarg, offset + left.width, scans, hidden);
   const entries = [...left.entries, ...right.entries];
   const width = left.width + right.width;
   const scope = new RelScope(entries, offset + width, (l) => b.position(l));
   for (const [k, v] of [...left.merged, ...right.merged]) scope.merged.set(k, v);
-  scope.parent = withHidden(b, hidden, false).scope; // correlated subqueries may name outer columns in ON
+  scope.parent = on ?? withHidden(b, hidden, false).scope; // correlated subqueries may name outer columns in ON
   scope.unreachable = unreachableOf(left, right).unreachable ?? [];
   const jb = b.withScope(scope);
   let kind: JoinKind = ({ JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' } as Record<string, JoinKind>)[j.jointype ?? 'JOIN_INNER'] ?? 'inner';

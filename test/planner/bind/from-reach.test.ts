@@ -23,6 +23,12 @@ describe('names out of reach in FROM', () => {
       .toEqual(['42P01', 'invalid reference to FROM-clause entry for table "a"', 'There is an entry for table "a", but it cannot be referenced from this part of the query.', 66]);
     expect(await err('SELECT * FROM xx1, (SELECT * FROM int4_tbl WHERE f1 = x1) ss'))
       .toEqual(['42703', 'column "x1" does not exist', 'There is a column named "x1" in table "xx1", but it cannot be referenced from this part of the query.', 55]);
+    // Nor can the ON clause of a join after a comma; a LATERAL item inside that join can.
+    expect(await err('SELECT * FROM xx1 a, int4_tbl b JOIN int4_tbl c ON a.x1 = b.f1'))
+      .toEqual(['42P01', 'invalid reference to FROM-clause entry for table "a"', 'There is an entry for table "a", but it cannot be referenced from this part of the query.', 52]);
+    expect(await err('SELECT * FROM xx1, int4_tbl b JOIN int4_tbl c ON x1 = b.f1'))
+      .toEqual(['42703', 'column "x1" does not exist', 'There is a column named "x1" in table "xx1", but it cannot be referenced from this part of the query.', 50]);
+    expect(await rows('SELECT count(*) FROM int4_tbl a, int4_tbl b JOIN LATERAL (SELECT a.f1 AS g) s ON s.g = b.f1')).toEqual([['5']]);
     // LATERAL reaches them; an unknown name is still "missing".
     expect(await rows('SELECT count(*) FROM int4_tbl a, LATERAL (SELECT * FROM int4_tbl b WHERE b.f1 = a.f1) ss')).toEqual([['5']]);
     expect((await err('SELECT * FROM int4_tbl a, (SELECT * FROM int4_tbl b WHERE b.f1 = zz.f1) ss')).slice(0, 2))
