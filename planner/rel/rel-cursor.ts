@@ -22,27 +22,10 @@
 //   keeps its snapshot; our operators would otherwise read the transaction as it is now).
 import type { FetchResult, RowCursor } from '../api.js';
 import type { EvalContext } from '../bind/expr.js';
-import { ROWS_IN_MEMORY_MAX, tooMany, type Row } from './ops.js';
-import { leaked, SUSPEND, type Suspension } from './suspend.js';
+import { tooMany, type Row } from './ops.js';
+import { leaked, resultRowsMax, SUSPEND, type Suspension } from './suspend.js';
 
-/** The custom setting that lowers the rows a collected relational result may hold (tests). */
-export const RESULT_ROWS_SETTING = 'pyralog.result_rows_max';
-
-/**
- * Rows a relational result collected in memory may hold: ROWS_IN_MEMORY_MAX, or less when
- * `SET pyralog.result_rows_max = n` lowers it (tests show a streamed result passing a small cap
- * that the collected path stops at with 53200).
- */
-export function resultRowsMax(ctx: EvalContext): number {
-  let v: string | undefined;
-  try {
-    v = ctx.env?.getSetting(RESULT_ROWS_SETTING);
-  } catch {
-    v = undefined;
-  }
-  const n = v === undefined || v.trim() === '' ? NaN : Number(v);
-  return Number.isSafeInteger(n) && n >= 0 && n < ROWS_IN_MEMORY_MAX ? n : ROWS_IN_MEMORY_MAX;
-}
+export { resultRowsMax, RESULT_ROWS_SETTING } from './suspend.js';
 
 type Step = 'done' | 'suspended' | 'full';
 

@@ -15,8 +15,27 @@
 // - At most one promise is pending per statement: a leaf yields SUSPEND right after recording,
 //   and nothing pulls again before the driver awaited it.
 import { DbError } from '../../catalog/index.js';
-import type { Value } from '../bind/expr.js';
+import type { EvalContext, Value } from '../bind/expr.js';
 import { ROWS_IN_MEMORY_MAX, tooMany, type RelNode, type Row } from './ops.js';
+
+/** The custom setting that lowers the rows a collected relational result may hold (tests). */
+export const RESULT_ROWS_SETTING = 'pyralog.result_rows_max';
+
+/**
+ * Rows a relational result collected in memory may hold: ROWS_IN_MEMORY_MAX, or less when
+ * `SET pyralog.result_rows_max = n` lowers it (tests show a streamed result passing a small cap
+ * that the collected path stops at with 53200).
+ */
+export function resultRowsMax(ctx: EvalContext): number {
+  let v: string | undefined;
+  try {
+    v = ctx.env?.getSetting(RESULT_ROWS_SETTING);
+  } catch {
+    v = undefined;
+  }
+  const n = v === undefined || v.trim() === '' ? NaN : Number(v);
+  return Number.isSafeInteger(n) && n >= 0 && n < ROWS_IN_MEMORY_MAX ? n : ROWS_IN_MEMORY_MAX;
+}
 
 /** The sentinel row (never a real row: rows are fresh arrays). */
 export const SUSPEND: Row = Object.freeze([]) as unknown as Row;
@@ -60,21 +79,24 @@ export function assertNotSuspended(r: Row): void {
 }
 
 /**
- * Drains `root`: synchronous while nothing suspends (the fast path of native queries), else a
+ * Drains `root` into memory (the collected path: COPY, INSERT … SELECT, nested plans; a client's
+ * result goes through rel-cursor.ts instead), at most `pyralog.result_rows_max` rows (53200
+ * beyond): synchronous while nothing suspends (the fast path of native queries), else a
  * Promise that awaits each recorded wait and resumes. Closes the iterator on every exit (LIMIT
  * already did; an error or cancel closes the streamed cursors through the generators' finally).
  */
 export function drainRows(root: RelNode, ctx: Parameters<RelNode['open']>[0], s: Suspension): Value[][] | Promise<Value[][]> {
   const it = root.open(ctx);
   const out: Row[] = [];
+  const max = resultRowsMax(ctx);
   let async = false;
   try {
     for (let r = it.next(); !r.done; r = it.next()) {
       if (r.value === SUSPEND) {
         async = true;
-        return resume(it, out, s);
+        return resume(it, out, s, max);
       }
-      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany(); // the collected result is bounded like any buffer
+      if (out.length >= max) throw tooMany(); // the collected result is bounded like any buffer
       out.push(r.value);
     }
   } finally {
@@ -84,7 +106,7 @@ export function drainRows(root: RelNode, ctx: Parameters<RelNode['open']>[0], s:
   return out;
 }
 
-async function resume(it: Iterator<Row>, out: Row[], s: Suspension): Promise<Value[][]> {
+async function resume(it: Iterator<Row>, out: Row[], s: Suspension, max: number): Promise<Value[][]> {
   try {
     await s.take();
     for (let r = it.next(); !r.done; r = it.next()) {
@@ -92,7 +114,7 @@ async function resume(it: Iterator<Row>, out: Row[], s: Suspension): Promise<Val
         await s.take();
         continue;
       }
-      if (out.length >= ROWS_IN_MEMORY_MAX) throw tooMany(); // the collected result is bounded like any buffer
+      if (out.length >= max) throw tooMany(); // the collected result is bounded like any buffer
       out.push(r.value);
     }
     if (s.isPending) throw leaked('a wait left pending');

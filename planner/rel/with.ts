@@ -4,6 +4,8 @@
 // PostgreSQL's iteration: the working table starts as the non-recursive rows; each round runs
 // the recursive term over the working table; UNION (without ALL) drops rows already produced;
 // it stops when a round produces nothing. Every buffer is bounded (ROWS_IN_MEMORY_MAX).
+// A CTE read once by the main query's FROM may be inlined there first (cte-inline.ts: external
+// bodies and NOT MATERIALIZED ones), as PostgreSQL 12+ inlines, so its rows stream.
 
 import { DbError } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
@@ -12,6 +14,7 @@ import { planQuery, type OutputColumn, type QueryPlan } from '../exec/query.js';
 import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from './from.js';
 import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
+import { inlineCtes, type CteNode } from './cte-inline.js';
 
 export interface CteDef {
   columns: OutputColumn[];
@@ -44,7 +47,14 @@ function once(f: (ctx: EvalContext) => Value[][]): (ctx: EvalContext) => Value[]
 
 export function planWith(b: Binder, s: SelectStmt): QueryPlan {
   const ts = tablesOfBinder(b);
-  const w = s.withClause as WithClause;
+  const w0 = s.withClause as WithClause;
+  // CTEs read once by the main query's FROM become subqueries there, so they stream (cte-inline.ts).
+  const inl = inlineCtes({ ...s, withClause: undefined }, (w0.ctes ?? []) as unknown as CteNode[], w0.recursive === true, (rv) => {
+    const t = ts.catalog.resolve(ts.reader(), ts.host.database, ts.searchPath(), rv.relname ?? '', rv.schemaname);
+    return t?.external !== undefined;
+  });
+  if (inl.ctes.length === 0) return planQuery(b, inl.main);
+  const w: WithClause = { ...w0, ctes: inl.ctes as unknown as Node[] };
   const frame = new Map<string, CteDef>();
   ts.ctes.push(frame);
   try {
@@ -97,7 +107,7 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
         }),
       });
     }
-    return planQuery(b, { ...s, withClause: undefined });
+    return planQuery(b, inl.main);
   } finally {
     ts.ctes.pop();
   }

@@ -42,6 +42,16 @@ describe('external rows stream to the client', () => {
       const got = sorted(await q(join.replace(/\bX\b/g, 'e')));
       expect(got.length).toBeGreaterThan(1000);
       expect(got).toEqual(sorted(await q(join.replace(/\bX\b/g, 'ne'))));
+      // A CTE read once by the main query is inlined (as PostgreSQL 12+ does): its scan streams.
+      const cte = 'WITH x AS (SELECT id, g, v FROM X WHERE v > 10) SELECT x.id, x.v, gs.label FROM x JOIN gs ON gs.g = x.g';
+      const viaCte = sorted(await q(cte.replace(/\bX\b/g, 'e')));
+      expect(viaCte.length).toBeGreaterThan(1000);
+      // The native twin: NOT MATERIALIZED inlines it (a native body stays materialized by default,
+      // and a materialized body is a collected result: the lowered cap would stop it).
+      expect(viaCte).toEqual(sorted(await q(cte.replace('x AS', 'x AS NOT MATERIALIZED').replace(/\bX\b/g, 'ne'))));
+      await expect(q(cte.replace(/\bX\b/g, 'ne'))).rejects.toMatchObject({ code: '53200' });
+      // MATERIALIZED keeps the body materialized: its scan is fetched first and meets the cap.
+      await expect(q(cte.replace('x AS', 'x AS MATERIALIZED').replace(/\bX\b/g, 'e'))).rejects.toMatchObject({ code: '53200' });
       // An external scan that cannot stream (inside an expression's subquery) is still fetched first.
       await expect(q('SELECT g FROM gs WHERE g IN (SELECT g FROM e)')).rejects.toMatchObject({ code: '53200' });
     } finally {
