@@ -184,6 +184,11 @@ class GroupIds {
     return this.count++;
   }
 
+  /** Group ids of small non-negative integer keys (-1: none yet); replaced when it grows. */
+  get denseIds(): Int32Array {
+    return this.dense;
+  }
+
   /** A small non-negative integer key. */
   denseId(d: number, v: Value): number {
     if (d >= this.dense.length) {
@@ -201,7 +206,8 @@ class GroupIds {
   id(v: Value): number {
     switch (typeof v) {
       case 'number':
-        if (v >= 0 && v < DENSE_KEYS_MAX && (v | 0) === v && !Object.is(v, -0)) return this.denseId(v, v);
+        // -0 lands on 0, as in agg-fast.ts (and SameValueZero in the Map).
+        if (v >= 0 && v < DENSE_KEYS_MAX && (v | 0) === v) return this.denseId(v, v);
         return this.mapId(this.byNumber, v, v);
       case 'bigint':
         if (v >= 0n && v < BigInt(DENSE_KEYS_MAX)) return this.denseId(Number(v), v);
@@ -319,13 +325,23 @@ class VecRun {
     switch (vec.enc) {
       case 'f64': {
         const v = vec.values;
+        let dense = ids.denseIds;
         for (let i = 0; i < count; i++) {
           const r = sel[i]!;
-          if (nulls && !isValid(vec, r)) gids[i] = ids.id(null);
-          else {
-            const x = v[off + r]!;
-            gids[i] = x >= 0 && x < DENSE_KEYS_MAX && (x | 0) === x && !Object.is(x, -0) ? ids.denseId(x, x) : ids.id(x);
+          if (nulls && !isValid(vec, r)) {
+            gids[i] = ids.id(null);
+            continue;
           }
+          const x = v[off + r]!;
+          if (x >= 0 && x < DENSE_KEYS_MAX && (x | 0) === x) {
+            // A known small key: one typed-array read.
+            const g = x < dense.length ? dense[x]! : -1;
+            if (g >= 0) gids[i] = g;
+            else {
+              gids[i] = ids.denseId(x, x);
+              dense = ids.denseIds;
+            }
+          } else gids[i] = ids.id(x);
         }
         return;
       }

@@ -272,11 +272,13 @@ class NumericSumKernel implements Kernel {
     const b = vec.bytes;
     const off = vec.offset;
     const nulls = vec.valid !== undefined;
+    // Group ids are assigned before the kernels run: the arrays are not regrown in this loop.
+    const n = this.n, small = this.small, scale = this.scale;
     for (let i = 0; i < count; i++) {
       const r = sel[i]!;
       if (nulls && !isValid(vec, r)) continue;
       const g = gids[i]!;
-      this.n[g]++;
+      n[g]++;
       const s = o[off + r]!, e = o[off + r + 1]!;
       // The canonical text: [-]digits[.digits]. Up to 15 digits fit a JS number exactly.
       let p = s;
@@ -294,8 +296,13 @@ class NumericSumKernel implements Kernel {
           break;
         }
       }
-      if (plain && digits > 0 && digits <= 15) this.addScaled(g, neg ? -d : d, dot < 0 ? 0 : e - dot - 1);
-      else this.addNumeric(g, Numeric.fromString(decodeUtf8(b, s, e)));
+      if (plain && digits > 0 && digits <= 15) {
+        const sc = dot < 0 ? 0 : e - dot - 1;
+        const x = small[g]! + (neg ? -d : d);
+        // The common case inline: the group's scale, no spill.
+        if (scale[g] === sc && x < SPILL && x > -SPILL) small[g] = x;
+        else this.addScaled(g, neg ? -d : d, sc);
+      } else this.addNumeric(g, Numeric.fromString(decodeUtf8(b, s, e)));
     }
   }
   result(g: number): Value {
