@@ -60,11 +60,18 @@ function* iter(it: Iterator<Row>): Generator<Row> {
 }
 
 export class FilterNode implements RelNode {
-  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown) {}
+  /**
+   * `gate`: the conjuncts of `pred` that read no column and call nothing volatile, evaluated once
+   * when the node opens (PostgreSQL's One-Time Filter): when they are not true, the input is
+   * never opened (`WHERE 1 = 0` over generate_series(1, 100000000) returns at once, and an
+   * input with side effects does not run, as in PostgreSQL). `pred` still holds them.
+   */
+  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown, readonly gate?: Compiled) {}
   get width(): number {
     return this.input.width;
   }
   *open(ctx: EvalContext): Generator<Row> {
+    if (this.gate && this.gate([], ctx) !== true) return;
     let n = 0;
     for (const row of iter(this.input.open(ctx))) {
       if (row === SUSPEND) {

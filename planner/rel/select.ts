@@ -195,7 +195,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
       r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
       r.scan.external?.pushWhere(where, r.offset); // issue 5
     }
-    node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } });
+    node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } }, oneTimeGate(where));
   }
 
   // Target list with * expanded into column references.
@@ -514,6 +514,52 @@ function leftmostLocation(n: unknown): number {
   };
   walk(n);
   return min;
+}
+
+/**
+ * PostgreSQL's pseudoconstant: reads no column of the input row and calls nothing volatile.
+ * Parameters (also the literals the plan cache turns into parameters), stable functions and
+ * references to an outer query's row are fixed while the node is open.
+ */
+function pseudoConstant(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'const':
+    case 'param':
+      return true;
+    case 'column':
+    case 'asyncCall':
+      return false;
+    case 'call':
+      return e.volatility !== 'volatile' && e.args.every(pseudoConstant);
+    case 'and':
+    case 'or':
+    case 'coalesce':
+    case 'minmax':
+      return e.args.every(pseudoConstant);
+    case 'not':
+    case 'nulltest':
+    case 'booltest':
+      return pseudoConstant(e.arg);
+    case 'case':
+      return e.whens.every((w) => pseudoConstant(w.cond) && pseudoConstant(w.result)) && pseudoConstant(e.otherwise);
+    case 'nullif':
+    case 'distinct':
+      return pseudoConstant(e.left) && pseudoConstant(e.right);
+    case 'in':
+      return pseudoConstant(e.arg) && e.list.every(pseudoConstant);
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** The conjuncts of a WHERE clause that can be evaluated once, before any row (see FilterNode). */
+function oneTimeGate(where: BoundExpr): Compiled | undefined {
+  const conjuncts = where.kind === 'and' ? where.args : [where];
+  const once = conjuncts.filter(pseudoConstant);
+  if (once.length === 0) return undefined;
+  return compile(once.length === 1 ? once[0]! : { kind: 'and', args: once, type: where.type });
 }
 
 /**
