@@ -4,7 +4,7 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { Version } from '../manifest/index.js';
-import { keyHash1, keyHash2, type ColumnEncoding, type ScanPart, type SegmentReader } from '../segment/index.js';
+import { keyHash1, keyHash2, type ColumnEncoding, type OverlayRow, type ScanPart, type SegmentReader } from '../segment/index.js';
 import { MemtableVisibleScan, type KeyRange as MemRange, type Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
@@ -116,11 +116,14 @@ export interface VectorScanStats {
 }
 
 /**
- * scanVisible's rows, forward, as parts (lsm/segment/vec-scan.ts): a group of one segment whose
- * needed columns are stored in encodings the consumer reads gives its visible rows as column
- * vectors (rows narrower than the needed columns as rows parts); every other group (memtables,
- * overlapping segments, other encodings) as one rows part through the same path scanVisible
- * takes. Parts come in key order, so the consumer sees the rows scanVisible would, in its order.
+ * scanVisible's rows, forward, as parts (lsm/segment/vec-scan.ts). A group whose oldest source
+ * is a segment storing the needed columns in encodings the consumer reads gives that segment's
+ * visible rows as column vectors (rows narrower than the needed columns as rows parts); the
+ * keys its newer sources (memtables, newer overlapping segments) hold any version of are taken
+ * out of the vectors and come, resolved across the group, as rows parts in their key position
+ * (overlayOf; when there are too many, the whole group is read as rows). Groups without a
+ * segment or with other encodings come as one rows part through scanVisible's path. Parts come
+ * in key order, so the consumer sees the rows scanVisible would, in its order.
  */
 export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: Seq, req: VectorRequest, stats: VectorScanStats): IterableIterator<ScanPart> {
   if (o.reverse) throw new Error('lsm invariant violated: scanParts is forward only');
@@ -134,14 +137,62 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
   };
   const minWidth = req.columns.reduce((w, c) => Math.max(w, c.column + 1), 0);
   const sources = sourcesOf(s, table, range, o, seq);
+  const readable = (reader: SegmentReader): boolean => reader.meta.columnCount >= minWidth &&
+    req.columns.every((c) => { const e = reader.meta.columns[c.column]!.encoding; return e === 'null' || c.encodings.includes(e); });
   const groups = groupByRange(sources).map((g): (() => Iterator<ScanPart>) => {
-    const reader = g.length === 1 ? g[0]!.segment : undefined;
-    const vectors = reader !== undefined && reader.meta.columnCount >= minWidth &&
-      req.columns.every((c) => { const e = reader.meta.columns[c.column]!.encoding; return e === 'null' || c.encodings.includes(e); });
-    if (vectors) return () => reader.vectorParts(range, seq, minWidth);
-    return () => singlePart(openGroup(g, seq, false));
+    // The group's oldest source (last: newest first) is a segment in every group that has one.
+    const reader = g[g.length - 1]!.segment;
+    if (reader === undefined || !readable(reader)) return () => singlePart(openGroup(g, seq, false));
+    if (g.length === 1) return () => reader.vectorParts(range, seq, minWidth, []);
+    return () => {
+      const overlay = overlayOf(g.slice(0, -1), reader, seq, Math.min(OVERLAY_KEYS_MAX, reader.meta.rowCount >> 2));
+      return overlay === undefined ? singlePart(openGroup(g, seq, false)) : reader.vectorParts(range, seq, minWidth, overlay);
+    };
   });
   return new CountedParts(new GroupScan(groups), stats);
+}
+
+/** Keys the newer sources of a group may hold before it is read as rows after all. */
+const OVERLAY_KEYS_MAX = 65_536;
+
+/**
+ * The visible rows at `seq` of the keys the newer sources `newer` hold any version of (in
+ * range), key ascending, each with its visible row or undefined (deleted, or no version
+ * visible anywhere): the newest version at or below `seq` among them decides; with none,
+ * `oldest` (the group's oldest source: only older versions of a key) does. Undefined when they
+ * hold more than `keysMax` keys (the group is then read as rows).
+ */
+function overlayOf(newer: Source[], oldest: SegmentReader, seq: Seq, keysMax: number): OverlayRow[] | undefined {
+  const out: OverlayRow[] = [];
+  const merged = mergeSorted(newer.map((x) => x.open()), false);
+  try {
+    let cur: OverlayRow | undefined;
+    let decided = false;
+    const settle = (): void => {
+      if (cur !== undefined && !decided) {
+        const e = oldest.get(cur.key, seq);
+        cur.row = e !== undefined && e.kind === 'put' ? e.row : undefined;
+      }
+    };
+    for (let r = merged.next(); !r.done; r = merged.next()) {
+      const e = r.value;
+      if (cur === undefined || compare(cur.key, e.key) !== 0) {
+        settle();
+        if (out.length === keysMax) return undefined;
+        cur = { key: e.key, row: undefined };
+        out.push(cur);
+        decided = false;
+      }
+      if (!decided && e.seq <= seq) {
+        decided = true;
+        cur.row = e.kind === 'put' ? e.row : undefined;
+      }
+    }
+    settle();
+  } finally {
+    merged.return?.();
+  }
+  return out;
 }
 
 function* singlePart(rows: Iterator<KeyRow>): Generator<ScanPart> {

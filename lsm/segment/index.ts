@@ -10,4 +10,4 @@ export { bloomMayContain, bloomMayContainHashed, keyHash1, keyHash2, buildBloom,
 export { encodeCell, decodeCell, compareSameKind, compareUtf8Order, decodeUtf8 } from './cells.js';
 export type { SegmentMeta, ColumnInfo, ColumnStats, ColumnEncoding, BatchInfo } from './meta.js';
 export type { ColumnVector } from './batch.js';
-export type { ScanPart, VectorBatch } from './vec-scan.js';
+export type { ScanPart, VectorBatch, OverlayRow } from './vec-scan.js';

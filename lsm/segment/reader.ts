@@ -16,7 +16,7 @@ import { SEGMENT_FORMAT_VERSION, TRAILER_BYTES, decodeFooter, decodeTrailer } fr
 import type { DecodedFooter } from './footer.js';
 import type { BatchInfo, ColumnEncoding, SegmentMeta } from './meta.js';
 import { VisibleScan, type VisibleRow } from './visible-scan.js';
-import { VectorScan, type ScanPart } from './vec-scan.js';
+import { VectorScan, type OverlayRow, type ScanPart } from './vec-scan.js';
 
 export interface IterateOptions {
   lower?: Uint8Array;
@@ -183,9 +183,11 @@ export class SegmentReader {
   /**
    * iterateVisible's rows as column vectors (vec-scan.ts): per record batch the visible rows'
    * selection with the batch's raw buffers; rows narrower than `minWidth` cells come as rows
-   * parts (decoded with `opts.columns`). Same exactness condition as iterateVisible.
+   * parts (decoded with `opts.columns`). `overlay`: keys newer sources decide (vec-scan.ts):
+   * their rows replace this segment's versions of those keys, in key order. Exact when no other
+   * source holds versions of keys outside the overlay (db/reads.ts scanParts).
    */
-  vectorParts(opts: IterateOptions, snapshotSeq: Seq, minWidth: number): IterableIterator<ScanPart> {
+  vectorParts(opts: IterateOptions, snapshotSeq: Seq, minWidth: number, overlay: readonly OverlayRow[]): IterableIterator<ScanPart> {
     if (opts.reverse) throw new Error('lsm invariant violated: vectorParts is forward only');
     const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
     const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
@@ -198,7 +200,7 @@ export class SegmentReader {
       columnCount: this.meta.columnCount,
       oneVersionPerKey: this.meta.distinctKeys === this.meta.rowCount,
       allVisible: this.meta.largestSeq <= snapshotSeq,
-    }, snapshotSeq, minWidth, opts.columns, b, r, Math.max(0, hi - lo), batchRowsMax);
+    }, snapshotSeq, minWidth, opts.columns, b, r, Math.max(0, hi - lo), batchRowsMax, overlay);
   }
 
   /**

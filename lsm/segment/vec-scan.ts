@@ -33,6 +33,15 @@ export interface KeyRow {
   row: Row;
 }
 
+/**
+ * A key decided by newer sources than the segment (db/reads.ts): its visible row (undefined:
+ * none) replaces every version of the key in the segment, at the key's position.
+ */
+export interface OverlayRow {
+  key: Uint8Array;
+  row: Row | undefined;
+}
+
 export type ScanPart =
   | { kind: 'vectors'; batch: VectorBatch }
   | { kind: 'rows'; rows: Iterator<KeyRow> };
@@ -78,9 +87,16 @@ export class VectorScan implements IterableIterator<ScanPart> {
     private r: number,
     private left: number,
     batchRowsMax: number,
+    /** Keys newer sources decide, ascending (see OverlayRow). */
+    private readonly overlay: readonly OverlayRow[],
   ) {
     this.part = new Selected(new Int32Array(batchRowsMax));
   }
+
+  /** Next overlay entry to place. */
+  private op = 0;
+  /** The overlay key whose segment versions are being skipped (a view into the overlay). */
+  private skip: Uint8Array | undefined;
 
   next(): IteratorResult<ScanPart> {
     const src = this.src;
@@ -100,7 +116,28 @@ export class VectorScan implements IterableIterator<ScanPart> {
       let r = this.r;
       // A run of wide rows becomes a vectors part, a run of narrow ones a rows part: the parts
       // keep the rows' key order (a float sum adds in the same order as the row path).
+      const overlay = this.overlay;
       for (; r < end; r++) {
+        if (overlay.length > 0) {
+          // Overlay keys before this row's key go first; this row's key, when the overlay
+          // decides it, is replaced by the overlay's row (every version of it skipped).
+          if (this.skip !== undefined) {
+            if (compareAt(lb, r, this.skip) === 0) continue;
+            this.skip = undefined;
+          }
+          let c = 1;
+          while (this.op < overlay.length && (c = compareAt(lb, r, overlay[this.op]!.key)) >= 0) {
+            if (n > 0) break;
+            const o = overlay[this.op++]!;
+            if (o.row !== undefined) (narrow ??= []).push({ key: o.key, row: o.row });
+            if (c === 0) {
+              this.skip = o.key;
+              break;
+            }
+          }
+          if (n > 0 && c >= 0 && this.op < overlay.length) break; // hand out the run first
+          if (this.skip !== undefined) continue;
+        }
         if (one) {
           if (kinds[r] !== 0 || (!all && seqs[r]! > snap)) continue;
         } else {
@@ -131,6 +168,15 @@ export class VectorScan implements IterableIterator<ScanPart> {
         return { done: false, value: { kind: 'vectors', batch: this.part } };
       }
       if (narrow !== undefined) return { done: false, value: { kind: 'rows', rows: narrow[Symbol.iterator]() } };
+    }
+    // Overlay keys past the segment's last row.
+    if (this.op < this.overlay.length) {
+      const rest: KeyRow[] = [];
+      for (; this.op < this.overlay.length; this.op++) {
+        const o = this.overlay[this.op]!;
+        if (o.row !== undefined) rest.push({ key: o.key, row: o.row });
+      }
+      if (rest.length > 0) return { done: false, value: { kind: 'rows', rows: rest[Symbol.iterator]() } };
     }
     return { done: true, value: undefined };
   }

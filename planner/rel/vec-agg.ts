@@ -10,10 +10,11 @@
 // op one of = <> < <= > >=, the constant row-independent and of type int2/int4/int8.
 //
 // At run time the lsm hands out the visible rows of the scan as parts (LsmDb.scanPartsAt,
-// lsm/db/reads.ts): a segment alone in its key range whose needed columns have the expected
-// Arrow encodings gives column vectors per record batch (visible rows selected, no row object);
-// everything else — memtables, overlapping segments, other encodings, rows narrower than the
-// needed columns (before ADD COLUMN) — gives rows, which go through the scan's own decoder, the
+// lsm/db/reads.ts): a segment whose needed columns have the expected Arrow encodings gives
+// column vectors per record batch (visible rows selected, no row object), the keys newer
+// sources (the memtable) hold taken out and given as resolved rows in their places; the rest —
+// memtables alone, too many newer keys, other encodings, rows narrower than the needed columns
+// (before ADD COLUMN) — gives rows, which go through the scan's own decoder, the
 // filter's compiled predicate and the compiled group/argument expressions, exactly as on the row
 // path. Parts come in key order, so groups appear in the order the row path sees them and float
 // sums add in the same order: the results are those of agg-fast.ts (vec-agg.test.ts checks).

@@ -86,7 +86,7 @@ describe('SegmentReader.vectorParts = iterateVisible', () => {
         const want: string[] = [];
         for (const v of rd.iterateVisible(opts, snap)) want.push(v.row.length < minWidth ? `narrow ${show(v.row)}` : show(v.row.slice(0, minWidth)));
         const got: string[] = [];
-        for (const part of rd.vectorParts(opts, snap, minWidth)) {
+        for (const part of rd.vectorParts(opts, snap, minWidth, [])) {
           if (part.kind === 'rows') {
             for (let x = part.rows.next(); !x.done; x = part.rows.next()) got.push(`narrow ${show(x.value.row)}`);
             continue;

@@ -123,9 +123,17 @@ describe('vectorised aggregate = row path', () => {
   });
 
   it('updates and deletions in the memtable and in overlapping segments', async () => {
+    await c.query('UPDATE t SET n = n + 7.125, f8 = -f8, k = k + 2 WHERE id % 40 = 0');
+    await c.query('DELETE FROM t WHERE id % 97 = 0');
+    await c.query('INSERT INTO t (id, k, n, n2, f8) VALUES (0, 3, 1.5, 2.25, 0.5), (97, 4, NULL, 1, 1), (99999, 5, 7, 7, 7)');
+    // The memtable's versions span the segment's key range: one group; the segment is read as
+    // vectors, the keys the memtable holds come resolved as rows in their places.
+    const rowParts = db.vectorStats.rowParts;
+    await compareAll(c, true);
+    expect(db.vectorStats.rowParts).toBeGreaterThan(rowParts);
+    // More keys in the memtable than a quarter of the segment's: the group is read as rows.
     await c.query('UPDATE t SET n = n * 3, n2 = n2 + 1.5, i4 = i4 / 2 WHERE id % 4 = 0');
     await c.query('DELETE FROM t WHERE id % 9 = 0');
-    // The memtable's versions span the segment's key range: one overlapping group, read as rows.
     await compareAll(c, false);
     await db.flush();
     await c.query('UPDATE t SET k = k + 1 WHERE id % 10 = 1');
