@@ -216,7 +216,9 @@ export class QueryProtocol {
     if (stmt === undefined) {
       throw new DbError('26000', stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
     }
-    if (stmt.prepared !== null) stmt = this.revalidate(stmtName, stmt, stmt.prepared);
+    // In a failed transaction PostgreSQL refuses the statement (25P02, at Execute here) before
+    // it would look at the catalog again: no replanning there.
+    if (stmt.prepared !== null && this.session.txStatus() !== 'E') stmt = this.revalidate(stmtName, stmt, stmt.prepared);
     if (portalName === '') this.closePortal('');
     else if (this.portals.has(portalName)) throw new DbError('42P03', `cursor "${portalName}" already exists`);
     if (paramFormats.length > 1 && paramFormats.length !== params.length) {

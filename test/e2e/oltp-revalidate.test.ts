@@ -48,6 +48,18 @@ async function transcript(port: number): Promise<string[]> {
     await c.query('DROP TABLE oltp_st');
     await q('v after drop', { name: 's2', text: 'SELECT v FROM oltp_st WHERE id = $1', values: [1] });
     await q('still usable', { text: 'SELECT 1 AS one' });
+    // In a failed transaction the statement is refused (25P02) before any replanning; after
+    // ROLLBACK the dropped table is back and the statement reads it.
+    await c.query('CREATE TABLE oltp_st2 (id int PRIMARY KEY, v text)');
+    await c.query("INSERT INTO oltp_st2 VALUES (1, 'kept')");
+    await q('t2', { name: 's3', text: 'SELECT v FROM oltp_st2 WHERE id = $1', values: [1] });
+    await c.query('BEGIN');
+    await c.query('DROP TABLE oltp_st2');
+    await q('error in block', { text: 'SELECT 1/0 AS x' });
+    await q('t2 in failed block', { name: 's3', text: 'SELECT v FROM oltp_st2 WHERE id = $1', values: [1] });
+    await c.query('ROLLBACK');
+    await q('t2 after rollback', { name: 's3', text: 'SELECT v FROM oltp_st2 WHERE id = $1', values: [1] });
+    await c.query('DROP TABLE oltp_st2');
   } finally {
     await c.end();
   }
@@ -67,6 +79,10 @@ const EXPECTED = [
   'all rows [{"id":1,"v":"y"}] id:23,v:25',
   'v after drop ERROR 42P01 relation "oltp_st" does not exist',
   'still usable [{"one":1}] one:23',
+  't2 [{"v":"kept"}] v:25',
+  'error in block ERROR 22012 division by zero',
+  't2 in failed block ERROR 25P02 current transaction is aborted, commands ignored until end of transaction block',
+  't2 after rollback [{"v":"kept"}] v:25',
 ];
 
 describe('protocol-level prepared statements after DDL', () => {
