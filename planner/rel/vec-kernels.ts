@@ -13,9 +13,11 @@
 //  - sum/avg(float4|float8): the same float additions in the same order as the row path;
 //  - sum/avg(numeric): the stored canonical text parsed from its bytes into coefficient digits
 //    (≤ 15 digits: a JS number) and added at the group's largest scale (exact integers below
-//    2^52, a bigint beyond); NaN, ±Infinity and longer values go through Numeric.add. Exact
-//    decimal addition is associative and commutative, so this equals NumericSum's sum (value and
-//    scale = the largest input scale);
+//    2^52, a bigint beyond; the scale is read from the text, which is the value's dscale — a
+//    numeric(p,s) value was coerced to s when written, and an unconstrained column's values
+//    keep their own scales, so the typmod adds nothing); NaN, ±Infinity and longer values go
+//    through Numeric.add. Exact decimal addition is associative and commutative, so this
+//    equals NumericSum's sum (value and scale = the largest input scale);
 //  - anything else (min/max): the decoded value into agg-steps.ts's step for the group.
 import { Numeric, TypeOid } from '../../catalog/index.js';
 import { decodeUtf8, type ColumnVector, type VectorBatch } from '../../lsm/index.js';
