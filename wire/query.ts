@@ -255,11 +255,17 @@ export class QueryProtocol {
   describe(target: 'S' | 'P', name: string): void {
     const out = this.io.out;
     if (target === 'S') {
-      const stmt = this.statements.get(name);
+      let stmt = this.statements.get(name);
       if (stmt === undefined) {
         throw new DbError('26000', name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`);
       }
+      // As exec_describe_statement_message: a statement that returns rows is not described in a
+      // failed transaction (25P02); otherwise ParameterDescription, then the row type of the
+      // statement as planned now (replanned after DDL, like Bind; 0A000 if it changed).
+      const returnsData = stmt.prepared !== null && stmt.prepared.fields !== null;
+      if (returnsData && this.session.txStatus() === 'E') throw new DbError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
       out.parameterDescription(stmt.paramOids);
+      if (returnsData) stmt = this.revalidate(name, stmt, stmt.prepared!);
       const fields = stmt.prepared?.fields ?? null;
       if (fields === null) out.noData();
       else out.rowDescription(fields, []);

@@ -5,7 +5,10 @@
 // PostgreSQL 15 gave; when its binaries are installed the same sequence also runs against a
 // throw-away cluster and both transcripts must be equal.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import net from 'node:net';
 import pg from 'pg';
+import { serialize } from 'pg-protocol';
+import { Parser } from 'pg-protocol/dist/parser.js';
 // @ts-expect-error plain JS module of the bench folder
 import { Cleanup } from '../../bench/lib/cleanup.mjs';
 // @ts-expect-error plain JS module of the bench folder
@@ -85,6 +88,79 @@ const EXPECTED = [
   't2 after rollback [{"v":"kept"}] v:25',
 ];
 
+/**
+ * Raw frontend chunks, each sent once the previous one's ReadyForQuery messages arrived; the
+ * backend messages as short strings (name, and the fields that matter here).
+ */
+function rawTranscript(port: number, chunks: Array<{ bytes: Buffer; readies: number }>): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const out: string[] = [];
+    const parser = new Parser();
+    let readies = 0;
+    let next = 0;
+    let want = 0;
+    const send = (): void => {
+      if (next === chunks.length) {
+        s.end(serialize.end());
+        return;
+      }
+      want += chunks[next]!.readies;
+      s.write(chunks[next++]!.bytes);
+    };
+    s.on('connect', send);
+    s.on('data', (b: Buffer) =>
+      parser.parse(b, (m) => {
+        const x = m as unknown as Record<string, unknown>;
+        if (m.name === 'readyForQuery') {
+          readies++;
+          out.push(`Z ${String(x['status'])}`);
+          if (readies === want) send();
+        } else if (m.name === 'error') out.push(`E ${String(x['code'])} ${String(x['message'])}`);
+        else if (m.name === 'rowDescription') out.push(`T ${(x['fields'] as Array<{ name: string; dataTypeID: number }>).map((f) => `${f.name}:${f.dataTypeID}`).join(',')}`);
+        else if (m.name === 'parameterDescription') out.push(`t ${(x['dataTypeIDs'] as number[]).join(',')}`);
+        else if (m.name === 'dataRow') out.push(`D ${JSON.stringify(x['fields'])}`);
+        else if (m.name !== 'parameterStatus' && m.name !== 'backendKeyData' && m.name !== 'notice') out.push(m.name);
+      }),
+    );
+    s.on('error', reject);
+    s.on('close', () => resolve(out));
+  });
+}
+
+const query = (sql: string): { bytes: Buffer; readies: number } => ({ bytes: serialize.query(sql), readies: 1 });
+const msgs = (...m: Buffer[]): { bytes: Buffer; readies: number } => ({ bytes: Buffer.concat([...m, serialize.sync()]), readies: 1 });
+
+/** Describe of a named statement across DDL and inside a failed transaction. */
+function describeTranscript(port: number): Promise<string[]> {
+  const descS = serialize.describe({ type: 'S', name: 'd1' });
+  return rawTranscript(port, [
+    { bytes: serialize.startup({ user: 'postgres', database: 'postgres' }), readies: 1 },
+    query('DROP TABLE IF EXISTS oltp_d; CREATE TABLE oltp_d (id int PRIMARY KEY, v text)'),
+    msgs(serialize.parse({ name: 'd1', text: 'SELECT * FROM oltp_d WHERE id = $1', types: [] }), descS),
+    query('ALTER TABLE oltp_d ADD COLUMN w int'),
+    msgs(descS),
+    query('BEGIN; SELECT 1/0'),
+    msgs(descS),
+    msgs(serialize.parse({ name: 'd2', text: 'ROLLBACK', types: [] }), serialize.describe({ type: 'S', name: 'd2' }), serialize.bind({ statement: 'd2' }), serialize.execute({})),
+    query('DROP TABLE oltp_d'),
+    msgs(descS),
+  ]);
+}
+
+const EXPECTED_DESCRIBE = [
+  'authenticationOk', 'Z I',
+  'commandComplete', 'commandComplete', 'Z I',
+  'parseComplete', 't 23', 'T id:23,v:25', 'Z I',
+  'commandComplete', 'Z I',
+  't 23', 'E 0A000 cached plan must not change result type', 'Z I',
+  'commandComplete', 'E 22012 division by zero', 'Z E',
+  'E 25P02 current transaction is aborted, commands ignored until end of transaction block', 'Z E',
+  'parseComplete', 't ', 'noData', 'bindComplete', 'commandComplete', 'Z I',
+  'commandComplete', 'Z I',
+  't 23', 'E 42P01 relation "oltp_d" does not exist', 'Z I',
+];
+
 describe('protocol-level prepared statements after DDL', () => {
   let py: RunningServer;
   const cleanup = new Cleanup();
@@ -100,8 +176,13 @@ describe('protocol-level prepared statements after DDL', () => {
     expect(await transcript(py.port)).toEqual(EXPECTED);
   }, 60_000);
 
-  it.skipIf(!havePg)('give PostgreSQL 15 its own transcript (the oracle, live)', async () => {
+  it('are described as planned now, and not at all in a failed transaction', async () => {
+    expect(await describeTranscript(py.port)).toEqual(EXPECTED_DESCRIBE);
+  }, 60_000);
+
+  it.skipIf(!havePg)('give PostgreSQL 15 its own transcripts (the oracle, live)', async () => {
     const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
     expect(await transcript(server.port)).toEqual(EXPECTED);
+    expect(await describeTranscript(server.port)).toEqual(EXPECTED_DESCRIBE);
   }, 120_000);
 });
