@@ -9,7 +9,7 @@
 //   truncated storage id can never become visible again, whatever happens to the drop.
 // - Decoded descriptors are shared and must be treated as immutable (copy before changing).
 
-import { LsmError, type KeyRow, type LsmDb, type Row, type ScanOptions, type TableId } from '../../lsm/index.js';
+import { LsmError, type KeyRow, type LockOptions, type LsmDb, type Row, type ScanOptions, type TableId } from '../../lsm/index.js';
 import { DbError } from '../errors.js';
 import { CATALOG_FORMAT_VERSION, FIRST_USER_OID, OID_CHUNK, SEQ_LOG_VALS, SYS_META, SYS_NAMESPACE, SYS_RELATION, SYS_SEQUENCE,
   metaKey, namespaceKey, namespacePrefix, namespaceRow, relationKey, relationPrefix, relationRow, sequenceKey, sequenceRow } from './systables.js';
@@ -28,7 +28,7 @@ export interface CatalogReader {
 export interface CatalogWriter extends CatalogReader {
   put(table: TableId, key: Uint8Array, row: Row): void;
   delete(table: TableId, key: Uint8Array): void;
-  lockRow(table: TableId, key: Uint8Array, opts?: { timeoutMs?: number; nowait?: boolean }): Promise<void>;
+  lockRow(table: TableId, key: Uint8Array, opts?: LockOptions): Promise<void>;
   getLatestCommitted(table: TableId, key: Uint8Array): { row: Row } | undefined;
 }
 
@@ -186,11 +186,24 @@ export class SchemaCatalog {
    */
   async lockName(w: CatalogWriter, db: string, schema: string, name: string, timeoutMs?: number): Promise<TableDesc | undefined> {
     const key = relationKey(db, schema, name);
-    await lockOrThrow(w, SYS_RELATION, key, timeoutMs);
+    // The relation lock in exclusive mode: it waits for (and blocks) DML holding it shared.
+    const oid = (w.getLatestCommitted(SYS_RELATION, key)?.row[1] as number | undefined) ?? 0; // for a deadlock report
+    await lockOrThrow(w, SYS_RELATION, key, timeoutMs, { relation: 'exclusive', label: `relation ${oid}` });
     const own = w.get(SYS_RELATION, key);
     if (own) return this.decode(own);
     const latest = w.getLatestCommitted(SYS_RELATION, key);
     return latest ? this.decode(latest.row) : undefined;
+  }
+
+  /**
+   * The relation as this transaction wrote it (`own`) or else as committed now, regardless of the
+   * snapshot: what a statement holding the relation's lock must work on (PostgreSQL re-reads the
+   * catalog after locking). No lock taken here.
+   */
+  latestTable(w: CatalogWriter, db: string, schema: string, name: string, own: boolean): TableDesc | undefined {
+    const key = relationKey(db, schema, name);
+    const row = own ? w.get(SYS_RELATION, key) : w.getLatestCommitted(SYS_RELATION, key)?.row;
+    return row ? this.decode(row) : undefined;
   }
 
   putTable(w: CatalogWriter, t: TableDesc): void {
@@ -384,10 +397,10 @@ function rowIdOf(key: Uint8Array): bigint {
 }
 const ROWID_SCHEMA = [{ type: 'rowid' as const }];
 
-/** Row lock with lsm errors mapped to SQL errors. */
-export async function lockOrThrow(w: CatalogWriter, table: TableId, key: Uint8Array, timeoutMs?: number): Promise<void> {
+/** Row (or relation: `extra`) lock with lsm errors mapped to SQL errors. */
+export async function lockOrThrow(w: CatalogWriter, table: TableId, key: Uint8Array, timeoutMs?: number, extra?: LockOptions): Promise<void> {
   try {
-    await w.lockRow(table, key, timeoutMs !== undefined && timeoutMs > 0 ? { timeoutMs } : {});
+    await w.lockRow(table, key, timeoutMs !== undefined && timeoutMs > 0 ? { ...extra, timeoutMs } : { ...extra });
   } catch (e) {
     throw lsmToDbError(e);
   }
@@ -399,6 +412,11 @@ export function lsmToDbError(e: unknown): unknown {
     switch (e.code) {
       case '55P03':
         return new DbError('55P03', 'canceling statement due to lock timeout');
+      case '40P01': {
+        // lsm's DeadlockError describes the cycle as PostgreSQL's DETAIL does.
+        const detail = (e as { detail?: unknown }).detail;
+        return new DbError('40P01', e.message, typeof detail === 'string' ? { detail, hint: 'See server log for query details.' } : {});
+      }
       default:
         return new DbError(e.code, e.message);
     }

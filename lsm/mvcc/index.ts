@@ -1,4 +1,4 @@
 // lsm/mvcc door (internal to lsm/): snapshots, row locks, transactions.
 export { Snapshot, SnapshotRegistry } from './snapshots.js';
-export { LockManager, type LockOptions, type TxnId } from './locks.js';
+export { LockManager, DeadlockError, type LockOptions, type RelGrant, type RelMode, type TxnId } from './locks.js';
 export { Txn, opKey, type Isolation, type KeyRow, type ScanOptions, type TxnHost, type WriteOp } from './txn.js';

@@ -10,6 +10,7 @@ import type { Cell } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
+import { lockTarget, RelTarget } from './rel-lock.js';
 import { planQuery } from '../exec/query.js';
 import type { CopyStmt, Node, SelectStmt } from '../parse/ast.js';
 import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
@@ -57,10 +58,8 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   // FOREIGN KEYs of the table: every row is noted, the checks run at the end of the COPY (as
   // PostgreSQL's RI triggers fire at the end of the statement: no CONTEXT line).
   const fkPlan = planFkChecks(b, tab, false);
-  return {
-    columns: null,
-    run: () => Promise.reject(new Error('COPY FROM runs through execute')),
-    execute(ctx): Execution {
+  const relLock = new RelTarget(tab);
+  const start = (ctx: EvalContext): Execution => {
       const parser: RecordParser = options.format === 'binary'
         ? new BinaryRecordParser()
         : new TextRecordParser({ csv: options.format === 'csv', delimiter: options.delimiter, nullString: options.nullString, quote: options.quote, escape: options.escape, header: options.header });
@@ -231,7 +230,12 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         },
       };
       return { kind: 'copyIn', format: options.format, columnCount: cols.length, sink };
-    },
+  };
+  return {
+    columns: null,
+    run: () => Promise.reject(new Error('COPY FROM runs through execute')),
+    // The relation lock first (rel-lock.ts): COPY waits for DDL and re-plans after a rewrite.
+    execute: (ctx) => lockTarget(ts, relLock, ctx).then(() => start(ctx)),
   };
 }
 

@@ -16,6 +16,7 @@ import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
+import { lockTarget, RelTarget } from './rel-lock.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
 interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
@@ -105,11 +106,13 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   const targetIdx = targets.map((c) => c.attnum - 1);
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab, conflict?.kind === 'update');
+  const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
 
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Insert', table: tab, alias, ...(shownQuery ? { query: shownQuery } : { valuesRows: source.kind === 'values' ? source.rows.length : 1 }) }),
     async run(ctx) {
+      await lockTarget(ts, rel, ctx);
       const fk = fkPlan?.begin();
       let inputs: Array<Array<Value | 'default'>>;
       if (source.kind === 'values') inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));

@@ -27,6 +27,7 @@ import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { ownKey, TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
+import { lockTarget, RelTarget } from './rel-lock.js';
 import type { Shown } from '../exec/explain-deparse.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
@@ -84,10 +85,12 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab);
+  const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
+      await lockTarget(ts, rel, ctx);
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
@@ -117,10 +120,12 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, scope);
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab);
+  const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
+      await lockTarget(ts, rel, ctx);
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;

@@ -33,7 +33,7 @@ import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
 import { copyOutSource, parseCopyOptions } from './copy-out.js';
 import { rowsCursor } from './cursor.js';
 import { TableSession, msOf, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
-import { planTableStatement } from '../dml/index.js';
+import { planTableStatement, runReplanning, type TablePlan } from '../dml/index.js';
 import { SeededRandom } from './random.js';
 import { externalTablesIn, planExternalStatement, runWithExternal } from '../external/dispatch.js'; // issue 5
 import { parseExternalStatement } from '../external/statements.js'; // issue 5
@@ -216,8 +216,9 @@ export class PlannerSession implements SqlSession, SessionEnv {
       case 'table': {
         // issue 4: DML/DDL over native tables.
         this.tx.markSnapshot();
-        if (plan.plan.execute) return plan.plan.execute(this.evalContext(params, cancel));
-        return plan.plan.run(this.evalContext(params, cancel)).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r.rows, r.tag) }) as Execution);
+        const ctx = this.evalContext(params, cancel);
+        // A DML statement whose table changed before it got the table's lock is planned again (dml/rel-lock.ts).
+        return runReplanning(plan.plan, (tp) => (tp.execute ? tp.execute(ctx) : tp.run(ctx).then((r) => ({ kind: 'rows', fields: p.fields, cursor: rowsCursor(r.rows, r.tag) }) as Execution)), () => this.replanTable(p));
       }
       case 'createdb':
         if (this.tx.inBlock()) throw new DbError('25001', 'CREATE DATABASE cannot run inside a transaction block');
@@ -488,6 +489,17 @@ export class PlannerSession implements SqlSession, SessionEnv {
       ts.plans.set(key, tp);
     }
     return new Prepared(s, NO_PARAMS, tp.fields, tp.plan, tp.epoch, values);
+  }
+
+  /** The statement planned again after its table changed under it, with a fresh snapshot. */
+  private replanTable(p: Prepared): TablePlan {
+    this.tables?.beginStatement();
+    const fresh = this.plan(p.stmt, p.paramOids);
+    if (fresh.plan.kind !== 'table') throw new DbError('XX000', 'statement changed kind when planned again');
+    // Its row description may be on the wire already (RETURNING *): as revalidated() says.
+    const shape = (f: readonly Field[] | null): string => (f ?? []).map((x) => `${x.typeOid}/${x.typeMod}`).join(',');
+    if (shape(fresh.fields) !== shape(p.fields)) throw new DbError('0A000', 'cached plan must not change result type');
+    return fresh.plan.plan;
   }
 
   private evalContext(params: readonly Value[], cancel: CancelToken): EvalContext {

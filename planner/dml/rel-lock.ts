@@ -1,0 +1,107 @@
+// Relation locks of DML statements (README.md "Relation locks").
+// INSERT/UPDATE/DELETE/COPY FROM take the target relation's lock in shared mode (PostgreSQL's
+// ROW EXCLUSIVE) before they read or write anything, held to the end of the transaction; DDL that
+// gives a relation new storage or removes it (TRUNCATE, ALTER TABLE, DROP, … through
+// `SchemaCatalog.lockName`) takes the same lock in exclusive mode. So a write never lands in a
+// storage that a concurrent TRUNCATE/rewrite replaces at its commit, and TRUNCATE waits for open
+// writers. Both live in the lsm LockManager: one wait-for graph with the row locks (deadlocks
+// through both are found), lock_timeout, statement_timeout and cancel end the wait.
+// After the lock is granted the statement must work on the relation as committed NOW (PostgreSQL
+// re-reads the catalog after locking): a plan whose descriptor is no longer the relation's is
+// planned again once, with a fresh READ COMMITTED snapshot (`RelationChanged`, caught by
+// `runReplanning`); REPEATABLE READ cannot see the new storage from its snapshot: 40001.
+// Fast path: the lock manager's generation of the relation (it changes whenever an exclusive holder
+// releases it) equals the one at which this plan's descriptor was last found current — no
+// catalog read.
+
+import { DbError, SYS_RELATION, relationKey, type TableDesc } from '../../catalog/index.js';
+import { Txn, type LockOptions } from '../../lsm/index.js';
+import type { EvalContext } from '../bind/expr.js';
+import { storageError, type TableSession } from '../rel/runtime.js';
+import type { TablePlan } from './common.js';
+
+/** The relation changed (new storage, columns, or dropped) between planning and locking. */
+export class RelationChanged extends DbError {
+  constructor(name: string) {
+    // Seen by a client only if the statement changed again after re-planning (never expected).
+    super('40001', 'could not serialize access due to concurrent update', { detail: `Relation "${name}" was changed by a concurrent transaction.` });
+  }
+}
+
+/** A DML statement's target relation (made at planning, kept with the cached plan). */
+export class RelTarget {
+  readonly key: Uint8Array;
+  /** The key's op key (whether this transaction wrote the catalog row itself). */
+  readonly opKey: string;
+  readonly label: string;
+  /** The lock generation at which `tab` was last found to be the relation's descriptor. */
+  checkedGen = -1;
+
+  /** `position`: where the statement names the relation (lock timeout and deadlock errors
+   *  point there, as PostgreSQL's do). */
+  constructor(readonly tab: TableDesc, readonly position?: number) {
+    this.key = relationKey(tab.db, tab.schema, tab.name);
+    this.opKey = Txn.keyOf(SYS_RELATION, this.key);
+    this.label = `relation ${tab.oid}`;
+  }
+}
+
+/**
+ * Takes the shared relation lock of `t` for the running statement (waits while DDL holds it) and
+ * checks that the plan's descriptor is still the relation's: throws RelationChanged (the session
+ * plans again) or, under REPEATABLE READ, 40001.
+ */
+export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
+  const txn = ts.current();
+  const grant = { gen: 0, waited: false };
+  const timeoutMs = ts.lockTimeoutMs();
+  const opts: LockOptions = { relation: 'shared', grant, label: t.label, cancel: ctx.cancel };
+  if (timeoutMs > 0) opts.timeoutMs = timeoutMs;
+  try {
+    await txn.lockRow(SYS_RELATION, t.key, opts);
+  } catch (e) {
+    const err = storageError(e);
+    if (err instanceof DbError && (err.code === '55P03' || err.code === '40P01') && t.position !== undefined) {
+      throw new DbError(err.code, err.message, { ...err.fields, position: t.position });
+    }
+    throw err;
+  }
+  if (!grant.waited && grant.gen === t.checkedGen) return;
+  const now = ts.catalog.latestTable(ts.writer(), t.tab.db, t.tab.schema, t.tab.name, txn.wrote(t.opKey));
+  if (now !== undefined && sameDesc(now, t.tab)) {
+    t.checkedGen = grant.gen;
+    // PostgreSQL takes a READ COMMITTED statement's snapshot after its locks: after a wait the
+    // statement sees what committed meanwhile.
+    if (grant.waited && txn.isolation === 'read-committed') txn.setSnapshot();
+    return;
+  }
+  if (txn.isolation === 'snapshot') {
+    // Its snapshot predates the new storage (PostgreSQL would write into it: TRUNCATE is not
+    // MVCC-safe there); this transaction cannot see it, so it fails and may be retried.
+    throw new DbError('40001', 'could not serialize access due to concurrent update', { detail: `Relation "${t.tab.name}" was truncated, rewritten or dropped by a transaction that committed after this transaction's snapshot.` });
+  }
+  throw new RelationChanged(t.tab.name);
+}
+
+function sameDesc(a: TableDesc, b: TableDesc): boolean {
+  // Descriptors decode through the catalog's cache (same row text → same object) — the common
+  // case; otherwise compare contents.
+  return a === b || (a.storageId === b.storageId && JSON.stringify(a) === JSON.stringify(b));
+}
+
+/**
+ * Runs a table statement with `go`; when its relation lock finds the relation changed since
+ * planning, plans the statement again (`replan`: fresh snapshot, current catalog — a dropped
+ * table is then 42P01 from the binder, as PostgreSQL reports it) and runs that plan, once.
+ */
+export function runReplanning<T>(plan: TablePlan, go: (p: TablePlan) => T | Promise<T>, replan: () => TablePlan): T | Promise<T> {
+  let r: T | Promise<T>;
+  try {
+    r = go(plan);
+  } catch (e) {
+    if (e instanceof RelationChanged) return go(replan());
+    throw e;
+  }
+  if (r instanceof Promise) return r.catch((e: unknown) => (e instanceof RelationChanged ? go(replan()) : Promise.reject(e)));
+  return r;
+}
