@@ -157,7 +157,7 @@ function targetScope(b: Binder, tab: TableDesc, alias: string | undefined, items
   const own = tableEntry(tab, alias, 0);
   const scans: ScanRef[] = [];
   if (!items?.length) return { scope: tableScope(b, tab, alias), from: undefined, scans };
-  const from = planFromList(b, items, scans, tab.columns.length + 1);
+  const from = planFromList(b, items, scans, tab.columns.length + 1, own);
   for (const e of from.entries) {
     if (e.alias === own.alias && e.schema === undefined) throw new DbError('42712', `table name "${e.alias}" specified more than once`);
   }
