@@ -11,8 +11,9 @@
 // planned again once, with a fresh READ COMMITTED snapshot (`RelationChanged`, caught by
 // `runReplanning`); REPEATABLE READ cannot see the new storage from its snapshot: 40001.
 // Fast path: the lock manager's generation of the relation (it changes whenever an exclusive holder
-// releases it) equals the one at which this plan's descriptor was last found current — no
-// catalog read.
+// releases it) and the server's catalog version equal those at which this plan's descriptor was
+// last found current — no catalog read; a later statement of the same transaction block skips
+// the lock call too (the lock is held until the transaction ends).
 
 import { DbError, SYS_RELATION, relationKey, type TableDesc } from '../../catalog/index.js';
 import { Txn, type LockOptions } from '../../lsm/index.js';
@@ -34,8 +35,13 @@ export class RelTarget {
   /** The key's op key (whether this transaction wrote the catalog row itself). */
   readonly opKey: string;
   readonly label: string;
-  /** The lock generation at which `tab` was last found to be the relation's descriptor. */
+  /** The lock generation and server catalog version at which `tab` was last found to be the
+   *  relation's descriptor (any DDL anywhere — this transaction's own included — changes the
+   *  version: the next statement checks again once). */
   checkedGen = -1;
+  checkedCatalog = -1;
+  /** The transaction that holds the lock since that check (locks last until it ends). */
+  heldBy: Txn | undefined;
 
   /** `position`: where the statement names the relation (lock timeout and deadlock errors
    *  point there, as PostgreSQL's do). */
@@ -53,6 +59,10 @@ export class RelTarget {
  */
 export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
   const txn = ts.current();
+  const catalog = ts.server.catalogVersion;
+  // Held since a check in this transaction, and no DDL since: nothing to do (statements of a
+  // transaction block after the first).
+  if (t.heldBy === txn && t.checkedCatalog === catalog && txn.isActive) return;
   const grant = { gen: 0, waited: false };
   const timeoutMs = ts.lockTimeoutMs();
   const opts: LockOptions = { relation: 'shared', grant, label: t.label, cancel: ctx.cancel };
@@ -66,10 +76,15 @@ export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContex
     }
     throw err;
   }
-  if (!grant.waited && grant.gen === t.checkedGen) return;
+  if (!grant.waited && grant.gen === t.checkedGen && catalog === t.checkedCatalog) {
+    t.heldBy = txn;
+    return;
+  }
   const now = ts.catalog.latestTable(ts.writer(), t.tab.db, t.tab.schema, t.tab.name, txn.wrote(t.opKey));
   if (now !== undefined && sameDesc(now, t.tab)) {
     t.checkedGen = grant.gen;
+    t.checkedCatalog = ts.server.catalogVersion;
+    t.heldBy = txn;
     // PostgreSQL takes a READ COMMITTED statement's snapshot after its locks: after a wait the
     // statement sees what committed meanwhile.
     if (grant.waited && txn.isolation === 'read-committed') txn.setSnapshot();

@@ -154,6 +154,22 @@ async function transcript(port: number): Promise<string[]> {
     out.push(`stale block insert: ${await outcome(b.query('INSERT INTO rl_t VALUES (4, 40)'))}`);
     await b.query('COMMIT');
     out.push(`stale block: ${await rows(a, 'SELECT * FROM rl_t ORDER BY id')}`);
+
+    // The same transaction truncates between two INSERTs: the second lands in the new storage.
+    await reset();
+    await b.query('BEGIN');
+    await b.query('INSERT INTO rl_t VALUES (3, 30)');
+    await b.query('TRUNCATE rl_t');
+    await b.query('INSERT INTO rl_t VALUES (4, 40)');
+    await b.query('COMMIT');
+    out.push(`own truncate: ${await rows(a, 'SELECT * FROM rl_t ORDER BY id')}`);
+
+    // A named prepared INSERT run before and after another session's TRUNCATE.
+    await reset();
+    const ins = (id: number): Promise<string> => outcome(b.query({ name: 'rl_ins', text: 'INSERT INTO rl_t VALUES ($1, $2)', values: [id, id * 10] }));
+    out.push(`prepared before: ${await ins(3)}`);
+    await a.query('TRUNCATE rl_t');
+    out.push(`prepared after truncate: ${await ins(4)} ${await rows(a, 'SELECT * FROM rl_t ORDER BY id')}`);
     await a.query('DROP TABLE IF EXISTS rl_t, rl_other');
   } finally {
     await Promise.all([a.end(), b.end(), c.end()]);
@@ -189,6 +205,9 @@ const EXPECTED = [
   'fifo: ok TRUNCATE / ok INSERT 1 [{"id":9,"v":90}]',
   'stale block insert: ok INSERT 1',
   'stale block: [{"id":4,"v":40}]',
+  'own truncate: [{"id":4,"v":40}]',
+  'prepared before: ok INSERT 1',
+  'prepared after truncate: ok INSERT 1 [{"id":4,"v":40}]',
 ];
 
 /**
