@@ -3,12 +3,12 @@
 // the first source holding a version at or below the snapshot has the answer, because a newer
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
-import type { Version } from '../manifest/index.js';
+import type { SegmentFile, Version } from '../manifest/index.js';
 import { keyHash1, keyHash2, type ColumnEncoding, type OverlayRow, type ScanPart, type SegmentReader } from '../segment/index.js';
 import { MemtableVisibleScan, type KeyRange as MemRange, type Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
-import type { SegmentCache } from './segments.js';
+import type { SegmentCache, VersionPin } from './segments.js';
 
 export interface ReadSources {
   mem: Memtable;
@@ -73,9 +73,12 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
 const compare = compareBytes;
 
 /**
- * Rows of `table` visible at `seq`, in key order (or reverse). The sources are opened NOW,
- * not at the first next(): a scan at an unregistered seq must hold the segment readers that
- * still have its versions before any later compaction can drop them.
+ * Rows of `table` visible at `seq`, in key order (or reverse). The set of sources is fixed NOW
+ * (the memtables and the current version's files), their segment files are opened lazily: a
+ * group's segments when the scan reaches the group, dropped by the scan once it has passed it
+ * (the reader cache may keep them: db/segments.ts). The scan pins the version it started on
+ * (SegmentCache.pinVersion) until it ends (done, return(), or garbage collected unfinished), so
+ * a compaction meanwhile deletes none of the files it may still open.
  *
  * Sources whose key ranges overlap form a group merged by the heap (mergeSorted keeps their
  * newest-first order for equal versions); groups are disjoint in key range, so they are read
@@ -96,9 +99,9 @@ export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq:
     ...(o.columns ? { columns: o.columns } : {}),
   };
   const sources = sourcesOf(s, table, range, o, seq);
-  const groups = groupByRange(sources);
+  const groups = groupByRange(sources.list);
   if (reverse) groups.reverse();
-  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)));
+  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)), s, sources.segments);
 }
 
 /** What a vector consumer reads (scanParts). */
@@ -139,17 +142,17 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
   const sources = sourcesOf(s, table, range, o, seq);
   const readable = (reader: SegmentReader): boolean => reader.meta.columnCount >= minWidth &&
     req.columns.every((c) => { const e = reader.meta.columns[c.column]!.encoding; return e === 'null' || c.encodings.includes(e); });
-  const groups = groupByRange(sources).map((g): (() => Iterator<ScanPart>) => {
+  const groups = groupByRange(sources.list).map((g): (() => Iterator<ScanPart>) => () => {
     // The group's oldest source (last: newest first) is a segment in every group that has one.
-    const reader = g[g.length - 1]!.segment;
-    if (reader === undefined || !readable(reader)) return () => singlePart(openGroup(g, seq, false));
-    if (g.length === 1) return () => reader.vectorParts(range, seq, minWidth, []);
-    return () => {
+    const reader = g[g.length - 1]!.segment?.();
+    if (reader === undefined || !readable(reader)) return singlePart(openGroup(g, seq, false));
+    if (g.length === 1) return reader.vectorParts(range, seq, minWidth, []);
+    {
       const overlay = overlayOf(g.slice(0, -1), reader, seq, Math.min(OVERLAY_KEYS_MAX, reader.meta.rowCount >> 2));
       return overlay === undefined ? singlePart(openGroup(g, seq, false)) : reader.vectorParts(range, seq, minWidth, overlay);
-    };
+    }
   });
-  return new CountedParts(new GroupScan(groups), stats);
+  return new CountedParts(new GroupScan(groups, s, sources.segments), stats);
 }
 
 /** Keys the newer sources of a group may hold before it is read as rows after all. */
@@ -220,23 +223,37 @@ class CountedParts implements IterableIterator<ScanPart> {
   }
 }
 
-/** Every source of `table` that may hold versions in range at `seq`, newest first. */
-function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?: readonly number[] }, o: ScanOptions, seq: Seq): Source[] {
-  const sources: Source[] = [];
+/**
+ * Every source of `table` that may hold versions in range at `seq`, newest first, and how many
+ * are segments. Segment sources open their file when first read, through the reader cache; a
+ * scan reading more than SegmentCache.scanFillBytesMax bytes of segments does not fill it.
+ */
+function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?: readonly number[] }, o: ScanOptions, seq: Seq): { list: Source[]; segments: number } {
+  const list: Source[] = [];
   const mems = [s.mem, ...s.imms];
   for (const m of mems) {
     const b = m.keyBounds(table);
-    if (b) sources.push({ order: sources.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), visible: () => new MemtableVisibleScan(m, table, range, seq) as Iterator<KeyRow>, segment: undefined });
+    if (b) list.push({ order: list.length, lo: b.smallest, hi: b.largest, open: () => m.iterate(table, range), visible: () => new MemtableVisibleScan(m, table, range, seq) as Iterator<KeyRow>, segment: undefined });
   }
+  const files: SegmentFile[] = [];
+  let bytes = 0;
   const levels = s.version.levels;
   for (let l = 0; l < levels.length; l++) {
     for (const f of s.version.overlapping(l, table, o.lower, o.upper)) {
       if (f.smallestSeq > seq) continue;
-      const reader = s.cache.reader(f.fileNumber);
-      sources.push({ order: sources.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader.iterate(range), visible: () => reader.iterateVisible(range, seq), segment: reader });
+      files.push(f);
+      bytes += f.sizeBytes;
     }
   }
-  return sources;
+  const cache = s.cache;
+  const fill = bytes <= cache.scanFillBytesMax;
+  for (const f of files) {
+    const n = f.fileNumber;
+    // No reader is kept here: the iterator opened from it holds it while the scan reads it.
+    const reader = (): SegmentReader => cache.reader(n, fill);
+    list.push({ order: list.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader().iterate(range), visible: () => reader().iterateVisible(range, seq), segment: reader });
+  }
+  return { list, segments: files.length };
 }
 
 interface Source {
@@ -249,8 +266,8 @@ interface Source {
   open: () => Iterator<Entry>;
   /** The visible rows in range, forward; exact only for a source alone in its group. */
   visible: () => Iterator<KeyRow>;
-  /** The segment's reader (undefined: a memtable). */
-  segment: SegmentReader | undefined;
+  /** The segment's reader, opened on call (undefined: a memtable). */
+  segment: (() => SegmentReader) | undefined;
 }
 
 /** Sources in groups of overlapping key ranges, groups ascending; newest first inside a group. */
@@ -279,18 +296,31 @@ function openGroup(g: Source[], seq: Seq, reverse: boolean): Iterator<KeyRow> {
   return visibleOnly(merged, seq, reverse) as Iterator<KeyRow>;
 }
 
-/** Groups read one after another; returns the current group's results as they are. */
+/**
+ * Groups read one after another; returns the current group's results as they are. With segment
+ * sources it pins the version it was built on until the last group is done or return() is
+ * called (or the scan is garbage collected unfinished).
+ */
 class GroupScan<T> implements IterableIterator<T> {
   private i = 0;
   private cur: Iterator<T> | undefined;
+  private pin: VersionPin | undefined;
 
-  constructor(private readonly groups: (() => Iterator<T>)[]) {}
+  constructor(private groups: (() => Iterator<T>)[], s: ReadSources, segmentSources: number) {
+    if (segmentSources > 0) this.pin = s.cache.pinVersion(s.version, this);
+  }
 
   next(): IteratorResult<T> {
     for (;;) {
       if (this.cur === undefined) {
-        if (this.i === this.groups.length) return { done: true, value: undefined };
-        this.cur = this.groups[this.i++]!();
+        if (this.i === this.groups.length) {
+          this.end();
+          return { done: true, value: undefined };
+        }
+        // The thunk is dropped once used: nothing of a passed group stays reachable from here.
+        const open = this.groups[this.i]!;
+        this.groups[this.i++] = DONE;
+        this.cur = open();
       }
       const r = this.cur.next();
       if (!r.done) return r;
@@ -302,10 +332,22 @@ class GroupScan<T> implements IterableIterator<T> {
     this.cur?.return?.();
     this.cur = undefined;
     this.i = this.groups.length;
+    this.end();
     return { done: true, value: undefined };
   }
 
   [Symbol.iterator](): IterableIterator<T> {
     return this;
   }
+
+  private end(): void {
+    this.groups = [];
+    this.i = 0;
+    this.pin?.release();
+    this.pin = undefined;
+  }
 }
+
+const DONE = (): never => {
+  throw new Error('lsm invariant violated: a scan group opened twice');
+};

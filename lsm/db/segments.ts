@@ -1,9 +1,13 @@
 // Segment reader cache: segment files are read once (synchronously, so point gets stay
 // synchronous) and kept as open SegmentReaders in an LRU bounded by bytes. Evicting a reader is
-// always safe: iterators hold their own reader objects (and so the bytes) for as long as they
-// run, so a file deleted by compaction never pulls bytes out from under a running scan.
+// always safe: an iterator holds its own reader object (and so the bytes) while it reads that
+// segment, and a scan pins the version it started on (pinVersion), so compaction deletes none
+// of the files the scan may still open, whether or not their readers are cached.
+// A scan opens its segments lazily, in key order (db/reads.ts); a scan larger than a quarter of
+// the budget loads its misses without inserting them (fill = false): it would only push every
+// point get's segment out of the cache to make room for files it reads once.
 import { SegmentReader } from '../segment/index.js';
-import { segmentFileName } from '../manifest/index.js';
+import { segmentFileName, type Version } from '../manifest/index.js';
 import type { Io } from '../types.js';
 
 interface Slot {
@@ -12,16 +16,44 @@ interface Slot {
   usedAt: number;
 }
 
+/** A scan's hold on the version it reads (its files stay on disk until release()). */
+export interface VersionPin {
+  release(): void;
+}
+
+/** The pin's state, apart from its owner (a FinalizationRegistry's held value must not reach the owner). */
+class PinState {
+  private held = true;
+  constructor(private readonly version: Version) {}
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.version.unref();
+  }
+}
+
 export class SegmentCache {
   private readonly readers = new Map<number, Slot>();
   private tick = 0;
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** Releases the pin of a scan dropped without return() (e.g. `scan().next()` only) once it is
+   *  garbage: the version's obsolete files are then deleted by the next compaction pass. */
+  private readonly abandoned = new FinalizationRegistry<PinState>((p) => p.release());
 
   constructor(private readonly io: Io, private readonly dir: string, private readonly bytesMax: number) {}
 
-  reader(fileNumber: number): SegmentReader {
+  /** Scans reading more segment bytes than this do not fill the cache. */
+  get scanFillBytesMax(): number {
+    return this.bytesMax / 4;
+  }
+
+  /**
+   * The open reader of a segment file, cached or read now. `fill` false: a miss is read and
+   * opened but not kept (a large scan; the caller drops it when done with the segment).
+   */
+  reader(fileNumber: number, fill = true): SegmentReader {
     const slot = this.readers.get(fileNumber);
     if (slot) {
       this.hits++;
@@ -32,8 +64,24 @@ export class SegmentCache {
     const name = segmentFileName(fileNumber);
     const bytes = this.io.readFileSync(`${this.dir}/${name}`);
     const opened = SegmentReader.open(bytes, name);
-    this.insert(fileNumber, opened);
+    if (fill) this.insert(fileNumber, opened);
     return opened;
+  }
+
+  /**
+   * Holds `version` (Version.ref) for a scan: its files are not obsolete, so not deleted, until
+   * release() — or, if the scan is dropped unfinished, until `owner` is garbage collected.
+   */
+  pinVersion(version: Version, owner: object): VersionPin {
+    const state = new PinState(version.ref());
+    const token = {};
+    this.abandoned.register(owner, state, token);
+    return {
+      release: () => {
+        this.abandoned.unregister(token);
+        state.release();
+      },
+    };
   }
 
   /** Adds a reader built from bytes just written (a flush or compaction output). */
