@@ -17,7 +17,9 @@
 // ratios (Pyralog / other).
 //
 //   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/wire/stream-select.mjs [--pairs 5] [--rows 10000000]
-//     [--figures native,external,hybrid]
+//     [--figures native,external,hybrid] [--psql off]
+// `--psql off` skips the psql > /dev/null runs (the raw reader's first-row and total times and
+// the RSS figures stay): a round then costs one statement per system instead of two.
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,10 +32,11 @@ import { median, fmt, fmtRatio, markdownTable, parseArgs, csvList } from '../lib
 import { ensureSalesData } from '../external/gen-sales.mjs';
 
 const log = (s) => process.stderr.write(`[stream] ${s}\n`);
-const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', figures: 'native,external,hybrid' });
+const opts = parseArgs(process.argv.slice(2), { rows: '10000000', hot: '1000000', pairs: '5', figures: 'native,external,hybrid', psql: 'on' });
 const ROWS = Number(opts.rows);
 const PAIRS = Number(opts.pairs);
 const FIGURES = new Set(csvList(opts.figures));
+const PSQL = opts.psql !== 'off';
 const cleanup = new Cleanup();
 const info = machineInfo();
 const rev = /pyralog-bench-build\/([0-9a-f]+)\/dist/.exec(DIST_DIR)?.[1] ?? 'dist/ of the working tree';
@@ -210,12 +213,13 @@ for (const f of figures) {
         const raw = await rawQuery(py, f.sql);
         const during = rss(py.pid);
         resetPeak(py.pid);
-        const psqlMs = psqlToNull(py, f.sql);
-        r.pyralog = { ...raw, psqlMs, rssBefore: before.rssMb, peak: canReset ? during.peakMb : NaN, rssAfter: rss(py.pid).rssMb, psqlPeak: rss(py.pid).peakMb };
+        const psqlMs = PSQL ? psqlToNull(py, f.sql) : NaN;
+        const peak = canReset ? during.peakMb : NaN;
+        r.pyralog = { ...raw, psqlMs, rssBefore: before.rssMb, peak, rssAfter: rss(py.pid).rssMb, psqlPeak: PSQL ? rss(py.pid).peakMb : peak };
         per.rows.add(raw.rows);
       } else if (sys === 'postgres') {
         const raw = await rawQuery(pgSrv, f.sql);
-        r.postgres = { ...raw, psqlMs: psqlToNull(pgSrv, f.sql) };
+        r.postgres = { ...raw, psqlMs: PSQL ? psqlToNull(pgSrv, f.sql) : NaN };
       } else {
         r.duckdb = await duckStream(f.duck);
       }
