@@ -365,7 +365,9 @@ export class Connection implements StatementIo {
           break;
         case 'execute':
           try {
-            await proto.execute(msg.portal, msg.maxRows);
+            // A point lookup answers without waiting: no await (no promise, no turn of the loop).
+            const r = proto.execute(msg.portal, msg.maxRows);
+            if (r !== undefined) await r;
           } catch (e) {
             proto.fail(e);
           }
@@ -381,7 +383,10 @@ export class Connection implements StatementIo {
           this.flush();
           break;
         case 'sync':
-          await proto.sync();
+          {
+            const r = proto.sync();
+            if (r !== undefined) await r;
+          }
           break;
         case 'terminate':
           return;

@@ -11,10 +11,10 @@
 // - Maps of statements, portals and the Parse cache are bounded (53400 beyond the limit).
 
 import { DbError, toDbError } from '../catalog/index.js';
-import type { Field, ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
+import type { CancelToken, Execution, Field, ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
 import { checkResultFormats, decodeParams } from './rows.js';
 import {
-  armTimeout, logSlow, newCancelToken, rowEncoders, runCopyIn, runCopyOut, streamRows, tagWithCount,
+  armTimeout, logSlow, newCancelToken, newEncoderCache, rowEncoders, runCopyIn, runCopyOut, streamRows, tagWithCount,
   type RunEnd, type Running, type StatementIo,
 } from './statement.js';
 import { ConnectionLost } from './transport.js';
@@ -56,6 +56,8 @@ export class QueryProtocol {
   private failedSinceSync = false;
   /** Set once a FATAL error was reported: the connection must end (no further message). */
   fatalSent = false;
+  /** The last statement's row encoders (statement.ts rowEncoders). */
+  private readonly encoders = newEncoderCache();
 
   constructor(
     private readonly session: SqlSession,
@@ -79,7 +81,8 @@ export class QueryProtocol {
       this.reportError(e);
     }
     if (this.fatalSent) return; // the connection ends; session.close() rolls back
-    await this.endBracket(failed);
+    const r = this.endBracket(failed);
+    if (r !== undefined) await r;
   }
 
   private async runSimple(stmt: ParsedStatement): Promise<void> {
@@ -92,10 +95,11 @@ export class QueryProtocol {
     try {
       let exec = this.session.execute(prepared, [], token);
       if (exec instanceof Promise) exec = await exec;
-      run = { exec, token, encoders: rowEncoders(this.session, exec, []) };
+      run = { exec, token, encoders: rowEncoders(this.session, exec, [], this.encoders) };
       this.io.sendNotices();
       if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
-      const end = await this.runToEnd(run, 0);
+      let end = this.runToEnd(run, 0);
+      if (end instanceof Promise) end = await end;
       this.io.sendNotices();
       if (end.kind !== 'done') throw new Error('a run without row limit cannot be suspended');
       this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
@@ -110,8 +114,8 @@ export class QueryProtocol {
     }
   }
 
-  /** Runs an execution until done or `maxRows` rows. */
-  private async runToEnd(run: Running, maxRows: number): Promise<RunEnd> {
+  /** Runs an execution until done or `maxRows` rows (synchronously when nothing waits). */
+  private runToEnd(run: Running, maxRows: number): RunEnd | Promise<RunEnd> {
     const exec = run.exec;
     switch (exec.kind) {
       case 'rows':
@@ -127,14 +131,31 @@ export class QueryProtocol {
     }
   }
 
-  /** Ends a Query message or a Sync: implicit transaction, portals, ParameterStatus, ReadyForQuery. */
-  private async endBracket(failed: boolean): Promise<void> {
+  /**
+   * Ends a Query message or a Sync: implicit transaction, portals, ParameterStatus, ReadyForQuery.
+   * Synchronous when the implicit transaction ends without waiting (a read-only one).
+   */
+  private endBracket(failed: boolean): void | Promise<void> {
+    let r: void | Promise<void> = undefined;
     try {
-      const r = this.session.endImplicit(failed);
-      if (r instanceof Promise) await r;
+      r = this.session.endImplicit(failed);
     } catch (e) {
       this.reportError(e);
     }
+    if (r instanceof Promise) return this.endBracketAfter(r);
+    this.readyForQuery();
+  }
+
+  private async endBracketAfter(ending: Promise<void>): Promise<void> {
+    try {
+      await ending;
+    } catch (e) {
+      this.reportError(e);
+    }
+    this.readyForQuery();
+  }
+
+  private readyForQuery(): void {
     if (this.session.txStatus() === 'I') this.closeAllPortals();
     this.io.sendNotices();
     for (const [name, value] of this.session.takeChangedReportedSettings()) this.io.out.parameterStatus(name, value);
@@ -144,7 +165,8 @@ export class QueryProtocol {
   /** A whole-message failure of a Query (or FunctionCall): error, then end of the bracket. */
   async failQuery(e: unknown): Promise<void> {
     this.reportError(e);
-    await this.endBracket(true);
+    const r = this.endBracket(true);
+    if (r !== undefined) await r;
   }
 
   /** ErrorResponse for a statement failure; the session learns it failed. */
@@ -278,7 +300,12 @@ export class QueryProtocol {
     else out.rowDescription(fields, portal.resultFormats);
   }
 
-  async execute(portalName: string, maxRows: number): Promise<void> {
+  /**
+   * Execute. Synchronous from start to CommandComplete when the statement answers without
+   * waiting (a point lookup: no promise, no async frame); the first wait continues in
+   * executeAsync, which then owns the clean-up.
+   */
+  execute(portalName: string, maxRows: number): void | Promise<void> {
     const portal = this.portals.get(portalName);
     if (portal === undefined) throw new DbError('34000', `portal "${portalName}" does not exist`);
     const prepared = portal.stmt.prepared;
@@ -291,50 +318,92 @@ export class QueryProtocol {
       this.io.out.commandComplete(portal.state.tag);
       return;
     }
-    const startMs = performance.now();
+    const startMs = this.io.logMinDurationMs < 0 ? 0 : performance.now();
     const token = portal.state.kind === 'running' ? portal.state.run.token : newCancelToken();
     const disarm = armTimeout(this.session, token);
     this.io.running = token;
     let run: Running | undefined;
+    let waiting: Promise<void> | undefined;
     try {
       if (portal.state.kind === 'running') {
         run = portal.state.run;
       } else {
-        let exec = this.session.execute(prepared, portal.params, token);
-        if (exec instanceof Promise) exec = await exec;
-        run = { exec, token, encoders: rowEncoders(this.session, exec, portal.resultFormats) };
-        portal.state = { kind: 'running', run };
+        const exec = this.session.execute(prepared, portal.params, token);
+        if (exec instanceof Promise) return (waiting = this.executeAsync(portal, portalName, maxRows, exec, undefined, token, disarm, startMs));
+        run = this.startRun(portal, exec, token);
       }
       this.io.sendNotices();
-      const end = await this.runToEnd(run, maxRows);
-      this.io.sendNotices();
-      if (end.kind === 'suspended') {
-        this.io.out.portalSuspended();
-      } else {
-        // COPY runs close their own source/sink; only a row cursor needs releasing here.
-        if (run.exec.kind === 'rows') run.exec.cursor.close();
-        if (!returnsRows(run)) {
-          portal.state = { kind: 'done', tag: end.tag };
-          this.io.out.commandComplete(end.tag);
-          this.afterUtility(end.tag, portalName);
-        } else {
-          // Later Executes find no rows: PostgreSQL answers them with a count of 0.
-          portal.state = { kind: 'done', tag: tagWithCount(end.tag, 0) };
-          // A limit met exactly is a suspension for PostgreSQL: it learns of the end next time.
-          if (maxRows > 0 && end.sent === maxRows) this.io.out.portalSuspended();
-          else this.io.out.commandComplete(tagWithCount(end.tag, end.sent));
-        }
-      }
+      const end = this.runToEnd(run, maxRows);
+      if (end instanceof Promise) return (waiting = this.executeAsync(portal, portalName, maxRows, end, run, token, disarm, startMs));
+      this.finishRun(portal, portalName, run, maxRows, end);
     } catch (e) {
-      if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
-      // A failed portal cannot be resumed; PostgreSQL marks it failed. Later Executes see it done.
-      portal.state = { kind: 'done', tag: 'SELECT 0' };
+      this.runFailed(portal, run);
       throw e;
     } finally {
-      disarm();
-      this.io.running = undefined;
-      logSlow(this.io, prepared.stmt, startMs);
+      if (waiting === undefined) this.afterRun(disarm, prepared, startMs);
     }
+  }
+
+  /** execute() after its first wait: for the execution (`run` undefined) or for its rows. */
+  private async executeAsync(portal: Portal, portalName: string, maxRows: number, pending: Promise<Execution> | Promise<RunEnd>, run: Running | undefined, token: CancelToken, disarm: () => void, startMs: number): Promise<void> {
+    try {
+      let end: RunEnd | Promise<RunEnd>;
+      if (run === undefined) {
+        const exec = await (pending as Promise<Execution>);
+        run = this.startRun(portal, exec, token);
+        this.io.sendNotices();
+        end = this.runToEnd(run, maxRows);
+      } else {
+        end = pending as Promise<RunEnd>;
+      }
+      if (end instanceof Promise) end = await end;
+      this.finishRun(portal, portalName, run, maxRows, end);
+    } catch (e) {
+      this.runFailed(portal, run);
+      throw e;
+    } finally {
+      this.afterRun(disarm, portal.stmt.prepared!, startMs);
+    }
+  }
+
+  private startRun(portal: Portal, exec: Execution, token: CancelToken): Running {
+    const run: Running = { exec, token, encoders: rowEncoders(this.session, exec, portal.resultFormats, this.encoders) };
+    portal.state = { kind: 'running', run };
+    return run;
+  }
+
+  /** CommandComplete or PortalSuspended for a run that ended (or stopped at its row limit). */
+  private finishRun(portal: Portal, portalName: string, run: Running, maxRows: number, end: RunEnd): void {
+    this.io.sendNotices();
+    if (end.kind === 'suspended') {
+      this.io.out.portalSuspended();
+      return;
+    }
+    // COPY runs close their own source/sink; only a row cursor needs releasing here.
+    if (run.exec.kind === 'rows') run.exec.cursor.close();
+    if (!returnsRows(run)) {
+      portal.state = { kind: 'done', tag: end.tag };
+      this.io.out.commandComplete(end.tag);
+      this.afterUtility(end.tag, portalName);
+    } else {
+      // Later Executes find no rows: PostgreSQL answers them with a count of 0.
+      portal.state = { kind: 'done', tag: tagWithCount(end.tag, 0) };
+      // A limit met exactly is a suspension for PostgreSQL: it learns of the end next time.
+      if (maxRows > 0 && end.sent === maxRows) this.io.out.portalSuspended();
+      else this.io.out.commandComplete(tagWithCount(end.tag, end.sent));
+    }
+  }
+
+  private runFailed(portal: Portal, run: Running | undefined): void {
+    if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
+    // A failed portal cannot be resumed; PostgreSQL marks it failed. Later Executes see it done.
+    portal.state = { kind: 'done', tag: 'SELECT 0' };
+  }
+
+  private afterRun(disarm: () => void, prepared: PreparedStatement, startMs: number): void {
+    disarm();
+    this.io.running = undefined;
+    logSlow(this.io, prepared.stmt, startMs);
   }
 
   close(target: 'S' | 'P', name: string): void {
@@ -343,11 +412,11 @@ export class QueryProtocol {
     this.io.out.closeComplete();
   }
 
-  async sync(): Promise<void> {
+  sync(): void | Promise<void> {
     const failed = this.failedSinceSync;
     this.failed = false;
     this.failedSinceSync = false;
-    await this.endBracket(failed);
+    return this.endBracket(failed);
   }
 
   private closePortal(name: string): void {

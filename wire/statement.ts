@@ -8,7 +8,7 @@
 //   honoured, so a large result never sits whole in memory on our side.
 
 import { DbError } from '../catalog/index.js';
-import type { CancelToken, CopyInSink, CopyOutSource, Execution, RowCursor, SqlSession, Value } from '../planner/api.js';
+import type { CancelToken, CopyInSink, CopyOutSource, Execution, FetchResult, Field, FormatSettings, RowCursor, SqlSession, Value } from '../planner/api.js';
 import type { Frame } from './framing.js';
 import type { Logger } from './log.js';
 import { decodeUtf8 } from './messages.js';
@@ -68,48 +68,143 @@ export type RunEnd =
 
 /**
  * Streams up to `maxRows` rows (0 = all) of a cursor as DataRows: suspended when the limit
- * stopped it before the cursor said it was exhausted.
+ * stopped it before the cursor said it was exhausted. Synchronous while the cursor answers
+ * synchronously and the output stays under FLUSH_BYTES (a point lookup: no promise at all);
+ * the first wait continues in streamRowsAsync.
  */
-export async function streamRows(io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken): Promise<RunEnd> {
+export function streamRows(io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken): RunEnd | Promise<RunEnd> {
   let left = maxRows;
   let sent = 0;
   for (;;) {
-    const want = maxRows === 0 ? FETCH_BATCH_ROWS : Math.min(left, FETCH_BATCH_ROWS);
-    let r = cursor.fetch(want);
-    if (r instanceof Promise) r = await r;
+    const r = cursor.fetch(maxRows === 0 ? FETCH_BATCH_ROWS : Math.min(left, FETCH_BATCH_ROWS));
+    if (r instanceof Promise) return streamRowsAsync(io, cursor, encoders, maxRows, token, left, sent, r, 0);
     checkCancel(token);
     const rows: Value[][] = r.rows;
     if (encoders !== undefined) {
       for (let i = 0; i < rows.length; i++) {
         writeDataRow(io.out, rows[i]!, encoders);
         // Wide rows: hand bytes to the socket as they pile up, not once per batch.
+        if (io.out.sizeBytes >= FLUSH_BYTES) return streamRowsAsync(io, cursor, encoders, maxRows, token, left, sent, r, i + 1);
+      }
+    }
+    const end = batchSent(io, r, maxRows, left, sent);
+    if (typeof end !== 'number') return end;
+    left -= end - sent;
+    sent = end;
+    if (io.out.sizeBytes >= FLUSH_BYTES) return streamRowsAsync(io, cursor, encoders, maxRows, token, left, sent, undefined, 0);
+  }
+}
+
+/**
+ * streamRows from its first wait on: `pending` is a batch still to fetch (a promise) or to
+ * write from row `from` on; undefined when the next step is a flush before the next fetch.
+ */
+async function streamRowsAsync(
+  io: StatementIo, cursor: RowCursor, encoders: readonly ColumnEncoder[] | undefined, maxRows: number, token: CancelToken,
+  left: number, sent: number, pending: FetchResult | Promise<FetchResult> | undefined, from: number,
+): Promise<RunEnd> {
+  for (;;) {
+    let r: FetchResult;
+    if (pending === undefined) {
+      await io.maybeFlush();
+      const f = cursor.fetch(maxRows === 0 ? FETCH_BATCH_ROWS : Math.min(left, FETCH_BATCH_ROWS));
+      r = f instanceof Promise ? await f : f;
+      checkCancel(token);
+    } else if (pending instanceof Promise) {
+      r = await pending;
+      checkCancel(token);
+    } else {
+      r = pending;
+    }
+    pending = undefined;
+    const rows: Value[][] = r.rows;
+    if (encoders !== undefined) {
+      for (let i = from; i < rows.length; i++) {
+        writeDataRow(io.out, rows[i]!, encoders);
         if (io.out.sizeBytes >= FLUSH_BYTES) await io.maybeFlush();
       }
     }
-    sent += rows.length;
-    if (rows.length > 0) io.sendNotices();
-    if (r.done) return { kind: 'done', tag: r.tag ?? 'SELECT 0', sent };
-    if (maxRows !== 0) {
-      left -= rows.length;
-      if (left <= 0) return { kind: 'suspended' };
-    }
-    await io.maybeFlush();
+    from = 0;
+    const end = batchSent(io, r, maxRows, left, sent);
+    if (typeof end !== 'number') return end;
+    left -= end - sent;
+    sent = end;
   }
 }
+
+/**
+ * After a batch was written: how the run ended, or the rows sent so far when it goes on.
+ * `sent` counts the DataRows sent by this run only (PostgreSQL's nprocessed).
+ */
+function batchSent(io: StatementIo, r: FetchResult, maxRows: number, left: number, sent: number): RunEnd | number {
+  const n = r.rows.length;
+  sent += n;
+  if (n > 0) io.sendNotices();
+  if (r.done) return { kind: 'done', tag: r.tag ?? 'SELECT 0', sent };
+  if (maxRows !== 0 && left - n <= 0) return SUSPENDED;
+  return sent;
+}
+
+const SUSPENDED: RunEnd = { kind: 'suspended' };
 
 /**
  * The command tag with its row count replaced, for statements that return rows: PostgreSQL
  * reports the rows of this Execute ('SELECT 2' after a suspension, 'SELECT 0' once exhausted).
  */
 export function tagWithCount(tag: string, n: number): string {
-  const m = /\d+$/.exec(tag);
-  return m === null ? tag : tag.slice(0, m.index) + String(n);
+  // By hand, not /\d+$/: this runs once per statement, and the usual tag already holds n.
+  let k = tag.length;
+  let count = 0;
+  let scale = 1;
+  while (k > 0) {
+    const ch = tag.charCodeAt(k - 1);
+    if (ch < 0x30 || ch > 0x39) break;
+    count += (ch - 0x30) * scale;
+    scale *= 10;
+    k--;
+  }
+  if (k === tag.length) return tag;
+  // Same count without leading zeros (a tag never has them): the tag as it is.
+  if (count === n && (tag.length - k === 1 || tag.charCodeAt(k) !== 0x30)) return tag;
+  return tag.slice(0, k) + String(n);
 }
 
-/** Builds the per-column encoders for an execution's rows (once per statement). */
-export function rowEncoders(session: SqlSession, exec: Execution, formats: readonly number[]): ColumnEncoder[] | undefined {
+/**
+ * The per-column encoders for an execution's rows. The last set is kept (`cache`, one per
+ * connection): a repeated statement — same row description object, same result formats, same
+ * format settings object (the session replaces it when a setting changes) — reuses its
+ * encoders instead of building a closure per column per statement.
+ */
+export function rowEncoders(session: SqlSession, exec: Execution, formats: readonly number[], cache: EncoderCache): ColumnEncoder[] | undefined {
   if (exec.kind !== 'rows' || exec.fields === null) return undefined;
-  return encodersFor(exec.fields, formats, session.formatSettings());
+  const fmt = session.formatSettings();
+  if (cache.fields === exec.fields && cache.fmt === fmt && sameFormats(cache.formats, formats)) return cache.encoders;
+  const encoders = encodersFor(exec.fields, formats, fmt);
+  cache.fields = exec.fields;
+  cache.fmt = fmt;
+  cache.formats = formats.length === 0 ? NO_FORMATS : [...formats];
+  cache.encoders = encoders;
+  return encoders;
+}
+
+/** rowEncoders' last answer and what it was built for. Encoders are stateless: sharing is safe. */
+export interface EncoderCache {
+  fields: readonly Field[] | undefined;
+  fmt: FormatSettings | undefined;
+  formats: readonly number[];
+  encoders: ColumnEncoder[] | undefined;
+}
+
+export function newEncoderCache(): EncoderCache {
+  return { fields: undefined, fmt: undefined, formats: NO_FORMATS, encoders: undefined };
+}
+
+const NO_FORMATS: readonly number[] = [];
+
+function sameFormats(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** COPY TO STDOUT: CopyOutResponse, CopyData per chunk, CopyDone, then the tag. */
@@ -190,9 +285,6 @@ export async function runCopyIn(io: StatementIo, format: 'text' | 'csv' | 'binar
           sink.abort(msg);
           throw new DbError('57014', `COPY from stdin failed: ${msg}`);
         }
-        case H:
-        case S:
-          break;
         default:
           throw new DbError('08P01', `unexpected message type 0x${frame.type.toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`);
       }

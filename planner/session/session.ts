@@ -81,6 +81,12 @@ export class PlannerSession implements SqlSession, SessionEnv {
   private fmtKey = '';
   private epochVersion = -1;
   private reportedVersion = -1;
+  /** statement_timeout as of settings version `timeoutVersion` (statementTimeoutMs). */
+  private timeoutMs = 0;
+  private timeoutVersion = -1;
+  /** default_transaction_isolation as of settings version `isolationVersion` (isolationNow). */
+  private defaultIsolation: SqlIsolation = 'read committed';
+  private isolationVersion = -1;
   private stmtStart = 0n;
   private readonly rng = new SeededRandom();
   private closed = false;
@@ -90,6 +96,10 @@ export class PlannerSession implements SqlSession, SessionEnv {
    * them. At most one per portal (the wire bounds portals).
    */
   private readonly openCursors = new Set<RelCursor>();
+  /** Every tracked cursor's onRelease: one function per session, not a closure per statement. */
+  private readonly cursorReleased = (c: RelCursor): void => {
+    this.openCursors.delete(c);
+  };
   /** Settles once close() has ended the storage transaction and dropped the temporary schema. */
   tablesClosed: Promise<void> = Promise.resolve();
 
@@ -281,7 +291,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     if (Array.isArray(r)) return { kind: 'rows', fields, cursor: rowsCursor(r, 'SELECT') };
     if (r instanceof RelCursor && r.isOpen) {
       this.openCursors.add(r);
-      r.onRelease = (c) => this.openCursors.delete(c);
+      r.onRelease = this.cursorReleased;
     }
     return { kind: 'rows', fields, cursor: r };
   }
@@ -332,10 +342,26 @@ export class PlannerSession implements SqlSession, SessionEnv {
       database: this.database,
       user: this.user,
       getSetting: (n) => this.getSetting(n),
-      isolation: () => (this.getSetting('transaction_isolation') ?? 'read committed') as SqlIsolation,
+      isolation: () => this.isolationNow(),
       notice: (n) => this.notice(n),
       inTransactionBlock: () => this.tx.inBlock(),
     };
+  }
+
+  /**
+   * transaction_isolation as getSetting reads it, asked by every statement's storage
+   * transaction: a block's own level, else default_transaction_isolation, looked up again only
+   * after a settings change.
+   */
+  private isolationNow(): SqlIsolation {
+    const s = this.tx.state;
+    if (s.kind === 'block' || s.kind === 'aborted') return s.info.isolation as SqlIsolation;
+    const v = this.settings.version;
+    if (this.isolationVersion !== v) {
+      this.defaultIsolation = (this.settings.get('default_transaction_isolation') ?? 'read committed') as SqlIsolation;
+      this.isolationVersion = v;
+    }
+    return this.defaultIsolation;
   }
 
   statementFailed(_err: DbError): void {
@@ -395,7 +421,14 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   statementTimeoutMs(): number {
-    return msOf(this.settings.get('statement_timeout') ?? '0');
+    // Read by every statement: parsed again only after a settings change (SET, a transaction's
+    // end undoing SET LOCAL), not per statement.
+    const v = this.settings.version;
+    if (this.timeoutVersion !== v) {
+      this.timeoutMs = msOf(this.settings.get('statement_timeout') ?? '0');
+      this.timeoutVersion = v;
+    }
+    return this.timeoutMs;
   }
 
   close(): void {
