@@ -1,6 +1,7 @@
 // CREATE TABLE ... AS query [WITH [NO] DATA] and SELECT ... INTO: a table whose columns are the
 // query's output columns (names from the column list or the query), filled with its rows in
-// the same transaction. Tag: "SELECT n", as PostgreSQL reports it.
+// the same transaction, pulled through the query's cursor in batches (never collected whole).
+// Tag: "SELECT n", as PostgreSQL reports it.
 
 import { checkColumnType } from './create-table.js';
 import { DbError, type ColumnDesc, type TableDesc } from '../../catalog/index.js';
@@ -10,6 +11,7 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
+import { forEachBatch } from '../dml/insert-stream.js';
 import { creationTarget, registerOnCommit } from './temp.js';
 
 export interface CreateTableAsNode {
@@ -56,10 +58,15 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
       registerOnCommit(ts, desc, s.into.onCommit);
       ts.noteDdl();
       if (s.into.skipData) return { rows: [], tag: 'SELECT 0' };
-      const rows = await q.run(ctx);
+      // Streamed in batches (dml/insert-stream.ts): the new table cannot be read by the query,
+      // so no Halloween check is needed.
       const writer = new TableWriter(desc, []);
-      for (const r of rows) writer.put(ts, writer.key(ts, r), r);
-      return { rows: [], tag: `SELECT ${rows.length}` };
+      let n = 0;
+      await forEachBatch(q, ctx, true, (rows) => {
+        for (const r of rows) writer.put(ts, writer.key(ts, r), r);
+        n += rows.length;
+      });
+      return { rows: [], tag: `SELECT ${n}` };
     },
   };
 }

@@ -6,7 +6,7 @@ import { DbError, findColumn, liveColumns, type ColumnDesc, type TableDesc } fro
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { compile, type Compiled } from '../eval/compile.js';
-import { planQuery } from '../exec/query.js';
+import { planQuery, type QueryPlan } from '../exec/query.js';
 import { strings, type Node, type ResTarget, type SelectStmt } from '../parse/ast.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { decodeRow } from '../rel/scan.js';
@@ -17,6 +17,7 @@ import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, t
 import { TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
+import { forEachBatch, queryMayRead } from './insert-stream.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
 interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
@@ -33,7 +34,7 @@ export interface InsertStmtNode {
 
 type Source =
   | { kind: 'values'; rows: Array<Array<Compiled | 'default'>> }
-  | { kind: 'query'; run: (ctx: EvalContext) => Value[][] | Promise<Value[][]>; conv: Compiled[] };
+  | { kind: 'query'; q: QueryPlan; stream: boolean; conv: Compiled[] };
 
 export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   if (s.withClause) throw b.unsupported('WITH in INSERT');
@@ -83,7 +84,8 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
       const slot: BoundExpr = { kind: 'column', index: i, type: c.type, name: c.name, location: -1 };
       return compile(assign(nb, slot, targets[i]!, -1));
     });
-    source = { kind: 'query', run: (ctx) => q.run(ctx), conv };
+    // Streamed in batches unless the source may read the target (insert-stream.ts: Halloween).
+    source = { kind: 'query', q, stream: !queryMayRead(b, sel, tab), conv };
   }
   const overriding = s.override === 'OVERRIDING_SYSTEM_VALUE';
   for (const col of targets) {
@@ -114,15 +116,9 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
     async run(ctx) {
       await lockTarget(ts, rel, ctx);
       const fk = fkPlan?.begin();
-      let inputs: Array<Array<Value | 'default'>>;
-      if (source.kind === 'values') inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));
-      else {
-        const rows = await source.run(ctx);
-        inputs = rows.map((r) => source.conv.map((f) => f(r, ctx)));
-      }
       const out: Value[][] = [];
       let n = 0;
-      for (const input of inputs) {
+      const insertOne = async (input: Array<Value | 'default'>): Promise<void> => {
         const row = new Array<Value>(tab.columns.length).fill(null);
         const given = new Set<number>();
         for (let i = 0; i < targetIdx.length; i++) {
@@ -140,25 +136,35 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
         const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false, undefined, !conflict);
         if (hit) {
           if (!conflict || !conflict.matches(hit.idx.name)) throw writer.conflictError(hit, row, ctx);
-          if (conflict.kind === 'nothing') continue;
+          if (conflict.kind === 'nothing') return;
           const existingCells = await writer.lockAndRead(ts, tab.storageId, hit.key);
           if (!existingCells) throw new DbError('40001', 'could not serialize access due to concurrent update');
           const existing = new Array<Value>(tab.columns.length);
           decodeRow(tab, existingCells, existing);
           const combined = existing.concat(row);
-          if (conflict.where && conflict.where(combined, ctx) !== true) continue;
+          if (conflict.where && conflict.where(combined, ctx) !== true) return;
           const updated = existing.slice();
           for (const [slot, f] of conflict.sets) updated[slot] = f(combined, ctx);
           await replaceRow(ts, writer, hit.key, existing, updated, ctx);
           fk?.updated(existing, updated);
           n++;
           if (returning) out.push(project(returning.exprs, updated, ctx));
-          continue;
+          return;
         }
         writer.put(ts, key, row);
         fk?.inserted(row);
         n++;
         if (returning) out.push(project(returning.exprs, row, ctx));
+      };
+      if (source.kind === 'values') {
+        const inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));
+        for (const input of inputs) await insertOne(input);
+      } else {
+        const conv = source.conv;
+        // Each batch is converted and written before the next one is pulled (insert-stream.ts).
+        await forEachBatch(source.q, ctx, source.stream, async (rows) => {
+          for (const r of rows) await insertOne(conv.map((f) => f(r, ctx)));
+        });
       }
       if (fk) await fk.finish(ts, ctx);
       return { rows: out, tag: `INSERT 0 ${n}` };
