@@ -1,8 +1,9 @@
 // Recovery at open, after the manifest is loaded (see ../FILES.md):
 //  1. WAL files numbered below the manifest's logNumber are fully in segments: delete them.
 //  2. Replay every remaining WAL file in number order into the memtable. A torn tail (crash in
-//     the middle of a write) is cut off — legal only in the newest non-empty file, because the
-//     writer syncs a log before it writes to the next; elsewhere it is corruption (XX001).
+//     the middle of a write) is cut off — legal only in the newest file with records, because
+//     the writer syncs a log before it writes to the next; elsewhere it is corruption (XX001).
+//     A zero tail (the unwritten rest of a preallocated log) is the log's end, never cut.
 //  3. Delete orphans: segment files no version lists (an interrupted flush or compaction),
 //     stale manifests, temp files.
 import type { Packr } from 'msgpackr';
@@ -34,32 +35,37 @@ export async function recover(io: Io, dir: string, manifest: Manifest, packr: Pa
     } else logs.push(n);
   }
   logs.sort((a, b) => a - b);
-  // A torn tail is legal in the last NON-EMPTY log: a rotation that created a newer log but
-  // failed before its first record (or whose directory entry a later fsync of the directory
-  // made durable) leaves empty newer logs behind, and the writer syncs a log before it writes
-  // to the next one, so a non-empty newer log proves the older one complete.
-  let lastNonEmpty = -1;
-  for (let i = 0; i < logs.length; i++) if ((await io.size(`${dir}/${walFileName(logs[i]!)}`)) > 0) lastNonEmpty = i;
+  // A torn tail is legal in the last log that holds RECORDS: a rotation that created a newer log
+  // but failed before its first record (or whose directory entry a later fsync of the directory
+  // made durable) leaves newer logs without records behind — empty, or all zeros when
+  // preallocated (a zero tail is the log's clean end, not damage: ../wal/FORMAT.md) — and the
+  // writer syncs a log before it writes to the next one, so a newer log with records proves the
+  // older one complete. So every log is scanned first, then tears are judged and cut.
   // Every replayed version is gathered first and loaded into the (empty) memtable with one
   // sort (Memtable.bulkLoad): inserting a million random keys one by one was most of the time.
   const replayed: Entry[] = [];
+  const scans: Array<{ path: string; count: number; torn: boolean; validBytes: number }> = [];
   for (let i = 0; i < logs.length; i++) {
-    const name = walFileName(logs[i]!);
-    const path = `${dir}/${name}`;
+    const path = `${dir}/${walFileName(logs[i]!)}`;
     const bytes = await io.readFile(path);
     const scan = scanWal(packr, path, bytes, recordBytesMax, (rec) => {
       for (const e of rec.entries) replayed.push(e);
       if (rec.seq > res.lastSeq) res.lastSeq = rec.seq;
     });
-    if (scan.torn) {
-      if (i < lastNonEmpty) {
-        throw new LsmError('XX001', `WAL file "${path}" is corrupt at offset ${scan.validBytes}: damaged tail, but newer WAL files hold records`);
-      }
-      await io.truncate(path, scan.validBytes);
-      res.truncatedTail = true;
-    }
+    scans.push({ path, count: scan.count, torn: scan.torn, validBytes: scan.validBytes });
     res.replayedRecords += scan.count;
     res.replayedLogs.push(logs[i]!);
+  }
+  let lastWithRecords = -1;
+  for (let i = 0; i < scans.length; i++) if (scans[i]!.count > 0) lastWithRecords = i;
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i]!;
+    if (!s.torn) continue;
+    if (i < lastWithRecords) {
+      throw new LsmError('XX001', `WAL file "${s.path}" is corrupt at offset ${s.validBytes}: damaged tail, but newer WAL files hold records`);
+    }
+    await io.truncate(s.path, s.validBytes);
+    res.truncatedTail = true;
   }
   mem.bulkLoad(replayed);
   for (const o of await manifest.findOrphans()) {

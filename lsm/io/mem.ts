@@ -11,6 +11,10 @@
 // Faults (all seeded): EIO one in N on chosen operations; disk full after a byte budget
 // (ENOSPC); `haltAfterOps(n)` makes every operation fail after n more, which lets a simulation
 // "pull the plug" at a chosen point and then call crash().
+// Positioned writes (`openAt`, the WAL's preallocated files): a write below the file's length
+// overwrites in place; until the next sync the old bytes are kept, and `crash()` keeps a random
+// prefix (in write order, byte-granular) of those unsynced overwrites and restores the rest —
+// the same torn-write model as for appended bytes (with `tornTail` off, none is kept).
 // Simplifications, documented: mkdirp is durable at once; truncate is durable (the real Io
 // fdatasyncs after ftruncate); an inode never has two names.
 import { Prng } from './prng.js';
@@ -34,6 +38,8 @@ interface Inode {
   buf: Uint8Array;
   len: number;
   syncedLen: number;
+  /** Unsynced in-place writes, oldest first, with the bytes they replaced. */
+  overwrites?: Array<{ off: number; old: Uint8Array }>;
 }
 
 function ioError(code: 'EIO' | 'ENOSPC' | 'ENOENT' | 'EEXIST', what: string): Error {
@@ -52,12 +58,15 @@ function baseOf(path: string): string {
 }
 
 class MemAppendFile implements AppendFile {
-  constructor(private readonly io: MemIo, private readonly inode: Inode, private readonly path: string) {}
+  /** `pos` undefined: appends at the end; else positioned writes starting there (openAt). */
+  constructor(private readonly io: MemIo, private readonly inode: Inode, private readonly path: string, private pos?: number) {}
   get sizeBytes(): number {
-    return this.inode.len;
+    return this.pos ?? this.inode.len;
   }
   async append(data: Uint8Array): Promise<void> {
-    this.io.appendTo(this.inode, data, this.path);
+    if (this.pos === undefined || this.pos === this.inode.len) this.io.appendTo(this.inode, data, this.path);
+    else this.io.writeAt(this.inode, this.pos, data, this.path);
+    if (this.pos !== undefined) this.pos += data.length;
   }
   async sync(): Promise<void> {
     this.io.syncInode(this.inode, this.path);
@@ -109,6 +118,21 @@ export class MemIo implements Io {
       const unsynced = inode.len - inode.syncedLen;
       if (this.faults.tornTail && unsynced > 0) keep += this.prng.int(unsynced + 1);
       const copy: Inode = { buf: inode.buf.slice(0, keep), len: keep, syncedLen: keep };
+      const ow = inode.overwrites ?? [];
+      let keepOw = 0;
+      if (this.faults.tornTail && ow.length > 0) keepOw = this.prng.int(ow.reduce((n, w) => n + w.old.length, 0) + 1);
+      // Restore, newest first, every overwritten byte past the kept prefix of the write order.
+      const starts: number[] = [];
+      let acc = 0;
+      for (const w of ow) {
+        starts.push(acc);
+        acc += w.old.length;
+      }
+      for (let i = ow.length - 1; i >= 0; i--) {
+        const w = ow[i]!;
+        const from = Math.max(0, keepOw - starts[i]!);
+        for (let j = from; j < w.old.length; j++) if (w.off + j < keep) copy.buf[w.off + j] = w.old[j]!;
+      }
       next.cur.set(path, copy);
       next.durable.set(path, copy);
     }
@@ -171,15 +195,48 @@ export class MemIo implements Io {
     this.stats.bytesWritten += data.length;
   }
 
+  /** A positioned write at `pos` < len: overwrites in place (old bytes kept until a sync);
+   *  the part past the end grows the file like an append. */
+  writeAt(inode: Inode, pos: number, data: Uint8Array, path: string): void {
+    if (pos > inode.len) throw new Error(`MemIo: write at ${pos} past the end (${inode.len}) of ${path}`);
+    let part = data;
+    try {
+      this.op('append', path);
+      this.reserve(Math.max(0, pos + data.length - inode.len), path);
+    } catch (e) {
+      // A failed write may still have written a prefix (unsynced) before failing.
+      if (!this.dead && (e as { code?: string }).code === 'EIO' && !this.halted) part = data.subarray(0, this.prng.int(data.length + 1));
+      else throw e;
+      this.place(inode, pos, part);
+      throw e;
+    }
+    this.place(inode, pos, part);
+    this.stats.appends++;
+  }
+
+  private place(inode: Inode, pos: number, data: Uint8Array): void {
+    const inPlace = Math.min(data.length, inode.len - pos);
+    if (inPlace > 0) {
+      (inode.overwrites ??= []).push({ off: pos, old: inode.buf.slice(pos, pos + inPlace) });
+      inode.buf.set(data.subarray(0, inPlace), pos);
+      this.stats.bytesWritten += inPlace;
+    }
+    if (inPlace < data.length) this.grow(inode, data.subarray(Math.max(0, inPlace)));
+  }
+
   syncInode(inode: Inode, path: string): void {
     try {
       this.op('sync', path);
     } catch (e) {
       // A failed fsync may or may not have made the data durable: the caller cannot know.
-      if (!this.dead && !this.halted && this.prng.chance(0.5)) inode.syncedLen = inode.len;
+      if (!this.dead && !this.halted && this.prng.chance(0.5)) {
+        inode.syncedLen = inode.len;
+        inode.overwrites = undefined;
+      }
       throw e;
     }
     inode.syncedLen = inode.len;
+    inode.overwrites = undefined;
     this.stats.syncs++;
   }
 
@@ -217,6 +274,7 @@ export class MemIo implements Io {
         // Truncated and partly written, nothing synced.
         inode.len = 0;
         inode.syncedLen = 0;
+        inode.overwrites = undefined;
         this.grow(inode, data.subarray(0, this.prng.int(data.length + 1)));
         this.cur.set(path, inode);
       }
@@ -224,6 +282,7 @@ export class MemIo implements Io {
     }
     inode.len = 0;
     inode.syncedLen = 0;
+    inode.overwrites = undefined;
     this.grow(inode, data);
     inode.syncedLen = inode.len;
     this.cur.set(path, inode);
@@ -239,6 +298,14 @@ export class MemIo implements Io {
       this.cur.set(path, inode);
     }
     return new MemAppendFile(this, inode, path);
+  }
+
+  /** Positioned writes from `atBytes` into an existing file (see RealIo.openAt). */
+  async openAt(path: string, atBytes: number): Promise<AppendFile> {
+    this.op('openAppend', path);
+    const inode = this.need(path);
+    if (atBytes > inode.len) throw new Error(`MemIo.openAt: ${atBytes} is past the end of ${path}`);
+    return new MemAppendFile(this, inode, path, atBytes);
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -297,6 +364,7 @@ export class MemIo implements Io {
     inode.syncedLen = Math.min(inode.syncedLen, sizeBytes);
     // Durable like the real Io's ftruncate + fdatasync: the kept prefix is on disk.
     inode.syncedLen = sizeBytes;
+    inode.overwrites = undefined;
   }
 
   nowMs(): number {

@@ -64,6 +64,14 @@ export class RealIo implements Io {
     const st = await fh.stat();
     return new RealAppendFile(fh, st.size);
   }
+  /** Like openAppend, but writes start at `atBytes` and overwrite in place (a preallocated,
+   *  zero-filled WAL file: the file's size, and so its metadata, stays as it is, which is what
+   *  makes each commit's fdatasync cheaper than on a growing file). Not part of the Io
+   *  interface (lsm/types.ts); the WAL writer uses it when an Io has it (wal/prealloc.ts). */
+  async openAt(path: string, atBytes: number): Promise<AppendFile> {
+    const fh = await fsp.open(path, constants.O_WRONLY, 0o644);
+    return new RealAppendFile(fh, atBytes);
+  }
   async rename(from: string, to: string): Promise<void> {
     await fsp.rename(from, to);
   }

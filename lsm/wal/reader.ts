@@ -4,6 +4,9 @@
 //  - any damage followed by a frame that is valid (length fits, CRC matches) at a later offset:
 //    CORRUPTION. Recovery stops with XX001 naming the file and the offset; never skipped.
 // A torn tail is legal only in the newest log file; the caller enforces that.
+// A ZERO TAIL (every byte from a frame boundary to the end of the file is 0) is the clean end of
+// the log: WAL files are preallocated zero-filled (writer.ts), and a frame never has length 0,
+// so a header of zeros never parses as a record. It is legal in any log and not truncated.
 // With `onRecord`, records are handed over as they are decoded (recovery applies them at once
 // instead of holding a whole log's records in memory). Damage found later still throws, so a
 // caller must treat what it applied as provisional until the scan returns.
@@ -17,13 +20,29 @@ export interface WalScan {
   count: number;
   /** Offsets of each record's frame (for tests and error messages). */
   offsets: number[];
-  /** Bytes of valid frames from the start; equals the file length when there is no torn tail. */
+  /** Bytes of valid frames from the start (the end of the log: the zero tail or torn tail
+   *  starts here); equals the file length when there is neither. */
   validBytes: number;
   torn: boolean;
 }
 
 function u32(b: Uint8Array, off: number): number {
   return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+}
+
+/** Whether every byte from `from` to the end is 0 (the unwritten part of a preallocated log). */
+export function isZeroTail(b: Uint8Array, from: number): boolean {
+  let q = from;
+  // 4 bytes at a time where aligned: a 16 MiB tail is checked at every open of every log.
+  while (q < b.length && ((b.byteOffset + q) & 3) !== 0) if (b[q++] !== 0) return false;
+  const words = (b.length - q) >>> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset + q, words);
+    for (let i = 0; i < words; i++) if (w[i] !== 0) return false;
+    q += words * 4;
+  }
+  while (q < b.length) if (b[q++] !== 0) return false;
+  return true;
 }
 
 /** Whether a valid frame starts anywhere in (from, end). Used only after damage was found. */
@@ -44,11 +63,17 @@ export function scanWal(packr: Packr, file: string, b: Uint8Array, recordBytesMa
   let pos = 0;
   while (pos < b.length) {
     let damage: string | undefined;
-    if (pos + FRAME_HEADER_BYTES > b.length) damage = 'truncated header';
+    if (pos + FRAME_HEADER_BYTES > b.length) {
+      if (isZeroTail(b, pos)) return { records, offsets, count, validBytes: pos, torn: false };
+      damage = 'truncated header';
+    }
     else {
       const len = u32(b, pos);
       const crc = u32(b, pos + 4);
-      if (len === 0) damage = 'zero-length frame';
+      if (len === 0) {
+        if (isZeroTail(b, pos)) return { records, offsets, count, validBytes: pos, torn: false };
+        damage = 'zero-length frame';
+      }
       else if (len > recordBytesMax) damage = `frame length ${len} exceeds ${recordBytesMax}`;
       else if (pos + FRAME_HEADER_BYTES + len > b.length) damage = 'truncated payload';
       else {

@@ -12,7 +12,11 @@
 // to the last good offset (durable truncate) and reopens it; if that cleanup fails too the
 // writer is broken for good and every later append fails until the database is reopened.
 // Rotation (a new log file at each memtable seal) runs between groups, never inside one.
+// Logs are preallocated (prealloc.ts): a zero-filled spare, prepared in the background, becomes
+// the next log by a rename, and records overwrite its zeros from offset 0 (cheaper fdatasyncs:
+// the file's size never changes); past its end a log simply grows.
 import { errnoToLsmError } from '../io/errors.js';
+import { SpareLog, hasOpenAt } from './prealloc.js';
 import { LsmError } from '../types.js';
 import type { AppendFile, Io } from '../types.js';
 
@@ -26,7 +30,12 @@ export interface WalWriterOptions {
   groupBytesMax: number;
   /** For syncMode 'off': how often the background fdatasync runs. */
   syncIntervalMs: number;
+  /** Size of a preallocated (zero-filled) log file; 0 = growing logs. Default 16 MiB, as
+   *  PostgreSQL's WAL segments. */
+  preallocBytes?: number;
 }
+
+export const DEFAULT_WAL_PREALLOC_BYTES = 16 * 1024 * 1024;
 
 interface Pending {
   frame: Uint8Array;
@@ -66,28 +75,49 @@ export class WalWriter {
     private file: AppendFile,
     private logNumberValue: number,
     private readonly opts: WalWriterOptions,
+    private readonly spare: SpareLog | undefined,
   ) {
     this.goodBytes = file.sizeBytes;
+    spare?.startFill();
     if (opts.syncMode === 'off') {
       this.timer = setInterval(() => void this.backgroundSync(), opts.syncIntervalMs);
       this.timer.unref();
     }
   }
 
-  /** Creates log `logNumber` (empty) and fsyncs the directory so the file itself survives. */
+  /** Creates log `logNumber` and fsyncs the directory so the file itself survives. The first
+   *  log is preallocated too (open waits for its fill; commits never do), unless that fails. */
   static async create(io: Io, dir: string, logNumber: number, opts: WalWriterOptions): Promise<WalWriter> {
-    const file = await WalWriter.newLog(io, dir, logNumber);
-    return new WalWriter(io, dir, file, logNumber, opts);
+    const preallocBytes = opts.preallocBytes ?? DEFAULT_WAL_PREALLOC_BYTES;
+    const spare = preallocBytes > 0 && hasOpenAt(io) ? new SpareLog(io, dir, preallocBytes) : undefined;
+    if (spare) await spare.fillNow();
+    const file = await WalWriter.newLog(io, dir, logNumber, spare);
+    return new WalWriter(io, dir, file, logNumber, opts, spare);
   }
 
-  private static async newLog(io: Io, dir: string, logNumber: number): Promise<AppendFile> {
+  /** The ready spare renamed to the log's name, else a new empty file. Records are written
+   *  from offset 0 either way: a failed earlier attempt at this rotation may have left the
+   *  file behind, zero-filled, and a log number is never used for two logs. */
+  private static async newLog(io: Io, dir: string, logNumber: number, spare: SpareLog | undefined): Promise<AppendFile> {
+    const path = `${dir}/${walFileName(logNumber)}`;
     try {
-      const f = await io.openAppend(`${dir}/${walFileName(logNumber)}`);
+      const taken = await spare?.take(path);
+      if (taken) return taken;
+      let f = await io.openAppend(path);
+      if (f.sizeBytes > 0 && hasOpenAt(io)) {
+        await f.close();
+        f = await io.openAt(path, 0);
+      }
       await io.syncDir(dir);
       return f;
     } catch (e) {
       throw errnoToLsmError(e, `create WAL file "${walFileName(logNumber)}"`);
     }
+  }
+
+  /** Counters of the preallocated spare logs (filled, used, failed fills). */
+  get preallocStats(): { filled: number; used: number; failed: number } | undefined {
+    return this.spare?.stats;
   }
 
   get logNumber(): number {
@@ -134,6 +164,7 @@ export class WalWriter {
       if (this.dirty && !this.broken) await this.file.sync();
     } finally {
       await this.file.close().catch(() => undefined);
+      await this.spare?.settled();
     }
   }
 
@@ -246,11 +277,12 @@ export class WalWriter {
     try {
       if (this.dirty) await this.file.sync();
       this.dirty = false;
-      const next = await WalWriter.newLog(this.io, this.dir, r.logNumber);
+      const next = await WalWriter.newLog(this.io, this.dir, r.logNumber, this.spare);
       await this.file.close().catch(() => undefined);
       this.file = next;
       this.logNumberValue = r.logNumber;
       this.goodBytes = next.sizeBytes;
+      this.spare?.startFill();
     } catch (e) {
       // The old log stays current (nothing was lost); the caller may retry later.
       return r.reject(errnoToLsmError(e, `create WAL file "${walFileName(r.logNumber)}"`));

@@ -56,12 +56,35 @@ describe('WAL record codec', () => {
     }
   });
 
-  it('zero-filled tail is a torn tail', () => {
-    const log = concat([...recs, new Uint8Array(4096)]);
-    const s = scanWal(packr, 'f', log, MAX);
-    expect(s.records.length).toBe(3);
-    expect(s.torn).toBe(true);
-    expect(s.validBytes).toBe(log.length - 4096);
+  it('a zero-filled tail is the clean end of the log (preallocated file), not a tear', () => {
+    for (const zeros of [1, 7, 8, 9, 4096, 4099]) {
+      const log = concat([...recs, new Uint8Array(zeros)]);
+      const s = scanWal(packr, 'f', log, MAX);
+      expect(s.records.length).toBe(3);
+      expect(s.torn).toBe(false);
+      expect(s.validBytes).toBe(log.length - zeros);
+    }
+    const empty = scanWal(packr, 'f', new Uint8Array(1 << 16), MAX); // a preallocated log, never written
+    expect(empty).toMatchObject({ count: 0, torn: false, validBytes: 0 });
+  });
+
+  it('a torn record before the zero tail is a torn tail; a nonzero byte after zeros is damage', () => {
+    const whole = concat([...recs, new Uint8Array(4096)]);
+    const end = whole.length - 4096;
+    const lastLen = recs[2]!.length;
+    // The last record torn at every byte (the rest zero, as in a preallocated file).
+    for (let cut = end - lastLen; cut < end; cut++) {
+      const log = whole.slice();
+      log.fill(0, cut, end);
+      const s = scanWal(packr, 'f', log, MAX);
+      expect(s.records.length).toBe(2);
+      expect(s.validBytes).toBe(end - lastLen);
+      expect(s.torn).toBe(cut > end - lastLen); // cut at the boundary leaves a clean zero tail
+    }
+    // A header of zeros followed by stray bytes (a later page written, the header's not).
+    const stray = whole.slice();
+    stray[end + 100] = 1;
+    expect(scanWal(packr, 'f', stray, MAX)).toMatchObject({ count: 3, torn: true, validBytes: end });
   });
 
   it('bad checksum on the last record is a torn tail; in the middle it is corruption naming file and offset', () => {
