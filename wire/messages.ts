@@ -126,11 +126,20 @@ export type FrontendMessage =
   | { kind: 'password'; data: Buffer }
   | { kind: 'functionCall' };
 
+/** Bodiless messages are answered with one frozen object each (the loop only reads `kind`). */
+const SYNC: FrontendMessage = Object.freeze({ kind: 'sync' });
+const FLUSH: FrontendMessage = Object.freeze({ kind: 'flush' });
+
 const Q = 0x51, P = 0x50, B = 0x42, D = 0x44, E = 0x45, C = 0x43, H = 0x48, S = 0x53, X = 0x58;
 const d = 0x64, c = 0x63, f = 0x66, p = 0x70, F = 0x46;
 
 /** Decodes a typed frame. Unknown types are a fatal protocol violation, as in PostgreSQL. */
 export function decodeMessage(frame: Frame): FrontendMessage {
+  // Sync and Flush (one per pipeline) carry nothing: a shared answer, no reader.
+  if (frame.type === S || frame.type === H) {
+    if (frame.body.length !== 0) new BodyReader(frame.body).end(); // throws as r.end() below would
+    return frame.type === S ? SYNC : FLUSH;
+  }
   const r = new BodyReader(frame.body);
   switch (frame.type) {
     case Q: {

@@ -156,9 +156,12 @@ export class QueryProtocol {
   }
 
   private readyForQuery(): void {
-    if (this.session.txStatus() === 'I') this.closeAllPortals();
+    const status = this.session.txStatus();
+    if (status === 'I' && this.portals.size > 0) this.closeAllPortals();
     this.io.sendNotices();
-    for (const [name, value] of this.session.takeChangedReportedSettings()) this.io.out.parameterStatus(name, value);
+    // Indexed, not for-of: no iterator per Sync for the usual empty answer.
+    const changed = this.session.takeChangedReportedSettings();
+    for (let i = 0; i < changed.length; i++) this.io.out.parameterStatus(changed[i]![0], changed[i]![1]);
     this.io.out.readyForQuery(this.session.txStatus());
   }
 
