@@ -1,12 +1,13 @@
 // COPY (query) TO STDOUT in PostgreSQL's text, csv and binary formats (see PostgreSQL's
 // "COPY" reference page, "File Formats"). Rows are encoded into chunks of whole rows of at most
-// ~64 KiB each, so the wire layer streams them without holding one huge buffer.
+// ~64 KiB each, so the wire layer streams them without holding one huge buffer. `copyOutQuery`
+// pulls the rows from the query's cursor a batch at a time as the chunks are asked for (issue 5).
 
 import { DbError, binaryOut, textOut } from '../../catalog/index.js';
-import type { CopyOutSource, FormatSettings } from '../api.js';
+import type { CopyOutSource, Execution, FetchResult, FormatSettings, RowCursor } from '../api.js';
 import type { Node } from '../parse/ast.js';
-import type { Value } from '../bind/expr.js';
-import type { OutputColumn } from '../exec/query.js';
+import type { EvalContext, Value } from '../bind/expr.js';
+import type { OutputColumn, QueryPlan } from '../exec/query.js';
 
 export interface CopyOptions {
   format: 'text' | 'csv' | 'binary';
@@ -120,13 +121,69 @@ function csvField(s: string, o: CopyOptions, force: boolean, single: boolean): s
 
 const BINARY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
 
+/** Rows for a COPY OUT encoder, batch after batch; undefined at the end. */
+interface RowFeed {
+  next(): Value[][] | undefined | Promise<Value[][] | undefined>;
+  close(): void;
+}
+
 /** Encodes all rows as COPY data chunks. */
 export function copyOutSource(columns: readonly OutputColumn[], rows: Value[][], o: CopyOptions, fmt: FormatSettings): CopyOutSource {
+  return encodeFeed(columns, arrayFeed(rows), o, fmt);
+}
+
+/** Rows pulled from the query's cursor per fetch (the wire's FETCH_BATCH_ROWS). */
+export const COPY_OUT_FETCH_ROWS = 4096;
+
+/**
+ * COPY (query) TO STDOUT that streams (issue 5): the query's cursor is opened now (so planning
+ * and setup errors end the statement before CopyOutResponse) and pulled one batch at a time as
+ * the wire asks for chunks, so at most one batch of rows and one chunk are in memory; a plan
+ * without a cursor is collected as before. An error while pulling ends the COPY after the
+ * chunks already sent (the wire sends the ErrorResponse; PostgreSQL sends the CopyData produced
+ * before the error too). The wire's close() closes the cursor on every exit.
+ */
+export async function copyOutQuery(q: QueryPlan, ctx: EvalContext, o: CopyOptions, fmt: FormatSettings): Promise<Execution> {
+  const exec = (feed: RowFeed): Execution => ({ kind: 'copyOut', format: o.format, columnCount: q.columns.length, source: encodeFeed(q.columns, feed, o, fmt) });
+  if (!q.openCursor) return exec(arrayFeed(await q.run(ctx)));
+  const opened = await q.openCursor(ctx);
+  if (Array.isArray(opened)) return exec(arrayFeed(opened));
+  const cursor: RowCursor = opened;
+  let done = false;
+  return exec({
+    next() {
+      if (done) return undefined;
+      const r = cursor.fetch(COPY_OUT_FETCH_ROWS);
+      const take = (x: FetchResult): Value[][] => {
+        if (x.done) done = true;
+        return x.rows;
+      };
+      return r instanceof Promise ? r.then(take) : take(r);
+    },
+    close: () => cursor.close(),
+  });
+}
+
+function arrayFeed(rows: Value[][]): RowFeed {
+  let given = false;
+  return { next: () => (given ? undefined : ((given = true), rows)), close: () => undefined };
+}
+
+/** COPY data chunks of whole rows (at most ~COPY_CHUNK_BYTES each) from a feed of row batches. */
+function encodeFeed(columns: readonly OutputColumn[], feed: RowFeed, o: CopyOptions, fmt: FormatSettings): CopyOutSource {
+  let batch: Value[][] = [];
   let i = 0;
+  let count = 0;
+  let ended = false;
   let headerDone = false;
   let closed = false;
   const forced = columns.map((c) => o.forceQuoteAll || o.forceQuote.includes(c.name));
   const single = columns.length === 1;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    feed.close();
+  };
   return {
     async next() {
       if (closed) return undefined;
@@ -146,27 +203,33 @@ export function copyOutSource(columns: readonly OutputColumn[], rows: Value[][],
           size += line.length;
         }
       }
-      while (i < rows.length && size < COPY_CHUNK_BYTES) {
-        const row = rows[i++]!;
+      while (size < COPY_CHUNK_BYTES) {
+        if (i >= batch.length) {
+          if (ended) break;
+          const b = feed.next();
+          const got = b instanceof Promise ? await b : b;
+          if (got === undefined) {
+            ended = true;
+            break;
+          }
+          batch = got;
+          i = 0;
+          continue;
+        }
+        const row = batch[i++]!;
+        count++;
         const b = o.format === 'binary' ? binaryRow(columns, row) : Buffer.from(textRow(columns, row, o, fmt, forced, single));
         parts.push(b);
         size += b.length;
       }
-      if (i >= rows.length && o.format === 'binary' && !closed) {
-        parts.push(Buffer.from([0xff, 0xff]));
-        closed = true;
-      } else if (i >= rows.length && parts.length === 0) {
-        closed = true;
-        return undefined;
-      } else if (i >= rows.length) {
-        closed = true;
+      if (ended && i >= batch.length) {
+        if (o.format === 'binary') parts.push(Buffer.from([0xff, 0xff]));
+        close();
       }
       return parts.length === 0 ? undefined : new Uint8Array(Buffer.concat(parts));
     },
-    tag: () => `COPY ${rows.length}`,
-    close() {
-      closed = true;
-    },
+    tag: () => `COPY ${count}`,
+    close,
   };
 }
 
