@@ -78,7 +78,8 @@ const compare = compareBytes;
  * group's segments when the scan reaches the group, dropped by the scan once it has passed it
  * (the reader cache may keep them: db/segments.ts). The scan pins the version it started on
  * (SegmentCache.pinVersion) until it ends (done, return(), or garbage collected unfinished), so
- * a compaction meanwhile deletes none of the files it may still open.
+ * a compaction meanwhile deletes none of the files it may still open. When at most one group
+ * holds segments (a short range scan) they are opened at once and held instead (needsPin).
  *
  * Sources whose key ranges overlap form a group merged by the heap (mergeSorted keeps their
  * newest-first order for equal versions); groups are disjoint in key range, so they are read
@@ -99,9 +100,9 @@ export function scanVisible(s: ReadSources, table: TableId, o: ScanOptions, seq:
     ...(o.columns ? { columns: o.columns } : {}),
   };
   const sources = sourcesOf(s, table, range, o, seq);
-  const groups = groupByRange(sources.list);
+  const groups = groupByRange(sources);
   if (reverse) groups.reverse();
-  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)), s, sources.segments);
+  return new GroupScan(groups.map((g) => () => openGroup(g, seq, reverse)), s, needsPin(groups));
 }
 
 /** What a vector consumer reads (scanParts). */
@@ -142,7 +143,9 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
   const sources = sourcesOf(s, table, range, o, seq);
   const readable = (reader: SegmentReader): boolean => reader.meta.columnCount >= minWidth &&
     req.columns.every((c) => { const e = reader.meta.columns[c.column]!.encoding; return e === 'null' || c.encodings.includes(e); });
-  const groups = groupByRange(sources.list).map((g): (() => Iterator<ScanPart>) => () => {
+  const grouped = groupByRange(sources);
+  const pin = needsPin(grouped);
+  const groups = grouped.map((g): (() => Iterator<ScanPart>) => () => {
     // The group's oldest source (last: newest first) is a segment in every group that has one.
     const reader = g[g.length - 1]!.segment?.();
     if (reader === undefined || !readable(reader)) return singlePart(openGroup(g, seq, false));
@@ -152,7 +155,7 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
       return overlay === undefined ? singlePart(openGroup(g, seq, false)) : reader.vectorParts(range, seq, minWidth, overlay);
     }
   });
-  return new CountedParts(new GroupScan(groups, s, sources.segments), stats);
+  return new CountedParts(new GroupScan(groups, s, pin), stats);
 }
 
 /** Keys the newer sources of a group may hold before it is read as rows after all. */
@@ -224,11 +227,10 @@ class CountedParts implements IterableIterator<ScanPart> {
 }
 
 /**
- * Every source of `table` that may hold versions in range at `seq`, newest first, and how many
- * are segments. Segment sources open their file when first read, through the reader cache; a
+ * Every source of `table` that may hold versions in range at `seq`, newest first. Segment sources open their file when first read, through the reader cache; a
  * scan reading more than SegmentCache.scanFillBytesMax bytes of segments does not fill it.
  */
-function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?: readonly number[] }, o: ScanOptions, seq: Seq): { list: Source[]; segments: number } {
+function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?: readonly number[] }, o: ScanOptions, seq: Seq): Source[] {
   const list: Source[] = [];
   const mems = [s.mem, ...s.imms];
   for (const m of mems) {
@@ -250,10 +252,31 @@ function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?:
   for (const f of files) {
     const n = f.fileNumber;
     // No reader is kept here: the iterator opened from it holds it while the scan reads it.
-    const reader = (): SegmentReader => cache.reader(n, fill);
-    list.push({ order: list.length, lo: f.smallestKey, hi: f.largestKey, open: () => reader().iterate(range), visible: () => reader().iterateVisible(range, seq), segment: reader });
+    const src: Source = {
+      order: list.length, lo: f.smallestKey, hi: f.largestKey,
+      open: () => reader().iterate(range), visible: () => reader().iterateVisible(range, seq), segment: () => reader(),
+      held: undefined, hold: () => { src.held = reader(); },
+    };
+    // Nothing is kept here unless held (needsPin): the iterator opened from a reader holds it
+    // while the scan reads that segment.
+    const reader = (): SegmentReader => src.held ?? cache.reader(n, fill);
+    list.push(src);
   }
-  return { list, segments: files.length };
+  return list;
+}
+
+/**
+ * Whether a scan over `groups` pins its version. When at most one group holds segments, its
+ * files are opened now instead (they would be at that group's first row anyway) and held by
+ * the scan: held readers keep their bytes, so no pin is needed, and a short range scan pays for
+ * no pin (a FinalizationRegistry registration). Otherwise the files open lazily and the scan pins.
+ */
+function needsPin(groups: Source[][]): boolean {
+  let withSegments = 0;
+  for (const g of groups) if (g.some((x) => x.hold !== undefined)) withSegments++;
+  if (withSegments > 1) return true;
+  for (const g of groups) for (const x of g) x.hold?.();
+  return false;
 }
 
 interface Source {
@@ -268,6 +291,10 @@ interface Source {
   visible: () => Iterator<KeyRow>;
   /** The segment's reader, opened on call (undefined: a memtable). */
   segment: (() => SegmentReader) | undefined;
+  /** A segment's reader held by the scan (needsPin), else undefined. */
+  held?: SegmentReader | undefined;
+  /** Opens and holds the segment's reader now (undefined: a memtable). */
+  hold?: (() => void) | undefined;
 }
 
 /** Sources in groups of overlapping key ranges, groups ascending; newest first inside a group. */
@@ -297,8 +324,8 @@ function openGroup(g: Source[], seq: Seq, reverse: boolean): Iterator<KeyRow> {
 }
 
 /**
- * Groups read one after another; returns the current group's results as they are. With segment
- * sources it pins the version it was built on until the last group is done or return() is
+ * Groups read one after another; returns the current group's results as they are. With `pin`
+ * (segments in more than one group: needsPin) it pins the version it was built on until the last group is done or return() is
  * called (or the scan is garbage collected unfinished).
  */
 class GroupScan<T> implements IterableIterator<T> {
@@ -306,8 +333,8 @@ class GroupScan<T> implements IterableIterator<T> {
   private cur: Iterator<T> | undefined;
   private pin: VersionPin | undefined;
 
-  constructor(private groups: (() => Iterator<T>)[], s: ReadSources, segmentSources: number) {
-    if (segmentSources > 0) this.pin = s.cache.pinVersion(s.version, this);
+  constructor(private groups: (() => Iterator<T>)[], s: ReadSources, pin: boolean) {
+    if (pin) this.pin = s.cache.pinVersion(s.version, this);
   }
 
   next(): IteratorResult<T> {

@@ -122,6 +122,19 @@ describe('lazy segment loading in scans', () => {
     await db.close();
   });
 
+  it('a scan whose segments lie in one group opens them at once and holds them (no pin)', async () => {
+    const { db, io } = await manySegments(6);
+    const loads = countLoads(io);
+    const it = db.scan(1, { lower: key(110), upper: key(130) });
+    expect(loads.paths.length).toBe(1); // opened when the scan is made
+    await db.write(Array.from({ length: 6 }, (_, s) => ({ table: 1, key: key(s * 50 + 1), kind: 'del' as const, row: undefined })));
+    await db.flush();
+    await db.compactNow();
+    expect(await segFiles(io)).not.toContain(loads.paths[0]!.slice('/db/'.length)); // deleted: the scan held no pin
+    expect([...it].map((r) => keyOf(r.key))).toEqual(Array.from({ length: 20 }, (_, i) => 110 + i));
+    await db.close();
+  });
+
   it('an abandoned scan (return()) releases its pin', async () => {
     const { db, io } = await manySegments(6);
     const filesAtStart = await segFiles(io);
