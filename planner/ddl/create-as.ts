@@ -12,6 +12,8 @@ import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
 import { TableWriter } from '../dml/write.js';
 import { forEachBatch } from '../dml/insert-stream.js';
+import { CopyIngest, ingestTarget } from '../dml/copy-ingest.js';
+import type { Cell } from '../../lsm/index.js';
 import { creationTarget, registerOnCommit } from './temp.js';
 
 export interface CreateTableAsNode {
@@ -59,13 +61,35 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
       ts.noteDdl();
       if (s.into.skipData) return { rows: [], tag: 'SELECT 0' };
       // Streamed in batches (dml/insert-stream.ts): the new table cannot be read by the query,
-      // so no Halloween check is needed.
+      // so no Halloween check is needed. The storage was created by this statement and has no
+      // unique key, so the rows go by segment ingest as COPY FROM's (dml/copy-ingest.ts: the
+      // transaction's write set, TXN_BYTES_MAX, does not hold them) when ingestTarget allows
+      // (not for temporary tables); else, or if the keys ever stopped ascending, by the row path.
       const writer = new TableWriter(desc, []);
+      let ingest = ingestTarget(ts, desc, false) ? CopyIngest.begin(ts, writer) : undefined;
       let n = 0;
-      await forEachBatch(q, ctx, true, (rows) => {
-        for (const r of rows) writer.put(ts, writer.key(ts, r), r);
-        n += rows.length;
-      });
+      try {
+        await forEachBatch(q, ctx, true, async (rows) => {
+          for (const r of rows) {
+            const key = writer.key(ts, r);
+            n++;
+            if (ingest?.active) {
+              if (ingest.add(key, writer.cells(r) as Cell[], ctx) === 'ok') {
+                if (ingest.full) await ingest.drain();
+                continue;
+              }
+              await ingest.toRowPath();
+            }
+            writer.put(ts, key, r);
+          }
+        });
+        if (ingest?.active) await ingest.finish();
+      } catch (e) {
+        const ing = ingest;
+        ingest = undefined;
+        await ing?.abort();
+        throw e;
+      }
       return { rows: [], tag: `SELECT ${n}` };
     },
   };

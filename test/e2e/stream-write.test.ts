@@ -107,6 +107,25 @@ describe('statements that consume a query stream it', () => {
     expect(await count('midk')).toBe(1);
   });
 
+  it('CREATE TABLE AS by segment ingest: visible in its transaction, gone on ROLLBACK; temporary tables by rows', async () => {
+    await capped(async () => {
+      await f.client.query('BEGIN');
+      try {
+        expect((await f.client.query(`CREATE TABLE cin AS SELECT x AS id, 'r' || x AS v FROM generate_series(1, ${ROWS}) x`)).rowCount).toBe(ROWS);
+        await f.client.query("INSERT INTO cin VALUES (0, 'zero')");
+        expect(await q('SELECT count(*), min(id), max(id), sum(length(v)) FROM cin')).toEqual(
+          await q(`SELECT count(*), min(x), max(x), sum(length(v)) FROM (SELECT x, 'r' || x AS v FROM generate_series(1, ${ROWS}) x UNION ALL SELECT 0, 'zero') s`),
+        );
+      } finally {
+        await f.client.query('ROLLBACK');
+      }
+      await expect(q('SELECT 1 FROM cin')).rejects.toMatchObject({ code: '42P01' });
+      const t = await f.client.query(`CREATE TEMP TABLE ctmp AS SELECT x FROM generate_series(1, ${ROWS}) x`);
+      expect(t.rowCount).toBe(ROWS);
+    });
+    expect(await count('ctmp')).toBe(ROWS);
+  });
+
   it('ON CONFLICT and RETURNING over a streamed source', async () => {
     await f.client.query('CREATE TABLE oc (k int PRIMARY KEY, n int)');
     await f.client.query('INSERT INTO oc SELECT x, 0 FROM generate_series(1, 5000, 2) x');
