@@ -338,7 +338,10 @@ export class Connection implements StatementIo {
       if (proto.failed && msg.kind !== 'sync' && msg.kind !== 'terminate') continue;
       switch (msg.kind) {
         case 'query':
-          await proto.query(msg.sql);
+          {
+            const r = proto.query(msg.sql);
+            if (r !== undefined) await r;
+          }
           break;
         // Parse, Bind, Describe and Close are synchronous: called directly, no closure or promise
         // per message (QueryProtocol.step's work, inlined); an error enters failed-until-Sync.

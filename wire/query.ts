@@ -66,52 +66,111 @@ export class QueryProtocol {
 
   // ---- simple protocol --------------------------------------------------------------------
 
-  async query(sql: string): Promise<void> {
+  /**
+   * A Query message. Synchronous to ReadyForQuery when no statement waits (a PK lookup); the
+   * first wait continues in queryAsync.
+   */
+  query(sql: string): void | Promise<void> {
     const out = this.io.out;
     // A Query drops the unnamed statement and portal, as exec_simple_query does.
     this.statements.delete('');
     this.closePortal('');
+    let stmts: readonly ParsedStatement[];
+    try {
+      stmts = this.session.parse(sql);
+      if (stmts.length === 0) out.emptyQueryResponse();
+      for (let i = 0; i < stmts.length; i++) {
+        const r = this.runSimple(stmts[i]!);
+        if (r !== undefined) return this.queryAsync(stmts, i, r);
+      }
+    } catch (e) {
+      this.reportError(e);
+      return this.endQuery(true);
+    }
+    return this.endQuery(false);
+  }
+
+  /** query() from the first statement that waits (`pending`, statement `i`) on. */
+  private async queryAsync(stmts: readonly ParsedStatement[], i: number, pending: Promise<void>): Promise<void> {
     let failed = false;
     try {
-      const stmts = this.session.parse(sql);
-      if (stmts.length === 0) out.emptyQueryResponse();
-      for (const stmt of stmts) await this.runSimple(stmt);
+      await pending;
+      for (let j = i + 1; j < stmts.length; j++) {
+        const r = this.runSimple(stmts[j]!);
+        if (r !== undefined) await r;
+      }
     } catch (e) {
       failed = true;
       this.reportError(e);
     }
-    if (this.fatalSent) return; // the connection ends; session.close() rolls back
-    const r = this.endBracket(failed);
+    const r = this.endQuery(failed);
     if (r !== undefined) await r;
   }
 
-  private async runSimple(stmt: ParsedStatement): Promise<void> {
-    const startMs = performance.now();
+  private endQuery(failed: boolean): void | Promise<void> {
+    if (this.fatalSent) return; // the connection ends; session.close() rolls back
+    return this.endBracket(failed);
+  }
+
+  /** One statement of a Query message; synchronous when nothing waits (see execute()). */
+  private runSimple(stmt: ParsedStatement): void | Promise<void> {
+    const startMs = this.io.logMinDurationMs < 0 ? 0 : performance.now();
     const prepared = this.session.prepare(stmt, []);
     const token = newCancelToken();
     const disarm = armTimeout(this.session, token);
     this.io.running = token;
     let run: Running | undefined;
+    let waiting: Promise<void> | undefined;
     try {
-      let exec = this.session.execute(prepared, [], token);
-      if (exec instanceof Promise) exec = await exec;
-      run = { exec, token, encoders: rowEncoders(this.session, exec, [], this.encoders) };
-      this.io.sendNotices();
-      if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
-      let end = this.runToEnd(run, 0);
-      if (end instanceof Promise) end = await end;
-      this.io.sendNotices();
-      if (end.kind !== 'done') throw new Error('a run without row limit cannot be suspended');
-      this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
-      this.afterUtility(end.tag, undefined);
+      const exec = this.session.execute(prepared, [], token);
+      if (exec instanceof Promise) return (waiting = this.runSimpleAsync(stmt, exec, undefined, disarm, token, startMs));
+      run = this.startSimple(exec, token);
+      const end = this.runToEnd(run, 0);
+      if (end instanceof Promise) return (waiting = this.runSimpleAsync(stmt, end, run, disarm, token, startMs));
+      this.finishSimple(run, end);
     } finally {
-      // A cursor stopped early (an error, the connection lost mid-stream) releases its snapshot
-      // and its DuckDB cursor now; closing an exhausted one does nothing.
-      if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
-      disarm();
-      this.io.running = undefined;
-      logSlow(this.io, stmt, startMs);
+      if (waiting === undefined) this.afterSimple(run, disarm, stmt, startMs);
     }
+  }
+
+  /** runSimple after its first wait: for the execution (`run` undefined) or for its rows. */
+  private async runSimpleAsync(stmt: ParsedStatement, pending: Promise<Execution> | Promise<RunEnd>, run: Running | undefined, disarm: () => void, token: CancelToken, startMs: number): Promise<void> {
+    try {
+      let end: RunEnd | Promise<RunEnd>;
+      if (run === undefined) {
+        run = this.startSimple(await (pending as Promise<Execution>), token);
+        end = this.runToEnd(run, 0);
+      } else {
+        end = pending as Promise<RunEnd>;
+      }
+      if (end instanceof Promise) end = await end;
+      this.finishSimple(run, end);
+    } finally {
+      this.afterSimple(run, disarm, stmt, startMs);
+    }
+  }
+
+  private startSimple(exec: Execution, token: CancelToken): Running {
+    const run: Running = { exec, token, encoders: rowEncoders(this.session, exec, [], this.encoders) };
+    this.io.sendNotices();
+    if (exec.kind === 'rows' && exec.fields !== null) this.io.out.rowDescription(exec.fields, []);
+    return run;
+  }
+
+  private finishSimple(run: Running, end: RunEnd): void {
+    this.io.sendNotices();
+    if (end.kind !== 'done') throw new Error('a run without row limit cannot be suspended');
+    this.io.out.commandComplete(returnsRows(run) ? tagWithCount(end.tag, end.sent) : end.tag);
+    this.afterUtility(end.tag, undefined);
+  }
+
+  private afterSimple(run: Running | undefined, disarm: () => void, stmt: ParsedStatement, startMs: number): void {
+    // A cursor stopped early (an error, the connection lost mid-stream) releases its snapshot
+    // and its DuckDB cursor now; closing an exhausted one does nothing.
+    if (run !== undefined && run.exec.kind === 'rows') run.exec.cursor.close();
+    disarm();
+    this.io.running = undefined;
+    logSlow(this.io, stmt, startMs);
   }
 
   /** Runs an execution until done or `maxRows` rows (synchronously when nothing waits). */
