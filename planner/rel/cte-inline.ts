@@ -68,7 +68,8 @@ function countRefs(n: unknown, name: string): number {
   return k;
 }
 
-function anyRangeVar(n: unknown, pred: (rv: RangeVarLike) => boolean): boolean {
+/** True when `pred` holds for some AST object in `n` (breadth-first, at most 1 M nodes). */
+function anyNode(n: unknown, pred: (o: Record<string, unknown>) => boolean): boolean {
   const todo: unknown[] = [n];
   for (let i = 0; i < todo.length && i < 1_000_000; i++) {
     const x = todo[i];
@@ -78,30 +79,23 @@ function anyRangeVar(n: unknown, pred: (rv: RangeVarLike) => boolean): boolean {
       continue;
     }
     const o = x as Record<string, unknown>;
-    if (o['kind'] === 'RangeVar' && pred(o as unknown as RangeVarLike)) return true;
+    if (pred(o)) return true;
     for (const v of Object.values(o)) if (v !== null && typeof v === 'object') todo.push(v);
   }
   return false;
 }
 
+function anyRangeVar(n: unknown, pred: (rv: RangeVarLike) => boolean): boolean {
+  return anyNode(n, (o) => o['kind'] === 'RangeVar' && pred(o as unknown as RangeVarLike));
+}
+
 function callsVolatile(n: unknown): boolean {
-  const todo: unknown[] = [n];
-  for (let i = 0; i < todo.length && i < 1_000_000; i++) {
-    const x = todo[i];
-    if (x === null || typeof x !== 'object') continue;
-    if (Array.isArray(x)) {
-      for (const y of x) todo.push(y);
-      continue;
-    }
-    const o = x as Record<string, unknown>;
-    if (o['kind'] === 'FuncCall') {
-      const parts = (o['funcname'] as Array<{ sval?: string }> | undefined) ?? [];
-      const last = parts[parts.length - 1]?.sval?.toLowerCase();
-      if (last !== undefined && VOLATILE.has(last)) return true;
-    }
-    for (const v of Object.values(o)) if (v !== null && typeof v === 'object') todo.push(v);
-  }
-  return false;
+  return anyNode(n, (o) => {
+    if (o['kind'] !== 'FuncCall') return false;
+    const parts = (o['funcname'] as Array<{ sval?: string }> | undefined) ?? [];
+    const last = parts[parts.length - 1]?.sval?.toLowerCase();
+    return last !== undefined && VOLATILE.has(last);
+  });
 }
 
 /** The unqualified reference to `name` among the FROM items and their joins (not inside subqueries). */
