@@ -8,8 +8,8 @@
 //            (a filtered full scan: no key predicate)
 // over `sales_hot (id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int,
 // amount numeric(12,2), year int, month int)` with --rows rows, loaded by `psql \copy` from one
-// generated file. Pyralog is measured once its load is flushed into segment files (the steady
-// state; it waits up to --settle-s and says so when it gave up), PostgreSQL after VACUUM ANALYZE.
+// generated file. Pyralog is measured once its load is flushed into segment files by CHECKPOINT
+// (an old --base-dist build without it is waited for, up to --settle-s), PostgreSQL after VACUUM ANALYZE.
 // Each pair runs every query once per system, the order alternating; the figure is the median of
 // per-pair ratios. With --base-dist DIR a second Pyralog build (e.g. `bash
 // bench/build-snapshot.sh <rev>`) runs in the same pairs as "base": before/after minutes apart.
@@ -80,11 +80,19 @@ function cpuMs(pid) {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
-/** Waits until the load left the memtables: its WAL is gone (deleted after the flush that
- *  holds it), under 1 MiB of WAL left. A load smaller than a memtable is never flushed. */
-async function settle(server, limitS) {
-  const lsm = join(server.dataDir, 'lsm');
+/** Brings the load out of the memtables: CHECKPOINT (PostgreSQL's checkpoint_timeout gets a
+ *  server there within 5 minutes). A build without CHECKPOINT (a --base-dist from before it)
+ *  is waited for instead until its WAL shrinks under 1 MiB — which only works for builds from
+ *  before WAL preallocation (16 MiB files), as such old builds are. */
+async function settle(server, client, limitS) {
   const t0 = performance.now();
+  try {
+    await client.query('CHECKPOINT');
+    return `flushed to segments by CHECKPOINT (${fmt(performance.now() - t0)} ms)`;
+  } catch {
+    // an old build: fall through to the wait
+  }
+  const lsm = join(server.dataDir, 'lsm');
   for (;;) {
     const wals = existsSync(lsm) ? readdirSync(lsm).filter((f) => f.startsWith('wal-')) : [];
     const walBytes = wals.reduce((n, f) => n + (existsSync(join(lsm, f)) ? statSync(join(lsm, f)).size : 0), 0);
@@ -118,7 +126,7 @@ async function main() {
     await c.connect();
     clients[s.name] = c;
   }
-  for (const s of servers) if (s.name !== 'postgres') notes.push(`${s.name}: ${await settle(s, opt.settleS)}`);
+  for (const s of servers) if (s.name !== 'postgres') notes.push(`${s.name}: ${await settle(s, clients[s.name], opt.settleS)}`);
 
   const names = servers.map((s) => s.name);
   const answers = {};
