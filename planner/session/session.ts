@@ -30,7 +30,7 @@ import type { FunctionRegistry } from '../funcs/registry.js';
 import { Prepared, Statement, PLANS_PER_STATEMENT_MAX, type Plan } from './statement.js';
 import { abortedError, Transaction } from './tx.js';
 import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
-import { copyOutSource, parseCopyOptions } from './copy-out.js';
+import { copyOutQuery, parseCopyOptions } from './copy-out.js';
 import { rowsCursor } from './cursor.js';
 import { TableSession, msOf, type SqlIsolation, type TableSessionHost, type TablesServer } from '../rel/index.js';
 import { planTableStatement, runReplanning, type TablePlan } from '../dml/index.js';
@@ -257,15 +257,10 @@ export class PlannerSession implements SqlSession, SessionEnv {
         return { kind: 'rows', fields: null, cursor: rowsCursor([], 'DEALLOCATE') };
       case 'copyOut': {
         this.tx.markSnapshot();
-        const ctx = this.evalContext(params, cancel);
-        const fmt = this.formatSettings();
-        const columns = plan.query.columns;
-        const make = (rows: Value[][]): Execution => ({
-          kind: 'copyOut', format: plan.options.format, columnCount: columns.length,
-          source: copyOutSource(columns, rows, plan.options, fmt),
-        });
-        const rows = plan.query.run(ctx);
-        return rows instanceof Promise ? rows.then(make) : make(rows);
+        // Streams: the query's cursor is pulled one batch per CopyData chunk (copy-out.ts), so
+        // a result of any size goes out in bounded memory; the wire closes the source (and the
+        // cursor) on every exit, cancel and errors included.
+        return copyOutQuery(plan.query, this.evalContext(params, cancel), plan.options, this.formatSettings());
       }
       default: {
         const never: never = plan;
