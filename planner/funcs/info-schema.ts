@@ -5,13 +5,19 @@
 // information_schema.sql; its domains are their base types here (sql_identifier → name,
 // cardinal_number → integer, character_data / yes_or_no → character varying).
 //
-// Differences, all stated: only user relations are listed (there is no pg_catalog to list);
+// PostgreSQL 15's own system-catalog constraints (the pg_catalog tables' PRIMARY KEY / UNIQUE
+// constraints and their NOT NULL columns, catalog/schema/system-constraints.ts, recorded from a
+// real PostgreSQL 15) are listed first in the constraint views, as PostgreSQL lists them to a
+// superuser (every Pyralog session is one).
+//
+// Differences, all stated: of relations only user relations are listed (tables / views / columns
+// have no pg_catalog rows);
 // views.view_definition is NULL (Pyralog keeps the parse tree, not a deparsed text, as
 // PostgreSQL shows NULL to non-owners); is_updatable / is_insertable_into of views say NO
 // because Pyralog does not write through views; check_constraints is not offered (CHECK texts
 // would not be pg_get_constraintdef's).
 
-import { DbError, TypeOid, type TableDesc } from '../../catalog/index.js';
+import { DbError, PG_CATALOG_NAMESPACE_OID, SYSTEM_KEY_CONSTRAINTS, SYSTEM_NOT_NULLS, TypeOid, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { T, t, type SqlType } from '../bind/types.js';
@@ -81,7 +87,40 @@ function isIdentitySequence(rels: readonly TableDesc[], seq: TableDesc): boolean
   return tab?.columns.some((c) => c.name === owner.slice(dot + 1) && c.identity !== undefined) ?? false;
 }
 
+const SYS = 'pg_catalog';
+const KEY_TYPE = { p: 'PRIMARY KEY', u: 'UNIQUE' } as const;
+
+/** The system catalogs' rows of a constraint view (PostgreSQL 15's, recorded); [] for other views. */
+function systemRows(db: string, view: string): Value[][] {
+  switch (view) {
+    case 'table_constraints':
+      return [
+        ...SYSTEM_KEY_CONSTRAINTS.map((k) => [db, SYS, k.name, db, SYS, k.relName, KEY_TYPE[k.type], 'NO', 'NO', 'YES', k.type === 'u' ? 'YES' : null]),
+        ...SYSTEM_NOT_NULLS.flatMap((t) => t.columns.map(([n]) => [db, SYS, notNullName(PG_CATALOG_NAMESPACE_OID, t.relOid, n), db, SYS, t.relName, 'CHECK', 'NO', 'NO', 'YES', null])),
+      ];
+    case 'key_column_usage':
+      return SYSTEM_KEY_CONSTRAINTS.flatMap((k) => k.columns.map((c, i) => [db, SYS, k.name, db, SYS, k.relName, c, i + 1, null]));
+    case 'constraint_column_usage':
+      return SYSTEM_KEY_CONSTRAINTS.flatMap((k) => k.columns.map((c) => [db, SYS, k.relName, c, db, SYS, k.name]));
+    case 'constraint_table_usage':
+      return SYSTEM_KEY_CONSTRAINTS.map((k) => [db, SYS, k.relName, db, SYS, k.name]);
+    case 'check_constraints':
+      return SYSTEM_NOT_NULLS.flatMap((t) => t.columns.map(([n, c]) => [db, SYS, notNullName(PG_CATALOG_NAMESPACE_OID, t.relOid, n), `${c} IS NOT NULL`]));
+    default:
+      return [];
+  }
+}
+
+/** PostgreSQL 15's name of a NOT NULL column in information_schema: <nsp oid>_<rel oid>_<attnum>_not_null. */
+function notNullName(nsp: number, rel: number, attnum: number): string {
+  return `${nsp}_${rel}_${attnum}_not_null`;
+}
+
 function rowsOf(b: Binder, ts: TableSession, view: string): Value[][] {
+  return [...systemRows(ts.host.database, view), ...userRows(b, ts, view)];
+}
+
+function userRows(b: Binder, ts: TableSession, view: string): Value[][] {
   const db = ts.host.database;
   const r = ts.reader();
   const rels = (): TableDesc[] => visibleRelations(ts);
@@ -111,7 +150,7 @@ function rowsOf(b: Binder, ts: TableSession, view: string): Value[][] {
         ...(x.foreignKeys ?? []).map((f) => [db, x.schema, f.name, db, x.schema, x.name, 'FOREIGN KEY', 'NO', 'NO', 'YES', null]),
         ...x.checks.map((c) => [db, x.schema, c.name, db, x.schema, x.name, 'CHECK', 'NO', 'NO', 'YES', null]),
         // PostgreSQL 15 lists NOT NULL columns as CHECK constraints named <nsp oid>_<rel oid>_<attnum>_not_null.
-        ...x.columns.filter((c) => c.notNull && !c.dropped).map((c) => [db, x.schema, `${ts.catalog.schemaOid(r, db, x.schema)}_${x.oid}_${c.attnum}_not_null`, db, x.schema, x.name, 'CHECK', 'NO', 'NO', 'YES', null]),
+        ...x.columns.filter((c) => c.notNull && !c.dropped).map((c) => [db, x.schema, notNullName(ts.catalog.schemaOid(r, db, x.schema), x.oid, c.attnum), db, x.schema, x.name, 'CHECK', 'NO', 'NO', 'YES', null]),
       ]);
     case 'key_column_usage':
       return tables().flatMap((x) => [

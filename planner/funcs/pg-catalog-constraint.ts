@@ -1,6 +1,14 @@
 // pg_constraint, pg_attrdef and the functions that print them (pg_get_constraintdef,
 // pg_get_indexdef, pg_get_expr) as PostgreSQL 15 shows them for the same DDL.
 //
+// PostgreSQL 15's own key constraints on its system catalogs come first (recorded from a real
+// PostgreSQL 15: catalog/schema/system-constraints.ts), with PostgreSQL's OIDs: conrelid is the
+// catalog's relation OID, which is the OID Pyralog's pg_class uses for the catalogs it answers
+// (pg_class 1259, pg_type 1247, ...); the other catalogs (pg_proc, pg_aggregate, ...) and the
+// catalogs' indexes (conindid) have no pg_class row here, and conkey holds PostgreSQL's attnums,
+// which name the same column in Pyralog's pg_attribute only where Pyralog answers that column
+// at PostgreSQL's position (Pyralog's pg_catalog relations carry a subset of PostgreSQL's columns).
+//
 // Differences, all stated: a PRIMARY KEY / UNIQUE constraint's OID is its index's OID (Pyralog
 // keeps one OID for the pair; PostgreSQL allocates two, but OIDs need only be unique within
 // one catalog); CHECK constraints and NOT NULL are not rows yet (Pyralog's CheckDesc has no
@@ -9,7 +17,7 @@
 // pg_node_tree; the operator-array columns (conpfeqop, conppeqop, conffeqop, conexclop) are left
 // out. Indexes on expressions print 0A000 from pg_get_indexdef.
 
-import { DbError, TypeOid, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, PG_CATALOG_NAMESPACE_OID, SYSTEM_KEY_CONSTRAINTS, TypeOid, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { Value } from '../bind/expr.js';
 import { assign, nextvalTarget } from '../dml/common.js';
@@ -39,12 +47,13 @@ const ACTION_TEXT: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'S
 export function constraintRows(ts: TableSession): Value[][] {
   const db = ts.host.database, r = ts.reader();
   const rels = relationsOf(ts), alone = standalone(rels);
-  const out: Value[][] = [];
+  const out: Value[][] = SYSTEM_KEY_CONSTRAINTS.map((k) =>
+    [k.oid, k.name, PG_CATALOG_NAMESPACE_OID, k.type, false, false, true, k.relOid, 0, k.indexOid, 0, 0, ' ', ' ', ' ', true, 0, true, arrayOfValues([...k.attnums]), null, null, null]);
   for (const x of rels) {
     if (x.kind !== 'table') continue;
     const nsp = ts.catalog.schemaOid(r, db, x.schema);
     for (const k of keyConstraints(x, alone)) {
-      out.push([k.oid, k.name, nsp, k.primary ? 'p' : 'u', false, false, true, x.oid, 0, k.oid, 0, 0, ' ', ' ', ' ', true, 0, true, arrayOfValues(k.attnums), null, null, null]);
+      out.push([k.oid, k.name, nsp, k.primary ? 'p' : 'u', false, false, true, x.oid, 0, k.oid, 0, 0, ' ', ' ', ' ', true, 0, true, arrayOfValues([...k.attnums]), null, null, null]);
     }
     for (const f of x.foreignKeys ?? []) {
       const parent = rels.find((p) => p.oid === f.refOid);
@@ -58,6 +67,8 @@ export function constraintRows(ts: TableSession): Value[][] {
 
 /** pg_get_constraintdef(oid [, pretty]): NULL when no constraint has that OID. */
 export function constraintDef(ts: TableSession, oid: number, visible: (relOid: number) => boolean | null): string | null {
+  const sys = SYSTEM_KEY_CONSTRAINTS.find((k) => k.oid === oid);
+  if (sys) return `${sys.type === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} (${sys.columns.map(quoteIdent).join(', ')})`;
   const rels = relationsOf(ts), alone = standalone(rels);
   for (const x of rels) {
     if (x.kind !== 'table') continue;

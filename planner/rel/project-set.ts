@@ -138,6 +138,12 @@ export class ProjectSetNode implements RelNode {
     }
   }
 
+  /** The same calls over another input of the same width (select.ts puts a Sort below). */
+  withInput(input: RelNode): ProjectSetNode {
+    if (input.width !== this.input.width) throw new Error('ProjectSet input width changed');
+    return new ProjectSetNode(input, this.srfs);
+  }
+
   /** Only the input: the set-returning calls are re-opened per input row. */
   streamInputs(): readonly RelNode[] {
     return [this.input];

@@ -26,7 +26,7 @@ import { RelScope } from './scope.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
 import { readsOnlyLateralOuter } from './lateral.js';
-import { findTargetSrf, planProjectSet, rejectSrfCalls } from './project-set.js';
+import { findTargetSrf, planProjectSet, rejectSrfCalls, type ProjectSetNode } from './project-set.js';
 import { containsGroupingFunc, expandGroupClause, groupingFuncExpr, groupingFuncItems } from './grouping.js';
 import type { SlotNames } from '../exec/explain-deparse.js';
 import { externalState, runFetching } from '../external/fetch-run.js'; // issue 5
@@ -368,26 +368,75 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
       throw b.err('42P10', 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', -1);
     }
   }
-  node = new ProjectNode(node, exprs.map((e) => compile(e)), { exprs, slots: outSlots });
-  if (distinct) node = new DistinctNode(node, columns.length);
-  if (sortSlots.length > 0) {
-    const keys: SortKey[] = sortSlots.map(({ slot, sb }) => {
-      const ty = exprs[slot]!.type;
-      const cmp = comparatorFor(ty.oid);
-      if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(ty)}`, -1, { hint: 'Use an explicit ordering operator or modify the query.' });
-      const desc = sb.sortby_dir === 'SORTBY_DESC';
-      const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
-      return { expr: (r: readonly Value[]) => r[slot], cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
-    });
-    node = new SortNode(node, keys);
+  const sortKeys = (key: (slot: number) => Compiled): SortKey[] => sortSlots.map(({ slot, sb }) => {
+    const ty = exprs[slot]!.type;
+    const cmp = comparatorFor(ty.oid);
+    if (!cmp) throw b.err('42883', `could not identify an ordering operator for type ${typeName(ty)}`, -1, { hint: 'Use an explicit ordering operator or modify the query.' });
+    const desc = sb.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
+    return { expr: key(slot), cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
+  });
+  const postponed = ps && !distinct ? postponedSrfInput(ps.node, exprs, sortSlots.map((x) => x.slot), onSlots) : undefined;
+  if (postponed) {
+    // PostgreSQL's make_sort_input_target: ProjectSet above the Sort (and DISTINCT ON's Unique).
+    node = postponed.project(new SortNode(postponed.input, sortKeys((slot) => compile(exprs[slot]!))), postponed.distinctOn);
+    node = new ProjectNode(node, exprs.map((e) => compile(e)), { exprs, slots: outSlots });
+  } else {
+    node = new ProjectNode(node, exprs.map((e) => compile(e)), { exprs, slots: outSlots });
+    if (distinct) node = new DistinctNode(node, columns.length);
+    if (sortSlots.length > 0) node = new SortNode(node, sortKeys((slot) => (r: readonly Value[]) => r[slot]));
+    if (onSlots.length > 0) node = new DistinctNode(node, 0, (r) => rowKey(onSlots.map((i) => r[i])));
   }
-  if (onSlots.length > 0) node = new DistinctNode(node, 0, (r) => rowKey(onSlots.map((i) => r[i])));
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw b.unsupported('FETCH ... WITH TIES');
   const lim = s.limitCount && !(s.limitCount.kind === 'A_Const' && s.limitCount.isnull) ? compileInt8(b, s.limitCount, 'LIMIT') : undefined;
   const off = s.limitOffset ? compileInt8(b, s.limitOffset, 'OFFSET') : undefined;
   if (lim || off) node = new LimitNode(node, lim, off);
   if (exprs.length > columns.length) node = new TrimNode(node, columns.length);
   return relQueryPlan(node, columns);
+}
+
+/**
+ * PostgreSQL's make_sort_input_target for set-returning functions: with ORDER BY, when no sort
+ * key (nor DISTINCT ON key) reads a set-returning call's result, the ProjectSet runs after the
+ * Sort (and after DISTINCT ON's Unique), so the calls see the rows in sorted order (the first
+ * row to raise an error is the first one sorted) and DISTINCT ON picks input rows, not expanded
+ * ones; LIMIT stays above, counting output rows. SELECT DISTINCT makes every column a sort key,
+ * so it never postpones. The keys are the same bound expressions, evaluated on the ProjectSet's
+ * input row: the stage only appends slots, so every other slot index is the same there.
+ * DISTINCT ON keys other than plain columns keep the ProjectSet below (not postponed: stated).
+ */
+function postponedSrfInput(ps: ProjectSetNode, exprs: readonly BoundExpr[], sortSlots: readonly number[], onSlots: readonly number[]):
+  { input: RelNode; project: (sorted: RelNode, distinctOn: boolean) => RelNode; distinctOn: boolean } | undefined {
+  if (sortSlots.length === 0) return undefined;
+  const base = ps.input.width;
+  if ([...sortSlots, ...onSlots].some((slot) => readsSlotFrom(exprs[slot]!, base))) return undefined;
+  const onColumns = onSlots.map((slot) => exprs[slot]!);
+  if (!onColumns.every((e) => e.kind === 'column')) return undefined;
+  const onIdx = onColumns.map((e) => (e as { index: number }).index);
+  return {
+    input: ps.input,
+    distinctOn: onIdx.length > 0,
+    project: (sorted, distinctOn) => ps.withInput(distinctOn ? new DistinctNode(sorted, 0, (r) => rowKey(onIdx.map((i) => r[i]))) : sorted),
+  };
+}
+
+/** Whether a bound expression reads a slot at or beyond `from` (a ProjectSet's appended slots);
+ *  a subquery's outer references are its call's arguments, so they are seen too. */
+function readsSlotFrom(e: BoundExpr, from: number): boolean {
+  const r = (x: BoundExpr): boolean => readsSlotFrom(x, from);
+  switch (e.kind) {
+    case 'const': case 'param': return false;
+    case 'column': return e.index >= from;
+    case 'call': case 'asyncCall': case 'and': case 'or': case 'coalesce': case 'minmax': return e.args.some(r);
+    case 'not': case 'nulltest': case 'booltest': return r(e.arg);
+    case 'case': return e.whens.some((w) => r(w.cond) || r(w.result)) || r(e.otherwise);
+    case 'nullif': case 'distinct': return r(e.left) || r(e.right);
+    case 'in': return r(e.arg) || e.list.some(r);
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
 }
 
 /** LIMIT/OFFSET arguments may not read columns (42P10) nor contain aggregates (42803). */
