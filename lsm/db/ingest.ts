@@ -12,14 +12,18 @@
 //  - order of durability: each file is written and fsynced, the directory fsynced, then the
 //    one manifest edit. A crash before the edit leaves orphan files that the next open deletes
 //    (lsm/manifest/orphans.ts): all of the ingest or none of it is in the database;
-//  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks encoding;
-//  - a chunk is encoded on the calling thread when every worker is busy (a flush of the load's
-//    memtable, say), else in the pool: the same encoder either way.
+//  - memory is bounded: one chunk being filled plus at most INFLIGHT_MAX chunks being written;
+//  - rows are copied into a ColumnChunk (lsm/segment/column-chunk.ts: per-column builders) as
+//    they arrive, so the caller's row and key objects die young instead of living until their
+//    chunk is encoded (a COPY spent a quarter of its CPU copying them through the young
+//    generation); the chunk is encoded from its columns on the calling thread — the bytes are
+//    encodeSegment's for the same entries. The worker pool takes entries only (packEntries), and
+//    rebuilding entries to ship them would cost the main thread more than the column encode.
 import { compareBytes } from '../iter/index.js';
 import { segmentFileName, type SegmentFile } from '../manifest/index.js';
 import type { EncodedSegment } from '../segment/index.js';
-import { SegmentReader, encodeSegment } from '../segment/index.js';
-import type { Entry, Row, TableId } from '../types.js';
+import { ColumnChunk, SegmentReader } from '../segment/index.js';
+import type { Row, TableId } from '../types.js';
 import type { FlushContext } from './flush.js';
 
 /** What a flush needs to write segment files, plus where and how large ingested files go. */
@@ -46,7 +50,7 @@ const INFLIGHT_MAX = 2;
 type State = 'open' | 'finishing' | 'done' | 'abandoned' | 'aborted';
 
 export class TableIngest {
-  private chunk: Entry[] = [];
+  private chunk: ColumnChunk;
   private chunkBytes = 0;
   private last: Uint8Array | undefined;
   private readonly inflight: Promise<void>[] = [];
@@ -63,11 +67,13 @@ export class TableIngest {
 
   constructor(private readonly ctx: IngestContext, readonly table: TableId) {
     if (ctx.tableHasData(table)) throw new Error(`lsm invariant violated: ingest into table ${table}, which holds data`);
+    this.chunk = new ColumnChunk(table);
   }
 
   /**
-   * Appends a row. The ingest owns `key` and `row` afterwards (no copies). 'duplicate' when the
-   * key equals the previous one, 'unsorted' when it sorts before it; neither row is taken.
+   * Appends a row (its cells are copied into the chunk's columns; the ingest keeps `key` until
+   * the next add, for the order check). 'duplicate' when the key equals the previous one,
+   * 'unsorted' when it sorts before it; neither row is taken.
    */
   add(key: Uint8Array, row: Row): IngestAdd {
     if (this.state !== 'open') throw new Error(`lsm invariant violated: add to an ingest that is ${this.state}`);
@@ -77,7 +83,7 @@ export class TableIngest {
       if (c <= 0) return c === 0 ? 'duplicate' : 'unsorted';
     }
     this.last = key;
-    this.chunk.push({ table: this.table, key, seq: 0n, kind: 'put', row });
+    this.chunk.add(key, row);
     this.chunkBytes += approxBytes(key, row);
     this.rows++;
     return 'ok';
@@ -88,39 +94,29 @@ export class TableIngest {
     return this.chunkBytes >= this.ctx.fileBytes;
   }
 
-  /** Hands the current chunk to the worker pool (waits while INFLIGHT_MAX chunks encode). */
+  /** Encodes the current chunk and starts writing it (waits while INFLIGHT_MAX chunks are
+   *  being written). */
   async drain(): Promise<void> {
-    if (this.chunk.length === 0) return;
+    if (this.chunk.rows === 0) return;
     while (this.inflight.length >= INFLIGHT_MAX) await this.inflight[0];
     this.throwIfFailed();
-    const entries = this.chunk;
-    this.chunk = [];
+    const chunk = this.chunk;
+    this.chunk = new ColumnChunk(this.table);
     this.chunkBytes = 0;
     const { ctx } = this;
     const opts = ctx.batchRows ? { batchRows: ctx.batchRows } : {};
     // Numbers are taken in key order, so files sort by number as by key (only cosmetic).
-    if (ctx.pool.workerCount > 0 && ctx.pool.running >= ctx.pool.workerCount) {
-      // Every worker is busy (a flush, a compaction, or this ingest's previous chunk): encode
-      // here rather than queue behind it, so both cores work on the load.
-      const fileNumber = ctx.fileNumbers.next();
-      let seg: EncodedSegment;
-      try {
-        seg = encodeSegment(this.table, entries, opts);
-      } catch (e) {
-        this.failure ??= e;
-        throw e;
-      }
-      await this.write(fileNumber, seg);
-      return;
-    }
-    await ctx.pool.whenRoom();
     const fileNumber = ctx.fileNumbers.next();
-    const job = ctx.pool
-      .encodeSegment(this.table, entries, opts)
-      .then((seg) => this.write(fileNumber, seg))
-      .catch((e: unknown) => {
-        this.failure ??= e;
-      });
+    let seg: EncodedSegment;
+    try {
+      seg = chunk.encode(opts);
+    } catch (e) {
+      this.failure ??= e;
+      throw e;
+    }
+    const job = this.write(fileNumber, seg).catch((e: unknown) => {
+      this.failure ??= e;
+    });
     const tracked: Promise<void> = job.finally(() => {
       this.inflight.splice(this.inflight.indexOf(tracked), 1);
     });
@@ -182,10 +178,10 @@ export class TableIngest {
     this.throwIfFailed();
     const readers = [...this.readers].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
     const chunk = this.chunk;
-    this.chunk = [];
+    this.chunk = new ColumnChunk(this.table);
     return (function* () {
       for (const r of readers) for (const e of r.iterate()) yield { key: e.key, row: e.row! };
-      for (const e of chunk) yield { key: e.key, row: e.row! };
+      for (let i = 0; i < chunk.rows; i++) yield { key: chunk.key(i).slice(), row: chunk.row(i) };
     })();
   }
 
@@ -194,7 +190,7 @@ export class TableIngest {
   async abort(): Promise<void> {
     if (this.state === 'done' || this.state === 'aborted') return;
     this.state = 'aborted';
-    this.chunk = [];
+    this.chunk = new ColumnChunk(this.table);
     while (this.inflight.length > 0) await this.inflight[0];
     if (this.editTried) return;
     for (const f of this.files) await this.ctx.io.remove(`${this.ctx.dir}/${segmentFileName(f.fileNumber)}`).catch(() => undefined);
