@@ -19,6 +19,9 @@
 // lock and the second one sees the first one's committed outcome: neither slips through. The
 // lock is exclusive (PostgreSQL's FOR KEY SHARE is shared): two transactions inserting children
 // of one parent row, or updating that parent row, wait for each other until commit.
+// Before reading the other table the checks take its relation lock shared (`FkPair.locked`,
+// PostgreSQL's ROW SHARE / ROW EXCLUSIVE of its RI queries): DDL on it waits for this
+// transaction, and a check waits for open DDL, then reads the relation as committed (README).
 // Under REPEATABLE READ the checks also read the newest committed state, so a parent deleted
 // by a transaction that committed after our snapshot gives 23503 where PostgreSQL raises 40001.
 // Cost: the child side is one keyed read per distinct parent key; the parent side scans each
@@ -29,6 +32,7 @@ import { DbError, keyCell, keyTypeOf, textOut, type FkAction, type ForeignKeyDes
 import { encodeKey, type Cell, type KeyColumn } from '../../lsm/index.js';
 import { castImpl } from '../bind/casts.js';
 import type { EvalContext, Value } from '../bind/expr.js';
+import type { CancelToken } from '../api.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import { decodeRow } from '../rel/scan.js';
 import { lockOptions, ownKey, TableWriter } from './write.js';
@@ -36,6 +40,7 @@ import type { Binder } from '../bind/binder.js';
 import { tablesOfBinder } from '../rel/from.js';
 import { replaceRow } from './apply.js';
 import { bindChecks, bindDefault, evalDefault, type DefaultValue } from './common.js';
+import { lockRelated, RelTarget } from './rel-lock.js';
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
@@ -104,18 +109,36 @@ class FkPair {
     return encodeKey(this.schema, cells);
   }
 
+  private parentRel: RelTarget | undefined;
+  private childRel: RelTarget | undefined;
+
+  /**
+   * Takes the shared relation lock of the pair's other table (`side` = the one this statement
+   * reads: the parent for a child-side check, the child for a parent-side one) and returns the
+   * pair as the relation is committed now: this pair, or one over the new descriptor when DDL
+   * (TRUNCATE, a rewrite) changed it while the lock was held by someone else.
+   */
+  async locked(ts: TableSession, side: 'parent' | 'child', ctx: EvalContext): Promise<FkPair> {
+    if (side === 'parent') {
+      const now = await lockRelated(ts, (this.parentRel ??= new RelTarget(this.parent)), ctx);
+      return now === this.parent ? this : new FkPair(this.child.oid === this.parent.oid ? now : this.child, this.fk, now);
+    }
+    const now = await lockRelated(ts, (this.childRel ??= new RelTarget(this.child)), ctx);
+    return now === this.child ? this : new FkPair(now, this.fk, this.child.oid === this.parent.oid ? now : this.parent);
+  }
+
   /** lsm table holding the parent's key entries (the rows themselves for a primary key). */
   get keyStorage(): number {
     return this.key.primary ? this.parent.storageId : this.key.storageId;
   }
 
   /** Locks the parent key entry and tells whether a parent row holds it now. */
-  async parentExists(ts: TableSession, key: Uint8Array): Promise<boolean> {
+  async parentExists(ts: TableSession, key: Uint8Array, cancel: CancelToken): Promise<boolean> {
     if (key.length === 0) return false;
     const txn = ts.current();
     const k = ownKey(this.keyStorage, key);
     try {
-      await txn.lockRow(this.keyStorage, key, lockOptions(ts));
+      await txn.lockRow(this.keyStorage, key, lockOptions(ts, cancel));
     } catch (e) {
       throw storageError(e);
     }
@@ -144,7 +167,7 @@ class FkPair {
   /** Checks one child row now (ALTER TABLE ... ADD FOREIGN KEY validation). */
   async check(ts: TableSession, row: readonly Value[], ctx: EvalContext): Promise<void> {
     const key = this.childKey(row, ctx);
-    if (key && !(await this.parentExists(ts, key))) throw this.childError(row, ctx);
+    if (key && !(await this.parentExists(ts, key, ctx.cancel))) throw this.childError(row, ctx);
   }
 }
 
@@ -207,6 +230,11 @@ class ChildAction {
 
   constructor(private readonly b: Binder, private readonly pair: FkPair) {}
 
+  /** The same action over `pair` (its child relation changed while this statement waited). */
+  withPair(pair: FkPair): ChildAction {
+    return pair === this.pair ? this : new ChildAction(this.b, pair);
+  }
+
   private plan(): NonNullable<ChildAction['planned']> {
     if (this.planned) return this.planned;
     const { child, parent, fk } = this.pair;
@@ -243,7 +271,7 @@ class ChildAction {
       const own = ownKey(child.storageId, hit.key);
       if (!ts.ownKeys.has(own)) {
         try {
-          await txn.lockRow(child.storageId, hit.key, lockOptions(ts));
+          await txn.lockRow(child.storageId, hit.key, lockOptions(ts, ctx.cancel));
         } catch (e) {
           throw storageError(e);
         }
@@ -335,9 +363,11 @@ export class FkChecks {
 
   /** Runs the statement's checks (throws the first violation). */
   async finish(ts: TableSession, ctx: EvalContext): Promise<void> {
-    for (const [pair, keys] of this.removed) {
+    for (const [planned, keys] of this.removed) {
+      // The child table is read (and, by an action, written) under its shared relation lock.
+      const pair = await planned.locked(ts, 'child', ctx);
       // ON DELETE / ON UPDATE actions (a statement is a DELETE or an UPDATE: one event per key).
-      const act = this.actions.get(pair);
+      const act = this.actions.get(planned)?.withPair(pair);
       if (act) {
         const byAction = new Map<'c' | 'n' | 'd', Map<string, { row: readonly Value[]; newRow?: readonly Value[] }>>();
         for (const [h, r] of keys) {
@@ -353,7 +383,7 @@ export class FkChecks {
       }
       // A key that exists again at the end (UPDATE swapping keys, delete + re-insert) is fine.
       const gone = new Map<string, readonly Value[]>();
-      for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key))) gone.set(h, r.row);
+      for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key, ctx.cancel))) gone.set(h, r.row);
       if (gone.size === 0) continue;
       for (const { row } of childRowsOf(ts, pair.child)) {
         if (ctx.cancel.reason) throw ctx.cancel.reason;
@@ -364,12 +394,16 @@ export class FkChecks {
     }
     this.removed.clear();
     const seen = new Set<string>();
-    for (const { pair, row } of this.pendingChild) {
+    // The parent is read under its shared relation lock, taken once per foreign key.
+    const lockedPairs = new Map<FkPair, FkPair>();
+    for (const { pair: planned, row } of this.pendingChild) {
+      let pair = lockedPairs.get(planned);
+      if (!pair) lockedPairs.set(planned, (pair = await planned.locked(ts, 'parent', ctx)));
       const key = pair.childKey(row, ctx);
       if (!key) continue;
       const h = `${pair.fk.oid}:${hex(key)}`;
       if (seen.has(h)) continue;
-      if (!(await pair.parentExists(ts, key))) throw pair.childError(row, ctx);
+      if (!(await pair.parentExists(ts, key, ctx.cancel))) throw pair.childError(row, ctx);
       seen.add(h);
     }
     this.pendingChild.length = 0;

@@ -25,7 +25,7 @@ import { ScanNode, chooseAccess, decodeRow } from '../rel/scan.js';
 import { rejectWindowCalls } from '../rel/window-bind.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
-import { ownKey, TableWriter } from './write.js';
+import { lockOptions, ownKey, TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
 import type { Shown } from '../exec/explain-deparse.js';
@@ -210,8 +210,7 @@ async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGe
       continue;
     }
     try {
-      const timeoutMs = ts.lockTimeoutMs();
-      await txn.lockRow(tab.storageId, c.key, timeoutMs > 0 ? { timeoutMs } : {});
+      await txn.lockRow(tab.storageId, c.key, lockOptions(ts, ctx.cancel));
     } catch (e) {
       throw storageError(e);
     }

@@ -58,11 +58,45 @@ export class RelTarget {
  * plans again) or, under REPEATABLE READ, 40001.
  */
 export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
+  const now = await lockShared(ts, t, ctx);
+  if (now !== 'same') throw changedError(ts, t);
+}
+
+/**
+ * The shared relation lock a statement takes on a table it reads for a FOREIGN KEY (PostgreSQL's
+ * RI triggers: ROW SHARE on the parent of a child row checked, ROW SHARE on the child of a parent
+ * row removed, ROW EXCLUSIVE on the child a CASCADE / SET NULL / SET DEFAULT rewrites — all
+ * conflict only with ACCESS EXCLUSIVE here, like the DML mode). Taken when the check runs (end
+ * of statement, as PostgreSQL's AFTER triggers), when the statement has already written rows:
+ * so a changed relation is not planned again — the caller gets the relation's descriptor as
+ * committed now (or `t.tab` when unchanged) and checks against it. REPEATABLE READ: 40001 as
+ * lockTarget; a relation dropped meanwhile: 40001 (a DROP of a referenced table would have had
+ * to lock this statement's own table too).
+ */
+export async function lockRelated(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<TableDesc> {
+  const now = await lockShared(ts, t, ctx);
+  if (now === 'same') return t.tab;
+  if (now === undefined || ts.current().isolation === 'snapshot') throw changedError(ts, t);
+  return now;
+}
+
+function changedError(ts: TableSession, t: RelTarget): DbError {
+  if (ts.current().isolation === 'snapshot') {
+    // Its snapshot predates the new storage (PostgreSQL would write into it: TRUNCATE is not
+    // MVCC-safe there); this transaction cannot see it, so it fails and may be retried.
+    return new DbError('40001', 'could not serialize access due to concurrent update', { detail: `Relation "${t.tab.name}" was truncated, rewritten or dropped by a transaction that committed after this transaction's snapshot.` });
+  }
+  return new RelationChanged(t.tab.name);
+}
+
+/** Takes `t`'s lock in shared mode: 'same' when the plan's descriptor is still the relation's,
+ *  else the relation as committed now (undefined: dropped). */
+async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<'same' | TableDesc | undefined> {
   const txn = ts.current();
   const catalog = ts.server.catalogVersion;
   // Held since a check in this transaction, and no DDL since: nothing to do (statements of a
   // transaction block after the first).
-  if (t.heldBy === txn && t.checkedCatalog === catalog && txn.isActive) return;
+  if (t.heldBy === txn && t.checkedCatalog === catalog && txn.isActive) return 'same';
   const grant = { gen: 0, waited: false };
   const timeoutMs = ts.lockTimeoutMs();
   const opts: LockOptions = { relation: 'shared', grant, label: t.label, cancel: ctx.cancel };
@@ -78,7 +112,7 @@ export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContex
   }
   if (!grant.waited && grant.gen === t.checkedGen && catalog === t.checkedCatalog) {
     t.heldBy = txn;
-    return;
+    return 'same';
   }
   const now = ts.catalog.latestTable(ts.writer(), t.tab.db, t.tab.schema, t.tab.name, txn.wrote(t.opKey));
   if (now !== undefined && sameDesc(now, t.tab)) {
@@ -88,14 +122,9 @@ export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContex
     // PostgreSQL takes a READ COMMITTED statement's snapshot after its locks: after a wait the
     // statement sees what committed meanwhile.
     if (grant.waited && txn.isolation === 'read-committed') txn.setSnapshot();
-    return;
+    return 'same';
   }
-  if (txn.isolation === 'snapshot') {
-    // Its snapshot predates the new storage (PostgreSQL would write into it: TRUNCATE is not
-    // MVCC-safe there); this transaction cannot see it, so it fails and may be retried.
-    throw new DbError('40001', 'could not serialize access due to concurrent update', { detail: `Relation "${t.tab.name}" was truncated, rewritten or dropped by a transaction that committed after this transaction's snapshot.` });
-  }
-  throw new RelationChanged(t.tab.name);
+  return now;
 }
 
 function sameDesc(a: TableDesc, b: TableDesc): boolean {

@@ -11,6 +11,7 @@
 import { DbError, TypeOid, fromCell, keyCell, keyTypeOf, textOut, toCell, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import { Txn, encodeKey, encodeRowId, type Cell, type KeyColumn, type LockOptions, type Row as LsmRow } from '../../lsm/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
+import type { CancelToken } from '../api.js';
 import type { Compiled } from '../eval/compile.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import { keySchema } from '../rel/scan.js';
@@ -25,10 +26,13 @@ function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow |
 }
 
 /** Row-lock options under the session's lock_timeout (read once per batch by bulk writers: the
- *  setting is parsed on every read). */
-export function lockOptions(ts: TableSession): LockOptions {
+ *  setting is parsed on every read), with the running statement's cancel token: a CancelRequest
+ *  or statement_timeout ends the wait (57014), as they end PostgreSQL's lock waits. */
+export function lockOptions(ts: TableSession, cancel?: CancelToken): LockOptions {
   const timeoutMs = ts.lockTimeoutMs();
-  return timeoutMs > 0 ? { timeoutMs } : {};
+  const opts: LockOptions = timeoutMs > 0 ? { timeoutMs } : {};
+  if (cancel) opts.cancel = cancel;
+  return opts;
 }
 
 /** The string naming (table, key) in `ts.ownKeys`: the lsm's own op key, so one string serves
@@ -47,6 +51,12 @@ export interface BoundCheck {
 export class TableWriter {
   readonly pkSchema: KeyColumn[];
   private readonly uniqueSchemas: KeyColumn[][];
+  /** The cancel token of the statement running this writer, recorded by checkRow: every row
+   *  write checks its row (NOT NULL, CHECK) before it locks keys (PostgreSQL's order), so the
+   *  key-lock waits of findConflict/lockAndRead — called by INSERT, ON CONFLICT and UPDATE
+   *  without a context — end on that statement's cancel / statement_timeout. A plan (and its
+   *  writer) runs one statement at a time. */
+  private cancel: CancelToken | undefined;
 
   constructor(readonly table: TableDesc, readonly checks: BoundCheck[]) {
     this.pkSchema = keySchema(table);
@@ -66,6 +76,7 @@ export class TableWriter {
 
   /** NOT NULL and CHECK constraints on a complete new row. */
   checkRow(row: readonly Value[], ctx: EvalContext): void {
+    this.cancel = ctx.cancel;
     const t = this.table;
     for (let i = 0; i < t.columns.length; i++) {
       const c = t.columns[i]!;
@@ -132,7 +143,7 @@ export class TableWriter {
   }
 
   /** Locks `key` of `table` and returns the newest row there (own write or latest committed). */
-  async lockAndRead(ts: TableSession, table: number, key: Uint8Array, k = ownKey(table, key), lock = lockOptions(ts)): Promise<LsmRow | undefined> {
+  async lockAndRead(ts: TableSession, table: number, key: Uint8Array, k = ownKey(table, key), lock = lockOptions(ts, this.cancel)): Promise<LsmRow | undefined> {
     const txn = ts.current();
     try {
       await txn.lockRow(table, key, lock);
@@ -180,7 +191,7 @@ export class TableWriter {
    * Checks the unique keys of a new row (locking each, primary key first) and writes it with its
    * unique index entries: findConflict + put, with each key encoded and named once.
    */
-  async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext, lock = lockOptions(ts)): Promise<void> {
+  async insertChecked(ts: TableSession, key: Uint8Array, row: readonly Value[], ctx: EvalContext, lock = lockOptions(ts, ctx.cancel)): Promise<void> {
     const t = this.table;
     const pkOwn = ownKey(t.storageId, key);
     // PostgreSQL checks unique indexes in OID order: a primary key added by ALTER TABLE after a
@@ -351,8 +362,10 @@ export class TableWriter {
   }
 
   /** insertChecked() of a row in stored form (waits for locks held by others). */
-  async insertCellsChecked(ts: TableSession, key: Uint8Array, cells: LsmRow, ctx: EvalContext, lock: LockOptions): Promise<void> {
+  async insertCellsChecked(ts: TableSession, key: Uint8Array, cells: LsmRow, ctx: EvalContext, lock0: LockOptions): Promise<void> {
     const t = this.table;
+    // COPY's fallback passes the batch's options: its wait must end on the COPY's cancel too.
+    const lock = lock0.cancel ? lock0 : { ...lock0, cancel: ctx.cancel };
     const k = Txn.keyOf(t.storageId, key);
     if (t.primaryKey && (await this.lockAndRead(ts, t.storageId, key, k, lock))) throw this.duplicate(t.primaryKey, this.valuesOf(cells), ctx);
     const uks = this.uniqueKeysOfCells(cells);

@@ -4,8 +4,9 @@
 // as committed after the wait (a TRUNCATE's new storage, a rewrite's new column type, 42P01 after
 // a DROP). The expected transcript is what PostgreSQL 15 gave; when its binaries are installed the
 // same sequence also runs against a throw-away cluster and must give the same transcript.
-// "waiting" means: not finished 300 ms after it was sent while the other transaction is open; a
-// statement expected to go through is awaited without a deadline (it would hang the test).
+// "waiting" means: not finished after a fourth client's statements sent later came back while the
+// other transaction is open (locks-clients.ts stateAfter); a statement expected to go through is
+// awaited without a deadline (it would hang the test).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pg from 'pg';
 // @ts-expect-error plain JS module of the bench folder
@@ -13,40 +14,17 @@ import { Cleanup } from '../../bench/lib/cleanup.mjs';
 // @ts-expect-error plain JS module of the bench folder
 import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
 import { startServer, type RunningServer } from './server.js';
+import { connect, outcome, rows, sleep, stateAfter, type Client } from './locks-clients.js';
 
 const havePg = findPgBin() !== undefined;
-
-type Client = pg.Client;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function connect(port: number): Promise<Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', ssl: false });
-  c.on('error', () => undefined);
-  await c.connect();
-  return c;
-}
-
-/** A statement's outcome as one line: "ok TAG n" or "err CODE message | detail @position". */
-function outcome(p: Promise<pg.QueryResult>): Promise<string> {
-  return p.then(
-    (r) => `ok ${r.command} ${r.rowCount ?? ''}`.trim(),
-    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
-  );
-}
-
-async function state(p: Promise<string>): Promise<string> {
-  return Promise.race([p, sleep(300).then(() => 'waiting')]);
-}
-
-async function rows(c: Client, sql: string): Promise<string> {
-  return JSON.stringify((await c.query(sql)).rows);
-}
 
 /** The concurrent sequences on one server (table names unique to this test). */
 async function transcript(port: number): Promise<string[]> {
   const a = await connect(port);
   const b = await connect(port);
   const c = await connect(port);
+  const probe = await connect(port);
+  const state = (p: Promise<string>): Promise<string> => stateAfter(p, probe);
   const out: string[] = [];
   const reset = async (): Promise<void> => {
     await a.query('DROP TABLE IF EXISTS rl_t');
@@ -172,7 +150,7 @@ async function transcript(port: number): Promise<string[]> {
     out.push(`prepared after truncate: ${await ins(4)} ${await rows(a, 'SELECT * FROM rl_t ORDER BY id')}`);
     await a.query('DROP TABLE IF EXISTS rl_t, rl_other');
   } finally {
-    await Promise.all([a.end(), b.end(), c.end()]);
+    await Promise.all([a.end(), b.end(), c.end(), probe.end()]);
   }
   return out;
 }

@@ -1,0 +1,79 @@
+// Shared by the lock tests (rel-locks*.test.ts, locks*.test.ts): node-postgres clients against a
+// server (Pyralog or a throw-away PostgreSQL 15), statement outcomes as one comparable line, a
+// wait observed without timed assertions, and CancelRequests as libpq's PQcancel sends them.
+import net from 'node:net';
+import pg from 'pg';
+
+export type Client = pg.Client;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function connect(port: number): Promise<Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', ssl: false });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+}
+
+/** A statement's outcome as one line: "ok TAG n" or "err CODE message @position". */
+export function outcome(p: Promise<pg.QueryResult>): Promise<string> {
+  return p.then(
+    (r) => `ok ${r.command} ${r.rowCount ?? ''}`.trim(),
+    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
+  );
+}
+
+export async function rows(c: Client, sql: string): Promise<string> {
+  return JSON.stringify((await c.query(sql)).rows);
+}
+
+/**
+ * 'waiting' when `p` has not settled after `probe` (a statement another client ran after `p` was
+ * sent) came back and the event loop turned once more; else p's outcome. Order, not time: the
+ * server received `p` before the probe's round trip ended, so a statement that does not wait has
+ * answered by then (its reply is read before the probe's on a loaded machine too, in practice).
+ */
+export async function stateAfter(p: Promise<string>, probe: Client): Promise<string> {
+  let settled: string | undefined;
+  void p.then((s) => (settled = s));
+  await probe.query('SELECT 1');
+  await probe.query('SELECT 1');
+  await new Promise((r) => setImmediate(r));
+  return settled ?? 'waiting';
+}
+
+/** The backend key of a connection (BackendKeyData), for CancelRequests. */
+export function backendKey(c: Client): { processID: number; secretKey: number } {
+  const con = c as unknown as { processID: number; secretKey: number };
+  return { processID: con.processID, secretKey: con.secretKey };
+}
+
+/** One CancelRequest(pid, secret) on a fresh socket. */
+export function sendCancel(port: number, key: { processID: number; secretKey: number }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      const b = Buffer.alloc(16);
+      b.writeInt32BE(16, 0);
+      b.writeInt32BE(80877102, 4);
+      b.writeInt32BE(key.processID, 8);
+      b.writeInt32BE(key.secretKey, 12);
+      s.end(b);
+    });
+    s.on('close', () => resolve());
+    s.on('error', reject);
+  });
+}
+
+/**
+ * Cancels the statement `p` running on the connection with `key`: a cancel that arrives before
+ * the statement started does nothing (as in PostgreSQL), so it is repeated until `p` settles.
+ */
+export async function cancelUntilSettled(port: number, key: { processID: number; secretKey: number }, p: Promise<string>): Promise<string> {
+  let settled = false;
+  void p.then(() => (settled = true));
+  while (!settled) {
+    await sendCancel(port, key);
+    await sleep(50);
+  }
+  return p;
+}
