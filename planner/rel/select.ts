@@ -23,6 +23,7 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
+import { starSubLinkName } from './sublink.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
 import { readsOnlyLateralOuter } from './lateral.js';
@@ -217,7 +218,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
       }
       continue;
     }
-    targets.push({ name: rt.name ?? figureColname(v), ast: v });
+    targets.push({ name: rt.name ?? starSubLinkName(ib, v) ?? figureColname(v), ast: v });
   }
 
   // Aggregation.

@@ -58,6 +58,20 @@ class OnceCache<T> {
   }
 }
 
+/**
+ * FigureColname of a scalar subquery whose first target is `*` or `t.*`: PostgreSQL names the
+ * column after the transformed subquery's first output column (`(SELECT * FROM t)` is "val"
+ * when t's first column is val), which only planning the subquery can tell (other spellings are
+ * named from the parse tree by bind/names.ts). Undefined for anything else.
+ */
+export function starSubLinkName(b: Binder, n: Node | undefined): string | undefined {
+  if (n?.kind !== 'SubLink' || n.subLinkType !== 'EXPR_SUBLINK' || n.subselect?.kind !== 'SelectStmt') return undefined;
+  const first = n.subselect.targetList?.[0];
+  if (first?.kind !== 'ResTarget' || first.name !== undefined || first.val?.kind !== 'ColumnRef' || strings(first.val.fields).slice(-1)[0] !== '*') return undefined;
+  const name = planQuery(b.withScope(new Correlation(b.scope)), n.subselect).columns[0]?.name;
+  return name === '?column?' ? undefined : name;
+}
+
 export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
   const loc = n.location ?? -1;
   const corr = new Correlation(b.scope);
