@@ -175,10 +175,37 @@ export class TableSession {
     this.reclaim.push(storageId);
   }
 
-  /** Ends the storage transaction with the SQL transaction's outcome. */
-  async end(commit: boolean): Promise<void> {
+  /**
+   * Ends the storage transaction with the SQL transaction's outcome. Synchronous (no promise, no
+   * microtask hop before ReadyForQuery) when nothing waits: no transaction, a rollback, or a
+   * commit of a transaction that wrote nothing and has no ON COMMIT action — every autocommit
+   * SELECT. Only a commit with writes (the WAL) or ON COMMIT work returns a promise.
+   */
+  end(commit: boolean): void | Promise<void> {
+    const txn = this.txn;
+    if (txn !== undefined && commit && (this.onCommit.length > 0 || !txn.isActive || txn.writeCount !== 0)) return this.endCommitting(txn);
+    const reclaim = this.resetTxnState();
+    const ddl = this.didDdl;
+    this.didDdl = false;
+    if (!txn) return;
+    try {
+      // A transaction without writes has nothing to commit: finishing it either way releases its
+      // snapshot and locks alike (Txn.commit's own read-only path is the same finish, behind a
+      // settled promise).
+      txn.rollback();
+    } catch (e) {
+      throw lsmToDbError(e);
+    } finally {
+      if (ddl) this.server.catalogVersion++;
+    }
+    if (commit) this.reclaimStorage(reclaim);
+  }
+
+  /** end() of a commit that writes (or runs ON COMMIT actions first). */
+  private async endCommitting(txn: Txn): Promise<void> {
     let failure: unknown;
-    if (commit && this.txn && this.onCommit.length > 0) {
+    let commit = true;
+    if (this.onCommit.length > 0) {
       try {
         await runOnCommit(this);
       } catch (e) {
@@ -186,18 +213,9 @@ export class TableSession {
         commit = false;
       }
     }
-    const txn = this.txn;
-    this.txn = undefined;
-    const reclaim = this.reclaim;
-    this.reclaim = [];
-    this.ownKeys.clear();
-    this.writes = 0;
-    this.savepoints = [];
-    this.undo = [];
-    this.undoOverflow = false;
+    const reclaim = this.resetTxnState();
     const ddl = this.didDdl;
     this.didDdl = false;
-    if (!txn) return;
     try {
       if (commit) await txn.commit();
       else txn.rollback();
@@ -207,10 +225,26 @@ export class TableSession {
       if (ddl) this.server.catalogVersion++;
     }
     if (failure !== undefined) throw failure;
-    if (commit) {
-      // Space reclaim is best effort: the rows are already unreachable (their storage id is gone).
-      for (const id of reclaim) void this.catalog.reclaimStorage(id).catch(() => undefined);
-    }
+    if (commit) this.reclaimStorage(reclaim);
+  }
+
+  /** Forgets the ended transaction's state; returns the storage ids to reclaim after a commit. */
+  private resetTxnState(): number[] {
+    this.txn = undefined;
+    const reclaim = this.reclaim;
+    // Fresh arrays only when the old ones hold something: a read-only statement allocates none.
+    if (reclaim.length > 0) this.reclaim = [];
+    if (this.ownKeys.size > 0) this.ownKeys.clear();
+    this.writes = 0;
+    if (this.savepoints.length > 0) this.savepoints = [];
+    if (this.undo.length > 0) this.undo = [];
+    this.undoOverflow = false;
+    return reclaim;
+  }
+
+  private reclaimStorage(ids: readonly number[]): void {
+    // Space reclaim is best effort: the rows are already unreachable (their storage id is gone).
+    for (const id of ids) void this.catalog.reclaimStorage(id).catch(() => undefined);
   }
 
   /** Session end: rolls back the open transaction, then drops the temporary schema. */

@@ -278,7 +278,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
   private syncStorage(): Promise<void> | undefined {
     if (this.tx.state.kind === 'idle') this.closeCursors(); // portals do not outlive their transaction
     if (!this.tables?.hasTxn() || this.tx.state.kind !== 'idle') return undefined;
-    return this.tables.end(this.tx.lastCommitted);
+    // Synchronous for a transaction that wrote nothing (every autocommit SELECT): no promise.
+    return this.tables.end(this.tx.lastCommitted) ?? undefined;
   }
 
   /** A query's result as an Execution; an open relational cursor is tracked until it is released. */
