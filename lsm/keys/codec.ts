@@ -24,9 +24,16 @@ const NULL_FIRST = 0x00;
 const VALUE = 0x01;
 const NULL_LAST = 0x02;
 
+/**
+ * Bytes of the key being encoded. encodeKey is synchronous and never re-entered (no value
+ * encoder calls it), so every key is built in this one scratch buffer and copied out once:
+ * a fresh buffer per key plus the copy was two typed arrays per row of a bulk load.
+ */
+const scratch = new Uint8Array(256);
+
 /** A growable byte buffer with a hard limit (keys are small; the limit catches runaways). */
 class Out {
-  buf = new Uint8Array(32);
+  buf = scratch;
   len = 0;
   constructor(private readonly maxBytes: number) {}
   ensure(n: number): void {

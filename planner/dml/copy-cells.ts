@@ -7,11 +7,14 @@
 //    text (PostgreSQL's numeric_out of the value) once the fraction is padded to s digits;
 //    numeric without typmod keeps the input's scale, so the text is stored as is.
 //  - text (and varchar/bpchar without length): the field itself.
+//  - int2/int4/int8: plain digits (optional '-', no leading zero, at most 15 digits: exact as
+//    a double) are the value; the cell is the number (int2/int4) or its BigInt (int8), as
+//    parseInt*/toCell give it.
 // Everything else — and every input the fast path is unsure about (signs, spaces, exponents,
 // rounding, negative zero, overflow) — goes through textIn, so errors keep PostgreSQL's
 // messages (the caller adds the CONTEXT line).
 
-import { TypeOid, isValidNumericTypmod, numericTypmodPrecision, numericTypmodScale, textIn, toCell, type ColumnDesc, type InputSettings } from '../../catalog/index.js';
+import { INT2_MAX, INT2_MIN, INT4_MAX, INT4_MIN, TypeOid, isValidNumericTypmod, numericTypmodPrecision, numericTypmodScale, textIn, toCell, type ColumnDesc, type InputSettings } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
 
 export type TextToCell = (text: string) => Cell;
@@ -28,6 +31,21 @@ export function textToCell(c: ColumnDesc, input: InputSettings): TextToCell {
       return (text) => text;
     case TypeOid.varchar:
       return typmod < 0 ? (text) => text : general;
+    case TypeOid.int8:
+      return (text) => {
+        const n = plainInt(text);
+        return n === undefined ? general(text) : BigInt(n);
+      };
+    case TypeOid.int4:
+      return (text) => {
+        const n = plainInt(text);
+        return n === undefined || n < INT4_MIN || n > INT4_MAX ? general(text) : n;
+      };
+    case TypeOid.int2:
+      return (text) => {
+        const n = plainInt(text);
+        return n === undefined || n < INT2_MIN || n > INT2_MAX ? general(text) : n;
+      };
     case TypeOid.numeric: {
       if (!isValidNumericTypmod(typmod)) return (text) => (isCanonicalDecimal(text) ? text : general(text));
       const p = numericTypmodPrecision(typmod);
@@ -38,6 +56,24 @@ export function textToCell(c: ColumnDesc, input: InputSettings): TextToCell {
     default:
       return general;
   }
+}
+
+/** The value of plain integer text ('-'? then 1–15 digits without a leading zero, or "0"),
+ *  else undefined (spaces, '+', leading zeros, "-0", longer input: the general parser). */
+export function plainInt(text: string): number | undefined {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  const digits = n - i;
+  if (digits < 1 || digits > 15) return undefined;
+  const c0 = text.charCodeAt(i);
+  if (c0 === 0x30) return n === 1 ? 0 : undefined;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return n > digits ? -v : v;
 }
 
 /** Where the parts of plain decimal text are, or undefined when it is not plain and canonical. */

@@ -83,3 +83,34 @@ describe('other types', () => {
     for (const [c, texts] of cases) for (const t of texts) expect(fast(c, t), `${c.typeOid} ${t}`).toEqual(general(c, t));
   });
 });
+
+describe('integers', () => {
+  /** Plain and odd integer text around every boundary the fast path has (15 digits, int2/int4 ranges, signs, zeros). */
+  function* intInputs(): Generator<string> {
+    yield* ['0', '-0', '00', '+0', '-', '', ' 1', '1 ', '+1', '01', '-01', '1a', '1.0', '1e3', '١', '32767', '32768', '-32768', '-32769',
+      '2147483647', '2147483648', '-2147483648', '-2147483649', '999999999999999', '1000000000000000', '-999999999999999', '-1000000000000000',
+      '9007199254740991', '9007199254740993', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809'];
+    let x = 777;
+    const rnd = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const len = 1 + rnd(19);
+      let d = '';
+      for (let k = 0; k < len; k++) d += String(rnd(10));
+      yield (rnd(3) === 0 ? '-' : '') + d;
+    }
+  }
+  it('int2, int4 and int8 equal the general path (values, NULL-free errors, -0, overflow)', () => {
+    for (const oid of [TypeOid.int2, TypeOid.int4, TypeOid.int8]) {
+      const c = col(oid);
+      for (const t of intInputs()) {
+        const want = general(c, t);
+        const got = fast(c, t);
+        expect(got, `${oid} ${t}`).toEqual(want);
+        expect(Object.is(got, -0), `${oid} ${t}`).toBe(false);
+      }
+    }
+  });
+});
