@@ -15,7 +15,7 @@
 import type { Packr } from 'msgpackr';
 import { MAX_LEVELS, Manifest } from './manifest/index.js';
 import { Memtable, SEQ_MAX } from './memtable/index.js';
-import { LockManager, SnapshotRegistry, Txn, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
+import { ALL_TXNS_HEAP_FRACTION, LockManager, SnapshotRegistry, Txn, WriteSetBudget, boundedTxnBytes, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
 import { prefixSuccessor } from './keys/index.js';
 import { RealIo, errnoToLsmError } from './io/index.js';
 import { LsmError } from './types.js';
@@ -60,7 +60,11 @@ export class LsmDb implements TxnHost {
   private readonly compactor: Compactor;
   private readonly fileNumbers: FileNumbers;
   private readonly counters = { userBytes: 0, flushes: 0, flushBytes: 0 };
+  /** Per-transaction write-set limit (estimated heap bytes): the configured one bounded by the
+   *  heap (mvcc/budget.ts). */
   readonly txnBytesMax: number;
+  /** What all open transactions' write sets may hold together. */
+  readonly writeSetBudget: WriteSetBudget;
   private readonly valueBytesMax: number;
   /** Where ingested files go: the deepest level compaction uses. */
   private readonly ingestLevel: number;
@@ -86,7 +90,8 @@ export class LsmDb implements TxnHost {
     this.fileNumbers = fileNumbers;
     this.visibleSeq = recovery.lastSeq;
     this.allocSeq = recovery.lastSeq;
-    this.txnBytesMax = opts.txnBytesMax;
+    this.txnBytesMax = boundedTxnBytes(opts.txnBytesMax, opts.heapLimitBytes);
+    this.writeSetBudget = new WriteSetBudget(Math.max(this.txnBytesMax, Math.floor(opts.heapLimitBytes * ALL_TXNS_HEAP_FRACTION)));
     this.valueBytesMax = opts.valueBytesMax;
     this.ingestLevel = Math.min(compaction.levels ?? MAX_LEVELS, MAX_LEVELS) - 1;
     this.ingestFileBytes = compaction.targetFileBytes ?? 2 * MiB;
@@ -116,7 +121,10 @@ export class LsmDb implements TxnHost {
     const { manifest } = await Manifest.open(io, dir);
     const packr = makePackr();
     const mem = new Memtable();
-    // A record never exceeds the write-set limit plus framing slack.
+    // A record never exceeds the write-set limit plus framing slack (the heap estimate charged
+    // per entry is never below its encoded size, mvcc/budget.ts). Recovery accepts records up
+    // to the configured limit even when this process's heap bounds new write sets lower: a
+    // WAL written by a process with a larger heap must replay.
     const recordBytesMax = opts.txnBytesMax + 16 * MiB;
     let recovery: RecoveryResult;
     let wal: WalWriter;

@@ -1,4 +1,5 @@
 // LsmDb's option, result and statistics types, and the option defaults (API: ../README.md).
+import { getHeapStatistics } from 'node:v8';
 import type { CompactionSettings } from './compact.js';
 import type { Isolation, ScanOptions, Snapshot } from '../mvcc/index.js';
 import type { Io, Seq } from '../types.js';
@@ -17,8 +18,12 @@ export interface LsmOptions {
   syncIntervalMs?: number;
   /** Largest row (approximate bytes of its cells). Default 64 MiB. */
   valueBytesMax?: number;
-  /** Largest transaction write set. Default 256 MiB. */
+  /** Largest transaction write set, in estimated heap bytes (mvcc/budget.ts). Default 256 MiB;
+   *  bounded at open by `heapLimitBytes × TXN_HEAP_FRACTION` (LsmDb.txnBytesMax is the result). */
   txnBytesMax?: number;
+  /** The JavaScript heap this process may use, which bounds the write-set limits (one
+   *  transaction: 25%, all open transactions: 50%). Default: V8's heap_size_limit at open. */
+  heapLimitBytes?: number;
   /** WAL queue bound before commits wait. Default 64 MiB. */
   walQueueBytesMax?: number;
   /** Sealed memtables waiting for a flush before commits stall. Default 2. */
@@ -87,6 +92,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
       if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new Error(`lsm: option ${name} must be a positive number, got ${String(v)}`);
     }
   }
+  if (o.heapLimitBytes !== undefined && !(typeof o.heapLimitBytes === 'number' && o.heapLimitBytes > 0)) throw new Error(`lsm: option heapLimitBytes must be a positive number, got ${String(o.heapLimitBytes)}`);
   if (o.syncMode !== undefined && o.syncMode !== 'fsync' && o.syncMode !== 'off') throw new Error(`lsm: syncMode must be 'fsync' or 'off'`);
   return {
     dir: o.dir.replace(/\/+$/, ''),
@@ -95,6 +101,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
     syncIntervalMs: o.syncIntervalMs ?? 200,
     valueBytesMax: o.valueBytesMax ?? 64 * MiB,
     txnBytesMax: o.txnBytesMax ?? 256 * MiB,
+    heapLimitBytes: o.heapLimitBytes ?? getHeapStatistics().heap_size_limit,
     walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
     immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
     segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,

@@ -2,3 +2,4 @@
 export { Snapshot, SnapshotRegistry } from './snapshots.js';
 export { LockManager, DeadlockError, type LockOptions, type RelGrant, type RelMode, type TxnId } from './locks.js';
 export { Txn, opKey, type Isolation, type KeyRow, type ScanOptions, type TxnHost, type WriteOp } from './txn.js';
+export { ALL_TXNS_HEAP_FRACTION, LimitError, TXN_HEAP_FRACTION, WRITE_SET_HINT, WriteSetBudget, boundedTxnBytes, entryHeapBytes } from './budget.js';

@@ -9,9 +9,11 @@
 //    conflict check — lost updates are prevented by row locks (lockRow, wait, then re-check
 //    with getLatestCommitted), as PostgreSQL's READ COMMITTED does.
 // Invariants: after commit/rollback every method throws 25P02 (except rollback, idempotent);
-// row locks are released exactly when the transaction ends; the write set has a byte limit.
+// row locks are released exactly when the transaction ends; the write set and the locks are
+// charged their estimated heap cost (budget.ts) against the transaction's limit (54000) and the
+// database-wide WriteSetBudget (53200), and the charge is returned when the transaction ends.
 import { compareBytes } from '../keys/compare.js';
-import { cellBytes } from '../memtable/memtable.js';
+import { LOCK_HEAP_BYTES, entryHeapBytes, writeSetLimitError, type WriteSetBudget } from './budget.js';
 import { KeySlab, sortKeyOf } from '../memtable/sortkey.js';
 import { LsmError } from '../types.js';
 import type { Entry, Row, Seq, TableId } from '../types.js';
@@ -63,7 +65,10 @@ export interface TxnHost {
   /** Releases the locks and cancels a lock wait still pending for `txn`. */
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void;
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void;
+  /** The per-transaction limit of estimated heap bytes (budget.ts boundedTxnBytes). */
   readonly txnBytesMax: number;
+  /** What all open transactions of the database charge together. */
+  readonly writeSetBudget: WriteSetBudget;
 }
 
 type TxnState = 'active' | 'committing' | 'committed' | 'rolled-back';
@@ -83,6 +88,8 @@ export class Txn {
 
   private state: TxnState = 'active';
   private readonly writes = new Map<string, WriteOp>();
+  /** Estimated heap bytes of the write set, the locks and reserve()d structures, also charged
+   *  to host.writeSetBudget until finish(). */
   private writeBytes = 0;
   private readonly locks = new Set<string>();
   /** Where internKey() copies keys (made on first use). */
@@ -167,7 +174,7 @@ export class Txn {
   private write(op: WriteOp): void {
     this.check();
     // Keys and rows are copied: the caller may reuse its buffers.
-    this.store(opKey(op.table, op.key), op.table, Uint8Array.from(op.key), op.kind, op.row ? op.row.slice() : undefined);
+    this.store(opKey(op.table, op.key), op.table, Uint8Array.from(op.key), op.kind, op.row ? op.row.slice() : undefined, undefined, true);
   }
 
   /**
@@ -179,15 +186,49 @@ export class Txn {
     this.store(k, table, key, 'put', row);
   }
 
-  private store(k: string, table: TableId, key: Uint8Array, kind: 'put' | 'del', row: Row | undefined, old = this.writes.get(k)): void {
+  private store(k: string, table: TableId, key: Uint8Array, kind: 'put' | 'del', row: Row | undefined, old = this.writes.get(k), keyCopied = false): void {
     this.host.checkValue(table, key, row);
-    const bytes = opBytes(key, row);
-    const nextBytes = this.writeBytes + bytes - (old ? opBytes(old.key, old.row) : 0);
-    if (nextBytes > this.host.txnBytesMax) {
-      throw new LsmError('54000', `transaction write set exceeds ${this.host.txnBytesMax} bytes`);
-    }
-    this.writeBytes = nextBytes;
+    const bytes = entryHeapBytes(key, row, keyCopied) - (old ? entryHeapBytes(old.key, old.row, keyCopied) : 0);
+    this.charge(bytes);
     this.writes.set(k, { table, key, kind, row });
+  }
+
+  /** Counts `bytes` (heap, estimated) against this transaction's limit (54000) and the
+   *  database's budget (53200); nothing is charged when either refuses. */
+  private charge(bytes: number): void {
+    const next = this.writeBytes + bytes;
+    if (bytes > 0 && next > this.host.txnBytesMax) throw writeSetLimitError(this.host.txnBytesMax);
+    this.host.writeSetBudget.charge(bytes);
+    this.writeBytes = next;
+  }
+
+  /**
+   * Charges memory the caller keeps for this transaction until it ends (an undo log for
+   * savepoints, rows noted for foreign-key checks) to the same limits as the write set, so that
+   * no per-transaction structure grows without bound. Returned when the transaction ends.
+   */
+  reserve(bytes: number): void {
+    this.check();
+    if (bytes > 0) this.charge(bytes);
+  }
+
+  /** Estimated heap bytes charged so far (tests, diagnostics). */
+  get chargedBytes(): number {
+    return this.writeBytes;
+  }
+
+  private addLock(k: string): void {
+    const n = this.locks.size;
+    this.locks.add(k);
+    if (this.locks.size === n) return;
+    try {
+      this.charge(LOCK_HEAP_BYTES);
+    } catch (e) {
+      // Over the limit: the lock is not kept (the statement fails; nothing waits on it).
+      this.locks.delete(k);
+      this.host.releaseLocks(this.id, [k]);
+      throw e;
+    }
   }
 
   /** True when this transaction wrote (put or deleted) the key `k` (an opKey). */
@@ -207,7 +248,7 @@ export class Txn {
   tryLockRow(k: string): boolean {
     this.check();
     if (!this.host.tryLockRow(this.id, k)) return false;
-    this.locks.add(k);
+    this.addLock(k);
     return true;
   }
 
@@ -235,13 +276,22 @@ export class Txn {
     const old = this.writes.get(k);
     const live = old ? old.kind === 'put' : this.host.latestVersion(table, key)?.kind === 'put';
     if (live) {
-      this.locks.add(k);
+      this.addLock(k);
       return 'exists';
+    }
+    // Charged before anything else changes: over the limit, the lock taken here (for a key
+    // neither written nor locked before) is given back and the undo log has no entry.
+    try {
+      this.host.checkValue(table, key, row);
+      this.charge(entryHeapBytes(key, row, false) - (old ? entryHeapBytes(old.key, old.row, false) : 0));
+    } catch (e) {
+      if (!old && !this.locks.has(k)) this.host.releaseLocks(this.id, [k]);
+      throw e;
     }
     // The caller's undo log learns whether the key was ours before (without a lookup of its own).
     beforeWrite?.(table, key, old !== undefined);
     this.releaseWrittenKeys = true;
-    this.store(k, table, key, 'put', row, old);
+    this.writes.set(k, { table, key, kind: 'put', row });
     return 'inserted';
   }
 
@@ -255,7 +305,7 @@ export class Txn {
       this.host.releaseLocks(this.id, [k]);
       throw new LsmError('25P02', `transaction is already ${this.state}`);
     }
-    this.locks.add(k);
+    this.addLock(k);
   }
 
   /** The newest committed version regardless of this transaction's snapshot (re-check after a
@@ -324,18 +374,13 @@ export class Txn {
     if (this.releaseWrittenKeys) this.host.releaseLocks(this.id, this.writes.keys());
     this.writes.clear();
     this.locks.clear();
+    this.host.writeSetBudget.release(this.writeBytes);
+    this.writeBytes = 0;
   }
 }
 
 /** commit()'s answer for a transaction without writes (a settled promise is immutable). */
 const NOTHING_COMMITTED: Promise<Seq | undefined> = Promise.resolve(undefined);
-
-/** memtable.entryBytes of the op's entry, without building one. */
-function opBytes(key: Uint8Array, row: Row | undefined): number {
-  let n = 48 + key.length;
-  if (row) for (let i = 0; i < row.length; i++) n += 8 + cellBytes(row[i]!);
-  return n;
-}
 
 function toIterable(it: Iterator<KeyRow>): IterableIterator<KeyRow> {
   if (Symbol.iterator in it) return it as IterableIterator<KeyRow>;

@@ -16,7 +16,8 @@
 //   correlated subquery, a point get) would see rows this statement already wrote. So a source
 //   that may read the target (`queryMayRead`: any relation name in its text, views expanded,
 //   resolving to the target) is collected whole before the first write, as before.
-import type { TableDesc } from '../../catalog/index.js';
+import { DbError, type TableDesc } from '../../catalog/index.js';
+import { LsmError } from '../../lsm/index.js';
 import type { RowCursor } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
@@ -28,6 +29,39 @@ export const STREAM_BATCH_ROWS = 4096;
 
 /** Calls `consume` with the query's rows, batch after batch; resolves once all were consumed. */
 export async function forEachBatch(
+  q: QueryPlan,
+  ctx: EvalContext,
+  stream: boolean,
+  consume: (rows: Value[][]) => void | Promise<void>,
+): Promise<void> {
+  try {
+    await pullBatches(q, ctx, stream, consume);
+  } catch (e) {
+    throw withWriteSetHint(e);
+  }
+}
+
+/** lsm/mvcc/budget.ts WRITE_SET_HINT (lsm's LimitError carries it, but catalog's lsmToDbError
+ *  forwards only code and message so far). */
+const WRITE_SET_HINT =
+  'Load large amounts of data with CREATE TABLE AS, or with COPY into a table created or truncated in the same transaction, or split the work into smaller transactions.';
+
+/** The transaction write-set limit (54000) or the server-wide write-set budget (53200) reached by
+ *  a statement that loads a query: PostgreSQL-shaped error plus the HINT naming the ways to load
+ *  that much (README.md "COPY FROM by ingest", CREATE TABLE AS). */
+function withWriteSetHint(e: unknown): unknown {
+  if (e instanceof LsmError) {
+    // Not mapped on the way (lsm's LimitError has `detail` and `hint` fields).
+    const { detail, hint } = e as { detail?: unknown; hint?: unknown };
+    return new DbError(e.code, e.message, { ...(typeof detail === 'string' ? { detail } : {}), ...(typeof hint === 'string' ? { hint } : {}) });
+  }
+  if (!(e instanceof DbError) || e.fields.hint !== undefined) return e;
+  const limit = e.code === '54000' && /^transaction write set exceeds \d+ bytes$/.test(e.message);
+  const budget = e.code === '53200' && e.message === 'out of memory';
+  return limit || budget ? new DbError(e.code, e.message, { ...e.fields, hint: WRITE_SET_HINT }) : e;
+}
+
+async function pullBatches(
   q: QueryPlan,
   ctx: EvalContext,
   stream: boolean,

@@ -29,7 +29,9 @@ export interface TablesServerOptions {
   /** Directory of the LSM (`<dataDir>/lsm`). */
   dir: string;
   syncMode?: 'fsync' | 'off';
-  /** Largest write set of one transaction. Default 1 GiB (pgbench -i -s 10 loads ~300 MB in one COPY). */
+  /** Largest write set of one transaction, in estimated heap bytes. Default 1 GiB (pgbench -i
+   *  -s 10 loads ~300 MB in one COPY); the lsm bounds it by 25% of the heap at open (lsm/MVCC.md
+   *  "Write-set limits"), so the default heap of 4 GiB gives 1 GiB. */
   txnBytesMax?: number;
 }
 
