@@ -4,7 +4,7 @@
 // source only ever holds newer versions of a key (flushes and compactions keep that order).
 import { compareBytes, mergeSorted, visibleOnly } from '../iter/index.js';
 import type { SegmentFile, Version } from '../manifest/index.js';
-import { keyHash1, keyHash2, type ColumnEncoding, type OverlayRow, type ScanPart, type SegmentReader } from '../segment/index.js';
+import { keyHash1, keyHash2, type ColumnEncoding, type OverlayRow, type ScanPart, type SegmentReader, type VecCacheStats } from '../segment/index.js';
 import { MemtableVisibleScan, type KeyRange as MemRange, type Memtable } from '../memtable/index.js';
 import type { KeyRow, ScanOptions } from '../mvcc/index.js';
 import type { Entry, Seq, TableId } from '../types.js';
@@ -117,6 +117,8 @@ export interface VectorScanStats {
   vectorParts: number;
   vectorRows: number;
   rowParts: number;
+  /** The derived-vector cache's counters (segments.ts SegmentCache.vectors), once a scan ran. */
+  derived?: VecCacheStats;
 }
 
 /**
@@ -139,6 +141,7 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
     ...(o.upper ? { upper: o.upper } : {}),
     ...(o.columns ? { columns: o.columns } : {}),
   };
+  stats.derived = s.cache.vectors.stats;
   const minWidth = req.columns.reduce((w, c) => Math.max(w, c.column + 1), 0);
   const sources = sourcesOf(s, table, range, o, seq);
   const readable = (reader: SegmentReader): boolean => reader.meta.columnCount >= minWidth &&
@@ -149,10 +152,10 @@ export function scanParts(s: ReadSources, table: TableId, o: ScanOptions, seq: S
     // The group's oldest source (last: newest first) is a segment in every group that has one.
     const reader = g[g.length - 1]!.segment?.();
     if (reader === undefined || !readable(reader)) return singlePart(openGroup(g, seq, false));
-    if (g.length === 1) return reader.vectorParts(range, seq, minWidth, []);
+    if (g.length === 1) return reader.vectorParts(range, seq, minWidth, [], s.cache.vectors);
     {
       const overlay = overlayOf(g.slice(0, -1), reader, seq, Math.min(OVERLAY_KEYS_MAX, reader.meta.rowCount >> 2));
-      return overlay === undefined ? singlePart(openGroup(g, seq, false)) : reader.vectorParts(range, seq, minWidth, overlay);
+      return overlay === undefined ? singlePart(openGroup(g, seq, false)) : reader.vectorParts(range, seq, minWidth, overlay, s.cache.vectors);
     }
   });
   return new CountedParts(new GroupScan(groups, s, pin), stats);

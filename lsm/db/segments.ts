@@ -6,7 +6,11 @@
 // A scan opens its segments lazily, in key order (db/reads.ts); a scan larger than a quarter of
 // the budget loads its misses without inserting them (fill = false): it would only push every
 // point get's segment out of the cache to make room for files it reads once.
-import { SegmentReader } from '../segment/index.js';
+// Beside the readers, `vectors` (segment/vec-cache.ts) keeps what vector scans derive from
+// segment columns (e.g. parsed numerics), bounded by its own byte budget; evict() — called for
+// files compaction or DROP deleted — drops a file's derived vectors with its reader (an LRU
+// eviction of a reader keeps them: the file, and so what was derived from it, is unchanged).
+import { SegmentReader, VecCache } from '../segment/index.js';
 import { segmentFileName, type Version } from '../manifest/index.js';
 import type { Io } from '../types.js';
 
@@ -42,7 +46,12 @@ export class SegmentCache {
    *  garbage: the version's obsolete files are then deleted by the next compaction pass. */
   private readonly abandoned = new FinalizationRegistry<PinState>((p) => p.release());
 
-  constructor(private readonly io: Io, private readonly dir: string, private readonly bytesMax: number) {}
+  /** Derived vectors of segment columns (vector scans): a quarter of the readers' budget. */
+  readonly vectors: VecCache;
+
+  constructor(private readonly io: Io, private readonly dir: string, private readonly bytesMax: number) {
+    this.vectors = new VecCache(Math.floor(bytesMax / 4));
+  }
 
   /** Scans reading more segment bytes than this do not fill the cache. */
   get scanFillBytesMax(): number {
@@ -101,11 +110,17 @@ export class SegmentCache {
         }
       }
       if (victim === undefined) break;
-      this.evict(victim);
+      this.dropReader(victim);
     }
   }
 
+  /** The file was deleted: its reader and its derived vectors go. */
   evict(fileNumber: number): void {
+    this.dropReader(fileNumber);
+    this.vectors.dropFile(segmentFileName(fileNumber));
+  }
+
+  private dropReader(fileNumber: number): void {
     const slot = this.readers.get(fileNumber);
     if (!slot) return;
     this.readers.delete(fileNumber);

@@ -12,3 +12,4 @@ export { encodeCell, decodeCell, compareSameKind, compareUtf8Order, decodeUtf8 }
 export type { SegmentMeta, ColumnInfo, ColumnStats, ColumnEncoding, BatchInfo } from './meta.js';
 export type { ColumnVector } from './batch.js';
 export type { ScanPart, VectorBatch, OverlayRow } from './vec-scan.js';
+export { VecCache, type Derived, type DeriveFn, type VecCacheStats } from './vec-cache.js';

@@ -17,6 +17,7 @@ import type { DecodedFooter } from './footer.js';
 import type { BatchInfo, ColumnEncoding, SegmentMeta } from './meta.js';
 import { VisibleScan, type VisibleRow } from './visible-scan.js';
 import { VectorScan, type OverlayRow, type ScanPart } from './vec-scan.js';
+import type { DeriveFn, VecCache } from './vec-cache.js';
 
 export interface IterateOptions {
   lower?: Uint8Array;
@@ -61,6 +62,8 @@ export class SegmentReader {
     readonly bytes: Uint8Array,
     private readonly arrow: RecordBatchFileReader,
     private readonly footer: DecodedFooter,
+    /** The trailer's body checksum: with the name, what a VecCache keys this file's values by. */
+    readonly bodyCrc: number,
   ) {
     this.meta = { ...footer.meta, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes: bytes.length };
     this.batches = footer.batches;
@@ -107,7 +110,7 @@ export class SegmentReader {
       if (fld.name !== `c${i}` || fld.typeId !== EXPECTED_TYPE[c.encoding]) bad(`column c${i} does not match the footer`);
     });
     if (a.numRecordBatches !== f.batches.length) bad('record batch count does not match the footer');
-    return new SegmentReader(fileName, bytes, a, f);
+    return new SegmentReader(fileName, bytes, a, f, t.bodyCrc);
   }
 
   /** False means the key is certainly not in this segment. */
@@ -185,9 +188,10 @@ export class SegmentReader {
    * selection with the batch's raw buffers; rows narrower than `minWidth` cells come as rows
    * parts (decoded with `opts.columns`). `overlay`: keys newer sources decide (vec-scan.ts):
    * their rows replace this segment's versions of those keys, in key order. Exact when no other
-   * source holds versions of keys outside the overlay (db/reads.ts scanParts).
+   * source holds versions of keys outside the overlay (db/reads.ts scanParts). `cache`: where
+   * VectorBatch.derived values of this file are kept (none: derived anew each time).
    */
-  vectorParts(opts: IterateOptions, snapshotSeq: Seq, minWidth: number, overlay: readonly OverlayRow[]): IterableIterator<ScanPart> {
+  vectorParts(opts: IterateOptions, snapshotSeq: Seq, minWidth: number, overlay: readonly OverlayRow[], cache?: VecCache): IterableIterator<ScanPart> {
     if (opts.reverse) throw new Error('lsm invariant violated: vectorParts is forward only');
     const lo = opts.lower === undefined ? 0 : this.lowerBound(opts.lower, opts.lowerInclusive ?? true);
     const hi = opts.upper === undefined ? this.meta.rowCount : this.lowerBound(opts.upper, !(opts.upperInclusive ?? true));
@@ -200,6 +204,10 @@ export class SegmentReader {
       columnCount: this.meta.columnCount,
       oneVersionPerKey: this.meta.distinctKeys === this.meta.rowCount,
       allVisible: this.meta.largestSeq <= snapshotSeq,
+      derive: <T>(bi: number, c: number, kind: string, vec: ColumnVector, make: DeriveFn<T>): T => {
+        const rows = this.batches[bi]!.rowCount;
+        return cache === undefined ? make(vec, rows).value : cache.get(this.fileName, this.bodyCrc, bi, c, kind, vec, rows, make);
+      },
     }, snapshotSeq, minWidth, opts.columns, b, r, Math.max(0, hi - lo), batchRowsMax, overlay);
   }
 

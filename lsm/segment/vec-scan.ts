@@ -15,6 +15,7 @@
 // consumer is done with a part before it asks for the next one. Forward only.
 import type { Cell, Row, Seq } from '../types.js';
 import { compareAt, rowAt, type ColumnVector, type LoadedBatch } from './batch.js';
+import type { DeriveFn } from './vec-cache.js';
 
 /** Rows of one record batch, selected, with the batch's column buffers. */
 export interface VectorBatch {
@@ -25,6 +26,13 @@ export interface VectorBatch {
   vector(c: number): ColumnVector;
   /** The cell of user column c at batch row r (the row reader's decoding, for any encoding). */
   cell(c: number, r: number): Cell;
+  /**
+   * What `make` derives from user column c's buffers over every row of this record batch
+   * (indexed by batch row, as `sel`), from the reader's VecCache when it holds it (vec-cache.ts:
+   * keyed by file, batch, column and `kind`; `make` must be a pure function of the buffers and
+   * the one deriver of its kind). The value is shared: read it, never mutate it.
+   */
+  derived<T>(c: number, kind: string, make: DeriveFn<T>): T;
 }
 
 /** A visible row: mvcc's KeyRow shape (not imported: lsm/segment stays below lsm/mvcc). */
@@ -55,17 +63,24 @@ export interface VectorScanSource {
   oneVersionPerKey: boolean;
   /** Every version is at or below the snapshot: no seq checks needed. */
   allVisible: boolean;
+  /** VectorBatch.derived of column c of batch b (cached or not: the reader's choice). */
+  derive<T>(b: number, c: number, kind: string, vec: ColumnVector, make: DeriveFn<T>): T;
 }
 
 class Selected implements VectorBatch {
   count = 0;
   lb: LoadedBatch | undefined;
-  constructor(readonly sel: Int32Array) {}
+  /** The record batch `lb` is. */
+  b = 0;
+  constructor(readonly sel: Int32Array, private readonly src: VectorScanSource) {}
   vector(c: number): ColumnVector {
     return this.lb!.vectors[c]!;
   }
   cell(c: number, r: number): Cell {
     return this.lb!.columns[c]!(r);
+  }
+  derived<T>(c: number, kind: string, make: DeriveFn<T>): T {
+    return this.src.derive(this.b, c, kind, this.lb!.vectors[c]!, make);
   }
 }
 
@@ -90,7 +105,7 @@ export class VectorScan implements IterableIterator<ScanPart> {
     /** Keys newer sources decide, ascending (see OverlayRow). */
     private readonly overlay: readonly OverlayRow[],
   ) {
-    this.part = new Selected(new Int32Array(batchRowsMax));
+    this.part = new Selected(new Int32Array(batchRowsMax), src);
   }
 
   /** Next overlay entry to place. */
@@ -117,7 +132,21 @@ export class VectorScan implements IterableIterator<ScanPart> {
       // A run of wide rows becomes a vectors part, a run of narrow ones a rows part: the parts
       // keep the rows' key order (a float sum adds in the same order as the row path).
       const overlay = this.overlay;
-      for (; r < end; r++) {
+      const b = this.b;
+      if (one && all && overlay.length === 0) {
+        // The common case (a segment of one version per key, all visible, nothing newer): only
+        // deletions and narrow rows leave the selection — a tight loop with no key compares.
+        for (; r < end; r++) {
+          if (kinds[r] !== 0) continue;
+          if (widths !== undefined && widths[r]! < this.minWidth) {
+            if (n > 0) break;
+            (narrow ??= []).push(this.keyRow(lb, r));
+          } else {
+            if (narrow !== undefined) break;
+            sel[n++] = r;
+          }
+        }
+      } else for (; r < end; r++) {
         if (overlay.length > 0) {
           // Overlay keys before this row's key go first; this row's key, when the overlay
           // decides it, is replaced by the overlay's row (every version of it skipped).
@@ -164,6 +193,7 @@ export class VectorScan implements IterableIterator<ScanPart> {
       } else this.r = r;
       if (n > 0) {
         this.part.lb = lb;
+        this.part.b = b;
         this.part.count = n;
         return { done: false, value: { kind: 'vectors', batch: this.part } };
       }

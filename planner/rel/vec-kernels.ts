@@ -12,7 +12,8 @@
 //    floats (each exact below 2^52), spilled into a bigint before either could round;
 //  - sum/avg(float4|float8): the same float additions in the same order as the row path;
 //  - sum/avg(numeric): the stored canonical text parsed from its bytes into coefficient digits
-//    (≤ 15 digits: a JS number) and added at the group's largest scale (exact integers below
+//    (≤ 15 digits: a JS number) once per segment batch and kept in the lsm's derived-vector
+//    cache (vec-numeric.ts), and added at the group's largest scale (exact integers below
 //    2^52, a bigint beyond; the scale is read from the text, which is the value's dscale — a
 //    numeric(p,s) value was coerced to s when written, and an unconstrained column's values
 //    keep their own scales, so the typmod adds nothing); NaN, ±Infinity and longer values go
@@ -24,6 +25,7 @@ import { decodeUtf8, type ColumnVector, type VectorBatch } from '../../lsm/index
 import type { EvalContext, Value } from '../bind/expr.js';
 import { stepFactory, type Step, type StepCall } from './agg-steps.js';
 import { DbError } from '../../catalog/index.js';
+import { SCALED_NUMERICS, scaleNumerics } from './vec-numeric.js';
 
 /** One aggregate's state for every group. */
 export interface Kernel {
@@ -268,43 +270,33 @@ class NumericSumKernel implements Kernel {
     this.n[g]++;
     this.addNumeric(g, v as Numeric);
   }
-  addVectors(_vb: VectorBatch, vec: ColumnVector | undefined, _col: number, sel: Int32Array, gids: Int32Array, count: number): void {
+  addVectors(vb: VectorBatch, vec: ColumnVector | undefined, col: number, sel: Int32Array, gids: Int32Array, count: number): void {
     if (vec === undefined || vec.enc !== 'utf8') return;
-    const o = vec.offsets;
-    const b = vec.bytes;
-    const off = vec.offset;
-    const nulls = vec.valid !== undefined;
+    // The batch's values as scaled integers, parsed once per segment batch (vec-numeric.ts).
+    const sn = vb.derived(col, SCALED_NUMERICS, scaleNumerics);
+    const coef = sn.coef;
+    const uniform = sn.scale;
+    const scales = sn.scales;
     // Group ids are assigned before the kernels run: the arrays are not regrown in this loop.
     const n = this.n, small = this.small, scale = this.scale;
     for (let i = 0; i < count; i++) {
       const r = sel[i]!;
-      if (nulls && !isValid(vec, r)) continue;
+      const d = coef[r]!;
+      if (d !== d) {
+        // NaN: a null, or a value kept apart (NaN, ±Infinity, > 15 digits) parsed as before.
+        if (!isValid(vec, r)) continue;
+        const g = gids[i]!;
+        n[g]++;
+        this.addNumeric(g, Numeric.fromString(decodeUtf8(vec.bytes, vec.offsets[vec.offset + r]!, vec.offsets[vec.offset + r + 1]!)));
+        continue;
+      }
       const g = gids[i]!;
       n[g]++;
-      const s = o[off + r]!, e = o[off + r + 1]!;
-      // The canonical text: [-]digits[.digits]. Up to 15 digits fit a JS number exactly.
-      let p = s;
-      const neg = b[p] === 45;
-      if (neg) p++;
-      let d = 0, digits = 0, dot = -1, plain = p < e;
-      for (; p < e; p++) {
-        const c = b[p]!;
-        if (c >= 48 && c <= 57) {
-          d = d * 10 + (c - 48);
-          digits++;
-        } else if (c === 46 && dot < 0) dot = p;
-        else {
-          plain = false;
-          break;
-        }
-      }
-      if (plain && digits > 0 && digits <= 15) {
-        const sc = dot < 0 ? 0 : e - dot - 1;
-        const x = small[g]! + (neg ? -d : d);
-        // The common case inline: the group's scale, no spill.
-        if (scale[g] === sc && x < SPILL && x > -SPILL) small[g] = x;
-        else this.addScaled(g, neg ? -d : d, sc);
-      } else this.addNumeric(g, Numeric.fromString(decodeUtf8(b, s, e)));
+      const sc = uniform >= 0 ? uniform : scales![r]!;
+      // The common case inline: the group's scale, no spill (|sum| < 2^52 stays exact).
+      const x = small[g]! + d;
+      if (scale[g] === sc && x < SPILL && x > -SPILL) small[g] = x;
+      else this.addScaled(g, d, sc);
     }
   }
   result(g: number): Value {
