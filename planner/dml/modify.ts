@@ -176,6 +176,19 @@ function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined, from
   return { node, where: where ? compile(where) : undefined, ...(where ? { shown: { expr: where, slots: { kind: 'entries' as const, entries: (sb.scope as RelScope).entries } } } : {}) };
 }
 
+/** The rows SELECT … FOR UPDATE locks (../rel/row-locks.ts): `tab`'s keyed scan, rows laid out
+ *  as [columns..., stored key], and WHERE bound over them (`alias` as in FROM). */
+export interface LockScan {
+  node: RelNode;
+  where: Compiled | undefined;
+}
+
+export function planLockScan(b: Binder, tab: TableDesc, alias: string | undefined, whereAst: Node | undefined): LockScan {
+  const { scope, from, scans } = targetScope(b, tab, alias, undefined);
+  const t = planTarget(b.withScope(scope), tab, whereAst, from, scans);
+  return { node: t.node, where: t.where };
+}
+
 /** Target rows after lock + re-check (see the file header); each target row at most once. */
 async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[]; combined: Value[] }> {
   const ts = ctx.tables!;
