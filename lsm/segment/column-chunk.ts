@@ -40,8 +40,24 @@ class Bytes {
     this.used += b.length;
   }
   putString(s: string): void {
-    this.reserve(s.length * 3);
-    this.used += this.buf.write(s, this.used, 'utf8');
+    const n = s.length;
+    this.reserve(n * 3);
+    const buf = this.buf;
+    const at = this.used;
+    // Short ASCII (numerics as text, names): a JS loop beats Buffer#write's binding call.
+    if (n <= 32) {
+      let k = 0;
+      for (; k < n; k++) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        buf[at + k] = c;
+      }
+      if (k === n) {
+        this.used = at + n;
+        return;
+      }
+    }
+    this.used = at + buf.write(s, at, 'utf8');
   }
 }
 
@@ -260,12 +276,41 @@ function encodeColumns(chunk: ColumnChunk, opts: EncodeSegmentOptions): EncodedS
     }
     batches.push({ children, info: { firstKey: chunk.key(start), lastKey: chunk.key(end - 1), rowCount: m, smallestSeq: 0n, largestSeq: 0n, columns: colStats } });
   }
-  // Keys ascend strictly: every key is distinct.
-  const distinct: Uint8Array[] = new Array(n);
-  for (let i = 0; i < n; i++) distinct[i] = chunk.key(i);
-  // firstKey/lastKey and the bloom keys are views into the chunk's key buffer; assembleSegment
-  // copies what the meta keeps and the footer encodes the batch keys into its own bytes.
-  return assembleSegment({ table: chunk.table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount: n, distinctKeys: distinct, smallestKey: chunk.key(0), largestKey: chunk.key(n - 1) });
+  // Keys ascend strictly: every key is distinct. firstKey/lastKey are views into the chunk's key
+  // buffer; assembleSegment copies what the meta keeps and the footer encodes the batch keys
+  // into its own bytes.
+  return assembleSegment({ table: chunk.table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount: n, distinctKeys: bloomKeys(keys.buf, keyOffsets, n), distinctKeyCount: n, smallestKey: chunk.key(0), largestKey: chunk.key(n - 1) });
+}
+
+/**
+ * The chunk's keys for the bloom filter, which hashes each key as it is handed out: keys of
+ * equal length are copied into one reused array (a bulk load's keys mostly have one length),
+ * so the filter costs no typed array per row.
+ */
+function bloomKeys(buf: Uint8Array, offsets: Int32Array, n: number): Iterable<Uint8Array> {
+  return {
+    [Symbol.iterator](): Iterator<Uint8Array> {
+      let i = 0;
+      let scratch = new Uint8Array(0);
+      const res: IteratorResult<Uint8Array> = { value: scratch, done: false };
+      return {
+        next(): IteratorResult<Uint8Array> {
+          if (i >= n) return { value: undefined, done: true };
+          const s = offsets[i]!;
+          const len = offsets[i + 1]! - s;
+          i++;
+          if (len > 64) {
+            res.value = buf.subarray(s, s + len);
+            return res;
+          }
+          if (scratch.length !== len) scratch = new Uint8Array(len);
+          for (let k = 0; k < len; k++) scratch[k] = buf[s + k]!;
+          res.value = scratch;
+          return res;
+        },
+      };
+    },
+  };
 }
 
 /** A Binary/Utf8 column of rows [start, start + m) with offsets rebased to 0. */

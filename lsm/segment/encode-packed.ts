@@ -115,7 +115,7 @@ export function encodeSegmentPacked(p: PackedRows, opts: EncodeSegmentOptions = 
   for (let i = 0; i < n; i++) {
     if (i === 0 || keyBuf.compare(keyBuf, p.keyOffsets[i]!, p.keyOffsets[i + 1]!, p.keyOffsets[i - 1]!, p.keyOffsets[i]!) !== 0) distinct.push(key(i));
   }
-  return assembleSegment({ table: p.table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount, distinctKeys: distinct, smallestKey: key(0), largestKey: key(n - 1) });
+  return assembleSegment({ table: p.table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount, distinctKeys: distinct, distinctKeyCount: distinct.length, smallestKey: key(0), largestKey: key(n - 1) });
 }
 
 /** Bytes after the tag byte of a cell at `q`. */

@@ -68,7 +68,7 @@ export function encodeSegment(table: TableId, entries: readonly Entry[], opts: E
   for (let i = 0; i < entries.length; i++) {
     if (i === 0 || compareBytes(entries[i - 1]!.key, entries[i]!.key) !== 0) distinct.push(entries[i]!.key);
   }
-  return assembleSegment({ table, fields, batches, encodings, width, fixedWidth, rowCount: entries.length, putCount, distinctKeys: distinct, smallestKey: entries[0]!.key, largestKey: entries[entries.length - 1]!.key });
+  return assembleSegment({ table, fields, batches, encodings, width, fixedWidth, rowCount: entries.length, putCount, distinctKeys: distinct, distinctKeyCount: distinct.length, smallestKey: entries[0]!.key, largestKey: entries[entries.length - 1]!.key });
 }
 
 /** The Arrow fields of a segment: system columns, `_width` when rows differ in width, user columns. */
@@ -98,8 +98,10 @@ export interface BuiltSegment {
   fixedWidth: boolean;
   rowCount: number;
   putCount: number;
-  /** Every distinct key, ascending (the bloom filter's input). */
-  distinctKeys: readonly Uint8Array[];
+  /** Every distinct key, ascending (the bloom filter's input; each key is hashed as it is
+   *  iterated and not kept, so an iterator may hand out one reused buffer). */
+  distinctKeys: Iterable<Uint8Array>;
+  distinctKeyCount: number;
   smallestKey: Uint8Array;
   largestKey: Uint8Array;
 }
@@ -112,7 +114,7 @@ export function assembleSegment(b: BuiltSegment): EncodedSegment {
   const infos = b.batches.map((x) => x.info);
   const batches = b.batches.map((x) => new RecordBatch(schema, makeData({ type: new Struct(fields), length: x.info.rowCount, nullCount: 0, children: x.children })));
   const arrowBytes = tableToIPC(new Table(schema, batches), 'file');
-  const distinctKeys = b.distinctKeys.length;
+  const distinctKeys = b.distinctKeyCount;
   const bloom = buildBloom(b.distinctKeys, distinctKeys);
   const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: ownStats(mergeStats(infos.map((x) => x.columns[c]!))) }));
   const metaCore = {
