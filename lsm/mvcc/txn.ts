@@ -212,6 +212,17 @@ export class Txn {
     if (bytes > 0) this.charge(bytes);
   }
 
+  /** Returns part of what reserve() took, for structures freed before the transaction ends
+   *  (rows a statement notes for its end-of-statement checks). Never below what write set and
+   *  locks hold: the caller returns at most what it reserved. */
+  unreserve(bytes: number): void {
+    this.check();
+    if (!(bytes > 0)) return;
+    const n = Math.min(bytes, this.writeBytes);
+    this.host.writeSetBudget.release(n);
+    this.writeBytes -= n;
+  }
+
   /** Estimated heap bytes charged so far (tests, diagnostics). */
   get chargedBytes(): number {
     return this.writeBytes;

@@ -191,6 +191,9 @@ describe('write-set accounting', () => {
     u.reserve(db.txnBytesMax - 10);
     expect(() => u.reserve(11)).toThrow(expect.objectContaining({ code: '54000' }));
     expect(() => u.put(1, k(1), row(1))).toThrow(expect.objectContaining({ code: '54000' }));
+    u.unreserve(db.txnBytesMax / 2); // a statement's structure freed: room again
+    u.put(1, k(1), row(1));
+    expect(db.writeSetBudget.used).toBe(u.chargedBytes);
     u.rollback();
     expect(db.writeSetBudget.used).toBe(0);
     await db.close();
