@@ -14,7 +14,7 @@ import { REPORTED_SETTINGS, type CancelToken, type Engine, type SqlSession } fro
 import type { BackendRegistry } from './backends.js';
 import { FramingError, type Frame } from './framing.js';
 import type { Logger } from './log.js';
-import { decodeMessage, decodeStartup } from './messages.js';
+import { decodeMessageAt, decodeStartup } from './messages.js';
 import { authenticate, type AuthContext } from './authflow.js';
 import { QueryProtocol } from './query.js';
 import type { StatementIo } from './statement.js';
@@ -320,15 +320,23 @@ export class Connection implements StatementIo {
     for (;;) {
       // Frames already buffered (a pipelined Bind/Describe/Execute/Sync arrives in one chunk) are
       // taken without a promise; only waiting for input goes through the Transport's async path.
-      const frame = this.t.bufferedFrame() ?? (await this.t.nextFrame(this.armIdleInTransaction));
-      if (frame === undefined) return;
+      // Waiting for input goes through one promise (Transport.waitInput), no async frame; a
+      // frame is decoded where it lies in the input buffer (no Frame object, no body view).
+      let type = this.t.bufferedType();
+      while (type < 0) {
+        const w = this.t.waitInput(this.armIdleInTransaction);
+        if (w === undefined) return;
+        await w;
+        type = this.t.bufferedType();
+      }
       let msg;
       try {
-        msg = decodeMessage(frame);
+        const r = this.t.reader;
+        msg = decodeMessageAt(type, r.frameBuf, r.bodyStart, r.bodyEnd);
       } catch (e) {
         if (!(e instanceof DbError)) throw e;
         // A decodable frame with bad content (e.g. invalid UTF-8): a statement error.
-        if (frame.type === 0x51 /* Q */) {
+        if (type === 0x51 /* Q */) {
           await proto.failQuery(e);
         } else if (!proto.failed) {
           proto.fail(e);
@@ -402,7 +410,7 @@ export class Connection implements StatementIo {
           await proto.failQuery(new DbError('0A000', 'the function call protocol is not supported'));
           break;
         case 'password':
-          throw new FramingError(`invalid frontend message type ${frame.type}`);
+          throw new FramingError(`invalid frontend message type ${type}`);
         default: {
           const never: never = msg;
           throw new Error(`unknown message ${String(never)}`);

@@ -48,6 +48,9 @@ export class FrameReader {
   private restBytes = 0;
   /** Set once the startup packet has been accepted; regular typed frames follow. */
   startupDone = false;
+  /** Body range in `frameBuf` of the frame nextInPlace() returned last. */
+  bodyStart = 0;
+  bodyEnd = 0;
 
   private readonly limits: Int32Array;
 
@@ -73,27 +76,45 @@ export class FrameReader {
 
   /** The next whole frame, or undefined when more bytes are needed. Throws FramingError. */
   next(): Frame | undefined {
-    const headerBytes = this.startupDone ? 5 : 4;
-    if (!this.ensure(headerBytes)) return undefined;
-    const cur = this.cur;
-    const off = this.off;
     if (this.startupDone) {
-      const type = cur[off]!;
-      const limit = this.limits[type]!;
-      if (limit === 0) throw new FramingError(`invalid frontend message type ${type}`);
-      const len = cur.readInt32BE(off + 1);
-      if (len < 4 || len > limit) throw new FramingError('invalid message length');
-      if (!this.ensure(1 + len)) return undefined;
-      const start = this.off;
-      this.off = start + 1 + len;
-      return { type, body: this.cur.subarray(start + 5, start + 1 + len) };
+      const type = this.nextInPlace();
+      return type < 0 ? undefined : { type, body: this.cur.subarray(this.bodyStart, this.bodyEnd) };
     }
-    const len = cur.readInt32BE(off);
+    if (!this.ensure(4)) return undefined;
+    const len = this.cur.readInt32BE(this.off);
     if (len < 8 || len > STARTUP_PACKET_BYTES_MAX) throw new FramingError('invalid length of startup packet');
     if (!this.ensure(len)) return undefined;
     const start = this.off;
     this.off = start + len;
     return { type: 0, body: this.cur.subarray(start + 4, start + len) };
+  }
+
+  /**
+   * After the startup phase: the type byte of the next whole frame, whose body is then
+   * `frameBuf[bodyStart, bodyEnd)` (valid as long as `next()`'s body would be: the bytes are never
+   * overwritten), or -1 when more bytes are needed. No Frame object and no subarray view: the
+   * message loop decodes the body in place (messages.ts decodeMessageAt). Throws FramingError.
+   */
+  nextInPlace(): number {
+    if (!this.ensure(5)) return -1;
+    const cur = this.cur;
+    const off = this.off;
+    const type = cur[off]!;
+    const limit = this.limits[type]!;
+    if (limit === 0) throw new FramingError(`invalid frontend message type ${type}`);
+    const len = cur.readInt32BE(off + 1);
+    if (len < 4 || len > limit) throw new FramingError('invalid message length');
+    if (!this.ensure(1 + len)) return -1;
+    const start = this.off;
+    this.off = start + 1 + len;
+    this.bodyStart = start + 5;
+    this.bodyEnd = start + 1 + len;
+    return type;
+  }
+
+  /** The buffer holding the body of the frame nextInPlace() returned last. */
+  get frameBuf(): Buffer {
+    return this.cur;
   }
 
   /** Makes at least `n` unread bytes contiguous in `cur`; false when fewer than `n` have arrived. */
@@ -115,13 +136,20 @@ export class FrameReader {
   }
 }
 
-/** Reads fields out of one message body; every read is bounds-checked (08P01 on overrun). */
+/**
+ * Reads fields out of one message body — `buf[start, end)`, all of `buf` by default; every read
+ * is bounds-checked against `end` (08P01 on overrun).
+ */
 export class BodyReader {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
+  pos: number;
+  readonly limit: number;
+  constructor(readonly buf: Buffer, start = 0, end = buf.length) {
+    this.pos = start;
+    this.limit = end;
+  }
 
   get remaining(): number {
-    return this.buf.length - this.pos;
+    return this.limit - this.pos;
   }
 
   int8(): number {
@@ -146,7 +174,7 @@ export class BodyReader {
   /** Raw bytes of a null-terminated string (terminator consumed, not included). */
   cstringBytes(): Buffer {
     const end = this.buf.indexOf(0, this.pos);
-    if (end < 0) throw new FramingError('invalid string in message');
+    if (end < 0 || end >= this.limit) throw new FramingError('invalid string in message');
     const b = this.buf.subarray(this.pos, end);
     this.pos = end + 1;
     return b;
@@ -160,8 +188,9 @@ export class BodyReader {
     const buf = this.buf;
     let end = this.pos;
     // Names are short (usually empty: the unnamed statement and portal); a loop beats indexOf's call.
-    while (end < buf.length && buf[end] !== 0) end++;
-    if (end >= buf.length) throw new FramingError('invalid string in message');
+    const limit = this.limit;
+    while (end < limit && buf[end] !== 0) end++;
+    if (end >= limit) throw new FramingError('invalid string in message');
     this.pos = end + 1;
     return end;
   }
@@ -176,10 +205,10 @@ export class BodyReader {
 
   /** PostgreSQL's pq_getmsgend: trailing garbage is a protocol violation. */
   end(): void {
-    if (this.pos !== this.buf.length) throw new FramingError('invalid message format');
+    if (this.pos !== this.limit) throw new FramingError('invalid message format');
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new FramingError('insufficient data left in message');
+    if (this.pos + n > this.limit) throw new FramingError('insufficient data left in message');
   }
 }

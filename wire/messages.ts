@@ -133,15 +133,27 @@ const FLUSH: FrontendMessage = Object.freeze({ kind: 'flush' });
 const Q = 0x51, P = 0x50, B = 0x42, D = 0x44, E = 0x45, C = 0x43, H = 0x48, S = 0x53, X = 0x58;
 const d = 0x64, c = 0x63, f = 0x66, p = 0x70, F = 0x46;
 
+/** No parameter or result format codes (Bind's usual answer): shared, never written to. */
+const NO_FORMATS = Object.freeze([]) as unknown as number[];
+
 /** Decodes a typed frame. Unknown types are a fatal protocol violation, as in PostgreSQL. */
 export function decodeMessage(frame: Frame): FrontendMessage {
+  return decodeMessageAt(frame.type, frame.body, 0, frame.body.length);
+}
+
+/**
+ * Decodes the typed frame whose body is `buf[start, end)` (FrameReader.nextInPlace): the message
+ * loop's path, without a Frame object or a view of the body. Message fields that keep bytes
+ * (Bind's parameters, CopyData) are views of `buf`.
+ */
+export function decodeMessageAt(type: number, buf: Buffer, start: number, end: number): FrontendMessage {
   // Sync and Flush (one per pipeline) carry nothing: a shared answer, no reader.
-  if (frame.type === S || frame.type === H) {
-    if (frame.body.length !== 0) new BodyReader(frame.body).end(); // throws as r.end() below would
-    return frame.type === S ? SYNC : FLUSH;
+  if (type === S || type === H) {
+    if (end !== start) new BodyReader(buf, start, end).end(); // throws as r.end() below would
+    return type === S ? SYNC : FLUSH;
   }
-  const r = new BodyReader(frame.body);
-  switch (frame.type) {
+  const r = new BodyReader(buf, start, end);
+  switch (type) {
     case Q: {
       const sql = cstr(r);
       r.end();
@@ -162,7 +174,7 @@ export function decodeMessage(frame: Frame): FrontendMessage {
       const statement = cstr(r);
       const nf = r.int16();
       if (nf < 0) throw new FramingError('invalid message format');
-      const paramFormats: number[] = new Array(nf);
+      const paramFormats: number[] = nf === 0 ? NO_FORMATS : new Array(nf);
       for (let i = 0; i < nf; i++) paramFormats[i] = r.int16();
       const np = r.int16();
       if (np < 0) throw new FramingError('invalid message format');
@@ -173,7 +185,7 @@ export function decodeMessage(frame: Frame): FrontendMessage {
       }
       const nr = r.int16();
       if (nr < 0) throw new FramingError('invalid message format');
-      const resultFormats: number[] = new Array(nr);
+      const resultFormats: number[] = nr === 0 ? NO_FORMATS : new Array(nr);
       for (let i = 0; i < nr; i++) resultFormats[i] = r.int16();
       r.end();
       return { kind: 'bind', portal, statement, paramFormats, params, resultFormats };
@@ -184,10 +196,10 @@ export function decodeMessage(frame: Frame): FrontendMessage {
       const name = cstr(r);
       r.end();
       if (t !== S && t !== P) {
-        throw new DbError('08P01', `invalid ${frame.type === D ? 'DESCRIBE' : 'CLOSE'} message subtype ${t}`);
+        throw new DbError('08P01', `invalid ${type === D ? 'DESCRIBE' : 'CLOSE'} message subtype ${t}`);
       }
       const target = t === S ? 'S' : 'P';
-      return frame.type === D ? { kind: 'describe', target, name } : { kind: 'close', target, name };
+      return type === D ? { kind: 'describe', target, name } : { kind: 'close', target, name };
     }
     case E: {
       const portal = cstr(r);
@@ -204,7 +216,7 @@ export function decodeMessage(frame: Frame): FrontendMessage {
     case X:
       return { kind: 'terminate' };
     case d:
-      return { kind: 'copyData', data: frame.body };
+      return { kind: 'copyData', data: buf.subarray(start, end) };
     case c:
       return { kind: 'copyDone' };
     case f: {
@@ -212,10 +224,10 @@ export function decodeMessage(frame: Frame): FrontendMessage {
       return { kind: 'copyFail', message };
     }
     case p:
-      return { kind: 'password', data: frame.body };
+      return { kind: 'password', data: buf.subarray(start, end) };
     case F:
       return { kind: 'functionCall' };
     default:
-      throw new FramingError(`invalid frontend message type ${frame.type}`);
+      throw new FramingError(`invalid frontend message type ${type}`);
   }
 }

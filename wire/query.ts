@@ -47,7 +47,14 @@ const PARSE_CACHE_TEXT_CHARS_MAX = 16 * 1024;
 
 export class QueryProtocol {
   private readonly statements = new Map<string, Statement>();
+  /** Named portals. */
   private readonly portals = new Map<string, Portal>();
+  /**
+   * The unnamed portal, kept outside `portals`: bound and dropped once per round trip (every
+   * Bind/Execute/Sync), it would make the Map's hash table churn (deleted entries, a rehash
+   * every few round trips).
+   */
+  private unnamedPortal: Portal | undefined;
   /** Query text → parse result, for repeated Parse messages (bounded, oldest evicted). */
   private readonly parseCache = new Map<string, readonly ParsedStatement[]>();
   /** True between an extended-protocol error and the next Sync. */
@@ -216,7 +223,7 @@ export class QueryProtocol {
 
   private readyForQuery(): void {
     const status = this.session.txStatus();
-    if (status === 'I' && this.portals.size > 0) this.closeAllPortals();
+    if (status === 'I' && (this.unnamedPortal !== undefined || this.portals.size > 0)) this.closeAllPortals();
     this.io.sendNotices();
     // Indexed, not for-of: no iterator per Sync for the usual empty answer.
     const changed = this.session.takeChangedReportedSettings();
@@ -315,7 +322,9 @@ export class QueryProtocol {
     checkResultFormats(resultFormats, fields === null ? 0 : fields.length);
     const values = params.length === 0 ? [] : decodeParams(params, paramFormats, stmt.paramOids, this.session.formatSettings());
     if (portalName !== '' && this.portals.size >= PORTALS_MAX) throw new DbError('53400', `too many portals (limit ${PORTALS_MAX})`);
-    this.portals.set(portalName, { stmt, params: values, resultFormats, state: { kind: 'new' } });
+    const portal: Portal = { stmt, params: values, resultFormats, state: NEW_PORTAL };
+    if (portalName === '') this.unnamedPortal = portal;
+    else this.portals.set(portalName, portal);
     this.io.out.bindComplete();
   }
 
@@ -355,7 +364,7 @@ export class QueryProtocol {
       else out.rowDescription(fields, []);
       return;
     }
-    const portal = this.portals.get(name);
+    const portal = this.portal(name);
     if (portal === undefined) throw new DbError('34000', `portal "${name}" does not exist`);
     const fields = portal.stmt.prepared?.fields ?? null;
     if (fields === null) out.noData();
@@ -368,7 +377,7 @@ export class QueryProtocol {
    * executeAsync, which then owns the clean-up.
    */
   execute(portalName: string, maxRows: number): void | Promise<void> {
-    const portal = this.portals.get(portalName);
+    const portal = this.portal(portalName);
     if (portal === undefined) throw new DbError('34000', `portal "${portalName}" does not exist`);
     const prepared = portal.stmt.prepared;
     if (prepared === null) {
@@ -481,11 +490,16 @@ export class QueryProtocol {
     return this.endBracket(failed);
   }
 
+  private portal(name: string): Portal | undefined {
+    return name === '' ? this.unnamedPortal : this.portals.get(name);
+  }
+
   private closePortal(name: string): void {
-    const p = this.portals.get(name);
+    const p = this.portal(name);
     if (p === undefined) return;
     if (p.state.kind === 'running') closeRun(p.state.run);
-    this.portals.delete(name);
+    if (name === '') this.unnamedPortal = undefined;
+    else this.portals.delete(name);
   }
 
   /**
@@ -503,10 +517,14 @@ export class QueryProtocol {
       if (p.state.kind === 'running') closeRun(p.state.run);
       this.portals.delete(name);
     }
+    if (runningPortal !== '') this.closePortal('');
   }
 
   closeAllPortals(): void {
-    for (const p of this.portals.values()) if (p.state.kind === 'running') closeRun(p.state.run);
+    this.closePortal('');
+    if (this.portals.size === 0) return;
+    // forEach with a module-level function: no iterator or closure.
+    this.portals.forEach(closeIfRunning);
     this.portals.clear();
   }
 
@@ -532,6 +550,13 @@ function sameResult(a: readonly Field[] | null, b: readonly Field[] | null): boo
 /** True for executions whose tag counts the rows they return (SELECT, INSERT ... RETURNING). */
 function returnsRows(run: Running): boolean {
   return run.exec.kind === 'rows' && run.exec.fields !== null;
+}
+
+/** A bound portal's state before its first Execute (states are replaced, never changed). */
+const NEW_PORTAL: PortalState = Object.freeze({ kind: 'new' });
+
+function closeIfRunning(p: Portal): void {
+  if (p.state.kind === 'running') closeRun(p.state.run);
 }
 
 function closeRun(run: Running): void {

@@ -108,6 +108,15 @@ export class Transport {
   }
 
   /**
+   * bufferedFrame() without a Frame object: the type byte of a whole frame already received
+   * (its body is `reader.frameBuf[reader.bodyStart, reader.bodyEnd)`), or -1. After the startup
+   * phase only. Throws FramingError for a malformed frame.
+   */
+  bufferedType(): number {
+    return this.closed ? -1 : this.reader.nextInPlace();
+  }
+
+  /**
    * The next whole frame, or undefined once the input ended. Before waiting it writes pending
    * output; `onIdle` may arm a timer for the wait and returns its disarm function.
    * Throws FramingError for a malformed frame.
@@ -116,18 +125,36 @@ export class Transport {
     for (;;) {
       const f = this.reader.next();
       if (f !== undefined) return f;
-      if (this.inputEnded) return undefined;
-      this.flush();
-      if (this.stream.writableNeedDrain) await this.drain();
-      if (this.paused) {
-        this.paused = false;
-        this.stream.resume();
-      }
-      const disarm = onIdle?.();
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      disarm?.();
+      const w = this.waitInput(onIdle);
+      if (w === undefined) return undefined;
+      await w;
     }
   }
+
+  /**
+   * For a consumer that found no whole frame buffered: writes pending output, then waits for more
+   * input (or for the output to drain first). Undefined once the input has ended (no frame will
+   * come); otherwise a promise after which the consumer looks for a frame again. The message
+   * loop's wait: one promise per round trip, no async function frame and no closure (unless
+   * `onIdle` arms a timer).
+   */
+  waitInput(onIdle?: () => (() => void) | undefined): Promise<void> | undefined {
+    if (this.inputEnded) return undefined;
+    this.flush();
+    if (this.stream.writableNeedDrain) return this.drain();
+    if (this.paused) {
+      this.paused = false;
+      this.stream.resume();
+    }
+    const disarm = onIdle?.();
+    const waiting = new Promise<void>(this.setWake);
+    return disarm === undefined ? waiting : waiting.then(disarm);
+  }
+
+  /** The executor of waitInput's promise: one function per connection, not one per wait. */
+  private readonly setWake = (resolve: () => void): void => {
+    this.wake = resolve;
+  };
 
   flush(): void {
     if (this.out.sizeBytes === 0) return;

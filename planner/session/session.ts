@@ -93,12 +93,18 @@ export class PlannerSession implements SqlSession, SessionEnv {
   /**
    * Relational cursors whose operator trees are still open: suspended portals (Execute with a row
    * limit). Another statement detaches them first (rel-cursor.ts); a transaction's end closes
-   * them. At most one per portal (the wire bounds portals).
+   * them. At most one per portal (the wire bounds portals). An array, not a Set: nearly every
+   * statement adds its cursor and removes it again at once (a PK lookup), and a Set's add and
+   * delete churn its hash table (a rehash every few statements).
    */
-  private readonly openCursors = new Set<RelCursor>();
+  private openCursors: RelCursor[] = [];
   /** Every tracked cursor's onRelease: one function per session, not a closure per statement. */
   private readonly cursorReleased = (c: RelCursor): void => {
-    this.openCursors.delete(c);
+    const a = this.openCursors;
+    const i = a.lastIndexOf(c);
+    if (i < 0) return;
+    a[i] = a[a.length - 1]!;
+    a.pop();
   };
   /** Settles once close() has ended the storage transaction and dropped the temporary schema. */
   tablesClosed: Promise<void> = Promise.resolve();
@@ -186,7 +192,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     const plan = p.plan;
     if (p.literalValues !== undefined) params = p.literalValues; // a parameterised template's plan
     if (this.tx.state.kind === 'aborted' && !allowedWhenAborted(plan)) throw abortedError();
-    if (this.openCursors.size > 0) {
+    if (this.openCursors.length > 0) {
       // A portal suspended mid-result keeps its snapshot and sees none of this statement's
       // effects (PostgreSQL): its remaining rows are computed now, before anything changes.
       const d = this.beforeOtherStatement(plan);
@@ -286,7 +292,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
   private rowsExecution(fields: readonly Field[] | null, r: RowCursor | Value[][]): Execution {
     if (Array.isArray(r)) return { kind: 'rows', fields, cursor: rowsCursor(r, 'SELECT') };
     if (r instanceof RelCursor && r.isOpen) {
-      this.openCursors.add(r);
+      this.openCursors.push(r);
       r.onRelease = this.cursorReleased;
     }
     return { kind: 'rows', fields, cursor: r };
@@ -317,8 +323,8 @@ export class PlannerSession implements SqlSession, SessionEnv {
 
   /** Detaches every open cursor, one after the other (each may wait for DuckDB). */
   private detachCursors(): Promise<void> | undefined {
-    const all = [...this.openCursors];
-    this.openCursors.clear();
+    const all = this.openCursors;
+    this.openCursors = [];
     let chain: Promise<void> | undefined;
     for (const c of all) {
       chain = chain ? chain.then(() => c.detach()) : (c.detach() ?? undefined);
@@ -327,9 +333,9 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   private closeCursors(): void {
-    if (this.openCursors.size === 0) return;
-    const all = [...this.openCursors];
-    this.openCursors.clear();
+    if (this.openCursors.length === 0) return;
+    const all = this.openCursors;
+    this.openCursors = [];
     for (const c of all) c.close();
   }
 

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { BodyReader, FrameReader, FramingError, type Frame } from '../../wire/framing.js';
-import { decodeMessage } from '../../wire/messages.js';
+import { decodeMessage, decodeMessageAt } from '../../wire/messages.js';
 
 const startup = serialize.startup({ user: 'alice', database: 'postgres', application_name: 't' });
 const typed = Buffer.concat([
@@ -148,5 +148,52 @@ describe('decodeMessage names', () => {
     expect(decodeMessage(frameOf(serialize.describe({ type: 'S', name: 'é€😀' })))).toMatchObject({ kind: 'describe', target: 'S', name: 'é€😀' });
     const bad = Buffer.from([0x44, 0, 0, 0, 8, 0x53, 0x61, 0xc3, 0]);
     expect(() => decodeMessage(frameOf(bad))).toThrow(expect.objectContaining({ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0xc3' }));
+  });
+});
+
+describe('in-place frames (the message loop: FrameReader.nextInPlace + decodeMessageAt)', () => {
+  /** The typed frames of `chunks` read in place, each decoded where it lies. */
+  function readInPlace(chunks: Buffer[]): Array<{ type: number; body: string; msg: unknown }> {
+    const r = new FrameReader(1 << 20);
+    r.startupDone = true;
+    const out: Array<{ type: number; body: string; msg: unknown }> = [];
+    for (const c of chunks) {
+      r.push(c);
+      for (let t = r.nextInPlace(); t >= 0; t = r.nextInPlace()) {
+        out.push({ type: t, body: r.frameBuf.subarray(r.bodyStart, r.bodyEnd).toString('hex'), msg: decodeMessageAt(t, r.frameBuf, r.bodyStart, r.bodyEnd) });
+      }
+    }
+    expect(r.bufferedBytes).toBe(0);
+    return out;
+  }
+  const expected = readAll([typed.subarray(0)].map((b) => Buffer.concat([startup, b]))).slice(1);
+
+  it('gives the frames next() gives and the messages decodeMessage gives, at every split', () => {
+    const decoded = expected.map((f) => decodeMessage({ type: f.type, body: Buffer.from(f.body, 'hex') }));
+    for (let i = 0; i <= typed.length; i += i < 200 ? 1 : 97) {
+      const got = readInPlace([typed.subarray(0, i), typed.subarray(i)]);
+      expect(got.map((g) => ({ type: g.type, body: g.body })), `split at ${i}`).toEqual(expected);
+      expect(got.map((g) => g.msg), `split at ${i}`).toEqual(decoded);
+    }
+  });
+
+  it('bounds every read by the frame, not by the buffer behind it', () => {
+    // An Execute whose body lacks its row count, followed in the same buffer by a Sync: the
+    // reader must not read the next frame's bytes as the missing field.
+    const short = Buffer.from([0x45, 0, 0, 0, 5, 0]);
+    const buf = Buffer.concat([short, serialize.sync()]);
+    expect(() => decodeMessageAt(0x45, buf, 5, 6)).toThrow('insufficient data left in message');
+    // A name without its terminator inside the frame, a NUL right after it.
+    const name = Buffer.from([0x44, 0, 0, 0, 6, 0x53, 0x61, 0]);
+    expect(() => decodeMessageAt(0x44, name, 5, 7)).toThrow('invalid string in message');
+    const r = new BodyReader(Buffer.from([9, 0x61, 0x62, 0, 9]), 1, 3);
+    expect(r.remaining).toBe(2);
+    expect(() => r.cstringBytes()).toThrow('invalid string in message');
+    expect(() => new BodyReader(Buffer.from([9, 0x61, 0, 9]), 1, 3).end()).toThrow('invalid message format');
+    // Bind without format codes shares one frozen empty list (never written to).
+    const body = Buffer.from([0, 0x73, 0, 0, 0, 0, 0, 0, 0]); // portal '', statement 's', 0 formats, 0 params, 0 result formats
+    const m = decodeMessageAt(0x42, body, 0, body.length) as { paramFormats: number[]; params: unknown[]; resultFormats: number[] };
+    expect(m).toMatchObject({ kind: 'bind', portal: '', statement: 's', paramFormats: [], params: [], resultFormats: [] });
+    expect(Object.isFrozen(m.paramFormats) && Object.isFrozen(m.resultFormats)).toBe(true);
   });
 });
