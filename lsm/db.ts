@@ -63,8 +63,13 @@ export class LsmDb implements TxnHost {
   /** Per-transaction write-set limit (estimated heap bytes): the configured one bounded by the
    *  heap (mvcc/budget.ts). */
   readonly txnBytesMax: number;
-  /** What all open transactions' write sets may hold together. */
+  /** What all open transactions' write sets, and the rows committed from them into memtables
+   *  not flushed yet, may hold together. */
   readonly writeSetBudget: WriteSetBudget;
+  /** The charge of the committed write sets each memtable holds (returned when it is flushed):
+   *  after a big commit the memtable keeps the rows on the heap until its flush ends, and a
+   *  second big load must not count on that room (MVCC.md "Write-set limits"). */
+  private readonly memHeapBytes = new Map<Memtable, number>();
   private readonly valueBytesMax: number;
   /** Where ingested files go: the deepest level compaction uses. */
   private readonly ingestLevel: number;
@@ -240,7 +245,7 @@ export class LsmDb implements TxnHost {
   }
 
   /** The commit path shared by transactions and write(): see the class invariants. */
-  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[]): Promise<Seq> {
+  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[], heapBytes = 0): Promise<Seq> {
     await admit(
       () => ({
         immutableMemtables: this.imms.length, immutableMemtablesMax: this.opts.immutableMemtablesMax,
@@ -273,6 +278,10 @@ export class LsmDb implements TxnHost {
       await this.wal.append(frame, () => {
         const mem = this.mem;
         for (let i = 0; i < entries.length; i++) mem.put(entries[i]!, keys[i]);
+        if (heapBytes > 0) {
+          this.writeSetBudget.add(heapBytes);
+          this.memHeapBytes.set(mem, (this.memHeapBytes.get(mem) ?? 0) + heapBytes);
+        }
         if (seq > this.visibleSeq) this.visibleSeq = seq;
         this.counters.userBytes += frame.length;
       });
@@ -425,6 +434,8 @@ export class LsmDb implements TxnHost {
         );
         this.imms.pop();
         this.immMems = this.imms.map((i) => i.mem);
+        this.writeSetBudget.release(this.memHeapBytes.get(oldest.mem) ?? 0);
+        this.memHeapBytes.delete(oldest.mem);
         this.counters.flushes++;
         this.counters.flushBytes += out.bytesWritten;
         this.wakeStalled();

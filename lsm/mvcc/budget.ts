@@ -131,4 +131,10 @@ export class WriteSetBudget {
   release(bytes: number): void {
     this.usedBytes -= bytes;
   }
+
+  /** Takes `bytes` without a check: a commit's rows moving from its write set into a memtable
+   *  (the write set's charge is released right after; this must not fail mid-commit). */
+  add(bytes: number): void {
+    this.usedBytes += bytes;
+  }
 }

@@ -56,8 +56,10 @@ export interface TxnHost {
   readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined;
   scanAt(table: TableId, opts: ScanOptions, seq: Seq): Iterable<KeyRow>;
   latestVersion(table: TableId, key: Uint8Array): Entry | undefined;
-  /** `opKeys[i]` = opKey of `ops[i]` (the write set already has them: not built twice). */
-  commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[]): Promise<Seq>;
+  /** `opKeys[i]` = opKey of `ops[i]` (the write set already has them: not built twice).
+   *  `heapBytes`: what the write set was charged; the rows keep costing it in the memtable until
+   *  flushed, so the host charges that much to the memtable (writeSetBudget.add). */
+  commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[], heapBytes?: number): Promise<Seq>;
   lockRow(txn: TxnId, table: TableId, key: Uint8Array, opts: LockOptions): Promise<string>;
   /** Takes the lock of `lockKey` (an opKey) at once when it is free or already `txn`'s; false
    *  when another transaction holds it (the caller then waits through lockRow). */
@@ -362,7 +364,7 @@ export class Txn {
         ops[i] = op;
         keys[i++] = k;
       }
-      return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined, keys);
+      return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined, keys, this.writeBytes);
     } catch (e) {
       this.finish('rolled-back');
       throw e;

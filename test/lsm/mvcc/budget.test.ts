@@ -111,8 +111,37 @@ describe('write-set accounting', () => {
     while (t.chargedBytes + 2 * entryHeapBytes(k(i), row(i), true) < db.txnBytesMax) t.put(1, k(i), row(i++));
     expect(i).toBeGreaterThan(1000);
     await t.commit();
+    await db.flush();
     expect(db.writeSetBudget.used).toBe(0);
     expect([...db.scan(1)].length).toBe(i);
+    await db.close();
+  });
+
+  it('committed rows stay charged until their memtable is flushed', async () => {
+    const db = await open(4 * MiB); // 2 MiB for all; the default 16 MiB memtable never seals here
+    let i = 0;
+    let charged = 0;
+    for (let round = 0; round < 2; round++) {
+      const t = db.begin();
+      while (t.chargedBytes < db.txnBytesMax * 0.9) putRow(t, i++);
+      charged += t.chargedBytes;
+      await t.commit();
+      expect(db.writeSetBudget.used).toBe(charged);
+    }
+    // A third load does not fit while the first two ones' rows are in memory.
+    const u = db.begin();
+    const err = limitErrorOf(() => {
+      for (;;) putRow(u, i++);
+    });
+    expect(err.code).toBe('53200');
+    u.rollback();
+    await db.flush();
+    expect(db.writeSetBudget.used).toBe(0);
+    const v = db.begin();
+    while (v.chargedBytes < db.txnBytesMax * 0.9) putRow(v, i++);
+    await v.commit();
+    await db.flush();
+    expect(db.writeSetBudget.used).toBe(0);
     await db.close();
   });
 
@@ -133,6 +162,7 @@ describe('write-set accounting', () => {
     putRow(ts[2]!, i++); // room again
     await ts[1]!.commit();
     ts[2]!.rollback();
+    await db.flush(); // ts[1]'s rows leave the memtable
     expect(db.writeSetBudget.used).toBe(0);
     await db.close();
   });
