@@ -64,6 +64,10 @@ export class SchemaCatalog {
     // Ingested storage (COPY into a fresh table, ALTER … ADD PRIMARY KEY) that no committed
     // relation names: its transaction rolled back or crashed before COMMIT. Nobody can reach it
     // (storage ids are never reused), so it is dropped in the background.
+    // OIDs taken synchronously (allocOidNow) may run past the persisted limit: the committed rows
+    // that hold them raise the counter here, so none is handed out twice.
+    const used = c.highestCommittedOid();
+    if (used >= c.nextOid) c.nextOid = c.oidLimit = used + 1;
     const live = c.committedStorageIds();
     for (const id of db.ingestedOnlyTables()) if (id >= FIRST_USER_OID && !live.has(id)) void c.reclaimStorage(id).catch(() => undefined);
     return c;
@@ -82,7 +86,36 @@ export class SchemaCatalog {
     return ids;
   }
 
+  /** The highest `oid` field of any committed relation row (at any depth: CHECK constraints' too). */
+  private highestCommittedOid(): number {
+    let max = 0;
+    for (const kr of this.db.scan(SYS_RELATION, {})) {
+      JSON.parse(kr.row[3] as string, (k, v: unknown) => {
+        if (k === 'oid' && typeof v === 'number' && v > max) max = v;
+        return v;
+      });
+    }
+    return max;
+  }
+
   // ---- OIDs -------------------------------------------------------------------------------
+
+  /**
+   * An OID now, for writers that cannot wait (putTable). Past the persisted limit it starts
+   * persisting the next chunk and hands the OID out anyway: an OID matters only once a committed
+   * row holds it, and open() raises the counter past every committed row's OIDs.
+   */
+  private allocOidNow(): number {
+    if (this.nextOid >= this.oidLimit && !this.oidPersist) {
+      const limit = this.nextOid + OID_CHUNK;
+      this.oidPersist = this.db
+        .write([{ table: SYS_META, key: metaKey('next_oid'), kind: 'put', row: [BigInt(limit)] }])
+        .then(() => { this.oidLimit = Math.max(this.oidLimit, limit); })
+        .catch(() => undefined)
+        .finally(() => { this.oidPersist = undefined; });
+    }
+    return this.nextOid++;
+  }
 
   async allocOid(): Promise<number> {
     while (this.nextOid >= this.oidLimit) {
@@ -206,8 +239,10 @@ export class SchemaCatalog {
     return row ? this.decode(row) : undefined;
   }
 
+  /** Writes the relation row; CHECK constraints without an OID get one here (pg_constraint's). */
   putTable(w: CatalogWriter, t: TableDesc): void {
-    w.put(SYS_RELATION, relationKey(t.db, t.schema, t.name), relationRow(t));
+    const row = t.checks.some((c) => c.oid === undefined) ? { ...t, checks: t.checks.map((c) => (c.oid === undefined ? { ...c, oid: this.allocOidNow() } : c)) } : t;
+    w.put(SYS_RELATION, relationKey(t.db, t.schema, t.name), relationRow(row));
   }
 
   deleteTable(w: CatalogWriter, t: TableDesc): void {

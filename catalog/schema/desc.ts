@@ -42,6 +42,9 @@ export interface IndexDesc {
 
 export interface CheckDesc {
   name: string;
+  /** pg_constraint OID, given by SchemaCatalog.putTable when the descriptor is first written
+   *  with this constraint (absent in descriptors written before CHECKs had OIDs). */
+  oid?: number;
   /** A planner AST node (JSON), locations stripped. */
   expr: unknown;
   /** Original text for error messages / \d (best effort). */

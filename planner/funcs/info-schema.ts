@@ -14,8 +14,8 @@
 // have no pg_catalog rows);
 // views.view_definition is NULL (Pyralog keeps the parse tree, not a deparsed text, as
 // PostgreSQL shows NULL to non-owners); is_updatable / is_insertable_into of views say NO
-// because Pyralog does not write through views; check_constraints is not offered (CHECK texts
-// would not be pg_get_constraintdef's).
+// because Pyralog does not write through views; check_constraints prints CHECKs with
+// pg-constraint-check.ts (its stated differences apply).
 
 import { DbError, PG_CATALOG_NAMESPACE_OID, SYSTEM_KEY_CONSTRAINTS, SYSTEM_NOT_NULLS, TypeOid, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
@@ -26,6 +26,7 @@ import { tablesOfBinder } from '../rel/from.js';
 import { ROWS_IN_MEMORY_MAX, RowsNode, tooMany } from '../rel/ops.js';
 import { isTempSchema, type TableSession } from '../rel/runtime.js';
 import { columnRows } from './info-schema-columns.js';
+import { bindCheck, checkDefText } from './pg-constraint-check.js';
 
 /** The function's name; catalog/schema/information-schema.ts writes the same name into the views. */
 export const INFO_SCHEMA_FUNCTION = '_pg_catalog_view';
@@ -44,6 +45,7 @@ const VIEW_COLUMNS: Record<string, Array<[string, SqlType]>> = {
   referential_constraints: [['constraint_catalog', N], ['constraint_schema', N], ['constraint_name', N], ['unique_constraint_catalog', N], ['unique_constraint_schema', N], ['unique_constraint_name', N], ['match_option', C], ['update_rule', C], ['delete_rule', C]],
   constraint_column_usage: [['table_catalog', N], ['table_schema', N], ['table_name', N], ['column_name', N], ['constraint_catalog', N], ['constraint_schema', N], ['constraint_name', N]],
   constraint_table_usage: [['table_catalog', N], ['table_schema', N], ['table_name', N], ['constraint_catalog', N], ['constraint_schema', N], ['constraint_name', N]],
+  check_constraints: [['constraint_catalog', N], ['constraint_schema', N], ['constraint_name', N], ['check_clause', C]],
   sequences: [['sequence_catalog', N], ['sequence_schema', N], ['sequence_name', N], ['data_type', C], ['numeric_precision', I], ['numeric_precision_radix', I], ['numeric_scale', I], ['start_value', C], ['minimum_value', C], ['maximum_value', C], ['increment', C], ['cycle_option', C]],
 };
 
@@ -184,6 +186,15 @@ function userRows(b: Binder, ts: TableSession, view: string): Value[][] {
           return parent ? [[db, parent.schema, parent.name, db, x.schema, f.name]] : [];
         }),
       ]);
+    case 'check_constraints':
+      // substring(pg_get_constraintdef(oid) from 7) for CHECKs; NOT NULL columns as `<column> IS NOT NULL`.
+      return tables().flatMap((x) => {
+        const nsp = ts.catalog.schemaOid(r, db, x.schema);
+        return [
+          ...x.checks.map((c) => [db, x.schema, c.name, checkDefText(bindCheck(b, x, c), false).slice('CHECK '.length)]),
+          ...x.columns.filter((c) => c.notNull && !c.dropped).map((c) => [db, x.schema, notNullName(nsp, x.oid, c.attnum), `${c.name} IS NOT NULL`]),
+        ];
+      });
     case 'sequences':
       // Identity columns' sequences are internal to their column: PostgreSQL leaves them out.
       return rels().filter((x) => x.kind === 'sequence' && x.sequence && !isIdentitySequence(rels(), x)).map((x) => {

@@ -11,8 +11,8 @@
 //
 // Differences, all stated: a PRIMARY KEY / UNIQUE constraint's OID is its index's OID (Pyralog
 // keeps one OID for the pair; PostgreSQL allocates two, but OIDs need only be unique within
-// one catalog); CHECK constraints and NOT NULL are not rows yet (Pyralog's CheckDesc has no
-// OID); pg_attrdef has no oid column and its adbin holds the default already printed
+// one catalog); NOT NULL is not a row (PostgreSQL 15 has none either: attnotnull only); CHECK
+// rows are pg-constraint-check.ts's, their conbin the printed expression; pg_attrdef has no oid column and its adbin holds the default already printed
 // (pg_get_expr returns it as is) because Pyralog stores defaults as parse trees, not
 // pg_node_tree; the operator-array columns (conpfeqop, conppeqop, conffeqop, conexclop) are left
 // out. Indexes on expressions print 0A000 from pg_get_indexdef.
@@ -26,6 +26,7 @@ import { arrayOfValues } from '../eval/array-values.js';
 import type { Node } from '../parse/ast.js';
 import type { TableSession } from '../rel/runtime.js';
 import { indexesOf, relationsOf } from './pg-catalog-class.js';
+import { bindCheck, checkAttnums, checkDefText } from './pg-constraint-check.js';
 
 /** A table's PRIMARY KEY and UNIQUE constraints: unique indexes not made by CREATE UNIQUE INDEX
  *  (those have their own catalog relation and are indexes only, as in PostgreSQL). */
@@ -44,7 +45,7 @@ function colList(x: TableDesc, attnums: readonly number[]): string {
 const ACTION_TEXT: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** pg_constraint rows of the visible tables (PostgreSQL 15's columns less the operator arrays). */
-export function constraintRows(ts: TableSession): Value[][] {
+export function constraintRows(b: Binder, ts: TableSession): Value[][] {
   const db = ts.host.database, r = ts.reader();
   const rels = relationsOf(ts), alone = standalone(rels);
   const out: Value[][] = SYSTEM_KEY_CONSTRAINTS.map((k) =>
@@ -61,17 +62,26 @@ export function constraintRows(ts: TableSession): Value[][] {
       const key = parent ? indexesOf(parent).find((i) => [...i.attnums].sort().join() === want) : undefined;
       out.push([f.oid, f.name, nsp, 'f', false, false, true, x.oid, 0, key?.oid ?? 0, 0, f.refOid, f.onUpdate, f.onDelete, 's', true, 0, true, arrayOfValues(f.attnums), arrayOfValues(f.refAttnums), null, null]);
     }
+    for (const c of x.checks) {
+      if (c.oid === undefined) continue; // written before CHECKs had OIDs (pg-constraint-check.ts)
+      const e = bindCheck(b, x, c);
+      // conbin holds the expression already printed, as pg_attrdef.adbin does (pg_get_expr returns it).
+      out.push([c.oid, c.name, nsp, 'c', false, false, true, x.oid, 0, 0, 0, 0, ' ', ' ', ' ', true, 0, false, arrayOfValues(checkAttnums(e)), null, null, checkDefText(e, false).slice('CHECK ('.length, -1)]);
+    }
   }
   return out;
 }
 
-/** pg_get_constraintdef(oid [, pretty]): NULL when no constraint has that OID. */
-export function constraintDef(ts: TableSession, oid: number, visible: (relOid: number) => boolean | null): string | null {
+/** pg_get_constraintdef(oid [, pretty]): NULL when no constraint has that OID. `binder` makes
+ *  the binder a CHECK expression is bound with (only called for one). */
+export function constraintDef(ts: TableSession, oid: number, visible: (relOid: number) => boolean | null, pretty = false, binder?: () => Binder): string | null {
   const sys = SYSTEM_KEY_CONSTRAINTS.find((k) => k.oid === oid);
   if (sys) return `${sys.type === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} (${sys.columns.map(quoteIdent).join(', ')})`;
   const rels = relationsOf(ts), alone = standalone(rels);
   for (const x of rels) {
     if (x.kind !== 'table') continue;
+    const c = binder ? x.checks.find((ch) => ch.oid === oid) : undefined;
+    if (c) return checkDefText(bindCheck(binder!(), x, c), pretty);
     const k = keyConstraints(x, alone).find((i) => i.oid === oid);
     if (k) return `${k.primary ? 'PRIMARY KEY' : 'UNIQUE'} (${colList(x, k.attnums)})`;
     const f = (x.foreignKeys ?? []).find((c) => c.oid === oid);

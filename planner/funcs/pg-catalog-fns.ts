@@ -10,6 +10,10 @@ import type { TableSession } from '../rel/runtime.js';
 import { fn, type FnDef } from './def.js';
 import { allClassRows, PREDEFINED_ROLES } from './pg-catalog.js';
 import { constraintDef, indexDef } from './pg-catalog-constraint.js';
+import { Binder } from '../bind/binder.js';
+import { ParamTypes } from '../bind/params.js';
+import { SourceText } from '../parse/parser.js';
+import { FunctionRegistry } from './registry.js';
 import { relationFunctions } from './pg-catalog-rel-fns.js';
 
 const O = TypeOid;
@@ -102,11 +106,18 @@ function sessionOf(ctx: EvalContext): TableSession {
 }
 
 export function pgCatalogFunctions(): FnDef[] {
+  // pg_get_constraintdef of a CHECK binds its stored expression at run time, which needs a
+  // function registry: one of its own, made on first use (builtins only, so any instance binds alike).
+  let registry: FunctionRegistry | undefined;
+  const checkBinder = (ctx: EvalContext) => (): Binder =>
+    new Binder((registry ??= new FunctionRegistry()), new ParamTypes([]), ctx.fmt, new SourceText(''), undefined, sessionOf(ctx));
+  const constraintDefOf = (a: Value[], ctx: EvalContext): string | null =>
+    constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o, ctx), a[1] === true, checkBinder(ctx));
   return [
     fn('pg_get_userbyid', [O.oid], O.name, (a) => userById(a[0] as number), { volatility: 'stable' }),
     fn('pg_table_is_visible', [O.oid], O.bool, (a: Value[], ctx) => tableIsVisible(sessionOf(ctx), a[0] as number, ctx), { volatility: 'stable' }),
-    fn('pg_get_constraintdef', [O.oid], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
-    fn('pg_get_constraintdef', [O.oid, O.bool], O.text, (a, ctx) => constraintDef(sessionOf(ctx), a[0] as number, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid], O.text, constraintDefOf, { volatility: 'stable' }),
+    fn('pg_get_constraintdef', [O.oid, O.bool], O.text, constraintDefOf, { volatility: 'stable' }),
     fn('pg_get_indexdef', [O.oid], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, 0, false, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
     fn('pg_get_indexdef', [O.oid, O.int4, O.bool], O.text, (a, ctx) => indexDef(sessionOf(ctx), a[0] as number, (a[1] as number | null) ?? 0, a[2] === true, (o) => tableIsVisible(sessionOf(ctx), o, ctx)), { volatility: 'stable' }),
     // pg_description is empty (Pyralog has no COMMENT), so every comment lookup finds none.

@@ -177,7 +177,7 @@ function rowsOf(b: Binder, ts: TableSession, rel: string): Value[][] {
     case 'pg_attrdef':
       return attrdefRows(b, ts);
     case 'pg_constraint':
-      return constraintRows(ts);
+      return constraintRows(b, ts);
     case 'pg_collation':
       return COLLATIONS.map((c) => [...c]);
     case 'pg_roles':
