@@ -8,23 +8,26 @@
 //     differ in PostgreSQL only against SHARE-type locks, which nothing here takes); when the
 //     table changed while the SELECT waited (TRUNCATE's new storage), READ COMMITTED plans the
 //     statement again on the table as committed now, once;
-//  2. every row matching WHERE at the statement's snapshot is locked (waiting for holders, under
-//     lock_timeout, statement_timeout and cancel; NOWAIT: 55P03 at once). When a locked row has a
-//     version committed after the snapshot (or was deleted), READ COMMITTED takes a fresh
-//     snapshot and repeats the step (rows already held are not waited for again); REPEATABLE
-//     READ fails with 40001;
-//  3. the query (the same SELECT without the locking clause) runs at that snapshot — so every
-//     row it returns is locked and is the newest version, as PostgreSQL's re-check gives.
+//  2. a table with a primary key: rows are locked as the query returns them, LIMIT/OFFSET and
+//     SKIP LOCKED applied to locked rows (row-locks-keyed.ts). Without one: every row matching
+//     WHERE at the statement's snapshot is locked (waiting for holders, under lock_timeout,
+//     statement_timeout and cancel; NOWAIT: 55P03 at once). When a locked row has a version
+//     committed after the snapshot (or was deleted), READ COMMITTED takes a fresh snapshot and
+//     repeats the step (rows already held are not waited for again); REPEATABLE READ fails with
+//     40001; then 3. the query (the same SELECT without the locking clause) runs at that
+//     snapshot. Either way every row returned is locked and is its newest version, as
+//     PostgreSQL's re-check gives.
 // Divergences (stated, not hidden): row locks are exclusive whatever the strength (two FOR SHARE
-// transactions wait for each other; PostgreSQL's share modes do not); with LIMIT every matching
-// row is locked, not only the rows returned; a row that stopped matching after a re-check stays
-// locked (as in PostgreSQL). Not built (0A000): SKIP LOCKED, joins, subqueries or functions in
-// FROM, WITH, and FOR UPDATE on a view or an external table. PostgreSQL's own refusals
-// (aggregates, GROUP BY, DISTINCT, window functions, set operations: 0A000) are reproduced.
+// transactions wait for each other; PostgreSQL's share modes do not); without a primary key and
+// with LIMIT every matching row is locked, not only the rows returned; a row that stopped
+// matching after a re-check stays locked (as in PostgreSQL). Not built (0A000): SKIP LOCKED
+// without a primary key, joins, subqueries or functions in FROM, WITH, and FOR UPDATE on a view
+// or an external table. PostgreSQL's own refusals (aggregates, GROUP BY, DISTINCT, window
+// functions, set operations: 0A000) are reproduced.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
-import type { EvalContext } from '../bind/expr.js';
+import type { EvalContext, Value } from '../bind/expr.js';
 import type { SelectStmt, Node } from '../parse/ast.js';
 import type { QueryPlan } from '../exec/query.js';
 import { planLockScan, type LockScan } from '../dml/modify.js';
@@ -34,6 +37,7 @@ import { lookupTable } from './from.js';
 import { iter } from './ops.js';
 import { storageError } from './runtime.js';
 import { planRelSelect } from './select.js';
+import { planKeyedLocking, type WaitPolicy } from './row-locks-keyed.js';
 import { findWindowCall } from './window-bind.js';
 import { containsAggregate } from './ast-walk.js';
 
@@ -67,10 +71,10 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   if (from.length !== 1 || rv?.kind !== 'RangeVar') throw b.unsupported(`${what} on anything but one table`);
   const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
   const alias = rv.alias?.aliasname ?? rv.relname ?? '';
-  let nowait = false;
+  let policy: WaitPolicy = 'block';
   for (const c of clauses) {
-    if (c.waitPolicy === 'LockWaitSkip') throw b.unsupported(`${STRENGTH[c.strength] ?? what} SKIP LOCKED`);
-    if (c.waitPolicy === 'LockWaitError') nowait = true;
+    if (c.waitPolicy === 'LockWaitSkip') policy = 'skip';
+    else if (c.waitPolicy === 'LockWaitError' && policy === 'block') policy = 'nowait';
     for (const r of c.lockedRels ?? []) {
       // OF names: the FROM item's alias (or the table's name without one), unqualified.
       if (r.schemaname !== undefined || r.relname !== alias) {
@@ -80,12 +84,16 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   }
   if (tab.kind === 'view') throw b.unsupported(`${what} on a view`);
   if (tab.kind !== 'table' || tab.external !== undefined) throw b.unsupported(`${what} on this kind of relation`);
-  const scan = planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
   const inner = planRelSelect(b, { ...s, lockingClause: undefined });
+  // With a primary key, rows are locked as the query returns them (row-locks-keyed.ts); without
+  // one, every row matching WHERE first (lockMatching).
+  const keyed = tab.primaryKey ? planKeyedLocking(b, s, tab, alias, inner.columns.length, policy) : undefined;
+  if (!keyed && policy === 'skip') throw b.unsupported(`${what} SKIP LOCKED on a table without a primary key`);
+  const scan = keyed ? undefined : planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
   const rel = new RelTarget(tab, b.position(rv.location ?? -1));
   let replanned = false;
   /** Steps 1 and 2; the plan to run (this one, or one planned again after a TRUNCATE). */
-  const prelude = async (ctx: EvalContext): Promise<QueryPlan> => {
+  const prelude = async (ctx: EvalContext): Promise<QueryPlan | Value[][]> => {
     const ts = ctx.tables!;
     const now = await lockRelated(ts, rel, ctx);
     if (now !== tab) {
@@ -97,7 +105,8 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
       again.markReplanned();
       return again;
     }
-    await lockMatching(ctx, tab, scan, nowait);
+    if (keyed) return keyed.rows(ctx);
+    await lockMatching(ctx, tab, scan!, policy === 'nowait');
     return inner;
   };
   const plan: QueryPlan & { markReplanned(): void } = {
@@ -107,12 +116,12 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     },
     async run(ctx) {
       const p = await prelude(ctx);
-      return p === inner ? inner.run(ctx) : p.run(ctx);
+      return Array.isArray(p) ? p : p.run(ctx);
     },
     async openCursor(ctx) {
       const p = await prelude(ctx);
-      if (p !== inner) return p.openCursor ? p.openCursor(ctx) : p.run(ctx);
-      return inner.openCursor ? inner.openCursor(ctx) : inner.run(ctx);
+      if (Array.isArray(p)) return p;
+      return p.openCursor ? p.openCursor(ctx) : p.run(ctx);
     },
   };
   return plan;

@@ -59,6 +59,33 @@ async function transcript(port: number): Promise<string[]> {
     await waits('for key share / truncate', a, 'SELECT 1 AS one FROM fu_t WHERE id = 1 FOR KEY SHARE', b, 'TRUNCATE fu_t', 'SELECT * FROM fu_t');
     await waits('for update / alter', a, 'SELECT * FROM fu_t WHERE id = 7 FOR UPDATE', b, 'ALTER TABLE fu_t ADD COLUMN w int', 'SELECT * FROM fu_t ORDER BY id');
     await waits('truncate / for update', a, "TRUNCATE fu_t; INSERT INTO fu_t VALUES (9, 90)", b, 'SELECT * FROM fu_t FOR UPDATE');
+    // LIMIT / OFFSET count locked rows only; SKIP LOCKED leaves held rows out.
+    await reset();
+    await a.query('BEGIN');
+    await a.query('SELECT * FROM fu_t WHERE id = 1 FOR UPDATE');
+    await a.query('UPDATE fu_t SET v = 31 WHERE id = 3');
+    out.push(`skip locked limit: ${await result(b, 'SELECT id FROM fu_t ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED')}`);
+    out.push(`skip locked: ${await result(b, 'SELECT id, v FROM fu_t ORDER BY id FOR NO KEY UPDATE SKIP LOCKED')}`);
+    out.push(`skip locked offset: ${await result(b, 'SELECT id FROM fu_t ORDER BY id DESC OFFSET 1 FOR SHARE SKIP LOCKED')}`);
+    await a.query('ROLLBACK');
+    await a.query('BEGIN');
+    await a.query('UPDATE fu_t SET v = 31 WHERE id = 3');
+    out.push(`limit stops before a held row: ${await result(b, 'SELECT id FROM fu_t ORDER BY id LIMIT 2 FOR UPDATE')}`);
+    out.push(`offset: ${await result(b, 'SELECT id FROM fu_t ORDER BY id OFFSET 1 LIMIT 1 FOR UPDATE')}`);
+    await a.query('ROLLBACK');
+    await waits('update / limit re-check', a, 'UPDATE fu_t SET v = 5 WHERE id = 1', b, 'SELECT * FROM fu_t WHERE v >= 10 ORDER BY id LIMIT 1 FOR UPDATE');
+    out.push(`negative limit: ${await result(b, 'SELECT * FROM fu_t LIMIT -1 FOR UPDATE')}`);
+    // A table without a primary key.
+    await a.query('DROP TABLE IF EXISTS fu_n');
+    await a.query('CREATE TABLE fu_n (id int, v int)');
+    await a.query('INSERT INTO fu_n VALUES (1, 10), (2, 20)');
+    await a.query('BEGIN');
+    await a.query('UPDATE fu_n SET v = 11 WHERE id = 1');
+    const pn = result(b, 'SELECT * FROM fu_n ORDER BY id FOR UPDATE');
+    out.push(`no key: ${await stateAfter(pn, c)}`);
+    await a.query('COMMIT');
+    out.push(`no key: ${await pn}`);
+    await a.query('DROP TABLE fu_n');
     // NOWAIT; REPEATABLE READ.
     await reset();
     await a.query('BEGIN');
@@ -145,6 +172,17 @@ const EXPECTED: string[] = [
   'truncate / for update hold: ok undefined',
   'truncate / for update: waiting',
   'truncate / for update: ok [{"id":9,"v":90}]',
+  'skip locked limit: ok [{"id":2}]',
+  'skip locked: ok [{"id":2,"v":20}]',
+  'skip locked offset: ok []',
+  'limit stops before a held row: ok [{"id":1},{"id":2}]',
+  'offset: ok [{"id":2}]',
+  'update / limit re-check hold: ok []',
+  'update / limit re-check: waiting',
+  'update / limit re-check: ok [{"id":2,"v":20}]',
+  'negative limit: err 2201W LIMIT must not be negative',
+  'no key: waiting',
+  'no key: ok [{"id":1,"v":11},{"id":2,"v":20}]',
   'nowait: err 55P03 could not obtain lock on row in relation "fu_t"',
   'nowait free row: ok [{"id":2,"v":20}]',
   'repeatable read changed: err 40001 could not serialize access due to concurrent update',
