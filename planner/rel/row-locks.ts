@@ -29,7 +29,7 @@ import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { SelectStmt, Node } from '../parse/ast.js';
-import type { QueryPlan } from '../exec/query.js';
+import { planQuery, type QueryPlan } from '../exec/query.js';
 import { planLockScan, type LockScan } from '../dml/modify.js';
 import { lockOptions, ownKey } from '../dml/write.js';
 import { lockRelated, RelTarget } from '../dml/rel-lock.js';
@@ -67,6 +67,14 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   if (s.withClause) throw b.unsupported(`WITH with ${what}`);
   if (s.intoClause) throw b.unsupported('SELECT INTO');
   const from = s.fromClause ?? [];
+  if (from.length === 0) {
+    // Nothing to lock (SELECT 1 FOR UPDATE): PostgreSQL runs the query; an OF name is not found.
+    for (const c of clauses) {
+      const r = c.lockedRels?.[0];
+      if (r) throw b.err('42P01', `relation "${r.relname}" in ${STRENGTH[c.strength] ?? what} clause not found in FROM clause`, r.location ?? -1);
+    }
+    return planQuery(b, { ...s, lockingClause: undefined });
+  }
   const rv = from[0] as (Node & { kind: string; relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }) | undefined;
   if (from.length !== 1 || rv?.kind !== 'RangeVar') throw b.unsupported(`${what} on anything but one table`);
   const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);

@@ -132,6 +132,9 @@ async function transcript(port: number): Promise<string[]> {
       'SELECT row_number() OVER () FROM fu_t FOR KEY SHARE',
       'SELECT * FROM fu_t FOR UPDATE OF nosuch',
       'SELECT * FROM fu_t x FOR UPDATE OF fu_t',
+      'SELECT 1 AS one FOR UPDATE',
+      'SELECT 1 AS one FOR SHARE OF fu_t',
+      'SELECT 1 AS one UNION SELECT 2 FOR UPDATE',
     ]) out.push(`${q}: ${await result(a, q)}`);
     await a.query('DROP TABLE fu_t');
   } finally {
@@ -200,7 +203,9 @@ const EXPECTED: string[] = [
   'SELECT id FROM fu_t UNION SELECT id FROM fu_t FOR UPDATE: err 0A000 FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT',
   'SELECT row_number() OVER () FROM fu_t FOR KEY SHARE: err 0A000 FOR KEY SHARE is not allowed with window functions',
   'SELECT * FROM fu_t FOR UPDATE OF nosuch: err 42P01 relation "nosuch" in FOR UPDATE clause not found in FROM clause @34',
-  'SELECT * FROM fu_t x FOR UPDATE OF fu_t: err 42P01 relation "fu_t" in FOR UPDATE clause not found in FROM clause @36',
+  'SELECT * FROM fu_t x FOR UPDATE OF fu_t: err 42P01 relation "fu_t" in FOR UPDATE clause not found in FROM clause @36',  'SELECT 1 AS one FOR UPDATE: ok [{"one":1}]',
+  'SELECT 1 AS one FOR SHARE OF fu_t: err 42P01 relation "fu_t" in FOR SHARE clause not found in FROM clause @30',
+  'SELECT 1 AS one UNION SELECT 2 FOR UPDATE: err 0A000 FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT',
 ];
 
 describe('SELECT … FOR UPDATE / SHARE', () => {
