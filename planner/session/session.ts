@@ -28,7 +28,7 @@ import { SessionSettings, SETTING_DEFS, findSetting } from '../settings/index.js
 import { nowMicros } from '../clock.js';
 import type { FunctionRegistry } from '../funcs/registry.js';
 import { Prepared, Statement, PLANS_PER_STATEMENT_MAX, type Plan } from './statement.js';
-import { abortedError, Transaction } from './tx.js';
+import { abortedError, microsAt, Transaction } from './tx.js';
 import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
 import { copyOutQuery, parseCopyOptions } from './copy-out.js';
 import { rowsCursor } from './cursor.js';
@@ -87,7 +87,9 @@ export class PlannerSession implements SqlSession, SessionEnv {
   /** default_transaction_isolation as of settings version `isolationVersion` (isolationNow). */
   private defaultIsolation: SqlIsolation = 'read committed';
   private isolationVersion = -1;
-  private stmtStart = 0n;
+  /** performance.now() when the running statement started (-1: none); made a timestamp only
+   *  when statement_timestamp() asks (tx.ts microsAt). */
+  private stmtStartMs = -1;
   private readonly rng = new SeededRandom();
   private closed = false;
   /**
@@ -198,9 +200,10 @@ export class PlannerSession implements SqlSession, SessionEnv {
       const d = this.beforeOtherStatement(plan);
       if (d) return d.then(() => this.execute(prepared, params, cancel));
     }
-    this.tx.beforeStatement();
+    const startMs = performance.now();
+    this.tx.beforeStatement(startMs);
     this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
-    this.stmtStart = nowMicros();
+    this.stmtStartMs = startMs;
     switch (plan.kind) {
       case 'query': {
         this.tx.markSnapshot();
@@ -451,7 +454,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
   }
 
   stmtStartMicros(): bigint {
-    return this.stmtStart === 0n ? nowMicros() : this.stmtStart;
+    return this.stmtStartMs < 0 ? nowMicros() : microsAt(this.stmtStartMs);
   }
 
   setSetting(name: string, value: string, isLocal: boolean): string {

@@ -31,7 +31,9 @@ export interface BlockInfo {
 
 export type TxState =
   | { kind: 'idle' }
-  | { kind: 'implicit'; startMicros: bigint }
+  /** `startMs`: performance.now() at the start; the timestamp is made only when asked for
+   *  (now() in an autocommit statement), not per statement (microsAt). */
+  | { kind: 'implicit'; startMs: number }
   | { kind: 'block'; info: BlockInfo }
   | { kind: 'aborted'; info: BlockInfo };
 
@@ -72,7 +74,7 @@ export class Transaction {
       case 'idle':
         return nowMicros();
       case 'implicit':
-        return s.startMicros;
+        return microsAt(s.startMs);
       case 'block':
       case 'aborted':
         return s.info.startMicros;
@@ -83,10 +85,14 @@ export class Transaction {
     }
   }
 
-  /** Called before each statement: opens the implicit transaction when idle. */
-  beforeStatement(): void {
+  /**
+   * Called before each statement: opens the implicit transaction when idle. `nowMs`: the
+   * statement's start (performance.now()); an implicit transaction starts then too, so now() =
+   * statement_timestamp() in its first statement, as in PostgreSQL.
+   */
+  beforeStatement(nowMs = performance.now()): void {
     if (this.state.kind === 'idle') {
-      this.state = { kind: 'implicit', startMicros: nowMicros() };
+      this.state = { kind: 'implicit', startMs: nowMs };
       this.settings.beginTx();
     }
   }
@@ -103,7 +109,7 @@ export class Transaction {
       return;
     }
     // BEGIN inside a multi-statement Query turns the implicit transaction into the block.
-    const startMicros = s.kind === 'implicit' ? s.startMicros : nowMicros();
+    const startMicros = s.kind === 'implicit' ? microsAt(s.startMs) : nowMicros();
     if (s.kind === 'idle') this.settings.beginTx();
     this.state = { kind: 'block', info: { startMicros, isolation, readOnly, savepoints: [], snapshotTaken: false } };
   }
@@ -192,3 +198,15 @@ function findSavepoint(info: BlockInfo, name: string): number {
 export function abortedError(): DbError {
   return new DbError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
 }
+
+/**
+ * The PostgreSQL timestamp (µs since 2000-01-01 UTC) of an earlier `performance.now()` reading:
+ * planner/clock.ts nowMicros's formula at that instant. Statements record the cheap reading and
+ * make the bigint only when a function asks for it.
+ */
+export function microsAt(perfMs: number): bigint {
+  return BigInt(Math.round((performance.timeOrigin + perfMs - PG_EPOCH_UNIX_MS) * 1000));
+}
+
+/** 2000-01-01 00:00:00 UTC in Unix ms (planner/clock.ts's epoch). */
+const PG_EPOCH_UNIX_MS = 946_684_800_000;
