@@ -14,7 +14,7 @@ export {
 } from './values.js';
 export { textOut, textIn, applyTypmod, type TextInOptions } from './text-codec.js';
 export { regtypeIn, regtypeOut } from './regtype.js';
-export { type RegclassValue, makeRegclass, regclassOut, splitQualifiedName } from './regclass.js';
+export { type RegclassValue, type PendingRegclassInput, PendingRegclass, makeRegclass, regclassOut, regclassParamFromText, regclassParamFromBinary, splitQualifiedName } from './regclass.js';
 export { type PgRecord, recordOut } from './record.js';
 export { binaryOut, binaryIn, decodeUtf8, numericSend, numericRecv } from './binary-codec.js';
 export { type PgArray, makeArray, compareArrays, ARRAY_MAX_DIMS } from './array.js';

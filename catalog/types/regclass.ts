@@ -9,7 +9,11 @@
 // regnamespace (OID 4089) uses the same value (OID and printed schema name) for the same reason.
 //
 // Binary form: the OID as a 4-byte big-endian unsigned integer (oid's). Input from the codecs
-// (bind parameters) would need the session to find the name, so it is 0A000 here.
+// (bind parameters) needs the session to find the name (text) or the label (binary), so a
+// parameter decodes to a `PendingRegclass` carrying what was sent; the planner resolves it with
+// the session (planner/funcs/pg-catalog-regclass.ts resolveRegclass / resolveRegclassParams), as
+// PostgreSQL's regclassin runs at Bind against the session's search_path. Until resolved it
+// refuses to be printed (0A000), so a value nobody resolved can never show a wrong name.
 import { DbError } from '../errors.js';
 
 /** A regclass value: the relation's OID and its regclassout text ("t", "s.t", "16389", "-"). */
@@ -25,6 +29,41 @@ export function makeRegclass(oid: number, label: string): RegclassValue {
 /** regclassout: the text fixed when the value was made. */
 export function regclassOut(v: RegclassValue): string {
   return v.label;
+}
+
+/** What a regclass / regnamespace bind parameter carried: the text form, or the binary form's OID. */
+export type PendingRegclassInput = { readonly text: string } | { readonly oid: number };
+
+/** A regclass (or regnamespace, `typeOid`) bind parameter awaiting the session's regclassin. */
+export class PendingRegclass implements RegclassValue {
+  constructor(readonly typeOid: number, readonly input: PendingRegclassInput) {
+    Object.freeze(this);
+  }
+
+  /** The binary form's OID needs no session; a name does. */
+  get oid(): number {
+    if ('oid' in this.input) return this.input.oid;
+    throw unresolved();
+  }
+
+  get label(): string {
+    throw unresolved();
+  }
+}
+
+function unresolved(): DbError {
+  return new DbError('0A000', 'a regclass bind parameter is resolved only where the statement reads it with its session; this use cannot resolve it');
+}
+
+/** regclassin / regnamespacein of a text bind parameter: kept for the session to resolve. */
+export function regclassParamFromText(typeOid: number, text: string): PendingRegclass {
+  return new PendingRegclass(typeOid, { text });
+}
+
+/** The binary form of a regclass / regnamespace bind parameter: the OID as a big-endian uint4. */
+export function regclassParamFromBinary(typeOid: number, bytes: Uint8Array): PendingRegclass {
+  if (bytes.length !== 4) throw new DbError('22P03', 'incorrect binary data format in bind parameter');
+  return new PendingRegclass(typeOid, { oid: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) });
 }
 
 /** The codecs cannot resolve relation names (no session): a clear 0A000 instead of a wrong name. */

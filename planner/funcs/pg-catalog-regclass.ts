@@ -3,8 +3,8 @@
 // when the path does not name it), and a relation prints unqualified only when it is visible.
 // Used by the casts to regclass (bind/casts.ts) and the regclass functions of pg-catalog-rel-fns.ts.
 
-import { DbError, TypeOid, makeRegclass, splitQualifiedName, type RegclassValue } from '../../catalog/index.js';
-import type { EvalContext } from '../bind/expr.js';
+import { DbError, PendingRegclass, TypeOid, makeRegclass, splitQualifiedName, type RegclassValue } from '../../catalog/index.js';
+import type { EvalContext, Value } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { quoteIdent } from './format.js';
 import { allClassRows } from './pg-catalog.js';
@@ -110,6 +110,26 @@ export function regnamespaceFromText(ctx: EvalContext, text: string): RegclassVa
   return makeRegclass(oid, regnamespaceLabel(ts, oid));
 }
 
+/**
+ * A regclass / regnamespace bind parameter (catalog PendingRegclass) resolved with the session
+ * as regclassin / regnamespacein would have at Bind: a name along the search_path (42P01,
+ * 3F000, 42602 as there), an OID with its printed name. Other values are returned as they are.
+ */
+export function resolveRegclass(ctx: EvalContext, v: RegclassValue): RegclassValue {
+  if (!(v instanceof PendingRegclass)) return v;
+  const ns = v.typeOid === TypeOid.regnamespace;
+  if ('text' in v.input) return ns ? regnamespaceFromText(ctx, v.input.text) : regclassFromText(ctx, v.input.text);
+  const oid = v.input.oid;
+  return ns ? makeRegclass(oid, regnamespaceLabel(session(ctx), oid)) : regclassFromOid(ctx, oid);
+}
+
+/** The bind parameters with every PendingRegclass resolved (the same array when there is none):
+ *  for the session to apply before a statement runs, so every use sees PostgreSQL's value. */
+export function resolveRegclassParams(ctx: EvalContext, params: readonly Value[]): readonly Value[] {
+  if (!params.some((p) => p instanceof PendingRegclass)) return params;
+  return params.map((p) => (p instanceof PendingRegclass ? (resolveRegclass(ctx, p) as unknown as Value) : p));
+}
+
 type CastFn = (a: readonly unknown[], ctx: EvalContext) => unknown;
 
 /**
@@ -121,7 +141,7 @@ export function regclassCastImpl(from: number, to: number, isStringType: (oid: n
   const O = TypeOid;
   const isReg = (o: number): boolean => o === O.regclass || o === O.regnamespace;
   if (isReg(to)) {
-    if (from === to) return (a) => a[0];
+    if (from === to) return (a, ctx) => resolveRegclass(ctx, a[0] as RegclassValue);
     const fromOid = to === O.regclass
       ? (ctx: EvalContext, oid: number): RegclassValue => regclassFromOid(ctx, oid)
       : (ctx: EvalContext, oid: number): RegclassValue => makeRegclass(oid, regnamespaceLabel(session(ctx), oid));
@@ -143,8 +163,12 @@ export function regclassCastImpl(from: number, to: number, isStringType: (oid: n
     return undefined;
   }
   if (!isReg(from)) return undefined;
-  if (to === O.oid) return (a) => (a[0] as RegclassValue).oid;
-  if (to === O.int4) return (a) => (a[0] as RegclassValue).oid | 0;
-  if (to === O.int8) return (a) => BigInt((a[0] as RegclassValue).oid);
+  // A bind parameter's name is resolved here, with the session (resolveRegclass).
+  if (to === O.oid) return (a, ctx) => resolveRegclass(ctx, a[0] as RegclassValue).oid;
+  if (to === O.int4) return (a, ctx) => resolveRegclass(ctx, a[0] as RegclassValue).oid | 0;
+  if (to === O.int8) return (a, ctx) => BigInt(resolveRegclass(ctx, a[0] as RegclassValue).oid);
+  // regclassout (the I/O conversion to text), reached here so a parameter resolves
+  // (text only: other string types apply a typmod, through the generic I/O conversion).
+  if (to === O.text) return (a, ctx) => resolveRegclass(ctx, a[0] as RegclassValue).label;
   return undefined;
 }
