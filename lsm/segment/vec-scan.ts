@@ -133,9 +133,13 @@ export class VectorScan implements IterableIterator<ScanPart> {
       // keep the rows' key order (a float sum adds in the same order as the row path).
       const overlay = this.overlay;
       const b = this.b;
-      if (one && all && overlay.length === 0) {
-        // The common case (a segment of one version per key, all visible, nothing newer): only
-        // deletions and narrow rows leave the selection — a tight loop with no key compares.
+      if (one && all && overlay.length === 0 && widths === undefined) {
+        // The common case (a segment of one version per key, all visible, nothing newer, every
+        // row full width): only deletions leave the selection.
+        n = selectPuts(kinds, r, end, sel);
+        r = end;
+      } else if (one && all && overlay.length === 0) {
+        // Only deletions and narrow rows leave the selection: no key compares, no seq checks.
         for (; r < end; r++) {
           if (kinds[r] !== 0) continue;
           if (widths !== undefined && widths[r]! < this.minWidth) {
@@ -223,4 +227,11 @@ export class VectorScan implements IterableIterator<ScanPart> {
   private keyRow(lb: LoadedBatch, r: number): KeyRow {
     return { key: lb.keyValues.subarray(lb.keyOffsets[r]!, lb.keyOffsets[r + 1]!), row: rowAt(lb, r, this.cols, this.src.columnCount) };
   }
+}
+
+/** Rows [r, end) that are puts (kind 0), into sel from 0; their count. */
+function selectPuts(kinds: Uint8Array, r: number, end: number, sel: Int32Array): number {
+  let n = 0;
+  for (; r < end; r++) if (kinds[r] === 0) sel[n++] = r;
+  return n;
 }

@@ -280,6 +280,9 @@ class NumericSumKernel implements Kernel {
     // Group ids are assigned before the kernels run: the arrays are not regrown in this loop.
     const n = this.n, small = this.small, scale = this.scale;
     for (let i = 0; i < count; i++) {
+      // The common rows in a tight loop (sumRun); the row it stops at goes the general way.
+      if (uniform >= 0) i = sumRun(coef, uniform, sel, i, count, gids, n, small, scale);
+      if (i === count) break;
       const r = sel[i]!;
       const d = coef[r]!;
       if (d !== d) {
@@ -293,7 +296,7 @@ class NumericSumKernel implements Kernel {
       const g = gids[i]!;
       n[g]++;
       const sc = uniform >= 0 ? uniform : scales![r]!;
-      // The common case inline: the group's scale, no spill (|sum| < 2^52 stays exact).
+      // The group's scale and no spill (|sum| < 2^52 stays exact): inline; else addScaled.
       const x = small[g]! + d;
       if (scale[g] === sc && x < SPILL && x > -SPILL) small[g] = x;
       else this.addScaled(g, d, sc);
@@ -312,6 +315,24 @@ class NumericSumKernel implements Kernel {
     }
     return this.avg ? t.div(Numeric.fromBigInt(BigInt(n))) : t;
   }
+}
+
+/**
+ * Adds rows sel[i..count) of coefficients at scale `sc` to their groups while each is plain
+ * (not NaN), its group already at scale sc and the sum stays below 2^52 (exact); returns the
+ * index of the first row that is not (count: all done) — NumericSumKernel handles that one.
+ */
+function sumRun(coef: Float64Array, sc: number, sel: Int32Array, i: number, count: number, gids: Int32Array, n: Float64Array, small: Float64Array, scale: Int32Array): number {
+  for (; i < count; i++) {
+    const d = coef[sel[i]!]!;
+    const g = gids[i]!;
+    const x = small[g]! + d;
+    // NaN d fails both comparisons.
+    if (!(scale[g] === sc && x < SPILL && x > -SPILL)) return i;
+    small[g] = x;
+    n[g]++;
+  }
+  return count;
 }
 
 /** The value of batch row r of `vec` as the row path decodes it (fromCell for `oid`). */

@@ -176,6 +176,24 @@ describe('derived-vector cache under the vectorised numeric sum', () => {
     expect(db.vectorStats.derived!.entries).toBeLessThanOrEqual(entries + Math.ceil(model.size / 1000) * 2 + 2);
   });
 
+  it('sums past 2^52 at the common scale spill exactly (numeric(12,2) near its maximum)', async () => {
+    await c.query('CREATE TABLE big (id int8 PRIMARY KEY, k int4, n numeric(12,2))');
+    // 6000 values near 10^10 in 2 groups: each group's sum in cents passes 2^52 (≈ 4.5·10^15).
+    await c.query(`INSERT INTO big SELECT g, g % 2, 9999999999.99 - (g % 1000)::numeric / 100 FROM generate_series(1, 6000) g`);
+    await db.flush();
+    const want = [0, 1].map((k) => {
+      let s = 0n;
+      for (let g = 1; g <= 6000; g++) if (g % 2 === k) s += 999999999999n - BigInt(g % 1000);
+      return `${k}|${cents(s)}`;
+    });
+    for (let i = 0; i < 2; i++) {
+      const before = db.vectorStats.vectorRows;
+      const r = await c.query('SELECT k, sum(n) FROM big GROUP BY k ORDER BY k');
+      expect(db.vectorStats.vectorRows - before).toBe(6000);
+      expect(r.text.map((row) => row.join('|'))).toEqual(want);
+    }
+  });
+
   it('never stale after DROP TABLE and a new table of the same name', async () => {
     const before = await check();
     await c.query('DROP TABLE t');
