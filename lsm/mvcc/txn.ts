@@ -233,11 +233,15 @@ export class Txn {
   private addLock(k: string): void {
     const n = this.locks.size;
     this.locks.add(k);
-    if (this.locks.size === n) return;
+    // A key already locked, or written (its entry's charge includes its lock; insertIfAbsent
+    // holds such locks outside `locks`), costs nothing more — and its lock must never be given
+    // back below.
+    if (this.locks.size === n || this.writes.has(k)) return;
     try {
       this.charge(LOCK_HEAP_BYTES);
     } catch (e) {
-      // Over the limit: the lock is not kept (the statement fails; nothing waits on it).
+      // Over the limit: the lock just taken is not kept (the statement fails; nothing of this
+      // transaction depends on it).
       this.locks.delete(k);
       this.host.releaseLocks(this.id, [k]);
       throw e;

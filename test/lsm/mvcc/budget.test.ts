@@ -193,6 +193,13 @@ describe('write-set accounting', () => {
     expect(b.tryLockRow(last!)).toBe(true); // a gave the refused key's lock back
     expect(b.tryLockRow(Txn.keyOf(1, k(0)))).toBe(false); // written keys stay locked
     expect(a.chargedBytes).toBe(charged);
+    // Locking or re-inserting a key a already wrote costs nothing and keeps its lock.
+    expect(a.tryLockRow(Txn.keyOf(1, k(1)))).toBe(true);
+    await a.lockRow(1, k(2));
+    const again = a.internKey(1, k(3));
+    expect(a.insertIfAbsent(1, again.key, row(3), again.k)).toBe('exists');
+    expect(a.chargedBytes).toBe(charged);
+    for (const n of [1, 2, 3]) expect(b.tryLockRow(Txn.keyOf(1, k(n)))).toBe(false);
     a.rollback();
     b.rollback();
     expect(db.writeSetBudget.used).toBe(0);
