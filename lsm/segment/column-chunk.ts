@@ -12,20 +12,19 @@
 //
 // Invariants: keys are strictly ascending (the caller checks: TableIngest.add); rows are at most
 // 65535 cells wide; memory is the caller's to bound (TableIngest cuts a chunk at its file size).
-import { Binary, Bool, Float64, Int64, Null, Uint16, Uint8, Utf8, makeData } from 'apache-arrow';
-import type { Data } from 'apache-arrow';
 import type { Cell, Entry, Row, TableId } from '../types.js';
 import { decodeUtf8 } from './cells.js';
-import { DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, assembleSegment, encodeSegment, segmentFields, type BuiltBatch, type EncodeSegmentOptions, type EncodedSegment } from './encode.js';
-import type { ColumnEncoding, ColumnStats } from './meta.js';
+import { encodeColumns } from './column-encode.js';
+import { encodeSegment, type EncodeSegmentOptions, type EncodedSegment } from './encode.js';
+import type { ColumnEncoding } from './meta.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 const INITIAL_ROWS = 1024;
 
 /** A growable byte buffer (a Buffer: write() puts a string's UTF-8 in place). */
-class Bytes {
-  buf = Buffer.allocUnsafeSlow(4096);
+export class Bytes {
+  buf: Buffer = Buffer.allocUnsafeSlow(4096);
   used = 0;
   reserve(n: number): void {
     if (this.used + n > 0x7fffffff) throw new Error('column chunk exceeds 2 GiB');
@@ -69,10 +68,10 @@ function grow<T extends Float64Array | BigInt64Array | Uint8Array | Int32Array |
 }
 
 /** One column's values so far; `kind` is 'null' until the first non-null cell. */
-class ColumnBuilder {
+export class ColumnBuilder {
   kind: ColumnEncoding = 'null';
   /** 1 where the cell is not null (rows beyond a row's width are null). */
-  valid = new Uint8Array(INITIAL_ROWS);
+  valid: Uint8Array = new Uint8Array(INITIAL_ROWS);
   f64: Float64Array | undefined;
   i64: BigInt64Array | undefined;
   /** utf8/bin: value i is bytes [offsets[i], offsets[i + 1]); bool: 0/1 in `bools`. */
@@ -159,8 +158,8 @@ function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
 /** Rows of one table as columns; see the file header. */
 export class ColumnChunk {
   private readonly keys = new Bytes();
-  private keyOffsets = new Int32Array(INITIAL_ROWS + 1);
-  private widths = new Uint16Array(INITIAL_ROWS);
+  private keyOffsets: Int32Array = new Int32Array(INITIAL_ROWS + 1);
+  private widths: Uint16Array = new Uint16Array(INITIAL_ROWS);
   private readonly cols: ColumnBuilder[] = [];
   /** Set when a column's cells differ in kind: from then on plain entries (encodeSegment). */
   private entries: Entry[] | undefined;
@@ -232,185 +231,82 @@ export class ColumnChunk {
   /** The segment of the rows so far: encodeSegment's bytes for the same entries. */
   encode(opts: EncodeSegmentOptions = {}): EncodedSegment {
     if (this.entries) return encodeSegment(this.table, this.entries, opts);
-    return encodeColumns(this, opts);
+    return encodeColumns(this.table, this.rows, this.parts, opts);
   }
 
-  /** For encodeColumns (same file). */
-  get parts(): { keys: Bytes; keyOffsets: Int32Array; widths: Uint16Array; cols: readonly ColumnBuilder[] } {
+  /**
+   * The chunk's buffers as plain data for a trip to a worker thread (transfer them:
+   * columnChunkTransferables); the chunk must not be used afterwards. fromParts() rebuilds it.
+   */
+  toParts(): ColumnChunkParts {
+    const cols = this.cols.map((b): ColumnParts => ({ kind: b.kind, valid: b.valid, f64: b.f64, i64: b.i64, bools: b.bools, bytes: b.bytes ? new Uint8Array(b.bytes.buf.buffer, b.bytes.buf.byteOffset, b.bytes.used) : undefined, offsets: b.offsets }));
+    return { table: this.table, rows: this.rows, keys: new Uint8Array(this.keys.buf.buffer, this.keys.buf.byteOffset, this.keys.used), keyOffsets: this.keyOffsets, widths: this.widths, cols, entries: this.entries };
+  }
+
+  static fromParts(p: ColumnChunkParts): ColumnChunk {
+    const c = new ColumnChunk(p.table);
+    c.rows = p.rows;
+    c.keys.buf = Buffer.from(p.keys.buffer, p.keys.byteOffset, p.keys.byteLength);
+    c.keys.used = p.keys.byteLength;
+    c.keyOffsets = p.keyOffsets;
+    c.widths = p.widths;
+    c.entries = p.entries;
+    for (const q of p.cols) {
+      const b = new ColumnBuilder();
+      b.kind = q.kind;
+      b.valid = q.valid;
+      b.f64 = q.f64;
+      b.i64 = q.i64;
+      b.bools = q.bools;
+      b.offsets = q.offsets;
+      if (q.bytes) {
+        b.bytes = new Bytes();
+        b.bytes.buf = Buffer.from(q.bytes.buffer, q.bytes.byteOffset, q.bytes.byteLength);
+        b.bytes.used = q.bytes.byteLength;
+      }
+      c.cols.push(b);
+    }
+    return c;
+  }
+
+  /** For encodeColumns (column-encode.ts). */
+  get parts(): ChunkColumns {
     return { keys: this.keys, keyOffsets: this.keyOffsets, widths: this.widths, cols: this.cols };
   }
 }
 
-function encodeColumns(chunk: ColumnChunk, opts: EncodeSegmentOptions): EncodedSegment {
-  const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
-  if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > MAX_BATCH_ROWS) throw new Error(`batchRows ${batchRows} out of range`);
-  const n = chunk.rows;
-  if (n === 0) throw new Error('encodeSegment: no entries');
-  const { keys, keyOffsets, widths, cols } = chunk.parts;
-  let width = 0;
-  let fixedWidth = true;
-  for (let i = 0; i < n; i++) {
-    const w = widths[i]!;
-    if (w > width) width = w;
-    if (w !== widths[0]) fixedWidth = false;
-  }
-  const encodings: ColumnEncoding[] = [];
-  for (let c = 0; c < width; c++) encodings.push(cols[c]!.kind);
-  const fields = segmentFields(width, fixedWidth, encodings);
-  const batches: BuiltBatch[] = [];
-  for (let start = 0; start < n; start += batchRows) {
-    const end = Math.min(n, start + batchRows);
-    const m = end - start;
-    const seqs = new BigInt64Array(m);
-    const children: Data[] = [
-      varData(new Binary(), m, 0, undefined, keyOffsets, keys.buf, start),
-      makeData({ type: new Int64(), length: m, nullCount: 0, data: seqs }),
-      makeData({ type: new Uint8(), length: m, nullCount: 0, data: new Uint8Array(m) }),
-    ];
-    if (!fixedWidth) children.push(makeData({ type: new Uint16(), length: m, nullCount: 0, data: widths.slice(start, end) }));
-    const colStats: ColumnStats[] = [];
-    for (let c = 0; c < width; c++) {
-      const col = columnData(cols[c]!, start, m);
-      children.push(col.data);
-      colStats.push(col.stats);
-    }
-    batches.push({ children, info: { firstKey: chunk.key(start), lastKey: chunk.key(end - 1), rowCount: m, smallestSeq: 0n, largestSeq: 0n, columns: colStats } });
-  }
-  // Keys ascend strictly: every key is distinct. firstKey/lastKey are views into the chunk's key
-  // buffer; assembleSegment copies what the meta keeps and the footer encodes the batch keys
-  // into its own bytes.
-  return assembleSegment({ table: chunk.table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount: n, distinctKeys: bloomKeys(keys.buf, keyOffsets, n), distinctKeyCount: n, smallestKey: chunk.key(0), largestKey: chunk.key(n - 1) });
+/** What the column encoder reads of a chunk. */
+export interface ChunkColumns {
+  keys: Bytes;
+  keyOffsets: Int32Array;
+  widths: Uint16Array;
+  cols: readonly ColumnBuilder[];
 }
 
-/**
- * The chunk's keys for the bloom filter, which hashes each key as it is handed out: keys of
- * equal length are copied into one reused array (a bulk load's keys mostly have one length),
- * so the filter costs no typed array per row.
- */
-function bloomKeys(buf: Uint8Array, offsets: Int32Array, n: number): Iterable<Uint8Array> {
-  return {
-    [Symbol.iterator](): Iterator<Uint8Array> {
-      let i = 0;
-      let scratch = new Uint8Array(0);
-      const res: IteratorResult<Uint8Array> = { value: scratch, done: false };
-      return {
-        next(): IteratorResult<Uint8Array> {
-          if (i >= n) return { value: undefined, done: true };
-          const s = offsets[i]!;
-          const len = offsets[i + 1]! - s;
-          i++;
-          if (len > 64) {
-            res.value = buf.subarray(s, s + len);
-            return res;
-          }
-          if (scratch.length !== len) scratch = new Uint8Array(len);
-          for (let k = 0; k < len; k++) scratch[k] = buf[s + k]!;
-          res.value = scratch;
-          return res;
-        },
-      };
-    },
-  };
+/** A ColumnChunk as plain data (structured-clone safe; see ColumnChunk.toParts). */
+export interface ColumnChunkParts {
+  table: TableId;
+  rows: number;
+  keys: Uint8Array;
+  keyOffsets: Int32Array;
+  widths: Uint16Array;
+  cols: ColumnParts[];
+  entries: Entry[] | undefined;
 }
 
-/** A Binary/Utf8 column of rows [start, start + m) with offsets rebased to 0. */
-function varData(type: Binary | Utf8, m: number, nullCount: number, nullBitmap: Uint8Array | undefined, offsets: Int32Array, buf: Buffer, start: number): Data {
-  const base = offsets[start]!;
-  const valueOffsets = new Int32Array(m + 1);
-  for (let i = 1; i <= m; i++) valueOffsets[i] = offsets[start + i]! - base;
-  const data = new Uint8Array(buf.subarray(base, offsets[start + m]!));
-  return makeData({ type, length: m, nullCount, nullBitmap, valueOffsets, data } as Parameters<typeof makeData>[0]);
+interface ColumnParts {
+  kind: ColumnEncoding;
+  valid: Uint8Array;
+  f64: Float64Array | undefined;
+  i64: BigInt64Array | undefined;
+  bools: Uint8Array | undefined;
+  bytes: Uint8Array | undefined;
+  offsets: Int32Array | undefined;
 }
 
-/** One column's Arrow data and statistics for rows [start, start + m) (encode.ts columnData's). */
-function columnData(b: ColumnBuilder, start: number, m: number): { data: Data; stats: ColumnStats } {
-  const stats: ColumnStats = { nullCount: 0, nanCount: 0, min: undefined, max: undefined };
-  const bitmap = new Uint8Array((m + 7) >> 3);
-  const valid = b.valid;
-  for (let i = 0; i < m; i++) {
-    if (valid[start + i] === 1) bitmap[i >> 3] = bitmap[i >> 3]! | (1 << (i & 7));
-    else stats.nullCount++;
-  }
-  const nullCount = stats.nullCount;
-  const nullBitmap = nullCount > 0 ? bitmap : undefined;
-  switch (b.kind) {
-    case 'null':
-      return { data: makeData({ type: new Null(), length: m, nullCount: m }), stats };
-    case 'f64': {
-      const a = b.f64!.slice(start, start + m);
-      let have = false;
-      let min = 0, max = 0;
-      for (let i = 0; i < m; i++) {
-        if (valid[start + i] !== 1) { a[i] = 0; continue; }
-        const v = a[i]!;
-        if (Number.isNaN(v)) { stats.nanCount++; continue; }
-        if (!have) { min = v; max = v; have = true; }
-        else { if (v < min) min = v; if (v > max) max = v; }
-      }
-      if (have) { stats.min = min; stats.max = max; }
-      return { data: makeData({ type: new Float64(), length: m, nullCount, nullBitmap, data: a }), stats };
-    }
-    case 'i64': {
-      const a = b.i64!.slice(start, start + m);
-      let have = false;
-      let min = 0n, max = 0n;
-      for (let i = 0; i < m; i++) {
-        if (valid[start + i] !== 1) { a[i] = 0n; continue; }
-        const v = a[i]!;
-        if (!have) { min = v; max = v; have = true; }
-        else { if (v < min) min = v; if (v > max) max = v; }
-      }
-      if (have) { stats.min = min; stats.max = max; }
-      return { data: makeData({ type: new Int64(), length: m, nullCount, nullBitmap, data: a }), stats };
-    }
-    case 'bool': {
-      const bits = new Uint8Array((m + 7) >> 3);
-      let have = false;
-      let min = true, max = false;
-      for (let i = 0; i < m; i++) {
-        if (valid[start + i] !== 1) continue;
-        const v = b.bools![start + i] === 1;
-        if (v) bits[i >> 3] = bits[i >> 3]! | (1 << (i & 7));
-        if (!have) { min = v; max = v; have = true; }
-        else { if (!v) min = false; if (v) max = true; }
-      }
-      if (have) { stats.min = min; stats.max = max; }
-      return { data: makeData({ type: new Bool(), length: m, nullCount, nullBitmap, data: bits }), stats };
-    }
-    case 'utf8':
-    case 'bin': {
-      const buf = b.bytes!.buf;
-      const off = b.offsets!;
-      let minAt = -1, minEnd = 0, maxAt = -1, maxEnd = 0;
-      for (let i = start; i < start + m; i++) {
-        if (valid[i] !== 1) continue;
-        const s = off[i]!, e = off[i + 1]!;
-        if (minAt < 0) { minAt = s; minEnd = e; maxAt = s; maxEnd = e; continue; }
-        if (compareRange(buf, s, e, minAt, minEnd) < 0) { minAt = s; minEnd = e; }
-        if (compareRange(buf, s, e, maxAt, maxEnd) > 0) { maxAt = s; maxEnd = e; }
-      }
-      if (minAt >= 0) {
-        stats.min = b.kind === 'utf8' ? decodeUtf8(buf, minAt, minEnd) : new Uint8Array(buf.subarray(minAt, minEnd));
-        stats.max = b.kind === 'utf8' ? decodeUtf8(buf, maxAt, maxEnd) : new Uint8Array(buf.subarray(maxAt, maxEnd));
-      }
-      return { data: varData(b.kind === 'utf8' ? new Utf8() : new Binary(), m, nullCount, nullBitmap, off, buf, start), stats };
-    }
-    case 'packed':
-      throw new Error('lsm invariant violated: packed column in a column chunk');
-    default: {
-      const never: never = b.kind;
-      throw new Error(`unknown encoding ${String(never)}`);
-    }
-  }
-}
-
-/** sign(bytes [as, ae) − bytes [bs, be)) of one buffer; a JS loop (short values: no binding call). */
-function compareRange(buf: Uint8Array, as: number, ae: number, bs: number, be: number): number {
-  const n = Math.min(ae - as, be - bs);
-  for (let k = 0; k < n; k++) {
-    const x = buf[as + k]!, y = buf[bs + k]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  const la = ae - as, lb = be - bs;
-  return la === lb ? 0 : la < lb ? -1 : 1;
+/** The buffers of `p` to transfer (each its own ArrayBuffer; entries travel by clone). */
+export function columnChunkTransferables(p: ColumnChunkParts): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>([p.keys.buffer as ArrayBuffer, p.keyOffsets.buffer as ArrayBuffer, p.widths.buffer as ArrayBuffer]);
+  for (const c of p.cols) for (const a of [c.valid, c.f64, c.i64, c.bools, c.bytes, c.offsets]) if (a) out.add(a.buffer as ArrayBuffer);
+  return [...out];
 }

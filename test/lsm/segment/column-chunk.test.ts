@@ -1,11 +1,12 @@
 // ColumnChunk (rows appended into per-column builders, the ingest's chunk) encodes exactly the
 // bytes of encodeSegment over the same entries — every cell kind, nulls, narrow and widening
 // rows, several record batches, columns whose kinds differ or bigints beyond int64 (the chunk
-// falls back to entries) — and gives every row back unchanged (row/key, used by abandon()).
+// falls back to entries) — also after its buffers were moved (toParts/fromParts, the trip to a
+// worker), and gives every row back unchanged (row/key, used by abandon()).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { encodeSegment } from '../../../lsm/segment/index.js';
-import { ColumnChunk } from '../../../lsm/segment/column-chunk.js';
+import { ColumnChunk, columnChunkTransferables } from '../../../lsm/segment/column-chunk.js';
 import type { Cell, Entry } from '../../../lsm/types.js';
 import { plain } from './helpers.js';
 
@@ -59,6 +60,10 @@ describe('ColumnChunk', () => {
         const got = chunk.encode({ batchRows });
         expect(Buffer.from(got.bytes).equals(Buffer.from(want.bytes))).toBe(true);
         expect(got.meta).toEqual(want.meta);
+        // The same after a trip to a worker: parts cloned with their buffers transferred.
+        const parts = chunk.toParts();
+        const moved = ColumnChunk.fromParts(structuredClone(parts, { transfer: columnChunkTransferables(parts) }));
+        expect(Buffer.from(moved.encode({ batchRows }).bytes).equals(Buffer.from(want.bytes))).toBe(true);
       }),
       { numRuns: 300 },
     );
