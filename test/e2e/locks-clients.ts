@@ -71,9 +71,15 @@ export function sendCancel(port: number, key: { processID: number; secretKey: nu
 export async function cancelUntilSettled(port: number, key: { processID: number; secretKey: number }, p: Promise<string>): Promise<string> {
   let settled = false;
   void p.then(() => (settled = true));
+  let sent = 0;
   while (!settled) {
     await sendCancel(port, key);
+    sent++;
     await sleep(50);
   }
+  // A repeated request may still be on its way to the backend (PostgreSQL signals it after the
+  // socket closed): let it land while the connection is idle (ignored there), not in the next
+  // statement. Sequencing only; nothing is asserted about time.
+  if (sent > 1) await sleep(200);
   return p;
 }

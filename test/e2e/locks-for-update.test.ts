@@ -143,6 +143,43 @@ async function transcript(port: number): Promise<string[]> {
   return out;
 }
 
+/**
+ * Two transactions locking two rows in opposite order with FOR UPDATE: exactly one fails with
+ * 40P01 (PostgreSQL: the one whose deadlock_timeout fires first, here the one closing the cycle),
+ * the other gets both rows once the victim rolled back.
+ */
+async function deadlock(port: number): Promise<string[]> {
+  const a = await connect(port);
+  const b = await connect(port);
+  try {
+    await a.query('DROP TABLE IF EXISTS fu_d');
+    await a.query('CREATE TABLE fu_d (id int PRIMARY KEY)');
+    await a.query('INSERT INTO fu_d VALUES (1), (2)');
+    await a.query('BEGIN');
+    await b.query('BEGIN');
+    await a.query('SELECT * FROM fu_d WHERE id = 1 FOR UPDATE');
+    await b.query('SELECT * FROM fu_d WHERE id = 2 FOR UPDATE');
+    const track = (c: Client, sql: string): Promise<string> => result(c, sql).then(async (r) => {
+      if (r.startsWith('err')) await c.query('ROLLBACK');
+      return r.replace(/ @\d+$/, '');
+    });
+    const pa = track(a, 'SELECT * FROM fu_d WHERE id = 2 FOR UPDATE');
+    const probe = await connect(port);
+    const state = await stateAfter(pa, probe);
+    await probe.end();
+    const pb = track(b, 'SELECT * FROM fu_d WHERE id = 1 FOR UPDATE');
+    const got = [state, ...(await Promise.all([pa, pb])).sort()];
+    await a.query('COMMIT').catch(() => undefined);
+    await b.query('COMMIT').catch(() => undefined);
+    await a.query('DROP TABLE fu_d');
+    return got;
+  } finally {
+    await Promise.all([a.end(), b.end()]);
+  }
+}
+
+const DEADLOCK = ['waiting', 'err 40P01 deadlock detected', expect.stringMatching(/^ok \[\{"id":[12]\}\]$/)];
+
 /** PostgreSQL 15's transcript (recorded with the sequence above). */
 const EXPECTED: string[] = [
   'for update / update hold: ok [{"id":1,"v":10}]',
@@ -223,8 +260,13 @@ describe('SELECT … FOR UPDATE / SHARE', () => {
     expect(await transcript(py.port)).toEqual(EXPECTED);
   }, 120_000);
 
+  it('two FOR UPDATE transactions in opposite order: one deadlock victim (40P01)', async () => {
+    expect(await deadlock(py.port)).toEqual(DEADLOCK);
+  }, 60_000);
+
   it.skipIf(!havePg)('PostgreSQL 15 gives the same transcript (the oracle, live)', async () => {
     const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
     expect(await transcript(server.port)).toEqual(EXPECTED);
+    expect(await deadlock(server.port)).toEqual(DEADLOCK);
   }, 180_000);
 });
