@@ -56,9 +56,10 @@ const EMPTY_ROW: readonly Value[] = Object.freeze([]);
  */
 export function planQuery(b: Binder, stmt: SelectStmt, keepUnknown = false): QueryPlan {
   // issue 4: FROM clauses, aggregates and GROUP BY go to the relational planner.
-  // SELECT … FOR UPDATE/SHARE over a table: its rows locked first (rel/row-locks.ts).
-  if (b.tables && stmt.lockingClause?.length) return planLockingSelect(b, stmt);
   if (b.tables && stmt.withClause) return planWith(b, stmt);
+  // SELECT … FOR UPDATE/SHARE over a table: its rows locked first (rel/row-locks.ts; after
+  // WITH, whose main query comes back here).
+  if (b.tables && stmt.lockingClause?.length) return planLockingSelect(b, stmt);
   if (b.tables && needsRelPlanner(stmt)) return planRelSelect(b, stmt);
   rejectUnsupported(b, stmt);
   let plan: QueryPlan;

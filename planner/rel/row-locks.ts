@@ -21,7 +21,7 @@
 // transactions wait for each other; PostgreSQL's share modes do not); without a primary key and
 // with LIMIT every matching row is locked, not only the rows returned; a row that stopped
 // matching after a re-check stays locked (as in PostgreSQL). Not built (0A000): SKIP LOCKED
-// without a primary key, joins, subqueries or functions in FROM, WITH, and FOR UPDATE on a view
+// without a primary key, joins, subqueries or functions in FROM, and FOR UPDATE on a view
 // or an external table. PostgreSQL's own refusals (aggregates, GROUP BY, DISTINCT, window
 // functions, set operations: 0A000) are reproduced.
 
@@ -33,7 +33,7 @@ import { planQuery, type QueryPlan } from '../exec/query.js';
 import { planLockScan, type LockScan } from '../dml/modify.js';
 import { lockOptions, ownKey } from '../dml/write.js';
 import { lockRelated, RelTarget } from '../dml/rel-lock.js';
-import { lookupTable } from './from.js';
+import { lookupTable, tablesOfBinder } from './from.js';
 import { iter } from './ops.js';
 import { storageError } from './runtime.js';
 import { planRelSelect } from './select.js';
@@ -64,7 +64,6 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   if (s.havingClause) throw b.err('0A000', `${what} is not allowed with HAVING clause`, -1);
   if (containsAggregate([s.targetList, s.sortClause])) throw b.err('0A000', `${what} is not allowed with aggregate functions`, -1);
   if (s.windowClause?.length || findWindowCall([s.targetList, s.sortClause])) throw b.err('0A000', `${what} is not allowed with window functions`, -1);
-  if (s.withClause) throw b.unsupported(`WITH with ${what}`);
   if (s.intoClause) throw b.unsupported('SELECT INTO');
   const from = s.fromClause ?? [];
   if (from.length === 0) {
@@ -99,6 +98,8 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   if (!keyed && policy === 'skip') throw b.unsupported(`${what} SKIP LOCKED on a table without a primary key`);
   const scan = keyed ? undefined : planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
   const rel = new RelTarget(tab, b.position(rv.location ?? -1));
+  // The WITH frames this statement was planned in (planning again after a TRUNCATE needs them).
+  const ctes = [...tablesOfBinder(b).ctes];
   let replanned = false;
   /** Steps 1 and 2; the plan to run (this one, or one planned again after a TRUNCATE). */
   const prelude = async (ctx: EvalContext): Promise<QueryPlan | Value[][]> => {
@@ -109,7 +110,14 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
       // the statement again on the relation as committed now, at a fresh snapshot.
       if (replanned) throw new DbError('40001', 'could not serialize access due to concurrent update');
       ts.current().setSnapshot();
-      const again = planLockingSelect(b, s) as QueryPlan & { markReplanned(): void };
+      const depth = ts.ctes.length;
+      ts.ctes.push(...ctes);
+      let again: QueryPlan & { markReplanned(): void };
+      try {
+        again = planLockingSelect(b, s) as QueryPlan & { markReplanned(): void };
+      } finally {
+        ts.ctes.length = depth;
+      }
       again.markReplanned();
       return again;
     }

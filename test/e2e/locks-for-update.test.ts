@@ -86,6 +86,8 @@ async function transcript(port: number): Promise<string[]> {
     await a.query('COMMIT');
     out.push(`no key: ${await pn}`);
     await a.query('DROP TABLE fu_n');
+    // WITH: the main query locks its table's rows (the CTE is read, not locked).
+    await waits('update / with for update', a, 'UPDATE fu_t SET v = 21 WHERE id = 2', b, 'WITH w AS (SELECT 2 AS id UNION ALL SELECT 2), x AS (SELECT 3 AS id) SELECT t.id, t.v FROM fu_t t WHERE t.id IN (SELECT id FROM w UNION SELECT id FROM x) ORDER BY t.id FOR UPDATE');
     // NOWAIT; REPEATABLE READ.
     await reset();
     await a.query('BEGIN');
@@ -223,6 +225,9 @@ const EXPECTED: string[] = [
   'negative limit: err 2201W LIMIT must not be negative',
   'no key: waiting',
   'no key: ok [{"id":1,"v":11},{"id":2,"v":20}]',
+  'update / with for update hold: ok []',
+  'update / with for update: waiting',
+  'update / with for update: ok [{"id":2,"v":21},{"id":3,"v":30}]',
   'nowait: err 55P03 could not obtain lock on row in relation "fu_t"',
   'nowait free row: ok [{"id":2,"v":20}]',
   'repeatable read changed: err 40001 could not serialize access due to concurrent update',
