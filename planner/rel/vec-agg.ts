@@ -23,7 +23,7 @@
 // per-operator counts are those of the operators the row path opens).
 
 import { TypeOid } from '../../catalog/index.js';
-import { decodeUtf8 as decodeText, type ColumnEncoding, type ColumnVector, type ScanPart, type VectorBatch } from '../../lsm/index.js';
+import { decodeUtf8 as decodeText, type Cell, type ColumnEncoding, type ColumnVector, type ScanPart, type VectorBatch } from '../../lsm/index.js';
 import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import type { Compiled } from '../eval/compile.js';
 import { compile } from '../eval/compile.js';
@@ -249,6 +249,7 @@ class VecRun {
     let sel = new Int32Array(0);
     let gids = new Int32Array(0);
     const decode = this.scan.rowDecoder();
+    const minWidth = this.minWidth;
     let n = 0;
     try {
       for (let p = parts?.next(); p !== undefined && !p.done; p = parts!.next()) {
@@ -256,7 +257,11 @@ class VecRun {
         if (part.kind === 'rows') {
           for (let r = part.rows.next(); !r.done; r = part.rows.next()) {
             if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
-            this.addRow(decode(r.value), ctx, ids, kernels, stats);
+            const cells = r.value.row;
+            // A full-width row: its stored cells are read directly (addCells); a narrower one
+            // (before ADD COLUMN: missing cells take the column's default) is decoded.
+            if (cells.length >= minWidth) this.addCells(cells, consts, ids, kernels, stats);
+            else this.addRow(decode(r.value), ctx, ids, kernels, stats);
           }
           continue;
         }
@@ -285,6 +290,35 @@ class VecRun {
       if (this.keyCol !== undefined) out[j++] = ids.keys[g]!;
       for (const k of kernels) out[j++] = k.result(g);
       yield out;
+    }
+  }
+
+  /** Cells past the last column the aggregate reads (key, arguments, predicates). */
+  private get minWidth(): number {
+    let w = this.keyCol === undefined ? 0 : this.keyCol + 1;
+    for (const p of this.preds) w = Math.max(w, p.col + 1);
+    for (const a of this.args) if (a.col !== undefined) w = Math.max(w, a.col + 1);
+    return w;
+  }
+
+  /**
+   * The row path over one stored row's cells (a memtable row, a key newer sources decide):
+   * the predicates, key and arguments are plain columns of types whose cell is their value
+   * (catalog/schema/cells.ts fromCell) except numeric, which only the kernels read (addCell) —
+   * so no decoded row, no Numeric per value. The same result as addRow on the decoded row.
+   */
+  private addCells(cells: readonly Cell[], consts: readonly Value[], ids: GroupIds, kernels: Kernel[], stats: VecAggStats): void {
+    for (let i = 0; i < this.preds.length; i++) {
+      const p = this.preds[i]!;
+      const c = cells[p.col]!;
+      const k = consts[i]!;
+      if (c === null || k === null || !compare(c as number | bigint, p.op, k as number | bigint)) return;
+    }
+    stats.rowPathRows++;
+    const g = this.keyCol === undefined ? ids.id(null) : ids.id(cells[this.keyCol]! as Value);
+    for (let i = 0; i < kernels.length; i++) {
+      const col = this.args[i]!.col;
+      kernels[i]!.addCell(g, col === undefined ? null : cells[col]!);
     }
   }
 

@@ -21,7 +21,7 @@
 //    equals NumericSum's sum (value and scale = the largest input scale);
 //  - anything else (min/max): the decoded value into agg-steps.ts's step for the group.
 import { Numeric, TypeOid } from '../../catalog/index.js';
-import { decodeUtf8, type ColumnVector, type VectorBatch } from '../../lsm/index.js';
+import { decodeUtf8, type Cell, type ColumnVector, type VectorBatch } from '../../lsm/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import { stepFactory, type Step, type StepCall } from './agg-steps.js';
 import { DbError } from '../../catalog/index.js';
@@ -32,6 +32,12 @@ export interface Kernel {
   /** Makes room for groups [0, n). */
   grow(n: number): void;
   addValue(g: number, v: Value): void;
+  /**
+   * One stored cell of the argument's column (a full-width row of a rows part, vec-agg.ts): the
+   * value fromCell would give — the cell itself for the admitted types but numeric, whose cell
+   * is its canonical text.
+   */
+  addCell(g: number, c: Cell): void;
   /** Rows `sel[0..count)` of `vb`, row i in group `gids[i]`; `vec`: the argument's column (count(*): undefined). */
   addVectors(vb: VectorBatch, vec: ColumnVector | undefined, col: number, sel: Int32Array, gids: Int32Array, count: number): void;
   result(g: number): Value;
@@ -63,6 +69,9 @@ class CountKernel implements Kernel {
   constructor(private readonly star: boolean) {}
   grow(n: number): void {
     this.n = grownF64(this.n, n);
+  }
+  addCell(g: number, c: Cell): void {
+    this.addValue(g, c as Value);
   }
   addValue(g: number, v: Value): void {
     if (this.star || v !== null) this.n[g]++;
@@ -97,6 +106,9 @@ class IntSumKernel implements Kernel {
       this.big[g] = (this.big[g] ?? 0n) + BigInt(s);
       this.small[g] = 0;
     } else this.small[g] = s;
+  }
+  addCell(g: number, c: Cell): void {
+    this.addValue(g, c as Value);
   }
   addValue(g: number, v: Value): void {
     if (v !== null) this.add(g, v as number);
@@ -139,6 +151,9 @@ class Int8SumKernel implements Kernel {
     this.lo[g] = 0;
     this.hi[g] = 0;
   }
+  addCell(g: number, c: Cell): void {
+    this.addValue(g, c as Value);
+  }
   addValue(g: number, v: Value): void {
     if (v === null) return;
     this.n[g]++;
@@ -178,6 +193,9 @@ class FloatSumKernel implements Kernel {
   grow(n: number): void {
     this.s = grownF64(this.s, n);
     this.n = grownF64(this.n, n);
+  }
+  addCell(g: number, c: Cell): void {
+    this.addValue(g, c as Value);
   }
   addValue(g: number, v: Value): void {
     if (v === null) return;
@@ -269,6 +287,29 @@ class NumericSumKernel implements Kernel {
     if (v === null) return;
     this.n[g]++;
     this.addNumeric(g, v as Numeric);
+  }
+  addCell(g: number, c: Cell): void {
+    if (c === null) return;
+    this.n[g]++;
+    const t = c as string;
+    // The canonical text [-]digits[.digits], as addVectors reads its bytes (no Numeric object).
+    let p = 0;
+    const neg = t.charCodeAt(0) === 45;
+    if (neg) p++;
+    let d = 0, digits = 0, dot = -1, plain = p < t.length;
+    for (; p < t.length; p++) {
+      const ch = t.charCodeAt(p);
+      if (ch >= 48 && ch <= 57) {
+        d = d * 10 + (ch - 48);
+        digits++;
+      } else if (ch === 46 && dot < 0) dot = p;
+      else {
+        plain = false;
+        break;
+      }
+    }
+    if (plain && digits > 0 && digits <= 15) this.addScaled(g, neg ? -d : d, dot < 0 ? 0 : t.length - dot - 1);
+    else this.addNumeric(g, Numeric.fromString(t));
   }
   addVectors(vb: VectorBatch, vec: ColumnVector | undefined, col: number, sel: Int32Array, gids: Int32Array, count: number): void {
     if (vec === undefined || vec.enc !== 'utf8') return;
@@ -369,6 +410,9 @@ class StepKernel implements Kernel {
   }
   addValue(g: number, v: Value): void {
     this.steps[g]!.add(v);
+  }
+  addCell(g: number, c: Cell): void {
+    this.steps[g]!.add(c !== null && this.oid === TypeOid.numeric ? Numeric.fromString(c as string) : (c as Value));
   }
   addVectors(vb: VectorBatch, vec: ColumnVector | undefined, col: number, sel: Int32Array, gids: Int32Array, count: number): void {
     for (let i = 0; i < count; i++) this.steps[gids[i]!]!.add(vec === undefined ? null : vectorValue(vb, vec, col, sel[i]!, this.oid));
