@@ -377,7 +377,7 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
     const nullsFirst = sb.sortby_nulls === 'SORTBY_NULLS_FIRST' || (sb.sortby_nulls !== 'SORTBY_NULLS_LAST' && desc);
     return { expr: key(slot), cmp, desc, nullsFirst, shown: { expr: exprs[slot]!, slots: outSlots } };
   });
-  const postponed = ps && !distinct ? postponedSrfInput(ps.node, exprs, sortSlots.map((x) => x.slot), onSlots) : undefined;
+  const postponed = ps && !distinct && sortAsts.length > 0 ? postponedSrfInput(ps.node, exprs, sortSlots.map((x) => x.slot), onSlots) : undefined;
   if (postponed) {
     // PostgreSQL's make_sort_input_target: ProjectSet above the Sort (and DISTINCT ON's Unique).
     node = postponed.project(new SortNode(postponed.input, sortKeys((slot) => compile(exprs[slot]!))), postponed.distinctOn);
@@ -397,7 +397,8 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
 }
 
 /**
- * PostgreSQL's make_sort_input_target for set-returning functions: with ORDER BY, when no sort
+ * PostgreSQL's make_sort_input_target for set-returning functions: with ORDER BY (DISTINCT ON's
+ * own sort does not count: without ORDER BY the ProjectSet stays below), when no sort
  * key (nor DISTINCT ON key) reads a set-returning call's result, the ProjectSet runs after the
  * Sort (and after DISTINCT ON's Unique), so the calls see the rows in sorted order (the first
  * row to raise an error is the first one sorted) and DISTINCT ON picks input rows, not expanded

@@ -15,6 +15,8 @@ const QUERIES: Recorded = [
   ["SELECT regexp_matches(v, 'h.*', v) FROM rs ORDER BY k", ['ERROR 22023 invalid regular expression option: "H"']],
   ["SELECT regexp_matches(v, 'h.*', v) FROM rs ORDER BY k DESC", ['ERROR 22023 invalid regular expression option: "a"']],
   ["SELECT DISTINCT ON (k) k, generate_series(1, 2) FROM rs ORDER BY k", ["1|1", "1|2", "2|1", "2|2", "3|1", "3|2"]],
+  // Without ORDER BY, DISTINCT ON's sort does not postpone the ProjectSet (Unique over Sort over ProjectSet).
+  ["SELECT DISTINCT ON (k) k, generate_series(1, 2) FROM rs", ["1|1", "2|1", "3|1"]],
   // A sort key that is a set-returning call keeps the ProjectSet below the Sort.
   ["SELECT k, generate_series(1, k) g FROM rs ORDER BY g DESC, k LIMIT 4", ["3|3", "2|2", "3|2", "1|1"]],
   ["SELECT k, generate_series(1, 2) FROM rs ORDER BY k LIMIT 3", ["1|1", "1|2", "2|1"]],
