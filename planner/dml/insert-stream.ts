@@ -51,9 +51,11 @@ const WRITE_SET_HINT =
  *  that much (README.md "COPY FROM by ingest", CREATE TABLE AS). */
 function withWriteSetHint(e: unknown): unknown {
   if (e instanceof LsmError) {
-    // Not mapped on the way (lsm's LimitError has `detail` and `hint` fields).
+    // Not mapped on the way. Only lsm's LimitError (it has a `hint`) is mapped here; any other
+    // LsmError is left to the usual mapping (catalog's lsmToDbError rewords some).
     const { detail, hint } = e as { detail?: unknown; hint?: unknown };
-    return new DbError(e.code, e.message, { ...(typeof detail === 'string' ? { detail } : {}), ...(typeof hint === 'string' ? { hint } : {}) });
+    if (typeof hint !== 'string') return e;
+    return new DbError(e.code, e.message, { ...(typeof detail === 'string' ? { detail } : {}), hint });
   }
   if (!(e instanceof DbError) || e.fields.hint !== undefined) return e;
   const limit = e.code === '54000' && /^transaction write set exceeds \d+ bytes$/.test(e.message);
