@@ -32,7 +32,7 @@ import type { SelectStmt, Node } from '../parse/ast.js';
 import { planQuery, type QueryPlan } from '../exec/query.js';
 import { planLockScan, type LockScan } from '../dml/modify.js';
 import { lockOptions, ownKey } from '../dml/write.js';
-import { lockRelated, RelTarget } from '../dml/rel-lock.js';
+import { lockRelated, RelationChanged, RelTarget } from '../dml/rel-lock.js';
 import { lookupTable, tablesOfBinder } from './from.js';
 import { iter } from './ops.js';
 import { storageError } from './runtime.js';
@@ -104,7 +104,13 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   /** Steps 1 and 2; the plan to run (this one, or one planned again after a TRUNCATE). */
   const prelude = async (ctx: EvalContext): Promise<QueryPlan | Value[][]> => {
     const ts = ctx.tables!;
-    const now = await lockRelated(ts, rel, ctx);
+    let now: TableDesc | undefined;
+    try {
+      now = await lockRelated(ts, rel, ctx);
+    } catch (e) {
+      // Dropped while we waited (READ COMMITTED): planning again reports 42P01 as PostgreSQL does.
+      if (!(e instanceof RelationChanged)) throw e;
+    }
     if (now !== tab) {
       // Changed while we waited (READ COMMITTED; REPEATABLE READ failed with 40001 there): plan
       // the statement again on the relation as committed now, at a fresh snapshot.

@@ -59,6 +59,7 @@ async function transcript(port: number): Promise<string[]> {
     await waits('for key share / truncate', a, 'SELECT 1 AS one FROM fu_t WHERE id = 1 FOR KEY SHARE', b, 'TRUNCATE fu_t', 'SELECT * FROM fu_t');
     await waits('for update / alter', a, 'SELECT * FROM fu_t WHERE id = 7 FOR UPDATE', b, 'ALTER TABLE fu_t ADD COLUMN w int', 'SELECT * FROM fu_t ORDER BY id');
     await waits('truncate / for update', a, "TRUNCATE fu_t; INSERT INTO fu_t VALUES (9, 90)", b, 'SELECT * FROM fu_t FOR UPDATE');
+    await waits('drop / for update', a, 'DROP TABLE fu_t', b, 'SELECT * FROM fu_t FOR UPDATE');
     // LIMIT / OFFSET count locked rows only; SKIP LOCKED leaves held rows out.
     await reset();
     await a.query('BEGIN');
@@ -214,6 +215,9 @@ const EXPECTED: string[] = [
   'truncate / for update hold: ok undefined',
   'truncate / for update: waiting',
   'truncate / for update: ok [{"id":9,"v":90}]',
+  'drop / for update hold: ok []',
+  'drop / for update: waiting',
+  'drop / for update: err 42P01 relation "fu_t" does not exist @15',
   'skip locked limit: ok [{"id":2}]',
   'skip locked: ok [{"id":2,"v":20}]',
   'skip locked offset: ok []',
