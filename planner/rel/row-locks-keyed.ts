@@ -94,9 +94,9 @@ async function walk(ctx: EvalContext, tab: TableDesc, query: QueryPlan, keyOf: (
           const key = keyOf(row);
           const k = ownKey(tab.storageId, key);
           if (!held.has(k) && !ts.ownKeys.has(k)) {
-            if (policy === 'skip') {
-              if (!txn.tryLockRow(k)) continue; // another transaction holds it: left out
-            } else {
+            // A free row is taken synchronously (no promise per row); a held one waits.
+            if (!txn.tryLockRow(k)) {
+              if (policy === 'skip') continue; // another transaction holds it: left out
               try {
                 await txn.lockRow(tab.storageId, key, opts);
               } catch (e) {

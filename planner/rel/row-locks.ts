@@ -167,14 +167,17 @@ async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, no
       if (ctx.cancel.reason) throw ctx.cancel.reason;
       const k = ownKey(tab.storageId, key);
       if (held.has(k) || ts.ownKeys.has(k)) continue; // our own writes: their locks are ours
-      try {
-        await txn.lockRow(tab.storageId, key, opts);
-      } catch (e) {
-        // NOWAIT's refusal (the lsm's wording) names the relation, as PostgreSQL's does.
-        if (nowait && e instanceof Error && e.message === 'could not obtain lock on row') {
-          throw new DbError('55P03', `could not obtain lock on row in relation "${tab.name}"`);
+      // A free row is taken synchronously (no promise per row); a held one waits.
+      if (!txn.tryLockRow(k)) {
+        try {
+          await txn.lockRow(tab.storageId, key, opts);
+        } catch (e) {
+          // NOWAIT's refusal (the lsm's wording) names the relation, as PostgreSQL's does.
+          if (nowait && e instanceof Error && e.message === 'could not obtain lock on row') {
+            throw new DbError('55P03', `could not obtain lock on row in relation "${tab.name}"`);
+          }
+          throw storageError(e);
         }
-        throw storageError(e);
       }
       held.add(k);
       const latest = txn.getLatestCommitted(tab.storageId, key);

@@ -28,17 +28,19 @@ export async function rows(c: Client, sql: string): Promise<string> {
 }
 
 /**
- * 'waiting' when `p` has not settled after `probe` (a statement another client ran after `p` was
- * sent) came back and the event loop turned once more; else p's outcome. Order, not time: the
- * server received `p` before the probe's round trip ended, so a statement that does not wait has
- * answered by then (its reply is read before the probe's on a loaded machine too, in practice).
+ * 'waiting' when `p` has not settled after `probe` (another client) answered two statements sent
+ * after `p` and a grace period passed; else p's outcome. Nothing is asserted about time: a
+ * statement expected to go through is awaited without a deadline. The grace period is for
+ * PostgreSQL, whose backends are separate processes — on a loaded machine the probe's backend
+ * may answer before `p`'s backend has even queued its lock request (Pyralog serves connections
+ * in order on one thread, where the probe alone would do).
  */
-export async function stateAfter(p: Promise<string>, probe: Client): Promise<string> {
+export async function stateAfter(p: Promise<string>, probe: Client, graceMs = 250): Promise<string> {
   let settled: string | undefined;
   void p.then((s) => (settled = s));
   await probe.query('SELECT 1');
   await probe.query('SELECT 1');
-  await new Promise((r) => setImmediate(r));
+  await sleep(graceMs);
   return settled ?? 'waiting';
 }
 

@@ -4,9 +4,9 @@
 // as committed after the wait (a TRUNCATE's new storage, a rewrite's new column type, 42P01 after
 // a DROP). The expected transcript is what PostgreSQL 15 gave; when its binaries are installed the
 // same sequence also runs against a throw-away cluster and must give the same transcript.
-// "waiting" means: not finished after a fourth client's statements sent later came back while the
-// other transaction is open (locks-clients.ts stateAfter); a statement expected to go through is
-// awaited without a deadline (it would hang the test).
+// "waiting" means: not finished after a fourth client's statements sent later came back and a grace
+// period passed, while the other transaction is open (locks-clients.ts stateAfter); a statement
+// expected to go through is awaited without a deadline (it would hang the test).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import pg from 'pg';
 // @ts-expect-error plain JS module of the bench folder
