@@ -6,8 +6,7 @@
 import { DbError, stripLocations, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import { planQuery } from '../exec/query.js';
-import { strings, type Node, type SelectStmt } from '../parse/ast.js';
-import { starSubLinkName } from '../rel/sublink.js';
+import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from '../rel/from.js';
 import type { TablePlan } from '../dml/common.js';
 import { checkColumnType } from './create-table.js';
@@ -19,15 +18,7 @@ export function planCreateView(b: Binder, s: ViewStmtNode): TablePlan {
   const q = planQuery(b.withScope(undefined), s.query);
   const names = (s.aliases ?? []).map((n) => (n.kind === 'String' ? n.sval ?? '' : ''));
   if (names.length > q.columns.length) throw new DbError('42601', 'CREATE VIEW specifies more column names than columns');
-  // A scalar subquery over `*` is named after its column (sublink.ts); the FROM-less SELECT's
-  // planner names it from the parse tree alone, so the view's own targets are looked at here.
-  const targets = s.query.targetList ?? [];
-  const plain = targets.length === q.columns.length && targets.every((t) => t.kind === 'ResTarget' && !(t.val?.kind === 'ColumnRef' && strings(t.val.fields).slice(-1)[0] === '*'));
-  const figured = (i: number): string | undefined => {
-    const t = targets[i];
-    return plain && q.columns[i]!.name === '?column?' && t?.kind === 'ResTarget' && t.name === undefined ? starSubLinkName(b.withScope(undefined), t.val) : undefined;
-  };
-  const columns = q.columns.map((c, i) => ({ name: names[i] ?? figured(i) ?? c.name, attnum: i + 1, typeOid: c.type.oid === 705 ? 25 : c.type.oid, typmod: c.type.typmod, notNull: false }));
+  const columns = q.columns.map((c, i) => ({ name: names[i] ?? c.name, attnum: i + 1, typeOid: c.type.oid === 705 ? 25 : c.type.oid, typmod: c.type.typmod, notNull: false }));
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name)) throw new DbError('42701', `column "${c.name}" specified more than once`);

@@ -23,7 +23,7 @@ import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
 import { chooseAccess } from './scan.js';
 import { RelScope } from './scope.js';
-import { starSubLinkName } from './sublink.js';
+import { isStarSubLink, starSubLinkName } from './sublink.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
 import { WindowNode } from './window.js';
 import { readsOnlyLateralOuter } from './lateral.js';
@@ -72,6 +72,8 @@ export function needsRelPlanner(s: SelectStmt): boolean {
   if (s.valuesLists) return false;
   if (targetSrf(s) || findTargetSrf(s.targetList)) return true;
   if (s.distinctClause?.some((d) => d !== null && Object.keys(d).length > 0)) return true; // DISTINCT ON, also without FROM
+  // A scalar subquery over * is named after its column (starSubLinkName), which this planner does.
+  if (s.targetList?.some((t) => t.kind === 'ResTarget' && t.name === undefined && isStarSubLink(t.val))) return true;
   return (s.fromClause?.length ?? 0) > 0 || (s.groupClause?.length ?? 0) > 0 || s.havingClause !== undefined || containsAggregate(s.targetList)
     || (s.windowClause?.length ?? 0) > 0 || findWindowCall([s.targetList, s.sortClause]) !== undefined;
 }

@@ -65,11 +65,16 @@ class OnceCache<T> {
  * named from the parse tree by bind/names.ts). Undefined for anything else.
  */
 export function starSubLinkName(b: Binder, n: Node | undefined): string | undefined {
-  if (n?.kind !== 'SubLink' || n.subLinkType !== 'EXPR_SUBLINK' || n.subselect?.kind !== 'SelectStmt') return undefined;
-  const first = n.subselect.targetList?.[0];
-  if (first?.kind !== 'ResTarget' || first.name !== undefined || first.val?.kind !== 'ColumnRef' || strings(first.val.fields).slice(-1)[0] !== '*') return undefined;
-  const name = planQuery(b.withScope(new Correlation(b.scope)), n.subselect).columns[0]?.name;
+  if (!isStarSubLink(n)) return undefined;
+  const name = planQuery(b.withScope(new Correlation(b.scope)), n.subselect as SelectStmt).columns[0]?.name;
   return name === '?column?' ? undefined : name;
+}
+
+/** `(SELECT * …)` / `(SELECT t.* …)` as a scalar subquery (its first target unnamed). */
+export function isStarSubLink(n: Node | undefined): n is SubLink {
+  if (n?.kind !== 'SubLink' || n.subLinkType !== 'EXPR_SUBLINK' || n.subselect?.kind !== 'SelectStmt') return false;
+  const first = n.subselect.targetList?.[0];
+  return first?.kind === 'ResTarget' && first.name === undefined && first.val?.kind === 'ColumnRef' && strings(first.val.fields).slice(-1)[0] === '*';
 }
 
 export function bindSubLink(b: Binder, n: SubLink): BoundExpr {

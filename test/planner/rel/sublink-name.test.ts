@@ -18,6 +18,11 @@ const QUERIES: Recorded = [
 ];
 
 describeRecorded('scalar subqueries over * are named after their column as in PostgreSQL 15', SETUP, QUERIES, (client) => {
+  it('names the column in a SELECT without FROM', async () => {
+    const r = await client().query('SELECT (SELECT * FROM (SELECT val FROM sv) q), (SELECT sv.* FROM (SELECT w FROM sv) sv) AS named');
+    expect(r.columns).toEqual(['val', 'named']);
+    expect(r.text).toEqual([['1', 'a']]);
+  });
   it('names the column in a SELECT with FROM', async () => {
     const r = await client().query('SELECT s.w, (SELECT * FROM (SELECT val FROM sv) q) FROM sv s');
     expect(r.columns).toEqual(['w', 'val']);
