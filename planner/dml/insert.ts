@@ -18,6 +18,8 @@ import { TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
 import { forEachBatch, queryMayRead } from './insert-stream.js';
+import { CopyIngest, ingestTarget } from './copy-ingest.js';
+import type { Cell } from '../../lsm/index.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
 interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
@@ -109,6 +111,9 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab, conflict?.kind === 'update');
   const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
+  // A plain INSERT … SELECT may go by segment ingest (see run); ingestTarget refuses the rest
+  // exactly as for COPY (UNIQUE/indexes, own FOREIGN KEYs, temporary, storage not new or not empty).
+  const ingestable = source.kind === 'query' && !conflict && !returning;
 
   return {
     columns: returning?.columns ?? null,
@@ -118,7 +123,8 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
-      const insertOne = async (input: Array<Value | 'default'>): Promise<void> => {
+      /** The full row of one input: given values, then defaults (identity, nextval) in column order. */
+      const buildRow = async (input: Array<Value | 'default'>): Promise<Value[]> => {
         const row = new Array<Value>(tab.columns.length).fill(null);
         const given = new Set<number>();
         for (let i = 0; i < targetIdx.length; i++) {
@@ -131,8 +137,15 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
           if (c.dropped || given.has(c.attnum - 1)) continue;
           row[c.attnum - 1] = await evalDefault(b, defaults.get(c.attnum)!, ctx);
         }
+        return row;
+      };
+      /** The row path: NOT NULL/CHECK, then the key's conflict check and the write set. */
+      const insertOne = async (input: Array<Value | 'default'>): Promise<void> => {
+        const row = await buildRow(input);
         writer.checkRow(row, ctx);
-        const key = writer.key(ts, row);
+        await insertChecked(row, writer.key(ts, row));
+      };
+      const insertChecked = async (row: Value[], key: Uint8Array): Promise<void> => {
         const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false, undefined, !conflict);
         if (hit) {
           if (!conflict || !conflict.matches(hit.idx.name)) throw writer.conflictError(hit, row, ctx);
@@ -161,10 +174,43 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
         for (const input of inputs) await insertOne(input);
       } else {
         const conv = source.conv;
-        // Each batch is converted and written before the next one is pulled (insert-stream.ts).
-        await forEachBatch(source.q, ctx, source.stream, async (rows) => {
-          for (const r of rows) await insertOne(conv.map((f) => f(r, ctx)));
-        });
+        // Into a table whose storage this transaction created (BEGIN; CREATE TABLE; INSERT …
+        // SELECT — restores), rows go by segment ingest exactly as COPY FROM's (copy-ingest.ts
+        // header): not into the write set. Checked when the statement runs (plans are cached;
+        // the table's state is not); ON CONFLICT and RETURNING take the row path.
+        let ingest = ingestable && ingestTarget(ts, tab, fkPlan !== undefined) ? CopyIngest.begin(ts, writer) : undefined;
+        try {
+          // Each batch is converted and written before the next one is pulled (insert-stream.ts).
+          await forEachBatch(source.q, ctx, source.stream, async (rows) => {
+            for (const r of rows) {
+              const input = conv.map((f) => f(r, ctx));
+              if (!ingest?.active) {
+                await insertOne(input);
+                continue;
+              }
+              // Converted and checked as on the row path (same errors in the same order).
+              const row = await buildRow(input);
+              writer.checkRow(row, ctx);
+              const key = writer.key(ts, row);
+              // A key equal to the previous one is 23505 as the row path words it; a key below
+              // it moves the rows taken so far into the write set and continues row by row.
+              if (ingest.add(key, writer.cells(row) as Cell[], ctx) === 'ok') {
+                n++;
+                if (ingest.full) await ingest.drain();
+                continue;
+              }
+              await ingest.toRowPath();
+              await insertChecked(row, key);
+            }
+          });
+          if (ingest?.active) await ingest.finish();
+        } catch (e) {
+          // The ingest's files go at once (row-path rows go with the transaction's rollback).
+          const ing = ingest;
+          ingest = undefined;
+          await ing?.abort();
+          throw e;
+        }
       }
       if (fk) await fk.finish(ts, ctx);
       return { rows: out, tag: `INSERT 0 ${n}` };
