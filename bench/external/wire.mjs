@@ -27,6 +27,7 @@
 // A short query (warm-up under SHORT_MS on every system) is run --repeat times per system per
 // round and the round's time is the median of those (one 10 ms run alone is mostly noise here).
 // DuckDB runs with threads=2 and parquet_metadata_cache=true, the settings Pyralog's engine uses.
+// After the table: the Pyralog server's CPU per query (main thread, all threads) from /proc.
 //
 //   PYRALOG_DIST=$(bash bench/build-snapshot.sh) node bench/external/wire.mjs \
 //     [--rows 10000000] [--hot 1000000] [--pairs 5] [--lookups 200] [--systems pyralog,duckdb,postgres]
@@ -35,7 +36,7 @@
 //     [--repeat 11]   (executions per round of a short query)
 //     [--no-checkpoint]   (hybrid: measure right after the load, the last memtable unflushed)
 import { spawnSync, execFileSync } from 'node:child_process';
-import { rmSync, existsSync, statSync, readdirSync } from 'node:fs';
+import { rmSync, existsSync, statSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -81,6 +82,21 @@ function psql(server, cmd) {
   if (r.status !== 0) throw new Error(`psql ${cmd.slice(0, 80)}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
   return r.stdout.trim();
 }
+/**
+ * CPU time (ms) the server process used so far: its main thread (the executor: native scans and
+ * aggregates, the merge, the wire) and all its threads (DuckDB's workers included); from
+ * /proc (Linux), undefined elsewhere. Unlike wall time it hardly moves with the machine's load.
+ */
+function serverCpuMs(pid) {
+  const read = (path) => {
+    if (!existsSync(path)) return undefined;
+    const f = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in USER_HZ (100/s)
+  };
+  const main = read(`/proc/${pid}/task/${pid}/stat`);
+  const all = read(`/proc/${pid}/stat`);
+  return main === undefined || all === undefined ? undefined : { main, all };
+}
 const COLS = 'id bigint PRIMARY KEY, ts timestamptz, product_id int, customer_id int, amount numeric(12,2), year int, month int';
 const setup = {};
 
@@ -119,6 +135,7 @@ if (SYSTEMS.includes('pyralog')) {
       return res.rowCount;
     },
     close: () => c.end(),
+    cpuMs: () => serverCpuMs(srv.pid),
   };
 }
 if (SYSTEMS.includes('duckdb')) {
@@ -218,20 +235,27 @@ for (const q of QUERIES) {
   for (const n of names) if (ok[n] === true && ref !== undefined && answers[n] !== ref) ok[n] = 'error: wrong answer (differs from DuckDB/PostgreSQL)';
   const times = Object.fromEntries(names.map((n) => [n, []]));
   const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = { main: [], all: [] };
   for (let p = 0; p < PAIRS; p++) {
     const order = names.map((_, i) => names[(i + p) % names.length]);
     const round = {};
     for (const n of order) {
       if (ok[n] !== true) continue;
       const runs = [];
+      const c0 = systems[n].cpuMs?.();
       for (let k = 0; k < (short ? REPEAT : 1); k++) runs.push(await timed(() => systems[n].query(q.sql)));
+      const c1 = systems[n].cpuMs?.();
+      if (c0 !== undefined && c1 !== undefined) {
+        cpu.main.push((c1.main - c0.main) / runs.length);
+        cpu.all.push((c1.all - c0.all) / runs.length);
+      }
       round[n] = median(runs);
     }
     for (const n of names) if (round[n] !== undefined) times[n].push(round[n]);
     if (round.pyralog !== undefined) for (const n of names) if (n !== 'pyralog' && round[n] !== undefined) ratios[n].push(round.pyralog / round[n]);
     log(`  round ${p + 1}: ${names.map((n) => `${n} ${round[n] === undefined ? '-' : fmt(round[n])} ms`).join(', ')}`);
   }
-  results.push({ name: q.name, ok, times, ratios });
+  results.push({ name: q.name, ok, times, ratios, cpu });
 }
 
 // Point lookups: random existing ids, one at a time, the same ids for every system in a round.
@@ -423,6 +447,10 @@ const copyLines = copyRows.map((c) => [
 console.log(`\n${fmt(ROWS)} cold rows (flat ${fmt(statSync(FLAT).size / 1e6, 1)} MB ZSTD, ${readdirSync(HIVE).length} year dirs), ${fmt(HOT)} hot rows; ${PAIRS} rounds; revision ${rev}; ${info.date}; load ${info.loadAvg1m}; ${info.cores} cores; ${systems.postgres?.version ?? ''}`);
 console.log(`setup: Pyralog COPY sales_hot FROM hot.parquet ${setup.pyralogImportMs === undefined ? '–' : `${fmt(setup.pyralogImportMs)} ms (${fmt((HOT / setup.pyralogImportMs) * 1000)} rows/s)`}; PostgreSQL \\copy of all rows + VACUUM ANALYZE ${setup.postgresLoadMs === undefined ? '–' : `${fmt(setup.postgresLoadMs)} ms`}\n`);
 console.log(markdownTable(header, [...rowsOut, ...copyLines]));
+// The server's CPU per query: with the machine shared, the figure that hardly moves with load.
+for (const r of results) {
+  if (r.cpu?.main.length > 0) console.log(`\nPyralog server CPU per query, ${r.name}: main thread ${fmt(median(r.cpu.main), 1)} ms, all threads ${fmt(median(r.cpu.all), 1)} ms (medians of ${r.cpu.main.length} rounds; /proc, 10 ms ticks)`);
+}
 
 for (const n of names) await systems[n].close();
 cleanup.runAll();
