@@ -273,7 +273,7 @@ export function valueKey(v: Value): string {
 
 export class DistinctNode implements RelNode {
   /** `keyWidth`: only the first keyWidth slots decide (extra sort slots ride along). */
-  constructor(readonly input: RelNode, readonly keyWidth: number, readonly keyOf: (r: Row, n: number) => string = rowKey) {}
+  constructor(readonly input: RelNode, readonly keyWidth: number, readonly keyOf: (r: Row, n: number, ctx: EvalContext) => string = rowKey) {}
   get width(): number {
     return this.input.width;
   }
@@ -284,7 +284,7 @@ export class DistinctNode implements RelNode {
         yield r;
         continue;
       }
-      const k = this.keyOf(r, this.keyWidth);
+      const k = this.keyOf(r, this.keyWidth, ctx);
       if (seen.has(k)) continue;
       if (seen.size >= ROWS_IN_MEMORY_MAX) throw tooMany();
       seen.add(k);

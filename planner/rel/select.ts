@@ -407,20 +407,18 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
  * ones; LIMIT stays above, counting output rows. SELECT DISTINCT makes every column a sort key,
  * so it never postpones. The keys are the same bound expressions, evaluated on the ProjectSet's
  * input row: the stage only appends slots, so every other slot index is the same there.
- * DISTINCT ON keys other than plain columns keep the ProjectSet below (not postponed: stated).
+ * DISTINCT ON keys are evaluated on that row too.
  */
 function postponedSrfInput(ps: ProjectSetNode, exprs: readonly BoundExpr[], sortSlots: readonly number[], onSlots: readonly number[]):
   { input: RelNode; project: (sorted: RelNode, distinctOn: boolean) => RelNode; distinctOn: boolean } | undefined {
   if (sortSlots.length === 0) return undefined;
   const base = ps.input.width;
   if ([...sortSlots, ...onSlots].some((slot) => readsSlotFrom(exprs[slot]!, base))) return undefined;
-  const onColumns = onSlots.map((slot) => exprs[slot]!);
-  if (!onColumns.every((e) => e.kind === 'column')) return undefined;
-  const onIdx = onColumns.map((e) => (e as { index: number }).index);
+  const onKeys = onSlots.map((slot) => compile(exprs[slot]!));
   return {
     input: ps.input,
-    distinctOn: onIdx.length > 0,
-    project: (sorted, distinctOn) => ps.withInput(distinctOn ? new DistinctNode(sorted, 0, (r) => rowKey(onIdx.map((i) => r[i]))) : sorted),
+    distinctOn: onKeys.length > 0,
+    project: (sorted, distinctOn) => ps.withInput(distinctOn ? new DistinctNode(sorted, 0, (r, _n, ctx) => rowKey(onKeys.map((k) => k(r, ctx)))) : sorted),
   };
 }
 

@@ -15,6 +15,7 @@ const QUERIES: Recorded = [
   ["SELECT regexp_matches(v, 'h.*', v) FROM rs ORDER BY k", ['ERROR 22023 invalid regular expression option: "H"']],
   ["SELECT regexp_matches(v, 'h.*', v) FROM rs ORDER BY k DESC", ['ERROR 22023 invalid regular expression option: "a"']],
   ["SELECT DISTINCT ON (k) k, generate_series(1, 2) FROM rs ORDER BY k", ["1|1", "1|2", "2|1", "2|2", "3|1", "3|2"]],
+  ["SELECT DISTINCT ON (k % 2) k, generate_series(1, 2) FROM rs ORDER BY k % 2, k", ["2|1", "2|2", "1|1", "1|2"]],
   // Without ORDER BY, DISTINCT ON's sort does not postpone the ProjectSet (Unique over Sort over ProjectSet).
   ["SELECT DISTINCT ON (k) k, generate_series(1, 2) FROM rs", ["1|1", "2|1", "3|1"]],
   // A sort key that is a set-returning call keeps the ProjectSet below the Sort.
