@@ -452,8 +452,15 @@ export function lsmToDbError(e: unknown): unknown {
         const detail = (e as { detail?: unknown }).detail;
         return new DbError('40P01', e.message, typeof detail === 'string' ? { detail, hint: 'See server log for query details.' } : {});
       }
-      default:
-        return new DbError(e.code, e.message);
+      default: {
+        // Limit errors (lsm/mvcc/budget.ts) carry PostgreSQL-style DETAIL/HINT text: pass it on
+        // whatever statement hit the limit (INSERT, COPY, UPDATE …).
+        const { detail, hint } = e as { detail?: unknown; hint?: unknown };
+        const extra: { detail?: string; hint?: string } = {};
+        if (typeof detail === 'string') extra.detail = detail;
+        if (typeof hint === 'string') extra.hint = hint;
+        return new DbError(e.code, e.message, extra);
+      }
     }
   }
   return e;
