@@ -16,8 +16,9 @@ describe('lsmToDbError', () => {
   });
 
   it('keeps plain lsm errors bare and other errors untouched', () => {
-    const e = lsmToDbError(new LsmError('22003', 'value out of range')) as DbError;
+    const e = lsmToDbError(new LsmError('58030', 'could not write file')) as DbError;
     expect(e).toBeInstanceOf(DbError);
+    expect(e.message).toBe('could not write file');
     expect(e.fields).toEqual({});
     const other = new Error('x');
     expect(lsmToDbError(other)).toBe(other);
