@@ -48,7 +48,7 @@ describe('LsmDb.beginIngest', () => {
     await db.close();
   });
 
-  it('with a worker thread: chunks go to the worker when it is idle, are encoded inline when it is busy', async () => {
+  it('with a worker pool open: an ingest of many chunks (encoded on the calling thread from column chunks) survives a reopen', async () => {
     const io = new MemIo(5);
     let db = await open(io, { workers: 1 });
     expect(await ingest(db, 7, 4000)).toBeGreaterThan(5);
