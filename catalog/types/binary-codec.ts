@@ -11,7 +11,7 @@ import { OID } from './oids.js';
 import { typeByOid } from './registry.js';
 import { truncateName } from './strings.js';
 import { uuidFromBytes, uuidToBytes } from './uuid.js';
-import { regclassInWithoutSession, type RegclassValue } from './regclass.js';
+import { regclassParamFromBinary, type RegclassValue } from './regclass.js';
 import type { Interval } from './values.js';
 
 const NUMERIC_POS = 0x0000;
@@ -179,7 +179,7 @@ function binaryInRaw(oid: number, b: Uint8Array): unknown {
     case OID.bool: need(b, 1); return b[0] !== 0;
     case OID.int2: checkLen(b, 2); return ((b[0]! << 24) | (b[1]! << 16)) >> 16;
     case OID.int4: checkLen(b, 4); return (b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!;
-    case OID.regclass: case OID.regnamespace: return regclassInWithoutSession();
+    case OID.regclass: case OID.regnamespace: return regclassParamFromBinary(oid, b);
     case OID.oid: case OID.regtype: checkLen(b, 4); return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
     case OID.int8: return need(b, 8).getBigInt64(0);
     case OID.float4: return need(b, 4).getFloat32(0);

@@ -66,11 +66,6 @@ export function regclassParamFromBinary(typeOid: number, bytes: Uint8Array): Pen
   return new PendingRegclass(typeOid, { oid: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) });
 }
 
-/** The codecs cannot resolve relation names (no session): a clear 0A000 instead of a wrong name. */
-export function regclassInWithoutSession(): never {
-  throw new DbError('0A000', 'regclass values from bind parameters are not supported; cast text or oid to regclass in the query');
-}
-
 /**
  * stringToQualifiedNameList for regclassin: `a`, `s.a`, `"Mixed"."x.y"`; unquoted parts are
  * lower-cased (ASCII letters only). undefined when the text is not a valid name list (42602 "invalid name syntax").

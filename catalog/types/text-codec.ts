@@ -18,7 +18,7 @@ import type { FormatSettings, InputSettings } from './settings.js';
 import { applyBpcharTypmod, applyVarcharTypmod, charOut, parseChar, truncateName } from './strings.js';
 import { parseUuid } from './uuid.js';
 import { regtypeIn, regtypeOut } from './regtype.js';
-import { regclassInWithoutSession, regclassOut, type RegclassValue } from './regclass.js';
+import { regclassOut, regclassParamFromText, type RegclassValue } from './regclass.js';
 import { recordIn, recordOut, type PgRecord } from './record.js';
 import type { Interval } from './values.js';
 import { USECS_PER_DAY } from './values.js';
@@ -130,7 +130,8 @@ export function textIn(oid: number, text: string, fmt: InputSettings, typmod = -
     case OID.interval: return applyTypmod(oid, parseInterval(text, fmt.intervalStyle), typmod, false);
     case OID.void: return undefined;
     case OID.regtype: return regtypeIn(text);
-    case OID.regclass: case OID.regnamespace: return regclassInWithoutSession();
+    // Resolved with the session where the statement reads it (PendingRegclass).
+    case OID.regclass: case OID.regnamespace: return regclassParamFromText(oid, text);
     case OID.record: return recordIn();
     default: {
       const elem = arrayElem(oid);

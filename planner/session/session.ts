@@ -5,7 +5,7 @@
 // the plan cached on the Statement; execute() runs the folded constant row into a cursor.
 // Nothing on that path parses JSON, walks an AST or allocates more than the result row.
 
-import { DbError, TypeOid, type Notice } from '../../catalog/index.js';
+import { DbError, PendingRegclass, TypeOid, type Notice } from '../../catalog/index.js';
 import {
   REPORTED_SETTINGS, type CancelToken, type Execution, type Field, type FormatSettings, type ParsedStatement,
   type PreparedStatement, type RowCursor, type SessionOptions, type SqlSession, type TxStatus, type Value,
@@ -27,6 +27,7 @@ import { planQuery, type OutputColumn } from '../exec/query.js';
 import { SessionSettings, SETTING_DEFS, findSetting } from '../settings/index.js';
 import { nowMicros } from '../clock.js';
 import type { FunctionRegistry } from '../funcs/registry.js';
+import { resolveRegclassParams } from '../funcs/pg-catalog-regclass.js';
 import { Prepared, Statement, PLANS_PER_STATEMENT_MAX, type Plan } from './statement.js';
 import { abortedError, microsAt, Transaction } from './tx.js';
 import { executeSet, parseIsolation, transactionOptions } from './set-show.js';
@@ -204,6 +205,9 @@ export class PlannerSession implements SqlSession, SessionEnv {
     this.tx.beforeStatement(startMs);
     this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
     this.stmtStartMs = startMs;
+    // regclass bind parameters arrive as names/OIDs to resolve with this session's search_path,
+    // as PostgreSQL's regclassin does at Bind (42P01 for an unknown name).
+    if (params.length > 0 && params.some(isPendingRegclass)) params = resolveRegclassParams(this.evalContext(params, cancel), params);
     switch (plan.kind) {
       case 'query': {
         this.tx.markSnapshot();
@@ -800,3 +804,7 @@ function unsupportedStatement(n: { kind: string } & Record<string, unknown>, com
 }
 
 void SETTING_DEFS;
+
+function isPendingRegclass(v: Value): boolean {
+  return v instanceof PendingRegclass;
+}
