@@ -5,15 +5,9 @@
 // against TRUNCATE / ALTER (both directions), cancel and timeouts, PostgreSQL's refusals.
 // The expected transcript is PostgreSQL 15's; when its binaries are installed the same sequence
 // runs against a throw-away cluster and must give the same lines.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-// @ts-expect-error plain JS module of the bench folder
-import { Cleanup } from '../../bench/lib/cleanup.mjs';
-// @ts-expect-error plain JS module of the bench folder
-import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
-import { startServer, type RunningServer } from './server.js';
+import { expect } from 'vitest';
+import { describeWithOracle } from './oracle-suite.js';
 import { backendKey, cancelUntilSettled, connect, outcome, rows, stateAfter, type Client } from './locks-clients.js';
-
-const havePg = findPgBin() !== undefined;
 
 /** A query's outcome with its rows: "ok [rows]" or "err CODE message @position". */
 function result(c: Client, sql: string): Promise<string> {
@@ -254,28 +248,7 @@ const EXPECTED: string[] = [
   'SELECT 1 AS one UNION SELECT 2 FOR UPDATE: err 0A000 FOR UPDATE is not allowed with UNION/INTERSECT/EXCEPT',
 ];
 
-describe('SELECT … FOR UPDATE / SHARE', () => {
-  let py: RunningServer;
-  const cleanup = new Cleanup();
-  beforeAll(async () => {
-    py = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await py?.stop();
-    cleanup.runAll();
-  });
-
-  it('locks rows and the table as PostgreSQL 15 does', async () => {
-    expect(await transcript(py.port)).toEqual(EXPECTED);
-  }, 120_000);
-
-  it('two FOR UPDATE transactions in opposite order: one deadlock victim (40P01)', async () => {
-    expect(await deadlock(py.port)).toEqual(DEADLOCK);
-  }, 60_000);
-
-  it.skipIf(!havePg)('PostgreSQL 15 gives the same transcript (the oracle, live)', async () => {
-    const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
-    expect(await transcript(server.port)).toEqual(EXPECTED);
-    expect(await deadlock(server.port)).toEqual(DEADLOCK);
-  }, 180_000);
-});
+describeWithOracle('SELECT … FOR UPDATE / SHARE', [
+  { title: 'locks rows and the table as PostgreSQL 15 does', run: transcript, expected: EXPECTED },
+  { title: 'two FOR UPDATE transactions in opposite order: one deadlock victim (40P01)', run: deadlock, expected: DEADLOCK, timeoutMs: 60_000 },
+], { oracleTitle: 'PostgreSQL 15 gives the same transcript (the oracle, live)' });

@@ -9,17 +9,11 @@
 //    the open transaction, and the check waits for open DDL, then reads the table as committed.
 // The expected transcript is PostgreSQL 15's; when its binaries are installed the same sequence
 // runs against a throw-away cluster and must give the same lines.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { serialize } from 'pg-protocol';
-// @ts-expect-error plain JS module of the bench folder
-import { Cleanup } from '../../bench/lib/cleanup.mjs';
-// @ts-expect-error plain JS module of the bench folder
-import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
-import { startServer, type RunningServer } from './server.js';
+import { describeWithOracle } from './oracle-suite.js';
 import { backendKey, cancelUntilSettled, connect, outcome, rows, stateAfter, type Client } from './locks-clients.js';
 import { Raw } from './stream-raw.js';
 
-const havePg = findPgBin() !== undefined;
 
 /** Row-lock waits: cancel, statement_timeout, lock_timeout; the queue after a cancel. */
 async function rowWaits(port: number): Promise<string[]> {
@@ -230,32 +224,8 @@ const FK_RELATIONS: string[] = [
   'fk lock_timeout: err 55P03 canceling statement due to lock timeout',
 ];
 
-describe('lock waits: cancel, timeouts, FOREIGN KEY relation locks', () => {
-  let py: RunningServer;
-  const cleanup = new Cleanup();
-  beforeAll(async () => {
-    py = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await py?.stop();
-    cleanup.runAll();
-  });
-
-  it('row-lock waits end on cancel / statement_timeout / lock_timeout; the queue goes on', async () => {
-    expect(await rowWaits(py.port)).toEqual(ROW_WAITS);
-  }, 120_000);
-
-  it("COPY FROM's waiting fallback ends on cancel", async () => {
-    expect(await copyWait(py.port)).toEqual(COPY_WAIT);
-  }, 60_000);
-
-  it('FOREIGN KEY checks hold the other table\'s relation lock', async () => {
-    expect(await fkRelations(py.port)).toEqual(FK_RELATIONS);
-  }, 120_000);
-
-  it.skipIf(!havePg)('PostgreSQL 15 gives the same transcripts (the oracle, live)', async () => {
-    const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
-    const got = { rows: await rowWaits(server.port), copy: await copyWait(server.port), fk: await fkRelations(server.port) };
-    expect(got).toEqual({ rows: ROW_WAITS, copy: COPY_WAIT, fk: FK_RELATIONS });
-  }, 180_000);
-});
+describeWithOracle('lock waits: cancel, timeouts, FOREIGN KEY relation locks', [
+  { title: 'row-lock waits end on cancel / statement_timeout / lock_timeout; the queue goes on', run: rowWaits, expected: ROW_WAITS },
+  { title: "COPY FROM's waiting fallback ends on cancel", run: copyWait, expected: COPY_WAIT, timeoutMs: 60_000 },
+  { title: "FOREIGN KEY checks hold the other table's relation lock", run: fkRelations, expected: FK_RELATIONS },
+]);

@@ -4,18 +4,12 @@
 // one, and refuses a changed result row type with 0A000. The expected answers below are what
 // PostgreSQL 15 gave; when its binaries are installed the same sequence also runs against a
 // throw-away cluster and both transcripts must be equal.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import net from 'node:net';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
-// @ts-expect-error plain JS module of the bench folder
-import { Cleanup } from '../../bench/lib/cleanup.mjs';
-// @ts-expect-error plain JS module of the bench folder
-import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
-import { startServer, type RunningServer } from './server.js';
+import { describeWithOracle } from './oracle-suite.js';
 
-const havePg = findPgBin() !== undefined;
 
 /** The transcript of the DDL-between-executions sequence on one server. */
 async function transcript(port: number): Promise<string[]> {
@@ -161,28 +155,7 @@ const EXPECTED_DESCRIBE = [
   't 23', 'E 42P01 relation "oltp_d" does not exist', 'Z I',
 ];
 
-describe('protocol-level prepared statements after DDL', () => {
-  let py: RunningServer;
-  const cleanup = new Cleanup();
-  beforeAll(async () => {
-    py = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await py?.stop();
-    cleanup.runAll();
-  });
-
-  it('are planned again at Bind, as PostgreSQL 15 does', async () => {
-    expect(await transcript(py.port)).toEqual(EXPECTED);
-  }, 60_000);
-
-  it('are described as planned now, and not at all in a failed transaction', async () => {
-    expect(await describeTranscript(py.port)).toEqual(EXPECTED_DESCRIBE);
-  }, 60_000);
-
-  it.skipIf(!havePg)('give PostgreSQL 15 its own transcripts (the oracle, live)', async () => {
-    const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
-    expect(await transcript(server.port)).toEqual(EXPECTED);
-    expect(await describeTranscript(server.port)).toEqual(EXPECTED_DESCRIBE);
-  }, 120_000);
-});
+describeWithOracle('protocol-level prepared statements after DDL', [
+  { title: 'are planned again at Bind, as PostgreSQL 15 does', run: transcript, expected: EXPECTED, timeoutMs: 60_000 },
+  { title: 'are described as planned now, and not at all in a failed transaction', run: describeTranscript, expected: EXPECTED_DESCRIBE, timeoutMs: 60_000 },
+], { oracleTitle: 'give PostgreSQL 15 its own transcripts (the oracle, live)' });

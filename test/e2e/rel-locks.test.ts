@@ -7,16 +7,11 @@
 // "waiting" means: not finished after a fourth client's statements sent later came back and a grace
 // period passed, while the other transaction is open (locks-clients.ts stateAfter); a statement
 // expected to go through is awaited without a deadline (it would hang the test).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { it, expect } from 'vitest';
 import pg from 'pg';
-// @ts-expect-error plain JS module of the bench folder
-import { Cleanup } from '../../bench/lib/cleanup.mjs';
-// @ts-expect-error plain JS module of the bench folder
-import { startPostgres, findPgBin } from '../../bench/lib/pg-cluster.mjs';
-import { startServer, type RunningServer } from './server.js';
+import { describeWithOracle } from './oracle-suite.js';
 import { connect, outcome, rows, sleep, stateAfter, type Client } from './locks-clients.js';
 
-const havePg = findPgBin() !== undefined;
 
 /** The concurrent sequences on one server (table names unique to this test). */
 async function transcript(port: number): Promise<string[]> {
@@ -230,14 +225,20 @@ async function deadlock(port: number): Promise<{ a: string; b: string; detail: s
   }
 }
 
-function checkDeadlock(r: { a: string; b: string; detail: string | undefined }): void {
-  // One victim; the other statement completes once the victim rolled back.
-  expect([r.a, r.b].sort()).toEqual(r.a.startsWith('err') ? ['err 40P01', 'ok UPDATE'] : ['err 40P01', 'ok INSERT']);
+function checkDeadlock(r: { a: string; b: string; detail: string | undefined }, onPostgres: boolean): void {
   const lines = (r.detail ?? '').split('\n').sort();
-  expect(lines).toEqual([
+  const expected = [
     'Process N waits for RowExclusiveLock on relation N of database N; blocked by process N.',
     'Process N waits for ShareLock on transaction N; blocked by process N.',
-  ].map((l) => (havePgShape(l))).sort());
+  ];
+  if (onPostgres) {
+    expect([r.a, r.b].sort()[0]).toBe('err 40P01');
+    expect(lines).toEqual(expected);
+    return;
+  }
+  // One victim; the other statement completes once the victim rolled back.
+  expect([r.a, r.b].sort()).toEqual(r.a.startsWith('err') ? ['err 40P01', 'ok UPDATE'] : ['err 40P01', 'ok INSERT']);
+  expect(lines).toEqual(expected.map((l) => havePgShape(l)).sort());
 }
 
 /** Pyralog names the relation by OID only (no database OID): compare up to that. */
@@ -245,51 +246,28 @@ function havePgShape(line: string): string {
   return line.replace(' of database N', '');
 }
 
-describe('relation locks: DML vs TRUNCATE / ALTER / DROP', () => {
-  let py: RunningServer;
-  const cleanup = new Cleanup();
-  beforeAll(async () => {
-    py = await startServer();
-  }, 60_000);
-  afterAll(async () => {
-    await py?.stop();
-    cleanup.runAll();
-  });
-
-  it('wait for each other and work on the table as committed after the wait, as PostgreSQL 15 does', async () => {
-    expect(await transcript(py.port)).toEqual(EXPECTED);
-  }, 120_000);
-
-  it('a cycle through a row lock and a relation lock is a deadlock (40P01) with PostgreSQL\'s DETAIL', async () => {
-    checkDeadlock(await deadlock(py.port));
-  }, 60_000);
-
-  it('REPEATABLE READ: an INSERT whose snapshot predates a committed TRUNCATE fails with 40001 (documented divergence)', async () => {
-    const a = await connect(py.port);
-    const b = await connect(py.port);
-    try {
-      await a.query('CREATE TABLE rl_rr (id int PRIMARY KEY)');
-      await a.query('CREATE TABLE rl_rr2 (id int)');
-      await b.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-      await b.query('SELECT count(*) FROM rl_rr2'); // the snapshot is taken now
-      await a.query('TRUNCATE rl_rr');
-      expect(await outcome(b.query('INSERT INTO rl_rr VALUES (1)'))).toBe('err 40001 could not serialize access due to concurrent update');
-      await b.query('ROLLBACK');
-      expect(await rows(a, 'SELECT * FROM rl_rr')).toBe('[]');
-      await a.query('DROP TABLE rl_rr, rl_rr2');
-    } finally {
-      await Promise.all([a.end(), b.end()]);
-    }
-  }, 60_000);
-
-  it.skipIf(!havePg)('PostgreSQL 15 gives the same transcript (the oracle, live)', async () => {
-    const server = await startPostgres(cleanup, { settings: { timezone: 'UTC' } });
-    expect(await transcript(server.port)).toEqual(EXPECTED);
-    const d = await deadlock(server.port);
-    expect([d.a, d.b].sort()[0]).toBe('err 40P01');
-    expect((d.detail ?? '').split('\n').sort()).toEqual([
-      'Process N waits for RowExclusiveLock on relation N of database N; blocked by process N.',
-      'Process N waits for ShareLock on transaction N; blocked by process N.',
-    ]);
-  }, 180_000);
+describeWithOracle('relation locks: DML vs TRUNCATE / ALTER / DROP', [
+  { title: 'wait for each other and work on the table as committed after the wait, as PostgreSQL 15 does', run: transcript, expected: EXPECTED },
+  { title: "a cycle through a row lock and a relation lock is a deadlock (40P01) with PostgreSQL's DETAIL", run: deadlock, check: checkDeadlock, timeoutMs: 60_000 },
+], {
+  oracleTitle: 'PostgreSQL 15 gives the same transcript (the oracle, live)',
+  more: ({ port }) => {
+    it('REPEATABLE READ: an INSERT whose snapshot predates a committed TRUNCATE fails with 40001 (documented divergence)', async () => {
+      const a = await connect(port());
+      const b = await connect(port());
+      try {
+        await a.query('CREATE TABLE rl_rr (id int PRIMARY KEY)');
+        await a.query('CREATE TABLE rl_rr2 (id int)');
+        await b.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await b.query('SELECT count(*) FROM rl_rr2'); // the snapshot is taken now
+        await a.query('TRUNCATE rl_rr');
+        expect(await outcome(b.query('INSERT INTO rl_rr VALUES (1)'))).toBe('err 40001 could not serialize access due to concurrent update');
+        await b.query('ROLLBACK');
+        expect(await rows(a, 'SELECT * FROM rl_rr')).toBe('[]');
+        await a.query('DROP TABLE rl_rr, rl_rr2');
+      } finally {
+        await Promise.all([a.end(), b.end()]);
+      }
+    }, 60_000);
+  },
 });
