@@ -15,22 +15,7 @@ afterEach(async () => {
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-async function copyIn(c: Client, sql: string, data: string): Promise<string> {
-  const [st] = c.session.parse(sql);
-  let failed = false;
-  try {
-    const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
-    if (ex.kind !== 'copyIn') throw new Error('expected copyIn');
-    await ex.sink.write(enc(data));
-    return await ex.sink.finish();
-  } catch (e) {
-    failed = true;
-    if (e instanceof DbError) c.session.statementFailed(e);
-    throw e;
-  } finally {
-    await c.session.endImplicit(failed);
-  }
-}
+const copyIn = (c: Client, sql: string, data: Parameters<Client['copyIn']>[1]): Promise<string> => c.copyIn(sql, data);
 
 function parseText(data: string, delimiter = '\t', nullString = '\\N'): Array<Array<string | null>> {
   const p = new TextRecordParser({ csv: false, delimiter, nullString, quote: '"', escape: '"', header: false });

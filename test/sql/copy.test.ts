@@ -3,7 +3,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openEngine, Client } from './harness.js';
 import type { Engine } from '../../planner/api.js';
-import { DbError } from '../../catalog/index.js';
 
 let engine: Engine | undefined;
 afterEach(async () => {
@@ -11,22 +10,7 @@ afterEach(async () => {
   engine = undefined;
 });
 
-async function copyIn(c: Client, sql: string, chunks: Uint8Array[]): Promise<string> {
-  const [st] = c.session.parse(sql);
-  let failed = false;
-  try {
-    const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
-    if (ex.kind !== 'copyIn') throw new Error('expected copyIn');
-    for (const ch of chunks) await ex.sink.write(ch);
-    return await ex.sink.finish();
-  } catch (e) {
-    failed = true;
-    if (e instanceof DbError) c.session.statementFailed(e);
-    throw e;
-  } finally {
-    await c.session.endImplicit(failed);
-  }
-}
+const copyIn = (c: Client, sql: string, data: Parameters<Client['copyIn']>[1]): Promise<string> => c.copyIn(sql, data);
 
 async function copyOut(c: Client, sql: string): Promise<string> {
   const [st] = c.session.parse(sql);

@@ -8,6 +8,8 @@ import { createEngine } from '../../planner/engine.js';
 import type { Engine, SqlSession, Value } from '../../planner/api.js';
 import { DbError, textOut } from '../../catalog/index.js';
 
+const UTF8 = new TextEncoder();
+
 export interface Result {
   tag: string;
   rows: Value[][];
@@ -56,6 +58,28 @@ export class Client {
       await this.session.endImplicit(failed);
     }
     return last ?? { tag: '', rows: [], text: [], columns: [] };
+  }
+
+  /**
+   * Runs one COPY … FROM STDIN statement, handing `data` to its sink chunk by chunk (strings as
+   * UTF-8), inside the session's current transaction state as wire/ does; returns the tag.
+   */
+  async copyIn(sql: string, data: string | Uint8Array | ReadonlyArray<string | Uint8Array>): Promise<string> {
+    const [st] = this.session.parse(sql);
+    const chunks = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+    let failed = false;
+    try {
+      const ex = await this.session.execute(this.session.prepare(st!, []), [], { reason: undefined });
+      if (ex.kind !== 'copyIn') throw new Error(`expected copyIn, got ${ex.kind}`);
+      for (const ch of chunks) await ex.sink.write(typeof ch === 'string' ? UTF8.encode(ch) : ch);
+      return await ex.sink.finish();
+    } catch (e) {
+      failed = true;
+      if (e instanceof DbError) this.session.statementFailed(e);
+      throw e;
+    } finally {
+      await this.session.endImplicit(failed);
+    }
   }
 
   /** The error a statement raises (fails the test when it succeeds). */

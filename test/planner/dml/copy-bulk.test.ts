@@ -14,22 +14,7 @@ afterEach(async () => {
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-async function copyIn(c: Client, sql: string, chunks: Array<string | Uint8Array>): Promise<string> {
-  const [st] = c.session.parse(sql);
-  let failed = false;
-  try {
-    const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
-    if (ex.kind !== 'copyIn') throw new Error('expected copyIn');
-    for (const ch of chunks) await ex.sink.write(typeof ch === 'string' ? enc(ch) : ch);
-    return await ex.sink.finish();
-  } catch (e) {
-    failed = true;
-    if (e instanceof DbError) c.session.statementFailed(e);
-    throw e;
-  } finally {
-    await c.session.endImplicit(failed);
-  }
-}
+const copyIn = (c: Client, sql: string, data: Parameters<Client['copyIn']>[1]): Promise<string> => c.copyIn(sql, data);
 
 const fail = (p: Promise<unknown>): Promise<DbError> => p.then(() => { throw new Error('expected an error'); }, (e: DbError) => e);
 

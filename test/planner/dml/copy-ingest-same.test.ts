@@ -14,24 +14,8 @@ afterEach(async () => {
   engine = undefined;
 });
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-async function copyIn(c: Client, sql: string, chunks: string[]): Promise<string> {
-  const [st] = c.session.parse(sql);
-  let failed = false;
-  try {
-    const ex = await c.session.execute(c.session.prepare(st!, []), [], { reason: undefined });
-    if (ex.kind !== 'copyIn') throw new Error('expected copyIn');
-    for (const ch of chunks) await ex.sink.write(enc(ch));
-    return await ex.sink.finish();
-  } catch (e) {
-    failed = true;
-    if (e instanceof DbError) c.session.statementFailed(e);
-    throw e;
-  } finally {
-    await c.session.endImplicit(failed);
-  }
-}
+const copyIn = (c: Client, sql: string, data: Parameters<Client['copyIn']>[1]): Promise<string> => c.copyIn(sql, data);
 
 const COLS = '(id bigint PRIMARY KEY, b bool, f float8, s smallint, n int, amount numeric(12,2), x numeric, note text, v varchar(6), raw bytea, ts timestamptz, d date)';
 const NOPK = '(id bigint, note text, amount numeric(8,3))';
