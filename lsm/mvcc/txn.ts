@@ -89,11 +89,14 @@ export class Txn {
   }
 
   private state: TxnState = 'active';
-  private readonly writes = new Map<string, WriteOp>();
+  /** The write set, made on the first write: a read-only transaction (every implicit SELECT)
+   *  allocates neither it nor `lockSet`. Read it through `writeMap?.`, write through `writes`. */
+  private writeMap: Map<string, WriteOp> | undefined = undefined;
   /** Estimated heap bytes of the write set, the locks and reserve()d structures, also charged
    *  to host.writeSetBudget until finish(). */
   private writeBytes = 0;
-  private readonly locks = new Set<string>();
+  /** Row locks held (made on the first lock; see writeMap). */
+  private lockSet: Set<string> | undefined = undefined;
   /** Where internKey() copies keys (made on first use). */
   private keySlab: KeySlab | undefined;
   /** insertIfAbsent took locks that only the write set names: release its keys at the end. */
@@ -106,6 +109,14 @@ export class Txn {
     private snap: Snapshot,
   ) {}
 
+  private get writes(): Map<string, WriteOp> {
+    return (this.writeMap ??= new Map());
+  }
+
+  private get locks(): Set<string> {
+    return (this.lockSet ??= new Set());
+  }
+
   get snapshotSeq(): Seq {
     return this.snap.seq;
   }
@@ -113,7 +124,7 @@ export class Txn {
     return this.state === 'active';
   }
   get writeCount(): number {
-    return this.writes.size;
+    return this.writeMap?.size ?? 0;
   }
 
   private check(): void {
@@ -130,8 +141,12 @@ export class Txn {
 
   get(table: TableId, key: Uint8Array): Row | undefined {
     this.check();
-    const w = this.writes.get(opKey(table, key));
-    if (w) return w.kind === 'put' ? w.row : undefined;
+    // No own writes (read-only transactions): no opKey string to build.
+    const ws = this.writeMap;
+    if (ws !== undefined && ws.size !== 0) {
+      const w = ws.get(opKey(table, key));
+      if (w) return w.kind === 'put' ? w.row : undefined;
+    }
     return this.host.readAt(table, key, this.snap.seq);
   }
 
@@ -147,6 +162,7 @@ export class Txn {
 
   private ownWrites(table: TableId, r: ScanOptions): WriteOp[] {
     const out: WriteOp[] = [];
+    if (this.writeMap === undefined) return out;
     const lowerIncl = r.lowerInclusive ?? true;
     const upperIncl = r.upperInclusive ?? false;
     for (const w of this.writes.values()) {
@@ -250,13 +266,13 @@ export class Txn {
 
   /** True when this transaction wrote (put or deleted) the key `k` (an opKey). */
   wrote(k: string): boolean {
-    return this.writes.has(k);
+    return this.writeMap?.has(k) ?? false;
   }
 
   /** This transaction's own row at `k` (an opKey): undefined when it deleted the key or never
    *  wrote it (`wrote` tells which). */
   ownRow(k: string): Row | undefined {
-    return this.writes.get(k)?.row;
+    return this.writeMap?.get(k)?.row;
   }
 
   /** Synchronous lockRow for the uncontended case: true when the lock of `k`
@@ -302,7 +318,7 @@ export class Txn {
       this.host.checkValue(table, key, row);
       this.charge(entryHeapBytes(key, row, false) - (old ? entryHeapBytes(old.key, old.row, false) : 0));
     } catch (e) {
-      if (!old && !this.locks.has(k)) this.host.releaseLocks(this.id, [k]);
+      if (!old && !(this.lockSet?.has(k) ?? false)) this.host.releaseLocks(this.id, [k]);
       throw e;
     }
     // The caller's undo log learns whether the key was ours before (without a lookup of its own).
@@ -346,7 +362,7 @@ export class Txn {
    *  transaction without writes). Throws 40001 on a write-write conflict under 'snapshot'. */
   commit(): Promise<Seq | undefined> {
     // A read-only transaction (every implicit SELECT) ends here without an async frame.
-    if (this.state !== 'active' || this.writes.size !== 0) return this.commitWrites();
+    if (this.state !== 'active' || (this.writeMap?.size ?? 0) !== 0) return this.commitWrites();
     this.state = 'committing';
     try {
       this.finish('committed');
@@ -386,15 +402,18 @@ export class Txn {
   private finish(state: TxnState): void {
     this.state = state;
     this.snap.release();
-    this.host.releaseLocks(this.id, this.locks);
+    this.host.releaseLocks(this.id, this.lockSet ?? NO_KEYS);
     // Keys this transaction wrote but does not hold are skipped by the lock manager.
-    if (this.releaseWrittenKeys) this.host.releaseLocks(this.id, this.writes.keys());
-    this.writes.clear();
-    this.locks.clear();
+    if (this.releaseWrittenKeys && this.writeMap !== undefined) this.host.releaseLocks(this.id, this.writeMap.keys());
+    this.writeMap?.clear();
+    this.lockSet?.clear();
     this.host.writeSetBudget.release(this.writeBytes);
     this.writeBytes = 0;
   }
 }
+
+/** No keys (finish() of a transaction that never locked a row); never mutated. */
+const NO_KEYS: readonly string[] = [];
 
 /** commit()'s answer for a transaction without writes (a settled promise is immutable). */
 const NOTHING_COMMITTED: Promise<Seq | undefined> = Promise.resolve(undefined);

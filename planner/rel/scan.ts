@@ -87,11 +87,21 @@ export function columnsNamedIn(t: TableDesc, alias: string | undefined, ast: unk
   return fetch.filter((i) => i > 0).map((i) => i - 1);
 }
 
-/** Converts a bound value to the key column's cell, or undefined when it cannot equal any key. */
+function isIntOid(oid: number): boolean {
+  return oid === TypeOid.int2 || oid === TypeOid.int4 || oid === TypeOid.int8;
+}
+
+/** Converts a bound value to the key column's cell, or undefined when it cannot equal any key.
+ *  Integers: a number (int2/int4 value) is range-checked as a number, without a BigInt per call
+ *  (the point lookup's hot path); only bigint values go through BigInt comparisons. */
 function toKeyCell(colOid: number, valueOid: number, v: Value): Cell | undefined {
   if (v === null) return undefined;
-  const ints = [TypeOid.int2, TypeOid.int4, TypeOid.int8] as number[];
-  if (ints.includes(colOid) && ints.includes(valueOid)) {
+  if (isIntOid(colOid) && isIntOid(valueOid)) {
+    if (typeof v === 'number') {
+      if (colOid === TypeOid.int8) return BigInt(v);
+      const lim = colOid === TypeOid.int2 ? 32768 : 2147483648;
+      return v < -lim || v >= lim ? undefined : v;
+    }
     const big = typeof v === 'bigint' ? v : BigInt(v as number);
     const lim = colOid === TypeOid.int2 ? 1n << 15n : colOid === TypeOid.int4 ? 1n << 31n : 1n << 63n;
     if (big < -lim || big >= lim) return undefined;
@@ -114,6 +124,8 @@ export class ScanNode implements RelNode {
   private lsmColumns: number[] | undefined;
   /** A row of NULLs of this scan's width: each output row starts as a copy of it. */
   private readonly nulls: Value[];
+  /** emitter()'s function, made once per plan (it reads only plan-time fields). */
+  private emitFn: ((kr: KeyRow) => Row) | undefined = undefined;
 
   constructor(readonly table: TableDesc, public access: Access, readonly withKey = false) {
     this.width = table.columns.length + (withKey ? 1 : 0);
@@ -135,6 +147,7 @@ export class ScanNode implements RelNode {
     if (used === undefined) return;
     this.decoders = used.map((i) => decoderOf(this.table, i));
     this.lsmColumns = used;
+    this.emitFn = undefined;
   }
 
   /** Set once the WHERE clause is bound (select.ts). */
@@ -190,21 +203,29 @@ export class ScanNode implements RelNode {
     return yield* externalRowsOf(tablesOf(ctx).externalRows, this.external); // issue 5: fetched before the statement ran
   }
 
-  private *openPoint(ctx: EvalContext, eq: KeyBound[]): Generator<Row> {
-    const txn = tablesOf(ctx).current();
+  /** A point get: the lookup happens at the first next(), as a generator's body would, but
+   *  without a generator frame (one row at most). */
+  private openPoint(ctx: EvalContext, eq: KeyBound[]): Iterator<Row> {
+    return new PointRow(this, ctx, eq);
+  }
+
+  /** PointRow's lookup: the output row of the key `eq` pins, or undefined when none. */
+  lookupPoint(ctx: EvalContext, eq: KeyBound[]): Row | undefined {
     const cells = this.cells(eq, ctx);
-    if (!cells) return;
+    if (!cells) return undefined;
     const key = encodeKey(this.schema, cells);
-    const row = txn.get(this.table.storageId, key);
-    if (row) yield this.emitter()({ key, row });
+    const row = tablesOf(ctx).current().get(this.table.storageId, key);
+    return row ? this.emitter()({ key, row }) : undefined;
   }
 
   /** Stored row → output row: the decoded columns, NULL elsewhere, the key last with withKey. */
   private emitter(): (kr: KeyRow) => Row {
+    // Cached: decoders change only in useColumnsOf (planning), which clears it.
+    if (this.emitFn !== undefined) return this.emitFn;
     const decoders = this.decoders;
     const nulls = this.nulls;
     const keySlot = this.withKey ? this.table.columns.length : -1;
-    return (kr) => {
+    this.emitFn = (kr) => {
       const out = nulls.slice();
       const cells = kr.row;
       for (let j = 0; j < decoders.length; j++) {
@@ -216,6 +237,7 @@ export class ScanNode implements RelNode {
       if (keySlot >= 0) out[keySlot] = kr.key;
       return out;
     };
+    return this.emitFn;
   }
 
   /** The lsm bounds of a key-range access this execution, or undefined when nothing can match. */
@@ -264,6 +286,31 @@ export class ScanNode implements RelNode {
 
   explain(): NodeReport {
     return scanReport(this);
+  }
+}
+
+/** The one row (or none) of a point get, looked up at the first next(). */
+class PointRow implements IterableIterator<Row> {
+  private pending = true;
+
+  constructor(private readonly scan: ScanNode, private readonly ctx: EvalContext, private readonly eq: KeyBound[]) {}
+
+  next(): IteratorResult<Row> {
+    if (this.pending) {
+      this.pending = false;
+      const row = this.scan.lookupPoint(this.ctx, this.eq);
+      if (row !== undefined) return { done: false, value: row };
+    }
+    return { done: true, value: undefined };
+  }
+
+  return(): IteratorResult<Row> {
+    this.pending = false;
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.iterator](): IterableIterator<Row> {
+    return this;
   }
 }
 
