@@ -139,6 +139,7 @@ export class LsmDb implements TxnHost {
       wal = await WalWriter.create(io, dir, fileNumbers.next(), {
         syncMode: opts.syncMode,
         queueBytesMax: opts.walQueueBytesMax,
+        preallocBytes: opts.walPreallocBytes,
         groupBytesMax: recordBytesMax,
         syncIntervalMs: opts.syncIntervalMs,
       });

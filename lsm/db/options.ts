@@ -3,7 +3,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { CompactionSettings } from './compact.js';
 import type { Isolation, ScanOptions, Snapshot } from '../mvcc/index.js';
 import type { Io, Seq } from '../types.js';
-import type { SyncMode } from '../wal/index.js';
+import { DEFAULT_WAL_PREALLOC_BYTES, type SyncMode } from '../wal/index.js';
 import type { RecoveryResult } from './recovery.js';
 
 export interface LsmOptions {
@@ -26,6 +26,10 @@ export interface LsmOptions {
   heapLimitBytes?: number;
   /** WAL queue bound before commits wait. Default 64 MiB. */
   walQueueBytesMax?: number;
+  /** Size each WAL file is preallocated (zero-filled and synced) to, and of the spare prepared
+   *  for the next one; 0 = files grow with every append. Default 16 MiB (PostgreSQL's segment
+   *  size): an fdatasync then commits no file-size metadata (../wal/prealloc.ts). */
+  walPreallocBytes?: number;
   /** Sealed memtables waiting for a flush before commits stall. Default 2. */
   immutableMemtablesMax?: number;
   /** Segment bytes kept open in memory. Default 512 MiB. */
@@ -94,6 +98,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
   }
   if (o.heapLimitBytes !== undefined && !(typeof o.heapLimitBytes === 'number' && o.heapLimitBytes > 0)) throw new Error(`lsm: option heapLimitBytes must be a positive number, got ${String(o.heapLimitBytes)}`);
   if (o.syncMode !== undefined && o.syncMode !== 'fsync' && o.syncMode !== 'off') throw new Error(`lsm: syncMode must be 'fsync' or 'off'`);
+  if (o.walPreallocBytes !== undefined && !(Number.isSafeInteger(o.walPreallocBytes) && o.walPreallocBytes >= 0)) throw new Error(`lsm: option walPreallocBytes must be a non-negative integer, got ${String(o.walPreallocBytes)}`);
   return {
     dir: o.dir.replace(/\/+$/, ''),
     memtableBytesMax: o.memtableBytesMax ?? 16 * MiB,
@@ -103,6 +108,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
     txnBytesMax: o.txnBytesMax ?? 256 * MiB,
     heapLimitBytes: o.heapLimitBytes ?? getHeapStatistics().heap_size_limit,
     walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
+    walPreallocBytes: o.walPreallocBytes ?? DEFAULT_WAL_PREALLOC_BYTES,
     immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
     segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,
     batchRows: o.batchRows,

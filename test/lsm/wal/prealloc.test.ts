@@ -82,3 +82,30 @@ describe('preallocated WAL files', () => {
     expect(s.torn).toBe(false);
   });
 });
+
+describe('LsmDb option walPreallocBytes', () => {
+  const walSizes = (dir: string): number[] => readdirSync(dir).filter((f) => f.startsWith('wal-') || f === 'prealloc-wal.tmp').map((f) => statSync(join(dir, f)).size);
+
+  it('sets the preallocated size of the WAL files; 0 turns preallocation off; bad values are refused', async () => {
+    const { LsmDb } = await import('../../../lsm/index.js');
+    for (const [bytes, expected] of [[65_536, 65_536], [0, undefined]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'pyralog-wal-opt-'));
+      try {
+        const db = await LsmDb.open({ dir, walPreallocBytes: bytes, workers: 0 });
+        await db.write([{ table: 1, key: Buffer.from('k'), kind: 'put', row: [1] }]);
+        const sizes = walSizes(dir);
+        if (expected === undefined) {
+          expect(readdirSync(dir)).not.toContain('prealloc-wal.tmp');
+          expect(Math.max(...sizes)).toBeLessThan(4096); // grows with its one record
+        } else {
+          expect(sizes.length).toBeGreaterThanOrEqual(1);
+          expect(sizes.every((s) => s === expected)).toBe(true);
+        }
+        await db.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    await expect(LsmDb.open({ dir: '/nonexistent-never', walPreallocBytes: -1 })).rejects.toThrow('walPreallocBytes');
+  });
+});
