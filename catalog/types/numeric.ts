@@ -288,16 +288,29 @@ export class Numeric {
     return new Numeric('finite', a % b, s);
   }
 
-  /** PostgreSQL ordering: NaN = NaN and sorts above +Infinity; scale does not matter (1.0 = 1). */
+  /**
+   * PostgreSQL ordering: NaN = NaN and sorts above +Infinity; scale does not matter (1.0 = 1).
+   * Sorts, min/max and ORDER BY call this millions of times: one scale (a column's typmod, a
+   * sum's result) compares the coefficients as they are; otherwise the signs decide before any
+   * coefficient is multiplied up to the common scale.
+   */
   cmp(o: Numeric): number {
+    if (this.kind === 'finite' && o.kind === 'finite') {
+      const a = this.coef;
+      const b = o.coef;
+      if (this.scale === o.scale) return a < b ? -1 : a > b ? 1 : 0;
+      const sa = a > 0n ? 1 : a < 0n ? -1 : 0;
+      const sb = b > 0n ? 1 : b < 0n ? -1 : 0;
+      if (sa !== sb) return sa < sb ? -1 : 1;
+      if (sa === 0) return 0;
+      // Widening to the larger scale is exact (multiplication only, no rounding).
+      const x = this.scale < o.scale ? a * pow10(o.scale - this.scale) : a;
+      const y = o.scale < this.scale ? b * pow10(this.scale - o.scale) : b;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
     const ra = rank(this.kind);
     const rb = rank(o.kind);
-    if (ra !== rb) return ra < rb ? -1 : 1;
-    if (this.kind !== 'finite') return 0;
-    const s = Math.max(this.scale, o.scale);
-    const a = rescale(this.coef, this.scale, s);
-    const b = rescale(o.coef, o.scale, s);
-    return a < b ? -1 : a > b ? 1 : 0;
+    return ra < rb ? -1 : ra > rb ? 1 : 0;
   }
 
   equals(o: Numeric): boolean {

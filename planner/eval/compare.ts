@@ -4,7 +4,7 @@
 // spaces; floats put NaN above everything and equal to itself; intervals compare by their span
 // with 30-day months.
 
-import { TypeOid, compareJsonb, parseJson } from '../../catalog/index.js';
+import { Numeric, TypeOid, compareJsonb, parseJson } from '../../catalog/index.js';
 import type { Value } from '../bind/expr.js';
 import { decCmp } from './decimal.js';
 import { toDec } from './numeric.js';
@@ -74,7 +74,13 @@ export function cmpInterval(a: Value, b: Value): number {
   return cmpBigint(intervalSpan(a as IntervalValue), intervalSpan(b as IntervalValue));
 }
 
+/**
+ * numeric_cmp straight on catalog's Numeric values (no text round trip: sorts and min/max call
+ * this per pair). Anything that is not a Numeric instance keeps the text bridge, which accepts
+ * every spelling numeric_in does.
+ */
 export function cmpNumeric(a: Value, b: Value): number {
+  if (a instanceof Numeric && b instanceof Numeric) return a.cmp(b);
   return decCmp(toDec(a), toDec(b));
 }
 

@@ -1,16 +1,35 @@
 // Bridge between catalog's Numeric values and decimal.ts: conversions through the canonical
 // text form (exact by definition), typmod application, and the numeric casts.
 //
-// The bridge costs a text round trip per operation; it keeps the planner independent of the
-// Numeric class's internals. Replace with direct Numeric arithmetic once catalog offers it.
+// Into decimal.ts a Numeric's public (kind, coef, scale) are read directly (exactly what its
+// canonical text would parse to); the way back still costs a text round trip, which keeps
+// Numeric's limit checks (numeric_in's) in one place.
 
-import { DbError, DEFAULT_FORMAT_SETTINGS, TypeOid, textIn, textOut } from '../../catalog/index.js';
+import { DbError, DEFAULT_FORMAT_SETTINGS, Numeric, TypeOid, textIn, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
 import type { Value } from '../bind/expr.js';
 import { decFormat, decIntDigits, decParse, decRound, type Dec } from './decimal.js';
 
+/**
+ * A Numeric's (coef, scale) is exactly what decParse reads back from its canonical text, so the
+ * fields are taken directly (comparisons and arithmetic run per row); any other value goes
+ * through the text form.
+ */
 export function toDec(v: Value): Dec {
+  if (v instanceof Numeric) {
+    switch (v.kind) {
+      case 'finite': return { kind: 'num', v: v.coef, scale: v.scale };
+      case 'nan': return { kind: 'nan' };
+      case 'pinf': return { kind: 'inf', neg: false };
+      case 'ninf': return { kind: 'inf', neg: true };
+      default: return assertNever(v.kind);
+    }
+  }
   return decParse(textOut(TypeOid.numeric, v, DEFAULT_FORMAT_SETTINGS));
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected numeric kind ${String(x)}`);
 }
 
 export function fromDec(d: Dec): Value {
