@@ -215,13 +215,15 @@ export class SchemaCatalog {
   /**
    * Locks the relation name for this transaction (concurrent CREATE/DROP/ALTER of the same name
    * wait), then tells whether a relation of that name exists in the latest committed state or
-   * in this transaction's own writes.
+   * in this transaction's own writes. `wait` bounds the wait as PostgreSQL bounds a DDL's lock
+   * wait: lock_timeout (55P03) and the statement's cancel token (CancelRequest, statement_timeout:
+   * 57014, whatever reason the token carries).
    */
-  async lockName(w: CatalogWriter, db: string, schema: string, name: string, timeoutMs?: number): Promise<TableDesc | undefined> {
+  async lockName(w: CatalogWriter, db: string, schema: string, name: string, wait: NameLockWait = {}): Promise<TableDesc | undefined> {
     const key = relationKey(db, schema, name);
     // The relation lock in exclusive mode: it waits for (and blocks) DML holding it shared.
     const oid = (w.getLatestCommitted(SYS_RELATION, key)?.row[1] as number | undefined) ?? 0; // for a deadlock report
-    await lockOrThrow(w, SYS_RELATION, key, timeoutMs, { relation: 'exclusive', label: `relation ${oid}` });
+    await lockOrThrow(w, SYS_RELATION, key, wait, { relation: 'exclusive', label: `relation ${oid}` });
     const own = w.get(SYS_RELATION, key);
     if (own) return this.decode(own);
     const latest = w.getLatestCommitted(SYS_RELATION, key);
@@ -432,10 +434,21 @@ function rowIdOf(key: Uint8Array): bigint {
 }
 const ROWID_SCHEMA = [{ type: 'rowid' as const }];
 
+/** How long a statement's lock wait may last: lock_timeout (0 or undefined = no limit) and the
+ *  running statement's cancel token (polled by the lock manager; a reason set there ends the wait
+ *  with that reason, and the waiter leaves the queue). */
+export interface NameLockWait {
+  timeoutMs?: number;
+  cancel?: { readonly reason: unknown };
+}
+
 /** Row (or relation: `extra`) lock with lsm errors mapped to SQL errors. */
-export async function lockOrThrow(w: CatalogWriter, table: TableId, key: Uint8Array, timeoutMs?: number, extra?: LockOptions): Promise<void> {
+export async function lockOrThrow(w: CatalogWriter, table: TableId, key: Uint8Array, wait: NameLockWait = {}, extra?: LockOptions): Promise<void> {
+  const opts: LockOptions = { ...extra };
+  if (wait.timeoutMs !== undefined && wait.timeoutMs > 0) opts.timeoutMs = wait.timeoutMs;
+  if (wait.cancel) opts.cancel = wait.cancel;
   try {
-    await w.lockRow(table, key, timeoutMs !== undefined && timeoutMs > 0 ? { ...extra, timeoutMs } : { ...extra });
+    await w.lockRow(table, key, opts);
   } catch (e) {
     throw lsmToDbError(e);
   }

@@ -42,7 +42,7 @@ async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; s
     }
     throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${rel.relname}" does not exist`, rel.location ?? -1);
   }
-  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.lockTimeoutMs());
+  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait());
   if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
   if (objtype === 'OBJECT_VIEW' && t.kind !== 'view') throw new DbError('42809', `"${t.name}" is not a view`);
   if (t.kind !== 'table') {

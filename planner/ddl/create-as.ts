@@ -46,7 +46,7 @@ export function planCreateTableAs(b: Binder, s: CreateTableAsNode): TablePlan {
       const schema = await creationTarget(ts, s.into.rel.relpersistence, s.into.rel.schemaname, s.into.onCommit);
       if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
       const w = ts.writer();
-      const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+      const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.statementLockWait());
       if (existing) {
         if (s.if_not_exists) {
           ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });

@@ -91,7 +91,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
   const schema = await creationTarget(ts, s.relation.relpersistence, s.relation.schemaname, s.oncommit);
   if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
   const w = ts.writer();
-  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.statementLockWait());
   if (existing) {
     if (s.if_not_exists) {
       ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
@@ -240,7 +240,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
 
 export async function createSequenceDesc(ts: TableSession, schema: string, name: string, o: SequenceOptions): Promise<TableDesc> {
   const w = ts.writer();
-  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.statementLockWait());
   if (existing) throw new DbError('42P07', `relation "${name}" already exists`);
   const oid = await ts.catalog.allocOid();
   const desc: TableDesc = { kind: 'sequence', oid, db: ts.host.database, schema, name, storageId: oid, columns: [], uniques: [], checks: [], sequence: o };

@@ -45,7 +45,7 @@ export function planDrop(b: Binder, s: DropStmtNode): TablePlan | undefined {
         }
         throw new DbError('42P01', `${what} "${shown}" does not exist`);
       }
-      const locked = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs());
+      const locked = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.statementLockWait());
       if (!locked) throw new DbError('42P01', `${what} "${shown}" does not exist`);
       if (locked.kind !== what) {
         throw new DbError('42809', `"${locked.name}" is not a ${what}`, { hint: `Use DROP ${locked.kind.toUpperCase()} to remove a${locked.kind === 'index' ? 'n' : ''} ${locked.kind}.` });
@@ -98,7 +98,7 @@ async function dropDefaultsUsing(ts: TableSession, seq: TableDesc, cascade: bool
     ? { severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines[0]}` }
     : { severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.map((l) => `drop cascades to ${l}`).join('\n') });
   for (const u of users) {
-    const locked = await ts.catalog.lockName(ts.writer(), u.t.db, u.t.schema, u.t.name, ts.lockTimeoutMs());
+    const locked = await ts.catalog.lockName(ts.writer(), u.t.db, u.t.schema, u.t.name, ts.statementLockWait());
     if (!locked) continue;
     ts.catalog.putTable(ts.writer(), { ...locked, columns: locked.columns.map((c) => (u.cols.includes(c.name) ? (({ defaultExpr: _d, ...rest }) => rest)(c) : c)) });
   }
@@ -133,7 +133,7 @@ export function planTruncate(b: Binder, s: TruncateStmtNode): TablePlan {
       const t = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), r.relname ?? '', r.schemaname);
       if (!t) throw b.err('42P01', `relation "${r.schemaname ? `${r.schemaname}.` : ''}${r.relname}" does not exist`, r.location ?? -1);
       if (t.kind !== 'table') throw new DbError('42809', `"${t.name}" is not a table`);
-      const locked = (await ts.catalog.lockName(ts.writer(), db, t.schema, t.name, ts.lockTimeoutMs()))!;
+      const locked = (await ts.catalog.lockName(ts.writer(), db, t.schema, t.name, ts.statementLockWait()))!;
       checkTruncate(ts, locked, namedOids(ts, s.relations ?? []), s.behavior === 'DROP_CASCADE');
       // A fresh storage id: the old rows vanish atomically with the commit.
       const next: TableDesc = { ...locked, storageId: await ts.catalog.allocOid(), uniques: [] };

@@ -139,7 +139,7 @@ export async function defineForeignKey(b: Binder, ts: TableSession, child: Table
   }
   if (parent !== child && !parent.referencedBy?.includes(child.oid)) {
     // Mark the parent (under its name lock, as PostgreSQL locks the referenced table).
-    const locked = await ts.catalog.lockName(ts.writer(), parent.db, parent.schema, parent.name, ts.lockTimeoutMs());
+    const locked = await ts.catalog.lockName(ts.writer(), parent.db, parent.schema, parent.name, ts.statementLockWait());
     if (!locked) throw new DbError('42P01', `relation "${parent.name}" does not exist`);
     ts.catalog.putTable(ts.writer(), { ...locked, referencedBy: [...(locked.referencedBy ?? []), child.oid] });
     ts.noteDdl();
@@ -211,7 +211,7 @@ export async function dropReferencingKeys(ts: TableSession, t: TableDesc, cascad
   const byChild = new Map<number, TableDesc>();
   for (const r of refs) byChild.set(r.child.oid, r.child);
   for (const c of byChild.values()) {
-    const locked = await ts.catalog.lockName(ts.writer(), c.db, c.schema, c.name, ts.lockTimeoutMs());
+    const locked = await ts.catalog.lockName(ts.writer(), c.db, c.schema, c.name, ts.statementLockWait());
     if (!locked) continue;
     const next: TableDesc = { ...locked, foreignKeys: (locked.foreignKeys ?? []).filter((f) => f.refOid !== t.oid) };
     ts.catalog.putTable(ts.writer(), next);
@@ -276,7 +276,7 @@ export async function dropColumnKeys(ts: TableSession, t: TableDesc, col: Column
   if (t.foreignKeys) t.foreignKeys = t.foreignKeys.filter((f) => !gone.has(f.oid));
   for (const r of refs) {
     if (r.child === t) continue;
-    const locked = await ts.catalog.lockName(ts.writer(), r.child.db, r.child.schema, r.child.name, ts.lockTimeoutMs());
+    const locked = await ts.catalog.lockName(ts.writer(), r.child.db, r.child.schema, r.child.name, ts.statementLockWait());
     if (locked) ts.catalog.putTable(ts.writer(), { ...locked, foreignKeys: (locked.foreignKeys ?? []).filter((f) => !gone.has(f.oid)) });
   }
 }

@@ -36,7 +36,7 @@ export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
       const found = ts.catalog.resolve(ts.reader(), db, ts.searchPath(), s.relation.relname ?? '', s.relation.schemaname);
       if (!found) throw b.err('42P01', `relation "${s.relation.relname}" does not exist`, s.relation.location ?? -1);
       if (found.kind !== 'table') throw new DbError('42809', `"${found.name}" is not a table`);
-      const t = JSON.parse(JSON.stringify((await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs()))!)) as TableDesc;
+      const t = JSON.parse(JSON.stringify((await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.statementLockWait()))!)) as TableDesc;
       const cols: string[] = [];
       const attnums: number[] = [];
       const exprs: Array<unknown | null> = [];
@@ -66,7 +66,7 @@ export function planCreateIndex(b: Binder, s: IndexStmtNode): TablePlan {
         name = base;
         for (let i = 1; ts.catalog.table(ts.reader(), db, t.schema, name); i++) name = `${base}${i}`;
       }
-      const clash = await ts.catalog.lockName(ts.writer(), db, t.schema, name, ts.lockTimeoutMs());
+      const clash = await ts.catalog.lockName(ts.writer(), db, t.schema, name, ts.statementLockWait());
       if (clash) {
         if (s.if_not_exists) {
           ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
@@ -153,7 +153,7 @@ export async function dropIndexes(ts: TableSession, objects: Node[], missingOk: 
       }
       throw new DbError('42704', `index "${parts.join('.')}" does not exist`);
     }
-    const tab = await ts.catalog.lockName(ts.writer(), db, idx.schema, idx.indexOf!.table, ts.lockTimeoutMs());
+    const tab = await ts.catalog.lockName(ts.writer(), db, idx.schema, idx.indexOf!.table, ts.statementLockWait());
     if (tab) {
       const t = JSON.parse(JSON.stringify(tab)) as TableDesc;
       t.uniques = t.uniques.filter((u) => u.name !== idx.name);

@@ -36,7 +36,7 @@ async function lockRelation(b: Binder, ts: TableSession, s: RenameStmtNode, want
     }
     throw b.err('42P01', `relation "${shown}" does not exist`, rel.location ?? -1);
   }
-  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.lockTimeoutMs());
+  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait());
   if (!t) throw new DbError('42P01', `relation "${shown}" does not exist`);
   if (want !== undefined && t.kind !== want) throw new DbError('42809', `"${t.name}" is not a ${want}`);
   return copyDesc(t);
@@ -66,7 +66,7 @@ function relationRename(b: Binder, s: RenameStmtNode): TablePlan {
       const t = await lockRelation(b, ts, s, want);
       if (!t) return { rows: [], tag };
       const newname = s.newname ?? '';
-      const clash = await ts.catalog.lockName(ts.writer(), ts.host.database, t.schema, newname, ts.lockTimeoutMs());
+      const clash = await ts.catalog.lockName(ts.writer(), ts.host.database, t.schema, newname, ts.statementLockWait());
       if (clash) throw new DbError('42P07', `relation "${newname}" already exists`);
       const w = ts.writer();
       const oldName = t.name;
@@ -137,9 +137,9 @@ function schemaRename(b: Binder, s: RenameStmtNode): TablePlan {
       // Every relation row moves under the new schema name (names locked on both sides).
       const w = ts.writer();
       for (const t of ts.catalog.listTables(ts.reader(), db, from)) {
-        const locked = await ts.catalog.lockName(w, db, from, t.name, ts.lockTimeoutMs());
+        const locked = await ts.catalog.lockName(w, db, from, t.name, ts.statementLockWait());
         if (!locked) continue;
-        await ts.catalog.lockName(w, db, to, t.name, ts.lockTimeoutMs());
+        await ts.catalog.lockName(w, db, to, t.name, ts.statementLockWait());
         ts.catalog.deleteTable(w, locked);
         ts.catalog.putTable(w, { ...locked, schema: to });
       }

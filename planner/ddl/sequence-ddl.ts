@@ -31,7 +31,7 @@ export function planAlterSequence(b: Binder, s: AlterSeqStmtNode): TablePlan {
         }
         throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${rel.relname}" does not exist`, rel.location ?? -1);
       }
-      const seq = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.lockTimeoutMs());
+      const seq = await ts.catalog.lockName(ts.writer(), db, found.schema, found.name, ts.statementLockWait());
       if (!seq) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
       if (seq.kind !== 'sequence' || !seq.sequence) throw new DbError('42809', `"${seq.name}" is not a sequence`);
       const o: SequenceOptions = { ...seq.sequence };

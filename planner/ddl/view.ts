@@ -31,7 +31,7 @@ export function planCreateView(b: Binder, s: ViewStmtNode): TablePlan {
       const ts = tablesOfBinder(b);
       const name = s.view.relname ?? '';
       const schema = s.view.schemaname ?? ts.creationSchema();
-      const existing = await ts.catalog.lockName(ts.writer(), ts.host.database, schema, name, ts.lockTimeoutMs());
+      const existing = await ts.catalog.lockName(ts.writer(), ts.host.database, schema, name, ts.statementLockWait());
       if (existing && !(s.replace && existing.kind === 'view')) throw new DbError('42P07', `relation "${name}" already exists`);
       if (existing && s.replace) {
         const old = existing.columns;

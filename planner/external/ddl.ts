@@ -50,7 +50,7 @@ async function create(b: Binder, ts: TableSession, host: ExternalHost, stmt: Ext
   const schema = stmt.name.schema ?? ts.creationSchema();
   if (!ts.catalog.schemaExists(ts.reader(), ts.host.database, schema)) throw new DbError('3F000', `schema "${schema}" does not exist`);
   const w = ts.writer();
-  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.lockTimeoutMs());
+  const existing = await ts.catalog.lockName(w, ts.host.database, schema, name, ts.statementLockWait());
   if (existing) {
     if (stmt.ifNotExists) {
       ts.notice({ severity: 'NOTICE', code: '42P07', message: `relation "${name}" already exists, skipping` });
@@ -85,7 +85,7 @@ async function drop(ts: TableSession, stmt: Extract<ExternalStatement, { kind: '
     targets.push(t);
   }
   for (const t of targets) {
-    const locked = await ts.catalog.lockName(w, ts.host.database, t.schema, t.name, ts.lockTimeoutMs());
+    const locked = await ts.catalog.lockName(w, ts.host.database, t.schema, t.name, ts.statementLockWait());
     if (locked) ts.catalog.deleteTable(w, locked);
   }
   if (targets.length > 0) ts.noteDdl();

@@ -15,6 +15,7 @@ import { DbError, type Notice } from '../../catalog/index.js';
 import { SchemaCatalog, lsmToDbError, type CatalogReader, type CatalogWriter } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { BoundExpr } from '../bind/expr.js';
+import type { CancelToken } from '../api.js';
 import type { FuncCall, SubLink } from '../parse/ast.js';
 import { bindSequenceCall, SEQUENCE_FUNCTIONS } from './sequences.js';
 import { bindSubLink } from './sublink.js';
@@ -33,6 +34,8 @@ export interface TablesServerOptions {
    *  -s 10 loads ~300 MB in one COPY); the lsm bounds it by 25% of the heap at open (lsm/MVCC.md
    *  "Write-set limits"), so the default heap of 4 GiB gives 1 GiB. */
   txnBytesMax?: number;
+  /** Preallocated size of each WAL file (lsm `walPreallocBytes`; 0 = off). Default: the lsm's. */
+  walPreallocBytes?: number;
 }
 
 export const TXN_BYTES_MAX_DEFAULT = 1024 * 1024 * 1024;
@@ -47,7 +50,7 @@ export class TablesServer {
   private constructor(readonly db: LsmDb, readonly catalog: SchemaCatalog) {}
 
   static async open(o: TablesServerOptions): Promise<TablesServer> {
-    const db = await LsmDb.open({ dir: o.dir, txnBytesMax: o.txnBytesMax ?? TXN_BYTES_MAX_DEFAULT, ...(o.syncMode ? { syncMode: o.syncMode } : {}) });
+    const db = await LsmDb.open({ dir: o.dir, txnBytesMax: o.txnBytesMax ?? TXN_BYTES_MAX_DEFAULT, ...(o.syncMode ? { syncMode: o.syncMode } : {}), ...(o.walPreallocBytes !== undefined ? { walPreallocBytes: o.walPreallocBytes } : {}) });
     const catalog = SchemaCatalog.open(db);
     // Temporary schemas of sessions that ended in a crash do not survive a restart.
     const storage = await catalog.dropSchemasWhere(isTempSchema);
@@ -161,10 +164,26 @@ export class TableSession {
     return this.current().isolation === 'snapshot';
   }
 
-  /** Before each statement: READ COMMITTED statements see everything committed so far. */
-  beginStatement(): void {
+  /** Before each statement: READ COMMITTED statements see everything committed so far. The
+   *  session passes the statement's cancel token (a re-plan of the same statement does not). */
+  beginStatement(cancel?: CancelToken): void {
+    if (cancel) this.stmtCancel = cancel;
     if (this.txn && this.txn.isolation === 'read-committed' && this.txn.isActive) this.txn.setSnapshot();
   }
+
+  /**
+   * How the running statement's relation-lock waits end (DDL's `SchemaCatalog.lockName`): after
+   * lock_timeout (55P03), or when its cancel token gets a reason — CancelRequest or
+   * statement_timeout (57014), as PostgreSQL ends a DDL waiting for a lock. DDL code reaches the
+   * session but not the statement's EvalContext, so the token is the one beginStatement recorded.
+   */
+  statementLockWait(): { timeoutMs: number; cancel?: CancelToken } {
+    const timeoutMs = this.lockTimeoutMs();
+    return this.stmtCancel ? { timeoutMs, cancel: this.stmtCancel } : { timeoutMs };
+  }
+
+  /** The cancel token of the statement running now (or of the last one: tokens are per statement). */
+  private stmtCancel: CancelToken | undefined;
 
   /** Records DDL (plans are invalidated now and again at the end of the transaction). */
   noteDdl(): void {

@@ -203,7 +203,7 @@ export class PlannerSession implements SqlSession, SessionEnv {
     }
     const startMs = performance.now();
     this.tx.beforeStatement(startMs);
-    this.tables?.beginStatement(); // issue 4: READ COMMITTED statement snapshot
+    this.tables?.beginStatement(cancel); // issue 4: READ COMMITTED statement snapshot; DDL lock waits end on `cancel`
     this.stmtStartMs = startMs;
     // regclass bind parameters arrive as names/OIDs to resolve with this session's search_path,
     // as PostgreSQL's regclassin does at Bind (42P01 for an unknown name).
