@@ -66,21 +66,28 @@ export class FilterNode implements RelNode {
    * never opened (`WHERE 1 = 0` over generate_series(1, 100000000) returns at once, and an
    * input with side effects does not run, as in PostgreSQL). `pred` still holds them.
    */
-  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown, readonly gate?: Compiled) {}
+  constructor(readonly input: RelNode, readonly pred: Compiled, readonly shown?: Shown, readonly gate?: Compiled) {
+    this.rowPred = pred;
+  }
+  /** What each row is checked against: `pred`, or less when the input already guarantees some
+   *  of its conjuncts (residualOnly); null: nothing is left to check. */
+  private rowPred: Compiled | null;
   get width(): number {
     return this.input.width;
   }
-  *open(ctx: EvalContext): Generator<Row> {
-    if (this.gate && this.gate([], ctx) !== true) return;
-    let n = 0;
-    for (const row of iter(this.input.open(ctx))) {
-      if (row === SUSPEND) {
-        yield row;
-        continue;
-      }
-      if (++n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
-      if (this.pred(row, ctx) === true) yield row;
-    }
+  /**
+   * The planner's statement that every row the input yields satisfies the conjuncts of `pred`
+   * other than `residual` (a point get's key equalities: the get returns only the row whose key
+   * equals them). Rows are then checked against `residual` alone (null: none), which gives the
+   * same rows; `pred` (EXPLAIN, vec-agg) is unchanged.
+   */
+  residualOnly(residual: Compiled | null): void {
+    this.rowPred = residual;
+  }
+  open(ctx: EvalContext): Iterator<Row> {
+    // Nothing to check and no gate: the input's own iterator (a point get's PointRow, lazy too).
+    if (this.rowPred === null && this.gate === undefined) return this.input.open(ctx);
+    return new FilterRows(this.input, this.rowPred, this.gate, ctx);
   }
   streamInputs(): readonly RelNode[] {
     return [this.input];
@@ -98,18 +105,8 @@ export class ProjectNode implements RelNode {
   get width(): number {
     return this.exprs.length;
   }
-  *open(ctx: EvalContext): Generator<Row> {
-    const ex = this.exprs;
-    const n = ex.length;
-    for (const row of iter(this.input.open(ctx))) {
-      if (row === SUSPEND) {
-        yield row;
-        continue;
-      }
-      const out = new Array<Value>(n);
-      for (let i = 0; i < n; i++) out[i] = ex[i]!(row, ctx);
-      yield out;
-    }
+  open(ctx: EvalContext): Iterator<Row> {
+    return new ProjectRows(this.input, this.exprs, ctx);
   }
   streamInputs(): readonly RelNode[] {
     return [this.input];
@@ -119,6 +116,119 @@ export class ProjectNode implements RelNode {
   }
   explain(): NodeReport {
     return projectReport(this);
+  }
+}
+
+const DONE: IteratorResult<Row> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * FilterNode's rows as a plain iterator (no generator frame per open): what its former
+ * generator did, step for step — the gate and the input's open() run at the first next(); an
+ * error, the input's end or return() closes the input (return()), as iter()'s finally did.
+ */
+class FilterRows implements IterableIterator<Row> {
+  private src: Iterator<Row> | undefined;
+  /** 0: not started, 1: reading, 2: finished. */
+  private state = 0;
+  private n = 0;
+
+  constructor(private readonly input: RelNode, private readonly pred: Compiled | null, private readonly gate: Compiled | undefined, private readonly ctx: EvalContext) {}
+
+  next(): IteratorResult<Row> {
+    if (this.state === 2) return DONE;
+    const ctx = this.ctx;
+    try {
+      if (this.state === 0) {
+        this.state = 1;
+        if (this.gate && this.gate([], ctx) !== true) {
+          this.state = 2;
+          return DONE;
+        }
+        this.src = this.input.open(ctx);
+      }
+      const src = this.src!;
+      const pred = this.pred;
+      for (;;) {
+        const r = src.next();
+        if (r.done) {
+          this.close();
+          return DONE;
+        }
+        const row = r.value;
+        if (row === SUSPEND) return { done: false, value: row };
+        if (++this.n % CANCEL_CHECK_ROWS === 0) checkCancel(ctx);
+        if (pred === null || pred(row, ctx) === true) return { done: false, value: row };
+      }
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  return(): IteratorResult<Row> {
+    this.close();
+    return DONE;
+  }
+
+  private close(): void {
+    this.state = 2;
+    const src = this.src;
+    this.src = undefined;
+    src?.return?.();
+  }
+
+  [Symbol.iterator](): IterableIterator<Row> {
+    return this;
+  }
+}
+
+/** ProjectNode's rows as a plain iterator, with FilterRows' lifecycle. */
+class ProjectRows implements IterableIterator<Row> {
+  private src: Iterator<Row> | undefined;
+  private state = 0;
+
+  constructor(private readonly input: RelNode, private readonly exprs: Compiled[], private readonly ctx: EvalContext) {}
+
+  next(): IteratorResult<Row> {
+    if (this.state === 2) return DONE;
+    const ctx = this.ctx;
+    try {
+      if (this.state === 0) {
+        this.state = 1;
+        this.src = this.input.open(ctx);
+      }
+      const r = this.src!.next();
+      if (r.done) {
+        this.close();
+        return DONE;
+      }
+      const row = r.value;
+      if (row === SUSPEND) return { done: false, value: row };
+      const ex = this.exprs;
+      const n = ex.length;
+      const out = new Array<Value>(n);
+      for (let i = 0; i < n; i++) out[i] = ex[i]!(row, ctx);
+      return { done: false, value: out };
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  return(): IteratorResult<Row> {
+    this.close();
+    return DONE;
+  }
+
+  private close(): void {
+    this.state = 2;
+    const src = this.src;
+    this.src = undefined;
+    src?.return?.();
+  }
+
+  [Symbol.iterator](): IterableIterator<Row> {
+    return this;
   }
 }
 

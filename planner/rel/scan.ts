@@ -406,6 +406,23 @@ export function chooseAccess(t: TableDesc, offset: number, where: BoundExpr | un
   };
 }
 
+/**
+ * For a native point get planned from `where` (chooseAccess): the conjuncts of `where` that it
+ * does not guarantee — every row it returns has key bytes equal to its key conditions', so those
+ * conditions are true for it (a key's bytes equal only for equal values). Undefined when the
+ * scan is no such point get (the whole `where` must be checked).
+ */
+export function pointResidual(scan: ScanNode, where: BoundExpr): BoundExpr[] | undefined {
+  const a = scan.access;
+  if (a.kind !== 'point' || scan.table.external !== undefined || scan.external !== undefined) return undefined;
+  const used = new Set<BoundExpr>();
+  for (const b of a.eq) {
+    if (b.shown === undefined) return undefined;
+    used.add(b.shown.cond);
+  }
+  return conjuncts(where).filter((c) => !used.has(c));
+}
+
 /** A value of type `v` can be turned into a key of column type `c` without changing order. */
 function keyComparable(c: number, v: number): boolean {
   if (c === v) return c !== TypeOid.bpchar;

@@ -21,7 +21,7 @@ import { AggNode, resolveAggregate, type AggSpec } from './agg.js';
 import { containsAggregate, isAggregateCall, rewrite, shapeKey } from './ast-walk.js';
 import { planFromList, type FromResult, type ScanRef } from './from.js';
 import { DistinctNode, FilterNode, iter, rowKey, LimitNode, ProjectNode, RowsNode, SortNode, tooMany, TrimNode, type RelNode, type Row, type SortKey } from './ops.js';
-import { chooseAccess } from './scan.js';
+import { chooseAccess, pointResidual } from './scan.js';
 import { RelScope } from './scope.js';
 import { isStarSubLink, starSubLinkName } from './sublink.js';
 import { findWindowCall, planWindowStage, rejectWindowCalls, rejectWindowCallsInFrom } from './window-bind.js';
@@ -198,7 +198,14 @@ function planRelSelectInner(b: Binder, s0: SelectStmt): QueryPlan & { node: RelN
       r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
       r.scan.external?.pushWhere(where, r.offset); // issue 5
     }
-    node = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } }, oneTimeGate(where));
+    const filter = new FilterNode(node, compile(where), { expr: where, slots: { kind: 'entries', entries: inScope?.entries ?? [] } }, oneTimeGate(where));
+    // A lone native point get returns only the row whose key equals its key conditions: the
+    // filter checks the other conjuncts only (none, for a plain PK lookup).
+    if (scans.length === 1 && node === scans[0]!.scan) {
+      const rest = pointResidual(scans[0]!.scan, where);
+      if (rest !== undefined) filter.residualOnly(rest.length === 0 ? null : compile(rest.length === 1 ? rest[0]! : { kind: 'and', args: rest, type: where.type }));
+    }
+    node = filter;
   }
 
   // Target list with * expanded into column references.
