@@ -1,9 +1,10 @@
-// COPY table [(columns)] FROM STDIN and COPY table [(columns)] TO STDOUT, in text, csv and
-// binary formats (options parsed by session/copy-out.ts; FREEZE accepted: rows are visible to
-// everyone at commit anyway). Rows from COPY FROM go through the same checks as INSERT
-// (defaults, NOT NULL, CHECK, unique keys) inside the statement's transaction; into a table
-// whose storage this transaction created they become segment files directly while their keys
-// ascend (copy-ingest.ts), else they join the transaction's write set (the row path).
+// COPY table [(columns)] FROM STDIN and COPY table [(columns)] TO STDOUT (streamed from the
+// table's scan cursor), in text, csv and binary formats (options parsed by session/copy-out.ts;
+// FREEZE accepted: rows are visible to everyone at commit anyway). Rows from COPY FROM go through
+// the same checks as INSERT (defaults, NOT NULL, CHECK, unique keys) inside the statement's
+// transaction; into a table whose storage this transaction created they become segment files
+// directly while their keys ascend (copy-ingest.ts), else they join the transaction's write set
+// (the row path).
 
 import { DbError, binaryIn, toCell } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
@@ -13,7 +14,7 @@ import type { EvalContext } from '../bind/expr.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
 import { planQuery } from '../exec/query.js';
 import type { CopyStmt, Node, SelectStmt } from '../parse/ast.js';
-import { copyOutSource, parseCopyOptions } from '../session/copy-out.js';
+import { copyOutQuery, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
@@ -39,13 +40,15 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       fromClause: [{ kind: 'RangeVar', relname: tab.name, schemaname: tab.schema }],
     };
     const q = planQuery(b, select);
+    // Streams as COPY (query) TO STDOUT does (copy-out.ts copyOutQuery): the table's scan cursor
+    // is opened now, under the statement's snapshot (the session marked it before execute), and
+    // pulled one batch per CopyData chunk, so a table of any size goes out in bounded memory (no
+    // pyralog.result_rows_max cap); the wire's close() closes the cursor on every exit, cancel
+    // and errors included.
     const plan: TablePlan = {
       columns: null,
       run: () => Promise.reject(new Error('COPY TO runs through execute')),
-      async execute(ctx) {
-        const rows = await q.run(ctx);
-        return { kind: 'copyOut', format: options.format, columnCount: cols.length, source: copyOutSource(q.columns, rows, options, ctx.fmt) };
-      },
+      execute: (ctx) => copyOutQuery(q, ctx, options, ctx.fmt),
     };
     return plan;
   }

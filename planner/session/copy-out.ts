@@ -1,7 +1,8 @@
 // COPY (query) TO STDOUT in PostgreSQL's text, csv and binary formats (see PostgreSQL's
 // "COPY" reference page, "File Formats"). Rows are encoded into chunks of whole rows of at most
 // ~64 KiB each, so the wire layer streams them without holding one huge buffer. `copyOutQuery`
-// pulls the rows from the query's cursor a batch at a time as the chunks are asked for (issue 5).
+// pulls the rows from the query's cursor a batch at a time as the chunks are asked for (issue 5);
+// COPY table TO STDOUT (../dml/copy.ts) runs through it too, with the table's scan as the query.
 
 import { DbError, binaryOut, textOut } from '../../catalog/index.js';
 import type { CopyOutSource, Execution, FetchResult, FormatSettings, RowCursor } from '../api.js';
