@@ -1,7 +1,7 @@
 // regclass's session-free part: the value's output, binary form, order and hash key, and
 // regclassin's name splitting (stringToQualifiedNameList's rules).
 import { describe, it, expect } from 'vitest';
-import { TypeOid, binaryIn, binaryOut, compareValues, hashKey, makeRegclass, splitQualifiedName, textIn, textOut, DEFAULT_FORMAT_SETTINGS as DEFAULT_FORMAT } from '../../../catalog/index.js';
+import { PendingRegclass, TypeOid, binaryIn, binaryOut, compareValues, hashKey, makeRegclass, splitQualifiedName, textIn, textOut, DEFAULT_FORMAT_SETTINGS as DEFAULT_FORMAT } from '../../../catalog/index.js';
 
 describe('regclass value', () => {
   it('prints the label fixed at the cast and sends the OID', () => {
@@ -15,9 +15,15 @@ describe('regclass value', () => {
     expect(compareValues(TypeOid.regclass, makeRegclass(10, 'a'), makeRegclass(10, 's.a'))).toBe(0);
     expect(hashKey(TypeOid.regclass, makeRegclass(10, 'a'))).toBe(hashKey(TypeOid.regclass, makeRegclass(10, 's.a')));
   });
-  it('codec input has no session: 0A000 rather than a wrong name', () => {
-    expect(() => textIn(TypeOid.regclass, 't', DEFAULT_FORMAT)).toThrow(expect.objectContaining({ code: '0A000' }));
-    expect(() => binaryIn(TypeOid.regclass, Uint8Array.of(0, 0, 0, 1))).toThrow(expect.objectContaining({ code: '0A000' }));
+  it('codec input has no session: a PendingRegclass the session resolves; printing it unresolved is 0A000, never a wrong name', () => {
+    const t = textIn(TypeOid.regclass, 't', DEFAULT_FORMAT);
+    expect(t).toBeInstanceOf(PendingRegclass);
+    expect((t as PendingRegclass).input).toEqual({ text: 't' });
+    expect(() => (t as PendingRegclass).label).toThrow(expect.objectContaining({ code: '0A000' }));
+    const b = binaryIn(TypeOid.regclass, Uint8Array.of(0, 0, 0, 1));
+    expect(b).toBeInstanceOf(PendingRegclass);
+    expect((b as PendingRegclass).oid).toBe(1);
+    expect(() => binaryIn(TypeOid.regclass, Uint8Array.of(0, 1))).toThrow(expect.objectContaining({ code: '22P03' }));
   });
 });
 
