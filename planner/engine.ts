@@ -24,13 +24,15 @@ export interface EngineOptions {
   logger?: EngineLogger;
   /** issue 5: allowed roots for external tables (default: `<dataDir>/external`, created when missing). */
   externalRoots?: readonly string[];
+  /** Preallocated size of each WAL file in bytes (0 = off). Default: the storage engine's, 16 MiB. */
+  walPreallocBytes?: number;
 }
 
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   await loadParser();
   const dbs = await DatabaseStore.open(opts.dataDir);
   // issue 4: one LsmDb for the server's native tables (catalog included), in <dataDir>/lsm.
-  const tables = await TablesServer.open({ dir: join(opts.dataDir, 'lsm') });
+  const tables = await TablesServer.open({ dir: join(opts.dataDir, 'lsm'), ...(opts.walPreallocBytes !== undefined ? { walPreallocBytes: opts.walPreallocBytes } : {}) });
   const external = externalHostFor(opts.dataDir, opts.externalRoots); // issue 5: DuckDB opens on first use
   return new PlannerEngine(dbs, opts.logger, tables, external);
 }
