@@ -4,7 +4,6 @@
 // rows go out in order, and a CancelRequest while the client is not
 // reading ends the COPY with 57014 and leaves the session (and an explicit transaction) usable.
 // Over TCP with raw pg-protocol frames (stream-raw.ts).
-import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,8 @@ import { createEngine } from '../../planner/index.js';
 import type { Engine } from '../../planner/api.js';
 import { PgServer } from '../../wire/index.js';
 import { Logger } from '../../wire/log.js';
-import { dataRows, Raw, type Msg } from './stream-raw.js';
+import { dataRows, Raw } from './stream-raw.js';
+import { sendCancel } from './locks-clients.js';
 
 let base: string;
 let engine: Engine;
@@ -58,20 +58,6 @@ function copyCollector(r: Raw): { take(): Buffer[] } {
 
 const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
 
-function cancel(key: Msg): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(key.processID, 8);
-      b.writeInt32BE(key.secretKey, 12);
-      s.end(b);
-    });
-    s.on('close', () => resolve());
-    s.on('error', reject);
-  });
-}
 
 describe('COPY (query) TO STDOUT streams', () => {
   it('a result larger than pyralog.result_rows_max goes out whole; the collected path meets the cap', async () => {
@@ -140,7 +126,7 @@ describe('COPY (query) TO STDOUT streams', () => {
       r.send(serialize.query("COPY (SELECT g, repeat('x', 1000) FROM generate_series(1, 100000) g) TO STDOUT"));
       await r.until((m) => m.slice(start).some((x) => x.name === 'copyData'));
       r.sock.pause();
-      await cancel(key);
+      await sendCancel(port, key);
       r.sock.resume();
       await r.ready(3);
       const ms = r.msgs.slice(start);

@@ -5,7 +5,6 @@
 // when its binaries are installed, small table with awkward values and the large one alike); a
 // CancelRequest while the client is not reading ends the COPY with 57014 and the session and its
 // transaction go on. Over TCP with raw pg-protocol frames (stream-raw.ts) against the real server.
-import net from 'node:net';
 import { createHash } from 'node:crypto';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
@@ -16,7 +15,8 @@ import { Cleanup } from '../../bench/lib/cleanup.mjs';
 import { startPostgres } from '../../bench/lib/pg-cluster.mjs';
 import { havePg } from './oracle-suite.js';
 import { startServer, type RunningServer } from './server.js';
-import { dataRows, Raw, type Msg } from './stream-raw.js';
+import { dataRows, Raw } from './stream-raw.js';
+import { sendCancel } from './locks-clients.js';
 
 const BIG_ROWS = 5000;
 const CAP_ROWS = 1000;
@@ -182,7 +182,7 @@ describe('COPY table TO STDOUT streams', () => {
       r.send(serialize.query('COPY cto_wide TO STDOUT'));
       await r.until((m) => m.slice(start).some((x) => x.name === 'copyData'));
       r.sock.pause();
-      await cancel(py!.port, key);
+      await sendCancel(py!.port, key);
       r.sock.resume();
       await r.until((m) => m.slice(start).some((x) => x.name === 'readyForQuery'), 60_000);
       const ms = r.msgs.slice(start);
@@ -205,17 +205,3 @@ describe('COPY table TO STDOUT streams', () => {
   }, 120_000);
 });
 
-function cancel(port: number, key: Msg): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(key.processID, 8);
-      b.writeInt32BE(key.secretKey, 12);
-      s.end(b);
-    });
-    s.on('close', () => resolve());
-    s.on('error', reject);
-  });
-}

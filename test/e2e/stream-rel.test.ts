@@ -6,7 +6,6 @@
 // client is not reading, portals suspended by Execute's row limit with other statements of the
 // same transaction in between (the portal keeps its snapshot), and the same rows as the
 // collected path for a broad set of queries.
-import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,8 @@ import { createEngine } from '../../planner/index.js';
 import type { Engine } from '../../planner/api.js';
 import { PgServer } from '../../wire/index.js';
 import { Logger } from '../../wire/log.js';
-import { compact, dataRows, Raw, type Msg } from './stream-raw.js';
+import { compact, dataRows, Raw } from './stream-raw.js';
+import { sendCancel } from './locks-clients.js';
 
 let base: string;
 let engine: Engine;
@@ -108,18 +108,7 @@ describe('relational results stream', () => {
       r.send(serialize.query("SELECT g, repeat('x', 1000) FROM generate_series(1, 100000) g"));
       await r.until((m) => m.slice(start).some((x) => x.name === 'dataRow'));
       r.sock.pause();
-      await new Promise<void>((resolve, reject) => {
-        const s = net.connect(port, '127.0.0.1', () => {
-          const b = Buffer.alloc(16);
-          b.writeInt32BE(16, 0);
-          b.writeInt32BE(80877102, 4);
-          b.writeInt32BE(key.processID, 8);
-          b.writeInt32BE(key.secretKey, 12);
-          s.end(b);
-        });
-        s.on('close', () => resolve());
-        s.on('error', reject);
-      });
+      await sendCancel(port, key);
       r.sock.resume();
       await r.ready(2);
       const ms = r.msgs.slice(start);
