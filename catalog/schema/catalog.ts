@@ -9,7 +9,7 @@
 //   truncated storage id can never become visible again, whatever happens to the drop.
 // - Decoded descriptors are shared and must be treated as immutable (copy before changing).
 
-import { LsmError, type KeyRow, type LockOptions, type LsmDb, type Row, type ScanOptions, type TableId } from '../../lsm/index.js';
+import { LsmError, type KeyRow, type LockOptions, type LsmDb, type Row, type ScanOptions, type TableId, type WriteOp } from '../../lsm/index.js';
 import { DbError } from '../errors.js';
 import { CATALOG_FORMAT_VERSION, FIRST_USER_OID, OID_CHUNK, SEQ_LOG_VALS, SYS_META, SYS_NAMESPACE, SYS_RELATION, SYS_SEQUENCE,
   metaKey, namespaceKey, namespacePrefix, namespaceRow, relationKey, relationPrefix, relationRow, sequenceKey, sequenceRow } from './systables.js';
@@ -404,6 +404,25 @@ export class SchemaCatalog {
       return { value: v, persist: this.db.write([{ table: SYS_SEQUENCE, key: sequenceKey(seq.oid), kind: 'put', row: sequenceRow(logged, true) }]) };
     }
     return { value: v, persist: undefined };
+  }
+
+  /**
+   * Clean shutdown: every sequence used since open gets its exact state written. The log-ahead
+   * row holds a value up to SEQ_LOG_VALS ahead — what a crash skips, as in PostgreSQL — while
+   * after a clean shutdown PostgreSQL continues exactly where it stopped (its checkpoint writes
+   * the sequence page). A sequence without a committed row (dropped, or created by a transaction
+   * that never committed) is skipped.
+   */
+  async persistSequences(): Promise<void> {
+    const ops: WriteOp[] = [];
+    for (const [oid, s] of this.seqs) {
+      if (s.logged === s.last) continue;
+      const key = sequenceKey(oid);
+      if (this.db.get(SYS_SEQUENCE, key) === undefined) continue;
+      ops.push({ table: SYS_SEQUENCE, key, kind: 'put', row: sequenceRow(s.last, s.called) });
+      s.logged = s.last;
+    }
+    if (ops.length > 0) await this.db.write(ops);
   }
 
   async setval(seq: TableDesc, value: bigint, isCalled: boolean): Promise<void> {

@@ -71,6 +71,8 @@ export class TablesServer {
   }
 
   async close(): Promise<void> {
+    // Sessions are closed by now: sequences continue exactly where they stopped after a restart.
+    await this.catalog.persistSequences().catch(() => undefined);
     await this.db.close();
   }
 
