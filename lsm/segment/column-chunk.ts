@@ -15,7 +15,7 @@
 import type { Cell, Entry, Row, TableId } from '../types.js';
 import { decodeUtf8 } from './cells.js';
 import { encodeColumns } from './column-encode.js';
-import { encodeSegment, type EncodeSegmentOptions, type EncodedSegment } from './encode.js';
+import { encodeSegment, kindOf, type EncodeSegmentOptions, type EncodedSegment } from './encode.js';
 import type { ColumnEncoding } from './meta.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -142,16 +142,6 @@ export class ColumnBuilder {
       case 'bin': return new Uint8Array(this.bytes!.buf.subarray(this.offsets![i]!, this.offsets![i + 1]!));
       default: return null;
     }
-  }
-}
-
-function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
-  switch (typeof v) {
-    case 'boolean': return 'bool';
-    case 'number': return 'f64';
-    case 'bigint': return 'i64';
-    case 'string': return 'utf8';
-    case 'object': return 'bin';
   }
 }
 

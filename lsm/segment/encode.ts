@@ -167,7 +167,8 @@ function chooseEncoding(entries: readonly Entry[], c: number): ColumnEncoding {
   return enc;
 }
 
-function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
+/** The column encoding a non-null cell's kind asks for (also ColumnChunk's builders). */
+export function kindOf(v: Exclude<Cell, null>): ColumnEncoding {
   switch (typeof v) {
     case 'boolean': return 'bool';
     case 'number': return 'f64';
