@@ -122,17 +122,42 @@ export class ProjectNode implements RelNode {
 const DONE: IteratorResult<Row> = Object.freeze({ done: true, value: undefined });
 
 /**
- * FilterNode's rows as a plain iterator (no generator frame per open): what its former
- * generator did, step for step — the gate and the input's open() run at the first next(); an
- * error, the input's end or return() closes the input (return()), as iter()'s finally did.
+ * The lifecycle FilterRows and ProjectRows share (plain iterators, no generator frame per open):
+ * the input is opened by the subclass at the first next(); an error, the input's end or
+ * return() closes the input (its return()), as the former generators' finally did.
  */
-class FilterRows implements IterableIterator<Row> {
-  private src: Iterator<Row> | undefined;
+abstract class InputRows implements IterableIterator<Row> {
+  protected src: Iterator<Row> | undefined;
   /** 0: not started, 1: reading, 2: finished. */
-  private state = 0;
+  protected state = 0;
+
+  abstract next(): IteratorResult<Row>;
+
+  return(): IteratorResult<Row> {
+    this.close();
+    return DONE;
+  }
+
+  protected close(): void {
+    this.state = 2;
+    const src = this.src;
+    this.src = undefined;
+    src?.return?.();
+  }
+
+  [Symbol.iterator](): IterableIterator<Row> {
+    return this;
+  }
+}
+
+/** FilterNode's rows: what its former generator did, step for step — the gate and the input's
+ *  open() run at the first next(). */
+class FilterRows extends InputRows {
   private n = 0;
 
-  constructor(private readonly input: RelNode, private readonly pred: Compiled | null, private readonly gate: Compiled | undefined, private readonly ctx: EvalContext) {}
+  constructor(private readonly input: RelNode, private readonly pred: Compiled | null, private readonly gate: Compiled | undefined, private readonly ctx: EvalContext) {
+    super();
+  }
 
   next(): IteratorResult<Row> {
     if (this.state === 2) return DONE;
@@ -164,30 +189,13 @@ class FilterRows implements IterableIterator<Row> {
       throw e;
     }
   }
-
-  return(): IteratorResult<Row> {
-    this.close();
-    return DONE;
-  }
-
-  private close(): void {
-    this.state = 2;
-    const src = this.src;
-    this.src = undefined;
-    src?.return?.();
-  }
-
-  [Symbol.iterator](): IterableIterator<Row> {
-    return this;
-  }
 }
 
-/** ProjectNode's rows as a plain iterator, with FilterRows' lifecycle. */
-class ProjectRows implements IterableIterator<Row> {
-  private src: Iterator<Row> | undefined;
-  private state = 0;
-
-  constructor(private readonly input: RelNode, private readonly exprs: Compiled[], private readonly ctx: EvalContext) {}
+/** ProjectNode's rows, with the same lifecycle. */
+class ProjectRows extends InputRows {
+  constructor(private readonly input: RelNode, private readonly exprs: Compiled[], private readonly ctx: EvalContext) {
+    super();
+  }
 
   next(): IteratorResult<Row> {
     if (this.state === 2) return DONE;
@@ -213,22 +221,6 @@ class ProjectRows implements IterableIterator<Row> {
       this.close();
       throw e;
     }
-  }
-
-  return(): IteratorResult<Row> {
-    this.close();
-    return DONE;
-  }
-
-  private close(): void {
-    this.state = 2;
-    const src = this.src;
-    this.src = undefined;
-    src?.return?.();
-  }
-
-  [Symbol.iterator](): IterableIterator<Row> {
-    return this;
   }
 }
 
