@@ -8,17 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SegmentReader, decodeUtf8, encodeSegment, type ColumnVector } from '../../../lsm/segment/index.js';
 import type { Cell, Entry } from '../../../lsm/types.js';
 import { del, put, sorted } from './helpers.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../seeded-rng.js';
 
 /** Column i's cell: c0 number (f64), c1 bigint (i64), c2 string (utf8), c3 number. */
 function cellOf(col: number, r: () => number): Cell {

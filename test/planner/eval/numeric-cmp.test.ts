@@ -9,23 +9,12 @@ import { decCmp, decParse } from '../../../planner/eval/decimal.js';
 import { toDec } from '../../../planner/eval/numeric.js';
 import type { Value } from '../../../planner/index.js';
 import { openSession, query, withEngine } from '../helpers.js';
+import { rng } from '../../seeded-rng.js';
 
 /** The comparator as it was: both values to canonical text, parsed, aligned, compared. */
 function oracleCmp(a: Value, b: Value): number {
   const p = (v: Value) => decParse(textOut(TypeOid.numeric, v, DEFAULT_FORMAT_SETTINGS));
   return decCmp(p(a), p(b));
-}
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SPECIALS = ['NaN', 'nan', 'Infinity', '-Infinity', 'inf', '-inf', '+Infinity'];

@@ -12,20 +12,9 @@ import { AggNode, resolveAggregate, type AggSpec } from '../../../planner/rel/ag
 import { stepFactory } from '../../../planner/rel/agg-steps.js';
 import { RowsNode, type RelNode, type Row } from '../../../planner/rel/ops.js';
 import { drainRows, Suspension } from '../../../planner/rel/suspend.js';
+import { rng } from '../../seeded-rng.js';
 
 const ctx = { cancel: { reason: undefined } } as unknown as EvalContext;
-
-/** A seeded generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const show = (v: Value): string => (v === null ? 'NULL' : v instanceof Numeric ? `N${v.toString()}` : typeof v === 'number' && Object.is(v, -0) ? '-0' : `${typeof v}:${String(v)}`);
 

@@ -9,21 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, openEngine } from '../../sql/harness.js';
 import type { Engine } from '../../../planner/api.js';
 import type { LsmDb } from '../../../lsm/index.js';
+import { rng } from '../../seeded-rng.js';
 
 let engine: Engine;
 let c: Client;
 let db: LsmDb;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(20261124);
 const int = (n: number): number => Math.floor(rand() * n);
 
