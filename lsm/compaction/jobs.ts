@@ -1,8 +1,8 @@
 // The CPU jobs that may run off the event loop, and their one dispatcher. Used by the worker
 // entry (worker.ts) and by the pool's inline mode, so both execute exactly the same code.
 import type { Entry, TableId } from '../types.js';
-import { encodeSegment, encodeSegmentPacked } from '../segment/index.js';
-import type { EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
+import { ColumnChunk, encodeSegment, encodeSegmentPacked } from '../segment/index.js';
+import type { ColumnChunkParts, EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
 import { runCompaction } from './merge.js';
 import { unpackEntries } from './wire.js';
 import type { PackedEntries } from './wire.js';
@@ -11,6 +11,8 @@ import type { CompactionInput, CompactionOptions, CompactionResult } from './mer
 export type Job =
   | { kind: 'encode'; table: TableId; entries: readonly Entry[]; opts: EncodeSegmentOptions }
   | { kind: 'encode-packed'; packed: PackedEntries; opts: EncodeSegmentOptions }
+  // An ingest's column chunk (lsm/segment/column-chunk.ts), its buffers transferred.
+  | { kind: 'encode-columns'; parts: ColumnChunkParts; opts: EncodeSegmentOptions }
   | { kind: 'compact'; inputs: readonly CompactionInput[]; opts: CompactionOptions };
 
 export function runJob(job: Job): EncodedSegment | CompactionResult {
@@ -20,6 +22,8 @@ export function runJob(job: Job): EncodedSegment | CompactionResult {
     case 'encode-packed':
       // Straight from the flat buffers; columns of mixed kinds need the entry path.
       return encodeSegmentPacked(job.packed, job.opts) ?? encodeSegment(job.packed.table, unpackEntries(job.packed), job.opts);
+    case 'encode-columns':
+      return ColumnChunk.fromParts(job.parts).encode(job.opts);
     case 'compact':
       return runCompaction(job.inputs, job.opts);
     default: {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LsmError } from '../types.js';
 import type { Entry, TableId } from '../types.js';
-import type { EncodeSegmentOptions, EncodedSegment } from '../segment/index.js';
+import { columnChunkTransferables, type ColumnChunk, type EncodeSegmentOptions, type EncodedSegment } from '../segment/index.js';
 import { runJob } from './jobs.js';
 import type { Job, JobRequest, JobResponse } from './jobs.js';
 import type { CompactionInput, CompactionOptions, CompactionResult } from './merge.js';
@@ -78,6 +78,16 @@ export class WorkerPool {
     if (this.slots.length === 0) return this.submit({ kind: 'encode', table, entries, opts }, []) as Promise<EncodedSegment>;
     const packed = packEntries(table, entries);
     return this.submit({ kind: 'encode-packed', packed, opts }, packedTransferables(packed)) as Promise<EncodedSegment>;
+  }
+
+  /**
+   * Encodes an ingest's column chunk on a worker (encodeSegment's bytes for its rows). The
+   * chunk's buffers are transferred, not copied: the chunk is unusable afterwards. Inline
+   * (workers: 0) it runs through the same job on the given chunk.
+   */
+  encodeColumnChunk(chunk: ColumnChunk, opts: EncodeSegmentOptions = {}): Promise<EncodedSegment> {
+    const parts = chunk.toParts();
+    return this.submit({ kind: 'encode-columns', parts, opts }, this.slots.length === 0 ? [] : columnChunkTransferables(parts)) as Promise<EncodedSegment>;
   }
 
   compact(inputs: readonly CompactionInput[], opts: CompactionOptions): Promise<CompactionResult> {

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach, beforeAll, afterAll } from 'vitest';
 import { WorkerPool, runCompaction } from '../../../lsm/compaction/index.js';
-import { encodeSegment, SegmentReader } from '../../../lsm/segment/index.js';
+import { ColumnChunk, encodeSegment, SegmentReader } from '../../../lsm/segment/index.js';
 import type { Entry } from '../../../lsm/types.js';
 
 const pools: WorkerPool[] = [];
@@ -42,6 +42,24 @@ describe('WorkerPool', () => {
     expect(Buffer.from(fromWorker.bytes).equals(Buffer.from(inline.bytes))).toBe(true);
     expect(fromWorker.meta).toEqual(inline.meta);
     expect(SegmentReader.open(fromWorker.bytes, 'w.seg').get(Uint8Array.of(0, 7), 100n)!.row![1]).toBe('v7');
+  });
+
+  it('encodes an ingest column chunk in a worker (buffers transferred), byte-identical to encodeSegment', async () => {
+    const es = entries(3000).filter((e) => e.kind === 'put').map((e) => ({ ...e, seq: 0n }));
+    const want = encodeSegment(2, es, { batchRows: 700 });
+    for (const p of [pool(1, 2), pool(0)]) {
+      const chunk = new ColumnChunk(2);
+      for (const e of es) chunk.add(e.key, e.row!);
+      const got = await p.encodeColumnChunk(chunk, { batchRows: 700 });
+      expect(Buffer.from(got.bytes).equals(Buffer.from(want.bytes))).toBe(true);
+      expect(got.meta).toEqual(want.meta);
+    }
+    // A chunk whose columns differ in kind travels as entries (cloned): still the same bytes.
+    const mixed = es.map((e, i) => ({ ...e, row: [i % 2 === 0 ? i : `s${i}`] }));
+    const chunk = new ColumnChunk(2);
+    for (const e of mixed) chunk.add(e.key, e.row);
+    const got = await pool(1, 2).encodeColumnChunk(chunk);
+    expect(Buffer.from(got.bytes).equals(Buffer.from(encodeSegment(2, mixed).bytes))).toBe(true);
   });
 
   it('runs compactions in a worker with the same result as inline', async () => {
