@@ -49,6 +49,12 @@ export interface CheckDesc {
   expr: unknown;
   /** Original text for error messages / \d (best effort). */
   text?: string;
+  /** NO INHERIT (pg_constraint.connoinherit); absent = false. Pyralog has no table inheritance,
+   *  so it is only kept and shown. */
+  noInherit?: boolean;
+  /** Added NOT VALID and not validated since (pg_constraint.convalidated false): existing rows
+   *  were not checked, new rows are. Absent = validated. */
+  notValid?: boolean;
 }
 
 /** FOREIGN KEY actions, pg_constraint.confdeltype/confupdtype letters. */
@@ -65,6 +71,8 @@ export interface ForeignKeyDesc {
   refAttnums: number[];
   onDelete: FkAction;
   onUpdate: FkAction;
+  /** Added NOT VALID and not validated since (pg_constraint.convalidated false); absent = validated. */
+  notValid?: boolean;
 }
 
 export interface SequenceOptions {

@@ -109,7 +109,8 @@ export async function rewriteConverted(
   fkCompatible: (a: number, b: number) => boolean,
 ): Promise<void> {
   const nb = b.withScope(tableScope(b, t));
-  const checks: BoundCheck[] = t.checks.map((ch) => ({ name: ch.name, pred: compile(nb.coerceToBool(nb.bind(ch.expr as Node), 'CHECK', -1)) }));
+  // NOT VALID CHECKs are not checked on existing rows (PostgreSQL keeps them NOT VALID too).
+  const checks: BoundCheck[] = t.checks.filter((ch) => ch.notValid !== true).map((ch) => ({ name: ch.name, pred: compile(nb.coerceToBool(nb.bind(ch.expr as Node), 'CHECK', -1)) }));
   checkForeignKeys(ts, t, new Set(conversions.map((c) => c.attnum)), fkCompatible);
   const next: TableDesc = t;
   next.storageId = await ts.catalog.allocOid();

@@ -1,9 +1,10 @@
 // ALTER TABLE: ADD/DROP/RENAME COLUMN, ALTER COLUMN SET/DROP DEFAULT and SET/DROP NOT NULL,
-// ADD PRIMARY KEY / UNIQUE / CHECK (existing rows validated), DROP CONSTRAINT, RENAME TO.
+// ADD PRIMARY KEY / UNIQUE / CHECK (existing rows validated unless NOT VALID: ./validate.ts),
+// VALIDATE CONSTRAINT, DROP CONSTRAINT, RENAME TO.
 // Changes that alter the row key (ADD PRIMARY KEY, dropping a key column) rewrite the rows into
 // a fresh storage id inside the transaction; the old storage is reclaimed after commit.
 
-import { DbError, findColumn, keyTypeOf, stripLocations, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
+import { DbError, findColumn, keyTypeOf, stripLocations, type CheckDesc, type ColumnDesc, type IndexDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { Value } from '../bind/expr.js';
 import { compile } from '../eval/compile.js';
@@ -18,8 +19,9 @@ import { rewrite } from './rewrite.js';
 import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkConstraintNode } from './fk.js';
 import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
 import { checkColumnType, rejectInConstraint } from './create-table.js';
+import { addCheck, checkDesc, checkExistingRows, validateConstraint, type CheckConstraintNode } from './validate.js';
 
-interface ConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
+interface ConstraintNode extends CheckConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
 interface AlterTableCmd { kind: 'AlterTableCmd'; subtype: string; name?: string; def?: Node; missing_ok?: boolean; behavior?: string }
 export interface AlterTableStmtNode { kind: 'AlterTableStmt'; relation: { relname?: string; schemaname?: string; location?: number }; cmds?: AlterTableCmd[]; objtype?: string; missing_ok?: boolean }
@@ -67,6 +69,7 @@ function alterActionName(cmd: AlterTableCmd): string {
     case 'AT_DropColumn': return 'DROP COLUMN';
     case 'AT_AddConstraint': return 'ADD CONSTRAINT';
     case 'AT_DropConstraint': return 'DROP CONSTRAINT';
+    case 'AT_ValidateConstraint': return 'VALIDATE CONSTRAINT';
     case 'AT_AlterColumnType': return 'ALTER COLUMN ... SET DATA TYPE';
     case 'AT_AddIdentity': return 'ALTER COLUMN ... ADD IDENTITY';
     case 'AT_DropIdentity': return 'ALTER COLUMN ... DROP IDENTITY';
@@ -102,6 +105,8 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
       // Columns that become NOT NULL primary key columns: the rewrite fails on a NULL (23502).
       const nullChecked: ColumnDesc[] = [];
       const conversions: Conversion[] = [];
+      // CHECKs whose existing rows are checked after every subcommand (validate.ts).
+      const rowChecked: CheckDesc[] = [];
       const cmds = s.cmds ?? [];
       if (cmds.some((c) => c.subtype === 'AT_AlterColumnType') && cmds.some((c) => c.subtype === 'AT_AddColumn')) {
         throw b.unsupported('ALTER COLUMN TYPE together with ADD COLUMN in one statement');
@@ -134,7 +139,11 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               else if (k.contype === 'CONSTR_DEFAULT') c.defaultExpr = stripLocations(k.raw_expr);
               else if (k.contype === 'CONSTR_PRIMARY') pk = true;
               else if (k.contype === 'CONSTR_UNIQUE') unique = true;
-              else if (k.contype === 'CONSTR_CHECK') t.checks.push({ name: k.conname ?? `${t.name}_${name}_check`, expr: stripLocations(k.raw_expr) });
+              else if (k.contype === 'CONSTR_CHECK') {
+                const ch = checkDesc(k, k.conname ?? `${t.name}_${name}_check`, false);
+                t.checks.push(ch);
+                rowChecked.push(ch);
+              }
               else if (k.contype !== 'CONSTR_NULL') throw b.unsupported(`constraint ${k.contype} in ADD COLUMN`);
             }
             t.columns.push(c);
@@ -225,13 +234,8 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               needRewrite = true;
             } else if (k.contype === 'CONSTR_CHECK') {
               rejectInConstraint(k.raw_expr, 'check');
-              const name = k.conname ?? `${t.name}_check`;
-              const sb = b.withScope(tableScope(b, t));
-              const pred = compile(sb.coerceToBool(sb.bind(k.raw_expr!), 'CHECK', -1));
-              for (const r of allRows(ts, before)) {
-                if (pred(r.row, ctx) === false) throw new DbError('23514', `check constraint "${name}" of relation "${t.name}" is violated by some row`);
-              }
-              t.checks.push({ name, expr: stripLocations(k.raw_expr) });
+              const ch = addCheck(b, t, k);
+              if (ch) rowChecked.push(ch);
             } else if (k.contype === 'CONSTR_FOREIGN') {
               await addForeignKey(b, ts, t, k as unknown as FkConstraintNode, ctx);
             } else throw b.unsupported(`ADD CONSTRAINT ${k.contype.replace('CONSTR_', '')}`);
@@ -253,6 +257,11 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
             else throw new DbError('42704', `constraint "${name}" of relation "${t.name}" does not exist`);
             break;
           }
+          case 'AT_ValidateConstraint': {
+            const ch = await validateConstraint(ts, t, cmd.name ?? '', ctx);
+            if (ch) rowChecked.push(ch);
+            break;
+          }
           case 'AT_AlterColumnType':
             conversions.push(alterColumnType(b, t, before, cmd));
             break;
@@ -264,6 +273,8 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
         for (const u of t.uniques) if (u.oid === 0) u.oid = await ts.catalog.allocOid();
         if (t.primaryKey && t.primaryKey.oid === 0) t.primaryKey.oid = await ts.catalog.allocOid();
       }
+      // With conversions every row is checked against every validated CHECK as it is converted.
+      if (conversions.length === 0) checkExistingRows(b, ts, t, rowChecked, ctx);
       if (conversions.length > 0) {
         // Values change type: every row is decoded, converted and written again (alter-type.ts).
         await rewriteConverted(b, ts, before, t, conversions, ctx, typesCompatible);

@@ -14,6 +14,7 @@ import type { TableSession } from '../rel/runtime.js';
 import { assign, tableScope, type TablePlan } from '../dml/common.js';
 import { creationTarget, registerOnCommit } from './temp.js';
 import { checkName, defineForeignKey, type FkConstraintNode } from './fk.js';
+import { checkDesc } from './validate.js';
 
 interface ConstraintNode {
   kind: 'Constraint';
@@ -24,6 +25,8 @@ interface ConstraintNode {
   generated_when?: string;
   location?: number;
   options?: Node[];
+  is_no_inherit?: boolean;
+  skip_validation?: boolean;
 }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean; location?: number; collClause?: unknown }
 export interface CreateStmtNode {
@@ -143,7 +146,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
           uniques.push({ cols: [cname], ...(c.conname ? { name: c.conname } : {}) });
           break;
         case 'CONSTR_CHECK':
-          checks.push({ name: c.conname ?? '', expr: stripLocations(c.raw_expr) });
+          checks.push(checkDesc(c, c.conname ?? '', false));
           break;
         case 'CONSTR_IDENTITY': {
           const max = TYPE_MAX[ty.oid];
@@ -176,7 +179,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
         uniques.push({ cols: keys, ...(e.conname ? { name: e.conname } : {}) });
         break;
       case 'CONSTR_CHECK':
-        checks.push({ name: e.conname ?? '', expr: stripLocations(e.raw_expr) });
+        checks.push(checkDesc(e, e.conname ?? '', false));
         break;
       case 'CONSTR_FOREIGN':
         fks.push({ c: e as FkConstraintNode });

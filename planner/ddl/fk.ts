@@ -167,7 +167,9 @@ export async function addForeignKey(b: Binder, ts: TableSession, t: TableDesc, c
   if (c.conname && constraintNames(t).has(c.conname)) throw new DbError('42710', `constraint "${c.conname}" for relation "${t.name}" already exists`);
   const fk = await defineForeignKey(b, ts, t, c);
   const parent = fk.refOid === t.oid ? t : ts.catalog.listTables(ts.reader(), t.db).find((p) => p.oid === fk.refOid)!;
-  if (!c.skip_validation) await validateForeignKey(ts, t, fk, parent, ctx);
+  // NOT VALID: existing rows are checked by a later VALIDATE CONSTRAINT (validate.ts).
+  if (c.skip_validation) fk.notValid = true;
+  else await validateForeignKey(ts, t, fk, parent, ctx);
   (t.foreignKeys ??= []).push(fk);
 }
 

@@ -191,7 +191,7 @@ function userRows(b: Binder, ts: TableSession, view: string): Value[][] {
       return tables().flatMap((x) => {
         const nsp = ts.catalog.schemaOid(r, db, x.schema);
         return [
-          ...x.checks.map((c) => [db, x.schema, c.name, checkDefText(bindCheck(b, x, c), false).slice('CHECK '.length)]),
+          ...x.checks.map((c) => [db, x.schema, c.name, checkDefText(bindCheck(b, x, c), false, c).slice('CHECK '.length)]),
           ...x.columns.filter((c) => c.notNull && !c.dropped).map((c) => [db, x.schema, notNullName(nsp, x.oid, c.attnum), `${c.name} IS NOT NULL`]),
         ];
       });

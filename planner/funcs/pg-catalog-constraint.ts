@@ -26,7 +26,7 @@ import { arrayOfValues } from '../eval/array-values.js';
 import type { Node } from '../parse/ast.js';
 import type { TableSession } from '../rel/runtime.js';
 import { indexesOf, relationsOf } from './pg-catalog-class.js';
-import { bindCheck, checkAttnums, checkDefText } from './pg-constraint-check.js';
+import { bindCheck, checkAttnums, checkDefText, checkExprText } from './pg-constraint-check.js';
 
 /** A table's PRIMARY KEY and UNIQUE constraints: unique indexes not made by CREATE UNIQUE INDEX
  *  (those have their own catalog relation and are indexes only, as in PostgreSQL). */
@@ -60,13 +60,13 @@ export function constraintRows(b: Binder, ts: TableSession): Value[][] {
       const parent = rels.find((p) => p.oid === f.refOid);
       const want = [...f.refAttnums].sort().join();
       const key = parent ? indexesOf(parent).find((i) => [...i.attnums].sort().join() === want) : undefined;
-      out.push([f.oid, f.name, nsp, 'f', false, false, true, x.oid, 0, key?.oid ?? 0, 0, f.refOid, f.onUpdate, f.onDelete, 's', true, 0, true, arrayOfValues(f.attnums), arrayOfValues(f.refAttnums), null, null]);
+      out.push([f.oid, f.name, nsp, 'f', false, false, f.notValid !== true, x.oid, 0, key?.oid ?? 0, 0, f.refOid, f.onUpdate, f.onDelete, 's', true, 0, true, arrayOfValues(f.attnums), arrayOfValues(f.refAttnums), null, null]);
     }
     for (const c of x.checks) {
       if (c.oid === undefined) continue; // written before CHECKs had OIDs (pg-constraint-check.ts)
       const e = bindCheck(b, x, c);
       // conbin holds the expression already printed, as pg_attrdef.adbin does (pg_get_expr returns it).
-      out.push([c.oid, c.name, nsp, 'c', false, false, true, x.oid, 0, 0, 0, 0, ' ', ' ', ' ', true, 0, false, arrayOfValues(checkAttnums(e)), null, null, checkDefText(e, false).slice('CHECK ('.length, -1)]);
+      out.push([c.oid, c.name, nsp, 'c', false, false, c.notValid !== true, x.oid, 0, 0, 0, 0, ' ', ' ', ' ', true, 0, c.noInherit === true, arrayOfValues(checkAttnums(e)), null, null, checkExprText(e)]);
     }
   }
   return out;
@@ -81,7 +81,7 @@ export function constraintDef(ts: TableSession, oid: number, visible: (relOid: n
   for (const x of rels) {
     if (x.kind !== 'table') continue;
     const c = binder ? x.checks.find((ch) => ch.oid === oid) : undefined;
-    if (c) return checkDefText(bindCheck(binder!(), x, c), pretty);
+    if (c) return checkDefText(bindCheck(binder!(), x, c), pretty, c);
     const k = keyConstraints(x, alone).find((i) => i.oid === oid);
     if (k) return `${k.primary ? 'PRIMARY KEY' : 'UNIQUE'} (${colList(x, k.attnums)})`;
     const f = (x.foreignKeys ?? []).find((c) => c.oid === oid);
@@ -93,7 +93,7 @@ export function constraintDef(ts: TableSession, oid: number, visible: (relOid: n
       let s = `FOREIGN KEY (${colList(x, f.attnums)}) REFERENCES ${name}(${colList(parent, f.refAttnums)})`;
       if (f.onUpdate !== 'a') s += ` ON UPDATE ${ACTION_TEXT[f.onUpdate]}`;
       if (f.onDelete !== 'a') s += ` ON DELETE ${ACTION_TEXT[f.onDelete]}`;
-      return s;
+      return f.notValid ? `${s} NOT VALID` : s;
     }
   }
   return null;

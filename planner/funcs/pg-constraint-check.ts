@@ -6,8 +6,9 @@
 // the types they take there ('x'::text).
 //
 // conkey is the distinct columns the expression reads in order of first appearance, as
-// StoreRelCheck collects them. NOT VALID and NO INHERIT are not kept by Pyralog's DDL, so
-// convalidated is true and connoinherit false (no suffix). A CHECK written before constraints
+// StoreRelCheck collects them. NO INHERIT and NOT VALID (catalog CheckDesc.noInherit/notValid,
+// planner/ddl/validate.ts) set connoinherit / clear convalidated and follow the expression as
+// PostgreSQL's pg_get_constraintdef prints them (`CHECK (a > 0) NO INHERIT NOT VALID`). A CHECK written before constraints
 // had OIDs (catalog/schema desc.ts CheckDesc.oid) has no pg_constraint row until its table's
 // descriptor is next written (stated). Constants folded by the binder print folded (a numeric
 // column compared with an integer literal prints `c > 1`, PostgreSQL `c > (1)::numeric`).
@@ -48,9 +49,14 @@ export function checkAttnums(e: BoundExpr): number[] {
   return out;
 }
 
-/** pg_get_constraintdef of a CHECK: `CHECK (<expr>)`. */
-export function checkDefText(e: BoundExpr, pretty: boolean): string {
-  return `CHECK (${expr(e, pretty)})`;
+/** pg_get_constraintdef of a CHECK: `CHECK (<expr>)`, then NO INHERIT and NOT VALID. */
+export function checkDefText(e: BoundExpr, pretty: boolean, c: Pick<CheckDesc, 'noInherit' | 'notValid'>): string {
+  return `CHECK (${expr(e, pretty)})${c.noInherit ? ' NO INHERIT' : ''}${c.notValid ? ' NOT VALID' : ''}`;
+}
+
+/** conbin as Pyralog answers it: the expression printed (non-pretty), no CHECK nor suffixes. */
+export function checkExprText(e: BoundExpr): string {
+  return expr(e, false);
 }
 
 const OPERATOR = /^[~!@#%^&|`?+\-*/<>=]+$/;
