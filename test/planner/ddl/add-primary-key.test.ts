@@ -5,18 +5,14 @@
 // transaction), and the old storage reclaimed by whole files after commit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, openEngine } from '../../sql/harness.js';
+import { lsmOf as lsm } from '../../sql/lsm-engine.js';
 import type { Engine } from '../../../planner/api.js';
-import type { LsmDb } from '../../../lsm/index.js';
 
 let engine: Engine | undefined;
 afterEach(async () => {
   await engine?.close();
   engine = undefined;
 });
-
-function lsm(e: Engine): LsmDb {
-  return (e as unknown as { tables: { db: LsmDb } }).tables.db;
-}
 
 async function setup(rows: string): Promise<Client> {
   ({ engine } = await openEngine());

@@ -3,10 +3,8 @@
 // (text output: numeric scales of sum/avg, NaN/Infinity absorbing, numerics past 10^20, int8
 // sums past the int64 range, float8 NaN/-0, NULL groups, filters, empty inputs). Each query must
 // also run on the vector path (LsmDb.vectorStats), except those whose filter keeps no row.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
-import type { LsmDb } from '../../../lsm/index.js';
+import { describe, expect, it } from 'vitest';
+import { useLsmEngine } from '../../sql/lsm-engine.js';
 
 const SETUP = [
   "CREATE TABLE v (id int8 PRIMARY KEY, k int4, g8 int8, tx text, n numeric, n2 numeric(12,2), f8 float8, i4 int4, b8 int8)",
@@ -26,30 +24,18 @@ const QUERIES: Array<[string, string[]]> = [
   ["SELECT sum(i4) FROM v WHERE id > 390", ["19327349267"]],
 ];
 
-let engine: Engine;
-let c: Client;
-let db: LsmDb;
-
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  db = (engine as unknown as { tables: { db: LsmDb } }).tables.db;
-  c = Client.open(engine);
+const fx = useLsmEngine(async ({ c, db }) => {
   for (const s of SETUP) await c.query(s);
   await db.flush();
-});
-
-afterAll(async () => {
-  await c?.close();
-  await engine?.close();
 });
 
 describe('vectorised aggregate over a segment (recorded from PostgreSQL 15)', () => {
   for (const [sql, rows] of QUERIES) {
     it(sql, async () => {
-      const before = db.vectorStats.vectorRows;
-      const r = await c.query(sql);
+      const before = fx.db.vectorStats.vectorRows;
+      const r = await fx.c.query(sql);
       expect(r.text.map((row) => row.map((v) => v ?? '').join('|'))).toEqual(rows);
-      if (!sql.includes('k = 9')) expect(db.vectorStats.vectorRows - before).toBeGreaterThan(0);
+      if (!sql.includes('k = 9')) expect(fx.db.vectorStats.vectorRows - before).toBeGreaterThan(0);
     });
   }
 });

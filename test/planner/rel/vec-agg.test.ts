@@ -8,15 +8,9 @@
 // is held (multi-version segments with tombstones, read at both snapshots), then with rows
 // narrower than the table after ADD COLUMN. Each comparison also asserts the vector path ran
 // (LsmDb.vectorStats) or, for own writes, that it did not.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
-import type { LsmDb } from '../../../lsm/index.js';
-
-let engine: Engine;
-let c: Client;
-let other: Client;
-let db: LsmDb;
+import { describe, expect, it } from 'vitest';
+import type { Client } from '../../sql/harness.js';
+import { useLsmEngine } from '../../sql/lsm-engine.js';
 
 const QUERIES = [
   'SELECT k, count(*), count(n), sum(n), avg(n), sum(n2), avg(n2), min(n), max(n) FROM t GROUP BY k',
@@ -35,9 +29,9 @@ const QUERIES = [
 
 /** The rows of `sql` as text, and how many rows the vector path read meanwhile. */
 async function run(cl: Client, sql: string): Promise<{ rows: string[]; vectorRows: number }> {
-  const before = db.vectorStats.vectorRows;
+  const before = fx.db.vectorStats.vectorRows;
   const r = await cl.query(sql);
-  return { rows: r.text.map((row) => row.map((v) => v ?? 'NULL').join('|')), vectorRows: db.vectorStats.vectorRows - before };
+  return { rows: r.text.map((row) => row.map((v) => v ?? 'NULL').join('|')), vectorRows: fx.db.vectorStats.vectorRows - before };
 }
 
 /** The same query on the row path: inside a transaction with an own write (rolled back). */
@@ -67,21 +61,17 @@ async function compareAll(cl: Client, expectVectors: boolean): Promise<void> {
  * is empty (one L1 run; versions and tombstones an open snapshot needs are kept).
  */
 async function compactAll(): Promise<void> {
-  await db.flush();
-  await db.compactNow();
-  for (let i = 0; i < 8 && db.stats().levelBytes[0]! > 0; i++) {
-    await c.query(`UPDATE t SET i2 = i2 + 1 WHERE id = ${i + 2}`);
-    await db.flush();
-    await db.compactNow();
+  await fx.db.flush();
+  await fx.db.compactNow();
+  for (let i = 0; i < 8 && fx.db.stats().levelBytes[0]! > 0; i++) {
+    await fx.c.query(`UPDATE t SET i2 = i2 + 1 WHERE id = ${i + 2}`);
+    await fx.db.flush();
+    await fx.db.compactNow();
   }
-  expect(db.stats().levelBytes[0]).toBe(0);
+  expect(fx.db.stats().levelBytes[0]).toBe(0);
 }
 
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  db = (engine as unknown as { tables: { db: LsmDb } }).tables.db;
-  c = Client.open(engine);
-  other = Client.open(engine);
+const fx = useLsmEngine(async ({ c }) => {
   await c.query('CREATE TABLE scratch (x int)');
   await c.query(`CREATE TABLE t (id int8 PRIMARY KEY, k int4, g8 int8, tx text, product varchar, n numeric, n2 numeric(12,2),
     f8 float8, f4 float4, i2 int2, i4 int4, big8 int8)`);
@@ -99,60 +89,55 @@ beforeAll(async () => {
     FROM generate_series(1, 3000) g`);
 });
 
-afterAll(async () => {
-  await other?.close();
-  await c?.close();
-  await engine?.close();
-});
-
 describe('vectorised aggregate = row path', () => {
   it('rows in the memtable (row parts only)', async () => {
-    await compareAll(c, false);
+    await compareAll(fx.c, false);
   });
 
   it('one flushed segment (vectors)', async () => {
-    await db.flush();
-    await compareAll(c, true);
+    await fx.db.flush();
+    await compareAll(fx.c, true);
   });
 
   it('EXPLAIN ANALYZE counts the operators of the row path', async () => {
-    const r = await run(c, 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT k, count(*) FROM t WHERE i4 < 0 GROUP BY k');
+    const r = await run(fx.c, 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT k, count(*) FROM t WHERE i4 < 0 GROUP BY k');
     expect(r.vectorRows).toBe(0);
     const scan = r.rows.find((l) => l.includes('Seq Scan on t'));
     expect(scan).toMatch(/actual rows=[1-9][0-9]* loops=1/);
   });
 
   it('updates and deletions in the memtable and in overlapping segments', async () => {
-    await c.query('UPDATE t SET n = n + 7.125, f8 = -f8, k = k + 2 WHERE id % 40 = 0');
-    await c.query('DELETE FROM t WHERE id % 97 = 0');
-    await c.query('INSERT INTO t (id, k, n, n2, f8) VALUES (0, 3, 1.5, 2.25, 0.5), (97, 4, NULL, 1, 1), (99999, 5, 7, 7, 7)');
+    await fx.c.query('UPDATE t SET n = n + 7.125, f8 = -f8, k = k + 2 WHERE id % 40 = 0');
+    await fx.c.query('DELETE FROM t WHERE id % 97 = 0');
+    await fx.c.query('INSERT INTO t (id, k, n, n2, f8) VALUES (0, 3, 1.5, 2.25, 0.5), (97, 4, NULL, 1, 1), (99999, 5, 7, 7, 7)');
     // The memtable's versions span the segment's key range: one group; the segment is read as
     // vectors, the keys the memtable holds come resolved as rows in their places.
-    const rowParts = db.vectorStats.rowParts;
-    await compareAll(c, true);
-    expect(db.vectorStats.rowParts).toBeGreaterThan(rowParts);
+    const rowParts = fx.db.vectorStats.rowParts;
+    await compareAll(fx.c, true);
+    expect(fx.db.vectorStats.rowParts).toBeGreaterThan(rowParts);
     // More keys in the memtable than a quarter of the segment's: the group is read as rows.
-    await c.query('UPDATE t SET n = n * 3, n2 = n2 + 1.5, i4 = i4 / 2 WHERE id % 4 = 0');
-    await c.query('DELETE FROM t WHERE id % 9 = 0');
-    await compareAll(c, false);
-    await db.flush();
-    await c.query('UPDATE t SET k = k + 1 WHERE id % 10 = 1');
-    await compareAll(c, false);
-    await db.flush(); // two overlapping level-0 files: rows
-    await compareAll(c, false);
+    await fx.c.query('UPDATE t SET n = n * 3, n2 = n2 + 1.5, i4 = i4 / 2 WHERE id % 4 = 0');
+    await fx.c.query('DELETE FROM t WHERE id % 9 = 0');
+    await compareAll(fx.c, false);
+    await fx.db.flush();
+    await fx.c.query('UPDATE t SET k = k + 1 WHERE id % 10 = 1');
+    await compareAll(fx.c, false);
+    await fx.db.flush(); // two overlapping level-0 files: rows
+    await compareAll(fx.c, false);
   });
 
   it('compacted under an older snapshot: multi-version segments with tombstones, both snapshots', async () => {
+    const other = fx.client();
     await other.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     const old = (await run(other, QUERIES[0]!)).rows;
-    await c.query('UPDATE t SET n = n + 1, tx = NULL WHERE id % 6 = 0');
-    await db.flush();
-    await c.query('DELETE FROM t WHERE id % 25 = 0');
-    await db.flush();
-    await c.query("UPDATE t SET tx = 'late' WHERE id % 7 = 3");
-    await db.flush();
+    await fx.c.query('UPDATE t SET n = n + 1, tx = NULL WHERE id % 6 = 0');
+    await fx.db.flush();
+    await fx.c.query('DELETE FROM t WHERE id % 25 = 0');
+    await fx.db.flush();
+    await fx.c.query("UPDATE t SET tx = 'late' WHERE id % 7 = 3");
+    await fx.db.flush();
     await compactAll();
-    await compareAll(c, true);
+    await compareAll(fx.c, true);
     // The old snapshot still sees the old versions, through the vector path too.
     const again = await run(other, QUERIES[0]!);
     expect(again.rows).toEqual(old);
@@ -166,29 +151,29 @@ describe('vectorised aggregate = row path', () => {
 
   it('rows narrower than the table after ADD COLUMN', async () => {
     // No default: the stored rows stay 12 cells wide (z missing = NULL), no rewrite.
-    await c.query('ALTER TABLE t ADD COLUMN z int4');
-    await c.query('INSERT INTO t (id, k, z, n2) SELECT g, g % 13, g % 4, g / 10.0 FROM generate_series(5001, 5400) g');
-    await c.query('UPDATE t SET z = id % 5 WHERE id % 8 = 1');
+    await fx.c.query('ALTER TABLE t ADD COLUMN z int4');
+    await fx.c.query('INSERT INTO t (id, k, z, n2) SELECT g, g % 13, g % 4, g / 10.0 FROM generate_series(5001, 5400) g');
+    await fx.c.query('UPDATE t SET z = id % 5 WHERE id % 8 = 1');
     await compactAll(); // one run holding narrow and wide rows (a _width column)
-    const rowParts = db.vectorStats.rowParts;
+    const rowParts = fx.db.vectorStats.rowParts;
     for (const q of ['SELECT k, sum(z), count(z), avg(z) FROM t GROUP BY k', 'SELECT count(*), sum(z) FROM t WHERE z > 2', 'SELECT z, count(*), sum(n2) FROM t GROUP BY z']) {
-      const want = await rowPath(c, q);
-      const got = await run(c, q);
+      const want = await rowPath(fx.c, q);
+      const got = await run(fx.c, q);
       expect(got.rows, q).toEqual(want);
       expect(got.vectorRows, q).toBeGreaterThan(0);
     }
-    expect(db.vectorStats.rowParts, 'the narrow rows come as rows parts').toBeGreaterThan(rowParts);
-    await compareAll(c, true);
+    expect(fx.db.vectorStats.rowParts, 'the narrow rows come as rows parts').toBeGreaterThan(rowParts);
+    await compareAll(fx.c, true);
   });
 
   it('uncommitted own writes are seen (row path)', async () => {
-    await c.query('BEGIN');
-    await c.query('INSERT INTO t (id, k, n, n2) VALUES (90001, 1, 1000.125, 5)');
-    await c.query('UPDATE t SET n = 0 WHERE id = 1');
-    const a = await run(c, 'SELECT k, sum(n), count(*) FROM t GROUP BY k');
+    await fx.c.query('BEGIN');
+    await fx.c.query('INSERT INTO t (id, k, n, n2) VALUES (90001, 1, 1000.125, 5)');
+    await fx.c.query('UPDATE t SET n = 0 WHERE id = 1');
+    const a = await run(fx.c, 'SELECT k, sum(n), count(*) FROM t GROUP BY k');
     expect(a.vectorRows).toBe(0);
-    await c.query('ROLLBACK');
-    const b = await run(c, 'SELECT k, sum(n), count(*) FROM t GROUP BY k');
+    await fx.c.query('ROLLBACK');
+    const b = await run(fx.c, 'SELECT k, sum(n), count(*) FROM t GROUP BY k');
     expect(b.vectorRows).toBeGreaterThan(0);
     expect(b.rows).not.toEqual(a.rows);
   });

@@ -5,15 +5,9 @@
 // name. Random multi-version data (seeded); each answer is checked against an exact model kept
 // in the test (BigInt cents) and against the row path (a transaction with an own write never
 // takes the vector path), and the vector path must have run.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
-import type { LsmDb } from '../../../lsm/index.js';
+import { describe, expect, it } from 'vitest';
+import { useLsmEngine } from '../../sql/lsm-engine.js';
 import { rng } from '../../seeded-rng.js';
-
-let engine: Engine;
-let c: Client;
-let db: LsmDb;
 
 const rand = rng(20261124);
 const int = (n: number): number => Math.floor(rand() * n);
@@ -47,22 +41,22 @@ function expected(): string[] {
 
 /** `mustVector`: the state is one the vector path reads (lone segments; see lsm/db/reads.ts). */
 async function vectorRun(mustVector: boolean): Promise<string[]> {
-  const before = db.vectorStats.vectorRows;
-  const r = await c.query(Q);
-  if (mustVector) expect(db.vectorStats.vectorRows - before, 'the vector path ran').toBeGreaterThan(0);
+  const before = fx.db.vectorStats.vectorRows;
+  const r = await fx.c.query(Q);
+  if (mustVector) expect(fx.db.vectorStats.vectorRows - before, 'the vector path ran').toBeGreaterThan(0);
   return r.text.map((row) => row.map((v) => v ?? 'NULL').join('|'));
 }
 
 async function rowRun(): Promise<string[]> {
-  await c.query('BEGIN');
+  await fx.c.query('BEGIN');
   try {
-    await c.query('INSERT INTO scratch VALUES (1)');
-    const before = db.vectorStats.vectorRows;
-    const r = await c.query(Q);
-    expect(db.vectorStats.vectorRows - before).toBe(0);
+    await fx.c.query('INSERT INTO scratch VALUES (1)');
+    const before = fx.db.vectorStats.vectorRows;
+    const r = await fx.c.query(Q);
+    expect(fx.db.vectorStats.vectorRows - before).toBe(0);
     return r.text.map((row) => row.map((v) => v ?? 'NULL').join('|'));
   } finally {
-    await c.query('ROLLBACK');
+    await fx.c.query('ROLLBACK');
   }
 }
 
@@ -84,46 +78,38 @@ async function insertRows(ids: number[]): Promise<void> {
       const m = rand() < 0.1 ? 'NULL' : `${int(100000) - 50000}${['', '.5', '.25', '.125'][int(4)]}`;
       return `(${id}, ${k}, ${lit(n)}, ${m})`;
     });
-    await c.query(`INSERT INTO t VALUES ${vals.join(', ')}`);
+    await fx.c.query(`INSERT INTO t VALUES ${vals.join(', ')}`);
   }
 }
 
 async function createTable(): Promise<void> {
-  await c.query('CREATE TABLE t (id int8 PRIMARY KEY, k int4, n numeric(12,2), m numeric)');
+  await fx.c.query('CREATE TABLE t (id int8 PRIMARY KEY, k int4, n numeric(12,2), m numeric)');
   model = new Map();
   await insertRows(Array.from({ length: 6000 }, (_, i) => i * 3));
-  await db.flush();
+  await fx.db.flush();
 }
 
 async function compactAll(): Promise<void> {
-  await db.flush();
-  await db.compactNow();
-  for (let i = 0; i < 8 && db.stats().levelBytes[0]! > 0; i++) {
+  await fx.db.flush();
+  await fx.db.compactNow();
+  for (let i = 0; i < 8 && fx.db.stats().levelBytes[0]! > 0; i++) {
     const id = [...model.keys()][i]!;
-    await c.query(`UPDATE t SET m = m + 1 WHERE id = ${id}`);
-    await db.flush();
-    await db.compactNow();
+    await fx.c.query(`UPDATE t SET m = m + 1 WHERE id = ${id}`);
+    await fx.db.flush();
+    await fx.db.compactNow();
   }
-  expect(db.stats().levelBytes[0]).toBe(0);
+  expect(fx.db.stats().levelBytes[0]).toBe(0);
 }
 
-beforeAll(async () => {
-  engine = (await openEngine()).engine;
-  db = (engine as unknown as { tables: { db: LsmDb } }).tables.db;
-  c = Client.open(engine);
+const fx = useLsmEngine(async ({ c }) => {
   await c.query('CREATE TABLE scratch (x int)');
   await createTable();
-});
-
-afterAll(async () => {
-  await c?.close();
-  await engine?.close();
 });
 
 describe('derived-vector cache under the vectorised numeric sum', () => {
   it('parses once per batch, then serves the cache', async () => {
     await check();
-    const cache = db.vectorStats.derived!;
+    const cache = fx.db.vectorStats.derived!;
     const { hits, misses } = cache;
     expect(misses).toBeGreaterThan(0);
     await check();
@@ -145,14 +131,14 @@ describe('derived-vector cache under the vectorised numeric sum', () => {
           model.get(id)![1] = n;
           return `WHEN ${id} THEN ${lit(n)}::numeric(12,2)`;
         });
-        await c.query(`UPDATE t SET n = CASE id ${cases.join(' ')} END WHERE id IN (${part.join(', ')})`);
+        await fx.c.query(`UPDATE t SET n = CASE id ${cases.join(' ')} END WHERE id IN (${part.join(', ')})`);
       }
       const gone = ids.filter((id) => model.has(id) && rand() < 0.03);
-      if (gone.length > 0) await c.query(`DELETE FROM t WHERE id IN (${gone.join(', ')})`);
+      if (gone.length > 0) await fx.c.query(`DELETE FROM t WHERE id IN (${gone.join(', ')})`);
       for (const id of gone) model.delete(id);
       await insertRows(Array.from({ length: 200 }, (_, i) => 100_000 + round * 1000 + i));
       await check(round === 0); // memtable over the segment(s)
-      await db.flush();
+      await fx.db.flush();
       await check(false); // overlapping segments
     }
   });
@@ -160,34 +146,34 @@ describe('derived-vector cache under the vectorised numeric sum', () => {
   it('never stale after compaction replaced the files (their entries are dropped)', async () => {
     await check(false);
     await compactAll();
-    const entries = db.vectorStats.derived!.entries;
+    const entries = fx.db.vectorStats.derived!.entries;
     await check();
     await check();
     // The compacted run's batches were derived anew; the old files' entries went with them.
-    expect(db.vectorStats.derived!.entries).toBeLessThanOrEqual(entries + Math.ceil(model.size / 1000) * 2 + 2);
+    expect(fx.db.vectorStats.derived!.entries).toBeLessThanOrEqual(entries + Math.ceil(model.size / 1000) * 2 + 2);
   });
 
   it('sums past 2^52 at the common scale spill exactly (numeric(12,2) near its maximum)', async () => {
-    await c.query('CREATE TABLE big (id int8 PRIMARY KEY, k int4, n numeric(12,2))');
+    await fx.c.query('CREATE TABLE big (id int8 PRIMARY KEY, k int4, n numeric(12,2))');
     // 6000 values near 10^10 in 2 groups: each group's sum in cents passes 2^52 (≈ 4.5·10^15).
-    await c.query(`INSERT INTO big SELECT g, g % 2, 9999999999.99 - (g % 1000)::numeric / 100 FROM generate_series(1, 6000) g`);
-    await db.flush();
+    await fx.c.query(`INSERT INTO big SELECT g, g % 2, 9999999999.99 - (g % 1000)::numeric / 100 FROM generate_series(1, 6000) g`);
+    await fx.db.flush();
     const want = [0, 1].map((k) => {
       let s = 0n;
       for (let g = 1; g <= 6000; g++) if (g % 2 === k) s += 999999999999n - BigInt(g % 1000);
       return `${k}|${cents(s)}`;
     });
     for (let i = 0; i < 2; i++) {
-      const before = db.vectorStats.vectorRows;
-      const r = await c.query('SELECT k, sum(n) FROM big GROUP BY k ORDER BY k');
-      expect(db.vectorStats.vectorRows - before).toBe(6000);
+      const before = fx.db.vectorStats.vectorRows;
+      const r = await fx.c.query('SELECT k, sum(n) FROM big GROUP BY k ORDER BY k');
+      expect(fx.db.vectorStats.vectorRows - before).toBe(6000);
       expect(r.text.map((row) => row.join('|'))).toEqual(want);
     }
   });
 
   it('never stale after DROP TABLE and a new table of the same name', async () => {
     const before = await check();
-    await c.query('DROP TABLE t');
+    await fx.c.query('DROP TABLE t');
     await createTable();
     const after = await check();
     expect(after).not.toEqual(before);

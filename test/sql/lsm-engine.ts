@@ -1,0 +1,47 @@
+// One real engine per test file together with the LsmDb under it, for tests that look at the
+// storage (flush, compactNow, vectorStats, stats) as well as at SQL results. No mocks: the engine
+// is harness.ts's openEngine over a temporary directory.
+import { afterAll, beforeAll } from 'vitest';
+import type { Engine } from '../../planner/api.js';
+import type { LsmDb } from '../../lsm/index.js';
+import { Client, openEngine } from './harness.js';
+
+/** The engine's LsmDb. planner/ keeps it private (engine.tables.db); only tests reach in. */
+export function lsmOf(engine: Engine): LsmDb {
+  return (engine as unknown as { tables: { db: LsmDb } }).tables.db;
+}
+
+/** The fixture of useLsmEngine: set before the file's first test runs. */
+export interface LsmEngine {
+  engine: Engine;
+  db: LsmDb;
+  /** The first session. */
+  c: Client;
+  /** Another session on the same engine (closed with it). */
+  client(): Client;
+}
+
+/**
+ * beforeAll: a fresh engine, its LsmDb and a first client, then `setup`; afterAll: every client
+ * opened through the fixture, then the engine, closed. Read the fields inside tests and hooks.
+ */
+export function useLsmEngine(setup?: (e: LsmEngine) => Promise<void>): LsmEngine {
+  const clients: Client[] = [];
+  const fx = {} as LsmEngine;
+  beforeAll(async () => {
+    const engine = (await openEngine()).engine;
+    const client = (): Client => {
+      const c = Client.open(engine);
+      clients.push(c);
+      return c;
+    };
+    Object.assign(fx, { engine, db: lsmOf(engine), client });
+    fx.c = client();
+    await setup?.(fx);
+  });
+  afterAll(async () => {
+    for (const c of clients.reverse()) await c.close();
+    await (fx.engine as Engine | undefined)?.close();
+  });
+  return fx;
+}
