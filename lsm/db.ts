@@ -15,7 +15,7 @@
 import type { Packr } from 'msgpackr';
 import { MAX_LEVELS, Manifest } from './manifest/index.js';
 import { Memtable, SEQ_MAX } from './memtable/index.js';
-import { ALL_TXNS_HEAP_FRACTION, LockManager, SnapshotRegistry, Txn, WriteSetBudget, boundedTxnBytes, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type WriteOp } from './mvcc/index.js';
+import { ALL_TXNS_HEAP_FRACTION, LockManager, SnapshotRegistry, Txn, WriteSetBudget, boundedTxnBytes, opKey, type KeyRow, type LockOptions, type ScanOptions, type Snapshot, type TxnHost, type TxnId, type TxnIngest, type WriteOp } from './mvcc/index.js';
 import { prefixSuccessor } from './keys/index.js';
 import { RealIo, errnoToLsmError } from './io/index.js';
 import { LsmError } from './types.js';
@@ -35,6 +35,7 @@ import { MiB, resolveOptions, type BeginOptions, type DbScanOptions, type LsmOpt
 export type { BeginOptions, DbScanOptions, LsmOptions, LsmStats } from './db/options.js';
 import { FileNumbers } from './db/filenumbers.js';
 import { TableIngest } from './db/ingest.js';
+import { PublishIngest, type PublishHost } from './db/publish.js';
 import { InFlightKeys } from './db/inflight.js';
 import { BACKPRESSURE_DEFAULTS, WriteCounters, admit, type BackpressureSettings } from './db/backpressure.js';
 import { DROP_POLL_MS, DROP_TOMBSTONES_MAX, DROP_WAIT_MS, memtableKeys, memtableVersions } from './db/drop.js';
@@ -76,6 +77,11 @@ export class LsmDb implements TxnHost {
   private readonly ingestFileBytes: number;
   private readonly backpressure: BackpressureSettings;
   private readonly writeCounters = new WriteCounters();
+  /** Closed (a promise) while a published ingest commits: commits wait before their seq. */
+  private gate: Promise<void> | undefined;
+  /** Commits between their seq allocation and the end of their WAL append. */
+  private commitsRunning = 0;
+  private commitsIdleWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly io: Io,
@@ -259,6 +265,9 @@ export class LsmDb implements TxnHost {
       () => this.checkWritable(),
       () => this.io.nowMs(),
     );
+    // A publishing ingest holds the commit gate: no sequence number is allocated behind its own.
+    while (this.gate !== undefined) await this.gate;
+    this.checkWritable();
     // From here to wal.append nothing awaits: the conflict check, the in-flight registration
     // and the sequence number are one atomic step.
     const keys = opKeys ?? ops.map((op) => opKey(op.table, op.key));
@@ -275,6 +284,7 @@ export class LsmDb implements TxnHost {
     const entries: Entry[] = ops.map((op) => ({ table: op.table, key: op.key, seq, kind: op.kind, row: op.kind === 'put' ? op.row : undefined }));
     const frame = encodeRecord(this.packr, seq, entries);
     const token = this.inFlight.add(keys);
+    this.commitsRunning++;
     try {
       await this.wal.append(frame, () => {
         const mem = this.mem;
@@ -288,9 +298,61 @@ export class LsmDb implements TxnHost {
       });
     } finally {
       this.inFlight.remove(token);
+      if (--this.commitsRunning === 0) for (const w of this.commitsIdleWaiters.splice(0)) w();
     }
     this.maybeSeal();
     return seq;
+  }
+
+  /**
+   * Starts a published ingest (db/publish.ts, MVCC.md "Published ingest") of `table` for the
+   * transaction `txn`: rows in strictly ascending key order become private segment files, the
+   * transaction holds their keys' row locks as a bulk holder, and its commit publishes them.
+   */
+  beginPublishIngest(txn: Txn, table: TableId): PublishIngest {
+    this.checkWritable();
+    const ing = new TableIngest({ ...this.segmentWriteContext(), level: 0, fileBytes: this.ingestFileBytes, tableHasData: () => false }, table);
+    const pi = new PublishIngest(this.publishHost(), txn.id, ing);
+    txn.attachIngest(pi);
+    this.locks.addBulk(txn.id, pi.keys);
+    return pi;
+  }
+
+  private publishHost(): PublishHost {
+    return {
+      io: this.io, dir: this.dir, locks: this.locks,
+      latest: (t, k) => this.lookup(t, k, SEQ_MAX),
+      memtables: () => [this.mem, ...this.immMems],
+      segments: (t) => this.manifest.current().allFiles().filter((f) => f.table === t),
+    };
+  }
+
+  /** The commit of a transaction whose only write is a published ingest: under the commit gate
+   *  (no commit allocates a seq meanwhile; every earlier one is visible first). */
+  async publishIngest(pi: TxnIngest): Promise<Seq> {
+    this.checkWritable();
+    while (this.gate !== undefined) await this.gate;
+    let open!: () => void;
+    this.gate = new Promise<void>((r) => (open = r));
+    try {
+      while (this.commitsRunning > 0) await new Promise<void>((r) => this.commitsIdleWaiters.push(r));
+      this.checkWritable();
+      return await (pi as PublishIngest).publish({
+        ...this.publishHost(), manifest: this.manifest, cache: this.cache,
+        flushMemtables: () => this.flush(),
+        nextSeq: () => ++this.allocSeq,
+        makeVisible: (seq) => {
+          if (seq > this.visibleSeq) this.visibleSeq = seq;
+        },
+      });
+    } finally {
+      this.gate = undefined;
+      open();
+    }
+  }
+
+  releaseBulk(txn: TxnId): void {
+    this.locks.releaseBulk(txn);
   }
 
   /**

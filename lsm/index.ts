@@ -7,6 +7,7 @@ export { RealIo, MemIo, Prng, type MemIoFaults, type MemIoOp } from './io/index.
 export type { SyncMode } from './wal/index.js';
 export type { CompactionSettings } from './db/compact.js';
 export type { TableIngest, IngestAdd, IngestResult } from './db/ingest.js';
+export type { PublishIngest } from './db/publish.js';
 export type { ScanPart, VectorBatch, ColumnVector, ColumnEncoding, Derived, DeriveFn, VecCacheStats } from './segment/index.js';
 export type { VectorRequest, VectorScanStats } from './db/reads.js';
 export { decodeUtf8 } from './segment/index.js';

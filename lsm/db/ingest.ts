@@ -47,7 +47,7 @@ export interface IngestResult {
 /** Chunks handed to the pool and not yet written; bounds memory and keeps the worker busy. */
 const INFLIGHT_MAX = 2;
 
-type State = 'open' | 'finishing' | 'done' | 'abandoned' | 'aborted';
+type State = 'open' | 'finishing' | 'written' | 'done' | 'abandoned' | 'aborted';
 
 export class TableIngest {
   private chunk: ColumnChunk;
@@ -159,6 +159,23 @@ export class TableIngest {
     }
     this.state = 'done';
     return { files: [...this.files], rows: this.rows, bytesWritten: this.bytesWritten };
+  }
+
+  /**
+   * For a published ingest (publish.ts): writes what is left and waits for every file, without
+   * a manifest edit — the publisher adds the files later with their file-level seq. The files
+   * stay until then or until abort() removes them. Returns the files (level from the context)
+   * and their readers by file number.
+   */
+  async writeAll(): Promise<{ files: SegmentFile[]; readers: Map<number, SegmentReader> }> {
+    if (this.state !== 'open') throw new Error(`lsm invariant violated: writeAll of an ingest that is ${this.state}`);
+    await this.drain();
+    this.state = 'finishing';
+    while (this.inflight.length > 0) await this.inflight[0];
+    this.throwIfFailed();
+    if (this.state !== 'finishing') throw new Error(`lsm invariant violated: ingest ${this.state} while its files were written`);
+    this.state = 'written';
+    return { files: [...this.files], readers: new Map(this.readers) };
   }
 
   /**

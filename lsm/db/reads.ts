@@ -42,7 +42,7 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
       h2 = keyHash2(key);
       hashed = true;
     }
-    e = cache.reader(f.fileNumber).getHashed(key, seq, h1, h2);
+    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2);
     if (e) return e;
   }
   // L1+: files are sorted by (table, smallestKey) and do not overlap: at most one candidate,
@@ -64,7 +64,7 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
       h2 = keyHash2(key);
       hashed = true;
     }
-    e = cache.reader(f.fileNumber).getHashed(key, seq, h1, h2);
+    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2);
     if (e) return e;
   }
   return undefined;
@@ -254,6 +254,7 @@ function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?:
   const fill = bytes <= cache.scanFillBytesMax;
   for (const f of files) {
     const n = f.fileNumber;
+    const fileSeq = f.fileSeq;
     // No reader is kept here: the iterator opened from it holds it while the scan reads it.
     const src: Source = {
       order: list.length, lo: f.smallestKey, hi: f.largestKey,
@@ -262,7 +263,7 @@ function sourcesOf(s: ReadSources, table: TableId, range: MemRange & { columns?:
     };
     // Nothing is kept here unless held (needsPin): the iterator opened from a reader holds it
     // while the scan reads that segment.
-    const reader = (): SegmentReader => src.held ?? cache.reader(n, fill);
+    const reader = (): SegmentReader => src.held ?? cache.reader(n, fill, fileSeq);
     list.push(src);
   }
   return list;

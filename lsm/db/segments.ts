@@ -12,7 +12,7 @@
 // eviction of a reader keeps them: the file, and so what was derived from it, is unchanged).
 import { SegmentReader, VecCache } from '../segment/index.js';
 import { segmentFileName, type Version } from '../manifest/index.js';
-import type { Io } from '../types.js';
+import type { Io, Seq } from '../types.js';
 
 interface Slot {
   reader: SegmentReader;
@@ -61,8 +61,11 @@ export class SegmentCache {
   /**
    * The open reader of a segment file, cached or read now. `fill` false: a miss is read and
    * opened but not kept (a large scan; the caller drops it when done with the segment).
+   * `fileSeq`: the manifest's file-level seq of the file (SegmentFile.fileSeq), which the reader
+   * reports for every version; a cached reader was opened with it already (file numbers are
+   * never reused, and the field never changes for a file).
    */
-  reader(fileNumber: number, fill = true): SegmentReader {
+  reader(fileNumber: number, fill = true, fileSeq?: Seq): SegmentReader {
     const slot = this.readers.get(fileNumber);
     if (slot) {
       this.hits++;
@@ -72,7 +75,7 @@ export class SegmentCache {
     this.misses++;
     const name = segmentFileName(fileNumber);
     const bytes = this.io.readFileSync(`${this.dir}/${name}`);
-    const opened = SegmentReader.open(bytes, name);
+    const opened = SegmentReader.open(bytes, name, fileSeq);
     if (fill) this.insert(fileNumber, opened);
     return opened;
   }

@@ -21,6 +21,12 @@ export interface SegmentFile {
   smallestSeq: Seq;
   largestSeq: Seq;
   rowCount: number;
+  /**
+   * File-level sequence number (a published ingest, db/publish.ts): every version in the file
+   * has this seq, whatever its `_seq` column says (0). smallestSeq = largestSeq = fileSeq then.
+   * Undefined: the file's own `_seq` column is the truth (every file written before this field).
+   */
+  fileSeq?: Seq;
 }
 
 export interface RemovedFile {
@@ -52,6 +58,7 @@ export function encodeEdit(e: VersionEdit): Uint8Array {
       minSeq: f.smallestSeq.toString(),
       maxSeq: f.largestSeq.toString(),
       rows: f.rowCount,
+      ...(f.fileSeq !== undefined ? { seq: f.fileSeq.toString() } : {}),
     }));
   }
   if (e.removed?.length) o.removed = e.removed.map((r) => [r.level, r.fileNumber]);
@@ -111,6 +118,7 @@ export function decodeEdit(payload: Uint8Array): VersionEdit {
         smallestSeq: seq(f.minSeq, 'minSeq'),
         largestSeq: seq(f.maxSeq, 'maxSeq'),
         rowCount: nat(f.rows, 'rows'),
+        ...(f.seq !== undefined ? { fileSeq: seq(f.seq, 'seq') } : {}),
       };
     });
   }

@@ -16,7 +16,10 @@
 // lock's queue is granted from its head until a request conflicts); a transaction is in at most
 // one wait queue; every waiter is settled exactly once (grant, timeout, cancel); a wait queue
 // exists only while it is non-empty.
+// Bulk holders (`addBulk`): a key covered by one has that transaction as its holder for every
+// other requester; it becomes an exact entry (`holders`) the first time someone asks for it.
 import { LsmError } from '../types.js';
+import type { BulkKeys } from './bulk-keys.js';
 
 export type TxnId = number;
 
@@ -86,6 +89,15 @@ export class LockManager {
   /** Waiters, FIFO, only for locks someone waits for (a key here always has a holder). */
   private readonly queues = new Map<string, Waiter[]>();
   private readonly waitingFor = new Map<TxnId, Waiter>();
+  /**
+   * Bulk holders (a published ingest, ../db/publish.ts): a transaction that holds the row lock
+   * of every key in a BulkKeys without an entry per key. A row-lock request for a key with no
+   * exact holder asks them; when one covers the key, the key gets that transaction as its exact
+   * holder (`materialized`, released with the bulk hold), so the ordinary wait machinery — FIFO,
+   * deadlock detection, timeouts, cancel — applies unchanged.
+   */
+  private readonly bulk = new Map<TxnId, { keys: BulkKeys; materialized: string[] }>();
+
   /** Bound on waiting transactions: a queue that grows without limit is a bug elsewhere. */
   constructor(private readonly waitersMax = 100_000) {}
 
@@ -95,7 +107,8 @@ export class LockManager {
 
   /** Takes the row lock when it is free (true) or already ours (true); false when another holds it. */
   tryAcquire(txn: TxnId, key: string): boolean {
-    const holder = this.holders.get(key);
+    let holder = this.holders.get(key);
+    if (holder === undefined && this.bulk.size !== 0) holder = this.bulkHolder(txn, key);
     if (holder === undefined) {
       this.holders.set(key, txn);
       return true;
@@ -103,10 +116,44 @@ export class LockManager {
     return holder === txn;
   }
 
+  /** Registers `txn` as holding the row lock of every key `keys` holds now or later (see `bulk`). */
+  addBulk(txn: TxnId, keys: BulkKeys): void {
+    if (this.bulk.has(txn)) throw new Error(`lsm invariant violated: transaction ${txn} registers a second bulk hold`);
+    this.bulk.set(txn, { keys, materialized: [] });
+  }
+
+  /** Ends the bulk hold of `txn` (if any): the keys waiters made exact go to their next waiters. */
+  releaseBulk(txn: TxnId): void {
+    const b = this.bulk.get(txn);
+    if (b === undefined) return;
+    this.bulk.delete(txn);
+    this.releaseAll(txn, b.materialized);
+  }
+
+  /** Row-lock keys that a transaction other than `txn` holds exactly and `keys` holds too: a
+   *  writer that locked the key before the bulk holder took it (publish waits for them). */
+  heldByOthers(txn: TxnId, keys: BulkKeys): string[] {
+    const out: string[] = [];
+    for (const [k, t] of this.holders) if (t !== txn && keys.has(k)) out.push(k);
+    return out;
+  }
+
+  /** The bulk holder other than `txn` covering the free key `key`, made its exact holder. */
+  private bulkHolder(txn: TxnId, key: string): TxnId | undefined {
+    for (const [t, b] of this.bulk) {
+      if (t === txn || !b.keys.has(key)) continue;
+      this.holders.set(key, t);
+      b.materialized.push(key);
+      return t;
+    }
+    return undefined;
+  }
+
   /** Resolves when `txn` holds the lock (at once if it already does). */
   acquire(txn: TxnId, key: string, opts: LockOptions = {}): Promise<void> {
     if (opts.relation !== undefined) return this.acquireRel(txn, key, opts.relation, opts);
-    const holder = this.holders.get(key);
+    let holder = this.holders.get(key);
+    if (holder === undefined && this.bulk.size !== 0) holder = this.bulkHolder(txn, key);
     if (holder === undefined) {
       this.holders.set(key, txn);
       return Promise.resolve();

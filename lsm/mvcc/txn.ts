@@ -50,6 +50,28 @@ export interface WriteOp {
   row: Row | undefined;
 }
 
+/**
+ * A published ingest attached to a transaction (lsm/db/publish.ts, MVCC.md "Published
+ * ingest"): rows written to private segment files whose keys the transaction holds as a bulk
+ * holder. The commit publishes them (TxnHost.publishIngest) when the write set is empty; any
+ * other use of the transaction after the load was written (a further statement reading or
+ * writing) first moves its rows into the write set ("materialize"), so the transaction then sees
+ * and commits them the ordinary way.
+ */
+export interface TxnIngest {
+  readonly table: TableId;
+  /** Rows taken so far. */
+  readonly rows: number;
+  /** The load ended: files written and keys validated (close()). */
+  readonly written: boolean;
+  /** Neither aborted nor published. */
+  readonly active: boolean;
+  /** The rows in key order (only once written). */
+  rowsBack(): Iterable<{ key: Uint8Array; row: Row }>;
+  /** Removes the files (not after the publish began). */
+  abort(): Promise<void>;
+}
+
 /** What a transaction needs from the database (LsmDb implements it). */
 export interface TxnHost {
   newSnapshot(): Snapshot;
@@ -67,6 +89,10 @@ export interface TxnHost {
   /** Releases the locks and cancels a lock wait still pending for `txn`. */
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void;
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void;
+  /** Publishes the transaction's ingest as its commit; returns the commit's seq. */
+  publishIngest(ing: TxnIngest): Promise<Seq>;
+  /** Ends the bulk hold of `txn` (a published ingest's keys), waking its waiters. */
+  releaseBulk(txn: TxnId): void;
   /** The per-transaction limit of estimated heap bytes (budget.ts boundedTxnBytes). */
   readonly txnBytesMax: number;
   /** What all open transactions of the database charge together. */
@@ -101,6 +127,10 @@ export class Txn {
   private keySlab: KeySlab | undefined;
   /** insertIfAbsent took locks that only the write set names: release its keys at the end. */
   private releaseWrittenKeys = false;
+  /** A published ingest of this transaction (attachIngest), until materialized or ended. */
+  private ingest: TxnIngest | undefined;
+  /** The lock manager holds a bulk hold of this transaction (released at the end). */
+  private bulkHeld = false;
 
   constructor(
     private readonly host: TxnHost,
@@ -123,12 +153,40 @@ export class Txn {
   get isActive(): boolean {
     return this.state === 'active';
   }
+  /** Writes so far: the write set's entries plus the rows of an attached ingest. */
   get writeCount(): number {
-    return this.writeMap?.size ?? 0;
+    const ing = this.ingest;
+    return (this.writeMap?.size ?? 0) + (ing !== undefined && ing.active ? ing.rows : 0);
   }
 
   private check(): void {
     if (this.state !== 'active') throw new LsmError('25P02', `transaction is already ${this.state}`);
+    if (this.ingest !== undefined) this.settleIngest();
+  }
+
+  /**
+   * Attaches a published ingest (LsmDb.beginPublishIngest, which also registers the bulk hold):
+   * the commit publishes it; the transaction's end releases the hold and removes unpublished files.
+   */
+  attachIngest(ing: TxnIngest): void {
+    this.check();
+    if (this.ingest !== undefined || this.bulkHeld) throw new Error('lsm invariant violated: a second ingest in one transaction');
+    this.ingest = ing;
+    this.bulkHeld = true;
+  }
+
+  /** Forgets an aborted ingest; moves a written one into the write set (see TxnIngest). */
+  private settleIngest(): void {
+    const ing = this.ingest!;
+    if (!ing.active) {
+      this.ingest = undefined;
+      return;
+    }
+    if (!ing.written) return; // still loading: its own calls (lock waits) pass
+    this.ingest = undefined;
+    // The keys stay locked by the bulk hold until the transaction ends.
+    for (const { key, row } of ing.rowsBack()) this.store(opKey(ing.table, key), ing.table, key, 'put', row);
+    void ing.abort().catch(() => undefined);
   }
 
   /** READ COMMITTED: a fresh snapshot for the next statement (default: the latest commit). */
@@ -362,7 +420,7 @@ export class Txn {
    *  transaction without writes). Throws 40001 on a write-write conflict under 'snapshot'. */
   commit(): Promise<Seq | undefined> {
     // A read-only transaction (every implicit SELECT) ends here without an async frame.
-    if (this.state !== 'active' || (this.writeMap?.size ?? 0) !== 0) return this.commitWrites();
+    if (this.state !== 'active' || (this.writeMap?.size ?? 0) !== 0 || this.ingest !== undefined) return this.commitWrites();
     this.state = 'committing';
     try {
       this.finish('committed');
@@ -373,7 +431,13 @@ export class Txn {
   }
 
   private async commitWrites(): Promise<Seq | undefined> {
-    this.check();
+    const ing = this.ingest;
+    if (this.state === 'active' && ing !== undefined && ing.active) {
+      if (!ing.written) throw new Error('lsm invariant violated: commit while a published ingest is still loading');
+      if ((this.writeMap?.size ?? 0) === 0) return this.commitIngest(ing);
+    }
+    this.check(); // moves a written ingest into a non-empty write set
+
     this.state = 'committing';
     try {
       if (this.writes.size === 0) return undefined;
@@ -385,6 +449,19 @@ export class Txn {
         keys[i++] = k;
       }
       return await this.host.commitOps(ops, this.isolation === 'snapshot' ? this.snap.seq : undefined, keys, this.writeBytes);
+    } catch (e) {
+      this.finish('rolled-back');
+      throw e;
+    } finally {
+      if (this.state === 'committing') this.finish('committed');
+    }
+  }
+
+  /** The commit of a transaction whose only write is its ingest: the publish is the commit. */
+  private async commitIngest(ing: TxnIngest): Promise<Seq> {
+    this.state = 'committing';
+    try {
+      return await this.host.publishIngest(ing);
     } catch (e) {
       this.finish('rolled-back');
       throw e;
@@ -405,6 +482,16 @@ export class Txn {
     this.host.releaseLocks(this.id, this.lockSet ?? NO_KEYS);
     // Keys this transaction wrote but does not hold are skipped by the lock manager.
     if (this.releaseWrittenKeys && this.writeMap !== undefined) this.host.releaseLocks(this.id, this.writeMap.keys());
+    // After a publish its rows are visible: waiters for its keys wake to find them.
+    if (this.bulkHeld) {
+      this.bulkHeld = false;
+      this.host.releaseBulk(this.id);
+    }
+    const ing = this.ingest;
+    if (ing !== undefined) {
+      this.ingest = undefined;
+      void ing.abort().catch(() => undefined);
+    }
     this.writeMap?.clear();
     this.lockSet?.clear();
     this.host.writeSetBudget.release(this.writeBytes);

@@ -64,16 +64,28 @@ export class SegmentReader {
     private readonly footer: DecodedFooter,
     /** The trailer's body checksum: with the name, what a VecCache keys this file's values by. */
     readonly bodyCrc: number,
+    /** The manifest's file-level sequence number (open()'s `fileSeq`), else undefined. */
+    readonly fileSeq: Seq | undefined,
   ) {
     this.meta = { ...footer.meta, formatVersion: SEGMENT_FORMAT_VERSION, sizeBytes: bytes.length };
     this.batches = footer.batches;
+    if (fileSeq !== undefined) {
+      // Every version has the file's seq: the footer's seq ranges (file and per batch) say so
+      // too, so pruning by seq (allVisible, minSeq checks) sees what reads see.
+      this.meta = { ...this.meta, smallestSeq: fileSeq, largestSeq: fileSeq };
+      this.batches = footer.batches.map((b) => ({ ...b, smallestSeq: fileSeq, largestSeq: fileSeq }));
+    }
     this.loaded = new Array(footer.batches.length).fill(undefined);
     this.batchStart = [0];
     for (const b of footer.batches) this.batchStart.push(this.batchStart[this.batchStart.length - 1]! + b.rowCount);
   }
 
-  /** Validate and open. Throws SegmentCorruptionError (naming `fileName`) on any mismatch. */
-  static open(bytes: Uint8Array, fileName: string): SegmentReader {
+  /**
+   * Validate and open. Throws SegmentCorruptionError (naming `fileName`) on any mismatch.
+   * `fileSeq`: the manifest's file-level sequence number (../manifest/FORMAT.md): every version
+   * then reads as having it (the file's own `_seq` column must be all 0: an ingest's file).
+   */
+  static open(bytes: Uint8Array, fileName: string, fileSeq?: Seq): SegmentReader {
     const bad = (reason: string): never => { throw new SegmentCorruptionError(fileName, reason); };
     const trailer = decodeTrailer(bytes);
     if (typeof trailer === 'string') bad(trailer);
@@ -110,7 +122,8 @@ export class SegmentReader {
       if (fld.name !== `c${i}` || fld.typeId !== EXPECTED_TYPE[c.encoding]) bad(`column c${i} does not match the footer`);
     });
     if (a.numRecordBatches !== f.batches.length) bad('record batch count does not match the footer');
-    return new SegmentReader(fileName, bytes, a, f, t.bodyCrc);
+    if (fileSeq !== undefined && f.meta.largestSeq !== 0n) bad(`file-level seq ${fileSeq} given for a file whose _seq column is not all 0`);
+    return new SegmentReader(fileName, bytes, a, f, t.bodyCrc, fileSeq);
   }
 
   /** False means the key is certainly not in this segment. */
@@ -291,7 +304,9 @@ export class SegmentReader {
     const lb: LoadedBatch = {
       keyOffsets: kd.valueOffsets as Int32Array,
       keyValues: kd.values as Uint8Array,
-      seqs: batch.getChildAt(1)!.data[0]!.values as BigInt64Array,
+      // A file-level seq replaces the column for every reader of the batch (get, iterate, the
+      // visible and vector scans all read `seqs`).
+      seqs: this.fileSeq === undefined ? (batch.getChildAt(1)!.data[0]!.values as BigInt64Array) : new BigInt64Array(batch.numRows).fill(this.fileSeq),
       kinds: batch.getChildAt(2)!.data[0]!.values as Uint8Array,
       widths: sys === 4 ? (batch.getChildAt(3)!.data[0]!.values as Uint16Array) : undefined,
       columns,

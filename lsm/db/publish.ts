@@ -1,0 +1,230 @@
+// Published ingest: a bulk load of a table that other transactions can see and write (a COPY
+// that is its whole transaction, into a table committed earlier — ../MVCC.md "Published
+// ingest"). Rows in strictly ascending key order become segment files (TableIngest, written
+// during the load but added to no version: private, named from FileNumbers so the open-time
+// orphan sweep deletes them after a crash). The transaction's commit publishes them: one
+// manifest edit adds them to level 0 with a file-level sequence number S (every version in them
+// has seq S) — that record is the commit record.
+//
+// Locks: the load holds the row lock of every key it took, as a bulk holder (BulkKeys in the
+// lock manager, mvcc/locks.ts): a writer asking for such a key waits for the loading
+// transaction through the ordinary wait machinery (FIFO, 40P01, lock_timeout, cancel), then
+// re-checks and finds the published row (23505) or nothing (the load rolled back).
+//
+// Interleavings (single-threaded; every `await` is one):
+//  1. writer W locks key k BEFORE the load appends k: W holds an exact lock. close() lists the
+//     exact holders of the load's keys (LockManager.heldByOthers) and waits for each lock like
+//     any requester (deadlocks detected); W commits (visible before it releases) or rolls back.
+//     validate() then sees W's row: 23505 for the load, as PostgreSQL's COPY would get after
+//     waiting for W. A transaction that queued behind W on k gets k from W's release and is
+//     waited for the same way (the loop repeats until no other transaction holds a key of ours).
+//  2. W asks for k AFTER the load appended it: the bulk holder answers; W waits until the load's
+//     transaction ends (after its publish is visible), then sees the row (23505) or nothing.
+//  3. after close() validated, no live version of a load's key can appear before the publish:
+//     every SQL writer locks a key before writing it (MVCC.md), and every key is ours. Commits
+//     without locks (LsmDb.write: catalog, sequences) never touch user tables. The publish still
+//     re-validates under the commit gate (cheap: key ranges) and flushes memtables that hold any
+//     version (a tombstone too) in the load's key range — reads take the first version they
+//     find, memtables first, so an older tombstone there would hide the new row.
+//  4. publish runs under the commit gate (LsmDb.publishIngest): no commit allocates a sequence
+//     number between the validation and the manifest edit, and every commit allocated before
+//     is visible before S is: snapshots stay consistent.
+//  5. rollback / error / disconnect / cancel before the publish: abort() removes the files; the
+//     transaction's end releases the bulk hold (waking waiters). A crash before the manifest
+//     edit: orphan files, deleted at the next open; after it: the rows are committed.
+import { compareBytes } from '../iter/index.js';
+import type { Manifest, SegmentFile } from '../manifest/index.js';
+import type { Memtable } from '../memtable/index.js';
+import { BulkKeys, type LockManager, type LockOptions, type TxnId } from '../mvcc/index.js';
+import { SegmentReader } from '../segment/index.js';
+import type { Entry, Io, Row, Seq, TableId } from '../types.js';
+import type { IngestAdd, TableIngest } from './ingest.js';
+import type { SegmentCache } from './segments.js';
+
+/** What close() and publish need from the database. */
+export interface PublishHost {
+  io: Io;
+  dir: string;
+  locks: LockManager;
+  /** Newest version of (table, key) regardless of snapshots. */
+  latest(table: TableId, key: Uint8Array): Entry | undefined;
+  /** The active memtable and the sealed ones. */
+  memtables(): readonly Memtable[];
+  /** Segment files of the table in the current version. */
+  segments(table: TableId): readonly SegmentFile[];
+}
+
+/** What publish needs beyond PublishHost, under the commit gate (LsmDb.publishIngest). */
+export interface PublishGate extends PublishHost {
+  manifest: Manifest;
+  cache: SegmentCache;
+  /** Seals and flushes every memtable (no commit runs meanwhile). */
+  flushMemtables(): Promise<void>;
+  /** Allocates the next sequence number. */
+  nextSeq(): Seq;
+  /** Makes `seq` the newest visible commit. */
+  makeVisible(seq: Seq): void;
+}
+
+type State = 'loading' | 'closing' | 'written' | 'publishing' | 'published' | 'aborted';
+
+export class PublishIngest {
+  readonly keys: BulkKeys;
+  private state: State = 'loading';
+  private files: SegmentFile[] = [];
+  private readers = new Map<number, SegmentReader>();
+  /** Builds the error for the key at index i (the SQL layer names the constraint). */
+  duplicateError: (index: number, key: Uint8Array) => Error = () => new Error('duplicate key in a published ingest');
+
+  constructor(private readonly host: PublishHost, readonly txn: TxnId, private readonly ing: TableIngest) {
+    this.keys = new BulkKeys(ing.table);
+  }
+
+  get table(): TableId {
+    return this.ing.table;
+  }
+
+  get rows(): number {
+    return this.ing.rows;
+  }
+
+  /** True once close() succeeded: the files are written and the keys validated. */
+  get written(): boolean {
+    return this.state === 'written';
+  }
+
+  get active(): boolean {
+    return this.state !== 'aborted' && this.state !== 'published';
+  }
+
+  /** TableIngest.add, the key joining the bulk hold when taken. */
+  add(key: Uint8Array, row: Row): IngestAdd {
+    const r = this.ing.add(key, row);
+    if (r === 'ok') this.keys.append(key);
+    return r;
+  }
+
+  get full(): boolean {
+    return this.ing.full;
+  }
+
+  drain(): Promise<void> {
+    return this.ing.drain();
+  }
+
+  /**
+   * The end of the load: writes what is left, makes the files' directory entries durable, waits
+   * for every other transaction holding the row lock of one of the keys (interleaving 1; each
+   * wait is `lockRow`'s, with its timeout, cancel and deadlock check), then validates. Returns
+   * the index of the first key that has a live committed version, or -1.
+   */
+  async close(lockRow: (key: Uint8Array, opts: LockOptions) => Promise<void>, opts: LockOptions): Promise<number> {
+    if (this.state !== 'loading') throw new Error(`lsm invariant violated: close of a published ingest that is ${this.state}`);
+    this.state = 'closing';
+    const out = await this.ing.writeAll();
+    this.files = out.files;
+    this.readers = out.readers;
+    if (this.files.length > 0) await this.host.io.syncDir(this.host.dir);
+    const prefixLen = this.keys.prefix.length;
+    for (;;) {
+      const held = this.host.locks.heldByOthers(this.txn, this.keys);
+      if (held.length === 0) break;
+      for (const k of held) {
+        if (this.state !== 'closing') return -1;
+        const key = Uint8Array.from(k.slice(prefixLen), (c) => c.charCodeAt(0));
+        await lockRow(key, opts);
+      }
+    }
+    if (this.state !== 'closing') return -1;
+    const dup = this.validate();
+    if (dup < 0) this.state = 'written';
+    return dup;
+  }
+
+  /**
+   * Index of the first key with a live committed version, or -1. Keys are looked up one by one
+   * only where a memtable's or segment's key range of the table meets the load's (the common
+   * bulk load into an empty table, or past the table's largest key, looks up none).
+   */
+  validate(): number {
+    const n = this.keys.count;
+    if (n === 0) return -1;
+    const first = this.keys.key(0);
+    const last = this.keys.key(n - 1);
+    const table = this.table;
+    const ranges: [Uint8Array, Uint8Array][] = [];
+    const add = (lo: Uint8Array, hi: Uint8Array): void => {
+      if (compareBytes(hi, first) < 0 || compareBytes(lo, last) > 0) return;
+      ranges.push([lo, hi]);
+    };
+    for (const m of this.host.memtables()) {
+      const b = m.keyBounds(table);
+      if (b) add(b.smallest, b.largest);
+    }
+    for (const f of this.host.segments(table)) add(f.smallestKey, f.largestKey);
+    ranges.sort((a, b) => compareBytes(a[0], b[0]));
+    let i = 0;
+    for (const [lo, hi] of ranges) {
+      i = Math.max(i, this.keys.lowerBound(lo));
+      for (; i < n; i++) {
+        const k = this.keys.key(i);
+        if (compareBytes(k, hi) > 0) break;
+        if (this.host.latest(table, k)?.kind === 'put') return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when a memtable holds any version of a key in the load's key range. */
+  memtableOverlap(): boolean {
+    const n = this.keys.count;
+    if (n === 0) return false;
+    const range = { lower: this.keys.key(0), upper: this.keys.key(n - 1), lowerInclusive: true, upperInclusive: true };
+    for (const m of this.host.memtables()) {
+      if (!m.perTable.has(this.table)) continue;
+      if (!m.iterate(this.table, range).next().done) return true;
+    }
+    return false;
+  }
+
+  /** The rows, in key order, read back from the written files (views into their bytes). */
+  *rowsBack(): Generator<{ key: Uint8Array; row: Row }> {
+    if (this.state !== 'written') throw new Error(`lsm invariant violated: rows of a published ingest that is ${this.state}`);
+    const readers = [...this.readers].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    for (const r of readers) for (const e of r.iterate()) yield { key: e.key, row: e.row! };
+  }
+
+  /**
+   * The commit: under the commit gate (LsmDb.publishIngest). Re-validates, flushes memtables
+   * that hold versions in the key range, then adds the files to level 0 with file-level seq S
+   * in one manifest edit carrying lastSeq ≥ S, and makes S visible. Returns S.
+   */
+  async publish(g: PublishGate): Promise<Seq> {
+    if (this.state !== 'written') throw new Error(`lsm invariant violated: publish of an ingest that is ${this.state}`);
+    const dup = this.validate();
+    if (dup >= 0) throw this.duplicateError(dup, this.keys.key(dup));
+    if (this.memtableOverlap()) await g.flushMemtables();
+    if (this.state !== 'written') throw new Error(`lsm invariant violated: published ingest ${this.state} during its flush`);
+    this.state = 'publishing';
+    const seq = g.nextSeq();
+    if (this.files.length > 0) {
+      const added = this.files.map((f) => ({ ...f, level: 0, smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
+      await g.manifest.logAndApply({ added, lastSeq: seq });
+      for (const f of added) {
+        const r = this.readers.get(f.fileNumber);
+        if (r) g.cache.insert(f.fileNumber, SegmentReader.open(r.bytes, r.fileName, seq));
+      }
+    }
+    this.state = 'published';
+    g.makeVisible(seq);
+    return seq;
+  }
+
+  /** Drops the load: its files are removed (unless the manifest edit was tried: the next open's
+   *  orphan check decides). The bulk hold ends with the transaction. */
+  async abort(): Promise<void> {
+    if (this.state === 'published' || this.state === 'aborted' || this.state === 'publishing') return;
+    this.state = 'aborted';
+    await this.ing.abort();
+  }
+}

@@ -1,0 +1,231 @@
+// LsmDb.beginPublishIngest: a bulk load into a table others can see, published at its
+// transaction's commit with a file-level seq (db/publish.ts, MVCC.md "Published ingest").
+import { describe, it, expect } from 'vitest';
+import { LsmDb, LsmError, MemIo, Txn, encodeKey, type Row } from '../../../lsm/index.js';
+
+const k = (n: number) => encodeKey([{ type: 'int8' }], [BigInt(n)]);
+const open = (io: MemIo, extra: Partial<Parameters<typeof LsmDb.open>[0]> = {}) =>
+  LsmDb.open({ dir: '/db', io, workers: 0, compaction: { targetFileBytes: 4096, auto: false }, ...extra });
+const segs = async (io: MemIo) => (await io.list('/db')).filter((n) => n.startsWith('seg-')).sort();
+const row = (i: number, tag = 'copy'): Row => [BigInt(i), `${tag} ${i}`.padEnd(40)];
+const TABLE = 7;
+
+/** Loads keys `from..to-1` through a published ingest of a fresh transaction; returns it open
+ *  (closed = validated, not committed). */
+async function load(db: LsmDb, keys: number[], opts: { close?: boolean } = {}) {
+  const txn = db.begin({ isolation: 'read-committed' });
+  const pi = db.beginPublishIngest(txn, TABLE);
+  for (const i of keys) {
+    expect(pi.add(k(i), row(i))).toBe('ok');
+    if (pi.full) await pi.drain();
+  }
+  let dup = -1;
+  if (opts.close !== false) dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+  return { txn, pi, dup };
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+describe('published ingest', () => {
+  it('publishes at commit with a file-level seq: older snapshots do not see the rows, newer ones do; reopen and compaction keep that', async () => {
+    const io = new MemIo(1);
+    let db = await open(io, { compaction: { targetFileBytes: 4096, auto: false, l0FileTrigger: 1 } });
+    // Old rows at both ends of the load's range: the compaction below must merge its files.
+    await db.write([...range(0, 99), 5000].map((i) => ({ table: TABLE, key: k(i), kind: 'put' as const, row: row(i, 'old') })));
+    await db.flush();
+    await db.compactNow();
+    const before = db.snapshot();
+    const { txn, dup } = await load(db, range(1000, 4000));
+    expect(dup).toBe(-1);
+    expect(db.get(TABLE, k(1500))).toBeUndefined(); // not published yet
+    const seq = await txn.commit();
+    expect(seq).toBe(db.lastVisibleSeq);
+    expect(db.get(TABLE, k(1500))).toEqual(row(1500));
+    expect(db.get(TABLE, k(1500), before)).toBeUndefined();
+    expect([...db.scan(TABLE, { snapshot: before })].length).toBe(100);
+    expect([...db.scan(TABLE)].length).toBe(3100);
+    const files = (db as unknown as { manifest: { current(): { allFiles(): { fileSeq?: bigint; level: number; largestSeq: bigint }[] } } }).manifest.current().allFiles().filter((f) => f.fileSeq !== undefined);
+    expect(files.length).toBeGreaterThan(3);
+    expect(files.every((f) => f.fileSeq === seq && f.level === 0 && f.largestSeq === seq)).toBe(true);
+    // The vector scan path reads the same visibility.
+    const countParts = (seq: bigint): number => {
+      let n = 0;
+      for (const p of db.scanPartsAt(TABLE, {}, seq, { columns: [{ column: 0, encodings: ['i64'] }] })) {
+        if (p.kind === 'vectors') n += p.batch.count;
+        else for (let r = p.rows.next(); !r.done; r = p.rows.next()) n++;
+      }
+      return n;
+    };
+    const rows = countParts(before.seq);
+    expect(countParts(db.lastVisibleSeq)).toBe(3100);
+    expect(rows).toBe(100);
+    // Compaction with the old snapshot alive keeps the rows invisible to it.
+    await db.compactNow();
+    expect((db as unknown as { manifest: { current(): { allFiles(): { fileSeq?: bigint }[] } } }).manifest.current().allFiles().some((f) => f.fileSeq !== undefined)).toBe(false);
+    expect(db.get(TABLE, k(1500), before)).toBeUndefined();
+    expect([...db.scan(TABLE, { snapshot: before })].length).toBe(100);
+    expect([...db.scan(TABLE)].length).toBe(3100);
+    before.release();
+    // Later commits are newer than the published rows.
+    await db.write([{ table: TABLE, key: k(1001), kind: 'del', row: undefined }]);
+    await db.close();
+    db = await open(io);
+    expect(db.lastVisibleSeq).toBeGreaterThan(seq!);
+    expect(db.get(TABLE, k(1001))).toBeUndefined();
+    expect(db.get(TABLE, k(3999))).toEqual(row(3999));
+    expect([...db.scan(TABLE)].length).toBe(3099);
+    await db.close();
+  });
+
+  it('a reopen before compaction reads the file-level seq from the manifest', async () => {
+    const io = new MemIo(2);
+    let db = await open(io);
+    const { txn } = await load(db, range(0, 2000));
+    const seq = await txn.commit();
+    await db.close();
+    db = await open(io);
+    expect(db.lastVisibleSeq).toBe(seq);
+    expect(db.get(TABLE, k(7))).toEqual(row(7));
+    // A commit after the reopen gets a higher seq and wins over the ingested version.
+    await db.write([{ table: TABLE, key: k(7), kind: 'put', row: row(7, 'new') }]);
+    expect(db.get(TABLE, k(7))).toEqual(row(7, 'new'));
+    await db.flush();
+    expect(db.get(TABLE, k(7))).toEqual(row(7, 'new'));
+    await db.close();
+  });
+
+  it('a tombstone in a memtable for an ingested key is flushed before the publish (it would hide the row)', async () => {
+    const io = new MemIo(3);
+    const db = await open(io);
+    await db.write([{ table: TABLE, key: k(5), kind: 'put', row: row(5, 'old') }]);
+    await db.flush();
+    await db.write([{ table: TABLE, key: k(5), kind: 'del', row: undefined }]);
+    const { txn, dup } = await load(db, range(0, 10));
+    expect(dup).toBe(-1);
+    await txn.commit();
+    expect(db.get(TABLE, k(5))).toEqual(row(5));
+    expect([...db.scan(TABLE)].map((r) => r.row[0])).toEqual(range(0, 10).map(BigInt));
+    expect(db.stats().immutableMemtables).toBe(0);
+    await db.close();
+  });
+
+  it('a key with a live committed version is a duplicate (its index); key ranges that meet nothing need no lookups', async () => {
+    const io = new MemIo(4);
+    const db = await open(io);
+    await db.write([{ table: TABLE, key: k(50), kind: 'put', row: row(50, 'old') }]);
+    const a = await load(db, range(0, 100));
+    expect(a.dup).toBe(50);
+    a.txn.rollback();
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await segs(io)).length).toBe(0);
+    expect(db.get(TABLE, k(1))).toBeUndefined();
+    const b = await load(db, range(51, 100));
+    expect(b.dup).toBe(-1);
+    await b.txn.commit();
+    expect([...db.scan(TABLE)].length).toBe(50);
+    await db.close();
+  });
+
+  it('crash before the commit: orphans removed, nothing committed; crash after: every row', async () => {
+    const io = new MemIo(5);
+    const db = await open(io);
+    await load(db, range(0, 3000));
+    expect((await segs(io)).length).toBeGreaterThan(2);
+    const io2 = io.crash();
+    db.abandon();
+    const db2 = await open(io2);
+    expect([...db2.scan(TABLE)].length).toBe(0);
+    expect((await segs(io2)).length).toBe(0);
+    const { txn } = await load(db2, range(0, 3000));
+    await txn.commit();
+    const io3 = io2.crash();
+    db2.abandon();
+    const db3 = await open(io3);
+    expect([...db3.scan(TABLE)].length).toBe(3000);
+    await db3.close();
+  });
+
+  it('the bulk hold: a writer of a taken key waits until the commit and then sees the row; other keys are free', async () => {
+    const io = new MemIo(6);
+    const db = await open(io);
+    const { txn, pi } = await load(db, [1, 3, 5], { close: false });
+    const w = db.begin({ isolation: 'read-committed' });
+    expect(w.tryLockRow(Txn.keyOf(TABLE, k(2)))).toBe(true); // not taken: exact membership
+    expect(w.tryLockRow(Txn.keyOf(TABLE, k(3)))).toBe(false);
+    let granted = false;
+    const wait = w.lockRow(TABLE, k(3)).then(() => (granted = true));
+    expect(await pi.close((key, o) => txn.lockRow(TABLE, key, o), {})).toBe(-1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(granted).toBe(false);
+    await txn.commit();
+    await wait;
+    expect(w.getLatestCommitted(TABLE, k(3))?.row).toEqual(row(3));
+    w.rollback();
+    await db.close();
+  });
+
+  it('a writer that locked a key before the load took it is waited for at close: its commit makes the load a duplicate', async () => {
+    const io = new MemIo(7);
+    const db = await open(io);
+    const w = db.begin({ isolation: 'read-committed' });
+    await w.lockRow(TABLE, k(3));
+    const { txn, pi } = await load(db, [1, 3, 5], { close: false });
+    const closing = pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+    await new Promise((r) => setTimeout(r, 5));
+    w.put(TABLE, k(3), row(3, 'writer'));
+    await w.commit();
+    expect(await closing).toBe(1);
+    txn.rollback();
+    expect(db.get(TABLE, k(3))).toEqual(row(3, 'writer'));
+    expect(db.get(TABLE, k(1))).toBeUndefined();
+    await db.close();
+  });
+
+  it('deadlock between the load and a writer holding one of its keys: 40P01 for the load at close', async () => {
+    const io = new MemIo(8);
+    const db = await open(io);
+    const w = db.begin({ isolation: 'read-committed' });
+    await w.lockRow(TABLE, k(5));
+    const { txn, pi } = await load(db, [1, 3, 5], { close: false });
+    const writerWait = w.lockRow(TABLE, k(1)).then(() => 'granted', (e: LsmError) => e.code);
+    const e = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {}).then(() => undefined, (x: LsmError) => x);
+    expect(e?.code).toBe('40P01');
+    txn.rollback();
+    expect(await writerWait).toBe('granted');
+    w.rollback();
+    await db.close();
+  });
+
+  it('a later use of the transaction moves the rows into its write set: read-your-own-writes, commit through the WAL', async () => {
+    const io = new MemIo(9);
+    let db = await open(io);
+    const { txn } = await load(db, range(0, 500));
+    expect(txn.writeCount).toBe(500);
+    expect(txn.get(TABLE, k(10))).toEqual(row(10));
+    expect([...txn.scan(TABLE)].length).toBe(500);
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await segs(io)).length).toBe(0);
+    await txn.commit();
+    expect([...db.scan(TABLE)].length).toBe(500);
+    await db.close();
+    db = await open(io);
+    expect([...db.scan(TABLE)].length).toBe(500);
+    await db.close();
+  });
+
+  it('commits racing a publish get distinct seqs and all end visible', async () => {
+    const io = new MemIo(10);
+    const db = await open(io);
+    const { txn } = await load(db, range(0, 100));
+    const other = db.write([{ table: 9, key: k(1), kind: 'put', row: ['x'] }]);
+    const pub = txn.commit();
+    const after = db.write([{ table: 9, key: k(2), kind: 'put', row: ['y'] }]);
+    const [s1, s2, s3] = await Promise.all([other, pub, after]);
+    expect(new Set([s1, s2, s3]).size).toBe(3);
+    expect(db.lastVisibleSeq).toBe([s1!, s2!, s3!].reduce((a, b) => (a > b ? a : b)));
+    expect(db.get(9, k(1))).toEqual(['x']);
+    expect(db.get(9, k(2))).toEqual(['y']);
+    expect(db.get(TABLE, k(99))).toEqual(row(99));
+    await db.close();
+  });
+});
