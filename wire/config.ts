@@ -29,6 +29,9 @@ export interface ServerConfig {
   users: UserAuth[];
   /** Allowed roots for external tables; empty: `<dataDir>/external` (issue 5). */
   externalRoots: string[];
+  /** Size each WAL file is zero-filled to ahead of use (0 = no preallocation); undefined = the
+   *  storage engine's default (16 MiB). Bounded: a spare file of this size is kept ready too. */
+  walPreallocBytes: number | undefined;
 }
 
 export const DEFAULTS: Readonly<Omit<ServerConfig, 'users' | 'externalRoots'>> = Object.freeze({
@@ -43,7 +46,11 @@ export const DEFAULTS: Readonly<Omit<ServerConfig, 'users' | 'externalRoots'>> =
   logMinDurationMs: -1,
   shutdownGraceMs: 5000,
   authTimeoutMs: 60_000,
+  walPreallocBytes: undefined,
 });
+
+/** The largest --wal-prealloc-bytes: 1 GiB (each WAL file and its ready spare take this much disk). */
+export const WAL_PREALLOC_BYTES_MAX = 1024 * 1024 * 1024;
 
 export const USAGE = `Usage: pyralog [options]
   --host ADDR               listen address (default 127.0.0.1; PYRALOG_HOST)
@@ -57,6 +64,8 @@ export const USAGE = `Usage: pyralog [options]
   --max-connections N       connection limit (default 100; PYRALOG_MAX_CONNECTIONS)
   --max-message-bytes N     largest frontend message (default 64 MiB; PYRALOG_MAX_MESSAGE_BYTES)
   --shutdown-grace-ms N     grace period for running statements at shutdown (default 5000)
+  --wal-prealloc-bytes N    zero-fill each WAL file to N bytes ahead of use, 0 = off, at most 1 GiB
+                            (default 16 MiB; PYRALOG_WAL_PREALLOC_BYTES)
   --external-root DIR       allowed root for external (Parquet) tables (repeatable; PYRALOG_EXTERNAL_ROOTS
                             separated by ':'; default DATA_DIR/external)
   --user NAME:PASSWORD      add a user authenticated with SCRAM-SHA-256 (repeatable;
@@ -87,6 +96,7 @@ const FLAGS: Record<string, keyof Raw> = {
   '--log-min-duration-ms': 'logMinDurationMs',
   '--shutdown-grace-ms': 'shutdownGraceMs',
   '--auth-timeout-ms': 'authTimeoutMs',
+  '--wal-prealloc-bytes': 'walPreallocBytes',
 };
 
 const ENV: Record<string, keyof Raw> = {
@@ -100,9 +110,10 @@ const ENV: Record<string, keyof Raw> = {
   PYRALOG_MAX_MESSAGE_BYTES: 'maxMessageBytes',
   PYRALOG_LOG_MIN_DURATION_MS: 'logMinDurationMs',
   PYRALOG_SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  PYRALOG_WAL_PREALLOC_BYTES: 'walPreallocBytes',
 };
 
-const NUMERIC = new Set<keyof Raw>(['port', 'maxConnections', 'maxMessageBytes', 'logMinDurationMs', 'shutdownGraceMs', 'authTimeoutMs']);
+const NUMERIC = new Set<keyof Raw>(['port', 'maxConnections', 'maxMessageBytes', 'logMinDurationMs', 'shutdownGraceMs', 'authTimeoutMs', 'walPreallocBytes']);
 
 function parseUserSpec(spec: string): RawUser | string {
   const i = spec.indexOf(':');
@@ -250,7 +261,8 @@ function validate(c: Record<string, unknown>): string | undefined {
     int('maxMessageBytes', 1024, 1024 * 1024 * 1024 - 1) ??
     int('logMinDurationMs', -1, 2 ** 31 - 1) ??
     int('shutdownGraceMs', 0, 2 ** 31 - 1) ??
-    int('authTimeoutMs', 100, 2 ** 31 - 1)
+    int('authTimeoutMs', 100, 2 ** 31 - 1) ??
+    (c['walPreallocBytes'] === undefined ? undefined : int('walPreallocBytes', 0, WAL_PREALLOC_BYTES_MAX))
   );
 }
 

@@ -52,7 +52,10 @@ async function main(): Promise<number> {
   try {
     // Loaded only now: --help and configuration errors answer without loading the SQL engine.
     const { createEngine } = await import('../planner/index.js');
-    engine = await createEngine({ dataDir: config.dataDir, logger: log, externalRoots: config.externalRoots });
+    engine = await createEngine({
+      dataDir: config.dataDir, logger: log, externalRoots: config.externalRoots,
+      ...(config.walPreallocBytes !== undefined ? { walPreallocBytes: config.walPreallocBytes } : {}),
+    });
   } catch (e) {
     log.error('cannot open the database', { error: e });
     lock.release();
