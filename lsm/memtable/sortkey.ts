@@ -26,28 +26,42 @@ export function sortKeyOf(table: TableId, key: Uint8Array): string {
   // 2^53 itself is allowed: the memtable's reverse scans seek to (table + 1, empty key).
   if (!Number.isInteger(table) || table < 0 || table > 2 ** 53) throw new Error(`lsm invariant violated: table id ${table}`);
   const n = key.length;
-  // Short keys of the first 256 tables (int4/int8 primary keys: 5 and 9 bytes): one flat string
-  // made in one call — no Buffer binding call, no concatenation (a point get builds one per
-  // lookup; this is several times cheaper than prefix + latin1Slice).
-  if (table < 256 && n <= 12) {
+  // Short keys (int4/int8 primary keys: 5 and 9 bytes) of any table: one flat string made in
+  // one call — no Buffer binding call, no concatenation. A point get builds one per lookup, a
+  // row lock and a write one each. User tables have OIDs (>= 16384) as ids, so the table digits
+  // are computed here rather than looked up (a prefix table would only serve system tables).
+  if (n <= 12) {
+    let t = table;
+    const d6 = t % 256;
+    t = (t - d6) / 256;
+    const d5 = t % 256;
+    t = (t - d5) / 256;
+    const d4 = t % 256;
+    t = (t - d4) / 256;
+    const d3 = t % 256;
+    t = (t - d3) / 256;
+    const d2 = t % 256;
+    t = (t - d2) / 256;
+    const d1 = t % 256;
+    const d0 = (t - d1) / 256; // < 256: table <= 2^53
     switch (n) {
-      case 0: return SMALL_PREFIXES[table]!;
-      case 1: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!);
-      case 2: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!);
-      case 3: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!);
-      case 4: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!);
-      case 5: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!);
-      case 6: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!);
-      case 7: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!);
-      case 8: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!);
-      case 9: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!);
-      case 10: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!);
-      case 11: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!, key[10]!);
-      case 12: return String.fromCharCode(0, 0, 0, 0, 0, 0, table, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!, key[10]!, key[11]!);
+      case 0: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6);
+      case 1: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!);
+      case 2: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!);
+      case 3: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!);
+      case 4: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!);
+      case 5: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!);
+      case 6: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!);
+      case 7: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!);
+      case 8: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!);
+      case 9: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!);
+      case 10: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!);
+      case 11: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!, key[10]!);
+      default: return String.fromCharCode(d0, d1, d2, d3, d4, d5, d6, key[0]!, key[1]!, key[2]!, key[3]!, key[4]!, key[5]!, key[6]!, key[7]!, key[8]!, key[9]!, key[10]!, key[11]!);
     }
   }
   const p = table < 256 ? SMALL_PREFIXES[table]! : tablePrefix(table);
-  return n === 0 ? p : p + latin1.call(key, 0, n);
+  return p + latin1.call(key, 0, n);
 }
 
 /** Smallest and largest slab of a KeySlab: a one-row COPY wastes little, a big one allocates

@@ -1,5 +1,5 @@
-// Sort keys (lsm/memtable/sortkey.ts): sortKeyOf builds short keys of small tables with one
-// String.fromCharCode call and the rest as prefix + latin1; both must give exactly the layout
+// Sort keys (lsm/memtable/sortkey.ts): sortKeyOf builds keys of up to 12 bytes of any table with one
+// String.fromCharCode call and longer ones as prefix + latin1; both must give exactly the layout
 // the file describes (7 big-endian base-256 digits of the table id, then one char per key byte),
 // the same string KeySlab.intern gives, and JavaScript string order equal to (table, key bytes).
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,8 @@ function bytes(seed: number, n: number): Uint8Array {
   return out;
 }
 
-const TABLES = [0, 1, 5, 200, 255, 256, 257, 65535, 2 ** 40 + 3, 2 ** 53];
+// User tables' ids are OIDs (16384 and up): the one-call path must hold for them too.
+const TABLES = [0, 1, 5, 200, 255, 256, 257, 16384, 16391, 65535, 2 ** 24 + 5, 2 ** 32 - 1, 2 ** 32 + 7, 2 ** 40 + 3, 2 ** 53 - 1, 2 ** 53];
 
 describe('sortKeyOf', () => {
   it('gives the documented layout for every key length around the one-call limit', () => {
@@ -52,7 +53,7 @@ describe('sortKeyOf', () => {
 
   it('orders strings as (table, key bytes)', () => {
     const items: Array<[number, Uint8Array]> = [];
-    for (const t of [0, 5, 255, 256]) for (let n = 0; n <= 14; n++) items.push([t, bytes(n * 7 + t, n)], [t, bytes(n * 11 + t + 1, n)]);
+    for (const t of [0, 5, 255, 256, 16384, 16385, 2 ** 32 + 1]) for (let n = 0; n <= 14; n++) items.push([t, bytes(n * 7 + t, n)], [t, bytes(n * 11 + t + 1, n)]);
     for (const [ta, a] of items) {
       for (const [tb, b] of items) {
         const s = sortKeyOf(ta, a);
