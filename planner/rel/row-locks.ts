@@ -1,155 +1,184 @@
-// SELECT … FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY SHARE over one native table.
-// PostgreSQL takes ROW SHARE on the table (it conflicts only with ACCESS EXCLUSIVE: a TRUNCATE /
-// ALTER / DROP waits for the transaction, and the SELECT waits for an open one), then locks each
-// row the query returns; READ COMMITTED re-checks a row another transaction changed meanwhile on
-// its newest version (EvalPlanQual), REPEATABLE READ fails with 40001.
-// Here, before the query runs:
-//  1. the table's relation lock, shared (dml/rel-lock.ts `lockRelated`; the DML mode — the two
-//     differ in PostgreSQL only against SHARE-type locks, which nothing here takes); when the
-//     table changed while the SELECT waited (TRUNCATE's new storage), READ COMMITTED plans the
-//     statement again on the table as committed now, once;
-//  2. a table with a primary key: rows are locked as the query returns them, LIMIT/OFFSET and
-//     SKIP LOCKED applied to locked rows (row-locks-keyed.ts). Without one: every row matching
-//     WHERE at the statement's snapshot is locked (waiting for holders, under lock_timeout,
-//     statement_timeout and cancel; NOWAIT: 55P03 at once). When a locked row has a version
-//     committed after the snapshot (or was deleted), READ COMMITTED takes a fresh snapshot and
-//     repeats the step (rows already held are not waited for again); REPEATABLE READ fails with
-//     40001; then 3. the query (the same SELECT without the locking clause) runs at that
-//     snapshot. Either way every row returned is locked and is its newest version, as
-//     PostgreSQL's re-check gives.
+// SELECT … FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY SHARE [OF …] [NOWAIT | SKIP
+// LOCKED] over native tables: alone, in joins (inner, comma, USING, the preserved side of outer
+// joins), inside subqueries in FROM and views (row-locks-targets.ts says which tables, as
+// PostgreSQL's parser and rewriter do). PostgreSQL takes ROW SHARE on each locked table (it
+// conflicts only with ACCESS EXCLUSIVE: a TRUNCATE / ALTER / DROP waits for the transaction, and
+// the SELECT waits for an open one), then locks the rows of each locked table that produce each
+// returned row; READ COMMITTED re-checks a row another transaction changed meanwhile on its
+// newest version (EvalPlanQual), REPEATABLE READ fails with 40001.
+// Here, before the query's rows are returned:
+//  1. each locked table's relation lock, shared, in the order the statement names them
+//     (dml/rel-lock.ts `lockRelated`; PostgreSQL's ROW SHARE and ROW EXCLUSIVE differ only
+//     against SHARE-type locks, which nothing here takes); when a table changed while the SELECT
+//     waited (TRUNCATE's new storage), READ COMMITTED plans the statement again on the tables as
+//     committed now, once;
+//  2. locked tables with primary keys: rows are locked as the query returns them, OFFSET + LIMIT
+//     rows, SKIP LOCKED leaving out rows held by others (row-locks-keyed.ts). A lone table
+//     without one (FROM is just it): every row matching WHERE at the statement's snapshot is
+//     locked (waiting for holders, under lock_timeout, statement_timeout and cancel; NOWAIT: 55P03
+//     at once); when a locked row has a version committed after the snapshot (or was deleted),
+//     READ COMMITTED takes a fresh snapshot and repeats the step (rows already held are not
+//     waited for again), REPEATABLE READ fails with 40001; then the query runs at that snapshot.
+//     Either way every row returned is locked and is its newest version, as PostgreSQL's
+//     re-check gives;
+//  3. the locked rows go through the plan's LockRows node (row-locks-node.ts) and the Limit above
+//     it — the shape PostgreSQL's EXPLAIN shows.
 // Divergences (stated, not hidden): row locks are exclusive whatever the strength (two FOR SHARE
 // transactions wait for each other; PostgreSQL's share modes do not); without a primary key and
 // with LIMIT every matching row is locked, not only the rows returned; a row that stopped
-// matching after a re-check stays locked (as in PostgreSQL). Not built (0A000): SKIP LOCKED
-// without a primary key, joins, subqueries or functions in FROM, and FOR UPDATE on a view
-// or an external table. PostgreSQL's own refusals (aggregates, GROUP BY, DISTINCT, window
-// functions, set operations: 0A000) are reproduced.
+// matching after a re-check stays locked (as in PostgreSQL); a subquery with LIMIT in FROM
+// counts its rows before locking (PostgreSQL puts a LockRows inside it); a CTE that the planner
+// inlines (NOT MATERIALIZED, or over an external table) is locked like a subquery, where
+// PostgreSQL leaves WITH queries unlocked. Not built (0A000): SKIP LOCKED on a lone table without
+// a primary key, such a table in a join, subquery or view, external tables, a subquery with its
+// own locking clause. PostgreSQL's own refusals (aggregates, GROUP BY, DISTINCT, window
+// functions, set operations, set-returning functions in the target list: 0A000; OF naming a
+// join, function or WITH query, or the nullable side of an outer join) are reproduced.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
+import { T } from '../bind/types.js';
+import { compile, type Compiled } from '../eval/compile.js';
 import type { SelectStmt, Node } from '../parse/ast.js';
 import { planQuery, type QueryPlan } from '../exec/query.js';
 import { planLockScan, type LockScan } from '../dml/modify.js';
 import { lockOptions, ownKey } from '../dml/write.js';
 import { lockRelated, RelationChanged, RelTarget } from '../dml/rel-lock.js';
-import { lookupTable, tablesOfBinder } from './from.js';
-import { iter } from './ops.js';
+import { tablesOfBinder } from './from.js';
+import { iter, LimitNode, type RelNode } from './ops.js';
 import { storageError } from './runtime.js';
 import { planRelSelect } from './select.js';
-import { planKeyedLocking, type WaitPolicy } from './row-locks-keyed.js';
-import { findWindowCall } from './window-bind.js';
-import { containsAggregate } from './ast-walk.js';
+import { planKeyedLocking } from './row-locks-keyed.js';
+import { LockRowsNode } from './row-locks-node.js';
+import { checkSelectLocking, rewriteLocking, strengthText, type LockingClause } from './row-locks-targets.js';
 
 /** Rounds of step 2 before giving up (each round follows a row changed after the snapshot). */
 const RELOCK_ROUNDS_MAX = 1000;
 
-interface LockingClause { kind: 'LockingClause'; lockedRels?: Array<{ relname?: string; schemaname?: string; location?: number }>; strength: string; waitPolicy: string }
+type Replannable = QueryPlan & { node: RelNode; markReplanned(): void; prelude(ctx: EvalContext): Promise<Replannable> };
 
-const STRENGTH: Record<string, string> = {
-  LCS_FORUPDATE: 'FOR UPDATE',
-  LCS_FORNOKEYUPDATE: 'FOR NO KEY UPDATE',
-  LCS_FORSHARE: 'FOR SHARE',
-  LCS_FORKEYSHARE: 'FOR KEY SHARE',
-};
-
-/** The plan of a SELECT with a locking clause (FROM names tables: b.tables is set). */
+/** The plan of a SELECT with a locking clause (b.tables is set). */
 export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
   const clauses = s.lockingClause as unknown as LockingClause[];
-  const what = STRENGTH[clauses[0]!.strength] ?? 'FOR UPDATE';
-  // PostgreSQL's refusals (parse_agg.c / analyze.c CheckSelectLocking), in its order.
-  if (s.op && s.op !== 'SETOP_NONE') throw b.err('0A000', `${what} is not allowed with UNION/INTERSECT/EXCEPT`, -1);
-  if (s.distinctClause) throw b.err('0A000', `${what} is not allowed with DISTINCT clause`, -1);
-  if (s.groupClause?.length) throw b.err('0A000', `${what} is not allowed with GROUP BY clause`, -1);
-  if (s.havingClause) throw b.err('0A000', `${what} is not allowed with HAVING clause`, -1);
-  if (containsAggregate([s.targetList, s.sortClause])) throw b.err('0A000', `${what} is not allowed with aggregate functions`, -1);
-  if (s.windowClause?.length || findWindowCall([s.targetList, s.sortClause])) throw b.err('0A000', `${what} is not allowed with window functions`, -1);
+  const what = strengthText(clauses[0]!.strength);
+  checkSelectLocking(b, s, what);
   if (s.intoClause) throw b.unsupported('SELECT INTO');
-  const from = s.fromClause ?? [];
-  if (from.length === 0) {
+  if (!s.fromClause?.length) {
     // Nothing to lock (SELECT 1 FOR UPDATE): PostgreSQL runs the query; an OF name is not found.
     for (const c of clauses) {
       const r = c.lockedRels?.[0];
-      if (r) throw b.err('42P01', `relation "${r.relname}" in ${STRENGTH[c.strength] ?? what} clause not found in FROM clause`, r.location ?? -1);
+      if (r) throw b.err('42P01', `relation "${r.relname}" in ${strengthText(c.strength)} clause not found in FROM clause`, r.location ?? -1);
     }
     return planQuery(b, { ...s, lockingClause: undefined });
   }
-  const rv = from[0] as (Node & { kind: string; relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }) | undefined;
-  if (from.length !== 1 || rv?.kind !== 'RangeVar') throw b.unsupported(`${what} on anything but one table`);
-  const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
-  const alias = rv.alias?.aliasname ?? rv.relname ?? '';
-  let policy: WaitPolicy = 'block';
-  for (const c of clauses) {
-    if (c.waitPolicy === 'LockWaitSkip') policy = 'skip';
-    else if (c.waitPolicy === 'LockWaitError' && policy === 'block') policy = 'nowait';
-    for (const r of c.lockedRels ?? []) {
-      // OF names: the FROM item's alias (or the table's name without one), unqualified.
-      if (r.schemaname !== undefined || r.relname !== alias) {
-        throw b.err('42P01', `relation "${r.relname}" in ${STRENGTH[c.strength] ?? what} clause not found in FROM clause`, r.location ?? -1);
-      }
+  const rw = rewriteLocking(b, s);
+  // Only WITH queries, functions or VALUES in FROM: nothing to lock, no LockRows (PostgreSQL).
+  if (!rw.lone && rw.targets.length === 0) return planRelSelect(b, rw.stmt);
+  const body: SelectStmt = { ...rw.stmt, limitCount: undefined, limitOffset: undefined };
+  // PostgreSQL evaluates LIMIT and OFFSET as int8 (OFFSET's sign checked first); LIMIT NULL/ALL: none.
+  const limitAst = s.limitCount as { kind: string; isnull?: boolean } | undefined;
+  const limit = limitAst && !(limitAst.kind === 'A_Const' && limitAst.isnull) ? compile(b.coerceTo(b.bind(s.limitCount!), T.int8, 'LIMIT', -1)) : undefined;
+  const offset = s.limitOffset ? compile(b.coerceTo(b.bind(s.limitOffset), T.int8, 'OFFSET', -1)) : undefined;
+  let query: QueryPlan;
+  let lockRows: (ctx: EvalContext, rowsMax: number) => Promise<Value[][]>;
+  let visibleCount: number;
+  let rels: RelTarget[];
+  if (rw.lone) {
+    const { tab, rv, lock } = rw.lone;
+    if (lock.policy === 'skip') throw b.unsupported(`${strengthText(lock.strength)} SKIP LOCKED on a table without a primary key`);
+    query = planRelSelect(b, body);
+    const scan = planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
+    visibleCount = query.columns.length;
+    lockRows = async (ctx) => {
+      await lockMatching(ctx, tab, scan, lock.policy === 'nowait');
+      return query.run(ctx);
+    };
+    rels = [new RelTarget(tab, b.position(rv.location ?? -1))];
+  } else {
+    query = planRelSelect(b, body);
+    const keyed = planKeyedLocking(query, rw.targets);
+    visibleCount = keyed.visible.length;
+    lockRows = (ctx, rowsMax) => keyed.rows(ctx, rowsMax);
+    const seen = new Set<number>();
+    rels = [];
+    for (const t of rw.targets) {
+      if (seen.has(t.tab.oid)) continue;
+      seen.add(t.tab.oid);
+      rels.push(new RelTarget(t.tab, b.position(t.location)));
     }
   }
-  if (tab.kind === 'view') throw b.unsupported(`${what} on a view`);
-  if (tab.kind !== 'table' || tab.external !== undefined) throw b.unsupported(`${what} on this kind of relation`);
-  const inner = planRelSelect(b, { ...s, lockingClause: undefined });
-  // With a primary key, rows are locked as the query returns them (row-locks-keyed.ts); without
-  // one, every row matching WHERE first (lockMatching).
-  const keyed = tab.primaryKey ? planKeyedLocking(b, s, tab, alias, inner.columns.length, policy) : undefined;
-  if (!keyed && policy === 'skip') throw b.unsupported(`${what} SKIP LOCKED on a table without a primary key`);
-  const scan = keyed ? undefined : planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
-  const rel = new RelTarget(tab, b.position(rv.location ?? -1));
+  const columns = rw.lone ? query.columns : planKeyedColumns(query, visibleCount);
+  const lockNode = new LockRowsNode((query as QueryPlan & { node: RelNode }).node, visibleCount);
+  const root: RelNode = limit || offset ? new LimitNode(lockNode, limit, offset) : lockNode;
   // The WITH frames this statement was planned in (planning again after a TRUNCATE needs them).
   const ctes = [...tablesOfBinder(b).ctes];
   let replanned = false;
-  /** Steps 1 and 2; the plan to run (this one, or one planned again after a TRUNCATE). */
-  const prelude = async (ctx: EvalContext): Promise<QueryPlan | Value[][]> => {
+  /** Steps 1 and 2: the plan that returns the rows (this one, or one planned again after a
+   *  TRUNCATE), its LockRows node given the locked rows. */
+  const prelude = async (ctx: EvalContext): Promise<Replannable> => {
     const ts = ctx.tables!;
-    let now: TableDesc | undefined;
-    try {
-      now = await lockRelated(ts, rel, ctx);
-    } catch (e) {
-      // Dropped while we waited (READ COMMITTED): planning again reports 42P01 as PostgreSQL does.
-      if (!(e instanceof RelationChanged)) throw e;
-    }
-    if (now !== tab) {
+    for (const rel of rels) {
+      let now: TableDesc | undefined;
+      try {
+        now = await lockRelated(ts, rel, ctx);
+      } catch (e) {
+        // Dropped while we waited (READ COMMITTED): planning again reports 42P01 as PostgreSQL does.
+        if (!(e instanceof RelationChanged)) throw e;
+      }
+      if (now === rel.tab) continue;
       // Changed while we waited (READ COMMITTED; REPEATABLE READ failed with 40001 there): plan
-      // the statement again on the relation as committed now, at a fresh snapshot.
+      // the statement again on the relations as committed now, at a fresh snapshot.
       if (replanned) throw new DbError('40001', 'could not serialize access due to concurrent update');
       ts.current().setSnapshot();
       const depth = ts.ctes.length;
       ts.ctes.push(...ctes);
-      let again: QueryPlan & { markReplanned(): void };
+      let again: Replannable;
       try {
-        again = planLockingSelect(b, s) as QueryPlan & { markReplanned(): void };
+        again = planLockingSelect(b, s) as Replannable;
       } finally {
         ts.ctes.length = depth;
       }
       again.markReplanned();
-      return again;
+      return again.prelude(ctx);
     }
-    if (keyed) return keyed.rows(ctx);
-    await lockMatching(ctx, tab, scan!, policy === 'nowait');
-    return inner;
+    const off = count(offset, ctx);
+    const lim = count(limit, ctx);
+    if (off !== undefined && off < 0n) throw new DbError('2201X', 'OFFSET must not be negative');
+    if (lim !== undefined && lim < 0n) throw new DbError('2201W', 'LIMIT must not be negative');
+    const rowsMax = lim === undefined ? Infinity : Number((off ?? 0n) + lim);
+    lockNode.provide(ctx, await lockRows(ctx, rowsMax));
+    return plan;
   };
-  const plan: QueryPlan & { markReplanned(): void } = {
-    columns: inner.columns,
+  const plan: Replannable = {
+    columns,
+    node: root,
     markReplanned() {
       replanned = true;
     },
+    prelude,
     async run(ctx) {
       const p = await prelude(ctx);
-      return Array.isArray(p) ? p : p.run(ctx);
-    },
-    async openCursor(ctx) {
-      const p = await prelude(ctx);
-      if (Array.isArray(p)) return p;
-      return p.openCursor ? p.openCursor(ctx) : p.run(ctx);
+      return [...iter(p.node.open(ctx))];
     },
   };
   return plan;
 }
 
-/** Step 2 (file header): locks every row matching WHERE, following rows changed meanwhile. */
+function planKeyedColumns(query: QueryPlan, visibleCount: number): QueryPlan['columns'] {
+  const cols = query.columns.filter((c) => !/^\?lock\d+_\d+\?$/.test(c.name));
+  if (cols.length !== visibleCount) throw new DbError('XX000', 'internal error: locked query columns do not match');
+  return cols;
+}
+
+function count(f: Compiled | undefined, ctx: EvalContext): bigint | undefined {
+  if (!f) return undefined;
+  const v = f([], ctx);
+  return v === null || v === undefined ? undefined : BigInt(v as bigint | number);
+}
+
+/** Step 2 for a lone table without a primary key (file header): locks every row matching WHERE,
+ *  following rows changed meanwhile. */
 async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, nowait: boolean): Promise<void> {
   const ts = ctx.tables!;
   const txn = ts.current();
