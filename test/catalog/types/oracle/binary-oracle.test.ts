@@ -4,15 +4,14 @@
 // binary data format in bind parameter N"; the codec cannot know N, so a message that is that
 // text without the " in bind parameter N" suffix matches too. Known mismatches are listed in
 // known-binary-mismatches.json (ORACLE_RECORD=1 rewrites it); any other mismatch fails.
-import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, it, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import * as catalog from '../../../../catalog/index.js';
+import { OracleLedger, type Outcome } from './ledger.js';
 
 interface Case { type: string; hex: string; oid: number; out?: string; error?: { code: string; message: string; detail?: string } }
 const fixtures = JSON.parse(readFileSync(new URL('./binary-fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; cases: Case[] };
-const knownUrl = new URL('./known-binary-mismatches.json', import.meta.url);
-const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
-const RECORD = process.env['ORACLE_RECORD'] === '1';
+const ledger = new OracleLedger(new URL('./known-binary-mismatches.json', import.meta.url));
 
 const api = catalog as unknown as Record<string, unknown>;
 const binaryIn = api['binaryIn'] as (oid: number, bytes: Uint8Array, typmod?: number) => unknown;
@@ -26,8 +25,22 @@ function sameError(got: { code?: string; message: string; detail?: string }, wan
   return want.detail === undefined || got.detail === want.detail;
 }
 
-const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
-const recorded: string[] = [];
+function verdict(c: Case): Outcome {
+  let out: string;
+  try {
+    out = textOut(c.oid, binaryIn(c.oid, Buffer.from(c.hex, 'hex')), FMT);
+  } catch (e) {
+    if (e instanceof catalog.DbError && e.code === '0A000') return { kind: 'unimplemented' };
+    const got = { code: (e as { code?: string }).code, message: (e as Error).message, detail: (e as { fields?: { detail?: string } }).fields?.detail };
+    if (!c.error) return { kind: 'fail', why: `threw ${String(got.code)} ${got.message}; PostgreSQL ${JSON.stringify(c.out)}` };
+    if (!sameError(got, c.error)) return { kind: 'fail', why: `threw ${JSON.stringify(got)}; PostgreSQL ${JSON.stringify(c.error)}` };
+    return { kind: 'pass' };
+  }
+  if (c.error) return { kind: 'fail', why: `accepted as ${JSON.stringify(out)}; PostgreSQL: ${c.error.code} ${c.error.message}` };
+  if (out !== c.out) return { kind: 'fail', why: `gave ${JSON.stringify(out)}; PostgreSQL ${JSON.stringify(c.out)}` };
+  return { kind: 'pass' };
+}
+
 const types = [...new Set(fixtures.cases.map((c) => c.type))];
 
 describe(`binaryIn against PostgreSQL ${fixtures.serverVersion}`, () => {
@@ -35,30 +48,10 @@ describe(`binaryIn against PostgreSQL ${fixtures.serverVersion}`, () => {
     it(type, () => {
       const failures: string[] = [];
       for (const c of fixtures.cases.filter((x) => x.type === type)) {
-        const label = `${c.type} ${c.hex}`;
-        let why: string | undefined;
-        try {
-          const v = binaryIn(c.oid, Buffer.from(c.hex, 'hex'));
-          const out = textOut(c.oid, v, FMT);
-          if (c.error) why = `accepted as ${JSON.stringify(out)}; PostgreSQL: ${c.error.code} ${c.error.message}`;
-          else if (out !== c.out) why = `gave ${JSON.stringify(out)}; PostgreSQL ${JSON.stringify(c.out)}`;
-        } catch (e) {
-          if (e instanceof catalog.DbError && e.code === '0A000') { tally.unimplemented++; continue; }
-          const got = { code: (e as { code?: string }).code, message: (e as Error).message, detail: (e as { fields?: { detail?: string } }).fields?.detail };
-          if (!c.error) why = `threw ${String(got.code)} ${got.message}; PostgreSQL ${JSON.stringify(c.out)}`;
-          else if (!sameError(got, c.error)) why = `threw ${JSON.stringify(got)}; PostgreSQL ${JSON.stringify(c.error)}`;
-        }
-        if (why === undefined) { tally.pass++; continue; }
-        recorded.push(label);
-        if (known.has(label)) tally.knownFail++;
-        else { tally.newFail++; failures.push(`${label}: ${why}`); }
+        ledger.note(`${c.type} ${c.hex}`, verdict(c), failures);
       }
-      if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+      ledger.expectNoNew(failures);
     });
   }
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`binary oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented, ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
-    if (RECORD) writeFileSync(knownUrl, JSON.stringify([...new Set(recorded)].sort(), null, 1) + '\n');
-  });
+  afterAll(() => ledger.finish('binary oracle'));
 });

@@ -4,18 +4,19 @@
 // and out through textIn/textOut, so parsing and formatting are exercised too. A helper that is
 // not exported yet counts as unimplemented; known mismatches are listed in
 // known-datetime-mismatches.json (ORACLE_RECORD=1 rewrites it); any other mismatch fails.
-import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, it, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import * as catalog from '../../../../catalog/index.js';
+import { OracleLedger, compareAnswer } from './ledger.js';
 
 interface Case { op: string; zone?: string; a: string; b?: string; out?: string; error?: { code: string; message: string } }
 const fixtures = JSON.parse(readFileSync(new URL('./datetime-fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; cases: Case[] };
-const knownUrl = new URL('./known-datetime-mismatches.json', import.meta.url);
-const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
-const RECORD = process.env['ORACLE_RECORD'] === '1';
+const ledger = new OracleLedger(new URL('./known-datetime-mismatches.json', import.meta.url));
 
 const api = catalog as unknown as Record<string, unknown>;
 class Unimplemented extends Error {}
+/** A helper not exported yet, or a 0A000 PostgreSQL does not raise for the case. */
+const unimplemented = (e: unknown, c: Case): boolean => e instanceof Unimplemented || (e instanceof catalog.DbError && e.code === '0A000' && c.error?.code !== '0A000');
 type Fn = (...args: unknown[]) => unknown;
 function fn(...names: string[]): Fn {
   for (const n of names) if (typeof api[n] === 'function') return api[n] as Fn;
@@ -54,8 +55,6 @@ function evaluate(c: Case): string {
   }
 }
 
-const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
-const recorded: string[] = [];
 const ops = [...new Set(fixtures.cases.map((c) => c.op))];
 
 describe(`date/time arithmetic against PostgreSQL ${fixtures.serverVersion}`, () => {
@@ -64,29 +63,10 @@ describe(`date/time arithmetic against PostgreSQL ${fixtures.serverVersion}`, ()
       const failures: string[] = [];
       for (const c of fixtures.cases.filter((x) => x.op === op)) {
         const label = `${c.op}(${[c.zone, c.a, c.b].filter((x) => x !== undefined).join(', ')})`;
-        let why: string | undefined;
-        try {
-          const got = evaluate(c);
-          if (c.error) why = `gave ${got}; PostgreSQL: ${c.error.code} ${c.error.message}`;
-          else if (got !== c.out) why = `gave ${got}; PostgreSQL: ${c.out}`;
-        } catch (e) {
-          if (e instanceof Unimplemented || (e instanceof catalog.DbError && e.code === '0A000' && c.error?.code !== '0A000')) { tally.unimplemented++; continue; }
-          const code = (e as { code?: string }).code;
-          const msg = (e as Error).message;
-          if (!c.error) why = `threw ${String(code)} ${msg}; PostgreSQL: ${c.out}`;
-          else if (code !== c.error.code || msg !== c.error.message) why = `threw ${String(code)} ${msg}; PostgreSQL: ${c.error.code} ${c.error.message}`;
-        }
-        if (why === undefined) { tally.pass++; continue; }
-        recorded.push(label);
-        if (known.has(label)) tally.knownFail++;
-        else { tally.newFail++; failures.push(`${label}: ${why}`); }
+        ledger.note(label, compareAnswer(c, () => evaluate(c), (e) => unimplemented(e, c)), failures);
       }
-      if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+      ledger.expectNoNew(failures);
     });
   }
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`datetime oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented, ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
-    if (RECORD) writeFileSync(knownUrl, JSON.stringify([...new Set(recorded)].sort(), null, 1) + '\n');
-  });
+  afterAll(() => ledger.finish('datetime oracle'));
 });

@@ -3,15 +3,14 @@
 // hand-picked operands (test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs). A method the Numeric class does not
 // have yet, or a 0A000, counts as unimplemented; known mismatches are listed in
 // known-numeric-mismatches.json (ORACLE_RECORD=1 rewrites it); any other mismatch fails.
-import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, it, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import * as catalog from '../../../../catalog/index.js';
+import { OracleLedger, compareAnswer } from './ledger.js';
 
 interface Case { op: string; a: string; b?: string; s?: number; out?: string; error?: { code: string; message: string } }
 const fixtures = JSON.parse(readFileSync(new URL('./numeric-fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; cases: Case[] };
-const knownUrl = new URL('./known-numeric-mismatches.json', import.meta.url);
-const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
-const RECORD = process.env['ORACLE_RECORD'] === '1';
+const ledger = new OracleLedger(new URL('./known-numeric-mismatches.json', import.meta.url));
 // Cases that never returned (an endless loop in the implementation): not executed, so the suite
 // still finishes; they are reported as known mismatches until removed from this file.
 const hangs = new Set<string>(JSON.parse(readFileSync(new URL('./known-numeric-hangs.json', import.meta.url), 'utf8')) as string[]);
@@ -24,6 +23,8 @@ const textOut = api['textOut'] as (oid: number, v: unknown, fmt: unknown) => str
 const FMT = { timeZone: 'UTC', dateStyle: 'ISO, MDY', intervalStyle: 'postgres', extraFloatDigits: 1, byteaOutput: 'hex' as const };
 
 class Unimplemented extends Error {}
+/** A method the class does not have yet, or a 0A000 PostgreSQL does not raise for the case. */
+const unimplemented = (e: unknown, c: Case): boolean => e instanceof Unimplemented || (e instanceof catalog.DbError && e.code === '0A000' && c.error?.code !== '0A000');
 
 function call(n: Num, method: string, ...args: unknown[]): unknown {
   const f = n[method];
@@ -52,8 +53,6 @@ function evaluate(c: Case): string {
   }
 }
 
-const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
-const recorded: string[] = [];
 const ops = [...new Set(fixtures.cases.map((c) => c.op))];
 
 describe(`Numeric against PostgreSQL ${fixtures.serverVersion}`, () => {
@@ -62,30 +61,11 @@ describe(`Numeric against PostgreSQL ${fixtures.serverVersion}`, () => {
       const failures: string[] = [];
       for (const c of fixtures.cases.filter((x) => x.op === op)) {
         const label = `${c.op}(${[c.a, c.b, c.s].filter((x) => x !== undefined).join(', ')})`;
-        let why: string | undefined;
-        if (hangs.has(label)) { recorded.push(label); tally.knownFail++; continue; }
-        try {
-          const got = evaluate(c);
-          if (c.error) why = `gave ${got}; PostgreSQL: ${c.error.code} ${c.error.message}`;
-          else if (got !== c.out) why = `gave ${got}; PostgreSQL: ${c.out}`;
-        } catch (e) {
-          if (e instanceof Unimplemented || (e instanceof catalog.DbError && e.code === '0A000' && c.error?.code !== '0A000')) { tally.unimplemented++; continue; }
-          const code = (e as { code?: string }).code;
-          const msg = (e as Error).message;
-          if (!c.error) why = `threw ${String(code)} ${msg}; PostgreSQL: ${c.out}`;
-          else if (code !== c.error.code || msg !== c.error.message) why = `threw ${String(code)} ${msg}; PostgreSQL: ${c.error.code} ${c.error.message}`;
-        }
-        if (why === undefined) { tally.pass++; continue; }
-        recorded.push(label);
-        if (known.has(label)) tally.knownFail++;
-        else { tally.newFail++; failures.push(`${label}: ${why}`); }
+        if (hangs.has(label)) ledger.noteKnown(label);
+        else ledger.note(label, compareAnswer(c, () => evaluate(c), (e) => unimplemented(e, c)), failures);
       }
-      if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+      ledger.expectNoNew(failures);
     });
   }
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`numeric oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented, ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
-    if (RECORD) writeFileSync(knownUrl, JSON.stringify([...new Set(recorded)].sort(), null, 1) + '\n');
-  });
+  afterAll(() => ledger.finish('numeric oracle'));
 });

@@ -8,17 +8,16 @@
 // Mismatches already known are listed in known-mismatches.json (regenerate with
 // ORACLE_RECORD=1 npx vitest run test/catalog/types/oracle); any other mismatch fails.
 import { describe, it, expect, afterAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as catalog from '../../../../catalog/index.js';
+import { OracleLedger, type Outcome } from './ledger.js';
 
 interface Settings { DateStyle: string; TimeZone: string; IntervalStyle: string; extra_float_digits: string; bytea_output: string }
 interface Case { type: string; input: string; oid: number; typmod?: number; out?: string; bin?: string; error?: { code: string; message: string; detail?: string; hint?: string } }
 interface Group { settings: Settings; assign: boolean; explicit?: boolean; cases: Case[] }
 
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures.json', import.meta.url), 'utf8')) as { serverVersion: string; groups: Group[] };
-const knownUrl = new URL('./known-mismatches.json', import.meta.url);
-const known = new Set<string>(JSON.parse(readFileSync(knownUrl, 'utf8')) as string[]);
-const RECORD = process.env['ORACLE_RECORD'] === '1';
+const ledger = new OracleLedger(new URL('./known-mismatches.json', import.meta.url));
 
 // The public API the brief fixes; looked up dynamically so a missing export fails loudly.
 type TextIn = (oid: number, text: string, fmt: unknown, typmod?: number, opts?: { explicitCast?: boolean }) => unknown;
@@ -56,8 +55,6 @@ function isUnimplemented(e: unknown, c?: Case): boolean {
   return e instanceof catalog.DbError && e.code === '0A000' && c?.error?.code !== '0A000';
 }
 
-type Outcome = { kind: 'pass' } | { kind: 'unimplemented'; why: string } | { kind: 'fail'; why: string };
-
 function runCase(g: Group, c: Case): Outcome {
   const fmt = fmtOf(g.settings);
   // Assignment applies the column's typmod; an explicit cast applies it with explicitCast
@@ -67,7 +64,7 @@ function runCase(g: Group, c: Case): Outcome {
   try {
     value = g.explicit ? textIn(c.oid, c.input, fmt, typmod, { explicitCast: true }) : textIn(c.oid, c.input, fmt, typmod);
   } catch (e) {
-    if (isUnimplemented(e, c)) return { kind: 'unimplemented', why: (e as Error).message };
+    if (isUnimplemented(e, c)) return { kind: 'unimplemented' };
     if (c.error === undefined) return { kind: 'fail', why: `textIn threw ${String((e as { code?: string }).code)} ${(e as Error).message}; PostgreSQL gives ${JSON.stringify(c.out)}` };
     if (!(e instanceof catalog.DbError)) return { kind: 'fail', why: `threw a non-DbError: ${String(e)}` };
     const got = { code: e.code, message: e.message, detail: e.fields.detail, hint: e.fields.hint };
@@ -85,7 +82,7 @@ function runCase(g: Group, c: Case): Outcome {
     const out2 = textOut(c.oid, back, fmt);
     if (out2 !== c.out) return { kind: 'fail', why: `binaryIn→textOut ${JSON.stringify(out2)}; PostgreSQL ${JSON.stringify(c.out)}` };
   } catch (e) {
-    if (isUnimplemented(e, c)) return { kind: 'unimplemented', why: (e as Error).message };
+    if (isUnimplemented(e, c)) return { kind: 'unimplemented' };
     return { kind: 'fail', why: `threw ${String((e as { code?: string }).code)} ${(e as Error).message}` };
   }
   return { kind: 'pass' };
@@ -94,9 +91,6 @@ function runCase(g: Group, c: Case): Outcome {
 function safe(f: () => string): string {
   try { return JSON.stringify(f()); } catch (e) { return `<textOut threw ${(e as Error).message}>`; }
 }
-
-const tally = { pass: 0, unimplemented: 0, knownFail: 0, newFail: 0 };
-const recorded: string[] = [];
 
 describe(`codecs against PostgreSQL ${fixtures.serverVersion}`, () => {
   it('exports the codec API', () => {
@@ -108,25 +102,11 @@ describe(`codecs against PostgreSQL ${fixtures.serverVersion}`, () => {
       for (const type of types) {
         it(type, () => {
           const failures: string[] = [];
-          for (const c of g.cases.filter((x) => x.type === type)) {
-            const r = runCase(g, c);
-            const key = keyOf(g, c);
-            if (r.kind === 'pass') tally.pass++;
-            else if (r.kind === 'unimplemented') tally.unimplemented++;
-            else {
-              recorded.push(key);
-              if (known.has(key)) tally.knownFail++;
-              else { tally.newFail++; failures.push(`${JSON.stringify(c.input)}: ${r.why}`); }
-            }
-          }
-          if (!RECORD) expect(failures, failures.join('\n')).toEqual([]);
+          for (const c of g.cases.filter((x) => x.type === type)) ledger.note(keyOf(g, c), runCase(g, c), failures, JSON.stringify(c.input));
+          ledger.expectNoNew(failures);
         });
       }
     });
   });
-  afterAll(() => {
-    // eslint-disable-next-line no-console
-    console.log(`oracle: ${tally.pass} pass, ${tally.unimplemented} unimplemented (0A000), ${tally.knownFail} known mismatches, ${tally.newFail} new mismatches`);
-    if (RECORD) writeFileSync(knownUrl, JSON.stringify(recorded.sort(), null, 1) + '\n');
-  });
+  afterAll(() => ledger.finish('oracle'));
 });
