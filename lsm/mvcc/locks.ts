@@ -31,6 +31,7 @@ interface Waiter {
   /** undefined: a row lock. */
   mode: RelMode | undefined;
   label: string | undefined;
+  modeName?: string | undefined;
   grant: () => void;
   fail: (e: unknown) => void;
 }
@@ -55,6 +56,9 @@ export interface LockOptions {
   grant?: RelGrant;
   /** What the lock is, for the deadlock report ("relation 16384"). */
   label?: string;
+  /** Relation locks: PostgreSQL's name of the mode asked for, for the deadlock report
+   *  ("RowShareLock" for SELECT FOR UPDATE and FK checks); default from `relation`. */
+  modeName?: string;
   /** Polled while waiting (every CANCEL_POLL_MS): a reason set here ends the wait with it. */
   cancel?: { readonly reason: unknown };
 }
@@ -188,7 +192,7 @@ export class LockManager {
   }
 
   private wait(txn: TxnId, key: string, mode: RelMode | undefined, opts: LockOptions, front = false): Promise<void> {
-    const cycle = this.findCycle(txn, key, mode, opts.label, front);
+    const cycle = this.findCycle(txn, key, mode, opts.label, front, opts.modeName);
     if (cycle !== undefined) return Promise.reject(new DeadlockError(cycle));
     if (this.waitingFor.size >= this.waitersMax) return Promise.reject(new LsmError('53200', 'out of shared memory (lock wait slots)'));
     return new Promise<void>((resolve, reject) => {
@@ -200,7 +204,7 @@ export class LockManager {
         this.waitingFor.delete(txn);
       };
       const w: Waiter = {
-        txn, key, mode, label: opts.label,
+        txn, key, mode, label: opts.label, modeName: opts.modeName,
         grant: () => {
           settle();
           if (opts.grant) {
@@ -261,7 +265,7 @@ export class LockManager {
 
   /** Walks the wait-for graph from what `txn` would wait for; the cycle's description when it
    *  reaches `txn`, else undefined. */
-  private findCycle(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, front: boolean): string | undefined {
+  private findCycle(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, front: boolean, modeName?: string): string | undefined {
     const first: TxnId[] = [];
     this.blockers(txn, key, mode, undefined, front, first);
     // Depth-first with the path kept, to describe the cycle.
@@ -282,7 +286,7 @@ export class LockManager {
       for (const n of next) {
         if (n === txn) {
           via.set(txn, cur);
-          return this.describe(txn, key, mode, label, via);
+          return this.describe(txn, key, mode, label, via, modeName);
         }
         if (!via.has(n)) {
           via.set(n, cur);
@@ -293,7 +297,7 @@ export class LockManager {
     return undefined;
   }
 
-  private describe(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, via: Map<TxnId, TxnId>): string {
+  private describe(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, via: Map<TxnId, TxnId>, modeName?: string): string {
     // via: b -> the transaction waiting for b. Walk back from txn to rebuild the cycle in order.
     const order: TxnId[] = [];
     let cur = via.get(txn)!;
@@ -306,8 +310,8 @@ export class LockManager {
     for (let i = 0; i < cycle.length; i++) {
       const a = cycle[i]!;
       const b = cycle[(i + 1) % cycle.length]!;
-      const w = a === txn ? { mode, label, key } : this.waitingFor.get(a)!;
-      lines.push(`Process ${a} waits for ${lockName(w.mode)} on ${w.mode === undefined ? `transaction ${b}` : w.label ?? 'relation'}; blocked by process ${b}.`);
+      const w = a === txn ? { mode, label, key, modeName } : this.waitingFor.get(a)!;
+      lines.push(`Process ${a} waits for ${lockName(w.mode, w.modeName)} on ${w.mode === undefined ? `transaction ${b}` : w.label ?? 'relation'}; blocked by process ${b}.`);
     }
     return lines.join('\n');
   }
@@ -398,6 +402,7 @@ function firstOther(q: Waiter[], txn: TxnId): number {
   return q.length;
 }
 
-function lockName(mode: RelMode | undefined): string {
+function lockName(mode: RelMode | undefined, modeName: string | undefined): string {
+  if (modeName !== undefined && mode !== undefined) return modeName;
   return mode === undefined ? 'ShareLock' : mode === 'shared' ? 'RowExclusiveLock' : 'AccessExclusiveLock';
 }

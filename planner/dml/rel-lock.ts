@@ -58,7 +58,7 @@ export class RelTarget {
  * plans again) or, under REPEATABLE READ, 40001.
  */
 export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
-  const now = await lockShared(ts, t, ctx);
+  const now = await lockShared(ts, t, ctx, 'RowExclusiveLock');
   if (now !== 'same') throw changedError(ts, t);
 }
 
@@ -74,7 +74,7 @@ export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContex
  * to lock this statement's own table too).
  */
 export async function lockRelated(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<TableDesc> {
-  const now = await lockShared(ts, t, ctx);
+  const now = await lockShared(ts, t, ctx, 'RowShareLock');
   if (now === 'same') return t.tab;
   if (now === undefined || ts.current().isolation === 'snapshot') throw changedError(ts, t);
   return now;
@@ -90,8 +90,9 @@ function changedError(ts: TableSession, t: RelTarget): DbError {
 }
 
 /** Takes `t`'s lock in shared mode: 'same' when the plan's descriptor is still the relation's,
- *  else the relation as committed now (undefined: dropped). */
-async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<'same' | TableDesc | undefined> {
+ *  else the relation as committed now (undefined: dropped). `modeName`: PostgreSQL's mode for
+ *  this use of the shared mode, as a deadlock report names it. */
+async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext, modeName: 'RowShareLock' | 'RowExclusiveLock'): Promise<'same' | TableDesc | undefined> {
   const txn = ts.current();
   const catalog = ts.server.catalogVersion;
   // Held since a check in this transaction, and no DDL since: nothing to do (statements of a
@@ -99,7 +100,7 @@ async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext): Pro
   if (t.heldBy === txn && t.checkedCatalog === catalog && txn.isActive) return 'same';
   const grant = { gen: 0, waited: false };
   const timeoutMs = ts.lockTimeoutMs();
-  const opts: LockOptions = { relation: 'shared', grant, label: t.label, cancel: ctx.cancel };
+  const opts: LockOptions = { relation: 'shared', grant, label: t.label, modeName, cancel: ctx.cancel };
   if (timeoutMs > 0) opts.timeoutMs = timeoutMs;
   try {
     await txn.lockRow(SYS_RELATION, t.key, opts);
