@@ -5,7 +5,7 @@
 // transaction), and the old storage reclaimed by whole files after commit.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, openEngine } from '../../sql/harness.js';
-import { lsmOf as lsm } from '../../sql/lsm-engine.js';
+import { lsmOf as lsm } from '../../sql/engine-fixtures.js';
 import type { Engine } from '../../../planner/api.js';
 
 let engine: Engine | undefined;

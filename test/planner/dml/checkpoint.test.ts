@@ -2,7 +2,7 @@
 // are then read from a segment (the aggregate reads them as column vectors, counted by
 // LsmDb.vectorStats), the tag is PostgreSQL's, and it also runs inside a transaction block.
 import { describe, expect, it } from 'vitest';
-import { useLsmEngine } from '../../sql/lsm-engine.js';
+import { useLsmEngine } from '../../sql/engine-fixtures.js';
 
 const fx = useLsmEngine(async ({ c }) => {
   await c.query('CREATE TABLE cp (id int PRIMARY KEY, v int)');

@@ -1,9 +1,8 @@
 // The EXPLAIN machinery below the statement: operators without explain() are shown through their
 // describe() lines (the contract external scans use), subqueries in expressions print as
 // SubPlans, expressions deparse as PostgreSQL prints them, and ANALYZE counts loops.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describe, expect, it } from 'vitest';
+import { useEngineEach } from '../../sql/engine-fixtures.js';
 import type { EvalContext } from '../../../planner/bind/expr.js';
 import type { RelNode, Row } from '../../../planner/rel/ops.js';
 import { RowsNode } from '../../../planner/rel/ops.js';
@@ -51,20 +50,12 @@ describe('operators known only by describe()', () => {
 });
 
 describe('statements', () => {
-  let engine: Engine | undefined;
-  let c: Client;
-  beforeEach(async () => {
-    ({ engine } = await openEngine());
-    c = Client.open(engine);
+  const fx = useEngineEach(async ({ c }) => {
     await c.query('CREATE TABLE t (id int PRIMARY KEY, v text, n numeric, b bigint)');
     await c.query('CREATE TABLE u (a int, b int, c text, PRIMARY KEY (a, b))');
     await c.query("INSERT INTO t SELECT g, 'v' || (g % 3), g, g FROM generate_series(1, 20) g");
   });
-  afterEach(async () => {
-    await engine?.close();
-    engine = undefined;
-  });
-  const plan = async (sql: string): Promise<string[]> => (await c.query(sql)).text.map((x) => x[0]!);
+  const plan = async (sql: string): Promise<string[]> => (await fx.c.query(sql)).text.map((x) => x[0]!);
 
   it('window functions: the WindowAgg over its input (as PostgreSQL, which adds the Sort Pyralog does inside)', async () => {
     expect(await plan('EXPLAIN (COSTS OFF) SELECT id, row_number() OVER (ORDER BY v) FROM t')).toEqual(['WindowAgg', '  ->  Seq Scan on t']);
@@ -97,7 +88,7 @@ describe('statements', () => {
   });
 
   it('ANALYZE counts rows through a join over a materialized subquery', async () => {
-    await c.query('INSERT INTO u VALUES (1, 1, \'x\'), (2, 2, \'y\')');
+    await fx.c.query('INSERT INTO u VALUES (1, 1, \'x\'), (2, 2, \'y\')');
     expect(await plan('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM t, (SELECT * FROM u) s WHERE t.id < s.a')).toEqual([
       'Nested Loop (actual rows=1 loops=1)', '  Filter: (t.id < s.a)', '  Rows Removed by Filter: 39',
       '  ->  Seq Scan on t (actual rows=20 loops=1)',

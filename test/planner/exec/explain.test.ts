@@ -2,28 +2,18 @@
 // Expected plan texts with COSTS OFF were produced by PostgreSQL 15.20 for the same tables and
 // queries wherever Pyralog runs the same plan shape (pk lookups, sorts, aggregates, DML);
 // shapes that differ because Pyralog executes differently are checked for what Pyralog does.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, openEngine } from '../../sql/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { describe, expect, it } from 'vitest';
+import { useEngineEach } from '../../sql/engine-fixtures.js';
 
-let engine: Engine | undefined;
-let c: Client;
-
-beforeEach(async () => {
-  ({ engine } = await openEngine());
-  c = Client.open(engine);
+const fx = useEngineEach(async ({ c }) => {
   await c.query('CREATE TABLE t (id int PRIMARY KEY, v text, n numeric, b bigint)');
   await c.query('CREATE TABLE u (a int, b int, c text, PRIMARY KEY (a, b))');
   await c.query("INSERT INTO t SELECT g, 'v' || (g % 3), g, g FROM generate_series(1, 100) g");
   await c.query("INSERT INTO u SELECT g % 10, g, 'c' || g FROM generate_series(1, 30) g");
 });
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-});
 
 async function plan(sql: string): Promise<string[]> {
-  const r = await c.query(sql);
+  const r = await fx.c.query(sql);
   expect(r.columns).toEqual(['QUERY PLAN']);
   expect(r.tag).toBe('EXPLAIN');
   return r.text.map((x) => x[0]!);
@@ -95,25 +85,25 @@ describe('EXPLAIN: what Pyralog really runs', () => {
   });
 
   it('parameters of the extended protocol print as $n (a generic plan) and get their types inferred', async () => {
-    const [st] = c.session.parse('EXPLAIN (COSTS OFF) SELECT v FROM t WHERE id = $1');
-    const p = c.session.prepare(st!, []);
+    const [st] = fx.c.session.parse('EXPLAIN (COSTS OFF) SELECT v FROM t WHERE id = $1');
+    const p = fx.c.session.prepare(st!, []);
     expect(p.paramOids).toEqual([23]);
     expect(p.fields?.map((f) => [f.name, f.typeOid])).toEqual([['QUERY PLAN', 25]]);
-    const ex = await c.session.execute(p, [42], { reason: undefined });
+    const ex = await fx.c.session.execute(p, [42], { reason: undefined });
     if (ex.kind !== 'rows') throw new Error('rows expected');
     const r = await ex.cursor.fetch(0);
-    await c.session.endImplicit(false);
+    await fx.c.session.endImplicit(false);
     expect(r.rows.map((x) => x[0])).toEqual(['Index Scan using t_pkey on t', '  Index Cond: (id = $1)']);
   });
 
   it('EXPLAIN EXECUTE shows the prepared statement with its arguments as constants', async () => {
-    await c.query('PREPARE p(int) AS SELECT * FROM t WHERE id = $1');
+    await fx.c.query('PREPARE p(int) AS SELECT * FROM t WHERE id = $1');
     expect(await plan('EXPLAIN (COSTS OFF) EXECUTE p(1)')).toEqual(['Index Scan using t_pkey on t', '  Index Cond: (id = 1)']);
     expect(await plan('EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE p(3)')).toEqual([
       'Index Scan using t_pkey on t (actual rows=1 loops=1)', '  Index Cond: (id = 3)',
     ]);
-    expect((await c.error('EXPLAIN EXECUTE nope')).code).toBe('26000');
-    const e = await c.error('EXPLAIN EXECUTE p(1, 2)');
+    expect((await fx.c.error('EXPLAIN EXECUTE nope')).code).toBe('26000');
+    const e = await fx.c.error('EXPLAIN EXECUTE p(1, 2)');
     expect([e.code, e.message, e.fields.detail]).toEqual(['42601', 'wrong number of parameters for prepared statement "p"', 'Expected 1 parameters but got 2.']);
   });
 });
@@ -144,43 +134,43 @@ describe('EXPLAIN ANALYZE', () => {
   });
 
   it('runs DML for real inside the transaction: a ROLLBACK undoes it', async () => {
-    await c.query('BEGIN');
+    await fx.c.query('BEGIN');
     expect(await plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) UPDATE t SET n = -1 WHERE v = 'v2'")).toEqual([
       'Update on t (actual rows=0 loops=1)', '  ->  Seq Scan on t (actual rows=33 loops=1)', "        Filter: (v = 'v2'::text)", '        Rows Removed by Filter: 67',
     ]);
-    expect((await c.query('SELECT count(*) FROM t WHERE n = -1')).text).toEqual([['33']]);
-    await c.query('ROLLBACK');
-    expect((await c.query('SELECT count(*) FROM t WHERE n = -1')).text).toEqual([['0']]);
-    await c.query('EXPLAIN ANALYZE DELETE FROM t WHERE id <= 10');
-    expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['90']]);
+    expect((await fx.c.query('SELECT count(*) FROM t WHERE n = -1')).text).toEqual([['33']]);
+    await fx.c.query('ROLLBACK');
+    expect((await fx.c.query('SELECT count(*) FROM t WHERE n = -1')).text).toEqual([['0']]);
+    await fx.c.query('EXPLAIN ANALYZE DELETE FROM t WHERE id <= 10');
+    expect((await fx.c.query('SELECT count(*) FROM t')).text).toEqual([['90']]);
     expect(await plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO t VALUES (500, 'x'), (501, 'y') RETURNING id")).toEqual([
       'Insert on t (actual rows=2 loops=1)', '  ->  Values Scan on "*VALUES*" (actual rows=2 loops=1)',
     ]);
-    expect((await c.query('SELECT count(*) FROM t WHERE id >= 500')).text).toEqual([['2']]);
+    expect((await fx.c.query('SELECT count(*) FROM t WHERE id >= 500')).text).toEqual([['2']]);
   });
 
   it('INSERT … SELECT: the operators of the query are counted, the rows are inserted', async () => {
     expect(await plan("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO u SELECT id + 100, id, v FROM t WHERE v = 'v1'")).toEqual([
       'Insert on u (actual rows=0 loops=1)', '  ->  Seq Scan on t (actual rows=34 loops=1)', "        Filter: (v = 'v1'::text)", '        Rows Removed by Filter: 66',
     ]);
-    expect((await c.query('SELECT count(*) FROM u')).text).toEqual([['64']]);
+    expect((await fx.c.query('SELECT count(*) FROM u')).text).toEqual([['64']]);
   });
 
   it('DECLARE and CREATE TABLE AS are explained by their query, as PostgreSQL 15 does', async () => {
     expect(await plan('EXPLAIN (COSTS OFF) CREATE TABLE x AS SELECT * FROM t WHERE id = 1')).toEqual(['Index Scan using t_pkey on t', '  Index Cond: (id = 1)']);
     expect(await plan('EXPLAIN (COSTS OFF) DECLARE c CURSOR FOR SELECT count(*) FROM t')).toEqual(['Aggregate', '  ->  Seq Scan on t']);
-    expect((await c.error('EXPLAIN ANALYZE CREATE TABLE x AS SELECT 1')).code).toBe('0A000');
+    expect((await fx.c.error('EXPLAIN ANALYZE CREATE TABLE x AS SELECT 1')).code).toBe('0A000');
   });
 
   it('a plain EXPLAIN of DML changes nothing', async () => {
-    await c.query('EXPLAIN DELETE FROM t');
-    expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
+    await fx.c.query('EXPLAIN DELETE FROM t');
+    expect((await fx.c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
   });
 });
 
 describe('FORMAT JSON', () => {
   it('parses, with PostgreSQL keys', async () => {
-    const r = await c.query('EXPLAIN (FORMAT JSON) SELECT v FROM t t1 JOIN u ON t1.id = u.a WHERE t1.id = 3');
+    const r = await fx.c.query('EXPLAIN (FORMAT JSON) SELECT v FROM t t1 JOIN u ON t1.id = u.a WHERE t1.id = 3');
     expect(r.rows).toHaveLength(1);
     const doc = JSON.parse(r.text[0]![0]!) as Array<{ Plan: Record<string, unknown> }>;
     const p = doc[0]!.Plan;
@@ -194,7 +184,7 @@ describe('FORMAT JSON', () => {
   });
 
   it('ANALYZE adds actual figures, Triggers and times', async () => {
-    const r = await c.query("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM t WHERE v = 'v0'");
+    const r = await fx.c.query("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM t WHERE v = 'v0'");
     const doc = JSON.parse(r.text[0]![0]!) as Array<Record<string, unknown>>;
     const p = doc[0]!['Plan'] as Record<string, unknown>;
     expect(p).toMatchObject({ 'Node Type': 'Seq Scan', 'Actual Rows': 33, 'Actual Loops': 1, 'Rows Removed by Filter': 67, Filter: "(v = 'v0'::text)" });
@@ -206,18 +196,18 @@ describe('FORMAT JSON', () => {
 
 describe('options and errors as PostgreSQL reports them', () => {
   it('rejects unknown options and bad values', async () => {
-    const e1 = await c.error('EXPLAIN (foo) SELECT 1');
+    const e1 = await fx.c.error('EXPLAIN (foo) SELECT 1');
     expect([e1.code, e1.message, e1.fields.position]).toEqual(['42601', 'unrecognized EXPLAIN option "foo"', 10]);
-    const e2 = await c.error("EXPLAIN (ANALYZE 'maybe') SELECT 1");
+    const e2 = await fx.c.error("EXPLAIN (ANALYZE 'maybe') SELECT 1");
     expect([e2.code, e2.message]).toEqual(['42601', 'analyze requires a Boolean value']);
-    const e3 = await c.error('EXPLAIN (FORMAT yaml2) SELECT 1');
+    const e3 = await fx.c.error('EXPLAIN (FORMAT yaml2) SELECT 1');
     expect([e3.code, e3.message]).toEqual(['22023', 'unrecognized value for EXPLAIN option "format": "yaml2"']);
-    const e4 = await c.error('EXPLAIN (TIMING) SELECT 1');
+    const e4 = await fx.c.error('EXPLAIN (TIMING) SELECT 1');
     expect([e4.code, e4.message]).toEqual(['22023', 'EXPLAIN option TIMING requires ANALYZE']);
-    const e5 = await c.error('EXPLAIN (WAL) SELECT 1');
+    const e5 = await fx.c.error('EXPLAIN (WAL) SELECT 1');
     expect([e5.code, e5.message]).toEqual(['22023', 'EXPLAIN option WAL requires ANALYZE']);
-    expect((await c.error('EXPLAIN (FORMAT YAML) SELECT 1')).code).toBe('0A000');
-    expect((await c.error('EXPLAIN CREATE TABLE x (a int)')).code).toBe('42601');
+    expect((await fx.c.error('EXPLAIN (FORMAT YAML) SELECT 1')).code).toBe('0A000');
+    expect((await fx.c.error('EXPLAIN CREATE TABLE x (a int)')).code).toBe('42601');
   });
 
   it('accepts TIMING OFF, SUMMARY, BUFFERS and SETTINGS', async () => {
@@ -229,7 +219,7 @@ describe('options and errors as PostgreSQL reports them', () => {
   });
 
   it('errors of the explained statement are its own', async () => {
-    const e = await c.error('EXPLAIN SELECT * FROM nope');
+    const e = await fx.c.error('EXPLAIN SELECT * FROM nope');
     expect([e.code, e.message]).toEqual(['42P01', 'relation "nope" does not exist']);
   });
 });
@@ -242,7 +232,7 @@ describe('sub-plans', () => {
       'CTE Scan on w (actual rows=1 loops=1)', '  Filter: (id = 3)', '  Rows Removed by Filter: 99',
       '  CTE w', '    ->  Seq Scan on t (actual rows=100 loops=1)', "          Filter: (v <> 'x'::text)",
     ]);
-    const doc = JSON.parse((await c.query(`EXPLAIN (COSTS OFF, FORMAT JSON) ${q}`)).text[0]![0]!) as Array<{ Plan: Record<string, unknown> }>;
+    const doc = JSON.parse((await fx.c.query(`EXPLAIN (COSTS OFF, FORMAT JSON) ${q}`)).text[0]![0]!) as Array<{ Plan: Record<string, unknown> }>;
     expect(doc[0]!.Plan).toEqual({
       'Node Type': 'CTE Scan', 'Parallel Aware': false, 'Async Capable': false, 'CTE Name': 'w', Alias: 'w', Filter: '(id = 3)',
       Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'InitPlan', 'Subplan Name': 'CTE w', 'Parallel Aware': false, 'Async Capable': false, 'Relation Name': 't', Alias: 't', Filter: "(v <> 'x'::text)" }],

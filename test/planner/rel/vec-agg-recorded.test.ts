@@ -4,7 +4,7 @@
 // sums past the int64 range, float8 NaN/-0, NULL groups, filters, empty inputs). Each query must
 // also run on the vector path (LsmDb.vectorStats), except those whose filter keeps no row.
 import { describe, expect, it } from 'vitest';
-import { useLsmEngine } from '../../sql/lsm-engine.js';
+import { useLsmEngine } from '../../sql/engine-fixtures.js';
 
 const SETUP = [
   "CREATE TABLE v (id int8 PRIMARY KEY, k int4, g8 int8, tx text, n numeric, n2 numeric(12,2), f8 float8, i4 int4, b8 int8)",

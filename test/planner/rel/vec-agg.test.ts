@@ -10,7 +10,7 @@
 // (LsmDb.vectorStats) or, for own writes, that it did not.
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../../sql/harness.js';
-import { useLsmEngine } from '../../sql/lsm-engine.js';
+import { useLsmEngine } from '../../sql/engine-fixtures.js';
 
 const QUERIES = [
   'SELECT k, count(*), count(n), sum(n), avg(n), sum(n2), avg(n2), min(n), max(n) FROM t GROUP BY k',

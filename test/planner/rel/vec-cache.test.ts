@@ -6,7 +6,7 @@
 // in the test (BigInt cents) and against the row path (a transaction with an own write never
 // takes the vector path), and the vector path must have run.
 import { describe, expect, it } from 'vitest';
-import { useLsmEngine } from '../../sql/lsm-engine.js';
+import { useLsmEngine } from '../../sql/engine-fixtures.js';
 import { rng } from '../../seeded-rng.js';
 
 const rand = rng(20261124);

@@ -1,7 +1,8 @@
-// One real engine per test file together with the LsmDb under it, for tests that look at the
-// storage (flush, compactNow, vectorStats, stats) as well as at SQL results. No mocks: the engine
-// is harness.ts's openEngine over a temporary directory.
-import { afterAll, beforeAll } from 'vitest';
+// Real engines for tests, opened and closed by vitest hooks: one per test file with the LsmDb under
+// it (useLsmEngine: for tests that look at the storage — flush, compactNow, vectorStats, stats —
+// as well as at SQL results), or a fresh one per test (useEngineEach). No mocks: the engine is
+// harness.ts's openEngine over a temporary directory.
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Engine } from '../../planner/api.js';
 import type { LsmDb } from '../../lsm/index.js';
 import { Client, openEngine } from './harness.js';
@@ -11,7 +12,7 @@ export function lsmOf(engine: Engine): LsmDb {
   return (engine as unknown as { tables: { db: LsmDb } }).tables.db;
 }
 
-/** The fixture of useLsmEngine: set before the file's first test runs. */
+/** The fixture of useLsmEngine / useEngineEach: set before a test runs. */
 export interface LsmEngine {
   engine: Engine;
   db: LsmDb;
@@ -26,9 +27,18 @@ export interface LsmEngine {
  * opened through the fixture, then the engine, closed. Read the fields inside tests and hooks.
  */
 export function useLsmEngine(setup?: (e: LsmEngine) => Promise<void>): LsmEngine {
-  const clients: Client[] = [];
+  return useEngine(beforeAll, afterAll, setup);
+}
+
+/** useLsmEngine's fixture, but a fresh engine for every test (beforeEach / afterEach). */
+export function useEngineEach(setup?: (e: LsmEngine) => Promise<void>): LsmEngine {
+  return useEngine(beforeEach, afterEach, setup);
+}
+
+function useEngine(before: typeof beforeAll, after: typeof afterAll, setup: ((e: LsmEngine) => Promise<void>) | undefined): LsmEngine {
+  let clients: Client[] = [];
   const fx = {} as LsmEngine;
-  beforeAll(async () => {
+  before(async () => {
     const engine = (await openEngine()).engine;
     const client = (): Client => {
       const c = Client.open(engine);
@@ -39,8 +49,10 @@ export function useLsmEngine(setup?: (e: LsmEngine) => Promise<void>): LsmEngine
     fx.c = client();
     await setup?.(fx);
   });
-  afterAll(async () => {
-    for (const c of clients.reverse()) await c.close();
+  after(async () => {
+    const open = clients;
+    clients = [];
+    for (const c of open.reverse()) await c.close();
     await (fx.engine as Engine | undefined)?.close();
   });
   return fx;
