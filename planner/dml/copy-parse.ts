@@ -34,7 +34,7 @@ export interface TextOptions {
 }
 
 /** The value of one text-format field holding backslash escapes (PostgreSQL's CopyReadAttributesText). */
-function unescapeText(raw: string): string {
+export function unescapeText(raw: string): string {
   let cur = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
@@ -106,7 +106,12 @@ export class TextRecordParser implements RecordParser {
   }
 
   end(): Fields[] {
-    this.buf += this.decoder.decode();
+    try {
+      // An incomplete character at the end of the input.
+      this.buf += this.decoder.decode();
+    } catch {
+      throw new DbError('22021', 'invalid byte sequence for encoding "UTF8"');
+    }
     const out = this.drain(true);
     return out;
   }

@@ -6,7 +6,7 @@
 // directly while their keys ascend (copy-ingest.ts), else they join the transaction's write set
 // (the row path).
 
-import { DbError, binaryIn, toCell } from '../../catalog/index.js';
+import { DbError, toCell } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
@@ -19,7 +19,9 @@ import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
 import { CopyIngest, ingestTarget, storageCreatedHere } from './copy-ingest.js';
-import { BinaryRecordParser, TextRecordParser, type Fields, type RecordParser } from './copy-parse.js';
+import { FastTextRows, fastTextEligible } from './copy-fast.js';
+import { BinaryRecordParser, TextRecordParser, type TextOptions } from './copy-parse.js';
+import { ParsedRows, type RowSource, type RowTarget } from './copy-rows.js';
 import { planFkChecks } from './fk.js';
 import { TableWriter, lockOptions } from './write.js';
 
@@ -63,12 +65,8 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
   const fkPlan = planFkChecks(b, tab, false);
   const relLock = new RelTarget(tab);
   const start = (ctx: EvalContext): Execution => {
-      const parser: RecordParser = options.format === 'binary'
-        ? new BinaryRecordParser()
-        : new TextRecordParser({ csv: options.format === 'csv', delimiter: options.delimiter, nullString: options.nullString, quote: options.quote, escape: options.escape, header: options.header });
       const input = { ...ctx.fmt, nowMicros: ctx.env.txStartMicros() };
       let count = 0;
-      let line = options.format === 'csv' && options.header ? 1 : 0;
       let aborted = false;
       const fk = fkPlan?.begin();
       // Checked when the COPY starts (plans are cached; the table's state is not).
@@ -79,35 +77,19 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         ? new DbError('55000', 'cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction')
         : undefined;
       // One converter per listed column, chosen once (fast paths for bulk-load shapes).
-      const conv = cols.map((c) => textToCell(c, input));
-      const width = tab.columns.length;
-      const toCells = (f: Fields): Cell[] => {
-        line++;
-        if (f.length < cols.length && options.format !== 'binary') throw new DbError('22P04', `missing data for column "${cols[f.length]!.name}"`, { where: `COPY ${tab.name}, line ${line}` });
-        if (f.length > cols.length) {
-          throw new DbError('22P04', options.format === 'binary' ? `row field count is ${f.length}, expected ${cols.length}` : 'extra data after last expected column', { where: `COPY ${tab.name}, line ${line}` });
-        }
-        if (f.length !== cols.length) throw new DbError('22P04', `row field count is ${f.length}, expected ${cols.length}`);
-        const cells = new Array<Cell>(width);
-        for (let i = 0; i < width; i++) cells[i] = null;
-        for (let i = 0; i < cols.length; i++) {
-          const c = cols[i]!;
-          const v = f[i];
-          if (v === null || v === undefined) continue;
-          try {
-            cells[c.attnum - 1] = typeof v === 'string' ? conv[i]!(v) : toCell(c.typeOid, binaryIn(c.typeOid, v));
-          } catch (e) {
-            if (e instanceof DbError) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}, column ${c.name}: "${String(v)}"` });
-            throw e;
-          }
-        }
-        return cells;
-      };
+      const target: RowTarget = { tableName: tab.name, width: tab.columns.length, cols, conv: cols.map((c) => textToCell(c, input)) };
+      // Rows straight from the bytes in text format (copy-fast.ts), else through a record parser.
+      const textOpts: TextOptions = { csv: options.format === 'csv', delimiter: options.delimiter, nullString: options.nullString, quote: options.quote, escape: options.escape, header: options.header };
+      const src: RowSource = options.format === 'binary'
+        ? new ParsedRows(new BinaryRecordParser(), target, true, false)
+        : options.format === 'text' && fastTextEligible(textOpts)
+          ? new FastTextRows(textOpts, target)
+          : new ParsedRows(new TextRecordParser(textOpts), target, false, options.format === 'csv' && options.header);
       // Defaults that are not NULL are evaluated asynchronously (nextval and friends).
       const asyncDefaults = [...defaults.values()].some((d) => d.kind !== 'null');
       const withLine = (e: unknown): unknown =>
         // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
-        e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}` }) : e;
+        e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}` }) : e;
       /** Offers a prepared row to the ingest: 'ok' (taken), or 'unsorted' (not taken). */
       const ingestAdd = (ing: CopyIngest, key: Uint8Array, cells: Cell[], c: EvalContext): 'ok' | 'unsorted' => {
         try {
@@ -116,36 +98,35 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           throw withLine(e);
         }
       };
-      /** Input text of the records being applied (error CONTEXT lines quote them). */
-      let rawLines: readonly string[] = [];
       /** NOT NULL/CHECK, then the key of a converted row (NULL defaults: cells start null). */
-      const prepare = (cells: Cell[], c: EvalContext, i: number): Uint8Array => {
+      const prepare = (cells: Cell[], c: EvalContext): Uint8Array => {
         try {
           writer.checkCells(cells, c);
         } catch (e) {
           // PostgreSQL quotes the input line of a row that fails a constraint (CONTEXT: COPY t,
           // line 2: "2	\N"); binary input has no line text.
-          const raw = rawLines[i];
-          if (e instanceof DbError && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${line}${raw === undefined ? '' : `: "${clipLine(raw)}"`}` });
+          const raw = src.rawLine();
+          if (e instanceof DbError && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}${raw === undefined ? '' : `: "${clipLine(raw)}"`}` });
           throw e;
         }
         return writer.keyOfCells(ts, cells);
       };
       /**
-       * Applies records[from..] synchronously while no row has to wait (the common case: no
-       * promise per row or per CopyData message); from the first row that must wait for a row
+       * Applies the rows the source has synchronously while no row has to wait (the common case:
+       * no promise per row or per CopyData message); from the first row that must wait for a row
        * lock or evaluate a default, the rest continue asynchronously.
        */
-      const apply = (records: Fields[], from: number, c: EvalContext): Promise<void> | undefined => {
-        for (let i = from; i < records.length; i++) {
+      const apply = (c: EvalContext): Promise<void> | undefined => {
+        for (;;) {
           if (c.cancel.reason) throw c.cancel.reason;
-          const cells = toCells(records[i]!);
-          if (asyncDefaults) return applySlow(records, i, cells, c);
-          const key = prepare(cells, c, i);
+          const cells = src.next();
+          if (cells === undefined) return undefined;
+          if (asyncDefaults) return applySlow(cells, c);
+          const key = prepare(cells, c);
           if (ingest?.active) {
-            if (ingestAdd(ingest, key, cells, c) === 'unsorted') return ingest.toRowPath().then(() => applySlow(records, i, cells, c, key));
+            if (ingestAdd(ingest, key, cells, c) === 'unsorted') return ingest.toRowPath().then(() => applySlow(cells, c, key));
             count++;
-            if (ingest.full) return ingest.drain().then(() => apply(records, i + 1, c));
+            if (ingest.full) return ingest.drain().then(() => apply(c));
             continue;
           }
           // The row's key and cells are handed over to the transaction (no copies).
@@ -157,24 +138,24 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
             } catch (e) {
               throw withLine(e);
             }
-            if (!done) return applySlow(records, i, cells, c, key);
+            if (!done) return applySlow(cells, c, key);
           }
           fk?.inserted(writer.valuesOf(cells));
           count++;
         }
         return undefined;
       };
-      /** Row i (already converted) the waiting way, then the rest through apply. */
-      const applySlow = async (records: Fields[], i: number, cells: Cell[], c: EvalContext, key?: Uint8Array): Promise<void> => {
+      /** A row (already converted) the waiting way, then the rest through apply. */
+      const applySlow = async (cells: Cell[], c: EvalContext, key?: Uint8Array): Promise<void> => {
         if (key === undefined) {
           for (const [attnum, d] of defaults) if (d.kind !== 'null') cells[attnum - 1] = toCell(tab.columns[attnum - 1]!.typeOid, await evalDefault(b, d, c));
-          key = prepare(cells, c, i);
+          key = prepare(cells, c);
         }
         if (ingest?.active) {
           if (ingestAdd(ingest, key, cells, c) === 'ok') {
             count++;
             if (ingest.full) await ingest.drain();
-            return apply(records, i + 1, c);
+            return apply(c);
           }
           await ingest.toRowPath();
         }
@@ -189,7 +170,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         }
         fk?.inserted(writer.valuesOf(cells));
         count++;
-        await apply(records, i + 1, c);
+        await apply(c);
       };
       /** A failure ends the COPY: the ingest's files go at once (the row path's rows go with
        *  the transaction's rollback). */
@@ -203,11 +184,13 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         write(chunk) {
           if (aborted) return;
           if (freezeError) throw freezeError;
-          const records = parser.push(chunk);
-          rawLines = parser.lines;
-          if (!ingest) return apply(records, 0, ctx);
+          if (!ingest) {
+            src.push(chunk);
+            return apply(ctx);
+          }
           try {
-            return apply(records, 0, ctx)?.catch(failed);
+            src.push(chunk);
+            return apply(ctx)?.catch(failed);
           } catch (e) {
             return failed(e);
           }
@@ -215,9 +198,8 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         async finish() {
           if (freezeError) throw freezeError;
           try {
-            const records = parser.end();
-            rawLines = parser.lines;
-            await apply(records, 0, ctx);
+            src.end();
+            await apply(ctx);
             if (ingest?.active) await ingest.finish();
           } catch (e) {
             await failed(e);
