@@ -13,6 +13,7 @@ import { stepFactory } from '../../../planner/rel/agg-steps.js';
 import { RowsNode, type RelNode, type Row } from '../../../planner/rel/ops.js';
 import { drainRows, Suspension } from '../../../planner/rel/suspend.js';
 import { rng } from '../../seeded-rng.js';
+import { ChunkedLeaf } from './chunked-leaf.js';
 
 const ctx = { cancel: { reason: undefined } } as unknown as EvalContext;
 
@@ -155,36 +156,6 @@ describe('fast aggregate grouping equals the general path', () => {
     expect(new AggNode(input, [col(0)], [plain], true).fastPath).toBe(true);
   });
 });
-
-/** A leaf whose rows arrive in chunks (each after a wait), like a streamed external scan. */
-class ChunkedLeaf implements RelNode {
-  readonly width = 2;
-  closed = 0;
-  constructor(readonly rows: Row[], readonly chunk: number, readonly susp: Suspension, readonly failAt = -1) {}
-  *open(): Generator<Row> {
-    let pos = 0;
-    let ready = 0;
-    try {
-      for (;;) {
-        if (pos === this.failAt) throw new DbError('57014', 'canceling statement due to user request');
-        if (pos < ready) {
-          yield this.rows[pos++]!;
-          continue;
-        }
-        if (pos >= this.rows.length) return;
-        yield this.susp.suspend(new Promise<void>((res) => setTimeout(() => {
-          ready = Math.min(this.rows.length, ready + this.chunk);
-          res();
-        }, 1)));
-      }
-    } finally {
-      this.closed++;
-    }
-  }
-  describe(): string {
-    return 'ChunkedLeaf';
-  }
-}
 
 describe('fast aggregate and SUSPEND', () => {
   const data = Array.from({ length: 1000 }, (_, i) => [i % 7, i] as Value[]);

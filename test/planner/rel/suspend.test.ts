@@ -1,6 +1,6 @@
 // The SUSPEND protocol (planner/rel/suspend.ts) through the real operators: a leaf that must wait
 // records its promise on the statement's Suspension and yields SUSPEND; every operator forwards
-// it; drainRows awaits and resumes, and stays synchronous when nothing waits. The leaf here plays
+// it; drainRows awaits and resumes, and stays synchronous when nothing waits. The leaf (./chunked-leaf.ts) plays
 // the part of a streamed external scan (stream-rows.ts needs DuckDB; test/external/stream-b.test.ts
 // covers it end to end) with the same rules: one chunk at a time, an error if pulled before its
 // chunk arrived, its `finally` closing the source.
@@ -13,42 +13,9 @@ import { DistinctNode, FilterNode, LimitNode, ProjectNode, RowsNode, SortNode, T
 import { relQueryPlan } from '../../../planner/rel/select.js';
 import { drainRows, streamingScans, Suspension, SUSPEND } from '../../../planner/rel/suspend.js';
 import { comparatorFor } from '../../../planner/eval/compare.js';
+import { ChunkedLeaf } from './chunked-leaf.js';
 
 const ctx = { cancel: { reason: undefined } } as unknown as EvalContext;
-
-/** A leaf whose rows arrive in chunks of `chunk` (each after a wait), like a streamed scan. */
-class ChunkedLeaf implements RelNode {
-  readonly width = 2;
-  closed = 0;
-  pulledEarly = false;
-  constructor(readonly rows: Row[], readonly chunk: number, readonly susp: Suspension) {}
-  *open(): Generator<Row> {
-    let pos = 0;
-    let ready = 0;
-    let waiting = false;
-    try {
-      for (;;) {
-        if (waiting) throw new DbError('XX000', 'read before its rows arrived');
-        if (pos < ready) {
-          yield this.rows[pos++]!;
-          continue;
-        }
-        if (pos >= this.rows.length) return;
-        waiting = true;
-        yield this.susp.suspend(new Promise<void>((res) => setTimeout(() => {
-          ready = Math.min(this.rows.length, ready + this.chunk);
-          waiting = false;
-          res();
-        }, 1)));
-      }
-    } finally {
-      this.closed++;
-    }
-  }
-  describe(): string {
-    return 'ChunkedLeaf';
-  }
-}
 
 const data = (n: number): Row[] => Array.from({ length: n }, (_, i) => [i, i % 7] as Value[]);
 const lit = (i: number) => (r: readonly Value[]): Value => r[i]!;
