@@ -103,11 +103,16 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   }
   const defaults = new Map<number, DefaultValue>();
   for (const c of tab.columns) if (!c.dropped) defaults.set(c.attnum, bindDefault(b, tab, c));
+  // For buildRowNow: each slot's default (undefined for dropped columns), whether every default
+  // can be computed without waiting (no nextval), and which slots the column list gives.
+  const defaultOf = tab.columns.map((c) => (c.dropped ? undefined : defaults.get(c.attnum)));
+  const syncDefaults = defaultOf.every((d) => d === undefined || d.kind !== 'nextval');
   const writer = new TableWriter(tab, bindChecks(b, tab));
   const alias = s.relation.alias?.aliasname;
   const returning = bindReturning(b, tab, s.returningClause?.exprs ?? s.returningList, tableScope(b, tab, alias));
   const conflict = s.onConflictClause ? planConflict(b, tab, s.onConflictClause, alias) : undefined;
   const targetIdx = targets.map((c) => c.attnum - 1);
+  const targetMask = tab.columns.map((c) => targets.includes(c));
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab, conflict?.kind === 'update');
   const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
@@ -139,11 +144,44 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
         }
         return row;
       };
-      /** The row path: NOT NULL/CHECK, then the key's conflict check and the write set. */
-      const insertOne = async (input: Array<Value | 'default'>): Promise<void> => {
-        const row = await buildRow(input);
+      /** buildRow without a promise, for tables whose defaults need no nextval (`syncDefaults`):
+       *  the same values in the same order (a 'null' default leaves the slot's null). */
+      const buildRowNow = (input: Array<Value | 'default'>): Value[] => {
+        const row = new Array<Value>(tab.columns.length).fill(null);
+        let given: boolean[] | undefined = targetMask;
+        for (let i = 0; i < targetIdx.length; i++) {
+          const v = input[i];
+          if (v === undefined || v === 'default') {
+            if (given === targetMask) given = targetMask.slice();
+            given[targetIdx[i]!] = false; // DEFAULT for a listed column
+            continue;
+          }
+          row[targetIdx[i]!] = v;
+        }
+        for (let i = 0; i < defaultOf.length; i++) {
+          const d = defaultOf[i];
+          if (d === undefined || given[i]) continue;
+          if (d.kind === 'expr') row[i] = d.f(NO_ROW, ctx);
+        }
+        return row;
+      };
+      /** The row path: NOT NULL/CHECK, then the key's conflict check and the write set. A
+       *  promise only when something waits (nextval, a key lock, a conflict's update). */
+      const insertOne = (input: Array<Value | 'default'>): void | Promise<void> => {
+        if (!syncDefaults) return buildRow(input).then(insertRow);
+        return insertRow(buildRowNow(input));
+      };
+      const insertRow = (row: Value[]): void | Promise<void> => {
         writer.checkRow(row, ctx);
-        await insertChecked(row, writer.key(ts, row));
+        const key = writer.key(ts, row);
+        if (!writer.conflictFree) return insertChecked(row, key);
+        insertNew(row, key);
+      };
+      const insertNew = (row: Value[], key: Uint8Array): void => {
+        writer.put(ts, key, row);
+        fk?.inserted(row);
+        n++;
+        if (returning) out.push(project(returning.exprs, row, ctx));
       };
       const insertChecked = async (row: Value[], key: Uint8Array): Promise<void> => {
         const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false, undefined, !conflict);
@@ -164,14 +202,14 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
           if (returning) out.push(project(returning.exprs, updated, ctx));
           return;
         }
-        writer.put(ts, key, row);
-        fk?.inserted(row);
-        n++;
-        if (returning) out.push(project(returning.exprs, row, ctx));
+        insertNew(row, key);
       };
       if (source.kind === 'values') {
-        const inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f([], ctx))));
-        for (const input of inputs) await insertOne(input);
+        const inputs = source.rows.map((r) => r.map((f) => (f === 'default' ? 'default' : f(NO_ROW, ctx))));
+        for (const input of inputs) {
+          const w = insertOne(input);
+          if (w !== undefined) await w;
+        }
       } else {
         const conv = source.conv;
         // Into a table whose storage this transaction created (BEGIN; CREATE TABLE; INSERT …
@@ -185,7 +223,8 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
             for (const r of rows) {
               const input = conv.map((f) => f(r, ctx));
               if (!ingest?.active) {
-                await insertOne(input);
+                const w = insertOne(input);
+                if (w !== undefined) await w;
                 continue;
               }
               // Converted and checked as on the row path (same errors in the same order).
@@ -217,6 +256,9 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
     },
   };
 }
+
+/** The row a DEFAULT or a VALUES expression is evaluated over: none (never written to). */
+const NO_ROW = Object.freeze([]) as unknown as Value[];
 
 function exprLoc(n: Node | undefined): number {
   return (n as { location?: number } | undefined)?.location ?? -1;

@@ -86,6 +86,11 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   const ts = tablesOfBinder(b);
   const fkPlan = planFkChecks(b, tab);
   const rel = new RelTarget(tab, b.position(s.relation.location ?? -1));
+  // The row keeps its stored key and there is no unique entry to move (pgbench's UPDATEs): the
+  // change is one write of the new row at the same key (TableWriter.replaceAtKey) instead of
+  // replaceRow's delete + key encode + conflict check + put — the same result.
+  const pkSlots = new Set((tab.primaryKey?.attnums ?? []).map((a) => a - 1));
+  const keyKept = tab.uniques.length === 0 && !sets.some((x) => pkSlots.has(x.slot));
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
@@ -94,10 +99,20 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
-      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
+      for (const c of targetCandidates(ctx, tab, target)) {
+        if (ctx.cancel.reason) throw ctx.cancel.reason;
+        // Synchronous unless another transaction holds the row lock.
+        let r = lockCandidate(ctx, tab, target, c);
+        if (r instanceof Promise) r = await r;
+        if (r === undefined) continue;
+        const { row, combined } = r;
         const next = row.slice();
-        for (const s of sets) next[s.slot] = 'f' in s ? s.f(combined, ctx) : await evalDefault(b, s.def, ctx);
-        await replaceRow(ts, writer, key, row, next, ctx);
+        for (const s of sets) {
+          if ('f' in s) next[s.slot] = s.f(combined, ctx);
+          else next[s.slot] = await evalDefault(b, s.def, ctx);
+        }
+        if (keyKept) writer.replaceAtKey(ts, r.key, c.k, next, ctx);
+        else await replaceRow(ts, writer, r.key, row, next, ctx);
         fk?.updated(row, next);
         n++;
         if (returning) out.push(project(returning.exprs, [...next, ...combined.slice(tab.columns.length)], ctx));
@@ -129,7 +144,12 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
-      for await (const { key, row, combined } of targetRows(ctx, tab, target)) {
+      for (const c of targetCandidates(ctx, tab, target)) {
+        if (ctx.cancel.reason) throw ctx.cancel.reason;
+        let r = lockCandidate(ctx, tab, target, c);
+        if (r instanceof Promise) r = await r;
+        if (r === undefined) continue;
+        const { key, row, combined } = r;
         writer.remove(ts, key, row);
         fk?.deleted(row);
         n++;
@@ -189,52 +209,91 @@ export function planLockScan(b: Binder, tab: TableDesc, alias: string | undefine
   return { node: t.node, where: t.where };
 }
 
-/** Target rows after lock + re-check (see the file header); each target row at most once. */
-async function* targetRows(ctx: EvalContext, tab: TableDesc, t: Target): AsyncGenerator<{ key: Uint8Array; row: Value[]; combined: Value[] }> {
-  const ts = ctx.tables!;
-  const txn = ts.current();
+/** A row the scan found at the statement snapshot: its stored key, that key's opKey (`ownKey`)
+ *  and the scan's row ([target columns..., stored key, FROM/USING columns...]). */
+interface Candidate {
+  key: Uint8Array;
+  k: string;
+  combined: Value[];
+}
+
+/** A target row after lock + re-check: the version to change. */
+interface TargetRow {
+  key: Uint8Array;
+  row: Value[];
+  combined: Value[];
+}
+
+/** The candidates at the statement snapshot, each target row once (collected before the first
+ *  lock: lock waits are asynchronous). */
+function targetCandidates(ctx: EvalContext, tab: TableDesc, t: Target): Candidate[] {
   const width = tab.columns.length;
-  // Candidates at the statement snapshot (collected first: lock waits are asynchronous).
-  const candidates: Array<{ key: Uint8Array; combined: Value[] }> = [];
-  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  let seen: Set<string> | undefined;
   for (const r of iter(t.node.open(ctx))) {
     if (t.where && t.where(r, ctx) !== true) continue;
     const key = r[width] as Uint8Array;
     const k = ownKey(tab.storageId, key);
-    if (seen.has(k)) continue; // several FROM rows join one target row: it changes once
-    seen.add(k);
-    candidates.push({ key, combined: r });
-  }
-  const snapshotIso = txn.isolation === 'snapshot';
-  const recheck = (c: { key: Uint8Array; combined: Value[] }, cells: Parameters<typeof decodeRow>[1]): { key: Uint8Array; row: Value[]; combined: Value[] } | undefined => {
-    const row = new Array<Value>(width);
-    decodeRow(tab, cells, row);
-    const combined = [...row, c.key, ...c.combined.slice(width + 1)];
-    if (t.where && t.where(combined, ctx) !== true) return undefined;
-    return { key: c.key, row, combined };
-  };
-  for (const c of candidates) {
-    if (ctx.cancel.reason) throw ctx.cancel.reason;
-    if (ts.ownKeys.has(ownKey(tab.storageId, c.key))) {
-      // Already written by this transaction: the own version is the current one.
-      const cur = txn.get(tab.storageId, c.key);
-      const r = cur ? recheck(c, cur) : undefined;
-      if (r) yield r;
-      continue;
+    // Several FROM rows join one target row: it changes once. (A point get yields one row: no set.)
+    if (candidates.length > 0) {
+      if (seen === undefined) {
+        seen = new Set<string>();
+        for (const c of candidates) seen.add(c.k);
+      }
+      if (seen.has(k)) continue;
+      seen.add(k);
     }
-    try {
-      await txn.lockRow(tab.storageId, c.key, lockOptions(ts, ctx.cancel));
-    } catch (e) {
+    candidates.push({ key, k, combined: r });
+  }
+  return candidates;
+}
+
+/**
+ * Lock + re-check of one candidate (see the file header): the row to change, or undefined when
+ * it is skipped. Runs synchronously when the row lock is free or already ours (tryLockRow takes
+ * it exactly as an uncontended lockRow would); a promise only when another transaction holds it.
+ * The caller checks the statement's cancel token before each candidate.
+ */
+function lockCandidate(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate): TargetRow | undefined | Promise<TargetRow | undefined> {
+  const ts = ctx.tables!;
+  const txn = ts.current();
+  if (ts.ownKeys.has(c.k)) {
+    // Already written by this transaction: the own version is the current one.
+    const cur = txn.get(tab.storageId, c.key);
+    return cur ? recheck(ctx, tab, t, c, cur) : undefined;
+  }
+  let locked: boolean;
+  try {
+    locked = txn.tryLockRow(c.k);
+  } catch (e) {
+    throw storageError(e);
+  }
+  if (locked) return afterLock(ctx, tab, t, c);
+  return txn.lockRow(tab.storageId, c.key, lockOptions(ts, ctx.cancel)).then(
+    () => afterLock(ctx, tab, t, c),
+    (e: unknown) => {
       throw storageError(e);
-    }
-    const latest = txn.getLatestCommitted(tab.storageId, c.key);
-    if (latest && latest.seq <= txn.snapshotSeq) {
-      yield { key: c.key, row: c.combined.slice(0, width), combined: c.combined };
-      continue;
-    }
-    if (snapshotIso) throw new DbError('40001', 'could not serialize access due to concurrent update');
-    if (!latest) continue; // deleted meanwhile
-    const r = recheck(c, latest.row);
-    if (r) yield r;
-  }
+    },
+  );
+}
+
+/** The row lock is held: the candidate as found, or the newest committed version (READ
+ *  COMMITTED re-check; REPEATABLE READ: 40001 when it changed after the snapshot). */
+function afterLock(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate): TargetRow | undefined {
+  const txn = ctx.tables!.current();
+  const latest = txn.getLatestCommitted(tab.storageId, c.key);
+  if (latest && latest.seq <= txn.snapshotSeq) return { key: c.key, row: c.combined.slice(0, tab.columns.length), combined: c.combined };
+  if (txn.isolation === 'snapshot') throw new DbError('40001', 'could not serialize access due to concurrent update');
+  if (!latest) return undefined; // deleted meanwhile
+  return recheck(ctx, tab, t, c, latest.row);
+}
+
+/** WHERE evaluated again on a newer version of the candidate's row (undefined: no longer matches). */
+function recheck(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate, cells: Parameters<typeof decodeRow>[1]): TargetRow | undefined {
+  const width = tab.columns.length;
+  const row = new Array<Value>(width);
+  decodeRow(tab, cells, row);
+  const combined = [...row, c.key, ...c.combined.slice(width + 1)];
+  if (t.where && t.where(combined, ctx) !== true) return undefined;
+  return { key: c.key, row, combined };
 }

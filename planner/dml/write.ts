@@ -16,6 +16,9 @@ import type { Compiled } from '../eval/compile.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import { keySchema } from '../rel/scan.js';
 
+/** The unique keys of a row of a table without unique entries (shared, never written to). */
+const NO_UNIQUE_KEYS = Object.freeze([]) as unknown as Array<Uint8Array | undefined>;
+
 /** One row write (undefined = delete) through the session: undo log, own-key set, lsm Txn. */
 function write(ts: TableSession, table: number, key: Uint8Array, cells: LsmRow | undefined, k = ownKey(table, key)): void {
   ts.recordUndo(table, key, ts.ownKeys.has(k));
@@ -218,7 +221,20 @@ export class TableWriter {
 
   /** Writes a new row and its unique index entries (checks already done). */
   put(ts: TableSession, key: Uint8Array, row: readonly Value[], pkOwn?: string, uniqueKeys?: Array<Uint8Array | undefined>): void {
-    this.putCells(ts, key, this.cells(row), uniqueKeys ?? this.uniqueKeys(row), pkOwn);
+    this.putCells(ts, key, this.cells(row), uniqueKeys ?? (this.table.uniques.length === 0 ? NO_UNIQUE_KEYS : this.uniqueKeys(row)), pkOwn);
+  }
+
+  /**
+   * An UPDATE of a row that keeps its stored key, in a table without unique entries (the caller
+   * checked both at planning: no SET item assigns a primary-key column, `table.uniques` is
+   * empty): NOT NULL / CHECK on the new row, then one write of it at `key` (`k` = its opKey, the
+   * row lock already held). The same end state as apply.ts replaceRow — which deletes the old
+   * version, encodes the new key, finds it equal, checks no conflict and puts — in one write.
+   */
+  replaceAtKey(ts: TableSession, key: Uint8Array, k: string, row: readonly Value[], ctx: EvalContext): void {
+    if (this.table.uniques.length !== 0) throw new Error('planner invariant violated: replaceAtKey on a table with unique entries');
+    this.checkRow(row, ctx);
+    this.putCells(ts, key, this.cells(row), NO_UNIQUE_KEYS, k);
   }
 
   /** put() of a row already in stored form, with its unique keys (`uniqueKeys(row)`). */
