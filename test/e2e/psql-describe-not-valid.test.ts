@@ -1,6 +1,7 @@
 // CHECK … NO INHERIT, CHECK … NOT VALID and FOREIGN KEY … NOT VALID end to end with the real
-// psql (PostgreSQL 15's client): \d prints the suffixes pg_get_constraintdef(oid, true) gives, and
-// pg_constraint's convalidated / connoinherit. Expected texts recorded with psql 15.20 against a
+// psql (PostgreSQL 15's client): \d prints the suffixes pg_get_constraintdef(oid, true) gives (also
+// in the referenced table's "Referenced by:"), and pg_constraint's convalidated / connoinherit
+// agree. Expected texts recorded with psql 15.20 against a
 // fresh PostgreSQL 15 database after the same DDL (a row violating the NOT VALID CHECK and the
 // NOT VALID FOREIGN KEY stays in the table).
 import { describePsqlAgainstPostgres } from './psql-oracle.js';
@@ -12,6 +13,7 @@ alter table nv add constraint nv_small check (b < 50) not valid, add constraint 
 `;
 
 const EXPECTED: Record<string, string> = {
+  '\\d nvp': "                Table \"public.nvp\"\n Column |  Type   | Collation | Nullable | Default \n--------+---------+-----------+----------+---------\n id     | integer |           | not null | \nIndexes:\n    \"nvp_pkey\" PRIMARY KEY, btree (id)\nReferenced by:\n    TABLE \"nv\" CONSTRAINT \"nv_fk\" FOREIGN KEY (a) REFERENCES nvp(id) NOT VALID\n\n",
   '\\d nv': "                 Table \"public.nv\"\n Column |  Type   | Collation | Nullable | Default \n--------+---------+-----------+----------+---------\n a      | integer |           | not null | \n b      | integer |           |          | \nIndexes:\n    \"nv_pkey\" PRIMARY KEY, btree (a)\nCheck constraints:\n    \"nv_b_check\" CHECK (b > 0) NO INHERIT\n    \"nv_small\" CHECK (b < 50) NOT VALID\nForeign-key constraints:\n    \"nv_fk\" FOREIGN KEY (a) REFERENCES nvp(id) NOT VALID\n\n",
 };
 
