@@ -66,7 +66,7 @@ export interface PublishGate extends PublishHost {
   makeVisible(seq: Seq): void;
 }
 
-type State = 'loading' | 'closing' | 'written' | 'publishing' | 'published' | 'aborted';
+type State = 'loading' | 'closing' | 'written' | 'abandoned' | 'publishing' | 'published' | 'aborted';
 
 export class PublishIngest {
   readonly keys: BulkKeys;
@@ -93,8 +93,9 @@ export class PublishIngest {
     return this.state === 'written';
   }
 
+  /** Neither aborted, abandoned nor published (an abandoned load's rows go another way). */
   get active(): boolean {
-    return this.state !== 'aborted' && this.state !== 'published';
+    return this.state !== 'aborted' && this.state !== 'published' && this.state !== 'abandoned';
   }
 
   /** TableIngest.add, the key joining the bulk hold when taken. */
@@ -187,6 +188,27 @@ export class PublishIngest {
     return false;
   }
 
+  /**
+   * Gives back every row taken so far, in key order (TableIngest.abandon), for a caller that
+   * continues another way (keys stopped ascending); call abort() once they are consumed. The
+   * bulk hold stays until the transaction ends (the caller writes these keys anyway).
+   */
+  async abandon(): Promise<IterableIterator<{ key: Uint8Array; row: Row }>> {
+    if (this.state !== 'loading') throw new Error(`lsm invariant violated: abandon of a published ingest that is ${this.state}`);
+    this.state = 'abandoned';
+    return this.ing.abandon();
+  }
+
+  /** The load's row at `key` once its files are written (close() ran), else undefined. */
+  ownRow(key: Uint8Array): Row | undefined {
+    for (const r of this.readers.values()) {
+      if (compareBytes(r.meta.smallestKey, key) > 0 || compareBytes(r.meta.largestKey, key) < 0) continue;
+      const e = r.get(key, 0n);
+      if (e?.kind === 'put') return e.row;
+    }
+    return undefined;
+  }
+
   /** The rows, in key order, read back from the written files (views into their bytes). */
   *rowsBack(): Generator<{ key: Uint8Array; row: Row }> {
     if (this.state !== 'written') throw new Error(`lsm invariant violated: rows of a published ingest that is ${this.state}`);
@@ -224,6 +246,7 @@ export class PublishIngest {
    *  orphan check decides). The bulk hold ends with the transaction. */
   async abort(): Promise<void> {
     if (this.state === 'published' || this.state === 'aborted' || this.state === 'publishing') return;
+    // 'abandoned' too: TableIngest.abort removes the files its rows were read from.
     this.state = 'aborted';
     await this.ing.abort();
   }

@@ -18,7 +18,7 @@ import { copyOutQuery, parseCopyOptions } from '../session/copy-out.js';
 import { lookupTable, tablesOfBinder } from '../rel/from.js';
 import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultValue, type TablePlan } from './common.js';
 import { textToCell } from './copy-cells.js';
-import { CopyIngest, ingestTarget, storageCreatedHere } from './copy-ingest.js';
+import { CopyIngest, copyIngestStart, storageCreatedHere } from './copy-ingest.js';
 import { FastTextRows, fastTextEligible } from './copy-fast.js';
 import { BinaryRecordParser, TextRecordParser, type TextOptions } from './copy-parse.js';
 import { ParsedRows, type RowSource, type RowTarget } from './copy-rows.js';
@@ -70,10 +70,10 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       let aborted = false;
       const fk = fkPlan?.begin();
       // Checked when the COPY starts (plans are cached; the table's state is not).
-      let ingest = ingestTarget(ts, tab, fkPlan !== undefined) ? CopyIngest.begin(ts, writer) : undefined;
+      let ingest = copyIngestStart(ts, writer, fkPlan !== undefined, ctx, options.format === 'csv' && options.header ? 1 : 0);
       // PostgreSQL refuses FREEZE unless the table was created or truncated in the transaction
       // (after CopyInResponse, at the first data). A savepoint since is not detected: accepted.
-      const freezeError = freeze && !ingest && !storageCreatedHere(ts, tab)
+      const freezeError = freeze && !ingest?.fresh && !storageCreatedHere(ts, tab)
         ? new DbError('55000', 'cannot perform COPY FREEZE because the table was not created or truncated in the current subtransaction')
         : undefined;
       // One converter per listed column, chosen once (fast paths for bulk-load shapes).
