@@ -140,6 +140,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               else if (k.contype === 'CONSTR_PRIMARY') pk = true;
               else if (k.contype === 'CONSTR_UNIQUE') unique = true;
               else if (k.contype === 'CONSTR_CHECK') {
+                rejectInConstraint(k.raw_expr, 'check');
                 const ch = checkDesc(k, k.conname ?? `${t.name}_${name}_check`, false);
                 t.checks.push(ch);
                 rowChecked.push(ch);

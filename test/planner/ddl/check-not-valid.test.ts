@@ -81,6 +81,7 @@ describe('ADD CONSTRAINT … CHECK … NOT VALID', () => {
     await q('alter table ty add column c int default 5');
     expect(await err('alter table ty add column d int default 5 check (d > 7)')).toEqual(['23514', 'check constraint "ty_d_check" of relation "ty" is violated by some row', undefined]);
     await q('alter table ty add column d int default 8 check (d > 7)');
+    expect(await err('alter table ty add column e int check (e > (select 1))')).toEqual(['0A000', 'cannot use subquery in check constraint', undefined]);
     expect(await q('select * from ty')).toEqual([['1', '100', '5', '8']]);
   });
 
