@@ -3,8 +3,7 @@
 // answer binary parameters (Bind with format 1) — the value's text output, or the error
 // (22P03 incorrect binary data format, range errors, ...). Valid and malformed inputs.
 // Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs
-import pg from 'pg';
-import { writeFileSync } from 'node:fs';
+import { connectOracle, writeFixtures } from './pg-oracle-client.mjs';
 
 const OUT = new URL('../binary-fixtures.json', import.meta.url);
 const h = (s) => s.replace(/\s+/g, '');
@@ -27,10 +26,7 @@ const CASES = [
   ['numeric', h('0003 0000 0000 0004 0001 0000 0000')], ['numeric', h('0001 0000 0000 0003 0001')], ['numeric', h('0002 ffff 0000 0006 0032 1388')],
 ];
 
-const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });
-await client.connect();
-await client.query("set extra_float_digits = 1; set timezone = 'UTC'; set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'");
-const version = (await client.query('show server_version')).rows[0].server_version;
+const { client, version } = await connectOracle("set extra_float_digits = 1; set timezone = 'UTC'; set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'");
 const raw = { getTypeParser: () => (v) => v };
 const out = [];
 for (const [type, hex] of CASES) {
@@ -49,5 +45,5 @@ for (const [type, hex] of CASES) {
   out.push(rec);
 }
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs', serverVersion: version, cases: out }).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
+writeFixtures(OUT, 'test/catalog/types/oracle/gen/gen-pg-binary-oracle.mjs', version, { cases: out }, 'type');
 console.log(`${out.length} binary cases → ${OUT.pathname}`);

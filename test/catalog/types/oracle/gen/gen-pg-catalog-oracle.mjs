@@ -6,7 +6,7 @@
 //  - format_type(oid, typmod) for typical typmods;
 //  - ORDER BY results per type (text types with COLLATE "C"), for compareValues.
 // Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-catalog-oracle.mjs
-import pg from 'pg';
+import { connectOracle } from './pg-oracle-client.mjs';
 import { writeFileSync } from 'node:fs';
 import { loadModule, parseSync } from 'libpg-query';
 
@@ -42,9 +42,7 @@ const SORTS = [
 const COLLATABLE = new Set(['text', 'varchar', 'bpchar', 'name']);
 
 await loadModule();
-const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });
-await client.connect();
-const version = (await client.query('show server_version')).rows[0].server_version;
+const { client, version } = await connectOracle();
 const raw = { getTypeParser: () => (v) => v };
 
 const types = (await client.query(`select oid::int, typname::text, typlen::int, typbyval, typcategory::text, typispreferred, typalign::text, typarray::int, typelem::int

@@ -4,8 +4,7 @@
 // DST days in the session zone), timestamp − timestamp, age(), justify_*(), interval ordering.
 // Inputs and outputs are text in ISO DateStyle / postgres IntervalStyle. Seeded (mulberry32).
 // Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs
-import pg from 'pg';
-import { writeFileSync } from 'node:fs';
+import { answerEach, connectOracle, writeFixtures } from './pg-oracle-client.mjs';
 
 const OUT = new URL('../datetime-fixtures.json', import.meta.url);
 let seed = 4242;
@@ -66,22 +65,9 @@ const SQL = {
   date_plus_iv: 'select ($1::date + $2::interval)::text',
 };
 
-const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });
-await client.connect();
-await client.query("set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'");
-const version = (await client.query('show server_version')).rows[0].server_version;
-for (const c of cases) {
-  await client.query(`select set_config('TimeZone', $1, false)`, [c.zone ?? 'UTC']);
-  const params = [c.a];
-  if (c.b !== undefined) params.push(c.b);
-  try {
-    const r = await client.query({ text: SQL[c.op], values: params, rowMode: 'array' });
-    c.out = r.rows[0][0];
-  } catch (e) {
-    if (e.code === undefined) throw e;
-    c.error = { code: e.code, message: e.message };
-  }
-}
+const { client, version } = await connectOracle("set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'");
+await answerEach(client, cases, (c) => ({ text: SQL[c.op], values: c.b !== undefined ? [c.a, c.b] : [c.a] }),
+  (c) => client.query(`select set_config('TimeZone', $1, false)`, [c.zone ?? 'UTC']));
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
+writeFixtures(OUT, 'test/catalog/types/oracle/gen/gen-pg-datetime-oracle.mjs', version, { cases }, 'op');
 console.log(`${cases.length} datetime cases → ${OUT.pathname}`);

@@ -4,8 +4,7 @@
 // scale rules (select_div_scale, sqrt/exp/ln/power scales, rounding) are checked against the
 // real thing. Seeded (mulberry32), so reruns give the same file.
 // Usage: PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs
-import pg from 'pg';
-import { writeFileSync } from 'node:fs';
+import { answerEach, connectOracle, writeFixtures } from './pg-oracle-client.mjs';
 
 const OUT = new URL('../numeric-fixtures.json', import.meta.url);
 let a = 77331;
@@ -63,22 +62,8 @@ const SQL = {
   fromFloat8: 'select $1::float8::numeric::text', fromFloat4: 'select $1::float4::numeric::text',
 };
 
-const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });
-await client.connect();
-await client.query("set extra_float_digits = 1");
-const version = (await client.query('show server_version')).rows[0].server_version;
-for (const c of cases) {
-  const params = [c.a];
-  if (c.b !== undefined) params.push(c.b);
-  if (c.s !== undefined) params.push(String(c.s));
-  try {
-    const r = await client.query({ text: SQL[c.op], values: params, rowMode: 'array' });
-    c.out = r.rows[0][0];
-  } catch (e) {
-    if (e.code === undefined) throw e;
-    c.error = { code: e.code, message: e.message };
-  }
-}
+const { client, version } = await connectOracle('set extra_float_digits = 1');
+await answerEach(client, cases, (c) => ({ text: SQL[c.op], values: [c.a, ...(c.b !== undefined ? [c.b] : []), ...(c.s !== undefined ? [String(c.s)] : [])] }));
 await client.end();
-writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs', serverVersion: version, cases }).replace(/\},\{"op"/g, '},\n{"op"') + '\n');
+writeFixtures(OUT, 'test/catalog/types/oracle/gen/gen-pg-numeric-oracle.mjs', version, { cases }, 'op');
 console.log(`${cases.length} numeric cases → ${OUT.pathname}`);

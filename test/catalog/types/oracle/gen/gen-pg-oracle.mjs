@@ -7,8 +7,7 @@
 // Usage: node test/catalog/types/oracle/gen/gen-pg-oracle.mjs [connection options as PG* env vars]
 //   e.g. PGHOST=/tmp/pg15 PGPORT=55443 PGUSER=postgres node test/catalog/types/oracle/gen/gen-pg-oracle.mjs
 // Random cases come from a fixed seed (SEED below), so reruns give the same file.
-import pg from 'pg';
-import { writeFileSync } from 'node:fs';
+import { connectOracle, writeFixtures } from './pg-oracle-client.mjs';
 import { CASES } from './pg-oracle-cases.mjs';
 
 const OUT = new URL('../fixtures.json', import.meta.url);
@@ -23,9 +22,7 @@ const SEND = {
 const DEFAULTS = { DateStyle: 'ISO, MDY', TimeZone: 'UTC', IntervalStyle: 'postgres', extra_float_digits: '1', bytea_output: 'hex' };
 
 async function main() {
-  const client = new pg.Client({ host: process.env.PGHOST ?? '/tmp/pg15', port: Number(process.env.PGPORT ?? 55443), user: process.env.PGUSER ?? 'postgres', database: 'postgres' });
-  await client.connect();
-  const version = (await client.query('show server_version')).rows[0].server_version;
+  const { client, version } = await connectOracle();
   const raw = { getTypeParser: () => (v) => v };
   const groups = [];
   let count = 0;
@@ -85,7 +82,7 @@ async function main() {
     }
   }
   await client.end();
-  writeFileSync(OUT, JSON.stringify({ generatedBy: 'test/catalog/types/oracle/gen/gen-pg-oracle.mjs', serverVersion: version, groups }, null, 0).replace(/\},\{"type"/g, '},\n{"type"') + '\n');
+  writeFixtures(OUT, 'test/catalog/types/oracle/gen/gen-pg-oracle.mjs', version, { groups }, 'type');
   console.log(`${count} cases from PostgreSQL ${version} → ${OUT.pathname}`);
 }
 
