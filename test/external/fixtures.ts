@@ -3,6 +3,7 @@
 import { mkdtempSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ExternalEngine, type ExternalEngineOptions, type ExternalStream, type ExternalValue } from '../../external/index.js';
 
@@ -69,6 +70,19 @@ export async function makeFixture(opts: Partial<ExternalEngineOptions> = {}): Pr
       rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/** makeFixture(opts) before the file's tests, cleanup() after them; read the fields inside tests
+ *  and hooks (they are set once the file's beforeAll has run). */
+export function useFixture(opts: Partial<ExternalEngineOptions> = {}): Fixture {
+  const fx = {} as Fixture;
+  beforeAll(async () => {
+    Object.assign(fx, await makeFixture(opts));
+  });
+  afterAll(() => {
+    (fx.cleanup as (() => void) | undefined)?.();
+  });
+  return fx;
 }
 
 export async function oracleRows(c: DuckDBConnection, sql: string): Promise<unknown[][]> {

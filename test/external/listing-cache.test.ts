@@ -1,23 +1,15 @@
 // ExternalEngine.listForQuery (external/listing-cache.ts): a directory/glob listing is reused only
 // while no walked directory's mtime moved; adding, removing or renaming a file anywhere in the
 // tree is seen by the next query; directories changed within the trust margin are always walked.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListingCache } from '../../external/listing-cache.js';
 import { listLocation, type Listing } from '../../external/index.js';
-import { makeFixture, type Fixture } from './fixtures.js';
+import { useFixture } from './fixtures.js';
 
-let fx: Fixture;
+const fx = useFixture();
 const HOUR_AGO = new Date(Date.now() - 3600_000);
-
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-
-afterAll(() => {
-  fx?.cleanup();
-});
 
 /** Makes every directory of the tree look unchanged for an hour (trusted by the cache). */
 function age(...dirs: string[]): void {

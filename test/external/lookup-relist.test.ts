@@ -3,20 +3,12 @@
 // a file added later (its directory's mtime moves) is seen by the next call, as before the memo.
 import { mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerParquet, relistRef } from '../../external/index.js';
-import { makeFixture, type Fixture } from './fixtures.js';
+import { useFixture } from './fixtures.js';
 
-let fx: Fixture;
+const fx = useFixture();
 const HOUR_AGO = new Date(Date.now() - 3600_000);
-
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-
-afterAll(() => {
-  fx?.cleanup();
-});
 
 describe('relistRef memo', () => {
   it('answers with the same result while the listing is valid, and sees a new file after', async () => {

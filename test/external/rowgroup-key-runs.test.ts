@@ -2,20 +2,12 @@
 // where a key's row is, and what the lookup must not conclude (NULL keys, unsorted blocks, gaps);
 // and prepared statement shapes (external/prepared.ts) bound with parameters, reused across a
 // file rewrite (DuckDB binds read_parquet again at each execution).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { parquetKeyRuns, rowsWithKey, PREPARED_PER_CONNECTION_MAX, quoteLiteral, type KeyRuns } from '../../external/index.js';
-import { drain, makeFixture, oracleRows, type Fixture } from './fixtures.js';
+import { drain, useFixture, oracleRows } from './fixtures.js';
 
-let fx: Fixture;
-
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-
-afterAll(() => {
-  fx?.cleanup();
-});
+const fx = useFixture();
 
 async function write(name: string, select: string, rowGroupRows: number): Promise<string> {
   const path = join(fx.root, name);

@@ -4,13 +4,13 @@
 // Real ExternalEngine and files written by an unrestricted DuckDB (the oracle).
 import { mkdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readParquetCall, registerParquet, relistRef, type ExternalTableRef } from '../../external/index.js';
 import { typedPartitions } from '../../planner/external/index.js';
 import { DEFAULT_FORMAT_SETTINGS, DbError } from '../../catalog/index.js';
-import { drain, makeFixture, oracleRows, type Fixture } from './fixtures.js';
+import { drain, oracleRows, useFixture } from './fixtures.js';
 
-let fx: Fixture;
+const fx = useFixture();
 const SETTINGS = { ...DEFAULT_FORMAT_SETTINGS, nowMicros: 0n };
 
 const write = (sql: string, path: string): Promise<unknown> => fx.oracle.run(`COPY (${sql}) TO '${path}' (FORMAT parquet)`);
@@ -31,14 +31,6 @@ async function failure(f: () => unknown): Promise<{ code: string; message: strin
   }
   throw new Error('expected a failure');
 }
-
-beforeAll(async () => {
-  fx = await makeFixture();
-});
-
-afterAll(() => {
-  fx?.cleanup();
-});
 
 describe('relistRef', () => {
   it('a directory: added files are read, removed ones are not, changed ones as they are now', async () => {
