@@ -16,7 +16,9 @@
 // AST is never modified (plans are cached): changed nodes are copies.
 // Not built (0A000): a locked table without a primary key anywhere but alone in FROM (its rows
 // have no key an output column can carry), external tables (PostgreSQL locks a foreign table's
-// rows only through its FDW; ours are files), a subquery that has its own locking clause.
+// rows only through its FDW; ours are files), ORDER BY <position> with `*` over a subquery that
+// carries hidden columns (they sit in the middle of the expansion). A subquery's own locking
+// clause is honoured (its tables locked with its strength) when the outer SELECT locks too.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
@@ -120,6 +122,8 @@ interface LevelResult {
 
 class Rewriter {
   readonly targets: LockTarget[] = [];
+  /** Hidden outputs carried up from a subquery, view or aliased join (not a level's own tables). */
+  readonly carried = new Set<string>();
   private next = 0;
   /** Views being expanded (a view that reaches itself: PostgreSQL's 42P17). */
   private readonly views: number[] = [];
@@ -241,10 +245,7 @@ class Rewriter {
           const inner = hidden.splice(before);
           const moved = added.splice(added.length - inner.length);
           const subquery: SelectStmt = { kind: 'SelectStmt', targetList: [starTarget(), ...moved], fromClause: [{ ...join, alias: undefined } as unknown as Node], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' };
-          for (const h of inner) {
-            added.push(hiddenTarget(h, j.alias.aliasname ?? '', h));
-            hidden.push(h);
-          }
+          for (const h of inner) this.carry(h, j.alias.aliasname ?? '', hidden, added);
           return { kind: 'RangeSubselect', subquery, alias: j.alias } as RangeSubselectNode;
         }
         default:
@@ -252,6 +253,11 @@ class Rewriter {
       }
     };
     const newFrom = from.map((f) => visit(f, nullable));
+    // `*` over a subquery, view or aliased join brings its hidden outputs along, in the middle of
+    // the output: ORDER BY <position> would count them.
+    if (hidden.some((h) => this.carried.has(h)) && hasStar(s.targetList) && (s.sortClause ?? []).some((x) => (x as { node?: { kind: string } }).node?.kind === 'A_Const')) {
+      throw b.unsupported('ORDER BY a column position with * over a locked subquery or view');
+    }
     const changed = newFrom.some((f, i) => f !== from[i]);
     const stmt: SelectStmt = {
       ...s,
@@ -271,11 +277,21 @@ class Rewriter {
     if (!rs.subquery.fromClause?.length) return rs; // VALUES, SELECT without FROM: nothing to lock
     const r = this.level(rs.subquery, lock, nullable, ctes);
     if (r.hidden.length === 0) return rs.subquery === r.stmt ? rs : { ...rs, subquery: r.stmt };
-    for (const h of r.hidden) {
-      added.push(hiddenTarget(h, rs.alias?.aliasname ?? '', h));
-      hidden.push(h);
-    }
+    for (const h of r.hidden) this.carry(h, rs.alias?.aliasname ?? '', hidden, added);
     return { ...rs, subquery: r.stmt };
+  }
+
+  /** Carries the hidden output `h` of the item `ref` up one level under a new name (the level
+   *  above may expand `ref.*`, which brings `h` along: one name per level keeps them apart). */
+  private carry(h: string, ref: string, hidden: string[], added: Node[]): void {
+    const name = `?lock${this.next++}_0?`;
+    this.carried.add(name);
+    added.push(hiddenTarget(name, ref, h));
+    hidden.push(name);
+    for (const t of this.targets) {
+      const i = t.keyNames.indexOf(h);
+      if (i >= 0) t.keyNames[i] = name;
+    }
   }
 }
 
@@ -293,6 +309,13 @@ function refName(n: FromNode): string | undefined {
     default:
       return n.alias?.aliasname;
   }
+}
+
+function hasStar(targets: Node[] | undefined): boolean {
+  return (targets ?? []).some((t) => {
+    const v = (t as { val?: { kind: string; fields?: Array<{ kind: string }> } }).val;
+    return v?.kind === 'ColumnRef' && v.fields?.[v.fields.length - 1]?.kind === 'A_Star';
+  });
 }
 
 function hiddenTarget(name: string, ref: string, column: string): Node {

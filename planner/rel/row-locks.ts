@@ -24,16 +24,21 @@
 //  3. the locked rows go through the plan's LockRows node (row-locks-node.ts) and the Limit above
 //     it — the shape PostgreSQL's EXPLAIN shows.
 // Divergences (stated, not hidden): row locks are exclusive whatever the strength (two FOR SHARE
-// transactions wait for each other; PostgreSQL's share modes do not); without a primary key and
-// with LIMIT every matching row is locked, not only the rows returned; a row that stopped
-// matching after a re-check stays locked (as in PostgreSQL); a subquery with LIMIT in FROM
-// counts its rows before locking (PostgreSQL puts a LockRows inside it); a CTE that the planner
-// inlines (NOT MATERIALIZED, or over an external table) is locked like a subquery, where
-// PostgreSQL leaves WITH queries unlocked. Not built (0A000): SKIP LOCKED on a lone table without
-// a primary key, such a table in a join, subquery or view, external tables, a subquery with its
-// own locking clause. PostgreSQL's own refusals (aggregates, GROUP BY, DISTINCT, window
-// functions, set operations, set-returning functions in the target list: 0A000; OF naming a
-// join, function or WITH query, or the nullable side of an outer join) are reproduced.
+// transactions wait for each other; PostgreSQL's share modes do not); the READ COMMITTED re-check
+// walks the whole query again at a fresh snapshot, where PostgreSQL's EvalPlanQual re-evaluates
+// only the changed row combination — so after a concurrent change the result may also hold rows
+// that match only now (a row updated into the WHERE, a new join partner of an updated row) that
+// PostgreSQL would not return; without a primary key and with LIMIT every matching row is
+// locked, not only the rows returned; a row that stopped matching after a re-check stays locked
+// (as in PostgreSQL); a subquery with LIMIT in FROM counts its rows before locking (PostgreSQL
+// puts a LockRows inside it); a CTE that the planner inlines (NOT MATERIALIZED, or over an
+// external table) is locked like a subquery, where PostgreSQL leaves WITH queries unlocked.
+// Not built (0A000): SKIP LOCKED on a lone table without a primary key, such a table in a join,
+// subquery or view, external tables, ORDER BY a column position with * over a locked subquery
+// or view (the hidden key columns would count). PostgreSQL's own refusals (aggregates, GROUP BY,
+// DISTINCT, window functions, set operations, set-returning functions in the target list:
+// 0A000; OF naming a join, function or WITH query, or the nullable side of an outer join) are
+// reproduced.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';

@@ -57,6 +57,7 @@ async function transcript(port: number): Promise<string[]> {
     await waits('left join of a', a, 'SELECT rl_a.id, rl_b.id AS bid FROM rl_a LEFT JOIN rl_b ON rl_b.aid = rl_a.id ORDER BY 1, 2 FOR UPDATE OF rl_a', b, 'DELETE FROM rl_a WHERE id = 3 RETURNING id');
     // Subqueries and views lock their tables' rows.
     await waits('subquery / update', a, 'SELECT * FROM (SELECT id, v * 2 AS v2 FROM rl_a WHERE id > 1) s ORDER BY id FOR UPDATE', b, 'UPDATE rl_a SET v = 0 WHERE id = 3 RETURNING v');
+    await waits('nested subquery / update', a, 'SELECT * FROM (SELECT * FROM (SELECT id, v FROM rl_a) s1 WHERE v > 10) s2 ORDER BY id FOR UPDATE', b, 'UPDATE rl_a SET v = 0 WHERE id = 3 RETURNING v');
     await waits('view / update', a, 'SELECT * FROM rl_va ORDER BY id FOR SHARE', b, 'UPDATE rl_a SET v = 0 WHERE id = 2 RETURNING v');
     await waits('join view / update', a, 'SELECT * FROM rl_vj WHERE aid = 2 FOR UPDATE', b, 'UPDATE rl_b SET w = 0 WHERE id = 3 RETURNING w');
     await waits('view not matching / update', a, 'SELECT * FROM rl_va ORDER BY id FOR UPDATE', b, 'UPDATE rl_a SET v = 0 WHERE id = 1 RETURNING v');
@@ -115,6 +116,7 @@ async function transcript(port: number): Promise<string[]> {
       'SELECT rl_a.id, x FROM rl_a LEFT JOIN (VALUES (1)) v (x) ON true ORDER BY 1 FOR UPDATE',
       'SELECT * FROM (SELECT * FROM rl_a WHERE id = 1) s, (SELECT * FROM rl_b WHERE id = 1 FOR SHARE) t FOR UPDATE OF s',
       'SELECT * FROM rl_a x (i, u) WHERE i = 2 FOR UPDATE',
+      'SELECT *, 1 AS one FROM (SELECT * FROM rl_a) s, rl_b WHERE rl_b.id = s.id ORDER BY w DESC FOR UPDATE',
       'SELECT j.* FROM (rl_a JOIN rl_b USING (id)) j WHERE id = 1 FOR UPDATE OF rl_b',
       'SELECT * FROM rl_a FOR UPDATE OF rl_a NOWAIT FOR SHARE OF rl_a SKIP LOCKED',
     ]) out.push(`${q}: ${await result(a, q)}`);
@@ -163,6 +165,9 @@ const EXPECTED: string[] = [
   'subquery / update hold: ok [{"id":2,"v2":40},{"id":3,"v2":60}]',
   'subquery / update: waiting',
   'subquery / update: ok [{"v":0}]',
+  'nested subquery / update hold: ok [{"id":2,"v":20},{"id":3,"v":30}]',
+  'nested subquery / update: waiting',
+  'nested subquery / update: ok [{"v":0}]',
   'view / update hold: ok [{"id":2,"v":20},{"id":3,"v":30}]',
   'view / update: waiting',
   'view / update: ok [{"v":0}]',
@@ -218,6 +223,7 @@ const EXPECTED: string[] = [
   'SELECT rl_a.id, x FROM rl_a LEFT JOIN (VALUES (1)) v (x) ON true ORDER BY 1 FOR UPDATE: ok [{"id":1,"x":1},{"id":2,"x":1},{"id":3,"x":1}]',
   'SELECT * FROM (SELECT * FROM rl_a WHERE id = 1) s, (SELECT * FROM rl_b WHERE id = 1 FOR SHARE) t FOR UPDATE OF s: ok [{"id":1,"v":10,"aid":1,"w":100}]',
   'SELECT * FROM rl_a x (i, u) WHERE i = 2 FOR UPDATE: ok [{"i":2,"u":20}]',
+  'SELECT *, 1 AS one FROM (SELECT * FROM rl_a) s, rl_b WHERE rl_b.id = s.id ORDER BY w DESC FOR UPDATE: ok [{"id":3,"v":30,"aid":2,"w":300,"one":1},{"id":1,"v":10,"aid":1,"w":100,"one":1},{"id":2,"v":20,"aid":1,"w":8,"one":1}]',
   'SELECT j.* FROM (rl_a JOIN rl_b USING (id)) j WHERE id = 1 FOR UPDATE OF rl_b: ok [{"id":1,"v":10,"aid":1,"w":100}]',
   'SELECT * FROM rl_a FOR UPDATE OF rl_a NOWAIT FOR SHARE OF rl_a SKIP LOCKED: ok [{"id":1,"v":10},{"id":2,"v":20},{"id":3,"v":30}]',
   'explain SELECT * FROM rl_a FOR UPDATE: LockRows |   ->  Seq Scan on rl_a',
