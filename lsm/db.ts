@@ -341,6 +341,7 @@ export class LsmDb implements TxnHost {
         ...this.publishHost(), manifest: this.manifest, cache: this.cache,
         flushMemtables: () => this.flush(),
         nextSeq: () => ++this.allocSeq,
+        bottomLevel: this.ingestLevel,
         makeVisible: (seq) => {
           if (seq > this.visibleSeq) this.visibleSeq = seq;
         },

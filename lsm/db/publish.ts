@@ -64,6 +64,8 @@ export interface PublishGate extends PublishHost {
   nextSeq(): Seq;
   /** Makes `seq` the newest visible commit. */
   makeVisible(seq: Seq): void;
+  /** The deepest level (where a table with no segment file gets the files). */
+  bottomLevel: number;
 }
 
 type State = 'loading' | 'closing' | 'written' | 'abandoned' | 'publishing' | 'published' | 'aborted';
@@ -230,7 +232,14 @@ export class PublishIngest {
     this.state = 'publishing';
     const seq = g.nextSeq();
     if (this.files.length > 0) {
-      const added = this.files.map((f) => ({ ...f, level: 0, smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
+      // A table without any segment file (the bulk load into an empty table): the files go to
+      // the deepest level, as an ingest into fresh storage does — no level-0 debt, no stall of
+      // later commits behind a compaction. Safe: no level holds a version of the table (reads
+      // meet nothing above them), no memtable holds one in the key range (just checked), and no
+      // compaction can be writing files of the table (its inputs would still be in the version).
+      // Otherwise level 0, newest first by seq, ahead of every older version of these keys.
+      const level = this.host.segments(this.table).length === 0 ? g.bottomLevel : 0;
+      const added = this.files.map((f) => ({ ...f, level, smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
       await g.manifest.logAndApply({ added, lastSeq: seq });
       for (const f of added) {
         const r = this.readers.get(f.fileNumber);

@@ -77,11 +77,15 @@ describe('published ingest', () => {
     await db.close();
   });
 
-  it('a reopen before compaction reads the file-level seq from the manifest', async () => {
+  it('into a table without segment files: the deepest level; a reopen reads the file-level seq from the manifest', async () => {
     const io = new MemIo(2);
     let db = await open(io);
     const { txn } = await load(db, range(0, 2000));
     const seq = await txn.commit();
+    // A table without segment files: the files go to the deepest level (no level-0 debt).
+    const levels = db.stats().levelBytes;
+    expect(levels.slice(0, -1).every((b) => b === 0)).toBe(true);
+    expect(levels.at(-1)).toBeGreaterThan(0);
     await db.close();
     db = await open(io);
     expect(db.lastVisibleSeq).toBe(seq);
