@@ -280,7 +280,13 @@ function lockCandidate(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate
 /** The row lock is held: the candidate as found, or the newest committed version (READ
  *  COMMITTED re-check; REPEATABLE READ: 40001 when it changed after the snapshot). */
 function afterLock(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate): TargetRow | undefined {
-  const txn = ctx.tables!.current();
+  const ts = ctx.tables!;
+  const txn = ts.current();
+  // No commit became visible since the statement's snapshot: the version the scan found is the
+  // newest committed one, and reading it again (memtables, segments) would find the same. A
+  // commit's versions enter the memtable in the same synchronous step that advances the visible
+  // seq (lsm/db.ts commitOps, publish), so no committed version is newer than the visible seq.
+  if (ts.db.lastVisibleSeq <= txn.snapshotSeq) return { key: c.key, row: c.combined.slice(0, tab.columns.length), combined: c.combined };
   const latest = txn.getLatestCommitted(tab.storageId, c.key);
   if (latest && latest.seq <= txn.snapshotSeq) return { key: c.key, row: c.combined.slice(0, tab.columns.length), combined: c.combined };
   if (txn.isolation === 'snapshot') throw new DbError('40001', 'could not serialize access due to concurrent update');
