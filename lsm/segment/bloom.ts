@@ -53,6 +53,36 @@ export function buildBloom(keys: Iterable<Uint8Array>, keyCount: number): Uint8A
   return bits;
 }
 
+/**
+ * buildBloom for keys stored back to back: key k is buf[offsets[k], offsets[k + 1]), k < n
+ * (an ingest chunk's key buffer). The same bits as buildBloom over those keys, without a typed
+ * array per key, and with both hashes in one pass over the bytes.
+ */
+export function buildBloomRanges(buf: Uint8Array, offsets: Int32Array, n: number): Uint8Array {
+  const nBits = Math.max(64, Math.ceil((n * BLOOM_BITS_PER_KEY) / 8) * 8);
+  const bits = new Uint8Array(nBits / 8);
+  for (let k = 0; k < n; k++) {
+    const s = offsets[k]!;
+    const e = offsets[k + 1]!;
+    let a = 0x811c9dc5 ^ (e - s);
+    let b = 0x9747b28c | 0;
+    for (let i = s; i < e; i++) {
+      const c = buf[i]!;
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    let h = fmix32(a);
+    const d = fmix32(b) | 1;
+    for (let i = 0; i < BLOOM_PROBES; i++) {
+      const bit = (h >>> 0) % nBits;
+      bits[bit >>> 3] = bits[bit >>> 3]! | (1 << (bit & 7));
+      h = (h + d) | 0;
+    }
+  }
+  return bits;
+}
+
 /** False means "certainly absent"; true means "maybe present". */
 export function bloomMayContain(bits: Uint8Array, key: Uint8Array): boolean {
   return bloomMayContainHashed(bits, hash1(key), hash2(key));

@@ -1,10 +1,11 @@
 // The segment encoder over a ColumnChunk's columns (column-chunk.ts): Arrow data per record
 // batch straight from the typed arrays and byte buffers, statistics as encode.ts's columnData
-// computes them, the bloom filter from the key buffer. Output: byte for byte encodeSegment's
+// computes them, the bloom filter from the key buffer (bloom.ts buildBloomRanges). Output: byte for byte encodeSegment's
 // for the same entries (seq 0, 'put'); test/lsm/segment/column-chunk.test.ts holds that.
 import { Binary, Bool, Float64, Int64, Null, Uint16, Uint8, Utf8, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import type { TableId } from '../types.js';
+import { buildBloomRanges } from './bloom.js';
 import { decodeUtf8 } from './cells.js';
 import type { ChunkColumns, ColumnBuilder } from './column-chunk.js';
 import { DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, assembleSegment, segmentFields, type BuiltBatch, type EncodeSegmentOptions, type EncodedSegment } from './encode.js';
@@ -48,38 +49,7 @@ export function encodeColumns(table: TableId, n: number, chunk: ChunkColumns, op
   // Keys ascend strictly: every key is distinct. firstKey/lastKey are views into the chunk's key
   // buffer; assembleSegment copies what the meta keeps and the footer encodes the batch keys
   // into its own bytes.
-  return assembleSegment({ table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount: n, distinctKeys: bloomKeys(keys.buf, keyOffsets, n), distinctKeyCount: n, smallestKey: key(0), largestKey: key(n - 1) });
-}
-
-/**
- * The chunk's keys for the bloom filter, which hashes each key as it is handed out: keys of
- * equal length are copied into one reused array (a bulk load's keys mostly have one length),
- * so the filter costs no typed array per row.
- */
-function bloomKeys(buf: Uint8Array, offsets: Int32Array, n: number): Iterable<Uint8Array> {
-  return {
-    [Symbol.iterator](): Iterator<Uint8Array> {
-      let i = 0;
-      let scratch = new Uint8Array(0);
-      const res: IteratorResult<Uint8Array> = { value: scratch, done: false };
-      return {
-        next(): IteratorResult<Uint8Array> {
-          if (i >= n) return { value: undefined, done: true };
-          const s = offsets[i]!;
-          const len = offsets[i + 1]! - s;
-          i++;
-          if (len > 64) {
-            res.value = buf.subarray(s, s + len);
-            return res;
-          }
-          if (scratch.length !== len) scratch = new Uint8Array(len);
-          for (let k = 0; k < len; k++) scratch[k] = buf[s + k]!;
-          res.value = scratch;
-          return res;
-        },
-      };
-    },
-  };
+  return assembleSegment({ table, fields, batches, encodings, width, fixedWidth, rowCount: n, putCount: n, distinctKeys: [], distinctKeyCount: n, bloom: buildBloomRanges(keys.buf, keyOffsets, n), smallestKey: key(0), largestKey: key(n - 1) });
 }
 
 /** A Binary/Utf8 column of rows [start, start + m) with offsets rebased to 0. */

@@ -102,6 +102,9 @@ export interface BuiltSegment {
    *  iterated and not kept, so an iterator may hand out one reused buffer). */
   distinctKeys: Iterable<Uint8Array>;
   distinctKeyCount: number;
+  /** The bloom filter of distinctKeys when the caller built it already (buildBloomRanges);
+   *  distinctKeys is then not read. */
+  bloom?: Uint8Array;
   smallestKey: Uint8Array;
   largestKey: Uint8Array;
 }
@@ -115,7 +118,7 @@ export function assembleSegment(b: BuiltSegment): EncodedSegment {
   const batches = b.batches.map((x) => new RecordBatch(schema, makeData({ type: new Struct(fields), length: x.info.rowCount, nullCount: 0, children: x.children })));
   const arrowBytes = tableToIPC(new Table(schema, batches), 'file');
   const distinctKeys = b.distinctKeyCount;
-  const bloom = buildBloom(b.distinctKeys, distinctKeys);
+  const bloom = b.bloom ?? buildBloom(b.distinctKeys, distinctKeys);
   const columns: ColumnInfo[] = encodings.map((encoding, c) => ({ encoding, stats: ownStats(mergeStats(infos.map((x) => x.columns[c]!))) }));
   const metaCore = {
     table,

@@ -18,8 +18,10 @@ export interface RowSource {
   /** End of input: the rest becomes records (22P04 for a truncated one). */
   end(): void;
   /** The next row, or undefined until more input comes (or after the end). Throws DbError with
-   *  the CONTEXT line (22P04 column counts, input errors of the column types). */
-  next(): Cell[] | undefined;
+   *  the CONTEXT line (22P04 column counts, input errors of the column types). `reuse`: the
+   *  caller is done with the array of the previous row (it copied the cells), so the source may
+   *  fill that array again instead of allocating one. */
+  next(reuse?: boolean): Cell[] | undefined;
   /** Input line number of the last row next() gave (error CONTEXT lines name it). */
   readonly line: number;
   /** That row's input text without its line end (CONTEXT of constraint errors); undefined in binary format. */

@@ -7,7 +7,7 @@
 // (the row path).
 
 import { DbError, toCell } from '../../catalog/index.js';
-import type { Cell } from '../../lsm/index.js';
+import { INT64_KEY_BYTES, encodeInt64KeyInto, isInt64KeyType, type Cell } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
@@ -87,6 +87,14 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           : new ParsedRows(new TextRecordParser(textOpts), target, false, options.format === 'csv' && options.header);
       // Defaults that are not NULL are evaluated asynchronously (nextval and friends).
       const asyncDefaults = [...defaults.values()].some((d) => d.kind !== 'null');
+      // While rows go to the ingest (which copies each row and key, and keeps only the previous
+      // key for its order check), the source refills one cells array and a one-column int64-like
+      // primary key (bigint, timestamp) is encoded into one of two alternating buffers: no
+      // array per row. A row that leaves for the row path is copied first (the write set keeps it).
+      const pkCol = tab.primaryKey?.attnums.length === 1 && isInt64KeyType(writer.pkSchema[0]!.type) ? writer.pkSchema[0]! : undefined;
+      const pkAt = pkCol ? tab.primaryKey!.attnums[0]! - 1 : -1;
+      const keyBufs = [new Uint8Array(INT64_KEY_BYTES), new Uint8Array(INT64_KEY_BYTES)];
+      let keyBuf = 0;
       const withLine = (e: unknown): unknown =>
         // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
         e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}` }) : e;
@@ -99,7 +107,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
         }
       };
       /** NOT NULL/CHECK, then the key of a converted row (NULL defaults: cells start null). */
-      const prepare = (cells: Cell[], c: EvalContext): Uint8Array => {
+      const prepare = (cells: Cell[], c: EvalContext, reuse = false): Uint8Array => {
         try {
           writer.checkCells(cells, c);
         } catch (e) {
@@ -108,6 +116,10 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           const raw = src.rawLine();
           if (e instanceof DbError && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}${raw === undefined ? '' : `: "${clipLine(raw)}"`}` });
           throw e;
+        }
+        if (reuse && pkCol) {
+          const v = cells[pkAt];
+          if (v !== null && v !== undefined) return encodeInt64KeyInto(pkCol, v, keyBufs[keyBuf]!);
         }
         return writer.keyOfCells(ts, cells);
       };
@@ -119,12 +131,18 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const apply = (c: EvalContext): Promise<void> | undefined => {
         for (;;) {
           if (c.cancel.reason) throw c.cancel.reason;
-          const cells = src.next();
+          const reuse = !asyncDefaults && ingest?.active === true;
+          const cells = src.next(reuse);
           if (cells === undefined) return undefined;
           if (asyncDefaults) return applySlow(cells, c);
-          const key = prepare(cells, c);
+          const key = prepare(cells, c, reuse);
           if (ingest?.active) {
-            if (ingestAdd(ingest, key, cells, c) === 'unsorted') return ingest.toRowPath().then(() => applySlow(cells, c, key));
+            if (ingestAdd(ingest, key, cells, c) === 'unsorted') {
+              const own = reuse ? cells.slice() : cells;
+              const ownKey = reuse ? key.slice() : key;
+              return ingest.toRowPath().then(() => applySlow(own, c, ownKey));
+            }
+            keyBuf ^= 1;
             count++;
             if (ingest.full) return ingest.drain().then(() => apply(c));
             continue;

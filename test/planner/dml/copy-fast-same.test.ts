@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_FORMAT_SETTINGS, DbError, TypeOid, numericTypmod, type ColumnDesc } from '../../../catalog/index.js';
 import { textToCell } from '../../../planner/dml/copy-cells.js';
-import { FastTextRows, completeEnd } from '../../../planner/dml/copy-fast.js';
+import { completeEnd } from '../../../planner/dml/copy-bytes.js';
+import { FastTextRows } from '../../../planner/dml/copy-fast.js';
 import { TextRecordParser, type TextOptions } from '../../../planner/dml/copy-parse.js';
 import { ParsedRows, type RowSource, type RowTarget } from '../../../planner/dml/copy-rows.js';
 
