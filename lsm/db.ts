@@ -349,6 +349,10 @@ export class LsmDb implements TxnHost {
     } finally {
       this.gate = undefined;
       open();
+      // Level-0 files arrived outside a flush: compaction must hear of them (it is kicked
+      // after flushes), or commits stalled at l0StopTrigger would wait for it forever.
+      this.compactor.kick();
+      this.wakeStalled();
     }
   }
 

@@ -233,3 +233,20 @@ describe('published ingest', () => {
     await db.close();
   });
 });
+
+describe('published ingest and level 0', () => {
+  it('files published to level 0 (the table had files) get compacted: later commits do not stall behind them', async () => {
+    const io = new MemIo(11);
+    // Small files: many level-0 files from one load, past the stop trigger.
+    const db = await LsmDb.open({ dir: '/db', io, workers: 0, compaction: { targetFileBytes: 2048, l0StopTrigger: 4, l0SlowdownTrigger: 3, l0FileTrigger: 2 } });
+    await db.write([{ table: TABLE, key: k(0), kind: 'put', row: row(0, 'old') }]);
+    await db.flush();
+    const { txn } = await load(db, range(10, 3000));
+    await txn.commit();
+    // Without a compaction kick after the publish this write would wait forever.
+    const seq = await db.write([{ table: 9, key: k(1), kind: 'put', row: ['after'] }]);
+    expect(seq).toBeGreaterThan(0n);
+    expect([...db.scan(TABLE)].length).toBe(2991);
+    await db.close();
+  });
+});
