@@ -331,13 +331,27 @@ export class LsmDb implements TxnHost {
    *  (no commit allocates a seq meanwhile; every earlier one is visible first). */
   async publishIngest(pi: TxnIngest): Promise<Seq> {
     this.checkWritable();
+    // No compaction runs during the publish (its files' levels are chosen from the version:
+    // a running compaction could write a file overlapping one of them at the same level); it
+    // is waited for before the gate closes, so commits do not wait for it.
+    try {
+      return await this.compactor.exclusive(() => this.publishGated(pi as PublishIngest));
+    } finally {
+      // Level-0 files may have arrived outside a flush: compaction must hear of them (it is
+      // kicked after flushes), or commits stalled at l0StopTrigger would wait for it forever.
+      this.compactor.kick();
+      this.wakeStalled();
+    }
+  }
+
+  private async publishGated(pi: PublishIngest): Promise<Seq> {
     while (this.gate !== undefined) await this.gate;
     let open!: () => void;
     this.gate = new Promise<void>((r) => (open = r));
     try {
       while (this.commitsRunning > 0) await new Promise<void>((r) => this.commitsIdleWaiters.push(r));
       this.checkWritable();
-      return await (pi as PublishIngest).publish({
+      return await pi.publish({
         ...this.publishHost(), manifest: this.manifest, cache: this.cache,
         flushMemtables: () => this.flush(),
         nextSeq: () => ++this.allocSeq,
@@ -349,10 +363,6 @@ export class LsmDb implements TxnHost {
     } finally {
       this.gate = undefined;
       open();
-      // Level-0 files arrived outside a flush: compaction must hear of them (it is kicked
-      // after flushes), or commits stalled at l0StopTrigger would wait for it forever.
-      this.compactor.kick();
-      this.wakeStalled();
     }
   }
 

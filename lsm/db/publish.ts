@@ -3,8 +3,9 @@
 // ingest"). Rows in strictly ascending key order become segment files (TableIngest, written
 // during the load but added to no version: private, named from FileNumbers so the open-time
 // orphan sweep deletes them after a crash). The transaction's commit publishes them: one
-// manifest edit adds them to level 0 with a file-level sequence number S (every version in them
-// has seq S) — that record is the commit record.
+// manifest edit adds them (each at the deepest level where nothing of the table overlaps it at
+// or above: the bottom for a load into an empty table, else up to level 0) with a file-level
+// sequence number S (every version in them has seq S) — that record is the commit record.
 //
 // Locks: the load holds the row lock of every key it took, as a bulk holder (BulkKeys in the
 // lock manager, mvcc/locks.ts): a writer asking for such a key waits for the loading
@@ -220,7 +221,7 @@ export class PublishIngest {
 
   /**
    * The commit: under the commit gate (LsmDb.publishIngest). Re-validates, flushes memtables
-   * that hold versions in the key range, then adds the files to level 0 with file-level seq S
+   * that hold versions in the key range, then adds the files (levels: fitLevel) with file-level seq S
    * in one manifest edit carrying lastSeq ≥ S, and makes S visible. Returns S.
    */
   async publish(g: PublishGate): Promise<Seq> {
@@ -232,14 +233,14 @@ export class PublishIngest {
     this.state = 'publishing';
     const seq = g.nextSeq();
     if (this.files.length > 0) {
-      // A table without any segment file (the bulk load into an empty table): the files go to
-      // the deepest level, as an ingest into fresh storage does — no level-0 debt, no stall of
-      // later commits behind a compaction. Safe: no level holds a version of the table (reads
-      // meet nothing above them), no memtable holds one in the key range (just checked), and no
-      // compaction can be writing files of the table (its inputs would still be in the version).
-      // Otherwise level 0, newest first by seq, ahead of every older version of these keys.
-      const level = this.host.segments(this.table).length === 0 ? g.bottomLevel : 0;
-      const added = this.files.map((f) => ({ ...f, level, smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
+      // Each file goes to the deepest level where no file of the table overlaps its key range
+      // at that level or above (RocksDB's ingest rule): reads meet no older version of its keys
+      // above it, and levels 1+ stay non-overlapping. A load into an empty table, or past its
+      // largest key, lands at the bottom — no level-0 debt, no stall of later commits behind a
+      // compaction. Safe because no compaction runs (LsmDb.publishIngest holds it off) and no
+      // memtable holds a version in the key range (checked above; flushes add only other keys).
+      const existing = this.host.segments(this.table);
+      const added = this.files.map((f) => ({ ...f, level: fitLevel(existing, f, g.bottomLevel), smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
       await g.manifest.logAndApply({ added, lastSeq: seq });
       for (const f of added) {
         const r = this.readers.get(f.fileNumber);
@@ -259,4 +260,15 @@ export class PublishIngest {
     this.state = 'aborted';
     await this.ing.abort();
   }
+}
+
+/** The deepest level ≤ `bottom` such that no file in `existing` at that level or above overlaps
+ *  `f`'s key range (0 when a level-0 file overlaps it). */
+export function fitLevel(existing: readonly SegmentFile[], f: SegmentFile, bottom: number): number {
+  let level = 0;
+  for (let l = 0; l <= bottom; l++) {
+    if (existing.some((e) => e.level === l && compareBytes(e.smallestKey, f.largestKey) <= 0 && compareBytes(f.smallestKey, e.largestKey) <= 0)) break;
+    level = l;
+  }
+  return level;
 }
