@@ -12,12 +12,12 @@
 // join, WHERE and subqueries evaluated again over the newest versions, as EvalPlanQual does).
 
 import { DbError, keyCell, type TableDesc } from '../../catalog/index.js';
-import { encodeKey, type Cell, type LockOptions } from '../../lsm/index.js';
+import { encodeKey, type Cell, type LockOptions, type Txn } from '../../lsm/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { QueryPlan } from '../exec/query.js';
 import type { RowCursor } from '../api.js';
 import { lockOptions, ownKey } from '../dml/write.js';
-import { storageError } from './runtime.js';
+import { storageError, type TableSession } from './runtime.js';
 import { keySchema } from './scan.js';
 import { HIDDEN_NAME, type LockTarget } from './row-locks-targets.js';
 
@@ -78,44 +78,51 @@ export function planKeyedLocking(query: QueryPlan, targets: readonly LockTarget[
 
 type Got = 'held' | 'skipped' | 'changed';
 
-/** Locks `t`'s row `key` when it is free or ours already (synchronously: no promise per row);
- *  'wait' when another transaction holds it and `t` waits for it (lockWaiting). 'held': now
- *  ours; 'skipped': SKIP LOCKED and another transaction holds it; 'changed': ours, with a
- *  version newer than `snap`. */
-function lockFree(ctx: EvalContext, t: KeyedTarget, k: string, held: Set<string>, snap: bigint, key: Uint8Array): Got | 'wait' {
-  const ts = ctx.tables!;
-  if (held.has(k) || ts.ownKeys.has(k)) return 'held'; // our own writes: their locks are ours
-  if (!ts.current().tryLockRow(k)) return t.policy === 'skip' ? 'skipped' : 'wait';
-  return lockedNow(ctx, t, k, held, snap, key);
-}
-
-function lockedNow(ctx: EvalContext, t: KeyedTarget, k: string, held: Set<string>, snap: bigint, key: Uint8Array): Got {
-  held.add(k);
-  const latest = ctx.tables!.current().getLatestCommitted(t.tab.storageId, key);
-  return latest === undefined || latest.seq > snap ? 'changed' : 'held';
-}
-
-/** Waits for `t`'s row held by another transaction (NOWAIT: 55P03 at once). */
-async function lockWaiting(ctx: EvalContext, t: KeyedTarget, k: string, held: Set<string>, snap: bigint, key: Uint8Array, opts: LockOptions): Promise<Got> {
-  try {
-    await ctx.tables!.current().lockRow(t.tab.storageId, key, t.policy === 'nowait' ? { ...opts, nowait: true } : opts);
-  } catch (e) {
-    // NOWAIT's refusal (the lsm's wording) names the relation, as PostgreSQL's does.
-    if (t.policy === 'nowait' && e instanceof Error && e.message === 'could not obtain lock on row') {
-      throw new DbError('55P03', `could not obtain lock on row in relation "${t.tab.name}"`);
-    }
-    throw storageError(e);
+/** One walk's locking state: rows held by this statement, the snapshot the rows were read at. */
+class RowLocker {
+  readonly held = new Set<string>();
+  snap: bigint;
+  constructor(private readonly ts: TableSession, private readonly txn: Txn, private readonly opts: LockOptions) {
+    this.snap = txn.snapshotSeq;
   }
-  return lockedNow(ctx, t, k, held, snap, key);
+
+  /** Locks `t`'s row `key` when it is free or ours already (synchronously: no promise per row);
+   *  'wait' when another transaction holds it and `t` waits for it (`waiting`). 'held': now
+   *  ours; 'skipped': SKIP LOCKED and another transaction holds it; 'changed': ours, with a
+   *  version newer than the snapshot. */
+  free(t: KeyedTarget, k: string, key: Uint8Array): Got | 'wait' {
+    if (this.held.has(k) || this.ts.ownKeys.has(k)) return 'held'; // our own writes: their locks are ours
+    if (!this.txn.tryLockRow(k)) return t.policy === 'skip' ? 'skipped' : 'wait';
+    return this.lockedNow(t, k, key);
+  }
+
+  /** Waits for `t`'s row held by another transaction (NOWAIT: 55P03 at once). */
+  async waiting(t: KeyedTarget, k: string, key: Uint8Array): Promise<Got> {
+    try {
+      await this.txn.lockRow(t.tab.storageId, key, t.policy === 'nowait' ? { ...this.opts, nowait: true } : this.opts);
+    } catch (e) {
+      // NOWAIT's refusal (the lsm's wording) names the relation, as PostgreSQL's does.
+      if (t.policy === 'nowait' && e instanceof Error && e.message === 'could not obtain lock on row') {
+        throw new DbError('55P03', `could not obtain lock on row in relation "${t.tab.name}"`);
+      }
+      throw storageError(e);
+    }
+    return this.lockedNow(t, k, key);
+  }
+
+  private lockedNow(t: KeyedTarget, k: string, key: Uint8Array): Got {
+    this.held.add(k);
+    const latest = this.txn.getLatestCommitted(t.tab.storageId, key);
+    return latest === undefined || latest.seq > this.snap ? 'changed' : 'held';
+  }
 }
 
 async function walk(ctx: EvalContext, targets: readonly KeyedTarget[], query: QueryPlan, project: (row: Value[]) => Value[], rowsMax: number): Promise<Value[][]> {
   const ts = ctx.tables!;
   const txn = ts.current();
-  const held = new Set<string>();
-  const opts: LockOptions = lockOptions(ts, ctx.cancel);
+  const locker = new RowLocker(ts, txn, lockOptions(ts, ctx.cancel));
   for (let n = 0; ; n++) {
-    const snap = txn.snapshotSeq;
+    locker.snap = txn.snapshotSeq;
     const out: Value[][] = [];
     let changed = false;
     if (rowsMax <= 0) return out;
@@ -130,8 +137,8 @@ async function walk(ctx: EvalContext, targets: readonly KeyedTarget[], query: Qu
           for (const t of targets) {
             const key = t.keyOf(row);
             const k = ownKey(t.tab.storageId, key);
-            let got = lockFree(ctx, t, k, held, snap, key);
-            if (got === 'wait') got = await lockWaiting(ctx, t, k, held, snap, key, opts);
+            let got = locker.free(t, k, key);
+            if (got === 'wait') got = await locker.waiting(t, k, key);
             if (got === 'changed') {
               changed = true;
               break pull;

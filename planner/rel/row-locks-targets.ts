@@ -123,7 +123,7 @@ interface LevelResult {
 class Rewriter {
   readonly targets: LockTarget[] = [];
   /** Hidden outputs carried up from a subquery, view or aliased join (not a level's own tables). */
-  readonly carried = new Set<string>();
+  readonly carried = new Map<string, string>();
   private next = 0;
   /** Views being expanded (a view that reaches itself: PostgreSQL's 42P17). */
   private readonly views: number[] = [];
@@ -255,9 +255,13 @@ class Rewriter {
     const newFrom = from.map((f) => visit(f, nullable));
     // `*` over a subquery, view or aliased join brings its hidden outputs along, in the middle of
     // the output: ORDER BY <position> would count them.
-    if (hidden.some((h) => this.carried.has(h)) && hasStar(s.targetList) && (s.sortClause ?? []).some((x) => (x as { node?: { kind: string } }).node?.kind === 'A_Const')) {
+    const carriedRefs = new Set(hidden.flatMap((h) => this.carried.get(h) ?? []));
+    if (carriedRefs.size > 0 && hasStar(s.targetList) && (s.sortClause ?? []).some((x) => (x as { node?: { kind: string } }).node?.kind === 'A_Const')) {
       throw b.unsupported('ORDER BY a column position with * over a locked subquery or view');
     }
+    // `s.*` as a value (to_jsonb(s.*)) would be a record with the hidden columns in it.
+    const starValue = carriedRefs.size > 0 ? findStarValue([(s.targetList ?? []).map((t) => (isStarRef((t as { val?: Node }).val) ? undefined : t)), s.whereClause, s.sortClause], carriedRefs) : undefined;
+    if (starValue) throw b.unsupported(`${starValue}.* as a value over a locked subquery or view`);
     const changed = newFrom.some((f, i) => f !== from[i]);
     const stmt: SelectStmt = {
       ...s,
@@ -285,7 +289,7 @@ class Rewriter {
    *  above may expand `ref.*`, which brings `h` along: one name per level keeps them apart). */
   private carry(h: string, ref: string, hidden: string[], added: Node[]): void {
     const name = `?lock${this.next++}_0?`;
-    this.carried.add(name);
+    this.carried.set(name, ref);
     added.push(hiddenTarget(name, ref, h));
     hidden.push(name);
     for (const t of this.targets) {
@@ -309,6 +313,30 @@ function refName(n: FromNode): string | undefined {
     default:
       return n.alias?.aliasname;
   }
+}
+
+function isStarRef(n: Node | undefined): boolean {
+  const v = n as { kind?: string; fields?: Array<{ kind: string }> } | undefined;
+  return v?.kind === 'ColumnRef' && v.fields?.[v.fields.length - 1]?.kind === 'A_Star';
+}
+
+/** The qualifier of a `ref.*` inside an expression of `n` whose ref is one of `refs`. */
+function findStarValue(n: unknown, refs: ReadonlySet<string>): string | undefined {
+  if (Array.isArray(n)) {
+    for (const x of n) {
+      const r = findStarValue(x, refs);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+  if (n === null || typeof n !== 'object') return undefined;
+  const o = n as { kind?: string; fields?: Array<{ kind: string; sval?: string }> };
+  if (o.kind === 'ColumnRef' && o.fields && o.fields.length === 2 && o.fields[1]!.kind === 'A_Star' && refs.has(o.fields[0]!.sval ?? '')) return o.fields[0]!.sval;
+  for (const v of Object.values(o)) {
+    const r = findStarValue(v, refs);
+    if (r !== undefined) return r;
+  }
+  return undefined;
 }
 
 function hasStar(targets: Node[] | undefined): boolean {

@@ -164,7 +164,10 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     prelude,
     async run(ctx) {
       const p = await prelude(ctx);
-      return [...iter(p.node.open(ctx))];
+      const it = p.node.open(ctx);
+      const out: Value[][] = [];
+      for (let r = it.next(); !r.done; r = it.next()) out.push(r.value);
+      return out;
     },
   };
   return plan;
