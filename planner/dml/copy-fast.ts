@@ -6,7 +6,8 @@
 //    offset ('Z', '±HH', '±HH:MM', '±HH:MM:SS', '±HHMM'; timestamp ignores it) → µs since 2000;
 //  - numeric: plain canonical decimal text that fits numeric(p,s) without rounding → the stored
 //    text (fraction padded to s digits); numeric without typmod keeps the text;
-//  - text and varchar without length: the field's UTF-8 as a string.
+//  - text, varchar and bpchar without length: the field's UTF-8 as a string; varchar(n): the
+//    same when it has at most n bytes; bpchar(n): an ASCII field of at most n bytes, padded.
 // Exactly the rules of copy-cells.ts / catalog dt-fast.ts, byte for byte. Every other column
 // type, every escaped field and every input a fast rule is unsure about (signs, spaces, words,
 // rounding, overflow, a timestamp without offset: the session zone) is decoded to the same
@@ -41,7 +42,14 @@ const enum Kind {
   Numeric,
   NumericAny,
   Text,
+  /** varchar(n): the field when its UTF-8 is at most n bytes (so at most n characters). */
+  Varchar,
+  /** bpchar(n): an ASCII field of at most n characters, blank-padded to n. */
+  Bpchar,
 }
+
+const VARHDRSZ = 4;
+const SPACES = ' '.repeat(256);
 
 const INITIAL_BYTES = 128 * 1024;
 
@@ -82,6 +90,8 @@ export class FastTextRows implements RowSource {
     this.kinds = t.cols.map((c) => kindOf(c.typeOid, c.typmod));
     this.precision = t.cols.map((c) => (isValidNumericTypmod(c.typmod) ? numericTypmodPrecision(c.typmod) : 0));
     this.scale = t.cols.map((c) => (isValidNumericTypmod(c.typmod) ? numericTypmodScale(c.typmod) : 0));
+    // varchar(n)/bpchar(n): n in `precision`.
+    for (let i = 0; i < t.cols.length; i++) if (this.kinds[i] === Kind.Varchar || this.kinds[i] === Kind.Bpchar) this.precision[i] = t.cols[i]!.typmod - VARHDRSZ;
     for (let i = 0; i < t.cols.length; i++) {
       const s = this.scale[i]!;
       if (this.kinds[i] === Kind.Numeric && (s < 0 || s > this.precision[i]!)) this.kinds[i] = Kind.General;
@@ -267,6 +277,15 @@ export class FastTextRows implements RowSource {
         return scanDecimal(b, fs, fe) < 0 ? undefined : (b as unknown as BufferSlices).latin1Slice(fs, fe);
       case Kind.Text:
         return isAscii ? (b as unknown as BufferSlices).latin1Slice(fs, fe) : (b as unknown as BufferSlices).utf8Slice(fs, fe);
+      case Kind.Varchar:
+        if (fe - fs > this.precision[i]!) return undefined; // maybe too long (22001), or trailing spaces cut
+        return isAscii ? (b as unknown as BufferSlices).latin1Slice(fs, fe) : (b as unknown as BufferSlices).utf8Slice(fs, fe);
+      case Kind.Bpchar: {
+        const pad = this.precision[i]! - (fe - fs);
+        if (!isAscii || pad < 0 || pad > SPACES.length) return undefined;
+        const s = (b as unknown as BufferSlices).latin1Slice(fs, fe);
+        return pad === 0 ? s : s + SPACES.slice(0, pad);
+      }
     }
   }
 }
@@ -280,7 +299,8 @@ function kindOf(oid: number, typmod: number): Kind {
     case TypeOid.timestamp: return typmod < 0 ? Kind.Timestamp : Kind.General;
     case TypeOid.numeric: return isValidNumericTypmod(typmod) ? Kind.Numeric : Kind.NumericAny;
     case TypeOid.text: return Kind.Text;
-    case TypeOid.varchar: return typmod < 0 ? Kind.Text : Kind.General;
+    case TypeOid.varchar: return typmod < VARHDRSZ ? Kind.Text : Kind.Varchar;
+    case TypeOid.bpchar: return typmod < VARHDRSZ ? Kind.Text : Kind.Bpchar;
     default: return Kind.General;
   }
 }

@@ -7,7 +7,7 @@
 // (the row path).
 
 import { DbError, toCell } from '../../catalog/index.js';
-import { INT64_KEY_BYTES, encodeInt64KeyInto, isInt64KeyType, type Cell } from '../../lsm/index.js';
+import { INT64_KEY_BYTES, encodeInt64KeyInto, isInt64KeyType, type Cell, type KeyColumn } from '../../lsm/index.js';
 import type { CopyInSink, Execution } from '../api.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext } from '../bind/expr.js';
@@ -91,6 +91,7 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       // key for its order check), the source refills one cells array and a one-column int64-like
       // primary key (bigint, timestamp) is encoded into one of two alternating buffers: no
       // array per row. A row that leaves for the row path is copied first (the write set keeps it).
+      // A table without a primary key gets its hidden row ids the same way.
       const pkCol = tab.primaryKey?.attnums.length === 1 && isInt64KeyType(writer.pkSchema[0]!.type) ? writer.pkSchema[0]! : undefined;
       const pkAt = pkCol ? tab.primaryKey!.attnums[0]! - 1 : -1;
       const keyBufs = [new Uint8Array(INT64_KEY_BYTES), new Uint8Array(INT64_KEY_BYTES)];
@@ -117,9 +118,14 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
           if (e instanceof DbError && !e.fields.where) throw new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}${raw === undefined ? '' : `: "${clipLine(raw)}"`}` });
           throw e;
         }
-        if (reuse && pkCol) {
-          const v = cells[pkAt];
-          if (v !== null && v !== undefined) return encodeInt64KeyInto(pkCol, v, keyBufs[keyBuf]!);
+        if (reuse) {
+          if (pkCol) {
+            const v = cells[pkAt];
+            if (v !== null && v !== undefined) return encodeInt64KeyInto(pkCol, v, keyBufs[keyBuf]!);
+          } else if (!tab.primaryKey) {
+            // keyOfCells's hidden row id (encodeRowId), into the key buffer.
+            return encodeInt64KeyInto(ROWID_KEY, ts.catalog.nextRowId(tab.storageId), keyBufs[keyBuf]!);
+          }
         }
         return writer.keyOfCells(ts, cells);
       };
@@ -241,6 +247,8 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
     execute: (ctx) => lockTarget(ts, relLock, ctx).then(() => start(ctx)),
   };
 }
+
+const ROWID_KEY: KeyColumn = { type: 'rowid' };
 
 /** An input line as PostgreSQL's CONTEXT shows it: at most 100 bytes (whole characters), then "...". */
 function clipLine(raw: string): string {

@@ -30,8 +30,10 @@ const COLS: ColumnDesc[] = [
   col('w', 10, TypeOid.timestamp),
   col('b', 11, TypeOid.bool),
   col('vv', 12, TypeOid.varchar),
+  col('c', 13, TypeOid.bpchar, 4 + 5),
+  col('cc', 14, TypeOid.bpchar),
 ];
-const WIDTH = 12;
+const WIDTH = 14;
 
 function target(): RowTarget {
   return { tableName: 't', width: WIDTH, cols: COLS, conv: COLS.map((c) => textToCell(c, input)) };
@@ -70,7 +72,7 @@ function both(data: Uint8Array, cuts: number[], opts: Partial<TextOptions> = {})
   return [run(new FastTextRows(o, target()), chunks), run(new ParsedRows(new TextRecordParser(o), target(), false, false), chunks)];
 }
 
-const good = (i: number): string[] => [String(i), `2024-01-0${1 + (i % 9)} 0${i % 10}:1${i % 6}:0${i % 10}.${i % 1000}+0${i % 5}`, String(i * 7 - 5000), `${i}.${i % 100}`, `note number ${i}`, String(i % 30000), `${i}.5`, 'abcd', '2024-02-29 23:59:59', i % 2 ? 't' : 'f', `vv${i}`];
+const good = (i: number): string[] => [String(i), `2024-01-0${1 + (i % 9)} 0${i % 10}:1${i % 6}:0${i % 10}.${i % 1000}+0${i % 5}`, String(i * 7 - 5000), `${i}.${i % 100}`, `note number ${i}`, String(i % 30000), `${i}.5`, 'abcd', '2024-02-29 23:59:59', i % 2 ? 't' : 'f', `vv${i}`, `c${i % 100}`, ''];
 
 const FIELDS: Record<string, string[]> = {
   id: ['0', '1', '-1', '-0', '007', '999999999999999', '1000000000000000', '9223372036854775807', '9223372036854775808', '-9223372036854775808', ' 1', '1 ', '+1', '', 'x', '١', '1e3'],
@@ -80,10 +82,12 @@ const FIELDS: Record<string, string[]> = {
   note: ['', 'plain', 'ünïcödé 😀', 'tab\\there', 'back\\\\slash', 'oct\\101\\7', 'hex\\x41\\xg', 'end\\', 'esc\\.dot', '\\N', '\\\\N', 'a\r'],
   s: ['32767', '32768', '-32768', '-32769', '1.5', '-0', '-00'],
   x: ['1', '1.0', '-0', '-0.0', '1.50', '00', 'Infinity', '1234567890123456789012345678901234567890123', '-1.5'],
-  v: ['abcd', 'abcde', 'ab  ', 'abcd  ', 'äöüß', 'äöüßx'],
+  v: ['abcd', 'abcde', 'ab  ', 'abcd  ', 'abcde ', 'äöüß', 'äöüßx', 'ää', 'äää', '😀😀', '😀😀😀'],
   w: ['2024-02-29 23:59:59', '2024-02-29 23:59:59+02', '2024-02-29 23:59:59.999999', '2024-02-29'],
   b: ['t', 'f', 'yes', 'maybe'],
   vv: ['x', 'ü', ''],
+  c: ['', 'ab', 'abcde', 'abcdef', 'abcde   ', 'abcdef ', 'äb', 'äbcd', 'äbcde', 'a\\tb', ' '],
+  cc: ['', ' x ', 'ü'],
 };
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -105,8 +109,7 @@ describe('COPY text format: FastTextRows and ParsedRows agree', () => {
 
   it('plain bulk-load fields never reach the general converters (the fast rules take them)', () => {
     const t = target();
-    const generalOnly = new Set([TypeOid.bool, TypeOid.varchar]);
-    const strict: RowTarget = { ...t, conv: COLS.map((c, i) => (generalOnly.has(c.typeOid) && c.typmod >= 0) || c.typeOid === TypeOid.bool ? t.conv[i]! : () => { throw new Error(`general converter called for ${c.name}`); }) };
+    const strict: RowTarget = { ...t, conv: COLS.map((c, i) => (c.typeOid === TypeOid.bool ? t.conv[i]! : () => { throw new Error(`general converter called for ${c.name}`); })) };
     const o: TextOptions = { csv: false, delimiter: '\t', nullString: '\\N', quote: '"', escape: '"', header: false };
     const src = new FastTextRows(o, strict);
     src.push(utf8(Array.from({ length: 50 }, (_, i) => good(i + 1).join('\t') + '\n').join('')));
@@ -149,7 +152,7 @@ describe('COPY text format: FastTextRows and ParsedRows agree', () => {
       for (const cuts of [[], [1], [2], [3], [data.length - 2]]) expectSame(both(data, cuts));
     }
     // Another NULL marker and delimiter.
-    const other = utf8(`1|2024-01-01 00:00:00+00|NULL|1.5|NULL|1|1|a|2024-01-01 00:00:00|t|\\N\n`);
+    const other = utf8(`1|2024-01-01 00:00:00+00|NULL|1.5|NULL|1|1|a|2024-01-01 00:00:00|t|\\N|x|\n`);
     expectSame(both(other, [], { delimiter: '|', nullString: 'NULL' }));
     expectSame(both(other, [], { delimiter: '|', nullString: '' }));
   });
@@ -157,13 +160,13 @@ describe('COPY text format: FastTextRows and ParsedRows agree', () => {
   it('same 22021 for invalid UTF-8, wherever the chunks split characters', () => {
     const g = good(6).join('\t');
     const enc = new TextEncoder();
-    const ok = enc.encode(`${g}\n1\t2024-01-01 00:00:00+00\t1\t1\tä😀ü\t1\t1\ta\t2024-01-01 00:00:00\tt\tx\n`);
+    const ok = enc.encode(`${g}\n1\t2024-01-01 00:00:00+00\t1\t1\tä😀ü\t1\t1\ta\t2024-01-01 00:00:00\tt\tx\tc\t\n`);
     for (let cut = 0; cut < ok.length; cut++) expectSame(both(ok, [cut]));
     const bads = [[0xc3, 0x28], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xff], [0xc3]];
     for (const bad of bads) {
-      const data = new Uint8Array([...enc.encode(`${g}\n1\t2024-01-01 00:00:00+00\t1\t1\tx`), ...bad, ...enc.encode(`\t1\t1\ta\t2024-01-01 00:00:00\tt\tx\n${g}\n`)]);
+      const data = new Uint8Array([...enc.encode(`${g}\n1\t2024-01-01 00:00:00+00\t1\t1\tx`), ...bad, ...enc.encode(`\t1\t1\ta\t2024-01-01 00:00:00\tt\tx\tc\t\n${g}\n`)]);
       for (let cut = 0; cut < data.length; cut += 3) expectSame(both(data, [cut]));
-      expectSame(both(data.subarray(0, data.length - g.length - 2 - 6), []));
+      expectSame(both(data.subarray(0, data.length - g.length - 2 - 9), []));
     }
   });
 
