@@ -58,7 +58,7 @@ export class SourceText {
 }
 
 interface LibpgError extends Error {
-  sqlDetails?: { message: string; cursorPosition: number };
+  sqlDetails?: { message: string; cursorPosition: number; functionName?: string };
 }
 
 /** Parses a query string into statements. Throws DbError 42601 (with position) on bad syntax. */
@@ -108,5 +108,22 @@ function toSyntaxError(e: unknown, source: SourceText): DbError {
   // libpg-query's cursorPosition is PostgreSQL's cursorpos - 1: already in characters (unlike
   // AST locations, which are byte offsets).
   void source;
-  return new DbError('42601', details.message, { position: details.cursorPosition + 1 });
+  const code = grammarErrorCode(details);
+  // processCASbits (constraint attributes a constraint kind cannot take) reports no position in
+  // PostgreSQL 15's answer; libpg-query still fills one in.
+  if (details.functionName === 'processCASbits') return new DbError(code, details.message);
+  return new DbError(code, details.message, { position: details.cursorPosition + 1 });
+}
+
+/**
+ * The SQLSTATE of an error raised by PostgreSQL's grammar. Most are syntax errors (42601), but a
+ * few gram.y checks use another code, and libpg-query passes on only the message: these are
+ * matched by their (fixed, untranslated) wording.
+ */
+function grammarErrorCode(details: { message: string; functionName?: string }): string {
+  const m = details.message;
+  if (details.functionName === 'processCASbits' && / constraints cannot be marked /.test(m)) return '0A000';
+  if (/^frame (start|end|starting from) /.test(m)) return '42P20';
+  if (/^precision for type float must be /.test(m)) return '22023';
+  return '42601';
 }

@@ -45,6 +45,24 @@ describe('parse', () => {
     });
   });
 
+  it("gram.y's errors that are not syntax errors keep PostgreSQL 15's SQLSTATE", async () => {
+    await withEngine(async (engine) => {
+      const s = openSession(engine);
+      // Answers recorded from PostgreSQL 15.20 (psql, VERBOSITY verbose).
+      const cases: [string, string, string, number | undefined][] = [
+        ['alter table t add unique (a) not valid', '0A000', 'UNIQUE constraints cannot be marked NOT VALID', undefined],
+        ['create table t (a int, check (a > 0) deferrable)', '0A000', 'CHECK constraints cannot be marked DEFERRABLE', undefined],
+        ['select sum(1) over (rows between unbounded following and current row)', '42P20', 'frame start cannot be UNBOUNDED FOLLOWING', 34],
+        ['select sum(1) over (rows between 1 following and current row)', '42P20', 'frame starting from following row cannot have preceding rows', 50],
+        ['select 1::float(0)', '22023', 'precision for type float must be at least 1 bit', 17],
+      ];
+      for (const [sql, code, message, position] of cases) {
+        const e = syntaxError(() => s.parse(sql));
+        expect([sql, e.code, e.message, e.fields.position]).toEqual([sql, code, message, position]);
+      }
+    });
+  });
+
   it('binder errors carry positions too', async () => {
     await withEngine(async (engine) => {
       const s = openSession(engine);
