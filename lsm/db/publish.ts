@@ -37,7 +37,7 @@ import { compareBytes } from '../iter/index.js';
 import type { Manifest, SegmentFile } from '../manifest/index.js';
 import type { Memtable } from '../memtable/index.js';
 import { BulkKeys, type LockManager, type LockOptions, type TxnId } from '../mvcc/index.js';
-import { SegmentReader } from '../segment/index.js';
+import type { SegmentReader } from '../segment/index.js';
 import type { Entry, Io, Row, Seq, TableId } from '../types.js';
 import type { IngestAdd, TableIngest } from './ingest.js';
 import type { SegmentCache } from './segments.js';
@@ -244,7 +244,7 @@ export class PublishIngest {
       await g.manifest.logAndApply({ added, lastSeq: seq });
       for (const f of added) {
         const r = this.readers.get(f.fileNumber);
-        if (r) g.cache.insert(f.fileNumber, SegmentReader.open(r.bytes, r.fileName, seq));
+        if (r) g.cache.insert(f.fileNumber, r.withFileSeq(seq));
       }
     }
     this.state = 'published';

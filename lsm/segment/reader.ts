@@ -126,6 +126,12 @@ export class SegmentReader {
     return new SegmentReader(fileName, bytes, a, f, t.bodyCrc, fileSeq);
   }
 
+  /** This file read with a file-level seq (see open()), without validating the bytes again. */
+  withFileSeq(fileSeq: Seq): SegmentReader {
+    if (this.footer.meta.largestSeq !== 0n) throw new SegmentCorruptionError(this.fileName, `file-level seq ${fileSeq} given for a file whose _seq column is not all 0`);
+    return new SegmentReader(this.fileName, this.bytes, this.arrow, this.footer, this.bodyCrc, fileSeq);
+  }
+
   /** False means the key is certainly not in this segment. */
   mayContain(key: Uint8Array): boolean {
     return bloomMayContain(this.footer.bloom, key);
