@@ -1,0 +1,344 @@
+// Adversarial review of the published ingest (lsm/db/publish.ts, MVCC.md "Published ingest"):
+// a model-based random test drives one table through puts, deletes, published loads (some of
+// them duplicates), flushes, compactions, snapshots, reopens and crashes, on a database whose
+// level budgets are tiny so files sit at every level; after every step each live snapshot and
+// the latest state are read back through point gets, forward and reverse scans and the vector
+// scan path, and compared with the model. Plus targeted cases: tombstones at every depth
+// re-inserted by a load, two loads racing to the commit gate, and the sequence numbers after a
+// reopen or a crash with an empty WAL.
+import { describe, it, expect } from 'vitest';
+import { LsmDb, MemIo, encodeKey, type Row, type Snapshot } from '../../../lsm/index.js';
+
+const TABLE = 11;
+const OTHER = 12;
+const k = (n: number) => encodeKey([{ type: 'int8' }], [BigInt(n)]);
+const row = (i: number, tag: string): Row => [BigInt(i), `${tag}:${i}`.padEnd(24, '.')];
+
+type Model = Map<number, string>;
+
+interface FileView { level: number; table: number; fileSeq?: bigint; smallestKey: Uint8Array; largestKey: Uint8Array; fileNumber: number }
+const filesOf = (db: LsmDb): FileView[] =>
+  (db as unknown as { manifest: { current(): { allFiles(): FileView[] } } }).manifest.current().allFiles();
+
+function cmp(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** Level 1+ must not hold two overlapping files of one table (reads take one candidate per level). */
+function checkLevels(db: LsmDb): void {
+  const byLevel = new Map<string, FileView[]>();
+  for (const f of filesOf(db)) {
+    if (f.level === 0) continue;
+    const id = `${f.table}/${f.level}`;
+    byLevel.set(id, [...(byLevel.get(id) ?? []), f]);
+  }
+  for (const [id, fs] of byLevel) {
+    fs.sort((a, b) => cmp(a.smallestKey, b.smallestKey));
+    for (let i = 1; i < fs.length; i++) {
+      expect(cmp(fs[i - 1]!.largestKey, fs[i]!.smallestKey), `files overlap at ${id}`).toBeLessThan(0);
+    }
+  }
+}
+
+/** Keys and tags visible at `seq`, by every read path, compared with `m`. */
+function checkState(db: LsmDb, m: Model, snap: Snapshot | undefined, what: string, probe: number[]): void {
+  const seq = snap?.seq ?? db.lastVisibleSeq;
+  const want = [...m.entries()].sort((a, b) => a[0] - b[0]);
+  const got = [...db.scan(TABLE, snap ? { snapshot: snap } : {})].map((r) => [Number(r.row[0]), String(r.row[1])]);
+  expect(got, `${what}: forward scan`).toEqual(want.map(([i, t]) => [i, row(i, t)[1]]));
+  const rev = [...db.scan(TABLE, { reverse: true, ...(snap ? { snapshot: snap } : {}) })].map((r) => Number(r.row[0]));
+  expect(rev, `${what}: reverse scan`).toEqual(want.map(([i]) => i).reverse());
+  // A bounded range scan inside the domain.
+  const lo = probe[0] ?? 0;
+  const hi = lo + 37;
+  const ranged = [...db.scanAt(TABLE, { lower: k(lo), upper: k(hi), lowerInclusive: true, upperInclusive: false }, seq)].map((r) => Number(r.row[0]));
+  expect(ranged, `${what}: range scan [${lo},${hi})`).toEqual(want.map(([i]) => i).filter((i) => i >= lo && i < hi));
+  const vec: number[] = [];
+  for (const p of db.scanPartsAt(TABLE, {}, seq, { columns: [{ column: 0, encodings: ['i64'] }] })) {
+    if (p.kind === 'vectors') for (let i = 0; i < p.batch.count; i++) vec.push(Number(p.batch.cell(0, p.batch.sel[i]!)));
+    else for (let r = p.rows.next(); !r.done; r = p.rows.next()) vec.push(Number(r.value.row[0]));
+  }
+  expect(vec, `${what}: vector scan`).toEqual(want.map(([i]) => i));
+  for (const i of probe) {
+    const t = m.get(i);
+    expect(db.get(TABLE, k(i), snap), `${what}: get ${i}`).toEqual(t === undefined ? undefined : row(i, t));
+  }
+}
+
+/** Small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const OPTS = { workers: 0, compaction: { auto: false, targetFileBytes: 1024, l1BytesMax: 2048, levelMultiplier: 2, l0FileTrigger: 2, levels: 5 } } as const;
+const openDb = (io: MemIo) => LsmDb.open({ dir: '/db', io, ...OPTS });
+
+async function publishLoad(db: LsmDb, keys: number[], tag: string): Promise<{ dup: number; seq?: bigint }> {
+  const txn = db.begin({ isolation: 'read-committed' });
+  const pi = db.beginPublishIngest(txn, TABLE);
+  for (const i of keys) {
+    expect(pi.add(k(i), row(i, tag))).toBe('ok');
+    if (pi.full) await pi.drain();
+  }
+  const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+  if (dup >= 0) {
+    txn.rollback();
+    return { dup };
+  }
+  const seq = await txn.commit();
+  return { dup, seq: seq! };
+}
+
+describe('published ingest: model-based review', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`seed ${seed}: loads, writes, deletes, flushes, compactions, snapshots, reopens and crashes agree with the model`, async () => {
+      const rand = rng(seed);
+      const N = 600;
+      let io = new MemIo(seed);
+      let db = await openDb(io);
+      const model: Model = new Map();
+      const snaps: { snap: Snapshot; state: Model }[] = [];
+      let loadNo = 0;
+      const stats = { published: 0, duplicates: 0, withSnapshot: 0, levels: new Set<number>() };
+      let lastSeq = 0n;
+      const pick = (n: number) => Math.floor(rand() * n);
+      const verify = (what: string) => {
+        const probe = Array.from({ length: 12 }, () => pick(N));
+        checkState(db, model, undefined, `${what} (latest)`, probe);
+        snaps.forEach((s, i) => checkState(db, s.state, s.snap, `${what} (snapshot ${i} @${s.snap.seq})`, probe));
+        checkLevels(db);
+        expect(db.lastVisibleSeq >= lastSeq, `${what}: lastVisibleSeq ${db.lastVisibleSeq} went below ${lastSeq}`).toBe(true);
+      };
+      for (let step = 0; step < 70; step++) {
+        const r = rand();
+        let what: string;
+        if (r < 0.3) {
+          // Published load: a random ascending key set in a random window, live keys usually avoided.
+          const lo = pick(N);
+          const hi = Math.min(N, lo + 1 + pick(250));
+          const stride = 1 + pick(3);
+          const avoidLive = rand() < 0.8;
+          const keys: number[] = [];
+          for (let i = lo; i < hi; i += stride) if (!avoidLive || !model.has(i)) keys.push(i);
+          if (keys.length === 0) continue;
+          const tag = `L${++loadNo}`;
+          const expectDup = keys.findIndex((i) => model.has(i));
+          const res = await publishLoad(db, keys, tag);
+          expect(res.dup, `load ${tag}: duplicate index`).toBe(expectDup);
+          if (res.dup >= 0) stats.duplicates++;
+          if (res.dup < 0) {
+            stats.published++;
+            if (snaps.length > 0) stats.withSnapshot++;
+            for (const f of filesOf(db)) if (f.fileSeq === res.seq) stats.levels.add(f.level);
+            expect(res.seq! > lastSeq).toBe(true);
+            lastSeq = res.seq!;
+            for (const i of keys) model.set(i, tag);
+          }
+          what = `load ${tag} of ${keys.length} keys [${lo},${hi}) stride ${stride}${res.dup >= 0 ? ' (duplicate)' : ''}`;
+        } else if (r < 0.55) {
+          const ops = Array.from({ length: 1 + pick(30) }, () => {
+            const i = pick(N);
+            return rand() < 0.55 ? { table: TABLE, key: k(i), kind: 'del' as const, row: undefined, i } : { table: TABLE, key: k(i), kind: 'put' as const, row: row(i, `w${step}`), i };
+          });
+          // Another table's rows too (files of other tables sit in the same levels).
+          const other = { table: OTHER, key: k(pick(N)), kind: 'put' as const, row: row(step, 'other') };
+          const seq = await db.write([...ops.map(({ i: _i, ...op }) => op), other]);
+          lastSeq = seq!;
+          for (const op of ops) op.kind === 'put' ? model.set(op.i, `w${step}`) : model.delete(op.i);
+          what = `write of ${ops.length} ops`;
+        } else if (r < 0.65) {
+          await db.flush();
+          what = 'flush';
+        } else if (r < 0.78) {
+          await db.compactNow();
+          what = 'compaction';
+        } else if (r < 0.86) {
+          if (snaps.length < 3) snaps.push({ snap: db.snapshot(), state: new Map(model) });
+          what = 'snapshot';
+        } else if (r < 0.92) {
+          const s = snaps.splice(pick(Math.max(1, snaps.length)), 1)[0];
+          s?.snap.release();
+          what = 'release';
+        } else if (r < 0.96) {
+          for (const s of snaps.splice(0)) s.snap.release();
+          await db.close();
+          db = await openDb(io);
+          what = 'reopen';
+        } else {
+          for (const s of snaps.splice(0)) s.snap.release();
+          const crashed = io.crash(seed * 100 + step);
+          db.abandon();
+          io = crashed;
+          db = await openDb(io);
+          what = 'crash';
+        }
+        verify(`seed ${seed} step ${step}: ${what}`);
+      }
+      for (const s of snaps.splice(0)) s.snap.release();
+      await db.compactNow();
+      verify(`seed ${seed}: final compaction`);
+      expect(filesOf(db).filter((f) => f.table === TABLE).length).toBeGreaterThan(0);
+      // The run exercised what it claims to (published loads at more than one level, some while
+      // a snapshot older than them was alive).
+      expect(stats.published).toBeGreaterThan(2);
+      expect(stats.levels.size).toBeGreaterThan(1);
+      await db.close();
+    });
+  }
+});
+
+describe('published ingest: targeted cases', () => {
+  it('tombstones in a deep level, in level 0 and in the memtable, the same keys re-loaded: each new row visible exactly once, old snapshots see what they saw', async () => {
+    const io = new MemIo(41);
+    const db = await openDb(io);
+    await db.write(Array.from({ length: 300 }, (_, i) => ({ table: TABLE, key: k(i), kind: 'put' as const, row: row(i, 'old') })));
+    await db.flush();
+    const s0 = db.snapshot();
+    // Deep tombstones (with the old puts under them, kept for s0).
+    await db.write(Array.from({ length: 100 }, (_, i) => ({ table: TABLE, key: k(i), kind: 'del' as const, row: undefined })));
+    await db.flush();
+    await db.compactNow();
+    // Level-0 tombstones.
+    await db.write(Array.from({ length: 100 }, (_, i) => ({ table: TABLE, key: k(100 + i), kind: 'del' as const, row: undefined })));
+    await db.flush();
+    // Memtable tombstones.
+    await db.write(Array.from({ length: 100 }, (_, i) => ({ table: TABLE, key: k(200 + i), kind: 'del' as const, row: undefined })));
+    const s1 = db.snapshot();
+    const res = await publishLoad(db, Array.from({ length: 300 }, (_, i) => i), 'new');
+    expect(res.dup).toBe(-1);
+    const s2 = db.snapshot();
+    const all = (m: Model) => m;
+    const oldM = all(new Map(Array.from({ length: 300 }, (_, i) => [i, 'old'] as [number, string])));
+    const newM = all(new Map(Array.from({ length: 300 }, (_, i) => [i, 'new'] as [number, string])));
+    const probe = [0, 99, 100, 150, 199, 200, 299];
+    checkState(db, newM, undefined, 'latest', probe);
+    checkState(db, new Map(), s1, 's1', probe);
+    checkState(db, oldM, s0, 's0', probe);
+    checkState(db, newM, s2, 's2', probe);
+    // Newest version wins after update/delete, flush, compaction and a reopen.
+    await db.write([{ table: TABLE, key: k(5), kind: 'put', row: row(5, 'upd') }, { table: TABLE, key: k(150), kind: 'del', row: undefined }]);
+    newM.set(5, 'upd');
+    newM.delete(150);
+    await db.flush();
+    await db.compactNow();
+    checkState(db, newM, undefined, 'after update + compaction', probe);
+    s0.release();
+    s1.release();
+    s2.release();
+    await db.compactNow();
+    checkState(db, newM, undefined, 'after compaction without snapshots', probe);
+    await db.close();
+    const db2 = await openDb(io);
+    checkState(db2, newM, undefined, 'after reopen', probe);
+    await db2.close();
+  });
+
+  it('a reopen or a crash after a publish whose WAL is empty never hands out a seq at or below the published one', async () => {
+    for (const crash of [false, true]) {
+      const io = new MemIo(crash ? 43 : 42);
+      const db = await openDb(io);
+      await db.write([{ table: TABLE, key: k(1000), kind: 'put', row: row(1000, 'old') }]);
+      await db.flush(); // the WAL holds nothing any more: only the manifest knows the seqs
+      const { seq } = await publishLoad(db, [1, 2, 3], 'pub');
+      let db2: LsmDb;
+      if (crash) {
+        const io2 = io.crash(7);
+        db.abandon();
+        db2 = await openDb(io2);
+      } else {
+        await db.close();
+        db2 = await openDb(io);
+      }
+      expect(db2.lastVisibleSeq >= seq!).toBe(true);
+      const s = await db2.write([{ table: TABLE, key: k(2), kind: 'put', row: row(2, 'after') }]);
+      expect(s! > seq!).toBe(true);
+      expect(db2.get(TABLE, k(2))).toEqual(row(2, 'after'));
+      await db2.flush();
+      await db2.compactNow();
+      expect(db2.get(TABLE, k(2))).toEqual(row(2, 'after'));
+      expect(db2.get(TABLE, k(1))).toEqual(row(1, 'pub'));
+      await db2.close();
+    }
+  });
+
+  it('two loads of overlapping keys both validated before either publishes: the second commit fails as a duplicate, removes its files, and the rows are the first load\'s only', async () => {
+    const io = new MemIo(44);
+    const db = await openDb(io);
+    await db.write([{ table: TABLE, key: k(0), kind: 'put', row: row(0, 'old') }]);
+    const a = db.begin({ isolation: 'read-committed' });
+    const b = db.begin({ isolation: 'read-committed' });
+    const pa = db.beginPublishIngest(a, TABLE);
+    const pb = db.beginPublishIngest(b, TABLE);
+    for (let i = 10; i < 400; i++) {
+      expect(pa.add(k(i), row(i, 'a'))).toBe('ok');
+      if (pa.full) await pa.drain();
+    }
+    for (let i = 300; i < 700; i++) {
+      expect(pb.add(k(i), row(i, 'b'))).toBe('ok');
+      if (pb.full) await pb.drain();
+    }
+    expect(await pa.close((key, o) => a.lockRow(TABLE, key, o), {})).toBe(-1);
+    expect(await pb.close((key, o) => b.lockRow(TABLE, key, o), {})).toBe(-1);
+    await a.commit();
+    const err = await b.commit().then(() => undefined, (e: Error) => e);
+    expect(err, 'the second publish must not succeed').toBeDefined();
+    await new Promise((r) => setTimeout(r, 20));
+    const live = new Set(filesOf(db).map((f) => f.fileNumber));
+    const segFiles = (await io.list('/db')).filter((n) => n.startsWith('seg-'));
+    expect(segFiles.length, 'files of the failed load are removed').toBe(live.size);
+    const m: Model = new Map([[0, 'old']]);
+    for (let i = 10; i < 400; i++) m.set(i, 'a');
+    checkState(db, m, undefined, 'after both commits', [0, 10, 299, 300, 399, 400, 699]);
+    await db.close();
+  });
+
+  it('two loads of interleaved (disjoint) keys racing to the gate, with writes of nearby keys between: every row once', async () => {
+    const io = new MemIo(45);
+    const db = await openDb(io);
+    await db.write(Array.from({ length: 50 }, (_, i) => ({ table: TABLE, key: k(i * 20 + 1), kind: 'put' as const, row: row(i * 20 + 1, 'old') })));
+    await db.flush();
+    const m: Model = new Map(Array.from({ length: 50 }, (_, i) => [i * 20 + 1, 'old'] as [number, string]));
+    const before = db.snapshot();
+    const mBefore = new Map(m);
+    const a = db.begin({ isolation: 'read-committed' });
+    const b = db.begin({ isolation: 'read-committed' });
+    const pa = db.beginPublishIngest(a, TABLE);
+    const pb = db.beginPublishIngest(b, TABLE);
+    for (let i = 0; i < 1000; i += 4) {
+      expect(pa.add(k(i), row(i, 'a'))).toBe('ok');
+      expect(pb.add(k(i + 2), row(i + 2, 'b'))).toBe('ok');
+      m.set(i, 'a');
+      m.set(i + 2, 'b');
+      if (pa.full) await pa.drain();
+      if (pb.full) await pb.drain();
+      if (i % 100 === 0) {
+        await db.write([{ table: TABLE, key: k(i + 3), kind: 'put', row: row(i + 3, 'w') }]);
+        m.set(i + 3, 'w');
+      }
+    }
+    expect(await pa.close((key, o) => a.lockRow(TABLE, key, o), {})).toBe(-1);
+    expect(await pb.close((key, o) => b.lockRow(TABLE, key, o), {})).toBe(-1);
+    const w = db.write([{ table: TABLE, key: k(5000), kind: 'put', row: row(5000, 'w') }]);
+    m.set(5000, 'w');
+    const [sa, sb] = await Promise.all([a.commit(), b.commit(), w]);
+    expect(sa !== sb).toBe(true);
+    const probe = [0, 1, 2, 3, 4, 21, 996, 998, 5000];
+    checkState(db, m, undefined, 'after both', probe);
+    checkState(db, mBefore, before, 'snapshot before', probe);
+    checkLevels(db);
+    await db.compactNow();
+    checkState(db, m, undefined, 'after compaction', probe);
+    checkState(db, mBefore, before, 'snapshot before, after compaction', probe);
+    before.release();
+    await db.close();
+  });
+});
