@@ -278,8 +278,13 @@ class Rewriter {
     const own = (rs.subquery.lockingClause ?? []) as unknown as LockingClause[];
     if (own.length > 0) checkSelectLocking(this.b, rs.subquery, strengthText(own[0]!.strength));
     if (lock) checkSelectLocking(this.b, rs.subquery, strengthText(lock.strength));
+    const before = this.targets.length;
     if (!rs.subquery.fromClause?.length) return rs; // VALUES, SELECT without FROM: nothing to lock
     const r = this.level(rs.subquery, lock, nullable, ctes);
+    // PostgreSQL locks inside such a subquery (LockRows under its Limit): SKIP LOCKED there skips
+    // held rows before the LIMIT counts them; here the LIMIT would count them first.
+    const skips = this.targets.slice(before).some((t) => t.policy === 'skip');
+    if (skips && (rs.subquery.limitCount || rs.subquery.limitOffset)) throw this.b.unsupported('SKIP LOCKED over a subquery or view with LIMIT or OFFSET');
     if (r.hidden.length === 0) return rs.subquery === r.stmt ? rs : { ...rs, subquery: r.stmt };
     for (const h of r.hidden) this.carry(h, rs.alias?.aliasname ?? '', hidden, added);
     return { ...rs, subquery: r.stmt };

@@ -35,7 +35,7 @@
 // external table) is locked like a subquery, where PostgreSQL leaves WITH queries unlocked.
 // Not built (0A000): SKIP LOCKED on a lone table without a primary key, such a table in a join,
 // subquery or view, external tables, ORDER BY a column position with * over a locked subquery
-// or view (the hidden key columns would count). PostgreSQL's own refusals (aggregates, GROUP BY,
+// or view (the hidden key columns would count), SKIP LOCKED over a subquery or view with LIMIT. PostgreSQL's own refusals (aggregates, GROUP BY,
 // DISTINCT, window functions, set operations, set-returning functions in the target list:
 // 0A000; OF naming a join, function or WITH query, or the nullable side of an outer join) are
 // reproduced.

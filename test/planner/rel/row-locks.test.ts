@@ -109,6 +109,10 @@ describe('SELECT … FOR UPDATE over joins, subqueries and views', () => {
       code: '0A000', message: 's.* as a value over a locked subquery or view is not supported yet',
     });
     expect((await a.query('SELECT to_jsonb(x.*) AS j FROM p x WHERE id = 1 FOR UPDATE')).text).toEqual([['{"v": 10, "id": 1}']]);
+    await expect(a.query('SELECT * FROM (SELECT * FROM p ORDER BY id LIMIT 1) s FOR UPDATE SKIP LOCKED')).rejects.toMatchObject({
+      code: '0A000', message: 'SKIP LOCKED over a subquery or view with LIMIT or OFFSET is not supported yet',
+    });
+    expect((await a.query('SELECT * FROM (SELECT * FROM p ORDER BY id LIMIT 1) s FOR UPDATE')).text).toEqual([['1', '10']]);
     // The same queries without the lock, or with the no-key table left out by OF, run.
     expect((await a.query('SELECT p.id FROM p JOIN nk USING (id) FOR UPDATE OF p')).text).toEqual([['1']]);
     expect((await a.query('SELECT s.v FROM (SELECT * FROM p) s ORDER BY 1 DESC LIMIT 1 FOR UPDATE')).text).toEqual([['30']]);
