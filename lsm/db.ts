@@ -308,12 +308,13 @@ export class LsmDb implements TxnHost {
    * Starts a published ingest (db/publish.ts, MVCC.md "Published ingest") of `table` for the
    * transaction `txn`: rows in strictly ascending key order become private segment files, the
    * transaction holds their keys' row locks as a bulk holder, and its commit publishes them.
+   * `onMaterialize`: see Txn.attachIngest.
    */
-  beginPublishIngest(txn: Txn, table: TableId): PublishIngest {
+  beginPublishIngest(txn: Txn, table: TableId, onMaterialize?: (k: string) => void): PublishIngest {
     this.checkWritable();
     const ing = new TableIngest({ ...this.segmentWriteContext(), level: 0, fileBytes: this.ingestFileBytes, tableHasData: () => false }, table);
     const pi = new PublishIngest(this.publishHost(), txn.id, ing);
-    txn.attachIngest(pi);
+    txn.attachIngest(pi, onMaterialize);
     this.locks.addBulk(txn.id, pi.keys);
     return pi;
   }

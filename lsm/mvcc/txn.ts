@@ -129,6 +129,8 @@ export class Txn {
   private releaseWrittenKeys = false;
   /** A published ingest of this transaction (attachIngest), until materialized or ended. */
   private ingest: TxnIngest | undefined;
+  /** Told each key (opKey) a materialized ingest put into the write set (attachIngest). */
+  private onMaterialize: ((k: string) => void) | undefined;
   /** The lock manager holds a bulk hold of this transaction (released at the end). */
   private bulkHeld = false;
 
@@ -167,11 +169,14 @@ export class Txn {
   /**
    * Attaches a published ingest (LsmDb.beginPublishIngest, which also registers the bulk hold):
    * the commit publishes it; the transaction's end releases the hold and removes unpublished files.
+   * `onMaterialize` learns every key the rows take in the write set when a later use moves them
+   * there (the SQL layer's own-key set must name them before it next asks it).
    */
-  attachIngest(ing: TxnIngest): void {
+  attachIngest(ing: TxnIngest, onMaterialize?: (k: string) => void): void {
     this.check();
     if (this.ingest !== undefined || this.bulkHeld) throw new Error('lsm invariant violated: a second ingest in one transaction');
     this.ingest = ing;
+    this.onMaterialize = onMaterialize;
     this.bulkHeld = true;
   }
 
@@ -185,7 +190,12 @@ export class Txn {
     if (!ing.written) return; // still loading: its own calls (lock waits) pass
     this.ingest = undefined;
     // The keys stay locked by the bulk hold until the transaction ends.
-    for (const { key, row } of ing.rowsBack()) this.store(opKey(ing.table, key), ing.table, key, 'put', row);
+    const tell = this.onMaterialize;
+    for (const { key, row } of ing.rowsBack()) {
+      const k = opKey(ing.table, key);
+      this.store(k, ing.table, key, 'put', row);
+      tell?.(k);
+    }
     void ing.abort().catch(() => undefined);
   }
 
@@ -324,12 +334,14 @@ export class Txn {
 
   /** True when this transaction wrote (put or deleted) the key `k` (an opKey). */
   wrote(k: string): boolean {
+    if (this.ingest !== undefined && this.state === 'active') this.settleIngest();
     return this.writeMap?.has(k) ?? false;
   }
 
   /** This transaction's own row at `k` (an opKey): undefined when it deleted the key or never
    *  wrote it (`wrote` tells which). */
   ownRow(k: string): Row | undefined {
+    if (this.ingest !== undefined && this.state === 'active') this.settleIngest();
     return this.writeMap?.get(k)?.row;
   }
 

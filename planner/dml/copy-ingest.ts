@@ -119,7 +119,12 @@ export class CopyIngest {
 
   /** Starts a published ingest into a committed table (the file header's second case). */
   static beginCommitted(ts: TableSession, writer: TableWriter, ctx: EvalContext, lineBase: number): CopyIngest {
-    const ing = ts.db.beginPublishIngest(ts.current(), writer.table.storageId);
+    // A later statement of the transaction moves the rows into the write set: they are then
+    // this transaction's own writes, which the SQL layer tracks in ts.ownKeys (write.ts).
+    const ing = ts.db.beginPublishIngest(ts.current(), writer.table.storageId, (k) => {
+      ts.ownKeys.add(k);
+      ts.writes++;
+    });
     const ci = new CopyIngest(ts, writer, { kind: 'committed', ing, ctx, lineBase });
     // A duplicate found again at the commit (lsm re-validation under its commit gate).
     const mode = ci.mode as Extract<Mode, { kind: 'committed' }>;

@@ -19,6 +19,8 @@ interface CopyConnection {
 /** COPY … FROM STDIN through node-postgres (a Submittable); `onCopy` drives the data itself. */
 class CopyIn {
   private tag = '';
+  /** Tags and data rows of every statement of the Query, in order. */
+  readonly results: (string | unknown[])[] = [];
   readonly done: Promise<string>;
   private settle!: { resolve: (t: string) => void; reject: (e: Error) => void };
   constructor(readonly text: string, private readonly data: Buffer, private readonly onCopy?: (con: CopyConnection) => void) {
@@ -34,15 +36,22 @@ class CopyIn {
   }
   handleCommandComplete(msg: { text: string }): void {
     this.tag = msg.text;
+    this.results.push(msg.text);
   }
+  private error: Error | undefined;
   handleError(e: Error): void {
+    // node-postgres forgets the query at an ErrorResponse; a multi-statement Query goes on to
+    // ReadyForQuery, where it settles (the tests here see the first error).
+    this.error ??= e;
     this.settle.reject(e);
   }
   handleReadyForQuery(): void {
     this.settle.resolve(this.tag);
   }
   handleRowDescription(): void {}
-  handleDataRow(): void {}
+  handleDataRow(msg: { fields: unknown[] }): void {
+    this.results.push(msg.fields.map((f) => (f === null ? null : String(f))));
+  }
   handleEmptyQuery(): void {}
   handlePortalSuspended(): void {}
   handleCopyData(): void {}
@@ -52,6 +61,18 @@ function copy(c: pg.Client, text: string, data: string, onCopy?: (con: CopyConne
   const q = new CopyIn(text, Buffer.from(data), onCopy);
   void c.query(q as unknown as pg.QueryConfig);
   return q.done;
+}
+
+/** A Query message holding a COPY and more statements: every tag and data row, or the error. */
+async function copyQuery(c: pg.Client, text: string, data: string): Promise<unknown> {
+  const q = new CopyIn(text, Buffer.from(data));
+  void c.query(q as unknown as pg.QueryConfig);
+  try {
+    await q.done;
+    return q.results;
+  } catch (e) {
+    return { results: q.results, error: errorOf(e) };
+  }
 }
 
 const rows = (ids: Iterable<number>): string => {
@@ -179,6 +200,39 @@ const cases: TranscriptCase[] = [
       insert: { code: '23505', message: 'duplicate key value violates unique constraint "cc4_pkey"', detail: 'Key (id)=(500) already exists.', where: undefined },
       other: 1,
       n: { n: 21_001, nb: 1 },
+    },
+  },
+  {
+    title: 'a COPY followed by more statements in one Query (one implicit transaction): they see its rows; a later error undoes it',
+    run: (port) => withClient(port, async (c) => {
+      await c.query('DROP TABLE IF EXISTS cc5');
+      await c.query(DDL('cc5'));
+      await c.query("INSERT INTO cc5 (id) VALUES (0)");
+      const ok = await copyQuery(c, 'COPY cc5 FROM STDIN; SELECT count(*), max(id) FROM cc5; UPDATE cc5 SET note = \'u\' WHERE id = 3', rows(range(1, 3000)));
+      const afterOk = (await c.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE note = 'u')::int AS u FROM cc5")).rows[0];
+      const failed = await copyQuery(c, 'COPY cc5 FROM STDIN; SELECT count(*) FROM cc5; SELECT 1/0', rows(range(5000, 6000)));
+      const afterFail = (await c.query('SELECT count(*)::int AS n FROM cc5')).rows[0];
+      // A duplicate that only the second statement's own rows would show: the COPY's rows are its own.
+      const own = await copyQuery(c, "COPY cc5 FROM STDIN; INSERT INTO cc5 (id) VALUES (7001)", rows(range(7000, 7002))).then((r) => r);
+      const afterOwn = (await c.query('SELECT count(*)::int AS n FROM cc5')).rows[0];
+      // The same under REPEATABLE READ (one snapshot: no per-statement hook moves the rows).
+      await c.query("SET default_transaction_isolation = 'repeatable read'");
+      const rr = await copyQuery(c, "COPY cc5 FROM STDIN; UPDATE cc5 SET note = 'rr' WHERE id = 8001; INSERT INTO cc5 (id) VALUES (8002)", rows(range(8000, 8002)));
+      const rrOk = await copyQuery(c, "COPY cc5 FROM STDIN; UPDATE cc5 SET note = 'rr' WHERE id = 8101; SELECT count(*) FROM cc5 WHERE note = 'rr'", rows(range(8100, 8102)));
+      await c.query('RESET default_transaction_isolation');
+      const afterRr = (await c.query('SELECT count(*)::int AS n FROM cc5')).rows[0];
+      return { ok, afterOk, failed, afterFail, own, afterOwn, rr, rrOk, afterRr };
+    }),
+    expected: {
+      ok: ['COPY 3000', ['3001', '3000'], 'SELECT 1', 'UPDATE 1'],
+      afterOk: { n: 3001, u: 1 },
+      failed: { results: ['COPY 1001', ['4002'], 'SELECT 1'], error: { code: '22012', message: 'division by zero', detail: undefined, where: undefined } },
+      afterFail: { n: 3001 },
+      own: { results: ['COPY 3'], error: { code: '23505', message: 'duplicate key value violates unique constraint "cc5_pkey"', detail: 'Key (id)=(7001) already exists.', where: undefined } },
+      afterOwn: { n: 3001 },
+      rr: { results: ['COPY 3', 'UPDATE 1'], error: { code: '23505', message: 'duplicate key value violates unique constraint "cc5_pkey"', detail: 'Key (id)=(8002) already exists.', where: undefined } },
+      rrOk: ['COPY 3', 'UPDATE 1', ['1'], 'SELECT 1'],
+      afterRr: { n: 3004 },
     },
   },
 ];
