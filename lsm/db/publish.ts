@@ -38,7 +38,7 @@ import type { Manifest, SegmentFile } from '../manifest/index.js';
 import type { Memtable } from '../memtable/index.js';
 import { BulkKeys, type LockManager, type LockOptions, type TxnId } from '../mvcc/index.js';
 import type { SegmentReader } from '../segment/index.js';
-import type { Entry, Io, Row, Seq, TableId } from '../types.js';
+import { LsmError, type Entry, type Io, type Row, type Seq, type TableId } from '../types.js';
 import type { IngestAdd, TableIngest } from './ingest.js';
 import type { SegmentCache } from './segments.js';
 
@@ -134,15 +134,20 @@ export class PublishIngest {
       const held = this.host.locks.heldByOthers(this.txn, this.keys);
       if (held.length === 0) break;
       for (const k of held) {
-        if (this.state !== 'closing') return -1;
+        this.checkClosing();
         const key = Uint8Array.from(k.slice(prefixLen), (c) => c.charCodeAt(0));
         await lockRow(key, opts);
       }
     }
-    if (this.state !== 'closing') return -1;
+    this.checkClosing();
     const dup = this.validate();
     if (dup < 0) this.state = 'written';
     return dup;
+  }
+
+  /** abort() while close() waited (the COPY's connection ended): close must not report success. */
+  private checkClosing(): void {
+    if (this.state !== 'closing') throw new LsmError('25P02', 'the bulk load ended while waiting for a row lock');
   }
 
   /**

@@ -197,6 +197,23 @@ describe('published ingest', () => {
     await db.close();
   });
 
+  it('an abort while close waits for a writer: close fails (25P02), never reports a validated load', async () => {
+    const io = new MemIo(12);
+    const db = await open(io);
+    const w = db.begin({ isolation: 'read-committed' });
+    await w.lockRow(TABLE, k(3));
+    const { txn, pi } = await load(db, [1, 3, 5], { close: false });
+    const closing = pi.close((key, o) => txn.lockRow(TABLE, key, o), {}).then(() => 'closed', (e: LsmError) => e.code);
+    await new Promise((r) => setTimeout(r, 5));
+    await pi.abort();
+    w.rollback();
+    expect(await closing).toBe('25P02');
+    expect(pi.active).toBe(false);
+    txn.rollback();
+    expect((await segs(io)).length).toBe(0);
+    await db.close();
+  });
+
   it('deadlock between the load and a writer holding one of its keys: 40P01 for the load at close', async () => {
     const io = new MemIo(8);
     const db = await open(io);
