@@ -5,11 +5,13 @@
 // table's primary-key columns as hidden outputs (row-locks-targets.ts); each returned row locks
 // the row of every locked table that produced it (the stored key is encoded from the hidden
 // values), in the order of the targets. Rows are pulled from the query's cursor only as far as
-// OFFSET + LIMIT need. A locked row with a version committed after the snapshot (or deleted):
-// READ COMMITTED takes a fresh snapshot and walks the query again from the start (rows already
-// held are not waited for again; rows skipped before are tried again), REPEATABLE READ fails with
-// 40001 — every row returned is locked and is its newest version, for every locked table (the
-// join, WHERE and subqueries evaluated again over the newest versions, as EvalPlanQual does).
+// OFFSET + LIMIT need. A returned row with a locked row changed after the snapshot (a version
+// committed since, or deleted; also a row held since an earlier returned row found it changed):
+// REPEATABLE READ fails with 40001; READ COMMITTED re-checks it (`Recheck`, PostgreSQL's
+// EvalPlanQual: the row evaluated again on the newest versions, 0 or more rows in its place, a
+// deleted locked row leaves it out) and goes on with the snapshot's rows; without a re-check the
+// walk starts again at a fresh snapshot (rows already held are not waited for again; rows
+// skipped before are tried again). Every row returned is locked and is its newest version.
 
 import { DbError, keyCell, type TableDesc } from '../../catalog/index.js';
 import { encodeKey, type Cell, type LockOptions, type Txn } from '../../lsm/index.js';
@@ -18,7 +20,7 @@ import type { QueryPlan } from '../exec/query.js';
 import type { RowCursor } from '../api.js';
 import { lockOptions, ownKey } from '../dml/write.js';
 import { storageError, type TableSession } from './runtime.js';
-import { keySchema } from './scan.js';
+import { decodeRow, keySchema } from './scan.js';
 import { HIDDEN_NAME, type LockTarget } from './row-locks-targets.js';
 
 /** Walks of the query before giving up (each follows a row changed after the snapshot). */
@@ -35,6 +37,14 @@ interface KeyedTarget {
   keyOf(row: readonly Value[]): Uint8Array;
 }
 
+/**
+ * The re-check of one returned row whose locked rows changed after the snapshot (PostgreSQL's
+ * EvalPlanQual, row-locks.ts): the query evaluated on exactly `rows` (target i's newest version,
+ * its live columns); its rows replace the returned row. undefined: not available for this
+ * statement — the walk then starts again at a fresh snapshot.
+ */
+export type Recheck = (ctx: EvalContext, rows: Value[][]) => Promise<Value[][] | undefined>;
+
 export interface KeyedLocking {
   /** The query the walk runs (hidden key outputs included; EXPLAIN shows its operators). */
   readonly query: QueryPlan;
@@ -46,7 +56,7 @@ export interface KeyedLocking {
 }
 
 /** `query`: the rewritten statement's plan (row-locks-targets.ts), without LIMIT/OFFSET. */
-export function planKeyedLocking(query: QueryPlan, targets: readonly LockTarget[]): KeyedLocking {
+export function planKeyedLocking(query: QueryPlan, targets: readonly LockTarget[], recheck: Recheck | undefined): KeyedLocking {
   const names = query.columns.map((c) => c.name);
   const visible: number[] = [];
   names.forEach((n, i) => {
@@ -72,7 +82,7 @@ export function planKeyedLocking(query: QueryPlan, targets: readonly LockTarget[
   return {
     query,
     visible,
-    rows: (ctx, rowsMax) => walk(ctx, keyed, query, project, rowsMax),
+    rows: (ctx, rowsMax) => walk(ctx, keyed, query, project, rowsMax, recheck),
   };
 }
 
@@ -81,6 +91,8 @@ type Got = 'held' | 'skipped' | 'changed';
 /** One walk's locking state: rows held by this statement, the snapshot the rows were read at. */
 class RowLocker {
   readonly held = new Set<string>();
+  /** Held rows with a version newer than `snap` (a returned row read before it is re-checked). */
+  readonly newer = new Set<string>();
   snap: bigint;
   constructor(private readonly ts: TableSession, private readonly txn: Txn, private readonly opts: LockOptions) {
     this.snap = txn.snapshotSeq;
@@ -91,7 +103,8 @@ class RowLocker {
    *  ours; 'skipped': SKIP LOCKED and another transaction holds it; 'changed': ours, with a
    *  version newer than the snapshot. */
   free(t: KeyedTarget, k: string, key: Uint8Array): Got | 'wait' {
-    if (this.held.has(k) || this.ts.ownKeys.has(k)) return 'held'; // our own writes: their locks are ours
+    if (this.held.has(k)) return this.newer.has(k) ? 'changed' : 'held';
+    if (this.ts.ownKeys.has(k)) return 'held'; // our own writes: their locks are ours
     if (!this.txn.tryLockRow(k)) return t.policy === 'skip' ? 'skipped' : 'wait';
     return this.lockedNow(t, k, key);
   }
@@ -113,16 +126,29 @@ class RowLocker {
   private lockedNow(t: KeyedTarget, k: string, key: Uint8Array): Got {
     this.held.add(k);
     const latest = this.txn.getLatestCommitted(t.tab.storageId, key);
-    return latest === undefined || latest.seq > this.snap ? 'changed' : 'held';
+    if (latest !== undefined && latest.seq <= this.snap) return 'held';
+    this.newer.add(k);
+    return 'changed';
+  }
+
+  /** `t`'s row `key` as it is now for this transaction (its own write, else the newest
+   *  committed version), live columns in order; undefined when deleted. */
+  current(t: KeyedTarget, k: string, key: Uint8Array): Value[] | undefined {
+    const cells = this.ts.ownKeys.has(k) ? this.txn.get(t.tab.storageId, key) : this.txn.getLatestCommitted(t.tab.storageId, key)?.row;
+    if (cells === undefined) return undefined;
+    const full = new Array<Value>(t.tab.columns.length);
+    decodeRow(t.tab, cells, full);
+    return t.tab.columns.flatMap((c, i) => (c.dropped ? [] : [full[i]!]));
   }
 }
 
-async function walk(ctx: EvalContext, targets: readonly KeyedTarget[], query: QueryPlan, project: (row: Value[]) => Value[], rowsMax: number): Promise<Value[][]> {
+async function walk(ctx: EvalContext, targets: readonly KeyedTarget[], query: QueryPlan, project: (row: Value[]) => Value[], rowsMax: number, recheck: Recheck | undefined): Promise<Value[][]> {
   const ts = ctx.tables!;
   const txn = ts.current();
   const locker = new RowLocker(ts, txn, lockOptions(ts, ctx.cancel));
   for (let n = 0; ; n++) {
     locker.snap = txn.snapshotSeq;
+    locker.newer.clear();
     const out: Value[][] = [];
     let changed = false;
     if (rowsMax <= 0) return out;
@@ -133,24 +159,42 @@ async function walk(ctx: EvalContext, targets: readonly KeyedTarget[], query: Qu
         const r = await cursor.fetch(FETCH_ROWS);
         for (const row of r.rows) {
           if (ctx.cancel.reason) throw ctx.cancel.reason;
+          // Every locked table's row of this returned row, in the targets' order (PostgreSQL's
+          // LockRows: a SKIP LOCKED miss leaves the row out, the rows locked before stay locked).
           let skipped = false;
+          let newer = false;
+          const keys: Array<{ k: string; key: Uint8Array }> = [];
           for (const t of targets) {
             const key = t.keyOf(row);
             const k = ownKey(t.tab.storageId, key);
             let got = locker.free(t, k, key);
             if (got === 'wait') got = await locker.waiting(t, k, key);
-            if (got === 'changed') {
-              changed = true;
-              break pull;
-            }
             if (got === 'skipped') {
               skipped = true;
               break;
             }
+            if (got === 'changed') newer = true;
+            keys.push({ k, key });
           }
           if (skipped) continue;
-          out.push(project(row));
-          if (out.length >= rowsMax) break pull;
+          if (!newer) {
+            out.push(project(row));
+            if (out.length >= rowsMax) break pull;
+            continue;
+          }
+          if (txn.isolation === 'snapshot') throw new DbError('40001', 'could not serialize access due to concurrent update');
+          // READ COMMITTED: the row again, on the newest versions of its locked rows.
+          const now = targets.map((t, i) => locker.current(t, keys[i]!.k, keys[i]!.key));
+          if (now.some((r) => r === undefined)) continue; // a locked row was deleted: left out
+          const again = recheck ? await recheck(ctx, now as Value[][]) : undefined;
+          if (again === undefined) {
+            changed = true; // no re-check for this statement: walk again at a fresh snapshot
+            break pull;
+          }
+          for (const r2 of again) {
+            out.push(project(r2));
+            if (out.length >= rowsMax) break pull;
+          }
         }
         if (r.done) break;
       }

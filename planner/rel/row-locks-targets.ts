@@ -79,12 +79,18 @@ export interface LockTarget {
   readonly keyNames: string[];
   /** Where the statement names it (relation-lock errors point there). */
   readonly location: number;
+  /** Its FROM item in the rewritten statement (epqStatement replaces it). */
+  readonly node: object;
 }
 
 export interface LockRewrite {
   /** The statement without locking clauses, with the hidden key outputs appended. */
   readonly stmt: SelectStmt;
   readonly targets: LockTarget[];
+  /** Every FROM item at every level is a locked table (or a subquery, view or join of them): a
+   *  returned row is fully identified by its locked rows, so a re-check can evaluate the query
+   *  on exactly those rows (epqStatement). */
+  readonly epqable: boolean;
   /** A lone table without a primary key (FROM is just it): row-locks.ts locks its rows by WHERE. */
   readonly lone?: { tab: TableDesc; rv: RangeVarNode; lock: Lock };
 }
@@ -108,8 +114,10 @@ export function rewriteLocking(b: Binder, s: SelectStmt): LockRewrite {
   const from = s.fromClause ?? [];
   const lone = from.length === 1 && from[0]!.kind === 'RangeVar' ? (from[0] as RangeVarNode) : undefined;
   const level = w.level(s, undefined, false, new Set(), true);
-  if (lone && level.loneNoKey) return { stmt: { ...s, lockingClause: undefined }, targets: [], lone: { tab: level.loneNoKey.tab, rv: lone, lock: level.loneNoKey.lock } };
-  return { stmt: level.stmt, targets: w.targets };
+  if (lone && level.loneNoKey) return { stmt: { ...s, lockingClause: undefined }, targets: [], epqable: false, lone: { tab: level.loneNoKey.tab, rv: lone, lock: level.loneNoKey.lock } };
+  // A view expanded twice shares its FROM items' nodes: they would not tell the targets apart.
+  const epqable = w.epqable && new Set(w.targets.map((t) => t.node)).size === w.targets.length;
+  return { stmt: level.stmt, targets: w.targets, epqable };
 }
 
 interface LevelResult {
@@ -125,6 +133,8 @@ class Rewriter {
   /** Hidden outputs carried up from a subquery, view or aliased join (not a level's own tables). */
   readonly carried = new Map<string, string>();
   private next = 0;
+  /** See LockRewrite.epqable: cleared by any FROM item that is not a locked table. */
+  epqable = true;
   /** Views being expanded (a view that reaches itself: PostgreSQL's 42P17). */
   private readonly views: number[] = [];
   constructor(private readonly b: Binder) {}
@@ -181,7 +191,10 @@ class Rewriter {
         case 'RangeVar': {
           const rv = n as RangeVarNode;
           const lock = lockOf(rv);
-          if (!lock || isCte(rv)) return n;
+          if (!lock || isCte(rv)) {
+            this.epqable = false;
+            return n;
+          }
           const tab = lookupTable(b, rv.relname ?? '', rv.schemaname, rv.location ?? -1);
           const what = strengthText(lock.strength);
           if (tab.kind === 'view') {
@@ -223,13 +236,16 @@ class Rewriter {
             hidden.push(hiddenName);
             keyNames.push(hiddenName);
           });
-          this.targets.push({ tab, what, policy: lock.policy, keyNames, location: rv.location ?? -1 });
+          this.targets.push({ tab, what, policy: lock.policy, keyNames, location: rv.location ?? -1, node: rv });
           return n;
         }
         case 'RangeSubselect': {
           const lock = lockOf(n);
           // Not locked from here, but maybe by its own clause (`(SELECT … FOR SHARE) s`).
-          if (!lock && !(n as RangeSubselectNode).subquery.lockingClause?.length) return n;
+          if (!lock && !(n as RangeSubselectNode).subquery.lockingClause?.length) {
+            this.epqable = false;
+            return n;
+          }
           return this.subselect(n as RangeSubselectNode, lock, nullable, visibleCtes, hidden, added);
         }
         case 'JoinExpr': {
@@ -249,6 +265,7 @@ class Rewriter {
           return { kind: 'RangeSubselect', subquery, alias: j.alias } as RangeSubselectNode;
         }
         default:
+          this.epqable = false;
           return n; // functions, VALUES lists and the rest are not locked
       }
     };
@@ -279,7 +296,10 @@ class Rewriter {
     if (own.length > 0) checkSelectLocking(this.b, rs.subquery, strengthText(own[0]!.strength));
     if (lock) checkSelectLocking(this.b, rs.subquery, strengthText(lock.strength));
     const before = this.targets.length;
-    if (!rs.subquery.fromClause?.length) return rs; // VALUES, SELECT without FROM: nothing to lock
+    if (!rs.subquery.fromClause?.length) {
+      this.epqable = false;
+      return rs; // VALUES, SELECT without FROM: nothing to lock
+    }
     const r = this.level(rs.subquery, lock, nullable, ctes);
     // PostgreSQL locks inside such a subquery (LockRows under its Limit): SKIP LOCKED there skips
     // held rows before the LIMIT counts them; here the LIMIT would count them first.
@@ -302,6 +322,35 @@ class Rewriter {
       if (i >= 0) t.keyNames[i] = name;
     }
   }
+}
+
+/** The name of the WITH query that stands for target `i` in epqStatement. */
+export function epqName(i: number): string {
+  return `?epq${i}?`;
+}
+
+/**
+ * The re-check form of a rewritten statement (PostgreSQL's EvalPlanQual): each target's FROM
+ * item replaced by the WITH query `epqName(i)` under the same name (row-locks.ts supplies one
+ * row: the target's newest version), ORDER BY / LIMIT / OFFSET dropped — the query evaluated
+ * again on exactly the locked rows of one returned row.
+ */
+export function epqStatement(stmt: SelectStmt, targets: readonly LockTarget[]): SelectStmt {
+  const swap = new Map<object, Node>();
+  targets.forEach((t, i) => {
+    const rv = t.node as RangeVarNode;
+    swap.set(rv, { kind: 'RangeVar', relname: epqName(i), alias: { ...rv.alias, aliasname: rv.alias?.aliasname ?? rv.relname }, location: -1 } as unknown as Node);
+  });
+  const copy = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(copy);
+    if (n === null || typeof n !== 'object') return n;
+    const hit = swap.get(n);
+    if (hit) return hit;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(n)) out[k] = copy(v);
+    return out;
+  };
+  return { ...(copy(stmt) as SelectStmt), sortClause: undefined, limitCount: undefined, limitOffset: undefined };
 }
 
 /** The name OF matches a FROM item by (PostgreSQL's eref->aliasname). */

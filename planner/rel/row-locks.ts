@@ -13,22 +13,26 @@
 //     waited (TRUNCATE's new storage), READ COMMITTED plans the statement again on the tables as
 //     committed now, once;
 //  2. locked tables with primary keys: rows are locked as the query returns them, OFFSET + LIMIT
-//     rows, SKIP LOCKED leaving out rows held by others (row-locks-keyed.ts). A lone table
-//     without one (FROM is just it): every row matching WHERE at the statement's snapshot is
-//     locked (waiting for holders, under lock_timeout, statement_timeout and cancel; NOWAIT: 55P03
-//     at once); when a locked row has a version committed after the snapshot (or was deleted),
-//     READ COMMITTED takes a fresh snapshot and repeats the step (rows already held are not
-//     waited for again), REPEATABLE READ fails with 40001; then the query runs at that snapshot.
-//     Either way every row returned is locked and is its newest version, as PostgreSQL's
-//     re-check gives;
+//     rows, SKIP LOCKED leaving out rows held by others (row-locks-keyed.ts). A returned row one
+//     of whose locked rows has a version committed after the snapshot: READ COMMITTED evaluates
+//     that row again on the newest versions of its locked rows (EvalPlanQual, `recheckOf`: the
+//     statement over one-row WITH queries in place of the locked tables) and goes on with the
+//     snapshot's rows, as PostgreSQL does; when FROM holds anything but locked tables (OF leaves a
+//     table out, functions, VALUES, WITH queries) the row is not identified by its locked rows
+//     alone, and the walk starts again at a fresh snapshot instead. REPEATABLE READ: 40001.
+//     A lone table without a primary key (FROM is just it): every row matching WHERE at the
+//     statement's snapshot is locked (waiting for holders, under lock_timeout,
+//     statement_timeout and cancel; NOWAIT: 55P03 at once); when a locked row has a version
+//     committed after the snapshot (or was deleted), READ COMMITTED takes a fresh snapshot and
+//     repeats the step (rows already held are not waited for again), REPEATABLE READ fails with
+//     40001; then the query runs at that snapshot. Either way every row returned is locked and
+//     is its newest version;
 //  3. the locked rows go through the plan's LockRows node (row-locks-node.ts) and the Limit above
 //     it — the shape PostgreSQL's EXPLAIN shows.
 // Divergences (stated, not hidden): row locks are exclusive whatever the strength (two FOR SHARE
-// transactions wait for each other; PostgreSQL's share modes do not); the READ COMMITTED re-check
-// walks the whole query again at a fresh snapshot, where PostgreSQL's EvalPlanQual re-evaluates
-// only the changed row combination — so after a concurrent change the result may also hold rows
-// that match only now (a row updated into the WHERE, a new join partner of an updated row) that
-// PostgreSQL would not return; without a primary key and with LIMIT every matching row is
+// transactions wait for each other; PostgreSQL's share modes do not); where the walk starts
+// again (step 2's fallback, and a lone table without a primary key) the result may also hold rows
+// that match only after the concurrent change, which PostgreSQL would not return; without a primary key and with LIMIT every matching row is
 // locked, not only the rows returned; a row that stopped matching after a re-check stays locked
 // (as in PostgreSQL); a subquery with LIMIT in FROM counts its rows before locking (PostgreSQL
 // puts a LockRows inside it); a CTE that the planner inlines (NOT MATERIALIZED, or over an
@@ -43,7 +47,7 @@
 import { DbError, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
 import type { EvalContext, Value } from '../bind/expr.js';
-import { T } from '../bind/types.js';
+import { t, T } from '../bind/types.js';
 import { compile, type Compiled } from '../eval/compile.js';
 import type { SelectStmt, Node } from '../parse/ast.js';
 import { planQuery, type QueryPlan } from '../exec/query.js';
@@ -54,9 +58,10 @@ import { tablesOfBinder } from './from.js';
 import { iter, LimitNode, type RelNode } from './ops.js';
 import { storageError } from './runtime.js';
 import { planRelSelect } from './select.js';
-import { planKeyedLocking } from './row-locks-keyed.js';
+import { planKeyedLocking, type Recheck } from './row-locks-keyed.js';
+import type { CteDef } from './with.js';
 import { LockRowsNode } from './row-locks-node.js';
-import { checkSelectLocking, rewriteLocking, strengthText, type LockingClause } from './row-locks-targets.js';
+import { checkSelectLocking, epqName, epqStatement, rewriteLocking, strengthText, type LockingClause, type LockTarget } from './row-locks-targets.js';
 
 /** Rounds of step 2 before giving up (each round follows a row changed after the snapshot). */
 const RELOCK_ROUNDS_MAX = 1000;
@@ -102,7 +107,7 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     rels = [new RelTarget(tab, b.position(rv.location ?? -1))];
   } else {
     query = planRelSelect(b, body);
-    const keyed = planKeyedLocking(query, rw.targets);
+    const keyed = planKeyedLocking(query, rw.targets, rw.epqable ? recheckOf(b, body, rw.targets) : undefined);
     visibleCount = keyed.visible.length;
     lockRows = (ctx, rowsMax) => keyed.rows(ctx, rowsMax);
     const seen = new Set<number>();
@@ -171,6 +176,48 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     },
   };
   return plan;
+}
+
+/**
+ * The re-check of a returned row whose locked rows changed (PostgreSQL's EvalPlanQual): the
+ * statement with each locked table replaced by a one-row WITH query holding that table's newest
+ * row (row-locks-targets.ts `epqStatement`), planned at the first re-check (a statement that
+ * never meets a concurrent change never plans it) in the WITH frames of the statement, run at the
+ * statement's snapshot (subqueries in expressions read what the query read). Planning it fails
+ * only where the rewrite cannot name the table (a schema-qualified column reference): then
+ * undefined, and the walk starts again at a fresh snapshot instead.
+ */
+function recheckOf(b: Binder, stmt: SelectStmt, targets: readonly LockTarget[]): Recheck {
+  const ctes = [...tablesOfBinder(b).ctes];
+  const slots = new WeakMap<EvalContext, Value[][]>();
+  let plan: QueryPlan | null | undefined;
+  return async (ctx, rows) => {
+    if (plan === undefined) {
+      const frame = new Map<string, CteDef>();
+      targets.forEach((tg, i) => {
+        const columns = tg.tab.columns.filter((c) => !c.dropped).map((c) => ({ name: c.name, type: t(c.typeOid, c.typmod) }));
+        frame.set(epqName(i), { columns, rows: (c) => [slots.get(c)![i]!] });
+      });
+      const ts = tablesOfBinder(b);
+      const depth = ts.ctes.length;
+      ts.ctes.push(...ctes, frame);
+      try {
+        plan = planRelSelect(b, epqStatement(stmt, targets));
+      } catch (e) {
+        if (!(e instanceof DbError) || e.code === 'XX000') throw e;
+        plan = null;
+      } finally {
+        ts.ctes.length = depth;
+      }
+    }
+    if (plan === null) return undefined;
+    slots.set(ctx, rows);
+    try {
+      return await plan.run(ctx);
+    } finally {
+      slots.delete(ctx);
+    }
+  };
 }
 
 function planKeyedColumns(query: QueryPlan, visibleCount: number): QueryPlan['columns'] {

@@ -2,7 +2,8 @@
 // node-postgres clients: joins (inner, comma, USING, the preserved side of LEFT JOIN), OF, subqueries
 // in FROM and views lock the rows that produce the returned rows (writers of those rows wait,
 // writers of other rows do not), the SELECT waits for a writer of any joined row and re-evaluates
-// the join on the newest versions (READ COMMITTED), NOWAIT names the held relation, SKIP LOCKED
+// that row on the newest versions of its locked rows (READ COMMITTED's EvalPlanQual: no new join
+// partner, no row that matches only now, the snapshot's sort order kept), NOWAIT names the held relation, SKIP LOCKED
 // leaves out joined rows whose row of any locked table is held, REPEATABLE READ's 40001,
 // PostgreSQL's refusals (nullable side of an outer join, OF a join / function / WITH query,
 // qualified OF names, aggregates in a locked subquery, set-returning functions), and EXPLAIN's
@@ -65,7 +66,9 @@ async function transcript(port: number): Promise<string[]> {
     await waits('with / update', a, 'WITH w AS MATERIALIZED (SELECT * FROM rl_a) SELECT w.id, rl_b.id AS bid FROM w JOIN rl_b ON rl_b.aid = w.id WHERE rl_b.id = 3 FOR UPDATE', b, 'UPDATE rl_a SET v = 0 WHERE id = 2 RETURNING v');
     // The SELECT waits for a writer of any joined row, then evaluates the join on the newest rows.
     await waits('update b / join', a, 'UPDATE rl_b SET w = 0 WHERE id = 1', b, 'SELECT rl_a.id, rl_b.id AS bid, rl_b.w FROM rl_a JOIN rl_b ON rl_b.aid = rl_a.id WHERE rl_b.w > 50 ORDER BY rl_b.id FOR UPDATE');
-    await waits('move b / join', a, 'UPDATE rl_b SET aid = 9 WHERE id = 3', b, 'SELECT rl_a.id, rl_a.v, rl_b.id AS bid FROM rl_a, rl_b WHERE rl_b.aid = rl_a.id ORDER BY rl_b.id FOR UPDATE');
+    await waits('move b / join', a, 'UPDATE rl_b SET aid = 3 WHERE id = 3', b, 'SELECT rl_a.id, rl_a.v, rl_b.id AS bid FROM rl_a, rl_b WHERE rl_b.aid = rl_a.id ORDER BY rl_b.id FOR UPDATE');
+    await waits('newly matching / for update', a, 'UPDATE rl_a SET v = 15 WHERE id = 1; UPDATE rl_a SET v = 21 WHERE id = 2', b, 'SELECT * FROM rl_a WHERE v > 12 ORDER BY id FOR UPDATE');
+    await waits('re-check keeps the order / for update', a, 'UPDATE rl_b SET w = 1 WHERE id = 1', b, 'SELECT rl_b.id, rl_b.w FROM rl_a JOIN rl_b ON rl_b.aid = rl_a.id ORDER BY rl_b.w LIMIT 2 FOR UPDATE');
     await waits('update a / join of b', a, 'UPDATE rl_a SET v = 11 WHERE id = 1', b, 'SELECT rl_a.v, rl_b.id FROM rl_a JOIN rl_b ON rl_b.aid = rl_a.id ORDER BY rl_b.id FOR UPDATE OF rl_b');
     await waits('delete a / subquery', a, 'DELETE FROM rl_a WHERE id = 2', b, 'SELECT s.id, rl_b.w FROM (SELECT * FROM rl_a) s JOIN rl_b ON rl_b.aid = s.id ORDER BY rl_b.id FOR UPDATE');
     await waits('update a / view limit', a, 'UPDATE rl_a SET v = 5 WHERE id = 2', b, 'SELECT * FROM rl_va ORDER BY id LIMIT 1 FOR UPDATE');
@@ -186,6 +189,12 @@ const EXPECTED: string[] = [
   'move b / join hold: ok []',
   'move b / join: waiting',
   'move b / join: ok [{"id":1,"v":10,"bid":1},{"id":1,"v":10,"bid":2}]',
+  'newly matching / for update hold: ok undefined',
+  'newly matching / for update: waiting',
+  'newly matching / for update: ok [{"id":2,"v":21},{"id":3,"v":30}]',
+  're-check keeps the order / for update hold: ok []',
+  're-check keeps the order / for update: waiting',
+  're-check keeps the order / for update: ok [{"id":1,"w":1},{"id":2,"w":200}]',
   'update a / join of b hold: ok []',
   'update a / join of b: ok [{"v":10,"id":1},{"v":10,"id":2},{"v":20,"id":3}]',
   'update a / join of b: ok [{"v":10,"id":1},{"v":10,"id":2},{"v":20,"id":3}]',
