@@ -1,0 +1,432 @@
+// Adversarial review of the published ingest through the real server (autocommit COPY into a
+// table committed earlier: planner/dml/copy-ingest.ts 'committed', lsm/db/publish.ts): snapshots
+// older than the publish through every read path (point, range, count(*) by the vectorised
+// aggregate, join, ORDER BY … DESC) before and after a compaction, keys deleted at every depth
+// and re-loaded, UPDATE/DELETE after the publish across CHECKPOINT, VACUUM, restart and kill -9,
+// concurrent COPYs (overlapping and disjoint keys) and writers, DDL racing a COPY, and COPYs that
+// end early (statement_timeout, cancel, disconnect). Expected values are computed here (the
+// statements are plain SQL whose PostgreSQL answers are arithmetic).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import pg from 'pg';
+import { startServer, type RunningServer } from './server.js';
+
+interface CopyConnection {
+  query(text: string): void;
+  sendCopyFromChunk(b: Buffer): void;
+  endCopyFrom(): void;
+  stream: { destroy(): void };
+}
+
+/** COPY … FROM STDIN through node-postgres (a Submittable); `onCopy` drives the data itself. */
+class CopyIn {
+  private tag = '';
+  readonly done: Promise<string>;
+  private settle!: { resolve: (t: string) => void; reject: (e: Error) => void };
+  constructor(readonly text: string, private readonly data: Buffer, private readonly onCopy?: (con: CopyConnection) => void) {
+    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+  }
+  submit(con: CopyConnection): void {
+    con.query(this.text);
+  }
+  handleCopyInResponse(con: CopyConnection): void {
+    if (this.onCopy) return this.onCopy(con);
+    for (let off = 0; off < this.data.length; off += 60_000) con.sendCopyFromChunk(this.data.subarray(off, off + 60_000));
+    con.endCopyFrom();
+  }
+  handleCommandComplete(msg: { text: string }): void {
+    this.tag = msg.text;
+  }
+  // node-pg forgets the active query on an ErrorResponse (its ReadyForQuery is not passed on).
+  handleError(e: Error): void {
+    this.settle.reject(e);
+  }
+  handleReadyForQuery(): void {
+    this.settle.resolve(this.tag);
+  }
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
+
+function copy(c: pg.Client, text: string, data: string, onCopy?: (con: CopyConnection) => void): Promise<string> {
+  const q = new CopyIn(text, Buffer.from(data), onCopy);
+  void c.query(q as unknown as pg.QueryConfig).catch?.(() => undefined);
+  return q.done;
+}
+
+const rows = (ids: Iterable<number>, note: string): string => {
+  let s = '';
+  for (const i of ids) s += `${i}\t${i % 50}\t${note}\n`;
+  return s;
+};
+const range = (a: number, b: number, step = 1): number[] => {
+  const out: number[] = [];
+  for (let i = a; i <= b; i += step) out.push(i);
+  return out;
+};
+const DDL = (t: string) => `CREATE TABLE ${t} (id bigint PRIMARY KEY, g int, note text)`;
+const errorOf = (e: unknown) => ({ code: (e as pg.DatabaseError).code, message: (e as pg.DatabaseError).message });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function client(port: number): Promise<pg.Client> {
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+}
+
+/** What the table holds, by several read paths; compared with `expected` (id → note). */
+async function checkTable(c: pg.Client, t: string, expected: Map<number, string>, what: string): Promise<void> {
+  const ids = [...expected.keys()].sort((a, b) => a - b);
+  const sum = ids.reduce((a, b) => a + b, 0);
+  const agg = (await c.query(`SELECT count(*)::int AS n, coalesce(sum(id), 0)::text AS s, count(DISTINCT id)::int AS d FROM ${t}`)).rows[0];
+  expect(agg, `${what}: count/sum`).toEqual({ n: ids.length, s: String(sum), d: ids.length });
+  const scanned = (await c.query(`SELECT id::int AS id, note FROM ${t} ORDER BY id`)).rows as { id: number; note: string }[];
+  expect(scanned.map((r) => r.id), `${what}: ids in order`).toEqual(ids);
+  const wrong = scanned.filter((r) => expected.get(r.id) !== r.note).slice(0, 5);
+  expect(wrong, `${what}: notes`).toEqual([]);
+  const desc = (await c.query(`SELECT id::int AS id FROM ${t} ORDER BY id DESC LIMIT 5`)).rows.map((r) => r.id);
+  expect(desc, `${what}: ORDER BY id DESC`).toEqual(ids.slice(-5).reverse());
+  const byNote = (await c.query(`SELECT note, count(*)::int AS n FROM ${t} GROUP BY note ORDER BY note`)).rows;
+  const want = new Map<string, number>();
+  for (const n of expected.values()) want.set(n, (want.get(n) ?? 0) + 1);
+  expect(byNote, `${what}: GROUP BY note`).toEqual([...want].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([note, n]) => ({ note, n })));
+  for (const id of [ids[0], ids[Math.floor(ids.length / 2)], ids.at(-1)]) {
+    if (id === undefined) continue;
+    const r = (await c.query(`SELECT note FROM ${t} WHERE id = $1`, [id])).rows;
+    expect(r, `${what}: point ${id}`).toEqual([{ note: expected.get(id) }]);
+  }
+}
+
+/** A CancelRequest for `c`'s backend (the protocol's own cancel, as psql's Ctrl-C sends it). */
+async function cancelRequest(port: number, c: pg.Client): Promise<void> {
+  const { processID, secretKey } = c as unknown as { processID: number; secretKey: number };
+  const msg = Buffer.alloc(16);
+  msg.writeInt32BE(16, 0);
+  msg.writeInt32BE(80877102, 4);
+  msg.writeInt32BE(processID, 8);
+  msg.writeInt32BE(secretKey, 12);
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => sock.end(msg));
+    sock.on('close', () => resolve());
+    sock.on('error', reject);
+  });
+}
+
+describe('published ingest review (real server)', () => {
+  let srv: RunningServer;
+  beforeAll(async () => {
+    srv = await startServer();
+  }, 60_000);
+  afterAll(async () => {
+    if (srv && srv.proc.exitCode === null) await srv.stop();
+  });
+
+  it('a REPEATABLE READ snapshot from before the COPY sees none of it by any read path, before and after a compaction; snapshots after see all', async () => {
+    const a = await client(srv.port);
+    const b = await client(srv.port);
+    try {
+      await a.query(DDL('rv1'));
+      await a.query('CREATE TABLE rv1d (g int PRIMARY KEY, name text)');
+      await a.query("INSERT INTO rv1d SELECT g, 'g' || g FROM generate_series(0, 49) g");
+      await a.query("INSERT INTO rv1 SELECT i, i % 50, 'old' FROM generate_series(1, 2001, 2) i");
+      await a.query('CHECKPOINT');
+      await a.query('VACUUM');
+      const queries = [
+        'SELECT count(*)::int AS n, sum(id)::text AS s FROM rv1',
+        'SELECT count(*)::int AS n FROM rv1 WHERE id BETWEEN 1000 AND 1500',
+        'SELECT note FROM rv1 WHERE id = 1000',
+        'SELECT note FROM rv1 WHERE id = 6000',
+        'SELECT count(*)::int AS n, count(DISTINCT d.name)::int AS names FROM rv1 r JOIN rv1d d ON d.g = r.g',
+        'SELECT id::int FROM rv1 ORDER BY id DESC LIMIT 3',
+        'SELECT g, count(*)::int AS n FROM rv1 GROUP BY g ORDER BY g LIMIT 3',
+        "SELECT count(*)::int AS n FROM rv1 WHERE note = 'copy'",
+      ];
+      const run = async (c: pg.Client) => {
+        const out: unknown[] = [];
+        for (const q of queries) out.push((await c.query(q)).rows);
+        return out;
+      };
+      await b.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const before = await run(b);
+      // Evens interleaved with the table's odd keys, and a block past its largest key.
+      const tag = await copy(a, 'COPY rv1 FROM STDIN', rows([...range(2, 2000, 2), ...range(5000, 9000)], 'copy'));
+      expect(tag).toBe('COPY 5001');
+      expect(await run(b), 'old snapshot after the publish').toEqual(before);
+      await a.query('CHECKPOINT');
+      await a.query('VACUUM');
+      expect(await run(b), 'old snapshot after a compaction').toEqual(before);
+      // An UPDATE in the old snapshot of a row it cannot see finds nothing; of a published row it
+      // does not see: nothing either (PostgreSQL: UPDATE 0).
+      expect((await b.query("UPDATE rv1 SET note = 'b' WHERE id = 6000")).rowCount).toBe(0);
+      await b.query('COMMIT');
+      const expected = new Map<number, string>();
+      for (const i of range(1, 2001, 2)) expected.set(i, 'old');
+      for (const i of [...range(2, 2000, 2), ...range(5000, 9000)]) expected.set(i, 'copy');
+      await checkTable(b, 'rv1', expected, 'after commit of the old snapshot');
+      await b.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const j = (await b.query('SELECT count(*)::int AS n FROM rv1 r JOIN rv1d d ON d.g = r.g')).rows[0];
+      expect(j).toEqual({ n: expected.size });
+      await b.query('COMMIT');
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  }, 120_000);
+
+  it('keys deleted at every depth re-loaded by COPY: each row once; UPDATE/DELETE after it survive CHECKPOINT, VACUUM, restart and kill -9', async () => {
+    let c = await client(srv.port);
+    const expected = new Map<number, string>();
+    try {
+      await c.query(DDL('rv2'));
+      await c.query("INSERT INTO rv2 SELECT i, i % 50, 'old' FROM generate_series(1, 3000) i");
+      await c.query('CHECKPOINT');
+      await c.query('VACUUM');
+      await c.query('DELETE FROM rv2 WHERE id <= 1000');
+      await c.query('CHECKPOINT');
+      await c.query('VACUUM');
+      await c.query('DELETE FROM rv2 WHERE id BETWEEN 1001 AND 2000');
+      await c.query('CHECKPOINT');
+      await c.query('DELETE FROM rv2 WHERE id BETWEEN 2001 AND 2999');
+      expected.set(3000, 'old');
+      expect(await copy(c, 'COPY rv2 FROM STDIN', rows(range(1, 2999), 'new'))).toBe('COPY 2999');
+      for (const i of range(1, 2999)) expected.set(i, 'new');
+      await checkTable(c, 'rv2', expected, 're-loaded');
+      await c.query("UPDATE rv2 SET note = 'upd' WHERE id % 7 = 0");
+      await c.query('DELETE FROM rv2 WHERE id % 11 = 0');
+      for (const i of [...expected.keys()]) {
+        if (i % 11 === 0) expected.delete(i);
+        else if (i % 7 === 0) expected.set(i, 'upd');
+      }
+      await checkTable(c, 'rv2', expected, 'after UPDATE/DELETE');
+      await c.query('CHECKPOINT');
+      await c.query('VACUUM');
+      await checkTable(c, 'rv2', expected, 'after CHECKPOINT + VACUUM');
+      // Deleted keys re-loaded once more (tombstones newer than the first publish).
+      expect(await copy(c, 'COPY rv2 FROM STDIN', rows(range(11, 2999, 11), 'again'))).toBe(`COPY ${range(11, 2999, 11).length}`);
+      for (const i of range(11, 2999, 11)) expected.set(i, 'again');
+      await checkTable(c, 'rv2', expected, 'second re-load');
+      await c.end();
+      await srv.stop();
+      srv = await startServer([], { dataDir: srv.dataDir });
+      c = await client(srv.port);
+      await checkTable(c, 'rv2', expected, 'after restart');
+      await c.query("UPDATE rv2 SET note = 'upd2' WHERE id % 13 = 0");
+      for (const i of [...expected.keys()]) if (i % 13 === 0) expected.set(i, 'upd2');
+      expect(await copy(c, 'COPY rv2 FROM STDIN', rows(range(4000, 4999), 'late'))).toBe('COPY 1000');
+      for (const i of range(4000, 4999)) expected.set(i, 'late');
+      await c.end();
+      await srv.stop('SIGKILL');
+      srv = await startServer([], { dataDir: srv.dataDir });
+      c = await client(srv.port);
+      await checkTable(c, 'rv2', expected, 'after kill -9');
+      // A commit after the restart is newer than every published row.
+      await c.query("UPDATE rv2 SET note = 'final' WHERE id IN (1, 4000, 4999)");
+      for (const i of [1, 4000, 4999]) expected.set(i, 'final');
+      await c.query('CHECKPOINT');
+      await c.query('VACUUM');
+      await checkTable(c, 'rv2', expected, 'after restart, update, compaction');
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }, 180_000);
+
+  it('two COPYs of overlapping keys at once: at most one succeeds, and a COPY that reported success has every row', async () => {
+    const a = await client(srv.port);
+    const b = await client(srv.port);
+    try {
+      for (let round = 0; round < 4; round++) {
+        const t = `rv3_${round}`;
+        await a.query(DDL(t));
+        await a.query(`INSERT INTO ${t} VALUES (0, 0, 'seed')`);
+        const ra = range(1, 20_000);
+        const rb = range(10_001 + round * 1000, 30_000);
+        const [pa, pb] = await Promise.allSettled([copy(a, `COPY ${t} FROM STDIN`, rows(ra, 'a')), copy(b, `COPY ${t} FROM STDIN`, rows(rb, 'b'))]);
+        for (const p of [pa, pb]) if (p.status === 'rejected') expect(errorOf(p.reason).code, `round ${round}`).toBe('23505');
+        expect(pa.status === 'fulfilled' && pb.status === 'fulfilled', `round ${round}: both overlapping COPYs succeeded`).toBe(false);
+        const expected = new Map<number, string>([[0, 'seed']]);
+        if (pa.status === 'fulfilled') {
+          expect(pa.value).toBe('COPY 20000');
+          for (const i of ra) expected.set(i, 'a');
+        }
+        if (pb.status === 'fulfilled') {
+          expect(pb.value).toBe(`COPY ${rb.length}`);
+          for (const i of rb) expected.set(i, 'b');
+        }
+        await checkTable(a, t, expected, `round ${round} (${pa.status}/${pb.status})`);
+      }
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  }, 180_000);
+
+  it('two COPYs of interleaved keys and a writer of the keys between them, all at once: every row exactly once', async () => {
+    const [a, b, w] = await Promise.all([client(srv.port), client(srv.port), client(srv.port)]);
+    try {
+      await a.query(DDL('rv4'));
+      // Rows at 4i+3 exist: the writer updates and deletes them while the COPYs run.
+      await a.query("INSERT INTO rv4 SELECT 4 * i + 3, 0, 'old' FROM generate_series(0, 9999) i");
+      await a.query('CHECKPOINT');
+      const expected = new Map<number, string>();
+      for (let i = 0; i < 10_000; i++) expected.set(4 * i + 3, 'old');
+      const writer = (async () => {
+        for (let i = 0; i < 200; i++) {
+          const base = 4 * ((i * 37) % 10_000);
+          await w.query('INSERT INTO rv4 VALUES ($1, 0, $2)', [base + 2, 'w']);
+          await w.query("UPDATE rv4 SET note = 'wu' WHERE id = $1", [base + 3]);
+          if (i % 3 === 0) await w.query('DELETE FROM rv4 WHERE id = $1', [base + 3]);
+        }
+      })();
+      const ka = range(0, 39_999, 4);
+      const kb = range(1, 39_999, 4);
+      const [ta, tb] = await Promise.all([copy(a, 'COPY rv4 FROM STDIN', rows(ka, 'a')), copy(b, 'COPY rv4 FROM STDIN', rows(kb, 'b')), writer]);
+      expect([ta, tb]).toEqual(['COPY 10000', 'COPY 10000']);
+      for (const i of ka) expected.set(i, 'a');
+      for (const i of kb) expected.set(i, 'b');
+      for (let i = 0; i < 200; i++) {
+        const base = 4 * ((i * 37) % 10_000);
+        expected.set(base + 2, 'w');
+        expected.set(base + 3, 'wu');
+        if (i % 3 === 0) expected.delete(base + 3);
+      }
+      await checkTable(a, 'rv4', expected, 'after the race');
+      await a.query('CHECKPOINT');
+      await a.query('VACUUM');
+      await checkTable(a, 'rv4', expected, 'after compaction');
+    } finally {
+      await Promise.all([a.end(), b.end(), w.end()]);
+    }
+  }, 180_000);
+
+  it('a table without a primary key: COPYs and INSERTs at once keep every row', async () => {
+    const [a, b, w] = await Promise.all([client(srv.port), client(srv.port), client(srv.port)]);
+    try {
+      await a.query('CREATE TABLE rv5 (id bigint, g int, note text)');
+      await a.query("INSERT INTO rv5 SELECT i, 0, 'old' FROM generate_series(1, 1000) i");
+      const writer = (async () => {
+        for (let i = 0; i < 100; i++) await w.query("INSERT INTO rv5 VALUES ($1, 0, 'w')", [100_000 + i]);
+      })();
+      const [ta, tb] = await Promise.all([copy(a, 'COPY rv5 FROM STDIN', rows(range(10_001, 30_000), 'a')), copy(b, 'COPY rv5 FROM STDIN', rows(range(30_001, 50_000), 'b')), writer]);
+      expect([ta, tb]).toEqual(['COPY 20000', 'COPY 20000']);
+      const got = (await a.query('SELECT note, count(*)::int AS n, count(DISTINCT id)::int AS d FROM rv5 GROUP BY note ORDER BY note')).rows;
+      expect(got).toEqual([{ note: 'a', n: 20_000, d: 20_000 }, { note: 'b', n: 20_000, d: 20_000 }, { note: 'old', n: 1000, d: 1000 }, { note: 'w', n: 100, d: 100 }]);
+      await a.query('VACUUM');
+      expect((await a.query('SELECT count(*)::int AS n FROM rv5')).rows[0]).toEqual({ n: 41_100 });
+    } finally {
+      await Promise.all([a.end(), b.end(), w.end()]);
+    }
+  }, 120_000);
+
+  // KNOWN BUG (not the published ingest's; it.fails until fixed): ALTER TABLE … ADD COLUMN … DEFAULT
+  // that waited for the table's lock fills the default only into the rows of the snapshot its
+  // statement took BEFORE the wait (planner/ddl/alter.ts allRows(): ts.current().scan() at the
+  // statement snapshot, called after lockTable() waited). Rows committed by the transaction it
+  // waited for keep their old width and read the new column as NULL. Same with a plain
+  // BEGIN; INSERT …; (ALTER waits) COMMIT: PostgreSQL 15 gives x = 5 for both rows, Pyralog NULL
+  // for the concurrently inserted one. PostgreSQL's rewrite scans with GetLatestSnapshot() after
+  // the AccessExclusiveLock is granted; the fix is to read allRows (and rewrite()'s scan) at a
+  // snapshot taken after lockTable().
+  for (const ddl of ['TRUNCATE rv6', 'DROP TABLE rv6', 'ALTER TABLE rv6 ADD COLUMN x int DEFAULT 5'] as const) {
+    (ddl.startsWith('ALTER') ? it.fails : it)(`${ddl} issued while a COPY into the table runs waits for it (PostgreSQL: COPY holds RowExclusiveLock) and then sees its rows`, async () => {
+      const [a, b] = await Promise.all([client(srv.port), client(srv.port)]);
+      try {
+        await a.query('DROP TABLE IF EXISTS rv6');
+        await a.query(DDL('rv6'));
+        await a.query("INSERT INTO rv6 VALUES (0, 0, 'old')");
+        let ddlDone = false;
+        let ddlResult: Promise<unknown> | undefined;
+        let doneEarly: boolean | undefined;
+        const tag = await copy(a, 'COPY rv6 FROM STDIN', '', (con) => {
+          con.sendCopyFromChunk(Buffer.from(rows(range(1, 20_000), 'copy')));
+          void (async () => {
+            await sleep(300);
+            ddlResult = b.query(ddl).then(() => (ddlDone = true), (e) => errorOf(e));
+            await sleep(500);
+            doneEarly = ddlDone;
+            con.sendCopyFromChunk(Buffer.from(rows(range(20_001, 21_000), 'copy')));
+            con.endCopyFrom();
+          })();
+        });
+        expect(tag).toBe('COPY 21000');
+        expect(await ddlResult).toBe(true);
+        expect(doneEarly, 'the DDL finished while the COPY was still running').toBe(false);
+        if (ddl.startsWith('TRUNCATE')) {
+          expect((await a.query('SELECT count(*)::int AS n FROM rv6')).rows[0]).toEqual({ n: 0 });
+          expect(await copy(a, 'COPY rv6 FROM STDIN', rows(range(1, 100), 'again'))).toBe('COPY 100');
+          await checkTable(a, 'rv6', new Map(range(1, 100).map((i) => [i, 'again'])), 'after TRUNCATE and a new COPY');
+        } else if (ddl.startsWith('DROP')) {
+          await a.query(DDL('rv6'));
+          expect((await a.query('SELECT count(*)::int AS n FROM rv6')).rows[0]).toEqual({ n: 0 });
+          expect(await copy(a, 'COPY rv6 FROM STDIN', rows(range(1, 100), 'again'))).toBe('COPY 100');
+          await checkTable(a, 'rv6', new Map(range(1, 100).map((i) => [i, 'again'])), 'after DROP, CREATE and a new COPY');
+        } else {
+          expect((await a.query('SELECT count(*)::int AS n, count(*) FILTER (WHERE x = 5)::int AS x5 FROM rv6')).rows[0]).toEqual({ n: 21_001, x5: 21_001 });
+          await a.query('VACUUM');
+          expect((await a.query('SELECT count(*)::int AS n, count(*) FILTER (WHERE x = 5)::int AS x5 FROM rv6')).rows[0]).toEqual({ n: 21_001, x5: 21_001 });
+        }
+      } finally {
+        await Promise.all([a.end(), b.end()]);
+      }
+    }, 120_000);
+  }
+
+  it('a COPY that ends early (statement_timeout or cancel while it waits at its end for a writer of one of its keys, bad data, CopyFail, disconnect): nothing visible, its keys free, a later COPY of the same keys fine', async () => {
+    const [a, b, w] = await Promise.all([client(srv.port), client(srv.port), client(srv.port)]);
+    try {
+      await a.query(DDL('rv7'));
+      await a.query("INSERT INTO rv7 VALUES (0, 0, 'old')");
+      const expected = new Map<number, string>([[0, 'old']]);
+      // statement_timeout while the COPY waits for a writer holding one of its keys (PostgreSQL
+      // waits at that row's unique check and times out the same way).
+      await w.query('BEGIN');
+      await w.query("INSERT INTO rv7 VALUES (15000, 0, 'w')");
+      await a.query("SET statement_timeout = '1500ms'");
+      const e1 = await copy(a, 'COPY rv7 FROM STDIN', rows(range(1, 20_000), 'lost')).then(() => undefined, errorOf);
+      expect(e1?.code).toBe('57014');
+      await a.query('RESET statement_timeout');
+      await checkTable(b, 'rv7', expected, 'after statement_timeout');
+      expect((await b.query("INSERT INTO rv7 VALUES (5, 0, 'b')")).rowCount, 'a key of the timed-out COPY is free').toBe(1);
+      expected.set(5, 'b');
+      // cancel of the same wait from another session
+      const cancelled = copy(a, 'COPY rv7 FROM STDIN', rows(range(6, 20_000), 'lost')).then(() => undefined, errorOf);
+      await sleep(1500);
+      await cancelRequest(srv.port, a);
+      expect((await cancelled)?.code).toBe('57014');
+      await checkTable(b, 'rv7', expected, 'after cancel');
+      expect((await b.query("INSERT INTO rv7 VALUES (6, 0, 'b')")).rowCount).toBe(1);
+      expected.set(6, 'b');
+      await w.query('COMMIT');
+      expected.set(15000, 'w');
+      // bad data after many rows
+      const e3 = await copy(a, 'COPY rv7 FROM STDIN', rows(range(7, 14_000), 'lost') + '14001\tnot a number\tx\n').then(() => undefined, errorOf);
+      expect(e3?.code).toBe('22P02');
+      await checkTable(b, 'rv7', expected, 'after bad data');
+      // CopyFail from the client
+      const e4 = await copy(a, 'COPY rv7 FROM STDIN', '', (con) => {
+        con.sendCopyFromChunk(Buffer.from(rows(range(7, 14_000), 'lost')));
+        (con as unknown as { sendCopyFail(m: string): void }).sendCopyFail('client gave up');
+      }).then(() => undefined, errorOf);
+      expect(e4?.code).toBe('57014');
+      await checkTable(b, 'rv7', expected, 'after CopyFail');
+      // disconnect
+      const d = await client(srv.port);
+      void copy(d, 'COPY rv7 FROM STDIN', '', (con) => {
+        con.sendCopyFromChunk(Buffer.from(rows(range(7, 14_000), 'lost')));
+        void sleep(500).then(() => con.stream.destroy());
+      }).catch(() => undefined);
+      await sleep(1500);
+      await checkTable(b, 'rv7', expected, 'after disconnect');
+      expect((await b.query("INSERT INTO rv7 VALUES (7, 0, 'b')")).rowCount).toBe(1);
+      expected.set(7, 'b');
+      expect(await copy(a, 'COPY rv7 FROM STDIN', rows(range(8, 14_999), 'ok'))).toBe('COPY 14992');
+      for (const i of range(8, 14_999)) expected.set(i, 'ok');
+      await checkTable(b, 'rv7', expected, 'after a later COPY');
+    } finally {
+      await Promise.all([a.end(), b.end(), w.end()]);
+    }
+  }, 120_000);
+});
