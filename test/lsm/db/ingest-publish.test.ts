@@ -204,7 +204,9 @@ describe('published ingest', () => {
     await w.lockRow(TABLE, k(3));
     const { txn, pi } = await load(db, [1, 3, 5], { close: false });
     const closing = pi.close((key, o) => txn.lockRow(TABLE, key, o), {}).then(() => 'closed', (e: LsmError) => e.code);
-    await new Promise((r) => setTimeout(r, 5));
+    // Until close() waits for the writer's lock (its files are written by then).
+    const locks = (db as unknown as { locks: { isWaiting(t: number): boolean } }).locks;
+    while (!locks.isWaiting(txn.id)) await new Promise((r) => setTimeout(r, 1));
     await pi.abort();
     w.rollback();
     expect(await closing).toBe('25P02');
