@@ -150,6 +150,10 @@ export class Connection implements StatementIo {
     return this.t.nextFrame();
   }
 
+  bufferedFrame(): Frame | undefined {
+    return this.t.bufferedFrame();
+  }
+
   flush(): void {
     this.t.flush();
   }
