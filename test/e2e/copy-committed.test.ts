@@ -179,10 +179,10 @@ const cases: TranscriptCase[] = [
         con.sendCopyFromChunk(Buffer.from(rows(range(1, 20_000))));
         void (async () => {
           // Let the server take the first rows, then INSERT one of their keys.
-          await new Promise((r) => setTimeout(r, 300));
+          await new Promise((r) => setTimeout(r, 1000));
           inserting = b.query("INSERT INTO cc4 (id, note) VALUES (500, 'b')").then(() => 'inserted', errorOf);
           void inserting.then(() => (settledEarly = true));
-          await new Promise((r) => setTimeout(r, 500));
+          await new Promise((r) => setTimeout(r, 1000));
           early = settledEarly;
           con.sendCopyFromChunk(Buffer.from(rows(range(20_001, 21_000))));
           con.endCopyFrom();
