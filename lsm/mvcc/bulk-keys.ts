@@ -101,6 +101,22 @@ export class BulkKeys {
     return lo;
   }
 
+  /** The opKey of the first key both sets hold, or undefined (a merge walk; O(1) when the key
+   *  ranges do not meet). */
+  firstCommonKey(other: BulkKeys): string | undefined {
+    if (other.table !== this.table || this.n === 0 || other.n === 0) return undefined;
+    if (other.compareAt(other.n - 1, this.key(0)) < 0 || this.compareAt(this.n - 1, other.key(0)) < 0) return undefined;
+    let i = this.lowerBound(other.key(0));
+    let j = 0;
+    while (i < this.n && j < other.n) {
+      const c = other.compareAt(j, this.key(i));
+      if (c === 0) return sortKeyOf(this.table, this.key(i));
+      if (c < 0) j++;
+      else i++;
+    }
+    return undefined;
+  }
+
   /** Key i compared with `key` (bytewise). */
   private compareAt(i: number, key: Uint8Array): number {
     const b = this.bytes;

@@ -134,11 +134,23 @@ export class LockManager {
     this.releaseAll(txn, b.materialized);
   }
 
-  /** Row-lock keys that a transaction other than `txn` holds exactly and `keys` holds too: a
-   *  writer that locked the key before the bulk holder took it (publish waits for them). */
+  /**
+   * Row-lock keys of `keys` that another transaction holds: exactly (a writer that locked the
+   * key before the bulk holder `txn` took it), or as another bulk holder of the same table whose
+   * keys meet ours (one common key per such holder) — unless that holder already waits for
+   * `txn` on a key both hold (then `txn` goes first; waiting the other way would deadlock).
+   * A published ingest waits for each before it validates (db/publish.ts).
+   */
   heldByOthers(txn: TxnId, keys: BulkKeys): string[] {
     const out: string[] = [];
     for (const [k, t] of this.holders) if (t !== txn && keys.has(k)) out.push(k);
+    const mine = this.bulk.get(txn);
+    for (const [t, b] of this.bulk) {
+      if (t === txn || b.keys.table !== keys.table) continue;
+      if (mine !== undefined && mine.materialized.some((k) => this.holders.get(k) === txn && b.keys.has(k))) continue;
+      const k = keys.firstCommonKey(b.keys);
+      if (k !== undefined) out.push(k);
+    }
     return out;
   }
 

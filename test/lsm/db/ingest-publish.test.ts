@@ -197,6 +197,32 @@ describe('published ingest', () => {
     await db.close();
   });
 
+  it('two loads with common keys: the second to close waits for the first, then sees its rows as duplicates', async () => {
+    const io = new MemIo(13);
+    const db = await open(io);
+    const a = await load(db, range(1, 101), { close: false });
+    const b = await load(db, range(50, 151), { close: false });
+    const locks = (db as unknown as { locks: { isWaiting(t: number): boolean } }).locks;
+    // B closes while A is still open: it waits for A's transaction.
+    const bClosing = b.pi.close((key, o) => b.txn.lockRow(TABLE, key, o), {});
+    while (!locks.isWaiting(b.txn.id)) await new Promise((r) => setTimeout(r, 1));
+    // A does not wait for B (B waits for it: the other way would deadlock).
+    expect(await a.pi.close((key, o) => a.txn.lockRow(TABLE, key, o), {})).toBe(-1);
+    await a.txn.commit();
+    expect(await bClosing).toBe(0); // key 50, B's first, is A's now
+    b.txn.rollback();
+    expect([...db.scan(TABLE)].map((r) => Number(r.row[0]))).toEqual(range(1, 101));
+    // Disjoint key sets do not wait for each other.
+    const c = await load(db, range(200, 300), { close: false });
+    const d = await load(db, range(300, 400), { close: false });
+    expect(await d.pi.close((key, o) => d.txn.lockRow(TABLE, key, o), {})).toBe(-1);
+    expect(await c.pi.close((key, o) => c.txn.lockRow(TABLE, key, o), {})).toBe(-1);
+    await d.txn.commit();
+    await c.txn.commit();
+    expect([...db.scan(TABLE)].length).toBe(300);
+    await db.close();
+  });
+
   it('an abort while close waits for a writer: close fails (25P02), never reports a validated load', async () => {
     const io = new MemIo(12);
     const db = await open(io);
