@@ -203,6 +203,31 @@ const cases: TranscriptCase[] = [
     },
   },
   {
+    title: 'two concurrent COPYs with common keys: the second waits for the first and fails with 23505 at its first common row',
+    run: (port) => withClient(port, (a) => withClient(port, async (b) => {
+      await a.query('DROP TABLE IF EXISTS cc6');
+      await a.query(DDL('cc6'));
+      let second: Promise<unknown> | undefined;
+      const first = await copy(a, 'COPY cc6 FROM STDIN', '', (con) => {
+        con.sendCopyFromChunk(Buffer.from(rows(range(1, 20_000))));
+        void (async () => {
+          await new Promise((r) => setTimeout(r, 1000));
+          second = copy(b, 'COPY cc6 FROM STDIN', rows(range(15_001, 30_000))).then((t) => t, errorOf);
+          await new Promise((r) => setTimeout(r, 1000));
+          con.endCopyFrom();
+        })();
+      });
+      const secondResult = await second;
+      const n = (await a.query('SELECT count(*)::int AS n, max(id)::int AS hi FROM cc6')).rows[0];
+      return { first, secondResult, n };
+    })),
+    expected: {
+      first: 'COPY 20000',
+      secondResult: { code: '23505', message: 'duplicate key value violates unique constraint "cc6_pkey"', detail: 'Key (id)=(15001) already exists.', where: 'COPY cc6, line 1' },
+      n: { n: 20_000, hi: 20_000 },
+    },
+  },
+  {
     title: 'a COPY followed by more statements in one Query (one implicit transaction): they see its rows; a later error undoes it',
     run: (port) => withClient(port, async (c) => {
       await c.query('DROP TABLE IF EXISTS cc5');
