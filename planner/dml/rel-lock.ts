@@ -20,6 +20,7 @@ import { Txn, type LockOptions } from '../../lsm/index.js';
 import type { EvalContext } from '../bind/expr.js';
 import { storageError, type TableSession } from '../rel/runtime.js';
 import type { TablePlan } from './common.js';
+import { withPreludes } from '../rel/row-locks-nested.js';
 
 /** The relation changed (new storage, columns, or dropped) between planning and locking. */
 export class RelationChanged extends DbError {
@@ -42,6 +43,9 @@ export class RelTarget {
   checkedCatalog = -1;
   /** The transaction that holds the lock since that check (locks last until it ends). */
   heldBy: Txn | undefined;
+  /** The running execution (its cancel token) and the session's write count when it began:
+   *  a run again of the same execution (runReplanning) must find it unchanged. */
+  run: { cancel: object; writes: number } | undefined;
 
   /** `position`: where the statement names the relation (lock timeout and deadlock errors
    *  point there, as PostgreSQL's do). */
@@ -58,6 +62,12 @@ export class RelTarget {
  * plans again) or, under REPEATABLE READ, 40001.
  */
 export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
+  // The same execution run again after a nested locking SELECT waited (runReplanning): only
+  // when it had written nothing, or the rows written would be written twice.
+  if (t.run?.cancel === ctx.cancel && t.run.writes !== ts.writes) {
+    throw new DbError('0A000', 'a locking subquery read after the statement changed rows is not supported (PostgreSQL reads it first)');
+  }
+  t.run = { cancel: ctx.cancel, writes: ts.writes };
   const now = await lockShared(ts, t, ctx, 'RowExclusiveLock');
   if (now !== 'same') throw changedError(ts, t);
 }
@@ -137,16 +147,28 @@ function sameDesc(a: TableDesc, b: TableDesc): boolean {
 /**
  * Runs a table statement with `go`; when its relation lock finds the relation changed since
  * planning, plans the statement again (`replan`: fresh snapshot, current catalog — a dropped
- * table is then 42P01 from the binder, as PostgreSQL reports it) and runs that plan, once.
+ * table is then 42P01 from the binder, as PostgreSQL reports it) and runs that plan, once. A
+ * locking SELECT nested in the statement (`DELETE … WHERE id = (SELECT … FOR UPDATE SKIP
+ * LOCKED)`) is waited for and the statement runs again (rel/row-locks-nested.ts; `lockTarget`
+ * refuses a run again after the statement wrote).
  */
 export function runReplanning<T>(plan: TablePlan, go: (p: TablePlan) => T | Promise<T>, replan: () => TablePlan): T | Promise<T> {
-  let r: T | Promise<T>;
-  try {
-    r = go(plan);
-  } catch (e) {
-    if (e instanceof RelationChanged) return go(replan());
-    throw e;
-  }
-  if (r instanceof Promise) return r.catch((e: unknown) => (e instanceof RelationChanged ? go(replan()) : Promise.reject(e)));
-  return r;
+  let current = plan;
+  let replanned = false;
+  const again = (): T | Promise<T> => {
+    replanned = true;
+    current = replan();
+    return go(current);
+  };
+  return withPreludes(() => {
+    let r: T | Promise<T>;
+    try {
+      r = go(current);
+    } catch (e) {
+      if (e instanceof RelationChanged && !replanned) return again();
+      throw e;
+    }
+    if (r instanceof Promise) return r.catch((e: unknown) => (e instanceof RelationChanged && !replanned ? again() : Promise.reject(e)));
+    return r;
+  });
 }

@@ -22,6 +22,7 @@ import { AppendNode } from '../rel/append.js';
 import { RowsNode, type RelNode } from '../rel/ops.js';
 import { RelCursor } from '../rel/rel-cursor.js';
 import { planLockingSelect } from '../rel/row-locks.js';
+import { hasNestedLocking, waitingForNestedLocks } from '../rel/row-locks-nested.js';
 
 export interface OutputColumn {
   name: string;
@@ -55,6 +56,13 @@ const EMPTY_ROW: readonly Value[] = Object.freeze([]);
  * operation's type resolution can give them the other branch's type (PostgreSQL's rule).
  */
 export function planQuery(b: Binder, stmt: SelectStmt, keepUnknown = false): QueryPlan {
+  // A locking SELECT nested in this one (sublink, FROM subquery, WITH query): the statement
+  // runs again after waiting for its row locks (rel/row-locks-nested.ts).
+  if (b.tables && hasNestedLocking(stmt)) return waitingForNestedLocks(planQueryRouted(b, stmt, keepUnknown));
+  return planQueryRouted(b, stmt, keepUnknown);
+}
+
+function planQueryRouted(b: Binder, stmt: SelectStmt, keepUnknown: boolean): QueryPlan {
   // issue 4: FROM clauses, aggregates and GROUP BY go to the relational planner.
   if (b.tables && stmt.withClause) return planWith(b, stmt);
   // SELECT … FOR UPDATE/SHARE over a table: its rows locked first (rel/row-locks.ts; after

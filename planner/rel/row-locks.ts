@@ -60,7 +60,8 @@ import { storageError } from './runtime.js';
 import { planRelSelect } from './select.js';
 import { planKeyedLocking, type Recheck } from './row-locks-keyed.js';
 import type { CteDef } from './with.js';
-import { LockRowsNode } from './row-locks-node.js';
+import { LockRowsNode, NestedLockRows } from './row-locks-node.js';
+import { markWaitsForLocks, PreludeNeeded } from './row-locks-nested.js';
 import { checkSelectLocking, epqName, epqStatement, rewriteLocking, strengthText, type LockingClause, type LockTarget } from './row-locks-targets.js';
 
 /** Rounds of step 2 before giving up (each round follows a row changed after the snapshot). */
@@ -160,21 +161,26 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     lockNode.provide(ctx, await lockRows(ctx, rowsMax));
     return plan;
   };
-  const plan: Replannable = {
+  // Each execution's plan once its rows are locked (this one, or one planned again), for `rowsNode`.
+  const locked = new WeakMap<object, Replannable>();
+  const plan: Replannable = markWaitsForLocks({
     columns,
     node: root,
     markReplanned() {
       replanned = true;
     },
     prelude,
-    async run(ctx) {
+    async run(ctx: EvalContext) {
       const p = await prelude(ctx);
       const it = p.node.open(ctx);
       const out: Value[][] = [];
       for (let r = it.next(); !r.done; r = it.next()) out.push(r.value);
       return out;
     },
-  };
+    // Nested in a statement (a subquery in FROM): its rows once locked; before that, the
+    // statement waits for the locking and runs again (row-locks-nested.ts).
+    rowsNode: new NestedLockRows(root, (ctx) => locked.get(ctx.cancel)?.node, (ctx) => new PreludeNeeded(prelude(ctx).then((p) => locked.set(ctx.cancel, p)))),
+  });
   return plan;
 }
 

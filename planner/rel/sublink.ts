@@ -13,8 +13,9 @@ import type { BoundExpr, EvalContext, Value } from '../bind/expr.js';
 import { T } from '../bind/types.js';
 import { compile } from '../eval/compile.js';
 import { arraySubquery } from '../eval/array-assign.js';
-import { planQuery } from '../exec/query.js';
+import { planQuery, type QueryPlan } from '../exec/query.js';
 import { strings, type Node, type SelectStmt, type SubLink } from '../parse/ast.js';
+import { rowsOrPrelude, waitsForLocks } from './row-locks-nested.js';
 
 export type OuterCtx = EvalContext & { readonly outer?: readonly Value[] };
 
@@ -56,6 +57,26 @@ class OnceCache<T> {
     this.m.set(k, v);
     return v;
   }
+  /** The result of this execution, computed asynchronously (a nested locking SELECT). */
+  set(ctx: EvalContext, v: T): void {
+    this.m.set(ctx.cancel as object, v);
+  }
+}
+
+/**
+ * The rows of a subquery for one execution (uncorrelated) or one outer row (correlated). A
+ * locking SELECT's rows wait for row locks: the first ask throws PreludeNeeded and the statement
+ * runs again once they are locked and cached (row-locks-nested.ts); correlated, it would run
+ * per outer row — not built.
+ */
+function subqueryRows(b: Binder, sub: QueryPlan, correlated: boolean, loc: number): (a: Value[], ctx: EvalContext) => Value[][] {
+  if (correlated && waitsForLocks(sub)) throw b.unsupported('FOR UPDATE/SHARE in a correlated subquery', loc);
+  const cache = new OnceCache<Value[][]>();
+  const notSupported = (): DbError => new DbError('0A000', 'functions that wait (pg_sleep) inside subqueries are not supported yet');
+  return (a, ctx) => {
+    if (correlated) return rowsOrPrelude(sub, sub.run({ ...ctx, outer: a } as OuterCtx), () => undefined, notSupported);
+    return cache.get(ctx, () => rowsOrPrelude(sub, sub.run(ctx), (rows) => cache.set(ctx, rows), notSupported));
+  };
 }
 
 /**
@@ -82,16 +103,7 @@ export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
   const corr = new Correlation(b.scope);
   const sub = planQuery(b.withScope(corr), n.subselect as SelectStmt);
   const args = corr.exprs;
-  const correlated = args.length > 0;
-  const cache = new OnceCache<Value[][]>();
-  const rows = (a: Value[], ctx: EvalContext): Value[][] => {
-    const run = (): Value[][] => {
-      const r = sub.run(correlated ? ({ ...ctx, outer: a } as OuterCtx) : ctx);
-      if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside subqueries are not supported yet');
-      return r;
-    };
-    return correlated ? run() : cache.get(ctx, run);
-  };
+  const rows = subqueryRows(b, sub, args.length > 0, loc);
   const call = (name: string, type: BoundExpr['type'], extra: BoundExpr[], impl: (a: Value[], ctx: EvalContext) => Value): BoundExpr =>
     ({ kind: 'call', name, args: [...args, ...extra], type, strict: false, volatility: 'volatile', location: loc, impl });
   const nargs = args.length;
@@ -153,17 +165,11 @@ export function bindSubLink(b: Binder, n: SubLink): BoundExpr {
 export function bindRowSubquery(b: Binder, subselect: SelectStmt, loc: number): { columns: readonly { name: string; type: BoundExpr['type'] }[]; expr: BoundExpr } {
   const corr = new Correlation(b.scope);
   const sub = planQuery(b.withScope(corr), subselect);
-  const correlated = corr.exprs.length > 0;
-  const cache = new OnceCache<Value[][]>();
+  const subRows = subqueryRows(b, sub, corr.exprs.length > 0, loc);
   const expr: BoundExpr = {
     kind: 'call', name: 'row_subquery', args: corr.exprs, type: T.unknown, strict: false, volatility: 'volatile', location: loc,
     impl: (a, ctx) => {
-      const run = (): Value[][] => {
-        const r = sub.run(correlated ? ({ ...ctx, outer: a } as OuterCtx) : ctx);
-        if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside subqueries are not supported yet');
-        return r;
-      };
-      const rows = correlated ? run() : cache.get(ctx, run);
+      const rows = subRows(a, ctx);
       if (rows.length > 1) throw new DbError('21000', 'more than one row returned by a subquery used as an expression');
       return rows.length === 0 ? null : rows[0]!;
     },

@@ -15,6 +15,7 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from './from.js';
 import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
 import { inlineCtes, type CteNode } from './cte-inline.js';
+import { rowsOrPrelude, waitsForLocks } from './row-locks-nested.js';
 
 export interface CteDef {
   columns: OutputColumn[];
@@ -26,23 +27,25 @@ export interface CteDef {
 interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt }
 interface WithClause { ctes?: Node[]; recursive?: boolean }
 
-function runSync(q: QueryPlan, ctx: EvalContext): Value[][] {
-  const r = q.run(ctx);
-  if (r instanceof Promise) throw new DbError('0A000', 'functions that wait (pg_sleep) inside WITH queries are not supported yet');
-  return r;
+function runSync(q: QueryPlan, ctx: EvalContext, keep: (rows: Value[][]) => void): Value[][] {
+  // A locking WITH query (FOR UPDATE … SKIP LOCKED, the job-queue pattern) waits for row locks:
+  // the statement runs again once they are taken (row-locks-nested.ts).
+  return rowsOrPrelude(q, q.run(ctx), keep, () => new DbError('0A000', 'functions that wait (pg_sleep) inside WITH queries are not supported yet'));
 }
 
-function once(f: (ctx: EvalContext) => Value[][]): (ctx: EvalContext) => Value[][] {
+/** Once per execution (keyed by the statement's cancel token); `f` may hand its rows over
+ *  later, through `keep`, when it throws PreludeNeeded. */
+function once(f: (ctx: EvalContext, keep: (rows: Value[][]) => void) => Value[][]): (ctx: EvalContext) => Value[][] {
   const m = new WeakMap<object, Value[][]>();
   return (ctx) => {
     const k = ctx.cancel as object;
     let v = m.get(k);
     if (!v) {
-      v = f(ctx);
+      v = f(ctx, (rows) => m.set(k, rows));
       m.set(k, v);
     }
     return v;
-  };
+  }
 }
 
 export function planWith(b: Binder, s: SelectStmt): QueryPlan {
@@ -69,7 +72,7 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
       if (!recursive) {
         const plan = planQuery(b, q);
         const columns = rename(plan.columns, names, name);
-        frame.set(name, { columns, rows: once((ctx) => runSync(plan, ctx)), plan });
+        frame.set(name, { columns, rows: once((ctx, keep) => runSync(plan, ctx, keep)), plan });
         continue;
       }
       const base = planQuery(b, { ...q.larg!, kind: 'SelectStmt' });
@@ -78,6 +81,8 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
       frame.set(name, { columns, rows: () => working });
       const step = planQuery(b, { ...q.rarg!, kind: 'SelectStmt' });
       if (step.columns.length !== columns.length) throw new DbError('42601', `each UNION query must have the same number of columns`);
+      // Its terms run once per round: a locking one could not be run again after its wait.
+      if (waitsForLocks(base) || waitsForLocks(step)) throw b.unsupported('FOR UPDATE/SHARE in a recursive WITH query');
       const all = q.all === true;
       frame.set(name, {
         columns,
@@ -94,11 +99,11 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
             }
             return out;
           };
-          const result = keep(runSync(base, ctx));
+          const result = keep(runSync(base, ctx, noLater));
           working = result;
           while (working.length > 0) {
             if (ctx.cancel.reason) throw ctx.cancel.reason;
-            const next = keep(runSync(step, ctx));
+            const next = keep(runSync(step, ctx, noLater));
             if (result.length + next.length > ROWS_IN_MEMORY_MAX) throw tooMany();
             for (const r of next) result.push(r);
             working = next;
@@ -112,6 +117,9 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
     ts.ctes.pop();
   }
 }
+
+/** Recursive terms never wait for locks (refused when planned). */
+function noLater(): void {}
 
 function rename(cols: readonly OutputColumn[], names: string[], cte: string): OutputColumn[] {
   if (names.length > cols.length) throw new DbError('42P10', `WITH query "${cte}" has ${cols.length} columns available but ${names.length} columns specified`);
