@@ -7,7 +7,9 @@
 // end early (statement_timeout, cancel, disconnect). Expected values are computed here (the
 // statements are plain SQL whose PostgreSQL answers are arithmetic).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startServer, type RunningServer } from './server.js';
 
@@ -59,6 +61,26 @@ function copy(c: pg.Client, text: string, data: string, onCopy?: (con: CopyConne
   return q.done;
 }
 
+/** COPY … TO STDOUT's text through node-postgres (a Submittable). */
+function copyOut(c: pg.Client, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const q = {
+      submit: (con: CopyConnection) => con.query(text),
+      handleCopyOutResponse: () => undefined,
+      handleCopyData: (m: { chunk: Buffer }) => chunks.push(Buffer.from(m.chunk)), // a view into a reused buffer
+      handleCommandComplete: () => undefined,
+      handleReadyForQuery: () => resolve(Buffer.concat(chunks).toString()),
+      handleError: (e: Error) => reject(e),
+      handleRowDescription: () => undefined,
+      handleDataRow: () => undefined,
+      handleEmptyQuery: () => undefined,
+      handlePortalSuspended: () => undefined,
+    };
+    void c.query(q as unknown as pg.QueryConfig);
+  });
+}
+
 const rows = (ids: Iterable<number>, note: string): string => {
   let s = '';
   for (const i of ids) s += `${i}\t${i % 50}\t${note}\n`;
@@ -102,6 +124,8 @@ async function checkTable(c: pg.Client, t: string, expected: Map<number, string>
     expect(r, `${what}: point ${id}`).toEqual([{ note: expected.get(id) }]);
   }
 }
+
+const segFiles = (srv: RunningServer): string[] => readdirSync(join(srv.dataDir, 'lsm')).filter((n) => n.endsWith('.seg'));
 
 /** A CancelRequest for `c`'s backend (the protocol's own cancel, as psql's Ctrl-C sends it). */
 async function cancelRequest(port: number, c: pg.Client): Promise<void> {
@@ -335,6 +359,98 @@ describe('published ingest review (real server)', () => {
       await Promise.all([a.end(), b.end(), w.end()]);
     }
   }, 180_000);
+
+  it('a writer holding one of the COPY\'s keys decides it: its DELETE committed lets the COPY in, its INSERT rolled back too, its INSERT committed or a FOR UPDATE of a live row makes the COPY a duplicate', async () => {
+    const [a, w] = await Promise.all([client(srv.port), client(srv.port)]);
+    try {
+      await a.query(DDL('rv9'));
+      await a.query("INSERT INTO rv9 SELECT i, 0, 'old' FROM generate_series(1, 4000, 100) i"); // 1, 101, ..., 3901
+      const expected = new Map<number, string>(range(1, 4000, 100).map((i) => [i, 'old']));
+      const copyWhile = async (hold: string, finish: string, ids: number[], note: string) => {
+        await w.query('BEGIN');
+        await w.query(hold);
+        const p = copy(a, 'COPY rv9 FROM STDIN', rows(ids, note)).then((t) => t, errorOf);
+        await sleep(700);
+        await w.query(finish);
+        return p;
+      };
+      // DELETE of a live row in the COPY's range, committed: the COPY takes the key.
+      expect(await copyWhile('DELETE FROM rv9 WHERE id = 101', 'COMMIT', range(100, 199), 'c1')).toBe('COPY 100');
+      for (const i of range(100, 199)) expected.set(i, 'c1');
+      // DELETE rolled back: the row stays, the COPY is a duplicate.
+      expect(await copyWhile('DELETE FROM rv9 WHERE id = 201', 'ROLLBACK', range(200, 299), 'lost')).toMatchObject({ code: '23505' });
+      // INSERT of a new key rolled back: the COPY takes it.
+      expect(await copyWhile("INSERT INTO rv9 VALUES (350, 0, 'w')", 'ROLLBACK', range(302, 399), 'c2')).toBe('COPY 98');
+      for (const i of range(302, 399)) expected.set(i, 'c2');
+      // INSERT of a new key committed: duplicate.
+      expect(await copyWhile("INSERT INTO rv9 VALUES (450, 0, 'w')", 'COMMIT', range(402, 499), 'lost')).toMatchObject({ code: '23505' });
+      expected.set(450, 'w');
+      // SELECT … FOR UPDATE of a live row: the row stays, duplicate.
+      expect(await copyWhile('SELECT * FROM rv9 WHERE id = 501 FOR UPDATE', 'COMMIT', range(500, 599), 'lost')).toMatchObject({ code: '23505' });
+      // UPDATE of a live row's key away from the COPY's range, committed: the key is free.
+      expect(await copyWhile('UPDATE rv9 SET id = 100000 WHERE id = 601', 'COMMIT', range(600, 699), 'c3')).toBe('COPY 100');
+      expected.delete(601);
+      expected.set(100_000, 'old');
+      for (const i of range(600, 699)) expected.set(i, 'c3');
+      await checkTable(a, 'rv9', expected, 'after the writers');
+      await a.query('CHECKPOINT');
+      await a.query('VACUUM');
+      await checkTable(a, 'rv9', expected, 'after compaction');
+    } finally {
+      await Promise.all([a.end(), w.end()]);
+    }
+  }, 120_000);
+
+  it('every column type survives the published files and their rewrite by compaction: COPY into a committed table = INSERT of the same rows, before and after VACUUM and a restart', async () => {
+    let c = await client(srv.port);
+    try {
+      const cols = "id bigint PRIMARY KEY, i2 smallint, i4 int, f8 float8, n numeric(20,6), t text, vc varchar(12), bc char(5), b bool, d date, ts timestamp, tz timestamptz, iv interval, by bytea, u uuid, j jsonb, arr int[], ta text[]";
+      await c.query(`CREATE TABLE rv10a (${cols})`);
+      await c.query(`CREATE TABLE rv10b (${cols})`);
+      const gen = `SELECT g, (g % 30000)::smallint, g * 7, g / 3.0, (g * 1.000001)::numeric(20,6), CASE WHEN g % 17 = 0 THEN NULL ELSE 'text ' || g || E'\\ttab' END,
+        left('v' || g, 12), left('c' || g, 5), g % 2 = 0, DATE '2020-01-01' + g % 1000, TIMESTAMP '2020-01-01 00:00:00' + g * INTERVAL '1 minute',
+        TIMESTAMPTZ '2020-01-01 00:00:00+00' + g * INTERVAL '1 second', g * INTERVAL '1 hour', decode(lpad(to_hex(g), 8, '0'), 'hex'),
+        ('00000000-0000-0000-0000-' || lpad(to_hex(g), 12, '0'))::uuid, jsonb_build_object('g', g, 'a', jsonb_build_array(g, 'x')),
+        ARRAY[g, g + 1, NULL], ARRAY['a' || g, NULL, 'q"uote'] FROM generate_series`;
+      // Existing rows in both (so the COPY takes the published path), flushed as four level-0
+      // files that each span the COPY's key range: its files are published at level 0 and the
+      // VACUUM below must compact them (Compactor.readInput rewrites them with their seq).
+      for (let part = 0; part < 4; part++) {
+        await c.query(`INSERT INTO rv10a ${gen}(${1 + part * 3}, 6000, 12) g`);
+        await c.query(`INSERT INTO rv10b ${gen}(${1 + part * 3}, 6000, 12) g`);
+        await c.query('CHECKPOINT');
+      }
+      // The COPY's data is what PostgreSQL's COPY TO gives for the INSERTed rows.
+      await c.query(`CREATE TABLE rv10src (${cols})`);
+      await c.query(`INSERT INTO rv10src ${gen}(2, 6000, 3) g`);
+      const text = await copyOut(c, 'COPY rv10src TO STDOUT');
+      const before = new Set(segFiles(srv));
+      expect(await copy(c, 'COPY rv10a FROM STDIN', text)).toBe('COPY 2000');
+      const published = segFiles(srv).filter((f) => !before.has(f));
+      expect(published.length).toBeGreaterThan(0);
+      await c.query('INSERT INTO rv10b SELECT * FROM rv10src');
+      const dump = async (t: string) => (await c.query(`SELECT * FROM ${t} ORDER BY id`)).rows.map((r) => JSON.stringify(r));
+      const same = async (what: string) => {
+        const [x, y] = [await dump('rv10a'), await dump('rv10b')];
+        expect(x.length, what).toBe(4000);
+        expect(x.filter((r, i) => r !== y[i]).slice(0, 3), what).toEqual([]);
+        const agg = 'SELECT count(*)::int, sum(n)::text, sum(i4)::text, count(t)::int, max(tz)::text, sum(f8)::text FROM ';
+        expect((await c.query(agg + 'rv10a')).rows, what).toEqual((await c.query(agg + 'rv10b')).rows);
+      };
+      await same('after the COPY');
+      await c.query('CHECKPOINT');
+      await c.query('VACUUM');
+      expect(segFiles(srv).filter((f) => published.includes(f)), 'the published files were compacted').toEqual([]);
+      await same('after VACUUM');
+      await c.end();
+      await srv.stop();
+      srv = await startServer([], { dataDir: srv.dataDir });
+      c = await client(srv.port);
+      await same('after a restart');
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }, 120_000);
 
   it('a table without a primary key: COPYs and INSERTs at once keep every row', async () => {
     const [a, b, w] = await Promise.all([client(srv.port), client(srv.port), client(srv.port)]);
