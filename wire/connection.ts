@@ -166,11 +166,21 @@ export class Connection implements StatementIo {
    * idle_in_transaction_session_timeout: a session idle inside a transaction block ('T'/'E')
    * for longer is ended with FATAL 25P03, as PostgreSQL does (its snapshot and locks go with it).
    */
+  /** idle_in_transaction_session_timeout's last text and its value (parsed once per change). */
+  private idleTimeoutText: string | undefined;
+  private idleTimeoutMs = 0;
   private readonly armIdleInTransaction = (): (() => void) | undefined => {
     if (this.phase.kind !== 'ready') return undefined;
     const session = this.phase.session;
     if (session.txStatus() === 'I') return undefined;
-    const ms = parseShowMs(session.getSetting('idle_in_transaction_session_timeout'));
+    // Runs at every wait inside a transaction (5 times per pgbench tpcb transaction): the
+    // setting's text is parsed again only when it changed.
+    const text = session.getSetting('idle_in_transaction_session_timeout');
+    if (text !== this.idleTimeoutText) {
+      this.idleTimeoutText = text;
+      this.idleTimeoutMs = parseShowMs(text);
+    }
+    const ms = this.idleTimeoutMs;
     if (!(ms > 0)) return undefined;
     const timer = setTimeout(() => {
       this.fatal({ severity: 'FATAL', code: '25P03', message: 'terminating connection due to idle-in-transaction timeout' });
