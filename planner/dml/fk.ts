@@ -118,12 +118,14 @@ class FkPair {
    * pair as the relation is committed now: this pair, or one over the new descriptor when DDL
    * (TRUNCATE, a rewrite) changed it while the lock was held by someone else.
    */
-  async locked(ts: TableSession, side: 'parent' | 'child', ctx: EvalContext): Promise<FkPair> {
+  async locked(ts: TableSession, side: 'parent' | 'child', ctx: EvalContext, writes = false): Promise<FkPair> {
     if (side === 'parent') {
       const now = await lockRelated(ts, (this.parentRel ??= new RelTarget(this.parent)), ctx);
       return now === this.parent ? this : new FkPair(this.child.oid === this.parent.oid ? now : this.child, this.fk, now);
     }
-    const now = await lockRelated(ts, (this.childRel ??= new RelTarget(this.child)), ctx);
+    // `writes`: a CASCADE / SET NULL / SET DEFAULT rewrites the child (PostgreSQL's ROW EXCLUSIVE,
+    // as a deadlock report names it); a check only reads it (ROW SHARE).
+    const now = await lockRelated(ts, (this.childRel ??= new RelTarget(this.child)), ctx, writes ? 'RowExclusiveLock' : 'RowShareLock');
     return now === this.child ? this : new FkPair(now, this.fk, this.child.oid === this.parent.oid ? now : this.parent);
   }
 
@@ -365,7 +367,8 @@ export class FkChecks {
   async finish(ts: TableSession, ctx: EvalContext): Promise<void> {
     for (const [planned, keys] of this.removed) {
       // The child table is read (and, by an action, written) under its shared relation lock.
-      const pair = await planned.locked(ts, 'child', ctx);
+      const acts = this.actions.has(planned) && [...keys.values()].some((r) => isAction(r.newRow ? planned.fk.onUpdate : planned.fk.onDelete));
+      const pair = await planned.locked(ts, 'child', ctx, acts);
       // ON DELETE / ON UPDATE actions (a statement is a DELETE or an UPDATE: one event per key).
       const act = this.actions.get(planned)?.withPair(pair);
       if (act) {

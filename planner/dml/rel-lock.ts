@@ -81,10 +81,11 @@ export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContex
  * so a changed relation is not planned again — the caller gets the relation's descriptor as
  * committed now (or `t.tab` when unchanged) and checks against it. REPEATABLE READ: 40001 as
  * lockTarget; a relation dropped meanwhile: 40001 (a DROP of a referenced table would have had
- * to lock this statement's own table too).
+ * to lock this statement's own table too). `modeName`: the mode a deadlock report names (ROW
+ * EXCLUSIVE for the child a cascade rewrites).
  */
-export async function lockRelated(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<TableDesc> {
-  const now = await lockShared(ts, t, ctx, 'RowShareLock');
+export async function lockRelated(ts: TableSession, t: RelTarget, ctx: EvalContext, modeName: 'RowShareLock' | 'RowExclusiveLock' = 'RowShareLock'): Promise<TableDesc> {
+  const now = await lockShared(ts, t, ctx, modeName);
   if (now === 'same') return t.tab;
   if (now === undefined || ts.current().isolation === 'snapshot') throw changedError(ts, t);
   return now;

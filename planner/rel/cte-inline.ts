@@ -49,8 +49,11 @@ export function inlineCtes(main: SelectStmt, ctes: readonly CteNode[], recursive
     const wanted = never || anyRangeVar(body, (rv) => !(rv.schemaname === undefined && names.includes(rv.relname ?? '')) && readsExternal(rv));
     if (!ref || seesLater || renames || volatile || !wanted) return void kept.push(c);
     const colnames = ref.alias?.colnames?.length ? ref.alias.colnames : c.aliascolnames;
+    // `inlinedCte`: still a WITH query to FOR UPDATE (row-locks-targets.ts), as in PostgreSQL,
+    // whose locking clause is resolved before the planner inlines: its rows are not locked, OF
+    // naming it is refused.
     const sub = {
-      kind: 'RangeSubselect', subquery: body,
+      kind: 'RangeSubselect', subquery: body, inlinedCte: true,
       alias: { aliasname: ref.alias?.aliasname ?? name, ...(colnames?.length ? { colnames } : {}) },
     } as unknown as Node;
     from = replaceInFrom(from, ref, sub);

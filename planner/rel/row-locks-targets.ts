@@ -33,7 +33,7 @@ import type { WaitPolicy } from './row-locks-keyed.js';
 interface Alias { aliasname?: string; colnames?: Node[] }
 interface RangeVarNode { kind: 'RangeVar'; relname?: string; schemaname?: string; alias?: Alias; location?: number }
 interface JoinExprNode { kind: 'JoinExpr'; jointype?: string; larg: FromNode; rarg: FromNode; alias?: Alias }
-interface RangeSubselectNode { kind: 'RangeSubselect'; lateral?: boolean; subquery: SelectStmt; alias?: Alias }
+interface RangeSubselectNode { kind: 'RangeSubselect'; lateral?: boolean; subquery: SelectStmt; alias?: Alias; /** a WITH query cte-inline.ts moved here */ inlinedCte?: boolean }
 interface RangeFunctionNode { kind: 'RangeFunction'; alias?: Alias; functions?: Node[] }
 type FromNode = RangeVarNode | JoinExprNode | RangeSubselectNode | RangeFunctionNode | { kind: string; alias?: Alias; location?: number };
 interface LockedRel { relname?: string; schemaname?: string; catalogname?: string; location?: number }
@@ -177,7 +177,7 @@ class Rewriter {
         if (!item) throw b.err('42P01', `relation "${r.relname}" in ${what} clause not found in FROM clause`, r.location ?? -1);
         if (item.kind === 'JoinExpr') throw b.err('0A000', `${what} cannot be applied to a join`, r.location ?? -1);
         if (item.kind === 'RangeFunction') throw b.err('0A000', `${what} cannot be applied to a function`, r.location ?? -1);
-        if (item.kind === 'RangeVar' && isCte(item as RangeVarNode)) throw b.err('0A000', `${what} cannot be applied to a WITH query`, r.location ?? -1);
+        if ((item.kind === 'RangeVar' && isCte(item as RangeVarNode)) || (item as RangeSubselectNode).inlinedCte) throw b.err('0A000', `${what} cannot be applied to a WITH query`, r.location ?? -1);
         if (item.kind !== 'RangeVar' && item.kind !== 'RangeSubselect') throw b.err('0A000', `${what} cannot be applied to this FROM item`, r.location ?? -1);
         locks.set(item, stronger(locks.get(item), lock));
       }
@@ -240,7 +240,8 @@ class Rewriter {
           return n;
         }
         case 'RangeSubselect': {
-          const lock = lockOf(n);
+          // An inlined WITH query is not locked from here (PostgreSQL: CTE references are not).
+          const lock = (n as RangeSubselectNode).inlinedCte ? undefined : lockOf(n);
           // Not locked from here, but maybe by its own clause (`(SELECT … FOR SHARE) s`).
           if (!lock && !(n as RangeSubselectNode).subquery.lockingClause?.length) {
             this.epqable = false;

@@ -35,8 +35,8 @@
 // that match only after the concurrent change, which PostgreSQL would not return; without a primary key and with LIMIT every matching row is
 // locked, not only the rows returned; a row that stopped matching after a re-check stays locked
 // (as in PostgreSQL); a subquery with LIMIT in FROM counts its rows before locking (PostgreSQL
-// puts a LockRows inside it); a CTE that the planner inlines (NOT MATERIALIZED, or over an
-// external table) is locked like a subquery, where PostgreSQL leaves WITH queries unlocked.
+// puts a LockRows inside it). A CTE that the planner inlines (NOT MATERIALIZED, or over an
+// external table) stays unlocked as PostgreSQL leaves WITH queries (cte-inline.ts marks it).
 // Not built (0A000): SKIP LOCKED on a lone table without a primary key, such a table in a join,
 // subquery or view, external tables, ORDER BY a column position with * over a locked subquery
 // or view (the hidden key columns would count), SKIP LOCKED over a subquery or view with LIMIT. PostgreSQL's own refusals (aggregates, GROUP BY,

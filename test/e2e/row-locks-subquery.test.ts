@@ -91,6 +91,17 @@ async function transcript(port: number): Promise<string[]> {
     await step('a changes 1', a, "UPDATE jq SET state = 'done' WHERE id = 1");
     await step('b repeatable read', b, 'DELETE FROM jq WHERE id = (SELECT id FROM jq ORDER BY id LIMIT 1 FOR UPDATE) RETURNING id');
     await b.query('ROLLBACK');
+    // FOR UPDATE leaves a WITH query's rows unlocked, also when the planner inlines it (NOT
+    // MATERIALIZED); OF naming it is refused.
+    await reset();
+    await a.query('BEGIN');
+    await step('a inlined cte', a, 'WITH c AS NOT MATERIALIZED (SELECT id FROM jq WHERE id = 1) SELECT jq.id FROM c JOIN jq ON jq.id = c.id + 1 FOR UPDATE');
+    await step('b cte row free', b, "UPDATE jq SET state = 'y' WHERE id = (SELECT id FROM jq WHERE id = 1 FOR UPDATE NOWAIT) RETURNING id, state");
+    await step('b joined row held', b, 'SELECT id FROM jq WHERE id = 2 FOR UPDATE NOWAIT');
+    await step('a only a cte', a, 'WITH c AS NOT MATERIALIZED (SELECT id FROM jq WHERE id = 3) SELECT * FROM c FOR UPDATE');
+    await step('b only-cte row free', b, 'SELECT id FROM jq WHERE id = 3 FOR UPDATE NOWAIT');
+    await step('a of cte', a, 'WITH c AS NOT MATERIALIZED (SELECT id FROM jq) SELECT * FROM c FOR UPDATE OF c');
+    await a.query('ROLLBACK');
     return out;
   } finally {
     await Promise.all([a.end(), b.end(), c.end()]);
@@ -126,6 +137,12 @@ const EXPECTED: string[] = [
   'b snapshot: ok [{"count":"6"}]',
   'a changes 1: ok []',
   'b repeatable read: err 40001 could not serialize access due to concurrent update',
+  'a inlined cte: ok [{"id":2}]',
+  'b cte row free: ok [{"id":1,"state":"y"}]',
+  'b joined row held: err 55P03 could not obtain lock on row in relation "jq"',
+  'a only a cte: ok [{"id":3}]',
+  'b only-cte row free: ok [{"id":3}]',
+  'a of cte: err 0A000 FOR UPDATE cannot be applied to a WITH query @78',
 ];
 
 /** 4 workers drain 60 jobs, each taking one at a time in its own transaction: every job once. */
