@@ -5,7 +5,7 @@
 // Invariant: a cast either converts with PostgreSQL's result and errors, or does not exist here
 // (then the binder reports 42846 "cannot cast type X to Y").
 
-import { DbError, TypeOid, formatType, textIn, textOut } from '../../catalog/index.js';
+import { DbError, TypeOid, formatType, isTimestampInfinite, isValidTimestamp, offsetAt, resolveZone, textIn, textOut } from '../../catalog/index.js';
 import type { FormatSettings } from '../api.js';
 import type { Impl, Value } from './expr.js';
 import { isStringType } from './types.js';
@@ -233,6 +233,12 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
       // bool's cast to text spells the word out (booltext), unlike its output function.
       if (from === O.bool) return (a, ctx) => textIn(to, a[0] ? 'true' : 'false', ctx.fmt, typmod, { explicitCast: explicit });
       return (a, ctx) => viaText(a[0], ctx.fmt);
+    case O.timestamp:
+      // timestamptz2timestamp: the wall clock in the session's zone, without a trip through text
+      // (pgbench's tpcb INSERT casts CURRENT_TIMESTAMP so on every transaction). With a typmod
+      // the rounding stays with the text path.
+      if (from === O.timestamptz && typmod < 0) return (a, ctx) => timestamptzToLocal(a[0] as bigint, ctx.fmt);
+      break;
     default:
       break;
   }
@@ -240,4 +246,13 @@ export function castImpl(from: number, to: number, typmod: number, explicit: boo
   // Everything else that has a pg_cast entry or is an I/O conversion goes through text, which
   // gives PostgreSQL's results for the date/time family and string sources.
   return (a, ctx) => viaText(a[0], ctx.fmt);
+}
+
+function timestamptzToLocal(t: bigint, fmt: FormatSettings): bigint {
+  if (isTimestampInfinite(t)) return t;
+  const zone = resolveZone(fmt.timeZone);
+  if (zone === undefined) throw new DbError('22023', `time zone "${fmt.timeZone}" not recognized`);
+  const local = t + BigInt(offsetAt(zone, t)) * 1_000_000n;
+  if (!isValidTimestamp(local)) throw new DbError('22008', 'timestamp out of range');
+  return local;
 }
