@@ -102,7 +102,8 @@ export class TableIngest {
     await this.ctx.pool.whenRoom();
     this.throwIfFailed();
     const chunk = this.chunk;
-    this.chunk = new ColumnChunk(this.table);
+    // Sized like the last chunk: its arrays are allocated once, not grown by doubling.
+    this.chunk = new ColumnChunk(this.table, chunk.sizes());
     this.chunkBytes = 0;
     const { ctx } = this;
     const opts = ctx.batchRows ? { batchRows: ctx.batchRows } : {};

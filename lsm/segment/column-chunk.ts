@@ -24,8 +24,11 @@ const INITIAL_ROWS = 1024;
 
 /** A growable byte buffer (a Buffer: write() puts a string's UTF-8 in place). */
 export class Bytes {
-  buf: Buffer = Buffer.allocUnsafeSlow(4096);
+  buf: Buffer;
   used = 0;
+  constructor(capacityBytes = 4096) {
+    this.buf = Buffer.allocUnsafeSlow(capacityBytes);
+  }
   reserve(n: number): void {
     if (this.used + n > 0x7fffffff) throw new Error('column chunk exceeds 2 GiB');
     if (this.used + n <= this.buf.length) return;
@@ -71,13 +74,18 @@ function grow<T extends Float64Array | BigInt64Array | Uint8Array | Int32Array |
 export class ColumnBuilder {
   kind: ColumnEncoding = 'null';
   /** 1 where the cell is not null (rows beyond a row's width are null). */
-  valid: Uint8Array = new Uint8Array(INITIAL_ROWS);
+  valid: Uint8Array;
   f64: Float64Array | undefined;
   i64: BigInt64Array | undefined;
   /** utf8/bin: value i is bytes [offsets[i], offsets[i + 1]); bool: 0/1 in `bools`. */
   bytes: Bytes | undefined;
   offsets: Int32Array | undefined;
   bools: Uint8Array | undefined;
+
+  /** `capacityRows`/`capacityBytes`: first sizes of the arrays (ChunkSizes of the previous chunk). */
+  constructor(capacityRows = INITIAL_ROWS, private readonly capacityBytes = 4096) {
+    this.valid = new Uint8Array(capacityRows);
+  }
 
   /** Appends cell `v` at row `i` (rows arrive in order); false when its kind differs. */
   add(i: number, v: Cell): boolean {
@@ -118,7 +126,7 @@ export class ColumnBuilder {
     else if (k === 'i64') this.i64 = new BigInt64Array(cap);
     else if (k === 'bool') this.bools = new Uint8Array(cap);
     else {
-      this.bytes = new Bytes();
+      this.bytes = new Bytes(this.capacityBytes);
       this.offsets = new Int32Array(cap + 1); // earlier rows: empty (null) values
     }
   }
@@ -145,17 +153,41 @@ export class ColumnBuilder {
   }
 }
 
+/**
+ * How large a chunk's arrays grew: the next chunk of the same ingest starts at these sizes
+ * (plus a margin) instead of doubling from 1024 rows / 4 KiB. Chunks are cut at about the same
+ * size, so each array is allocated once instead of ~6 times: every ArrayBuffer counts as
+ * external memory, and their churn (not garbage) drove most of a COPY's mark-compacts.
+ */
+export interface ChunkSizes {
+  rows: number;
+  keyBytes: number;
+  /** UTF-8/binary bytes per column (0 for other kinds). */
+  colBytes: readonly number[];
+}
+
 /** Rows of one table as columns; see the file header. */
 export class ColumnChunk {
-  private readonly keys = new Bytes();
-  private keyOffsets: Int32Array = new Int32Array(INITIAL_ROWS + 1);
-  private widths: Uint16Array = new Uint16Array(INITIAL_ROWS);
+  private readonly keys: Bytes;
+  private keyOffsets: Int32Array;
+  private widths: Uint16Array;
   private readonly cols: ColumnBuilder[] = [];
   /** Set when a column's cells differ in kind: from then on plain entries (encodeSegment). */
   private entries: Entry[] | undefined;
+  private readonly capRows: number;
   rows = 0;
 
-  constructor(readonly table: TableId) {}
+  constructor(readonly table: TableId, private readonly sizeHint?: ChunkSizes) {
+    this.capRows = sizeHint ? withMargin(sizeHint.rows, INITIAL_ROWS) : INITIAL_ROWS;
+    this.keys = new Bytes(sizeHint ? withMargin(sizeHint.keyBytes, 4096) : 4096);
+    this.keyOffsets = new Int32Array(this.capRows + 1);
+    this.widths = new Uint16Array(this.capRows);
+  }
+
+  /** Sizes of this chunk's arrays so far (the hint for the next chunk). */
+  sizes(): ChunkSizes {
+    return { rows: this.rows, keyBytes: this.keys.used, colBytes: this.cols.map((b) => b.bytes?.used ?? 0) };
+  }
 
   /** Appends a row (copied: the caller may drop or reuse key and row). Keys must ascend. */
   add(key: Uint8Array, row: Row): void {
@@ -187,7 +219,8 @@ export class ColumnChunk {
   }
 
   private newColumn(): void {
-    const b = new ColumnBuilder();
+    const hintBytes = this.sizeHint?.colBytes[this.cols.length];
+    const b = new ColumnBuilder(Math.max(this.capRows, this.rows), hintBytes ? withMargin(hintBytes, 4096) : 4096);
     // Rows before this column existed are narrower: null here.
     for (let i = 0; i < this.rows; i++) b.addNull(i);
     this.cols.push(b);
@@ -242,7 +275,7 @@ export class ColumnChunk {
     c.widths = p.widths;
     c.entries = p.entries;
     for (const q of p.cols) {
-      const b = new ColumnBuilder();
+      const b = new ColumnBuilder(0);
       b.kind = q.kind;
       b.valid = q.valid;
       b.f64 = q.f64;
@@ -250,7 +283,7 @@ export class ColumnChunk {
       b.bools = q.bools;
       b.offsets = q.offsets;
       if (q.bytes) {
-        b.bytes = new Bytes();
+        b.bytes = new Bytes(0);
         b.bytes.buf = Buffer.from(q.bytes.buffer, q.bytes.byteOffset, q.bytes.byteLength);
         b.bytes.used = q.bytes.byteLength;
       }
@@ -263,6 +296,11 @@ export class ColumnChunk {
   get parts(): ChunkColumns {
     return { keys: this.keys, keyOffsets: this.keyOffsets, widths: this.widths, cols: this.cols };
   }
+}
+
+/** A previous size plus 1/16 (chunks are cut near one size), at least `min`. */
+function withMargin(n: number, min: number): number {
+  return Math.max(min, n + (n >> 4) + 64);
 }
 
 /** What the column encoder reads of a chunk. */
