@@ -25,7 +25,7 @@ export interface CteDef {
 }
 
 interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt }
-interface WithClause { ctes?: Node[]; recursive?: boolean }
+export interface WithClause { ctes?: Node[]; recursive?: boolean }
 
 function runSync(q: QueryPlan, ctx: EvalContext, keep: (rows: Value[][]) => void): Value[][] {
   // A locking WITH query (FOR UPDATE … SKIP LOCKED, the job-queue pattern) waits for row locks:
@@ -57,7 +57,16 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
     return t?.external !== undefined;
   });
   if (inl.ctes.length === 0) return planQuery(b, inl.main);
-  const w: WithClause = { ...w0, ctes: inl.ctes as unknown as Node[] };
+  return planWithClause(b, { ...w0, ctes: inl.ctes as unknown as Node[] }, () => planQuery(b, inl.main));
+}
+
+/**
+ * Plans `body` with the WITH clause's queries visible to it (the frame is popped after planning;
+ * the plans keep their CTEs). Also the door for a data-modifying statement's WITH (`WITH next AS
+ * (SELECT … FOR UPDATE SKIP LOCKED) UPDATE jobs … FROM next`): its body plans the UPDATE.
+ */
+export function planWithClause<T>(b: Binder, w: WithClause, body: () => T): T {
+  const ts = tablesOfBinder(b);
   const frame = new Map<string, CteDef>();
   ts.ctes.push(frame);
   try {
@@ -112,7 +121,7 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
         }),
       });
     }
-    return planQuery(b, inl.main);
+    return body();
   } finally {
     ts.ctes.pop();
   }
