@@ -45,5 +45,6 @@ export interface JobRequest {
   job: Job;
 }
 export type JobResponse =
-  | { id: number; ok: true; result: EncodedSegment | CompactionResult }
+  // spare: an encode-columns job's chunk buffers handed back (transferred) for the next chunk.
+  | { id: number; ok: true; result: EncodedSegment | CompactionResult; spare?: ColumnChunkParts }
   | { id: number; ok: false; message: string; code: string | undefined; name: string };

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LsmError } from '../types.js';
 import type { Entry, TableId } from '../types.js';
-import { columnChunkTransferables, type ColumnChunk, type EncodeSegmentOptions, type EncodedSegment } from '../segment/index.js';
+import { columnChunkTransferables, type ColumnChunk, type ColumnChunkParts, type EncodeSegmentOptions, type EncodedSegment } from '../segment/index.js';
 import { runJob } from './jobs.js';
 import type { Job, JobRequest, JobResponse } from './jobs.js';
 import type { CompactionInput, CompactionOptions, CompactionResult } from './merge.js';
@@ -32,6 +32,8 @@ interface Pending {
   transfer: ArrayBuffer[];
   resolve: (v: EncodedSegment | CompactionResult) => void;
   reject: (e: Error) => void;
+  /** Takes an encode-columns job's buffers handed back by the worker. */
+  onSpare?: (parts: ColumnChunkParts) => void;
 }
 
 interface Slot {
@@ -85,22 +87,24 @@ export class WorkerPool {
    * chunk's buffers are transferred, not copied: the chunk is unusable afterwards. Inline
    * (workers: 0) it runs through the same job on the given chunk.
    */
-  encodeColumnChunk(chunk: ColumnChunk, opts: EncodeSegmentOptions = {}): Promise<EncodedSegment> {
+  encodeColumnChunk(chunk: ColumnChunk, opts: EncodeSegmentOptions = {}, onSpare?: (parts: ColumnChunkParts) => void): Promise<EncodedSegment> {
     const parts = chunk.toParts();
-    return this.submit({ kind: 'encode-columns', parts, opts }, this.slots.length === 0 ? [] : columnChunkTransferables(parts)) as Promise<EncodedSegment>;
+    // onSpare: the worker hands the chunk's buffers back with the result (never inline: there
+    // the caller's chunk still owns them).
+    return this.submit({ kind: 'encode-columns', parts, opts }, this.slots.length === 0 ? [] : columnChunkTransferables(parts), onSpare) as Promise<EncodedSegment>;
   }
 
   compact(inputs: readonly CompactionInput[], opts: CompactionOptions): Promise<CompactionResult> {
     return this.submit({ kind: 'compact', inputs: inputs.map((i) => ({ fileName: i.fileName, bytes: compact(i.bytes) })), opts }, []) as Promise<CompactionResult>;
   }
 
-  private submit(job: Job, transfer: ArrayBuffer[]): Promise<EncodedSegment | CompactionResult> {
+  private submit(job: Job, transfer: ArrayBuffer[], onSpare?: (parts: ColumnChunkParts) => void): Promise<EncodedSegment | CompactionResult> {
     if (this.closed) return Promise.reject(new LsmError('57P01', 'the worker pool is closed'));
     if (this.slots.length === 0) return this.runInline(job);
     const idle = this.slots.find((s) => s.busy === undefined);
     if (idle === undefined && !this.hasRoom()) throw new Error('lsm invariant violated: worker queue is full (check hasRoom() first)');
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, job, transfer, resolve, reject };
+      const p: Pending = { id: this.nextId++, job, transfer, resolve, reject, onSpare };
       if (idle !== undefined) this.start(idle, p);
       else if (job.kind === 'compact') this.queue.push(p);
       else {
@@ -146,6 +150,7 @@ export class WorkerPool {
       const p = slot.busy;
       if (p === undefined || p.id !== res.id) return;
       this.finish(slot);
+      if (res.ok && res.spare !== undefined && p.onSpare !== undefined) p.onSpare(res.spare);
       if (res.ok) p.resolve(res.result);
       else p.reject(res.code === 'XX001' || res.code === '58030' ? new LsmError(res.code, res.message) : new Error(`${res.name}: ${res.message}`));
     });

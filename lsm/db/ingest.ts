@@ -21,7 +21,7 @@
 //    rebuilding entries to ship them would cost the main thread more than the column encode.
 import { compareBytes } from '../iter/index.js';
 import { segmentFileName, type SegmentFile } from '../manifest/index.js';
-import type { EncodedSegment } from '../segment/index.js';
+import type { ColumnChunkParts, EncodedSegment } from '../segment/index.js';
 import { ColumnChunk, SegmentReader } from '../segment/index.js';
 import type { Row, TableId } from '../types.js';
 import type { FlushContext } from './flush.js';
@@ -59,6 +59,8 @@ export class TableIngest {
    *  index would pair a file with another file's reader (lookups then miss rows). */
   private readonly readers = new Map<number, SegmentReader>();
   private failure: unknown;
+  /** A written chunk's buffers handed back by the worker, for the next chunk (at most one). */
+  private spare: ColumnChunkParts | undefined;
   private state: State = 'open';
   private bytesWritten = 0;
   /** Set once the manifest edit was attempted: its record may be durable even if it failed. */
@@ -103,7 +105,7 @@ export class TableIngest {
     this.throwIfFailed();
     const chunk = this.chunk;
     // Sized like the last chunk: its arrays are allocated once, not grown by doubling.
-    this.chunk = new ColumnChunk(this.table, chunk.sizes());
+    this.chunk = new ColumnChunk(this.table, chunk.sizes(), this.takeSpare());
     this.chunkBytes = 0;
     const { ctx } = this;
     const opts = ctx.batchRows ? { batchRows: ctx.batchRows } : {};
@@ -111,7 +113,7 @@ export class TableIngest {
     const fileNumber = ctx.fileNumbers.next();
     // Encoded on the worker pool (its buffers transferred: the caller parses the next chunk
     // meanwhile); a failed encode fails the ingest at the next drain or finish.
-    const job = ctx.pool.encodeColumnChunk(chunk, opts).then((seg: EncodedSegment) => this.write(fileNumber, seg)).catch((e: unknown) => {
+    const job = ctx.pool.encodeColumnChunk(chunk, opts, this.keepSpare).then((seg: EncodedSegment) => this.write(fileNumber, seg)).catch((e: unknown) => {
       this.failure ??= e;
     });
     const tracked: Promise<void> = job.finally(() => {
@@ -137,6 +139,16 @@ export class TableIngest {
     await this.ctx.io.writeFileDurable(`${this.ctx.dir}/${name}`, seg.bytes);
     this.bytesWritten += seg.bytes.length;
     this.readers.set(fileNumber, SegmentReader.open(seg.bytes, name));
+  }
+
+  private readonly keepSpare = (parts: ColumnChunkParts): void => {
+    this.spare = parts;
+  };
+
+  private takeSpare(): ColumnChunkParts | undefined {
+    const s = this.spare;
+    this.spare = undefined;
+    return s;
   }
 
   private throwIfFailed(): void {

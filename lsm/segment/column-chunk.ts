@@ -29,6 +29,12 @@ export class Bytes {
   constructor(capacityBytes = 4096) {
     this.buf = Buffer.allocUnsafeSlow(capacityBytes);
   }
+  /** Empty bytes over an existing buffer's whole capacity (a recycled chunk's). */
+  static over(ab: ArrayBuffer): Bytes {
+    const b = new Bytes(0);
+    b.buf = Buffer.from(ab, 0, ab.byteLength);
+    return b;
+  }
   reserve(n: number): void {
     if (this.used + n > 0x7fffffff) throw new Error('column chunk exceeds 2 GiB');
     if (this.used + n <= this.buf.length) return;
@@ -82,9 +88,16 @@ export class ColumnBuilder {
   offsets: Int32Array | undefined;
   bools: Uint8Array | undefined;
 
-  /** `capacityRows`/`capacityBytes`: first sizes of the arrays (ChunkSizes of the previous chunk). */
-  constructor(capacityRows = INITIAL_ROWS, private readonly capacityBytes = 4096) {
-    this.valid = new Uint8Array(capacityRows);
+  /**
+   * `capacityRows`/`capacityBytes`: first sizes of the arrays (ChunkSizes of the previous chunk).
+   * `spare`: a finished chunk's column buffers to take instead of allocating (any that are
+   * large enough; `valid` is cleared, the others are written before they are read).
+   */
+  constructor(capacityRows = INITIAL_ROWS, private readonly capacityBytes = 4096, private spare?: ColumnParts) {
+    if (spare !== undefined && spare.valid.length >= capacityRows) {
+      this.valid = spare.valid;
+      this.valid.fill(0);
+    } else this.valid = new Uint8Array(capacityRows);
   }
 
   /** Appends cell `v` at row `i` (rows arrive in order); false when its kind differs. */
@@ -92,6 +105,7 @@ export class ColumnBuilder {
     if (i >= this.valid.length) this.ensure(i + 1);
     if (v === null) {
       if (this.offsets) this.offsets[i + 1] = this.bytes!.used;
+      else this.rowsBefore = i + 1;
       return true;
     }
     const k = kindOf(v);
@@ -117,19 +131,30 @@ export class ColumnBuilder {
   addNull(i: number): void {
     if (i >= this.valid.length) this.ensure(i + 1);
     if (this.offsets) this.offsets[i + 1] = this.bytes!.used;
+    else this.rowsBefore = i + 1;
   }
 
   private start(k: ColumnEncoding): void {
     this.kind = k;
     const cap = this.valid.length;
-    if (k === 'f64') this.f64 = new Float64Array(cap);
-    else if (k === 'i64') this.i64 = new BigInt64Array(cap);
-    else if (k === 'bool') this.bools = new Uint8Array(cap);
+    const sp = this.spare;
+    this.spare = undefined;
+    if (k === 'f64') this.f64 = sp?.f64 !== undefined && sp.f64.length >= cap ? sp.f64 : new Float64Array(cap);
+    else if (k === 'i64') this.i64 = sp?.i64 !== undefined && sp.i64.length >= cap ? sp.i64 : new BigInt64Array(cap);
+    else if (k === 'bool') this.bools = sp?.bools !== undefined && sp.bools.length >= cap ? sp.bools : new Uint8Array(cap);
     else {
-      this.bytes = new Bytes(this.capacityBytes);
-      this.offsets = new Int32Array(cap + 1); // earlier rows: empty (null) values
+      const old = sp?.bytes?.buffer as ArrayBuffer | undefined;
+      this.bytes = old !== undefined && old.byteLength >= this.capacityBytes ? Bytes.over(old) : new Bytes(this.capacityBytes);
+      // Earlier rows: empty (null) values.
+      if (sp?.offsets !== undefined && sp.offsets.length >= cap + 1) {
+        this.offsets = sp.offsets;
+        this.offsets.fill(0, 0, this.rowsBefore + 1);
+      } else this.offsets = new Int32Array(cap + 1);
     }
   }
+
+  /** Rows added before the first non-null cell (their offsets must read 0). */
+  private rowsBefore = 0;
 
   private ensure(rows: number): void {
     const cap = Math.max(this.valid.length * 2, rows);
@@ -177,11 +202,17 @@ export class ColumnChunk {
   private readonly capRows: number;
   rows = 0;
 
-  constructor(readonly table: TableId, private readonly sizeHint?: ChunkSizes) {
+  /** `spare`: a chunk of the same table whose encode is done (ColumnChunkParts handed back by
+   *  the worker); its buffers are taken where large enough. */
+  constructor(readonly table: TableId, private readonly sizeHint?: ChunkSizes, private readonly spare?: ColumnChunkParts) {
     this.capRows = sizeHint ? withMargin(sizeHint.rows, INITIAL_ROWS) : INITIAL_ROWS;
-    this.keys = new Bytes(sizeHint ? withMargin(sizeHint.keyBytes, 4096) : 4096);
-    this.keyOffsets = new Int32Array(this.capRows + 1);
-    this.widths = new Uint16Array(this.capRows);
+    const keyBytes = sizeHint ? withMargin(sizeHint.keyBytes, 4096) : 4096;
+    const oldKeys = spare?.keys.buffer as ArrayBuffer | undefined;
+    this.keys = oldKeys !== undefined && oldKeys.byteLength >= keyBytes ? Bytes.over(oldKeys) : new Bytes(keyBytes);
+    // keyOffsets[0] must read 0; the rest is written before it is read.
+    this.keyOffsets = spare !== undefined && spare.keyOffsets.length >= this.capRows + 1 ? spare.keyOffsets : new Int32Array(this.capRows + 1);
+    this.keyOffsets[0] = 0;
+    this.widths = spare !== undefined && spare.widths.length >= this.capRows ? spare.widths : new Uint16Array(this.capRows);
   }
 
   /** Sizes of this chunk's arrays so far (the hint for the next chunk). */
@@ -220,7 +251,7 @@ export class ColumnChunk {
 
   private newColumn(): void {
     const hintBytes = this.sizeHint?.colBytes[this.cols.length];
-    const b = new ColumnBuilder(Math.max(this.capRows, this.rows), hintBytes ? withMargin(hintBytes, 4096) : 4096);
+    const b = new ColumnBuilder(Math.max(this.capRows, this.rows), hintBytes ? withMargin(hintBytes, 4096) : 4096, this.spare?.cols[this.cols.length]);
     // Rows before this column existed are narrower: null here.
     for (let i = 0; i < this.rows; i++) b.addNull(i);
     this.cols.push(b);
