@@ -108,7 +108,10 @@ export function waitingForNestedLocks(plan: QueryPlan): QueryPlan {
 /** Does a SELECT below the statement's top level (sublink, FROM subquery, WITH query, set-op
  *  branch) carry a locking clause? The statement's own clause does not count. */
 export function hasNestedLocking(stmt: object): boolean {
-  for (const [k, v] of Object.entries(stmt)) {
+  // Runs at every planQuery: a plain walk, no arrays allocated.
+  const o = stmt as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
     if (k !== 'lockingClause' && v !== null && typeof v === 'object' && lockingBelow(v)) return true;
   }
   return false;
