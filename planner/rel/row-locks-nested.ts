@@ -21,7 +21,7 @@
 // Divergence: EXPLAIN ANALYZE counts the abandoned first run of a subquery scan (loops=2).
 // Not built (0A000 where met): a locking SELECT in a correlated subquery (run once per outer row),
 // and a view whose query locks, read by a statement (the view body is not seen by
-// `hasNestedLocking`: XX000 "internal error" names it).
+// `hasNestedLocking`: PreludeNeeded reaches the client as its 0A000).
 
 import { DbError } from '../../catalog/index.js';
 import type { EvalContext, Value } from '../bind/expr.js';
@@ -32,12 +32,13 @@ const PRELUDES_MAX = 16;
 
 /**
  * A nested locking SELECT's rows are not there yet for this execution: `wait` locks them (and
- * keeps them where the reader looks); the statement then runs again. A DbError so that, should
- * it escape a driver that does not catch it, the client gets an internal error and not a hang.
+ * keeps them where the reader looks); the statement then runs again. A DbError for when no
+ * driver catches it: the statement was not routed through one because its text shows no nested
+ * locking clause — the clause is in a view's query.
  */
 export class PreludeNeeded extends DbError {
   constructor(readonly wait: Promise<unknown>) {
-    super('XX000', 'internal error: a locking subquery was read outside a statement that can wait for it');
+    super('0A000', 'FOR UPDATE/SHARE inside a view read by another query is not supported yet');
     // Never reported when caught; if it escapes, an unhandled rejection of `wait` must not crash.
     wait.catch(() => undefined);
   }
