@@ -21,10 +21,11 @@
 //     waited for the same way (the loop repeats until no other transaction holds a key of ours).
 //  2. W asks for k AFTER the load appended it: the bulk holder answers; W waits until the load's
 //     transaction ends (after its publish is visible), then sees the row (23505) or nothing.
-//  2b. another load L2 of the same table with a common key: whichever closes first waits for the
-//     other's transaction (LockManager.heldByOthers names one common key; asking for it makes
-//     the other bulk holder its exact holder), unless the other already waits for it on a common
-//     key. The waiter then validates against the committed rows of the other: 23505 or nothing.
+//  2b. another load L2 of the same table with a common key: the one that took the first common
+//     key later waits at its close for the other's transaction (heldByOthers compares when each
+//     took it; asking for the key makes L2 its exact holder), then validates against L2's
+//     committed rows — 23505 at that key, as PostgreSQL's later COPY blocks at the row and fails
+//     when the earlier commits. Both compare the same key, so exactly one of two waits.
 //  3. after close() validated, no live version of a load's key can appear before the publish:
 //     every SQL writer locks a key before writing it (MVCC.md), and every key is ours. Commits
 //     without locks (LsmDb.write: catalog, sequences) never touch user tables. The publish still
@@ -108,7 +109,7 @@ export class PublishIngest {
   /** TableIngest.add, the key joining the bulk hold when taken. */
   add(key: Uint8Array, row: Row): IngestAdd {
     const r = this.ing.add(key, row);
-    if (r === 'ok') this.keys.append(key);
+    if (r === 'ok') this.keys.append(key, this.host.locks.bulkTick());
     return r;
   }
 

@@ -18,6 +18,9 @@ export class BulkKeys {
   private used = 0;
   /** offsets[i] = start of key i; offsets[count] = end of the last key. */
   private offsets = new Uint32Array(1 << 10);
+  /** ticks[i]: when key i was appended (the lock manager's bulk clock): which of two loads
+   *  took a common key first (locks.ts heldByOthers). */
+  private ticks = new Float64Array(1 << 10);
   private n = 0;
   /** The opKey prefix of the table (7 chars, memtable/sortkey.ts). */
   readonly prefix: string;
@@ -31,15 +34,21 @@ export class BulkKeys {
   }
 
   get sizeBytes(): number {
-    return this.bytes.length + this.offsets.byteLength;
+    return this.bytes.length + this.offsets.byteLength + this.ticks.byteLength;
   }
 
-  /** Appends a key greater than every key appended before (the caller checked the order). */
-  append(key: Uint8Array): void {
+  /** When key i was appended. */
+  tickAt(i: number): number {
+    return this.ticks[i]!;
+  }
+
+  /** Appends a key greater than every key appended before (the caller checked the order), taken
+   *  at `tick` (LockManager.bulkTick()). */
+  append(key: Uint8Array, tick: number): void {
     const need = this.used + key.length;
     if (need > this.bytes.length) {
       const next = Math.max(need, this.bytes.length * 2);
-      if (next + this.offsets.byteLength > BULK_KEYS_BYTES_MAX) throw new LsmError('54000', `bulk load key set exceeds ${BULK_KEYS_BYTES_MAX} bytes`);
+      if (next + this.offsets.byteLength + this.ticks.byteLength > BULK_KEYS_BYTES_MAX) throw new LsmError('54000', `bulk load key set exceeds ${BULK_KEYS_BYTES_MAX} bytes`);
       const b = new Uint8Array(next);
       b.set(this.bytes.subarray(0, this.used));
       this.bytes = b;
@@ -48,7 +57,11 @@ export class BulkKeys {
       const o = new Uint32Array(this.offsets.length * 2);
       o.set(this.offsets);
       this.offsets = o;
+      const t = new Float64Array(this.offsets.length);
+      t.set(this.ticks);
+      this.ticks = t;
     }
+    this.ticks[this.n] = tick;
     this.bytes.set(key, this.used);
     this.offsets[this.n] = this.used;
     this.used = need;
@@ -101,20 +114,25 @@ export class BulkKeys {
     return lo;
   }
 
-  /** The opKey of the first key both sets hold, or undefined (a merge walk; O(1) when the key
-   *  ranges do not meet). */
-  firstCommonKey(other: BulkKeys): string | undefined {
+  /** Indexes [in this, in other] of the first key both sets hold, or undefined (a merge walk;
+   *  O(1) when the key ranges do not meet). */
+  firstCommon(other: BulkKeys): [number, number] | undefined {
     if (other.table !== this.table || this.n === 0 || other.n === 0) return undefined;
     if (other.compareAt(other.n - 1, this.key(0)) < 0 || this.compareAt(this.n - 1, other.key(0)) < 0) return undefined;
     let i = this.lowerBound(other.key(0));
     let j = 0;
     while (i < this.n && j < other.n) {
       const c = other.compareAt(j, this.key(i));
-      if (c === 0) return sortKeyOf(this.table, this.key(i));
+      if (c === 0) return [i, j];
       if (c < 0) j++;
       else i++;
     }
     return undefined;
+  }
+
+  /** The opKey of key i. */
+  opKeyAt(i: number): string {
+    return sortKeyOf(this.table, this.key(i));
   }
 
   /** Key i compared with `key` (bytewise). */

@@ -101,6 +101,7 @@ export class LockManager {
    * deadlock detection, timeouts, cancel — applies unchanged.
    */
   private readonly bulk = new Map<TxnId, { keys: BulkKeys; materialized: string[] }>();
+  private bulkClock = 0;
 
   /** Bound on waiting transactions: a queue that grows without limit is a bug elsewhere. */
   constructor(private readonly waitersMax = 100_000) {}
@@ -134,22 +135,26 @@ export class LockManager {
     this.releaseAll(txn, b.materialized);
   }
 
+  /** The bulk clock: BulkKeys records when each key was taken (heldByOthers compares them). */
+  bulkTick(): number {
+    return this.bulkClock++;
+  }
+
   /**
    * Row-lock keys of `keys` that another transaction holds: exactly (a writer that locked the
-   * key before the bulk holder `txn` took it), or as another bulk holder of the same table whose
-   * keys meet ours (one common key per such holder) — unless that holder already waits for
-   * `txn` on a key both hold (then `txn` goes first; waiting the other way would deadlock).
-   * A published ingest waits for each before it validates (db/publish.ts).
+   * key before the bulk holder `txn` took it), or as another bulk holder of the same table that
+   * took the first key both share BEFORE `txn` did (as in PostgreSQL, where the later COPY
+   * blocks at that row until the earlier one's transaction ends). Both loads compare the same
+   * key, so exactly one of two waits for the other. A published ingest waits for each key named
+   * here before it validates (db/publish.ts).
    */
   heldByOthers(txn: TxnId, keys: BulkKeys): string[] {
     const out: string[] = [];
     for (const [k, t] of this.holders) if (t !== txn && keys.has(k)) out.push(k);
-    const mine = this.bulk.get(txn);
     for (const [t, b] of this.bulk) {
       if (t === txn || b.keys.table !== keys.table) continue;
-      if (mine !== undefined && mine.materialized.some((k) => this.holders.get(k) === txn && b.keys.has(k))) continue;
-      const k = keys.firstCommonKey(b.keys);
-      if (k !== undefined) out.push(k);
+      const c = keys.firstCommon(b.keys);
+      if (c !== undefined && b.keys.tickAt(c[1]) < keys.tickAt(c[0])) out.push(keys.opKeyAt(c[0]));
     }
     return out;
   }

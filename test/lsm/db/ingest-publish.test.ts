@@ -197,16 +197,16 @@ describe('published ingest', () => {
     await db.close();
   });
 
-  it('two loads with common keys: the second to close waits for the first, then sees its rows as duplicates', async () => {
+  it('two loads with common keys: the one that took them later waits at close for the other, then sees its rows as duplicates', async () => {
     const io = new MemIo(13);
     const db = await open(io);
     const a = await load(db, range(1, 101), { close: false });
     const b = await load(db, range(50, 151), { close: false });
     const locks = (db as unknown as { locks: { isWaiting(t: number): boolean } }).locks;
-    // B closes while A is still open: it waits for A's transaction.
+    // A took the common keys first. B closes while A is still loading: it waits for A.
     const bClosing = b.pi.close((key, o) => b.txn.lockRow(TABLE, key, o), {});
     while (!locks.isWaiting(b.txn.id)) await new Promise((r) => setTimeout(r, 1));
-    // A does not wait for B (B waits for it: the other way would deadlock).
+    // A does not wait for B (B took them later).
     expect(await a.pi.close((key, o) => a.txn.lockRow(TABLE, key, o), {})).toBe(-1);
     await a.txn.commit();
     expect(await bClosing).toBe(0); // key 50, B's first, is A's now
