@@ -29,6 +29,7 @@ import { lockOptions, ownKey, TableWriter } from './write.js';
 import { planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
 import type { Shown } from '../exec/explain-deparse.js';
+import { planWithClause, type WithClause } from '../rel/with.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
 export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
@@ -37,7 +38,8 @@ export interface DeleteStmtNode { kind: 'DeleteStmt'; relation: RelationNode; wh
 type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue };
 
 export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
-  if (s.withClause) throw b.unsupported('WITH in UPDATE');
+  // WITH … UPDATE: the queries are planned first and visible to the statement's own planning.
+  if (s.withClause) return planWithClause(b, s.withClause as WithClause, () => planUpdate(b, { ...s, withClause: undefined }));
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw notWritable(b, tab, 'update', s.relation.location ?? -1);
   const alias = s.relation.alias?.aliasname;
@@ -124,7 +126,8 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
 }
 
 export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
-  if (s.withClause) throw b.unsupported('WITH in DELETE');
+  // WITH … DELETE: the queries are planned first and visible to the statement's own planning.
+  if (s.withClause) return planWithClause(b, s.withClause as WithClause, () => planDelete(b, { ...s, withClause: undefined }));
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw notWritable(b, tab, 'delete', s.relation.location ?? -1);
   const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);
