@@ -21,6 +21,9 @@ describe('WITH … INSERT/UPDATE/DELETE', () => {
       expect(await run("with src as (select 11 as id) update src set v = 'q' where id in (select id from src) returning *")).toEqual(['UPDATE 0', []]);
       expect(await run('with dst as (select 12 as id) delete from dst where id in (select id from dst) returning id')).toEqual(['DELETE 1', [['12']]]);
       expect(await run('select * from dst order by id')).toEqual(['SELECT 5', [['1', 'z'], ['11', 'r'], ['13', 'r'], ['14', 'r'], ['15', 'r']]]);
+      // The job-queue form: the WITH query locks its row (planner/rel/row-locks-nested.ts).
+      expect(await run("with nxt as (select id from src order by id limit 1 for update skip locked) update src set v = 'run' from nxt where src.id = nxt.id returning src.id, src.v")).toEqual(['UPDATE 1', [['1', 'run']]]);
+      expect(await run('with nxt as (select id from src where id > 1 order by id limit 1 for update skip locked) delete from src using nxt where src.id = nxt.id returning src.id')).toEqual(['DELETE 1', [['2']]]);
       // The same text again (cached plan): the CTE runs again in each execution.
       const again = "with m as (select max(id) + 1 as id from dst) insert into dst select id, 'n' from m returning id";
       expect(await run(again)).toEqual(['INSERT 0 1', [['16']]]);
