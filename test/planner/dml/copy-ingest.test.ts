@@ -178,12 +178,16 @@ describe('COPY FROM by ingest', () => {
     await c.query('ROLLBACK');
   });
 
-  it('a COPY into an empty table committed earlier takes the row path (no segment files)', async () => {
+  it('a COPY into a table committed earlier: autocommit publishes segment files (published ingest), inside BEGIN the row path', async () => {
     const { c, dir } = await setup();
     await c.query(DDL);
     const before = segFiles(dir).length;
-    expect(await copyIn(c, 'COPY t FROM STDIN', [lines(1, 100)])).toBe('COPY 100');
+    await c.query('BEGIN');
+    expect(await copyIn(c, 'COPY t FROM STDIN', [lines(1, 50)])).toBe('COPY 50');
+    await c.query('COMMIT');
     expect(segFiles(dir).length).toBe(before);
+    expect(await copyIn(c, 'COPY t FROM STDIN', [lines(51, 100)])).toBe('COPY 50');
+    expect(segFiles(dir).length).toBeGreaterThan(before);
     expect((await c.query('SELECT count(*) FROM t')).text).toEqual([['100']]);
     // FREEZE needs a table created or truncated in the transaction, as in PostgreSQL 15.
     for (const sql of ['COPY t FROM STDIN (FREEZE)', 'COPY t FROM STDIN WITH (FREEZE true)']) {
