@@ -1,12 +1,16 @@
 // Ingest: rows of a table that holds nothing yet, given in strictly ascending key order, become
 // segment files built outside the memtable and the WAL, added to the manifest in ONE version
 // edit at the bottom level (RocksDB's IngestExternalFile; LevelDB's bulk load idea). Used by
-// key rewrites (ALTER TABLE ADD PRIMARY KEY) of rows already sorted by the new key.
+// key rewrites (ALTER TABLE ADD PRIMARY KEY) of rows already sorted by the new key, and by COPY /
+// INSERT … SELECT into storage the transaction created. A load of a table others can see and
+// write (an autocommit COPY into a committed table) writes its files the same way but publishes
+// them at commit with a file-level sequence number instead (publish.ts; ../MVCC.md "Published
+// ingest"): the invariants below marked (fresh) hold for the first kind only.
 //
 // Invariants:
-//  - the table holds no version anywhere (memtables, segments) when the ingest starts and when
-//    it is applied; nothing else writes it meanwhile (the caller owns a fresh table id);
-//  - every ingested version has seq 0: visible to every snapshot, older than any later write
+//  - (fresh) the table holds no version anywhere (memtables, segments) when the ingest starts
+//    and when it is applied; nothing else writes it meanwhile (the caller owns a fresh table id);
+//  - (fresh) every ingested version has seq 0: visible to every snapshot, older than any later write
 //    (the table id is unreachable for readers until the caller publishes it, e.g. by a catalog
 //    commit, so "visible to old snapshots" never shows);
 //  - order of durability: each file is written and fsynced, the directory fsynced, then the
@@ -16,9 +20,10 @@
 //  - rows are copied into a ColumnChunk (lsm/segment/column-chunk.ts: per-column builders) as
 //    they arrive, so the caller's row and key objects die young instead of living until their
 //    chunk is encoded (a COPY spent a quarter of its CPU copying them through the young
-//    generation); the chunk is encoded from its columns on the calling thread — the bytes are
-//    encodeSegment's for the same entries. The worker pool takes entries only (packEntries), and
-//    rebuilding entries to ship them would cost the main thread more than the column encode.
+//    generation); a full chunk's buffers are transferred to the worker pool, which encodes it
+//    from its columns (the `encode-columns` job; inline when the pool has no worker) while the
+//    caller fills the next one — the bytes are encodeSegment's for the same entries — and hands
+//    the buffers back for the next chunk.
 import { compareBytes } from '../iter/index.js';
 import { segmentFileName, type SegmentFile } from '../manifest/index.js';
 import type { ColumnChunkParts, EncodedSegment } from '../segment/index.js';
