@@ -293,17 +293,13 @@ describe('published ingest review (real server)', () => {
     }
   }, 180_000);
 
-  // BUG (it.fails until fixed): two COPYs of the same keys, the first one's commit slowed by the
-  // memtable flush its publish needs (a tombstone of a key in its range sits in a big memtable):
-  // the second COPY validates at its end while the first is not published yet — its close()
-  // does not wait for the first load's bulk hold (LockManager.heldByOthers, lsm/mvcc/locks.ts,
-  // lists exact holders only) — so it sends CommandComplete "COPY 20000", and the duplicate is
-  // found by the re-validation at its commit (PublishIngest.publish, lsm/db/publish.ts), which
-  // the wire reports AFTER that CommandComplete (wire/query.ts endBracket). The rows are right
-  // (none of the second COPY), but a client sees "COPY 20000" and then 23505; PostgreSQL's
-  // second COPY waits for the first at the shared key and fails with 23505 alone. See the
-  // matching lsm test in test/lsm/db/publish-review.test.ts for the fix.
-  it.fails('two COPYs of the same keys, both validated before either commits: the loser gets 23505 without a CommandComplete before it', async () => {
+  // Found by this review (00:58): the second COPY validated at its end while the first was not
+  // published yet (its close() did not wait for another bulk hold), sent CommandComplete
+  // "COPY 20000", and got 23505 from the re-validation at its commit (PublishIngest.publish) —
+  // after that CommandComplete (wire/query.ts endBracket). PostgreSQL's second COPY waits for the
+  // first and fails with 23505 alone. Fixed in ab464cd; the first COPY's commit here is slowed by
+  // the memtable flush its publish needs (a tombstone of a key in its range in a big memtable).
+  it('two COPYs of the same keys, both validated before either commits: the loser gets 23505 without a CommandComplete before it', async () => {
     const [a, b, c] = await Promise.all([client(srv.port), client(srv.port), client(srv.port)]);
     try {
       await c.query(DDL('rv8'));

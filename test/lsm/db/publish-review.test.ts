@@ -10,6 +10,7 @@ import { describe, it, expect } from 'vitest';
 import { LsmDb, MemIo, encodeKey, type Row, type Snapshot } from '../../../lsm/index.js';
 
 const TABLE = 11;
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 const OTHER = 12;
 const k = (n: number) => encodeKey([{ type: 'int8' }], [BigInt(n)]);
 const row = (i: number, tag: string): Row => [BigInt(i), `${tag}:${i}`.padEnd(24, '.')];
@@ -270,7 +271,7 @@ describe('published ingest: targeted cases', () => {
     }
   });
 
-  it('two loads of overlapping keys both validated before either publishes: the second commit fails as a duplicate, removes its files, and the rows are the first load\'s only', async () => {
+  it('two loads of overlapping keys: one waits for the other\'s transaction at close, then reports the duplicate; the winner\'s rows only, the loser\'s files removed', async () => {
     const io = new MemIo(44);
     const db = await openDb(io);
     await db.write([{ table: TABLE, key: k(0), kind: 'put', row: row(0, 'old') }]);
@@ -286,36 +287,119 @@ describe('published ingest: targeted cases', () => {
       expect(pb.add(k(i), row(i, 'b'))).toBe('ok');
       if (pb.full) await pb.drain();
     }
-    expect(await pa.close((key, o) => a.lockRow(TABLE, key, o), {})).toBe(-1);
-    expect(await pb.close((key, o) => b.lockRow(TABLE, key, o), {})).toBe(-1);
-    await a.commit();
-    const err = await b.commit().then(() => undefined, (e: Error) => e);
-    expect(err, 'the second publish must not succeed').toBeDefined();
+    // Whichever reaches its wait first waits for the other's transaction; the other validates,
+    // commits, and the waiter then finds the duplicate.
+    const run = async (txn: typeof a, pi: typeof pa) => {
+      const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+      if (dup >= 0) {
+        txn.rollback();
+        return dup;
+      }
+      await txn.commit();
+      return -1;
+    };
+    const [da, dbb] = await Promise.all([run(a, pa), run(b, pb)]);
+    expect([da, dbb].filter((d) => d === -1).length).toBe(1);
+    const winner = da === -1 ? 'a' : 'b';
+    expect(winner === 'a' ? dbb : da).toBe(winner === 'a' ? 0 : 290); // key 300, the first common one
     await new Promise((r) => setTimeout(r, 20));
     const live = new Set(filesOf(db).map((f) => f.fileNumber));
     const segFiles = (await io.list('/db')).filter((n) => n.startsWith('seg-'));
     expect(segFiles.length, 'files of the failed load are removed').toBe(live.size);
     const m: Model = new Map([[0, 'old']]);
-    for (let i = 10; i < 400; i++) m.set(i, 'a');
-    checkState(db, m, undefined, 'after both commits', [0, 10, 299, 300, 399, 400, 699]);
+    if (winner === 'a') for (let i = 10; i < 400; i++) m.set(i, 'a');
+    else for (let i = 300; i < 700; i++) m.set(i, 'b');
+    checkState(db, m, undefined, 'after both', [0, 10, 299, 300, 399, 400, 699]);
     await db.close();
   });
 
-  // BUG (it.fails until fixed): a load's close() waits only for EXACT row-lock holders of its keys
-  // (LockManager.heldByOthers, lsm/mvcc/locks.ts: it iterates `holders`, never the other bulk
-  // holds), so when another published ingest already holds the same keys and has validated
-  // (closed, waiting for its commit), this close() validates too (nothing is published yet) and
-  // answers -1. The duplicate is found only by the re-validation under the commit gate
-  // (PublishIngest.publish, lsm/db/publish.ts), i.e. at COMMIT — after the SQL layer sent the
-  // COPY's CommandComplete ("COPY n" followed by 23505 on the wire: see
-  // test/e2e/copy-publish-review.test.ts "both validated"). PostgreSQL's second COPY waits for
-  // the first at the conflicting row and reports 23505 during the COPY. Fix: close() must also
-  // wait for other bulk holders that are past their own validation (state 'written') and share a
-  // key — e.g. heldByOthers returns, for each such hold, one shared key made exact for that
-  // holder (as bulkHolder() does), so lockRow waits for its transaction's end; then validate()
-  // sees the published rows. Holders still loading need no wait: they meet this one's 'written'
-  // state at their own close (the loop and validate() run without an await in between).
-  it.fails('a second load of keys that a validated, not yet committed load holds waits at close() for it, then reports the duplicate there (not at its commit)', async () => {
+  it('three loads sharing keys pairwise, closing one after another: no deadlock (ascending loads never deadlock in PostgreSQL), one wins, the others are duplicates', async () => {
+    const io = new MemIo(47);
+    const db = await openDb(io);
+    const loads = [[0, 200], [100, 300], [50, 250]].map(([lo, hi], n) => {
+      const txn = db.begin({ isolation: 'read-committed' });
+      const pi = db.beginPublishIngest(txn, TABLE);
+      for (let i = lo!; i < hi!; i++) expect(pi.add(k(i), row(i, `l${n}`))).toBe('ok');
+      return { txn, pi, n };
+    });
+    const outcomes = loads.map(async ({ txn, pi }, n) => {
+      await new Promise((r) => setTimeout(r, n * 10));
+      try {
+        const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+        if (dup >= 0) {
+          txn.rollback();
+          return 'duplicate';
+        }
+        await txn.commit();
+        return 'committed';
+      } catch (e) {
+        txn.rollback();
+        return (e as { code?: string }).code ?? String(e);
+      }
+    });
+    const got = await Promise.all(outcomes);
+    expect(got.filter((x) => x === 'committed').length, JSON.stringify(got)).toBe(1);
+    expect(got.filter((x) => x === 'duplicate').length, JSON.stringify(got)).toBe(2);
+    await db.close();
+  });
+
+  // BUG (it.fails until fixed; found against 7334df6): a waits-for cycle among three loads.
+  // Since 7334df6 a load waits at close() for another load whose first common key it took later
+  // (BulkKeys ticks; LockManager.heldByOthers, lsm/mvcc/locks.ts). But a load does not stop at a
+  // conflicting key as a PostgreSQL COPY does — it keeps taking keys — so the pairwise "who took
+  // the first common key first" order can be cyclic: B takes 50, C takes 51..99, B takes 51..300,
+  // A takes 0..100 (evens: 50 after B, 100 before C), C takes 100. A waits for B (50), B for C
+  // (51), C for A (100): the deadlock detector aborts one with 40P01. In PostgreSQL the same
+  // order ends without a deadlock: B waits at 51 for C, A waits at 50 for B and never takes
+  // 100, C takes 100 and commits, B fails 23505 at 51, A goes on and fails 23505 at 100. Every
+  // load ends committed or 23505 there. A fix: wait (at close) for the other bulk holder of the
+  // SMALLEST common key of all other holders first, or name only holders that do not
+  // (transitively) wait for this one (the detector's waits-for graph).
+  it.fails('three loads whose first common keys were taken in a cyclic order: no 40P01, one commits, the others are duplicates', async () => {
+    const io = new MemIo(48);
+    const db = await openDb(io);
+    const begin = () => {
+      const txn = db.begin({ isolation: 'read-committed' });
+      return { txn, pi: db.beginPublishIngest(txn, TABLE) };
+    };
+    const A = begin();
+    const B = begin();
+    const C = begin();
+    const add = (l: typeof A, keys: number[], tag: string) => {
+      for (const i of keys) expect(l.pi.add(k(i), row(i, tag))).toBe('ok');
+    };
+    add(B, [50], 'b');
+    add(C, range(51, 100).filter((i) => i % 2 === 1), 'c');
+    add(B, range(51, 301), 'b');
+    add(A, range(0, 101).filter((i) => i % 2 === 0), 'a');
+    add(C, [100], 'c');
+    const outcomes = [A, B, C].map(async ({ txn, pi }, n) => {
+      await new Promise((r) => setTimeout(r, n * 30));
+      try {
+        const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+        if (dup >= 0) {
+          txn.rollback();
+          return 'duplicate';
+        }
+        await txn.commit();
+        return 'committed';
+      } catch (e) {
+        txn.rollback();
+        return (e as { code?: string }).code ?? String(e);
+      }
+    });
+    const got = await Promise.all(outcomes);
+    expect(got.filter((x) => x !== 'committed' && x !== 'duplicate'), JSON.stringify(got)).toEqual([]);
+    expect(got.filter((x) => x === 'committed').length, JSON.stringify(got)).toBe(1);
+    await db.close();
+  });
+
+  // Found by this review (00:58): close() waited only for EXACT row-lock holders of its keys
+  // (LockManager.heldByOthers), so a second load of keys another validated, uncommitted load
+  // held validated too and found the duplicate only at its commit — after the COPY's
+  // CommandComplete. Fixed in ab464cd (heldByOthers names one common key per other bulk hold of
+  // the table); this guards it.
+  it('a second load of keys that a validated, not yet committed load holds waits at close() for it, then reports the duplicate there (not at its commit)', async () => {
     const io = new MemIo(46);
     const db = await openDb(io);
     const a = db.begin({ isolation: 'read-committed' });
