@@ -8,6 +8,7 @@
 // reopen or a crash with an empty WAL.
 import { describe, it, expect } from 'vitest';
 import { LsmDb, MemIo, encodeKey, type Row, type Snapshot } from '../../../lsm/index.js';
+import { Manifest } from '../../../lsm/manifest/index.js';
 
 const TABLE = 11;
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
@@ -392,6 +393,28 @@ describe('published ingest: targeted cases', () => {
     expect(got.filter((x) => x !== 'committed' && x !== 'duplicate'), JSON.stringify(got)).toEqual([]);
     expect(got.filter((x) => x === 'committed').length, JSON.stringify(got)).toBe(1);
     await db.close();
+  });
+
+  it('the file-level seq survives a manifest rollover (the new manifest\'s snapshot record) and a reopen', async () => {
+    const io = new MemIo(49);
+    await io.mkdirp('/m');
+    const { manifest } = await Manifest.open(io, '/m', { manifestBytesMax: 600 });
+    const file = (n: number, fileSeq?: bigint) => ({
+      level: 3, fileNumber: 100 + n, table: TABLE, sizeBytes: 10, smallestKey: k(n * 10), largestKey: k(n * 10 + 5),
+      smallestSeq: fileSeq ?? 1n, largestSeq: fileSeq ?? 1n, rowCount: 1, ...(fileSeq !== undefined ? { fileSeq } : {}),
+    });
+    await manifest.logAndApply({ added: [file(0, 77n)], lastSeq: 77n });
+    // Enough edits to pass manifestBytesMax: the state is rewritten as one snapshot record.
+    for (let n = 1; n < 12; n++) await manifest.logAndApply({ added: [file(n)] });
+    const names = await io.list('/m');
+    await manifest.close();
+    expect(names.filter((n) => n.startsWith('MANIFEST')), 'a rollover happened').not.toContain('MANIFEST-000001');
+    const reopened = (await Manifest.open(io, '/m', { manifestBytesMax: 600 })).manifest;
+    const f0 = reopened.current().allFiles().find((f) => f.fileNumber === 100);
+    expect(f0?.fileSeq).toBe(77n);
+    expect(reopened.lastSeq).toBe(77n);
+    expect(reopened.current().allFiles().filter((f) => f.fileSeq !== undefined).length).toBe(1);
+    await reopened.close();
   });
 
   // Found by this review (00:58): close() waited only for EXACT row-lock holders of its keys
