@@ -46,6 +46,11 @@ async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; s
   }
   const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait());
   if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
+  // PostgreSQL's rewrite and checks read the table at the latest snapshot once the lock is
+  // granted: rows a transaction we waited for committed get the new column's default too. Under
+  // READ COMMITTED the statement's snapshot is retaken here (REPEATABLE READ keeps its own).
+  const txn = ts.current();
+  if (txn.isolation === 'read-committed') txn.setSnapshot();
   if (objtype === 'OBJECT_VIEW' && t.kind !== 'view') throw new DbError('42809', `"${t.name}" is not a view`);
   if (t.kind !== 'table') {
     // ATSimplePermissions: the first subcommand names the action the relation kind refuses.
