@@ -23,6 +23,14 @@ export function outcome(p: Promise<pg.QueryResult>): Promise<string> {
   );
 }
 
+/** A query's outcome with its rows: "ok [rows]" or "err CODE message @position". */
+export function result(c: Client, sql: string): Promise<string> {
+  return c.query(sql).then(
+    (r) => `ok ${JSON.stringify(r.rows)}`,
+    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
+  );
+}
+
 export async function rows(c: Client, sql: string): Promise<string> {
   return JSON.stringify((await c.query(sql)).rows);
 }

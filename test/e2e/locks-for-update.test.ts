@@ -7,15 +7,7 @@
 // runs against a throw-away cluster and must give the same lines.
 import { expect } from 'vitest';
 import { describeWithOracle } from './oracle-suite.js';
-import { backendKey, cancelUntilSettled, connect, outcome, rows, stateAfter, type Client } from './locks-clients.js';
-
-/** A query's outcome with its rows: "ok [rows]" or "err CODE message @position". */
-function result(c: Client, sql: string): Promise<string> {
-  return c.query(sql).then(
-    (r) => `ok ${JSON.stringify(r.rows)}`,
-    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
-  );
-}
+import { backendKey, cancelUntilSettled, connect, outcome, rows, stateAfter, type Client, result } from './locks-clients.js';
 
 async function transcript(port: number): Promise<string[]> {
   const a = await connect(port);

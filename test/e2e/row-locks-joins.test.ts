@@ -11,14 +11,7 @@
 // The expected transcript is PostgreSQL 15's; when its binaries are installed the same sequence
 // runs against a throw-away cluster and must give the same lines.
 import { describeWithOracle } from './oracle-suite.js';
-import { connect, stateAfter, type Client } from './locks-clients.js';
-
-function result(c: Client, sql: string): Promise<string> {
-  return c.query(sql).then(
-    (r) => `ok ${JSON.stringify(r.rows)}`,
-    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
-  );
-}
+import { connect, stateAfter, type Client, result } from './locks-clients.js';
 
 async function transcript(port: number): Promise<string[]> {
   const a = await connect(port);

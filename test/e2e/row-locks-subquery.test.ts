@@ -11,14 +11,7 @@
 // cluster and must give the same lines. Then 4 workers drain a queue: every job exactly once.
 import { expect, it } from 'vitest';
 import { describeWithOracle } from './oracle-suite.js';
-import { connect, stateAfter, type Client } from './locks-clients.js';
-
-function result(c: Client, sql: string): Promise<string> {
-  return c.query(sql).then(
-    (r) => `ok ${JSON.stringify(r.rows)}`,
-    (e: { code?: string; message: string; position?: string }) => `err ${e.code} ${e.message}${e.position ? ` @${e.position}` : ''}`,
-  );
-}
+import { connect, stateAfter, type Client, result } from './locks-clients.js';
 
 const TAKE_ONE = 'DELETE FROM jq WHERE id = (SELECT id FROM jq ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *';
 const TAKE_TWO = "UPDATE jq SET state = 'run' WHERE id IN (SELECT id FROM jq WHERE state = 'new' ORDER BY id LIMIT 2 FOR UPDATE SKIP LOCKED) RETURNING id";
