@@ -8,64 +8,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describeWithOracle, type TranscriptCase } from './oracle-suite.js';
 import { startServer, type RunningServer } from './server.js';
+import { CopyIn, copyChunks, copyIn } from './copy-in.js';
 
-interface CopyConnection {
-  query(text: string): void;
-  sendCopyFromChunk(b: Buffer): void;
-  endCopyFrom(): void;
-  stream: { destroy(): void };
-}
-
-/** COPY … FROM STDIN through node-postgres (a Submittable); `onCopy` drives the data itself. */
-class CopyIn {
-  private tag = '';
-  /** Tags and data rows of every statement of the Query, in order. */
-  readonly results: (string | unknown[])[] = [];
-  readonly done: Promise<string>;
-  private settle!: { resolve: (t: string) => void; reject: (e: Error) => void };
-  constructor(readonly text: string, private readonly data: Buffer, private readonly onCopy?: (con: CopyConnection) => void) {
-    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-  }
-  submit(con: CopyConnection): void {
-    con.query(this.text);
-  }
-  handleCopyInResponse(con: CopyConnection): void {
-    if (this.onCopy) return this.onCopy(con);
-    for (let off = 0; off < this.data.length; off += 60_000) con.sendCopyFromChunk(this.data.subarray(off, off + 60_000));
-    con.endCopyFrom();
-  }
-  handleCommandComplete(msg: { text: string }): void {
-    this.tag = msg.text;
-    this.results.push(msg.text);
-  }
-  private error: Error | undefined;
-  handleError(e: Error): void {
-    // node-postgres forgets the query at an ErrorResponse; a multi-statement Query goes on to
-    // ReadyForQuery, where it settles (the tests here see the first error).
-    this.error ??= e;
-    this.settle.reject(e);
-  }
-  handleReadyForQuery(): void {
-    this.settle.resolve(this.tag);
-  }
-  handleRowDescription(): void {}
-  handleDataRow(msg: { fields: unknown[] }): void {
-    this.results.push(msg.fields.map((f) => (f === null ? null : String(f))));
-  }
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(): void {}
-}
-
-function copy(c: pg.Client, text: string, data: string, onCopy?: (con: CopyConnection) => void): Promise<string> {
-  const q = new CopyIn(text, Buffer.from(data), onCopy);
-  void c.query(q as unknown as pg.QueryConfig);
-  return q.done;
-}
+const copy = copyIn;
 
 /** A Query message holding a COPY and more statements: every tag and data row, or the error. */
 async function copyQuery(c: pg.Client, text: string, data: string): Promise<unknown> {
-  const q = new CopyIn(text, Buffer.from(data));
+  const q = new CopyIn(text, copyChunks(data));
   void c.query(q as unknown as pg.QueryConfig);
   try {
     await q.done;

@@ -7,51 +7,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startServer, type RunningServer } from './server.js';
-
-/** COPY … FROM STDIN through node-postgres: a Submittable that sends `chunks` as CopyData. */
-class CopyIn {
-  private tag = '';
-  readonly done: Promise<string>;
-  private settle!: { resolve: (t: string) => void; reject: (e: Error) => void };
-  constructor(readonly text: string, private readonly chunks: Buffer[], private readonly onCopy?: (con: CopyConnection) => void) {
-    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-  }
-  submit(con: CopyConnection): void {
-    con.query(this.text);
-  }
-  handleCopyInResponse(con: CopyConnection): void {
-    if (this.onCopy) return this.onCopy(con);
-    for (const c of this.chunks) con.sendCopyFromChunk(c);
-    con.endCopyFrom();
-  }
-  handleCommandComplete(msg: { text: string }): void {
-    this.tag = msg.text;
-  }
-  /** node-postgres forgets the query at an ErrorResponse (no handleReadyForQuery follows). */
-  handleError(e: Error): void {
-    this.settle.reject(e);
-  }
-  handleReadyForQuery(): void {
-    this.settle.resolve(this.tag);
-  }
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(): void {}
-}
-interface CopyConnection {
-  query(text: string): void;
-  sendCopyFromChunk(b: Buffer): void;
-  endCopyFrom(): void;
-  stream: { destroy(): void };
-}
+import { CopyIn, copyChunks } from './copy-in.js';
 
 function copy(c: pg.Client, text: string, data: string): Promise<string> {
-  const buf = Buffer.from(data);
-  const chunks: Buffer[] = [];
-  for (let off = 0; off < buf.length; off += 60_000) chunks.push(buf.subarray(off, off + 60_000));
-  const q = new CopyIn(text, chunks);
+  const q = new CopyIn(text, copyChunks(data));
   void c.query(q as unknown as pg.QueryConfig);
   return q.done;
 }

@@ -12,54 +12,9 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startServer, type RunningServer } from './server.js';
+import { copyIn, type CopyConnection } from './copy-in.js';
 
-interface CopyConnection {
-  query(text: string): void;
-  sendCopyFromChunk(b: Buffer): void;
-  endCopyFrom(): void;
-  stream: { destroy(): void };
-}
-
-/** COPY … FROM STDIN through node-postgres (a Submittable); `onCopy` drives the data itself. */
-class CopyIn {
-  private tag = '';
-  readonly done: Promise<string>;
-  private settle!: { resolve: (t: string) => void; reject: (e: Error) => void };
-  constructor(readonly text: string, private readonly data: Buffer, private readonly onCopy?: (con: CopyConnection) => void) {
-    this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-  }
-  submit(con: CopyConnection): void {
-    con.query(this.text);
-  }
-  handleCopyInResponse(con: CopyConnection): void {
-    if (this.onCopy) return this.onCopy(con);
-    for (let off = 0; off < this.data.length; off += 60_000) con.sendCopyFromChunk(this.data.subarray(off, off + 60_000));
-    con.endCopyFrom();
-  }
-  handleCommandComplete(msg: { text: string }): void {
-    this.tag = msg.text;
-  }
-  // node-pg forgets the active query on an ErrorResponse (its ReadyForQuery is not passed on).
-  // An error after a CommandComplete keeps the tag it followed (PostgreSQL never sends both).
-  handleError(e: Error): void {
-    if (this.tag !== '') (e as Error & { afterTag?: string }).afterTag = this.tag;
-    this.settle.reject(e);
-  }
-  handleReadyForQuery(): void {
-    this.settle.resolve(this.tag);
-  }
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(): void {}
-}
-
-function copy(c: pg.Client, text: string, data: string, onCopy?: (con: CopyConnection) => void): Promise<string> {
-  const q = new CopyIn(text, Buffer.from(data), onCopy);
-  void c.query(q as unknown as pg.QueryConfig).catch?.(() => undefined);
-  return q.done;
-}
+const copy = copyIn;
 
 /** COPY … TO STDOUT's text through node-postgres (a Submittable). */
 function copyOut(c: pg.Client, text: string): Promise<string> {
