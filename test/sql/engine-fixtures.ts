@@ -5,7 +5,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Engine } from '../../planner/api.js';
 import type { LsmDb } from '../../lsm/index.js';
+import type pg from 'pg';
 import { Client, openEngine } from './harness.js';
+import { makeContext, makeEngine, pgClient } from '../wire/harness.js';
 
 /** The engine's LsmDb. planner/ keeps it private (engine.tables.db); only tests reach in. */
 export function lsmOf(engine: Engine): LsmDb {
@@ -56,4 +58,40 @@ function useEngine(before: typeof beforeAll, after: typeof afterAll, setup: ((e:
     await (fx.engine as Engine | undefined)?.close();
   });
   return fx;
+}
+
+/** The fixture of usePgClientsEach: a fresh engine per test, reached by real `pg` clients. */
+export interface PgClients {
+  /** Opens a fresh engine (closing nothing: afterEach does) and returns its first two clients. */
+  start(): Promise<[pg.Client, pg.Client]>;
+  /** Another `pg` client of the current engine (closed after the test). */
+  connect(): Promise<pg.Client>;
+}
+
+/**
+ * For transcripts of several sessions: node-postgres clients over the real wire Connection on an
+ * in-memory transport (test/wire/harness.ts), a fresh engine per test; afterEach ends every
+ * client, then closes the engine.
+ */
+export function usePgClientsEach(): PgClients {
+  let engine: Engine | undefined;
+  const clients: pg.Client[] = [];
+  const connect = async (): Promise<pg.Client> => {
+    const { client } = pgClient(makeContext(engine!));
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.end().catch(() => undefined);
+    await engine?.close();
+    engine = undefined;
+  });
+  return {
+    connect,
+    async start() {
+      engine = await makeEngine();
+      return [await connect(), await connect()];
+    },
+  };
 }

@@ -5,33 +5,16 @@
 // not change, with PostgreSQL 15's outcomes: a row changed by a commit the UPDATE did not wait
 // for is updated from its newest version (EvalPlanQual), constraint errors keep their wording,
 // a key change and a UNIQUE column still take the general path, savepoints undo the one write.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { makeContext, makeEngine, pgClient } from '../../wire/harness.js';
-import type { Engine } from '../../../planner/api.js';
+import { usePgClientsEach } from '../../sql/engine-fixtures.js';
 
-let engine: Engine | undefined;
-const clients: pg.Client[] = [];
-
-async function connect(): Promise<pg.Client> {
-  const { client } = pgClient(makeContext(engine!));
-  await client.connect();
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.end().catch(() => undefined);
-  await engine?.close();
-  engine = undefined;
-});
+const pgc = usePgClientsEach();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function setup(): Promise<[pg.Client, pg.Client]> {
-  engine = await makeEngine();
-  const a = await connect();
-  const b = await connect();
+  const [a, b] = await pgc.start();
   await a.query('CREATE TABLE acc (id int PRIMARY KEY, bal int NOT NULL CHECK (bal < 1000))');
   await a.query('INSERT INTO acc VALUES (1, 100), (2, 200), (3, 300)');
   return [a, b];
