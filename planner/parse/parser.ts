@@ -11,6 +11,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import { unwiredExternalStatementError } from '../external/statements.js'; // issue 5
 import { DbError } from '../../catalog/index.js';
 import { convertNode } from './convert.js';
+import { checkPg15Grammar, type GrammarSource } from './pg15-grammar.js';
 import type { Node, RawStmt } from './ast.js';
 
 /** Loads the WASM module once per process; the module itself is stateless between parses. */
@@ -90,6 +91,11 @@ export function parseStatements(sql: string): SourceStatement[] {
     const end = rs.stmtLenBytes === 0 ? undefined : rs.stmtLocationBytes + rs.stmtLenBytes;
     out.push({ sql: source.sliceBytes(rs.stmtLocationBytes, end).trim(), ast: rs.stmt, source, startBytes: rs.stmtLocationBytes, endBytes: end });
   }
+  // PostgreSQL parses the whole string before running any of it: a construct its (15's) grammar
+  // lacks fails the query string as a syntax error would.
+  let grammarSource: GrammarSource | undefined;
+  const src = (): GrammarSource => (grammarSource ??= { bytes: Buffer.from(sql, 'utf8'), position: (b) => source.position(b) });
+  for (const st of out) checkPg15Grammar(st.ast, src);
   return out;
 }
 
