@@ -244,15 +244,19 @@ export class LsmDb implements TxnHost {
       byKey.set(opKey(op.table, op.key), copy);
     }
     if (byKey.size === 0) return undefined;
-    return this.commitOps([...byKey.values()], undefined, [...byKey.keys()]);
+    return this.commitOps([...byKey.values()], undefined, [...byKey.keys()], 0, false);
   }
 
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void {
     checkValue(table, key, row, this.valueBytesMax);
   }
 
-  /** The commit path shared by transactions and write(): see the class invariants. */
-  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[], heapBytes = 0): Promise<Seq> {
+  /** The commit path shared by transactions and write(): see the class invariants.
+   *  `txnCommit`: a Txn's commit (it holds one live snapshot until the commit returns), which
+   *  may take the inline flush (below). write() and internal commits never do: their callers'
+   *  concurrency (many write() calls in flight without snapshots) is invisible here, and group
+   *  commit is what serves them. */
+  async commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[], heapBytes = 0, txnCommit = true): Promise<Seq> {
     await admit(
       () => ({
         immutableMemtables: this.imms.length, immutableMemtablesMax: this.opts.immutableMemtablesMax,
@@ -285,6 +289,12 @@ export class LsmDb implements TxnHost {
     const frame = encodeRecord(this.packr, seq, entries);
     const token = this.inFlight.add(keys);
     this.commitsRunning++;
+    // The inline flush (wal/inline.ts) blocks the event loop for the fdatasync, so it is taken
+    // only when no snapshot but the committer's own is live: every other open transaction, and
+    // every statement while it runs or waits (a lock, a socket, an external scan), holds one.
+    // Then nothing else can use the loop during the flush except bytes not yet read from an
+    // idle socket, which wait at most one flush, as they would behind any statement's CPU.
+    const inline = txnCommit && this.opts.walInlineSync && this.snapshots.liveCount <= 1;
     try {
       await this.wal.append(frame, () => {
         const mem = this.mem;
@@ -295,7 +305,7 @@ export class LsmDb implements TxnHost {
         }
         if (seq > this.visibleSeq) this.visibleSeq = seq;
         this.counters.userBytes += frame.length;
-      });
+      }, inline);
     } finally {
       this.inFlight.remove(token);
       if (--this.commitsRunning === 0) for (const w of this.commitsIdleWaiters.splice(0)) w();
@@ -389,7 +399,7 @@ export class LsmDb implements TxnHost {
       }
     }
     const keys = memtableKeys(this.mem, this.immMems, table);
-    if (keys.length > 0) await this.commitOps(keys.map((key) => ({ table, key, kind: 'del', row: undefined })), undefined);
+    if (keys.length > 0) await this.commitOps(keys.map((key) => ({ table, key, kind: 'del', row: undefined })), undefined, undefined, 0, false);
     const dropSeq = this.visibleSeq;
     const deadline = this.io.nowMs() + DROP_WAIT_MS;
     // Snapshots at or below dropSeq may have been taken before the drop: they keep their rows.
@@ -398,7 +408,7 @@ export class LsmDb implements TxnHost {
       if (this.io.nowMs() > deadline) {
         const ops: WriteOp[] = [];
         for (const { key } of this.scan(table)) ops.push({ table, key, kind: 'del', row: undefined });
-        if (ops.length > 0) await this.commitOps(ops, undefined);
+        if (ops.length > 0) await this.commitOps(ops, undefined, undefined, 0, false);
         return;
       }
       await new Promise((r) => setTimeout(r, DROP_POLL_MS));
@@ -457,8 +467,8 @@ export class LsmDb implements TxnHost {
     return k;
   }
 
-  tryLockRow(txn: TxnId, lockKey: string): boolean {
-    return this.locks.tryAcquire(txn, lockKey);
+  tryLockRow(txn: TxnId, lockKey: string, o: LockOptions | undefined): boolean {
+    return this.locks.tryAcquire(txn, lockKey, o);
   }
 
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void {

@@ -30,6 +30,10 @@ export interface LsmOptions {
    *  for the next one; 0 = files grow with every append. Default 16 MiB (PostgreSQL's segment
    *  size): an fdatasync then commits no file-size metadata (../wal/prealloc.ts). */
   walPreallocBytes?: number;
+  /** syncMode 'fsync': a commit made while no other session holds a snapshot is written and
+   *  fdatasynced synchronously on the event loop (../wal/inline.ts) instead of through the
+   *  thread pool. Default true; false = always the pool (A/B measurements). */
+  walInlineSync?: boolean;
   /** Sealed memtables waiting for a flush before commits stall. Default 2. */
   immutableMemtablesMax?: number;
   /** Segment bytes kept open in memory. Default 512 MiB. */
@@ -58,6 +62,8 @@ export interface LsmStats {
   walCommits: number;
   walGroups: number;
   walSyncs: number;
+  /** Of walSyncs, those done inline (synchronously, a lone commit: ../wal/inline.ts). */
+  walInlineSyncs: number;
   walBytes: number;
   userBytes: number;
   flushes: number;
@@ -98,6 +104,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
   }
   if (o.heapLimitBytes !== undefined && !(typeof o.heapLimitBytes === 'number' && o.heapLimitBytes > 0)) throw new Error(`lsm: option heapLimitBytes must be a positive number, got ${String(o.heapLimitBytes)}`);
   if (o.syncMode !== undefined && o.syncMode !== 'fsync' && o.syncMode !== 'off') throw new Error(`lsm: syncMode must be 'fsync' or 'off'`);
+  if (o.walInlineSync !== undefined && typeof o.walInlineSync !== 'boolean') throw new Error(`lsm: option walInlineSync must be a boolean, got ${String(o.walInlineSync)}`);
   if (o.walPreallocBytes !== undefined && !(Number.isSafeInteger(o.walPreallocBytes) && o.walPreallocBytes >= 0)) throw new Error(`lsm: option walPreallocBytes must be a non-negative integer, got ${String(o.walPreallocBytes)}`);
   return {
     dir: o.dir.replace(/\/+$/, ''),
@@ -109,6 +116,7 @@ export function resolveOptions(o: LsmOptions): ResolvedOptions {
     heapLimitBytes: o.heapLimitBytes ?? getHeapStatistics().heap_size_limit,
     walQueueBytesMax: o.walQueueBytesMax ?? 64 * MiB,
     walPreallocBytes: o.walPreallocBytes ?? DEFAULT_WAL_PREALLOC_BYTES,
+    walInlineSync: o.walInlineSync ?? true,
     immutableMemtablesMax: o.immutableMemtablesMax ?? 2,
     segmentCacheBytesMax: o.segmentCacheBytesMax ?? 512 * MiB,
     batchRows: o.batchRows,

@@ -15,7 +15,7 @@ export interface StatsInput {
   immutableMemtables: number;
   liveSnapshots: number;
   heldLocks: number;
-  wal: { commits: number; groups: number; syncs: number; bytes: number };
+  wal: { commits: number; groups: number; syncs: number; bytes: number; inlineSyncs: number };
   compaction: CompactionStats;
   cache: SegmentCache;
   userBytes: number;
@@ -40,6 +40,7 @@ export function buildStats(i: StatsInput): LsmStats {
     walCommits: i.wal.commits,
     walGroups: i.wal.groups,
     walSyncs: i.wal.syncs,
+    walInlineSyncs: i.wal.inlineSyncs,
     walBytes: i.wal.bytes,
     userBytes: i.userBytes,
     flushes: i.flushes,

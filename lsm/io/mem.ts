@@ -64,11 +64,19 @@ class MemAppendFile implements AppendFile {
     return this.pos ?? this.inode.len;
   }
   async append(data: Uint8Array): Promise<void> {
+    this.appendNow(data);
+  }
+  async sync(): Promise<void> {
+    this.syncNow();
+  }
+  /** The synchronous forms (the WAL's inline flush, ../wal/inline.ts): same faults, same
+   *  crash model, only no promise. */
+  appendNow(data: Uint8Array): void {
     if (this.pos === undefined || this.pos === this.inode.len) this.io.appendTo(this.inode, data, this.path);
     else this.io.writeAt(this.inode, this.pos, data, this.path);
     if (this.pos !== undefined) this.pos += data.length;
   }
-  async sync(): Promise<void> {
+  syncNow(): void {
     this.io.syncInode(this.inode, this.path);
   }
   async close(): Promise<void> {
@@ -143,6 +151,16 @@ export class MemIo implements Io {
   usedBytes(): number {
     let n = 0;
     for (const inode of this.cur.values()) n += inode.len;
+    return n;
+  }
+
+  /** Bytes of `path` written since its last sync (appended past the synced length, or
+   *  overwritten in place): what a crash may lose. Tests assert it is 0 when a commit is
+   *  acknowledged. */
+  unsyncedBytes(path: string): number {
+    const inode = this.need(path);
+    let n = inode.len - inode.syncedLen;
+    for (const w of inode.overwrites ?? []) n += w.old.length;
     return n;
   }
 

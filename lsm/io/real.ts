@@ -1,8 +1,9 @@
 // The real Io: node:fs with real durability. `writeFileDurable` = open, write, fdatasync, close;
 // `syncDir` = open the directory + fsync (so creates, renames and removes in it survive a power
 // loss); `AppendFile.sync` = fdatasync. Paths are used as given (callers pass absolute paths or
-// paths relative to the process's working directory).
-import { promises as fsp, readFileSync, writeSync, constants } from 'node:fs';
+// paths relative to the process's working directory). `AppendFile.appendNow`/`syncNow` are the
+// synchronous forms the WAL's inline flush uses (../wal/inline.ts).
+import { promises as fsp, readFileSync, writeSync, fdatasyncSync, constants } from 'node:fs';
 
 /** Appends up to this size are written synchronously (page-cache copies that do not block the
  *  event loop for long); larger ones (a bulk load's record) go through the thread pool. */
@@ -33,6 +34,16 @@ class RealAppendFile implements AppendFile {
   }
   async sync(): Promise<void> {
     await this.fh.datasync();
+  }
+  /** The WAL's inline flush (wal/inline.ts): the same writes without a promise or the pool. */
+  appendNow(data: Uint8Array): void {
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fh.fd, data, off, data.length - off, this.sizeBytes + off);
+    this.sizeBytes += data.length;
+  }
+  /** fdatasync on the calling thread: blocks it for the disk's flush (wal/inline.ts says when). */
+  syncNow(): void {
+    fdatasyncSync(this.fh.fd);
   }
   async close(): Promise<void> {
     await this.fh.close();

@@ -15,8 +15,12 @@
 // Logs are preallocated (prealloc.ts): a zero-filled spare, prepared in the background, becomes
 // the next log by a rename, and records overwrite its zeros from offset 0 (cheaper fdatasyncs:
 // the file's size never changes); past its end a log simply grows.
+// Inline flush (inline.ts): a commit whose caller says nothing else is in flight, arriving while
+// the writer is idle, is appended and fdatasynced synchronously in `append` itself — the same
+// order (write, sync, onDurable, resolve) without the thread pool's round trip.
 import { errnoToLsmError } from '../io/errors.js';
 import { SpareLog, hasOpenAt } from './prealloc.js';
+import { INLINE_FRAME_BYTES_MAX, hasSyncWrites } from './inline.js';
 import { LsmError } from '../types.js';
 import type { AppendFile, Io } from '../types.js';
 
@@ -67,7 +71,7 @@ export class WalWriter {
   private timer: NodeJS.Timeout | undefined;
   private goodBytes: number;
   /** Counters for observability and tests. */
-  readonly stats = { groups: 0, commits: 0, syncs: 0, bytes: 0, failedGroups: 0 };
+  readonly stats = { groups: 0, commits: 0, syncs: 0, bytes: 0, failedGroups: 0, inlineSyncs: 0 };
 
   private constructor(
     private readonly io: Io,
@@ -129,9 +133,13 @@ export class WalWriter {
   }
 
   /** Queues one frame; resolves once durable (or appended, in syncMode 'off'), after
-   *  `onDurable` ran. Rejects with an LsmError (53100 / 58030) if the write failed. */
-  async append(frame: Uint8Array, onDurable: () => void): Promise<void> {
+   *  `onDurable` ran. Rejects with an LsmError (53100 / 58030) if the write failed.
+   *  `inline`: the caller has no other work in flight (no other session could use the event
+   *  loop meanwhile); if the writer is idle too, the frame is written and synced synchronously
+   *  before this returns (inline.ts), else it joins the next group as usual. */
+  async append(frame: Uint8Array, onDurable: () => void, inline = false): Promise<void> {
     if (frame.length > this.opts.groupBytesMax) throw new LsmError('54000', `WAL record of ${frame.length} bytes exceeds the limit of ${this.opts.groupBytesMax} bytes`);
+    if (inline && this.canInline(frame)) return this.writeInline(frame, onDurable);
     while (this.queueBytes + frame.length > this.opts.queueBytesMax && this.queue.length > 0) {
       await new Promise<void>((r) => this.spaceWaiters.push(r));
     }
@@ -177,6 +185,46 @@ export class WalWriter {
   private check(): void {
     if (this.broken) throw this.broken;
     if (this.closed) throw new LsmError('57P01', 'the database is closed');
+  }
+
+  /** The writer has nothing queued, running or pending, and the record is small: writing it
+   *  now keeps the log order (it is the next record either way). */
+  private canInline(frame: Uint8Array): boolean {
+    return (
+      this.opts.syncMode === 'fsync' && !this.running && this.queue.length === 0 && this.rotation === undefined &&
+      this.broken === undefined && !this.closed && frame.length <= INLINE_FRAME_BYTES_MAX && hasSyncWrites(this.file)
+    );
+  }
+
+  /** A group of one written without yielding: append, fdatasync, onDurable — then the promise
+   *  resolves. Nothing else runs on this thread in between, so no other group can start. */
+  private async writeInline(frame: Uint8Array, onDurable: () => void): Promise<void> {
+    const file = this.file;
+    if (!hasSyncWrites(file)) throw new Error('lsm invariant violated: inline WAL write on a file without sync writes');
+    try {
+      file.appendNow(frame);
+      file.syncNow();
+    } catch (e) {
+      // The failure cleanup is asynchronous: hold the writer as running so commits arriving
+      // meanwhile queue behind it, as they would behind a failed group.
+      this.running = true;
+      this.stats.failedGroups++;
+      const err = errnoToLsmError(e, `write to WAL file "${walFileName(this.logNumberValue)}"`);
+      try {
+        await this.recover(err);
+      } finally {
+        this.running = false;
+        if (this.queue.length > 0 || this.rotation) this.kick();
+      }
+      throw err;
+    }
+    this.goodBytes += frame.length;
+    this.stats.groups++;
+    this.stats.commits++;
+    this.stats.syncs++;
+    this.stats.inlineSyncs++;
+    this.stats.bytes += frame.length;
+    onDurable();
   }
 
   private kick(): void {
