@@ -1,10 +1,18 @@
 // Locks held until the owning transaction ends, in one wait-for graph:
-//  - row locks: exclusive, per (table, key) — the per-row fast path (`holders`, one entry per
-//    held lock, no object per lock);
+//  - row locks, per (table, key), in PostgreSQL's four strengths (`LockOptions.strength`,
+//    row-holds.ts: FOR KEY SHARE, FOR SHARE, FOR NO KEY UPDATE, FOR UPDATE — the default);
+//    several holders at once when their strengths do not conflict; the per-row fast path
+//    (`holders`, one entry per held lock, a number for a single holder: no object per lock);
 //  - relation locks (`LockOptions.relation`): a shared mode (DML: PostgreSQL's ROW EXCLUSIVE —
 //    several holders) and an exclusive mode (DDL: ACCESS EXCLUSIVE — waits for every holder);
 //    a key is either a row-lock key or a relation-lock key, never both (callers say which).
-// Waiters queue FIFO with a timeout and a polled cancel token. A relation request is granted only
+// Waiters queue FIFO with a timeout and a polled cancel token. A row request is granted when it
+// conflicts with no holder — also past queued waiters, as PostgreSQL's heap_lock_tuple lets a
+// request compatible with the current lockers through without queueing on the tuple — and a
+// release grants every queued row request that no longer conflicts, in queue order (so a row
+// waiter waits only for the holders it conflicts with: those are its edges in the graph). An
+// upgrade (a holder asking for a stronger strength) waits for the other holders it conflicts
+// with while keeping what it holds. A relation request is granted only
 // when it conflicts with no holder and (FIFO fairness) no one is queued before it — so a queued
 // exclusive request is not starved by a stream of shared ones; a transaction that already holds
 // the relation in some mode is not made to queue behind requests that wait for it.
@@ -12,26 +20,37 @@
 // wait for (the holders it conflicts with and the queued requests before it); reaching the
 // requester means a cycle, and the requester is the victim (40P01), as in PostgreSQL where the
 // backend that runs the deadlock check aborts itself.
-// Invariants: a lock with no holder has no waiters (a row lock's entry is deleted; a relation
-// lock's queue is granted from its head until a request conflicts); a transaction is in at most
+// Invariants: a lock with no holder has no waiters (a row lock's entry is deleted, its
+// compatible waiters granted; a relation lock's queue is granted from its head until a request
+// conflicts); a row waiter conflicts with some holder; a transaction is in at most
 // one wait queue; every waiter is settled exactly once (grant, timeout, cancel); a wait queue
 // exists only while it is non-empty.
-// Bulk holders (`addBulk`): a key covered by one has that transaction as its holder for every
-// other requester; it becomes an exact entry (`holders`) the first time someone asks for it.
+// Bulk holders (`addBulk`): a key covered by one has that transaction as its FOR UPDATE holder
+// for every other requester; it becomes an exact entry (`holders`) the first time someone asks
+// for it.
 import { LsmError } from '../types.js';
 import type { BulkKeys } from './bulk-keys.js';
+import { conflictingHolders, conflicts, holdersOf, holds, oneHolder, RANK_UPDATE, ROW_RANK, withHolder, withoutHolder, type RowHold, type RowLockMode } from './row-holds.js';
+
+export type { RowLockMode } from './row-holds.js';
 
 export type TxnId = number;
 
 export type RelMode = 'shared' | 'exclusive';
 
-interface Waiter {
+/** A lock request as the wait-for graph sees it (a queued one is a Waiter). */
+interface Request {
   txn: TxnId;
   key: string;
   /** undefined: a row lock. */
   mode: RelMode | undefined;
+  /** Row locks: the rank of the strength asked for (row-holds.ts). */
+  rank: number;
   label: string | undefined;
   modeName?: string | undefined;
+}
+
+interface Waiter extends Request {
   grant: () => void;
   fail: (e: unknown) => void;
 }
@@ -46,6 +65,8 @@ export interface RelGrant {
 }
 
 export interface LockOptions {
+  /** Row locks: the strength (default 'update', exclusive). */
+  strength?: RowLockMode;
   /** Give up after this long (55P03); undefined = wait forever (deadlocks are still found). */
   timeoutMs?: number;
   /** Fail at once when the lock is held (FOR UPDATE NOWAIT). */
@@ -62,6 +83,9 @@ export interface LockOptions {
   /** Polled while waiting (every CANCEL_POLL_MS): a reason set here ends the wait with it. */
   cancel?: { readonly reason: unknown };
 }
+
+/** What a synchronous try takes (`tryAcquire`): a row lock's strength, or a relation mode. */
+export type TryLockOptions = Pick<LockOptions, 'strength' | 'relation' | 'grant'>;
 
 /** 40P01 with the cycle described as PostgreSQL's DETAIL does ("Process A waits for … ; blocked
  *  by process B."), transaction ids standing in for process ids. */
@@ -84,9 +108,10 @@ const REL_IDLE_MAX = 4096;
 const CANCEL_POLL_MS = 20;
 
 export class LockManager {
-  /** Holder of every held row lock. A lock that no one waits for is this one entry only (a bulk
-   *  load holds a lock per inserted row: no object, array or promise per lock). */
-  private readonly holders = new Map<string, TxnId>();
+  /** Holders of every held row lock (row-holds.ts: a number for one holder). A lock that no one
+   *  waits for is this one entry only (a bulk load holds a lock per inserted row: no object,
+   *  array or promise per lock). */
+  private readonly holders = new Map<string, RowHold>();
   /** Relation locks (held or idle). */
   private readonly rels = new Map<string, RelLock>();
   private relGenNext = 1;
@@ -97,34 +122,53 @@ export class LockManager {
    * Bulk holders (a published ingest, ../db/publish.ts): a transaction that holds the row lock
    * of every key in a BulkKeys without an entry per key. A row-lock request for a key with no
    * exact holder asks them; when one covers the key, the key gets that transaction as its exact
-   * holder (`materialized`, released with the bulk hold), so the ordinary wait machinery — FIFO,
-   * deadlock detection, timeouts, cancel — applies unchanged.
+   * FOR UPDATE holder (`materialized`, released with the bulk hold), so the ordinary wait
+   * machinery — FIFO, deadlock detection, timeouts, cancel — applies unchanged. `yieldsTo`: the
+   * other loads this one waits for at its close whatever the order they took their keys in
+   * (heldByOthers).
    */
-  private readonly bulk = new Map<TxnId, { keys: BulkKeys; materialized: string[] }>();
+  private readonly bulk = new Map<TxnId, { keys: BulkKeys; materialized: string[]; yieldsTo: Set<TxnId> | undefined }>();
   private bulkClock = 0;
 
   /** Bound on waiting transactions: a queue that grows without limit is a bug elsewhere. */
   constructor(private readonly waitersMax = 100_000) {}
 
+  /** A holder of the row lock (the first of several), or undefined. */
   holderOf(key: string): TxnId | undefined {
-    return this.holders.get(key);
+    return holdersOf(this.holders.get(key))[0]?.txn;
   }
 
-  /** Takes the row lock when it is free (true) or already ours (true); false when another holds it. */
-  tryAcquire(txn: TxnId, key: string): boolean {
-    let holder = this.holders.get(key);
-    if (holder === undefined && this.bulk.size !== 0) holder = this.bulkHolder(txn, key);
-    if (holder === undefined) {
-      this.holders.set(key, txn);
+  /** Every holder of the row lock with its strength (tests, diagnostics). */
+  rowHolders(key: string): Array<{ txn: TxnId; mode: RowLockMode }> {
+    return holdersOf(this.holders.get(key));
+  }
+
+  /**
+   * Takes the lock at once when that waits for no one: a row lock (in `o.strength`, default
+   * FOR UPDATE) that conflicts with no other holder (free, ours already, or shared), or a
+   * relation lock (`o.relation`, grant reported in `o.grant`) as `acquire` would grant it
+   * without waiting. False when it would have to wait: nothing changed, the caller waits
+   * through `acquire`. No promise, no allocation on the uncontended paths.
+   */
+  tryAcquire(txn: TxnId, key: string, o?: TryLockOptions): boolean {
+    if (o?.relation !== undefined) return this.tryRel(txn, key, o.relation, o.grant);
+    const rank = o?.strength === undefined ? RANK_UPDATE : ROW_RANK[o.strength];
+    let h = this.holders.get(key);
+    if (h === undefined && this.bulk.size !== 0) h = this.bulkHolder(txn, key);
+    if (h === undefined) {
+      this.holders.set(key, oneHolder(txn, rank));
       return true;
     }
-    return holder === txn;
+    if (conflicts(h, txn, rank)) return false;
+    const next = withHolder(h, txn, rank);
+    if (next !== h) this.holders.set(key, next);
+    return true;
   }
 
   /** Registers `txn` as holding the row lock of every key `keys` holds now or later (see `bulk`). */
   addBulk(txn: TxnId, keys: BulkKeys): void {
     if (this.bulk.has(txn)) throw new Error(`lsm invariant violated: transaction ${txn} registers a second bulk hold`);
-    this.bulk.set(txn, { keys, materialized: [] });
+    this.bulk.set(txn, { keys, materialized: [], yieldsTo: undefined });
   }
 
   /** Ends the bulk hold of `txn` (if any): the keys waiters made exact go to their next waiters. */
@@ -132,6 +176,7 @@ export class LockManager {
     const b = this.bulk.get(txn);
     if (b === undefined) return;
     this.bulk.delete(txn);
+    for (const o of this.bulk.values()) o.yieldsTo?.delete(txn);
     this.releaseAll(txn, b.materialized);
   }
 
@@ -142,30 +187,68 @@ export class LockManager {
 
   /**
    * Row-lock keys of `keys` that another transaction holds: exactly (a writer that locked the
-   * key before the bulk holder `txn` took it), or as another bulk holder of the same table that
-   * took the first key both share BEFORE `txn` did (as in PostgreSQL, where the later COPY
-   * blocks at that row until the earlier one's transaction ends). Both loads compare the same
-   * key, so exactly one of two waits for the other. A published ingest waits for each key named
-   * here before it validates (db/publish.ts).
+   * key before the bulk holder `txn` took it), or as another bulk holder L of the same table
+   * that `txn` must wait for. A published ingest waits for each key named here before it
+   * validates (db/publish.ts), and asks again after every wait.
+   * Which of two loads sharing keys waits: as in PostgreSQL, where the later COPY blocks at the
+   * row until the earlier one's transaction ends, the one that took the first key both share
+   * LATER — both compare the same key, so exactly one of two waits. But a load does not stop at
+   * that key as a COPY does: it goes on taking keys, so among three or more loads those pairwise
+   * orders can form a cycle no PostgreSQL run would (B waits for C at 51, A for B at 50, C for A
+   * at 100 — PostgreSQL's A never reaches 100). So before `txn` names L it looks at the wait-for
+   * graph: when L already waits (transitively) for `txn`, the pair's order flips for good — L
+   * yields to `txn` (`yieldsTo`): L will wait for `txn` whatever happens to the chain between
+   * them meanwhile (a timeout in it must not let both validate before either commits), and `txn`
+   * goes on. The loads that do not commit then find the winner's rows (23505), as in PostgreSQL.
    */
   heldByOthers(txn: TxnId, keys: BulkKeys): string[] {
     const out: string[] = [];
-    for (const [k, t] of this.holders) if (t !== txn && keys.has(k)) out.push(k);
+    for (const [k, h] of this.holders) if (keys.has(k) && (typeof h !== 'number' || !holds(h, txn) || conflicts(h, txn, RANK_UPDATE))) out.push(k);
+    const mine = this.bulk.get(txn);
     for (const [t, b] of this.bulk) {
       if (t === txn || b.keys.table !== keys.table) continue;
       const c = keys.firstCommon(b.keys);
-      if (c !== undefined && b.keys.tickAt(c[1]) < keys.tickAt(c[0])) out.push(keys.opKeyAt(c[0]));
+      if (c === undefined) continue;
+      const name = mine?.yieldsTo?.has(t) === true || (b.yieldsTo?.has(txn) !== true && b.keys.tickAt(c[1]) < keys.tickAt(c[0]));
+      if (!name) continue;
+      if (mine?.yieldsTo?.has(t) !== true && this.waitsFor(t, txn)) {
+        (b.yieldsTo ??= new Set()).add(txn);
+        continue;
+      }
+      out.push(keys.opKeyAt(c[0]));
     }
     return out;
   }
 
+  /** True when `from` waits, directly or through other waiters, for `to` (the wait-for graph). */
+  private waitsFor(from: TxnId, to: TxnId): boolean {
+    const seen = new Set<TxnId>([from]);
+    const stack: TxnId[] = [from];
+    const next: TxnId[] = [];
+    while (stack.length > 0) {
+      const w = this.waitingFor.get(stack.pop()!);
+      if (w === undefined) continue;
+      next.length = 0;
+      this.blockers(w, false, next);
+      for (const n of next) {
+        if (n === to) return true;
+        if (!seen.has(n)) {
+          seen.add(n);
+          stack.push(n);
+        }
+      }
+    }
+    return false;
+  }
+
   /** The bulk holder other than `txn` covering the free key `key`, made its exact holder. */
-  private bulkHolder(txn: TxnId, key: string): TxnId | undefined {
+  private bulkHolder(txn: TxnId, key: string): RowHold | undefined {
     for (const [t, b] of this.bulk) {
       if (t === txn || !b.keys.has(key)) continue;
-      this.holders.set(key, t);
+      const h = oneHolder(t, RANK_UPDATE);
+      this.holders.set(key, h);
       b.materialized.push(key);
-      return t;
+      return h;
     }
     return undefined;
   }
@@ -173,43 +256,58 @@ export class LockManager {
   /** Resolves when `txn` holds the lock (at once if it already does). */
   acquire(txn: TxnId, key: string, opts: LockOptions = {}): Promise<void> {
     if (opts.relation !== undefined) return this.acquireRel(txn, key, opts.relation, opts);
-    let holder = this.holders.get(key);
-    if (holder === undefined && this.bulk.size !== 0) holder = this.bulkHolder(txn, key);
-    if (holder === undefined) {
-      this.holders.set(key, txn);
+    const rank = opts.strength === undefined ? RANK_UPDATE : ROW_RANK[opts.strength];
+    let h = this.holders.get(key);
+    if (h === undefined && this.bulk.size !== 0) h = this.bulkHolder(txn, key);
+    if (h === undefined) {
+      this.holders.set(key, oneHolder(txn, rank));
       return Promise.resolve();
     }
-    if (holder === txn) return Promise.resolve();
+    if (!conflicts(h, txn, rank)) {
+      const next = withHolder(h, txn, rank);
+      if (next !== h) this.holders.set(key, next);
+      return Promise.resolve();
+    }
     if (opts.nowait) return Promise.reject(new LsmError('55P03', 'could not obtain lock on row'));
-    return this.wait(txn, key, undefined, opts);
+    return this.wait(txn, key, undefined, rank, opts);
   }
 
-  private acquireRel(txn: TxnId, key: string, mode: RelMode, opts: LockOptions): Promise<void> {
+  /** The relation lock granted at once (see acquireRel), or false. */
+  private tryRel(txn: TxnId, key: string, mode: RelMode, grant: RelGrant | undefined): boolean {
+    const r = this.relOf(key);
+    const holds = r.x === txn || r.shared.has(txn);
+    if (!relGrantable(r, txn, mode) || (!holds && this.queues.has(key))) return false;
+    if (mode === 'shared') {
+      if (r.x !== txn) r.shared.add(txn);
+    } else r.x = txn;
+    if (grant) {
+      grant.gen = r.gen;
+      grant.waited = false;
+    }
+    return true;
+  }
+
+  private relOf(key: string): RelLock {
     let r = this.rels.get(key);
     if (r === undefined) {
       if (this.rels.size >= REL_IDLE_MAX) this.dropIdleRels();
       r = { x: undefined, shared: new Set(), gen: this.relGenNext++ };
       this.rels.set(key, r);
     }
-    const q = this.queues.get(key);
-    // Already holding the relation in some mode: no queueing behind waiters that wait for us.
-    const holds = r.x === txn || r.shared.has(txn);
-    if (relGrantable(r, txn, mode) && (q === undefined || holds)) {
-      if (mode === 'shared') {
-        if (r.x !== txn) r.shared.add(txn);
-      } else r.x = txn;
-      if (opts.grant) {
-        opts.grant.gen = r.gen;
-        opts.grant.waited = false;
-      }
-      return Promise.resolve();
-    }
-    if (opts.nowait) return Promise.reject(new LsmError('55P03', `could not obtain lock on ${opts.label ?? 'relation'}`));
-    return this.wait(txn, key, mode, opts, holds);
+    return r;
   }
 
-  private wait(txn: TxnId, key: string, mode: RelMode | undefined, opts: LockOptions, front = false): Promise<void> {
-    const cycle = this.findCycle(txn, key, mode, opts.label, front, opts.modeName);
+  private acquireRel(txn: TxnId, key: string, mode: RelMode, opts: LockOptions): Promise<void> {
+    // Already holding the relation in some mode: no queueing behind waiters that wait for us.
+    if (this.tryRel(txn, key, mode, opts.grant)) return Promise.resolve();
+    if (opts.nowait) return Promise.reject(new LsmError('55P03', `could not obtain lock on ${opts.label ?? 'relation'}`));
+    const r = this.rels.get(key)!;
+    return this.wait(txn, key, mode, RANK_UPDATE, opts, r.x === txn || r.shared.has(txn));
+  }
+
+  private wait(txn: TxnId, key: string, mode: RelMode | undefined, rank: number, opts: LockOptions, front = false): Promise<void> {
+    const req = { txn, key, mode, rank, label: opts.label, modeName: opts.modeName };
+    const cycle = this.findCycle(req, front);
     if (cycle !== undefined) return Promise.reject(new DeadlockError(cycle));
     if (this.waitingFor.size >= this.waitersMax) return Promise.reject(new LsmError('53200', 'out of shared memory (lock wait slots)'));
     return new Promise<void>((resolve, reject) => {
@@ -221,7 +319,7 @@ export class LockManager {
         this.waitingFor.delete(txn);
       };
       const w: Waiter = {
-        txn, key, mode, label: opts.label, modeName: opts.modeName,
+        ...req,
         grant: () => {
           settle();
           if (opts.grant) {
@@ -238,7 +336,8 @@ export class LockManager {
             if (i >= 0) q.splice(i, 1);
             if (q.length === 0) this.queues.delete(key);
           }
-          // A relation request that leaves the queue may unblock those behind it.
+          // A relation request that leaves the queue may unblock those behind it (a row
+          // waiter blocks no other waiter).
           if (mode !== undefined) this.grantRel(key);
           reject(e);
         },
@@ -261,30 +360,33 @@ export class LockManager {
     });
   }
 
-  /** The transactions a request (or a queued waiter `self`) waits for: the holders it conflicts
-   *  with and, for relation locks, the conflicting requests queued before it. */
-  private blockers(txn: TxnId, key: string, mode: RelMode | undefined, self: Waiter | undefined, front: boolean, out: TxnId[]): void {
-    if (mode === undefined) {
-      const h = this.holders.get(key);
-      if (h !== undefined) out.push(h);
+  /** The transactions a request `w` (queued, or about to be) waits for: the holders it
+   *  conflicts with and, for relation locks, the conflicting requests queued before it (all of
+   *  the queue when `w` is not in it yet; none when it goes to the `front`). */
+  private blockers(w: Request, front: boolean, out: TxnId[]): void {
+    const txn = w.txn;
+    if (w.mode === undefined) {
+      const h = this.holders.get(w.key);
+      if (h !== undefined) conflictingHolders(h, txn, w.rank, out);
       return;
     }
-    const r = this.rels.get(key);
+    const r = this.rels.get(w.key);
     if (r === undefined) return;
     if (r.x !== undefined && r.x !== txn) out.push(r.x);
-    if (mode === 'exclusive') for (const s of r.shared) if (s !== txn) out.push(s);
+    if (w.mode === 'exclusive') for (const s of r.shared) if (s !== txn) out.push(s);
     if (front) return;
-    for (const w of this.queues.get(key) ?? []) {
-      if (w === self) break;
-      if (w.txn !== txn && (mode === 'exclusive' || w.mode === 'exclusive')) out.push(w.txn);
+    for (const o of this.queues.get(w.key) ?? []) {
+      if (o === w) break;
+      if (o.txn !== txn && (w.mode === 'exclusive' || o.mode === 'exclusive')) out.push(o.txn);
     }
   }
 
-  /** Walks the wait-for graph from what `txn` would wait for; the cycle's description when it
-   *  reaches `txn`, else undefined. */
-  private findCycle(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, front: boolean, modeName?: string): string | undefined {
+  /** Walks the wait-for graph from what `req` would wait for; the cycle's description when it
+   *  reaches `req.txn`, else undefined. */
+  private findCycle(req: Request, front: boolean): string | undefined {
+    const txn = req.txn;
     const first: TxnId[] = [];
-    this.blockers(txn, key, mode, undefined, front, first);
+    this.blockers(req, front, first);
     // Depth-first with the path kept, to describe the cycle.
     const via = new Map<TxnId, TxnId>(); // node -> the node that waits for it
     const stack: TxnId[] = [];
@@ -294,16 +396,17 @@ export class LockManager {
         stack.push(b);
       }
     }
+    const next: TxnId[] = [];
     while (stack.length > 0) {
       const cur = stack.pop()!;
       const w = this.waitingFor.get(cur);
       if (w === undefined) continue;
-      const next: TxnId[] = [];
-      this.blockers(w.txn, w.key, w.mode, w, false, next);
+      next.length = 0;
+      this.blockers(w, false, next);
       for (const n of next) {
         if (n === txn) {
           via.set(txn, cur);
-          return this.describe(txn, key, mode, label, via, modeName);
+          return this.describe(req, via);
         }
         if (!via.has(n)) {
           via.set(n, cur);
@@ -314,7 +417,8 @@ export class LockManager {
     return undefined;
   }
 
-  private describe(txn: TxnId, key: string, mode: RelMode | undefined, label: string | undefined, via: Map<TxnId, TxnId>, modeName?: string): string {
+  private describe(req: Request, via: Map<TxnId, TxnId>): string {
+    const txn = req.txn;
     // via: b -> the transaction waiting for b. Walk back from txn to rebuild the cycle in order.
     const order: TxnId[] = [];
     let cur = via.get(txn)!;
@@ -327,7 +431,9 @@ export class LockManager {
     for (let i = 0; i < cycle.length; i++) {
       const a = cycle[i]!;
       const b = cycle[(i + 1) % cycle.length]!;
-      const w = a === txn ? { mode, label, key, modeName } : this.waitingFor.get(a)!;
+      const w = a === txn ? req : this.waitingFor.get(a)!;
+      // A row wait is PostgreSQL's wait for the holder's transaction (XactLockTableWait takes
+      // ShareLock on it), whatever the row-lock strength.
       lines.push(`Process ${a} waits for ${lockName(w.mode, w.modeName)} on ${w.mode === undefined ? `transaction ${b}` : w.label ?? 'relation'}; blocked by process ${b}.`);
     }
     return lines.join('\n');
@@ -347,20 +453,38 @@ export class LockManager {
   releaseAll(txn: TxnId, keys: Iterable<string>): void {
     const queues = this.queues;
     for (const key of keys) {
-      if (this.holders.get(key) !== txn) {
+      const h = this.holders.get(key);
+      if (h === undefined || !holds(h, txn)) {
+        // Not a row lock of ours: a relation lock (or nothing).
         if (this.rels.size !== 0) this.releaseRel(txn, key);
         continue;
       }
-      const q = queues.size === 0 ? undefined : queues.get(key);
-      const next = q?.shift();
-      if (next === undefined) {
-        this.holders.delete(key);
+      const rest = withoutHolder(h, txn);
+      if (rest === undefined) this.holders.delete(key);
+      else if (rest !== h) this.holders.set(key, rest);
+      if (queues.size !== 0 && queues.has(key)) this.grantRow(key);
+    }
+  }
+
+  /** Grants, in queue order, every queued request for the row lock `key` that conflicts with
+   *  no holder now (each one granted counts as a holder for those after it). */
+  private grantRow(key: string): void {
+    const q = this.queues.get(key)!;
+    let h = this.holders.get(key);
+    const granted: Waiter[] = [];
+    for (let i = 0; i < q.length; ) {
+      const w = q[i]!;
+      if (h !== undefined && conflicts(h, w.txn, w.rank)) {
+        i++;
         continue;
       }
-      if (q!.length === 0) queues.delete(key);
-      this.holders.set(key, next.txn);
-      next.grant();
+      h = withHolder(h, w.txn, w.rank);
+      q.splice(i, 1);
+      granted.push(w);
     }
+    if (h !== undefined) this.holders.set(key, h);
+    if (q.length === 0) this.queues.delete(key);
+    for (const w of granted) w.grant();
   }
 
   private releaseRel(txn: TxnId, key: string): void {

@@ -17,7 +17,7 @@ import { LOCK_HEAP_BYTES, entryHeapBytes, writeSetLimitError, type WriteSetBudge
 import { KeySlab, sortKeyOf } from '../memtable/sortkey.js';
 import { LsmError } from '../types.js';
 import type { Entry, Row, Seq, TableId } from '../types.js';
-import type { LockOptions, TxnId } from './locks.js';
+import type { LockOptions, TryLockOptions, TxnId } from './locks.js';
 import type { Snapshot } from './snapshots.js';
 
 export type Isolation = 'snapshot' | 'read-committed';
@@ -83,9 +83,10 @@ export interface TxnHost {
    *  flushed, so the host charges that much to the memtable (writeSetBudget.add). */
   commitOps(ops: WriteOp[], conflictSnapshot: Seq | undefined, opKeys?: string[], heapBytes?: number): Promise<Seq>;
   lockRow(txn: TxnId, table: TableId, key: Uint8Array, opts: LockOptions): Promise<string>;
-  /** Takes the lock of `lockKey` (an opKey) at once when it is free or already `txn`'s; false
-   *  when another transaction holds it (the caller then waits through lockRow). */
-  tryLockRow(txn: TxnId, lockKey: string): boolean;
+  /** Takes the lock of `lockKey` (an opKey) at once when that waits for no one (a row lock in
+   *  `o.strength`, default FOR UPDATE, or the relation lock `o.relation`: LockManager.tryAcquire);
+   *  false when it would wait (the caller then waits through lockRow). */
+  tryLockRow(txn: TxnId, lockKey: string, o: TryLockOptions | undefined): boolean;
   /** Releases the locks and cancels a lock wait still pending for `txn`. */
   releaseLocks(txn: TxnId, lockKeys: Iterable<string>): void;
   checkValue(table: TableId, key: Uint8Array, row: Row | undefined): void;
@@ -346,11 +347,12 @@ export class Txn {
   }
 
   /** Synchronous lockRow for the uncontended case: true when the lock of `k`
-   *  (`Txn.keyOf(table, key)`) is now held; false when another transaction holds it (call
-   *  lockRow to wait). */
-  tryLockRow(k: string): boolean {
+   *  (`Txn.keyOf(table, key)`) is now held in `o.strength` (default FOR UPDATE; or the relation
+   *  lock `o.relation`); false when it would wait for another transaction (call lockRow with the
+   *  same options to wait). */
+  tryLockRow(k: string, o?: TryLockOptions): boolean {
     this.check();
-    if (!this.host.tryLockRow(this.id, k)) return false;
+    if (!this.host.tryLockRow(this.id, k, o)) return false;
     this.addLock(k);
     return true;
   }
@@ -375,7 +377,7 @@ export class Txn {
    */
   insertIfAbsent(table: TableId, key: Uint8Array, row: Row, k: string, beforeWrite?: (table: TableId, key: Uint8Array, ownBefore: boolean) => void): 'busy' | 'exists' | 'inserted' {
     this.check();
-    if (!this.host.tryLockRow(this.id, k)) return 'busy';
+    if (!this.host.tryLockRow(this.id, k, undefined)) return 'busy';
     const old = this.writes.get(k);
     const live = old ? old.kind === 'put' : this.host.latestVersion(table, key)?.kind === 'put';
     if (live) {
@@ -398,8 +400,9 @@ export class Txn {
     return 'inserted';
   }
 
-  /** Exclusive row lock held until commit/rollback. Waits (FIFO) for the holder; 40P01 on
-   *  deadlock, 55P03 on timeout or nowait. */
+  /** Row lock in `opts.strength` (default FOR UPDATE, exclusive) held until commit/rollback.
+   *  Waits (FIFO) for the holders it conflicts with; 40P01 on deadlock, 55P03 on timeout or
+   *  nowait. */
   async lockRow(table: TableId, key: Uint8Array, opts: LockOptions = {}): Promise<void> {
     this.check();
     const k = await this.host.lockRow(this.id, table, key, opts);

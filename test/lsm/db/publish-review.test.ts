@@ -100,6 +100,28 @@ async function publishLoad(db: LsmDb, keys: number[], tag: string): Promise<{ du
   return { dup, seq: seq! };
 }
 
+type Load = { txn: ReturnType<LsmDb['begin']>; pi: ReturnType<LsmDb['beginPublishIngest']> };
+
+/** Closes every load concurrently, the n-th after n * `staggerMs`, and commits each that found
+ *  no duplicate: per load 'committed', 'duplicate' (rolled back) or the error's SQLSTATE. */
+async function closeAll(loads: Load[], staggerMs: number): Promise<string[]> {
+  return Promise.all(loads.map(async ({ txn, pi }, n) => {
+    await new Promise((r) => setTimeout(r, n * staggerMs));
+    try {
+      const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
+      if (dup >= 0) {
+        txn.rollback();
+        return 'duplicate';
+      }
+      await txn.commit();
+      return 'committed';
+    } catch (e) {
+      txn.rollback();
+      return (e as { code?: string }).code ?? String(e);
+    }
+  }));
+}
+
 describe('published ingest: model-based review', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`seed ${seed}: loads, writes, deletes, flushes, compactions, snapshots, reopens and crashes agree with the model`, async () => {
@@ -323,40 +345,20 @@ describe('published ingest: targeted cases', () => {
       for (let i = lo!; i < hi!; i++) expect(pi.add(k(i), row(i, `l${n}`))).toBe('ok');
       return { txn, pi, n };
     });
-    const outcomes = loads.map(async ({ txn, pi }, n) => {
-      await new Promise((r) => setTimeout(r, n * 10));
-      try {
-        const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
-        if (dup >= 0) {
-          txn.rollback();
-          return 'duplicate';
-        }
-        await txn.commit();
-        return 'committed';
-      } catch (e) {
-        txn.rollback();
-        return (e as { code?: string }).code ?? String(e);
-      }
-    });
-    const got = await Promise.all(outcomes);
+    const got = await closeAll(loads, 10);
     expect(got.filter((x) => x === 'committed').length, JSON.stringify(got)).toBe(1);
     expect(got.filter((x) => x === 'duplicate').length, JSON.stringify(got)).toBe(2);
     await db.close();
   });
 
-  // BUG (it.fails until fixed; found against 7334df6): a waits-for cycle among three loads.
-  // Since 7334df6 a load waits at close() for another load whose first common key it took later
-  // (BulkKeys ticks; LockManager.heldByOthers, lsm/mvcc/locks.ts). But a load does not stop at a
-  // conflicting key as a PostgreSQL COPY does — it keeps taking keys — so the pairwise "who took
-  // the first common key first" order can be cyclic: B takes 50, C takes 51..99, B takes 51..300,
-  // A takes 0..100 (evens: 50 after B, 100 before C), C takes 100. A waits for B (50), B for C
-  // (51), C for A (100): the deadlock detector aborts one with 40P01. In PostgreSQL the same
-  // order ends without a deadlock: B waits at 51 for C, A waits at 50 for B and never takes
-  // 100, C takes 100 and commits, B fails 23505 at 51, A goes on and fails 23505 at 100. Every
-  // load ends committed or 23505 there. A fix: wait (at close) for the other bulk holder of the
-  // SMALLEST common key of all other holders first, or name only holders that do not
-  // (transitively) wait for this one (the detector's waits-for graph).
-  it.fails('three loads whose first common keys were taken in a cyclic order: no 40P01, one commits, the others are duplicates', async () => {
+  // Found against 7334df6 (was it.fails): a load does not stop at a conflicting key as a
+  // PostgreSQL COPY does — it keeps taking keys — so the pairwise "who took the first common key
+  // first" order can be cyclic: B takes 50, C takes 51..99, B takes 51..300, A takes 0..100
+  // (evens: 50 after B, 100 before C), C takes 100. A waits for B (50), B for C (51), C for A
+  // (100). In PostgreSQL the same order ends without a deadlock (B waits at 51 for C, A at 50 for
+  // B and never takes 100, C commits, B and A fail 23505). Fixed in LockManager.heldByOthers: C
+  // does not name A, which already waits for C through B; A yields to C for good.
+  it('three loads whose first common keys were taken in a cyclic order: no 40P01, one commits, the others are duplicates', async () => {
     const io = new MemIo(48);
     const db = await openDb(io);
     const begin = () => {
@@ -374,22 +376,7 @@ describe('published ingest: targeted cases', () => {
     add(B, range(51, 301), 'b');
     add(A, range(0, 101).filter((i) => i % 2 === 0), 'a');
     add(C, [100], 'c');
-    const outcomes = [A, B, C].map(async ({ txn, pi }, n) => {
-      await new Promise((r) => setTimeout(r, n * 30));
-      try {
-        const dup = await pi.close((key, o) => txn.lockRow(TABLE, key, o), {});
-        if (dup >= 0) {
-          txn.rollback();
-          return 'duplicate';
-        }
-        await txn.commit();
-        return 'committed';
-      } catch (e) {
-        txn.rollback();
-        return (e as { code?: string }).code ?? String(e);
-      }
-    });
-    const got = await Promise.all(outcomes);
+    const got = await closeAll([A, B, C], 30);
     expect(got.filter((x) => x !== 'committed' && x !== 'duplicate'), JSON.stringify(got)).toEqual([]);
     expect(got.filter((x) => x === 'committed').length, JSON.stringify(got)).toBe(1);
     await db.close();
