@@ -6,7 +6,7 @@
 // - DataRow bytes are written straight into the writer's buffer; a NULL is length -1.
 // - Format codes other than 0 (text) and 1 (binary) are rejected before any row is produced.
 
-import { DbError, binaryIn, binaryOut, textIn, textOut } from '../catalog/index.js';
+import { DbError, TypeOid, binaryIn, binaryOut, textIn, textOut } from '../catalog/index.js';
 import type { Field, FormatSettings, Value } from '../planner/api.js';
 import type { BackendWriter } from './writer.js';
 import { decodeUtf8 } from './messages.js';
@@ -75,7 +75,8 @@ export function decodeParams(
     checkFormat(code);
     const oid = paramOids[i] ?? 0;
     if (code === 0) {
-      out[i] = textIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, decodeUtf8(raw), fmt);
+      const n = oid === INT4_OID || oid === INT8_OID || oid === INT2_OID ? plainInt(oid, raw) : undefined;
+      out[i] = n !== undefined ? n : textIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, decodeUtf8(raw), fmt);
     } else {
       out[i] = binaryIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, raw);
     }
@@ -85,3 +86,29 @@ export function decodeParams(
 
 /** An unresolved parameter type stays text-like (PostgreSQL's `unknown`, OID 705). */
 const TEXT_OID_UNKNOWN = 705;
+const INT2_OID: number = TypeOid.int2;
+const INT4_OID: number = TypeOid.int4;
+const INT8_OID: number = TypeOid.int8;
+
+/**
+ * A text integer parameter in its plainest form — an optional '-' and 1 to 4 (int2) or 9 digits,
+ * nothing else — read straight from the bytes: no string, no parse (pgbench's `aid`). Such text
+ * always fits the type, so the value is textIn's. Anything else (spaces, '+', more digits,
+ * non-digits) is undefined: textIn then decides, with PostgreSQL's errors.
+ */
+function plainInt(oid: number, raw: Buffer): number | bigint | undefined {
+  const len = raw.length;
+  let i = 0;
+  if (len > 0 && raw[0] === 0x2d) i = 1;
+  const digits = len - i;
+  if (digits < 1 || digits > (oid === INT2_OID ? 4 : 9)) return undefined;
+  let n = 0;
+  for (let j = i; j < len; j++) {
+    const d = raw[j]! - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  // '-0' is 0 (never -0: PostgreSQL has no negative zero integer).
+  const v = i === 1 && n !== 0 ? -n : n;
+  return oid === INT8_OID ? BigInt(v) : v;
+}

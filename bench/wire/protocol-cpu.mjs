@@ -21,8 +21,11 @@
 // Usage (from the repo root):
 //   node bench/wire/protocol-cpu.mjs --dist /tmp/pyralog-bench-build/<old>/dist,/tmp/pyralog-bench-build/<new>/dist
 //        [--rounds 5] [--transactions 20000] [--rows 20000] [--workloads simple,prepared,unnamed]
+//        [--checkpoint]
+// --checkpoint: CHECKPOINT after the load, so the lookups read segment files (as pgbench's do
+// after `pgbench -i`, whose COPY ends in segments) instead of the memtable.
 // One child alone, with a CPU profile of its measured loop:
-//   PROTO_CPU_PROFILE=/tmp/p.cpuprofile node bench/wire/protocol-cpu.mjs --child <dist> prepared 20000 20000
+//   PROTO_CPU_PROFILE=/tmp/p.cpuprofile node bench/wire/protocol-cpu.mjs --child <dist> prepared 20000 20000 [checkpoint]
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -128,7 +131,7 @@ async function startProfile(heap) {
   };
 }
 
-async function child(dist, workload, transactions, rows) {
+async function child(dist, workload, transactions, rows, checkpoint) {
   const { createEngine } = await import(pathToFileURL(join(dist, 'planner', 'index.js')).href);
   const wire = await import(pathToFileURL(join(dist, 'wire', 'index.js')).href);
   const dir = mkdtempSync(join(tmpdir(), 'pyralog-proto-cpu-'));
@@ -161,6 +164,7 @@ async function child(dist, workload, transactions, rows) {
       for (let j = i + 1; j <= Math.min(rows, i + 500); j++) vals.push(`(${j}, 1, 0, '')`);
       await trip([serialize.query(`INSERT INTO acc VALUES ${vals.join(',')}`)]);
     }
+    if (checkpoint) await trip([serialize.query('CHECKPOINT')]);
     const w = WORKLOADS[workload];
     const setup = w.setup();
     if (setup.length > 0) await trip(setup);
@@ -193,11 +197,11 @@ async function child(dist, workload, transactions, rows) {
 async function main() {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    const [, dist, workload, transactions, rows] = argv;
-    process.stdout.write(JSON.stringify(await child(dist, workload, Number(transactions), Number(rows))) + '\n');
+    const [, dist, workload, transactions, rows, checkpoint] = argv;
+    process.stdout.write(JSON.stringify(await child(dist, workload, Number(transactions), Number(rows), checkpoint === 'checkpoint')) + '\n');
     return;
   }
-  const opt = parseArgs(argv, { dist: '', rounds: '5', transactions: '20000', rows: '20000', workloads: 'simple,prepared,unnamed' });
+  const opt = parseArgs(argv, { dist: '', rounds: '5', transactions: '20000', rows: '20000', workloads: 'simple,prepared,unnamed', checkpoint: false });
   const dists = csvList(opt.dist).map((d) => resolve(d));
   if (dists.length === 0) throw new Error('--dist a[,b,...] is required (directories with planner/index.js and wire/index.js)');
   const results = {};
@@ -206,7 +210,7 @@ async function main() {
     for (let r = 0; r < Number(opt.rounds); r++) {
       const order = r % 2 === 0 ? dists : [...dists].reverse();
       for (const d of order) {
-        const p = spawnSync(process.execPath, [process.argv[1], '--child', d, w, opt.transactions, opt.rows], { encoding: 'utf8' });
+        const p = spawnSync(process.execPath, [process.argv[1], '--child', d, w, opt.transactions, opt.rows, ...(opt.checkpoint ? ['checkpoint'] : [])], { encoding: 'utf8' });
         if (p.status !== 0) throw new Error(`child ${d} ${w} failed: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         const res = JSON.parse(p.stdout.trim().split('\n').at(-1));
         ((results[w] ??= {})[d] ??= []).push(res);

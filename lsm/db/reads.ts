@@ -18,8 +18,12 @@ export interface ReadSources {
   cache: SegmentCache;
 }
 
-/** Point lookup; parameters instead of a ReadSources object so the hot path allocates nothing. */
-export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Version, cache: SegmentCache, table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
+/**
+ * Point lookup; parameters instead of a ReadSources object so the hot path allocates nothing.
+ * `columns`: the user columns a segment row decodes (a projection: its other cells are null;
+ * memtable rows come whole); undefined: all of them.
+ */
+export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Version, cache: SegmentCache, table: TableId, key: Uint8Array, seq: Seq, columns?: readonly number[]): Entry | undefined {
   let e = mem.get(table, key, seq);
   if (e) return e;
   for (let i = 0; i < imms.length; i++) {
@@ -42,7 +46,7 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
       h2 = keyHash2(key);
       hashed = true;
     }
-    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2);
+    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2, columns);
     if (e) return e;
   }
   // L1+: files are sorted by (table, smallestKey) and do not overlap: at most one candidate,
@@ -64,7 +68,7 @@ export function getEntry(mem: Memtable, imms: readonly Memtable[], version: Vers
       h2 = keyHash2(key);
       hashed = true;
     }
-    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2);
+    e = cache.reader(f.fileNumber, true, f.fileSeq).getHashed(key, seq, h1, h2, columns);
     if (e) return e;
   }
   return undefined;

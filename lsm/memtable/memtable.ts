@@ -256,7 +256,9 @@ export class Memtable {
   /** The newest version of (table, key) with seq ≤ snapshot (a tombstone included). The hot
    *  path of point gets: the same leaf search as lowerBound (leafFor), without allocating a position. */
   get(table: TableId, key: Uint8Array, snapshot: Seq): Entry | undefined {
-    if (this.count === 0) return undefined;
+    // A table with no version here (pgbench's accounts after a bulk load, while others write):
+    // no sort key and no search. perTable only grows until the memtable is dropped.
+    if (this.count === 0 || !this.perTable.has(table)) return undefined;
     const sk = this.sortKey(table, key);
     const skeys = this.skeys;
     const lo = this.leafFor(sk, snapshot);

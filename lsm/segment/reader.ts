@@ -55,6 +55,8 @@ export class SegmentReader {
   /** Batch and row of the last lowerBound result (saves re-locating it; single-threaded). */
   private seekBatch = 0;
   private seekRow = 0;
+  /** keyPrefix of each batch's last key: the batch search compares numbers, not key views. */
+  private readonly lastPrefix: Float64Array;
 
   private constructor(
     readonly fileName: string,
@@ -76,6 +78,11 @@ export class SegmentReader {
       this.batches = footer.batches.map((b) => ({ ...b, smallestSeq: fileSeq, largestSeq: fileSeq }));
     }
     this.loaded = new Array(footer.batches.length).fill(undefined);
+    this.lastPrefix = new Float64Array(footer.batches.length);
+    for (let i = 0; i < footer.batches.length; i++) {
+      const k = footer.batches[i]!.lastKey;
+      this.lastPrefix[i] = keyPrefix(k, 0, k.length);
+    }
     this.batchStart = [0];
     for (const b of footer.batches) this.batchStart.push(this.batchStart[this.batchStart.length - 1]! + b.rowCount);
   }
@@ -142,8 +149,12 @@ export class SegmentReader {
     return this.getHashed(key, snapshotSeq, keyHash1(key), keyHash2(key));
   }
 
-  /** get() with the key's bloom hashes (keyHash1/keyHash2) computed once by the caller. */
-  getHashed(key: Uint8Array, snapshotSeq: Seq, h1: number, h2: number): Entry | undefined {
+  /**
+   * get() with the key's bloom hashes (keyHash1/keyHash2) computed once by the caller.
+   * `columns`: the user columns to decode (a projection, as IterateOptions.columns; the other
+   * cells of the returned row are null); undefined: all of them.
+   */
+  getHashed(key: Uint8Array, snapshotSeq: Seq, h1: number, h2: number, columns?: readonly number[]): Entry | undefined {
     if (!bloomMayContainHashed(this.footer.bloom, h1, h2)) return undefined;
     this.lowerBound(key, true);
     let b = this.seekBatch;
@@ -152,7 +163,7 @@ export class SegmentReader {
     while (b < this.batches.length) {
       const lb = this.load(b);
       if (compareAt(lb, r, key) !== 0) return undefined;
-      if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r, undefined);
+      if (lb.seqs[r]! <= snapshotSeq) return this.entryAt(lb, r, columns);
       if (++r === this.batches[b]!.rowCount) {
         b++;
         r = 0;
@@ -232,15 +243,20 @@ export class SegmentReader {
 
   /**
    * Global index of the first row whose key is >= key (inclusive) or > key (exclusive).
-   * Sparse index: the first batch whose last key reaches the bound, then binary search in it.
+   * Sparse index: the first batch whose last key reaches the bound (binary search over the
+   * batches' key prefixes), then that batch's row (rowLowerBound). Sets seekBatch/seekRow.
    */
   lowerBound(key: Uint8Array, inclusive: boolean): number {
-    const past = (c: number): boolean => (inclusive ? c >= 0 : c > 0); // c = compare(rowKey, key)
+    const kp = keyPrefix(key, 0, key.length);
+    const lastPrefix = this.lastPrefix;
     let lo = 0;
     let hi = this.batches.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (past(compareKeys(this.batches[mid]!.lastKey, key))) hi = mid;
+      const p = lastPrefix[mid]!;
+      // Prefixes that differ decide the order (keyPrefix); equal ones need the whole keys.
+      const c = p < kp ? -1 : p > kp ? 1 : compareKeys(this.batches[mid]!.lastKey, key);
+      if (inclusive ? c >= 0 : c > 0) hi = mid;
       else lo = mid + 1;
     }
     if (lo === this.batches.length) {
@@ -248,15 +264,9 @@ export class SegmentReader {
       this.seekRow = 0;
       return this.meta.rowCount;
     }
-    const lb = this.load(lo);
-    let a = 0;
-    let z = this.batches[lo]!.rowCount;
-    while (a < z) {
-      const mid = (a + z) >> 1;
-      if (past(compareAt(lb, mid, key))) z = mid;
-      else a = mid + 1;
-    }
-    if (a === this.batches[lo]!.rowCount) {
+    const rows = this.batches[lo]!.rowCount;
+    const a = rowLowerBound(this.load(lo), rows, key, kp, inclusive);
+    if (a === rows) {
       // Unreachable (the chosen batch's last key satisfies the bound); kept so seek stays valid.
       this.seekBatch = lo + 1;
       this.seekRow = 0;
@@ -324,3 +334,63 @@ export class SegmentReader {
   }
 }
 
+
+/** Bytes of a key a keyPrefix reads: 6 bytes fit a double exactly (2^48). */
+const PREFIX_BYTES = 6;
+
+/**
+ * The first PREFIX_BYTES bytes of buf[start, end) as a big-endian number, zero-padded. For two
+ * keys, a smaller prefix means a smaller key (a shorter key padded with zeros is at most any
+ * key it is a prefix of, and smaller than any other key its padding compares below); equal
+ * prefixes decide nothing. int2/int4/date keys (KEY-ENCODING.md: 3 or 5 bytes) fit whole.
+ */
+function keyPrefix(buf: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n >= PREFIX_BYTES) {
+    return buf[start]! * 0x10000000000 + buf[start + 1]! * 0x100000000 + buf[start + 2]! * 0x1000000 + buf[start + 3]! * 0x10000 + buf[start + 4]! * 0x100 + buf[start + 5]!;
+  }
+  let v = 0;
+  for (let i = 0; i < PREFIX_BYTES; i++) v = v * 256 + (i < n ? buf[start + i]! : 0);
+  return v;
+}
+
+/** Ranges at most this long are binary searched without interpolating first. */
+const INTERPOLATE_ROWS_MIN = 8;
+/** Interpolation probes before the binary search takes over (skewed keys cost this many more). */
+const INTERPOLATE_STEPS_MAX = 4;
+
+/**
+ * The first row of a batch whose key is >= key (inclusive) or > key (exclusive); `rows` when
+ * none. `kp` is keyPrefix(key). The answer is kept in [a, z]: interpolation on the key prefixes
+ * of rows a and z-1 guesses a row, whose real comparison halves the range on one side; a key
+ * beyond either end row settles the answer at once. Dense integer keys (pgbench_accounts) are
+ * found with one probe, near the end rows' cache lines, where a binary search makes ~12 probes
+ * over the whole batch; skewed keys fall back to the binary search after a few probes.
+ */
+function rowLowerBound(lb: LoadedBatch, rows: number, key: Uint8Array, kp: number, inclusive: boolean): number {
+  const offs = lb.keyOffsets;
+  const vals = lb.keyValues;
+  let a = 0;
+  let z = rows;
+  for (let step = 0; step < INTERPOLATE_STEPS_MAX && z - a > INTERPOLATE_ROWS_MIN; step++) {
+    const pa = keyPrefix(vals, offs[a]!, offs[a + 1]!);
+    // Row a's key is greater than key: the answer is a, inclusive or not.
+    if (kp < pa) return a;
+    const pz = keyPrefix(vals, offs[z - 1]!, offs[z]!);
+    // Row z-1's key is smaller than key: no row before z reaches it.
+    if (kp > pz) return z;
+    if (kp === pa || kp === pz) break;
+    // pa < kp < pz: a guess in [a, z-2].
+    const est = a + Math.floor(((kp - pa) / (pz - pa)) * (z - 1 - a));
+    const c = compareAt(lb, est, key);
+    if (inclusive ? c >= 0 : c > 0) z = est;
+    else a = est + 1;
+  }
+  while (a < z) {
+    const mid = (a + z) >> 1;
+    const c = compareAt(lb, mid, key);
+    if (inclusive ? c >= 0 : c > 0) z = mid;
+    else a = mid + 1;
+  }
+  return a;
+}
