@@ -9,6 +9,6 @@ export type { SyncMode } from './wal/index.js';
 export type { CompactionSettings } from './db/compact.js';
 export type { TableIngest, IngestAdd, IngestResult } from './db/ingest.js';
 export type { PublishIngest } from './db/publish.js';
-export type { ScanPart, VectorBatch, ColumnVector, ColumnEncoding, Derived, DeriveFn, VecCacheStats } from './segment/index.js';
+export type { ScanPart, VectorBatch, ColumnVector, ColumnEncoding, Derived, DeriveFn, VecCacheStats, ColumnBuilder, ColumnarRow } from './segment/index.js';
 export type { VectorRequest, VectorScanStats } from './db/reads.js';
 export { decodeUtf8 } from './segment/index.js';

@@ -42,7 +42,7 @@ import { compareBytes } from '../iter/index.js';
 import type { Manifest, SegmentFile } from '../manifest/index.js';
 import type { Memtable } from '../memtable/index.js';
 import { BulkKeys, type LockManager, type LockOptions, type TxnId } from '../mvcc/index.js';
-import type { SegmentReader } from '../segment/index.js';
+import type { ColumnarRow, SegmentReader } from '../segment/index.js';
 import { LsmError, type Entry, type Io, type Row, type Seq, type TableId } from '../types.js';
 import type { IngestAdd, TableIngest } from './ingest.js';
 import type { SegmentCache } from './segments.js';
@@ -111,6 +111,13 @@ export class PublishIngest {
     const r = this.ing.add(key, row);
     if (r === 'ok') this.keys.append(key, this.host.locks.bulkTick());
     return r;
+  }
+
+  /** TableIngest.addColumnar, the key joining the bulk hold when taken. */
+  addColumnar(key: Uint8Array, r: ColumnarRow): IngestAdd {
+    const res = this.ing.addColumnar(key, r);
+    if (res === 'ok') this.keys.append(key, this.host.locks.bulkTick());
+    return res;
   }
 
   get full(): boolean {

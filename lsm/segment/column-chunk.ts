@@ -19,6 +19,10 @@ import { encodeSegment, kindOf, type EncodeSegmentOptions, type EncodedSegment }
 import type { ColumnEncoding } from './meta.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
+const TWO_32 = 4294967296;
+// putI64 writes an int64 as two 32-bit halves (low first): the BigInt64Array's layout on a
+// little-endian host, which every platform Node supports here is (asserted, not assumed).
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('lsm column chunk: big-endian host not supported');
 const INT64_MIN = -(1n << 63n);
 const INITIAL_ROWS = 1024;
 
@@ -87,6 +91,8 @@ export class ColumnBuilder {
   bytes: Bytes | undefined;
   offsets: Int32Array | undefined;
   bools: Uint8Array | undefined;
+  /** `i64` as 32-bit halves (putI64); dropped whenever `i64` is replaced. */
+  private i64w: Uint32Array | undefined;
 
   /**
    * `capacityRows`/`capacityBytes`: first sizes of the arrays (ChunkSizes of the previous chunk).
@@ -127,6 +133,71 @@ export class ColumnBuilder {
     }
   }
 
+  // Typed appends for a caller that converts input itself (ColumnarRow.writeInto): add(i, v)
+  // for a value of one kind without the dispatch, and without a BigInt or string per value.
+  // Each answers false, writing nothing, when the column holds another kind (add's rule).
+
+  /** add(i, v) of a number. */
+  putF64(i: number, v: number): boolean {
+    if (i >= this.valid.length) this.ensure(i + 1);
+    if (this.kind !== 'f64') {
+      if (this.kind !== 'null') return false;
+      this.start('f64');
+    }
+    this.valid[i] = 1;
+    this.f64![i] = v;
+    return true;
+  }
+
+  /** add(i, BigInt(n)) of a safe integer `n`, without the BigInt. */
+  putI64(i: number, n: number): boolean {
+    if (i >= this.valid.length) this.ensure(i + 1);
+    if (this.kind !== 'i64') {
+      if (this.kind !== 'null') return false;
+      this.start('i64');
+    }
+    this.valid[i] = 1;
+    let w = this.i64w;
+    if (w === undefined) w = this.i64w = new Uint32Array(this.i64!.buffer, this.i64!.byteOffset, this.i64!.length * 2);
+    const hi = Math.floor(n / TWO_32); // an int32 for a safe integer; stored modulo 2^32 (two's complement)
+    w[2 * i] = n - hi * TWO_32;
+    w[2 * i + 1] = hi;
+    return true;
+  }
+
+  /** add(i, s) of the string whose UTF-8 is src[s, e) (copied: no string made). */
+  putUtf8(i: number, src: Uint8Array, s: number, e: number): boolean {
+    if (i >= this.valid.length) this.ensure(i + 1);
+    if (this.kind !== 'utf8') {
+      if (this.kind !== 'null') return false;
+      this.start('utf8');
+    }
+    this.valid[i] = 1;
+    const by = this.bytes!;
+    const n = e - s;
+    by.reserve(n);
+    const buf = by.buf;
+    let at = by.used;
+    // Short values: a JS loop beats a subarray and a set() call.
+    if (n <= 32) for (let k = s; k < e; k++) buf[at++] = src[k]!;
+    else {
+      buf.set(src.subarray(s, e), at);
+      at += n;
+    }
+    by.used = at;
+    this.offsets![i + 1] = at;
+    return true;
+  }
+
+  /** Appends `count` bytes `byte` to row i's value, the last one put (putUtf8): padding. */
+  padUtf8(i: number, byte: number, count: number): void {
+    const by = this.bytes!;
+    by.reserve(count);
+    by.buf.fill(byte, by.used, by.used + count);
+    by.used += count;
+    this.offsets![i + 1] = by.used;
+  }
+
   /** Null for row i (a row narrower than this column). */
   addNull(i: number): void {
     if (i >= this.valid.length) this.ensure(i + 1);
@@ -140,7 +211,10 @@ export class ColumnBuilder {
     const sp = this.spare;
     this.spare = undefined;
     if (k === 'f64') this.f64 = sp?.f64 !== undefined && sp.f64.length >= cap ? sp.f64 : new Float64Array(cap);
-    else if (k === 'i64') this.i64 = sp?.i64 !== undefined && sp.i64.length >= cap ? sp.i64 : new BigInt64Array(cap);
+    else if (k === 'i64') {
+      this.i64 = sp?.i64 !== undefined && sp.i64.length >= cap ? sp.i64 : new BigInt64Array(cap);
+      this.i64w = undefined;
+    }
     else if (k === 'bool') this.bools = sp?.bools !== undefined && sp.bools.length >= cap ? sp.bools : new Uint8Array(cap);
     else {
       const old = sp?.bytes?.buffer as ArrayBuffer | undefined;
@@ -160,7 +234,10 @@ export class ColumnBuilder {
     const cap = Math.max(this.valid.length * 2, rows);
     this.valid = grow(this.valid, cap);
     if (this.f64) this.f64 = grow(this.f64, cap);
-    if (this.i64) this.i64 = grow(this.i64, cap);
+    if (this.i64) {
+      this.i64 = grow(this.i64, cap);
+      this.i64w = undefined;
+    }
     if (this.bools) this.bools = grow(this.bools, cap);
     if (this.offsets) this.offsets = grow(this.offsets, cap + 1);
   }
@@ -241,6 +318,36 @@ export class ColumnChunk {
         this.rows++;
         return;
       }
+    }
+    for (let c = w; c < this.cols.length; c++) this.cols[c]!.addNull(i);
+    this.widths[i] = w;
+    this.keys.put(key);
+    this.keyOffsets[i + 1] = this.keys.used;
+    this.rows = i + 1;
+  }
+
+  /**
+   * add() of a row the caller writes into the builders itself (ColumnarRow: no Cell[] per row).
+   * The same columns, bytes and fallback as add(key, r.cells()).
+   */
+  addFrom(key: Uint8Array, r: ColumnarRow): void {
+    const w = r.width;
+    if (w > 0xffff) throw new Error('encodeSegment: row wider than 65535 cells');
+    if (this.entries) {
+      this.entries.push({ table: this.table, key: key.slice(), seq: 0n, kind: 'put', row: r.cells() });
+      this.rows++;
+      return;
+    }
+    const i = this.rows;
+    if (i + 2 > this.keyOffsets.length) this.keyOffsets = grow(this.keyOffsets, i + 2);
+    if (i + 1 > this.widths.length) this.widths = grow(this.widths, i + 1);
+    while (this.cols.length < w) this.newColumn();
+    if (!r.writeInto(this.cols, i)) {
+      // As in add(): row i's cells written so far stay unread; the fallback takes rows < i.
+      this.toEntries(i);
+      this.entries!.push({ table: this.table, key: key.slice(), seq: 0n, kind: 'put', row: r.cells() });
+      this.rows++;
+      return;
     }
     for (let c = w; c < this.cols.length; c++) this.cols[c]!.addNull(i);
     this.widths[i] = w;
@@ -332,6 +439,22 @@ export class ColumnChunk {
 /** A previous size plus 1/16 (chunks are cut near one size), at least `min`. */
 function withMargin(n: number, min: number): number {
   return Math.max(min, n + (n >> 4) + 64);
+}
+
+/**
+ * A row that writes itself into a chunk's column builders (ColumnChunk.addFrom): a bulk loader
+ * converting input bytes appends values without making a cell per value.
+ */
+export interface ColumnarRow {
+  /** Cells in the row (as Row.length). */
+  readonly width: number;
+  /** Writes cell c of the row into cols[c] at row i for every c < width (put*, add, addNull);
+   *  false as soon as a column refuses a value's kind (the chunk then takes cells()). */
+  writeInto(cols: readonly ColumnBuilder[], i: number): boolean;
+  /** The row as cells: exactly the values writeInto writes. */
+  cells(): Row;
+  /** TableIngest's size estimate of cells() without the key (approxBytes). */
+  approxBytes(): number;
 }
 
 /** What the column encoder reads of a chunk. */

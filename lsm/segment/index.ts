@@ -2,7 +2,7 @@
 export { encodeSegment, DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS } from './encode.js';
 export type { EncodeSegmentOptions, EncodedSegment } from './encode.js';
 export { encodeSegmentPacked, type PackedRows } from './encode-packed.js';
-export { ColumnChunk, columnChunkTransferables, type ColumnChunkParts } from './column-chunk.js';
+export { ColumnChunk, columnChunkTransferables, type ColumnChunkParts, type ColumnBuilder, type ColumnarRow } from './column-chunk.js';
 export { SegmentReader } from './reader.js';
 export type { IterateOptions } from './reader.js';
 export { SegmentCorruptionError } from './errors.js';

@@ -89,8 +89,11 @@ function two(b: Uint8Array, i: number, e: number): number {
   return x < 0 || x > 9 || y < 0 || y > 9 ? -1 : x * 10 + y;
 }
 
-/** catalog dt-fast.ts fastTimestamp over bytes, for input with an explicit offset only. */
-export function timestampMicros(b: Uint8Array, s: number, e: number, withTz: boolean, cache: DayCache): bigint | undefined {
+/**
+ * catalog dt-fast.ts fastTimestamp over bytes, for input with an explicit offset only: µs since
+ * 2000-01-01 as a number (a safe integer: |days| ≤ DAYS_EXACT_MAX), the cell is its BigInt.
+ */
+export function timestampMicros(b: Uint8Array, s: number, e: number, withTz: boolean, cache: DayCache): number | undefined {
   if (e - s < 19) return undefined;
   const days = sameDay(b, s, cache) ? cache.days : dayOf(b, s, e, cache);
   if (days === undefined) return undefined;
@@ -119,10 +122,10 @@ export function timestampMicros(b: Uint8Array, s: number, e: number, withTz: boo
   if (days > DAYS_EXACT_MAX || days < -DAYS_EXACT_MAX) return undefined;
   const local = days * USECS_PER_DAY + us;
   // No offset: timestamptz takes the session zone (the general path); timestamp is the wall clock.
-  if (j >= e) return withTz ? undefined : BigInt(local);
+  if (j >= e) return withTz ? undefined : local;
   const off = offsetSeconds(b, j, e);
   if (off === undefined) return undefined;
-  return BigInt(withTz ? local - off * 1_000_000 : local);
+  return withTz ? local - off * 1_000_000 : local;
 }
 
 /** dt-fast.ts offset(): 'Z', '±HH', '±HH:MM', '±HH:MM:SS', '±HHMM' filling [i, e). */
@@ -186,13 +189,32 @@ export function scanDecimal(b: Uint8Array, s: number, e: number): number {
 
 const ZEROS = '0'.repeat(1000);
 
+/**
+ * How numericFitting stores bytes [s, e) in numeric(p,s): -1 when it does not (the general
+ * parser decides), else the zeros to append (the field's text as it is when 0), plus NUMERIC_DOT
+ * when a '.' comes before them (an integer).
+ */
+export function numericPad(b: Uint8Array, s: number, e: number, p: number, sc: number): number {
+  const d = scanDecimal(b, s, e);
+  if (d < 0) return -1;
+  const frac = d & 0xff;
+  if (frac > sc || d >> 8 > p - sc) return -1;
+  if (frac === sc) return 0;
+  return frac === 0 ? NUMERIC_DOT | sc : sc - frac;
+}
+
+/** numericPad's flag: a '.' before the zeros (scale ≤ 1000 < NUMERIC_DOT). */
+export const NUMERIC_DOT = 0x10000;
+
 /** copy-cells.ts numericFitting over bytes: the stored text of numeric(p,s), or undefined. */
 export function numericFitting(b: Uint8Array, s: number, e: number, p: number, sc: number): string | undefined {
-  const d = scanDecimal(b, s, e);
-  if (d < 0) return undefined;
-  const frac = d & 0xff;
-  if (frac > sc || d >> 8 > p - sc) return undefined;
-  const text = (b as unknown as Latin1).latin1Slice(s, e);
-  if (frac === sc) return text;
-  return frac === 0 ? `${text}.${ZEROS.slice(0, sc)}` : text + ZEROS.slice(0, sc - frac);
+  const pad = numericPad(b, s, e, p, sc);
+  if (pad < 0) return undefined;
+  return numericText((b as unknown as Latin1).latin1Slice(s, e), pad);
+}
+
+/** The stored text of a field's text and its numericPad. */
+export function numericText(text: string, pad: number): string {
+  if (pad === 0) return text;
+  return pad & NUMERIC_DOT ? `${text}.${ZEROS.slice(0, pad & 0xffff)}` : text + ZEROS.slice(0, pad);
 }

@@ -23,9 +23,10 @@
 import { isUtf8 } from 'node:buffer';
 import { DbError, TypeOid, isValidNumericTypmod, numericTypmodPrecision, numericTypmodScale } from '../../catalog/index.js';
 import type { Cell } from '../../lsm/index.js';
-import { DayCache, completeEnd, numericFitting, plainInt, scanDecimal, timestampMicros } from './copy-bytes.js';
+import { DayCache, completeEnd, numericFitting, numericPad, plainInt, scanDecimal, timestampMicros } from './copy-bytes.js';
 import { COPY_RECORD_BYTES_MAX, unescapeText, type TextOptions } from './copy-parse.js';
 import { columnError, extraData, missingData, type RowSource, type RowTarget } from './copy-rows.js';
+import { PAD_SPACES, StagedRow, Tag } from './copy-staged.js';
 
 /** Whether text-format input with these options can take FastTextRows (decided per COPY). */
 export function fastTextEligible(o: TextOptions): boolean {
@@ -82,6 +83,10 @@ export class FastTextRows implements RowSource {
   private readonly days = new DayCache();
   /** The array next(true) refills. */
   private row: Cell[] | undefined;
+  /** The row stage() refills. */
+  private staged: StagedRow | undefined;
+  /** Whether the record found by record() is all ASCII. */
+  private isAscii = true;
   line = 0;
 
   constructor(o: TextOptions, private readonly t: RowTarget) {
@@ -141,16 +146,20 @@ export class FastTextRows implements RowSource {
     return (this.buf as unknown as BufferSlices).utf8Slice(this.recStart, this.recEnd);
   }
 
-  next(reuse = false): Cell[] | undefined {
-    if (this.done || !this.bomChecked) return undefined;
+  /**
+   * Finds the next record's fields (fieldStart/fieldEnd/fieldEsc, one per listed column; 22P04
+   * for a wrong count) and counts its line: false when no complete record is held.
+   */
+  private record(): boolean {
+    if (this.done || !this.bomChecked) return false;
     const b = this.buf;
     const s = this.start;
     const limit = this.checked;
-    if (s >= limit) return undefined;
+    if (s >= limit) return false;
     let eol = b.indexOf(10, s);
     let next: number;
     if (eol < 0 || eol >= limit) {
-      if (!this.final) return undefined;
+      if (!this.final) return false;
       eol = limit;
       next = limit;
     } else next = eol + 1;
@@ -161,7 +170,7 @@ export class FastTextRows implements RowSource {
     this.recEnd = lineEnd;
     if (lineEnd - s === 2 && b[s] === 92 && b[s + 1] === 46) {
       this.done = true;
-      return undefined;
+      return false;
     }
     const t = this.t;
     const ncols = t.cols.length;
@@ -201,6 +210,19 @@ export class FastTextRows implements RowSource {
     }
     if (nf < ncols) throw missingData(t, line, nf);
     if (nf > ncols) throw extraData(t, line);
+    this.isAscii = ascii < 0x80;
+    return true;
+  }
+
+  next(reuse = false): Cell[] | undefined {
+    if (!this.record()) return undefined;
+    const t = this.t;
+    const ncols = t.cols.length;
+    const line = this.line;
+    const b = this.buf;
+    const fStart = this.fieldStart;
+    const fEnd = this.fieldEnd;
+    const fEsc = this.fieldEsc;
     let cells = reuse ? this.row : undefined;
     if (cells === undefined) {
       cells = new Array<Cell>(t.width);
@@ -208,7 +230,7 @@ export class FastTextRows implements RowSource {
       // Unlisted columns stay null; listed ones are all set below.
       if (reuse) this.row = cells;
     }
-    const isAscii = ascii < 0x80;
+    const isAscii = this.isAscii;
     for (let i = 0; i < ncols; i++) {
       const fs = fStart[i]!;
       const fe = fEnd[i]!;
@@ -233,6 +255,85 @@ export class FastTextRows implements RowSource {
       }
     }
     return cells;
+  }
+
+  /**
+   * next() without cells: the row converted into a StagedRow (refilled each call; valid until
+   * the next push or stage), or undefined as next(). Same rules, values and errors as next().
+   */
+  stage(): StagedRow | undefined {
+    if (!this.record()) return undefined;
+    const t = this.t;
+    const st = (this.staged ??= new StagedRow(t.width, t.cols.map((c) => c.attnum)));
+    const b = this.buf;
+    st.buf = b;
+    st.ascii = this.isAscii;
+    const ncols = t.cols.length;
+    for (let i = 0; i < ncols; i++) {
+      const fs = this.fieldStart[i]!;
+      const fe = this.fieldEnd[i]!;
+      if (this.isNull(fs, fe)) st.tag[i] = Tag.Null;
+      else if (this.fieldEsc[i] !== 0 || !this.stageFast(st, i, fs, fe)) {
+        let text = (b as unknown as BufferSlices).utf8Slice(fs, fe);
+        if (this.fieldEsc[i] === 1) text = unescapeText(text);
+        try {
+          st.cell[i] = t.conv[i]!(text);
+        } catch (e) {
+          throw columnError(e, t, this.line, t.cols[i]!, text);
+        }
+        st.tag[i] = Tag.Cell;
+      }
+    }
+    return st;
+  }
+
+  /** fast() into the staged row: false where fast() answers undefined. */
+  private stageFast(st: StagedRow, i: number, fs: number, fe: number): boolean {
+    const b = this.buf;
+    switch (this.kinds[i]!) {
+      case Kind.General:
+        return false;
+      case Kind.Int8: {
+        const n = plainInt(b, fs, fe);
+        if (n === undefined) return false;
+        st.tag[i] = Tag.I64;
+        st.num[i] = n;
+        return true;
+      }
+      case Kind.Int4:
+      case Kind.Int2: {
+        const n = plainInt(b, fs, fe);
+        const lim = this.kinds[i] === Kind.Int4 ? 2147483648 : 32768;
+        if (n === undefined || n < -lim || n >= lim) return false;
+        st.tag[i] = Tag.F64;
+        st.num[i] = n;
+        return true;
+      }
+      case Kind.Timestamptz:
+      case Kind.Timestamp: {
+        const us = timestampMicros(b, fs, fe, this.kinds[i] === Kind.Timestamptz, this.days);
+        if (us === undefined) return false;
+        st.tag[i] = Tag.I64;
+        st.num[i] = us;
+        return true;
+      }
+      case Kind.Numeric: {
+        const pad = numericPad(b, fs, fe, this.precision[i]!, this.scale[i]!);
+        if (pad < 0) return false;
+        return bytes(st, i, fs, fe, pad);
+      }
+      case Kind.NumericAny:
+        return scanDecimal(b, fs, fe) >= 0 && bytes(st, i, fs, fe, 0);
+      case Kind.Text:
+        return bytes(st, i, fs, fe, 0);
+      case Kind.Varchar:
+        return fe - fs <= this.precision[i]! && bytes(st, i, fs, fe, 0);
+      case Kind.Bpchar: {
+        const pad = this.precision[i]! - (fe - fs);
+        if (!this.isAscii || pad < 0 || pad > SPACES.length) return false;
+        return bytes(st, i, fs, fe, pad === 0 ? 0 : PAD_SPACES | pad);
+      }
+    }
   }
 
   private growFields(n: number): void {
@@ -268,9 +369,10 @@ export class FastTextRows implements RowSource {
         return n === undefined || n < -32768 || n > 32767 ? undefined : n;
       }
       case Kind.Timestamptz:
-        return timestampMicros(b, fs, fe, true, this.days);
-      case Kind.Timestamp:
-        return timestampMicros(b, fs, fe, false, this.days);
+      case Kind.Timestamp: {
+        const us = timestampMicros(b, fs, fe, this.kinds[i] === Kind.Timestamptz, this.days);
+        return us === undefined ? undefined : BigInt(us);
+      }
       case Kind.Numeric:
         return numericFitting(b, fs, fe, this.precision[i]!, this.scale[i]!);
       case Kind.NumericAny:
@@ -288,6 +390,14 @@ export class FastTextRows implements RowSource {
       }
     }
   }
+}
+
+function bytes(st: StagedRow, i: number, fs: number, fe: number, pad: number): true {
+  st.tag[i] = Tag.Bytes;
+  st.start[i] = fs;
+  st.end[i] = fe;
+  st.pad[i] = pad;
+  return true;
 }
 
 function kindOf(oid: number, typmod: number): Kind {

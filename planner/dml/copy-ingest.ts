@@ -45,7 +45,7 @@
 // with 0A000 (as after any DDL) instead of leaving the rows behind.
 
 import { DbError, type TableDesc } from '../../catalog/index.js';
-import { Txn, type Cell, type PublishIngest, type TableIngest } from '../../lsm/index.js';
+import { Txn, type Cell, type ColumnarRow, type PublishIngest, type TableIngest } from '../../lsm/index.js';
 import type { EvalContext } from '../bind/expr.js';
 import type { TableSession } from '../rel/runtime.js';
 import { lockOptions, type TableWriter } from './write.js';
@@ -154,6 +154,18 @@ export class CopyIngest {
         return 'unsorted';
       case 'duplicate':
         return this.duplicate(cells, ctx);
+    }
+  }
+
+  /** add() of a row that writes itself into the ingest's column builders (copy-staged.ts). */
+  addColumnar(key: Uint8Array, r: ColumnarRow, ctx: EvalContext): IngestAdd {
+    switch (this.mode!.ing.addColumnar(key, r)) {
+      case 'ok':
+        return 'ok';
+      case 'unsorted':
+        return 'unsorted';
+      case 'duplicate':
+        return this.duplicate(r.cells() as Cell[], ctx);
     }
   }
 

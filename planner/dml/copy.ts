@@ -20,6 +20,7 @@ import { bindChecks, bindDefault, copyTargetColumns, evalDefault, type DefaultVa
 import { textToCell } from './copy-cells.js';
 import { CopyIngest, copyIngestStart, storageCreatedHere } from './copy-ingest.js';
 import { FastTextRows, fastTextEligible } from './copy-fast.js';
+import { Tag, type StagedRow } from './copy-staged.js';
 import { BinaryRecordParser, TextRecordParser, type TextOptions } from './copy-parse.js';
 import { ParsedRows, type RowSource, type RowTarget } from './copy-rows.js';
 import { planFkChecks } from './fk.js';
@@ -96,6 +97,23 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const pkAt = pkCol ? tab.primaryKey!.attnums[0]! - 1 : -1;
       const keyBufs = [new Uint8Array(INT64_KEY_BYTES), new Uint8Array(INT64_KEY_BYTES)];
       let keyBuf = 0;
+      // Columnar rows (copy-staged.ts): while rows go to the ingest, text-format rows are staged
+      // and written straight into the ingest's column builders (no Cell[], BigInt or string per
+      // row) when nothing needs their cells: no CHECK constraint, no default to evaluate, a key
+      // of one int64-like column or a hidden row id. A row that fails NOT NULL, has a null key
+      // or leaves the ingest is made into cells and takes the paths below (same errors).
+      const staged = src instanceof FastTextRows && !asyncDefaults && writer.checks.length === 0 && (pkCol !== undefined || !tab.primaryKey) ? src : undefined;
+      const listedAt = (attnum: number): number => cols.findIndex((c) => c.attnum === attnum);
+      const notNullAt = tab.columns.filter((c) => c.notNull && !c.dropped).map((c) => listedAt(c.attnum));
+      const pkListed = pkCol ? listedAt(pkAt + 1) : -1;
+      /** The key of a staged row that passes NOT NULL (into the alternating buffers), else undefined. */
+      const stagedKey = (r: StagedRow): Uint8Array | undefined => {
+        for (let k = 0; k < notNullAt.length; k++) if (r.isNull(notNullAt[k]!)) return undefined;
+        if (!pkCol) return encodeInt64KeyInto(ROWID_KEY, ts.catalog.nextRowId(tab.storageId), keyBufs[keyBuf]!);
+        if (r.isNull(pkListed)) return undefined;
+        const t = r.tag[pkListed];
+        return encodeInt64KeyInto(pkCol, t === Tag.I64 || t === Tag.F64 ? r.num[pkListed]! : r.cellAt(pkListed)!, keyBufs[keyBuf]!);
+      };
       const withLine = (e: unknown): unknown =>
         // PostgreSQL names the input line of a unique violation (CONTEXT: COPY t, line 2).
         e instanceof DbError && e.code === '23505' && !e.fields.where ? new DbError(e.code, e.message, { ...e.fields, where: `COPY ${tab.name}, line ${src.line}` }) : e;
@@ -137,10 +155,36 @@ export function planCopyTable(b: Binder, s: CopyStmt): TablePlan {
       const apply = (c: EvalContext): Promise<void> | undefined => {
         for (;;) {
           if (c.cancel.reason) throw c.cancel.reason;
-          const reuse = !asyncDefaults && ingest?.active === true;
-          const cells = src.next(reuse);
-          if (cells === undefined) return undefined;
-          if (asyncDefaults) return applySlow(cells, c);
+          let cells: Cell[] | undefined;
+          let reuse = false;
+          if (staged !== undefined && ingest?.active === true) {
+            const r = staged.stage();
+            if (r === undefined) return undefined;
+            const key = stagedKey(r);
+            if (key !== undefined) {
+              let added: 'ok' | 'unsorted';
+              try {
+                added = ingest.addColumnar(key, r, c);
+              } catch (e) {
+                throw withLine(e);
+              }
+              if (added === 'unsorted') {
+                const own = r.cells() as Cell[];
+                const ownKey = key.slice();
+                return ingest.toRowPath().then(() => applySlow(own, c, ownKey));
+              }
+              keyBuf ^= 1;
+              count++;
+              if (ingest.full) return ingest.drain().then(() => apply(c));
+              continue;
+            }
+            cells = r.cells() as Cell[];
+          } else {
+            reuse = !asyncDefaults && ingest?.active === true;
+            cells = src.next(reuse);
+            if (cells === undefined) return undefined;
+            if (asyncDefaults) return applySlow(cells, c);
+          }
           const key = prepare(cells, c, reuse);
           if (ingest?.active) {
             if (ingestAdd(ingest, key, cells, c) === 'unsorted') {

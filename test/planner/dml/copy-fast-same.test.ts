@@ -5,6 +5,9 @@
 // and for random records built from them (ints at the edges, leading zeros, signs, spaces,
 // numerics that round or overflow, timestamps with and without offsets, escapes, NULL markers,
 // non-ASCII and invalid UTF-8, CR line ends, a BOM, the end marker, wrong field counts).
+// The staged rows (FastTextRows.stage, copy-staged.ts: what a COPY into an ingest writes straight
+// into the column builders) give the same cells, errors, chunk bytes and size estimates as
+// FastTextRows.next for all of the same inputs.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_FORMAT_SETTINGS, DbError, TypeOid, numericTypmod, type ColumnDesc } from '../../../catalog/index.js';
@@ -13,6 +16,7 @@ import { completeEnd } from '../../../planner/dml/copy-bytes.js';
 import { FastTextRows } from '../../../planner/dml/copy-fast.js';
 import { TextRecordParser, type TextOptions } from '../../../planner/dml/copy-parse.js';
 import { ParsedRows, type RowSource, type RowTarget } from '../../../planner/dml/copy-rows.js';
+import { ColumnChunk } from '../../../lsm/segment/index.js';
 
 const input = { ...DEFAULT_FORMAT_SETTINGS, nowMicros: 0n, timeZone: 'America/New_York' };
 const col = (name: string, attnum: number, typeOid: number, typmod = -1): ColumnDesc => ({ name, attnum, typeOid, typmod, notNull: false });
@@ -60,6 +64,66 @@ function run(src: RowSource, chunks: Uint8Array[]): Outcome {
   return { rows };
 }
 
+/** The ingest's estimate of a row (lsm/db/ingest.ts approxBytes) without its key. */
+function approxCells(row: readonly unknown[]): number {
+  let n = 0;
+  for (const c of row) n += typeof c === 'string' || c instanceof Uint8Array ? c.length + 4 : 8;
+  return n;
+}
+
+const keyOf = (i: number): Uint8Array => Uint8Array.of(i >> 16, (i >> 8) & 0xff, i & 0xff);
+
+/** Rows by next() into a chunk by add(), and by stage() into a chunk by addFrom(): the same
+ *  outcome (cells, lines, raw lines, error), estimates and segment bytes. */
+function expectStagedSame(data: Uint8Array, chunks: Uint8Array[], o: TextOptions): void {
+  const byCells = new ColumnChunk(7);
+  const a = new FastTextRows(o, target());
+  const cellRows: Outcome = run(
+    {
+      push: (c) => a.push(c),
+      end: () => a.end(),
+      next: () => {
+        const r = a.next(true);
+        if (r !== undefined) byCells.add(keyOf(byCells.rows + 1), r);
+        return r === undefined ? undefined : [...r];
+      },
+      get line() {
+        return a.line;
+      },
+      rawLine: () => a.rawLine(),
+    },
+    chunks,
+  );
+  const staged = new ColumnChunk(7);
+  const b = new FastTextRows(o, target());
+  const approx: number[] = [];
+  const stagedRows = run(
+    {
+      push: (c) => b.push(c),
+      end: () => b.end(),
+      next: () => {
+        const r = b.stage();
+        if (r === undefined) return undefined;
+        const cells = r.cells();
+        approx.push(r.approxBytes());
+        staged.addFrom(keyOf(staged.rows + 1), r);
+        return cells;
+      },
+      get line() {
+        return b.line;
+      },
+      rawLine: () => b.rawLine(),
+    },
+    chunks,
+  );
+  expect(stagedRows).toEqual(cellRows);
+  expect(approx).toEqual(cellRows.rows.map((r) => approxCells(r.cells)));
+  expect(staged.rows).toBe(byCells.rows);
+  for (let i = 0; i < staged.rows; i++) expect(staged.row(i)).toEqual(byCells.row(i));
+  if (staged.rows > 0) expect(Buffer.from(staged.encode({ batchRows: 3 }).bytes).equals(Buffer.from(byCells.encode({ batchRows: 3 }).bytes))).toBe(true);
+  void data;
+}
+
 function both(data: Uint8Array, cuts: number[], opts: Partial<TextOptions> = {}): [Outcome, Outcome] {
   const o: TextOptions = { csv: false, delimiter: '\t', nullString: '\\N', quote: '"', escape: '"', header: false, ...opts };
   const points = [...new Set(cuts.map((c) => Math.min(c, data.length)))].sort((a, b) => a - b);
@@ -69,6 +133,7 @@ function both(data: Uint8Array, cuts: number[], opts: Partial<TextOptions> = {})
     chunks.push(data.subarray(prev, p));
     prev = p;
   }
+  expectStagedSame(data, chunks, o);
   return [run(new FastTextRows(o, target()), chunks), run(new ParsedRows(new TextRecordParser(o), target(), false, false), chunks)];
 }
 
