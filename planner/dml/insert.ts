@@ -14,7 +14,7 @@ import { RelScope } from '../rel/scope.js';
 import { rejectWindowCalls } from '../rel/window-bind.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
-import { TableWriter } from './write.js';
+import { TableWriter, ownKey } from './write.js';
 import { planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
 import { forEachBatch, queryMayRead } from './insert-stream.js';
@@ -189,9 +189,13 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
         const hit = writer.conflictFree ? undefined : await writer.findConflict(ts, key, row, false, undefined, !conflict);
         if (hit) {
           if (!conflict || !conflict.matches(hit.idx.name)) throw writer.conflictError(hit, row, ctx);
-          if (conflict.kind === 'nothing') return;
+          if (conflict.kind === 'nothing') {
+            checkConflictVisible(ts, tab, hit.key);
+            return;
+          }
           const existingCells = await writer.lockAndRead(ts, tab.storageId, hit.key);
           if (!existingCells) throw new DbError('40001', 'could not serialize access due to concurrent update');
+          checkConflictVisible(ts, tab, hit.key);
           const existing = new Array<Value>(tab.columns.length);
           decodeRow(tab, existingCells, existing);
           const combined = existing.concat(row);
@@ -257,6 +261,24 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
       return { rows: out, tag: `INSERT 0 ${n}` };
     },
   };
+}
+
+/**
+ * REPEATABLE READ / SERIALIZABLE: the row an ON CONFLICT clause acts on (DO NOTHING skipping it,
+ * DO UPDATE updating it, whatever its WHERE says) must be visible to the transaction's snapshot
+ * or be its own — PostgreSQL's ExecCheckTupleVisible raises 40001 at the INSERT itself, not at
+ * COMMIT. A version committed after the snapshot (a concurrent INSERT, or an UPDATE of the row)
+ * is such a row. `key` is the conflicting row's primary-storage key (also for a conflict found
+ * through a unique index).
+ */
+function checkConflictVisible(ts: NonNullable<EvalContext['tables']>, tab: TableDesc, key: Uint8Array): void {
+  const txn = ts.current();
+  if (txn.isolation !== 'snapshot') return;
+  // No commit became visible since the snapshot: every committed version is older than it.
+  if (ts.db.lastVisibleSeq <= txn.snapshotSeq) return;
+  if (ts.ownKeys.has(ownKey(tab.storageId, key))) return;
+  const seq = txn.latestCommittedSeq(tab.storageId, key);
+  if (seq !== undefined && seq > txn.snapshotSeq) throw new DbError('40001', 'could not serialize access due to concurrent update');
 }
 
 /** The row a DEFAULT or a VALUES expression is evaluated over: none (never written to). */

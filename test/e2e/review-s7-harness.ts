@@ -110,6 +110,9 @@ export interface ScriptCase {
   steps: Step[];
   /** Outcomes pinned from PostgreSQL 15 (checked without the oracle too), by step index. */
   pinned?: Record<number, Outcome>;
+  /** A known deviation from PostgreSQL 15 in code this review does not own: the case runs as
+   *  `it.fails` (it starts passing — and so failing — once the deviation is fixed). */
+  knownDeviation?: string;
 }
 
 /**
@@ -130,7 +133,8 @@ export function describeDifferential(title: string, cases: readonly ScriptCase[]
     afterAll(() => cleanup.runAll());
 
     for (const c of cases) {
-      it(c.title, async () => {
+      (c.knownDeviation ? it.fails : it)(c.knownDeviation ? `${c.title} [known deviation: ${c.knownDeviation}]` : c.title, async () => {
+        if (c.knownDeviation && !havePg && !c.pinned) throw new Error('needs the oracle');
         let py: RunningServer = await startServer();
         const pyTarget: Target = {
           port: () => py.port,
