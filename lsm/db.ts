@@ -20,7 +20,7 @@ import { prefixSuccessor } from './keys/index.js';
 import { RealIo, errnoToLsmError } from './io/index.js';
 import { LsmError } from './types.js';
 import type { Entry, Io, Row, Seq, TableId } from './types.js';
-import { WalWriter, encodeRecord, makePackr } from './wal/index.js';
+import { WalWriter, encodeRecord, makePackr, preciseClockOf } from './wal/index.js';
 import { Compactor, type CompactionSettings } from './db/compact.js';
 import { flushMemtable, type FlushContext } from './db/flush.js';
 import { WorkerPool } from './compaction/index.js';
@@ -148,6 +148,7 @@ export class LsmDb implements TxnHost {
         preallocBytes: opts.walPreallocBytes,
         groupBytesMax: recordBytesMax,
         syncIntervalMs: opts.syncIntervalMs,
+        clockMs: preciseClockOf(io),
       });
     } catch (e) {
       await manifest.close().catch(() => undefined);

@@ -127,4 +127,10 @@ export class RealIo implements Io {
   nowMs(): number {
     return Date.now();
   }
+  /** A monotonic clock with sub-millisecond resolution: the WAL measures its fdatasync paths'
+   *  latency with it (../wal/flush-path.ts). Not part of the Io interface; MemIo has none, so
+   *  simulations stay deterministic. */
+  monotonicMs(): number {
+    return performance.now();
+  }
 }

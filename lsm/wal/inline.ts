@@ -18,6 +18,12 @@ export interface SyncWrites {
   syncNow(): void;
 }
 
+/** The Io's monotonic sub-millisecond clock, when it has one (RealIo; MemIo does not). */
+export function preciseClockOf(io: object): (() => number) | undefined {
+  const c = io as { monotonicMs?: () => number };
+  return typeof c.monotonicMs === 'function' ? () => c.monotonicMs!() : undefined;
+}
+
 export function hasSyncWrites(f: AppendFile): f is AppendFile & SyncWrites {
   const s = f as Partial<SyncWrites>;
   return typeof s.appendNow === 'function' && typeof s.syncNow === 'function';

@@ -16,11 +16,13 @@
 // the next log by a rename, and records overwrite its zeros from offset 0 (cheaper fdatasyncs:
 // the file's size never changes); past its end a log simply grows.
 // Inline flush (inline.ts): a commit whose caller says nothing else is in flight, arriving while
-// the writer is idle, is appended and fdatasynced synchronously in `append` itself — the same
-// order (write, sync, onDurable, resolve) without the thread pool's round trip.
+// the writer is idle (a "lone" commit), may be appended and fdatasynced synchronously in `append`
+// itself — the same order (write, sync, onDurable, resolve) without the thread pool's round
+// trip. flush-path.ts chooses, by measured latency, whether a lone commit does so.
 import { errnoToLsmError } from '../io/errors.js';
 import { SpareLog, hasOpenAt } from './prealloc.js';
 import { INLINE_FRAME_BYTES_MAX, hasSyncWrites } from './inline.js';
+import { FlushPathChooser } from './flush-path.js';
 import { LsmError } from '../types.js';
 import type { AppendFile, Io } from '../types.js';
 
@@ -37,6 +39,10 @@ export interface WalWriterOptions {
   /** Size of a preallocated (zero-filled) log file; 0 = growing logs. Default 16 MiB, as
    *  PostgreSQL's WAL segments. */
   preallocBytes?: number;
+  /** A monotonic clock with sub-millisecond resolution (ms): lone commits then choose between
+   *  the inline and the pool fdatasync by measured latency (flush-path.ts). Without one they
+   *  are always inline. */
+  clockMs?: () => number;
 }
 
 export const DEFAULT_WAL_PREALLOC_BYTES = 16 * 1024 * 1024;
@@ -44,6 +50,8 @@ export const DEFAULT_WAL_PREALLOC_BYTES = 16 * 1024 * 1024;
 interface Pending {
   frame: Uint8Array;
   onDurable: () => void;
+  /** A lone commit sent through the pool by the chooser: its group's latency is recorded. */
+  lone: boolean;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -72,6 +80,8 @@ export class WalWriter {
   private goodBytes: number;
   /** Counters for observability and tests. */
   readonly stats = { groups: 0, commits: 0, syncs: 0, bytes: 0, failedGroups: 0, inlineSyncs: 0 };
+  /** Picks the inline or the pool fdatasync for lone commits (flush-path.ts). */
+  readonly flushPath: FlushPathChooser;
 
   private constructor(
     private readonly io: Io,
@@ -82,6 +92,7 @@ export class WalWriter {
     private readonly spare: SpareLog | undefined,
   ) {
     this.goodBytes = file.sizeBytes;
+    this.flushPath = new FlushPathChooser(opts.clockMs);
     spare?.startFill();
     if (opts.syncMode === 'off') {
       this.timer = setInterval(() => void this.backgroundSync(), opts.syncIntervalMs);
@@ -139,13 +150,17 @@ export class WalWriter {
    *  before this returns (inline.ts), else it joins the next group as usual. */
   async append(frame: Uint8Array, onDurable: () => void, inline = false): Promise<void> {
     if (frame.length > this.opts.groupBytesMax) throw new LsmError('54000', `WAL record of ${frame.length} bytes exceeds the limit of ${this.opts.groupBytesMax} bytes`);
-    if (inline && this.canInline(frame)) return this.writeInline(frame, onDurable);
+    let lone = false;
+    if (inline && this.canInline(frame)) {
+      if (this.flushPath.chooseInline()) return this.writeInline(frame, onDurable);
+      lone = true;
+    }
     while (this.queueBytes + frame.length > this.opts.queueBytesMax && this.queue.length > 0) {
       await new Promise<void>((r) => this.spaceWaiters.push(r));
     }
     this.check();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ frame, onDurable, resolve, reject });
+      this.queue.push({ frame, onDurable, lone, resolve, reject });
       this.queueBytes += frame.length;
       this.kick();
     });
@@ -201,9 +216,12 @@ export class WalWriter {
   private async writeInline(frame: Uint8Array, onDurable: () => void): Promise<void> {
     const file = this.file;
     if (!hasSyncWrites(file)) throw new Error('lsm invariant violated: inline WAL write on a file without sync writes');
+    const clock = this.flushPath.clockMs;
+    const startMs = clock?.();
     try {
       file.appendNow(frame);
       file.syncNow();
+      if (clock !== undefined) this.flushPath.recordInline(clock() - startMs!);
     } catch (e) {
       // The failure cleanup is asynchronous: hold the writer as running so commits arriving
       // meanwhile queue behind it, as they would behind a failed group.
@@ -276,11 +294,14 @@ export class WalWriter {
         off += p.frame.length;
       }
     }
+    const clock = group.length === 1 && group[0]!.lone ? this.flushPath.clockMs : undefined;
+    const startMs = clock?.();
     try {
       await this.file.append(buf);
       if (this.opts.syncMode === 'fsync') {
         await this.file.sync();
         this.stats.syncs++;
+        if (clock !== undefined) this.flushPath.recordPool(clock() - startMs!);
       } else this.dirty = true;
     } catch (e) {
       this.stats.failedGroups++;
