@@ -52,9 +52,6 @@ export class SegmentReader {
   private readonly loaded: (LoadedBatch | undefined)[];
   /** Global row index of each batch's first row; one extra entry = rowCount. */
   private readonly batchStart: number[];
-  /** Batch and row of the last lowerBound result (saves re-locating it; single-threaded). */
-  private seekBatch = 0;
-  private seekRow = 0;
   /** keyPrefix of each batch's last key: the batch search compares numbers, not key views. */
   private readonly lastPrefix: Float64Array;
 
@@ -155,10 +152,19 @@ export class SegmentReader {
    * cells of the returned row are null); undefined: all of them.
    */
   getHashed(key: Uint8Array, snapshotSeq: Seq, h1: number, h2: number, columns?: readonly number[]): Entry | undefined {
-    if (!bloomMayContainHashed(this.footer.bloom, h1, h2)) return undefined;
-    this.lowerBound(key, true);
-    let b = this.seekBatch;
-    let r = this.seekRow;
+    const kp = keyPrefix(key, 0, key.length);
+    let b = this.batchFor(key, kp, true);
+    if (b === this.batches.length) return undefined; // past the last key
+    // The bloom filter saves loading a batch for a key that is not there. Once the batch is
+    // loaded, its search (a probe or two for dense keys) costs less than the filter's 7 random
+    // bit reads, and a present key (every pgbench lookup) would pay both.
+    if (this.loaded[b] === undefined && !bloomMayContainHashed(this.footer.bloom, h1, h2)) return undefined;
+    const rows = this.batches[b]!.rowCount;
+    let r = rowLowerBound(this.load(b), rows, key, kp, true);
+    if (r === rows) {
+      b++; // unreachable (the batch's last key reaches the key), as in lowerBound
+      r = 0;
+    }
     // Walk the key's versions (newest first), possibly into the next batch, without re-locating.
     while (b < this.batches.length) {
       const lb = this.load(b);
@@ -244,10 +250,19 @@ export class SegmentReader {
   /**
    * Global index of the first row whose key is >= key (inclusive) or > key (exclusive).
    * Sparse index: the first batch whose last key reaches the bound (binary search over the
-   * batches' key prefixes), then that batch's row (rowLowerBound). Sets seekBatch/seekRow.
+   * batches' key prefixes), then that batch's row (rowLowerBound).
    */
   lowerBound(key: Uint8Array, inclusive: boolean): number {
     const kp = keyPrefix(key, 0, key.length);
+    const b = this.batchFor(key, kp, inclusive);
+    if (b === this.batches.length) return this.meta.rowCount;
+    // Always below rowCount: the chosen batch's last key satisfies the bound.
+    return this.batchStart[b]! + rowLowerBound(this.load(b), this.batches[b]!.rowCount, key, kp, inclusive);
+  }
+
+  /** The first batch whose last key is >= key (inclusive) or > key; batches.length when none.
+   *  `kp` is keyPrefix(key). Reads no batch. */
+  private batchFor(key: Uint8Array, kp: number, inclusive: boolean): number {
     const lastPrefix = this.lastPrefix;
     let lo = 0;
     let hi = this.batches.length;
@@ -259,22 +274,7 @@ export class SegmentReader {
       if (inclusive ? c >= 0 : c > 0) hi = mid;
       else lo = mid + 1;
     }
-    if (lo === this.batches.length) {
-      this.seekBatch = lo;
-      this.seekRow = 0;
-      return this.meta.rowCount;
-    }
-    const rows = this.batches[lo]!.rowCount;
-    const a = rowLowerBound(this.load(lo), rows, key, kp, inclusive);
-    if (a === rows) {
-      // Unreachable (the chosen batch's last key satisfies the bound); kept so seek stays valid.
-      this.seekBatch = lo + 1;
-      this.seekRow = 0;
-    } else {
-      this.seekBatch = lo;
-      this.seekRow = a;
-    }
-    return this.batchStart[lo]! + a;
+    return lo;
   }
 
   private locate(g: number): [number, number] {
