@@ -231,6 +231,31 @@ export class SchemaCatalog {
   }
 
   /**
+   * lockName in PostgreSQL's SHARE UPDATE EXCLUSIVE mode (ALTER TABLE … VALIDATE CONSTRAINT),
+   * built from the lock manager's two modes: the relation name in shared mode — as DML holds it,
+   * so concurrent SELECT / INSERT / UPDATE / DELETE proceed while DDL (exclusive) waits for it and
+   * it waits for DDL — and then a second key of the relation in exclusive mode, because the mode
+   * conflicts with itself (another VALIDATE of the table waits). Only a statement whose every
+   * subcommand takes this mode may use it; it may write the relation's row (no exclusive holder
+   * can be between, and a second such writer waits on the second key).
+   */
+  async lockNameShareUpdateExclusive(w: CatalogWriter, db: string, schema: string, name: string, wait: NameLockWait = {}): Promise<TableDesc | undefined> {
+    const key = relationKey(db, schema, name);
+    const oid = (w.getLatestCommitted(SYS_RELATION, key)?.row[1] as number | undefined) ?? 0;
+    const modeName = 'ShareUpdateExclusiveLock';
+    await lockOrThrow(w, SYS_RELATION, key, wait, { relation: 'shared', label: `relation ${oid}`, modeName });
+    const own = w.get(SYS_RELATION, key);
+    const latest = own ?? w.getLatestCommitted(SYS_RELATION, key)?.row;
+    if (!latest) return undefined;
+    const t = this.decode(latest);
+    // Keyed by OID in the meta table: never a row, never another relation's lock.
+    await lockOrThrow(w, SYS_META, metaKey(`share update exclusive ${t.oid}`), wait, { relation: 'exclusive', label: `relation ${t.oid}`, modeName });
+    // Read again: a VALIDATE we waited for may have committed a newer version of the row.
+    const now = w.get(SYS_RELATION, key) ?? w.getLatestCommitted(SYS_RELATION, key)?.row;
+    return now ? this.decode(now) : undefined;
+  }
+
+  /**
    * The relation as this transaction wrote it (`own`) or else as committed now, regardless of the
    * snapshot: what a statement holding the relation's lock must work on (PostgreSQL re-reads the
    * catalog after locking). No lock taken here.

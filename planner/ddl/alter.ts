@@ -44,7 +44,12 @@ async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; s
     }
     throw b.err('42P01', `relation "${rel.schemaname ? `${rel.schemaname}.` : ''}${rel.relname}" does not exist`, rel.location ?? -1);
   }
-  const t = await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait());
+  // PostgreSQL's AlterTableGetLockLevel: VALIDATE CONSTRAINT alone takes SHARE UPDATE EXCLUSIVE
+  // (writers proceed), any other subcommand ACCESS EXCLUSIVE (the strongest of them wins).
+  const shareUpdate = cmds.length > 0 && cmds.every((c) => c.subtype === 'AT_ValidateConstraint');
+  const t = shareUpdate
+    ? await ts.catalog.lockNameShareUpdateExclusive(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait())
+    : await ts.catalog.lockName(ts.writer(), ts.host.database, found.schema, found.name, ts.statementLockWait());
   if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
   // PostgreSQL's rewrite and checks read the table at the latest snapshot once the lock is
   // granted: rows a transaction we waited for committed get the new column's default too. Under

@@ -15,9 +15,10 @@
 // The row check of a CHECK runs once per statement, after every subcommand (PostgreSQL's phase
 // 3), over the rows as the statement left them (added columns with their defaults) — so
 // `ADD CONSTRAINT c CHECK (…) NOT VALID, VALIDATE CONSTRAINT c` checks, as PostgreSQL does.
-// Difference (stated): like every ALTER TABLE here, VALIDATE holds the table's name lock in
-// exclusive mode while it reads the rows; PostgreSQL takes SHARE UPDATE EXCLUSIVE, which lets
-// concurrent INSERT/UPDATE/DELETE through during the validation.
+// A statement of VALIDATE CONSTRAINT subcommands only locks the table as PostgreSQL's SHARE
+// UPDATE EXCLUSIVE (alter.ts lockTable → catalog lockNameShareUpdateExclusive): concurrent
+// SELECT/INSERT/UPDATE/DELETE go on during the validation (the rows they write are checked by the
+// not-yet-valid constraint already), another VALIDATE or any other ALTER TABLE waits.
 
 import { DbError, stripLocations, type CheckDesc, type TableDesc } from '../../catalog/index.js';
 import type { Binder } from '../bind/binder.js';
