@@ -17,8 +17,13 @@
 // newest committed rows of the child table merged with this transaction's own writes — not only
 // at the statement snapshot. So a child insert and a concurrent parent delete serialize on that
 // lock and the second one sees the first one's committed outcome: neither slips through. The
-// lock is exclusive (PostgreSQL's FOR KEY SHARE is shared): two transactions inserting children
-// of one parent row, or updating that parent row, wait for each other until commit.
+// child side's lock is FOR KEY SHARE, as PostgreSQL's RI check: transactions inserting children
+// of one parent row proceed in parallel, an UPDATE of the parent that keeps its key columns (FOR
+// NO KEY UPDATE) does not wait for them, a DELETE or key change of the parent (FOR UPDATE) does.
+// The parent side's "exists again" check locks the key FOR UPDATE. Divergence: a parent
+// referenced through a UNIQUE constraint has its key in the unique entry, which an UPDATE of the
+// parent row that keeps the value still locks exclusively (dml/write.ts) — it waits for child
+// checks there, where PostgreSQL's does not.
 // Before reading the other table the checks take its relation lock shared (`FkPair.locked`,
 // PostgreSQL's ROW SHARE / ROW EXCLUSIVE of its RI queries): DDL on it waits for this
 // transaction, and a check waits for open DDL, then reads the relation as committed (README).
@@ -134,13 +139,18 @@ class FkPair {
     return this.key.primary ? this.parent.storageId : this.key.storageId;
   }
 
-  /** Locks the parent key entry and tells whether a parent row holds it now. */
-  async parentExists(ts: TableSession, key: Uint8Array, cancel: CancelToken): Promise<boolean> {
+  /** Locks the parent key entry in `strength` and tells whether a parent row holds it now:
+   *  FOR KEY SHARE for a child's check (PostgreSQL's RI query `SELECT 1 FROM parent WHERE key =
+   *  $1 FOR KEY SHARE`: children of one parent are checked in parallel, a parent UPDATE that
+   *  keeps the key does not wait), FOR UPDATE for a removed parent key's "exists again" check. */
+  async parentExists(ts: TableSession, key: Uint8Array, cancel: CancelToken, strength: 'keyShare' | 'update'): Promise<boolean> {
     if (key.length === 0) return false;
     const txn = ts.current();
     const k = ownKey(this.keyStorage, key);
+    const opts = lockOptions(ts, cancel);
+    opts.strength = strength;
     try {
-      await txn.lockRow(this.keyStorage, key, lockOptions(ts, cancel));
+      await txn.lockRow(this.keyStorage, key, opts);
     } catch (e) {
       throw storageError(e);
     }
@@ -169,7 +179,7 @@ class FkPair {
   /** Checks one child row now (ALTER TABLE ... ADD FOREIGN KEY validation). */
   async check(ts: TableSession, row: readonly Value[], ctx: EvalContext): Promise<void> {
     const key = this.childKey(row, ctx);
-    if (key && !(await this.parentExists(ts, key, ctx.cancel))) throw this.childError(row, ctx);
+    if (key && !(await this.parentExists(ts, key, ctx.cancel, 'keyShare'))) throw this.childError(row, ctx);
   }
 }
 
@@ -268,15 +278,19 @@ class ChildAction {
       if (k && gone.has(hex(k))) hits.push({ key: r.key, h: hex(k) });
     }
     const txn = ts.current();
+    // The child rows are deleted (FOR UPDATE) or updated: FOR NO KEY UPDATE unless the FK
+    // columns are key columns of the child (PostgreSQL's UPDATE, modify.ts).
+    const lock = lockOptions(ts, ctx.cancel);
+    const keySlots = keyColumnSlots(child);
+    lock.strength = action === 'c' && [...gone.values()].some((r) => !r.newRow) ? 'update' : fk.attnums.some((a) => keySlots.has(a - 1)) ? 'update' : 'noKeyUpdate';
     for (const hit of hits) {
       if (ctx.cancel.reason) throw ctx.cancel.reason;
       const own = ownKey(child.storageId, hit.key);
-      if (!ts.ownKeys.has(own)) {
-        try {
-          await txn.lockRow(child.storageId, hit.key, lockOptions(ts, ctx.cancel));
-        } catch (e) {
-          throw storageError(e);
-        }
+      // Also for our own writes: their lock is ours, at most upgraded here.
+      try {
+        await txn.lockRow(child.storageId, hit.key, lock);
+      } catch (e) {
+        throw storageError(e);
       }
       const cells = ts.ownKeys.has(own) ? txn.get(child.storageId, hit.key) : txn.getLatestCommitted(child.storageId, hit.key)?.row;
       if (!cells) continue; // deleted meanwhile (or by this statement's cascade)
@@ -386,7 +400,7 @@ export class FkChecks {
       }
       // A key that exists again at the end (UPDATE swapping keys, delete + re-insert) is fine.
       const gone = new Map<string, readonly Value[]>();
-      for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key, ctx.cancel))) gone.set(h, r.row);
+      for (const [h, r] of keys) if (!(await pair.parentExists(ts, r.key, ctx.cancel, 'update'))) gone.set(h, r.row);
       if (gone.size === 0) continue;
       for (const { row } of childRowsOf(ts, pair.child)) {
         if (ctx.cancel.reason) throw ctx.cancel.reason;
@@ -406,7 +420,7 @@ export class FkChecks {
       if (!key) continue;
       const h = `${pair.fk.oid}:${hex(key)}`;
       if (seen.has(h)) continue;
-      if (!(await pair.parentExists(ts, key, ctx.cancel))) throw pair.childError(row, ctx);
+      if (!(await pair.parentExists(ts, key, ctx.cancel, 'keyShare'))) throw pair.childError(row, ctx);
       seen.add(h);
     }
     this.pendingChild.length = 0;
@@ -421,4 +435,15 @@ function sameValue(a: Value | undefined, b: Value | undefined): boolean {
 
 function isAction(a: FkAction): a is 'c' | 'n' | 'd' {
   return a === 'c' || a === 'n' || a === 'd';
+}
+
+/** Slots of `tab`'s key columns in PostgreSQL's sense (INDEX_ATTR_BITMAP_KEY): the columns of
+ *  its primary key and of its unique indexes without expressions. */
+export function keyColumnSlots(tab: TableDesc): Set<number> {
+  const out = new Set<number>();
+  for (const idx of [...(tab.primaryKey ? [tab.primaryKey] : []), ...tab.uniques]) {
+    if (idx.exprs !== undefined) continue;
+    for (const a of idx.attnums) if (a > 0) out.add(a - 1);
+  }
+  return out;
 }

@@ -26,8 +26,9 @@ import { rejectWindowCalls } from '../rel/window-bind.js';
 import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { lockOptions, ownKey, TableWriter } from './write.js';
-import { planFkChecks } from './fk.js';
+import { keyColumnSlots, planFkChecks } from './fk.js';
 import { lockTarget, RelTarget } from './rel-lock.js';
+import type { RowLockMode } from '../rel/row-locks-targets.js';
 import type { Shown } from '../exec/explain-deparse.js';
 import { planWithClause, type WithClause } from '../rel/with.js';
 
@@ -93,6 +94,12 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   // replaceRow's delete + key encode + conflict check + put — the same result.
   const pkSlots = new Set((tab.primaryKey?.attnums ?? []).map((a) => a - 1));
   const keyKept = tab.uniques.length === 0 && !sets.some((x) => pkSlots.has(x.slot));
+  // PostgreSQL's UPDATE locks the row FOR NO KEY UPDATE unless it changes a key column (one of
+  // a unique index without expressions — FOR KEY SHARE, the FK checks, protects exactly those):
+  // then FOR UPDATE. PostgreSQL decides by comparing the values; here by the SET list (an
+  // assignment of a key column to its own value takes FOR UPDATE).
+  const keySlots = keyColumnSlots(tab);
+  target.strength = sets.some((x) => keySlots.has(x.slot)) ? 'update' : 'noKeyUpdate';
   return {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
@@ -167,6 +174,8 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
 interface Target {
   /** Rows laid out as [target columns..., stored key, FROM/USING columns...]. */
   node: RelNode;
+  /** The row-lock strength of each target row (DELETE: FOR UPDATE; UPDATE: see planUpdate). */
+  strength: RowLockMode;
   where: Compiled | undefined;
   /** EXPLAIN: the WHERE clause as bound. */
   shown?: Shown;
@@ -196,7 +205,7 @@ function planTarget(sb: Binder, tab: TableDesc, whereAst: Node | undefined, from
   const scan = new ScanNode(tab, chooseAccess(tab, 0, where), true);
   for (const r of scans) r.scan.setAccess(chooseAccess(r.scan.table, r.offset, where));
   const node: RelNode = from ? new JoinNode(scan, from.node, 'cross', undefined, []) : scan;
-  return { node, where: where ? compile(where) : undefined, ...(where ? { shown: { expr: where, slots: { kind: 'entries' as const, entries: (sb.scope as RelScope).entries } } } : {}) };
+  return { node, strength: 'update', where: where ? compile(where) : undefined, ...(where ? { shown: { expr: where, slots: { kind: 'entries' as const, entries: (sb.scope as RelScope).entries } } } : {}) };
 }
 
 /** The rows SELECT … FOR UPDATE locks (../rel/row-locks.ts): `tab`'s keyed scan, rows laid out
@@ -260,19 +269,18 @@ function targetCandidates(ctx: EvalContext, tab: TableDesc, t: Target): Candidat
 function lockCandidate(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate): TargetRow | undefined | Promise<TargetRow | undefined> {
   const ts = ctx.tables!;
   const txn = ts.current();
-  if (ts.ownKeys.has(c.k)) {
-    // Already written by this transaction: the own version is the current one.
-    const cur = txn.get(tab.storageId, c.key);
-    return cur ? recheck(ctx, tab, t, c, cur) : undefined;
-  }
   let locked: boolean;
   try {
-    locked = txn.tryLockRow(c.k);
+    // Our own write's lock is ours: this only upgrades it (an earlier UPDATE's FOR NO KEY
+    // UPDATE before a DELETE), waiting for FOR KEY SHARE holders then.
+    locked = txn.tryLockRow(c.k, t.strength === 'update' ? TRY_UPDATE : TRY_NO_KEY_UPDATE);
   } catch (e) {
     throw storageError(e);
   }
   if (locked) return afterLock(ctx, tab, t, c);
-  return txn.lockRow(tab.storageId, c.key, lockOptions(ts, ctx.cancel)).then(
+  const opts = lockOptions(ts, ctx.cancel);
+  opts.strength = t.strength;
+  return txn.lockRow(tab.storageId, c.key, opts).then(
     () => afterLock(ctx, tab, t, c),
     (e: unknown) => {
       throw storageError(e);
@@ -280,11 +288,17 @@ function lockCandidate(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate
   );
 }
 
-/** The row lock is held: the candidate as found, or the newest committed version (READ
- *  COMMITTED re-check; REPEATABLE READ: 40001 when it changed after the snapshot). */
+/** The row lock is held: our own version when we wrote the row, else the candidate as found,
+ *  or the newest committed version (READ COMMITTED re-check; REPEATABLE READ: 40001 when it
+ *  changed after the snapshot). */
 function afterLock(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate): TargetRow | undefined {
   const ts = ctx.tables!;
   const txn = ts.current();
+  if (ts.ownKeys.has(c.k)) {
+    // Already written by this transaction: the own version is the current one.
+    const cur = txn.get(tab.storageId, c.key);
+    return cur ? recheck(ctx, tab, t, c, cur) : undefined;
+  }
   // No commit became visible since the statement's snapshot: the version the scan found is the
   // newest committed one, and reading it again (memtables, segments) would find the same. A
   // commit's versions enter the memtable in the same synchronous step that advances the visible
@@ -306,3 +320,7 @@ function recheck(ctx: EvalContext, tab: TableDesc, t: Target, c: Candidate, cell
   if (t.where && t.where(combined, ctx) !== true) return undefined;
   return { key: c.key, row, combined };
 }
+
+/** Synchronous-try options per strength (shared: no object per row). */
+const TRY_UPDATE = Object.freeze({ strength: 'update' as const });
+const TRY_NO_KEY_UPDATE = Object.freeze({ strength: 'noKeyUpdate' as const });

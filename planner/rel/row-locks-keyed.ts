@@ -15,6 +15,8 @@
 
 import { DbError, keyCell, type TableDesc } from '../../catalog/index.js';
 import { encodeKey, type Cell, type LockOptions, type Txn } from '../../lsm/index.js';
+
+type TryLockOptions = Pick<LockOptions, 'strength'>;
 import type { EvalContext, Value } from '../bind/expr.js';
 import type { QueryPlan } from '../exec/query.js';
 import type { RowCursor } from '../api.js';
@@ -34,6 +36,8 @@ export type WaitPolicy = 'block' | 'nowait' | 'skip';
 interface KeyedTarget {
   readonly tab: TableDesc;
   readonly policy: WaitPolicy;
+  /** Its strength for a synchronous try (one object per target, not per row). */
+  readonly tryOpts: TryLockOptions;
   keyOf(row: readonly Value[]): Uint8Array;
 }
 
@@ -70,6 +74,7 @@ export function planKeyedLocking(query: QueryPlan, targets: readonly LockTarget[
     return {
       tab: t.tab,
       policy: t.policy,
+      tryOpts: { strength: t.strength },
       keyOf(row) {
         const cells = new Array<Cell>(types.length);
         for (let i = 0; i < types.length; i++) cells[i] = keyCell(types[i]!, row[slots[i]!]);
@@ -104,15 +109,17 @@ class RowLocker {
    *  version newer than the snapshot. */
   free(t: KeyedTarget, k: string, key: Uint8Array): Got | 'wait' {
     if (this.held.has(k)) return this.newer.has(k) ? 'changed' : 'held';
-    if (this.ts.ownKeys.has(k)) return 'held'; // our own writes: their locks are ours
-    if (!this.txn.tryLockRow(k)) return t.policy === 'skip' ? 'skipped' : 'wait';
+    if (!this.txn.tryLockRow(k, t.tryOpts)) return t.policy === 'skip' ? 'skipped' : 'wait';
+    // Our own writes: their locks are ours (the try above only upgrades a weaker one: an
+    // UPDATE's FOR NO KEY UPDATE before a FOR UPDATE), their version is our own.
+    if (this.ts.ownKeys.has(k)) return 'held';
     return this.lockedNow(t, k, key);
   }
 
   /** Waits for `t`'s row held by another transaction (NOWAIT: 55P03 at once). */
   async waiting(t: KeyedTarget, k: string, key: Uint8Array): Promise<Got> {
     try {
-      await this.txn.lockRow(t.tab.storageId, key, t.policy === 'nowait' ? { ...this.opts, nowait: true } : this.opts);
+      await this.txn.lockRow(t.tab.storageId, key, { ...this.opts, strength: t.tryOpts.strength, ...(t.policy === 'nowait' ? { nowait: true } : {}) });
     } catch (e) {
       // NOWAIT's refusal (the lsm's wording) names the relation, as PostgreSQL's does.
       if (t.policy === 'nowait' && e instanceof Error && e.message === 'could not obtain lock on row') {
@@ -120,6 +127,7 @@ class RowLocker {
       }
       throw storageError(e);
     }
+    if (this.ts.ownKeys.has(k)) return 'held'; // an upgrade of our own write's lock
     return this.lockedNow(t, k, key);
   }
 

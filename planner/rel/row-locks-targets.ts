@@ -29,6 +29,10 @@ import { findTargetSrf } from './project-set.js';
 import { findWindowCall } from './window-bind.js';
 import { findCte } from './with.js';
 import type { WaitPolicy } from './row-locks-keyed.js';
+import type { LockOptions } from '../../lsm/index.js';
+
+/** The lock manager's row-lock strengths (FOR KEY SHARE … FOR UPDATE). */
+export type RowLockMode = NonNullable<LockOptions['strength']>;
 
 interface Alias { aliasname?: string; colnames?: Node[] }
 interface RangeVarNode { kind: 'RangeVar'; relname?: string; schemaname?: string; alias?: Alias; location?: number }
@@ -54,6 +58,18 @@ export function strengthText(strength: string): string {
   return STRENGTH_TEXT[strength] ?? 'FOR UPDATE';
 }
 
+const ROW_LOCK_MODE: Record<string, RowLockMode> = {
+  LCS_FORUPDATE: 'update',
+  LCS_FORNOKEYUPDATE: 'noKeyUpdate',
+  LCS_FORSHARE: 'share',
+  LCS_FORKEYSHARE: 'keyShare',
+};
+
+/** The row-lock strength a locking clause asks for (the lock manager's name of it). */
+export function rowLockMode(strength: string): RowLockMode {
+  return ROW_LOCK_MODE[strength] ?? 'update';
+}
+
 function policyOf(c: LockingClause): WaitPolicy {
   return c.waitPolicy === 'LockWaitSkip' ? 'skip' : c.waitPolicy === 'LockWaitError' ? 'nowait' : 'block';
 }
@@ -74,6 +90,8 @@ export interface LockTarget {
   readonly tab: TableDesc;
   /** The strength's text ("FOR UPDATE"), for messages. */
   readonly what: string;
+  /** The strength its rows are locked in. */
+  readonly strength: RowLockMode;
   readonly policy: WaitPolicy;
   /** The top-level output columns holding its primary-key values, in key order. */
   readonly keyNames: string[];
@@ -236,7 +254,7 @@ class Rewriter {
             hidden.push(hiddenName);
             keyNames.push(hiddenName);
           });
-          this.targets.push({ tab, what, policy: lock.policy, keyNames, location: rv.location ?? -1, node: rv });
+          this.targets.push({ tab, what, strength: rowLockMode(lock.strength), policy: lock.policy, keyNames, location: rv.location ?? -1, node: rv });
           return n;
         }
         case 'RangeSubselect': {

@@ -29,8 +29,10 @@
 //     is its newest version;
 //  3. the locked rows go through the plan's LockRows node (row-locks-node.ts) and the Limit above
 //     it — the shape PostgreSQL's EXPLAIN shows.
-// Divergences (stated, not hidden): row locks are exclusive whatever the strength (two FOR SHARE
-// transactions wait for each other; PostgreSQL's share modes do not); where the walk starts
+// Rows are locked in the clause's strength (the lock manager's FOR KEY SHARE / FOR SHARE / FOR
+// NO KEY UPDATE / FOR UPDATE, PostgreSQL's conflict table); a row this transaction wrote is only
+// upgraded (an UPDATE's FOR NO KEY UPDATE, then FOR UPDATE).
+// Divergences (stated, not hidden): where the walk starts
 // again (step 2's fallback, and a lone table without a primary key) the result may also hold rows
 // that match only after the concurrent change, which PostgreSQL would not return; without a primary key and with LIMIT every matching row is
 // locked, not only the rows returned; a row that stopped matching after a re-check stays locked
@@ -62,7 +64,7 @@ import { planKeyedLocking, type Recheck } from './row-locks-keyed.js';
 import type { CteDef } from './with.js';
 import { LockRowsNode, NestedLockRows } from './row-locks-node.js';
 import { markWaitsForLocks, PreludeNeeded } from './row-locks-nested.js';
-import { checkSelectLocking, epqName, epqStatement, rewriteLocking, strengthText, type LockingClause, type LockTarget } from './row-locks-targets.js';
+import { checkSelectLocking, epqName, epqStatement, rewriteLocking, rowLockMode, strengthText, type LockingClause, type LockTarget, type RowLockMode } from './row-locks-targets.js';
 
 /** Rounds of step 2 before giving up (each round follows a row changed after the snapshot). */
 const RELOCK_ROUNDS_MAX = 1000;
@@ -102,7 +104,7 @@ export function planLockingSelect(b: Binder, s: SelectStmt): QueryPlan {
     const scan = planLockScan(b, tab, rv.alias?.aliasname, s.whereClause as Node | undefined);
     visibleCount = query.columns.length;
     lockRows = async (ctx) => {
-      await lockMatching(ctx, tab, scan, lock.policy === 'nowait');
+      await lockMatching(ctx, tab, scan, lock.policy === 'nowait', rowLockMode(lock.strength));
       return query.run(ctx);
     };
     rels = [new RelTarget(tab, b.position(rv.location ?? -1))];
@@ -240,12 +242,14 @@ function count(f: Compiled | undefined, ctx: EvalContext): bigint | undefined {
 
 /** Step 2 for a lone table without a primary key (file header): locks every row matching WHERE,
  *  following rows changed meanwhile. */
-async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, nowait: boolean): Promise<void> {
+async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, nowait: boolean, strength: RowLockMode): Promise<void> {
   const ts = ctx.tables!;
   const txn = ts.current();
   const width = tab.columns.length;
   const held = new Set<string>();
   const opts = lockOptions(ts, ctx.cancel);
+  opts.strength = strength;
+  const tryOpts = { strength };
   if (nowait) opts.nowait = true;
   for (let round = 0; ; round++) {
     const snap = txn.snapshotSeq;
@@ -256,9 +260,10 @@ async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, no
     for (const key of keys) {
       if (ctx.cancel.reason) throw ctx.cancel.reason;
       const k = ownKey(tab.storageId, key);
-      if (held.has(k) || ts.ownKeys.has(k)) continue; // our own writes: their locks are ours
-      // A free row is taken synchronously (no promise per row); a held one waits.
-      if (!txn.tryLockRow(k)) {
+      if (held.has(k)) continue;
+      // A row that waits for no one is taken synchronously (no promise per row); else it waits.
+      // Our own writes: their locks are ours (only upgraded here), their versions our own.
+      if (!txn.tryLockRow(k, tryOpts)) {
         try {
           await txn.lockRow(tab.storageId, key, opts);
         } catch (e) {
@@ -270,6 +275,7 @@ async function lockMatching(ctx: EvalContext, tab: TableDesc, scan: LockScan, no
         }
       }
       held.add(k);
+      if (ts.ownKeys.has(k)) continue;
       const latest = txn.getLatestCommitted(tab.storageId, key);
       if (latest === undefined || latest.seq > snap) newer = true;
     }
