@@ -195,6 +195,16 @@ export class BodyReader {
     return end;
   }
 
+  /** Consumes n bytes as bytes(n) would (same checks) and returns their start offset in `buf`,
+   *  for callers that keep the range instead of a view (Bind's parameter values). */
+  skip(n: number): number {
+    if (n < 0) throw new FramingError('insufficient data left in message');
+    this.need(n);
+    const start = this.pos;
+    this.pos += n;
+    return start;
+  }
+
   bytes(n: number): Buffer {
     if (n < 0) throw new FramingError('insufficient data left in message');
     this.need(n);

@@ -113,7 +113,7 @@ export function decodeStartup(body: Buffer): StartupPacket {
 export type FrontendMessage =
   | { kind: 'query'; sql: string }
   | { kind: 'parse'; name: string; sql: string; paramOids: number[] }
-  | { kind: 'bind'; portal: string; statement: string; paramFormats: number[]; params: (Buffer | null)[]; resultFormats: number[] }
+  | { kind: 'bind'; portal: string; statement: string; paramFormats: number[]; params: BindParams; resultFormats: number[] }
   | { kind: 'describe'; target: 'S' | 'P'; name: string }
   | { kind: 'execute'; portal: string; maxRows: number }
   | { kind: 'close'; target: 'S' | 'P'; name: string }
@@ -125,6 +125,24 @@ export type FrontendMessage =
   | { kind: 'copyFail'; message: string }
   | { kind: 'password'; data: Buffer }
   | { kind: 'functionCall' };
+
+/**
+ * Bind's parameter values as ranges of the message's buffer, without a Buffer view per value
+ * (a view is an object the decode of a pgbench lookup's one `aid` would allocate and drop):
+ * value i is `buf[pos[2i], pos[2i + 1])`, NULL when `pos[2i]` is -1. Read them before the next
+ * message is decoded, like any view of the input buffer.
+ */
+export interface BindParams {
+  readonly buf: Buffer;
+  readonly pos: readonly number[];
+  readonly count: number;
+}
+
+/** Bind's parameter `i` as a view (NULL: null), for tests and the rare non-fast paths. */
+export function bindParam(p: BindParams, i: number): Buffer | null {
+  const s = p.pos[2 * i]!;
+  return s === -1 ? null : p.buf.subarray(s, p.pos[2 * i + 1]!);
+}
 
 /** Bodiless messages are answered with one frozen object each (the loop only reads `kind`). */
 const SYNC: FrontendMessage = Object.freeze({ kind: 'sync' });
@@ -178,11 +196,19 @@ export function decodeMessageAt(type: number, buf: Buffer, start: number, end: n
       for (let i = 0; i < nf; i++) paramFormats[i] = r.int16();
       const np = r.int16();
       if (np < 0) throw new FramingError('invalid message format');
-      const params: (Buffer | null)[] = new Array(np);
+      const pos: number[] = new Array(2 * np);
       for (let i = 0; i < np; i++) {
         const len = r.int32();
-        params[i] = len === -1 ? null : r.bytes(len);
+        if (len === -1) {
+          pos[2 * i] = -1;
+          pos[2 * i + 1] = -1;
+        } else {
+          const s = r.skip(len);
+          pos[2 * i] = s;
+          pos[2 * i + 1] = s + len;
+        }
       }
+      const params: BindParams = { buf, pos, count: np };
       const nr = r.int16();
       if (nr < 0) throw new FramingError('invalid message format');
       const resultFormats: number[] = nr === 0 ? NO_FORMATS : new Array(nr);

@@ -13,6 +13,7 @@
 import { DbError, toDbError } from '../catalog/index.js';
 import type { CancelToken, Execution, Field, ParsedStatement, PreparedStatement, SqlSession, Value } from '../planner/api.js';
 import { checkResultFormats, decodeParams } from './rows.js';
+import type { BindParams } from './messages.js';
 import {
   armTimeout, logSlow, newCancelToken, newEncoderCache, rowEncoders, runCopyIn, runCopyOut, streamRows, tagWithCount,
   type RunEnd, type Running, type StatementIo,
@@ -302,7 +303,7 @@ export class QueryProtocol {
     return stmts;
   }
 
-  bind(portalName: string, stmtName: string, paramFormats: number[], params: (Buffer | null)[], resultFormats: number[]): void {
+  bind(portalName: string, stmtName: string, paramFormats: number[], params: BindParams, resultFormats: number[]): void {
     let stmt = this.statements.get(stmtName);
     if (stmt === undefined) {
       throw new DbError('26000', stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
@@ -312,15 +313,15 @@ export class QueryProtocol {
     if (stmt.prepared !== null && this.session.txStatus() !== 'E') stmt = this.revalidate(stmtName, stmt, stmt.prepared);
     if (portalName === '') this.closePortal('');
     else if (this.portals.has(portalName)) throw new DbError('42P03', `cursor "${portalName}" already exists`);
-    if (paramFormats.length > 1 && paramFormats.length !== params.length) {
-      throw new DbError('08P01', `bind message has ${paramFormats.length} parameter formats but ${params.length} parameters`);
+    if (paramFormats.length > 1 && paramFormats.length !== params.count) {
+      throw new DbError('08P01', `bind message has ${paramFormats.length} parameter formats but ${params.count} parameters`);
     }
-    if (params.length !== stmt.paramOids.length) {
-      throw new DbError('08P01', `bind message supplies ${params.length} parameters, but prepared statement "${stmtName}" requires ${stmt.paramOids.length}`);
+    if (params.count !== stmt.paramOids.length) {
+      throw new DbError('08P01', `bind message supplies ${params.count} parameters, but prepared statement "${stmtName}" requires ${stmt.paramOids.length}`);
     }
     const fields = stmt.prepared?.fields ?? null;
     checkResultFormats(resultFormats, fields === null ? 0 : fields.length);
-    const values = params.length === 0 ? [] : decodeParams(params, paramFormats, stmt.paramOids, this.session.formatSettings());
+    const values = params.count === 0 ? [] : decodeParams(params, paramFormats, stmt.paramOids, this.session.formatSettings());
     if (portalName !== '' && this.portals.size >= PORTALS_MAX) throw new DbError('53400', `too many portals (limit ${PORTALS_MAX})`);
     const portal: Portal = { stmt, params: values, resultFormats, state: NEW_PORTAL };
     if (portalName === '') this.unnamedPortal = portal;

@@ -9,7 +9,7 @@
 import { DbError, TypeOid, binaryIn, binaryOut, textIn, textOut } from '../catalog/index.js';
 import type { Field, FormatSettings, Value } from '../planner/api.js';
 import type { BackendWriter } from './writer.js';
-import { decodeUtf8 } from './messages.js';
+import { decodeUtf8, type BindParams } from './messages.js';
 
 export type ColumnEncoder = (w: BackendWriter, v: Value) => void;
 
@@ -27,7 +27,8 @@ export function checkResultFormats(formats: readonly number[], columnCount: numb
   if (formats.length > 1 && formats.length !== columnCount) {
     throw new DbError('08P01', `bind message has ${formats.length} result formats but query has ${columnCount} columns`);
   }
-  for (const f of formats) checkFormat(f);
+  // An indexed loop: for-of over the shared frozen empty list took ~5 % of a prepared lookup.
+  for (let i = 0; i < formats.length; i++) checkFormat(formats[i]!);
 }
 
 export function encodersFor(fields: readonly Field[], formats: readonly number[], fmt: FormatSettings): ColumnEncoder[] {
@@ -59,26 +60,30 @@ export function writeDataRow(w: BackendWriter, row: readonly Value[], encoders: 
 
 /** Decodes Bind parameters by the prepared statement's parameter types. */
 export function decodeParams(
-  params: readonly (Buffer | null)[],
+  params: BindParams,
   formats: readonly number[],
   paramOids: readonly number[],
   fmt: FormatSettings,
 ): Value[] {
-  const out: Value[] = new Array(params.length);
-  for (let i = 0; i < params.length; i++) {
-    const raw = params[i]!;
-    if (raw === null) {
+  const n = params.count;
+  const buf = params.buf;
+  const pos = params.pos;
+  const out: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = pos[2 * i]!;
+    if (s === -1) {
       out[i] = null;
       continue;
     }
+    const e = pos[2 * i + 1]!;
     const code = formatOf(formats, i);
     checkFormat(code);
     const oid = paramOids[i] ?? 0;
     if (code === 0) {
-      const n = oid === INT4_OID || oid === INT8_OID || oid === INT2_OID ? plainInt(oid, raw) : undefined;
-      out[i] = n !== undefined ? n : textIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, decodeUtf8(raw), fmt);
+      const v = oid === INT4_OID || oid === INT8_OID || oid === INT2_OID ? plainInt(oid, buf, s, e) : undefined;
+      out[i] = v !== undefined ? v : textIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, decodeUtf8(buf.subarray(s, e)), fmt);
     } else {
-      out[i] = binaryIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, raw);
+      out[i] = binaryIn(oid === 0 ? TEXT_OID_UNKNOWN : oid, buf.subarray(s, e));
     }
   }
   return out;
@@ -96,19 +101,18 @@ const INT8_OID: number = TypeOid.int8;
  * always fits the type, so the value is textIn's. Anything else (spaces, '+', more digits,
  * non-digits) is undefined: textIn then decides, with PostgreSQL's errors.
  */
-function plainInt(oid: number, raw: Buffer): number | bigint | undefined {
-  const len = raw.length;
-  let i = 0;
-  if (len > 0 && raw[0] === 0x2d) i = 1;
-  const digits = len - i;
+function plainInt(oid: number, buf: Buffer, start: number, end: number): number | bigint | undefined {
+  let i = start;
+  if (end > start && buf[start] === 0x2d) i = start + 1;
+  const digits = end - i;
   if (digits < 1 || digits > (oid === INT2_OID ? 4 : 9)) return undefined;
   let n = 0;
-  for (let j = i; j < len; j++) {
-    const d = raw[j]! - 0x30;
+  for (let j = i; j < end; j++) {
+    const d = buf[j]! - 0x30;
     if (d < 0 || d > 9) return undefined;
     n = n * 10 + d;
   }
   // '-0' is 0 (never -0: PostgreSQL has no negative zero integer).
-  const v = i === 1 && n !== 0 ? -n : n;
+  const v = i > start && n !== 0 ? -n : n;
   return oid === INT8_OID ? BigInt(v) : v;
 }

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { serialize } from 'pg-protocol';
 import { BodyReader, FrameReader, FramingError, type Frame } from '../../wire/framing.js';
-import { decodeMessage, decodeMessageAt } from '../../wire/messages.js';
+import { bindParam, decodeMessage, decodeMessageAt, type BindParams, type FrontendMessage } from '../../wire/messages.js';
 
 const startup = serialize.startup({ user: 'alice', database: 'postgres', application_name: 't' });
 const typed = Buffer.concat([
@@ -169,11 +169,13 @@ describe('in-place frames (the message loop: FrameReader.nextInPlace + decodeMes
   const expected = readAll([typed.subarray(0)].map((b) => Buffer.concat([startup, b]))).slice(1);
 
   it('gives the frames next() gives and the messages decodeMessage gives, at every split', () => {
-    const decoded = expected.map((f) => decodeMessage({ type: f.type, body: Buffer.from(f.body, 'hex') }));
+    // Bind's parameters are ranges of whichever buffer was decoded: compared as their values.
+    const values = (m: FrontendMessage): unknown => (m.kind === 'bind' ? { ...m, params: Array.from({ length: m.params.count }, (_, i) => bindParam(m.params, i)) } : m);
+    const decoded = expected.map((f) => values(decodeMessage({ type: f.type, body: Buffer.from(f.body, 'hex') })));
     for (let i = 0; i <= typed.length; i += i < 200 ? 1 : 97) {
       const got = readInPlace([typed.subarray(0, i), typed.subarray(i)]);
       expect(got.map((g) => ({ type: g.type, body: g.body })), `split at ${i}`).toEqual(expected);
-      expect(got.map((g) => g.msg), `split at ${i}`).toEqual(decoded);
+      expect(got.map((g) => values(g.msg)), `split at ${i}`).toEqual(decoded);
     }
   });
 
@@ -192,8 +194,25 @@ describe('in-place frames (the message loop: FrameReader.nextInPlace + decodeMes
     expect(() => new BodyReader(Buffer.from([9, 0x61, 0, 9]), 1, 3).end()).toThrow('invalid message format');
     // Bind without format codes shares one frozen empty list (never written to).
     const body = Buffer.from([0, 0x73, 0, 0, 0, 0, 0, 0, 0]); // portal '', statement 's', 0 formats, 0 params, 0 result formats
-    const m = decodeMessageAt(0x42, body, 0, body.length) as { paramFormats: number[]; params: unknown[]; resultFormats: number[] };
-    expect(m).toMatchObject({ kind: 'bind', portal: '', statement: 's', paramFormats: [], params: [], resultFormats: [] });
+    const m = decodeMessageAt(0x42, body, 0, body.length) as { paramFormats: number[]; params: BindParams; resultFormats: number[] };
+    expect(m).toMatchObject({ kind: 'bind', portal: '', statement: 's', paramFormats: [], resultFormats: [] });
+    expect(m.params.count).toBe(0);
     expect(Object.isFrozen(m.paramFormats) && Object.isFrozen(m.resultFormats)).toBe(true);
+  });
+
+  it("Bind's parameter values are ranges of the buffer: values, NULL, empty, and lengths that overrun or are below -1", () => {
+    const frame = serialize.bind({ portal: 'p', statement: 's', values: ['12', null, '', 'héllo'] });
+    // Decoded in place inside a larger buffer, as the message loop does.
+    const buf = Buffer.concat([Buffer.from([7, 7, 7]), frame, Buffer.from([9])]);
+    const m = decodeMessageAt(0x42, buf, 3 + 5, 3 + frame.length) as { params: BindParams };
+    expect(m.params.count).toBe(4);
+    const vals = [0, 1, 2, 3].map((i) => bindParam(m.params, i));
+    expect(vals.map((v) => (v === null ? null : v.toString('utf8')))).toEqual(['12', null, '', 'héllo']);
+    expect(decodeMessage({ type: frame[0]!, body: frame.subarray(5) }).kind).toBe('bind');
+    // portal 'p', statement 's', 0 formats, 1 param of length 5 with 2 bytes left; then length -2.
+    const over = Buffer.from([0x70, 0, 0x73, 0, 0, 0, 0, 1, 0, 0, 0, 5, 0x31, 0x32]);
+    expect(() => decodeMessageAt(0x42, over, 0, over.length)).toThrow('insufficient data left in message');
+    const neg = Buffer.from([0x70, 0, 0x73, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xfe, 0, 0]);
+    expect(() => decodeMessageAt(0x42, neg, 0, neg.length)).toThrow('insufficient data left in message');
   });
 });
