@@ -27,7 +27,7 @@ import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { lockOptions, ownKey, TableWriter } from './write.js';
 import { keyColumnSlots, planFkChecks } from './fk.js';
-import { lockTarget, RelTarget } from './rel-lock.js';
+import { takeTarget, RelTarget } from './rel-lock.js';
 import type { RowLockMode } from '../rel/row-locks-targets.js';
 import type { Shown } from '../exec/explain-deparse.js';
 import { planWithClause, type WithClause } from '../rel/with.js';
@@ -104,7 +104,9 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Update', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
-      await lockTarget(ts, rel, ctx);
+      // Synchronous when the relation lock waits for no one (the common case).
+      const locking = takeTarget(ts, rel, ctx);
+      if (locking) await locking;
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;
@@ -150,7 +152,9 @@ export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Delete', table: tab, alias: s.relation.alias?.aliasname, input: target.node, ...(target.shown ? { where: target.shown } : {}) }),
     async run(ctx) {
-      await lockTarget(ts, rel, ctx);
+      // Synchronous when the relation lock waits for no one (the common case).
+      const locking = takeTarget(ts, rel, ctx);
+      if (locking) await locking;
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;

@@ -46,6 +46,10 @@ export class RelTarget {
   /** The running execution (its cancel token) and the session's write count when it began:
    *  a run again of the same execution (runReplanning) must find it unchanged. */
   run: { cancel: object; writes: number } | undefined;
+  /** Where a grant is reported, and the synchronous try's options (read right after each
+   *  call, before any await: one object per target, none per statement). */
+  private readonly grant = { gen: 0, waited: false };
+  readonly tryShared: { readonly relation: 'shared'; readonly grant: { gen: number; waited: boolean } } = { relation: 'shared', grant: this.grant };
 
   /** `position`: where the statement names the relation (lock timeout and deadlock errors
    *  point there, as PostgreSQL's do). */
@@ -61,15 +65,36 @@ export class RelTarget {
  * checks that the plan's descriptor is still the relation's: throws RelationChanged (the session
  * plans again) or, under REPEATABLE READ, 40001.
  */
-export async function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
+export function lockTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> {
+  try {
+    return takeTarget(ts, t, ctx) ?? Promise.resolve();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** lockTarget without a promise when the lock waits for no one (undefined then; throws
+ *  synchronously): for callers that check before awaiting (`const p = takeTarget(…); if (p)
+ *  await p;`). */
+export function takeTarget(ts: TableSession, t: RelTarget, ctx: EvalContext): Promise<void> | undefined {
   // The same execution run again after a nested locking SELECT waited (runReplanning): only
   // when it had written nothing, or the rows written would be written twice.
   if (t.run?.cancel === ctx.cancel && t.run.writes !== ts.writes) {
     throw new DbError('0A000', 'a locking subquery read after the statement changed rows is not supported (PostgreSQL reads it first)');
   }
-  t.run = { cancel: ctx.cancel, writes: ts.writes };
-  const now = await lockShared(ts, t, ctx, 'RowExclusiveLock');
+  if (t.run === undefined) t.run = { cancel: ctx.cancel, writes: ts.writes };
+  else {
+    t.run.cancel = ctx.cancel;
+    t.run.writes = ts.writes;
+  }
+  const now = lockShared(ts, t, ctx, 'RowExclusiveLock');
+  if (now instanceof Promise) {
+    return now.then((n) => {
+      if (n !== 'same') throw changedError(ts, t);
+    });
+  }
   if (now !== 'same') throw changedError(ts, t);
+  return undefined;
 }
 
 /**
@@ -100,15 +125,31 @@ function changedError(ts: TableSession, t: RelTarget): DbError {
   return new RelationChanged(t.tab.name);
 }
 
+type Shared = 'same' | TableDesc | undefined;
+
 /** Takes `t`'s lock in shared mode: 'same' when the plan's descriptor is still the relation's,
  *  else the relation as committed now (undefined: dropped). `modeName`: PostgreSQL's mode for
- *  this use of the shared mode, as a deadlock report names it. */
-async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext, modeName: 'RowShareLock' | 'RowExclusiveLock'): Promise<'same' | TableDesc | undefined> {
+ *  this use of the shared mode, as a deadlock report names it. Synchronous when the lock waits
+ *  for no one (the lock manager's try: no promise, no option object); a promise only to wait. */
+function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext, modeName: 'RowShareLock' | 'RowExclusiveLock'): Shared | Promise<Shared> {
   const txn = ts.current();
   const catalog = ts.server.catalogVersion;
   // Held since a check in this transaction, and no DDL since: nothing to do (statements of a
   // transaction block after the first).
   if (t.heldBy === txn && t.checkedCatalog === catalog && txn.isActive) return 'same';
+  let taken: boolean;
+  try {
+    taken = txn.tryLockRow(t.opKey, t.tryShared);
+  } catch (e) {
+    throw storageError(e);
+  }
+  if (taken) return granted(ts, t, txn, catalog, t.tryShared.grant);
+  return waitShared(ts, t, ctx, modeName, catalog);
+}
+
+/** lockShared when the lock must be waited for. */
+async function waitShared(ts: TableSession, t: RelTarget, ctx: EvalContext, modeName: 'RowShareLock' | 'RowExclusiveLock', catalog: number): Promise<Shared> {
+  const txn = ts.current();
   const grant = { gen: 0, waited: false };
   const timeoutMs = ts.lockTimeoutMs();
   const opts: LockOptions = { relation: 'shared', grant, label: t.label, modeName, cancel: ctx.cancel };
@@ -122,6 +163,11 @@ async function lockShared(ts: TableSession, t: RelTarget, ctx: EvalContext, mode
     }
     throw err;
   }
+  return granted(ts, t, txn, catalog, grant);
+}
+
+/** The lock is held (`grant` as reported): the descriptor check. */
+function granted(ts: TableSession, t: RelTarget, txn: Txn, catalog: number, grant: { gen: number; waited: boolean }): Shared {
   if (!grant.waited && grant.gen === t.checkedGen && catalog === t.checkedCatalog) {
     t.heldBy = txn;
     return 'same';
