@@ -23,7 +23,12 @@
 //    generation); a full chunk's buffers are transferred to the worker pool, which encodes it
 //    from its columns (the `encode-columns` job; inline when the pool has no worker) while the
 //    caller fills the next one — the bytes are encodeSegment's for the same entries — and hands
-//    the buffers back for the next chunk.
+//    the buffers back for the next chunk;
+//  - a written file's bytes are not kept: the rare reader of an ingest's rows (abandon, a
+//    published ingest's duplicate report or materialize) reads the file back (openFile), and
+//    reads after the ingest load files into the segment cache on demand. Keeping a reader per
+//    file held every byte of a load in memory until its end (70 MB per million COPY rows), and
+//    that growing external memory drove most of the main thread's mark-compacts.
 import { compareBytes } from '../iter/index.js';
 import { segmentFileName, type SegmentFile } from '../manifest/index.js';
 import type { ColumnChunkParts, ColumnarRow, EncodedSegment } from '../segment/index.js';
@@ -59,10 +64,9 @@ export class TableIngest {
   private chunkBytes = 0;
   private last: Uint8Array | undefined;
   private readonly inflight: Promise<void>[] = [];
+  /** In the order their writes started (numbers ascend with keys, but writes may finish out of
+   *  order: sort by fileNumber for key order). */
   private readonly files: SegmentFile[] = [];
-  /** By file number: writes finish out of order (pool and local encodes overlap), so a list
-   *  index would pair a file with another file's reader (lookups then miss rows). */
-  private readonly readers = new Map<number, SegmentReader>();
   private failure: unknown;
   /** A written chunk's buffers handed back by the worker, for the next chunk (at most one). */
   private spare: ColumnChunkParts | undefined;
@@ -161,7 +165,12 @@ export class TableIngest {
     });
     await this.ctx.io.writeFileDurable(`${this.ctx.dir}/${name}`, seg.bytes);
     this.bytesWritten += seg.bytes.length;
-    this.readers.set(fileNumber, SegmentReader.open(seg.bytes, name));
+  }
+
+  /** A reader of written file `fileNumber`, its bytes read back from disk (not cached). */
+  openFile(fileNumber: number): SegmentReader {
+    const name = segmentFileName(fileNumber);
+    return SegmentReader.open(this.ctx.io.readFileSync(`${this.ctx.dir}/${name}`), name);
   }
 
   private readonly keepSpare = (parts: ColumnChunkParts): void => {
@@ -191,7 +200,6 @@ export class TableIngest {
       await ctx.io.syncDir(ctx.dir);
       this.editTried = true;
       await ctx.manifest.logAndApply({ added: this.files });
-      for (const f of this.files) ctx.cache.insert(f.fileNumber, this.readers.get(f.fileNumber)!);
     }
     this.state = 'done';
     return { files: [...this.files], rows: this.rows, bytesWritten: this.bytesWritten };
@@ -200,10 +208,10 @@ export class TableIngest {
   /**
    * For a published ingest (publish.ts): writes what is left and waits for every file, without
    * a manifest edit — the publisher adds the files later with their file-level seq. The files
-   * stay until then or until abort() removes them. Returns the files (level from the context)
-   * and their readers by file number.
+   * stay until then or until abort() removes them. Returns the files (level from the context),
+   * by file number (key order); openFile() reads one back.
    */
-  async writeAll(): Promise<{ files: SegmentFile[]; readers: Map<number, SegmentReader> }> {
+  async writeAll(): Promise<{ files: SegmentFile[] }> {
     if (this.state !== 'open') throw new Error(`lsm invariant violated: writeAll of an ingest that is ${this.state}`);
     await this.drain();
     this.state = 'finishing';
@@ -211,7 +219,7 @@ export class TableIngest {
     this.throwIfFailed();
     if (this.state !== 'finishing') throw new Error(`lsm invariant violated: ingest ${this.state} while its files were written`);
     this.state = 'written';
-    return { files: [...this.files], readers: new Map(this.readers) };
+    return { files: [...this.files].sort((a, b) => a.fileNumber - b.fileNumber) };
   }
 
   /**
@@ -225,11 +233,13 @@ export class TableIngest {
     this.state = 'abandoned';
     while (this.inflight.length > 0) await this.inflight[0];
     this.throwIfFailed();
-    const readers = [...this.readers].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    const numbers = this.files.map((f) => f.fileNumber).sort((a, b) => a - b);
     const chunk = this.chunk;
     this.chunk = new ColumnChunk(this.table);
+    const open = (n: number): SegmentReader => this.openFile(n);
     return (function* () {
-      for (const r of readers) for (const e of r.iterate()) yield { key: e.key, row: e.row! };
+      // One file's bytes at a time.
+      for (const n of numbers) for (const e of open(n).iterate()) yield { key: e.key, row: e.row! };
       for (let i = 0; i < chunk.rows; i++) yield { key: chunk.key(i).slice(), row: chunk.row(i) };
     })();
   }

@@ -42,7 +42,7 @@ import { compareBytes } from '../iter/index.js';
 import type { Manifest, SegmentFile } from '../manifest/index.js';
 import type { Memtable } from '../memtable/index.js';
 import { BulkKeys, type LockManager, type LockOptions, type TxnId } from '../mvcc/index.js';
-import type { ColumnarRow, SegmentReader } from '../segment/index.js';
+import type { ColumnarRow } from '../segment/index.js';
 import { LsmError, type Entry, type Io, type Row, type Seq, type TableId } from '../types.js';
 import type { IngestAdd, TableIngest } from './ingest.js';
 import type { SegmentCache } from './segments.js';
@@ -79,8 +79,8 @@ type State = 'loading' | 'closing' | 'written' | 'abandoned' | 'publishing' | 'p
 export class PublishIngest {
   readonly keys: BulkKeys;
   private state: State = 'loading';
+  /** By file number (key order), once close() wrote them. */
   private files: SegmentFile[] = [];
-  private readers = new Map<number, SegmentReader>();
   /** Builds the error for the key at index i (the SQL layer names the constraint). */
   duplicateError: (index: number, key: Uint8Array) => Error = () => new Error('duplicate key in a published ingest');
 
@@ -139,7 +139,6 @@ export class PublishIngest {
     this.state = 'closing';
     const out = await this.ing.writeAll();
     this.files = out.files;
-    this.readers = out.readers;
     if (this.files.length > 0) await this.host.io.syncDir(this.host.dir);
     const prefixLen = this.keys.prefix.length;
     for (;;) {
@@ -219,21 +218,21 @@ export class PublishIngest {
     return this.ing.abandon();
   }
 
-  /** The load's row at `key` once its files are written (close() ran), else undefined. */
+  /** The load's row at `key` once its files are written (close() ran), else undefined: read
+   *  back from the file whose key range holds it (a duplicate's report). */
   ownRow(key: Uint8Array): Row | undefined {
-    for (const r of this.readers.values()) {
-      if (compareBytes(r.meta.smallestKey, key) > 0 || compareBytes(r.meta.largestKey, key) < 0) continue;
-      const e = r.get(key, 0n);
+    for (const f of this.files) {
+      if (compareBytes(f.smallestKey, key) > 0 || compareBytes(f.largestKey, key) < 0) continue;
+      const e = this.ing.openFile(f.fileNumber).get(key, 0n);
       if (e?.kind === 'put') return e.row;
     }
     return undefined;
   }
 
-  /** The rows, in key order, read back from the written files (views into their bytes). */
+  /** The rows, in key order, read back from the written files (one file's bytes at a time). */
   *rowsBack(): Generator<{ key: Uint8Array; row: Row }> {
     if (this.state !== 'written') throw new Error(`lsm invariant violated: rows of a published ingest that is ${this.state}`);
-    const readers = [...this.readers].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-    for (const r of readers) for (const e of r.iterate()) yield { key: e.key, row: e.row! };
+    for (const f of this.files) for (const e of this.ing.openFile(f.fileNumber).iterate()) yield { key: e.key, row: e.row! };
   }
 
   /**
@@ -258,11 +257,8 @@ export class PublishIngest {
       // memtable holds a version in the key range (checked above; flushes add only other keys).
       const existing = this.host.segments(this.table);
       const added = this.files.map((f) => ({ ...f, level: fitLevel(existing, f, g.bottomLevel), smallestSeq: seq, largestSeq: seq, fileSeq: seq }));
+      // The segment cache loads the files when read, with their fileSeq from the manifest.
       await g.manifest.logAndApply({ added, lastSeq: seq });
-      for (const f of added) {
-        const r = this.readers.get(f.fileNumber);
-        if (r) g.cache.insert(f.fileNumber, r.withFileSeq(seq));
-      }
     }
     this.state = 'published';
     g.makeVisible(seq);

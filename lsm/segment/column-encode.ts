@@ -91,15 +91,22 @@ function columnData(b: ColumnBuilder, start: number, m: number): { data: Data; s
     }
     case 'i64': {
       const a = b.i64!.slice(start, start + m);
-      let have = false;
-      let min = 0n, max = 0n;
+      // Compared as 32-bit halves (high signed, low unsigned; little-endian host, as
+      // column-chunk.ts asserts): reading a BigInt64Array makes a BigInt per value, which was
+      // most of the worker isolate's garbage. Only the min and max become BigInts.
+      const hi = new Int32Array(a.buffer, a.byteOffset, m * 2);
+      const lo = new Uint32Array(a.buffer, a.byteOffset, m * 2);
+      let minAt = -1, maxAt = -1;
       for (let i = 0; i < m; i++) {
-        if (valid[start + i] !== 1) { a[i] = 0n; continue; }
-        const v = a[i]!;
-        if (!have) { min = v; max = v; have = true; }
-        else { if (v < min) min = v; if (v > max) max = v; }
+        if (valid[start + i] !== 1) { hi[2 * i] = 0; hi[2 * i + 1] = 0; continue; }
+        if (minAt < 0) { minAt = i; maxAt = i; continue; }
+        const h = hi[2 * i + 1]!, l = lo[2 * i]!;
+        const hMin = hi[2 * minAt + 1]!, hMax = hi[2 * maxAt + 1]!;
+        // The first of equal values is kept (strict comparisons), as encode.ts keeps it.
+        if (h < hMin || (h === hMin && l < lo[2 * minAt]!)) minAt = i;
+        if (h > hMax || (h === hMax && l > lo[2 * maxAt]!)) maxAt = i;
       }
-      if (have) { stats.min = min; stats.max = max; }
+      if (minAt >= 0) { stats.min = a[minAt]!; stats.max = a[maxAt]!; }
       return { data: makeData({ type: new Int64(), length: m, nullCount, nullBitmap, data: a }), stats };
     }
     case 'bool': {
