@@ -125,10 +125,10 @@ export async function rewriteConverted(
     for (const cv of conversions) row[cv.attnum - 1] = cv.convert(old, ctx);
     for (const cv of conversions) {
       const c = next.columns[cv.attnum - 1]!;
-      if (c.notNull && row[cv.attnum - 1] === null) throw new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`);
+      if (c.notNull && row[cv.attnum - 1] === null) throw new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`, { schema: t.schema, table: t.name, column: c.name });
     }
     for (const ch of checks) {
-      if (ch.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${ch.name}" of relation "${t.name}" is violated by some row`);
+      if (ch.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${ch.name}" of relation "${t.name}" is violated by some row`, { schema: t.schema, table: t.name, constraint: ch.name });
     }
     const { key, uniqueKeys } = written.add(ts, row);
     w.put(ts, key, row, undefined, uniqueKeys);

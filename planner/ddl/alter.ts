@@ -166,7 +166,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
               const w = new TableWriter(t, []);
               for (const r of rows) {
                 const row = [...r.row, f ? f([], ctx) : null];
-                if (c.notNull && row[c.attnum - 1] === null) throw new DbError('23502', `column "${name}" of relation "${t.name}" contains null values`);
+                if (c.notNull && row[c.attnum - 1] === null) throw new DbError('23502', `column "${name}" of relation "${t.name}" contains null values`, { schema: t.schema, table: t.name, column: name });
                 w.put(ts, r.key, row);
               }
             }
@@ -216,7 +216,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
           case 'AT_SetNotNull': {
             const c = col(cmd.name);
             if (allRows(ts, before).some((r) => r.row[c.attnum - 1] === null)) {
-              throw new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`);
+              throw new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`, { schema: t.schema, table: t.name, column: c.name });
             }
             c.notNull = true;
             break;

@@ -40,7 +40,7 @@ function nullColumn(cols: readonly ColumnDesc[], stored: LsmRow): ColumnDesc | u
 }
 
 function nullError(t: TableDesc, c: ColumnDesc): DbError {
-  return new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`);
+  return new DbError('23502', `column "${c.name}" of relation "${t.name}" contains null values`, { schema: t.schema, table: t.name, column: c.name });
 }
 
 function duplicateError(w: TableWriter, idx: NonNullable<TableDesc['primaryKey']>, row: Value[], fmtCtx: FmtCtx): DbError {

@@ -96,7 +96,7 @@ export function checkExistingRows(b: Binder, ts: TableSession, t: TableDesc, che
   for (const kr of ts.current().scan(t.storageId)) {
     decodeRow(t, kr.row, row);
     for (const p of preds) {
-      if (p.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${p.name}" of relation "${t.name}" is violated by some row`);
+      if (p.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${p.name}" of relation "${t.name}" is violated by some row`, { schema: t.schema, table: t.name, constraint: p.name });
     }
   }
 }

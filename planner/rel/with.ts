@@ -24,7 +24,7 @@ export interface CteDef {
   plan?: QueryPlan;
 }
 
-interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt }
+interface CommonTableExpr { kind: 'CommonTableExpr'; ctename?: string; aliascolnames?: Node[]; ctequery?: SelectStmt; location?: number }
 export interface WithClause { ctes?: Node[]; recursive?: boolean }
 
 function runSync(q: QueryPlan, ctx: EvalContext, keep: (rows: Value[][]) => void): Value[][] {
@@ -73,19 +73,20 @@ export function planWithClause<T>(b: Binder, w: WithClause, body: () => T): T {
     for (const n of w.ctes ?? []) {
       const c = n as unknown as CommonTableExpr;
       const name = c.ctename ?? '';
-      if (frame.has(name)) throw new DbError('42712', `WITH query name "${name}" specified more than once`);
+      // Positions as PostgreSQL's parser_errposition at the query's name.
+      if (frame.has(name)) throw b.err('42712', `WITH query name "${name}" specified more than once`, c.location ?? -1);
       const names = (c.aliascolnames ?? []).map((x) => (x.kind === 'String' ? x.sval ?? '' : ''));
       const q = c.ctequery!;
       if ((q as { kind: string }).kind !== 'SelectStmt') throw b.unsupported('data-modifying statements in WITH');
       const recursive = w.recursive === true && q.op === 'SETOP_UNION' && q.larg && q.rarg && mentions(q.rarg, name);
       if (!recursive) {
         const plan = planQuery(b, q);
-        const columns = rename(plan.columns, names, name);
+        const columns = rename(b, plan.columns, names, name, c.location);
         frame.set(name, { columns, rows: once((ctx, keep) => runSync(plan, ctx, keep)), plan });
         continue;
       }
       const base = planQuery(b, { ...q.larg!, kind: 'SelectStmt' });
-      const columns = rename(base.columns, names, name);
+      const columns = rename(b, base.columns, names, name, c.location);
       let working: Value[][] = [];
       frame.set(name, { columns, rows: () => working });
       const step = planQuery(b, { ...q.rarg!, kind: 'SelectStmt' });
@@ -130,8 +131,8 @@ export function planWithClause<T>(b: Binder, w: WithClause, body: () => T): T {
 /** Recursive terms never wait for locks (refused when planned). */
 function noLater(): void {}
 
-function rename(cols: readonly OutputColumn[], names: string[], cte: string): OutputColumn[] {
-  if (names.length > cols.length) throw new DbError('42P10', `WITH query "${cte}" has ${cols.length} columns available but ${names.length} columns specified`);
+function rename(b: Binder, cols: readonly OutputColumn[], names: string[], cte: string, location: number | undefined): OutputColumn[] {
+  if (names.length > cols.length) throw b.err('42P10', `WITH query "${cte}" has ${cols.length} columns available but ${names.length} columns specified`, location ?? -1);
   return cols.map((c, i) => ({ name: names[i] ?? c.name, type: c.type }));
 }
 

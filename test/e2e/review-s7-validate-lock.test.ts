@@ -75,7 +75,7 @@ describeDifferential('VALIDATE CONSTRAINT locks as SHARE UPDATE EXCLUSIVE', [
       { c: 0, sql: 'commit' },
       { c: 0, sql: VALID },
     ],
-    pinned: { 11: TIMEOUT, 15: { ok: 'ALTER' }, 17: { error: '23514', message: 'new row for relation "t" violates check constraint "t_a_pos"', detail: 'Failing row contains (16, -16, 6).' }, 19: { ok: 'INSERT 0 1' } },
+    pinned: { 11: TIMEOUT, 15: { ok: 'ALTER' }, 17: { error: '23514', message: 'new row for relation "t" violates check constraint "t_a_pos"', detail: 'Failing row contains (16, -16, 6).', schema: 'public', table: 't', constraint: 't_a_pos' }, 19: { ok: 'INSERT 0 1' } },
   },
   {
     title: 'a row violating the constraint inserted concurrently is refused at its INSERT; VALIDATE then fails on an old row',
@@ -94,6 +94,6 @@ describeDifferential('VALIDATE CONSTRAINT locks as SHARE UPDATE EXCLUSIVE', [
       { c: 1, sql: 'commit' },
       { c: 0, sql: VALID },
     ],
-    pinned: { 18: { error: '23514', message: 'check constraint "t_a_pos" of relation "t" is violated by some row' } },
+    pinned: { 18: { error: '23514', message: 'check constraint "t_a_pos" of relation "t" is violated by some row', schema: 'public', table: 't', constraint: 't_a_pos' } },
   },
 ]);
