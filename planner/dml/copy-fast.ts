@@ -269,6 +269,7 @@ export class FastTextRows implements RowSource {
     st.buf = b;
     st.ascii = this.isAscii;
     const ncols = t.cols.length;
+    let approx = st.unlistedBytes;
     for (let i = 0; i < ncols; i++) {
       const fs = this.fieldStart[i]!;
       const fe = this.fieldEnd[i]!;
@@ -283,7 +284,9 @@ export class FastTextRows implements RowSource {
         }
         st.tag[i] = Tag.Cell;
       }
+      approx += st.sizeOf(i);
     }
+    st.approx = approx;
     return st;
   }
 
