@@ -151,8 +151,11 @@ export class LockManager {
    * through `acquire`. No promise, no allocation on the uncontended paths.
    */
   tryAcquire(txn: TxnId, key: string, o?: TryLockOptions): boolean {
-    if (o?.relation !== undefined) return this.tryRel(txn, key, o.relation, o.grant);
-    const rank = o?.strength === undefined ? RANK_UPDATE : ROW_RANK[o.strength];
+    let rank = RANK_UPDATE;
+    if (o !== undefined) {
+      if (o.relation !== undefined) return this.tryRel(txn, key, o.relation, o.grant);
+      if (o.strength !== undefined) rank = ROW_RANK[o.strength];
+    }
     let h = this.holders.get(key);
     if (h === undefined && this.bulk.size !== 0) h = this.bulkHolder(txn, key);
     if (h === undefined) {
@@ -454,6 +457,11 @@ export class LockManager {
     const queues = this.queues;
     for (const key of keys) {
       const h = this.holders.get(key);
+      // The common case inline: the one holder, this transaction, no one waiting.
+      if (typeof h === 'number' && h - (h & 3) === txn * 4 && (queues.size === 0 || !queues.has(key))) {
+        this.holders.delete(key);
+        continue;
+      }
       if (h === undefined || !holds(h, txn)) {
         // Not a row lock of ours: a relation lock (or nothing).
         if (this.rels.size !== 0) this.releaseRel(txn, key);
