@@ -87,6 +87,10 @@ export function columnsNamedIn(t: TableDesc, alias: string | undefined, ast: unk
   return fetch.filter((i) => i > 0).map((i) => i - 1);
 }
 
+/** The input row of a key bound's expression: it reads no column (rowIndependent), so one
+ *  shared empty row serves every evaluation. */
+const NO_ROW: Value[] = Object.freeze([]) as unknown as Value[];
+
 function isIntOid(oid: number): boolean {
   return oid === TypeOid.int2 || oid === TypeOid.int4 || oid === TypeOid.int8;
 }
@@ -159,7 +163,7 @@ export class ScanNode implements RelNode {
     const out: Cell[] = [];
     for (let i = 0; i < bounds.length; i++) {
       const b = bounds[i]!;
-      const c = toKeyCell(this.keyOids[i]!, b.oid, b.value([], ctx));
+      const c = toKeyCell(this.keyOids[i]!, b.oid, b.value(NO_ROW, ctx));
       if (c === undefined) return undefined;
       out.push(c);
     }
@@ -215,29 +219,30 @@ export class ScanNode implements RelNode {
     if (!cells) return undefined;
     const key = encodeKey(this.schema, cells);
     const row = tablesOf(ctx).current().get(this.table.storageId, key);
-    return row ? this.emitter()({ key, row }) : undefined;
+    return row ? this.outputRow(row, key) : undefined;
   }
 
-  /** Stored row → output row: the decoded columns, NULL elsewhere, the key last with withKey. */
+  /** Stored row → output row (emitter() as a function of a KeyRow). */
   private emitter(): (kr: KeyRow) => Row {
     // Cached: decoders change only in useColumnsOf (planning), which clears it.
     if (this.emitFn !== undefined) return this.emitFn;
-    const decoders = this.decoders;
-    const nulls = this.nulls;
-    const keySlot = this.withKey ? this.table.columns.length : -1;
-    this.emitFn = (kr) => {
-      const out = nulls.slice();
-      const cells = kr.row;
-      for (let j = 0; j < decoders.length; j++) {
-        const d = decoders[j]!;
-        const i = d.attIndex;
-        const c = i < cells.length ? cells[i]! : d.missing;
-        out[i] = d.direct ? c as Value : fromCell(d.oid, c) as Value;
-      }
-      if (keySlot >= 0) out[keySlot] = kr.key;
-      return out;
-    };
+    this.emitFn = (kr) => this.outputRow(kr.row, kr.key);
     return this.emitFn;
+  }
+
+  /** Stored row → output row: the decoded columns, NULL elsewhere, the key last with withKey.
+   *  (A point get calls it directly: no { key, row } object per lookup.) */
+  private outputRow(cells: LsmRow, key: Uint8Array): Row {
+    const decoders = this.decoders;
+    const out = this.nulls.slice();
+    for (let j = 0; j < decoders.length; j++) {
+      const d = decoders[j]!;
+      const i = d.attIndex;
+      const c = i < cells.length ? cells[i]! : d.missing;
+      out[i] = d.direct ? c as Value : fromCell(d.oid, c) as Value;
+    }
+    if (this.withKey) out[this.table.columns.length] = key;
+    return out;
   }
 
   /** The lsm bounds of a key-range access this execution, or undefined when nothing can match. */
