@@ -26,6 +26,7 @@ import { assign, tableScope } from '../dml/common.js';
 import { RewrittenKeys } from './rewrite.js';
 import { TableWriter, type BoundCheck } from '../dml/write.js';
 import { checkColumnType } from './create-table.js';
+import { latestRows } from './latest-rows.js';
 
 export interface AlterTypeCmd { subtype: string; name?: string; def?: Node }
 interface ColumnDefNode { kind: 'ColumnDef'; typeName?: TypeName; raw_default?: Node; collClause?: unknown }
@@ -119,7 +120,7 @@ export async function rewriteConverted(
   const w = new TableWriter(next, []);
   const written = new RewrittenKeys(next, w, ctx);
   const old = new Array<Value>(before.columns.length);
-  for (const kr of ts.current().scan(before.storageId)) {
+  for (const kr of latestRows(ts, before.storageId)) {
     decodeRow(before, kr.row, old);
     const row = old.slice();
     for (const cv of conversions) row[cv.attnum - 1] = cv.convert(old, ctx);

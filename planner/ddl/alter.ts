@@ -20,6 +20,7 @@ import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkCo
 import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
 import { checkColumnType, rejectInConstraint } from './create-table.js';
 import { addCheck, checkDesc, checkExistingRows, validateConstraint, type CheckConstraintNode } from './validate.js';
+import { latestRows } from './latest-rows.js';
 
 interface ConstraintNode extends CheckConstraintNode { kind: 'Constraint'; contype: string; conname?: string; keys?: Node[]; raw_expr?: Node; location?: number }
 interface ColumnDefNode { kind: 'ColumnDef'; colname?: string; typeName?: TypeName; constraints?: ConstraintNode[]; is_not_null?: boolean }
@@ -53,7 +54,8 @@ async function lockTable(b: Binder, ts: TableSession, rel: { relname?: string; s
   if (!t) throw new DbError('42P01', `relation "${rel.relname}" does not exist`);
   // PostgreSQL's rewrite and checks read the table at the latest snapshot once the lock is
   // granted: rows a transaction we waited for committed get the new column's default too. Under
-  // READ COMMITTED the statement's snapshot is retaken here (REPEATABLE READ keeps its own).
+  // READ COMMITTED the statement's snapshot is retaken here; REPEATABLE READ keeps its snapshot
+  // for later statements, and the row reads merge in the latest committed rows (latest-rows.ts).
   const txn = ts.current();
   if (txn.isolation === 'read-committed') txn.setSnapshot();
   if (objtype === 'OBJECT_VIEW' && t.kind !== 'view') throw new DbError('42809', `"${t.name}" is not a view`);
@@ -94,7 +96,7 @@ function alterActionName(cmd: AlterTableCmd): string {
 /** Reads every row of `t` as values (own writes included). */
 function allRows(ts: TableSession, t: TableDesc): Array<{ key: Uint8Array; row: Value[] }> {
   const out: Array<{ key: Uint8Array; row: Value[] }> = [];
-  for (const kr of ts.current().scan(t.storageId)) {
+  for (const kr of latestRows(ts, t.storageId)) {
     const row = new Array<Value>(t.columns.length);
     decodeRow(t, kr.row, row);
     out.push({ key: kr.key, row });

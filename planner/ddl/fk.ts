@@ -25,6 +25,7 @@ import { isTempSchema, type TableSession } from '../rel/runtime.js';
 import { parentLookup, referencedKey, referencingKeys } from '../dml/fk.js';
 import { decodeRow } from '../rel/scan.js';
 import type { Value } from '../bind/expr.js';
+import { latestRows } from './latest-rows.js';
 
 export interface FkConstraintNode {
   kind: 'Constraint';
@@ -177,7 +178,7 @@ export async function addForeignKey(b: Binder, ts: TableSession, t: TableDesc, c
  *  (23503 with the first offending key, as PostgreSQL's validation query reports). */
 export async function validateForeignKey(ts: TableSession, child: TableDesc, fk: ForeignKeyDesc, parent: TableDesc, ctx: EvalContext): Promise<void> {
   const lookup = parentLookup(child, fk, parent);
-  for (const kr of ts.current().scan(child.storageId)) {
+  for (const kr of latestRows(ts, child.storageId)) {
     const row = new Array<Value>(child.columns.length);
     decodeRow(child, kr.row, row);
     await lookup.check(ts, row, ctx);

@@ -23,6 +23,7 @@ import type { Value } from '../bind/expr.js';
 import type { Cell, Row as LsmRow, TableIngest } from '../../lsm/index.js';
 import type { TableSession } from '../rel/runtime.js';
 import { TableWriter } from '../dml/write.js';
+import { latestRows } from './latest-rows.js';
 
 type FmtCtx = Parameters<TableWriter['checkRow']>[1];
 
@@ -125,7 +126,7 @@ async function rewriteByIngest(ts: TableSession, old: TableDesc, next: TableDesc
   const ing: TableIngest = ts.db.beginIngest(next.storageId);
   let firstNull: ColumnDesc | undefined;
   try {
-    for (const kr of ts.current().scan(old.storageId)) {
+    for (const kr of latestRows(ts, old.storageId)) {
       if (nullChecked.length > 0) {
         // Rows with a NULL key are not indexed (no duplicate among them); reported at the end.
         const c = nullColumn(nullChecked, kr.row);
@@ -162,7 +163,7 @@ function rewriteByWriteSet(ts: TableSession, old: TableDesc, next: TableDesc, fm
   const w = new TableWriter(next, []);
   const reader = new RowReader(next.columns, [...new Set([...(next.primaryKey?.attnums ?? []), ...next.uniques.flatMap((u) => u.attnums)])]);
   const written = new RewrittenKeys(next, w, fmtCtx);
-  for (const kr of ts.current().scan(old.storageId)) {
+  for (const kr of latestRows(ts, old.storageId)) {
     if (nullChecked.length > 0) {
       const c = nullColumn(nullChecked, kr.row);
       if (c) {

@@ -29,6 +29,7 @@ import type { TableSession } from '../rel/runtime.js';
 import { decodeRow } from '../rel/scan.js';
 import { tableScope } from '../dml/common.js';
 import { checkName, constraintNames, validateForeignKey } from './fk.js';
+import { latestRows } from './latest-rows.js';
 
 /** The parts of a CHECK Constraint node these statements read. */
 export interface CheckConstraintNode { conname?: string; raw_expr?: Node; skip_validation?: boolean; is_no_inherit?: boolean }
@@ -93,7 +94,7 @@ export function checkExistingRows(b: Binder, ts: TableSession, t: TableDesc, che
   const sb = b.withScope(tableScope(b, t));
   const preds = live.map((c) => ({ name: c.name, pred: compile(sb.coerceToBool(sb.bind(c.expr as Node), 'CHECK', -1)) }));
   const row = new Array<Value>(t.columns.length);
-  for (const kr of ts.current().scan(t.storageId)) {
+  for (const kr of latestRows(ts, t.storageId)) {
     decodeRow(t, kr.row, row);
     for (const p of preds) {
       if (p.pred(row, ctx) === false) throw new DbError('23514', `check constraint "${p.name}" of relation "${t.name}" is violated by some row`, { schema: t.schema, table: t.name, constraint: p.name });
