@@ -13,6 +13,9 @@ import type { EncodedSegment } from '../segment/index.js';
 export interface CompactionInput {
   bytes: Uint8Array;
   fileName: string;
+  /** The manifest's file-level seq of the file (a published ingest's: every version in it has
+   *  this seq, its `_seq` column says 0), read by the merge like any per-row seq. */
+  fileSeq?: Seq;
 }
 
 export interface CompactionOptions {
@@ -51,7 +54,7 @@ export function estimateEntryBytes(e: Entry): number {
 export function runCompaction(inputs: readonly CompactionInput[], opts: CompactionOptions): CompactionResult {
   if (inputs.length === 0) throw new Error('runCompaction: no inputs');
   const target = opts.targetFileBytes ?? 2 * 1024 * 1024;
-  const readers = inputs.map((i) => SegmentReader.open(i.bytes, i.fileName));
+  const readers = inputs.map((i) => SegmentReader.open(i.bytes, i.fileName, i.fileSeq));
   const table = readers[0]!.meta.table;
   for (const r of readers) if (r.meta.table !== table) throw new Error('runCompaction: inputs of different tables');
   const merged = mergeSorted(readers.map((r) => r.iterate()), false);

@@ -95,7 +95,7 @@ export class WorkerPool {
   }
 
   compact(inputs: readonly CompactionInput[], opts: CompactionOptions): Promise<CompactionResult> {
-    return this.submit({ kind: 'compact', inputs: inputs.map((i) => ({ fileName: i.fileName, bytes: compact(i.bytes) })), opts }, []) as Promise<CompactionResult>;
+    return this.submit({ kind: 'compact', inputs: inputs.map((i) => ({ fileName: i.fileName, bytes: compact(i.bytes), ...(i.fileSeq !== undefined ? { fileSeq: i.fileSeq } : {}) })), opts }, []) as Promise<CompactionResult>;
   }
 
   private submit(job: Job, transfer: ArrayBuffer[], onSpare?: (parts: ColumnChunkParts) => void): Promise<EncodedSegment | CompactionResult> {

@@ -69,7 +69,9 @@ export async function executeCompaction(ctx: CompactionContext, task: Compaction
     const inputs = [];
     for (const f of all) {
       await limiter.acquire(f.sizeBytes);
-      inputs.push({ bytes: await read(f.fileNumber), fileName: segmentFileName(f.fileNumber) });
+      // A published ingest's file goes with its file-level seq: the merge (on the worker) gives
+      // its versions that seq, and its outputs carry it per row.
+      inputs.push({ bytes: await read(f.fileNumber), fileName: segmentFileName(f.fileNumber), ...(f.fileSeq !== undefined ? { fileSeq: f.fileSeq } : {}) });
     }
     await pool.whenRoom();
     const result = await pool.compact(inputs, {

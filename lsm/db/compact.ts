@@ -9,8 +9,7 @@ import {
   CompactionPointers, CompactionStats, RateLimiter, deleteObsoleteFiles, executeCompaction, pickCompaction,
   type PickerOptions, type WorkerPool,
 } from '../compaction/index.js';
-import { parseFileName, segmentFileName, type Manifest } from '../manifest/index.js';
-import { SegmentReader, encodeSegment } from '../segment/index.js';
+import { parseFileName, type Manifest } from '../manifest/index.js';
 import type { Io, Seq, TableId } from '../types.js';
 import type { SegmentCache } from './segments.js';
 import type { BackpressureSettings } from './backpressure.js';
@@ -86,7 +85,7 @@ export class Compactor {
         const task = pickCompaction(manifest.current(), this.settings, this.pointers);
         if (!task) return;
         await executeCompaction(
-          { io: this.ctx.io, dir: this.ctx.dir, manifest, pool: this.ctx.pool, limiter: this.limiter, stats: this.stats, readSegment: (n) => this.readInput(n) },
+          { io: this.ctx.io, dir: this.ctx.dir, manifest, pool: this.ctx.pool, limiter: this.limiter, stats: this.stats },
           task,
           {
             smallestLiveSnapshotSeq: this.ctx.smallestSnapshot(),
@@ -101,22 +100,6 @@ export class Compactor {
     } catch (e) {
       this.ctx.onError(e);
     }
-  }
-
-  /**
-   * A compaction input's bytes. A file with a file-level seq (a published ingest: its `_seq`
-   * column says 0, the manifest says S) is rewritten first with S in every row, so the merge —
-   * which knows nothing of the manifest — orders and filters its versions by their true seq, and
-   * its outputs carry real per-row seqs. A main-thread encode, once per such file.
-   */
-  private async readInput(fileNumber: number): Promise<Uint8Array> {
-    const { io, dir, manifest } = this.ctx;
-    const name = segmentFileName(fileNumber);
-    const bytes = await io.readFile(`${dir}/${name}`);
-    const f = manifest.current().allFiles().find((x) => x.fileNumber === fileNumber);
-    if (f?.fileSeq === undefined) return bytes;
-    const r = SegmentReader.open(bytes, name, f.fileSeq);
-    return encodeSegment(f.table, [...r.iterate()], this.ctx.batchRows !== undefined ? { batchRows: this.ctx.batchRows } : {}).bytes;
   }
 
   /** Runs `f` once no compaction runs, with none starting until it is done. */
