@@ -18,7 +18,7 @@ import { dropRelation } from './drop.js';
 import { rewrite } from './rewrite.js';
 import { addForeignKey, checkKeyDrop, dropColumnKeys, typesCompatible, type FkConstraintNode } from './fk.js';
 import { alterColumnType, rewriteConverted, type Conversion } from './alter-type.js';
-import { checkColumnType, rejectInConstraint } from './create-table.js';
+import { checkColumnType, rejectInConstraint, rejectMisplacedAttrs } from './create-table.js';
 import { addCheck, checkDesc, checkExistingRows, validateConstraint, type CheckConstraintNode } from './validate.js';
 import { latestRows } from './latest-rows.js';
 
@@ -146,6 +146,7 @@ export function planAlterTable(b: Binder, s: AlterTableStmtNode): TablePlan {
             checkColumnType(name, ty.oid);
             const c: ColumnDesc = { name, attnum: t.columns.length + 1, typeOid: ty.oid, typmod: ty.typmod, notNull: d.is_not_null === true };
             let pk = false, unique = false;
+            rejectMisplacedAttrs(b, d.constraints ?? []);
             for (const k of d.constraints ?? []) {
               if (k.contype === 'CONSTR_NOTNULL') c.notNull = true;
               else if (k.contype === 'CONSTR_DEFAULT') c.defaultExpr = stripLocations(k.raw_expr);

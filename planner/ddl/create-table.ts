@@ -130,6 +130,7 @@ async function createTable(b: Binder, ts: TableSession, s: CreateStmtNode): Prom
       col.notNull = true;
       serials.push({ col, max: serial.max, identity: false });
     }
+    rejectMisplacedAttrs(b, e.constraints ?? []);
     for (const c of e.constraints ?? []) {
       switch (c.contype) {
         case 'CONSTR_NOTNULL': col.notNull = true; break;
@@ -325,5 +326,54 @@ export function rejectInConstraint(expr: unknown, where: 'check' | 'default'): v
 export function checkColumnType(name: string, oid: number): void {
   if (oid === TypeOid.record || oid === TypeOid._record || oid === TypeOid.void) {
     throw new DbError('42P16', `column "${name}" has pseudo-type ${typeName(oid)}`);
+  }
+}
+
+const ATTR_CLAUSE: Record<string, string> = {
+  CONSTR_ATTR_DEFERRABLE: 'DEFERRABLE',
+  CONSTR_ATTR_NOT_DEFERRABLE: 'NOT DEFERRABLE',
+  CONSTR_ATTR_DEFERRED: 'INITIALLY DEFERRED',
+  CONSTR_ATTR_IMMEDIATE: 'INITIALLY IMMEDIATE',
+};
+
+/**
+ * PostgreSQL 15's transformConstraintAttrs: a column's DEFERRABLE / NOT DEFERRABLE / INITIALLY
+ * … clause must follow a constraint that takes it (FOREIGN KEY, PRIMARY KEY, UNIQUE), at most
+ * one of each kind, and INITIALLY DEFERRED needs DEFERRABLE; otherwise 42601 at the clause.
+ * (Where the clauses are in place, the constraint's own handling decides: deferrable
+ * constraints are not built.)
+ */
+export function rejectMisplacedAttrs(b: Binder, constraints: ReadonlyArray<{ contype?: string; location?: number }>): void {
+  let last: string | undefined;
+  let sawDeferrability = false, sawInitially = false, deferrable = false, initDeferred = false;
+  for (const c of constraints) {
+    const clause = ATTR_CLAUSE[c.contype ?? ''];
+    if (clause === undefined) {
+      last = c.contype;
+      sawDeferrability = sawInitially = deferrable = initDeferred = false;
+      continue;
+    }
+    const fail = (message: string): DbError => b.err('42601', message, c.location ?? -1);
+    if (last !== 'CONSTR_FOREIGN' && last !== 'CONSTR_PRIMARY' && last !== 'CONSTR_UNIQUE' && last !== 'CONSTR_EXCLUSION') {
+      throw fail(`misplaced ${clause} clause`);
+    }
+    const mustBeDeferrable = 'constraint declared INITIALLY DEFERRED must be DEFERRABLE';
+    switch (c.contype) {
+      case 'CONSTR_ATTR_DEFERRABLE':
+      case 'CONSTR_ATTR_NOT_DEFERRABLE':
+        if (sawDeferrability) throw fail('multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed');
+        sawDeferrability = true;
+        deferrable = c.contype === 'CONSTR_ATTR_DEFERRABLE';
+        if (!deferrable && sawInitially && initDeferred) throw fail(mustBeDeferrable);
+        break;
+      default:
+        if (sawInitially) throw fail('multiple INITIALLY IMMEDIATE/DEFERRED clauses not allowed');
+        sawInitially = true;
+        initDeferred = c.contype === 'CONSTR_ATTR_DEFERRED';
+        if (initDeferred) {
+          if (!sawDeferrability) deferrable = true;
+          else if (!deferrable) throw fail(mustBeDeferrable);
+        }
+    }
   }
 }

@@ -10,7 +10,8 @@
 // - `ENFORCED` / `NOT ENFORCED` after a column constraint (at ENFORCED), and `NOT ENFORCED`
 //   after a table CHECK / FOREIGN KEY (at ENFORCED). libpg-query turns the latter into
 //   skip_validation, which would otherwise read as NOT VALID. A table constraint's bare
-//   `ENFORCED` leaves no trace in the AST (it is the default) and is still accepted.
+//   `ENFORCED` leaves no trace in the AST (it is the default) and is still accepted;
+// - a generated column without STORED, or VIRTUAL: at the token after the expression.
 //
 // Invariant: this runs on every statement of a query string before any of them executes, as
 // PostgreSQL parses the whole string first; statements of other kinds are not walked (no cost
@@ -73,6 +74,19 @@ function checkColumnConstraint(c: ConstraintLike, src: () => GrammarSource): voi
         throw syntaxErrorAt(t.next(), src());
       }
       return;
+    case 'CONSTR_GENERATED': {
+      // PostgreSQL 15: GENERATED ALWAYS AS ( expr ) STORED — no VIRTUAL, and STORED is required.
+      if ((c as { generated_kind?: string }).generated_kind !== 'v') return;
+      const t = new Tokens(src().bytes, at);
+      let tok = t.next();
+      while (tok && tok.text !== '(') tok = t.next();
+      for (let depth = 0; tok; ) {
+        if (tok.text === '(') depth++;
+        else if (tok.text === ')' && --depth === 0) break;
+        tok = t.next();
+      }
+      throw syntaxErrorAt(t.next(), src());
+    }
     case 'CONSTR_ATTR_ENFORCED':
       throw syntaxErrorAt(new Tokens(src().bytes, at).next(), src());
     case 'CONSTR_ATTR_NOT_ENFORCED': {
@@ -136,8 +150,9 @@ function syntaxErrorAt(tok: Token | undefined, src: GrammarSource): DbError {
 
 /**
  * Just enough of scan.l to step over tokens: whitespace, `--` and nested block comments,
- * identifiers and keywords, double-quoted identifiers, single-quoted strings, numbers, and any
- * other byte as a one-character token (the constructs above need nothing finer).
+ * identifiers and keywords, double-quoted identifiers, single-quoted and E'' strings, dollar
+ * quotes, $n, numbers, and any other byte as a one-character token (the constructs above need
+ * nothing finer).
  */
 class Tokens {
   constructor(private readonly b: Buffer, public offset: number) {}
@@ -152,9 +167,27 @@ class Tokens {
     const start = i;
     const c = b[i]!;
     let quoted = false;
-    if (isIdentStart(c)) {
+    if ((c === 0x45 || c === 0x65) && b[i + 1] === 0x27) {
+      // E'…': backslash escapes, so \' does not end it.
+      i += 2;
+      while (i < b.length) {
+        if (b[i] === 0x5c) i += 2;
+        else if (b[i] === 0x27 && b[i + 1] === 0x27) i += 2;
+        else if (b[i++] === 0x27) break;
+      }
+    } else if (isIdentStart(c)) {
       i++;
       while (i < b.length && isIdentCont(b[i]!)) i++;
+    } else if (c === 0x24 && b[i + 1] !== undefined && b[i + 1]! >= 0x30 && b[i + 1]! <= 0x39) {
+      // $n parameter.
+      i++;
+      while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) i++;
+    } else if (c === 0x24 && this.dollarTagEnd(i) > 0) {
+      // $tag$ … $tag$ (the tag may be empty).
+      const tagEnd = this.dollarTagEnd(i);
+      const tag = b.subarray(i, tagEnd);
+      const close = b.indexOf(tag, tagEnd);
+      i = close < 0 ? b.length : close + tag.length;
     } else if (c === 0x22 || c === 0x27) {
       quoted = c === 0x22;
       i++;
@@ -174,6 +207,17 @@ class Tokens {
     }
     this.offset = i;
     return { startBytes: start, text: b.subarray(start, i).toString('utf8'), quoted };
+  }
+
+  /** End (exclusive) of a dollar-quote opening tag at `i` ("$$", "$x$"), or -1. */
+  private dollarTagEnd(i: number): number {
+    const b = this.b;
+    let j = i + 1;
+    if (j < b.length && isIdentStart(b[j]!)) {
+      j++;
+      while (j < b.length && isIdentCont(b[j]!) && b[j] !== 0x24) j++;
+    }
+    return b[j] === 0x24 ? j + 1 : -1;
   }
 
   private skipBlank(from: number): number {

@@ -62,4 +62,34 @@ describeDifferential('PostgreSQL 18-only constraint syntax is a PostgreSQL 15 sy
       10: { ok: 'SELECT 2', rows: [['c', false], ['t_enforced_check', true]] },
     },
   },
+  {
+    title: 'generated columns without STORED (PostgreSQL 18\'s VIRTUAL) are 42601 after the expression',
+    steps: [
+      { sql: 'create table g (a int generated always as (1))' },
+      { sql: "create table g (a int generated always as ((1) + length($$)$$) + length($x$)$$$x$) + length(E'\\')')) virtual, b int)" },
+      { sql: 'create table g (a int /* ( */ generated always as (2) virtual)' },
+    ],
+    pinned: { 0: syntax(')', 46), 1: syntax('virtual', 102), 2: syntax('virtual', 55) },
+  },
+  {
+    title: 'a column DEFERRABLE / INITIALLY … clause after a constraint that cannot take it is 42601 misplaced',
+    steps: [
+      { sql: 'create table g (a int not null initially deferred)' },
+      { sql: 'create table g (a int default 1 not deferrable)' },
+      { sql: 'create table g (a int deferrable)' },
+      { sql: 'create table g (a int check (a > 0) initially immediate)' },
+      { sql: 'create table h (a int)' },
+      { sql: 'alter table h add column b int not null deferrable' },
+      { sql: 'alter table h add column b int references h deferrable not deferrable' },
+      { sql: 'alter table h add column b int unique initially deferred initially immediate' },
+      { sql: 'alter table h add column b int unique not deferrable initially deferred' },
+      { sql: 'alter table h add column b int primary key initially deferred not deferrable' },
+    ],
+    pinned: {
+      0: { error: '42601', message: 'misplaced INITIALLY DEFERRED clause', position: '32' },
+      2: { error: '42601', message: 'misplaced DEFERRABLE clause', position: '23' },
+      5: { error: '42601', message: 'misplaced DEFERRABLE clause', position: '41' },
+      6: { error: '42601', message: 'multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed', position: '56' },
+    },
+  },
 ]);
