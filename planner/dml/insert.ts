@@ -20,7 +20,7 @@ import { lockTarget, RelTarget } from './rel-lock.js';
 import { forEachBatch, queryMayRead } from './insert-stream.js';
 import { CopyIngest, ingestTarget } from './copy-ingest.js';
 import type { Cell } from '../../lsm/index.js';
-import { planWithClause, type WithClause } from '../rel/with.js';
+import { planWithClauseForWrite, type WithClause } from '../rel/with.js';
 
 interface InferClause { indexElems?: Array<{ IndexElem?: { name?: string }; kind?: string; name?: string }>; conname?: string }
 interface OnConflict { action: string; infer?: InferClause; targetList?: Node[]; whereClause?: Node }
@@ -41,7 +41,7 @@ type Source =
 
 export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
   // WITH … INSERT: the queries are planned first and visible to the statement's own planning.
-  if (s.withClause) return planWithClause(b, s.withClause as WithClause, () => planInsert(b, { ...s, withClause: undefined }));
+  if (s.withClause) return planWithClauseForWrite(b, s.withClause as WithClause, () => planInsert(b, { ...s, withClause: undefined }));
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw notWritable(b, tab, 'insert', s.relation.location ?? -1);
   // Target columns.

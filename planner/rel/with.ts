@@ -16,6 +16,7 @@ import { tablesOfBinder } from './from.js';
 import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
 import { inlineCtes, type CteNode } from './cte-inline.js';
 import { rowsOrPrelude, waitsForLocks } from './row-locks-nested.js';
+import type { TablePlan } from '../dml/common.js';
 
 export interface CteDef {
   columns: OutputColumn[];
@@ -65,9 +66,9 @@ export function planWith(b: Binder, s: SelectStmt): QueryPlan {
  * the plans keep their CTEs). Also the door for a data-modifying statement's WITH (`WITH next AS
  * (SELECT … FOR UPDATE SKIP LOCKED) UPDATE jobs … FROM next`): its body plans the UPDATE.
  */
-export function planWithClause<T>(b: Binder, w: WithClause, body: () => T): T {
+export function planWithClause<T>(b: Binder, w: WithClause, body: () => T, used?: Set<CteDef>): T {
   const ts = tablesOfBinder(b);
-  const frame = new Map<string, CteDef>();
+  const frame = used ? new UsedFrame(used) : new Map<string, CteDef>();
   ts.ctes.push(frame);
   try {
     for (const n of w.ctes ?? []) {
@@ -126,6 +127,42 @@ export function planWithClause<T>(b: Binder, w: WithClause, body: () => T): T {
   } finally {
     ts.ctes.pop();
   }
+}
+
+/** A WITH frame that records which of its queries planning looked up (findCte). */
+class UsedFrame extends Map<string, CteDef> {
+  constructor(private readonly used: Set<CteDef>) {
+    super();
+  }
+  override get(name: string): CteDef | undefined {
+    const d = super.get(name);
+    if (d) this.used.add(d);
+    return d;
+  }
+}
+
+/**
+ * planWithClause for INSERT / UPDATE / DELETE. PostgreSQL runs a WITH query at the statement's
+ * snapshot, which the statement's own writes are not part of; here a WITH query reads the
+ * transaction's state when first read, so one first read from RETURNING or ON CONFLICT … SET
+ * would count rows the statement wrote already. So the WITH queries the statement refers to run
+ * (once, as always) before it writes.
+ */
+export function planWithClauseForWrite(b: Binder, w: WithClause, body: () => TablePlan): TablePlan {
+  const used = new Set<CteDef>();
+  const plan = planWithClause(b, w, body, used);
+  if (used.size === 0) return plan;
+  const defs = [...used];
+  const wrapped: TablePlan = {
+    columns: plan.columns,
+    run: async (ctx) => {
+      for (const d of defs) d.rows(ctx);
+      return plan.run(ctx);
+    },
+  };
+  if (plan.explain) wrapped.explain = () => plan.explain!();
+  if (plan.execute) wrapped.execute = (ctx) => plan.execute!(ctx);
+  return wrapped;
 }
 
 /** Recursive terms never wait for locks (refused when planned). */

@@ -91,6 +91,29 @@ describeDifferential('WITH before INSERT / UPDATE / DELETE', [
     ],
   },
   {
+    title: 'INSERT: a WITH query first read by RETURNING or ON CONFLICT … SET does not see the statement\'s own rows',
+    steps: [
+      ...SETUP,
+      { sql: "with x as (select count(*) as c from w1) insert into w1 select g, 'n' from generate_series(10, 12) g returning id, (select c from x)" },
+      { sql: "with x as (select count(*) as c from w1) insert into w1 values (1, 'z'), (13, 'new') on conflict (id) do update set v = (select c::text from x) returning id, v" },
+      { sql: "with x as (select max(id) as m from w1) insert into w1 values ($1, 'p') returning (select m from x)", params: [20], name: 'pr' },
+      { sql: "with x as (select max(id) as m from w1) insert into w1 values ($1, 'p') returning (select m from x)", params: [21], name: 'pr' },
+      { sql: 'with x as (select 1 / 0 as a) insert into w1 values (30, \'unused\') returning id' },
+      BOTH,
+    ],
+    pinned: { 3: { ok: 'INSERT 0 3', rows: [[10, '5'], [11, '5'], [12, '5']] } },
+  },
+  {
+    title: 'UPDATE / DELETE: a WITH query first read by RETURNING does not see the statement\'s own changes',
+    steps: [
+      ...SETUP,
+      { sql: 'with x as (select count(*) as c from w1) delete from w1 where id > 3 returning id, (select c from x)' },
+      { sql: "with x as (select string_agg(v, ',' order by id) as s from w1) update w1 set v = 'u' || id returning id, (select s from x)" },
+      BOTH,
+    ],
+    knownDeviation: 'planner/dml/modify.ts plans WITH through planWithClause, not planWithClauseForWrite: the WITH query runs after the first row changed',
+  },
+  {
     title: 'data-modifying statements in WITH are refused, not run (0A000)',
     steps: [
       ...SETUP,
