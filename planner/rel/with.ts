@@ -79,6 +79,14 @@ export function planWithClause<T>(b: Binder, w: WithClause, body: () => T, used?
       const names = (c.aliascolnames ?? []).map((x) => (x.kind === 'String' ? x.sval ?? '' : ''));
       const q = c.ctequery!;
       if ((q as { kind: string }).kind !== 'SelectStmt') throw b.unsupported('data-modifying statements in WITH');
+      // PostgreSQL's checkWellFormedRecursion (the parts that decide whether this can run at all).
+      if (w.recursive === true && mentions(q, name)) {
+        if (q.op !== 'SETOP_UNION' || !q.larg || !q.rarg) {
+          throw b.err('42P19', `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, c.location ?? -1);
+        }
+        const inBase = referenceTo(q.larg, name);
+        if (inBase !== undefined) throw b.err('42P19', `recursive reference to query "${name}" must not appear within its non-recursive term`, inBase);
+      }
       const recursive = w.recursive === true && q.op === 'SETOP_UNION' && q.larg && q.rarg && mentions(q.rarg, name);
       if (!recursive) {
         const plan = planQuery(b, q);
@@ -180,6 +188,25 @@ function mentions(n: unknown, name: string): boolean {
   const o = n as Record<string, unknown>;
   if (o['kind'] === 'RangeVar' && o['relname'] === name && o['schemaname'] === undefined) return true;
   return Object.values(o).some((v) => mentions(v, name));
+}
+
+/** The location of a FROM reference to `name` in the statement (-1 without one), or undefined. */
+function referenceTo(n: unknown, name: string): number | undefined {
+  if (Array.isArray(n)) {
+    for (const x of n) {
+      const r = referenceTo(x, name);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+  if (n === null || typeof n !== 'object') return undefined;
+  const o = n as Record<string, unknown>;
+  if (o['kind'] === 'RangeVar' && o['relname'] === name && o['schemaname'] === undefined) return (o['location'] as number | undefined) ?? -1;
+  for (const v of Object.values(o)) {
+    const r = referenceTo(v, name);
+    if (r !== undefined) return r;
+  }
+  return undefined;
 }
 
 /** The CTE visible under `name`, innermost WITH first. */

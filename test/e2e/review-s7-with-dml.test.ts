@@ -52,6 +52,11 @@ describeDifferential('WITH before INSERT / UPDATE / DELETE', [
       { sql: 'with x as (select 1 / 0 as a) update w1 set v = (select a::text from x)' },
       { sql: 'with x as (select 1 / 0 as a) update w1 set v = v where false' },
       { sql: "with x as (select 1 / 0 as a) insert into w1 values (1, 'dup')" },
+      // checkWellFormedRecursion's 42P19 (was 42P01 "relation "x" does not exist").
+      { sql: 'with recursive x(n) as (select n from x union all select 1) delete from w1 where id in (select n from x)' },
+      { sql: 'with recursive x(n) as (select n from x) update w1 set v = v where id in (select n from x)' },
+      { sql: 'with recursive x(n) as (select 1 union all select n from x union all select 2) select * from x limit 1' },
+      { sql: 'with recursive x(n) as (select 1 intersect select n from x) insert into w2 select n, null from x' },
       BOTH,
     ],
   },
