@@ -2,9 +2,9 @@
 // per-column builders — Float64Array for numbers, BigInt64Array for int64 bigints, one UTF-8
 // byte buffer + offsets for strings (bytes for byte cells), bits for booleans — and encoded into
 // a segment from those columns (encodeColumnChunk; the builders: column-builder.ts). The row
-// arrays, key arrays and strings a caller hands in are garbage as soon as add() returns: a bulk load kept ~30 k rows of JS
-// objects per chunk alive until their encode, so every young-generation GC copied them to the
-// old generation (a quarter of a COPY's CPU). The bytes are exactly encodeSegment's for the
+// arrays, key arrays and strings a caller hands in are garbage as soon as add() returns: a bulk
+// load kept ~30 k rows of JS objects per chunk alive until their encode, so every young-generation
+// GC copied them to the old generation (a quarter of a COPY's CPU). The bytes are exactly encodeSegment's for the
 // same entries (test/lsm/segment/column-chunk.test.ts): the same encoding per column (first
 // non-null kind; a column whose cells differ in kind, or a bigint beyond int64, makes the whole
 // chunk fall back to plain entries and encodeSegment), the same statistics (UTF-8 byte order for
