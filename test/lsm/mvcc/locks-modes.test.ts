@@ -139,6 +139,14 @@ describe('LockManager row-lock strengths', () => {
     await expect(m.acquire(1, 'k', { strength: 'update', timeoutMs: 5 })).rejects.toMatchObject({ code: '55P03' });
     expect(m.rowHolders('k')).toEqual([{ txn: 1, mode: 'keyShare' }, { txn: 2, mode: 'keyShare' }]);
     expect(m.isWaiting(1)).toBe(false);
+    await m.acquire(3, 'k', { strength: 'share' }); // compatible with both FOR KEY SHARE holders
+    const cancel: { reason: unknown } = { reason: undefined };
+    const p = m.acquire(2, 'k', { strength: 'noKeyUpdate', cancel }); // waits for 3's FOR SHARE
+    expect(m.isWaiting(2)).toBe(true);
+    cancel.reason = new Error('canceling statement due to user request');
+    await expect(p).rejects.toThrow('canceling statement due to user request');
+    expect(m.isWaiting(2)).toBe(false);
+    expect(m.rowHolders('k')).toEqual([{ txn: 1, mode: 'keyShare' }, { txn: 2, mode: 'keyShare' }, { txn: 3, mode: 'share' }]);
   });
 });
 
