@@ -11,7 +11,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import { unwiredExternalStatementError } from '../external/statements.js'; // issue 5
 import { DbError } from '../../catalog/index.js';
 import { convertNode } from './convert.js';
-import { checkPg15Grammar, type GrammarSource } from './pg15-grammar.js';
+import { checkPg15Grammar, enforcedSyntaxError, type GrammarSource } from './pg15-grammar.js';
 import type { Node, RawStmt } from './ast.js';
 
 /** Loads the WASM module once per process; the module itself is stateless between parses. */
@@ -114,6 +114,13 @@ function toSyntaxError(e: unknown, source: SourceText): DbError {
   // libpg-query's cursorPosition is PostgreSQL's cursorpos - 1: already in characters (unlike
   // AST locations, which are byte offsets).
   void source;
+  if (details.functionName === 'processCASbits' && / cannot be marked (NOT )?ENFORCED$/.test(details.message)) {
+    // PostgreSQL 18's ENFORCED: a syntax error at that word in PostgreSQL 15 (pg15-grammar.ts).
+    const bytes = Buffer.from(source.text, 'utf8');
+    const from = Buffer.byteLength(source.text.slice(0, details.cursorPosition), 'utf8');
+    const e = enforcedSyntaxError({ bytes, position: (b) => source.position(b) }, from);
+    if (e) return e;
+  }
   const code = grammarErrorCode(details);
   // processCASbits (constraint attributes a constraint kind cannot take) reports no position in
   // PostgreSQL 15's answer; libpg-query still fills one in.

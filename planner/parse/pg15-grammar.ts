@@ -126,6 +126,20 @@ function checkTableConstraint(c: ConstraintLike, src: () => GrammarSource): void
   }
 }
 
+/**
+ * libpg-query's processCASbits refuses `ENFORCED` / `NOT ENFORCED` after UNIQUE / PRIMARY KEY /
+ * EXCLUDE as 0A000 at the start of the attributes (`fromBytes`); PostgreSQL 15 has no such
+ * keyword and stops at ENFORCED with a syntax error. Undefined when no ENFORCED token follows.
+ */
+export function enforcedSyntaxError(src: GrammarSource, fromBytes: number): DbError | undefined {
+  const t = new Tokens(src.bytes, fromBytes);
+  for (let tok = t.next(); tok; tok = t.next()) {
+    if (!tok.quoted && tok.text.toLowerCase() === 'enforced') return syntaxErrorAt(tok, src);
+    if (tok.text === ',' || tok.text === ')' || tok.text === ';') break;
+  }
+  return undefined;
+}
+
 /** Skips `CONSTRAINT name` when the constraint starts with it (its location is CONSTRAINT's). */
 function skipConstraintName(t: Tokens): void {
   const save = t.offset;

@@ -48,6 +48,10 @@ describeDifferential('PostgreSQL 18-only constraint syntax is a PostgreSQL 15 sy
       { sql: 'alter table t add constraint c check (a > 0) not enforced' },
       { sql: 'alter table t add constraint c check (a > 0) not valid' },
       { sql: "select conname, convalidated from pg_constraint where conrelid = 't'::regclass order by 1" },
+      // libpg-query's own refusal (0A000 "UNIQUE constraints cannot be marked ENFORCED") becomes 15's syntax error.
+      { sql: 'create table u (a int, unique (a) not enforced)' },
+      { sql: 'create table u (a int, constraint "é" unique (a) deferrable enforced)' },
+      { sql: 'create table u (a int, constraint c unique (a) not valid)' },
     ],
     pinned: {
       0: syntax('not', 24),
@@ -60,6 +64,8 @@ describeDifferential('PostgreSQL 18-only constraint syntax is a PostgreSQL 15 sy
       7: syntax('not', 19),
       8: syntax('enforced', 50),
       10: { ok: 'SELECT 2', rows: [['c', false], ['t_enforced_check', true]] },
+      11: syntax('enforced', 39),
+      13: { error: '0A000', message: 'UNIQUE constraints cannot be marked NOT VALID' },
     },
   },
   {
