@@ -15,6 +15,7 @@ import type { Node, SelectStmt } from '../parse/ast.js';
 import { tablesOfBinder } from './from.js';
 import { ROWS_IN_MEMORY_MAX, rowKey, tooMany } from './ops.js';
 import { inlineCtes, type CteNode } from './cte-inline.js';
+import { isAggregateCall, rewrite } from './ast-walk.js';
 import { rowsOrPrelude, waitsForLocks } from './row-locks-nested.js';
 import type { TablePlan } from '../dml/common.js';
 
@@ -94,6 +95,9 @@ export function planWithClause<T>(b: Binder, w: WithClause, body: () => T, used?
         frame.set(name, { columns, rows: once((ctx, keep) => runSync(plan, ctx, keep)), plan });
         continue;
       }
+      // parseCheckAggregates: an aggregate over the working table would never let it run dry.
+      const agg = firstAggregate([q.rarg!.targetList, (q.rarg as { havingClause?: unknown }).havingClause]);
+      if (agg !== undefined) throw b.err('42P19', "aggregate functions are not allowed in a recursive query's recursive term", agg);
       const base = planQuery(b, { ...q.larg!, kind: 'SelectStmt' });
       const columns = rename(b, base.columns, names, name, c.location);
       let working: Value[][] = [];
@@ -188,6 +192,20 @@ function mentions(n: unknown, name: string): boolean {
   const o = n as Record<string, unknown>;
   if (o['kind'] === 'RangeVar' && o['relname'] === name && o['schemaname'] === undefined) return true;
   return Object.values(o).some((v) => mentions(v, name));
+}
+
+/** The location of the first aggregate call outside subqueries (-1 without one), or undefined. */
+function firstAggregate(n: unknown): number | undefined {
+  let at: number | undefined;
+  rewrite(n, (x) => {
+    if (at !== undefined) return x;
+    if (isAggregateCall(x)) {
+      at = (x as { location?: number }).location ?? -1;
+      return x;
+    }
+    return undefined;
+  });
+  return at;
 }
 
 /** The location of a FROM reference to `name` in the statement (-1 without one), or undefined. */
