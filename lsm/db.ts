@@ -168,8 +168,8 @@ export class LsmDb implements TxnHost {
     return { mem: this.mem, imms: this.immMems, version: this.manifest.current(), cache: this.cache };
   }
 
-  private lookup(table: TableId, key: Uint8Array, seq: Seq): Entry | undefined {
-    return getEntry(this.mem, this.immMems, this.manifest.current(), this.cache, table, key, seq);
+  private lookup(table: TableId, key: Uint8Array, seq: Seq, columns?: readonly number[]): Entry | undefined {
+    return getEntry(this.mem, this.immMems, this.manifest.current(), this.cache, table, key, seq, columns);
   }
 
   /** A consistent read view; release it when done (compaction keeps what it can see). */
@@ -191,9 +191,11 @@ export class LsmDb implements TxnHost {
     return this.readAt(table, key, snapshot?.seq ?? this.visibleSeq);
   }
 
-  readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined {
+  /** `columns`: a projection — a row read from a segment decodes only these user columns (the
+   *  others are null); a memtable row is returned whole. */
+  readAt(table: TableId, key: Uint8Array, seq: Seq, columns?: readonly number[]): Row | undefined {
     this.checkOpen();
-    const e = this.lookup(table, key, seq);
+    const e = this.lookup(table, key, seq, columns);
     return e && e.kind === 'put' ? e.row : undefined;
   }
 

@@ -75,7 +75,7 @@ export interface TxnIngest {
 /** What a transaction needs from the database (LsmDb implements it). */
 export interface TxnHost {
   newSnapshot(): Snapshot;
-  readAt(table: TableId, key: Uint8Array, seq: Seq): Row | undefined;
+  readAt(table: TableId, key: Uint8Array, seq: Seq, columns?: readonly number[]): Row | undefined;
   scanAt(table: TableId, opts: ScanOptions, seq: Seq): Iterable<KeyRow>;
   latestVersion(table: TableId, key: Uint8Array): Entry | undefined;
   /** `opKeys[i]` = opKey of `ops[i]` (the write set already has them: not built twice).
@@ -208,7 +208,9 @@ export class Txn {
     this.snap = next;
   }
 
-  get(table: TableId, key: Uint8Array): Row | undefined {
+  /** `columns`: a projection for a row read from a segment (the other cells are null; own
+   *  writes and memtable rows are whole) — for readers that decode only those columns. */
+  get(table: TableId, key: Uint8Array, columns?: readonly number[]): Row | undefined {
     this.check();
     // No own writes (read-only transactions): no opKey string to build.
     const ws = this.writeMap;
@@ -216,7 +218,7 @@ export class Txn {
       const w = ws.get(opKey(table, key));
       if (w) return w.kind === 'put' ? w.row : undefined;
     }
-    return this.host.readAt(table, key, this.snap.seq);
+    return this.host.readAt(table, key, this.snap.seq, columns);
   }
 
   /** Rows visible at the snapshot merged with this transaction's own writes. The snapshot and

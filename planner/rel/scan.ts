@@ -218,7 +218,8 @@ export class ScanNode implements RelNode {
     const cells = this.cells(eq, ctx);
     if (!cells) return undefined;
     const key = encodeKey(this.schema, cells);
-    const row = tablesOf(ctx).current().get(this.table.storageId, key);
+    // Only the columns this statement names are decoded from a segment row (useColumnsOf).
+    const row = tablesOf(ctx).current().get(this.table.storageId, key, this.lsmColumns);
     return row ? this.outputRow(row, key) : undefined;
   }
 
