@@ -16,7 +16,7 @@ import { replaceRow } from './apply.js';
 import { assign, bindChecks, bindDefault, bindReturning, evalDefault, project, tableEntry, tableScope, type DefaultValue, type TablePlan, notWritable } from './common.js';
 import { TableWriter, ownKey } from './write.js';
 import { planFkChecks } from './fk.js';
-import { lockTarget, RelTarget } from './rel-lock.js';
+import { takeTarget, RelTarget } from './rel-lock.js';
 import { forEachBatch, queryMayRead } from './insert-stream.js';
 import { CopyIngest, ingestTarget } from './copy-ingest.js';
 import type { Cell } from '../../lsm/index.js';
@@ -126,7 +126,9 @@ export function planInsert(b: Binder, s: InsertStmtNode): TablePlan {
     columns: returning?.columns ?? null,
     explain: () => ({ op: 'Insert', table: tab, alias, ...(shownQuery ? { query: shownQuery } : { valuesRows: source.kind === 'values' ? source.rows.length : 1 }) }),
     async run(ctx) {
-      await lockTarget(ts, rel, ctx);
+      // The shared relation lock without a promise when nothing blocks it (rel-lock.ts).
+      const locking = takeTarget(ts, rel, ctx);
+      if (locking) await locking;
       const fk = fkPlan?.begin();
       const out: Value[][] = [];
       let n = 0;

@@ -30,7 +30,7 @@ import { keyColumnSlots, planFkChecks } from './fk.js';
 import { takeTarget, RelTarget } from './rel-lock.js';
 import type { RowLockMode } from '../rel/row-locks-targets.js';
 import type { Shown } from '../exec/explain-deparse.js';
-import { planWithClause, type WithClause } from '../rel/with.js';
+import { planWithClauseForWrite, type WithClause } from '../rel/with.js';
 
 interface RelationNode { relname?: string; schemaname?: string; alias?: { aliasname?: string }; location?: number }
 export interface UpdateStmtNode { kind: 'UpdateStmt'; relation: RelationNode; targetList?: Node[]; whereClause?: Node; fromClause?: Node[]; returningList?: Node[]; returningClause?: { exprs?: Node[]; options?: Node[] }; withClause?: unknown }
@@ -40,7 +40,7 @@ type SetItem = { slot: number; f: Compiled } | { slot: number; def: DefaultValue
 
 export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
   // WITH … UPDATE: the queries are planned first and visible to the statement's own planning.
-  if (s.withClause) return planWithClause(b, s.withClause as WithClause, () => planUpdate(b, { ...s, withClause: undefined }));
+  if (s.withClause) return planWithClauseForWrite(b, s.withClause as WithClause, () => planUpdate(b, { ...s, withClause: undefined }));
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw notWritable(b, tab, 'update', s.relation.location ?? -1);
   const alias = s.relation.alias?.aliasname;
@@ -136,7 +136,7 @@ export function planUpdate(b: Binder, s: UpdateStmtNode): TablePlan {
 
 export function planDelete(b: Binder, s: DeleteStmtNode): TablePlan {
   // WITH … DELETE: the queries are planned first and visible to the statement's own planning.
-  if (s.withClause) return planWithClause(b, s.withClause as WithClause, () => planDelete(b, { ...s, withClause: undefined }));
+  if (s.withClause) return planWithClauseForWrite(b, s.withClause as WithClause, () => planDelete(b, { ...s, withClause: undefined }));
   const tab = lookupTable(b, s.relation.relname ?? '', s.relation.schemaname, s.relation.location ?? -1);
   if (tab.kind !== 'table') throw notWritable(b, tab, 'delete', s.relation.location ?? -1);
   const { scope, from, scans } = targetScope(b, tab, s.relation.alias?.aliasname, s.usingClause);

@@ -120,7 +120,6 @@ describeDifferential('WITH before INSERT / UPDATE / DELETE', [
       { sql: "with x as (select string_agg(v, ',' order by id) as s from w1) update w1 set v = 'u' || id returning id, (select s from x)" },
       BOTH,
     ],
-    knownDeviation: 'planner/dml/modify.ts plans WITH through planWithClause, not planWithClauseForWrite: the WITH query runs after the first row changed',
   },
   {
     title: 'data-modifying statements in WITH are refused, not run (0A000)',
