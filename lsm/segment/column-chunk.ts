@@ -77,17 +77,11 @@ export class ColumnChunk {
     for (let c = 0; c < w; c++) {
       if (!this.cols[c]!.add(i, row[c]!)) {
         // This row's earlier cells stay in the builders unread: the fallback takes rows < i.
-        this.toEntries(i);
-        this.entries!.push({ table: this.table, key: key.slice(), seq: 0n, kind: 'put', row: [...row] });
-        this.rows++;
+        this.fallBack(i, key, [...row]);
         return;
       }
     }
-    for (let c = w; c < this.cols.length; c++) this.cols[c]!.addNull(i);
-    this.widths[i] = w;
-    this.keys.put(key);
-    this.keyOffsets[i + 1] = this.keys.used;
-    this.rows = i + 1;
+    this.endRow(i, w, key);
   }
 
   /**
@@ -108,16 +102,26 @@ export class ColumnChunk {
     while (this.cols.length < w) this.newColumn();
     if (!r.writeInto(this.cols, i)) {
       // As in add(): row i's cells written so far stay unread; the fallback takes rows < i.
-      this.toEntries(i);
-      this.entries!.push({ table: this.table, key: key.slice(), seq: 0n, kind: 'put', row: r.cells() });
-      this.rows++;
+      this.fallBack(i, key, r.cells());
       return;
     }
+    this.endRow(i, w, key);
+  }
+
+  /** Row i (width w) is in the builders: nulls in the wider columns, its width and key. */
+  private endRow(i: number, w: number, key: Uint8Array): void {
     for (let c = w; c < this.cols.length; c++) this.cols[c]!.addNull(i);
     this.widths[i] = w;
     this.keys.put(key);
     this.keyOffsets[i + 1] = this.keys.used;
     this.rows = i + 1;
+  }
+
+  /** A cell no builder can take: rows < i become entries, then this row as one. */
+  private fallBack(i: number, key: Uint8Array, row: Row): void {
+    this.toEntries(i);
+    this.entries!.push({ table: this.table, key: key.slice(), seq: 0n, kind: 'put', row });
+    this.rows++;
   }
 
   private newColumn(): void {

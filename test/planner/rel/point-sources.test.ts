@@ -25,6 +25,16 @@ async function balance(c: pg.Client, aid: number): Promise<number | null | 'none
   return pv;
 }
 
+/** The answers once the second session's changes are committed (memtable or flushed alike). */
+async function expectCommitted(c: pg.Client): Promise<void> {
+  expect(await balance(c, 31)).toBe(999);
+  expect(await balance(c, 41)).toBe('none');
+  expect(await balance(c, 8000)).toBe(80000);
+  expect(await balance(c, 7000)).toBe(77);
+  expect(await balance(c, 11)).toBe(-2);
+  expect(await balance(c, 21)).toBe(210);
+}
+
 beforeAll(async () => {
   engine = await makeEngine();
   const ctx = makeContext(engine);
@@ -91,22 +101,12 @@ describe('prepared point lookups over memtable and segment versions', () => {
     expect(await balance(b, 11)).toBe(-1);
     expect(await balance(b, 21)).toBe('none');
     await b.query('COMMIT');
-    expect(await balance(b, 31)).toBe(999);
-    expect(await balance(b, 41)).toBe('none');
-    expect(await balance(b, 8000)).toBe(80000);
-    expect(await balance(b, 7000)).toBe(77);
-    expect(await balance(b, 11)).toBe(-2);
-    expect(await balance(b, 21)).toBe(210);
+    await expectCommitted(b);
   });
 
   it('the same answers once those versions are flushed too (overlapping segment files)', async () => {
     await a.query('CHECKPOINT');
-    expect(await balance(b, 31)).toBe(999);
-    expect(await balance(b, 41)).toBe('none');
-    expect(await balance(b, 8000)).toBe(80000);
-    expect(await balance(b, 7000)).toBe(77);
-    expect(await balance(b, 11)).toBe(-2);
-    expect(await balance(b, 21)).toBe(210);
+    await expectCommitted(b);
     expect(await balance(b, 5999)).toBe(59990);
     expect(await balance(b, 5998)).toBe('none');
   });
