@@ -224,10 +224,7 @@ export class SchemaCatalog {
     // The relation lock in exclusive mode: it waits for (and blocks) DML holding it shared.
     const oid = (w.getLatestCommitted(SYS_RELATION, key)?.row[1] as number | undefined) ?? 0; // for a deadlock report
     await lockOrThrow(w, SYS_RELATION, key, wait, { relation: 'exclusive', label: `relation ${oid}` });
-    const own = w.get(SYS_RELATION, key);
-    if (own) return this.decode(own);
-    const latest = w.getLatestCommitted(SYS_RELATION, key);
-    return latest ? this.decode(latest.row) : undefined;
+    return this.ownOrLatest(w, key);
   }
 
   /**
@@ -244,15 +241,18 @@ export class SchemaCatalog {
     const oid = (w.getLatestCommitted(SYS_RELATION, key)?.row[1] as number | undefined) ?? 0;
     const modeName = 'ShareUpdateExclusiveLock';
     await lockOrThrow(w, SYS_RELATION, key, wait, { relation: 'shared', label: `relation ${oid}`, modeName });
-    const own = w.get(SYS_RELATION, key);
-    const latest = own ?? w.getLatestCommitted(SYS_RELATION, key)?.row;
-    if (!latest) return undefined;
-    const t = this.decode(latest);
+    const t = this.ownOrLatest(w, key);
+    if (!t) return undefined;
     // Keyed by OID in the meta table: never a row, never another relation's lock.
     await lockOrThrow(w, SYS_META, metaKey(`share update exclusive ${t.oid}`), wait, { relation: 'exclusive', label: `relation ${t.oid}`, modeName });
     // Read again: a VALIDATE we waited for may have committed a newer version of the row.
-    const now = w.get(SYS_RELATION, key) ?? w.getLatestCommitted(SYS_RELATION, key)?.row;
-    return now ? this.decode(now) : undefined;
+    return this.ownOrLatest(w, key);
+  }
+
+  /** The relation row as this transaction wrote it, else as committed now (a lock holder's view). */
+  private ownOrLatest(w: CatalogWriter, key: Uint8Array): TableDesc | undefined {
+    const row = w.get(SYS_RELATION, key) ?? w.getLatestCommitted(SYS_RELATION, key)?.row;
+    return row ? this.decode(row) : undefined;
   }
 
   /**
