@@ -218,8 +218,6 @@ export class FastTextRows implements RowSource {
     if (!this.record()) return undefined;
     const t = this.t;
     const ncols = t.cols.length;
-    const line = this.line;
-    const b = this.buf;
     const fStart = this.fieldStart;
     const fEnd = this.fieldEnd;
     const fEsc = this.fieldEsc;
@@ -246,15 +244,22 @@ export class FastTextRows implements RowSource {
           continue;
         }
       }
-      let text = (b as unknown as BufferSlices).utf8Slice(fs, fe);
-      if (fEsc[i] === 1) text = unescapeText(text);
-      try {
-        cells[at] = t.conv[i]!(text);
-      } catch (e) {
-        throw columnError(e, t, line, t.cols[i]!, text);
-      }
+      cells[at] = this.general(i, fs, fe);
     }
     return cells;
+  }
+
+  /** Column i's field [fs, fe) through the column's string converter (the general rule: any
+   *  type, escapes, every error as the general parser words it). */
+  private general(i: number, fs: number, fe: number): Cell {
+    const t = this.t;
+    let text = (this.buf as unknown as BufferSlices).utf8Slice(fs, fe);
+    if (this.fieldEsc[i] === 1) text = unescapeText(text);
+    try {
+      return t.conv[i]!(text);
+    } catch (e) {
+      throw columnError(e, t, this.line, t.cols[i]!, text);
+    }
   }
 
   /**
@@ -265,8 +270,7 @@ export class FastTextRows implements RowSource {
     if (!this.record()) return undefined;
     const t = this.t;
     const st = (this.staged ??= new StagedRow(t.width, t.cols.map((c) => c.attnum)));
-    const b = this.buf;
-    st.buf = b;
+    st.buf = this.buf;
     st.ascii = this.isAscii;
     const ncols = t.cols.length;
     let approx = st.unlistedBytes;
@@ -275,13 +279,7 @@ export class FastTextRows implements RowSource {
       const fe = this.fieldEnd[i]!;
       if (this.isNull(fs, fe)) st.tag[i] = Tag.Null;
       else if (this.fieldEsc[i] !== 0 || !this.stageFast(st, i, fs, fe)) {
-        let text = (b as unknown as BufferSlices).utf8Slice(fs, fe);
-        if (this.fieldEsc[i] === 1) text = unescapeText(text);
-        try {
-          st.cell[i] = t.conv[i]!(text);
-        } catch (e) {
-          throw columnError(e, t, this.line, t.cols[i]!, text);
-        }
+        st.cell[i] = this.general(i, fs, fe);
         st.tag[i] = Tag.Cell;
       }
       approx += st.sizeOf(i);
